@@ -1,0 +1,56 @@
+/* Text: the bytes of one file as an array of lines, behind an opaque type.
+ *
+ * A line holds its bytes without the line terminator. Positions are (line, byte column).
+ * Bytes are opaque: invalid UTF-8, NULs and lone '\r' are kept exactly, so a file that is
+ * loaded and saved unchanged is byte-for-byte identical. On load, the file's line ending
+ * style (LF or CRLF, only when *every* line ends in CRLF) and whether the last line has a
+ * terminator are remembered and reproduced by text_serialize().
+ *
+ * Marks: a caller may register TextPos objects that move with edits (an insertion before a
+ * mark shifts it; a deletion spanning it collapses it to the deletion point). The caller owns
+ * the TextPos storage and must unregister it before freeing it.
+ *
+ * Errors: tier 2 only (allocation aborts); positions out of range are programmer errors. */
+#ifndef FLINT_CORE_TEXT_H
+#define FLINT_CORE_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/strbuf.h"
+
+typedef struct TextPos {
+    size_t line;
+    size_t col; /* byte offset within the line, 0..line_len */
+} TextPos;
+
+typedef struct Text Text;
+
+Text *text_new(void);                    /* one empty line, LF, final newline on */
+void text_free(Text *t);                 /* accepts NULL */
+void text_set(Text *t, const char *data, size_t len); /* replace everything (file load) */
+void text_serialize(const Text *t, StrBuf *out);      /* the file's bytes, as it would be saved */
+
+size_t text_line_count(const Text *t);   /* always >= 1 */
+const char *text_line(const Text *t, size_t line, size_t *len);
+size_t text_line_len(const Text *t, size_t line);
+size_t text_byte_count(const Text *t);   /* bytes text_serialize would produce */
+
+/* Inserts len bytes at pos ('\n' in s splits lines); returns the position after the insertion. */
+TextPos text_insert(Text *t, TextPos pos, const char *s, size_t len);
+/* Deletes [from, to) (from <= to, may span lines). */
+void text_delete(Text *t, TextPos from, TextPos to);
+/* Appends the bytes of [from, to) to out, lines joined with '\n'. */
+void text_copy(const Text *t, TextPos from, TextPos to, StrBuf *out);
+
+bool text_crlf(const Text *t);
+bool text_final_newline(const Text *t);
+
+int text_pos_cmp(TextPos a, TextPos b);
+/* Clamp pos into the text (line to the last line, col to the line length). */
+TextPos text_clamp(const Text *t, TextPos pos);
+
+void text_mark_add(Text *t, TextPos *mark);
+void text_mark_remove(Text *t, TextPos *mark);
+
+#endif

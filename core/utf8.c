@@ -1,0 +1,141 @@
+#include "core/utf8.h"
+
+#include <wchar.h>
+
+size_t utf8_decode(const char *str, size_t len, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (len == 0) {
+        *cp = 0;
+        return 0;
+    }
+    unsigned c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t need;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 2, v = c & 0x1F, min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        need = 3, v = c & 0x0F, min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        need = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        *cp = UTF8_RAW(c);
+        return 1;
+    }
+    if (len < need) {
+        *cp = UTF8_RAW(c);
+        return 1;
+    }
+    for (size_t i = 1; i < need; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            *cp = UTF8_RAW(c);
+            return 1;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
+        *cp = UTF8_RAW(c);
+        return 1;
+    }
+    *cp = v;
+    return need;
+}
+
+size_t utf8_prev(const char *s, size_t pos)
+{
+    if (pos == 0)
+        return 0;
+    /* Walk back over at most 3 continuation bytes, then check that the sequence decodes to
+     * exactly the bytes up to pos; otherwise the last byte stands alone (a raw byte). */
+    size_t start = pos - 1;
+    size_t limit = pos >= 4 ? pos - 4 : 0;
+    while (start > limit && ((unsigned char)s[start] & 0xC0) == 0x80)
+        start--;
+    uint32_t cp;
+    if (utf8_decode(s + start, pos - start, &cp) == pos - start)
+        return start;
+    return pos - 1;
+}
+
+size_t utf8_encode(uint32_t cp, char out[4])
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp >= 0xD800 && cp <= 0xDFFF)
+        return 0;
+    if (cp < 0x10000) {
+        out[0] = (char)(0xE0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    if (cp <= 0x10FFFF) {
+        out[0] = (char)(0xF0 | (cp >> 18));
+        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        out[3] = (char)(0x80 | (cp & 0x3F));
+        return 4;
+    }
+    return 0;
+}
+
+bool utf8_valid(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        if (UTF8_IS_RAW(cp))
+            return false;
+    }
+    return true;
+}
+
+/* Invisible format characters (Unicode category Cf: bidi embeddings and overrides, zero-width
+ * spaces, BOM, interlinear annotation). Model text could use them to hide or reorder what
+ * the user reads, so they are shown escaped instead of passed through. ZWJ is kept. */
+static bool is_format_char(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F && cp != 0x200D) || (cp >= 0x2028 && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB) ||
+           cp == 0x00AD || cp == 0x061C || (cp >= 0xE0000 && cp <= 0xE007F);
+}
+
+bool utf8_is_combining(uint32_t cp)
+{
+    if (UTF8_IS_RAW(cp) || cp < 0x300 || is_format_char(cp))
+        return false;
+    if (cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0x1F3FB && cp <= 0x1F3FF))
+        return true; /* ZWJ, variation selectors, skin-tone modifiers */
+    return wcwidth((wchar_t)cp) == 0;
+}
+
+int utf8_width(uint32_t cp)
+{
+    if (UTF8_IS_RAW(cp) || cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+        return -1;
+    if (cp < 0x7F)
+        return 1;
+    if (is_format_char(cp))
+        return -1;
+    if (utf8_is_combining(cp))
+        return 0;
+    int w = wcwidth((wchar_t)cp);
+    if (w < 0) {
+        /* Unassigned or format characters (bidi controls, etc.): treat as controls so
+         * they are shown escaped and can never reorder the terminal's output. */
+        return -1;
+    }
+    return w > 2 ? 2 : w;
+}

@@ -1,0 +1,32 @@
+/* UTF-8 decoding, encoding and display width (RFC 3629).
+ *
+ * Bytes that are not valid UTF-8 (stray continuation bytes, overlongs, surrogates, truncated
+ * sequences, > U+10FFFF) decode one byte at a time as UTF8_RAW(byte), so text that is not
+ * UTF-8 can be shown (as <xx>) and edited byte-wise, and survives a save untouched.
+ * Widths come from the C library's wcwidth() so that they agree with what ncursesw draws;
+ * the process must have an UTF-8 LC_CTYPE (app/ and the tests set one). */
+#ifndef FLINT_CORE_UTF8_H
+#define FLINT_CORE_UTF8_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UTF8_RAW_FLAG 0x80000000u
+#define UTF8_RAW(byte) (UTF8_RAW_FLAG | (uint32_t)(uint8_t)(byte))
+#define UTF8_IS_RAW(cp) (((cp) & UTF8_RAW_FLAG) != 0)
+
+/* Decodes one code point at s[0..len). Returns bytes consumed (1..4; 0 only when len == 0). */
+size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Start of the character that ends at s[pos] (pos > 0): the index of the previous character. */
+size_t utf8_prev(const char *s, size_t pos);
+/* Writes 1..4 bytes; returns the count (0 for an invalid code point). */
+size_t utf8_encode(uint32_t cp, char out[4]);
+bool utf8_valid(const char *s, size_t len);
+/* Terminal columns: 0 for combining marks / zero-width, 1 or 2 for printable characters,
+ * -1 for control characters and raw bytes (callers show those in an escaped form). */
+int utf8_width(uint32_t cp);
+/* Zero-width characters that attach to the previous cell (combining marks, ZWJ, VS16). */
+bool utf8_is_combining(uint32_t cp);
+
+#endif

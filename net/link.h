@@ -1,0 +1,73 @@
+/* Link: one persistent WebSocket to a Responses-API server (ws:// or wss://), kept open across
+ * turns. Transport only: it moves text messages and reports its state; it knows no JSON.
+ *
+ * - link_start() connects (and reconnects with jittered backoff, 0.5 s doubling to 15 s, after
+ *   a failure or a lost connection). Keepalive: RFC 6455 ping after 20 s of silence, hang up
+ *   after 60 s without any inbound frame (lws_retry_bo_t).
+ * - link_send() queues one text message; the queue drains on LWS_CALLBACK_CLIENT_WRITEABLE.
+ *   A message queued while not connected is refused (returns false): the session decides.
+ * - Inbound fragments are reassembled; a message over max_message bytes closes the socket with
+ *   1009 and reports LINK_DOWN with the reason; a binary message is dropped and reported.
+ * - link_interrupt() is the Esc path: it drops everything queued and anything still arriving
+ *   from the current socket at once, sends a Close (1000, "interrupted") to the server, and
+ *   opens a fresh connection immediately, without waiting for the old one to finish closing.
+ *
+ * Threading: everything runs on the lws service thread. The lws_context is the app's (its
+ * protocol list must include link_protocol()). Errors are states, reported through hooks. */
+#ifndef FLINT_NET_LINK_H
+#define FLINT_NET_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct lws_context;
+struct lws_protocols;
+
+typedef enum LinkState {
+    LINK_IDLE,        /* not started */
+    LINK_CONNECTING,  /* handshake in progress */
+    LINK_UP,          /* open; messages can be sent */
+    LINK_WAITING,     /* lost or failed; reconnecting after a backoff delay */
+} LinkState;
+
+typedef struct LinkConfig {
+    const char *url;          /* base URL, e.g. ws://127.0.0.1:8787/v1; "/responses" is appended */
+    const char *api_key;      /* sent as "Authorization: Bearer KEY"; NULL/"" sends none */
+    const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
+    size_t max_message;       /* 0: 16 MiB */
+} LinkConfig;
+
+typedef struct LinkHooks {
+    /* State changes. detail says why (e.g. "connection refused", "closed by server (1011)"). */
+    void (*state)(void *ud, LinkState state, const char *detail);
+    /* One complete inbound text message. data is valid only during the call. */
+    void (*message)(void *ud, const char *data, size_t len);
+} LinkHooks;
+
+typedef struct LinkStats {
+    uint64_t connects;        /* successful handshakes */
+    uint64_t messages_in, bytes_in, messages_out, bytes_out;
+    uint64_t interrupt_ns;    /* clock_now_ns() when the last close frame was written */
+} LinkStats;
+
+typedef struct Link Link;
+
+/* Parses cfg->url (ws, wss, http, https; http(s) maps to ws(s)). Returns NULL and fills err
+ * (a char[256] or larger) when the URL is not usable. Copies everything it keeps. */
+Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *hooks, void *ud,
+               char *err, size_t err_size);
+void link_free(Link *l);  /* closes without waiting; accepts NULL */
+void link_start(Link *l);
+bool link_send(Link *l, const char *data, size_t len);
+void link_interrupt(Link *l);
+LinkState link_state(const Link *l);
+const char *link_state_name(LinkState s);
+const LinkStats *link_stats(const Link *l);
+/* "host:port" of the connection, for the status line. */
+const char *link_endpoint(const Link *l);
+
+/* The lws protocol entry Link connections use; the app puts it in the context's list. */
+const struct lws_protocols *link_protocol(void);
+
+#endif

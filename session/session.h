@@ -1,0 +1,95 @@
+/* Session: the domain of one flint run. Owns the Buffer being edited, the Transcript, the
+ * conversation history and the turn state machine:
+ *
+ *     IDLE -> SENT -> STREAMING -> DONE | FAILED | INTERRUPTED   (then a new turn may start)
+ *             SENT -----------------^ (request-scoped error, lost link, interrupt)
+ *
+ * It turns a question into a `response.create` (PROTOCOL.md 7.1: store:false, no stream field,
+ * chained with previous_response_id only when the last completed response arrived on the
+ * current connection, else the full transcript), and typed server events into transcript and
+ * state changes. It never touches the network: bytes to send go out through hooks.send, and
+ * the app tells it when the connection comes up or goes away.
+ *
+ * Errors: session_ask is tier 3 (bool + ErrorBuf); malformed server messages are not errors
+ * of the caller: they are counted, logged and shown as a note, and never crash or leak state
+ * between responses. */
+#ifndef FLINT_SESSION_SESSION_H
+#define FLINT_SESSION_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "session/buffer.h"
+#include "session/transcript.h"
+
+typedef enum TurnState {
+    TURN_IDLE,
+    TURN_SENT,
+    TURN_STREAMING,
+    TURN_DONE,
+    TURN_FAILED,
+    TURN_INTERRUPTED,
+} TurnState;
+
+typedef struct SessionStats {
+    uint64_t sent_ns;         /* when the current/last request was handed to the link */
+    uint64_t first_delta_ns;  /* 0 until the first delta */
+    uint64_t last_delta_ns;
+    uint64_t ttft_ns;         /* first_delta - sent, 0 until known */
+    size_t deltas;            /* deltas received in the current/last turn */
+    size_t output_tokens;     /* usage.output_tokens of the last completed turn, else 0 */
+    size_t input_tokens;
+    size_t cached_tokens;
+    double tokens_per_sec;    /* output tokens (or deltas) / (last_delta - first_delta) */
+    size_t malformed;         /* server messages that could not be understood */
+} SessionStats;
+
+typedef struct SessionConfig {
+    const char *model;          /* e.g. "gpt-5.3-codex-spark" */
+    const char *instructions;   /* NULL: flint's default system instructions */
+    size_t max_context_bytes;   /* file bytes sent as context (0: 64 KiB around the cursor) */
+} SessionConfig;
+
+typedef struct SessionHooks {
+    /* Queue one WebSocket text message. Returns false when it could not be queued. */
+    bool (*send)(void *ud, const char *json, size_t len);
+} SessionHooks;
+
+enum {
+    SESSION_DAMAGE_TRANSCRIPT = 1u << 0,
+    SESSION_DAMAGE_STATUS = 1u << 1,
+};
+
+typedef struct Session Session;
+
+Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *ud);
+void session_free(Session *s);  /* accepts NULL */
+
+Buffer *session_buffer(Session *s);               /* owned by the session */
+const Transcript *session_transcript(const Session *s);
+TurnState session_turn(const Session *s);
+bool session_busy(const Session *s);              /* SENT or STREAMING */
+const SessionStats *session_stats(const Session *s);
+const char *session_model(const Session *s);
+/* The latest line for the status bar (e.g. the server's error message); "" when none. */
+const char *session_notice(const Session *s);
+/* Damage flags accumulated since the last call (SESSION_DAMAGE_*), then cleared. */
+unsigned session_take_damage(Session *s);
+
+/* Starts a turn: the question, with the buffer (around the cursor) and the cursor position
+ * as context. Fails when a turn is in flight, the question is empty, or send fails. */
+bool session_ask(Session *s, const char *question, ErrorBuf *err);
+/* One complete WebSocket text message from the server. */
+void session_on_message(Session *s, const char *data, size_t len);
+/* A new connection is up: nothing from an earlier connection can be chained. */
+void session_on_link_up(Session *s);
+/* The connection is gone: an in-flight turn ends as ENTRY_NETWORK ("interrupted by network",
+ * not replayed: the user decides) and the chain is reset. */
+void session_on_link_lost(Session *s, const char *why);
+/* The user interrupts: the partial answer stays, marked interrupted; every later event of the
+ * abandoned response is dropped. The caller closes the socket (PROTOCOL.md 1.7: no cancel). */
+void session_interrupt(Session *s);
+
+#endif

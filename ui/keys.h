@@ -1,0 +1,107 @@
+/* Keys: a non-blocking decoder from raw tty bytes to key events, and the key bindings.
+ *
+ * We never read keys through curses: wget_wch blocks the whole loop for ESCDELAY after a lone
+ * Esc. The decoder understands UTF-8 text, C0 control keys, CSI and SS3 sequences as sent by
+ * xterm, tmux, screen, rxvt and the Linux console (with xterm modifier parameters, e.g.
+ * ESC[1;5C = Ctrl-Right), ESC-prefixed Alt keys, and bracketed paste (ESC[200~ ... ESC[201~,
+ * delivered as one KC_PASTE event). A lone ESC, or a sequence cut off at the end of the
+ * bytes fed so far, stays pending: keys_pending() tells the caller to start the Esc timer
+ * (~25 ms); keys_timeout() then resolves it (a lone ESC becomes the Esc key).
+ * Unknown sequences are consumed whole and dropped; they never turn into typed text. */
+#ifndef FLINT_UI_KEYS_H
+#define FLINT_UI_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/strbuf.h"
+
+/* KC_ prefix: curses.h owns KEY_*, and term.c sees both headers. */
+typedef enum KeyCode {
+    KC_NONE,
+    KC_CHAR,      /* cp holds the character; Ctrl-A..Z arrive as cp 'a'..'z' + MOD_CTRL */
+    KC_ENTER,
+    KC_TAB,
+    KC_BACKSPACE,
+    KC_DELETE,
+    KC_INSERT,
+    KC_ESC,
+    KC_UP,
+    KC_DOWN,
+    KC_LEFT,
+    KC_RIGHT,
+    KC_HOME,
+    KC_END,
+    KC_PAGE_UP,
+    KC_PAGE_DOWN,
+    KC_F1,        /* KC_F1 + n - 1 for Fn, n <= 12 */
+    KC_F12 = KC_F1 + 11,
+    KC_PASTE,     /* text/text_len hold the pasted bytes */
+    KC_FOCUS_IN,
+    KC_FOCUS_OUT,
+} KeyCode;
+
+enum { MOD_SHIFT = 1u << 0, MOD_ALT = 1u << 1, MOD_CTRL = 1u << 2 };
+
+typedef struct KeyEvent {
+    KeyCode code;
+    uint32_t cp;        /* KC_CHAR */
+    unsigned mods;      /* MOD_* */
+    const char *text;   /* KC_PASTE: valid until the next keys_next() */
+    size_t text_len;
+} KeyEvent;
+
+typedef struct KeyDecoder {
+    unsigned char buf[256]; /* bytes not yet decoded */
+    size_t len;
+    bool in_paste;
+    StrBuf paste;
+    bool paste_ready;
+} KeyDecoder;
+
+void keys_init(KeyDecoder *d);
+void keys_free(KeyDecoder *d);
+void keys_feed(KeyDecoder *d, const char *bytes, size_t n);
+/* Takes the next complete event; false when none is complete yet. */
+bool keys_next(KeyDecoder *d, KeyEvent *out);
+/* True when bytes are waiting that only time can resolve (a lone ESC, a cut sequence). */
+bool keys_pending(const KeyDecoder *d);
+/* Resolves pending bytes as if no more will come. Follow with keys_next(). */
+void keys_timeout(KeyDecoder *d);
+/* "Ctrl-K", "Alt-x", "PgDn", "F1": for the help text and tests. */
+void keys_describe(const KeyEvent *k, char *out, size_t size);
+
+/* What a key does. Bindings depend on the mode the app is in. */
+typedef enum Command {
+    CMD_NONE,
+    CMD_INSERT,          /* the key's character */
+    CMD_PASTE,
+    CMD_NEWLINE,
+    CMD_TAB,
+    CMD_BACKSPACE,
+    CMD_DELETE,
+    CMD_LEFT, CMD_RIGHT, CMD_UP, CMD_DOWN,
+    CMD_WORD_LEFT, CMD_WORD_RIGHT,
+    CMD_HOME, CMD_END, CMD_PAGE_UP, CMD_PAGE_DOWN, CMD_TOP, CMD_BOTTOM,
+    CMD_SAVE,            /* Ctrl-S */
+    CMD_QUIT,            /* Ctrl-Q */
+    CMD_UNDO,            /* Ctrl-Z */
+    CMD_REDO,            /* Ctrl-Y */
+    CMD_ASK,             /* Ctrl-K: open the ask prompt */
+    CMD_INTERRUPT,       /* Esc or Ctrl-G */
+    CMD_CANCEL,          /* Esc in the prompt / a confirmation */
+    CMD_SUBMIT,          /* Enter in the prompt */
+    CMD_HISTORY_PREV, CMD_HISTORY_NEXT,
+    CMD_MODEL_SCROLL_UP,   /* Alt-Up / Alt-PgUp: scroll the model pane back */
+    CMD_MODEL_SCROLL_DOWN,
+    CMD_MODEL_FOLLOW,      /* Alt-End: follow the tail again */
+    CMD_REDRAW,          /* Ctrl-L */
+    CMD_HELP,            /* F1 */
+} Command;
+
+typedef enum KeyMode { KEYMODE_EDIT, KEYMODE_PROMPT } KeyMode;
+
+Command keys_command(KeyMode mode, const KeyEvent *k);
+
+#endif

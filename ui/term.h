@@ -1,0 +1,45 @@
+/* Term: the terminal, and the ONLY user of curses (term.c includes curses.h).
+ *
+ * A render thread owns all curses output after term_start(): the input/network thread only
+ * calls term_publish(), which copies the rows of a Grid that differ from the last published
+ * frame into a shared front buffer under a mutex and signals a condition variable. The render
+ * thread copies the dirty rows out, paints them into curses and ends with one doupdate(). A
+ * slow terminal (SSH at 50 KB/s) therefore blocks only the render thread; frames published
+ * meanwhile coalesce into the next paint. The terminal cursor is left at the grid's cursor.
+ *
+ * Keys are not read through curses (see ui/keys.h): term_start puts the tty in raw mode and
+ * enables bracketed paste; term_stop restores everything and is idempotent. */
+#ifndef FLINT_UI_TERM_H
+#define FLINT_UI_TERM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "themes/theme.h"
+#include "ui/grid.h"
+
+typedef struct Term Term;
+
+typedef struct TermStats {
+    uint64_t frames_published;  /* term_publish calls that changed something */
+    uint64_t frames_painted;    /* doupdate() calls by the render thread */
+    uint64_t rows_painted;
+} TermStats;
+
+/* Initialises curses on stdout (the terminal), applies the theme, starts the render thread. */
+Term *term_start(const Theme *theme, ErrorBuf *err);
+/* Stops the render thread, restores the terminal. Safe to call more than once. */
+void term_stop(Term *t);
+void term_free(Term *t);  /* term_stop + free; accepts NULL */
+void term_size(const Term *t, int *cols, int *rows); /* current size as curses knows it */
+/* Asks the render thread to resize curses to cols x rows before its next paint. */
+void term_resize(Term *t, int cols, int rows);
+void term_publish(Term *t, const Grid *g);
+/* The next paint repaints everything (Ctrl-L). */
+void term_redraw_all(Term *t);
+/* Ring the bell / send a desktop notification on the render thread. */
+void term_bell(Term *t);
+TermStats term_stats(Term *t);
+
+#endif

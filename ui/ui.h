@@ -1,0 +1,65 @@
+/* Ui: the screen. Lays out the panes (ui/layout), draws the editor, the model pane, the status
+ * line and the prompt into a Grid, and publishes the Grid to the Term (render thread).
+ *
+ *   +----------------------------+---------------------------+
+ *   | editor (line numbers,      | model pane: the transcript|
+ *   | the user's file)           | soft-wrapped, follows the |
+ *   |                            | tail unless scrolled back |
+ *   +----------------------------+---------------------------+
+ *   | prompt line (while asking) / status line                |
+ *   +--------------------------------------------------------+
+ *
+ * Ui keeps view state only (scroll offsets, the prompt's text and history); the domain is in
+ * Session. It never sees the network: the app passes the link's state in as UiStatus.
+ * Rendering cost is O(visible cells), independent of file and transcript length. */
+#ifndef FLINT_UI_UI_H
+#define FLINT_UI_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "session/session.h"
+#include "themes/theme.h"
+#include "ui/grid.h"
+#include "ui/keys.h"
+#include "ui/term.h"
+
+typedef struct UiStatus {
+    const char *link;      /* "connected", "connecting", "offline: refused" ... */
+    bool link_ok;
+    const char *message;   /* a transient message for the status line, or NULL */
+    bool message_is_error;
+} UiStatus;
+
+typedef struct Ui Ui;
+
+/* term may be NULL (tests): frames are then only composed, into ui_grid(). */
+Ui *ui_new(Term *term, int cols, int rows);
+void ui_free(Ui *ui);  /* does not free the Term */
+void ui_resize(Ui *ui, int cols, int rows);
+/* Compose a full frame from the session and publish it. */
+void ui_render(Ui *ui, Session *s, const UiStatus *st);
+const Grid *ui_grid(const Ui *ui);
+/* Rows of text the editor shows (for PgUp/PgDn). */
+size_t ui_editor_rows(const Ui *ui);
+
+/* The ask prompt: a one-line editor with history, shown in place of the status line. */
+void ui_prompt_open(Ui *ui, const char *label);
+void ui_prompt_close(Ui *ui);
+bool ui_prompt_active(const Ui *ui);
+/* Applies an editing key to the prompt (chars, paste, Left/Right/Home/End, Backspace/Delete,
+ * Up/Down history). Returns false for keys the prompt does not use. */
+bool ui_prompt_key(Ui *ui, Command cmd, const KeyEvent *k);
+/* The current text (valid until the next prompt call); submitting adds it to the history. */
+const char *ui_prompt_text(const Ui *ui);
+void ui_prompt_commit(Ui *ui);  /* add to history, clear, close */
+
+/* Model pane scrolling: rows > 0 scrolls back, < 0 forward; follow resumes tailing. */
+void ui_model_scroll(Ui *ui, int rows);
+void ui_model_follow(Ui *ui);
+/* Toggle the key help overlay (F1). */
+void ui_toggle_help(Ui *ui);
+
+#endif
