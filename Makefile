@@ -1,0 +1,64 @@
+# Thin wrapper over CMake. `make run` and `make test` first install any missing Debian
+# packages (apt-get; as root, or through sudo), so a fresh Debian 12 machine needs nothing else.
+
+BUILD     ?= build
+BUILD_SAN ?= build-san
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+FILE      ?= $(BUILD)/demo/hello.c
+
+# Build and runtime: compiler, CMake, pkg-config and the four libraries.
+DEPS_BUILD = gcc make cmake pkg-config libncurses-dev libwebsockets-dev libcjson-dev libpcre2-dev
+# Tests: tmux drives the real binary; python3 + jsonschema + yaml validate frames against
+# OpenAI's published schema; openssl makes the test CA for wss://.
+DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl
+
+.PHONY: all build run test bench deps deps-test clean fuzz
+
+all: build
+
+define apt_install
+	@missing=$$(for p in $(1); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "flint: installing Debian packages:" $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing \
+	    >/dev/null || { echo "flint: apt-get install failed for:" $$missing; exit 1; }; \
+	fi
+endef
+
+deps:
+	$(call apt_install,$(DEPS_BUILD))
+
+deps-test: deps
+	$(call apt_install,$(DEPS_TEST))
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLINT_WERROR=ON >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+$(BUILD)/demo/hello.c: tests/data/demo/hello.c
+	@mkdir -p $(dir $@) && cp $< $@
+
+run: build $(FILE)
+	$(BUILD)/flint --demo $(FILE)
+
+# Every test, twice: the normal build, then an AddressSanitizer + UBSan build.
+test: deps-test build
+	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DFLINT_WERROR=ON -DFLINT_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_SAN) -j$(JOBS)
+	@tests/run_all.sh $(BUILD) $(BUILD_SAN)
+
+bench: deps-test build
+	@tests/bench/bench.sh $(BUILD)
+
+fuzz:
+	$(call apt_install,clang libclang-rt-dev)
+	@CC=clang cmake -S . -B build-fuzz -DFLINT_FUZZ=ON -DFLINT_SANITIZE=ON >/dev/null
+	@cmake --build build-fuzz -j$(JOBS)
+	@tests/fuzz/run.sh build-fuzz
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) build-fuzz

@@ -1,0 +1,687 @@
+/* App: the composition root (see app.h).
+ *
+ * One thread runs everything here: lws_service() dispatches tty bytes, signals, timers and
+ * WebSocket traffic to the handlers below. Handlers only change state and mark damage; the
+ * frame timer turns damage into at most one ui_render per FRAME_NS, and a keypress renders at
+ * once. The interrupt path closes the socket before anything is drawn.
+ *
+ * Modes: EDIT (keys go to the buffer), PROMPT (keys go to the ask / save-as line), CONFIRM_QUIT
+ * (y/n/Esc). A question asked while no connection is up waits in pending_question and goes
+ * out when the link comes up; a question submitted while an answer streams interrupts it
+ * first and is then asked with the partial answer in the history (a client-side steer,
+ * PROTOCOL.md 7.2). */
+#include "app/app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "app/demo.h"
+#include "app/loop.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
+#include "net/link.h"
+#include "session/session.h"
+#include "themes/theme.h"
+#include "ui/keys.h"
+#include "ui/term.h"
+#include "ui/ui.h"
+
+#define FRAME_NS (NS_PER_SEC / 60)
+#define ESC_DELAY_NS (25 * NS_PER_MS)
+
+typedef enum AppMode { MODE_EDIT, MODE_ASK, MODE_SAVE_AS, MODE_CONFIRM_QUIT } AppMode;
+
+typedef struct App {
+    const AppConfig *cfg;
+    Demo demo;
+    int tty_fd;
+    Loop *loop;
+    Link *link;
+    Session *session;
+    Theme theme;
+    Term *term;
+    Ui *ui;
+    KeyDecoder keys;
+    AppMode mode;
+    LinkState link_state;
+    char link_text[192];
+    char message[512];
+    bool message_error;
+    char notice_seen[512];
+    char *pending_question;
+    bool quit_after_save;
+    bool was_busy;
+    uint64_t last_frame_ns;
+    uint64_t frames;
+    int exit_status;
+    struct termios saved_tios;
+    bool have_tios;
+    char recovery_path[4096];  /* written on a fatal signal; announced after the terminal is back */
+} App;
+
+/* The fatal paths (BUG_ON, out of memory, a crash signal) must restore the terminal and save
+ * the user's text without any context argument: this is the one file-scope pointer. */
+static App *fatal_app;
+
+static void app_draw(App *a);
+
+/* --- messages and frames --------------------------------------------------------------- */
+
+static void app_damage(App *a)
+{
+    if (!loop_frame_armed(a->loop))
+        loop_frame_at(a->loop, a->last_frame_ns + FRAME_NS);
+}
+
+__attribute__((format(printf, 3, 4))) static void app_say(App *a, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_error = error;
+    log_msg("message: %s", a->message);
+    app_damage(a);
+}
+
+static void app_take_session_damage(App *a)
+{
+    unsigned d = session_take_damage(a->session);
+    if (!d)
+        return;
+    const char *notice = session_notice(a->session);
+    if (notice[0] && strcmp(notice, a->notice_seen) != 0) {
+        snprintf(a->notice_seen, sizeof a->notice_seen, "%s", notice);
+        app_say(a, true, "%s", notice);
+    }
+    bool busy = session_busy(a->session);
+    if (a->was_busy && !busy) {
+        const SessionStats *st = session_stats(a->session);
+        log_msg("turn: end state=%d deltas=%zu output_tokens=%zu ttft_ms=%.1f tok_s=%.0f",
+                (int)session_turn(a->session), st->deltas, st->output_tokens,
+                (double)st->ttft_ns / 1e6, st->tokens_per_sec);
+        term_bell(a->term); /* the answer is complete: a bell for users in another window */
+    }
+    a->was_busy = busy;
+    app_damage(a);
+}
+
+static void app_draw(App *a)
+{
+    UiStatus st = {
+        .link = a->link_text,
+        .link_ok = a->link_state == LINK_UP,
+        .message = a->message[0] ? a->message : NULL,
+        .message_is_error = a->message_error,
+    };
+    ui_render(a->ui, a->session, &st);
+    a->last_frame_ns = clock_now_ns();
+    a->frames++;
+}
+
+/* --- the link ---------------------------------------------------------------------------- */
+
+static void app_send_pending(App *a)
+{
+    if (!a->pending_question || a->link_state != LINK_UP || session_busy(a->session))
+        return;
+    char *q = a->pending_question;
+    a->pending_question = NULL;
+    ErrorBuf err;
+    if (!session_ask(a->session, q, &err))
+        app_say(a, true, "Could not ask: %s", err.msg);
+    else
+        a->message[0] = '\0';
+    free(q);
+    app_take_session_damage(a);
+}
+
+static bool app_link_send(void *ud, const char *json, size_t len)
+{
+    App *a = ud;
+    return link_send(a->link, json, len);
+}
+
+static void app_link_state(void *ud, LinkState st, const char *detail)
+{
+    App *a = ud;
+    LinkState prev = a->link_state;
+    a->link_state = st;
+    switch (st) {
+    case LINK_UP:
+        snprintf(a->link_text, sizeof a->link_text, "connected");
+        break;
+    case LINK_CONNECTING:
+        snprintf(a->link_text, sizeof a->link_text, "connecting");
+        break;
+    case LINK_WAITING:
+        snprintf(a->link_text, sizeof a->link_text, "offline: %s", detail && *detail ? detail : "retrying");
+        break;
+    case LINK_IDLE:
+        snprintf(a->link_text, sizeof a->link_text, "offline");
+        break;
+    }
+    if (st == LINK_UP) {
+        session_on_link_up(a->session);
+        app_send_pending(a);
+    } else if (prev == LINK_UP || session_busy(a->session)) {
+        session_on_link_lost(a->session, detail && *detail ? detail : "connection lost");
+    }
+    app_take_session_damage(a);
+    app_damage(a);
+}
+
+static void app_link_message(void *ud, const char *data, size_t len)
+{
+    App *a = ud;
+    session_on_message(a->session, data, len);
+    app_take_session_damage(a);
+}
+
+/* --- commands ---------------------------------------------------------------------------- */
+
+static void app_interrupt(App *a)
+{
+    if (!session_busy(a->session))
+        return;
+    /* Close first, draw after: the backend must stop generating as soon as possible. */
+    link_interrupt(a->link);
+    session_interrupt(a->session);
+    log_msg("app: interrupted");
+    app_say(a, false, "Interrupted. Ctrl-K asks again.");
+    app_take_session_damage(a);
+}
+
+static void app_ask(App *a, const char *question)
+{
+    while (*question == ' ')
+        question++;
+    if (!*question)
+        return;
+    if (session_busy(a->session)) {
+        /* A new question while an answer streams: stop it, then ask with it as context. */
+        app_interrupt(a);
+    }
+    free(a->pending_question);
+    a->pending_question = xstrdup(question);
+    if (a->link_state == LINK_UP && !session_busy(a->session))
+        app_send_pending(a);
+    else
+        app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
+}
+
+static bool app_save(App *a)
+{
+    Buffer *b = session_buffer(a->session);
+    if (!buffer_path(b)) {
+        a->mode = MODE_SAVE_AS;
+        ui_prompt_open(a->ui, "Save as: ");
+        return false;
+    }
+    ErrorBuf err;
+    if (!buffer_save(b, &err)) {
+        app_say(a, true, "Not saved: %s", err.msg);
+        return false;
+    }
+    const Text *t = buffer_text(b);
+    app_say(a, false, "Saved %s (%zu lines, %zu bytes)", buffer_path(b), text_line_count(t),
+            text_byte_count(t));
+    return true;
+}
+
+static void app_quit(App *a)
+{
+    a->exit_status = 0;
+    loop_quit(a->loop);
+}
+
+static void app_request_quit(App *a)
+{
+    if (!buffer_modified(session_buffer(a->session))) {
+        app_quit(a);
+        return;
+    }
+    a->mode = MODE_CONFIRM_QUIT;
+    app_say(a, true, "Save changes to %s?  y: save and quit   n: quit without saving   Esc: cancel",
+            buffer_name(session_buffer(a->session)));
+}
+
+static void app_insert_paste(Buffer *b, const char *s, size_t n)
+{
+    /* Terminals send pasted newlines as CR; keep the text's own LF/CRLF out of it. */
+    char *copy = xmalloc(n ? n : 1);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\r') {
+            copy[m++] = '\n';
+            if (i + 1 < n && s[i + 1] == '\n')
+                i++;
+        } else {
+            copy[m++] = s[i];
+        }
+    }
+    buffer_group_begin(b);
+    buffer_insert(b, copy, m);
+    buffer_group_end(b);
+    free(copy);
+}
+
+static void app_edit_command(App *a, Command cmd, const KeyEvent *k)
+{
+    Buffer *b = session_buffer(a->session);
+    size_t page = ui_editor_rows(a->ui);
+    switch (cmd) {
+    case CMD_INSERT: {
+        char enc[4];
+        size_t n = utf8_encode(k->cp, enc);
+        if (n)
+            buffer_insert(b, enc, n);
+        break;
+    }
+    case CMD_PASTE: app_insert_paste(b, k->text, k->text_len); break;
+    case CMD_NEWLINE: buffer_newline(b); break;
+    case CMD_TAB: buffer_tab(b); break;
+    case CMD_BACKSPACE: buffer_backspace(b); break;
+    case CMD_DELETE: buffer_delete(b); break;
+    case CMD_LEFT: buffer_move(b, BUFFER_LEFT, page); break;
+    case CMD_RIGHT: buffer_move(b, BUFFER_RIGHT, page); break;
+    case CMD_UP: buffer_move(b, BUFFER_UP, page); break;
+    case CMD_DOWN: buffer_move(b, BUFFER_DOWN, page); break;
+    case CMD_WORD_LEFT: buffer_move(b, BUFFER_WORD_LEFT, page); break;
+    case CMD_WORD_RIGHT: buffer_move(b, BUFFER_WORD_RIGHT, page); break;
+    case CMD_HOME: buffer_move(b, BUFFER_HOME, page); break;
+    case CMD_END: buffer_move(b, BUFFER_END, page); break;
+    case CMD_PAGE_UP: buffer_move(b, BUFFER_PAGE_UP, page); break;
+    case CMD_PAGE_DOWN: buffer_move(b, BUFFER_PAGE_DOWN, page); break;
+    case CMD_TOP: buffer_move(b, BUFFER_TOP, page); break;
+    case CMD_BOTTOM: buffer_move(b, BUFFER_BOTTOM, page); break;
+    case CMD_UNDO:
+        if (!buffer_undo(b))
+            app_say(a, false, "Nothing to undo.");
+        break;
+    case CMD_REDO:
+        if (!buffer_redo(b))
+            app_say(a, false, "Nothing to redo.");
+        break;
+    case CMD_SAVE: app_save(a); break;
+    case CMD_QUIT: app_request_quit(a); break;
+    case CMD_ASK:
+        a->mode = MODE_ASK;
+        ui_prompt_open(a->ui, session_busy(a->session) ? "Steer: " : "Ask: ");
+        break;
+    case CMD_INTERRUPT: app_interrupt(a); break;
+    case CMD_MODEL_SCROLL_UP: ui_model_scroll(a->ui, (int)(page / 2 ? page / 2 : 1)); break;
+    case CMD_MODEL_SCROLL_DOWN: ui_model_scroll(a->ui, -(int)(page / 2 ? page / 2 : 1)); break;
+    case CMD_MODEL_FOLLOW: ui_model_follow(a->ui); break;
+    case CMD_REDRAW: term_redraw_all(a->term); break;
+    case CMD_HELP: ui_toggle_help(a->ui); break;
+    default: break;
+    }
+}
+
+static void app_prompt_command(App *a, Command cmd, const KeyEvent *k)
+{
+    switch (cmd) {
+    case CMD_SUBMIT: {
+        char *text = xstrdup(ui_prompt_text(a->ui));
+        AppMode mode = a->mode;
+        ui_prompt_commit(a->ui);
+        a->mode = MODE_EDIT;
+        if (mode == MODE_ASK) {
+            app_ask(a, text);
+        } else if (text[0]) {
+            ErrorBuf err;
+            if (buffer_save_as(session_buffer(a->session), text, &err)) {
+                app_say(a, false, "Saved %s", text);
+                if (a->quit_after_save)
+                    app_quit(a);
+            } else {
+                app_say(a, true, "Not saved: %s", err.msg);
+            }
+        }
+        a->quit_after_save = false;
+        free(text);
+        break;
+    }
+    case CMD_CANCEL:
+        ui_prompt_close(a->ui);
+        a->mode = MODE_EDIT;
+        a->quit_after_save = false;
+        break;
+    case CMD_INTERRUPT: app_interrupt(a); break;
+    case CMD_QUIT:
+        ui_prompt_close(a->ui);
+        a->mode = MODE_EDIT;
+        app_request_quit(a);
+        break;
+    case CMD_REDRAW: term_redraw_all(a->term); break;
+    default: ui_prompt_key(a->ui, cmd, k); break;
+    }
+}
+
+static void app_confirm_quit(App *a, const KeyEvent *k)
+{
+    a->mode = MODE_EDIT;
+    a->message[0] = '\0';
+    if (k->code == KC_CHAR && !(k->mods & MOD_CTRL) && (k->cp == 'y' || k->cp == 'Y')) {
+        a->quit_after_save = true;
+        if (app_save(a))
+            app_quit(a);
+        else if (a->mode != MODE_SAVE_AS)
+            a->quit_after_save = false;
+    } else if (k->code == KC_CHAR && !(k->mods & MOD_CTRL) && (k->cp == 'n' || k->cp == 'N')) {
+        app_quit(a);
+    } else {
+        app_say(a, false, "Quit cancelled.");
+    }
+}
+
+static void app_key(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_CONFIRM_QUIT) {
+        app_confirm_quit(a, k);
+        return;
+    }
+    bool prompt = a->mode == MODE_ASK || a->mode == MODE_SAVE_AS;
+    Command cmd = keys_command(prompt ? KEYMODE_PROMPT : KEYMODE_EDIT, k);
+    if (cmd != CMD_NONE && cmd != CMD_INTERRUPT && !a->message_error)
+        a->message[0] = '\0';
+    if (prompt)
+        app_prompt_command(a, cmd, k);
+    else
+        app_edit_command(a, cmd, k);
+}
+
+/* --- loop hooks -------------------------------------------------------------------------- */
+
+static void app_drain_keys(App *a)
+{
+    KeyEvent k;
+    while (keys_next(&a->keys, &k))
+        app_key(a, &k);
+    if (keys_pending(&a->keys))
+        loop_esc_arm(a->loop, ESC_DELAY_NS);
+    else
+        loop_esc_cancel(a->loop);
+    app_take_session_damage(a);
+    app_draw(a); /* a keypress draws at once */
+}
+
+static void app_tty_input(void *ud, const char *bytes, size_t n)
+{
+    App *a = ud;
+    if (log_enabled())
+        log_msg("tty: %zu bytes, first %02x", n, (unsigned char)bytes[0]);
+    if (a->message_error && a->mode != MODE_CONFIRM_QUIT)
+        a->message_error = false, a->message[0] = '\0';
+    keys_feed(&a->keys, bytes, n);
+    app_drain_keys(a);
+}
+
+static void app_esc_timeout(void *ud)
+{
+    App *a = ud;
+    keys_timeout(&a->keys);
+    app_drain_keys(a);
+}
+
+static void app_frame(void *ud) { app_draw(ud); }
+
+static void app_resize(App *a)
+{
+    struct winsize ws;
+    if (ioctl(a->tty_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
+        ui_resize(a->ui, ws.ws_col, ws.ws_row);
+        term_resize(a->term, ws.ws_col, ws.ws_row);
+    }
+    app_draw(a);
+}
+
+static void app_save_recovery(App *a)
+{
+    Buffer *b = session_buffer(a->session);
+    if (!buffer_modified(b))
+        return;
+    ErrorBuf err;
+    if (buffer_write_recovery(b, a->recovery_path, sizeof a->recovery_path, &err)) {
+        log_msg("recovery: wrote %s", a->recovery_path);
+    } else {
+        a->recovery_path[0] = '\0';
+        log_msg("recovery: failed: %s", err.msg);
+    }
+}
+
+static void app_tty_closed(void *ud)
+{
+    App *a = ud;
+    log_msg("tty: closed");
+    app_save_recovery(a);
+    a->exit_status = 129;
+    loop_quit(a->loop);
+}
+
+static void app_signal(void *ud, int signo)
+{
+    App *a = ud;
+    switch (signo) {
+    case SIGWINCH: app_resize(a); break;
+    case SIGCONT:
+        term_redraw_all(a->term);
+        app_draw(a);
+        break;
+    default: /* TERM, HUP, INT, QUIT: leave cleanly, keeping the user's text */
+        log_msg("signal %d: quitting", signo);
+        app_save_recovery(a);
+        a->exit_status = 128 + signo;
+        loop_quit(a->loop);
+        break;
+    }
+}
+
+/* --- fatal paths ------------------------------------------------------------------------- */
+
+static void app_fatal_cleanup(void)
+{
+    App *a = fatal_app;
+    if (!a)
+        return;
+    fatal_app = NULL;
+    term_stop(a->term);
+    app_save_recovery(a);
+    if (a->recovery_path[0])
+        fprintf(stderr, "flint: unsaved changes written to %s\n", a->recovery_path);
+}
+
+static void app_crash_handler(int signo)
+{
+    /* Best effort from a signal handler: the recovery writer uses only open/write/close. */
+    App *a = fatal_app;
+    fatal_app = NULL;
+    if (a) {
+        static const char reset[] = "\033[?2004l\033[?25h\033[?1049l\r\n";
+        if (a->have_tios)
+            tcsetattr(a->tty_fd, TCSAFLUSH, &a->saved_tios);
+        ssize_t w = write(a->tty_fd, reset, sizeof reset - 1);
+        (void)w;
+        if (buffer_modified(session_buffer(a->session))) {
+            char path[4096];
+            if (buffer_write_recovery(session_buffer(a->session), path, sizeof path, NULL)) {
+                static const char msg[] = "flint crashed; unsaved changes written to ";
+                w = write(2, msg, sizeof msg - 1);
+                w = write(2, path, strlen(path));
+                w = write(2, "\n", 1);
+            }
+        }
+    }
+    signal(signo, SIG_DFL);
+    raise(signo);
+}
+
+static void app_install_crash_handlers(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = app_crash_handler;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+/* --- set-up and tear-down ---------------------------------------------------------------- */
+
+static bool app_open_tty(App *a, ErrorBuf *err)
+{
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return error_set(err, "flint needs a terminal: stdin and stdout must be a tty");
+    const char *name = ttyname(STDIN_FILENO);
+    /* A separate open file description: lws makes the fd it watches non-blocking, and that
+     * must not leak into stdout, where curses writes (it would spin on EAGAIN). */
+    a->tty_fd = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+    if (a->tty_fd < 0)
+        return error_errno(err, "cannot open the terminal %s", name ? name : "(unknown)");
+    a->have_tios = tcgetattr(a->tty_fd, &a->saved_tios) == 0;
+    return true;
+}
+
+static const LoopHooks app_loop_hooks = {
+    .tty_input = app_tty_input,
+    .tty_closed = app_tty_closed,
+    .signal = app_signal,
+    .frame = app_frame,
+    .esc_timeout = app_esc_timeout,
+};
+
+static const LinkHooks app_link_hooks = {
+    .state = app_link_state,
+    .message = app_link_message,
+};
+
+static const SessionHooks app_session_hooks = {
+    .send = app_link_send,
+};
+
+static void app_log_summary(App *a)
+{
+    if (!log_enabled())
+        return;
+    TermStats ts = term_stats(a->term);
+    const LinkStats *ls = link_stats(a->link);
+    log_msg("summary: frames_rendered=%llu published=%llu painted=%llu rows_painted=%llu "
+            "messages_in=%llu bytes_in=%llu connects=%llu",
+            (unsigned long long)a->frames, (unsigned long long)ts.frames_published,
+            (unsigned long long)ts.frames_painted, (unsigned long long)ts.rows_painted,
+            (unsigned long long)ls->messages_in, (unsigned long long)ls->bytes_in,
+            (unsigned long long)ls->connects);
+}
+
+int app_run(const AppConfig *cfg)
+{
+    App *a = xcalloc(1, sizeof *a);
+    a->cfg = cfg;
+    a->tty_fd = -1;
+    a->demo.pid = -1;
+    a->demo.stdin_fd = -1;
+    a->exit_status = 1;
+    ErrorBuf err = {{0}};
+    char url[256];
+    int status = 1;
+
+    loop_block_signals();
+    theme_default(&a->theme);
+    if (cfg->theme_path && !theme_load_file(&a->theme, cfg->theme_path, &err)) {
+        fprintf(stderr, "flint: %s\n", err.msg);
+        goto out;
+    }
+    SessionConfig scfg = {.model = cfg->model};
+    a->session = session_new(&scfg, &app_session_hooks, a);
+    if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, &err)) {
+        fprintf(stderr, "flint: %s\n", err.msg);
+        goto out;
+    }
+    if (!app_open_tty(a, &err)) {
+        fprintf(stderr, "flint: %s\n", err.msg);
+        goto out;
+    }
+    if (cfg->demo) {
+        if (!demo_start(&a->demo, cfg->demo_rate, &err)) {
+            fprintf(stderr, "flint: %s\n", err.msg);
+            goto out;
+        }
+        snprintf(url, sizeof url, "ws://127.0.0.1:%d/v1", a->demo.port);
+    } else {
+        snprintf(url, sizeof url, "%s", cfg->url);
+    }
+    a->loop = loop_new(a->tty_fd, &app_loop_hooks, a, &err);
+    if (!a->loop) {
+        close(a->tty_fd);
+        fprintf(stderr, "flint: %s\n", err.msg);
+        goto out;
+    }
+    char lerr[256];
+    LinkConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file};
+    a->link = link_new(loop_context(a->loop), &lcfg, &app_link_hooks, a, lerr, sizeof lerr);
+    if (!a->link) {
+        fprintf(stderr, "flint: %s\n", lerr);
+        status = 2;
+        goto out;
+    }
+    keys_init(&a->keys);
+    snprintf(a->link_text, sizeof a->link_text, "connecting");
+
+    fatal_app = a;
+    fatal_set_cleanup(app_fatal_cleanup);
+    app_install_crash_handlers();
+    a->term = term_start(&a->theme, &err);
+    if (!a->term) {
+        fatal_app = NULL;
+        fprintf(stderr, "flint: %s\n", err.msg);
+        goto out;
+    }
+    int cols = 80, rows = 24;
+    term_size(a->term, &cols, &rows);
+    a->ui = ui_new(a->term, cols, rows);
+    if (cfg->demo)
+        app_say(a, false, "Demo backend on 127.0.0.1:%d (offline).  Ctrl-K ask · Esc stop · "
+                          "Ctrl-S save · Ctrl-Q quit · F1 help", a->demo.port);
+    else
+        app_say(a, false, "Ctrl-K ask · Esc stop · Ctrl-S save · Ctrl-Q quit · F1 help");
+    log_msg("start: url=%s model=%s file=%s", url, cfg->model, cfg->file ? cfg->file : "-");
+    link_start(a->link);
+    app_draw(a);
+
+    loop_run(a->loop);
+    status = a->exit_status;
+    app_log_summary(a);
+
+out:
+    fatal_app = NULL;
+    fatal_set_cleanup(NULL);
+    ui_free(a->ui);
+    term_free(a->term); /* restores the terminal before anything is printed */
+    if (a->recovery_path[0])
+        fprintf(stderr, "flint: unsaved changes written to %s\n", a->recovery_path);
+    link_free(a->link);
+    if (a->loop)
+        loop_free(a->loop); /* closes the adopted tty fd */
+    else if (a->tty_fd >= 0)
+        close(a->tty_fd);
+    if (a->demo.pid > 0)
+        demo_stop(&a->demo);
+    keys_free(&a->keys);
+    free(a->pending_question);
+    session_free(a->session);
+    free(a);
+    return status;
+}

@@ -1,0 +1,23 @@
+/* App: the composition root. Owns the Loop, Link, Session, Term, Ui and Theme and wires their
+ * callbacks: tty bytes -> keys -> commands -> session/buffer/link; link messages -> session;
+ * damage -> the frame clock -> ui_render. Nothing depends on app/. */
+#ifndef FLINT_APP_APP_H
+#define FLINT_APP_APP_H
+
+#include <stdbool.h>
+
+typedef struct AppConfig {
+    const char *file;        /* NULL: a new unnamed buffer */
+    const char *url;         /* base URL; NULL with demo */
+    const char *model;
+    const char *api_key;     /* NULL or "" sends no Authorization header */
+    const char *theme_path;  /* NULL: the built-in theme */
+    const char *ca_file;     /* extra CA bundle for wss:// */
+    bool demo;               /* start flint-backend and connect to it */
+    unsigned demo_rate;      /* tokens/s for the demo backend (0 = unthrottled) */
+} AppConfig;
+
+/* Runs flint until the user quits. Returns the process exit status. */
+int app_run(const AppConfig *cfg);
+
+#endif
