@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# make bench: figures, not assertions (machines here are noisy). Prints one table.
+#  1. flint-backend at full speed streams 200,000 tokens into flint in a 120x40 tmux pane:
+#     tokens/s consumed, CPU seconds and peak RSS of flint, frames painted per second.
+#  2. key -> socket-close latency for Esc and Ctrl-G, 20 presses each: from flint reading the
+#     key byte off the tty to flint-backend receiving the Close frame (both log CLOCK_MONOTONIC).
+#  3. idle: CPU used by flint over 5 s with nothing happening.
+set -u
+BUILD=${1:-build}
+export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
+export FLINT_BACKEND=${FLINT_BACKEND:-$BUILD/tests/backend/flint-backend}
+TOKENS=${BENCH_TOKENS:-200000}
+PRESSES=${BENCH_PRESSES:-20}
+. "$(dirname "$0")/../e2e/lib.sh"
+e2e_init bench
+HZ=$(getconf CLK_TCK)
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
+restart() { $E2E_TMUX kill-server 2>/dev/null; rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
+            [ -n "$BACKEND_PID" ] && { kill "$BACKEND_PID"; wait "$BACKEND_PID"; } 2>/dev/null
+            BACKEND_PID=; }
+
+printf 'int main(void) { return 0; }\n' >"$E2E_DIR/main.c"
+
+# --- 1. throughput, and idle before it -----------------------------------------------------
+E2E_TAG=-throughput
+backend_start --rate 0 --tokens "$TOKENS"
+flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/main.c"
+wait_screen 'connected'
+sleep 0.5
+idle0=$(cpu_ticks "$FLINT_PID"); sleep 5; idle1=$(cpu_ticks "$FLINT_PID")
+cpu0=$(cpu_ticks "$FLINT_PID")
+keys C-k; type 'stream as fast as you can'; keys Enter
+wait_file 'turn: end' "$FLINT_LOG_FILE" 600
+cpu1=$(cpu_ticks "$FLINT_PID")
+rss=$(rss_peak_kb "$FLINT_PID")
+keys C-q; wait_exit 10 >/dev/null
+restart
+
+# --- 2. interrupt latency -------------------------------------------------------------------
+E2E_TAG=-latency
+backend_start --rate 1000 --tokens 100000
+flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/main.c"
+wait_screen 'connected'
+conn=1
+for key in Escape C-g; do
+  for ((i = 0; i < PRESSES; i++)); do
+    wait_file "open conn=$conn\$" "$BACKEND_LOG" 10
+    keys C-k; type "press $i"; keys Enter
+    wait_file "stream conn=$conn " "$BACKEND_LOG" 10
+    sleep 0.15
+    echo "MARK $key $conn" >>"$FLINT_LOG_FILE"
+    keys "$key"
+    wait_file "close conn=$conn code=1000" "$BACKEND_LOG" 10
+    conn=$((conn + 1))
+  done
+done
+keys C-q; wait_exit 10 >/dev/null
+restart
+
+/usr/bin/python3 - "$E2E_DIR" "$TOKENS" "$HZ" "$idle0" "$idle1" "$cpu0" "$cpu1" "$rss" <<'PY'
+import re, statistics, sys
+d, tokens, hz, idle0, idle1, cpu0, cpu1, rss = sys.argv[1:]
+hz = float(hz)
+tlog = open(f"{d}/flint-throughput.log", errors="replace").read()
+end = re.search(r"turn: end state=\d+ deltas=(\d+) output_tokens=(\d+) ttft_ms=([\d.]+) tok_s=([\d.]+)", tlog)
+summ = re.search(r"summary: frames_rendered=(\d+) published=(\d+) painted=(\d+)", tlog)
+deltas, out_tokens, ttft, toks = int(end[1]), int(end[2]), float(end[3]), float(end[4])
+duration = (out_tokens or deltas) / toks if toks else float("nan")
+cpu = (int(cpu1) - int(cpu0)) / hz
+idle_cpu = (int(idle1) - int(idle0)) / hz / 5 * 100
+
+def latencies(key):
+    flog = open(f"{d}/flint-latency.log", errors="replace").read().splitlines()
+    blog = open(f"{d}/backend-latency.log", errors="replace").read()
+    first = "1b" if key == "Escape" else "07"
+    out, internal = [], []
+    for i, line in enumerate(flog):
+        m = re.match(rf"MARK {key} (\d+)$", line)
+        if not m:
+            continue
+        conn = m[1]
+        t_key = t_sent = None
+        for later in flog[i + 1:]:
+            if later.startswith("MARK"):
+                break
+            mm = re.match(rf"([\d.]+) tty: \d+ bytes, first {first}", later)
+            if mm and t_key is None:
+                t_key = float(mm[1])
+            mm = re.match(r"([\d.]+) link: close-sent", later)
+            if mm and t_sent is None and t_key is not None:
+                t_sent = float(mm[1])
+        mb = re.search(rf"^([\d.]+) close conn={conn} code=1000", blog, re.M)
+        if t_key is not None and mb:
+            out.append((float(mb[1]) - t_key) * 1000)
+        if t_key is not None and t_sent is not None:
+            internal.append((t_sent - t_key) * 1000)
+    return out, internal
+
+rows = [
+    ("tokens streamed (deltas)", f"{deltas}"),
+    ("tokens/s consumed", f"{toks:,.0f}"),
+    ("time to first token (ms)", f"{ttft:.1f}"),
+    ("stream duration (s)", f"{duration:.2f}"),
+    ("flint CPU seconds for the stream", f"{cpu:.2f}"),
+    ("flint CPU % of one core while streaming", f"{cpu / duration * 100:.0f}" if duration == duration and duration > 0 else "n/a"),
+    ("flint peak RSS (MiB)", f"{int(rss) / 1024:.1f}"),
+]
+if summ:
+    painted, published = int(summ[3]), int(summ[2])
+    rows.append(("frames painted (whole run)", f"{painted}"))
+    rows.append(("frames painted per second of stream", f"{painted / duration:.0f}" if duration > 0 else "n/a"))
+rows.append(("idle CPU over 5 s (% of a core)", f"{idle_cpu:.2f}"))
+for key, name in (("Escape", "Esc"), ("C-g", "Ctrl-G")):
+    lat, internal = latencies(key)
+    if lat:
+        rows.append((f"{name}: key -> server got Close, median / max (ms), n={len(lat)}",
+                     f"{statistics.median(lat):.2f} / {max(lat):.2f}"))
+    if internal:
+        rows.append((f"{name}: key -> Close written by flint, median / max (ms)",
+                     f"{statistics.median(internal):.2f} / {max(internal):.2f}"))
+w = max(len(r[0]) for r in rows)
+print(f"\nflint bench: {tokens} tokens, backend --rate 0, tmux pane 120x40\n")
+print(f"{'metric':<{w}}  value")
+print(f"{'-' * w}  {'-' * 16}")
+for k, v in rows:
+    print(f"{k:<{w}}  {v}")
+PY

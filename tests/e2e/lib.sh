@@ -1,0 +1,99 @@
+# Shared helpers for the tmux-driven end-to-end tests and the benchmark.
+# Source it; it expects FLINT_BIN and FLINT_BACKEND (ctest sets them), and gives:
+#   e2e_init NAME          temp dir $E2E_DIR, a private tmux server, cleanup on exit
+#   backend_start ARGS...  starts flint-backend, sets $BACKEND_PORT, $BACKEND_PID, $BACKEND_LOG
+#   flint_start ARGS...    runs flint in a 120x40 detached tmux pane, logs to $FLINT_LOG_FILE
+#   keys ARGS...           tmux send-keys (key names: C-k Escape Enter ...)
+#   type TEXT              literal text
+#   screen                 the pane's text now
+#   wait_screen REGEX [S]  until the pane matches (default 10 s), else fail
+#   wait_file REGEX FILE [S]
+#   fail MSG               print the screen and logs, exit 1
+set -u
+
+E2E_COLS=${E2E_COLS:-120}
+E2E_ROWS=${E2E_ROWS:-40}
+
+e2e_init() {
+  E2E_NAME=$1
+  E2E_DIR=$(mktemp -d "/tmp/flint-e2e-$1.XXXXXX")
+  E2E_TMUX="tmux -L flint-$1-$$ -f /dev/null"
+  FLINT_LOG_FILE=$E2E_DIR/flint.log
+  BACKEND_PID=
+  trap e2e_cleanup EXIT
+  : "${FLINT_BIN:?FLINT_BIN must point at the flint binary}"
+  : "${FLINT_BACKEND:?FLINT_BACKEND must point at flint-backend}"
+  command -v tmux >/dev/null || { echo "tmux is not installed"; exit 1; }
+}
+
+e2e_cleanup() {
+  $E2E_TMUX kill-server 2>/dev/null
+  [ -n "$BACKEND_PID" ] && kill "$BACKEND_PID" 2>/dev/null && wait "$BACKEND_PID" 2>/dev/null
+  if [ "${E2E_KEEP:-0}" = 1 ]; then echo "kept $E2E_DIR"; else rm -rf "$E2E_DIR"; fi
+}
+
+fail() {
+  echo "FAIL ($E2E_NAME): $*"
+  echo "--- screen"; screen || true
+  echo "--- flint log (tail)"; tail -n 30 "$FLINT_LOG_FILE" 2>/dev/null
+  echo "--- backend log (tail)"; tail -n 30 "${BACKEND_LOG:-/dev/null}" 2>/dev/null
+  exit 1
+}
+
+backend_start() {
+  BACKEND_LOG=$E2E_DIR/backend${E2E_TAG:-}.log
+  local out=$E2E_DIR/backend${E2E_TAG:-}.out
+  "$FLINT_BACKEND" --port 0 --log "$BACKEND_LOG" "$@" >"$out" 2>&1 &
+  BACKEND_PID=$!
+  for _ in $(seq 100); do
+    BACKEND_PORT=$(sed -nE 's/^listening 127\.0\.0\.1:([0-9]+)$/\1/p' "$out")
+    [ -n "$BACKEND_PORT" ] && return 0
+    sleep 0.05
+  done
+  fail "flint-backend did not start"
+}
+
+flint_start() {
+  FLINT_LOG_FILE=$E2E_DIR/flint${E2E_TAG:-}.log
+  local cmd="FLINT_LOG='$FLINT_LOG_FILE' exec '$FLINT_BIN'"
+  local a
+  for a in "$@"; do cmd+=" '$a'"; done
+  $E2E_TMUX new-session -d -s e2e -x "$E2E_COLS" -y "$E2E_ROWS" \
+      "echo \$\$ > '$E2E_DIR/flint.pid'; $cmd; echo \$? > '$E2E_DIR/flint.exit'; sleep 600"
+  for _ in $(seq 100); do
+    [ -s "$E2E_DIR/flint.pid" ] && break
+    sleep 0.05
+  done
+  FLINT_PID=$(cat "$E2E_DIR/flint.pid")
+}
+
+keys() { $E2E_TMUX send-keys -t e2e "$@"; }
+type() { $E2E_TMUX send-keys -t e2e -l -- "$1"; }
+screen() { $E2E_TMUX capture-pane -p -t e2e; }
+
+wait_screen() {
+  local re=$1 secs=${2:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    screen | grep -Eq -- "$re" && return 0
+    sleep 0.05
+  done
+  fail "screen never matched /$re/ within ${secs}s"
+}
+
+wait_file() {
+  local re=$1 file=$2 secs=${3:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    grep -Eq -- "$re" "$file" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "$file never matched /$re/ within ${secs}s"
+}
+
+wait_exit() {
+  local secs=${1:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    [ -s "$E2E_DIR/flint.exit" ] && { cat "$E2E_DIR/flint.exit"; return 0; }
+    sleep 0.05
+  done
+  fail "flint did not exit within ${secs}s"
+}
