@@ -174,8 +174,10 @@ static void app_link_state(void *ud, LinkState st, const char *detail)
     if (st == LINK_UP) {
         session_on_link_up(a->session);
         app_send_pending(a);
-    } else if (prev == LINK_UP || session_busy(a->session)) {
-        session_on_link_lost(a->session, detail && *detail ? detail : "connection lost");
+    } else if (st == LINK_WAITING || st == LINK_IDLE) {
+        /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
+        if (prev == LINK_UP || session_busy(a->session))
+            session_on_link_lost(a->session, detail && *detail ? detail : "connection lost");
     }
     app_take_session_damage(a);
     app_damage(a);
@@ -194,9 +196,10 @@ static void app_interrupt(App *a)
 {
     if (!session_busy(a->session))
         return;
-    /* Close first, draw after: the backend must stop generating as soon as possible. */
-    link_interrupt(a->link);
+    /* The session first (a state change: it must own the turn's end before the link reports
+     * its reconnect), then close at once; drawing comes after both. */
     session_interrupt(a->session);
+    link_interrupt(a->link);
     log_msg("app: interrupted");
     app_say(a, false, "Interrupted. Ctrl-K asks again.");
     app_take_session_damage(a);
