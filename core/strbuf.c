@@ -9,8 +9,10 @@
 
 void sb_reserve(StrBuf *sb, size_t extra)
 {
-    if (sb->len + extra + 1 > sb->cap)
+    if (sb->len + extra + 1 > sb->cap) {
         sb->data = xgrow(sb->data, &sb->cap, sb->len + extra + 1, 1);
+        sb->data[sb->len] = '\0'; /* a fresh allocation is terminated too */
+    }
 }
 
 void sb_append(StrBuf *sb, const char *s, size_t n)

@@ -6,8 +6,13 @@
  * style (LF or CRLF, only when *every* line ends in CRLF) and whether the last line has a
  * terminator are remembered and reproduced by text_serialize().
  *
+ * An empty text (one empty line) made by text_new() or loaded from an empty file serializes
+ * to zero bytes, and gets its final newline back as soon as it holds anything; an empty line
+ * loaded from a file holding just a terminator serializes to that terminator.
+ *
  * Marks: a caller may register TextPos objects that move with edits (an insertion before a
- * mark shifts it; a deletion spanning it collapses it to the deletion point). The caller owns
+ * mark shifts it, and so does an insertion exactly at the mark: the mark stays in front of
+ * the same byte; a deletion spanning it collapses it to the deletion point). The caller owns
  * the TextPos storage and must unregister it before freeing it.
  *
  * Errors: tier 2 only (allocation aborts); positions out of range are programmer errors. */
@@ -28,15 +33,24 @@ typedef struct Text Text;
 
 Text *text_new(void);                    /* one empty line, LF, final newline on */
 void text_free(Text *t);                 /* accepts NULL */
-void text_set(Text *t, const char *data, size_t len); /* replace everything (file load) */
+/* Replaces everything (file load) and moves every mark to (0, 0). */
+void text_set(Text *t, const char *data, size_t len);
 void text_serialize(const Text *t, StrBuf *out);      /* the file's bytes, as it would be saved */
+/* The same bytes handed to sink piece by piece (line contents and terminators), in order,
+ * without allocating: for saving large files without a second copy and for writing a
+ * recovery file from a fatal-error path. Stops and returns false as soon as sink does. */
+typedef bool (*TextSink)(void *ud, const char *bytes, size_t len);
+bool text_serialize_to(const Text *t, TextSink sink, void *ud);
 
 size_t text_line_count(const Text *t);   /* always >= 1 */
+/* The line's bytes (len may be NULL); followed by a NUL, though the line may hold NULs too.
+ * Valid until the next edit. */
 const char *text_line(const Text *t, size_t line, size_t *len);
 size_t text_line_len(const Text *t, size_t line);
 size_t text_byte_count(const Text *t);   /* bytes text_serialize would produce */
 
-/* Inserts len bytes at pos ('\n' in s splits lines); returns the position after the insertion. */
+/* Inserts len bytes at pos ('\n' in s splits lines); returns the position after the insertion.
+ * s must not point into t itself (copy a line first: an edit may move it). */
 TextPos text_insert(Text *t, TextPos pos, const char *s, size_t len);
 /* Deletes [from, to) (from <= to, may span lines). */
 void text_delete(Text *t, TextPos from, TextPos to);

@@ -6,7 +6,8 @@
  *
  * Saving is atomic: write a temp file in the same directory, fsync it, keep the original's
  * mode, rename over the original, fsync the directory. A failed save leaves the original and
- * the buffer untouched and reports why.
+ * the buffer untouched and reports why. Saving through a symlink replaces the link's target
+ * (the link stays); a hard-linked file gets a new inode (other names keep the old contents).
  *
  * Errors: tier 3 for file I/O (bool + ErrorBuf); the rest cannot fail. */
 #ifndef FLINT_SESSION_BUFFER_H
@@ -14,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 #include "core/text.h"
@@ -58,11 +60,21 @@ void buffer_set_cursor(Buffer *b, TextPos pos);  /* clamped */
 size_t buffer_cursor_display_col(const Buffer *b);
 int buffer_tab_width(const Buffer *b);           /* default 4 */
 
-void buffer_insert(Buffer *b, const char *s, size_t len);  /* typed text or a paste */
-void buffer_newline(Buffer *b);                            /* keeps the line's indentation */
+/* Typed text or a paste. One character coalesces with neighbouring typing; anything longer
+ * is an undo step of its own. In a CRLF file a pasted "\r\n" becomes one line break. */
+void buffer_insert(Buffer *b, const char *s, size_t len);
+void buffer_newline(Buffer *b);  /* keeps the line's indentation (up to the cursor) */
+/* Removes one code point (a raw byte counts as one), so "e" + U+0301 loses the accent
+ * first; at column 0 it joins the line to the previous one. */
 void buffer_backspace(Buffer *b);
-void buffer_delete(Buffer *b);                             /* the character under the cursor */
+/* The character under the cursor with its combining marks (what Right steps over); at the
+ * end of a line it joins the next line. */
+void buffer_delete(Buffer *b);
 void buffer_tab(Buffer *b);                                /* inserts a '\t' */
+/* Left/Right step over whole characters (a base and its combining marks); Up/Down/Page keep
+ * the display column of the first vertical move (at the first/last line they go to its
+ * start/end); word moves stop at the start of runs of letters/digits/_ (any non-ASCII
+ * letter counts) or of punctuation, crossing line ends. page_rows 0 counts as 1. */
 void buffer_move(Buffer *b, BufferMove m, size_t page_rows);
 bool buffer_undo(Buffer *b);   /* false when there is nothing to undo */
 bool buffer_redo(Buffer *b);
@@ -70,5 +82,24 @@ void buffer_break_undo(Buffer *b);  /* end the current undo step */
 /* Group every edit until buffer_group_end into one undo step (a paste, an accepted hunk). */
 void buffer_group_begin(Buffer *b);
 void buffer_group_end(Buffer *b);
+
+/* The display rule shared by the cursor logic here and the editor view, so that the caret
+ * and sticky Up/Down columns always agree with what is drawn. cp comes from utf8_decode.
+ *   printable characters     utf8_width: 1, 2 for wide (CJK, emoji), 0 for combining marks
+ *                            (drawn on the previous cell)
+ *   C0 controls and DEL      2 columns, drawn "^X": ESC is "^[", NUL "^@", DEL "^?"
+ *   raw bytes (bad UTF-8)    4 columns, drawn "<ff>" (two lower-case hex digits)
+ *   other non-printables     C1 controls, bidi/format characters, unassigned code points:
+ *                            drawn "<U+202E>" (4 to 6 upper-case hex digits), 8 to 10 columns
+ *   '\t'                     -1: it depends on the column, see buffer_display_next_col
+ * Never negative for anything but '\t'. */
+int buffer_char_display_width(uint32_t cp);
+#define BUFFER_ESCAPE_MAX 12
+/* The escaped form of cp as drawn (NUL-terminated in out) and its length, which is also its
+ * width; 0 (out untouched) when cp is drawn as itself ('\t' included). */
+size_t buffer_char_escape(uint32_t cp, char out[BUFFER_ESCAPE_MAX]);
+/* The display column after drawing cp at column col: tabs go to the next multiple of
+ * tab_width, everything else adds buffer_char_display_width. */
+size_t buffer_display_next_col(size_t col, uint32_t cp, int tab_width);
 
 #endif

@@ -1,0 +1,880 @@
+/* Buffer: a Text, the path it came from, the cursor, and the Undo history of the text.
+ *
+ * Invariants:
+ *   - cursor is always inside the text (text_clamp) and, after any move made here, on a
+ *     character boundary that is not in front of a combining mark (a cluster's start).
+ *   - want_col is the sticky display column of vertical moves; it is valid only while
+ *     want_valid, which every horizontal move and every edit clears.
+ *   - Every change to the text goes through buffer_edit_insert/buffer_edit_delete, which
+ *     record it in undo with the cursor before and after; "modified" is simply "the undo
+ *     history is not at the savepoint", so undoing back to the saved text clears it.
+ *   - path is NULL for an unnamed buffer; it changes only after a successful load/save-as.
+ *
+ * Saving writes a temp file ".NAME.XXXXXX" (mkstemp: O_EXCL, 0600) next to the symlink-
+ * resolved target, fsyncs it, gives it the target's mode, renames it over the target and
+ * fsyncs the directory (the steps of a crash-safe replace; see rename(2)). The recovery path
+ * avoids malloc and stdio entirely: it runs from fatal(), i.e. possibly after malloc failed. */
+#include "session/buffer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/strbuf.h"
+#include "core/undo.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
+
+#define BUFFER_TAB_WIDTH 4
+#define BUFFER_SYMLINK_MAX 40
+
+struct Buffer {
+    Text *text;
+    Undo *undo;
+    char *path;
+    TextPos cursor;
+    size_t want_col;
+    bool want_valid;
+    int tab_width;
+};
+
+/* --- display columns ------------------------------------------------------------------- */
+
+static const char buffer_hex[] = "0123456789abcdef";
+
+size_t buffer_char_escape(uint32_t cp, char out[BUFFER_ESCAPE_MAX])
+{
+    if (UTF8_IS_RAW(cp)) {
+        uint8_t byte = (uint8_t)cp;
+        out[0] = '<';
+        out[1] = buffer_hex[byte >> 4];
+        out[2] = buffer_hex[byte & 15];
+        out[3] = '>';
+        out[4] = '\0';
+        return 4;
+    }
+    if (cp == '\t')
+        return 0;
+    if (cp < 0x20 || cp == 0x7F) {
+        out[0] = '^';
+        out[1] = (char)(cp ^ 0x40); /* caret notation: ESC 0x1B -> '[', DEL 0x7F -> '?' */
+        out[2] = '\0';
+        return 2;
+    }
+    if (utf8_width(cp) >= 0)
+        return 0;
+    size_t digits = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
+    size_t n = 0;
+    out[n++] = '<';
+    out[n++] = 'U';
+    out[n++] = '+';
+    for (size_t i = digits; i-- > 0;) {
+        char c = buffer_hex[(cp >> (4 * i)) & 15];
+        out[n++] = c >= 'a' ? (char)(c - 'a' + 'A') : c;
+    }
+    out[n++] = '>';
+    out[n] = '\0';
+    return n;
+}
+
+int buffer_char_display_width(uint32_t cp)
+{
+    if (cp == '\t')
+        return -1;
+    char esc[BUFFER_ESCAPE_MAX];
+    size_t n = buffer_char_escape(cp, esc);
+    if (n)
+        return (int)n;
+    return utf8_width(cp);
+}
+
+size_t buffer_display_next_col(size_t col, uint32_t cp, int tab_width)
+{
+    if (cp == '\t') {
+        size_t tw = tab_width > 0 ? (size_t)tab_width : 1;
+        return (col / tw + 1) * tw;
+    }
+    return col + (size_t)buffer_char_display_width(cp);
+}
+
+/* Display column of byte offset `upto` in the line s[0..len). */
+static size_t buffer_display_col(const char *s, size_t len, size_t upto, int tab_width)
+{
+    size_t col = 0;
+    for (size_t i = 0; i < upto && i < len;) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        col = buffer_display_next_col(col, cp, tab_width);
+    }
+    return col;
+}
+
+/* The byte offset of the character covering display column target (or the line end). */
+static size_t buffer_col_for_display(const char *s, size_t len, size_t target, int tab_width)
+{
+    size_t col = 0, i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        size_t next = buffer_display_next_col(col, cp, tab_width);
+        if (next > target)
+            break;
+        col = next;
+        i += n;
+    }
+    return i;
+}
+
+/* --- life cycle -------------------------------------------------------------------------- */
+
+Buffer *buffer_new(void)
+{
+    Buffer *b = xcalloc(1, sizeof *b);
+    b->text = text_new();
+    b->undo = undo_new();
+    b->tab_width = BUFFER_TAB_WIDTH;
+    return b;
+}
+
+void buffer_free(Buffer *b)
+{
+    if (!b)
+        return;
+    text_free(b->text);
+    undo_free(b->undo);
+    free(b->path);
+    free(b);
+}
+
+const char *buffer_path(const Buffer *b) { return b->path; }
+
+const char *buffer_name(const Buffer *b)
+{
+    if (!b->path)
+        return "[new]";
+    const char *slash = strrchr(b->path, '/');
+    return slash && slash[1] ? slash + 1 : b->path;
+}
+
+bool buffer_modified(const Buffer *b) { return !undo_at_savepoint(b->undo); }
+
+const Text *buffer_text(const Buffer *b) { return b->text; }
+
+TextPos buffer_cursor(const Buffer *b) { return b->cursor; }
+
+int buffer_tab_width(const Buffer *b) { return b->tab_width; }
+
+size_t buffer_cursor_display_col(const Buffer *b)
+{
+    size_t len;
+    const char *s = text_line(b->text, b->cursor.line, &len);
+    return buffer_display_col(s, len, b->cursor.col, b->tab_width);
+}
+
+void buffer_set_cursor(Buffer *b, TextPos pos)
+{
+    b->cursor = text_clamp(b->text, pos);
+    b->want_valid = false;
+    undo_break(b->undo);
+}
+
+/* --- loading ----------------------------------------------------------------------------- */
+
+/* Replaces the contents with data (a fresh history whose savepoint is this text). */
+static void buffer_reset(Buffer *b, const char *data, size_t len, const char *path)
+{
+    text_set(b->text, data, len);
+    undo_clear(b->undo);
+    b->cursor = (TextPos){0, 0};
+    b->want_valid = false;
+    char *copy = xstrdup(path);
+    free(b->path);
+    b->path = copy;
+}
+
+bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
+{
+    if (!*path)
+        return error_set(err, "no file name");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT) {
+            buffer_reset(b, "", 0, path);
+            return true;
+        }
+        return error_errno(err, "cannot open %s", path);
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        error_errno(err, "cannot open %s", path);
+        close(fd);
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return error_set(err, "cannot open %s: %s", path,
+                         S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+    }
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    char *data = xmalloc(cap);
+    for (;;) {
+        if (len == cap)
+            data = xgrow(data, &cap, cap + 1, 1); /* the file grew while we read it */
+        ssize_t n = read(fd, data + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            error_errno(err, "cannot read %s", path);
+            free(data);
+            close(fd);
+            return false;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buffer_reset(b, data, len, path);
+    free(data);
+    return true;
+}
+
+/* --- saving ------------------------------------------------------------------------------ */
+
+typedef struct BufferWriter {
+    int fd;
+    char *buf;
+    size_t len, cap;
+    int error; /* errno of the failed write, 0 while all is well */
+} BufferWriter;
+
+static bool buffer_write_all(int fd, const char *p, size_t n, int *error)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0) {
+            *error = errno;
+            return false;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool buffer_writer_flush(BufferWriter *w)
+{
+    bool ok = buffer_write_all(w->fd, w->buf, w->len, &w->error);
+    w->len = 0;
+    return ok;
+}
+
+/* TextSink: batch small pieces (lines, terminators) into whole blocks for write(2). */
+static bool buffer_writer_sink(void *ud, const char *bytes, size_t len)
+{
+    BufferWriter *w = ud;
+    if (w->len + len > w->cap && !buffer_writer_flush(w))
+        return false;
+    if (len > w->cap)
+        return buffer_write_all(w->fd, bytes, len, &w->error);
+    memcpy(w->buf + w->len, bytes, len);
+    w->len += len;
+    return true;
+}
+
+/* Writes the text to fd with buf as the staging area; on failure returns the errno. */
+static int buffer_write_text(const Text *t, int fd, char *buf, size_t cap)
+{
+    BufferWriter w = {.fd = fd, .buf = buf, .cap = cap};
+    if (!text_serialize_to(t, buffer_writer_sink, &w) || !buffer_writer_flush(&w))
+        return w.error ? w.error : EIO;
+    return 0;
+}
+
+/* Follows symlinks from path to the file a save must replace (which may not exist yet). */
+static char *buffer_resolve_target(const char *path, ErrorBuf *err)
+{
+    char *cur = xstrdup(path);
+    for (int hops = 0;; hops++) {
+        struct stat st;
+        if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+            return cur; /* a missing file is created; other errors surface on open */
+        if (hops == BUFFER_SYMLINK_MAX) {
+            errno = ELOOP;
+            error_errno(err, "cannot save %s", path);
+            free(cur);
+            return NULL;
+        }
+        size_t cap = (size_t)st.st_size + 1;
+        char *link = xmalloc(cap > PATH_MAX ? cap : PATH_MAX);
+        ssize_t n = readlink(cur, link, (cap > PATH_MAX ? cap : PATH_MAX) - 1);
+        if (n < 0) {
+            error_errno(err, "cannot save %s", path);
+            free(link);
+            free(cur);
+            return NULL;
+        }
+        link[n] = '\0';
+        const char *slash = strrchr(cur, '/');
+        if (link[0] != '/' && slash) {
+            /* A relative link is relative to the directory holding the link. */
+            StrBuf sb = {0};
+            sb_append(&sb, cur, (size_t)(slash - cur) + 1);
+            sb_puts(&sb, link);
+            free(link);
+            link = sb_steal(&sb, NULL);
+        }
+        free(cur);
+        cur = link;
+    }
+}
+
+static mode_t buffer_new_file_mode(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return 0644 & ~mask;
+}
+
+static bool buffer_write_file(const Buffer *b, const char *path, ErrorBuf *err)
+{
+    char *target = buffer_resolve_target(path, err);
+    if (!target)
+        return false;
+    bool ok = false;
+    char *tmp = NULL, *dir = NULL, *iobuf = NULL;
+    int fd = -1;
+
+    struct stat st;
+    bool exists = stat(target, &st) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        error_set(err, "cannot save %s: %s", path,
+                  S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+        goto out;
+    }
+    mode_t mode = exists ? (st.st_mode & 07777) : buffer_new_file_mode();
+
+    const char *slash = strrchr(target, '/');
+    dir = slash ? xstrndup(target, (size_t)(slash - target) + 1) : xstrdup(".");
+    const char *base = slash ? slash + 1 : target;
+    StrBuf name = {0};
+    if (slash)
+        sb_puts(&name, dir);
+    /* ".NAME.XXXXXX"; a very long NAME is shortened so the temp name still fits NAME_MAX. */
+    sb_printf(&name, ".%.200s.XXXXXX", base);
+    tmp = sb_steal(&name, NULL);
+
+    fd = mkstemp(tmp); /* O_CREAT | O_EXCL, mode 0600 */
+    if (fd < 0) {
+        error_errno(err, "cannot save %s", path);
+        free(tmp);
+        tmp = NULL;
+        goto out;
+    }
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    enum { IOBUF = 64 * 1024 };
+    iobuf = xmalloc(IOBUF);
+    int e = buffer_write_text(b->text, fd, iobuf, IOBUF);
+    if (e) {
+        errno = e;
+        error_errno(err, "cannot save %s", path);
+        goto out;
+    }
+    /* Owner first: chown clears set-id bits, which fchmod then restores. Best effort: only
+     * root (or a member of the group) may do it. */
+    if (exists && (st.st_uid != geteuid() || st.st_gid != getegid()))
+        (void)!fchown(fd, st.st_uid, st.st_gid);
+    /* Filesystems without permission bits (vfat) refuse fchmod: not a reason to fail. */
+    if (fchmod(fd, mode) < 0 && errno != EPERM && errno != ENOTSUP) {
+        error_errno(err, "cannot save %s (chmod)", path);
+        goto out;
+    }
+    if (fsync(fd) < 0) { /* after fchmod, so the mode is as durable as the bytes */
+        error_errno(err, "cannot save %s (fsync)", path);
+        goto out;
+    }
+    int fd_to_close = fd;
+    fd = -1;
+    if (close(fd_to_close) < 0) { /* NFS and quotas may report write errors only here */
+        error_errno(err, "cannot save %s", path);
+        goto out;
+    }
+    if (rename(tmp, target) < 0) {
+        error_errno(err, "cannot save %s (rename)", path);
+        goto out;
+    }
+    free(tmp);
+    tmp = NULL; /* renamed: nothing to clean up */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        (void)fsync(dfd); /* makes the rename durable; some filesystems cannot, that is fine */
+        close(dfd);
+    }
+    ok = true;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (tmp) {
+        int saved = errno;
+        unlink(tmp);
+        errno = saved;
+    }
+    free(tmp);
+    free(dir);
+    free(iobuf);
+    free(target);
+    return ok;
+}
+
+bool buffer_save(Buffer *b, ErrorBuf *err)
+{
+    if (!b->path)
+        return error_set(err, "no file name (use save as)");
+    if (!buffer_write_file(b, b->path, err))
+        return false;
+    undo_set_savepoint(b->undo);
+    return true;
+}
+
+bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err)
+{
+    if (!*path)
+        return error_set(err, "no file name");
+    if (!buffer_write_file(b, path, err))
+        return false;
+    char *copy = xstrdup(path);
+    free(b->path);
+    b->path = copy;
+    undo_set_savepoint(b->undo);
+    return true;
+}
+
+/* --- recovery: no malloc, no stdio ---------------------------------------------------- */
+
+typedef struct BufferPath {
+    char s[PATH_MAX];
+    size_t len;
+    bool overflow;
+} BufferPath;
+
+static void bpath_add(BufferPath *p, const char *s, size_t n)
+{
+    if (p->len + n >= sizeof p->s) {
+        p->overflow = true;
+        return;
+    }
+    memcpy(p->s + p->len, s, n);
+    p->len += n;
+    p->s[p->len] = '\0';
+}
+
+static void bpath_puts(BufferPath *p, const char *s) { bpath_add(p, s, strlen(s)); }
+
+static void bpath_putu(BufferPath *p, unsigned long v)
+{
+    char digits[24];
+    size_t n = 0;
+    do {
+        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    bpath_add(p, digits + sizeof digits - n, n);
+}
+
+/* mkdir -p for p->s (already existing components are fine). */
+static void bpath_mkdirs(BufferPath *p)
+{
+    for (size_t i = 1; i <= p->len; i++) {
+        if (i == p->len || p->s[i] == '/') {
+            char c = p->s[i];
+            p->s[i] = '\0';
+            (void)mkdir(p->s, 0700);
+            p->s[i] = c;
+        }
+    }
+}
+
+/* strerror() may translate and allocate; this path must not. */
+static const char *buffer_errno_text(int e)
+{
+    switch (e) {
+    case ENOENT: return "No such file or directory";
+    case EACCES: return "Permission denied";
+    case EPERM: return "Operation not permitted";
+    case ENOSPC: return "No space left on device";
+    case EDQUOT: return "Disk quota exceeded";
+    case EROFS: return "Read-only file system";
+    case ENOTDIR: return "Not a directory";
+    case EISDIR: return "Is a directory";
+    case ENAMETOOLONG: return "File name too long";
+    case ELOOP: return "Too many levels of symbolic links";
+    case EEXIST: return "File exists";
+    case EFBIG: return "File too large";
+    case EIO: return "Input/output error";
+    default: return "I/O error";
+    }
+}
+
+static bool buffer_recovery_error(ErrorBuf *err, const char *what, int e)
+{
+    if (!err)
+        return false;
+    BufferPath m = {0};
+    bpath_puts(&m, "cannot write recovery file ");
+    bpath_puts(&m, what);
+    bpath_puts(&m, ": ");
+    bpath_puts(&m, buffer_errno_text(e));
+    size_t n = m.len < sizeof err->msg - 1 ? m.len : sizeof err->msg - 1;
+    memcpy(err->msg, m.s, n);
+    err->msg[n] = '\0';
+    return false;
+}
+
+static int buffer_recovery_open(const char *path)
+{
+    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err)
+{
+    BufferPath p = {0};
+    const char *name = b->path ? buffer_name(b) : "unnamed";
+    int fd = -1;
+    if (b->path) {
+        const char *slash = strrchr(b->path, '/');
+        if (slash)
+            bpath_add(&p, b->path, (size_t)(slash - b->path) + 1);
+        bpath_puts(&p, ".");
+        bpath_puts(&p, name);
+        bpath_puts(&p, ".flint-recovery");
+        if (!p.overflow)
+            fd = buffer_recovery_open(p.s);
+    }
+    if (fd < 0) {
+        p = (BufferPath){0};
+        const char *state = getenv("XDG_STATE_HOME");
+        if (state && state[0] == '/') {
+            bpath_puts(&p, state);
+        } else {
+            const char *home = getenv("HOME");
+            if (!home || !*home)
+                return buffer_recovery_error(err, "(no HOME)", ENOENT);
+            bpath_puts(&p, home);
+            bpath_puts(&p, "/.local/state");
+        }
+        bpath_puts(&p, "/flint/recovery");
+        bpath_mkdirs(&p);
+        bpath_puts(&p, "/");
+        bpath_puts(&p, name);
+        bpath_puts(&p, ".");
+        bpath_putu(&p, (unsigned long)getpid());
+        if (p.overflow)
+            return buffer_recovery_error(err, name, ENAMETOOLONG);
+        fd = buffer_recovery_open(p.s);
+        if (fd < 0)
+            return buffer_recovery_error(err, p.s, errno);
+    }
+    char iobuf[4096];
+    int e = buffer_write_text(b->text, fd, iobuf, sizeof iobuf);
+    if (close(fd) < 0 && !e)
+        e = errno;
+    if (e) {
+        unlink(p.s);
+        return buffer_recovery_error(err, p.s, e);
+    }
+    if (out && out_size) {
+        size_t n = p.len < out_size - 1 ? p.len : out_size - 1;
+        memcpy(out, p.s, n);
+        out[n] = '\0';
+    }
+    return true;
+}
+
+/* --- editing ------------------------------------------------------------------------------ */
+
+static void buffer_edit_insert(Buffer *b, const char *s, size_t len, UndoMerge merge)
+{
+    if (len == 0)
+        return;
+    TextPos before = b->cursor;
+    TextPos after = text_insert(b->text, before, s, len);
+    undo_record_insert(b->undo, before, s, len, before, after, merge);
+    b->cursor = after;
+    b->want_valid = false;
+}
+
+static void buffer_edit_delete(Buffer *b, TextPos from, TextPos to, UndoMerge merge)
+{
+    if (text_pos_cmp(from, to) >= 0)
+        return;
+    StrBuf gone = {0};
+    text_copy(b->text, from, to, &gone);
+    text_delete(b->text, from, to);
+    undo_record_delete(b->undo, from, gone.data, gone.len, b->cursor, from, merge);
+    sb_free(&gone);
+    b->cursor = from;
+    b->want_valid = false;
+}
+
+void buffer_insert(Buffer *b, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    uint32_t cp;
+    bool one_char = utf8_decode(s, len, &cp) == len && cp != '\n';
+    if (one_char) {
+        buffer_edit_insert(b, s, len, UNDO_MERGE_TYPING);
+        return;
+    }
+    undo_break(b->undo);
+    if (text_crlf(b->text) && memchr(s, '\r', len)) {
+        /* A paste into a CRLF file: its "\r\n"s are line breaks, which the Text stores as
+         * '\n' and serializes back as "\r\n"; keeping the '\r' would write "\r\r\n". */
+        char *copy = xmalloc(len);
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++)
+            if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
+                copy[n++] = s[i];
+        buffer_edit_insert(b, copy, n, UNDO_MERGE_NONE);
+        free(copy);
+    } else {
+        buffer_edit_insert(b, s, len, UNDO_MERGE_NONE);
+    }
+    undo_break(b->undo);
+}
+
+void buffer_newline(Buffer *b)
+{
+    size_t len;
+    const char *s = text_line(b->text, b->cursor.line, &len);
+    size_t indent = 0;
+    while (indent < b->cursor.col && (s[indent] == ' ' || s[indent] == '\t'))
+        indent++;
+    char *ins = xmalloc(indent + 1);
+    ins[0] = '\n';
+    memcpy(ins + 1, s, indent);
+    undo_break(b->undo);
+    buffer_edit_insert(b, ins, indent + 1, UNDO_MERGE_NONE);
+    undo_break(b->undo);
+    free(ins);
+}
+
+void buffer_tab(Buffer *b) { buffer_edit_insert(b, "\t", 1, UNDO_MERGE_TYPING); }
+
+void buffer_backspace(Buffer *b)
+{
+    TextPos c = b->cursor;
+    if (c.col > 0) {
+        /* One code point (or one raw byte): "e" + U+0301 loses the accent first. */
+        const char *s = text_line(b->text, c.line, NULL);
+        buffer_edit_delete(b, (TextPos){c.line, utf8_prev(s, c.col)}, c, UNDO_MERGE_BACKSPACE);
+    } else if (c.line > 0) {
+        TextPos end_prev = {c.line - 1, text_line_len(b->text, c.line - 1)};
+        buffer_edit_delete(b, end_prev, c, UNDO_MERGE_BACKSPACE);
+    }
+}
+
+/* Byte offset after the character at col and any combining marks attached to it. */
+static size_t buffer_next_cluster(const char *s, size_t len, size_t col)
+{
+    uint32_t cp;
+    col += utf8_decode(s + col, len - col, &cp);
+    while (col < len) {
+        size_t n = utf8_decode(s + col, len - col, &cp);
+        if (!utf8_is_combining(cp))
+            break;
+        col += n;
+    }
+    return col;
+}
+
+static size_t buffer_prev_cluster(const char *s, size_t len, size_t col)
+{
+    while (col > 0) {
+        col = utf8_prev(s, col);
+        uint32_t cp;
+        utf8_decode(s + col, len - col, &cp);
+        if (!utf8_is_combining(cp))
+            break;
+    }
+    return col;
+}
+
+void buffer_delete(Buffer *b)
+{
+    TextPos c = b->cursor;
+    size_t len;
+    const char *s = text_line(b->text, c.line, &len);
+    if (c.col < len) {
+        /* The whole character on screen: its combining marks go with it. */
+        TextPos to = {c.line, buffer_next_cluster(s, len, c.col)};
+        buffer_edit_delete(b, c, to, UNDO_MERGE_DELETE);
+    } else if (c.line + 1 < text_line_count(b->text)) {
+        buffer_edit_delete(b, c, (TextPos){c.line + 1, 0}, UNDO_MERGE_DELETE);
+    }
+}
+
+/* --- moving -------------------------------------------------------------------------------- */
+
+typedef enum BufferCharClass { BUFFER_SPACE, BUFFER_WORD, BUFFER_PUNCT } BufferCharClass;
+
+static BufferCharClass buffer_class(uint32_t cp)
+{
+    if (cp == ' ' || cp == '\t')
+        return BUFFER_SPACE;
+    if ((cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+        cp == '_' || (cp >= 0x80 && !UTF8_IS_RAW(cp) && utf8_width(cp) >= 0))
+        return BUFFER_WORD; /* letters of every script count as word characters */
+    return BUFFER_PUNCT;
+}
+
+static BufferCharClass buffer_class_at(const char *s, size_t len, size_t col)
+{
+    uint32_t cp;
+    utf8_decode(s + col, len - col, &cp);
+    return buffer_class(cp);
+}
+
+static TextPos buffer_word_right(const Buffer *b, TextPos c)
+{
+    size_t len;
+    const char *s = text_line(b->text, c.line, &len);
+    if (c.col >= len) {
+        if (c.line + 1 >= text_line_count(b->text))
+            return c;
+        c = (TextPos){c.line + 1, 0};
+        s = text_line(b->text, c.line, &len);
+    } else {
+        BufferCharClass k = buffer_class_at(s, len, c.col);
+        if (k != BUFFER_SPACE)
+            while (c.col < len && buffer_class_at(s, len, c.col) == k)
+                c.col = buffer_next_cluster(s, len, c.col);
+    }
+    while (c.col < len && buffer_class_at(s, len, c.col) == BUFFER_SPACE)
+        c.col = buffer_next_cluster(s, len, c.col);
+    return c;
+}
+
+static TextPos buffer_word_left(const Buffer *b, TextPos c)
+{
+    size_t len;
+    const char *s = text_line(b->text, c.line, &len);
+    if (c.col == 0) {
+        if (c.line == 0)
+            return c;
+        c.line--;
+        return (TextPos){c.line, text_line_len(b->text, c.line)};
+    }
+    while (c.col > 0 &&
+           buffer_class_at(s, len, buffer_prev_cluster(s, len, c.col)) == BUFFER_SPACE)
+        c.col = buffer_prev_cluster(s, len, c.col);
+    if (c.col == 0)
+        return c;
+    BufferCharClass k = buffer_class_at(s, len, buffer_prev_cluster(s, len, c.col));
+    while (c.col > 0 && buffer_class_at(s, len, buffer_prev_cluster(s, len, c.col)) == k)
+        c.col = buffer_prev_cluster(s, len, c.col);
+    return c;
+}
+
+/* Moves to line at the sticky display column (set from the cursor on the first vertical
+ * move). At the first/last line a further move goes to the line's start/end. */
+static void buffer_move_vertical(Buffer *b, long delta)
+{
+    if (!b->want_valid) {
+        b->want_col = buffer_cursor_display_col(b);
+        b->want_valid = true;
+    }
+    size_t last = text_line_count(b->text) - 1;
+    size_t line = b->cursor.line;
+    if (delta < 0 && line == 0) {
+        b->cursor.col = 0;
+        return;
+    }
+    if (delta > 0 && line == last) {
+        b->cursor.col = text_line_len(b->text, last);
+        return;
+    }
+    if (delta < 0)
+        line = (size_t)-delta > line ? 0 : line - (size_t)-delta;
+    else
+        line = (size_t)delta > last - line ? last : line + (size_t)delta;
+    size_t len;
+    const char *s = text_line(b->text, line, &len);
+    b->cursor = (TextPos){line, buffer_col_for_display(s, len, b->want_col, b->tab_width)};
+}
+
+void buffer_move(Buffer *b, BufferMove m, size_t page_rows)
+{
+    undo_break(b->undo);
+    size_t len;
+    const char *s = text_line(b->text, b->cursor.line, &len);
+    TextPos c = b->cursor;
+    long page = page_rows == 0 ? 1 : page_rows > LONG_MAX ? LONG_MAX : (long)page_rows;
+    switch (m) {
+    case BUFFER_UP: buffer_move_vertical(b, -1); return;
+    case BUFFER_DOWN: buffer_move_vertical(b, 1); return;
+    case BUFFER_PAGE_UP: buffer_move_vertical(b, -page); return;
+    case BUFFER_PAGE_DOWN: buffer_move_vertical(b, page); return;
+    case BUFFER_LEFT:
+        if (c.col > 0)
+            c.col = buffer_prev_cluster(s, len, c.col);
+        else if (c.line > 0)
+            c = (TextPos){c.line - 1, text_line_len(b->text, c.line - 1)};
+        break;
+    case BUFFER_RIGHT:
+        if (c.col < len)
+            c.col = buffer_next_cluster(s, len, c.col);
+        else if (c.line + 1 < text_line_count(b->text))
+            c = (TextPos){c.line + 1, 0};
+        break;
+    case BUFFER_HOME: {
+        size_t first = 0;
+        while (first < len && (s[first] == ' ' || s[first] == '\t'))
+            first++;
+        c.col = c.col == first ? 0 : first;
+        break;
+    }
+    case BUFFER_END: c.col = len; break;
+    case BUFFER_WORD_LEFT: c = buffer_word_left(b, c); break;
+    case BUFFER_WORD_RIGHT: c = buffer_word_right(b, c); break;
+    case BUFFER_TOP: c = (TextPos){0, 0}; break;
+    case BUFFER_BOTTOM: {
+        size_t last = text_line_count(b->text) - 1;
+        c = (TextPos){last, text_line_len(b->text, last)};
+        break;
+    }
+    }
+    b->cursor = c;
+    b->want_valid = false;
+}
+
+/* --- history ------------------------------------------------------------------------------ */
+
+bool buffer_undo(Buffer *b)
+{
+    if (!undo_undo(b->undo, b->text, &b->cursor))
+        return false;
+    b->want_valid = false;
+    return true;
+}
+
+bool buffer_redo(Buffer *b)
+{
+    if (!undo_redo(b->undo, b->text, &b->cursor))
+        return false;
+    b->want_valid = false;
+    return true;
+}
+
+void buffer_break_undo(Buffer *b) { undo_break(b->undo); }
+
+void buffer_group_begin(Buffer *b) { undo_group_begin(b->undo); }
+
+void buffer_group_end(Buffer *b) { undo_group_end(b->undo); }

@@ -1,0 +1,161 @@
+/* core/utf8: decoding (valid, overlong, surrogate, truncated, out of range), encoding round
+ * trips, utf8_prev over mixed valid/invalid bytes, and the display widths the editor relies on. */
+#include <stdint.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "harness.h"
+
+static uint32_t decode1(const char *s, size_t len, size_t *used)
+{
+    uint32_t cp = 0;
+    *used = utf8_decode(s, len, &cp);
+    return cp;
+}
+
+static void test_decode_valid(void)
+{
+    size_t n;
+    CHECK_INT_EQ(decode1("a", 1, &n), 'a');
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(decode1("\xC3\xA9", 2, &n), 0xE9);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(decode1("\xE4\xB8\xAD", 3, &n), 0x4E2D);
+    CHECK_INT_EQ(n, 3);
+    CHECK_INT_EQ(decode1("\xF0\x9F\x98\x80", 4, &n), 0x1F600);
+    CHECK_INT_EQ(n, 4);
+    CHECK_INT_EQ(decode1("\xF4\x8F\xBF\xBF", 4, &n), 0x10FFFF);
+    CHECK_INT_EQ(n, 4);
+    CHECK_INT_EQ(decode1("\0", 1, &n), 0);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(decode1("", 0, &n), 0);
+    CHECK_INT_EQ(n, 0);
+}
+
+static void test_decode_invalid(void)
+{
+    size_t n;
+    /* Overlong encodings of '/', NUL and U+07FF / U+FFFF. */
+    static const char *overlongs[] = {"\xC0\xAF", "\xC1\xBF", "\xE0\x80\xAF", "\xE0\x9F\xBF",
+                                      "\xF0\x80\x80\xAF", "\xF0\x8F\xBF\xBF", "\xC0\x80"};
+    for (size_t i = 0; i < sizeof overlongs / sizeof *overlongs; i++) {
+        uint32_t cp = decode1(overlongs[i], strlen(overlongs[i]), &n);
+        CHECK(UTF8_IS_RAW(cp));
+        CHECK_INT_EQ(cp, UTF8_RAW(overlongs[i][0]));
+        CHECK_INT_EQ(n, 1);
+    }
+    /* Surrogates U+D800 and U+DFFF. */
+    CHECK_INT_EQ(decode1("\xED\xA0\x80", 3, &n), UTF8_RAW(0xED));
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(decode1("\xED\xBF\xBF", 3, &n), UTF8_RAW(0xED));
+    /* Beyond U+10FFFF, and lead bytes that can never start a sequence. */
+    CHECK_INT_EQ(decode1("\xF4\x90\x80\x80", 4, &n), UTF8_RAW(0xF4));
+    CHECK_INT_EQ(decode1("\xF5\x80\x80\x80", 4, &n), UTF8_RAW(0xF5));
+    CHECK_INT_EQ(decode1("\xFF", 1, &n), UTF8_RAW(0xFF));
+    CHECK_INT_EQ(decode1("\xFE", 1, &n), UTF8_RAW(0xFE));
+    /* Stray continuation byte. */
+    CHECK_INT_EQ(decode1("\x80" "a", 2, &n), UTF8_RAW(0x80));
+    CHECK_INT_EQ(n, 1);
+    /* Truncated: the length ends mid-sequence, or a non-continuation byte interrupts it. */
+    CHECK_INT_EQ(decode1("\xE4\xB8", 2, &n), UTF8_RAW(0xE4));
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(decode1("\xE4\xB8\xAD", 2, &n), UTF8_RAW(0xE4));
+    CHECK_INT_EQ(decode1("\xF0\x9F\x98" "a", 4, &n), UTF8_RAW(0xF0));
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(decode1("\xC3" "a", 2, &n), UTF8_RAW(0xC3));
+    CHECK(!utf8_valid("a\xC3", 2));
+    CHECK(utf8_valid("a\xC3\xA9\xE4\xB8\xAD", 6));
+    CHECK(utf8_valid("", 0));
+}
+
+static void test_encode_round_trip(void)
+{
+    static const uint32_t cps[] = {0,      0x7F,    0x80,    0x7FF,   0x800,   0xD7FF,
+                                   0xE000, 0xFFFD,  0xFFFF,  0x10000, 0x1F600, 0x10FFFF};
+    for (size_t i = 0; i < sizeof cps / sizeof *cps; i++) {
+        char buf[4];
+        size_t n = utf8_encode(cps[i], buf);
+        CHECK(n >= 1 && n <= 4);
+        size_t used;
+        CHECK_INT_EQ(decode1(buf, n, &used), cps[i]);
+        CHECK_INT_EQ(used, n);
+    }
+    /* Every code point, sampled densely, encodes and decodes back to itself. */
+    size_t bad = 0;
+    for (uint32_t cp = 0; cp <= 0x10FFFF; cp += (cp < 0x20000 ? 1 : 61)) {
+        char buf[4];
+        size_t n = utf8_encode(cp, buf);
+        if (cp >= 0xD800 && cp <= 0xDFFF) {
+            bad += n != 0;
+            continue;
+        }
+        size_t used;
+        uint32_t back = decode1(buf, n, &used);
+        bad += back != cp || used != n;
+    }
+    CHECK_INT_EQ(bad, 0);
+    char buf[4];
+    CHECK_INT_EQ(utf8_encode(0x110000, buf), 0);
+    CHECK_INT_EQ(utf8_encode(0xD800, buf), 0);
+}
+
+static void test_prev_mixed(void)
+{
+    /* a | é | 0xFF | 中 | stray 0x80 | truncated E4 B8 | 😀 | b */
+    const char s[] = "a\xC3\xA9\xFF\xE4\xB8\xAD\x80\xE4\xB8\xF0\x9F\x98\x80" "b";
+    size_t len = sizeof s - 1;
+    static const size_t starts[] = {0, 1, 3, 4, 7, 8, 9, 10, 14};
+    size_t nstarts = sizeof starts / sizeof *starts;
+    /* Forward decode visits exactly these starts. */
+    size_t i = 0, k = 0;
+    while (i < len) {
+        CHECK(k < nstarts);
+        if (k < nstarts)
+            CHECK_INT_EQ(i, starts[k]);
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        k++;
+    }
+    CHECK_INT_EQ(k, nstarts);
+    /* Backward from the end visits them in reverse. */
+    size_t pos = len;
+    for (size_t j = nstarts; j-- > 0;) {
+        pos = utf8_prev(s, pos);
+        CHECK_INT_EQ(pos, starts[j]);
+    }
+    CHECK_INT_EQ(utf8_prev(s, 0), 0);
+    /* A lone continuation run longer than 3 bytes steps one byte at a time. */
+    const char cont[] = "\x80\x80\x80\x80\x80";
+    CHECK_INT_EQ(utf8_prev(cont, 5), 4);
+    CHECK_INT_EQ(utf8_prev(cont, 1), 0);
+}
+
+static void test_widths(void)
+{
+    CHECK_INT_EQ(utf8_width('a'), 1);
+    CHECK_INT_EQ(utf8_width(' '), 1);
+    CHECK_INT_EQ(utf8_width(0xE9), 1);
+    CHECK_INT_EQ(utf8_width(0x4E2D), 2);
+    CHECK_INT_EQ(utf8_width(0x1F600), 2);
+    CHECK_INT_EQ(utf8_width(0x0301), 0);
+    CHECK(utf8_is_combining(0x0301));
+    CHECK(!utf8_is_combining('a'));
+    CHECK_INT_EQ(utf8_width(0x1B), -1);
+    CHECK_INT_EQ(utf8_width(0), -1);
+    CHECK_INT_EQ(utf8_width(0x7F), -1);
+    CHECK_INT_EQ(utf8_width(0x85), -1);
+    CHECK_INT_EQ(utf8_width(0x202E), -1);
+    CHECK_INT_EQ(utf8_width(0xFEFF), -1);
+    CHECK_INT_EQ(utf8_width(UTF8_RAW(0xFF)), -1);
+    CHECK_INT_EQ(utf8_width(UTF8_RAW(0x41)), -1);
+}
+
+int main(void)
+{
+    RUN(test_decode_valid);
+    RUN(test_decode_invalid);
+    RUN(test_encode_round_trip);
+    RUN(test_prev_mixed);
+    RUN(test_widths);
+    return harness_done();
+}
