@@ -1,0 +1,170 @@
+/* StatusView: composes the bottom line from parts with priorities, drops the least important
+ * ones until the rest fits, then draws left part, message and right part. */
+#include "ui/status_view.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "themes/theme.h"
+
+#define GAP 2
+#define ELLIPSIS "\xe2\x80\xa6"
+#define MSG_MIN 12 /* columns the message keeps before optional parts are dropped for it */
+
+enum { P_NAME, P_POS, P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P__COUNT };
+
+typedef struct Part {
+    char text[160];
+    size_t len;
+    int w;
+    uint16_t style;
+    bool on;
+} Part;
+
+size_t status_fit_bytes(const char *s, size_t len, int max_cols)
+{
+    int col = 0;
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        int w = grid_cp_width(cp);
+        if (col + w > max_cols)
+            break;
+        col += w;
+        i += n;
+    }
+    return i;
+}
+
+static void part_set(Part *p, uint16_t style, const char *text, size_t len)
+{
+    size_t n = 0; /* whole characters that fit the part's buffer */
+    while (n < len) {
+        uint32_t cp;
+        size_t k = utf8_decode(text + n, len - n, &cp);
+        if (n + k >= sizeof p->text)
+            break;
+        n += k;
+    }
+    memcpy(p->text, text, n);
+    p->text[n] = '\0';
+    p->len = n;
+    p->w = grid_text_width(p->text, n, 0, 0);
+    p->style = style;
+    p->on = n > 0;
+}
+
+/* Draws text truncated to max columns, with "…" when cut. Returns the x after it. */
+static int put_fit(Grid *g, int x, int y, int max_cols, const char *s, size_t len, uint16_t style)
+{
+    if (max_cols <= 0)
+        return x;
+    int w = grid_text_width(s, len, 0, 0);
+    if (w <= max_cols)
+        return grid_put_text(g, x, y, x + max_cols, s, len, style, STYLE_CONTROL, x, 0);
+    size_t n = status_fit_bytes(s, len, max_cols - 1);
+    x = grid_put_text(g, x, y, x + max_cols, s, n, style, STYLE_CONTROL, x, 0);
+    return grid_put_text(g, x, y, x + 1, ELLIPSIS, 3, style, style, x, 0);
+}
+
+void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
+{
+    if (r.w <= 0 || r.h <= 0)
+        return;
+    grid_fill(g, r.x, r.y, r.w, 1, STYLE_STATUS);
+    Part p[P__COUNT];
+    memset(p, 0, sizeof p);
+    char buf[160];
+    int n;
+
+    const char *file = sl->file ? sl->file : "";
+    size_t flen = strlen(file);
+    n = snprintf(buf, sizeof buf, "%s", sl->modified ? " [+]" : "");
+    /* The name itself is drawn separately (it may be long); P_NAME holds only " [+]". */
+    part_set(&p[P_NAME], STYLE_STATUS, buf, (size_t)n);
+    p[P_NAME].on = true;
+    if (sl->line) {
+        n = snprintf(buf, sizeof buf, "%zu:%zu", sl->line, sl->col);
+        part_set(&p[P_POS], STYLE_STATUS, buf, (size_t)n);
+    }
+    if (sl->model && *sl->model)
+        part_set(&p[P_MODEL], STYLE_STATUS_ACCENT, sl->model, strlen(sl->model));
+    if (sl->link && *sl->link)
+        part_set(&p[P_LINK], sl->link_ok ? STYLE_STATUS_ACCENT : STYLE_STATUS_WARN, sl->link,
+                 strlen(sl->link));
+    if (sl->ttft_ns) {
+        n = snprintf(buf, sizeof buf, "ttft %llums", (unsigned long long)(sl->ttft_ns / 1000000u));
+        part_set(&p[P_TTFT], STYLE_STATUS, buf, (size_t)n);
+    }
+    if (sl->tok_per_sec > 0) {
+        n = snprintf(buf, sizeof buf, "%.0f tok/s", sl->tok_per_sec);
+        part_set(&p[P_RATE], STYLE_STATUS, buf, (size_t)n);
+    }
+    if (sl->tokens) {
+        n = snprintf(buf, sizeof buf, "%zu tok", sl->tokens);
+        part_set(&p[P_TOKENS], STYLE_STATUS, buf, (size_t)n);
+    }
+    const char *msg = sl->message ? sl->message : "";
+    size_t mlen = strlen(msg);
+    int mw = grid_text_width(msg, mlen, 0, 0);
+    int name_w = grid_text_width(file, flen, 0, 0);
+
+    static const int right_order[] = {P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS};
+    static const int drop_order[] = {P_TOKENS, P_TTFT, P_MODEL, P_RATE, P_POS, P_LINK};
+    for (size_t d = 0;; d++) {
+        int need = 1 + name_w + p[P_NAME].w;
+        if (p[P_POS].on)
+            need += GAP + p[P_POS].w;
+        int right = 0;
+        for (size_t k = 0; k < sizeof right_order / sizeof *right_order; k++)
+            if (p[right_order[k]].on)
+                right += (right ? GAP : 0) + p[right_order[k]].w;
+        if (right)
+            need += GAP + right + 1;
+        if (mw)
+            need += GAP + (mw < MSG_MIN ? mw : MSG_MIN);
+        if (need <= r.w || d >= sizeof drop_order / sizeof *drop_order)
+            break;
+        p[drop_order[d]].on = false;
+    }
+
+    int end = r.x + r.w;
+    int right_w = 0;
+    for (size_t k = 0; k < sizeof right_order / sizeof *right_order; k++)
+        if (p[right_order[k]].on)
+            right_w += (right_w ? GAP : 0) + p[right_order[k]].w;
+    int right_x = right_w ? end - 1 - right_w : end;
+    if (right_x < r.x) { /* even the most important right part does not fit: hide it */
+        right_w = 0;
+        right_x = end;
+    }
+
+    /* Left: the name gets what the right part leaves (it is truncated last). */
+    int x = r.x + 1;
+    int left_room = right_x - (right_w ? GAP : 0) - x - p[P_NAME].w;
+    x = put_fit(g, x, r.y, left_room, file, flen, STYLE_STATUS);
+    x = grid_put_text(g, x, r.y, right_x, p[P_NAME].text, p[P_NAME].len, STYLE_STATUS,
+                      STYLE_STATUS, x, 0);
+    if (p[P_POS].on)
+        x = grid_put_text(g, x + GAP, r.y, right_x, p[P_POS].text, p[P_POS].len, STYLE_STATUS,
+                          STYLE_STATUS, x + GAP, 0);
+    if (mw) {
+        int mx = x + GAP;
+        int room = right_x - (right_w ? GAP : 0) - mx;
+        put_fit(g, mx, r.y, room, msg, mlen,
+                sl->message_is_error ? STYLE_STATUS_WARN : STYLE_STATUS);
+    }
+    if (right_w) {
+        int rx = right_x;
+        for (size_t k = 0; k < sizeof right_order / sizeof *right_order; k++) {
+            Part *q = &p[right_order[k]];
+            if (!q->on)
+                continue;
+            if (rx != right_x)
+                rx += GAP;
+            rx = grid_put_text(g, rx, r.y, end, q->text, q->len, q->style, STYLE_CONTROL, rx, 0);
+        }
+    }
+}

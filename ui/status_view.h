@@ -1,0 +1,39 @@
+/* StatusView: the bottom line when no prompt is open.
+ *
+ *   " name [+]  12:5   message ...            model  connected  ttft 182ms  1043 tok/s  5234 tok "
+ *
+ * Everything is plain data (StatusLine) so that the view is testable without a Session.
+ * When the line is too narrow, parts are dropped from the least important up: token count,
+ * TTFT, model, tok/s, line:col, link state; then the message is truncated ("…"), and the file
+ * name last. Texts from outside (file name, message, link detail) are escaped by the Grid. */
+#ifndef FLINT_UI_STATUS_VIEW_H
+#define FLINT_UI_STATUS_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ui/grid.h"
+#include "ui/layout.h"
+
+typedef struct StatusLine {
+    const char *file;      /* buffer name */
+    bool modified;
+    size_t line, col;      /* 1-based; line 0 hides the position */
+    const char *model;     /* NULL or "" hides it */
+    const char *link;      /* NULL hides it */
+    bool link_ok;
+    uint64_t ttft_ns;      /* 0: unknown */
+    double tok_per_sec;    /* 0: unknown */
+    size_t tokens;         /* 0: unknown */
+    const char *message;   /* NULL or "": none */
+    bool message_is_error;
+} StatusLine;
+
+void status_view_draw(Grid *g, Rect r, const StatusLine *sl);
+
+/* Bytes of s[0, len) that fit in max_cols columns as grid_put_text draws them (tabs as ^I),
+ * never cutting a character or separating it from its combining marks. */
+size_t status_fit_bytes(const char *s, size_t len, int max_cols);
+
+#endif

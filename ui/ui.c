@@ -1,0 +1,194 @@
+/* Ui: owns the Grid, the view states (EditorView, ModelView, Prompt) and the help flag.
+ * ui_render composes a whole frame into the Grid (cells only: each view costs O(its visible
+ * cells)) and hands it to the Term, which diffs rows against what it last showed. The grid
+ * cursor ends at the caret of whatever has the focus: the prompt while it is open, else the
+ * editor. The help overlay is drawn last, over everything. */
+#include "ui/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "ui/editor_view.h"
+#include "ui/layout.h"
+#include "ui/model_view.h"
+#include "ui/prompt.h"
+#include "ui/status_view.h"
+
+struct Ui {
+    Term *term;
+    Grid *grid;
+    int cols, rows;
+    EditorView editor;
+    ModelView *model;
+    Prompt prompt;
+    bool help;
+};
+
+static const char *const help_lines[] = {
+    "flint keys",
+    "",
+    "Ctrl-K          ask the model",
+    "Esc / Ctrl-G    interrupt the answer",
+    "Ctrl-S          save",
+    "Ctrl-Q          quit",
+    "Ctrl-Z / Ctrl-Y undo / redo",
+    "Alt-Up/Down     scroll the answer",
+    "Alt-End         follow the answer",
+    "Ctrl-L          redraw the screen",
+    "F1              this help (F1 closes)",
+};
+
+Ui *ui_new(Term *term, int cols, int rows)
+{
+    Ui *ui = xcalloc(1, sizeof *ui);
+    ui->term = term;
+    ui->cols = cols > 0 ? cols : 0;
+    ui->rows = rows > 0 ? rows : 0;
+    ui->grid = grid_new(ui->cols, ui->rows);
+    editor_view_init(&ui->editor);
+    ui->model = model_view_new();
+    prompt_init(&ui->prompt);
+    return ui;
+}
+
+void ui_free(Ui *ui)
+{
+    if (!ui)
+        return;
+    grid_free(ui->grid);
+    model_view_free(ui->model);
+    prompt_free(&ui->prompt);
+    free(ui);
+}
+
+void ui_resize(Ui *ui, int cols, int rows)
+{
+    ui->cols = cols > 0 ? cols : 0;
+    ui->rows = rows > 0 ? rows : 0;
+    grid_resize(ui->grid, ui->cols, ui->rows);
+    if (ui->term)
+        term_resize(ui->term, ui->cols, ui->rows);
+}
+
+const Grid *ui_grid(const Ui *ui) { return ui->grid; }
+
+size_t ui_editor_rows(const Ui *ui)
+{
+    size_t n = editor_view_text_rows(layout_compute(ui->cols, ui->rows).editor);
+    return n ? n : 1;
+}
+
+static void draw_divider(Grid *g, const Layout *l)
+{
+    Rect d = l->divider;
+    if (rect_empty(d))
+        return;
+    uint32_t cp = l->stacked ? 0x2500 /* ─ */ : 0x2502 /* │ */;
+    for (int y = d.y; y < d.y + d.h; y++)
+        for (int x = d.x; x < d.x + d.w; x++)
+            grid_put(g, x, y, d.x + d.w, cp, STYLE_DIVIDER);
+}
+
+static void draw_help(Grid *g)
+{
+    size_t n = sizeof help_lines / sizeof *help_lines;
+    int inner = 0;
+    for (size_t i = 0; i < n; i++) {
+        int w = grid_text_width(help_lines[i], strlen(help_lines[i]), 0, 0);
+        if (w > inner)
+            inner = w;
+    }
+    int bw = inner + 4, bh = (int)n + 2;
+    if (bw > g->cols)
+        bw = g->cols;
+    if (bh > g->rows)
+        bh = g->rows;
+    if (bw < 2 || bh < 2)
+        return;
+    int x0 = (g->cols - bw) / 2, y0 = (g->rows - bh) / 2;
+    int x1 = x0 + bw - 1, y1 = y0 + bh - 1;
+    grid_fill(g, x0, y0, bw, bh, STYLE_PANE_TITLE);
+    for (int x = x0 + 1; x < x1; x++) {
+        grid_put(g, x, y0, x1, 0x2500, STYLE_PANE_TITLE);
+        grid_put(g, x, y1, x1, 0x2500, STYLE_PANE_TITLE);
+    }
+    for (int y = y0 + 1; y < y1; y++) {
+        grid_put(g, x0, y, x0 + 1, 0x2502, STYLE_PANE_TITLE);
+        grid_put(g, x1, y, x1 + 1, 0x2502, STYLE_PANE_TITLE);
+    }
+    grid_put(g, x0, y0, x0 + 1, 0x250C, STYLE_PANE_TITLE);
+    grid_put(g, x1, y0, x1 + 1, 0x2510, STYLE_PANE_TITLE);
+    grid_put(g, x0, y1, x0 + 1, 0x2514, STYLE_PANE_TITLE);
+    grid_put(g, x1, y1, x1 + 1, 0x2518, STYLE_PANE_TITLE);
+    for (int i = 0; i < bh - 2 && (size_t)i < n; i++)
+        grid_put_text(g, x0 + 2, y0 + 1 + i, x1 - 1, help_lines[i], strlen(help_lines[i]),
+                      STYLE_PANE_TITLE, STYLE_CONTROL, x0 + 2, 0);
+}
+
+static void fill_status(StatusLine *sl, Session *s, const UiStatus *st)
+{
+    Buffer *b = session_buffer(s);
+    const SessionStats *stats = session_stats(s);
+    const Text *t = buffer_text(b);
+    TextPos cur = text_clamp(t, buffer_cursor(b));
+    size_t len;
+    const char *line = text_line(t, cur.line, &len);
+    *sl = (StatusLine){
+        .file = buffer_name(b),
+        .modified = buffer_modified(b),
+        .line = cur.line + 1,
+        .col = (size_t)grid_text_width(line, cur.col, 0, buffer_tab_width(b)) + 1,
+        .model = session_model(s),
+        .link = st ? st->link : NULL,
+        .link_ok = st ? st->link_ok : false,
+        .ttft_ns = stats ? stats->ttft_ns : 0,
+        .tok_per_sec = stats ? stats->tokens_per_sec : 0,
+        .tokens = stats ? (stats->output_tokens ? stats->output_tokens : stats->deltas) : 0,
+    };
+    if (st && st->message && *st->message) {
+        sl->message = st->message;
+        sl->message_is_error = st->message_is_error;
+    } else {
+        sl->message = session_notice(s);
+    }
+}
+
+void ui_render(Ui *ui, Session *s, const UiStatus *st)
+{
+    Grid *g = ui->grid;
+    grid_clear(g, STYLE_TEXT);
+    g->cursor_visible = false;
+    g->cursor_x = g->cursor_y = 0;
+    Layout l = layout_compute(ui->cols, ui->rows);
+    bool prompt = ui->prompt.active;
+
+    editor_view_draw(&ui->editor, g, l.editor, session_buffer(s), !prompt);
+    draw_divider(g, &l);
+    model_view_draw(ui->model, g, l.model, s);
+    if (prompt) {
+        prompt_draw(&ui->prompt, g, l.bottom, true);
+    } else {
+        StatusLine sl;
+        fill_status(&sl, s, st);
+        status_view_draw(g, l.bottom, &sl);
+    }
+    if (ui->help) {
+        draw_help(g);
+        g->cursor_visible = false; /* the caret is under the box */
+    }
+    if (ui->term)
+        term_publish(ui->term, g);
+}
+
+void ui_prompt_open(Ui *ui, const char *label) { prompt_open(&ui->prompt, label); }
+void ui_prompt_close(Ui *ui) { prompt_close(&ui->prompt); }
+bool ui_prompt_active(const Ui *ui) { return ui->prompt.active; }
+bool ui_prompt_key(Ui *ui, Command cmd, const KeyEvent *k) { return prompt_key(&ui->prompt, cmd, k); }
+const char *ui_prompt_text(const Ui *ui) { return prompt_text(&ui->prompt); }
+void ui_prompt_commit(Ui *ui) { prompt_commit(&ui->prompt); }
+
+void ui_model_scroll(Ui *ui, int rows) { model_view_scroll(ui->model, rows); }
+void ui_model_follow(Ui *ui) { model_view_follow(ui->model); }
+void ui_toggle_help(Ui *ui) { ui->help = !ui->help; }
