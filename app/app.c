@@ -444,8 +444,7 @@ static void app_resize(App *a)
 {
     struct winsize ws;
     if (ioctl(a->tty_fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 && ws.ws_row > 0) {
-        ui_resize(a->ui, ws.ws_col, ws.ws_row);
-        term_resize(a->term, ws.ws_col, ws.ws_row);
+        ui_resize(a->ui, ws.ws_col, ws.ws_row); /* resizes the Term too */
     }
     app_draw(a);
 }

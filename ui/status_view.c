@@ -95,7 +95,11 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         part_set(&p[P_LINK], sl->link_ok ? STYLE_STATUS_ACCENT : STYLE_STATUS_WARN, sl->link,
                  strlen(sl->link));
     if (sl->ttft_ns) {
-        n = snprintf(buf, sizeof buf, "ttft %llums", (unsigned long long)(sl->ttft_ns / 1000000u));
+        /* Local servers answer in well under a millisecond: keep a decimal below 10 ms. */
+        if (sl->ttft_ns < 10000000u)
+            n = snprintf(buf, sizeof buf, "ttft %.1fms", (double)sl->ttft_ns / 1e6);
+        else
+            n = snprintf(buf, sizeof buf, "ttft %llums", (unsigned long long)(sl->ttft_ns / 1000000u));
         part_set(&p[P_TTFT], STYLE_STATUS, buf, (size_t)n);
     }
     if (sl->tok_per_sec > 0) {

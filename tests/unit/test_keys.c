@@ -1,0 +1,853 @@
+/* Key decoder and bindings: every sequence ui/keys.h promises, fed whole, byte by byte and
+ * split at every point; Esc and cut sequences resolved by the timeout; bracketed paste
+ * (ESC inside, split across feeds, size cap, lost terminator); unknown sequences dropped;
+ * random bytes (fixed seed) never crash and never yield a control character. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "harness.h"
+#include "ui/keys.h"
+
+typedef struct Ev {
+    KeyCode code;
+    uint32_t cp;
+    unsigned mods;
+    char text[256]; /* KC_PASTE: the first bytes */
+    size_t text_len;
+} Ev;
+
+#define MAX_EV 256
+
+typedef struct Evs {
+    Ev ev[MAX_EV];
+    int n;
+} Evs;
+
+static void drain(KeyDecoder *d, Evs *out)
+{
+    KeyEvent k;
+    while (keys_next(d, &k)) {
+        if (out->n == MAX_EV)
+            continue;
+        Ev *e = &out->ev[out->n++];
+        memset(e, 0, sizeof *e);
+        e->code = k.code;
+        e->cp = k.cp;
+        e->mods = k.mods;
+        e->text_len = k.text_len;
+        if (k.code == KC_PASTE)
+            memcpy(e->text, k.text, k.text_len < sizeof e->text ? k.text_len : sizeof e->text);
+    }
+}
+
+/* Feeds s[0..n) in pieces cut at the given offsets (sorted, within 0..n), draining after each
+ * piece; then, if asked, the timeout. */
+static void run_split(const char *s, size_t n, const size_t *cuts, int ncuts, bool timeout,
+                      Evs *out)
+{
+    KeyDecoder d;
+    keys_init(&d);
+    memset(out, 0, sizeof *out);
+    size_t at = 0;
+    for (int i = 0; i <= ncuts; i++) {
+        size_t end = i < ncuts ? cuts[i] : n;
+        keys_feed(&d, s + at, end - at);
+        drain(&d, out);
+        at = end;
+    }
+    if (timeout) {
+        keys_timeout(&d);
+        drain(&d, out);
+    }
+    keys_free(&d);
+}
+
+static void run_whole(const char *s, size_t n, bool timeout, Evs *out)
+{
+    run_split(s, n, NULL, 0, timeout, out);
+}
+
+static void run_bytewise(const char *s, size_t n, bool timeout, Evs *out)
+{
+    KeyDecoder d;
+    keys_init(&d);
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        keys_feed(&d, s + i, 1);
+        drain(&d, out);
+    }
+    if (timeout) {
+        keys_timeout(&d);
+        drain(&d, out);
+    }
+    keys_free(&d);
+}
+
+static bool evs_equal(const Evs *a, const Evs *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (int i = 0; i < a->n; i++) {
+        const Ev *x = &a->ev[i], *y = &b->ev[i];
+        if (x->code != y->code || x->cp != y->cp || x->mods != y->mods ||
+            x->text_len != y->text_len || memcmp(x->text, y->text, sizeof x->text) != 0)
+            return false;
+    }
+    return true;
+}
+
+static void describe_ev(const Ev *e, char *out, size_t size)
+{
+    KeyEvent k = {.code = e->code, .cp = e->cp, .mods = e->mods};
+    keys_describe(&k, out, size);
+}
+
+/* --- one key per sequence ------------------------------------------------------------------ */
+
+typedef struct Seq {
+    const char *bytes;
+    size_t len; /* 0: strlen */
+    KeyCode code;
+    uint32_t cp;
+    unsigned mods;
+} Seq;
+
+#define C MOD_CTRL
+#define A MOD_ALT
+#define S MOD_SHIFT
+
+static const Seq seqs[] = {
+    /* text */
+    {"a", 0, KC_CHAR, 'a', 0},
+    {"Z", 0, KC_CHAR, 'Z', 0},
+    {" ", 0, KC_CHAR, ' ', 0},
+    {"~", 0, KC_CHAR, '~', 0},
+    {"\xc3\xa9", 0, KC_CHAR, 0xE9, 0},
+    {"\xe4\xb8\xad", 0, KC_CHAR, 0x4E2D, 0},
+    {"\xf0\x9f\x98\x80", 0, KC_CHAR, 0x1F600, 0},
+    /* C0 */
+    {"\r", 0, KC_ENTER, 0, 0},
+    {"\t", 0, KC_TAB, 0, 0},
+    {"\x7f", 0, KC_BACKSPACE, 0, 0},
+    {"\x08", 0, KC_BACKSPACE, 0, 0},
+    {"\x00", 1, KC_CHAR, ' ', C},
+    {"\x01", 0, KC_CHAR, 'a', C},
+    {"\x07", 0, KC_CHAR, 'g', C},
+    {"\x0a", 0, KC_CHAR, 'j', C},
+    {"\x0b", 0, KC_CHAR, 'k', C},
+    {"\x11", 0, KC_CHAR, 'q', C},
+    {"\x13", 0, KC_CHAR, 's', C},
+    {"\x1a", 0, KC_CHAR, 'z', C},
+    {"\x1c", 0, KC_CHAR, '\\', C},
+    {"\x1d", 0, KC_CHAR, ']', C},
+    {"\x1e", 0, KC_CHAR, '^', C},
+    {"\x1f", 0, KC_CHAR, '_', C},
+    /* CSI cursor keys, with xterm modifiers */
+    {"\033[A", 0, KC_UP, 0, 0},
+    {"\033[B", 0, KC_DOWN, 0, 0},
+    {"\033[C", 0, KC_RIGHT, 0, 0},
+    {"\033[D", 0, KC_LEFT, 0, 0},
+    {"\033[1;2A", 0, KC_UP, 0, S},
+    {"\033[1;3A", 0, KC_UP, 0, A},
+    {"\033[1;4B", 0, KC_DOWN, 0, S | A},
+    {"\033[1;5C", 0, KC_RIGHT, 0, C},
+    {"\033[1;5D", 0, KC_LEFT, 0, C},
+    {"\033[1;6C", 0, KC_RIGHT, 0, C | S},
+    {"\033[1;7D", 0, KC_LEFT, 0, C | A},
+    {"\033[1;8A", 0, KC_UP, 0, C | A | S},
+    {"\033[1;9A", 0, KC_UP, 0, A}, /* Meta */
+    {"\033[H", 0, KC_HOME, 0, 0},
+    {"\033[F", 0, KC_END, 0, 0},
+    {"\033[1;5H", 0, KC_HOME, 0, C},
+    {"\033[1;5F", 0, KC_END, 0, C},
+    {"\033[1;3F", 0, KC_END, 0, A},
+    /* CSI n ~ */
+    {"\033[1~", 0, KC_HOME, 0, 0},
+    {"\033[7~", 0, KC_HOME, 0, 0},
+    {"\033[2~", 0, KC_INSERT, 0, 0},
+    {"\033[3~", 0, KC_DELETE, 0, 0},
+    {"\033[4~", 0, KC_END, 0, 0},
+    {"\033[8~", 0, KC_END, 0, 0},
+    {"\033[5~", 0, KC_PAGE_UP, 0, 0},
+    {"\033[6~", 0, KC_PAGE_DOWN, 0, 0},
+    {"\033[5;3~", 0, KC_PAGE_UP, 0, A},
+    {"\033[6;3~", 0, KC_PAGE_DOWN, 0, A},
+    {"\033[3;5~", 0, KC_DELETE, 0, C},
+    {"\033[11~", 0, KC_F1, 0, 0},
+    {"\033[12~", 0, KC_F1 + 1, 0, 0},
+    {"\033[13~", 0, KC_F1 + 2, 0, 0},
+    {"\033[14~", 0, KC_F1 + 3, 0, 0},
+    {"\033[15~", 0, KC_F1 + 4, 0, 0},
+    {"\033[17~", 0, KC_F1 + 5, 0, 0},
+    {"\033[18~", 0, KC_F1 + 6, 0, 0},
+    {"\033[19~", 0, KC_F1 + 7, 0, 0},
+    {"\033[20~", 0, KC_F1 + 8, 0, 0},
+    {"\033[21~", 0, KC_F1 + 9, 0, 0},
+    {"\033[23~", 0, KC_F1 + 10, 0, 0},
+    {"\033[24~", 0, KC_F12, 0, 0},
+    {"\033[15;2~", 0, KC_F1 + 4, 0, S},
+    {"\033[1;2P", 0, KC_F1, 0, S},
+    {"\033[Z", 0, KC_TAB, 0, S},
+    {"\033[I", 0, KC_FOCUS_IN, 0, 0},
+    {"\033[O", 0, KC_FOCUS_OUT, 0, 0},
+    /* SS3 */
+    {"\033OA", 0, KC_UP, 0, 0},
+    {"\033OB", 0, KC_DOWN, 0, 0},
+    {"\033OC", 0, KC_RIGHT, 0, 0},
+    {"\033OD", 0, KC_LEFT, 0, 0},
+    {"\033OH", 0, KC_HOME, 0, 0},
+    {"\033OF", 0, KC_END, 0, 0},
+    {"\033OP", 0, KC_F1, 0, 0},
+    {"\033OQ", 0, KC_F1 + 1, 0, 0},
+    {"\033OR", 0, KC_F1 + 2, 0, 0},
+    {"\033OS", 0, KC_F1 + 3, 0, 0},
+    {"\033OM", 0, KC_ENTER, 0, 0},
+    {"\033O5P", 0, KC_F1, 0, C},
+    /* Alt = ESC prefix */
+    {"\033x", 0, KC_CHAR, 'x', A},
+    {"\033X", 0, KC_CHAR, 'X', A},
+    {"\033\x7f", 0, KC_BACKSPACE, 0, A},
+    {"\033\r", 0, KC_ENTER, 0, A},
+    {"\033\x01", 0, KC_CHAR, 'a', A | C},
+    {"\033\xc3\xa9", 0, KC_CHAR, 0xE9, A},
+    {"\033\033[A", 0, KC_UP, 0, A},
+    {"\033\033[B", 0, KC_DOWN, 0, A},
+    {"\033\033[5~", 0, KC_PAGE_UP, 0, A},
+    {"\033\033[6~", 0, KC_PAGE_DOWN, 0, A},
+    {"\033\033[F", 0, KC_END, 0, A},
+    {"\033\033OA", 0, KC_UP, 0, A},
+    /* kitty CSI u and xterm modifyOtherKeys */
+    {"\033[97;5u", 0, KC_CHAR, 'a', C},
+    {"\033[107;5u", 0, KC_CHAR, 'k', C},
+    {"\033[97u", 0, KC_CHAR, 'a', 0},
+    {"\033[13u", 0, KC_ENTER, 0, 0},
+    {"\033[13;2u", 0, KC_ENTER, 0, S},
+    {"\033[27u", 0, KC_ESC, 0, 0},
+    {"\033[9;5u", 0, KC_TAB, 0, C},
+    {"\033[127u", 0, KC_BACKSPACE, 0, 0},
+    {"\033[1089;3u", 0, KC_CHAR, 0x441, A},
+    {"\033[97:65;6u", 0, KC_CHAR, 'a', C | S},
+    {"\033[27;2;13~", 0, KC_ENTER, 0, S},
+    {"\033[27;5;106~", 0, KC_CHAR, 'j', C},
+    /* Linux console and rxvt */
+    {"\033[[A", 0, KC_F1, 0, 0},
+    {"\033[[E", 0, KC_F1 + 4, 0, 0},
+    {"\033Oa", 0, KC_UP, 0, C},
+    {"\033Od", 0, KC_LEFT, 0, C},
+    {"\033[a", 0, KC_UP, 0, S},
+    {"\033[5^", 0, KC_PAGE_UP, 0, C},
+};
+
+static size_t seq_len(const Seq *s) { return s->len ? s->len : strlen(s->bytes); }
+
+static void test_each_sequence(void)
+{
+    for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+        const Seq *s = &seqs[i];
+        size_t n = seq_len(s);
+        Evs whole, bytes;
+        run_whole(s->bytes, n, false, &whole);
+        run_bytewise(s->bytes, n, false, &bytes);
+        char got[64] = "(none)";
+        if (whole.n > 0)
+            describe_ev(&whole.ev[0], got, sizeof got);
+        bool ok = whole.n == 1 && whole.ev[0].code == s->code && whole.ev[0].mods == s->mods &&
+                  (s->code != KC_CHAR || whole.ev[0].cp == s->cp);
+        if (!ok)
+            fprintf(stderr, "sequence #%zu (%zu bytes): %d events, first %s\n", i, n, whole.n,
+                    got);
+        CHECK(ok);
+        CHECK(evs_equal(&whole, &bytes));
+        /* complete: nothing stays pending */
+        KeyDecoder d;
+        keys_init(&d);
+        keys_feed(&d, s->bytes, n);
+        Evs tmp = {0};
+        drain(&d, &tmp);
+        CHECK(!keys_pending(&d));
+        keys_free(&d);
+    }
+}
+
+/* All sequences back to back, as typing delivers them (reads of up to 100 bytes: a larger
+ * read is an unbracketed paste, see test_unbracketed_burst): fed in such reads, byte by byte
+ * and split at random points, they give the same events. */
+static void test_stream_splits(void)
+{
+    char stream[4096];
+    size_t n = 0;
+    int expect = 0;
+    for (size_t i = 0; i < sizeof seqs / sizeof seqs[0]; i++) {
+        size_t l = seq_len(&seqs[i]);
+        memcpy(stream + n, seqs[i].bytes, l);
+        n += l;
+        expect++;
+    }
+    size_t cuts[256];
+    int nc = 0;
+    for (size_t at = 100; at < n; at += 100)
+        cuts[nc++] = at;
+    Evs reads, bytes, split;
+    run_split(stream, n, cuts, nc, false, &reads);
+    run_bytewise(stream, n, false, &bytes);
+    CHECK_INT_EQ(reads.n, expect);
+    CHECK(evs_equal(&reads, &bytes));
+    srand(7);
+    for (int round = 0; round < 200; round++) {
+        nc = 0;
+        for (size_t at = 1 + (size_t)rand() % 100; at < n; at += 1 + (size_t)rand() % 100)
+            cuts[nc++] = at;
+        run_split(stream, n, cuts, nc, false, &split);
+        CHECK(evs_equal(&reads, &split));
+    }
+}
+
+/* --- Esc, timeouts, cut sequences ---------------------------------------------------------- */
+
+static void test_lone_esc(void)
+{
+    KeyDecoder d;
+    keys_init(&d);
+    KeyEvent k;
+    keys_feed(&d, "\033", 1);
+    CHECK(!keys_next(&d, &k));
+    CHECK(keys_pending(&d));
+    keys_timeout(&d);
+    CHECK(keys_next(&d, &k));
+    CHECK_INT_EQ(k.code, KC_ESC);
+    CHECK_INT_EQ(k.mods, 0);
+    CHECK(!keys_next(&d, &k));
+    CHECK(!keys_pending(&d));
+
+    /* text, then a lone ESC: the text comes at once, the ESC waits */
+    keys_feed(&d, "ab\033", 3);
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'a');
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'b');
+    CHECK(!keys_next(&d, &k));
+    CHECK(keys_pending(&d));
+    /* more bytes resolve it without the timeout */
+    keys_feed(&d, "[A", 2);
+    CHECK(keys_next(&d, &k) && k.code == KC_UP && k.mods == 0);
+    CHECK(!keys_pending(&d));
+    keys_feed(&d, "\033", 1);
+    keys_feed(&d, "x", 1);
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'x' && k.mods == MOD_ALT);
+    /* the timeout with nothing pending does nothing */
+    keys_timeout(&d);
+    CHECK(!keys_next(&d, &k));
+    keys_free(&d);
+}
+
+static void test_timeout_resolutions(void)
+{
+    static const struct {
+        const char *bytes;
+        int n;
+        KeyCode code[2];
+        uint32_t cp[2];
+        unsigned mods[2];
+    } cases[] = {
+        {"\033[", 1, {KC_CHAR}, {'['}, {MOD_ALT}},
+        {"\033O", 1, {KC_CHAR}, {'O'}, {MOD_ALT}},
+        {"\033\033", 2, {KC_ESC, KC_ESC}, {0, 0}, {0, 0}},
+        {"\033\033[", 2, {KC_ESC, KC_CHAR}, {0, '['}, {0, MOD_ALT}},
+        {"\033[1;", 0, {0}, {0}, {0}},         /* cut CSI: dropped */
+        {"\033[[", 0, {0}, {0}, {0}},          /* cut console F-key */
+        {"\033O5", 0, {0}, {0}, {0}},          /* cut SS3 */
+        {"\xe4\xb8", 0, {0}, {0}, {0}},        /* cut UTF-8: dropped */
+        {"\033\xe4\xb8", 1, {KC_ESC}, {0}, {0}}, /* ESC + cut UTF-8: Esc */
+        {"x\033", 2, {KC_CHAR, KC_ESC}, {'x', 0}, {0, 0}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t n = strlen(cases[i].bytes);
+        Evs before, after, bytes;
+        /* pending before the timeout */
+        KeyDecoder d;
+        keys_init(&d);
+        keys_feed(&d, cases[i].bytes, n);
+        memset(&before, 0, sizeof before);
+        drain(&d, &before);
+        CHECK(keys_pending(&d));
+        keys_free(&d);
+        run_whole(cases[i].bytes, n, true, &after);
+        run_bytewise(cases[i].bytes, n, true, &bytes);
+        if (after.n != cases[i].n)
+            fprintf(stderr, "timeout case %zu: %d events\n", i, after.n);
+        CHECK_INT_EQ(after.n, cases[i].n);
+        for (int e = 0; e < after.n && e < cases[i].n; e++) {
+            CHECK_INT_EQ(after.ev[e].code, cases[i].code[e]);
+            CHECK_INT_EQ(after.ev[e].mods, cases[i].mods[e]);
+            if (cases[i].code[e] == KC_CHAR)
+                CHECK_INT_EQ(after.ev[e].cp, cases[i].cp[e]);
+        }
+        CHECK(evs_equal(&after, &bytes));
+    }
+    /* after a timeout the decoder starts clean */
+    KeyDecoder d;
+    keys_init(&d);
+    keys_feed(&d, "\033[1;", 4);
+    keys_timeout(&d);
+    KeyEvent k;
+    CHECK(!keys_next(&d, &k));
+    CHECK(!keys_pending(&d));
+    keys_feed(&d, "\033[B", 3);
+    CHECK(keys_next(&d, &k) && k.code == KC_DOWN);
+    keys_free(&d);
+}
+
+/* --- unknown and invalid input -------------------------------------------------------------- */
+
+static void test_unknown_dropped(void)
+{
+    static const char *const junk[] = {
+        "\033[?1;2c",        /* device attributes report */
+        "\033[<0;10;5M",     /* SGR mouse */
+        "\033[<0;10;5m",
+        "\033[99~",          /* unknown ~ key */
+        "\033[201~",         /* stray paste end */
+        "\033[200;1~",
+        "\033[1;5X",         /* unknown final */
+        "\033[12;3$x",       /* intermediate byte */
+        "\033[E",            /* keypad 5 */
+        "\033O~",            /* unknown SS3 */
+        "\033[57399u",       /* kitty functional key (private use) */
+        "\033[0u",           /* CSI u with a control code point */
+        "\033[1114112u",     /* beyond U+10FFFF */
+        "\033[1;2;3;4;5A",   /* too many parameters */
+        "\xff",              /* bytes that never occur in UTF-8 */
+        "\xc0\xaf",          /* overlong '/' */
+        "\x80",              /* stray continuation */
+        "\xed\xa0\x80",      /* surrogate */
+        "\xc2\x85",          /* C1 NEL */
+        "\xc2\x9b",          /* C1 CSI */
+        "\xf4\x90\x80\x80",  /* > U+10FFFF */
+    };
+    for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+        char buf[64];
+        size_t n = strlen(junk[i]);
+        memcpy(buf, junk[i], n);
+        buf[n] = 'q'; /* a key after the junk still arrives, alone */
+        Evs whole, bytes;
+        run_whole(buf, n + 1, true, &whole);
+        run_bytewise(buf, n + 1, true, &bytes);
+        bool ok = whole.n == 1 && whole.ev[0].code == KC_CHAR && whole.ev[0].cp == 'q' &&
+                  whole.ev[0].mods == 0;
+        if (!ok)
+            fprintf(stderr, "junk #%zu: %d events\n", i, whole.n);
+        CHECK(ok);
+        CHECK(evs_equal(&whole, &bytes));
+    }
+    /* A sequence broken off by another ESC: the first is dropped, the second decoded. */
+    Evs e;
+    run_whole("\033[1;5\033[B", 8, false, &e);
+    CHECK(e.n == 1 && e.ev[0].code == KC_DOWN);
+    /* An invalid lead byte followed by ASCII: the byte is dropped, the ASCII kept. */
+    run_whole("\xc3x", 2, false, &e);
+    CHECK(e.n == 1 && e.ev[0].code == KC_CHAR && e.ev[0].cp == 'x');
+}
+
+static void test_overlong_sequence(void)
+{
+    /* ESC [ + 100,000 parameter bytes + final: dropped whole, in constant memory; the key
+     * after it arrives. Fed at once and in pieces. */
+    size_t n = 100000;
+    char *s = malloc(n + 4);
+    s[0] = '\033';
+    s[1] = '[';
+    for (size_t i = 0; i < n; i++)
+        s[2 + i] = (char)(i % 7 == 6 ? ';' : '1' + (int)(i % 9));
+    s[n + 2] = 'm';
+    s[n + 3] = 'z';
+    Evs whole, pieces;
+    run_whole(s, n + 4, false, &whole);
+    size_t cuts[5] = {1, 2, 1000, 50001, n + 3};
+    run_split(s, n + 4, cuts, 5, false, &pieces);
+    CHECK(whole.n == 1 && whole.ev[0].code == KC_CHAR && whole.ev[0].cp == 'z');
+    CHECK(evs_equal(&whole, &pieces));
+    KeyDecoder d;
+    keys_init(&d);
+    keys_feed(&d, s, n + 2); /* cut: pending, and buf never grew past its size */
+    CHECK(keys_pending(&d));
+    CHECK(d.len <= sizeof d.buf);
+    keys_free(&d);
+    free(s);
+}
+
+/* --- bracketed paste ------------------------------------------------------------------------ */
+
+static void test_paste_basic(void)
+{
+    static const char in[] = "x\033[200~a\r\nb\033[Ac\033\x01\033[201~y";
+    Evs whole, bytes;
+    run_whole(in, sizeof in - 1, false, &whole);
+    run_bytewise(in, sizeof in - 1, false, &bytes);
+    CHECK_INT_EQ(whole.n, 3);
+    CHECK(whole.ev[0].code == KC_CHAR && whole.ev[0].cp == 'x');
+    CHECK_INT_EQ(whole.ev[1].code, KC_PASTE);
+    static const char want[] = "a\r\nb\033[Ac\033\x01";
+    CHECK_MEM_EQ(whole.ev[1].text, whole.ev[1].text_len, want, sizeof want - 1);
+    CHECK(whole.ev[2].code == KC_CHAR && whole.ev[2].cp == 'y');
+    CHECK(evs_equal(&whole, &bytes));
+
+    /* split at every point */
+    for (size_t cut = 1; cut < sizeof in - 1; cut++) {
+        Evs split;
+        run_split(in, sizeof in - 1, &cut, 1, false, &split);
+        if (!evs_equal(&whole, &split))
+            fprintf(stderr, "paste split at %zu differs\n", cut);
+        CHECK(evs_equal(&whole, &split));
+    }
+
+    /* an empty paste is no event; a paste holding what looks like a paste start is text */
+    run_whole("\033[200~\033[201~k", 13, false, &whole);
+    CHECK(whole.n == 1 && whole.ev[0].code == KC_CHAR && whole.ev[0].cp == 'k');
+    static const char nested[] = "\033[200~p\033[200~q\033[201~";
+    run_whole(nested, sizeof nested - 1, false, &whole);
+    CHECK(whole.n == 1 && whole.ev[0].code == KC_PASTE);
+    CHECK_MEM_EQ(whole.ev[0].text, whole.ev[0].text_len, "p\033[200~q", 8);
+}
+
+static void test_paste_pending_across_feeds(void)
+{
+    KeyDecoder d;
+    keys_init(&d);
+    KeyEvent k;
+    keys_feed(&d, "\033[200~hello ", 12);
+    CHECK(!keys_next(&d, &k));
+    CHECK(d.in_paste);
+    keys_feed(&d, "world\n\033[20", 10);
+    CHECK(!keys_next(&d, &k));
+    keys_feed(&d, "1", 1);
+    CHECK(!keys_next(&d, &k));
+    keys_feed(&d, "~\033[C", 4);
+    CHECK(keys_next(&d, &k));
+    CHECK_INT_EQ(k.code, KC_PASTE);
+    CHECK_MEM_EQ(k.text, k.text_len, "hello world\n", 12);
+    CHECK(keys_next(&d, &k) && k.code == KC_RIGHT);
+    CHECK(!keys_next(&d, &k));
+    CHECK(!keys_pending(&d));
+    CHECK(!d.in_paste);
+
+    /* keys typed after a paste that is still open wait behind it */
+    keys_feed(&d, "\033[200~abc", 9);
+    keys_feed(&d, "\033[201~z", 7);
+    CHECK(keys_next(&d, &k) && k.code == KC_PASTE && k.text_len == 3);
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'z');
+    keys_free(&d);
+}
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void) { return fake_now; }
+
+static void test_paste_lost_terminator(void)
+{
+    clock_set_source(fake_clock);
+    fake_now = 1000 * NS_PER_SEC;
+    KeyDecoder d;
+    keys_init(&d);
+    KeyEvent k;
+    keys_feed(&d, "\033[200~abc", 9);
+    CHECK(keys_pending(&d)); /* the app keeps its timer running */
+    fake_now += 25 * NS_PER_MS;
+    keys_timeout(&d); /* 25 ms of silence inside a paste is a slow link, not the end */
+    CHECK(!keys_next(&d, &k));
+    CHECK(d.in_paste);
+    keys_feed(&d, "def", 3);
+    fake_now += 1900 * NS_PER_MS;
+    keys_timeout(&d);
+    CHECK(!keys_next(&d, &k)); /* 1.9 s since the last byte */
+    fake_now += 200 * NS_PER_MS;
+    keys_timeout(&d);
+    CHECK(keys_next(&d, &k));
+    CHECK_INT_EQ(k.code, KC_PASTE);
+    CHECK_MEM_EQ(k.text, k.text_len, "abcdef", 6);
+    CHECK(!d.in_paste);
+    CHECK(!keys_pending(&d));
+    /* typing works again */
+    keys_feed(&d, "\x11", 1);
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'q' && k.mods == MOD_CTRL);
+    keys_free(&d);
+    clock_set_source(NULL);
+}
+
+static void test_paste_cap(void)
+{
+    const size_t cap = (size_t)16 << 20;
+    const size_t chunk = 1 << 16;
+    char *block = malloc(chunk);
+    for (size_t i = 0; i < chunk; i++)
+        block[i] = (char)('a' + i % 26);
+    KeyDecoder d;
+    keys_init(&d);
+    keys_feed(&d, "\033[200~", 6);
+    for (size_t sent = 0; sent < cap + 5 * chunk; sent += chunk)
+        keys_feed(&d, block, chunk);
+    keys_feed(&d, "\033[201~z", 7);
+    KeyEvent k;
+    CHECK(keys_next(&d, &k));
+    CHECK_INT_EQ(k.code, KC_PASTE);
+    CHECK_INT_EQ(k.text_len, cap);
+    CHECK(k.text_len >= chunk && memcmp(k.text, block, chunk) == 0);
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'z');
+    keys_free(&d);
+    free(block);
+}
+
+/* An unbracketed paste: more bytes in one read than typing can produce. It arrives as one
+ * KC_PASTE, so its newlines cannot submit a prompt. */
+static void test_unbracketed_burst(void)
+{
+    char in[1200];
+    for (size_t i = 0; i < sizeof in; i++)
+        in[i] = i % 40 == 39 ? '\r' : (char)('a' + i % 26);
+    Evs e;
+    run_whole(in, sizeof in, false, &e);
+    CHECK_INT_EQ(e.n, 1);
+    CHECK_INT_EQ(e.ev[0].code, KC_PASTE);
+    CHECK_INT_EQ(e.ev[0].text_len, sizeof in);
+    CHECK(memcmp(e.ev[0].text, in, sizeof e.ev[0].text) == 0);
+    /* a small read stays keys */
+    run_whole(in, 30, false, &e);
+    CHECK_INT_EQ(e.n, 30);
+}
+
+/* Keys that piled up while the app was busy (a held arrow key): a burst of escape sequences
+ * is never made text; when it does not fit, the oldest keys are dropped. */
+static void test_key_burst(void)
+{
+    char in[3 * 300];
+    for (int i = 0; i < 300; i++)
+        memcpy(in + 3 * i, "\033[B", 3);
+    Evs e;
+    run_whole(in, sizeof in, false, &e);
+    CHECK(e.n >= 60 && e.n <= 300);
+    bool all_down = true;
+    for (int i = 0; i < e.n; i++)
+        all_down = all_down && e.ev[i].code == KC_DOWN && e.ev[i].mods == 0;
+    CHECK(all_down);
+    /* a paste waiting to be taken keeps its place when keys pile up behind it */
+    KeyDecoder d;
+    keys_init(&d);
+    keys_feed(&d, "\033[200~pasted\033[201~", 18);
+    keys_feed(&d, in, sizeof in);
+    KeyEvent k;
+    CHECK(keys_next(&d, &k) && k.code == KC_PASTE);
+    CHECK_MEM_EQ(k.text, k.text_len, "pasted", 6);
+    int downs = 0;
+    while (keys_next(&d, &k))
+        downs += k.code == KC_DOWN;
+    CHECK(downs >= 60);
+    keys_free(&d);
+}
+
+/* --- random input ---------------------------------------------------------------------------- */
+
+static uint64_t rng_state;
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 11);
+}
+
+static bool event_sane(const KeyEvent *k)
+{
+    if (k->code > KC_FOCUS_OUT)
+        return false;
+    if (k->mods & ~(unsigned)(MOD_SHIFT | MOD_ALT | MOD_CTRL))
+        return false;
+    if (k->code == KC_CHAR) {
+        uint32_t cp = k->cp;
+        if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+    }
+    if (k->code == KC_PASTE && (!k->text || k->text_len == 0 || k->text_len > (16u << 20)))
+        return false;
+    return true;
+}
+
+static void fuzz(bool biased, uint64_t seed)
+{
+    static const char alphabet[] = "\033\033\033[[O~;u12005~\x01\r\x7f\xc3\xa9\xe4\x80" "a?<";
+    const size_t total = 1 << 20;
+    rng_state = seed;
+    KeyDecoder d;
+    keys_init(&d);
+    unsigned char chunk[512];
+    size_t fed = 0;
+    long events = 0, bad = 0;
+    while (fed < total) {
+        size_t n = 1 + rng() % (rng() % 8 == 0 ? sizeof chunk : 16);
+        for (size_t i = 0; i < n; i++)
+            chunk[i] = biased ? (unsigned char)alphabet[rng() % (sizeof alphabet - 1)]
+                              : (unsigned char)rng();
+        keys_feed(&d, (const char *)chunk, n);
+        fed += n;
+        if (d.len > sizeof d.buf)
+            bad++;
+        KeyEvent k;
+        while (keys_next(&d, &k)) {
+            events++;
+            if (!event_sane(&k))
+                bad++;
+        }
+        if (rng() % 16 == 0) {
+            (void)keys_pending(&d);
+            keys_timeout(&d);
+            while (keys_next(&d, &k)) {
+                events++;
+                if (!event_sane(&k))
+                    bad++;
+            }
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+    CHECK(events > 0);
+    keys_free(&d);
+}
+
+static void test_fuzz_uniform(void) { fuzz(false, 0x9E3779B97F4A7C15ull); }
+static void test_fuzz_biased(void) { fuzz(true, 0xD1B54A32D192ED03ull); }
+
+/* --- names and bindings ---------------------------------------------------------------------- */
+
+static void check_describe(KeyCode code, uint32_t cp, unsigned mods, const char *want)
+{
+    KeyEvent k = {.code = code, .cp = cp, .mods = mods};
+    char out[32];
+    keys_describe(&k, out, sizeof out);
+    CHECK_STR_EQ(out, want);
+}
+
+static void test_describe(void)
+{
+    check_describe(KC_CHAR, 'k', MOD_CTRL, "Ctrl-K");
+    check_describe(KC_CHAR, 'x', MOD_ALT, "Alt-x");
+    check_describe(KC_PAGE_DOWN, 0, 0, "PgDn");
+    check_describe(KC_PAGE_UP, 0, MOD_ALT, "Alt-PgUp");
+    check_describe(KC_F1, 0, 0, "F1");
+    check_describe(KC_F12, 0, 0, "F12");
+    check_describe(KC_TAB, 0, MOD_SHIFT, "Shift-Tab");
+    check_describe(KC_RIGHT, 0, MOD_CTRL | MOD_SHIFT, "Ctrl-Shift-Right");
+    check_describe(KC_CHAR, ' ', MOD_CTRL, "Ctrl-Space");
+    check_describe(KC_CHAR, 0xE9, 0, "\xc3\xa9");
+    check_describe(KC_ESC, 0, 0, "Esc");
+    check_describe(KC_ENTER, 0, 0, "Enter");
+    check_describe(KC_PASTE, 0, 0, "Paste");
+    char tiny[4];
+    KeyEvent k = {.code = KC_BACKSPACE};
+    keys_describe(&k, tiny, sizeof tiny);
+    CHECK_STR_EQ(tiny, "Bac");
+}
+
+static Command cmd(KeyMode m, KeyCode code, uint32_t cp, unsigned mods)
+{
+    KeyEvent k = {.code = code, .cp = cp, .mods = mods};
+    return keys_command(m, &k);
+}
+
+static void test_bindings_edit(void)
+{
+    const KeyMode E = KEYMODE_EDIT;
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'a', 0), CMD_INSERT);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'A', MOD_SHIFT), CMD_INSERT);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 0x4E2D, 0), CMD_INSERT);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'x', MOD_ALT), CMD_NONE);
+    CHECK_INT_EQ(cmd(E, KC_PASTE, 0, 0), CMD_PASTE);
+    CHECK_INT_EQ(cmd(E, KC_ENTER, 0, 0), CMD_NEWLINE);
+    CHECK_INT_EQ(cmd(E, KC_TAB, 0, 0), CMD_TAB);
+    CHECK_INT_EQ(cmd(E, KC_BACKSPACE, 0, 0), CMD_BACKSPACE);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'h', MOD_CTRL), CMD_BACKSPACE);
+    CHECK_INT_EQ(cmd(E, KC_DELETE, 0, 0), CMD_DELETE);
+    CHECK_INT_EQ(cmd(E, KC_UP, 0, 0), CMD_UP);
+    CHECK_INT_EQ(cmd(E, KC_DOWN, 0, 0), CMD_DOWN);
+    CHECK_INT_EQ(cmd(E, KC_LEFT, 0, 0), CMD_LEFT);
+    CHECK_INT_EQ(cmd(E, KC_RIGHT, 0, 0), CMD_RIGHT);
+    CHECK_INT_EQ(cmd(E, KC_LEFT, 0, MOD_CTRL), CMD_WORD_LEFT);
+    CHECK_INT_EQ(cmd(E, KC_RIGHT, 0, MOD_CTRL), CMD_WORD_RIGHT);
+    CHECK_INT_EQ(cmd(E, KC_HOME, 0, 0), CMD_HOME);
+    CHECK_INT_EQ(cmd(E, KC_END, 0, 0), CMD_END);
+    CHECK_INT_EQ(cmd(E, KC_PAGE_UP, 0, 0), CMD_PAGE_UP);
+    CHECK_INT_EQ(cmd(E, KC_PAGE_DOWN, 0, 0), CMD_PAGE_DOWN);
+    CHECK_INT_EQ(cmd(E, KC_HOME, 0, MOD_CTRL), CMD_TOP);
+    CHECK_INT_EQ(cmd(E, KC_END, 0, MOD_CTRL), CMD_BOTTOM);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 's', MOD_CTRL), CMD_SAVE);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'q', MOD_CTRL), CMD_QUIT);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'z', MOD_CTRL), CMD_UNDO);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'y', MOD_CTRL), CMD_REDO);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'k', MOD_CTRL), CMD_ASK);
+    CHECK_INT_EQ(cmd(E, KC_ESC, 0, 0), CMD_INTERRUPT);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'g', MOD_CTRL), CMD_INTERRUPT);
+    CHECK_INT_EQ(cmd(E, KC_UP, 0, MOD_ALT), CMD_MODEL_SCROLL_UP);
+    CHECK_INT_EQ(cmd(E, KC_PAGE_UP, 0, MOD_ALT), CMD_MODEL_SCROLL_UP);
+    CHECK_INT_EQ(cmd(E, KC_DOWN, 0, MOD_ALT), CMD_MODEL_SCROLL_DOWN);
+    CHECK_INT_EQ(cmd(E, KC_PAGE_DOWN, 0, MOD_ALT), CMD_MODEL_SCROLL_DOWN);
+    CHECK_INT_EQ(cmd(E, KC_END, 0, MOD_ALT), CMD_MODEL_FOLLOW);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'l', MOD_CTRL), CMD_REDRAW);
+    CHECK_INT_EQ(cmd(E, KC_F1, 0, 0), CMD_HELP);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'a', MOD_CTRL), CMD_NONE);
+    CHECK_INT_EQ(cmd(E, KC_FOCUS_IN, 0, 0), CMD_NONE);
+    CHECK_INT_EQ(cmd(E, KC_NONE, 0, 0), CMD_NONE);
+
+    /* end to end from bytes: Alt-Up via ESC ESC [ A, Ctrl-Right, Ctrl-K */
+    Evs e;
+    run_whole("\033\033[A\033[1;5C\x0b", 11, false, &e);
+    CHECK_INT_EQ(e.n, 3);
+    KeyEvent k0 = {.code = e.ev[0].code, .mods = e.ev[0].mods};
+    KeyEvent k1 = {.code = e.ev[1].code, .mods = e.ev[1].mods};
+    KeyEvent k2 = {.code = e.ev[2].code, .cp = e.ev[2].cp, .mods = e.ev[2].mods};
+    CHECK_INT_EQ(keys_command(E, &k0), CMD_MODEL_SCROLL_UP);
+    CHECK_INT_EQ(keys_command(E, &k1), CMD_WORD_RIGHT);
+    CHECK_INT_EQ(keys_command(E, &k2), CMD_ASK);
+}
+
+static void test_bindings_prompt(void)
+{
+    const KeyMode P = KEYMODE_PROMPT;
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'a', 0), CMD_INSERT);
+    CHECK_INT_EQ(cmd(P, KC_PASTE, 0, 0), CMD_PASTE);
+    CHECK_INT_EQ(cmd(P, KC_ENTER, 0, 0), CMD_SUBMIT);
+    CHECK_INT_EQ(cmd(P, KC_ESC, 0, 0), CMD_CANCEL);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'g', MOD_CTRL), CMD_INTERRUPT);
+    CHECK_INT_EQ(cmd(P, KC_BACKSPACE, 0, 0), CMD_BACKSPACE);
+    CHECK_INT_EQ(cmd(P, KC_DELETE, 0, 0), CMD_DELETE);
+    CHECK_INT_EQ(cmd(P, KC_LEFT, 0, 0), CMD_LEFT);
+    CHECK_INT_EQ(cmd(P, KC_RIGHT, 0, 0), CMD_RIGHT);
+    CHECK_INT_EQ(cmd(P, KC_HOME, 0, 0), CMD_HOME);
+    CHECK_INT_EQ(cmd(P, KC_END, 0, 0), CMD_END);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'a', MOD_CTRL), CMD_HOME);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'e', MOD_CTRL), CMD_END);
+    CHECK_INT_EQ(cmd(P, KC_UP, 0, 0), CMD_HISTORY_PREV);
+    CHECK_INT_EQ(cmd(P, KC_DOWN, 0, 0), CMD_HISTORY_NEXT);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'q', MOD_CTRL), CMD_QUIT);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'l', MOD_CTRL), CMD_REDRAW);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 's', MOD_CTRL), CMD_NONE);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'x', MOD_ALT), CMD_NONE);
+    CHECK_INT_EQ(cmd(P, KC_F1, 0, 0), CMD_NONE);
+}
+
+int main(void)
+{
+    RUN(test_each_sequence);
+    RUN(test_stream_splits);
+    RUN(test_lone_esc);
+    RUN(test_timeout_resolutions);
+    RUN(test_unknown_dropped);
+    RUN(test_overlong_sequence);
+    RUN(test_paste_basic);
+    RUN(test_paste_pending_across_feeds);
+    RUN(test_paste_lost_terminator);
+    RUN(test_paste_cap);
+    RUN(test_unbracketed_burst);
+    RUN(test_key_burst);
+    RUN(test_fuzz_uniform);
+    RUN(test_fuzz_biased);
+    RUN(test_describe);
+    RUN(test_bindings_edit);
+    RUN(test_bindings_prompt);
+    return harness_done();
+}

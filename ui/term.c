@@ -1,0 +1,607 @@
+/* Term: curses behind a render thread. The only file in flint that includes curses.h.
+ *
+ * Threads. After term_start() exactly one thread calls curses: the render thread. The main
+ * (input/network) thread calls term_publish & co., which only touch the shared state below
+ * under `mu` and signal `cv`; they never block on the terminal. A slow terminal (SSH at
+ * 50 KB/s) blocks only the render thread inside doupdate(); frames published meanwhile
+ * coalesce, because a published row simply overwrites the shared copy and stays dirty.
+ *
+ * Shared state (guarded by mu): `front`, the last published frame (front_cols x front_rows
+ * cells) with a dirty flag per row; the cursor; requests (resize, repaint everything, clear
+ * the screen, bells, quit) and the statistics. Only the main thread replaces `front` (on a
+ * size change), so it may read front_cols/front_rows without the lock.
+ *
+ * One frame on the render thread: wait until there is work; under the lock, copy the dirty
+ * rows (all rows after a resize or redraw) and the cursor into the thread's private `paint`
+ * buffer and clear the flags; unlock; resizeterm() if asked; write the rows into stdscr with
+ * the wide API; place the cursor; one doupdate(). curses compares stdscr with what it
+ * believes is on the screen and sends only the difference, so a frame never clears the
+ * screen except after a resize, Ctrl-L or SIGCONT (clearok), when the terminal's contents are
+ * unknown.
+ *
+ * Neither thread allocates while holding mu: xmalloc aborts through the fatal hook, which
+ * calls term_stop(), which takes mu.
+ *
+ * Cells arrive already made safe by Grid (ui/grid.h), but this is the last stop before the
+ * terminal, so anything that could still drive it (C0, DEL, C1, surrogates, invalid code
+ * points) is drawn as '?', and a character whose width disagrees with the cell's is replaced,
+ * so that the terminal's cursor and ours never drift apart.
+ *
+ * Colours: one colour pair per StyleSlot (pair = slot + 1). Direct-colour terminals
+ * (COLORS >= 2^24, TERM=*-direct) get #rrggbb as is; 256-colour terminals the nearest palette
+ * entry; 16- and 8-colour terminals the nearest ANSI colour (bright ones as bold on 8).
+ * COLOR_DEFAULT is -1 (use_default_colors), so the terminal's own fg/bg show through.
+ * NO_COLOR (no-color.org) keeps the attributes and drops the colours; without colours a slot
+ * that has a background colour (a bar) is drawn in reverse video instead. */
+#include "ui/term.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "core/log.h"
+#include "core/xalloc.h"
+
+struct Term {
+    /* --- shared with the render thread: guarded by mu --- */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    Cell *front;
+    bool *dirty;
+    int front_cols, front_rows;
+    int cursor_x, cursor_y;
+    bool cursor_visible;
+    bool work; /* something for the render thread to do */
+    bool quit;
+    bool resize_pending;
+    int resize_cols, resize_rows;
+    bool repaint_all;
+    bool clear_screen;
+    unsigned bells;
+    int curses_cols, curses_rows; /* the size curses has, for term_size() */
+    TermStats stats;
+
+    /* --- the thread that started it --- */
+    SCREEN *screen;
+    pthread_t thread;
+    bool thread_running;
+    bool stopped;
+    int out_fd;
+
+    /* --- render thread only (set up before it starts) --- */
+    Cell *paint;
+    bool *paint_dirty;
+    int paint_cols, paint_rows;
+    int cursor_shown; /* -1 unknown, 0 hidden, 1 visible */
+    short pair[STYLE__COUNT];
+    attr_t attr[STYLE__COUNT];
+};
+
+/* --- colours ---------------------------------------------------------------------------- */
+
+/* xterm's default palette, for direct-colour terminals that take 256-palette indexes only as
+ * RGB (see palette_size). Mirrors the fallback tables in themes/theme.c. */
+static void index_rgb(int i, int rgb[3])
+{
+    static const unsigned char sys[16][3] = {
+        {0, 0, 0},       {205, 0, 0},     {0, 205, 0},     {205, 205, 0},
+        {0, 0, 238},     {205, 0, 205},   {0, 205, 205},   {229, 229, 229},
+        {127, 127, 127}, {255, 0, 0},     {0, 255, 0},     {255, 255, 0},
+        {92, 92, 255},   {255, 0, 255},   {0, 255, 255},   {255, 255, 255},
+    };
+    static const unsigned char level[6] = {0, 95, 135, 175, 215, 255};
+    if (i < 16) {
+        for (int k = 0; k < 3; k++)
+            rgb[k] = sys[i][k];
+    } else if (i < 232) {
+        rgb[0] = level[(i - 16) / 36];
+        rgb[1] = level[((i - 16) / 6) % 6];
+        rgb[2] = level[(i - 16) % 6];
+    } else {
+        rgb[0] = rgb[1] = rgb[2] = 8 + 10 * (i - 232);
+    }
+}
+
+/* How many low colour numbers a direct-colour terminal treats as palette indexes rather than
+ * packed RGB: xterm-direct sends 0-7 as SGR 30-37 and everything from 8 up as 38:2::r:g:b,
+ * xterm-direct16 keeps 0-15, xterm-direct256 0-255. Found by expanding setaf. */
+static int palette_size(void)
+{
+    const char *setaf = tigetstr("setaf");
+    if (!setaf || setaf == (char *)-1)
+        return 8;
+    static const int sizes[] = {256, 16, 8};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        const char *s = tiparm(setaf, sizes[k] - 1);
+        if (s && !strstr(s, "38:2") && !strstr(s, "38;2"))
+            return sizes[k];
+    }
+    return 0;
+}
+
+typedef enum ColourMode { MODE_DIRECT, MODE_256, MODE_16, MODE_8 } ColourMode;
+
+static int map_colour(Color c, bool is_fg, ColourMode mode, int palette, int def,
+                      attr_t *extra)
+{
+    if (c.kind == COLOR_DEFAULT)
+        return def;
+    switch (mode) {
+    case MODE_DIRECT: {
+        int idx = c.kind == COLOR_ANSI16 ? (c.index & 15) : c.kind == COLOR_INDEX256 ? c.index : -1;
+        if (idx >= 0 && idx < palette)
+            return idx; /* the user's palette */
+        int rgb[3] = {c.r, c.g, c.b};
+        if (idx >= 0)
+            index_rgb(idx, rgb);
+        int v = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
+        if (v < palette)
+            v |= 0x010000; /* would read as a palette index: nudge red by 1/255 */
+        return v;
+    }
+    case MODE_256: return color_to_256(c);
+    case MODE_16: return color_to_16(c);
+    case MODE_8: {
+        int i = color_to_16(c);
+        if (i >= 8) { /* bright colours are bold on 8-colour terminals */
+            i -= 8;
+            if (is_fg)
+                *extra |= A_BOLD;
+        }
+        return i;
+    }
+    }
+    return def;
+}
+
+static attr_t style_attrs(uint8_t a)
+{
+    attr_t r = A_NORMAL;
+    if (a & ATTR_BOLD) r |= A_BOLD;
+    if (a & ATTR_DIM) r |= A_DIM;
+    if (a & ATTR_ITALIC) r |= A_ITALIC;
+    if (a & ATTR_UNDERLINE) r |= A_UNDERLINE;
+    if (a & ATTR_REVERSE) r |= A_REVERSE;
+    return r;
+}
+
+static void setup_colours(Term *t, const Theme *theme)
+{
+    for (int s = 0; s < STYLE__COUNT; s++) {
+        t->attr[s] = style_attrs(theme->slot[s].attrs);
+        t->pair[s] = 0;
+    }
+    const char *no_color = getenv("NO_COLOR");
+    bool colour = !(no_color && *no_color) && has_colors() && start_color() != ERR;
+    int def_fg = -1, def_bg = -1;
+    if (colour && use_default_colors() == ERR) {
+        def_fg = COLOR_WHITE;
+        def_bg = COLOR_BLACK;
+    }
+    if (!colour || COLORS < 8 || COLOR_PAIRS <= STYLE__COUNT) {
+        /* Attributes only: a slot drawn on a background colour (a status bar) would vanish,
+         * so it becomes reverse video. */
+        for (int s = 0; s < STYLE__COUNT; s++)
+            if (theme->slot[s].bg.kind != COLOR_DEFAULT)
+                t->attr[s] |= A_REVERSE;
+        return;
+    }
+    ColourMode mode = COLORS >= 0x1000000 ? MODE_DIRECT
+                      : COLORS >= 256    ? MODE_256
+                      : COLORS >= 16     ? MODE_16
+                                         : MODE_8;
+    int palette = mode == MODE_DIRECT ? palette_size() : 0;
+    for (int s = 0; s < STYLE__COUNT; s++) {
+        attr_t extra = 0;
+        int fg = map_colour(theme->slot[s].fg, true, mode, palette, def_fg, &extra);
+        int bg = map_colour(theme->slot[s].bg, false, mode, palette, def_bg, &extra);
+        if (init_extended_pair(s + 1, fg, bg) == OK) {
+            t->pair[s] = (short)(s + 1);
+            t->attr[s] |= extra;
+        }
+    }
+    log_msg("term: COLORS=%d pairs=%d mode=%d palette=%d", COLORS, COLOR_PAIRS, (int)mode,
+            palette);
+}
+
+/* --- painting (render thread) ----------------------------------------------------------- */
+
+static bool cp_drawable(uint32_t cp)
+{
+    return cp >= 0x20 && !(cp >= 0x7f && cp <= 0x9f) && cp <= 0x10FFFF &&
+           !(cp >= 0xD800 && cp <= 0xDFFF);
+}
+
+static void put_cell(Term *t, int y, int x, const wchar_t *wch, int slot)
+{
+    cchar_t cc;
+    if (setcchar(&cc, wch, t->attr[slot], t->pair[slot], NULL) == ERR) {
+        static const wchar_t q[] = {L'?', L'\0'};
+        setcchar(&cc, q, t->attr[slot], t->pair[slot], NULL);
+    }
+    /* ERR at the bottom-right corner only means the cursor could not advance. */
+    mvwadd_wch(stdscr, y, x, &cc);
+}
+
+static void paint_row(Term *t, const Cell *row, int y, int width)
+{
+    bool after_wide = false; /* the previous cell was drawn as a wide character */
+    for (int x = 0; x < width; x++) {
+        const Cell *c = &row[x];
+        int slot = c->style < STYLE__COUNT ? c->style : STYLE_TEXT;
+        wchar_t wch[4] = {L' ', L'\0', L'\0', L'\0'};
+        if (c->width == 0) {
+            if (after_wide) { /* covered by the wide character to its left */
+                after_wide = false;
+                continue;
+            }
+            put_cell(t, y, x, wch, slot); /* a stray right half */
+            continue;
+        }
+        after_wide = false;
+        int want = c->width >= 2 ? 2 : 1;
+        if (want == 2 && !(x + 1 < width && row[x + 1].width == 0)) {
+            put_cell(t, y, x, wch, slot); /* a wide character without room: a space */
+            continue;
+        }
+        if (!cp_drawable(c->cp) || wcwidth((wchar_t)c->cp) != want) {
+            wch[0] = L'?'; /* the right half (if any) is then drawn as a space */
+            put_cell(t, y, x, wch, slot);
+            continue;
+        }
+        wch[0] = (wchar_t)c->cp;
+        int n = 1;
+        for (int k = 0; k < 2; k++) {
+            uint32_t m = c->comb[k];
+            if (m && cp_drawable(m) && wcwidth((wchar_t)m) == 0)
+                wch[n++] = (wchar_t)m;
+        }
+        put_cell(t, y, x, wch, slot);
+        after_wide = want == 2;
+    }
+}
+
+/* Makes the private buffer cols x rows. Called without the lock (it allocates). */
+static void paint_reserve(Term *t, int cols, int rows)
+{
+    if (cols == t->paint_cols && rows == t->paint_rows)
+        return;
+    free(t->paint);
+    free(t->paint_dirty);
+    t->paint = xcalloc((size_t)cols * (size_t)rows, sizeof *t->paint);
+    t->paint_dirty = xcalloc((size_t)rows, sizeof *t->paint_dirty);
+    t->paint_cols = cols;
+    t->paint_rows = rows;
+}
+
+static void *render_main(void *arg)
+{
+    Term *t = arg;
+    for (;;) {
+        pthread_mutex_lock(&t->mu);
+        while (!t->work && !t->quit)
+            pthread_cond_wait(&t->cv, &t->mu);
+        if (t->quit) {
+            pthread_mutex_unlock(&t->mu);
+            break;
+        }
+        if (t->front_cols != t->paint_cols || t->front_rows != t->paint_rows) {
+            int cols = t->front_cols, rows = t->front_rows;
+            pthread_mutex_unlock(&t->mu);
+            paint_reserve(t, cols, rows);
+            continue; /* the size may have changed again meanwhile: look once more */
+        }
+        t->work = false;
+        bool resize = t->resize_pending;
+        int rcols = t->resize_cols, rrows = t->resize_rows;
+        t->resize_pending = false;
+        bool all = t->repaint_all || resize;
+        bool clear = t->clear_screen || resize;
+        t->repaint_all = t->clear_screen = false;
+        unsigned bells = t->bells;
+        t->bells = 0;
+        int cols = t->paint_cols, rows = t->paint_rows;
+        for (int y = 0; y < rows; y++) {
+            if (all || t->dirty[y]) {
+                memcpy(t->paint + (size_t)y * cols, t->front + (size_t)y * cols,
+                       (size_t)cols * sizeof *t->paint);
+                t->paint_dirty[y] = true;
+                t->dirty[y] = false;
+            }
+        }
+        int cx = t->cursor_x, cy = t->cursor_y;
+        bool cvis = t->cursor_visible;
+        pthread_mutex_unlock(&t->mu);
+
+        if (resize && rcols > 0 && rrows > 0 && (rcols != COLS || rrows != LINES))
+            resizeterm(rrows, rcols);
+        if (clear)
+            clearok(curscr, TRUE);
+        if (all)
+            werase(stdscr);
+        int h = rows < LINES ? rows : LINES, w = cols < COLS ? cols : COLS;
+        uint64_t painted = 0;
+        for (int y = 0; y < rows; y++) {
+            if (!t->paint_dirty[y])
+                continue;
+            t->paint_dirty[y] = false;
+            if (y < h && w > 0) {
+                paint_row(t, t->paint + (size_t)y * cols, y, w);
+                painted++;
+            }
+        }
+        bool show = cvis && cx >= 0 && cy >= 0 && cx < COLS && cy < LINES;
+        if (show) {
+            if (t->cursor_shown != 1)
+                curs_set(1);
+            t->cursor_shown = 1;
+            leaveok(stdscr, FALSE);
+            wmove(stdscr, cy, cx);
+        } else {
+            if (t->cursor_shown != 0)
+                curs_set(0);
+            t->cursor_shown = 0;
+            leaveok(stdscr, TRUE);
+        }
+        wnoutrefresh(stdscr);
+        if (bells)
+            beep();
+        doupdate();
+
+        pthread_mutex_lock(&t->mu);
+        t->stats.frames_painted++;
+        t->stats.rows_painted += painted;
+        t->curses_cols = COLS;
+        t->curses_rows = LINES;
+        pthread_mutex_unlock(&t->mu);
+    }
+    return NULL;
+}
+
+/* --- the main thread's side ------------------------------------------------------------- */
+
+static void write_all(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
+static void wake(Term *t)
+{
+    t->work = true;
+    pthread_cond_signal(&t->cv);
+}
+
+Term *term_start(const Theme *theme, ErrorBuf *err)
+{
+    Term *t = xcalloc(1, sizeof *t);
+    t->out_fd = fileno(stdout);
+    t->cursor_shown = -1;
+    t->screen = newterm(NULL, stdout, stdin);
+    if (!t->screen) {
+        const char *term = getenv("TERM");
+        error_set(err, "cannot drive terminal type '%s' (is it in terminfo? try TERM=xterm-256color)",
+                  term ? term : "(unset)");
+        free(t);
+        return NULL;
+    }
+    set_term(t->screen);
+    raw();
+    noecho();
+    nonl();
+    intrflush(stdscr, FALSE);
+    noqiflush();
+    typeahead(-1); /* we read keys elsewhere: never postpone an update because input waits */
+    scrollok(stdscr, FALSE);
+    leaveok(stdscr, FALSE);
+    curs_set(1);
+    setup_colours(t, theme);
+    t->curses_cols = COLS;
+    t->curses_rows = LINES;
+    t->cursor_visible = true;
+    write_all(t->out_fd, "\033[?2004h"); /* bracketed paste */
+
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    t->work = true; /* the first frame clears the screen even before anything is published */
+    t->repaint_all = true;
+
+    /* The render thread takes no asynchronous signals (the app reads them from a signalfd);
+     * faults still reach the crash handler. */
+    sigset_t all, old;
+    sigfillset(&all);
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+    for (size_t k = 0; k < sizeof faults / sizeof faults[0]; k++)
+        sigdelset(&all, faults[k]);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&t->thread, NULL, render_main, t);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        write_all(t->out_fd, "\033[?2004l");
+        endwin();
+        delscreen(t->screen);
+        pthread_cond_destroy(&t->cv);
+        pthread_mutex_destroy(&t->mu);
+        free(t);
+        errno = rc;
+        error_errno(err, "cannot start the render thread");
+        return NULL;
+    }
+    t->thread_running = true;
+    return t;
+}
+
+void term_stop(Term *t)
+{
+    if (!t || t->stopped)
+        return;
+    t->stopped = true;
+    if (t->thread_running) {
+        if (pthread_equal(pthread_self(), t->thread)) {
+            /* A fatal error on the render thread itself: it owns curses, restore from here. */
+        } else {
+            pthread_mutex_lock(&t->mu);
+            t->quit = true;
+            pthread_cond_signal(&t->cv);
+            pthread_mutex_unlock(&t->mu);
+            pthread_join(t->thread, NULL);
+            t->thread_running = false;
+        }
+    }
+    endwin();
+    write_all(t->out_fd, "\033[?2004l");
+}
+
+void term_free(Term *t)
+{
+    if (!t)
+        return;
+    term_stop(t);
+    if (t->thread_running)
+        return; /* stopped from the render thread: the process is going down */
+    delscreen(t->screen);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    free(t->front);
+    free(t->dirty);
+    free(t->paint);
+    free(t->paint_dirty);
+    free(t);
+}
+
+void term_size(const Term *t, int *cols, int *rows)
+{
+    if (!t)
+        return;
+    Term *m = (Term *)t; /* the lock is not part of the value */
+    pthread_mutex_lock(&m->mu);
+    *cols = m->resize_pending ? m->resize_cols : m->curses_cols;
+    *rows = m->resize_pending ? m->resize_rows : m->curses_rows;
+    pthread_mutex_unlock(&m->mu);
+}
+
+void term_resize(Term *t, int cols, int rows)
+{
+    if (!t || t->stopped || cols <= 0 || rows <= 0)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->resize_pending = true;
+    t->resize_cols = cols;
+    t->resize_rows = rows;
+    /* No wake: the frame composed for the new size follows (ui_resize + publish), and both
+     * go out in one doupdate instead of the old frame being painted at the new size first. */
+    pthread_mutex_unlock(&t->mu);
+}
+
+static bool cell_equal(const Cell *a, const Cell *b)
+{
+    return a->cp == b->cp && a->comb[0] == b->comb[0] && a->comb[1] == b->comb[1] &&
+           a->style == b->style && a->width == b->width;
+}
+
+static bool row_equal(const Cell *a, const Cell *b, int cols)
+{
+    for (int x = 0; x < cols; x++)
+        if (!cell_equal(&a[x], &b[x]))
+            return false;
+    return true;
+}
+
+void term_publish(Term *t, const Grid *g)
+{
+    if (!t || !g || t->stopped || g->cols <= 0 || g->rows <= 0 || !g->cells)
+        return;
+    int cols = g->cols, rows = g->rows;
+    size_t n = (size_t)cols * (size_t)rows;
+    Cell *new_front = NULL, *old_front = NULL;
+    bool *new_dirty = NULL, *old_dirty = NULL;
+    if (cols != t->front_cols || rows != t->front_rows) { /* allocate before locking */
+        new_front = xmalloc(n * sizeof *new_front);
+        new_dirty = xcalloc((size_t)rows, sizeof *new_dirty);
+    }
+    pthread_mutex_lock(&t->mu);
+    bool changed = false;
+    if (new_front) {
+        old_front = t->front;
+        old_dirty = t->dirty;
+        t->front = new_front;
+        t->dirty = new_dirty;
+        t->front_cols = cols;
+        t->front_rows = rows;
+        memcpy(t->front, g->cells, n * sizeof *t->front);
+        for (int y = 0; y < rows; y++)
+            t->dirty[y] = true;
+        t->repaint_all = true; /* the old frame's cells outside the new one must go */
+        changed = true;
+    } else {
+        for (int y = 0; y < rows; y++) {
+            Cell *dst = t->front + (size_t)y * cols;
+            const Cell *src = g->cells + (size_t)y * cols;
+            if (!row_equal(dst, src, cols)) {
+                memcpy(dst, src, (size_t)cols * sizeof *dst);
+                t->dirty[y] = true;
+                changed = true;
+            }
+        }
+    }
+    if (g->cursor_x != t->cursor_x || g->cursor_y != t->cursor_y ||
+        g->cursor_visible != t->cursor_visible) {
+        t->cursor_x = g->cursor_x;
+        t->cursor_y = g->cursor_y;
+        t->cursor_visible = g->cursor_visible;
+        changed = true;
+    }
+    if (changed) {
+        t->stats.frames_published++;
+        wake(t);
+    }
+    pthread_mutex_unlock(&t->mu);
+    free(old_front);
+    free(old_dirty);
+}
+
+void term_redraw_all(Term *t)
+{
+    if (!t || t->stopped)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->repaint_all = true;
+    t->clear_screen = true;
+    wake(t);
+    pthread_mutex_unlock(&t->mu);
+}
+
+void term_bell(Term *t)
+{
+    if (!t || t->stopped)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->bells++;
+    wake(t);
+    pthread_mutex_unlock(&t->mu);
+}
+
+TermStats term_stats(Term *t)
+{
+    TermStats s = {0};
+    if (!t)
+        return s;
+    pthread_mutex_lock(&t->mu);
+    s = t->stats;
+    pthread_mutex_unlock(&t->mu);
+    return s;
+}
