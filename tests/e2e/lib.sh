@@ -55,11 +55,14 @@ backend_start() {
 
 flint_start() {
   FLINT_LOG_FILE=$E2E_DIR/flint${E2E_TAG:-}.log
-  local cmd="FLINT_LOG='$FLINT_LOG_FILE' exec '$FLINT_BIN'"
+  # The inner sh records flint's own pid (for kill) and execs it; the outer shell records the
+  # exit status and keeps the pane open so the screen can still be read.
+  local cmd="FLINT_LOG='$FLINT_LOG_FILE' sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
   local a
   for a in "$@"; do cmd+=" '$a'"; done
+  rm -f "$E2E_DIR/flint.pid" "$E2E_DIR/flint.exit"
   $E2E_TMUX new-session -d -s e2e -x "$E2E_COLS" -y "$E2E_ROWS" \
-      "echo \$\$ > '$E2E_DIR/flint.pid'; $cmd; echo \$? > '$E2E_DIR/flint.exit'; sleep 600"
+      "$cmd; echo \$? > '$E2E_DIR/flint.exit'; sleep 600"
   for _ in $(seq 100); do
     [ -s "$E2E_DIR/flint.pid" ] && break
     sleep 0.05
