@@ -1,1 +1,693 @@
-/* placeholder: being written */
+/* Link: one persistent ws/wss connection to a Responses-API server over libwebsockets 4.1.6.
+ *
+ * Data structure. A Link owns a client vhost of its own ("flint-link": TLS CA settings stay
+ * in net/) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
+ * none, is *current* (l->cur): only the current Conn moves data or changes the Link's
+ * state. A Conn stops being current when
+ *   - the link is interrupted (it then owes the server a Close 1000 "interrupted"),
+ *   - it fails or is lost (handshake error, server close, drop, oversized message),
+ * and from then on its callbacks deliver nothing and report nothing; it lingers only until
+ * lws destroys its wsi (LWS_CALLBACK_WSI_DESTROY), where it is freed. The wsi finds its Conn
+ * through lws' opaque user data; a Conn finds its Link through conn->link, which link_free
+ * clears, so late callbacks after link_free are harmless.
+ *
+ * Invariants:
+ *   - l->cur != NULL  =>  state is CONNECTING or UP; state UP  <=>  l->cur && l->cur->up.
+ *   - l->cur == NULL while CONNECTING only between link_interrupt and the deferred connect.
+ *   - the outbound queue is empty unless state is UP (it is dropped whenever cur changes).
+ *   - l->sul (the connect timer) is armed only while l->cur == NULL and state is WAITING,
+ *     or right after an interrupt (state CONNECTING, connect deferred until the old
+ *     socket's Close is on the wire, 2 ms at most; see link_interrupt).
+ *
+ * Outbound: link_send copies each message into a FIFO node with LWS_PRE bytes of headroom
+ * (lws_write masks the payload in place and writes the frame header in front of it). Each
+ * WRITEABLE callback writes one frame of at most LINK_FRAME bytes and re-arms while data
+ * remains; larger messages go out as TEXT+NO_FIN, CONTINUATION... (RFC 6455 5.4), so a Close
+ * can overtake a long upload and lws never has to buffer more than one frame.
+ *
+ * Inbound: chunks are appended to conn->in (a StrBuf, so messages reach the hook
+ * NUL-terminated) until the final fragment. The size cap is checked against the bytes held
+ * plus lws_remaining_packet_payload() before appending, so an oversized frame is refused at
+ * its first chunk and the buffer never grows past max_message (RFC 6455 7.4.1: 1009). */
+#include "net/link.h"
+
+#include <errno.h>
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+#include "net/link_diag.h"
+#include "net/link_url.h"
+
+#define LINK_PROTOCOL_NAME "flint-link"
+#define LINK_VHOST_NAME "flint-link"
+#define LINK_DEFAULT_MAX (16u * 1024 * 1024)
+#define LINK_FRAME (64u * 1024)       /* outbound bytes per frame / per WRITEABLE */
+#define LINK_RX_BUFFER (64u * 1024)   /* lws delivers inbound frames in chunks of this */
+#define LINK_KEEP_BUFFER (1u << 20)   /* keep a reassembly buffer up to this size between messages */
+#define INTERRUPT_CONNECT_US 2000     /* start the new socket at most this long after Esc */
+#define INTERRUPT_CLOSE_SECS 2        /* give up on writing the Close after this long */
+
+typedef struct Conn Conn;
+typedef struct OutMsg OutMsg;
+
+/* The vhost's user pointer. It outlives the Link when lws destroys the vhost later than
+ * link_free (lws_vhost_destroy is deferred), so callbacks then see link == NULL. */
+typedef struct LinkVhost {
+    Link *link;
+} LinkVhost;
+
+struct OutMsg {
+    OutMsg *next;
+    size_t len;
+    unsigned char buf[]; /* LWS_PRE headroom, then len payload bytes */
+};
+
+struct Conn {
+    Link *link;           /* NULL after link_free */
+    struct lws *wsi;      /* NULL once lws has destroyed it */
+    Conn *prev, *next;    /* Link.conns */
+    bool up;              /* handshake done */
+    bool want_close;      /* interrupted: send Close 1000 on the next WRITEABLE */
+    bool close_sent;      /* the Close is queued; lws calls WRITEABLE once more after it */
+    bool done;            /* failure or loss already handled (no second report) */
+    bool in_connect;      /* inside lws_client_connect_via_info */
+    bool destroyed;       /* WSI_DESTROY arrived while in_connect */
+    bool in_msg;          /* inside a fragmented inbound message */
+    bool skipping;        /* the current inbound message is binary: drop it */
+    bool delivering;      /* the message hook is running on conn->in */
+    bool diag_held;       /* holds the detailed lws log capture (link_diag_hold) */
+    int peer_code;        /* status code of the server's Close frame, 0 if none */
+    char peer_reason[64]; /* its reason text, sanitised */
+    unsigned diag_mark;   /* link_diag_hold() of this attempt */
+    uint64_t t_interrupt; /* clock_now_ns() at link_interrupt, for the close-sent log */
+    uint64_t t_valid;     /* last lws_validity_confirmed(), ns */
+    StrBuf in;
+};
+
+struct Link {
+    struct lws_context *ctx;
+    struct lws_vhost *vh; /* NULL once lws destroyed it (context destroyed first) */
+    LinkVhost *vref;
+    LinkHooks hooks;
+    void *ud;
+    LinkUrl url;
+    char *auth; /* "Bearer KEY", or NULL */
+    char *ca_file;
+    size_t max_message;
+    LinkState state;
+    bool started;
+    Conn *cur;
+    Conn *conns;
+    OutMsg *q_head, *q_tail;
+    size_t q_off; /* bytes of q_head already written */
+    lws_sorted_usec_list_t sul;
+    uint16_t retries;
+    LinkStats stats;
+};
+
+static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len);
+
+/* One lws_protocols entry; the array ends with the zero entry 4.1.6 needs. */
+static const struct lws_protocols link_protocols[] = {
+    {LINK_PROTOCOL_NAME, link_callback, 0, LINK_RX_BUFFER, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* Backoff 0.5 s doubling to 15 s with 10% jitter; ping after 20 s without proof of life,
+ * hang up after 60 s (PROTOCOL.md 1.6, 7.1). Static: lws keeps the pointer per wsi. */
+static const uint32_t link_backoff_ms[] = {500, 1000, 2000, 4000, 8000, 15000};
+static const lws_retry_bo_t link_retry = {
+    .retry_ms_table = link_backoff_ms,
+    .retry_ms_table_count = sizeof link_backoff_ms / sizeof link_backoff_ms[0],
+    .conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
+    .secs_since_valid_ping = 20,
+    .secs_since_valid_hangup = 60,
+    .jitter_percent = 10,
+};
+
+/* --- small helpers ------------------------------------------------------------------------ */
+
+static void set_state(Link *l, LinkState s, const char *detail)
+{
+    l->state = s;
+    if (l->hooks.state)
+        l->hooks.state(l->ud, s, detail ? detail : "");
+}
+
+static void queue_drop(Link *l)
+{
+    OutMsg *m = l->q_head;
+    while (m) {
+        OutMsg *next = m->next;
+        free(m);
+        m = next;
+    }
+    l->q_head = l->q_tail = NULL;
+    l->q_off = 0;
+}
+
+static Conn *conn_of(struct lws *wsi)
+{
+    /* Only wsis of a Link vhost carry a Conn as opaque data: the app may list
+     * link_protocol() in its own vhost too, whose wsis carry whatever the app put there. */
+    struct lws_vhost *vh = lws_get_vhost(wsi);
+    const char *name = vh ? lws_get_vhost_name(vh) : NULL;
+    if (!name || strcmp(name, LINK_VHOST_NAME) != 0)
+        return NULL;
+    return lws_get_opaque_user_data(wsi);
+}
+
+static bool is_current(const Conn *c) { return c->link && c->link->cur == c; }
+
+static void diag_release(Conn *c)
+{
+    if (c->diag_held) {
+        c->diag_held = false;
+        link_diag_release();
+    }
+}
+
+static void conn_free(Conn *c)
+{
+    if (c->link) {
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            c->link->conns = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        if (c->link->cur == c)
+            c->link->cur = NULL;
+    }
+    diag_release(c);
+    sb_free(&c->in);
+    free(c);
+}
+
+static void release_in(Conn *c)
+{
+    c->in_msg = c->skipping = false;
+    if (!c->delivering)
+        sb_free(&c->in);
+}
+
+static void link_sul_cb(lws_sorted_usec_list_t *sul);
+
+static void arm_connect(Link *l, lws_usec_t us)
+{
+    if (l->vh)
+        lws_sul_schedule(l->ctx, 0, &l->sul, link_sul_cb, us);
+}
+
+/* The current connection failed or was lost: report WAITING and retry after the backoff. */
+static void conn_lost(Conn *c, const char *why)
+{
+    c->done = true;
+    release_in(c);
+    Link *l = c->link;
+    if (!l || l->cur != c)
+        return;
+    l->cur = NULL;
+    queue_drop(l);
+    char conceal;
+    unsigned ms = lws_retry_get_delay_ms(l->ctx, &link_retry, &l->retries, &conceal);
+    char detail[256];
+    snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
+    log_msg("link: down %s (%s)", why, l->url.endpoint);
+    arm_connect(l, (lws_usec_t)ms * 1000);
+    set_state(l, LINK_WAITING, detail);
+}
+
+static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char *out, size_t n)
+{
+    unsigned status = wsi ? lws_http_client_http_response(wsi) : 0;
+    const char *endpoint = c->link ? c->link->url.endpoint : "server";
+    const char *host = c->link ? c->link->url.host : "server";
+    link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
+}
+
+/* --- connecting --------------------------------------------------------------------------- */
+
+static void conn_start(Link *l)
+{
+    Conn *c = xcalloc(1, sizeof *c);
+    c->link = l;
+    c->next = l->conns;
+    if (l->conns)
+        l->conns->prev = c;
+    l->conns = c;
+    l->cur = c;
+    c->diag_mark = link_diag_hold();
+    c->diag_held = true;
+    if (l->state != LINK_CONNECTING)
+        set_state(l, LINK_CONNECTING, "");
+    log_msg("link: connecting %s", l->url.display);
+
+    struct lws_client_connect_info ci;
+    memset(&ci, 0, sizeof ci);
+    ci.context = l->ctx;
+    ci.vhost = l->vh;
+    ci.address = l->url.host;
+    ci.port = l->url.port;
+    ci.path = l->url.path;
+    ci.host = l->url.host_header;
+    ci.ssl_connection = l->url.tls ? LCCSCF_USE_SSL : 0;
+    ci.protocol = NULL; /* no Sec-WebSocket-Protocol (PROTOCOL.md 1.2) */
+    ci.local_protocol_name = LINK_PROTOCOL_NAME;
+    ci.opaque_user_data = c;
+    ci.retry_and_idle_policy = &link_retry;
+    ci.pwsi = &c->wsi;
+
+    c->in_connect = true;
+    struct lws *wsi = l->vh ? lws_client_connect_via_info(&ci) : NULL;
+    c->in_connect = false;
+    if (wsi && !c->destroyed)
+        return;
+    /* Failed inside the call (DNS is synchronous in this lws build). lws may or may not
+     * have reported it through CONNECTION_ERROR / WSI_DESTROY already; either way the wsi
+     * is gone (for a failed lookup 4.1.6 returns NULL without any callback). */
+    if (!c->done) {
+        char why[256];
+        describe_failure(c, NULL, NULL, why, sizeof why);
+        conn_lost(c, why);
+    }
+    conn_free(c);
+}
+
+static void link_sul_cb(lws_sorted_usec_list_t *sul)
+{
+    Link *l = (Link *)(void *)((char *)sul - offsetof(Link, sul));
+    if (l->cur || !l->started)
+        return;
+    conn_start(l);
+}
+
+/* --- the protocol callback ---------------------------------------------------------------- */
+
+static void take_peer_close(Conn *c, const unsigned char *in, size_t len)
+{
+    if (len < 2)
+        return;
+    c->peer_code = (in[0] << 8) | in[1];
+    size_t n = 0;
+    for (size_t i = 2; i < len && n < sizeof c->peer_reason - 1; i++)
+        c->peer_reason[n++] = (in[i] >= 0x20 && in[i] < 0x7f) ? (char)in[i] : '?';
+    c->peer_reason[n] = '\0';
+}
+
+static int on_receive(Conn *c, struct lws *wsi, const char *in, size_t len)
+{
+    Link *l = c->link;
+    if (!is_current(c)) {
+        release_in(c); /* abandoned: whatever still arrives is dropped */
+        return 0;
+    }
+    uint64_t now = clock_now_ns();
+    if (now - c->t_valid > NS_PER_SEC) { /* any inbound frame proves liveness (7.1) */
+        c->t_valid = now;
+        lws_validity_confirmed(wsi);
+    }
+    bool final = lws_is_final_fragment(wsi);
+    if (!c->in_msg || lws_is_first_fragment(wsi)) {
+        c->in_msg = true;
+        c->skipping = lws_frame_is_binary(wsi);
+        sb_reset(&c->in);
+        if (c->skipping) {
+            l->stats.binary_dropped++;
+            log_msg("link: binary message dropped (text only, PROTOCOL.md 7.1)");
+        }
+    }
+    if (final)
+        c->in_msg = false;
+    if (c->skipping) {
+        if (final)
+            c->skipping = false;
+        return 0;
+    }
+    size_t remaining = lws_remaining_packet_payload(wsi);
+    if (c->in.len + len + remaining > l->max_message) {
+        char why[160];
+        snprintf(why, sizeof why, "message over %zu bytes: closed with 1009", l->max_message);
+        log_msg("link: %s", why);
+        conn_lost(c, why); /* drops the buffer */
+        static const char reason[] = "message too big";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)reason,
+                         sizeof reason - 1);
+        return -1;
+    }
+    if (remaining)
+        sb_reserve(&c->in, len + remaining);
+    sb_append(&c->in, in, len);
+    if (!final)
+        return 0;
+
+    l->stats.messages_in++;
+    l->stats.bytes_in += c->in.len;
+    c->delivering = true;
+    if (l->hooks.message)
+        l->hooks.message(l->ud, sb_cstr(&c->in), c->in.len);
+    c->delivering = false;
+    if (!is_current(c) || c->in.cap > LINK_KEEP_BUFFER)
+        sb_free(&c->in); /* interrupted from inside the hook, or a one-off giant */
+    else
+        sb_reset(&c->in);
+    return 0;
+}
+
+static int on_writeable(Conn *c, struct lws *wsi)
+{
+    if (c->close_sent)
+        return 0; /* lws calls WRITEABLE once more after the -1 that sent the Close */
+    if (c->want_close) {
+        c->close_sent = true;
+        static const char reason[] = "interrupted";
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)reason,
+                         sizeof reason - 1);
+        uint64_t now = clock_now_ns();
+        Link *l = c->link;
+        if (l) {
+            l->stats.interrupt_ns = now;
+            if (!l->cur)
+                arm_connect(l, 0); /* now the fresh socket may do its (blocking) DNS */
+        }
+        log_msg("link: close-sent 1000 interrupted (%.3f ms after interrupt)",
+                (double)(now - c->t_interrupt) / 1e6);
+        return -1;
+    }
+    if (!is_current(c) || !c->up)
+        return 0;
+    Link *l = c->link;
+    OutMsg *m = l->q_head;
+    if (!m)
+        return 0;
+    size_t left = m->len - l->q_off;
+    size_t n = left > LINK_FRAME ? LINK_FRAME : left;
+    int flags = l->q_off ? LWS_WRITE_CONTINUATION : LWS_WRITE_TEXT;
+    if (n < left)
+        flags |= LWS_WRITE_NO_FIN;
+    /* The LWS_PRE bytes before a continuation chunk are payload already sent: lws may write
+     * the frame header there. */
+    int w = lws_write(wsi, m->buf + LWS_PRE + l->q_off, n, (enum lws_write_protocol)flags);
+    if (w < (int)n) {
+        conn_lost(c, "write failed");
+        return -1;
+    }
+    l->q_off += n;
+    if (l->q_off == m->len) {
+        l->stats.messages_out++;
+        l->stats.bytes_out += m->len;
+        l->q_head = m->next;
+        if (!l->q_head)
+            l->q_tail = NULL;
+        l->q_off = 0;
+        free(m);
+    }
+    if (l->q_head)
+        lws_callback_on_writable(wsi);
+    return 0;
+}
+
+static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                         size_t len)
+{
+    (void)user;
+    if (reason == LWS_CALLBACK_PROTOCOL_DESTROY) {
+        /* The vhost is going (link_free, or the context destroyed before link_free). */
+        struct lws_vhost *vh = lws_get_vhost(wsi);
+        const char *name = vh ? lws_get_vhost_name(vh) : NULL;
+        if (!name || strcmp(name, LINK_VHOST_NAME) != 0)
+            return 0;
+        LinkVhost *ref = lws_vhost_user(vh);
+        if (!ref)
+            return 0;
+        if (ref->link) {
+            lws_sul_cancel(&ref->link->sul);
+            ref->link->vh = NULL;
+            ref->link->vref = NULL;
+        }
+        free(ref);
+        return 0;
+    }
+
+    Conn *c = conn_of(wsi);
+    if (!c)
+        return 0;
+
+    switch (reason) {
+    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+        unsigned char **p = in, *end = *p + len;
+        Link *l = c->link;
+        if (l && l->auth &&
+            lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_AUTHORIZATION,
+                                         (const unsigned char *)l->auth, (int)strlen(l->auth),
+                                         p, end))
+            return -1;
+        static const char ua[] = "flint/" FLINT_VERSION;
+        if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_USER_AGENT,
+                                         (const unsigned char *)ua, (int)sizeof ua - 1, p, end))
+            return -1;
+        return 0;
+    }
+
+    case LWS_CALLBACK_CLIENT_ESTABLISHED: {
+        diag_release(c);
+        c->up = true;
+        c->t_valid = clock_now_ns();
+        if (!is_current(c)) {
+            /* interrupted during the handshake: finish it politely */
+            c->want_close = true;
+            lws_callback_on_writable(wsi);
+            return 0;
+        }
+        Link *l = c->link;
+        l->retries = 0;
+        l->stats.connects++;
+        log_msg("link: up %s", l->url.endpoint);
+        set_state(l, LINK_UP, "");
+        return 0;
+    }
+
+    case LWS_CALLBACK_CLIENT_RECEIVE:
+        return on_receive(c, wsi, in, len);
+
+    case LWS_CALLBACK_CLIENT_WRITEABLE:
+        return on_writeable(c, wsi);
+
+    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+        take_peer_close(c, in, len);
+        return 0;
+
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+        if (c->done || !is_current(c)) {
+            c->done = true;
+            return 0;
+        }
+        char why[256];
+        describe_failure(c, wsi, in, why, sizeof why);
+        diag_release(c);
+        conn_lost(c, why);
+        return 0;
+    }
+
+    case LWS_CALLBACK_CLIENT_CLOSED: {
+        if (c->done || !is_current(c)) {
+            c->done = true;
+            return 0;
+        }
+        char why[160];
+        if (c->peer_code)
+            snprintf(why, sizeof why, "closed by server (%d%s%s)", c->peer_code,
+                     c->peer_reason[0] ? " " : "", c->peer_reason);
+        else
+            snprintf(why, sizeof why, "connection lost");
+        conn_lost(c, why);
+        return 0;
+    }
+
+    case LWS_CALLBACK_WSI_DESTROY:
+        lws_set_opaque_user_data(wsi, NULL);
+        c->wsi = NULL;
+        if (c->in_connect) {
+            c->destroyed = true; /* conn_start frees it when the call returns */
+            return 0;
+        }
+        if (!c->done && is_current(c))
+            conn_lost(c, "connection lost");
+        conn_free(c);
+        return 0;
+
+    default:
+        return 0;
+    }
+}
+
+/* --- public API --------------------------------------------------------------------------- */
+
+const struct lws_protocols *link_protocol(void) { return &link_protocols[0]; }
+
+Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *hooks, void *ud,
+               char *err, size_t err_size)
+{
+    LinkUrl url;
+    if (!link_url_parse(cfg->url, &url, err, err_size))
+        return NULL;
+
+    Link *l = xcalloc(1, sizeof *l);
+    l->ctx = ctx;
+    l->url = url;
+    if (hooks)
+        l->hooks = *hooks;
+    l->ud = ud;
+    l->max_message = cfg->max_message ? cfg->max_message : LINK_DEFAULT_MAX;
+    if (cfg->api_key && *cfg->api_key) {
+        StrBuf sb = {0};
+        sb_printf(&sb, "Bearer %s", cfg->api_key);
+        l->auth = sb_steal(&sb, NULL);
+    }
+    if (cfg->ca_file && *cfg->ca_file) {
+        /* lws only logs an unreadable CA file and then fails every handshake: say it now. */
+        FILE *f = fopen(cfg->ca_file, "r");
+        if (!f) {
+            snprintf(err, err_size, "CA file %.200s: %s", cfg->ca_file, strerror(errno));
+            link_url_free(&l->url);
+            free(l->auth);
+            free(l);
+            return NULL;
+        }
+        fclose(f);
+        l->ca_file = xstrdup(cfg->ca_file);
+    }
+
+    link_diag_install();
+
+    l->vref = xcalloc(1, sizeof *l->vref);
+    l->vref->link = l;
+    struct lws_context_creation_info vi;
+    memset(&vi, 0, sizeof vi);
+    vi.vhost_name = LINK_VHOST_NAME;
+    vi.port = CONTEXT_PORT_NO_LISTEN;
+    vi.protocols = link_protocols;
+    vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT; /* lws builds the client SSL_CTX only then */
+    vi.client_ssl_ca_filepath = l->ca_file;
+    vi.user = l->vref;
+    l->vh = lws_create_vhost(ctx, &vi);
+    if (!l->vh) {
+        snprintf(err, err_size, "cannot create the libwebsockets client vhost%s%.200s",
+                 l->ca_file ? " with CA file " : "", l->ca_file ? l->ca_file : "");
+        /* lws may or may not have run PROTOCOL_DESTROY on the half-made vhost; the ref is
+         * only freed there, so leaving it is the safe side of a one-off leak. */
+        l->vref->link = NULL;
+        link_url_free(&l->url);
+        free(l->auth);
+        free(l->ca_file);
+        free(l);
+        return NULL;
+    }
+    return l;
+}
+
+void link_free(Link *l)
+{
+    if (!l)
+        return;
+    log_msg("link: closed (%s)", l->url.endpoint);
+    /* lws_vhost_destroy leaves client sockets open in 4.1.6: drop each one (no Close
+     * handshake; the Conns are freed by their WSI_DESTROY, with link == NULL). */
+    for (Conn *c = l->conns; c; c = c->next) {
+        c->link = NULL;
+        if (c->wsi && l->vh)
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+    l->conns = l->cur = NULL;
+    if (l->vh) {
+        lws_sul_cancel(&l->sul);
+        l->vref->link = NULL;
+        lws_vhost_destroy(l->vh); /* closes its sockets at once, no close handshake */
+    }
+    queue_drop(l);
+    link_url_free(&l->url);
+    free(l->auth);
+    free(l->ca_file);
+    free(l);
+}
+
+void link_start(Link *l)
+{
+    if (l->started)
+        return;
+    l->started = true;
+    conn_start(l);
+}
+
+bool link_send(Link *l, const char *data, size_t len)
+{
+    if (l->state != LINK_UP || !l->cur || !l->cur->up || !l->cur->wsi)
+        return false;
+    OutMsg *m = xmalloc(sizeof *m + LWS_PRE + len);
+    m->next = NULL;
+    m->len = len;
+    if (len)
+        memcpy(m->buf + LWS_PRE, data, len);
+    if (l->q_tail)
+        l->q_tail->next = m;
+    else
+        l->q_head = m;
+    l->q_tail = m;
+    lws_callback_on_writable(l->cur->wsi);
+    return true;
+}
+
+void link_interrupt(Link *l)
+{
+    uint64_t t0 = clock_now_ns();
+    log_msg("link: interrupt");
+    queue_drop(l);
+    if (!l->started)
+        return;
+    Conn *c = l->cur;
+    l->cur = NULL;
+    if (c) {
+        release_in(c);
+        c->done = true;
+        c->t_interrupt = t0;
+        if (c->up && c->wsi) {
+            /* Close 1000 "interrupted" from its next WRITEABLE; the new socket starts right
+             * after that (its DNS lookup blocks in this lws build), or after 2 ms at most. */
+            c->want_close = true;
+            lws_callback_on_writable(c->wsi);
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
+            arm_connect(l, INTERRUPT_CONNECT_US);
+        } else {
+            if (c->wsi) /* mid-handshake: nothing to tell the server, just drop it */
+                lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+            arm_connect(l, 0);
+        }
+    } else {
+        arm_connect(l, 0); /* waiting: skip the rest of the backoff */
+    }
+    set_state(l, LINK_CONNECTING, "interrupted");
+}
+
+LinkState link_state(const Link *l) { return l->state; }
+
+const char *link_state_name(LinkState s)
+{
+    switch (s) {
+    case LINK_IDLE: return "idle";
+    case LINK_CONNECTING: return "connecting";
+    case LINK_UP: return "up";
+    case LINK_WAITING: return "waiting";
+    }
+    return "?";
+}
+
+const LinkStats *link_stats(const Link *l) { return &l->stats; }
+
+const char *link_endpoint(const Link *l) { return l->url.endpoint; }

@@ -4,16 +4,29 @@
  * - link_start() connects (and reconnects with jittered backoff, 0.5 s doubling to 15 s, after
  *   a failure or a lost connection). Keepalive: RFC 6455 ping after 20 s of silence, hang up
  *   after 60 s without any inbound frame (lws_retry_bo_t).
- * - link_send() queues one text message; the queue drains on LWS_CALLBACK_CLIENT_WRITEABLE.
+ * - link_send() queues one text message (copied); the queue drains on
+ *   LWS_CALLBACK_CLIENT_WRITEABLE, one frame of at most 64 KiB per callback.
  *   A message queued while not connected is refused (returns false): the session decides.
  * - Inbound fragments are reassembled; a message over max_message bytes closes the socket with
- *   1009 and reports LINK_DOWN with the reason; a binary message is dropped and reported.
+ *   1009 and reports LINK_WAITING with the reason (then reconnects); a binary message is
+ *   dropped, logged and counted in LinkStats.binary_dropped.
  * - link_interrupt() is the Esc path: it drops everything queued and anything still arriving
  *   from the current socket at once, sends a Close (1000, "interrupted") to the server, and
  *   opens a fresh connection immediately, without waiting for the old one to finish closing.
  *
- * Threading: everything runs on the lws service thread. The lws_context is the app's (its
- * protocol list must include link_protocol()). Errors are states, reported through hooks. */
+ * Threading: everything runs on the lws service thread. The lws_context is the app's (made
+ * with LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT); Link adds a client vhost "flint-link" of its
+ * own to it, so the CA settings stay here, and its connections use that vhost's protocol
+ * list (listing link_protocol() in the app's own vhost is harmless but not needed).
+ * link_new also routes libwebsockets' own log (errors, warnings) to core/log.h instead of
+ * stderr, and reads it to explain failures (TLS, refused, DNS). Call link_free before
+ * lws_context_destroy. Hooks may call link_send and link_interrupt, not link_free.
+ * This lws build resolves host names synchronously: a (re)connect to a DNS name blocks the
+ * service thread for the lookup (after an interrupt, only once the Close is on the wire).
+ * Errors are states, reported through hooks.
+ *
+ * FLINT_LOG lines: "link: connecting URL", "link: up HOST:PORT", "link: down WHY (HOST:PORT)",
+ * "link: interrupt" (when called), "link: close-sent ..." (when the Close frame is written). */
 #ifndef FLINT_NET_LINK_H
 #define FLINT_NET_LINK_H
 
@@ -39,9 +52,12 @@ typedef struct LinkConfig {
 } LinkConfig;
 
 typedef struct LinkHooks {
-    /* State changes. detail says why (e.g. "connection refused", "closed by server (1011)"). */
+    /* State changes. detail says why (e.g. "connection refused by HOST:PORT; retry in 0.5 s",
+     * "closed by server (1011 reason)"); never NULL, "" when there is nothing to say.
+     * CONNECTING right after link_interrupt carries "interrupted". */
     void (*state)(void *ud, LinkState state, const char *detail);
-    /* One complete inbound text message. data is valid only during the call. */
+    /* One complete inbound text message. data is valid only during the call, and
+     * data[len] == '\0' (the bytes themselves may contain NULs). */
     void (*message)(void *ud, const char *data, size_t len);
 } LinkHooks;
 
@@ -49,6 +65,7 @@ typedef struct LinkStats {
     uint64_t connects;        /* successful handshakes */
     uint64_t messages_in, bytes_in, messages_out, bytes_out;
     uint64_t interrupt_ns;    /* clock_now_ns() when the last close frame was written */
+    uint64_t binary_dropped;  /* binary messages received and dropped */
 } LinkStats;
 
 typedef struct Link Link;
@@ -67,7 +84,7 @@ const LinkStats *link_stats(const Link *l);
 /* "host:port" of the connection, for the status line. */
 const char *link_endpoint(const Link *l);
 
-/* The lws protocol entry Link connections use; the app puts it in the context's list. */
+/* The lws protocol entry Link connections use (already in Link's own vhost, see above). */
 const struct lws_protocols *link_protocol(void);
 
 #endif

@@ -1,0 +1,92 @@
+/* Link diagnostics (see link_diag.h). The record: a counter and copy of the last lws
+ * error/warning line (a line newer than an attempt's mark belongs to that attempt, since
+ * everything runs on one thread), the last connect errno and getaddrinfo result seen in
+ * info/debug lines, and how many attempts hold the detailed capture. */
+#include "net/link_diag.h"
+
+#include <errno.h>
+#include <libwebsockets.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+
+#define LOG_BASE (LLL_ERR | LLL_WARN)
+#define LOG_DETAIL (LLL_INFO | LLL_DEBUG)
+
+static struct {
+    unsigned seq;      /* bumps with every error/warning line */
+    char line[200];    /* the last one, newlines flattened */
+    int connect_errno; /* from the last "... says err N" */
+    int gai_error;     /* from the last "getaddrinfo 'host' says N" */
+    int holders;       /* attempts holding the detailed capture */
+} diag;
+
+static void emit(int level, const char *line)
+{
+    if (level & LOG_DETAIL) {
+        const char *p = strstr(line, " says err ");
+        if (p)
+            diag.connect_errno = atoi(p + 10);
+        if (strstr(line, "getaddrinfo '") && (p = strstr(line, "' says ")) != NULL)
+            diag.gai_error = atoi(p + 7);
+        return;
+    }
+    char buf[sizeof diag.line];
+    size_t n = 0;
+    for (const char *p = line; *p && n < sizeof buf - 1; p++)
+        buf[n++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+    while (n && buf[n - 1] == ' ')
+        n--;
+    buf[n] = '\0';
+    log_msg("lws: %s", buf);
+    if (level & LOG_BASE) {
+        memcpy(diag.line, buf, n + 1);
+        diag.seq++;
+    }
+}
+
+void link_diag_install(void) { lws_set_log_level(LOG_BASE | (diag.holders ? LOG_DETAIL : 0), emit); }
+
+unsigned link_diag_hold(void)
+{
+    diag.connect_errno = diag.gai_error = 0;
+    if (diag.holders++ == 0)
+        lws_set_log_level(LOG_BASE | LOG_DETAIL, emit);
+    return diag.seq;
+}
+
+void link_diag_release(void)
+{
+    if (diag.holders > 0 && --diag.holders == 0)
+        lws_set_log_level(LOG_BASE, emit);
+}
+
+static bool has(const char *s, const char *what) { return s && strstr(s, what) != NULL; }
+
+void link_diag_describe(const char *reason, unsigned http_status, unsigned mark,
+                        const char *endpoint, const char *host, char *out, size_t size)
+{
+    bool fresh = diag.seq != mark; /* lws logged an error during this attempt */
+    if (has(reason, "unauthorized") || http_status == 401)
+        snprintf(out, size, "HTTP 401 from %s: API key rejected", endpoint);
+    else if (http_status && http_status != 101)
+        snprintf(out, size, "HTTP %u from %s: WebSocket upgrade refused", http_status, endpoint);
+    else if (diag.connect_errno == ECONNREFUSED)
+        snprintf(out, size, "connection refused by %s", endpoint);
+    else if (diag.connect_errno)
+        snprintf(out, size, "cannot connect to %s: %s", endpoint, strerror(diag.connect_errno));
+    else if (diag.gai_error)
+        snprintf(out, size, "cannot resolve %s: %s", host, gai_strerror(diag.gai_error));
+    else if (fresh && (has(reason, "SSL") || has(reason, "ssl") || has(reason, "TLS") ||
+                       has(reason, "tls")))
+        snprintf(out, size, "TLS error with %s: %s", endpoint, diag.line);
+    else if (fresh && !(reason && *reason))
+        snprintf(out, size, "cannot connect to %s: %s", endpoint, diag.line);
+    else
+        snprintf(out, size, "cannot connect to %s: %s", endpoint,
+                 reason && *reason ? reason : "connection failed");
+}

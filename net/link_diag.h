@@ -1,0 +1,33 @@
+/* Link diagnostics: what libwebsockets 4.1.6 knows about a failed connection but does not pass
+ * to the CONNECTION_ERROR callback, turned into one human line for the status bar.
+ *
+ * lws reports a TLS verification failure only in its log, a refused connect() only as "Unable
+ * to connect" and a failed DNS lookup not at all; the errno and the getaddrinfo result appear
+ * in its info/debug lines ("getsockopt fd N says err 111", "getaddrinfo 'host' says -2").
+ * link_diag_install() points lws' log at core/log.h (never stderr, which belongs to curses),
+ * remembers the last error/warning line, and while at least one connection attempt holds the
+ * capture (link_diag_hold, typically well under a second) also enables info/debug lines, which
+ * are scanned for those two numbers and otherwise discarded.
+ *
+ * lws' emit hook takes no user pointer, so the record behind this is file-static (the one
+ * mutable global of net/); it is used on the lws service thread only. */
+#ifndef FLINT_NET_LINK_DIAG_H
+#define FLINT_NET_LINK_DIAG_H
+
+#include <stddef.h>
+
+void link_diag_install(void);
+
+/* A connection attempt starts: clears the captured numbers, enables the detailed capture and
+ * returns a mark for link_diag_describe. Every hold is matched by one release. */
+unsigned link_diag_hold(void);
+void link_diag_release(void);
+
+/* Writes e.g. "connection refused by 127.0.0.1:8787", "cannot resolve h: Name or service not
+ * known", "HTTP 401 from h:443: API key rejected", "TLS error with h:443: <lws line>".
+ * reason is lws' CONNECTION_ERROR text (may be NULL), http_status 0 when unknown, mark from
+ * link_diag_hold of this attempt. */
+void link_diag_describe(const char *reason, unsigned http_status, unsigned mark,
+                        const char *endpoint, const char *host, char *out, size_t size);
+
+#endif

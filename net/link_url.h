@@ -1,0 +1,32 @@
+/* LinkUrl: the parsed form of LinkConfig.url, as Link needs it to open a WebSocket.
+ *
+ * Accepted: ws:// wss:// http:// https:// (scheme case-insensitive; http maps to ws, https to
+ * wss, as the OpenAI SDKs do, PROTOCOL.md 1.2), then host[:port][/path][?query].
+ * host is a DNS name, an IPv4 literal or an IPv6 literal in brackets. Default ports 80/443.
+ * The request path is the base path without trailing slashes plus "/responses" (a path that
+ * already ends in "/responses" is kept as is), then the query if any. Rejected: other schemes,
+ * user:password@, a '#fragment', empty host or port, port 0 or > 65535, whitespace and control
+ * characters anywhere.
+ *
+ * Error tier 3: link_url_parse returns false and writes one line to err. */
+#ifndef FLINT_NET_LINK_URL_H
+#define FLINT_NET_LINK_URL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct LinkUrl {
+    bool tls;           /* wss (or https) */
+    int port;
+    char *host;         /* for connect(): no brackets around an IPv6 literal */
+    char *host_header;  /* Host: value, brackets kept, ":port" when not the default */
+    char *endpoint;     /* "host:port" for the status line ("[::1]:8787") */
+    char *path;         /* request path: base + "/responses" + "?query" */
+    char *display;      /* "ws://host:port/path" for logs (query elided) */
+} LinkUrl;
+
+/* Fills *u (owned: release with link_url_free) or returns false with a message in err. */
+bool link_url_parse(const char *url, LinkUrl *u, char *err, size_t err_size);
+void link_url_free(LinkUrl *u); /* accepts a zeroed or already freed LinkUrl */
+
+#endif
