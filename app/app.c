@@ -105,11 +105,14 @@ static void app_take_session_damage(App *a)
         app_say(a, true, "%s", notice);
     }
     bool busy = session_busy(a->session);
+    if (!a->was_busy && busy && log_enabled())
+        log_msg("turn: start painted=%llu", (unsigned long long)term_stats(a->term).frames_painted);
     if (a->was_busy && !busy) {
         const SessionStats *st = session_stats(a->session);
-        log_msg("turn: end state=%d deltas=%zu output_tokens=%zu ttft_ms=%.1f tok_s=%.0f",
-                (int)session_turn(a->session), st->deltas, st->output_tokens,
-                (double)st->ttft_ns / 1e6, st->tokens_per_sec);
+        log_msg("turn: end state=%d deltas=%zu output_tokens=%zu ttft_ms=%.1f tok_s=%.0f "
+                "painted=%llu", (int)session_turn(a->session), st->deltas, st->output_tokens,
+                (double)st->ttft_ns / 1e6, st->tokens_per_sec,
+                (unsigned long long)term_stats(a->term).frames_painted);
         term_bell(a->term); /* the answer is complete: a bell for users in another window */
     }
     a->was_busy = busy;

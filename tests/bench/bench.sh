@@ -64,8 +64,8 @@ import re, statistics, sys
 d, tokens, hz, idle0, idle1, cpu0, cpu1, rss = sys.argv[1:]
 hz = float(hz)
 tlog = open(f"{d}/flint-throughput.log", errors="replace").read()
-end = re.search(r"turn: end state=\d+ deltas=(\d+) output_tokens=(\d+) ttft_ms=([\d.]+) tok_s=([\d.]+)", tlog)
-summ = re.search(r"summary: frames_rendered=(\d+) published=(\d+) painted=(\d+)", tlog)
+end = re.search(r"turn: end state=\d+ deltas=(\d+) output_tokens=(\d+) ttft_ms=([\d.]+) tok_s=([\d.]+) painted=(\d+)", tlog)
+start = re.search(r"turn: start painted=(\d+)", tlog)
 deltas, out_tokens, ttft, toks = int(end[1]), int(end[2]), float(end[3]), float(end[4])
 duration = (out_tokens or deltas) / toks if toks else float("nan")
 cpu = (int(cpu1) - int(cpu0)) / hz
@@ -107,10 +107,10 @@ rows = [
     ("flint CPU % of one core while streaming", f"{cpu / duration * 100:.0f}" if duration == duration and duration > 0 else "n/a"),
     ("flint peak RSS (MiB)", f"{int(rss) / 1024:.1f}"),
 ]
-if summ:
-    painted, published = int(summ[3]), int(summ[2])
-    rows.append(("frames painted (whole run)", f"{painted}"))
-    rows.append(("frames painted per second of stream", f"{painted / duration:.0f}" if duration > 0 else "n/a"))
+if start and duration > 0:
+    painted = int(end[5]) - int(start[1])
+    rows.append(("frames painted during the stream", f"{painted}"))
+    rows.append(("frames painted per second of stream", f"{painted / duration:.0f}"))
 rows.append(("idle CPU over 5 s (% of a core)", f"{idle_cpu:.2f}"))
 for key, name in (("Escape", "Esc"), ("C-g", "Ctrl-G")):
     lat, internal = latencies(key)

@@ -46,7 +46,7 @@ backend_start() {
   "$FLINT_BACKEND" --port 0 --log "$BACKEND_LOG" "$@" >"$out" 2>&1 &
   BACKEND_PID=$!
   for _ in $(seq 100); do
-    BACKEND_PORT=$(sed -nE 's/^listening 127\.0\.0\.1:([0-9]+)$/\1/p' "$out")
+    BACKEND_PORT=$(sed -nE 's/^listening 127\.0\.0\.1:([0-9]+)$/\1/p' "$out" 2>/dev/null)
     [ -n "$BACKEND_PORT" ] && return 0
     sleep 0.05
   done
