@@ -1,0 +1,876 @@
+/* session/session: the turn state machine against scripted server messages, with a fake send
+ * hook (requests are checked as parsed JSON) and a fake clock.
+ * Set FLINT_DUMP_REQUESTS=DIR to write every request sent here to DIR/req-NNN.json (for
+ * tests/data/protocol/validate.py). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+#include "harness.h"
+#include "session/protocol.h"
+#include "session/session.h"
+
+/* ---- fixtures ------------------------------------------------------------------------- */
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void) { return fake_now; }
+
+typedef struct Wire {
+    StrBuf sent[32];
+    size_t count;
+    bool fail;
+} Wire;
+
+static size_t dumped;
+
+static bool wire_send(void *ud, const char *json, size_t len)
+{
+    Wire *w = ud;
+    if (w->fail || w->count == sizeof w->sent / sizeof w->sent[0])
+        return false;
+    sb_reset(&w->sent[w->count]);
+    sb_append(&w->sent[w->count++], json, len);
+    const char *dir = getenv("FLINT_DUMP_REQUESTS");
+    if (dir && *dir) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/req-%03zu.json", dir, dumped++);
+        FILE *f = fopen(path, "wb");
+        if (f) {
+            fwrite(json, 1, len, f);
+            fclose(f);
+        }
+    }
+    return true;
+}
+
+static void wire_free(Wire *w)
+{
+    for (size_t i = 0; i < sizeof w->sent / sizeof w->sent[0]; i++)
+        sb_free(&w->sent[i]);
+}
+
+typedef struct Fixture {
+    Wire wire;
+    Session *s;
+    char dir[64];
+    char path[128];
+} Fixture;
+
+static const char FILE_TEXT[] = "#include <stdio.h>\n"
+                                "\n"
+                                "int main(void)\n"
+                                "{\n"
+                                "    printf(\"héllo 日本\\n\");\n"
+                                "    return 0;\n"
+                                "}\n";
+
+/* A session whose buffer holds FILE_TEXT loaded from DIR/hello.c, cursor at line 5 col 5. */
+static void fx_init(Fixture *fx, size_t max_context)
+{
+    memset(fx, 0, sizeof *fx);
+    fake_now = 1000 * NS_PER_MS;
+    clock_set_source(fake_clock);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/flint-test-session-XXXXXX");
+    if (!mkdtemp(fx->dir))
+        abort();
+    snprintf(fx->path, sizeof fx->path, "%s/hello.c", fx->dir);
+    FILE *f = fopen(fx->path, "wb");
+    fputs(FILE_TEXT, f);
+    fclose(f);
+    SessionConfig cfg = {.model = "gpt-5.3-codex-spark", .max_context_bytes = max_context};
+    SessionHooks hooks = {.send = wire_send};
+    fx->s = session_new(&cfg, &hooks, &fx->wire);
+    ErrorBuf err;
+    CHECK(buffer_open(session_buffer(fx->s), fx->path, &err));
+    buffer_set_cursor(session_buffer(fx->s), (TextPos){.line = 4, .col = 4});
+}
+
+static void fx_free(Fixture *fx)
+{
+    session_free(fx->s);
+    wire_free(&fx->wire);
+    unlink(fx->path);
+    rmdir(fx->dir);
+    clock_set_source(NULL);
+}
+
+static void feed(Fixture *fx, const char *json) { session_on_message(fx->s, json, strlen(json)); }
+
+static void feed_created(Fixture *fx, const char *id)
+{
+    StrBuf m = {0};
+    sb_printf(&m, "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"%s\","
+                  "\"object\":\"response\",\"status\":\"in_progress\",\"output\":[]}}", id);
+    feed(fx, m.data);
+    sb_free(&m);
+}
+
+static void feed_delta(Fixture *fx, const char *text)
+{
+    StrBuf m = {0};
+    sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,"
+                "\"content_index\":0,\"delta\":");
+    proto_append_json_string(&m, text, strlen(text));
+    sb_puts(&m, ",\"logprobs\":[],\"sequence_number\":5}");
+    feed(fx, m.data);
+    sb_free(&m);
+}
+
+static void feed_completed(Fixture *fx, const char *id, int output_tokens)
+{
+    StrBuf m = {0};
+    sb_printf(&m, "{\"type\":\"response.completed\",\"sequence_number\":9,\"response\":{\"id\":\"%s\","
+                  "\"status\":\"completed\",\"output\":[]", id);
+    if (output_tokens >= 0)
+        sb_printf(&m, ",\"usage\":{\"input_tokens\":1200,\"input_tokens_details\":{\"cached_tokens\":"
+                      "1024},\"output_tokens\":%d,\"output_tokens_details\":{\"reasoning_tokens\":0},"
+                      "\"total_tokens\":%d}", output_tokens, 1200 + output_tokens);
+    sb_puts(&m, "}}");
+    feed(fx, m.data);
+    sb_free(&m);
+}
+
+static const char NOT_FOUND[] =
+    "{\"type\":\"error\",\"status\":400,\"error\":{\"type\":\"invalid_request_error\",\"code\":"
+    "\"previous_response_not_found\",\"message\":\"Previous response with id 'resp_1' not "
+    "found.\",\"param\":\"previous_response_id\"}}";
+
+static bool ask(Fixture *fx, const char *q)
+{
+    ErrorBuf err = {{0}};
+    bool ok = session_ask(fx->s, q, &err);
+    if (!ok)
+        fprintf(stderr, "  session_ask: %s\n", err.msg);
+    return ok;
+}
+
+/* One full turn: ask, created, the deltas, completed. */
+static void turn(Fixture *fx, const char *q, const char *id, const char *answer)
+{
+    CHECK(ask(fx, q));
+    feed_created(fx, id);
+    feed_delta(fx, answer);
+    feed_completed(fx, id, 10);
+    CHECK_INT_EQ(session_turn(fx->s), TURN_DONE);
+}
+
+static const TranscriptEntry *entry(Fixture *fx, size_t i)
+{
+    return transcript_entry(session_transcript(fx->s), i);
+}
+
+static size_t entries(Fixture *fx) { return transcript_count(session_transcript(fx->s)); }
+
+/* The n-th request as parsed JSON (the caller deletes it). */
+static cJSON *request(Fixture *fx, size_t n)
+{
+    if (n >= fx->wire.count) {
+        fprintf(stderr, "  no request #%zu (only %zu sent)\n", n, fx->wire.count);
+        return cJSON_Parse("{}");
+    }
+    cJSON *j = cJSON_ParseWithLength(fx->wire.sent[n].data, fx->wire.sent[n].len);
+    CHECK(j != NULL);
+    return j ? j : cJSON_Parse("{}");
+}
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+static const cJSON *input_item(const cJSON *req, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(req, "input"), i);
+}
+
+static int input_count(const cJSON *req)
+{
+    return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(req, "input"));
+}
+
+/* The text of an input message: user items hold [{type:input_text,text}], assistant a string. */
+static const char *item_text(const cJSON *item)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(item, "content");
+    if (cJSON_IsString(c))
+        return c->valuestring;
+    const cJSON *part = cJSON_GetArrayItem(c, 0);
+    if (!part || strcmp(jstr(part, "type") ? jstr(part, "type") : "", "input_text") != 0)
+        return NULL;
+    return jstr(part, "text");
+}
+
+static void check_item(const cJSON *req, int i, const char *role, const char *text_exact,
+                       const char *text_contains)
+{
+    const cJSON *it = input_item(req, i);
+    CHECK(it != NULL);
+    if (!it)
+        return;
+    CHECK_STR_EQ(jstr(it, "type"), "message");
+    CHECK_STR_EQ(jstr(it, "role"), role);
+    const char *t = item_text(it);
+    CHECK(t != NULL);
+    if (text_exact)
+        CHECK_STR_EQ(t, text_exact);
+    if (text_contains && t && !strstr(t, text_contains)) {
+        fprintf(stderr, "  item %d lacks \"%s\": %s\n", i, text_contains, t);
+        CHECK(0);
+    }
+}
+
+/* ---- tests ------------------------------------------------------------------------------ */
+
+static void test_ask_request(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    session_take_damage(fx.s);
+    CHECK(ask(&fx, "Why does this print garbage?"));
+    CHECK_INT_EQ(fx.wire.count, 1);
+    cJSON *r = request(&fx, 0);
+    CHECK_STR_EQ(jstr(r, "type"), "response.create");
+    CHECK_STR_EQ(jstr(r, "model"), "gpt-5.3-codex-spark");
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(r, "store")));
+    CHECK(jstr(r, "instructions") && strstr(jstr(r, "instructions"), "Markdown"));
+    CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
+    CHECK(!cJSON_HasObjectItem(r, "stream"));
+    CHECK(!cJSON_HasObjectItem(r, "background"));
+    CHECK(!cJSON_HasObjectItem(r, "stream_id"));
+    CHECK_INT_EQ(input_count(r), 1);
+    check_item(r, 0, "user", NULL, "Why does this print garbage?");
+    check_item(r, 0, "user", NULL, FILE_TEXT);           /* the whole file, byte for byte */
+    check_item(r, 0, "user", NULL, "```c\n#include <stdio.h>\n");
+    check_item(r, 0, "user", NULL, "hello.c");
+    check_item(r, 0, "user", NULL, fx.path);
+    check_item(r, 0, "user", NULL, "line 5, column 5");
+    cJSON_Delete(r);
+
+    CHECK_INT_EQ(entries(&fx), 2);
+    CHECK_INT_EQ(entry(&fx, 0)->kind, ENTRY_USER);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 0)->text), "Why does this print garbage?"); /* no context */
+    CHECK_INT_EQ(entry(&fx, 1)->kind, ENTRY_ANSWER);
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_OPEN);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    CHECK(session_busy(fx.s));
+    CHECK_INT_EQ(session_stats(fx.s)->sent_ns, 1000 * NS_PER_MS);
+    CHECK_INT_EQ(session_take_damage(fx.s), SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS);
+    CHECK_INT_EQ(session_take_damage(fx.s), 0);
+
+    /* Refusals: a turn in flight, an empty question. Nothing is sent or recorded. */
+    ErrorBuf err = {{0}};
+    CHECK(!session_ask(fx.s, "again?", &err));
+    CHECK(err.msg[0] != '\0');
+    fx_free(&fx);
+
+    fx_init(&fx, 0);
+    CHECK(!session_ask(fx.s, " \n\t", &err));
+    CHECK(!session_ask(fx.s, "", &err));
+    fx.wire.fail = true;
+    CHECK(!session_ask(fx.s, "Anyone there?", &err));
+    CHECK_INT_EQ(entries(&fx), 0);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_IDLE);
+    CHECK_INT_EQ(fx.wire.count, 0);
+    fx_free(&fx);
+}
+
+static void test_stream_utf8_and_stats(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "Say hello"));
+    fake_now += 100 * NS_PER_MS;
+    feed_created(&fx, "resp_1");
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    /* Deltas split between characters: CJK, emoji (incl. a ZWJ sequence), a combining mark
+     * in its own delta after its base letter, and code with escapes. */
+    static const char *const parts[] = {
+        "Hello", ", 世", "界", " 🎉", "👩", "\u200d💻", " cafe", "\u0301", "!\n```c\n",
+        "\tputs(\"x\\n\");\n", "```\n",
+    };
+    StrBuf want = {0};
+    fake_now += 150 * NS_PER_MS; /* first delta at 1250 ms: ttft 250 ms */
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        feed_delta(&fx, parts[i]);
+        sb_puts(&want, parts[i]);
+        if (i == 0) {
+            CHECK_INT_EQ(session_turn(fx.s), TURN_STREAMING);
+            CHECK_INT_EQ(session_stats(fx.s)->ttft_ns, 250 * NS_PER_MS);
+            CHECK_INT_EQ(session_stats(fx.s)->first_delta_ns, 1250 * NS_PER_MS);
+        }
+        if (i + 1 < sizeof parts / sizeof parts[0])
+            fake_now += 100 * NS_PER_MS;
+    }
+    /* 11 deltas over 1.0 s */
+    CHECK_INT_EQ(session_stats(fx.s)->deltas, 11);
+    CHECK_INT_EQ(session_stats(fx.s)->last_delta_ns, 2250 * NS_PER_MS);
+    StrBuf done = {0};
+    sb_puts(&done, "{\"type\":\"response.output_text.done\",\"item_id\":\"msg_1\",\"output_index\":0,"
+                   "\"content_index\":0,\"logprobs\":[],\"sequence_number\":20,\"text\":");
+    proto_append_json_string(&done, want.data, want.len);
+    sb_putc(&done, '}');
+    feed(&fx, done.data);
+    sb_free(&done);
+    feed(&fx, "{\"type\":\"response.content_part.done\",\"item_id\":\"msg_1\",\"output_index\":0,"
+              "\"content_index\":0,\"part\":{\"type\":\"output_text\",\"text\":\"...\"}}");
+    feed_completed(&fx, "resp_1", 50);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), want.data);
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_DONE);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_DONE);
+    CHECK(!session_busy(fx.s));
+    const SessionStats *st = session_stats(fx.s);
+    CHECK_INT_EQ(st->output_tokens, 50);
+    CHECK_INT_EQ(st->input_tokens, 1200);
+    CHECK_INT_EQ(st->cached_tokens, 1024);
+    CHECK(st->tokens_per_sec > 49.999 && st->tokens_per_sec < 50.001);
+    CHECK_INT_EQ(st->malformed, 0);
+    sb_free(&want);
+
+    /* Without usage, the rate counts deltas: 3 deltas over 0.5 s. */
+    CHECK(ask(&fx, "Again"));
+    CHECK_INT_EQ(session_stats(fx.s)->deltas, 0);
+    CHECK_INT_EQ(session_stats(fx.s)->output_tokens, 0);
+    feed_created(&fx, "resp_2");
+    feed_delta(&fx, "a");
+    fake_now += 250 * NS_PER_MS;
+    feed_delta(&fx, "b");
+    fake_now += 250 * NS_PER_MS;
+    feed_delta(&fx, "c");
+    feed_completed(&fx, "resp_2", -1);
+    st = session_stats(fx.s);
+    CHECK(st->tokens_per_sec > 5.999 && st->tokens_per_sec < 6.001);
+    CHECK_INT_EQ(st->output_tokens, 0);
+    fx_free(&fx);
+}
+
+static void test_chaining(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    turn(&fx, "What is this?", "resp_1", "A hello program.");
+    CHECK(ask(&fx, "Make it print twice."));
+    cJSON *r = request(&fx, 1);
+    CHECK_STR_EQ(jstr(r, "previous_response_id"), "resp_1");
+    CHECK_INT_EQ(input_count(r), 1); /* only the new input */
+    check_item(r, 0, "user", NULL, "Make it print twice.");
+    check_item(r, 0, "user", NULL, "return 0;"); /* with its context */
+    CHECK(jstr(r, "instructions") != NULL);       /* not carried over by the server */
+    cJSON_Delete(r);
+    feed_created(&fx, "resp_2");
+    feed_delta(&fx, "Call it twice.");
+    feed_completed(&fx, "resp_2", 4);
+
+    /* A new connection: nothing can be chained; the full history goes out. */
+    session_on_link_up(fx.s);
+    CHECK(ask(&fx, "Thanks. And in C++?"));
+    r = request(&fx, 2);
+    CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
+    CHECK_INT_EQ(input_count(r), 5);
+    check_item(r, 0, "user", "What is this?", NULL); /* earlier questions without context */
+    check_item(r, 1, "assistant", "A hello program.", NULL);
+    check_item(r, 2, "user", "Make it print twice.", NULL);
+    check_item(r, 3, "assistant", "Call it twice.", NULL);
+    check_item(r, 4, "user", NULL, "Thanks. And in C++?");
+    check_item(r, 4, "user", NULL, "```c\n");
+    cJSON_Delete(r);
+    fx_free(&fx);
+
+    /* A lost link resets the chain too; so does a turn that did not complete. */
+    fx_init(&fx, 0);
+    turn(&fx, "q1", "resp_1", "a1");
+    session_on_link_lost(fx.s, "closed");
+    CHECK(ask(&fx, "q2"));
+    r = request(&fx, 1);
+    CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
+    CHECK_INT_EQ(input_count(r), 3);
+    cJSON_Delete(r);
+    feed_created(&fx, "resp_2");
+    feed(&fx, "{\"type\":\"response.incomplete\",\"response\":{\"id\":\"resp_2\",\"status\":"
+              "\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"}}}");
+    CHECK(ask(&fx, "q3"));
+    r = request(&fx, 2);
+    CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
+    cJSON_Delete(r);
+    fx_free(&fx);
+}
+
+static void test_previous_response_not_found(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    turn(&fx, "q1", "resp_1", "a1");
+    CHECK(ask(&fx, "q2"));
+    size_t n_entries = entries(&fx);
+    fake_now += 5 * NS_PER_MS;
+    feed(&fx, NOT_FOUND);
+    /* Resent once: full history, no chain, same transcript entries, still waiting. */
+    CHECK_INT_EQ(fx.wire.count, 3);
+    cJSON *r = request(&fx, 2);
+    CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
+    CHECK_INT_EQ(input_count(r), 3);
+    check_item(r, 0, "user", "q1", NULL);
+    check_item(r, 1, "assistant", "a1", NULL);
+    check_item(r, 2, "user", NULL, "q2");
+    check_item(r, 2, "user", NULL, "return 0;");
+    cJSON_Delete(r);
+    CHECK_INT_EQ(entries(&fx), n_entries);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    CHECK_INT_EQ(session_stats(fx.s)->sent_ns, 1005 * NS_PER_MS);
+    /* The resend is answered normally into the same entry. */
+    feed_created(&fx, "resp_2");
+    feed_delta(&fx, "a2");
+    feed_completed(&fx, "resp_2", 2);
+    CHECK_INT_EQ(entries(&fx), n_entries);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 3)->text), "a2");
+    CHECK_INT_EQ(entry(&fx, 3)->state, ENTRY_DONE);
+    /* ...and chaining resumes from it. */
+    CHECK(ask(&fx, "q3"));
+    r = request(&fx, 3);
+    CHECK_STR_EQ(jstr(r, "previous_response_id"), "resp_2");
+    cJSON_Delete(r);
+    fx_free(&fx);
+
+    /* A second previous_response_not_found fails the turn; nothing more is sent. */
+    fx_init(&fx, 0);
+    turn(&fx, "q1", "resp_1", "a1");
+    CHECK(ask(&fx, "q2"));
+    feed(&fx, NOT_FOUND);
+    CHECK_INT_EQ(fx.wire.count, 3);
+    feed(&fx, NOT_FOUND);
+    CHECK_INT_EQ(fx.wire.count, 3);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    CHECK_INT_EQ(entry(&fx, 3)->state, ENTRY_FAILED);
+    CHECK_STR_EQ(entry(&fx, 3)->detail,
+                 "previous_response_not_found: Previous response with id 'resp_1' not found.");
+    CHECK(strstr(session_notice(fx.s), "not found") != NULL);
+    /* On an unchained first request it is an ordinary failure, not a resend. */
+    CHECK(ask(&fx, "q3"));
+    CHECK_INT_EQ(fx.wire.count, 4);
+    feed(&fx, NOT_FOUND);
+    CHECK_INT_EQ(fx.wire.count, 4);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    fx_free(&fx);
+}
+
+static void test_interrupt(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    turn(&fx, "q1", "resp_1", "a1");
+    CHECK(ask(&fx, "q2"));
+    feed_created(&fx, "resp_2");
+    feed_delta(&fx, "partial ");
+    feed_delta(&fx, "answer");
+    session_take_damage(fx.s);
+    session_interrupt(fx.s);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_INTERRUPTED);
+    CHECK(!session_busy(fx.s));
+    CHECK_INT_EQ(entry(&fx, 3)->state, ENTRY_INTERRUPTED);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 3)->text), "partial answer");
+    CHECK(session_take_damage(fx.s) & SESSION_DAMAGE_TRANSCRIPT);
+    /* Everything later from the abandoned response is dropped. */
+    uint64_t gen = transcript_generation(session_transcript(fx.s));
+    feed_delta(&fx, " more");
+    feed(&fx, "{\"type\":\"response.output_text.done\",\"text\":\"partial answer more\"}");
+    feed_completed(&fx, "resp_2", 3);
+    feed(&fx, "{\"type\":\"response.failed\",\"response\":{\"id\":\"resp_2\"}}");
+    CHECK_INT_EQ(transcript_generation(session_transcript(fx.s)), gen);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_INTERRUPTED);
+    CHECK_INT_EQ(session_take_damage(fx.s), 0);
+    session_interrupt(fx.s); /* not busy: nothing */
+    CHECK_INT_EQ(entry(&fx, 3)->state, ENTRY_INTERRUPTED);
+
+    /* The next ask sends the full history, with the partial answer as an assistant message. */
+    CHECK(ask(&fx, "q3"));
+    cJSON *r = request(&fx, 2);
+    CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
+    CHECK_INT_EQ(input_count(r), 5);
+    check_item(r, 3, "assistant", "partial answer", NULL);
+    check_item(r, 4, "user", NULL, "q3");
+    cJSON_Delete(r);
+    /* Soft-cancel order: a late terminal of the old response before the new created. */
+    feed_completed(&fx, "resp_2", 3);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    feed_created(&fx, "resp_3");
+    feed_delta(&fx, "a3");
+    feed_completed(&fx, "resp_3", 1);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 5)->text), "a3");
+    CHECK_INT_EQ(entry(&fx, 5)->state, ENTRY_DONE);
+    fx_free(&fx);
+
+    /* Interrupted before response.created: the old created (and its stream) must not be
+     * taken for the answer to the next request (the off-by-one reply). */
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    session_interrupt(fx.s);
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_INTERRUPTED);
+    CHECK(ask(&fx, "q2"));
+    cJSON *r2 = request(&fx, 1);
+    CHECK_INT_EQ(input_count(r2), 2); /* the empty interrupted answer is not sent */
+    cJSON_Delete(r2);
+    feed_created(&fx, "resp_old");
+    feed_delta(&fx, "stale");
+    feed_completed(&fx, "resp_old", 1);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    feed_created(&fx, "resp_new");
+    feed_delta(&fx, "fresh");
+    feed_completed(&fx, "resp_new", 1);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 3)->text), "fresh");
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "");
+    fx_free(&fx);
+
+    /* Same, but the abandoned request was rejected: its error is not the new turn's. */
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    session_interrupt(fx.s);
+    CHECK(ask(&fx, "q2"));
+    feed(&fx, "{\"type\":\"error\",\"status\":429,\"error\":{\"code\":\"rate_limit_exceeded\","
+              "\"message\":\"slow down\"}}");
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    feed_created(&fx, "resp_new");
+    feed_delta(&fx, "ok");
+    feed_completed(&fx, "resp_new", 1);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 3)->text), "ok");
+    fx_free(&fx);
+
+    /* After the app closed the socket and reconnected nothing old can come: no skipping. */
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    session_interrupt(fx.s);
+    session_on_link_lost(fx.s, "closed by flint");
+    session_on_link_up(fx.s);
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_INTERRUPTED); /* not turned into NETWORK */
+    CHECK(ask(&fx, "q2"));
+    feed_created(&fx, "resp_new");
+    feed_delta(&fx, "ok");
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 3)->text), "ok");
+    fx_free(&fx);
+}
+
+static void test_link_lost(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    feed_created(&fx, "resp_1");
+    feed_delta(&fx, "half an ans");
+    session_on_link_lost(fx.s, "connection reset (1006)");
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_NETWORK);
+    CHECK_STR_EQ(entry(&fx, 1)->detail, "interrupted by network: connection reset (1006)");
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "half an ans");
+    CHECK(!session_busy(fx.s));
+    CHECK_INT_EQ(fx.wire.count, 1); /* no automatic replay */
+    CHECK(strstr(session_notice(fx.s), "interrupted by network") != NULL);
+    session_on_link_up(fx.s);
+    CHECK_INT_EQ(fx.wire.count, 1);
+    /* The partial answer goes into the next full-history request. */
+    CHECK(ask(&fx, "q2"));
+    cJSON *r = request(&fx, 1);
+    check_item(r, 1, "assistant", "half an ans", NULL);
+    cJSON_Delete(r);
+    fx_free(&fx);
+
+    /* Lost before the first event. */
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    session_on_link_lost(fx.s, "timeout");
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_NETWORK);
+    CHECK_STR_EQ(entry(&fx, 1)->detail, "interrupted by network: timeout");
+    session_on_link_lost(fx.s, "again"); /* idempotent */
+    CHECK_INT_EQ(entries(&fx), 2);
+    fx_free(&fx);
+}
+
+static void test_errors(void)
+{
+    /* Request-scoped 429 before response.created: the turn fails with "code: message". */
+    Fixture fx;
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    feed(&fx, "{\"type\":\"error\",\"status\":429,\"error\":{\"type\":\"requests\",\"code\":"
+              "\"rate_limit_exceeded\",\"message\":\"Rate limit reached. Please try again in 2s."
+              "\",\"param\":null,\"headers\":{\"retry-after\":\"2\"}}}");
+    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_FAILED);
+    CHECK_STR_EQ(entry(&fx, 1)->detail,
+                 "rate_limit_exceeded: Rate limit reached. Please try again in 2s.");
+    CHECK_STR_EQ(session_notice(fx.s), "rate_limit_exceeded: Rate limit reached. Please try "
+                                       "again in 2s. (retry after 2.0 s)");
+    CHECK_INT_EQ(fx.wire.count, 1);
+    CHECK_INT_EQ(entries(&fx), 2);
+
+    /* Connection-level error with no turn in flight: a note and the notice. */
+    session_take_damage(fx.s);
+    feed(&fx, "{\"type\":\"error\",\"status\":400,\"error\":{\"type\":\"invalid_request_error\","
+              "\"code\":\"websocket_connection_limit_reached\",\"message\":\"Responses websocket "
+              "connection limit reached (60 minutes).\",\"param\":null}}");
+    CHECK_INT_EQ(entries(&fx), 3);
+    CHECK_INT_EQ(entry(&fx, 2)->kind, ENTRY_NOTE);
+    CHECK(strstr(sb_cstr(&entry(&fx, 2)->text), "websocket_connection_limit_reached") != NULL);
+    CHECK(strstr(session_notice(fx.s), "connection limit") != NULL);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    CHECK_INT_EQ(session_take_damage(fx.s), SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS);
+    /* The flat SSE shape and an empty error are understood too. */
+    feed(&fx, "{\"type\":\"error\",\"code\":\"server_error\",\"message\":\"boom\",\"param\":null,"
+              "\"sequence_number\":1}");
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 3)->text), "Server error: server_error: boom");
+    feed(&fx, "{\"type\":\"error\"}");
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 4)->text), "Server error: error");
+    fx_free(&fx);
+
+    /* response.failed after deltas keeps the partial text and shows the message. */
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    feed_created(&fx, "resp_1");
+    feed_delta(&fx, "Start of ");
+    feed_delta(&fx, "an answer");
+    feed(&fx, "{\"type\":\"response.failed\",\"sequence_number\":7,\"response\":{\"id\":\"resp_1\","
+              "\"status\":\"failed\",\"error\":{\"code\":\"server_error\",\"message\":\"The server "
+              "had an error while processing your request.\"}}}");
+    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_FAILED);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "Start of an answer");
+    CHECK_STR_EQ(entry(&fx, 1)->detail,
+                 "server_error: The server had an error while processing your request.");
+    CHECK(strstr(session_notice(fx.s), "had an error") != NULL);
+    fx_free(&fx);
+
+    /* An error in the middle of a stream also ends the turn, keeping the text. */
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    feed_created(&fx, "resp_1");
+    feed_delta(&fx, "abc");
+    feed(&fx, "{\"type\":\"error\",\"sequence_number\":4,\"error\":{\"code\":\"server_error\","
+              "\"message\":\"stream broke\"}}");
+    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "abc");
+    CHECK_STR_EQ(entry(&fx, 1)->detail, "server_error: stream broke");
+    fx_free(&fx);
+
+    /* response.incomplete shows its reason. */
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    feed_created(&fx, "resp_1");
+    feed_delta(&fx, "cut");
+    feed(&fx, "{\"type\":\"response.incomplete\",\"response\":{\"id\":\"resp_1\",\"status\":"
+              "\"incomplete\",\"incomplete_details\":{\"reason\":\"max_output_tokens\"},\"usage\":"
+              "{\"input_tokens\":5,\"output_tokens\":16,\"input_tokens_details\":{\"cached_tokens\""
+              ":0}}}}");
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_INCOMPLETE);
+    CHECK_STR_EQ(entry(&fx, 1)->detail, "max_output_tokens");
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "cut");
+    CHECK_INT_EQ(session_stats(fx.s)->output_tokens, 16);
+    CHECK(strstr(session_notice(fx.s), "max_output_tokens") != NULL);
+    CHECK(!session_busy(fx.s));
+    fx_free(&fx);
+}
+
+static void test_malformed_mid_stream(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    feed_created(&fx, "resp_1");
+    feed_delta(&fx, "a");
+    feed(&fx, "{\"type\":\"response.output_text.delta\",\"delta\":\"tru");
+    feed_delta(&fx, "b");
+    feed(&fx, "{\"type\":5}");
+    session_on_message(fx.s, "\xff\xfe", 2);
+    feed(&fx, "[]");
+    feed(&fx, "{\"type\":\"response.output_text.delta\",\"delta\":7}");
+    feed(&fx, "{\"type\":\"response.brand_new_event\",\"x\":1}"); /* unknown: not malformed */
+    feed_delta(&fx, "c");
+    CHECK_INT_EQ(session_stats(fx.s)->malformed, 5);
+    CHECK_INT_EQ(entries(&fx), 2); /* the note waits for the end of the answer */
+    CHECK(*session_notice(fx.s) != '\0');
+    feed_completed(&fx, "resp_1", 3);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "abc");
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_DONE);
+    CHECK_INT_EQ(entries(&fx), 3);
+    CHECK_INT_EQ(entry(&fx, 2)->kind, ENTRY_NOTE);
+
+    /* After the turn ended: counted, but still at most one note for that turn. */
+    feed(&fx, "nonsense");
+    feed(&fx, "{}");
+    CHECK_INT_EQ(session_stats(fx.s)->malformed, 7);
+    CHECK_INT_EQ(entries(&fx), 3);
+    CHECK(ask(&fx, "q2"));
+    CHECK_INT_EQ(session_stats(fx.s)->malformed, 7); /* cumulative */
+    feed(&fx, "{");
+    session_on_link_lost(fx.s, "eof");
+    CHECK_INT_EQ(entries(&fx), 6);
+    CHECK_INT_EQ(entry(&fx, 4)->state, ENTRY_NETWORK);
+    CHECK_INT_EQ(entry(&fx, 5)->kind, ENTRY_NOTE);
+    fx_free(&fx);
+
+    /* No turn yet: the note comes at once. */
+    fx_init(&fx, 0);
+    feed(&fx, "{\"no\":\"type\"}");
+    feed(&fx, "{\"no\":\"type\"}");
+    CHECK_INT_EQ(entries(&fx), 1);
+    CHECK_INT_EQ(entry(&fx, 0)->kind, ENTRY_NOTE);
+    CHECK_INT_EQ(session_stats(fx.s)->malformed, 2);
+    fx_free(&fx);
+}
+
+static void test_stale_events(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    /* No turn: created, deltas and terminals are dropped silently. */
+    feed_created(&fx, "resp_x");
+    feed_delta(&fx, "ghost");
+    feed_completed(&fx, "resp_x", 1);
+    CHECK_INT_EQ(entries(&fx), 0);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_IDLE);
+    /* Deltas before response.created are not attributed. */
+    CHECK(ask(&fx, "q1"));
+    feed_delta(&fx, "early");
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "");
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    feed_created(&fx, "resp_1");
+    /* A second created while bound, and a terminal for another id: dropped. */
+    feed_created(&fx, "resp_2");
+    feed_delta(&fx, "x");
+    feed_completed(&fx, "resp_other", 1);
+    CHECK(session_busy(fx.s));
+    feed_delta(&fx, "y");
+    feed_completed(&fx, "resp_1", 2);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "xy");
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_DONE);
+    /* A repeated terminal after the end changes nothing. */
+    uint64_t gen = transcript_generation(session_transcript(fx.s));
+    feed_completed(&fx, "resp_1", 2);
+    CHECK_INT_EQ(transcript_generation(session_transcript(fx.s)), gen);
+    /* The chain id is the completed one. */
+    CHECK(ask(&fx, "q2"));
+    cJSON *r = request(&fx, 1);
+    CHECK_STR_EQ(jstr(r, "previous_response_id"), "resp_1");
+    cJSON_Delete(r);
+    fx_free(&fx);
+}
+
+/* A refusal after text is a new content part: it is shown, separated by a blank line. */
+static void test_refusal_part(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    feed_created(&fx, "resp_1");
+    feed_delta(&fx, "Here:");
+    feed(&fx, "{\"type\":\"response.refusal.delta\",\"item_id\":\"msg_1\",\"output_index\":0,"
+              "\"content_index\":1,\"delta\":\"I can't.\"}");
+    feed_completed(&fx, "resp_1", 3);
+    CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "Here:\n\nI can't.");
+    fx_free(&fx);
+}
+
+/* An unnamed, empty buffer and the default model (context details: test_context.c). */
+static void test_defaults(void)
+{
+    SessionHooks hooks = {.send = wire_send};
+    Wire w = {0};
+    ErrorBuf err;
+    Session *s = session_new(&(SessionConfig){.model = NULL}, &hooks, &w);
+    CHECK_STR_EQ(session_model(s), "gpt-5.3-codex-spark");
+    CHECK_STR_EQ(session_notice(s), "");
+    CHECK(session_ask(s, "Hi", &err));
+    cJSON *j = cJSON_ParseWithLength(w.sent[0].data, w.sent[0].len);
+    const char *t = item_text(input_item(j, 0));
+    CHECK(t && strstr(t, "[new]") && strstr(t, "line 1, column 1") && strstr(t, "```\n\n```"));
+    CHECK(jstr(j, "instructions") && strstr(jstr(j, "instructions"), "fenced code blocks"));
+    cJSON_Delete(j);
+    session_free(s);
+    wire_free(&w);
+    session_free(NULL);
+}
+
+/* Random operations and server messages (fixed seed), checking the invariants after each:
+ * at most one OPEN entry, it is the last answer, and it exists exactly while busy. */
+static void test_random_sequences(void)
+{
+    static const char *const msgs[] = {
+        "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_a\"}}",
+        "{\"type\":\"response.created\",\"response\":{\"id\":\"resp_b\"}}",
+        "{\"type\":\"response.created\"}",
+        "{\"type\":\"response.output_text.delta\",\"delta\":\"x\"}",
+        "{\"type\":\"response.output_text.delta\",\"delta\":\"日\",\"content_index\":1}",
+        "{\"type\":\"response.output_text.done\",\"text\":\"x\"}",
+        "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_a\"}}",
+        "{\"type\":\"response.completed\",\"response\":{\"id\":\"resp_b\",\"usage\":{\"output_tokens\":3}}}",
+        "{\"type\":\"response.completed\"}",
+        "{\"type\":\"response.incomplete\",\"response\":{\"id\":\"resp_a\"}}",
+        "{\"type\":\"response.failed\",\"response\":{\"id\":\"resp_b\"}}",
+        "{\"type\":\"error\",\"status\":429,\"error\":{\"code\":\"rate_limit_exceeded\"}}",
+        NOT_FOUND,
+        "{\"type\":\"error\"}",
+        "{\"type\":\"response.in_progress\"}",
+        "{\"type\":\"response.steer.failed\",\"error\":{\"code\":\"steering_not_supported\"}}",
+        "{\"type\":",
+        "[]",
+    };
+    Fixture fx;
+    fx_init(&fx, 0);
+    uint32_t seed = 777;
+    size_t n_msgs = sizeof msgs / sizeof msgs[0];
+    for (int step = 0; step < 20000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t r = (seed >> 8) % (n_msgs + 8);
+        if (r < n_msgs) {
+            feed(&fx, msgs[r]);
+        } else if (r < n_msgs + 3) {
+            ErrorBuf err;
+            bool busy = session_busy(fx.s);
+            fx.wire.count %= 16; /* keep room in the fake wire */
+            size_t before = fx.wire.count;
+            CHECK(session_ask(fx.s, "q", &err) == !busy);
+            CHECK_INT_EQ(fx.wire.count, before + !busy);
+        } else if (r < n_msgs + 5) {
+            session_interrupt(fx.s);
+        } else if (r < n_msgs + 6) {
+            session_on_link_lost(fx.s, "random");
+        } else if (r < n_msgs + 7) {
+            session_on_link_up(fx.s);
+        } else {
+            fake_now += (seed >> 4) % (50 * NS_PER_MS);
+        }
+        const Transcript *t = session_transcript(fx.s);
+        size_t open = 0, open_at = 0;
+        for (size_t i = 0; i < transcript_count(t); i++)
+            if (transcript_entry(t, i)->state == ENTRY_OPEN)
+                open++, open_at = i;
+        CHECK(open <= 1);
+        CHECK_INT_EQ(open, session_busy(fx.s));
+        if (open)
+            CHECK_INT_EQ(transcript_entry(t, open_at)->kind, ENTRY_ANSWER);
+        if (harness_failed_checks) {
+            fprintf(stderr, "  at step %d (op %u)\n", step, r);
+            break;
+        }
+    }
+    CHECK(transcript_count(session_transcript(fx.s)) > 100);
+    fx_free(&fx);
+}
+
+int main(void)
+{
+    RUN(test_ask_request);
+    RUN(test_stream_utf8_and_stats);
+    RUN(test_chaining);
+    RUN(test_previous_response_not_found);
+    RUN(test_interrupt);
+    RUN(test_link_lost);
+    RUN(test_errors);
+    RUN(test_malformed_mid_stream);
+    RUN(test_stale_events);
+    RUN(test_refusal_part);
+    RUN(test_defaults);
+    RUN(test_random_sequences);
+    return harness_done();
+}
