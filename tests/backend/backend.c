@@ -1,1 +1,203 @@
-int main(void) { return 0; } /* placeholder */
+/* flint-backend: a local Responses-API WebSocket peer for flint's tests, benchmark and
+ * `flint --demo`. The command line and the log lines are a contract with those callers:
+ *
+ *   flint-backend [--port N] [--rate TOKENS_PER_SEC] [--tokens N] [--log FILE]
+ *                 [--dump FILE] [--quiet] [--exit-on-eof]
+ *
+ * stdout carries exactly one line, "listening 127.0.0.1:PORT", flushed at start-up; the
+ * parent reads the port from it. Everything else goes to the log (stderr by default; with
+ * --quiet nothing unless --log names a file). SIGTERM, SIGINT and SIGHUP end the process
+ * cleanly (exit 0); so does EOF on stdin with --exit-on-eof, so a parent that dies takes
+ * the backend along. Signals are read through a signalfd in the lws loop: no handler
+ * races with lws_service(). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "tests/backend/dump.h"
+#include "tests/backend/server.h"
+
+typedef struct Options {
+    ServerConfig server;
+    const char *log_path;
+    const char *dump_path;
+    bool quiet;
+    bool exit_on_eof;
+} Options;
+
+static void usage(FILE *to)
+{
+    fputs("usage: flint-backend [--port N] [--rate TOKENS_PER_SEC] [--tokens N] [--log FILE]\n"
+          "                     [--dump FILE] [--quiet] [--exit-on-eof]\n"
+          "  --port N        listen on 127.0.0.1:N (default 0: a free port)\n"
+          "  --rate R        output_text.delta events per second (default 1000; 0: as fast\n"
+          "                  as the socket takes them)\n"
+          "  --tokens N      make every answer exactly N deltas (repeat/truncate the script)\n"
+          "  --log FILE      log file (default: stderr)\n"
+          "  --dump FILE     write every sent event (\"S \") and received message (\"R \"),\n"
+          "                  one JSON per line\n"
+          "  --quiet         no log on stderr\n"
+          "  --exit-on-eof   exit when stdin reaches EOF\n"
+          "Prints \"listening 127.0.0.1:PORT\" on stdout once it accepts connections.\n",
+          to);
+}
+
+static bool parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static bool parse_rate(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0) || v > 1e9)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Returns 0 to run, 1 for a usage error, 2 after --help. */
+static int parse_args(int argc, char **argv, Options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->server.rate = 1000;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        long n;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 2;
+        } else if (!strcmp(a, "--quiet")) {
+            o->quiet = true;
+        } else if (!strcmp(a, "--exit-on-eof")) {
+            o->exit_on_eof = true;
+        } else if (strcmp(a, "--port") && strcmp(a, "--rate") && strcmp(a, "--tokens") &&
+                   strcmp(a, "--log") && strcmp(a, "--dump")) {
+            fprintf(stderr, "flint-backend: unknown option %s (see --help)\n", a);
+            return 1;
+        } else if (!v) {
+            fprintf(stderr, "flint-backend: %s needs a value\n", a);
+            return 1;
+        } else if (!strcmp(a, "--port")) {
+            if (!parse_long(v, 0, 65535, &n)) {
+                fprintf(stderr, "flint-backend: --port %s: expected 0..65535\n", v);
+                return 1;
+            }
+            o->server.port = (int)n;
+            i++;
+        } else if (!strcmp(a, "--rate")) {
+            if (!parse_rate(v, &o->server.rate)) {
+                fprintf(stderr, "flint-backend: --rate %s: expected a number >= 0\n", v);
+                return 1;
+            }
+            i++;
+        } else if (!strcmp(a, "--tokens")) {
+            if (!parse_long(v, 1, INT_MAX / 2, &n)) {
+                fprintf(stderr, "flint-backend: --tokens %s: expected a positive count\n", v);
+                return 1;
+            }
+            o->server.tokens = n;
+            i++;
+        } else if (!strcmp(a, "--log")) {
+            o->log_path = v;
+            i++;
+        } else {
+            o->dump_path = v;
+            i++;
+        }
+    }
+    return 0;
+}
+
+/* A separate open file description for stdin: lws makes adopted fds non-blocking, which
+ * must not leak into a stdin/stdout shared with the parent (ARCHITECTURE.md). */
+static int open_stdin_watch(void)
+{
+    int fd = open("/proc/self/fd/0", O_RDONLY | O_CLOEXEC);
+    return fd >= 0 ? fd : dup(0);
+}
+
+int main(int argc, char **argv)
+{
+    Options o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc)
+        return rc == 2 ? 0 : 2;
+
+    if (o.log_path) {
+        if (!log_open(o.log_path)) {
+            fprintf(stderr, "flint-backend: cannot open log %s: %s\n", o.log_path,
+                    strerror(errno));
+            return 1;
+        }
+    } else if (!o.quiet) {
+        log_open("/dev/stderr");
+    }
+
+    /* Signals become readable bytes on a signalfd serviced by the lws loop. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (sfd < 0) {
+        fprintf(stderr, "flint-backend: signalfd: %s\n", strerror(errno));
+        return 1;
+    }
+
+    ErrorBuf err;
+    Dump *dump = NULL;
+    if (o.dump_path && !(dump = dump_open(o.dump_path, &err))) {
+        fprintf(stderr, "flint-backend: %s\n", err.msg);
+        return 1;
+    }
+    o.server.dump = dump;
+    Server *srv = server_new(&o.server, &err);
+    if (!srv) {
+        fprintf(stderr, "flint-backend: %s\n", err.msg);
+        log_msg("exit: %s", err.msg);
+        dump_close(dump);
+        return 1;
+    }
+    if (!server_watch_fd(srv, sfd, SERVER_WATCH_SIGNALS, &err) ||
+        (o.exit_on_eof && !server_watch_fd(srv, open_stdin_watch(), SERVER_WATCH_EOF, &err))) {
+        fprintf(stderr, "flint-backend: %s\n", err.msg);
+        server_free(srv);
+        dump_close(dump);
+        return 1;
+    }
+
+    double rate = o.server.rate;
+    log_msg("start port=%d rate=%.*f tokens=%ld dump=%s", server_port(srv),
+            rate == (double)(long long)rate ? 0 : 3, rate, o.server.tokens,
+            o.dump_path ? o.dump_path : "-");
+    printf("listening 127.0.0.1:%d\n", server_port(srv));
+    fflush(stdout);
+
+    bool ok = server_run(srv);
+    server_free(srv);
+    dump_close(dump);
+    log_msg("exit status=%d", ok ? 0 : 1);
+    log_close();
+    return ok ? 0 : 1;
+}

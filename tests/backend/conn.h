@@ -1,0 +1,74 @@
+/* One client connection of flint-backend: the Responses WebSocket state machine.
+ *
+ * A Conn lives in lws's per-session storage (zeroed by lws, set up by conn_open, released
+ * by conn_closed). It owns:
+ *   - rx: the reassembly buffer for a fragmented message (capped, RFC 6455 5.4);
+ *   - reqs: the FIFO of received creates and request-scoped errors; one runs at a time and
+ *     the next starts only after the previous terminal event (PROTOCOL.md 1.6, 7.3 #13);
+ *   - out: built events waiting for WRITEABLE (each with LWS_PRE headroom);
+ *   - active: the response being streamed, its answer and pacing clock;
+ *   - last_id: the connection's cached response (store:false semantics, PROTOCOL.md 1.5).
+ * Invariants: nothing is written after `closing` is set; `active` is non-NULL exactly
+ * between a response's response.created being queued and its terminal event being queued.
+ * Error tier: none (protocol errors become error events; allocation aborts). */
+#ifndef FLINT_BACKEND_CONN_H
+#define FLINT_BACKEND_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+
+#include "core/strbuf.h"
+#include "tests/backend/dump.h"
+#include "tests/backend/pacer.h"
+#include "tests/backend/request.h"
+
+/* Settings shared by all connections; owned by the Server. */
+typedef struct ConnEnv {
+    struct lws_context *ctx;
+    double rate;        /* deltas/s, 0 = unpaced */
+    long tokens;        /* fixed answer length in deltas, 0 = natural */
+    Dump *dump;         /* may be NULL */
+    Pacer *pacer;       /* wake-ups for paced streams */
+    unsigned rotation;  /* next canned answer when no keyword matches */
+    unsigned next_id;   /* connection numbers for the log, from 1 */
+} ConnEnv;
+
+typedef struct OutMsg OutMsg;
+typedef struct Stream Stream;
+
+typedef struct Conn {
+    struct lws *wsi;
+    ConnEnv *env;
+    unsigned id;
+    bool open;          /* conn_open ran (CLOSED may come for a half-made connection) */
+    bool closing;       /* peer sent Close or we decided to close: write nothing more */
+    bool close_logged;  /* the peer's Close was logged (it can be seen twice, see conn.c) */
+    unsigned input_yields; /* consecutive writes deferred to pending input */
+    PacerEntry tick;    /* pacing wake-up (--rate > 0) */
+    StrBuf rx;
+    bool rx_in_message, rx_binary;
+    Request *req_head, *req_tail;
+    OutMsg *out_head, *out_tail;
+    Stream *active;
+    char last_id[40];   /* "" when nothing is cached */
+    long last_total_tokens;
+    uint64_t deltas_sent; /* over the connection's life, for the "closed" log line */
+} Conn;
+
+/* Largest message accepted from a client; larger ones close with 1009 (PROTOCOL.md 7.1). */
+#define CONN_MAX_MESSAGE (16u << 20)
+
+void conn_open(Conn *c, struct lws *wsi, ConnEnv *env);
+/* A chunk of a received message (LWS_CALLBACK_RECEIVE); returns -1 to close the link. */
+int conn_receive(Conn *c, const void *in, size_t len);
+/* LWS_CALLBACK_SERVER_WRITEABLE; returns -1 to close the link. */
+int conn_writeable(Conn *c);
+/* LWS_CALLBACK_WS_PEER_INITIATED_CLOSE with its payload (code + reason). */
+void conn_peer_close(Conn *c, const unsigned char *payload, size_t len);
+/* LWS_CALLBACK_CLOSED: logs and frees everything the Conn owns. */
+void conn_closed(Conn *c);
+
+#endif

@@ -1,0 +1,898 @@
+/* test_backend: flint-backend as a black box, through its CLI, stdout line, log and --dump,
+ * with a minimal libwebsockets client of its own (one lws_context per Client). Covers
+ * PROTOCOL.md 7.3 #1 (event order, UTF-8 split into deltas), #2 (chaining and
+ * previous_response_not_found), #9 (malformed/binary frames, ignored types), #13 (FIFO),
+ * 404s, Close mid-stream, pacing, the log lines other tests grep, --rate 0 throughput, and
+ * validate_schema.py over the dump (skipped with a note if python3 lacks jsonschema). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <libwebsockets.h>
+
+#include "core/clock.h"
+#include "core/strbuf.h"
+#include "harness.h"
+
+/* ---- the backend process ------------------------------------------------------------ */
+
+typedef struct Backend {
+    pid_t pid;
+    int port;
+    int stdin_fd;   /* our end of its stdin: closing it ends a --exit-on-eof backend */
+    int stdout_fd;  /* its stdout after the "listening" line: must stay silent */
+    char dir[64];
+    char log[128];
+    char dump[128];
+    double cpu_secs; /* user + system time of the exited process */
+} Backend;
+
+static void backend_cleanup(Backend *b);
+
+static bool backend_start(Backend *b, const char *const *extra, bool with_dump)
+{
+    memset(b, 0, sizeof *b);
+    b->pid = -1;
+    strcpy(b->dir, "/tmp/test_backend.XXXXXX");
+    if (!mkdtemp(b->dir))
+        return false;
+    snprintf(b->log, sizeof b->log, "%s/backend.log", b->dir);
+    snprintf(b->dump, sizeof b->dump, "%s/backend.dump", b->dir);
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = FLINT_BACKEND_BIN;
+    argv[n++] = "--log";
+    argv[n++] = b->log;
+    argv[n++] = "--exit-on-eof";
+    if (with_dump) {
+        argv[n++] = "--dump";
+        argv[n++] = b->dump;
+    }
+    for (; extra && *extra && n < 30; extra++)
+        argv[n++] = *extra;
+    argv[n] = NULL;
+
+    int out[2], in[2];
+    if (pipe(out) || pipe(in))
+        return false;
+    b->pid = fork();
+    if (b->pid < 0)
+        return false;
+    if (b->pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]);
+        close(in[1]);
+        close(out[0]);
+        close(out[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    b->stdin_fd = in[1];
+    fcntl(b->stdin_fd, F_SETFD, FD_CLOEXEC);
+
+    /* Exactly one line on stdout, then nothing. */
+    char line[128];
+    size_t len = 0;
+    uint64_t deadline = clock_now_ns() + 10 * 1000000000ull;
+    while (len < sizeof line - 1 && clock_now_ns() < deadline) {
+        struct pollfd p = {out[0], POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t r = read(out[0], line + len, 1);
+        if (r <= 0)
+            break;
+        if (line[len++] == '\n')
+            break;
+    }
+    line[len] = '\0';
+    b->stdout_fd = out[0];
+    fcntl(b->stdout_fd, F_SETFD, FD_CLOEXEC);
+    if (sscanf(line, "listening 127.0.0.1:%d\n", &b->port) != 1 || b->port <= 0) {
+        fprintf(stderr, "backend said: \"%s\"\n", line);
+        return false;
+    }
+    return true;
+}
+
+/* Waits up to timeout_ms for the process to exit; returns its wait status or -1. */
+static int backend_wait(Backend *b, int timeout_ms)
+{
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        int st;
+        struct rusage ru;
+        pid_t r = wait4(b->pid, &st, WNOHANG, &ru);
+        if (r == b->pid) {
+            b->pid = -1;
+            b->cpu_secs = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                          (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+            return st;
+        }
+        usleep(10000);
+    }
+    return -1;
+}
+
+static void backend_stop(Backend *b)
+{
+    if (b->stdin_fd > 0)
+        close(b->stdin_fd);
+    b->stdin_fd = -1;
+    if (b->pid > 0) {
+        kill(b->pid, SIGTERM);
+        if (backend_wait(b, 5000) < 0) {
+            kill(b->pid, SIGKILL);
+            backend_wait(b, 5000);
+        }
+    }
+}
+
+static void backend_cleanup(Backend *b)
+{
+    backend_stop(b);
+    if (b->stdout_fd > 0) { /* "nothing else on stdout afterwards" */
+        char extra[64];
+        CHECK_INT_EQ(read(b->stdout_fd, extra, sizeof extra), 0);
+        close(b->stdout_fd);
+    }
+    unlink(b->log);
+    unlink(b->dump);
+    rmdir(b->dir);
+}
+
+/* Starts a backend for a test; on failure records it and cleans up. */
+static bool start_or_fail(Backend *b, const char *const *extra, bool with_dump)
+{
+    bool ok = backend_start(b, extra, with_dump);
+    CHECK(ok);
+    if (!ok)
+        backend_cleanup(b);
+    return ok;
+}
+
+static char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    StrBuf sb = {0};
+    if (f) {
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+            sb_append(&sb, buf, n);
+        fclose(f);
+    }
+    return sb_steal(&sb, NULL);
+}
+
+/* Polls the backend log for up to timeout_ms for a line containing needle. */
+static bool log_has(const Backend *b, const char *needle, int timeout_ms)
+{
+    for (int waited = 0;; waited += 20) {
+        char *text = read_file(b->log);
+        bool found = strstr(text, needle) != NULL;
+        if (!found && waited >= timeout_ms)
+            fprintf(stderr, "backend log has no \"%s\"; it reads:\n%s\n", needle, text);
+        free(text);
+        if (found || waited >= timeout_ms)
+            return found;
+        usleep(20000);
+    }
+}
+
+/* ---- a minimal lws client ----------------------------------------------------------- */
+
+typedef struct OutFrame {
+    struct OutFrame *next;
+    bool binary;
+    size_t len;
+    unsigned char buf[]; /* LWS_PRE + payload */
+} OutFrame;
+
+typedef struct Client {
+    struct lws_context *ctx;
+    struct lws *wsi;
+    lws_sorted_usec_list_t tick;
+    bool established, closed, failed;
+    char fail_msg[256];
+    OutFrame *out_head, *out_tail;
+    bool want_close;
+    StrBuf rx;
+    cJSON **events;       /* every event, except deltas when count_only */
+    size_t nevents, cap;
+    bool count_only;      /* throughput mode: count deltas, keep the rest */
+    size_t deltas;
+    uint64_t first_delta_ns, last_delta_ns;
+} Client;
+
+static void client_tick(lws_sorted_usec_list_t *sul)
+{
+    Client *cl = lws_container_of(sul, Client, tick);
+    lws_sul_schedule(cl->ctx, 0, &cl->tick, client_tick, 20 * LWS_US_PER_MS);
+}
+
+static void client_event(Client *cl, const char *data, size_t len)
+{
+    /* Throughput mode relies on the backend writing "type" first (it always does). */
+    static const char delta_head[] = "{\"type\":\"response.output_text.delta\"";
+    if (cl->count_only && len > sizeof delta_head && !memcmp(data, delta_head, sizeof delta_head - 1)) {
+        uint64_t t = clock_now_ns();
+        if (!cl->deltas++)
+            cl->first_delta_ns = t;
+        cl->last_delta_ns = t;
+        return;
+    }
+    cJSON *ev = cJSON_ParseWithLength(data, len);
+    if (!ev) {
+        fprintf(stderr, "client: unparsable event: %.*s\n", (int)(len > 200 ? 200 : len), data);
+        ev = cJSON_CreateString("<unparsable>");
+    }
+    if (cl->nevents == cl->cap) {
+        cl->cap = cl->cap ? 2 * cl->cap : 256;
+        cl->events = realloc(cl->events, cl->cap * sizeof *cl->events);
+    }
+    cl->events[cl->nevents++] = ev;
+    const cJSON *type = cJSON_GetObjectItem(ev, "type");
+    if (cJSON_IsString(type) && !strcmp(type->valuestring, "response.output_text.delta")) {
+        uint64_t t = clock_now_ns();
+        if (!cl->deltas++)
+            cl->first_delta_ns = t;
+        cl->last_delta_ns = t;
+    }
+}
+
+static int client_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                           void *in, size_t len)
+{
+    struct lws_context *ctx = lws_get_context(wsi);
+    Client *cl = ctx ? lws_context_user(ctx) : NULL;
+    if (!cl)
+        return 0;
+    switch (reason) {
+    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+        /* What real clients send: the backend must accept and ignore both. */
+        unsigned char **p = in, *end = *p + len;
+        static const char auth[] = "Bearer sk-test-not-a-key", beta[] = "responses_websockets=2026-02-06";
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)"authorization:",
+                                        (const unsigned char *)auth, sizeof auth - 1, p, end) ||
+            lws_add_http_header_by_name(wsi, (const unsigned char *)"openai-beta:",
+                                        (const unsigned char *)beta, sizeof beta - 1, p, end))
+            return -1;
+        return 0;
+    }
+    case LWS_CALLBACK_CLIENT_ESTABLISHED:
+        cl->established = true;
+        if (cl->out_head)
+            lws_callback_on_writable(wsi);
+        return 0;
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+        cl->failed = true;
+        snprintf(cl->fail_msg, sizeof cl->fail_msg, "%.*s", in ? (int)len : 0,
+                 in ? (const char *)in : "");
+        cl->wsi = NULL;
+        return 0;
+    case LWS_CALLBACK_CLIENT_RECEIVE:
+        sb_append(&cl->rx, in, len);
+        if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+            client_event(cl, cl->rx.data, cl->rx.len);
+            sb_reset(&cl->rx);
+        }
+        return 0;
+    case LWS_CALLBACK_CLIENT_WRITEABLE:
+        if (cl->out_head) {
+            OutFrame *f = cl->out_head;
+            cl->out_head = f->next;
+            if (!cl->out_head)
+                cl->out_tail = NULL;
+            /* lws_write masks the payload in place: f is ours and freed right after. */
+            int n = lws_write(wsi, f->buf + LWS_PRE, f->len,
+                              f->binary ? LWS_WRITE_BINARY : LWS_WRITE_TEXT);
+            free(f);
+            if (n < 0)
+                return -1;
+            if (cl->out_head || cl->want_close)
+                lws_callback_on_writable(wsi);
+            return 0;
+        }
+        if (cl->want_close) {
+            static const char bye[] = "bye";
+            lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)bye, sizeof bye - 1);
+            return -1;
+        }
+        return 0;
+    case LWS_CALLBACK_CLIENT_CLOSED:
+        cl->closed = true;
+        cl->wsi = NULL;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static const struct lws_protocols client_protocols[] = {
+    {"test-client", client_callback, 0, 65536, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* Services the client until done(cl, arg) or timeout; returns done's last answer. */
+static bool client_run(Client *cl, bool (*done)(Client *, const void *), const void *arg,
+                       int timeout_ms)
+{
+    uint64_t deadline = clock_now_ns() + (uint64_t)timeout_ms * 1000000ull;
+    while (!done(cl, arg)) {
+        if (clock_now_ns() > deadline)
+            return false;
+        if (lws_service(cl->ctx, 0) < 0)
+            return false;
+    }
+    return true;
+}
+
+static bool is_up_or_down(Client *cl, const void *arg) { return cl->established || cl->failed; }
+
+static bool client_connect(Client *cl, int port, const char *path)
+{
+    memset(cl, 0, sizeof *cl);
+    struct lws_context_creation_info info = {
+        .port = CONTEXT_PORT_NO_LISTEN, .protocols = client_protocols,
+        .fd_limit_per_thread = 64, .user = cl};
+    cl->ctx = lws_create_context(&info);
+    if (!cl->ctx)
+        return false;
+    lws_sul_schedule(cl->ctx, 0, &cl->tick, client_tick, 20 * LWS_US_PER_MS);
+    struct lws_client_connect_info ci = {
+        .context = cl->ctx, .address = "127.0.0.1", .port = port, .path = path,
+        .host = "127.0.0.1", .origin = "127.0.0.1", .pwsi = &cl->wsi};
+    if (!lws_client_connect_via_info(&ci) && !cl->failed)
+        return false;
+    client_run(cl, is_up_or_down, NULL, 5000);
+    return cl->established;
+}
+
+static void client_free(Client *cl)
+{
+    if (cl->ctx) {
+        lws_sul_cancel(&cl->tick);
+        lws_context_destroy(cl->ctx);
+    }
+    while (cl->out_head) {
+        OutFrame *f = cl->out_head;
+        cl->out_head = f->next;
+        free(f);
+    }
+    for (size_t i = 0; i < cl->nevents; i++)
+        cJSON_Delete(cl->events[i]);
+    free(cl->events);
+    sb_free(&cl->rx);
+    memset(cl, 0, sizeof *cl);
+}
+
+static void client_send_raw(Client *cl, const void *data, size_t len, bool binary)
+{
+    OutFrame *f = malloc(sizeof *f + LWS_PRE + len);
+    f->next = NULL;
+    f->binary = binary;
+    f->len = len;
+    memcpy(f->buf + LWS_PRE, data, len);
+    if (cl->out_tail)
+        cl->out_tail->next = f;
+    else
+        cl->out_head = f;
+    cl->out_tail = f;
+    if (cl->wsi && cl->established)
+        lws_callback_on_writable(cl->wsi);
+}
+
+static void client_send(Client *cl, const char *json)
+{
+    client_send_raw(cl, json, strlen(json), false);
+}
+
+/* A response.create in the shape flint sends: store:false, one user message. */
+static void client_create(Client *cl, const char *question, const char *prev_id)
+{
+    cJSON *q = cJSON_CreateString(question);
+    char *qs = cJSON_PrintUnformatted(q), buf[4096];
+    snprintf(buf, sizeof buf,
+             "{\"type\":\"response.create\",\"model\":\"gpt-5.3-codex-spark\",\"store\":false,"
+             "\"instructions\":\"You are a terse pair programmer.\",%s%s%s\"input\":[{\"type\":"
+             "\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":%s}]}]}",
+             prev_id ? "\"previous_response_id\":\"" : "", prev_id ? prev_id : "",
+             prev_id ? "\"," : "", qs);
+    client_send(cl, buf);
+    free(qs);
+    cJSON_Delete(q);
+}
+
+static const char *ev_type(const cJSON *ev)
+{
+    const cJSON *t = cJSON_GetObjectItem(ev, "type");
+    return cJSON_IsString(t) ? t->valuestring : "";
+}
+
+/* done() for client_run: `arg` events of a terminal type (completed/incomplete/failed/error)
+ * have arrived in total. */
+static bool has_terminals(Client *cl, const void *arg)
+{
+    size_t want = *(const size_t *)arg, n = 0;
+    for (size_t i = 0; i < cl->nevents; i++) {
+        const char *t = ev_type(cl->events[i]);
+        if (!strcmp(t, "response.completed") || !strcmp(t, "response.incomplete") ||
+            !strcmp(t, "response.failed") || !strcmp(t, "error"))
+            n++;
+    }
+    return n >= want || cl->closed || cl->failed;
+}
+
+static bool wait_terminals(Client *cl, size_t n)
+{
+    return client_run(cl, has_terminals, &n, 20000) && !cl->closed && !cl->failed;
+}
+
+static bool is_closed(Client *cl, const void *arg) { return cl->closed || cl->failed; }
+
+static void client_close(Client *cl)
+{
+    cl->want_close = true;
+    if (cl->wsi)
+        lws_callback_on_writable(cl->wsi);
+    client_run(cl, is_closed, NULL, 5000);
+}
+
+static bool has_deltas(Client *cl, const void *arg)
+{
+    return cl->deltas >= *(const size_t *)arg || cl->closed || cl->failed;
+}
+
+/* ---- checks on one answer ----------------------------------------------------------- */
+
+/* The value at a dot-separated path; digits index arrays ("response.output.0.id"). */
+static const cJSON *json_at(const cJSON *o, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *tok = strtok(buf, "."); tok && o; tok = strtok(NULL, "."))
+        o = (*tok >= '0' && *tok <= '9') ? cJSON_GetArrayItem(o, atoi(tok))
+                                         : cJSON_GetObjectItem(o, tok);
+    return o;
+}
+
+static const char *str_at(const cJSON *o, const char *path)
+{
+    const cJSON *v = json_at(o, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double num_at(const cJSON *o, const char *path)
+{
+    const cJSON *v = json_at(o, path);
+    return cJSON_IsNumber(v) ? v->valuedouble : -1;
+}
+
+/* Checks events[from..] hold exactly one complete text answer; returns the index after its
+ * terminal event, stores the response id in id (if non-NULL) and the text in text. */
+static size_t check_answer(Client *cl, size_t from, const char *want_text, char *id, size_t idcap)
+{
+    static const char *const before[] = {"response.created", "response.in_progress",
+                                         "response.output_item.added",
+                                         "response.content_part.added"};
+    static const char *const after[] = {"response.output_text.done", "response.content_part.done",
+                                        "response.output_item.done", "response.completed"};
+    size_t i = from;
+    double last_seq = -1;
+    StrBuf deltas = {0};
+    for (size_t k = 0; k < 4; k++, i++) {
+        CHECK(i < cl->nevents);
+        if (i >= cl->nevents)
+            return i;
+        CHECK_STR_EQ(ev_type(cl->events[i]), before[k]);
+        double seq = num_at(cl->events[i], "sequence_number");
+        CHECK(seq > last_seq);
+        last_seq = seq;
+    }
+    const cJSON *created = cl->events[from];
+    const char *resp_id = str_at(created, "response.id");
+    CHECK(resp_id && !strncmp(resp_id, "resp_", 5));
+    CHECK_STR_EQ(str_at(created, "response.status"), "in_progress");
+    CHECK_STR_EQ(str_at(created, "response.object"), "response");
+    const char *item_id = str_at(cl->events[from + 2], "item.id");
+    CHECK(item_id && !strncmp(item_id, "msg_", 4));
+    size_t ndeltas = 0;
+    for (; i < cl->nevents && !strcmp(ev_type(cl->events[i]), "response.output_text.delta"); i++) {
+        const cJSON *ev = cl->events[i];
+        const char *d = str_at(ev, "delta");
+        CHECK(d != NULL);
+        if (d) {
+            CHECK(strlen(d) >= 1 && strlen(d) <= 6);
+            sb_puts(&deltas, d);
+        }
+        CHECK_STR_EQ(str_at(ev, "item_id"), item_id);
+        CHECK(num_at(ev, "output_index") == 0 && num_at(ev, "content_index") == 0);
+        CHECK(cJSON_IsArray(cJSON_GetObjectItem(ev, "logprobs")));
+        double seq = num_at(ev, "sequence_number");
+        CHECK(seq > last_seq);
+        last_seq = seq;
+        ndeltas++;
+    }
+    CHECK(ndeltas > 0);
+    for (size_t k = 0; k < 4; k++, i++) {
+        CHECK(i < cl->nevents);
+        if (i >= cl->nevents)
+            break;
+        CHECK_STR_EQ(ev_type(cl->events[i]), after[k]);
+        double seq = num_at(cl->events[i], "sequence_number");
+        CHECK(seq > last_seq);
+        last_seq = seq;
+    }
+    CHECK_STR_EQ(sb_cstr(&deltas), want_text);
+    if (i == from + 8 + ndeltas) {
+        const cJSON *done = cl->events[from + 4 + ndeltas];
+        const cJSON *completed = cl->events[i - 1];
+        CHECK_STR_EQ(str_at(done, "text"), want_text);
+        CHECK_STR_EQ(str_at(completed, "response.output.0.content.0.text"), want_text);
+        CHECK_STR_EQ(str_at(completed, "response.id"), resp_id);
+        CHECK_STR_EQ(str_at(completed, "response.status"), "completed");
+        CHECK_INT_EQ(num_at(completed, "response.usage.output_tokens"), ndeltas);
+        CHECK_INT_EQ(num_at(completed, "response.usage.total_tokens"),
+                     num_at(completed, "response.usage.input_tokens") + ndeltas);
+    }
+    if (id && resp_id)
+        snprintf(id, idcap, "%s", resp_id);
+    sb_free(&deltas);
+    return i;
+}
+
+/* ---- tests -------------------------------------------------------------------------- */
+
+/* The source tree's tests/ directory: from this file's path when the compiler saw an
+ * absolute one (CMake passes absolute paths), else from FLINT_TEST_DATA (<src>/tests/data).
+ * Computed textually: the data directory need not exist, so ".." through it would fail. */
+static void tests_dir(char *dst, size_t cap)
+{
+    static const char self[] = "/unit/test_backend.c";
+    const char *file = __FILE__;
+    size_t n = strlen(file), k = sizeof self - 1;
+    if (file[0] == '/' && n > k && !strcmp(file + n - k, self)) {
+        snprintf(dst, cap, "%.*s", (int)(n - k), file);
+        return;
+    }
+    snprintf(dst, cap, "%s", FLINT_TEST_DATA);
+    char *slash = strrchr(dst, '/');
+    if (slash)
+        *slash = '\0';
+}
+
+static void validate_dump(const char *dump)
+{
+    /* $FLINT_OPENAPI_YML, else docs/ or tests/backend/ in the tree, else ../shared beside it */
+    char tests[512], candidates[3][600];
+    tests_dir(tests, sizeof tests);
+    snprintf(candidates[0], sizeof candidates[0], "%s/../docs/openai-openapi.yml", tests);
+    snprintf(candidates[1], sizeof candidates[1], "%s/backend/openai-openapi.yml", tests);
+    snprintf(candidates[2], sizeof candidates[2], "%s/../../shared/openai-openapi.yml", tests);
+    const char *yml = getenv("FLINT_OPENAPI_YML");
+    for (size_t i = 0; (!yml || access(yml, R_OK)) && i < 3; i++)
+        yml = candidates[i];
+    if (access(yml, R_OK)) {
+        printf("note: openai-openapi.yml not found (set FLINT_OPENAPI_YML): schema check skipped\n");
+        return;
+    }
+    if (system("/usr/bin/python3 -c 'import jsonschema, yaml' 2>/dev/null") != 0) {
+        printf("note: /usr/bin/python3 lacks jsonschema/yaml (apt-get install python3-jsonschema "
+               "python3-yaml): schema check skipped\n");
+        return;
+    }
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/backend/validate_schema.py' '%s' '%s'", tests,
+             yml, dump);
+    fflush(stdout);
+    int st = system(cmd);
+    CHECK(st == 0);
+}
+
+static void test_stream_chain_and_close(void)
+{
+    static const char *const args[] = {"--rate", "0", NULL};
+    Backend b;
+    if (!start_or_fail(&b, args, true))
+        return;
+    Client cl;
+    CHECK(client_connect(&cl, b.port, "/v1/responses"));
+
+    /* 1. One answer with CJK, an emoji and an accent, split into pieces. */
+    client_create(&cl, "echo: héllo 世界 🙂", NULL);
+    CHECK(wait_terminals(&cl, 1));
+    char id1[64] = "";
+    size_t next = check_answer(&cl, 0, "héllo 世界 🙂", id1, sizeof id1);
+    CHECK_INT_EQ(next, cl.nevents);
+    CHECK(log_has(&b, "open conn=1", 2000));
+    CHECK(log_has(&b, "recv conn=1 type=response.create prev=- bytes=", 2000));
+    CHECK(log_has(&b, "stream conn=1 resp=", 2000));
+    char want[128];
+    snprintf(want, sizeof want, "done conn=1 resp=%s deltas=", id1);
+    CHECK(log_has(&b, want, 2000));
+
+    /* 2. A chained turn naming the cached response works... */
+    client_create(&cl, "echo: second turn", id1);
+    CHECK(wait_terminals(&cl, 2));
+    char id2[64] = "";
+    next = check_answer(&cl, next, "second turn", id2, sizeof id2);
+    CHECK(strcmp(id1, id2) != 0);
+    if (next == cl.nevents && next > 0) {
+        const cJSON *completed = cl.events[next - 1];
+        CHECK_STR_EQ(str_at(completed, "response.previous_response_id"), id1);
+        CHECK(num_at(completed, "response.usage.input_tokens_details.cached_tokens") > 0);
+    }
+    snprintf(want, sizeof want, "recv conn=1 type=response.create prev=%s bytes=", id1);
+    CHECK(log_has(&b, want, 2000));
+
+    /* 3. ...naming any other id is previous_response_not_found, and no response starts. */
+    client_create(&cl, "echo: never", "resp_doesnotexist");
+    CHECK(wait_terminals(&cl, 3));
+    CHECK_INT_EQ(cl.nevents, next + 1);
+    if (cl.nevents == next + 1) {
+        const cJSON *e = cl.events[next];
+        CHECK_STR_EQ(ev_type(e), "error");
+        CHECK_INT_EQ(num_at(e, "status"), 400);
+        CHECK_STR_EQ(str_at(e, "error.type"), "invalid_request_error");
+        CHECK_STR_EQ(str_at(e, "error.code"), "previous_response_not_found");
+        CHECK_STR_EQ(str_at(e, "error.param"), "previous_response_id");
+        CHECK_STR_EQ(str_at(e, "error.message"),
+                     "Previous response with id 'resp_doesnotexist' not found.");
+    }
+    next = cl.nevents;
+    CHECK(log_has(&b, "error conn=1 code=previous_response_not_found", 2000));
+
+    /* 4. Two creates back to back run FIFO: all of #1, then all of #2. */
+    client_create(&cl, "echo: first of two", NULL);
+    client_create(&cl, "echo: second of two", NULL);
+    CHECK(wait_terminals(&cl, 5));
+    next = check_answer(&cl, next, "first of two", NULL, 0);
+    next = check_answer(&cl, next, "second of two", NULL, 0);
+    CHECK_INT_EQ(next, cl.nevents);
+
+    /* 5. A generate:false warm-up: the lifecycle with an empty output, chainable. */
+    client_send(&cl, "{\"type\":\"response.create\",\"model\":\"gpt-5.3-codex-spark\","
+                     "\"store\":false,\"generate\":false,\"input\":\"prefix only\"}");
+    CHECK(wait_terminals(&cl, 6));
+    CHECK_INT_EQ(cl.nevents, next + 3);
+    if (cl.nevents == next + 3) {
+        CHECK_STR_EQ(ev_type(cl.events[next]), "response.created");
+        CHECK_STR_EQ(ev_type(cl.events[next + 1]), "response.in_progress");
+        CHECK_STR_EQ(ev_type(cl.events[next + 2]), "response.completed");
+        CHECK_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(
+                         cJSON_GetObjectItem(cl.events[next + 2], "response"), "output")), 0);
+    }
+    next = cl.nevents;
+
+    /* 6. max_output_tokens (the schema's minimum is 16) cuts the answer: response.incomplete, reason max_output_tokens,
+     * and a stream_id is echoed on every event of that response. */
+    client_send(&cl, "{\"type\":\"response.create\",\"model\":\"m\",\"stream_id\":\"lane_1\","
+                     "\"max_output_tokens\":16,\"input\":\"echo: w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 "
+                     "w13 w14 w15 w16 w17 w18 w19 w20\"}");
+    CHECK(wait_terminals(&cl, 7));
+    CHECK_INT_EQ(cl.nevents, next + 24);
+    if (cl.nevents == next + 24) {
+        for (size_t i = next; i < cl.nevents; i++)
+            CHECK_STR_EQ(str_at(cl.events[i], "stream_id"), "lane_1");
+        const cJSON *last = cl.events[cl.nevents - 1];
+        CHECK_STR_EQ(ev_type(last), "response.incomplete");
+        CHECK_STR_EQ(str_at(last, "response.status"), "incomplete");
+        CHECK_STR_EQ(str_at(last, "response.incomplete_details.reason"), "max_output_tokens");
+        CHECK_STR_EQ(str_at(last, "response.output.0.status"), "incomplete");
+        CHECK_STR_EQ(str_at(last, "response.output.0.content.0.text"),
+                     "w1 w2 w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16");
+    }
+    next = cl.nevents;
+
+    /* 7. A canned answer with CJK, emoji and combining accents: every delta is whole UTF-8
+     * characters, and the deltas add up to the final text. */
+    client_create(&cl, "Why is the unicode width of my string wrong?", NULL);
+    CHECK(wait_terminals(&cl, 8));
+    if (cl.nevents > next) {
+        const char *text = str_at(cl.events[cl.nevents - 1], "response.output.0.content.0.text");
+        CHECK(text && strstr(text, "世界") && strstr(text, "🙂") && strstr(text, "e\xcc\x81"));
+        check_answer(&cl, next, text ? text : "", NULL, 0);
+        for (size_t i = next; i < cl.nevents; i++) {
+            const char *d = str_at(cl.events[i], "delta");
+            if (d)
+                CHECK(((unsigned char)d[0] & 0xC0) != 0x80);
+        }
+    }
+    next = cl.nevents;
+
+    /* 8. The other canned answers: Markdown with a fenced block, chosen by keyword. */
+    static const char *const asks[][2] = {
+        {"write a python script that counts words", "```python\n"},
+        {"explain this bash one-liner", "```sh\n"},
+        {"please refactor my function", "static bool config_apply_line"},
+    };
+    for (size_t k = 0; k < 3; k++) {
+        client_create(&cl, asks[k][0], NULL);
+        CHECK(wait_terminals(&cl, 9 + k));
+        const char *text = cl.nevents ? str_at(cl.events[cl.nevents - 1],
+                                               "response.output.0.content.0.text") : NULL;
+        CHECK(text && strstr(text, asks[k][1]));
+        next = check_answer(&cl, next, text ? text : "", NULL, 0);
+    }
+    CHECK_INT_EQ(next, cl.nevents);
+
+    /* 9. Close with 1000: the backend logs the code and the reason. */
+    client_close(&cl);
+    CHECK(cl.closed);
+    CHECK(log_has(&b, "close conn=1 code=1000 reason=bye", 3000));
+    CHECK(log_has(&b, "closed conn=1 deltas_sent=", 3000));
+    client_free(&cl);
+
+    /* SIGTERM: a clean exit with status 0, then the dump is complete. */
+    kill(b.pid, SIGTERM);
+    int st = backend_wait(&b, 5000);
+    CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    validate_dump(b.dump);
+    backend_cleanup(&b);
+}
+
+static void test_bad_input_and_paths(void)
+{
+    Backend b;
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", NULL}, false))
+        return;
+    /* Another path: a 404 at the handshake, no WebSocket. */
+    Client bad;
+    CHECK(!client_connect(&bad, b.port, "/v1/chat/completions"));
+    CHECK(bad.failed);
+    client_free(&bad);
+
+    Client cl;
+    CHECK(client_connect(&cl, b.port, "/openai/v1/responses"));
+    client_send(&cl, "{\"type\":\"response.create\",");           /* truncated JSON */
+    client_send_raw(&cl, "\x01\x02\x03", 3, true);                 /* binary frame */
+    client_send(&cl, "{\"type\":\"response.create\",\"input\":\"hi\"}");  /* no model */
+    client_send(&cl, "{\"type\":\"response.create\",\"model\":\"m\"}");   /* no input */
+    client_send(&cl, "{\"type\":\"response.processed\",\"response_id\":\"x\"}"); /* ignored */
+    client_send(&cl, "[1,2,3]");
+    client_create(&cl, "echo: still alive", NULL);
+    CHECK(wait_terminals(&cl, 6));
+    static const char *const codes[] = {"invalid_json", "invalid_message",
+                                        "missing_required_parameter",
+                                        "missing_required_parameter", "invalid_json"};
+    for (size_t i = 0; i < 5 && i < cl.nevents; i++) {
+        CHECK_STR_EQ(ev_type(cl.events[i]), "error");
+        CHECK_STR_EQ(str_at(cl.events[i], "error.code"), codes[i]);
+        CHECK_STR_EQ(str_at(cl.events[i], "error.type"), "invalid_request_error");
+    }
+    if (cl.nevents > 3) {
+        CHECK_STR_EQ(str_at(cl.events[2], "error.param"), "model");
+        CHECK_STR_EQ(str_at(cl.events[3], "error.param"), "input");
+    }
+    /* Nothing for response.processed: the next event is the create's response.created. */
+    size_t next = check_answer(&cl, 5, "still alive", NULL, 0);
+    CHECK_INT_EQ(next, cl.nevents);
+    CHECK(log_has(&b, "recv conn=1 type=response.processed prev=- bytes=", 2000));
+    CHECK(log_has(&b, "recv conn=1 type=binary prev=- bytes=3", 2000));
+
+    /* A keyword picks a canned answer: markdown with a fenced C block. */
+    client_create(&cl, "How do I reverse a linked list in C?", NULL);
+    CHECK(wait_terminals(&cl, 7));
+    const char *text = cl.nevents ? str_at(cl.events[cl.nevents - 1],
+                                           "response.output.0.content.0.text") : NULL;
+    CHECK(text && strstr(text, "```c\n") && strstr(text, "list_reverse"));
+    client_free(&cl); /* drop without a Close frame */
+    CHECK(log_has(&b, "closed conn=1 deltas_sent=", 3000));
+
+    /* --exit-on-eof: closing its stdin ends the backend cleanly. */
+    close(b.stdin_fd);
+    b.stdin_fd = -1;
+    int st = backend_wait(&b, 5000);
+    CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    backend_cleanup(&b);
+}
+
+/* Closes with 1000 mid-stream: the backend stops at once (min <= deltas sent < total, no
+ * "done") and logs both the close and the closed line. Frees the client and the backend. */
+static void close_midstream(Backend *b, Client *cl, long min, long total)
+{
+    client_close(cl);
+    CHECK(log_has(b, "close conn=1 code=1000 reason=bye", 3000));
+    CHECK(log_has(b, "closed conn=1 deltas_sent=", 3000));
+    char *log = read_file(b->log);
+    const char *p = strstr(log, "closed conn=1 deltas_sent=");
+    long sent = p ? atol(p + strlen("closed conn=1 deltas_sent=")) : -1;
+    CHECK(sent >= min && sent < total);
+    CHECK(strstr(log, "done conn=1") == NULL);
+    free(log);
+    client_free(cl);
+    backend_cleanup(b);
+}
+
+static void test_pacing_and_cancel(void)
+{
+    Backend b;
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "2000", "--tokens", "100000", NULL},
+                       false))
+        return;
+    Client cl;
+    CHECK(client_connect(&cl, b.port, "/v1/responses"));
+    client_create(&cl, "echo: paced", NULL);
+    size_t want = 200;
+    CHECK(client_run(&cl, has_deltas, &want, 10000));
+    /* 199 intervals at 2000/s = 99.5 ms; allow generous scheduling slack. */
+    double ms = (double)(cl.last_delta_ns - cl.first_delta_ns) / 1e6;
+    printf("pacing: 200 deltas at --rate 2000 took %.1f ms (ideal 99.5)\n", ms);
+    CHECK(ms > 60 && ms < 3000);
+    CHECK(log_has(&b, "stream conn=1 resp=", 2000));
+    CHECK(log_has(&b, "deltas=100000 rate=2000", 2000));
+    close_midstream(&b, &cl, 200, 100000);
+}
+
+/* The benchmark's case: the client closes while deltas pour in as fast as TCP takes them. */
+static void test_cancel_rate0(void)
+{
+    Backend b;
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", "--tokens", "5000000", NULL},
+                       false))
+        return;
+    Client cl;
+    CHECK(client_connect(&cl, b.port, "/v1/responses"));
+    cl.count_only = true;
+    client_create(&cl, "echo: fast", NULL);
+    size_t want = 20000;
+    CHECK(client_run(&cl, has_deltas, &want, 10000));
+    close_midstream(&b, &cl, 20000, 5000000);
+}
+
+static void test_throughput_rate0(void)
+{
+    enum { N = 400000 };
+    Backend b;
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", "--tokens", "400000", "--quiet",
+                                                NULL}, false))
+        return;
+    Client cl;
+    CHECK(client_connect(&cl, b.port, "/v1/responses"));
+    cl.count_only = true;
+    client_create(&cl, "echo: abc def ghi jkl", NULL);
+    CHECK(wait_terminals(&cl, 1));
+    CHECK_INT_EQ(cl.deltas, N);
+    double secs = (double)(cl.last_delta_ns - cl.first_delta_ns) / 1e9;
+    double rate = secs > 0 ? (double)cl.deltas / secs : 0;
+    printf("throughput: %zu deltas at --rate 0 in %.3f s = %.0f deltas/s\n", cl.deltas, secs, rate);
+    CHECK(rate > 50000); /* the target is > 200k/s; keep margin for sanitizer builds */
+    client_free(&cl);
+    backend_stop(&b);
+    /* The backend's own cost, independent of how fast this client reads. */
+    printf("throughput: backend used %.3f CPU s = %.0f deltas per CPU second\n", b.cpu_secs,
+           b.cpu_secs > 0 ? N / b.cpu_secs : 0);
+    backend_cleanup(&b);
+}
+
+/* test_backend [NAME-SUBSTRING]: runs every test, or those whose name contains the word. */
+#define RUN_IF(fn)                                    \
+    do {                                              \
+        if (argc < 2 || strstr(#fn, argv[1]))         \
+            RUN(fn);                                  \
+    } while (0)
+
+int main(int argc, char **argv)
+{
+    lws_set_log_level(LLL_ERR, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    RUN_IF(test_stream_chain_and_close);
+    RUN_IF(test_bad_input_and_paths);
+    RUN_IF(test_pacing_and_cancel);
+    RUN_IF(test_cancel_rate0);
+    RUN_IF(test_throughput_rate0);
+    return harness_done();
+}
