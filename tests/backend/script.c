@@ -342,6 +342,13 @@ static const char *find_ci(const char *hay, size_t hlen, const char *needle)
 
 ScriptPick script_pick(const char *question, size_t qlen, unsigned *rotation)
 {
+    /* Clients append editor context after a "---" rule (flint does); answer the question. */
+    for (size_t i = 0; qlen >= 6 && i <= qlen - 6; i++) {
+        if (memcmp(question + i, "\n\n---\n", 6) == 0) {
+            qlen = i;
+            break;
+        }
+    }
     const char *echo = NULL;
     for (size_t i = 0; qlen >= 5 && i <= qlen - 5; i++) {
         if (memcmp(question + i, "echo:", 5) == 0) {

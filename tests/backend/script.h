@@ -1,6 +1,7 @@
 /* The backend's "model": canned code answers, picked by keywords in the user's question.
  *
- * script_pick() returns the text to stream for one response:
+ * script_pick() returns the text to stream for one response. Only the question counts: text
+ * after a "\n\n---\n" rule (where flint appends the editor's file as context) is ignored.
  *   - if the question contains "echo:", the text after it, verbatim (one space right after
  *     the colon is dropped), so tests can ask for a known answer;
  *   - else the first script whose keywords occur in the question (ASCII case-insensitive);
