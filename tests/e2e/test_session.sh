@@ -7,7 +7,7 @@ set -u
 e2e_init session
 
 # A slow backend (100 tokens/s) so that an answer is still streaming when we interrupt it.
-backend_start --rate 100
+backend_start --rate 100 --dump "$E2E_DIR/frames.dump"
 
 file=$E2E_DIR/notes.txt
 printf 'original line\n\xff\xfe raw bytes stay\nlast line\n' >"$file"
@@ -77,4 +77,11 @@ actual=$(od -An -tx1 "$file")
 keys C-q
 status=$(wait_exit 5)
 [ "$status" = 0 ] || fail "flint exited with $status"
+# Every frame flint sent and the backend sent back must match OpenAI's published schema.
+"$(dirname "$0")/../check_schema.sh" dump "$E2E_DIR/frames.dump" >"$E2E_DIR/schema.out" 2>&1
+case $? in
+  0) tail -n 1 "$E2E_DIR/schema.out" ;;
+  77) cat "$E2E_DIR/schema.out" ;;
+  *) cat "$E2E_DIR/schema.out"; fail "frames do not match the OpenAPI schema" ;;
+esac
 echo "ok: type, ask, stream, Esc + Ctrl-G interrupt, reconnect, chain, save, quit"
