@@ -549,7 +549,7 @@ static void app_install_crash_handlers(void)
 static bool app_open_tty(App *a, ErrorBuf *err)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-        return error_set(err, "flint needs a terminal: stdin and stdout must be a tty");
+        return error_set(err, "needs a terminal: stdin and stdout must be a tty");
     const char *name = ttyname(STDIN_FILENO);
     /* A separate open file description: lws makes the fd it watches non-blocking, and that
      * must not leak into stdout, where curses writes (it would spin on EAGAIN). */
