@@ -662,6 +662,10 @@ int app_run(const AppConfig *cfg)
                           "Ctrl-S save · Ctrl-Q quit · F1 help", a->demo.port);
     else
         app_say(a, false, "Ctrl-K ask · Esc stop · Ctrl-S save · Ctrl-Q quit · F1 help");
+    char found[4096];
+    if (buffer_find_recovery(session_buffer(a->session), found, sizeof found))
+        app_say(a, true, "Unsaved text from an earlier session is in %s next to the file: "
+                "compare, then delete it.", strrchr(found, '/') ? strrchr(found, '/') + 1 : found);
     log_msg("start: url=%s model=%s file=%s", url, cfg->model, cfg->file ? cfg->file : "-");
     link_start(a->link);
     app_draw(a);

@@ -542,21 +542,37 @@ static int buffer_recovery_open(const char *path)
     return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
+/* ".NAME.flint-recovery" in the file's directory; false for an unnamed buffer. */
+static bool buffer_recovery_beside(const Buffer *b, BufferPath *p)
+{
+    if (!b->path)
+        return false;
+    const char *slash = strrchr(b->path, '/');
+    if (slash)
+        bpath_add(p, b->path, (size_t)(slash - b->path) + 1);
+    bpath_puts(p, ".");
+    bpath_puts(p, buffer_name(b));
+    bpath_puts(p, ".flint-recovery");
+    return !p->overflow;
+}
+
+bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size)
+{
+    BufferPath p = {0};
+    struct stat st;
+    if (!buffer_recovery_beside(b, &p) || lstat(p.s, &st) != 0 || !S_ISREG(st.st_mode))
+        return false;
+    snprintf(out, out_size, "%s", p.s);
+    return true;
+}
+
 bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err)
 {
     BufferPath p = {0};
     const char *name = b->path ? buffer_name(b) : "unnamed";
     int fd = -1;
-    if (b->path) {
-        const char *slash = strrchr(b->path, '/');
-        if (slash)
-            bpath_add(&p, b->path, (size_t)(slash - b->path) + 1);
-        bpath_puts(&p, ".");
-        bpath_puts(&p, name);
-        bpath_puts(&p, ".flint-recovery");
-        if (!p.overflow)
-            fd = buffer_recovery_open(p.s);
-    }
+    if (buffer_recovery_beside(b, &p))
+        fd = buffer_recovery_open(p.s);
     if (fd < 0) {
         p = (BufferPath){0};
         const char *state = getenv("XDG_STATE_HOME");

@@ -49,6 +49,8 @@ bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err);
  * else "$XDG_STATE_HOME/flint/recovery/NAME.PID" (default ~/.local/state). Puts the path
  * written in out. Uses only open/write/close so it may be called from a fatal-error path. */
 bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err);
+/* True when a recovery file from an earlier run lies next to the file; puts its path in out. */
+bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size);
 
 const char *buffer_path(const Buffer *b);   /* NULL when unnamed */
 const char *buffer_name(const Buffer *b);   /* basename or "[new]" */

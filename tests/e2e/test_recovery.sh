@@ -44,12 +44,13 @@ rec=$E2E_DIR/.draft.txt.flint-recovery
 [ "$(cat "$rec")" = 'precious saved words keep me' ] || fail "recovery file holds: $(cat "$rec")"
 [ "$(cat "$file")" = 'saved words keep me' ] || fail "SIGTERM touched the real file"
 screen | grep -q 'unsaved changes written to' || fail "no message about the recovery file"
-rm -f "$rec"
 $E2E_TMUX kill-server; rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
 
-# 4. SIGHUP (the terminal went away) does the same.
+# 4. The next start points at the recovery file; SIGHUP (the terminal went away) then writes
+#    a new one just like SIGTERM.
 flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
 wait_screen 'saved words'
+wait_screen 'earlier session is in .draft.txt.flint-recovery'
 type 'hup '
 wait_screen 'hup saved words'
 kill -HUP "$FLINT_PID"
