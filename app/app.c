@@ -325,7 +325,12 @@ static void app_edit_command(App *a, Command cmd, const KeyEvent *k)
         a->mode = MODE_ASK;
         ui_prompt_open(a->ui, session_busy(a->session) ? "Steer: " : "Ask: ");
         break;
-    case CMD_INTERRUPT: app_interrupt(a); break;
+    case CMD_INTERRUPT:
+        if (session_busy(a->session))
+            app_interrupt(a);
+        else if (k->code == KC_CHAR && k->cp == 'c')
+            app_say(a, false, "Nothing to stop. Ctrl-Q quits.");
+        break;
     case CMD_MODEL_SCROLL_UP: ui_model_scroll(a->ui, (int)(page / 2 ? page / 2 : 1)); break;
     case CMD_MODEL_SCROLL_DOWN: ui_model_scroll(a->ui, -(int)(page / 2 ? page / 2 : 1)); break;
     case CMD_MODEL_FOLLOW: ui_model_follow(a->ui); break;

@@ -793,6 +793,7 @@ static Command edit_ctrl_char(uint32_t cp)
     case 'y': return CMD_REDO;
     case 'k': return CMD_ASK;
     case 'g': return CMD_INTERRUPT;
+    case 'c': return CMD_INTERRUPT; /* what Codex and shells taught; never quits (Ctrl-Q does) */
     case 'l': return CMD_REDRAW;
     case 'h': return CMD_BACKSPACE; /* Ctrl-H from a kitty-protocol terminal */
     default: return CMD_NONE;
@@ -803,6 +804,7 @@ static Command prompt_ctrl_char(uint32_t cp)
 {
     switch (cp) {
     case 'g': return CMD_INTERRUPT;
+    case 'c': return CMD_INTERRUPT;
     case 'a': return CMD_HOME;
     case 'e': return CMD_END;
     case 'q': return CMD_QUIT;

@@ -89,7 +89,7 @@ typedef enum Command {
     CMD_UNDO,            /* Ctrl-Z */
     CMD_REDO,            /* Ctrl-Y */
     CMD_ASK,             /* Ctrl-K: open the ask prompt */
-    CMD_INTERRUPT,       /* Esc or Ctrl-G */
+    CMD_INTERRUPT,       /* Esc, Ctrl-G or Ctrl-C */
     CMD_CANCEL,          /* Esc in the prompt / a confirmation */
     CMD_SUBMIT,          /* Enter in the prompt */
     CMD_HISTORY_PREV, CMD_HISTORY_NEXT,

@@ -29,8 +29,10 @@ struct Ui {
 static const char *const help_lines[] = {
     "flint keys",
     "",
-    "Ctrl-K          ask the model",
+    "Ctrl-K          ask the model (while it",
+    "                answers: steer it)",
     "Esc / Ctrl-G    interrupt the answer",
+    "Ctrl-C          interrupt too (never quits)",
     "Ctrl-S          save",
     "Ctrl-Q          quit",
     "Ctrl-Z / Ctrl-Y undo / redo",

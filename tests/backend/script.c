@@ -301,6 +301,16 @@ static const char unicode_answer[] =
     "2. Normalise before comparing: `cafe\u0301` and `café` look identical but differ byte\n"
     "   for byte (NFC turns the first into the second). 你好, 世界 — and good luck! 🎉\n";
 
+/* Model output is untrusted: this answer tries every way text can drive a terminal (clear the
+ * screen, set the window title, OSC 52 clipboard write, a C1 CSI, bidi override, BEL, a
+ * cursor move) so tests can check that flint shows all of it as inert text. Only asked for
+ * by name ("hostile"), never in the rotation. */
+static const char hostile_answer[] =
+    "Hostile output test:\n"
+    "clear=\x1b[2J\x1b[H title=\x1b]0;pwned\x07" " clip=\x1b]52;c;cHduZWQ=\x07" "\n"
+    "c1=\xc2\x9b" "31m bidi=\xe2\x80\xae" "evil\xe2\x80\xac" " bell=\x07 move=\x1b[10;10H end\n";
+static const Script hostile = {"hostile", {"hostile", NULL}, hostile_answer};
+
 static const Script scripts[] = {
     {"linked-list", {"linked list", "linked-list", "reverse", "list", NULL}, linked_list_answer},
     {"python", {"python", ".py", "script", "csv", "count", NULL}, python_answer},
@@ -362,6 +372,8 @@ ScriptPick script_pick(const char *question, size_t qlen, unsigned *rotation)
             echo++;
         return (ScriptPick){"echo", echo, (size_t)(end - echo)};
     }
+    if (find_ci(question, qlen, hostile.keywords[0]))
+        return pick_of(&hostile);
     for (size_t m = 0; m < sizeof match_order / sizeof match_order[0]; m++) {
         const Script *s = &scripts[match_order[m]];
         for (const char *const *kw = s->keywords; *kw; kw++)

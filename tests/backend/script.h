@@ -4,6 +4,7 @@
  * after a "\n\n---\n" rule (where flint appends the editor's file as context) is ignored.
  *   - if the question contains "echo:", the text after it, verbatim (one space right after
  *     the colon is dropped), so tests can ask for a known answer;
+ *   - if it contains "hostile", an answer full of terminal escape sequences (for tests);
  *   - else the first script whose keywords occur in the question (ASCII case-insensitive);
  *   - else the next script in rotation (*rotation is advanced; the caller owns it).
  * The returned text points into static data or into question. Error tier: none. */

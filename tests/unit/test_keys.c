@@ -782,6 +782,7 @@ static void test_bindings_edit(void)
     CHECK_INT_EQ(cmd(E, KC_CHAR, 'k', MOD_CTRL), CMD_ASK);
     CHECK_INT_EQ(cmd(E, KC_ESC, 0, 0), CMD_INTERRUPT);
     CHECK_INT_EQ(cmd(E, KC_CHAR, 'g', MOD_CTRL), CMD_INTERRUPT);
+    CHECK_INT_EQ(cmd(E, KC_CHAR, 'c', MOD_CTRL), CMD_INTERRUPT);
     CHECK_INT_EQ(cmd(E, KC_UP, 0, MOD_ALT), CMD_MODEL_SCROLL_UP);
     CHECK_INT_EQ(cmd(E, KC_PAGE_UP, 0, MOD_ALT), CMD_MODEL_SCROLL_UP);
     CHECK_INT_EQ(cmd(E, KC_DOWN, 0, MOD_ALT), CMD_MODEL_SCROLL_DOWN);
@@ -813,6 +814,7 @@ static void test_bindings_prompt(void)
     CHECK_INT_EQ(cmd(P, KC_ENTER, 0, 0), CMD_SUBMIT);
     CHECK_INT_EQ(cmd(P, KC_ESC, 0, 0), CMD_CANCEL);
     CHECK_INT_EQ(cmd(P, KC_CHAR, 'g', MOD_CTRL), CMD_INTERRUPT);
+    CHECK_INT_EQ(cmd(P, KC_CHAR, 'c', MOD_CTRL), CMD_INTERRUPT);
     CHECK_INT_EQ(cmd(P, KC_BACKSPACE, 0, 0), CMD_BACKSPACE);
     CHECK_INT_EQ(cmd(P, KC_DELETE, 0, 0), CMD_DELETE);
     CHECK_INT_EQ(cmd(P, KC_LEFT, 0, 0), CMD_LEFT);
