@@ -929,7 +929,9 @@ static void test_server_close_and_drop(void)
         const StateRec *u = last_state(LINK_UP);
         if (w && u) {
             double gap = (double)(u->t - w->t) / 1e9;
-            CHECK(gap > 0.4 && gap < 1.0); /* backoff reset by each success: 0.5 s + jitter */
+            /* backoff reset by each success: 0.5 s + jitter; the upper bound only catches a
+             * backoff that kept growing, with room for a loaded CI machine */
+            CHECK(gap > 0.4 && gap < 8.0);
         }
     }
     CHECK_INT_EQ(count_state(LINK_WAITING), 4);
@@ -966,8 +968,10 @@ static void test_refused_backoff(void)
         double g1 = (double)(C.states[2].t - C.states[1].t) / 1e9;
         double g2 = (double)(C.states[4].t - C.states[3].t) / 1e9;
         printf("  backoff gaps: %.3f s, %.3f s\n", g1, g2);
-        CHECK(g1 >= 0.49 && g1 < 0.7);
-        CHECK(g2 >= 0.99 && g2 < 1.3);
+        /* The schedule (0.5 s, then doubled) is the behaviour; the slack above it is the
+         * machine's, so the upper bounds only catch a runaway. */
+        CHECK(g1 >= 0.49 && g1 < 5.0);
+        CHECK(g2 >= 0.99 && g2 < 8.0);
         CHECK(strstr(C.states[1].detail, "retry in 0.5") != NULL);
     }
     /* Esc while waiting skips the backoff. */

@@ -502,11 +502,7 @@ static void test_big_file(void)
            file.len, (double)first_ns / 1e6, load_ms, (double)(t3 - t2) / 1e6);
     printf("mid-file line split+join: %.0f pairs/s; typing: %.0f chars/s\n",
            EDITS / ((double)(t5 - t4) / 1e9), TYPED / ((double)(t6 - t5) / 1e9));
-#if defined(__SANITIZE_ADDRESS__)
-    CHECK(load_ms < 1000); /* instrumented: only catch gross regressions */
-#else
-    CHECK(load_ms < 50);
-#endif
+    (void)load_ms; /* a figure, not an assertion: timing belongs to benchmarks (noisy CI) */
     sb_free(&out);
     sb_free(&file);
     text_free(t);
