@@ -211,14 +211,35 @@ static ProtoMessage *msg_slot(Session *s, size_t n)
     return &s->msgs[n];
 }
 
+/* Earlier turns resent after a reconnect are the newest whole turns (a question and its
+ * answer) that fit in this many bytes: a long session must not make every reconnect upload
+ * megabytes, and the model needs the recent turns most. The new question always goes. */
+#define HISTORY_MAX_BYTES (256u * 1024u)
+
+static size_t history_start(const Session *s, size_t hist_end)
+{
+    size_t start = hist_end, bytes = 0;
+    for (size_t i = hist_end; i-- > 0;) {
+        const TranscriptEntry *e = transcript_entry(s->transcript, i);
+        if (e->kind == ENTRY_NOTE)
+            continue;
+        bytes += e->text.len;
+        if (bytes > HISTORY_MAX_BYTES)
+            break;
+        if (e->kind == ENTRY_USER)
+            start = i; /* a turn starts at its question */
+    }
+    return start;
+}
+
 /* Encodes and sends the in-flight request: chained (previous_response_id + the new message)
- * when chain_id is set and allowed, else the full history of the entries before hist_end. */
+ * when chain_id is set and allowed, else the history (history_start) before hist_end. */
 static bool send_request(Session *s, size_t hist_end, bool allow_chain)
 {
     size_t n = 0;
     const char *prev = allow_chain ? s->chain_id : NULL;
     if (!prev) {
-        for (size_t i = 0; i < hist_end; i++) {
+        for (size_t i = history_start(s, hist_end); i < hist_end; i++) {
             const TranscriptEntry *e = transcript_entry(s->transcript, i);
             if (e->kind == ENTRY_NOTE || (e->kind == ENTRY_ANSWER && e->text.len == 0))
                 continue;

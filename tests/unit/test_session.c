@@ -587,6 +587,35 @@ static void test_link_lost(void)
     fx_free(&fx);
 }
 
+/* After a reconnect the history resent is the newest whole turns within 256 KiB. */
+static void test_history_budget(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    char *big = malloc(100 * 1024 + 1);
+    memset(big, 'x', 100 * 1024);
+    big[100 * 1024] = '\0';
+    char q[16], id[16];
+    for (int i = 0; i < 5; i++) {
+        snprintf(q, sizeof q, "q%d", i);
+        snprintf(id, sizeof id, "resp_%d", i);
+        big[0] = (char)('0' + i);
+        turn(&fx, q, id, big);
+    }
+    session_on_link_up(fx.s); /* the chain is gone: the next request carries history */
+    CHECK(ask(&fx, "q5"));
+    cJSON *r = request(&fx, 5);
+    /* Two 100 KiB turns fit, a third would not: q3 a3 q4 a4 and the new question. */
+    CHECK_INT_EQ(input_count(r), 5);
+    check_item(r, 0, "user", "q3", NULL);
+    const char *a3 = item_text(input_item(r, 1));
+    CHECK(a3 && a3[0] == '3' && strlen(a3) == 100 * 1024);
+    check_item(r, 2, "user", "q4", NULL);
+    cJSON_Delete(r);
+    free(big);
+    fx_free(&fx);
+}
+
 static void test_errors(void)
 {
     /* Request-scoped 429 before response.created: the turn fails with "code: message". */
@@ -866,6 +895,7 @@ int main(void)
     RUN(test_previous_response_not_found);
     RUN(test_interrupt);
     RUN(test_link_lost);
+    RUN(test_history_budget);
     RUN(test_errors);
     RUN(test_malformed_mid_stream);
     RUN(test_stale_events);
