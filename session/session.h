@@ -7,9 +7,9 @@
  * It turns a question into a `response.create` (PROTOCOL.md 7.1: store:false, no stream field,
  * chained with previous_response_id only when the last completed response arrived on the
  * current connection, else the conversation so far: its newest whole turns within 256 KiB),
- * and typed server events into transcript and
- * state changes. It never touches the network: bytes to send go out through hooks.send, and
- * the app tells it when the connection comes up or goes away.
+ * and typed server events into transcript and state changes. It never touches the network:
+ * bytes to send go out through hooks.send, and the app tells it when the connection comes up
+ * or goes away.
  *
  * Errors: session_ask is tier 3 (bool + ErrorBuf); malformed server messages are not errors
  * of the caller: they are counted, logged and shown as a note, and never crash or leak state
