@@ -1,0 +1,621 @@
+/* ModelRows: the transcript as soft-wrapped rows, produced on demand from the source text.
+ *
+ * Source model. Each transcript entry is a sequence of SEGMENTS, each wrapping into >= 1 rows:
+ *
+ *     SEP    a blank row before every question but the first (a blank line between turns)
+ *     LINE   one logical line of the entry's text ([start, end) bytes, '\n' excluded); a final
+ *            '\n' does not open an empty last line
+ *     MARK   "[interrupted]" / "[interrupted by network: d]" / "[incomplete: r]" / "[failed: d]"
+ *            after an answer that did not complete
+ *
+ * A row is named by a ModelRowPos: its segment and the byte offset where it starts. Positions
+ * are in source coordinates, so they survive appends and resizes (after a resize the row is
+ * the one containing that byte). Wrapping (wrap_row) is greedy and depends only on the row's
+ * start and the width: break at the last space when the next word fits on a row of its own,
+ * else hard-wrap; a wide character or an escape (<U+202E>) is never split; combining marks
+ * never start a row of their own. Widths come from grid_cp_width, i.e. exactly what
+ * grid_put_text draws. A question's lines wrap MODEL_ROWS_PREFIX_W columns narrower (the
+ * view draws "› " or an indent there).
+ *
+ * Caches. Walking rows wraps one logical line at a time, so it costs O(rows walked); two
+ * caches keep that true for hostile shapes of text:
+ *   - per entry (EntryScan), an incremental scan of its complete lines (memchr) recording the
+ *     offsets of ``` fence lines (so the fence state of any line is a binary search) and where
+ *     the last line starts (so finding the tail of a 1 MB answer is O(bytes appended since the
+ *     last frame)); scanned only grows, and every fence before it is recorded;
+ *   - a few "long line" slots (LongSlot) holding the row breaks of lines longer than LONG_LINE
+ *     bytes, keyed by (entry, line start, width) and evicted least recently used. Rows before
+ *     final_rows never looked at the line's end when wrapped, so appending cannot change them:
+ *     the streaming line resumes wrapping after its last final row, and a 1 MB line with no
+ *     '\n' costs O(appended) per frame, not O(line).
+ * Both rely on the transcript being append-only; a different Transcript (or one that shrank)
+ * must be announced with model_rows_reset. A resize needs nothing: the slots are keyed by
+ * width, so it simply re-wraps from the text. Shorter lines are wrapped into a scratch vector
+ * that the next call reuses. */
+#define _GNU_SOURCE /* memrchr */
+#include "ui/model_rows.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
+#include "themes/theme.h"
+#include "ui/grid.h"
+
+#define LONG_LINE 2048      /* lines longer than this keep their row breaks in a slot */
+#define LONG_SLOTS 4
+
+typedef struct RowVec {
+    ModelRowSpan *v;
+    size_t n, cap;
+} RowVec;
+
+typedef struct LongSlot {
+    bool used;
+    size_t entry, start;
+    int width;
+    size_t end;      /* segment end when wrapped */
+    bool grows;      /* the segment could still grow then */
+    RowVec rows;
+    size_t final_rows;
+    uint64_t stamp;
+} LongSlot;
+
+typedef struct EntryScan {
+    size_t scanned;  /* complete lines in [0, scanned) were scanned; a line starts here */
+    size_t *fence;   /* starts of ``` lines before scanned, ascending */
+    size_t nfence, cap;
+} EntryScan;
+
+struct ModelRows {
+    EntryScan *scan;       /* per entry, grown lazily */
+    size_t nscan, scan_cap;
+    LongSlot slot[LONG_SLOTS];
+    uint64_t clock;        /* LRU stamps for the slots */
+    RowVec scratch;        /* rows of the last short segment wrapped */
+    StrBuf mark;           /* the last mark text */
+};
+
+ModelRows *model_rows_new(void) { return xcalloc(1, sizeof(ModelRows)); }
+
+void model_rows_reset(ModelRows *m)
+{
+    for (size_t i = 0; i < m->nscan; i++)
+        free(m->scan[i].fence);
+    free(m->scan);
+    m->scan = NULL;
+    m->nscan = m->scan_cap = 0;
+    for (int i = 0; i < LONG_SLOTS; i++) {
+        free(m->slot[i].rows.v);
+        m->slot[i] = (LongSlot){0};
+    }
+}
+
+void model_rows_free(ModelRows *m)
+{
+    if (!m)
+        return;
+    model_rows_reset(m);
+    free(m->scratch.v);
+    sb_free(&m->mark);
+    free(m);
+}
+
+/* ---- entries and segments ------------------------------------------------------------- */
+
+static const TranscriptEntry *entry_at(const ModelRowsCtx *c, size_t e)
+{
+    return transcript_entry(c->t, e);
+}
+
+static size_t entry_eff_end(const TranscriptEntry *en)
+{
+    size_t len = en->text.len;
+    return len && en->text.data[len - 1] == '\n' ? len - 1 : len;
+}
+
+static bool entry_has_sep(const TranscriptEntry *en, size_t e) { return en->kind == ENTRY_USER && e > 0; }
+
+static bool entry_has_mark(const TranscriptEntry *en)
+{
+    return en->kind == ENTRY_ANSWER &&
+           (en->state == ENTRY_INTERRUPTED || en->state == ENTRY_NETWORK ||
+            en->state == ENTRY_INCOMPLETE || en->state == ENTRY_FAILED);
+}
+
+static bool is_fence_line(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return len - i >= 3 && memcmp(s + i, "```", 3) == 0;
+}
+
+/* Scans the complete lines of entry e up to limit (a line start or the effective end). */
+static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
+{
+    ModelRows *mr = c->rows;
+    if (e >= mr->nscan) {
+        size_t n = transcript_count(c->t);
+        mr->scan = xgrow(mr->scan, &mr->scan_cap, n, sizeof *mr->scan);
+        memset(mr->scan + mr->nscan, 0, (n - mr->nscan) * sizeof *mr->scan);
+        mr->nscan = n;
+    }
+    EntryScan *sc = &mr->scan[e];
+    const TranscriptEntry *en = entry_at(c, e);
+    const char *s = en->text.data;
+    size_t eff = entry_eff_end(en);
+    if (limit > eff)
+        limit = eff;
+    if (sc->scanned > eff) { /* only if the text shrank, which append-only forbids: stay safe */
+        sc->scanned = 0;
+        sc->nfence = 0;
+    }
+    while (sc->scanned < limit) {
+        const char *nl = memchr(s + sc->scanned, '\n', limit - sc->scanned);
+        if (!nl)
+            break; /* the last line is not complete yet */
+        size_t ls = sc->scanned, le = (size_t)(nl - s);
+        if (is_fence_line(s + ls, le - ls)) {
+            sc->fence = xgrow(sc->fence, &sc->cap, sc->nfence + 1, sizeof *sc->fence);
+            sc->fence[sc->nfence++] = ls;
+        }
+        sc->scanned = le + 1;
+    }
+    return sc;
+}
+
+uint16_t model_rows_line_style(ModelRowsCtx *c, size_t e, size_t start, size_t end)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (en->kind == ENTRY_USER)
+        return STYLE_MODEL_USER;
+    if (en->kind == ENTRY_NOTE)
+        return STYLE_MODEL_NOTE;
+    if (is_fence_line(en->text.data + start, end - start))
+        return STYLE_MODEL_CODE;
+    EntryScan *sc = scan_entry(c, e, start);
+    size_t lo = 0, hi = sc->nfence; /* fences strictly before start */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sc->fence[mid] < start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (lo & 1) ? STYLE_MODEL_CODE : STYLE_MODEL_TEXT;
+}
+
+static bool line_first(ModelRowsCtx *c, size_t e, ModelSeg *s)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (en->text.len == 0)
+        return false;
+    size_t eff = entry_eff_end(en);
+    const char *nl = memchr(en->text.data, '\n', eff);
+    *s = (ModelSeg){e, MODEL_SEG_LINE, 0, nl ? (size_t)(nl - en->text.data) : eff};
+    return true;
+}
+
+static bool line_last(ModelRowsCtx *c, size_t e, ModelSeg *s)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (en->text.len == 0)
+        return false;
+    size_t eff = entry_eff_end(en);
+    EntryScan *sc = scan_entry(c, e, eff); /* incremental: finds the last line start cheaply */
+    *s = (ModelSeg){e, MODEL_SEG_LINE, sc->scanned, eff};
+    return true;
+}
+
+static bool line_next(ModelRowsCtx *c, ModelSeg *s)
+{
+    const TranscriptEntry *en = entry_at(c, s->entry);
+    size_t eff = entry_eff_end(en);
+    if (s->end >= eff)
+        return false;
+    size_t st = s->end + 1;
+    const char *nl = memchr(en->text.data + st, '\n', eff - st);
+    s->start = st;
+    s->end = nl ? (size_t)(nl - en->text.data) : eff;
+    return true;
+}
+
+static bool line_prev(ModelRowsCtx *c, ModelSeg *s)
+{
+    if (s->start == 0)
+        return false;
+    const TranscriptEntry *en = entry_at(c, s->entry);
+    size_t end = s->start - 1;
+    const char *nl = end ? memrchr(en->text.data, '\n', end) : NULL;
+    s->start = nl ? (size_t)(nl - en->text.data) + 1 : 0;
+    s->end = end;
+    return true;
+}
+
+static bool seg_first(ModelRowsCtx *c, size_t e, ModelSeg *s)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (entry_has_sep(en, e)) {
+        *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
+        return true;
+    }
+    if (line_first(c, e, s))
+        return true;
+    if (entry_has_mark(en)) {
+        *s = (ModelSeg){e, MODEL_SEG_MARK, 0, 0};
+        return true;
+    }
+    return false;
+}
+
+static bool seg_last(ModelRowsCtx *c, size_t e, ModelSeg *s)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (entry_has_mark(en)) {
+        *s = (ModelSeg){e, MODEL_SEG_MARK, 0, 0};
+        return true;
+    }
+    if (line_last(c, e, s))
+        return true;
+    if (entry_has_sep(en, e)) {
+        *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
+        return true;
+    }
+    return false;
+}
+
+bool model_rows_seg_next(ModelRowsCtx *c, ModelSeg *s)
+{
+    size_t e = s->entry;
+    const TranscriptEntry *en = entry_at(c, e);
+    if (s->kind == MODEL_SEG_SEP) {
+        if (line_first(c, e, s))
+            return true;
+        if (entry_has_mark(en)) {
+            *s = (ModelSeg){e, MODEL_SEG_MARK, 0, 0};
+            return true;
+        }
+    } else if (s->kind == MODEL_SEG_LINE) {
+        if (line_next(c, s))
+            return true;
+        if (entry_has_mark(en)) {
+            *s = (ModelSeg){e, MODEL_SEG_MARK, 0, 0};
+            return true;
+        }
+    }
+    size_t n = transcript_count(c->t);
+    for (size_t i = e + 1; i < n; i++)
+        if (seg_first(c, i, s))
+            return true;
+    return false;
+}
+
+bool model_rows_seg_prev(ModelRowsCtx *c, ModelSeg *s)
+{
+    size_t e = s->entry;
+    const TranscriptEntry *en = entry_at(c, e);
+    if (s->kind == MODEL_SEG_MARK) {
+        if (line_last(c, e, s))
+            return true;
+        if (entry_has_sep(en, e)) {
+            *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
+            return true;
+        }
+    } else if (s->kind == MODEL_SEG_LINE) {
+        if (line_prev(c, s))
+            return true;
+        if (entry_has_sep(en, e)) {
+            *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
+            return true;
+        }
+    }
+    for (size_t i = e; i-- > 0;)
+        if (seg_last(c, i, s))
+            return true;
+    return false;
+}
+
+/* Rebuilds a segment's end from the text (a line may have grown since the ModelSeg was taken). */
+void model_rows_seg_refresh(ModelRowsCtx *c, ModelSeg *s)
+{
+    if (s->kind != MODEL_SEG_LINE)
+        return;
+    const TranscriptEntry *en = entry_at(c, s->entry);
+    size_t eff = entry_eff_end(en);
+    if (s->start > eff) { /* cannot happen with an append-only transcript; stay safe */
+        s->start = s->end = eff;
+        return;
+    }
+    const char *nl = memchr(en->text.data + s->start, '\n', eff - s->start);
+    s->end = nl ? (size_t)(nl - en->text.data) : eff;
+}
+
+/* The mark text of an answer that did not complete, into the ModelRows' mark buffer. */
+const char *model_rows_mark_text(ModelRowsCtx *c, size_t e, size_t *len)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    StrBuf *m = &c->rows->mark;
+    sb_reset(m);
+    const char *what = en->state == ENTRY_INTERRUPTED ? "interrupted"
+                       : en->state == ENTRY_NETWORK   ? "interrupted by network"
+                       : en->state == ENTRY_INCOMPLETE ? "incomplete"
+                                                       : "failed";
+    sb_putc(m, '[');
+    sb_puts(m, what);
+    if (en->detail && *en->detail && en->state != ENTRY_INTERRUPTED) {
+        sb_puts(m, ": ");
+        sb_puts(m, en->detail);
+    }
+    sb_putc(m, ']');
+    *len = m->len;
+    return sb_cstr(m);
+}
+
+/* The bytes a segment wraps: base[a, b). grows: a streaming line that may get longer. */
+static const char *seg_bytes(ModelRowsCtx *c, ModelSeg s, size_t *a, size_t *b, bool *grows)
+{
+    *grows = false;
+    if (s.kind == MODEL_SEG_SEP) {
+        *a = *b = 0;
+        return "";
+    }
+    if (s.kind == MODEL_SEG_MARK) {
+        *a = 0;
+        return model_rows_mark_text(c, s.entry, b);
+    }
+    const TranscriptEntry *en = entry_at(c, s.entry);
+    *a = s.start;
+    *b = s.end;
+    *grows = en->state == ENTRY_OPEN && s.end == en->text.len;
+    return en->text.data;
+}
+
+static int seg_width(ModelRowsCtx *c, ModelSeg s)
+{
+    if (s.kind == MODEL_SEG_LINE && entry_at(c, s.entry)->kind == ENTRY_USER)
+        return c->width > MODEL_ROWS_PREFIX_W + 1 ? c->width - MODEL_ROWS_PREFIX_W : 1;
+    return c->width > 0 ? c->width : 1;
+}
+
+/* ---- wrapping ------------------------------------------------------------------------- */
+
+static int cp_cols(uint32_t cp, int col)
+{
+    if (cp == '\t')
+        return MODEL_ROWS_TAB_WIDTH - col % MODEL_ROWS_TAB_WIDTH;
+    return grid_cp_width(cp);
+}
+
+static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
+{
+    unsigned char ch = (unsigned char)s[i];
+    if (ch < 0x80) {
+        *cp = ch;
+        return 1;
+    }
+    return utf8_decode(s + i, b - i, cp);
+}
+
+/* One row starting at p (a <= p < b, or p == a == b for an empty segment). */
+static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
+{
+    ModelRowSpan r = {p, b, b, false};
+    int col = 0;
+    size_t i = p;
+    bool have_space = false, prev_space = false;
+    size_t sp_start = 0, word_start = 0;
+    while (i < b) {
+        uint32_t cp;
+        size_t n = decode(s, i, b, &cp);
+        int w = cp_cols(cp, col);
+        if (col + w > width && col > 0) {
+            if (cp == ' ') { /* break at this space run */
+                size_t j = i;
+                while (j < b && s[j] == ' ')
+                    j++;
+                r.end = prev_space ? sp_start : i;
+                r.next = j;
+                r.touched = j == b;
+                return r;
+            }
+            if (have_space) {
+                /* Does the word that overflows fit on a row of its own? */
+                int ww = 0;
+                size_t j = word_start;
+                while (j < b && s[j] != ' ' && ww <= width) {
+                    uint32_t c2;
+                    size_t n2 = decode(s, j, b, &c2);
+                    ww += cp_cols(c2, ww);
+                    j += n2;
+                }
+                if (ww <= width) {
+                    r.end = sp_start;
+                    r.next = word_start;
+                    r.touched = j == b;
+                    return r;
+                }
+            }
+            r.end = r.next = i; /* hard wrap */
+            return r;
+        }
+        if (cp == ' ') {
+            if (!prev_space) {
+                sp_start = i;
+                have_space = sp_start > p; /* a space after some content */
+            }
+            word_start = i + 1;
+            prev_space = true;
+        } else if (w > 0) {
+            prev_space = false;
+        }
+        col += w;
+        i += n;
+    }
+    r.touched = true;
+    return r;
+}
+
+static void rowvec_push(RowVec *rv, ModelRowSpan r)
+{
+    rv->v = xgrow(rv->v, &rv->cap, rv->n + 1, sizeof *rv->v);
+    rv->v[rv->n++] = r;
+}
+
+/* Appends the rows of base[p, b) to rv. */
+static void wrap_rows(RowVec *rv, const char *base, size_t p, size_t b, int width)
+{
+    if (p >= b) {
+        if (rv->n == 0)
+            rowvec_push(rv, (ModelRowSpan){p, p, p, true});
+        return;
+    }
+    while (p < b) {
+        ModelRowSpan r = wrap_row(base, p, b, width);
+        rowvec_push(rv, r);
+        p = r.next;
+    }
+}
+
+/* The rows of a segment. The result is valid until the next model_rows_of call. */
+const ModelRowSpan *model_rows_of(ModelRowsCtx *c, ModelSeg s, size_t *count)
+{
+    ModelRows *mr = c->rows;
+    size_t a, b;
+    bool grows;
+    const char *base = seg_bytes(c, s, &a, &b, &grows);
+    int width = seg_width(c, s);
+    if (s.kind != MODEL_SEG_LINE || b - a <= LONG_LINE) {
+        mr->scratch.n = 0;
+        wrap_rows(&mr->scratch, base, a, b, width);
+        *count = mr->scratch.n;
+        return mr->scratch.v;
+    }
+    LongSlot *sl = NULL, *victim = &mr->slot[0];
+    for (int i = 0; i < LONG_SLOTS; i++) {
+        LongSlot *x = &mr->slot[i];
+        if (x->used && x->entry == s.entry && x->start == a && x->width == width) {
+            sl = x;
+            break;
+        }
+        if (!x->used || (victim->used && x->stamp < victim->stamp))
+            victim = x;
+    }
+    if (sl && (b < sl->end || (b == sl->end && grows == sl->grows))) {
+        if (b == sl->end) {
+            sl->stamp = ++mr->clock;
+            *count = sl->rows.n;
+            return sl->rows.v;
+        }
+        sl = NULL; /* shrank: cannot happen append-only; rebuild */
+    }
+    if (!sl) {
+        sl = victim;
+        sl->used = true;
+        sl->entry = s.entry;
+        sl->start = a;
+        sl->width = width;
+        sl->rows.n = 0;
+        sl->final_rows = 0;
+    }
+    /* Rows before final_rows never looked at the old end: they stand. Resume after them. */
+    sl->rows.n = sl->final_rows;
+    size_t p = sl->final_rows ? sl->rows.v[sl->final_rows - 1].next : a;
+    wrap_rows(&sl->rows, base, p, b, width);
+    size_t f = 0;
+    while (f < sl->rows.n && !(grows && sl->rows.v[f].touched))
+        f++;
+    sl->final_rows = f;
+    sl->end = b;
+    sl->grows = grows;
+    sl->stamp = ++mr->clock;
+    *count = sl->rows.n;
+    return sl->rows.v;
+}
+
+size_t model_rows_index(const ModelRowSpan *rows, size_t n, size_t off)
+{
+    size_t lo = 0, hi = n; /* largest k with rows[k].start <= off */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (rows[mid].start <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* ---- moving between rows -------------------------------------------------------------- */
+
+bool model_rows_tail(ModelRowsCtx *c, ModelRowPos *out)
+{
+    size_t n = transcript_count(c->t);
+    for (size_t e = n; e-- > 0;) {
+        ModelSeg s;
+        if (seg_last(c, e, &s)) {
+            size_t cnt;
+            const ModelRowSpan *rows = model_rows_of(c, s, &cnt);
+            *out = (ModelRowPos){s, rows[cnt - 1].start};
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Moves pos back by up to n rows; returns how many. */
+size_t model_rows_back(ModelRowsCtx *c, ModelRowPos *pos, size_t n)
+{
+    size_t moved = 0;
+    ModelSeg s = pos->seg;
+    model_rows_seg_refresh(c, &s);
+    size_t cnt;
+    const ModelRowSpan *rows = model_rows_of(c, s, &cnt);
+    size_t k = model_rows_index(rows, cnt, pos->off);
+    while (moved < n) {
+        if (k > 0) {
+            size_t step = n - moved < k ? n - moved : k;
+            k -= step;
+            moved += step;
+            continue;
+        }
+        ModelSeg p = s;
+        if (!model_rows_seg_prev(c, &p))
+            break;
+        s = p;
+        rows = model_rows_of(c, s, &cnt);
+        k = cnt - 1;
+        moved++;
+    }
+    *pos = (ModelRowPos){s, rows[k].start};
+    return moved;
+}
+
+size_t model_rows_fwd(ModelRowsCtx *c, ModelRowPos *pos, size_t n)
+{
+    size_t moved = 0;
+    ModelSeg s = pos->seg;
+    model_rows_seg_refresh(c, &s);
+    size_t cnt;
+    const ModelRowSpan *rows = model_rows_of(c, s, &cnt);
+    size_t k = model_rows_index(rows, cnt, pos->off);
+    while (moved < n) {
+        if (k + 1 < cnt) {
+            size_t step = n - moved < cnt - 1 - k ? n - moved : cnt - 1 - k;
+            k += step;
+            moved += step;
+            continue;
+        }
+        ModelSeg p = s;
+        if (!model_rows_seg_next(c, &p))
+            break;
+        s = p;
+        rows = model_rows_of(c, s, &cnt);
+        k = 0;
+        moved++;
+    }
+    *pos = (ModelRowPos){s, rows[k].start};
+    return moved;
+}
