@@ -1,0 +1,247 @@
+/* Shared by the session tests (test_session.c, test_session_errors.c): a Session over a fake
+ * wire (requests kept as bytes, read back as parsed JSON) and a fake clock, with its buffer
+ * holding a small C file; helpers that feed it scripted server messages.
+ * Set FLINT_DUMP_REQUESTS=DIR to write every request sent to DIR/<stem>-NNN.json (for
+ * tests/data/protocol/validate.py); a program sets its stem with SESSION_DUMP_STEM before
+ * including this (default "req"), so programs sharing a DIR do not overwrite each other.
+ *
+ * Header-only on purpose: every tests/unit/test_*.c is its own program (CMake globs them) and
+ * this header is not one. Functions are static inline so a program using only some of them
+ * still builds warning-free. */
+#ifndef FLINT_TESTS_UNIT_SESSION_SUPPORT_H
+#define FLINT_TESTS_UNIT_SESSION_SUPPORT_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/strbuf.h"
+#include "core/text.h"
+#include "harness.h"
+#include "session/buffer.h"
+#include "session/protocol.h"
+#include "session/session.h"
+#include "session/transcript.h"
+
+#ifndef SESSION_DUMP_STEM
+#define SESSION_DUMP_STEM "req"
+#endif
+
+static uint64_t fake_now;
+static inline uint64_t fake_clock(void) { return fake_now; }
+
+typedef struct Wire {
+    StrBuf sent[32];
+    size_t count;
+    bool fail;
+} Wire;
+
+static size_t dumped;
+
+static inline bool wire_send(void *ud, const char *json, size_t len)
+{
+    Wire *w = ud;
+    if (w->fail || w->count == sizeof w->sent / sizeof w->sent[0])
+        return false;
+    sb_reset(&w->sent[w->count]);
+    sb_append(&w->sent[w->count++], json, len);
+    const char *dir = getenv("FLINT_DUMP_REQUESTS");
+    if (dir && *dir) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/" SESSION_DUMP_STEM "-%03zu.json", dir, dumped++);
+        FILE *f = fopen(path, "wb");
+        if (f) {
+            fwrite(json, 1, len, f);
+            fclose(f);
+        }
+    }
+    return true;
+}
+
+static inline void wire_free(Wire *w)
+{
+    for (size_t i = 0; i < sizeof w->sent / sizeof w->sent[0]; i++)
+        sb_free(&w->sent[i]);
+}
+
+typedef struct Fixture {
+    Wire wire;
+    Session *s;
+    char dir[64];
+    char path[128];
+} Fixture;
+
+static const char FILE_TEXT[] = "#include <stdio.h>\n"
+                                "\n"
+                                "int main(void)\n"
+                                "{\n"
+                                "    printf(\"héllo 日本\\n\");\n"
+                                "    return 0;\n"
+                                "}\n";
+
+/* A session whose buffer holds FILE_TEXT loaded from DIR/hello.c, cursor at line 5 col 5. */
+static inline void fx_init(Fixture *fx, size_t max_context)
+{
+    memset(fx, 0, sizeof *fx);
+    fake_now = 1000 * NS_PER_MS;
+    clock_set_source(fake_clock);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/flint-test-session-XXXXXX");
+    if (!mkdtemp(fx->dir))
+        abort();
+    snprintf(fx->path, sizeof fx->path, "%s/hello.c", fx->dir);
+    FILE *f = fopen(fx->path, "wb");
+    fputs(FILE_TEXT, f);
+    fclose(f);
+    SessionConfig cfg = {.model = "gpt-5.3-codex-spark", .max_context_bytes = max_context};
+    SessionHooks hooks = {.send = wire_send};
+    fx->s = session_new(&cfg, &hooks, &fx->wire);
+    ErrorBuf err;
+    CHECK(buffer_open(session_buffer(fx->s), fx->path, &err));
+    buffer_set_cursor(session_buffer(fx->s), (TextPos){.line = 4, .col = 4});
+}
+
+static inline void fx_free(Fixture *fx)
+{
+    session_free(fx->s);
+    wire_free(&fx->wire);
+    unlink(fx->path);
+    rmdir(fx->dir);
+    clock_set_source(NULL);
+}
+
+static inline void feed(Fixture *fx, const char *json)
+{
+    session_on_message(fx->s, json, strlen(json));
+}
+
+static inline void feed_created(Fixture *fx, const char *id)
+{
+    StrBuf m = {0};
+    sb_printf(&m, "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"%s\","
+                  "\"object\":\"response\",\"status\":\"in_progress\",\"output\":[]}}", id);
+    feed(fx, m.data);
+    sb_free(&m);
+}
+
+static inline void feed_delta(Fixture *fx, const char *text)
+{
+    StrBuf m = {0};
+    sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,"
+                "\"content_index\":0,\"delta\":");
+    proto_append_json_string(&m, text, strlen(text));
+    sb_puts(&m, ",\"logprobs\":[],\"sequence_number\":5}");
+    feed(fx, m.data);
+    sb_free(&m);
+}
+
+static inline void feed_completed(Fixture *fx, const char *id, int output_tokens)
+{
+    StrBuf m = {0};
+    sb_printf(&m, "{\"type\":\"response.completed\",\"sequence_number\":9,\"response\":{\"id\":\"%s\","
+                  "\"status\":\"completed\",\"output\":[]", id);
+    if (output_tokens >= 0)
+        sb_printf(&m, ",\"usage\":{\"input_tokens\":1200,\"input_tokens_details\":{\"cached_tokens\":"
+                      "1024},\"output_tokens\":%d,\"output_tokens_details\":{\"reasoning_tokens\":0},"
+                      "\"total_tokens\":%d}", output_tokens, 1200 + output_tokens);
+    sb_puts(&m, "}}");
+    feed(fx, m.data);
+    sb_free(&m);
+}
+
+static const char NOT_FOUND[] =
+    "{\"type\":\"error\",\"status\":400,\"error\":{\"type\":\"invalid_request_error\",\"code\":"
+    "\"previous_response_not_found\",\"message\":\"Previous response with id 'resp_1' not "
+    "found.\",\"param\":\"previous_response_id\"}}";
+
+static inline bool ask(Fixture *fx, const char *q)
+{
+    ErrorBuf err = {{0}};
+    bool ok = session_ask(fx->s, q, &err);
+    if (!ok)
+        fprintf(stderr, "  session_ask: %s\n", err.msg);
+    return ok;
+}
+
+/* One full turn: ask, created, the deltas, completed. */
+static inline void turn(Fixture *fx, const char *q, const char *id, const char *answer)
+{
+    CHECK(ask(fx, q));
+    feed_created(fx, id);
+    feed_delta(fx, answer);
+    feed_completed(fx, id, 10);
+    CHECK_INT_EQ(session_turn(fx->s), TURN_DONE);
+}
+
+static inline const TranscriptEntry *entry(Fixture *fx, size_t i)
+{
+    return transcript_entry(session_transcript(fx->s), i);
+}
+
+static inline size_t entries(Fixture *fx) { return transcript_count(session_transcript(fx->s)); }
+
+/* The n-th request as parsed JSON (the caller deletes it). */
+static inline cJSON *request(Fixture *fx, size_t n)
+{
+    if (n >= fx->wire.count) {
+        fprintf(stderr, "  no request #%zu (only %zu sent)\n", n, fx->wire.count);
+        return cJSON_Parse("{}");
+    }
+    cJSON *j = cJSON_ParseWithLength(fx->wire.sent[n].data, fx->wire.sent[n].len);
+    CHECK(j != NULL);
+    return j ? j : cJSON_Parse("{}");
+}
+
+static inline const char *jstr(const cJSON *o, const char *key)
+{
+    const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(it) ? it->valuestring : NULL;
+}
+
+static inline const cJSON *input_item(const cJSON *req, int i)
+{
+    return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(req, "input"), i);
+}
+
+static inline int input_count(const cJSON *req)
+{
+    return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(req, "input"));
+}
+
+/* The text of an input message: user items hold [{type:input_text,text}], assistant a string. */
+static inline const char *item_text(const cJSON *item)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(item, "content");
+    if (cJSON_IsString(c))
+        return c->valuestring;
+    const cJSON *part = cJSON_GetArrayItem(c, 0);
+    if (!part || strcmp(jstr(part, "type") ? jstr(part, "type") : "", "input_text") != 0)
+        return NULL;
+    return jstr(part, "text");
+}
+
+static inline void check_item(const cJSON *req, int i, const char *role,
+                              const char *text_exact, const char *text_contains)
+{
+    const cJSON *it = input_item(req, i);
+    CHECK(it != NULL);
+    if (!it)
+        return;
+    CHECK_STR_EQ(jstr(it, "type"), "message");
+    CHECK_STR_EQ(jstr(it, "role"), role);
+    const char *t = item_text(it);
+    CHECK(t != NULL);
+    if (text_exact)
+        CHECK_STR_EQ(t, text_exact);
+    if (text_contains && t && !strstr(t, text_contains)) {
+        fprintf(stderr, "  item %d lacks \"%s\": %s\n", i, text_contains, t);
+        CHECK(0);
+    }
+}
+
+#endif
