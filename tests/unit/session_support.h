@@ -2,7 +2,7 @@
  * wire (requests kept as bytes, read back as parsed JSON) and a fake clock, with its buffer
  * holding a small C file; helpers that feed it scripted server messages.
  * Set FLINT_DUMP_REQUESTS=DIR to write every request sent to DIR/<stem>-NNN.json (for
- * tests/data/protocol/validate.py); a program sets its stem with SESSION_DUMP_STEM before
+ * tests/check_schema.sh); a program sets its stem with SESSION_DUMP_STEM before
  * including this (default "req"), so programs sharing a DIR do not overwrite each other.
  *
  * Header-only on purpose: every tests/unit/test_*.c is its own program (CMake globs them) and

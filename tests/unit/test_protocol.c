@@ -1,5 +1,5 @@
 /* session/protocol: response.create goldens (tests/data/protocol/NAME.json, valid against
- * ResponsesClientEvent: see validate.py there), decoding of realistic server frames
+ * ResponsesClientEvent: tests/check_schema.sh goldens checks them), decoding of realistic server frames
  * (tests/data/protocol/events/), malformed input, and a quick decode-rate loop. */
 #include <cjson/cJSON.h>
 #include <math.h>
