@@ -11,13 +11,27 @@
  * through lws' opaque user data; a Conn finds its Link through conn->link, which link_free
  * clears, so late callbacks after link_free are harmless.
  *
+ * Addresses. lws 4.1.6 runs getaddrinfo on ci.address inside lws_client_connect_via_info, on
+ * the service thread. Link therefore only ever gives it a numeric address (glibc parses those
+ * without a lookup) and keeps the host name for ci.host, which lws uses for the Host header,
+ * the TLS SNI and the certificate name check. Names are resolved on a thread of their own
+ * (link_dns.h); the result comes back through lws_cancel_service, which lws answers with
+ * LWS_CALLBACK_EVENT_WAIT_CANCELLED to every protocol of every vhost, ours included.
+ * l->addrs is the cache: every (re)connect uses it at once, starting at l->addr_idx (the last
+ * address that worked). A failed connect (no HTTP answer) moves on to the next address
+ * without reporting anything; only when every address has failed in a row does Link back off
+ * (WAITING) and re-resolve in the background. A cache older than LINK_DNS_TTL is refreshed in
+ * the background while it is still used. IP literals are never resolved.
+ *
  * Invariants:
  *   - l->cur != NULL  =>  state is CONNECTING or UP; state UP  <=>  l->cur && l->cur->up.
- *   - l->cur == NULL while CONNECTING only between link_interrupt and the deferred connect.
+ *   - l->cur == NULL while CONNECTING only between link_interrupt and the deferred connect,
+ *     between two addresses, or while l->dns_wait (nothing cached yet: the lookup runs).
+ *   - l->dns_wait  =>  l->dns != NULL (a lookup is in flight).
  *   - the outbound queue is empty unless state is UP (it is dropped whenever cur changes).
- *   - l->sul (the connect timer) is armed only while l->cur == NULL and state is WAITING,
- *     or right after an interrupt (state CONNECTING, connect deferred until the old
- *     socket's Close is on the wire, 2 ms at most; see link_interrupt).
+ *   - l->sul (the connect timer) is armed only while l->cur == NULL: in WAITING, right after
+ *     an interrupt (state CONNECTING, connect deferred until the old socket's Close is on the
+ *     wire, 2 ms at most; see link_interrupt), or to try the next address (0 us).
  *
  * Outbound: link_send copies each message into a FIFO node with LWS_PRE bytes of headroom
  * (lws_write masks the payload in place and writes the frame header in front of it). Each
@@ -42,6 +56,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "net/link_diag.h"
+#include "net/link_dns.h"
 #include "net/link_url.h"
 
 #define LINK_PROTOCOL_NAME "flint-link"
@@ -52,6 +67,7 @@
 #define LINK_KEEP_BUFFER (1u << 20)   /* keep a reassembly buffer up to this size between messages */
 #define INTERRUPT_CONNECT_US 2000     /* start the new socket at most this long after Esc */
 #define INTERRUPT_CLOSE_SECS 2        /* give up on writing the Close after this long */
+#define LINK_DNS_TTL (300 * NS_PER_SEC) /* re-resolve (in the background) after this long */
 
 typedef struct Conn Conn;
 typedef struct OutMsg OutMsg;
@@ -82,11 +98,13 @@ struct Conn {
     bool skipping;        /* the current inbound message is binary: drop it */
     bool delivering;      /* the message hook is running on conn->in */
     bool diag_held;       /* holds the detailed lws log capture (link_diag_hold) */
+    unsigned http_status; /* of a failed upgrade: the server was reached */
     int peer_code;        /* status code of the server's Close frame, 0 if none */
     char peer_reason[64]; /* its reason text, sanitised */
     unsigned diag_mark;   /* link_diag_hold() of this attempt */
     uint64_t t_interrupt; /* clock_now_ns() at link_interrupt, for the close-sent log */
     uint64_t t_valid;     /* last lws_validity_confirmed(), ns */
+    char addr[LINK_DNS_ADDR_LEN]; /* the numeric address this attempt connects to */
     StrBuf in;
 };
 
@@ -109,6 +127,15 @@ struct Link {
     lws_sorted_usec_list_t sul;
     uint16_t retries;
     LinkStats stats;
+    /* addresses (see the top of this file) */
+    LinkResolveFn resolve;  /* NULL: getaddrinfo */
+    bool literal;           /* url.host is an IP literal: addrs holds it, never resolved */
+    LinkAddrs addrs;        /* the cache; n == 0 until the first lookup succeeds */
+    uint64_t addrs_t;       /* clock_now_ns() when the cache was filled */
+    int addr_idx;           /* address of the next attempt */
+    int addr_fails;         /* addresses failed in a row */
+    LinkDns *dns;           /* lookup in flight, or NULL */
+    bool dns_wait;          /* connect when it ends: nothing cached to connect to */
 };
 
 static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -206,7 +233,23 @@ static void arm_connect(Link *l, lws_usec_t us)
         lws_sul_schedule(l->ctx, 0, &l->sul, link_sul_cb, us);
 }
 
-/* The current connection failed or was lost: report WAITING and retry after the backoff. */
+/* Reports WAITING and retries after the backoff. */
+static void link_wait(Link *l, const char *why)
+{
+    char conceal;
+    unsigned ms = lws_retry_get_delay_ms(l->ctx, &link_retry, &l->retries, &conceal);
+    char detail[256];
+    snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
+    arm_connect(l, (lws_usec_t)ms * 1000);
+    set_state(l, LINK_WAITING, detail);
+}
+
+static void dns_begin(Link *l);
+
+/* The current connection failed or was lost. A connect that got no HTTP answer counts
+ * against its address: the next address is tried at once, without a report (the state stays
+ * CONNECTING); once every address has failed in a row, Link backs off (WAITING) and
+ * re-resolves in the background, in case the host has moved. */
 static void conn_lost(Conn *c, const char *why)
 {
     c->done = true;
@@ -216,13 +259,21 @@ static void conn_lost(Conn *c, const char *why)
         return;
     l->cur = NULL;
     queue_drop(l);
-    char conceal;
-    unsigned ms = lws_retry_get_delay_ms(l->ctx, &link_retry, &l->retries, &conceal);
-    char detail[256];
-    snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
-    log_msg("link: down %s (%s)", why, l->url.endpoint);
-    arm_connect(l, (lws_usec_t)ms * 1000);
-    set_state(l, LINK_WAITING, detail);
+    if (!c->up && !c->http_status && l->addrs.n) {
+        l->addr_idx = (l->addr_idx + 1) % l->addrs.n;
+        if (++l->addr_fails < l->addrs.n) {
+            log_msg("link: failed %s (via %s); trying %s", why, c->addr,
+                    l->addrs.addr[l->addr_idx]);
+            arm_connect(l, 0);
+            return;
+        }
+        l->addr_fails = 0;
+        if (!l->literal)
+            dns_begin(l);
+    }
+    log_msg("link: down %s (%s%s%s)", why, l->url.endpoint, l->literal ? "" : " via ",
+            l->literal ? "" : c->addr);
+    link_wait(l, why);
 }
 
 static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char *out, size_t n)
@@ -230,7 +281,68 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
     unsigned status = wsi ? lws_http_client_http_response(wsi) : 0;
     const char *endpoint = c->link ? c->link->url.endpoint : "server";
     const char *host = c->link ? c->link->url.host : "server";
+    c->http_status = status;
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
+}
+
+/* --- resolving (see the top of this file) ------------------------------------------------- */
+
+/* Runs on the resolver thread, under its lock, only while the Link still holds the lookup
+ * (link_free and the vhost's PROTOCOL_DESTROY abandon it first), so ctx is alive. */
+static void link_wake(void *ctx) { lws_cancel_service(ctx); }
+
+static void conn_start(Link *l);
+
+/* Starts a background lookup unless one is running. */
+static void dns_begin(Link *l)
+{
+    if (l->dns || !l->vh)
+        return;
+    char err[160];
+    l->stats.dns_lookups++;
+    l->dns = link_dns_start(l->url.host, l->resolve, link_wake, l->ctx, err, sizeof err);
+    if (l->dns)
+        return;
+    log_msg("link: %s", err);
+    if (l->dns_wait) {
+        l->dns_wait = false;
+        link_wait(l, err);
+    }
+}
+
+/* LWS_CALLBACK_EVENT_WAIT_CANCELLED: collects a finished lookup, if ours is one. */
+static void dns_poll(Link *l)
+{
+    LinkDnsResult r;
+    if (!l->dns || !link_dns_take(l->dns, &r))
+        return;
+    l->dns = NULL;
+    bool waiting = l->dns_wait;
+    l->dns_wait = false;
+    l->stats.dns_last_ns = r.elapsed_ns;
+    double ms = (double)r.elapsed_ns / 1e6;
+    if (!r.ok) {
+        char why[256];
+        snprintf(why, sizeof why, "cannot resolve %s: %s", l->url.host, r.error);
+        log_msg("link: %s (%.3f ms)%s", why, ms, waiting ? "" : "; keeping the cached addresses");
+        if (waiting && l->started)
+            link_wait(l, why);
+        return;
+    }
+    char list[LINK_DNS_MAX * (LINK_DNS_ADDR_LEN + 2)];
+    link_addrs_format(&r.addrs, list, sizeof list);
+    log_msg("link: resolved %s -> %s (%.3f ms)", l->url.host, list, ms);
+    /* Keep starting from the address that works, if it is still there. */
+    int idx = 0;
+    for (int i = 0; l->addrs.n && i < r.addrs.n; i++)
+        if (!strcmp(r.addrs.addr[i], l->addrs.addr[l->addr_idx]))
+            idx = i;
+    l->addrs = r.addrs;
+    l->addrs_t = clock_now_ns();
+    l->addr_idx = idx;
+    l->addr_fails = 0;
+    if (waiting && l->started && !l->cur)
+        conn_start(l);
 }
 
 /* --- connecting --------------------------------------------------------------------------- */
@@ -244,17 +356,21 @@ static void conn_start(Link *l)
         l->conns->prev = c;
     l->conns = c;
     l->cur = c;
+    snprintf(c->addr, sizeof c->addr, "%s", l->addrs.addr[l->addr_idx]);
     c->diag_mark = link_diag_hold();
     c->diag_held = true;
     if (l->state != LINK_CONNECTING)
         set_state(l, LINK_CONNECTING, "");
-    log_msg("link: connecting %s", l->url.display);
+    log_msg("link: connecting %s%s%s", l->url.display, l->literal ? "" : " via ",
+            l->literal ? "" : c->addr);
 
+    /* address: numeric, so lws' own getaddrinfo does no lookup; host: the name, for the Host
+     * header, SNI and the certificate check (lws strips the ":port" for the last two). */
     struct lws_client_connect_info ci;
     memset(&ci, 0, sizeof ci);
     ci.context = l->ctx;
     ci.vhost = l->vh;
-    ci.address = l->url.host;
+    ci.address = c->addr;
     ci.port = l->url.port;
     ci.path = l->url.path;
     ci.host = l->url.host_header;
@@ -270,9 +386,9 @@ static void conn_start(Link *l)
     c->in_connect = false;
     if (wsi && !c->destroyed)
         return;
-    /* Failed inside the call (DNS is synchronous in this lws build). lws may or may not
-     * have reported it through CONNECTION_ERROR / WSI_DESTROY already; either way the wsi
-     * is gone (for a failed lookup 4.1.6 returns NULL without any callback). */
+    /* Failed inside the call (e.g. connect() refused at once). lws may or may not have
+     * reported it through CONNECTION_ERROR / WSI_DESTROY already; either way the wsi is
+     * gone. conn_lost may only arm the timer for the next address: no recursion. */
     if (!c->done) {
         char why[256];
         describe_failure(c, NULL, NULL, why, sizeof why);
@@ -281,12 +397,27 @@ static void conn_start(Link *l)
     conn_free(c);
 }
 
+/* (Re)connects: to a cached address at once, or, with nothing cached, after a lookup. */
+static void connect_next(Link *l)
+{
+    if (l->addrs.n) {
+        if (!l->literal && clock_now_ns() - l->addrs_t > LINK_DNS_TTL)
+            dns_begin(l); /* refresh in the background; the cached address is used meanwhile */
+        conn_start(l);
+        return;
+    }
+    l->dns_wait = true;
+    if (l->state != LINK_CONNECTING)
+        set_state(l, LINK_CONNECTING, "");
+    dns_begin(l);
+}
+
 static void link_sul_cb(lws_sorted_usec_list_t *sul)
 {
     Link *l = (Link *)(void *)((char *)sul - offsetof(Link, sul));
     if (l->cur || !l->started)
         return;
-    conn_start(l);
+    connect_next(l);
 }
 
 /* --- the protocol callback ---------------------------------------------------------------- */
@@ -375,7 +506,7 @@ static int on_writeable(Conn *c, struct lws *wsi)
         if (l) {
             l->stats.interrupt_ns = now;
             if (!l->cur)
-                arm_connect(l, 0); /* now the fresh socket may do its (blocking) DNS */
+                arm_connect(l, 0); /* the Close is on the wire: now the fresh socket */
         }
         log_msg("link: close-sent 1000 interrupted (%.3f ms after interrupt)",
                 (double)(now - c->t_interrupt) / 1e6);
@@ -418,8 +549,10 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
                          size_t len)
 {
     (void)user;
-    if (reason == LWS_CALLBACK_PROTOCOL_DESTROY) {
-        /* The vhost is going (link_free, or the context destroyed before link_free). */
+    if (reason == LWS_CALLBACK_PROTOCOL_DESTROY || reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
+        /* Both come with a stand-in wsi that only knows its vhost (lws_broadcast sends
+         * WAIT_CANCELLED to every protocol of every vhost; PROTOCOL_DESTROY runs as the vhost
+         * goes: link_free, or the context destroyed before link_free). */
         struct lws_vhost *vh = lws_get_vhost(wsi);
         const char *name = vh ? lws_get_vhost_name(vh) : NULL;
         if (!name || strcmp(name, LINK_VHOST_NAME) != 0)
@@ -427,10 +560,19 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
         LinkVhost *ref = lws_vhost_user(vh);
         if (!ref)
             return 0;
+        if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
+            if (ref->link)
+                dns_poll(ref->link);
+            return 0; /* nonzero would make lws close its cancel pipe */
+        }
         if (ref->link) {
-            lws_sul_cancel(&ref->link->sul);
-            ref->link->vh = NULL;
-            ref->link->vref = NULL;
+            Link *l = ref->link;
+            lws_sul_cancel(&l->sul);
+            link_dns_abandon(l->dns); /* its wake must not reach the dying context */
+            l->dns = NULL;
+            l->dns_wait = false;
+            l->vh = NULL;
+            l->vref = NULL;
         }
         free(ref);
         return 0;
@@ -468,6 +610,7 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
         }
         Link *l = c->link;
         l->retries = 0;
+        l->addr_fails = 0;
         l->stats.connects++;
         log_msg("link: up %s", l->url.endpoint);
         set_state(l, LINK_UP, "");
@@ -546,6 +689,12 @@ Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *
         l->hooks = *hooks;
     l->ud = ud;
     l->max_message = cfg->max_message ? cfg->max_message : LINK_DEFAULT_MAX;
+    l->resolve = cfg->resolve;
+    l->literal = link_dns_literal(l->url.host);
+    if (l->literal) {
+        l->addrs.n = 1;
+        snprintf(l->addrs.addr[0], sizeof l->addrs.addr[0], "%s", l->url.host);
+    }
     if (cfg->api_key && *cfg->api_key) {
         StrBuf sb = {0};
         sb_printf(&sb, "Bearer %s", cfg->api_key);
@@ -606,6 +755,10 @@ void link_free(Link *l)
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     }
     l->conns = l->cur = NULL;
+    /* A lookup in flight finishes on its own thread and frees itself; from here on it
+     * cannot call lws_cancel_service (the app may destroy the context next). */
+    link_dns_abandon(l->dns);
+    l->dns = NULL;
     if (l->vh) {
         lws_sul_cancel(&l->sul);
         l->vref->link = NULL;
@@ -623,7 +776,7 @@ void link_start(Link *l)
     if (l->started)
         return;
     l->started = true;
-    conn_start(l);
+    connect_next(l);
 }
 
 bool link_send(Link *l, const char *data, size_t len)
@@ -658,8 +811,9 @@ void link_interrupt(Link *l)
         c->done = true;
         c->t_interrupt = t0;
         if (c->up && c->wsi) {
-            /* Close 1000 "interrupted" from its next WRITEABLE; the new socket starts right
-             * after that (its DNS lookup blocks in this lws build), or after 2 ms at most. */
+            /* Close 1000 "interrupted" from its next WRITEABLE; the new socket (to the cached
+             * address: no lookup) starts right after that, or after 2 ms at most, so the
+             * Close goes out first. */
             c->want_close = true;
             lws_callback_on_writable(c->wsi);
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
@@ -670,7 +824,7 @@ void link_interrupt(Link *l)
             arm_connect(l, 0);
         }
     } else {
-        arm_connect(l, 0); /* waiting: skip the rest of the backoff */
+        arm_connect(l, 0); /* waiting: skip the rest of the backoff (a lookup goes on) */
     }
     set_state(l, LINK_CONNECTING, "interrupted");
 }

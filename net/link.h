@@ -19,14 +19,26 @@
  * own to it, so the CA settings stay here, and its connections use that vhost's protocol
  * list (listing link_protocol() in the app's own vhost is harmless but not needed).
  * link_new also routes libwebsockets' own log (errors, warnings) to core/log.h instead of
- * stderr, and reads it to explain failures (TLS, refused, DNS). Call link_free before
+ * stderr, and reads it to explain failures (TLS, refused, HTTP status). Call link_free before
  * lws_context_destroy. Hooks may call link_send and link_interrupt, not link_free.
- * This lws build resolves host names synchronously: a (re)connect to a DNS name blocks the
- * service thread for the lookup (after an interrupt, only once the Close is on the wire).
  * Errors are states, reported through hooks.
  *
- * FLINT_LOG lines: "link: connecting URL", "link: up HOST:PORT", "link: down WHY (HOST:PORT)",
- * "link: interrupt" (when called), "link: close-sent ..." (when the Close frame is written). */
+ * DNS never blocks the service thread. (This lws build would resolve synchronously inside
+ * lws_client_connect_via_info, so Link gives lws numeric addresses only.) A host name is
+ * resolved on a background thread (getaddrinfo, IPv4 and IPv6, AI_ADDRCONFIG) while the
+ * state is CONNECTING; the result is picked up on the service thread through
+ * lws_cancel_service. The addresses are cached: reconnects (interrupt, drop, backoff) use them
+ * at once, with no lookup; a failed connect tries the next address before backing off; after
+ * every address has failed, or once the cache is 5 minutes old, Link re-resolves in the
+ * background and keeps using the cache meanwhile. A failed lookup is WAITING with the
+ * resolver's message ("cannot resolve HOST: Name or service not known; retry in 0.5 s").
+ * IP literals are never resolved. The Host header, TLS SNI and certificate check use the
+ * name from the URL, never the address. link_free does not wait for a lookup in flight.
+ *
+ * FLINT_LOG lines: "link: resolved HOST -> ADDR, ADDR (N ms)", "link: connecting URL via ADDR",
+ * "link: up HOST:PORT", "link: down WHY (HOST:PORT via ADDR)", "link: failed WHY (via ADDR);
+ * trying ADDR", "link: interrupt" (when called), "link: close-sent ..." (when the Close frame
+ * is written). For IP literals "via ADDR" is left out. */
 #ifndef FLINT_NET_LINK_H
 #define FLINT_NET_LINK_H
 
@@ -34,12 +46,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct addrinfo;
 struct lws_context;
 struct lws_protocols;
 
 typedef enum LinkState {
     LINK_IDLE,        /* not started */
-    LINK_CONNECTING,  /* handshake in progress */
+    LINK_CONNECTING,  /* resolving the host name, or handshake in progress */
     LINK_UP,          /* open; messages can be sent */
     LINK_WAITING,     /* lost or failed; reconnecting after a backoff delay */
 } LinkState;
@@ -49,6 +62,10 @@ typedef struct LinkConfig {
     const char *api_key;      /* sent as "Authorization: Bearer KEY"; NULL/"" sends none */
     const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
     size_t max_message;       /* 0: 16 MiB */
+    /* NULL: getaddrinfo(3). Tests pass a stand-in with its contract (slow, counting,
+     * scripted); it runs on the resolver thread and its list is freed with freeaddrinfo. */
+    int (*resolve)(const char *node, const char *service, const struct addrinfo *hints,
+                   struct addrinfo **res);
 } LinkConfig;
 
 typedef struct LinkHooks {
@@ -66,6 +83,8 @@ typedef struct LinkStats {
     uint64_t messages_in, bytes_in, messages_out, bytes_out;
     uint64_t interrupt_ns;    /* clock_now_ns() when the last close frame was written */
     uint64_t binary_dropped;  /* binary messages received and dropped */
+    uint64_t dns_lookups;     /* background lookups started (none for IP literals) */
+    uint64_t dns_last_ns;     /* how long the last finished lookup took */
 } LinkStats;
 
 typedef struct Link Link;

@@ -7,7 +7,9 @@
  * link_diag_install() points lws' log at core/log.h (never stderr, which belongs to curses),
  * remembers the last error/warning line, and while at least one connection attempt holds the
  * capture (link_diag_hold, typically well under a second) also enables info/debug lines, which
- * are scanned for those two numbers and otherwise discarded.
+ * are scanned for those two numbers and otherwise discarded. (Link resolves host names itself,
+ * on a background thread, and gives lws numeric addresses only: the getaddrinfo number is a
+ * fallback that should not occur.)
  *
  * lws' emit hook takes no user pointer, so the record behind this is file-static (the one
  * mutable global of net/); it is used on the lws service thread only. */

@@ -7,12 +7,20 @@
  * 10 (1009 over the cap, single frame and fragments), 11 (1-byte fragments, UTF-8 split
  * across fragments, interleaved pings, binary dropped), 12 (ping after 20 s, hang-up after
  * 60 s: FLINT_SLOW_TESTS=1), plus URL parsing, the upgrade request, refused/401/429/DNS/TLS
- * failures with their details and the backoff timing. */
+ * failures with their details and the backoff timing. DNS: names resolve on a background
+ * thread (a test resolver stands in for getaddrinfo to count, delay or script lookups) while
+ * an adopted timerfd shows the loop keeps running; reconnects use the cached addresses; the
+ * next address is tried on failure; a stale cache is refreshed in the background; link_free
+ * (and lws_context_destroy) during a lookup; wss://localhost with a DNS:localhost certificate
+ * (Host header, SNI and the certificate check use the name, the socket the address). */
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libwebsockets.h>
+#include <netdb.h>
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +28,9 @@
 #include <sys/socket.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -28,6 +38,7 @@
 #include "core/strbuf.h"
 #include "harness.h"
 #include "net/link.h"
+#include "net/link_dns.h"
 #include "net/link_url.h"
 
 /* ----- the scripted server ------------------------------------------------------------------ */
@@ -50,6 +61,8 @@ typedef struct SrvRec {
     char auth[256];
     char uri[256];
     char proto[64];
+    char host[128]; /* Host header */
+    char sni[128];  /* TLS server name the client sent ("" without TLS or SNI) */
     StrBuf rx;
     int nmsgs;
     char *msgs[16]; /* first 16 messages, owned */
@@ -85,6 +98,19 @@ static int srv_write(struct lws *wsi, const void *data, size_t len, int flags)
     return n;
 }
 
+/* The SNI name the client sent. libssl is loaded through libwebsockets but not linked into
+ * the test, so SSL_get_servername is looked up at run time. */
+static void srv_sni(struct lws *wsi, char *out, size_t n)
+{
+    out[0] = '\0';
+    SSL *ssl = lws_get_ssl(wsi);
+    const char *(*get)(const SSL *, const int) = NULL;
+    *(void **)&get = dlsym(RTLD_DEFAULT, "SSL_get_servername");
+    const char *name = ssl && get ? get(ssl, 0 /* TLSEXT_NAMETYPE_host_name */) : NULL;
+    if (name)
+        snprintf(out, n, "%s", name);
+}
+
 static int srv_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                   size_t len)
 {
@@ -112,6 +138,8 @@ static int srv_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         lws_hdr_copy(wsi, r->auth, sizeof r->auth, WSI_TOKEN_HTTP_AUTHORIZATION);
         lws_hdr_copy(wsi, r->uri, sizeof r->uri, WSI_TOKEN_GET_URI);
         lws_hdr_copy(wsi, r->proto, sizeof r->proto, WSI_TOKEN_PROTOCOL);
+        lws_hdr_copy(wsi, r->host, sizeof r->host, WSI_TOKEN_HOST);
+        srv_sni(wsi, r->sni, sizeof r->sni);
         if (child_stream) {
             r->stream = true;
             lws_callback_on_writable(wsi);
@@ -225,11 +253,96 @@ static struct lws_context *ctx;
 static int srv_port, tls_port;
 static lws_sorted_usec_list_t tick;
 
+/* A timerfd adopted the way app/loop.c adopts its frame clock: while it runs, every expiry
+ * is timed, so a blocked loop shows up as a late tick. */
+static struct {
+    int fd;
+    struct lws *wsi;
+    uint64_t last, max_gap;
+    int ticks;
+} T = {-1, NULL, 0, 0, 0};
+
+static void ticker_run(int period_ms)
+{
+    struct itimerspec its;
+    memset(&its, 0, sizeof its);
+    its.it_value.tv_nsec = its.it_interval.tv_nsec = (long)period_ms * 1000000L;
+    T.last = T.max_gap = 0;
+    T.ticks = 0;
+    timerfd_settime(T.fd, 0, &its, NULL); /* period 0: stopped */
+}
+
 static int app_raw_cb(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                       size_t len)
 {
-    (void)wsi, (void)reason, (void)user, (void)in, (void)len;
+    (void)user, (void)in, (void)len;
+    uint64_t n;
+    if (reason == LWS_CALLBACK_RAW_RX_FILE && wsi == T.wsi && read(T.fd, &n, sizeof n) == 8) {
+        uint64_t now = clock_now_ns();
+        if (T.last && now - T.last > T.max_gap)
+            T.max_gap = now - T.last;
+        T.last = now;
+        T.ticks++;
+    }
     return 0;
+}
+
+/* A getaddrinfo stand-in for Link (LinkConfig.resolve), on the resolver threads: counts
+ * lookups, sleeps resolve_delay_ms first, and scripts a few names (two.test and dead.test go
+ * with srv6_port, where only [::1] listens, so 127.0.0.1 is refused there); anything else goes
+ * to getaddrinfo. Scripted lists are joined by relinking single-address results (glibc's
+ * freeaddrinfo frees node by node). */
+static atomic_int resolves_started, resolves_done, resolve_delay_ms;
+static LinkResolveFn resolver; /* what make_link passes; NULL: getaddrinfo */
+
+static const struct {
+    const char *name;
+    const char *addrs[6];
+} scripted[] = {
+    {"two.test", {"127.0.0.1", "::1"}},
+    {"dead.test", {"127.0.0.1"}},
+    {"mix.test", {"::1", "::2", "::1", "127.0.0.1", "127.0.0.2"}},
+};
+
+static int test_resolve(const char *node, const char *service, const struct addrinfo *hints,
+                        struct addrinfo **res)
+{
+    atomic_fetch_add(&resolves_started, 1);
+    int ms = atomic_load(&resolve_delay_ms);
+    if (ms) {
+        struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    int rc = 0;
+    bool matched = false;
+    for (size_t i = 0; !matched && i < sizeof scripted / sizeof scripted[0]; i++) {
+        if (strcmp(node, scripted[i].name) != 0)
+            continue;
+        matched = true;
+        struct addrinfo h = *hints, *head = NULL, **tail = &head;
+        h.ai_flags = AI_NUMERICHOST;
+        for (int k = 0; rc == 0 && k < 6 && scripted[i].addrs[k]; k++) {
+            rc = getaddrinfo(scripted[i].addrs[k], service, &h, tail);
+            while (rc == 0 && *tail)
+                tail = &(*tail)->ai_next;
+        }
+        if (rc == 0)
+            *res = head;
+        else if (head)
+            freeaddrinfo(head);
+    }
+    if (!matched)
+        rc = getaddrinfo(node, service, hints, res);
+    atomic_fetch_add(&resolves_done, 1);
+    return rc;
+}
+
+/* Service the loop until every lookup started so far has finished (abandoned ones too). */
+static void wait_resolvers(int ms)
+{
+    uint64_t dl = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
+    while (atomic_load(&resolves_done) != atomic_load(&resolves_started) && clock_now_ns() < dl)
+        lws_service(ctx, 0);
 }
 
 static struct lws_protocols app_protocols[3];
@@ -344,7 +457,8 @@ static Link *make_link(const char *url, const char *key, const char *ca, size_t 
 {
     client_reset();
     char err[256] = "";
-    LinkConfig cfg = {url, key, ca, max};
+    LinkConfig cfg = {.url = url, .api_key = key, .ca_file = ca, .max_message = max,
+                      .resolve = resolver};
     Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
     if (!l)
         fprintf(stderr, "link_new(%s): %s\n", url, err);
@@ -385,7 +499,7 @@ static void test_urls(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char err[256] = "";
-        LinkConfig cfg = {bad[i], NULL, NULL, 0};
+        LinkConfig cfg = {.url = bad[i]};
         Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
         if (l) {
             fprintf(stderr, "accepted bad URL \"%s\"\n", bad[i]);
@@ -396,7 +510,7 @@ static void test_urls(void)
     }
     {
         char err[256] = "";
-        LinkConfig cfg = {NULL, NULL, NULL, 0};
+        LinkConfig cfg = {.url = NULL};
         CHECK(link_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
         CHECK(strstr(err, "no server URL") != NULL);
         cfg.url = "gopher://h/";
@@ -476,6 +590,8 @@ static void test_connect_send_receive(void)
     char ep[64];
     snprintf(ep, sizeof ep, "127.0.0.1:%d", srv_port);
     CHECK_STR_EQ(link_endpoint(l), ep);
+    CHECK_STR_EQ(S.recs[0].host, ep);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 0); /* an IP literal is never resolved */
     CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
     CHECK_INT_EQ(count_state(LINK_UP), 1);
 
@@ -988,22 +1104,319 @@ static void test_refused_backoff(void)
     close(fd);
 }
 
+static double ms_since(uint64_t t0) { return (double)(clock_now_ns() - t0) / 1e6; }
+
+static void sort_u64(uint64_t *v, int n)
+{
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+            uint64_t t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+}
+
+static atomic_int wakes;
+static void count_wake(void *arg) { atomic_fetch_add((atomic_int *)arg, 1); }
+
+static bool take_within(LinkDns *d, LinkDnsResult *r, int ms)
+{
+    for (int i = 0; i < ms; i++) {
+        if (link_dns_take(d, r))
+            return true;
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
+static void test_dns_unit(void)
+{
+    CHECK(link_dns_literal("127.0.0.1"));
+    CHECK(link_dns_literal("::1"));
+    CHECK(link_dns_literal("2001:db8::1"));
+    CHECK(!link_dns_literal("localhost"));
+    CHECK(!link_dns_literal("api.openai.com"));
+    CHECK(!link_dns_literal("1.2.3"));
+
+    /* Families interleaved from the first result's, duplicates dropped (RFC 8305 4); wake
+     * once, from the resolver thread. */
+    atomic_store(&wakes, 0);
+    char err[160] = "";
+    LinkDns *d = link_dns_start("mix.test", test_resolve, count_wake, &wakes, err, sizeof err);
+    CHECK(d != NULL);
+    LinkDnsResult r;
+    CHECK(d && take_within(d, &r, 2000));
+    CHECK_INT_EQ(atomic_load(&wakes), 1);
+    CHECK(r.ok);
+    char list[256];
+    link_addrs_format(&r.addrs, list, sizeof list);
+    CHECK_STR_EQ(list, "::1, 127.0.0.1, ::2, 127.0.0.2");
+    CHECK_INT_EQ(r.addrs.n, 4);
+
+    d = link_dns_start("no-such-host.invalid", test_resolve, count_wake, &wakes, err,
+                       sizeof err);
+    CHECK(d && take_within(d, &r, 5000));
+    CHECK(!r.ok && r.addrs.n == 0 && r.error[0]);
+    CHECK_INT_EQ(atomic_load(&wakes), 2);
+
+    /* Abandoned before it ends: no wake afterwards, and the thread frees the handle. */
+    atomic_store(&resolve_delay_ms, 50);
+    d = link_dns_start("localhost", test_resolve, count_wake, &wakes, err, sizeof err);
+    link_dns_abandon(d);
+    link_dns_abandon(NULL);
+    wait_resolvers(2000);
+    pump(5);
+    atomic_store(&resolve_delay_ms, 0);
+    CHECK_INT_EQ(atomic_load(&wakes), 2);
+}
+
 static void test_dns_failure(void)
 {
-    /* RFC 6761: .invalid never resolves. lws 4.1.6 resolves synchronously, inside link_start. */
+    /* RFC 6761: .invalid never resolves. The lookup runs on a resolver thread, slowed to
+     * 300 ms here: link_start returns at once, the loop keeps running (the adopted timerfd,
+     * every 5 ms, never waits long) and the failure arrives as WAITING with the resolver's
+     * message, then the retry after the backoff looks the name up again. */
+    resolver = test_resolve;
+    atomic_store(&resolve_delay_ms, 300);
+    int started = atomic_load(&resolves_started);
     Link *l = make_link("ws://no-such-host.invalid:8787/v1", "k", NULL, 0);
+    ticker_run(5);
     uint64_t t0 = clock_now_ns();
+    link_start(l);
+    double start_ms = ms_since(t0);
+    CHECK(start_ms < 20);
+    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    WAIT(link_state(l) == LINK_WAITING, 15000);
+    double wait_ms = ms_since(t0);
+    uint64_t gap = T.max_gap;
+    int ticks = T.ticks;
+    ticker_run(0);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK(wait_ms >= 290);
+    CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
+    const StateRec *w = last_state(LINK_WAITING);
+    if (w) {
+        printf("  dns detail after %.1f ms (link_start took %.3f ms; meanwhile a 5 ms timerfd "
+               "ticked %d times, largest gap %.1f ms): %s\n",
+               wait_ms, start_ms, ticks, gap / 1e6, w->detail);
+        CHECK(strstr(w->detail, "cannot resolve no-such-host.invalid: ") != NULL);
+        CHECK(strstr(w->detail, "; retry in 0.5") != NULL);
+    }
+    CHECK(ticks >= 30);
+    CHECK(gap < 50 * NS_PER_MS);
+    CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
+    WAIT(link_stats(l)->dns_lookups == 2, 2000);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
+    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    WAIT(count_state(LINK_WAITING) == 2, 3000);
+    CHECK_INT_EQ(count_state(LINK_WAITING), 2);
+    link_free(l);
+    atomic_store(&resolve_delay_ms, 0);
+
+    /* The real getaddrinfo says the same. */
+    resolver = NULL;
+    l = make_link("ws://no-such-host.invalid:8787/v1", "k", NULL, 0);
+    t0 = clock_now_ns();
     link_start(l);
     WAIT(link_state(l) == LINK_WAITING, 15000);
     CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    const StateRec *w = last_state(LINK_WAITING);
+    w = last_state(LINK_WAITING);
     if (w) {
-        printf("  dns detail (%.1f ms): %s\n", (w->t - t0) / 1e6, w->detail);
+        printf("  dns detail, getaddrinfo (%.1f ms): %s\n", (w->t - t0) / 1e6, w->detail);
         CHECK(strstr(w->detail, "no-such-host.invalid") != NULL);
         CHECK(strstr(w->detail, "resolve") != NULL);
     }
     link_free(l);
+    wait_resolvers(2000);
     pump(5);
+}
+
+static uint64_t clock_skew;
+static uint64_t skewed_clock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * NS_PER_SEC + (uint64_t)ts.tv_nsec + clock_skew;
+}
+
+static void test_dns_localhost(void)
+{
+    /* "localhost" resolved in the background (getaddrinfo, through the counting stand-in);
+     * interrupts and a dropped connection reconnect to the cached address, no lookup. */
+    srv_reset();
+    resolver = test_resolve;
+    int started = atomic_load(&resolves_started);
+    char url[96], host[64];
+    snprintf(url, sizeof url, "ws://localhost:%d/v1", srv_port);
+    snprintf(host, sizeof host, "localhost:%d", srv_port);
+    Link *l = make_link(url, "k", NULL, 0);
+    CHECK_STR_EQ(link_endpoint(l), host);
+    uint64_t t0 = clock_now_ns();
+    link_start(l);
+    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
+    double up_ms = ms_since(t0);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
+    CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
+    if (S.nrecs == 1)
+        CHECK_STR_EQ(S.recs[0].host, host); /* the name, not the address */
+
+    enum { ROUNDS = 20 };
+    uint64_t lat[ROUNDS];
+    int n = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        int nrecs = S.nrecs;
+        uint64_t t1 = clock_now_ns();
+        link_interrupt(l);
+        WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
+        CHECK_INT_EQ(link_state(l), LINK_UP);
+        lat[n++] = clock_now_ns() - t1;
+    }
+    SrvRec *r = &S.recs[S.nrecs - 1];
+    int nrecs = S.nrecs;
+    srv_push(r, (SrvFrame){F_DROP, 0, NULL, 0, 0});
+    srv_go(r);
+    WAIT(link_state(l) == LINK_WAITING, 2000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
+    CHECK_INT_EQ(link_stats(l)->connects, ROUNDS + 2);
+    sort_u64(lat, n);
+    printf("  localhost: lookup %.3f ms, link_start -> up %.2f ms; interrupt -> up again with the "
+           "cached address: median %.2f ms, max %.2f ms (%d rounds, 1 lookup in all)\n",
+           link_stats(l)->dns_last_ns / 1e6, up_ms, lat[n / 2] / 1e6, lat[n - 1] / 1e6, n);
+
+    /* Five minutes later the cache is stale: the reconnect still goes to it at once, and a
+     * refresh runs in the background; the next reconnect needs no lookup again. */
+    clock_skew = 0;
+    clock_set_source(skewed_clock);
+    clock_skew = 301 * NS_PER_SEC;
+    nrecs = S.nrecs;
+    link_interrupt(l);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
+    wait_resolvers(2000);
+    pump(10);
+    CHECK_INT_EQ(atomic_load(&resolves_started), started + 2);
+    nrecs = S.nrecs;
+    link_interrupt(l);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
+    CHECK_INT_EQ(count_state(LINK_WAITING), 1);
+    clock_set_source(NULL);
+    clock_skew = 0;
+
+    /* Esc while the first lookup is still running: it goes on, then connects. */
+    link_free(l);
+    pump(10);
+    srv_reset();
+    atomic_store(&resolve_delay_ms, 100);
+    l = make_link(url, "k", NULL, 0);
+    link_start(l);
+    link_interrupt(l);
+    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    pump(20);
+    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
+    atomic_store(&resolve_delay_ms, 0);
+    link_free(l);
+    pump(10);
+    resolver = NULL;
+}
+
+static void test_dns_next_address(void)
+{
+    /* two.test -> 127.0.0.1, ::1, and only [::1] listens on srv6_port: the first address
+     * is refused, the second is tried at once with no WAITING, and kept for reconnects. (The
+     * server vhost "on 127.0.0.1" really listens on every address, so it cannot serve here.) */
+    if (!srv6_port) {
+        printf("  next address: skipped (no [::1] listener)\n");
+        return;
+    }
+    srv_reset();
+    resolver = test_resolve;
+    char url[96], host[64];
+    snprintf(url, sizeof url, "ws://two.test:%d/v1", srv6_port);
+    snprintf(host, sizeof host, "two.test:%d", srv6_port);
+    Link *l = make_link(url, "k", NULL, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
+    CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
+    if (S.nrecs == 1)
+        CHECK_STR_EQ(S.recs[0].host, host);
+    for (int i = 0; i < 3; i++) {
+        int nrecs = S.nrecs;
+        link_interrupt(l);
+        WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
+        CHECK_INT_EQ(link_state(l), LINK_UP);
+    }
+    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    link_free(l);
+    pump(10);
+
+    /* dead.test -> 127.0.0.1 only: every address failed, so back off, and look the name up
+     * again in the background meanwhile. */
+    snprintf(url, sizeof url, "ws://dead.test:%d/v1", srv6_port);
+    snprintf(host, sizeof host, "dead.test:%d", srv6_port);
+    l = make_link(url, "k", NULL, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    const StateRec *w = last_state(LINK_WAITING);
+    if (w) {
+        printf("  all addresses failed: %s\n", w->detail);
+        CHECK(strstr(w->detail, "refused") != NULL && strstr(w->detail, host) != NULL);
+    }
+    WAIT(link_stats(l)->dns_lookups == 2, 1000);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    link_free(l);
+    wait_resolvers(2000);
+    pump(5);
+    resolver = NULL;
+}
+
+static void test_dns_free_during_lookup(void)
+{
+    /* link_free neither waits for a lookup nor leaks it: the resolver thread finishes on its
+     * own and frees the handle (the sanitizer build checks both). */
+    resolver = test_resolve;
+    atomic_store(&resolve_delay_ms, 200);
+    int started = atomic_load(&resolves_started);
+    Link *l = make_link("ws://localhost:1/v1", "k", NULL, 0);
+    link_start(l);
+    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    uint64_t t0 = clock_now_ns();
+    link_free(l);
+    double free_ms = ms_since(t0);
+    CHECK(free_ms < 20);
+    l = make_link("ws://localhost:1/v1", "k", NULL, 0);
+    link_start(l);
+    link_interrupt(l);
+    pump(20);
+    link_free(l);
+    CHECK_INT_EQ(atomic_load(&resolves_started), started + 2);
+    CHECK(atomic_load(&resolves_done) < atomic_load(&resolves_started)); /* still running */
+    wait_resolvers(3000);
+    CHECK_INT_EQ(atomic_load(&resolves_done), atomic_load(&resolves_started));
+    pump(20);
+    printf("  link_free during a lookup took %.3f ms\n", free_ms);
+    atomic_store(&resolve_delay_ms, 0);
+    resolver = NULL;
 }
 
 static void test_interrupt_handshake(void)
@@ -1212,6 +1625,8 @@ static void test_keepalive_slow(void)
 
 static char tls_dir[64];
 static char ca_path[128], cert_path[128], key_path[128];
+static char name_cert_path[128], name_key_path[128]; /* SAN DNS:localhost only */
+static int tls_name_port;
 
 static bool make_test_ca(void)
 {
@@ -1221,6 +1636,8 @@ static bool make_test_ca(void)
     snprintf(ca_path, sizeof ca_path, "%s/ca.pem", tls_dir);
     snprintf(cert_path, sizeof cert_path, "%s/server.pem", tls_dir);
     snprintf(key_path, sizeof key_path, "%s/server.key", tls_dir);
+    snprintf(name_cert_path, sizeof name_cert_path, "%s/name.pem", tls_dir);
+    snprintf(name_key_path, sizeof name_key_path, "%s/name.key", tls_dir);
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "cd %s && "
@@ -1232,7 +1649,12 @@ static bool make_test_ca(void)
              "-keyout server.key -out server.csr -subj /CN=127.0.0.1 >/dev/null 2>&1 && "
              "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > ext.cnf && "
              "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1",
+             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1 && "
+             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-keyout name.key -out name.csr -subj /CN=localhost >/dev/null 2>&1 && "
+             "printf 'subjectAltName=DNS:localhost\\nextendedKeyUsage=serverAuth\\n' > name.cnf && "
+             "openssl x509 -req -in name.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+             "-out name.pem -days 2 -extfile name.cnf >/dev/null 2>&1",
              tls_dir);
     return system(cmd) == 0;
 }
@@ -1301,9 +1723,81 @@ static void test_wss(void)
 
     /* A missing CA file is a link_new error, not a crash. */
     char err[256] = "";
-    LinkConfig cfg = {srv_url(tls_port, "wss"), NULL, "/nonexistent/ca.pem", 0};
+    LinkConfig cfg = {.url = srv_url(tls_port, "wss"), .ca_file = "/nonexistent/ca.pem"};
     CHECK(link_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
     CHECK(strstr(err, "/nonexistent/ca.pem") != NULL);
+}
+
+static void test_wss_name(void)
+{
+    if (!tls_name_port) {
+        printf("  wss name: skipped (no openssl CLI or TLS vhost)\n");
+        return;
+    }
+    /* wss://localhost, resolved in the background to 127.0.0.1, against a certificate that
+     * names only DNS:localhost, with full verification: lws connects to the address and uses
+     * the name for the Host header, SNI and the certificate check. */
+    srv_reset();
+    resolver = test_resolve;
+    char url[96], host[64];
+    snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_name_port);
+    snprintf(host, sizeof host, "localhost:%d", tls_name_port);
+    Link *l = make_link(url, "sk-name", ca_path, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(S.nrecs, 1);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    if (S.nrecs == 1) {
+        CHECK_STR_EQ(S.recs[0].host, host);
+        CHECK_STR_EQ(S.recs[0].sni, "localhost");
+        CHECK_STR_EQ(S.recs[0].auth, "Bearer sk-name");
+        CHECK(link_send(l, "named", 5));
+        srv_text(&S.recs[0], "back by name");
+        srv_go(&S.recs[0]);
+        WAIT(C.nmsgs == 1 && S.recs[0].nmsgs == 1, 2000);
+        CHECK_INT_EQ(C.nmsgs, 1);
+        if (C.nmsgs == 1)
+            CHECK_STR_EQ(C.msgs[0], "back by name");
+        link_interrupt(l); /* a TLS reconnect to the cached address */
+        WAIT(link_state(l) == LINK_UP && S.nrecs == 2, 5000);
+        CHECK_INT_EQ(link_state(l), LINK_UP);
+        if (S.nrecs == 2)
+            CHECK_STR_EQ(S.recs[1].sni, "localhost");
+        CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    }
+    link_free(l);
+    pump(10);
+
+    /* The same name against the IP:127.0.0.1 certificate fails although the socket goes to
+     * 127.0.0.1: the check is against "localhost", not the address. */
+    srv_reset();
+    snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_port);
+    l = make_link(url, "sk-name", ca_path, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(S.nrecs, 0);
+    const StateRec *w = last_state(LINK_WAITING);
+    if (w) {
+        printf("  localhost vs an IP-only certificate: %s\n", w->detail);
+        CHECK(strstr(w->detail, "TLS") != NULL);
+    }
+    link_free(l);
+    pump(10);
+
+    /* ... and the IP against the DNS:localhost certificate fails the other way round. */
+    snprintf(url, sizeof url, "wss://127.0.0.1:%d/v1", tls_name_port);
+    l = make_link(url, "sk-name", ca_path, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(S.nrecs, 0);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 0);
+    link_free(l);
+    wait_resolvers(2000);
+    pump(10);
+    resolver = NULL;
 }
 
 /* ----- main ---------------------------------------------------------------------------------- */
@@ -1363,6 +1857,23 @@ int main(void)
         info.ssl_private_key_filepath = key_path;
         struct lws_vhost *tv = lws_create_vhost(ctx, &info);
         tls_port = tv ? lws_get_vhost_listen_port(tv) : 0;
+        info.vhost_name = "test-tls-name";
+        info.ssl_cert_filepath = name_cert_path;
+        info.ssl_private_key_filepath = name_key_path;
+        tv = lws_create_vhost(ctx, &info);
+        tls_name_port = tv ? lws_get_vhost_listen_port(tv) : 0;
+        if (tls_name_port < 0)
+            tls_name_port = 0;
+    }
+    T.fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    lws_sock_file_fd_type u;
+    u.filefd = T.fd;
+    T.wsi = T.fd < 0 ? NULL
+                     : lws_adopt_descriptor_vhost(lws_get_vhost_by_name(ctx, "default"),
+                                                  LWS_ADOPT_RAW_FILE_DESC, u, "app-raw", NULL);
+    if (!T.wsi) {
+        fprintf(stderr, "cannot adopt a timerfd\n");
+        return 1;
     }
     lws_sul_schedule(ctx, 0, &tick, tick_cb, 2000);
 
@@ -1377,16 +1888,34 @@ int main(void)
     RUN(test_server_close_and_drop);
     RUN(test_refused_backoff);
     RUN(test_http_errors);
+    RUN(test_dns_unit);
     RUN(test_dns_failure);
+    RUN(test_dns_localhost);
+    RUN(test_dns_next_address);
+    RUN(test_dns_free_during_lookup);
     RUN(test_interrupt_handshake);
     RUN(test_wss);
+    RUN(test_wss_name);
     RUN(test_keepalive_slow);
 
-    /* The app should free its Link first; the other order must still be memory-safe. */
+    /* The app should free its Link first; the other order must still be memory-safe, also
+     * with a lookup in flight (its wake must not reach the destroyed context). */
     Link *late = up_link(0);
+    LinkConfig lcfg = {.url = "ws://localhost:1/v1", .resolve = test_resolve};
+    char err[256];
+    atomic_store(&resolve_delay_ms, 100);
+    Link *resolving = link_new(ctx, &lcfg, &hooks, NULL, err, sizeof err);
+    link_start(resolving);
     lws_sul_cancel(&tick);
     lws_context_destroy(ctx);
+    for (int i = 0; i < 3000 && atomic_load(&resolves_done) != atomic_load(&resolves_started); i++) {
+        struct timespec ts = {0, 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    struct timespec settle = {0, 20000000L}; /* the thread's last steps after the resolver */
+    nanosleep(&settle, NULL);
     link_free(late);
+    link_free(resolving);
     srv_reset();
     client_reset();
     remove_test_ca();
