@@ -37,6 +37,10 @@
 #include "ui/ui.h"
 
 #define FRAME_NS (NS_PER_SEC / 60)
+/* Servers close a WebSocket at an age limit (OpenAI 60 min, xAI 25: PROTOCOL.md 1.6); flint
+ * replaces an older socket between turns so that no answer is ever cut by it. */
+#define ROTATE_DEFAULT_NS (55ull * 60 * NS_PER_SEC)
+#define ROTATE_XAI_NS (23ull * 60 * NS_PER_SEC)
 #define ESC_DELAY_NS (25 * NS_PER_MS)
 
 typedef enum AppMode { MODE_EDIT, MODE_ASK, MODE_SAVE_AS, MODE_CONFIRM_QUIT } AppMode;
@@ -63,6 +67,7 @@ typedef struct App {
     bool was_busy;
     uint64_t last_frame_ns;
     uint64_t frames;
+    uint64_t rotate_after_ns;
     int exit_status;
     struct termios saved_tios;
     bool have_tios;
@@ -94,6 +99,17 @@ __attribute__((format(printf, 3, 4))) static void app_say(App *a, bool error, co
     app_damage(a);
 }
 
+/* Between turns only: an old socket is closed (1000 "rotating") and a fresh one opened. */
+static bool app_maybe_rotate(App *a)
+{
+    uint64_t since = link_up_since_ns(a->link);
+    if (!since || session_busy(a->session) || clock_now_ns() - since < a->rotate_after_ns)
+        return false;
+    log_msg("app: rotating a connection %.0f s old", (double)(clock_now_ns() - since) / 1e9);
+    link_rotate(a->link);
+    return true;
+}
+
 static void app_take_session_damage(App *a)
 {
     unsigned d = session_take_damage(a->session);
@@ -114,6 +130,8 @@ static void app_take_session_damage(App *a)
                 (double)st->ttft_ns / 1e6, st->tokens_per_sec,
                 (unsigned long long)term_stats(a->term).frames_painted);
         term_bell(a->term); /* the answer is complete: a bell for users in another window */
+        a->was_busy = false;
+        app_maybe_rotate(a);
     }
     a->was_busy = busy;
     app_damage(a);
@@ -220,6 +238,8 @@ static void app_ask(App *a, const char *question)
     }
     free(a->pending_question);
     a->pending_question = xstrdup(question);
+    if (app_maybe_rotate(a))
+        return; /* the question goes out on the fresh socket, as soon as it is up */
     if (a->link_state == LINK_UP && !session_busy(a->session))
         app_send_pending(a);
     else
@@ -649,6 +669,10 @@ int app_run(const AppConfig *cfg)
     }
     keys_init(&a->keys);
     snprintf(a->link_text, sizeof a->link_text, "connecting");
+    a->rotate_after_ns = strstr(url, "x.ai") ? ROTATE_XAI_NS : ROTATE_DEFAULT_NS;
+    const char *rot = getenv("FLINT_ROTATE_AFTER"); /* seconds; for tests and odd servers */
+    if (rot && *rot && strtoull(rot, NULL, 10) > 0)
+        a->rotate_after_ns = strtoull(rot, NULL, 10) * NS_PER_SEC;
 
     fatal_app = a;
     fatal_set_cleanup(app_fatal_cleanup);

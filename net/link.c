@@ -90,6 +90,7 @@ struct Conn {
     Conn *prev, *next;    /* Link.conns */
     bool up;              /* handshake done */
     bool want_close;      /* interrupted: send Close 1000 on the next WRITEABLE */
+    const char *close_reason; /* with want_close: "interrupted" or "rotating" (static) */
     bool close_sent;      /* the Close is queued; lws calls WRITEABLE once more after it */
     bool done;            /* failure or loss already handled (no second report) */
     bool in_connect;      /* inside lws_client_connect_via_info */
@@ -119,6 +120,7 @@ struct Link {
     char *ca_file;
     size_t max_message;
     LinkState state;
+    uint64_t up_since_ns;   /* when the current socket came up */
     bool started;
     Conn *cur;
     Conn *conns;
@@ -498,9 +500,8 @@ static int on_writeable(Conn *c, struct lws *wsi)
         return 0; /* lws calls WRITEABLE once more after the -1 that sent the Close */
     if (c->want_close) {
         c->close_sent = true;
-        static const char reason[] = "interrupted";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)reason,
-                         sizeof reason - 1);
+        const char *reason = c->close_reason;
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)reason, strlen(reason));
         uint64_t now = clock_now_ns();
         Link *l = c->link;
         if (l) {
@@ -508,7 +509,7 @@ static int on_writeable(Conn *c, struct lws *wsi)
             if (!l->cur)
                 arm_connect(l, 0); /* the Close is on the wire: now the fresh socket */
         }
-        log_msg("link: close-sent 1000 interrupted (%.3f ms after interrupt)",
+        log_msg("link: close-sent 1000 %s (%.3f ms after the request)", reason,
                 (double)(now - c->t_interrupt) / 1e6);
         return -1;
     }
@@ -613,6 +614,7 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
         l->addr_fails = 0;
         l->stats.connects++;
         log_msg("link: up %s", l->url.endpoint);
+        l->up_since_ns = clock_now_ns();
         set_state(l, LINK_UP, "");
         return 0;
     }
@@ -797,11 +799,14 @@ bool link_send(Link *l, const char *data, size_t len)
     return true;
 }
 
-void link_interrupt(Link *l)
+/* Interrupt and rotation: drop the current socket (Close 1000 with reason) and open a fresh
+ * one at once. */
+static void link_restart(Link *l, const char *reason)
 {
     uint64_t t0 = clock_now_ns();
-    log_msg("link: interrupt");
+    log_msg("link: %s", strcmp(reason, "interrupted") == 0 ? "interrupt" : reason);
     queue_drop(l);
+    l->up_since_ns = 0;
     if (!l->started)
         return;
     Conn *c = l->cur;
@@ -810,6 +815,7 @@ void link_interrupt(Link *l)
         release_in(c);
         c->done = true;
         c->t_interrupt = t0;
+        c->close_reason = reason;
         if (c->up && c->wsi) {
             /* Close 1000 "interrupted" from its next WRITEABLE; the new socket (to the cached
              * address: no lookup) starts right after that, or after 2 ms at most, so the
@@ -826,8 +832,14 @@ void link_interrupt(Link *l)
     } else {
         arm_connect(l, 0); /* waiting: skip the rest of the backoff (a lookup goes on) */
     }
-    set_state(l, LINK_CONNECTING, "interrupted");
+    set_state(l, LINK_CONNECTING, reason);
 }
+
+void link_interrupt(Link *l) { link_restart(l, "interrupted"); }
+
+void link_rotate(Link *l) { link_restart(l, "rotating"); }
+
+uint64_t link_up_since_ns(const Link *l) { return l->state == LINK_UP ? l->up_since_ns : 0; }
 
 LinkState link_state(const Link *l) { return l->state; }
 

@@ -97,6 +97,11 @@ void link_free(Link *l);  /* closes without waiting; accepts NULL */
 void link_start(Link *l);
 bool link_send(Link *l, const char *data, size_t len);
 void link_interrupt(Link *l);
+/* The same as link_interrupt with the Close reason "rotating": for replacing an old socket
+ * between turns before the server's age limit closes it (PROTOCOL.md 1.6, 7.1). */
+void link_rotate(Link *l);
+/* clock_now_ns() when the current socket came up; 0 when not up. */
+uint64_t link_up_since_ns(const Link *l);
 LinkState link_state(const Link *l);
 const char *link_state_name(LinkState s);
 const LinkStats *link_stats(const Link *l);
