@@ -42,6 +42,7 @@
 #define ROTATE_DEFAULT_NS (55ull * 60 * NS_PER_SEC)
 #define ROTATE_XAI_NS (23ull * 60 * NS_PER_SEC)
 #define ESC_DELAY_NS (25 * NS_PER_MS)
+#define BELL_AFTER_NS (10 * NS_PER_SEC)
 
 typedef enum AppMode { MODE_EDIT, MODE_ASK, MODE_SAVE_AS, MODE_CONFIRM_QUIT } AppMode;
 
@@ -129,7 +130,11 @@ static void app_take_session_damage(App *a)
                 "painted=%llu", (int)session_turn(a->session), st->deltas, st->output_tokens,
                 (double)st->ttft_ns / 1e6, st->tokens_per_sec,
                 (unsigned long long)term_stats(a->term).frames_painted);
-        term_bell(a->term); /* the answer is complete: a bell for users in another window */
+        /* A long answer that ended by itself: ring, the user may be in another window. Not
+         * after an interrupt, nor for the usual second-long answer. */
+        if (session_turn(a->session) != TURN_INTERRUPTED && st->sent_ns &&
+            clock_now_ns() - st->sent_ns > BELL_AFTER_NS)
+            term_bell(a->term);
         a->was_busy = false;
         app_maybe_rotate(a);
     }
