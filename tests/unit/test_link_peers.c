@@ -1,0 +1,203 @@
+/* Link against raw TCP peers served between lws_service calls (link_support.h's extra_poll):
+ * an HTTP peer answering the upgrade with 401 or 429 (the details, and the upgrade request as
+ * sent), and a relay to the scripted server that goes silent for PROTOCOL.md 7.3 case 12 (ping
+ * after 20 s, hang-up after 60 s: FLINT_SLOW_TESTS=1). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "link_support.h"
+
+/* ----- HTTP errors on the upgrade ---------------------------------------------------------- */
+
+/* A raw HTTP peer answering the upgrade with 401. */
+static int raw_listen = -1, raw_conn = -1;
+static StrBuf raw_in, raw_last; /* request being read, last complete request */
+static const char *raw_reply;
+
+static void raw_poll(void)
+{
+    if (raw_conn < 0) {
+        raw_conn = accept(raw_listen, NULL, NULL);
+        if (raw_conn >= 0)
+            fcntl(raw_conn, F_SETFL, O_NONBLOCK);
+        return;
+    }
+    char buf[2048];
+    ssize_t n = read(raw_conn, buf, sizeof buf);
+    if (n > 0)
+        sb_append(&raw_in, buf, (size_t)n);
+    if (raw_in.len && strstr(raw_in.data, "\r\n\r\n")) {
+        ssize_t w = write(raw_conn, raw_reply, strlen(raw_reply));
+        (void)w;
+        close(raw_conn);
+        raw_conn = -1;
+        sb_reset(&raw_last);
+        sb_append(&raw_last, raw_in.data, raw_in.len);
+        sb_reset(&raw_in);
+    }
+}
+
+static void test_http_errors(void)
+{
+    raw_listen = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(bind(raw_listen, (struct sockaddr *)&sa, sizeof sa) == 0);
+    listen(raw_listen, 4);
+    fcntl(raw_listen, F_SETFL, O_NONBLOCK);
+    socklen_t sl = sizeof sa;
+    getsockname(raw_listen, (struct sockaddr *)&sa, &sl);
+    int port = ntohs(sa.sin_port);
+    extra_poll = raw_poll;
+
+    raw_reply = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                "Content-Length: 2\r\n\r\n{}";
+    Link *l = make_link(srv_url(port, "ws"), "bad-key", NULL, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    const StateRec *w = last_state(LINK_WAITING);
+    if (w) {
+        printf("  401 detail: %s\n", w->detail);
+        CHECK(strstr(w->detail, "401") != NULL);
+    }
+    /* the upgrade request as sent: path, auth, no subprotocol */
+    const char *req = sb_cstr(&raw_last);
+    CHECK(strncmp(req, "GET /v1/responses HTTP/1.1\r\n", 28) == 0);
+    CHECK(strstr(req, "\r\nauthorization: Bearer bad-key\r\n") != NULL); /* lws lowercases */
+    CHECK(strstr(req, "\r\nUpgrade: websocket\r\n") != NULL);
+    CHECK(strstr(req, "Sec-WebSocket-Protocol") == NULL && strstr(req, "Origin") == NULL);
+    CHECK(strstr(req, "\r\nuser-agent: flint/") != NULL);
+    link_free(l);
+
+    raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n";
+    l = make_link(srv_url(port, "ws"), "k", NULL, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 3000);
+    w = last_state(LINK_WAITING);
+    if (w) {
+        printf("  429 detail: %s\n", w->detail);
+        CHECK(strstr(w->detail, "429") != NULL);
+    }
+    link_free(l);
+    pump(5);
+    extra_poll = NULL;
+    if (raw_conn >= 0)
+        close(raw_conn);
+    raw_conn = -1;
+    close(raw_listen);
+    sb_free(&raw_in);
+    sb_free(&raw_last);
+}
+
+/* ----- keepalive (PROTOCOL.md 7.3 case 12), slow: FLINT_SLOW_TESTS=1 ------------------------ */
+
+/* A TCP relay between Link and the scripted server that can go silent: it then swallows
+ * whatever the client sends (recording when) and forwards nothing back. */
+static struct {
+    int listen_fd, cfd, sfd;
+    bool silent;
+    uint64_t t_silent, t_first_swallowed;
+    size_t swallowed;
+} P = {-1, -1, -1, false, 0, 0, 0};
+
+static void relay(int from, int to, bool count)
+{
+    char buf[4096];
+    ssize_t n = read(from, buf, sizeof buf);
+    if (n <= 0)
+        return;
+    if (P.silent) {
+        if (count) {
+            if (!P.swallowed)
+                P.t_first_swallowed = clock_now_ns();
+            P.swallowed += (size_t)n;
+        }
+        return;
+    }
+    ssize_t w = write(to, buf, (size_t)n);
+    (void)w;
+}
+
+static void proxy_poll(void)
+{
+    if (P.cfd < 0) {
+        P.cfd = accept(P.listen_fd, NULL, NULL);
+        if (P.cfd < 0)
+            return;
+        fcntl(P.cfd, F_SETFL, O_NONBLOCK);
+        P.sfd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = {0};
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        sa.sin_port = htons((uint16_t)srv_port);
+        if (connect(P.sfd, (struct sockaddr *)&sa, sizeof sa) != 0)
+            fprintf(stderr, "proxy connect: %s\n", strerror(errno));
+        fcntl(P.sfd, F_SETFL, O_NONBLOCK);
+    }
+    relay(P.cfd, P.sfd, true);
+    relay(P.sfd, P.cfd, false);
+}
+
+static void test_keepalive_slow(void)
+{
+    if (!getenv("FLINT_SLOW_TESTS")) {
+        printf("  keepalive: skipped (set FLINT_SLOW_TESTS=1; takes about 65 s)\n");
+        return;
+    }
+    srv_reset();
+    P.listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {0};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(bind(P.listen_fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    listen(P.listen_fd, 4);
+    fcntl(P.listen_fd, F_SETFL, O_NONBLOCK);
+    socklen_t sl = sizeof sa;
+    getsockname(P.listen_fd, (struct sockaddr *)&sa, &sl);
+    extra_poll = proxy_poll;
+
+    Link *l = make_link(srv_url(ntohs(sa.sin_port), "ws"), "k", NULL, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    P.silent = true;
+    P.t_silent = clock_now_ns();
+    WAIT(link_state(l) == LINK_WAITING, 75000);
+    uint64_t t_down = clock_now_ns();
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    double ping_s = P.swallowed ? (double)(P.t_first_swallowed - P.t_silent) / 1e9 : -1;
+    double down_s = (double)(t_down - P.t_silent) / 1e9;
+    const StateRec *w = last_state(LINK_WAITING);
+    printf("  keepalive: first ping after %.1f s (%zu bytes swallowed), hang-up after %.1f s: %s\n",
+           ping_s, P.swallowed, down_s, w ? w->detail : "-");
+    CHECK(ping_s > 15 && ping_s < 25);
+    CHECK(down_s > 55 && down_s < 70);
+    link_free(l);
+    extra_poll = NULL;
+    close(P.cfd);
+    close(P.sfd);
+    close(P.listen_fd);
+    P.cfd = P.sfd = P.listen_fd = -1;
+    pump(10);
+}
+
+/* ----- main ---------------------------------------------------------------------------------- */
+
+int main(void)
+{
+    if (!link_env_open(NULL))
+        return 1;
+
+    RUN(test_http_errors);
+    RUN(test_keepalive_slow);
+
+    link_env_close();
+    return harness_done();
+}

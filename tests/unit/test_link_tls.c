@@ -1,0 +1,232 @@
+/* Link over wss:// against the scripted server of link_support.h on TLS vhosts, with a
+ * throwaway CA made by the openssl CLI and full verification: send/receive and interrupt over
+ * TLS, an untrusted CA and a missing CA file, and wss://localhost with a DNS:localhost
+ * certificate (Host header, SNI and the certificate check use the name, the socket the
+ * address; each name/certificate mismatch fails). Skipped without the openssl CLI. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link_support.h"
+
+static int tls_port;
+
+/* ----- wss:// with a throwaway CA ------------------------------------------------------------ */
+
+static char tls_dir[64];
+static char ca_path[128], cert_path[128], key_path[128];
+static char name_cert_path[128], name_key_path[128]; /* SAN DNS:localhost only */
+static int tls_name_port;
+
+static bool make_test_ca(void)
+{
+    strcpy(tls_dir, "/tmp/flint-link-tls-XXXXXX");
+    if (!mkdtemp(tls_dir))
+        return false;
+    snprintf(ca_path, sizeof ca_path, "%s/ca.pem", tls_dir);
+    snprintf(cert_path, sizeof cert_path, "%s/server.pem", tls_dir);
+    snprintf(key_path, sizeof key_path, "%s/server.key", tls_dir);
+    snprintf(name_cert_path, sizeof name_cert_path, "%s/name.pem", tls_dir);
+    snprintf(name_key_path, sizeof name_key_path, "%s/name.key", tls_dir);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && "
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-keyout ca.key -out ca.pem -days 2 -subj /CN=flint-test-ca "
+             "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
+             ">/dev/null 2>&1 && "
+             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-keyout server.key -out server.csr -subj /CN=127.0.0.1 >/dev/null 2>&1 && "
+             "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > ext.cnf && "
+             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1 && "
+             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-keyout name.key -out name.csr -subj /CN=localhost >/dev/null 2>&1 && "
+             "printf 'subjectAltName=DNS:localhost\\nextendedKeyUsage=serverAuth\\n' > name.cnf && "
+             "openssl x509 -req -in name.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+             "-out name.pem -days 2 -extfile name.cnf >/dev/null 2>&1",
+             tls_dir);
+    return system(cmd) == 0;
+}
+
+static void remove_test_ca(void)
+{
+    if (!tls_dir[0])
+        return;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tls_dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tls_dir);
+}
+
+static void test_wss(void)
+{
+    if (!tls_port) {
+        printf("  wss: skipped (no openssl CLI or TLS vhost)\n");
+        return;
+    }
+    srv_reset();
+    Link *l = make_link(srv_url(tls_port, "wss"), "sk-tls", ca_path, 0);
+    CHECK(l != NULL);
+    if (!l)
+        return;
+    link_start(l);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(S.nrecs, 1);
+    if (S.nrecs == 1) {
+        CHECK_STR_EQ(S.recs[0].auth, "Bearer sk-tls");
+        CHECK(link_send(l, "over tls", 8));
+        srv_text(&S.recs[0], "back over tls");
+        srv_go(&S.recs[0]);
+        WAIT(C.nmsgs == 1 && S.recs[0].nmsgs == 1, 2000);
+        CHECK_INT_EQ(C.nmsgs, 1);
+        CHECK_INT_EQ(S.recs[0].nmsgs, 1);
+        if (C.nmsgs == 1)
+            CHECK_STR_EQ(C.msgs[0], "back over tls");
+        /* interrupt works over TLS too */
+        S.recs[0].stream = true;
+        srv_go(&S.recs[0]);
+        WAIT(C.nmsgs > 3, 2000);
+        link_interrupt(l);
+        WAIT(S.recs[0].close_code != 0 && link_state(l) == LINK_UP && S.nrecs == 2, 3000);
+        CHECK_INT_EQ(S.recs[0].close_code, 1000);
+        CHECK_INT_EQ(link_state(l), LINK_UP);
+    }
+    link_free(l);
+    pump(10);
+
+    /* Without the test CA the system store does not trust it: a TLS failure, with a reason. */
+    srv_reset();
+    l = make_link(srv_url(tls_port, "wss"), "sk-tls", NULL, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(S.nrecs, 0);
+    const StateRec *w = last_state(LINK_WAITING);
+    if (w) {
+        printf("  untrusted-CA detail: %s\n", w->detail);
+        CHECK(strstr(w->detail, "TLS") != NULL || strstr(w->detail, "cert") != NULL);
+    }
+    link_free(l);
+    pump(10);
+
+    /* A missing CA file is a link_new error, not a crash. */
+    char err[256] = "";
+    LinkConfig cfg = {.url = srv_url(tls_port, "wss"), .ca_file = "/nonexistent/ca.pem"};
+    CHECK(link_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
+    CHECK(strstr(err, "/nonexistent/ca.pem") != NULL);
+}
+
+static void test_wss_name(void)
+{
+    if (!tls_name_port) {
+        printf("  wss name: skipped (no openssl CLI or TLS vhost)\n");
+        return;
+    }
+    /* wss://localhost, resolved in the background to 127.0.0.1, against a certificate that
+     * names only DNS:localhost, with full verification: lws connects to the address and uses
+     * the name for the Host header, SNI and the certificate check. */
+    srv_reset();
+    resolver = test_resolve;
+    char url[96], host[64];
+    snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_name_port);
+    snprintf(host, sizeof host, "localhost:%d", tls_name_port);
+    Link *l = make_link(url, "sk-name", ca_path, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(S.nrecs, 1);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    if (S.nrecs == 1) {
+        CHECK_STR_EQ(S.recs[0].host, host);
+        CHECK_STR_EQ(S.recs[0].sni, "localhost");
+        CHECK_STR_EQ(S.recs[0].auth, "Bearer sk-name");
+        CHECK(link_send(l, "named", 5));
+        srv_text(&S.recs[0], "back by name");
+        srv_go(&S.recs[0]);
+        WAIT(C.nmsgs == 1 && S.recs[0].nmsgs == 1, 2000);
+        CHECK_INT_EQ(C.nmsgs, 1);
+        if (C.nmsgs == 1)
+            CHECK_STR_EQ(C.msgs[0], "back by name");
+        link_interrupt(l); /* a TLS reconnect to the cached address */
+        WAIT(link_state(l) == LINK_UP && S.nrecs == 2, 5000);
+        CHECK_INT_EQ(link_state(l), LINK_UP);
+        if (S.nrecs == 2)
+            CHECK_STR_EQ(S.recs[1].sni, "localhost");
+        CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    }
+    link_free(l);
+    pump(10);
+
+    /* The same name against the IP:127.0.0.1 certificate fails although the socket goes to
+     * 127.0.0.1: the check is against "localhost", not the address. */
+    srv_reset();
+    snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_port);
+    l = make_link(url, "sk-name", ca_path, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(S.nrecs, 0);
+    const StateRec *w = last_state(LINK_WAITING);
+    if (w) {
+        printf("  localhost vs an IP-only certificate: %s\n", w->detail);
+        CHECK(strstr(w->detail, "TLS") != NULL);
+    }
+    link_free(l);
+    pump(10);
+
+    /* ... and the IP against the DNS:localhost certificate fails the other way round. */
+    snprintf(url, sizeof url, "wss://127.0.0.1:%d/v1", tls_name_port);
+    l = make_link(url, "sk-name", ca_path, 0);
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 5000);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(S.nrecs, 0);
+    CHECK_INT_EQ(link_stats(l)->dns_lookups, 0);
+    link_free(l);
+    wait_resolvers(2000);
+    pump(10);
+    resolver = NULL;
+}
+
+
+/* The TLS vhosts, made between the plain ones and the adopted timerfd (link_env_open). */
+static void add_tls_vhosts(void)
+{
+    if (make_test_ca()) {
+        struct lws_context_creation_info info;
+        memset(&info, 0, sizeof info);
+        info.vhost_name = "test-tls";
+        info.port = 0;
+        info.iface = "127.0.0.1";
+        info.protocols = srv_protocols;
+        info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = cert_path;
+        info.ssl_private_key_filepath = key_path;
+        struct lws_vhost *tv = lws_create_vhost(ctx, &info);
+        tls_port = tv ? lws_get_vhost_listen_port(tv) : 0;
+        info.vhost_name = "test-tls-name";
+        info.ssl_cert_filepath = name_cert_path;
+        info.ssl_private_key_filepath = name_key_path;
+        tv = lws_create_vhost(ctx, &info);
+        tls_name_port = tv ? lws_get_vhost_listen_port(tv) : 0;
+        if (tls_name_port < 0)
+            tls_name_port = 0;
+    }
+}
+
+/* ----- main ---------------------------------------------------------------------------------- */
+
+int main(void)
+{
+    if (!link_env_open(add_tls_vhosts))
+        return 1;
+
+    RUN(test_wss);
+    RUN(test_wss_name);
+
+    link_env_close();
+    remove_test_ca();
+    return harness_done();
+}
