@@ -4,7 +4,7 @@
 #     tokens/s consumed, CPU seconds and peak RSS of flint, frames painted per second.
 #  2. key -> socket-close latency for Esc and Ctrl-G, 20 presses each: from flint reading the
 #     key byte off the tty to flint-backend receiving the Close frame (both log CLOCK_MONOTONIC).
-#  3. idle: CPU used by flint over 5 s with nothing happening.
+#  3. idle: CPU used by flint over 5 s with nothing happening; CPU at 1000 and 50,000 tok/s.
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -38,6 +38,22 @@ rss=$(rss_peak_kb "$FLINT_PID")
 keys C-q; wait_exit 10 >/dev/null
 restart
 
+# --- 1b. CPU at realistic rates: Spark's 1000 tok/s and a local server's 50,000 -------------
+rates=""
+for rate in 1000 50000; do
+  E2E_TAG=-rate$rate
+  backend_start --rate "$rate" --tokens $((rate * 4))
+  flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/main.c"
+  wait_screen 'connected'
+  c0=$(cpu_ticks "$FLINT_PID")
+  keys C-k; type 'stream at a steady rate'; keys Enter
+  wait_file 'turn: end' "$FLINT_LOG_FILE" 60
+  c1=$(cpu_ticks "$FLINT_PID")
+  rates+="$rate:$((c1 - c0)) "
+  keys C-q; wait_exit 10 >/dev/null
+  restart
+done
+
 # --- 2. interrupt latency -------------------------------------------------------------------
 E2E_TAG=-latency
 backend_start --rate 1000 --tokens 100000
@@ -59,9 +75,9 @@ done
 keys C-q; wait_exit 10 >/dev/null
 restart
 
-/usr/bin/python3 - "$E2E_DIR" "$TOKENS" "$HZ" "$idle0" "$idle1" "$cpu0" "$cpu1" "$rss" <<'PY'
+/usr/bin/python3 - "$E2E_DIR" "$TOKENS" "$HZ" "$idle0" "$idle1" "$cpu0" "$cpu1" "$rss" "$rates" <<'PY'
 import re, statistics, sys
-d, tokens, hz, idle0, idle1, cpu0, cpu1, rss = sys.argv[1:]
+d, tokens, hz, idle0, idle1, cpu0, cpu1, rss, rates = sys.argv[1:]
 hz = float(hz)
 tlog = open(f"{d}/flint-throughput.log", errors="replace").read()
 end = re.search(r"turn: end state=\d+ deltas=(\d+) output_tokens=(\d+) ttft_ms=([\d.]+) tok_s=([\d.]+) painted=(\d+)", tlog)
@@ -112,6 +128,13 @@ if start and duration > 0:
     rows.append(("frames painted during the stream", f"{painted}"))
     rows.append(("frames painted per second of stream", f"{painted / duration:.0f}"))
 rows.append(("idle CPU over 5 s (% of a core)", f"{idle_cpu:.2f}"))
+for item in rates.split():
+    rate, ticks = item.split(":")
+    log = open(f"{d}/flint-rate{rate}.log", errors="replace").read()
+    m = re.search(r"turn: end state=\d+ deltas=(\d+) output_tokens=(\d+) ttft_ms=[\d.]+ tok_s=([\d.]+)", log)
+    secs = (int(m[2]) or int(m[1])) / float(m[3]) if m and float(m[3]) > 0 else 0
+    if secs > 0:
+        rows.append((f"flint CPU % of one core at {int(rate):,} tok/s", f"{int(ticks) / hz / secs * 100:.1f}"))
 for key, name in (("Escape", "Esc"), ("C-g", "Ctrl-G")):
     lat, internal = latencies(key)
     if lat:
