@@ -3,7 +3,7 @@
  * One thread runs everything here: lws_service() dispatches tty bytes, signals, timers and
  * WebSocket traffic to the handlers below. Handlers only change state and mark damage; the
  * frame timer turns damage into at most one ui_render per FRAME_NS, and a keypress renders at
- * once. The interrupt path closes the socket before anything is drawn.
+ * once, except an interrupt: its frame waits a millisecond, for the Close frame to go out.
  *
  * Modes: EDIT (keys go to the buffer), PROMPT (keys go to the ask / save-as line), CONFIRM_QUIT
  * (y/n/Esc). A question asked while no connection is up waits in pending_question and goes
@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,13 +63,13 @@ typedef struct App {
     char link_text[192];
     char message[512];
     bool message_error;
-    char notice_seen[512];
     char *pending_question;
     bool quit_after_save;
     bool was_busy;
     uint64_t last_frame_ns;
     uint64_t frames;
     uint64_t rotate_after_ns;
+    bool interrupted;      /* an interrupt in this batch of keys: draw after the Close */
     int exit_status;
     struct termios saved_tios;
     bool have_tios;
@@ -77,7 +78,7 @@ typedef struct App {
 
 /* The fatal paths (BUG_ON, out of memory, a crash signal) must restore the terminal and save
  * the user's text without any context argument: this is the one file-scope pointer. */
-static App *fatal_app;
+static _Atomic(App *) fatal_app;
 
 static void app_draw(App *a);
 
@@ -117,9 +118,11 @@ static void app_take_session_damage(App *a)
     if (!d)
         return;
     const char *notice = session_notice(a->session);
-    if (notice[0] && strcmp(notice, a->notice_seen) != 0) {
-        snprintf(a->notice_seen, sizeof a->notice_seen, "%s", notice);
+    if ((d & SESSION_DAMAGE_NOTICE) && notice[0])
         app_say(a, true, "%s", notice);
+    if (session_take_reconnect(a->session)) {
+        log_msg("app: the server retired the connection; reconnecting");
+        link_rotate(a->link);
     }
     bool busy = session_busy(a->session);
     if (!a->was_busy && busy && log_enabled())
@@ -151,6 +154,7 @@ static void app_draw(App *a)
         .message_is_error = a->message_error,
     };
     ui_render(a->ui, a->session, &st);
+    loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
     a->last_frame_ns = clock_now_ns();
     a->frames++;
 }
@@ -161,14 +165,15 @@ static void app_send_pending(App *a)
 {
     if (!a->pending_question || a->link_state != LINK_UP || session_busy(a->session))
         return;
-    char *q = a->pending_question;
-    a->pending_question = NULL;
     ErrorBuf err;
-    if (!session_ask(a->session, q, &err))
-        app_say(a, true, "Could not ask: %s", err.msg);
-    else
+    if (!session_ask(a->session, a->pending_question, &err)) {
+        /* Kept: it goes out when the link is up again (or the user asks something else). */
+        app_say(a, true, "Could not ask yet (%s); the question waits.", err.msg);
+    } else {
+        free(a->pending_question);
+        a->pending_question = NULL;
         a->message[0] = '\0';
-    free(q);
+    }
     app_take_session_damage(a);
 }
 
@@ -226,6 +231,7 @@ static void app_interrupt(App *a)
      * its reconnect), then close at once; drawing comes after both. */
     session_interrupt(a->session);
     link_interrupt(a->link);
+    a->interrupted = true; /* app_drain_keys lets the Close go out before drawing */
     log_msg("app: interrupted");
     app_say(a, false, "Interrupted. Ctrl-K asks again.");
     app_take_session_damage(a);
@@ -241,13 +247,16 @@ static void app_ask(App *a, const char *question)
         /* A new question while an answer streams: stop it, then ask with it as context. */
         app_interrupt(a);
     }
+    bool replaced = a->pending_question != NULL;
     free(a->pending_question);
     a->pending_question = xstrdup(question);
+    if (replaced)
+        app_say(a, false, "The new question replaces the one still waiting for the connection.");
     if (app_maybe_rotate(a))
         return; /* the question goes out on the fresh socket, as soon as it is up */
     if (a->link_state == LINK_UP && !session_busy(a->session))
         app_send_pending(a);
-    else
+    else if (!replaced)
         app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
 }
 
@@ -398,6 +407,7 @@ static void app_prompt_command(App *a, Command cmd, const KeyEvent *k)
     case CMD_QUIT:
         ui_prompt_close(a->ui);
         a->mode = MODE_EDIT;
+        a->quit_after_save = false;
         app_request_quit(a);
         break;
     case CMD_REDRAW: term_redraw_all(a->term); break;
@@ -409,6 +419,7 @@ static void app_confirm_quit(App *a, const KeyEvent *k)
 {
     a->mode = MODE_EDIT;
     a->message[0] = '\0';
+    a->quit_after_save = false;
     if (k->code == KC_CHAR && !(k->mods & MOD_CTRL) && (k->cp == 'y' || k->cp == 'Y')) {
         a->quit_after_save = true;
         if (app_save(a))
@@ -450,7 +461,14 @@ static void app_drain_keys(App *a)
     else
         loop_esc_cancel(a->loop);
     app_take_session_damage(a);
-    app_draw(a); /* a keypress draws at once */
+    if (a->interrupted) {
+        /* The Close frame is written on the socket's next WRITEABLE, in the next service
+         * pass; the frame follows it a millisecond later (ARCHITECTURE: close first). */
+        a->interrupted = false;
+        loop_frame_at(a->loop, clock_now_ns() + NS_PER_MS);
+    } else {
+        app_draw(a); /* a keypress draws at once */
+    }
 }
 
 static void app_tty_input(void *ud, const char *bytes, size_t n)
@@ -527,10 +545,9 @@ static void app_signal(void *ud, int signo)
 
 static void app_fatal_cleanup(void)
 {
-    App *a = fatal_app;
+    App *a = atomic_exchange(&fatal_app, NULL);
     if (!a)
         return;
-    fatal_app = NULL;
     term_stop(a->term);
     app_save_recovery(a);
     if (a->recovery_path[0])
@@ -539,9 +556,9 @@ static void app_fatal_cleanup(void)
 
 static void app_crash_handler(int signo)
 {
-    /* Best effort from a signal handler: the recovery writer uses only open/write/close. */
-    App *a = fatal_app;
-    fatal_app = NULL;
+    /* Best effort from a signal handler: the recovery writer uses only open/write/close. It
+     * runs on its own stack, so a stack overflow can still save the text. */
+    App *a = atomic_exchange(&fatal_app, NULL);
     if (a) {
         static const char reset[] = "\033[?2004l\033[?25h\033[?1049l\r\n";
         if (a->have_tios)
@@ -565,10 +582,13 @@ static void app_crash_handler(int signo)
 static void app_install_crash_handlers(void)
 {
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+    static char altstack[64 * 1024];
+    stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
+    sigaltstack(&ss, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = app_crash_handler;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = SA_RESETHAND | SA_ONSTACK;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
         sigaction(sigs[i], &sa, NULL);
@@ -607,6 +627,16 @@ static const SessionHooks app_session_hooks = {
     .send = app_link_send,
 };
 
+/* xAI closes sockets at 25 minutes, not 60: is the URL's host x.ai or one of its names? */
+static bool app_is_xai(const char *url)
+{
+    const char *host = strstr(url, "://");
+    host = host ? host + 3 : url;
+    size_t n = strcspn(host, ":/?");
+    return (n == 4 && strncmp(host, "x.ai", 4) == 0) ||
+           (n > 5 && strncmp(host + n - 5, ".x.ai", 5) == 0);
+}
+
 static void app_log_summary(App *a)
 {
     if (!log_enabled())
@@ -630,7 +660,8 @@ int app_run(const AppConfig *cfg)
     a->demo.stdin_fd = -1;
     a->exit_status = 1;
     ErrorBuf err = {{0}};
-    char url[256];
+    char demo_url[64];
+    bool tty_owned = true; /* until loop_new takes the tty fd */
     int status = 1;
 
     loop_block_signals();
@@ -654,13 +685,12 @@ int app_run(const AppConfig *cfg)
             fprintf(stderr, "flint: %s\n", err.msg);
             goto out;
         }
-        snprintf(url, sizeof url, "ws://127.0.0.1:%d/v1", a->demo.port);
-    } else {
-        snprintf(url, sizeof url, "%s", cfg->url);
+        snprintf(demo_url, sizeof demo_url, "ws://127.0.0.1:%d/v1", a->demo.port);
     }
-    a->loop = loop_new(a->tty_fd, &app_loop_hooks, a, &err);
+    const char *url = cfg->demo ? demo_url : cfg->url;
+    a->loop = loop_new(a->tty_fd, &app_loop_hooks, a, &err); /* owns the tty fd from here */
+    tty_owned = false;
     if (!a->loop) {
-        close(a->tty_fd);
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
@@ -674,17 +704,18 @@ int app_run(const AppConfig *cfg)
     }
     keys_init(&a->keys);
     snprintf(a->link_text, sizeof a->link_text, "connecting");
-    a->rotate_after_ns = strstr(url, "x.ai") ? ROTATE_XAI_NS : ROTATE_DEFAULT_NS;
+    a->rotate_after_ns = app_is_xai(url) ? ROTATE_XAI_NS : ROTATE_DEFAULT_NS;
     const char *rot = getenv("FLINT_ROTATE_AFTER"); /* seconds; for tests and odd servers */
-    if (rot && *rot && strtoull(rot, NULL, 10) > 0)
-        a->rotate_after_ns = strtoull(rot, NULL, 10) * NS_PER_SEC;
+    unsigned long long rot_s = rot ? strtoull(rot, NULL, 10) : 0;
+    if (rot_s > 0 && rot_s < 100ull * 365 * 86400)
+        a->rotate_after_ns = rot_s * NS_PER_SEC;
 
-    fatal_app = a;
+    atomic_store(&fatal_app, a);
     fatal_set_cleanup(app_fatal_cleanup);
     app_install_crash_handlers();
     a->term = term_start(&a->theme, &err);
     if (!a->term) {
-        fatal_app = NULL;
+        atomic_store(&fatal_app, NULL);
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
@@ -709,7 +740,7 @@ int app_run(const AppConfig *cfg)
     app_log_summary(a);
 
 out:
-    fatal_app = NULL;
+    atomic_store(&fatal_app, NULL);
     fatal_set_cleanup(NULL);
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
@@ -718,7 +749,7 @@ out:
     link_free(a->link);
     if (a->loop)
         loop_free(a->loop); /* closes the adopted tty fd */
-    else if (a->tty_fd >= 0)
+    else if (tty_owned && a->tty_fd >= 0)
         close(a->tty_fd);
     if (a->demo.pid > 0)
         demo_stop(&a->demo);

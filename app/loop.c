@@ -59,7 +59,7 @@ static void loop_dispatch(Source *s)
     Loop *l = s->loop;
     switch (s->kind) {
     case SRC_TTY: {
-        char buf[4096];
+        char buf[65536]; /* a paste arrives in few reads, so it is drawn few times */
         for (;;) {
             ssize_t n = read(s->fd, buf, sizeof buf);
             if (n > 0) {
@@ -188,6 +188,8 @@ Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err)
         goto fail;
     return l;
 fail:
+    if (!l->src[SRC_TTY].wsi)
+        close(tty_fd); /* the loop owns the tty fd from the call on, adopted or not */
     if (sfd >= 0 && !l->src[SRC_SIGNAL].wsi)
         close(sfd);
     if (ffd >= 0 && !l->src[SRC_FRAME].wsi)
@@ -246,6 +248,14 @@ void loop_frame_at(Loop *l, uint64_t when_ns)
 }
 
 bool loop_frame_armed(const Loop *l) { return l->frame_deadline != 0; }
+
+void loop_frame_cancel(Loop *l)
+{
+    if (l->frame_deadline) {
+        l->frame_deadline = 0;
+        loop_timer_set(l->src[SRC_FRAME].fd, 0);
+    }
+}
 
 void loop_esc_arm(Loop *l, uint64_t delay_ns)
 {

@@ -3,7 +3,7 @@
  *
  *   tty       bytes typed by the user (a separately opened tty fd: lws makes adopted fds
  *             non-blocking, and fd 0/1 must stay blocking for curses output)
- *   signalfd  SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCONT (blocked in every thread)
+ *   signalfd  SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGCONT (blocked in every thread)
  *   timerfd   the frame clock (one-shot, armed only when something needs drawing)
  *   timerfd   the Esc timer (~25 ms, armed only while a lone ESC is pending)
  *
@@ -35,6 +35,7 @@ typedef struct Loop Loop;
 /* Blocks the loop's signals in the calling thread: call it before starting any thread, so that
  * every thread inherits the mask and the signals arrive only through the signalfd. */
 void loop_block_signals(void);
+/* Takes ownership of tty_fd: it is closed by loop_free, or by loop_new when it fails. */
 Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err);
 void loop_free(Loop *l);  /* accepts NULL */
 struct lws_context *loop_context(Loop *l);
@@ -44,6 +45,7 @@ void loop_quit(Loop *l);
  * A second call while armed keeps the earlier deadline. */
 void loop_frame_at(Loop *l, uint64_t when_ns);
 bool loop_frame_armed(const Loop *l);
+void loop_frame_cancel(Loop *l);  /* a frame was just drawn: the pending one is not needed */
 void loop_esc_arm(Loop *l, uint64_t delay_ns);
 void loop_esc_cancel(Loop *l);
 

@@ -500,7 +500,7 @@ static int on_writeable(Conn *c, struct lws *wsi)
         return 0; /* lws calls WRITEABLE once more after the -1 that sent the Close */
     if (c->want_close) {
         c->close_sent = true;
-        const char *reason = c->close_reason;
+        const char *reason = c->close_reason ? c->close_reason : "interrupted";
         lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)reason, strlen(reason));
         uint64_t now = clock_now_ns();
         Link *l = c->link;
@@ -604,9 +604,10 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
         c->up = true;
         c->t_valid = clock_now_ns();
         if (!is_current(c)) {
-            /* interrupted during the handshake: finish it politely */
+            /* interrupted during the handshake: finish it politely, and never wait long */
             c->want_close = true;
             lws_callback_on_writable(wsi);
+            lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
             return 0;
         }
         Link *l = c->link;

@@ -151,9 +151,15 @@ LinkDns *link_dns_start(const char *host, LinkResolveFn resolve, void (*wake)(vo
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     /* The thread inherits our signal mask: block everything there, so signals meant for the
-     * app (SIGWINCH, SIGTERM: read through a signalfd) are never delivered to it. */
+     * app (SIGWINCH, SIGTERM: read through a signalfd) are never delivered to it; but not the
+     * faults, whose handler restores the terminal and saves the user's text. */
     sigset_t all, old;
     sigfillset(&all);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    sigdelset(&all, SIGABRT);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     pthread_t tid;
     int rc = pthread_create(&tid, &attr, dns_thread, d);

@@ -70,6 +70,8 @@ struct Session {
 
     char *chain_id;
     size_t stale_pending;
+    bool wants_reconnect;  /* websocket_connection_limit_reached: the app should reconnect */
+    bool resend_on_up;     /* ...and the refused request goes out again on the new socket */
     bool malformed_noted;  /* at most one malformed-message note per turn */
     bool note_deferred;    /* ...added when the turn ends */
 
@@ -135,7 +137,7 @@ static void set_notice(Session *s, const char *text)
 {
     sb_reset(&s->notice);
     sb_puts(&s->notice, text);
-    s->damage |= SESSION_DAMAGE_STATUS;
+    s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_NOTICE;
 }
 
 static void add_note(Session *s, const char *text)
@@ -439,6 +441,19 @@ static void on_error(Session *s)
     log_msg("session: server error (status %d, retry after %lld ms): %s", e->status,
             (long long)e->retry_after_ms, sb_cstr(&msg));
 
+    if (e->code && strcmp(e->code, "websocket_connection_limit_reached") == 0) {
+        /* PROTOCOL.md 7.1: the socket reached its age limit; reconnect. A request it refused
+         * was never run, so it is resent (full history) once the new socket is up. */
+        s->wants_reconnect = true;
+        if (request_scoped && !s->resent) {
+            s->resent = true;
+            s->resend_on_up = true;
+            reset_chain(s);
+            set_notice(s, "the connection reached its age limit; reconnecting and resending");
+            sb_free(&msg);
+            return;
+        }
+    }
     if (request_scoped && e->code && strcmp(e->code, "previous_response_not_found") == 0 &&
         s->chained && !s->resent) {
         /* PROTOCOL.md 7.1: resend once with the full transcript and no chain. */
@@ -535,9 +550,25 @@ static void forget_connection(Session *s)
 
 void session_on_link_up(Session *s)
 {
+    if (s->resend_on_up && session_busy(s) && !s->bound) {
+        s->resend_on_up = false;
+        forget_connection(s);
+        if (!send_request(s, s->user_entry, false))
+            finish_turn(s, TURN_FAILED, ENTRY_FAILED, "could not resend on the new connection");
+        s->damage |= SESSION_DAMAGE_STATUS;
+        return;
+    }
+    s->resend_on_up = false;
     if (session_busy(s))
         session_on_link_lost(s, "reconnected");
     forget_connection(s);
+}
+
+bool session_take_reconnect(Session *s)
+{
+    bool r = s->wants_reconnect;
+    s->wants_reconnect = false;
+    return r;
 }
 
 void session_on_link_lost(Session *s, const char *why)

@@ -2,7 +2,9 @@
  * conversation history and the turn state machine:
  *
  *     IDLE -> SENT -> STREAMING -> DONE | FAILED | INTERRUPTED   (then a new turn may start)
- *             SENT -----------------^ (request-scoped error, lost link, interrupt)
+ *             SENT -----------------^ (a terminal with no deltas, a request-scoped error,
+ *                                      a lost link, an interrupt)
+ * response.incomplete ends a turn as DONE (its entry says ENTRY_INCOMPLETE and why).
  *
  * It turns a question into a `response.create` (PROTOCOL.md 7.1: store:false, no stream field,
  * chained with previous_response_id only when the last completed response arrived on the
@@ -61,6 +63,7 @@ typedef struct SessionHooks {
 enum {
     SESSION_DAMAGE_TRANSCRIPT = 1u << 0,
     SESSION_DAMAGE_STATUS = 1u << 1,
+    SESSION_DAMAGE_NOTICE = 1u << 2,  /* a new notice was set (even one equal to the last) */
 };
 
 typedef struct Session Session;
@@ -89,6 +92,10 @@ void session_on_link_up(Session *s);
 /* The connection is gone: an in-flight turn ends as ENTRY_NETWORK ("interrupted by network",
  * not replayed: the user decides) and the chain is reset. */
 void session_on_link_lost(Session *s, const char *why);
+/* True once after the server said the connection reached its age limit
+ * (websocket_connection_limit_reached): the app should replace the socket. A request the
+ * server refused for that reason is resent by session_on_link_up on the new socket. */
+bool session_take_reconnect(Session *s);
 /* The user interrupts: the partial answer stays, marked interrupted; every later event of the
  * abandoned response is dropped. The caller closes the socket (PROTOCOL.md 1.7: no cancel). */
 void session_interrupt(Session *s);

@@ -105,6 +105,44 @@ static void test_history_budget(void)
     fx_free(&fx);
 }
 
+/* websocket_connection_limit_reached in answer to a create (OpenAI style): the request never
+ * ran, so it goes out again, unchained with the history, on the new socket; only once. */
+static void test_connection_limit_resend(void)
+{
+    static const char LIMIT[] =
+        "{\"type\":\"error\",\"status\":400,\"error\":{\"type\":\"invalid_request_error\",\"code\":"
+        "\"websocket_connection_limit_reached\",\"message\":\"limit\",\"param\":null}}";
+    Fixture fx;
+    fx_init(&fx, 0);
+    turn(&fx, "q1", "resp_1", "a1");
+    CHECK(ask(&fx, "q2")); /* chained on resp_1 */
+    feed(&fx, LIMIT);
+    CHECK(session_busy(fx.s));
+    CHECK(session_take_reconnect(fx.s));
+    CHECK_INT_EQ(fx.wire.count, 2);
+    session_on_link_up(fx.s); /* the app rotated: the refused request goes out again */
+    CHECK_INT_EQ(fx.wire.count, 3);
+    CHECK(session_busy(fx.s));
+    cJSON *r = request(&fx, 2);
+    CHECK(cJSON_GetObjectItem(r, "previous_response_id") == NULL);
+    CHECK_INT_EQ(input_count(r), 3); /* q1, a1, q2 */
+    cJSON_Delete(r);
+    feed_created(&fx, "resp_2");
+    feed_delta(&fx, "a2");
+    feed_completed(&fx, "resp_2", 1);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_DONE);
+    /* A second refusal of the same turn ends it, with no third send. */
+    CHECK(ask(&fx, "q3"));
+    feed(&fx, LIMIT);
+    session_on_link_up(fx.s);
+    CHECK_INT_EQ(fx.wire.count, 5);
+    feed(&fx, LIMIT);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    session_on_link_up(fx.s);
+    CHECK_INT_EQ(fx.wire.count, 5);
+    fx_free(&fx);
+}
+
 static void test_errors(void)
 {
     /* Request-scoped 429 before response.created: the turn fails with "code: message". */
@@ -133,7 +171,10 @@ static void test_errors(void)
     CHECK(strstr(sb_cstr(&entry(&fx, 2)->text), "websocket_connection_limit_reached") != NULL);
     CHECK(strstr(session_notice(fx.s), "connection limit") != NULL);
     CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
-    CHECK_INT_EQ(session_take_damage(fx.s), SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS);
+    CHECK_INT_EQ(session_take_damage(fx.s),
+                 SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS | SESSION_DAMAGE_NOTICE);
+    CHECK(session_take_reconnect(fx.s));  /* the app must replace the socket */
+    CHECK(!session_take_reconnect(fx.s)); /* once */
     /* The flat SSE shape and an empty error are understood too. */
     feed(&fx, "{\"type\":\"error\",\"code\":\"server_error\",\"message\":\"boom\",\"param\":null,"
               "\"sequence_number\":1}");
@@ -279,6 +320,7 @@ int main(void)
     RUN(test_previous_response_not_found);
     RUN(test_history_budget);
     RUN(test_errors);
+    RUN(test_connection_limit_resend);
     RUN(test_malformed_mid_stream);
     RUN(test_stale_events);
     return harness_done();
