@@ -9,7 +9,11 @@
  *     which is what makes "save == cur" mean "the text equals the saved file".
  *   - save is the cur value of the saved text, or UNDO_NO_SAVE once the steps leading back
  *     to it have been dropped.
- *   - group_depth > 0: every record lands in one open step. */
+ *   - group_depth > 0: every record lands in one open step.
+ *   - Every change caches end == undo_end_of(at, bytes, len), the position just after its
+ *     bytes, and every merge keeps it so. Deciding whether a keystroke continues the open
+ *     step is then O(1) (and costs O(bytes typed) to extend), not a rescan of everything
+ *     typed so far; undo/redo use it to delete without rescanning either. */
 #include "core/undo.h"
 
 #include <stdint.h>
@@ -22,7 +26,7 @@
 
 typedef struct UndoChange {
     bool insert;
-    TextPos at;
+    TextPos at, end;
     char *bytes;
     size_t len, cap;
 } UndoChange;
@@ -94,6 +98,12 @@ static TextPos undo_end_of(TextPos at, const char *s, size_t len)
 
 static bool pos_eq(TextPos a, TextPos b) { return a.line == b.line && a.col == b.col; }
 
+static UndoChange undo_change_new(bool insert, TextPos at, const char *s, size_t len)
+{
+    return (UndoChange){.insert = insert, .at = at, .end = undo_end_of(at, s, len),
+                        .bytes = xmemdup(s, len), .len = len, .cap = len};
+}
+
 /* Tries to fold the new change into c, the step's last change. */
 static bool undo_merge_into(UndoChange *c, UndoMerge merge, bool insert, TextPos at,
                             const char *s, size_t len)
@@ -102,11 +112,12 @@ static bool undo_merge_into(UndoChange *c, UndoMerge merge, bool insert, TextPos
         return false;
     switch (merge) {
     case UNDO_MERGE_TYPING:
-        if (!insert || !pos_eq(at, undo_end_of(c->at, c->bytes, c->len)))
+        if (!insert || !pos_eq(at, c->end))
             return false;
         c->bytes = xgrow(c->bytes, &c->cap, c->len + len, 1);
         memcpy(c->bytes + c->len, s, len);
         c->len += len;
+        c->end = undo_end_of(at, s, len); /* s continues exactly at the old end */
         return true;
     case UNDO_MERGE_BACKSPACE:
         if (insert || !pos_eq(undo_end_of(at, s, len), c->at))
@@ -115,7 +126,7 @@ static bool undo_merge_into(UndoChange *c, UndoMerge merge, bool insert, TextPos
         memmove(c->bytes + len, c->bytes, c->len);
         memcpy(c->bytes, s, len);
         c->len += len;
-        c->at = at;
+        c->at = at; /* s ended at the old start, so the end stays where it was */
         return true;
     case UNDO_MERGE_DELETE:
         if (insert || !pos_eq(at, c->at))
@@ -123,6 +134,7 @@ static bool undo_merge_into(UndoChange *c, UndoMerge merge, bool insert, TextPos
         c->bytes = xgrow(c->bytes, &c->cap, c->len + len, 1);
         memcpy(c->bytes + c->len, s, len);
         c->len += len;
+        c->end = undo_end_of(c->end, s, len); /* s followed the old bytes in the text */
         return true;
     case UNDO_MERGE_NONE:
         return false;
@@ -150,9 +162,7 @@ static void undo_record(Undo *u, bool insert, TextPos at, const char *s, size_t 
         }
         if (grouped) {
             st->changes = xgrow(st->changes, &st->cap, st->n + 1, sizeof *st->changes);
-            st->changes[st->n++] =
-                (UndoChange){.insert = insert, .at = at, .bytes = xmemdup(s, len), .len = len,
-                             .cap = len};
+            st->changes[st->n++] = undo_change_new(insert, at, s, len);
             st->cursor_after = after;
             return;
         }
@@ -161,8 +171,7 @@ static void undo_record(Undo *u, bool insert, TextPos at, const char *s, size_t 
     UndoStep *st = &u->steps[u->count++];
     *st = (UndoStep){.merge = merge, .cursor_before = before, .cursor_after = after};
     st->changes = xgrow(NULL, &st->cap, 1, sizeof *st->changes);
-    st->changes[0] =
-        (UndoChange){.insert = insert, .at = at, .bytes = xmemdup(s, len), .len = len, .cap = len};
+    st->changes[0] = undo_change_new(insert, at, s, len);
     st->n = 1;
     u->cur = u->count;
     u->open = grouped || merge != UNDO_MERGE_NONE;
@@ -208,7 +217,7 @@ bool undo_undo(Undo *u, Text *t, TextPos *cursor)
     for (size_t i = st->n; i-- > 0;) {
         const UndoChange *c = &st->changes[i];
         if (c->insert)
-            text_delete(t, c->at, undo_end_of(c->at, c->bytes, c->len));
+            text_delete(t, c->at, c->end);
         else
             text_insert(t, c->at, c->bytes, c->len);
     }
@@ -227,7 +236,7 @@ bool undo_redo(Undo *u, Text *t, TextPos *cursor)
         if (c->insert)
             text_insert(t, c->at, c->bytes, c->len);
         else
-            text_delete(t, c->at, undo_end_of(c->at, c->bytes, c->len));
+            text_delete(t, c->at, c->end);
     }
     *cursor = text_clamp(t, st->cursor_after);
     return true;
