@@ -139,3 +139,47 @@ int utf8_width(uint32_t cp)
     }
     return w > 2 ? 2 : w;
 }
+
+static const char utf8_hex[] = "0123456789abcdef";
+
+size_t utf8_escape(uint32_t cp, char out[UTF8_ESCAPE_MAX])
+{
+    if (UTF8_IS_RAW(cp)) {
+        uint8_t byte = (uint8_t)cp;
+        out[0] = '<';
+        out[1] = utf8_hex[byte >> 4];
+        out[2] = utf8_hex[byte & 15];
+        out[3] = '>';
+        out[4] = '\0';
+        return 4;
+    }
+    if (cp < 0x20 || cp == 0x7F) {
+        out[0] = '^';
+        out[1] = (char)(cp ^ 0x40); /* caret notation: ESC 0x1B -> '[', DEL 0x7F -> '?' */
+        out[2] = '\0';
+        return 2;
+    }
+    if (utf8_width(cp) >= 0)
+        return 0;
+    size_t digits = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
+    size_t n = 0;
+    out[n++] = '<';
+    out[n++] = 'U';
+    out[n++] = '+';
+    for (size_t i = digits; i-- > 0;) {
+        char c = utf8_hex[(cp >> (4 * i)) & 15];
+        out[n++] = c >= 'a' ? (char)(c - 'a' + 'A') : c;
+    }
+    out[n++] = '>';
+    out[n] = '\0';
+    return n;
+}
+
+int utf8_display_width(uint32_t cp)
+{
+    if (cp >= 0x20 && cp < 0x7F)
+        return 1; /* printable ASCII: the common case, no table lookups */
+    char esc[UTF8_ESCAPE_MAX];
+    size_t n = utf8_escape(cp, esc);
+    return n ? (int)n : utf8_width(cp);
+}

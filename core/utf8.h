@@ -29,4 +29,20 @@ int utf8_width(uint32_t cp);
 /* Zero-width characters that attach to the previous cell (combining marks, ZWJ, VS16). */
 bool utf8_is_combining(uint32_t cp);
 
+/* The one display rule for what may not reach the terminal as itself (the grid draws it, the
+ * editor's caret counts it). Every code point with utf8_width(cp) < 0 is drawn as an ASCII
+ * escape, one column per byte:
+ *   C0 controls and DEL      "^X" caret notation: NUL "^@", ESC "^[", '\t' "^I", DEL "^?"
+ *   raw bytes (bad UTF-8)    "<ff>" (two lower-case hex digits)
+ *   everything else          C1 controls, bidi/format characters, unassigned code points:
+ *                            "<U+202E>" (4 to 6 upper-case hex digits)
+ * (A '\t' is normally expanded by the caller to the next tab stop before this rule applies.) */
+#define UTF8_ESCAPE_MAX 12 /* "<U+10FFFF>" and its NUL, with room to spare */
+/* Writes the escaped form of cp, NUL-terminated, to out and returns its length (= columns);
+ * returns 0 and leaves out untouched when cp is drawn as itself (utf8_width(cp) >= 0). */
+size_t utf8_escape(uint32_t cp, char out[UTF8_ESCAPE_MAX]);
+/* Columns cp takes as drawn: utf8_width for printable characters (0 for combining marks,
+ * which attach to the previous cell), else the length of utf8_escape. Never negative. */
+int utf8_display_width(uint32_t cp);
+
 #endif

@@ -45,61 +45,13 @@ struct Buffer {
 
 /* --- display columns ------------------------------------------------------------------- */
 
-static const char buffer_hex[] = "0123456789abcdef";
-
-size_t buffer_char_escape(uint32_t cp, char out[BUFFER_ESCAPE_MAX])
-{
-    if (UTF8_IS_RAW(cp)) {
-        uint8_t byte = (uint8_t)cp;
-        out[0] = '<';
-        out[1] = buffer_hex[byte >> 4];
-        out[2] = buffer_hex[byte & 15];
-        out[3] = '>';
-        out[4] = '\0';
-        return 4;
-    }
-    if (cp == '\t')
-        return 0;
-    if (cp < 0x20 || cp == 0x7F) {
-        out[0] = '^';
-        out[1] = (char)(cp ^ 0x40); /* caret notation: ESC 0x1B -> '[', DEL 0x7F -> '?' */
-        out[2] = '\0';
-        return 2;
-    }
-    if (utf8_width(cp) >= 0)
-        return 0;
-    size_t digits = cp > 0xFFFFF ? 6 : cp > 0xFFFF ? 5 : 4;
-    size_t n = 0;
-    out[n++] = '<';
-    out[n++] = 'U';
-    out[n++] = '+';
-    for (size_t i = digits; i-- > 0;) {
-        char c = buffer_hex[(cp >> (4 * i)) & 15];
-        out[n++] = c >= 'a' ? (char)(c - 'a' + 'A') : c;
-    }
-    out[n++] = '>';
-    out[n] = '\0';
-    return n;
-}
-
-int buffer_char_display_width(uint32_t cp)
-{
-    if (cp == '\t')
-        return -1;
-    char esc[BUFFER_ESCAPE_MAX];
-    size_t n = buffer_char_escape(cp, esc);
-    if (n)
-        return (int)n;
-    return utf8_width(cp);
-}
-
 size_t buffer_display_next_col(size_t col, uint32_t cp, int tab_width)
 {
     if (cp == '\t') {
         size_t tw = tab_width > 0 ? (size_t)tab_width : 1;
         return (col / tw + 1) * tw;
     }
-    return col + (size_t)buffer_char_display_width(cp);
+    return col + (size_t)utf8_display_width(cp); /* the grid's rule, column for column */
 }
 
 /* Display column of byte offset `upto` in the line s[0..len). */

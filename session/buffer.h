@@ -85,23 +85,10 @@ void buffer_break_undo(Buffer *b);  /* end the current undo step */
 void buffer_group_begin(Buffer *b);
 void buffer_group_end(Buffer *b);
 
-/* The display rule shared by the cursor logic here and the editor view, so that the caret
- * and sticky Up/Down columns always agree with what is drawn. cp comes from utf8_decode.
- *   printable characters     utf8_width: 1, 2 for wide (CJK, emoji), 0 for combining marks
- *                            (drawn on the previous cell)
- *   C0 controls and DEL      2 columns, drawn "^X": ESC is "^[", NUL "^@", DEL "^?"
- *   raw bytes (bad UTF-8)    4 columns, drawn "<ff>" (two lower-case hex digits)
- *   other non-printables     C1 controls, bidi/format characters, unassigned code points:
- *                            drawn "<U+202E>" (4 to 6 upper-case hex digits), 8 to 10 columns
- *   '\t'                     -1: it depends on the column, see buffer_display_next_col
- * Never negative for anything but '\t'. */
-int buffer_char_display_width(uint32_t cp);
-#define BUFFER_ESCAPE_MAX 12
-/* The escaped form of cp as drawn (NUL-terminated in out) and its length, which is also its
- * width; 0 (out untouched) when cp is drawn as itself ('\t' included). */
-size_t buffer_char_escape(uint32_t cp, char out[BUFFER_ESCAPE_MAX]);
 /* The display column after drawing cp at column col: tabs go to the next multiple of
- * tab_width, everything else adds buffer_char_display_width. */
+ * tab_width; everything else adds utf8_display_width(cp), the rule the grid draws with
+ * (printable width, or the length of the escape: "^[", "<ff>", "<U+202E>"), so the caret and
+ * sticky Up/Down columns always agree with what is on screen. cp comes from utf8_decode. */
 size_t buffer_display_next_col(size_t col, uint32_t cp, int tab_width);
 
 #endif

@@ -5,56 +5,21 @@
  * through cell_claim(), which turns the other half of a wide character that is being
  * overwritten into a space, so no half-character is ever left behind. Nothing non-printable is
  * ever stored: grid_put_text (and grid_put, defensively) replace controls, DEL, C1, bidi and
- * other format characters and invalid bytes by a visible escape drawn in the control style:
- *
- *     C0      ^@ .. ^_   (ESC is ^[, as in caret notation)
- *     DEL     ^?
- *     raw     <ff>       (a byte that is not part of valid UTF-8, lower-case hex)
- *     other   <U+202E>   (C1 controls, format characters, unassigned code points)
+ * other format characters and invalid bytes by their visible escape (utf8_escape: ^[, ^?,
+ * <ff>, <U+202E>), drawn in the control style. The rule lives in core/utf8 so that the
+ * editor's caret (session/buffer.c) counts exactly the columns drawn here.
  *
  * grid_text_width() and grid_cp_width() walk the same rules without drawing, so wrapping and
  * cursor placement agree with what is drawn, column for column. */
 #include "ui/grid.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
-/* The visible form of a non-printable code point; returns its length (all ASCII, 1 column
- * each). Only called for code points with utf8_width() < 0. */
-static int escape_format(uint32_t cp, char out[16])
-{
-    if (UTF8_IS_RAW(cp))
-        return snprintf(out, 16, "<%02x>", (unsigned)(cp & 0xFF));
-    if (cp < 0x20) {
-        out[0] = '^';
-        out[1] = (char)(cp + 0x40);
-        return 2;
-    }
-    if (cp == 0x7F) {
-        out[0] = '^';
-        out[1] = '?';
-        return 2;
-    }
-    return snprintf(out, 16, "<U+%04X>", (unsigned)cp);
-}
-
-/* Width of a code point as drawn: ASCII fast path, escapes count their length. */
-static int cp_columns(uint32_t cp)
-{
-    if (cp >= 0x20 && cp < 0x7F)
-        return 1;
-    int w = utf8_width(cp);
-    if (w >= 0)
-        return w;
-    char esc[16];
-    return escape_format(cp, esc);
-}
-
-int grid_cp_width(uint32_t cp) { return cp_columns(cp); }
+int grid_cp_width(uint32_t cp) { return utf8_display_width(cp); }
 
 static Cell blank_cell(uint16_t style)
 {
@@ -196,8 +161,8 @@ int grid_put(Grid *g, int x, int y, int max_x, uint32_t cp, uint16_t style)
 /* Draws the escaped form of cp, clipped at max_x; returns the columns it advanced. */
 static int put_escape(Grid *g, int x, int y, int max_x, uint32_t cp, uint16_t style)
 {
-    char esc[16];
-    int n = escape_format(cp, esc);
+    char esc[UTF8_ESCAPE_MAX];
+    int n = (int)utf8_escape(cp, esc);
     int drawn = 0;
     for (int i = 0; i < n; i++) {
         if (x + i >= max_x || x + i >= g->cols)
@@ -277,7 +242,7 @@ int grid_text_width(const char *s, size_t len, int start_col, int tab_width)
         if (cp == '\t' && tab_width > 0)
             col += tab_columns(col, tab_width);
         else
-            col += cp_columns(cp);
+            col += utf8_display_width(cp);
     }
     return col - start_col;
 }

@@ -378,35 +378,28 @@ static void test_word_moves(void)
 
 static void test_display_width_rule(void)
 {
-    char esc[BUFFER_ESCAPE_MAX];
-    CHECK_INT_EQ(buffer_char_display_width('a'), 1);
-    CHECK_INT_EQ(buffer_char_display_width(0x4E2D), 2);
-    CHECK_INT_EQ(buffer_char_display_width(0x1F600), 2);
-    CHECK_INT_EQ(buffer_char_display_width(0x0301), 0);
-    CHECK_INT_EQ(buffer_char_display_width(0x1B), 2);
-    CHECK_INT_EQ(buffer_char_display_width(0x7F), 2);
-    CHECK_INT_EQ(buffer_char_display_width(0x202E), 8);
-    CHECK_INT_EQ(buffer_char_display_width(0xE0001), 9);
-    CHECK_INT_EQ(buffer_char_display_width(0x85), 8);
-    CHECK_INT_EQ(buffer_char_display_width(0x80000000u | 0xFF), 4);
-    CHECK_INT_EQ(buffer_char_display_width('\t'), -1);
-    CHECK_INT_EQ(buffer_char_escape(0x1B, esc), 2);
-    CHECK_STR_EQ(esc, "^[");
-    CHECK_INT_EQ(buffer_char_escape(0, esc), 2);
-    CHECK_STR_EQ(esc, "^@");
-    CHECK_INT_EQ(buffer_char_escape(0x7F, esc), 2);
-    CHECK_STR_EQ(esc, "^?");
-    CHECK_INT_EQ(buffer_char_escape(0x80000000u | 0xAB, esc), 4);
-    CHECK_STR_EQ(esc, "<ab>");
-    CHECK_INT_EQ(buffer_char_escape(0x202E, esc), 8);
-    CHECK_STR_EQ(esc, "<U+202E>");
-    CHECK_INT_EQ(buffer_char_escape(0x10FFFF, esc), 10);
-    CHECK_INT_EQ(buffer_char_escape('a', esc), 0);
-    CHECK_INT_EQ(buffer_char_escape('\t', esc), 0);
+    /* The caret counts columns with core/utf8's display rule (utf8_display_width, tested in
+     * test_utf8; test_grid checks the grid draws the same); tabs are the buffer's own. */
+    CHECK_INT_EQ(buffer_display_next_col(0, 'a', 4), 1);
+    CHECK_INT_EQ(buffer_display_next_col(0, 0x4E2D, 4), 2);
+    CHECK_INT_EQ(buffer_display_next_col(0, 0x1F600, 4), 2);
+    CHECK_INT_EQ(buffer_display_next_col(3, 0x0301, 4), 3);
+    CHECK_INT_EQ(buffer_display_next_col(0, 0x1B, 4), 2);     /* ^[ */
+    CHECK_INT_EQ(buffer_display_next_col(0, 0x7F, 4), 2);     /* ^? */
+    CHECK_INT_EQ(buffer_display_next_col(0, 0x202E, 4), 8);   /* <U+202E> */
+    CHECK_INT_EQ(buffer_display_next_col(0, 0xE0001, 4), 9);  /* <U+E0001> */
+    CHECK_INT_EQ(buffer_display_next_col(0, 0x85, 4), 8);     /* <U+0085> */
+    CHECK_INT_EQ(buffer_display_next_col(0, 0x80000000u | 0xFF, 4), 4); /* <ff> */
     CHECK_INT_EQ(buffer_display_next_col(0, '\t', 4), 4);
     CHECK_INT_EQ(buffer_display_next_col(3, '\t', 4), 4);
     CHECK_INT_EQ(buffer_display_next_col(4, '\t', 4), 8);
     CHECK_INT_EQ(buffer_display_next_col(5, 0x4E2D, 4), 7);
+
+    /* The caret lands after the escape as drawn: "a" ESC "b" | is column 4. */
+    Buffer *b = buffer_with("a\x1b" "b\xe2\x80\xae\xff" "c\n");
+    buffer_move(b, BUFFER_END, 0);
+    CHECK_INT_EQ(buffer_cursor_display_col(b), 1 + 2 + 1 + 8 + 4 + 1);
+    buffer_free(b);
 }
 
 /* --- undo ----------------------------------------------------------------------------------- */

@@ -150,6 +150,58 @@ static void test_widths(void)
     CHECK_INT_EQ(utf8_width(UTF8_RAW(0x41)), -1);
 }
 
+/* The one display rule for what may not reach the terminal as itself. */
+static void test_escape_rule(void)
+{
+    char esc[UTF8_ESCAPE_MAX];
+    static const struct {
+        uint32_t cp;
+        const char *want;
+    } cases[] = {
+        {0x00, "^@"}, {0x01, "^A"}, {0x09, "^I"}, {0x0A, "^J"}, {0x1B, "^["}, {0x1F, "^_"},
+        {0x7F, "^?"}, {UTF8_RAW(0x00), "<00>"}, {UTF8_RAW(0xAB), "<ab>"},
+        {UTF8_RAW(0xFF), "<ff>"}, {0x80, "<U+0080>"}, {0x85, "<U+0085>"}, {0x9F, "<U+009F>"},
+        {0x00AD, "<U+00AD>"}, {0x200B, "<U+200B>"}, {0x202E, "<U+202E>"},
+        {0xFEFF, "<U+FEFF>"}, {0xE0001, "<U+E0001>"}, {0x10FFFF, "<U+10FFFF>"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memset(esc, 'x', sizeof esc);
+        size_t n = utf8_escape(cases[i].cp, esc);
+        CHECK_INT_EQ(n, strlen(cases[i].want));
+        CHECK_STR_EQ(esc, cases[i].want);
+        CHECK_INT_EQ(utf8_display_width(cases[i].cp), (int)n);
+    }
+    /* Printable characters are drawn as themselves; out stays untouched. */
+    static const uint32_t plain[] = {' ', 'a', '~', 0xA0, 0xE9, 0x4E2D, 0x1F600, 0x0301, 0x200D};
+    for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+        memset(esc, 'x', sizeof esc);
+        CHECK_INT_EQ(utf8_escape(plain[i], esc), 0);
+        CHECK(esc[0] == 'x');
+        CHECK_INT_EQ(utf8_display_width(plain[i]), utf8_width(plain[i]));
+    }
+    CHECK_INT_EQ(utf8_display_width(0x4E2D), 2);
+    CHECK_INT_EQ(utf8_display_width(0x0301), 0);
+
+    /* Escaped exactly when not printable; never negative; always fits, ASCII only. */
+    int bad = 0;
+    for (uint32_t cp = 0; cp <= 0x110000 + 0x100; cp++) {
+        uint32_t c = cp <= 0x10FFFF ? cp : UTF8_RAW(cp - 0x110000);
+        if (c >= 0xD800 && c <= 0xDFFF)
+            continue;
+        size_t n = utf8_escape(c, esc);
+        bool escaped = n > 0;
+        bad += escaped != (utf8_width(c) < 0);
+        bad += utf8_display_width(c) < 0;
+        bad += n >= UTF8_ESCAPE_MAX;
+        if (escaped) {
+            bad += strlen(esc) != n;
+            for (size_t k = 0; k < n; k++)
+                bad += esc[k] < 0x20 || esc[k] >= 0x7F;
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+}
+
 int main(void)
 {
     RUN(test_decode_valid);
@@ -157,5 +209,6 @@ int main(void)
     RUN(test_encode_round_trip);
     RUN(test_prev_mixed);
     RUN(test_widths);
+    RUN(test_escape_rule);
     return harness_done();
 }
