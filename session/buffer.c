@@ -9,13 +9,24 @@
  *     record it in undo with the cursor before and after; "modified" is simply "the undo
  *     history is not at the savepoint", so undoing back to the saved text clears it.
  *   - path is NULL for an unnamed buffer; it changes only after a successful load/save-as.
+ *   - disk is the identity (device, inode, size, mtime) of the file at path as this buffer
+ *     last saw it: at load (fstat of the fd it read) and after each save (fstat of the temp
+ *     file just before it was renamed into place, so no one else's write can slip in between).
+ *     disk.exists is false for a file that did not exist when it was opened.
+ *   - confirm_path/confirm_id: a save to confirm_path was refused (changed on disk, or an
+ *     existing file for save-as) while that file looked like confirm_id. A save to the same
+ *     path while it still looks the same is the user's "save again": it overwrites. Any
+ *     successful save or load clears it.
  *
  * Saving writes a temp file ".NAME.XXXXXX" (mkstemp: O_EXCL, 0600) next to the symlink-
  * resolved target, fsyncs it, gives it the target's mode, renames it over the target and
- * fsyncs the directory (the steps of a crash-safe replace; see rename(2)). The recovery path
- * avoids malloc and stdio entirely: it runs from fatal(), i.e. possibly after malloc failed. */
+ * fsyncs the directory (the steps of a crash-safe replace; see rename(2)). The recovery
+ * writer avoids malloc and stdio entirely: it runs from fatal(), i.e. possibly after malloc
+ * failed, and from signal handlers. It creates with O_EXCL and a numbered suffix, so no
+ * recovery file (an earlier crash's, another instance's) is ever truncated. */
 #include "session/buffer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -32,6 +43,17 @@
 
 #define BUFFER_TAB_WIDTH 4
 #define BUFFER_SYMLINK_MAX 40
+#define BUFFER_RECOVERY_MAX 99 /* ".NAME.flint-recovery", then ".1" .. ".99" */
+
+/* What identifies one version of a file on disk (see buffer_changed_on_disk). */
+typedef struct BufferDiskId {
+    bool exists;
+    bool regular;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtim;
+} BufferDiskId;
 
 struct Buffer {
     Text *text;
@@ -41,6 +63,10 @@ struct Buffer {
     size_t want_col;
     bool want_valid;
     int tab_width;
+    BufferDiskId disk;   /* the file at path as last loaded or saved */
+    bool saved;          /* saved at least once since it was loaded (for messages) */
+    char *confirm_path;  /* a refused save that a second save to the same path overrides */
+    BufferDiskId confirm_id;
 };
 
 /* --- display columns ------------------------------------------------------------------- */
@@ -100,17 +126,21 @@ void buffer_free(Buffer *b)
     text_free(b->text);
     undo_free(b->undo);
     free(b->path);
+    free(b->confirm_path);
     free(b);
 }
 
 const char *buffer_path(const Buffer *b) { return b->path; }
 
+static const char *buffer_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash && slash[1] ? slash + 1 : path;
+}
+
 const char *buffer_name(const Buffer *b)
 {
-    if (!b->path)
-        return "[new]";
-    const char *slash = strrchr(b->path, '/');
-    return slash && slash[1] ? slash + 1 : b->path;
+    return b->path ? buffer_base_name(b->path) : "[new]";
 }
 
 bool buffer_modified(const Buffer *b) { return !undo_at_savepoint(b->undo); }
@@ -137,8 +167,43 @@ void buffer_set_cursor(Buffer *b, TextPos pos)
 
 /* --- loading ----------------------------------------------------------------------------- */
 
+static BufferDiskId buffer_disk_id_of(const struct stat *st)
+{
+    return (BufferDiskId){.exists = true, .regular = S_ISREG(st->st_mode), .dev = st->st_dev,
+                          .ino = st->st_ino, .size = st->st_size, .mtim = st->st_mtim};
+}
+
+/* The identity of the file at path now (following symlinks, as a save does). False when
+ * stat fails for another reason than "there is no such file": then nothing can be said. */
+static bool buffer_disk_id(const char *path, BufferDiskId *id)
+{
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        *id = buffer_disk_id_of(&st);
+        return true;
+    }
+    *id = (BufferDiskId){.exists = false};
+    return errno == ENOENT || errno == ENOTDIR;
+}
+
+static bool buffer_disk_id_equal(const BufferDiskId *a, const BufferDiskId *b)
+{
+    if (a->exists != b->exists)
+        return false;
+    return !a->exists || (a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+                          a->mtim.tv_sec == b->mtim.tv_sec &&
+                          a->mtim.tv_nsec == b->mtim.tv_nsec);
+}
+
+static void buffer_clear_confirm(Buffer *b)
+{
+    free(b->confirm_path);
+    b->confirm_path = NULL;
+}
+
 /* Replaces the contents with data (a fresh history whose savepoint is this text). */
-static void buffer_reset(Buffer *b, const char *data, size_t len, const char *path)
+static void buffer_reset(Buffer *b, const char *data, size_t len, const char *path,
+                         const BufferDiskId *disk)
 {
     text_set(b->text, data, len);
     undo_clear(b->undo);
@@ -147,6 +212,9 @@ static void buffer_reset(Buffer *b, const char *data, size_t len, const char *pa
     char *copy = xstrdup(path);
     free(b->path);
     b->path = copy;
+    b->disk = *disk;
+    b->saved = false;
+    buffer_clear_confirm(b);
 }
 
 bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
@@ -156,7 +224,7 @@ bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT) {
-            buffer_reset(b, "", 0, path);
+            buffer_reset(b, "", 0, path, &(BufferDiskId){.exists = false});
             return true;
         }
         return error_errno(err, "cannot open %s", path);
@@ -191,7 +259,10 @@ bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
         len += (size_t)n;
     }
     close(fd);
-    buffer_reset(b, data, len, path);
+    /* The identity from before the read: if the file changed while we read it, the next
+     * save sees a difference and asks first, which is the safe side. */
+    BufferDiskId disk = buffer_disk_id_of(&st);
+    buffer_reset(b, data, len, path, &disk);
     free(data);
     return true;
 }
@@ -295,7 +366,10 @@ static mode_t buffer_new_file_mode(void)
     return 0644 & ~mask;
 }
 
-static bool buffer_write_file(const Buffer *b, const char *path, ErrorBuf *err)
+/* Writes the text over path (see the top of the file); on success *written is the identity
+ * of the file now at path. */
+static bool buffer_write_file(const Buffer *b, const char *path, BufferDiskId *written,
+                              ErrorBuf *err)
 {
     char *target = buffer_resolve_target(path, err);
     if (!target)
@@ -352,6 +426,13 @@ static bool buffer_write_file(const Buffer *b, const char *path, ErrorBuf *err)
         error_errno(err, "cannot save %s (fsync)", path);
         goto out;
     }
+    /* The identity the file will have at path: rename keeps inode, size and mtime. */
+    struct stat wst;
+    if (fstat(fd, &wst) < 0) {
+        error_errno(err, "cannot save %s (fstat)", path);
+        goto out;
+    }
+    *written = buffer_disk_id_of(&wst);
     int fd_to_close = fd;
     fd = -1;
     if (close(fd_to_close) < 0) { /* NFS and quotas may report write errors only here */
@@ -385,30 +466,95 @@ out:
     return ok;
 }
 
+bool buffer_changed_on_disk(const Buffer *b)
+{
+    BufferDiskId now;
+    if (!b->path || !buffer_disk_id(b->path, &now))
+        return false;
+    return !buffer_disk_id_equal(&now, &b->disk);
+}
+
+/* The "save again to overwrite" rule: true when the last refused save was to path and the
+ * file there still looks as it did then. Otherwise remembers this refusal and returns false. */
+static bool buffer_confirmed(Buffer *b, const char *path, const BufferDiskId *now)
+{
+    if (b->confirm_path && strcmp(b->confirm_path, path) == 0 &&
+        buffer_disk_id_equal(&b->confirm_id, now))
+        return true;
+    char *copy = xstrdup(path);
+    free(b->confirm_path);
+    b->confirm_path = copy;
+    b->confirm_id = *now;
+    return false;
+}
+
+/* Refuses (once) to replace a file that is not what this buffer last loaded or saved there:
+ * someone else's edits would be lost without a word. */
+static bool buffer_check_own_file(Buffer *b, const char *path, const BufferDiskId *now,
+                                  ErrorBuf *err)
+{
+    if (buffer_disk_id_equal(now, &b->disk) || buffer_confirmed(b, path, now))
+        return true;
+    const char *since = b->saved ? "last saved" : "opened";
+    if (!now->exists)
+        return error_set(err, "%s was deleted or moved on disk since it was %s; save again to "
+                         "write it", buffer_base_name(path), since);
+    return error_set(err, "%s changed on disk since it was %s; save again to overwrite",
+                     buffer_base_name(path), since);
+}
+
+/* Writes to path and makes it the buffer's file. */
+static bool buffer_save_to(Buffer *b, const char *path, ErrorBuf *err)
+{
+    BufferDiskId written;
+    if (!buffer_write_file(b, path, &written, err))
+        return false;
+    if (path != b->path) {
+        char *copy = xstrdup(path);
+        free(b->path);
+        b->path = copy;
+    }
+    b->disk = written;
+    b->saved = true;
+    buffer_clear_confirm(b);
+    undo_set_savepoint(b->undo);
+    return true;
+}
+
 bool buffer_save(Buffer *b, ErrorBuf *err)
 {
     if (!b->path)
         return error_set(err, "no file name (use save as)");
-    if (!buffer_write_file(b, b->path, err))
+    BufferDiskId now;
+    if (buffer_disk_id(b->path, &now) && !buffer_check_own_file(b, b->path, &now, err))
         return false;
-    undo_set_savepoint(b->undo);
-    return true;
+    return buffer_save_to(b, b->path, err);
 }
 
 bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err)
 {
     if (!*path)
         return error_set(err, "no file name");
-    if (!buffer_write_file(b, path, err))
-        return false;
-    char *copy = xstrdup(path);
-    free(b->path);
-    b->path = copy;
-    undo_set_savepoint(b->undo);
-    return true;
+    BufferDiskId now;
+    if (buffer_disk_id(path, &now)) {
+        /* The buffer's own file under its own or another name (a symlink, "./x"): the
+         * changed-on-disk rule. Any other existing file: ask before replacing it. */
+        bool own = b->path && (strcmp(path, b->path) == 0 ||
+                               (now.exists && b->disk.exists && now.dev == b->disk.dev &&
+                                now.ino == b->disk.ino));
+        if (own) {
+            if (!buffer_check_own_file(b, path, &now, err))
+                return false;
+        } else if (now.exists && now.regular && !buffer_confirmed(b, path, &now)) {
+            return error_set(err, "%s exists; save again to overwrite", buffer_base_name(path));
+        }
+    }
+    return buffer_save_to(b, path, err);
 }
 
-/* --- recovery: no malloc, no stdio ---------------------------------------------------- */
+/* --- recovery ------------------------------------------------------------------------------
+ * The writer runs from crash handlers: no malloc, no stdio, only open/write/close/mkdir and
+ * stack buffers. buffer_find_recovery runs at start-up and may use opendir. */
 
 typedef struct BufferPath {
     char s[PATH_MAX];
@@ -489,9 +635,46 @@ static bool buffer_recovery_error(ErrorBuf *err, const char *what, int e)
     return false;
 }
 
-static int buffer_recovery_open(const char *path)
+static void bpath_truncate(BufferPath *p, size_t len)
 {
-    return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    p->len = len;
+    p->s[len] = '\0';
+    p->overflow = false;
+}
+
+static void bpath_copy_out(const BufferPath *p, char *out, size_t out_size)
+{
+    if (!out || !out_size)
+        return;
+    size_t n = p->len < out_size - 1 ? p->len : out_size - 1;
+    memcpy(out, p->s, n);
+    out[n] = '\0';
+}
+
+/* Creates the file p->s, or p->s".N" for the first N in 1..BUFFER_RECOVERY_MAX that is free.
+ * O_EXCL: an existing file (or symlink) is never opened, so an earlier recovery, another
+ * instance's, or anything planted there is never truncated. On success p names the file
+ * created; on failure returns -1 with errno (EEXIST when every name is taken). */
+static int buffer_recovery_create(BufferPath *p)
+{
+    size_t base = p->len;
+    for (unsigned long n = 0; n <= BUFFER_RECOVERY_MAX; n++) {
+        bpath_truncate(p, base);
+        if (n) {
+            bpath_puts(p, ".");
+            bpath_putu(p, n);
+        }
+        if (p->overflow) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        int fd = open(p->s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    bpath_truncate(p, base);
+    errno = EEXIST;
+    return -1;
 }
 
 /* ".NAME.flint-recovery" in the file's directory; false for an unnamed buffer. */
@@ -508,13 +691,100 @@ static bool buffer_recovery_beside(const Buffer *b, BufferPath *p)
     return !p->overflow;
 }
 
+/* "$XDG_STATE_HOME/flint/recovery" (an absolute XDG_STATE_HOME only, as the XDG spec says),
+ * else "$HOME/.local/state/flint/recovery"; false without either. */
+static bool buffer_recovery_state_dir(BufferPath *p)
+{
+    const char *state = getenv("XDG_STATE_HOME");
+    if (state && state[0] == '/') {
+        bpath_puts(p, state);
+    } else {
+        const char *home = getenv("HOME");
+        if (!home || !*home)
+            return false;
+        bpath_puts(p, home);
+        bpath_puts(p, "/.local/state");
+    }
+    bpath_puts(p, "/flint/recovery");
+    return !p->overflow;
+}
+
+/* Keeps path in best when it is a regular file newer than best (best->len == 0: none yet). */
+static void buffer_recovery_consider(const BufferPath *path, BufferPath *best,
+                                     struct timespec *best_mtim)
+{
+    struct stat st;
+    if (lstat(path->s, &st) != 0 || !S_ISREG(st.st_mode))
+        return;
+    if (best->len && (st.st_mtim.tv_sec < best_mtim->tv_sec ||
+                      (st.st_mtim.tv_sec == best_mtim->tv_sec &&
+                       st.st_mtim.tv_nsec < best_mtim->tv_nsec)))
+        return; /* on a tie the later candidate wins: higher .N were written later */
+    *best = *path;
+    *best_mtim = st.st_mtim;
+}
+
+/* "NAME.PID" or "NAME.PID.N" (what buffer_write_recovery makes in the state directory). */
+static bool buffer_recovery_state_name(const char *entry, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(entry, name, n) != 0 || entry[n] != '.')
+        return false;
+    const char *p = entry + n + 1;
+    for (int part = 0; part < 2; part++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == '\0')
+            return true;
+        if (*p++ != '.')
+            return false;
+    }
+    return false;
+}
+
 bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size)
 {
-    BufferPath p = {0};
-    struct stat st;
-    if (!buffer_recovery_beside(b, &p) || lstat(p.s, &st) != 0 || !S_ISREG(st.st_mode))
+    BufferPath best = {0}, p = {0};
+    struct timespec best_mtim = {0, 0};
+    if (!buffer_recovery_beside(b, &p))
         return false;
-    snprintf(out, out_size, "%s", p.s);
+    /* Next to the file: the base name, else the newest ".N". */
+    buffer_recovery_consider(&p, &best, &best_mtim);
+    size_t base = p.len;
+    if (!best.len) {
+        for (unsigned long n = 1; n <= BUFFER_RECOVERY_MAX; n++) {
+            bpath_truncate(&p, base);
+            bpath_puts(&p, ".");
+            bpath_putu(&p, n);
+            if (!p.overflow)
+                buffer_recovery_consider(&p, &best, &best_mtim);
+        }
+    }
+    /* Else the state directory, where recoveries go when the file's directory is not
+     * writable: the newest NAME.PID[.N]. */
+    if (!best.len) {
+        p = (BufferPath){0};
+        DIR *dir = buffer_recovery_state_dir(&p) ? opendir(p.s) : NULL;
+        if (dir) {
+            size_t dlen = p.len;
+            struct dirent *e;
+            while ((e = readdir(dir)) != NULL) {
+                if (!buffer_recovery_state_name(e->d_name, buffer_name(b)))
+                    continue;
+                bpath_truncate(&p, dlen);
+                bpath_puts(&p, "/");
+                bpath_puts(&p, e->d_name);
+                if (!p.overflow)
+                    buffer_recovery_consider(&p, &best, &best_mtim);
+            }
+            closedir(dir);
+        }
+    }
+    if (!best.len)
+        return false;
+    bpath_copy_out(&best, out, out_size);
     return true;
 }
 
@@ -524,20 +794,12 @@ bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf
     const char *name = b->path ? buffer_name(b) : "unnamed";
     int fd = -1;
     if (buffer_recovery_beside(b, &p))
-        fd = buffer_recovery_open(p.s);
+        fd = buffer_recovery_create(&p);
     if (fd < 0) {
+        /* The directory is not writable (or every name is taken): the state directory. */
         p = (BufferPath){0};
-        const char *state = getenv("XDG_STATE_HOME");
-        if (state && state[0] == '/') {
-            bpath_puts(&p, state);
-        } else {
-            const char *home = getenv("HOME");
-            if (!home || !*home)
-                return buffer_recovery_error(err, "(no HOME)", ENOENT);
-            bpath_puts(&p, home);
-            bpath_puts(&p, "/.local/state");
-        }
-        bpath_puts(&p, "/flint/recovery");
+        if (!buffer_recovery_state_dir(&p))
+            return buffer_recovery_error(err, "(no HOME)", ENOENT);
         bpath_mkdirs(&p);
         bpath_puts(&p, "/");
         bpath_puts(&p, name);
@@ -545,7 +807,7 @@ bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf
         bpath_putu(&p, (unsigned long)getpid());
         if (p.overflow)
             return buffer_recovery_error(err, name, ENAMETOOLONG);
-        fd = buffer_recovery_open(p.s);
+        fd = buffer_recovery_create(&p);
         if (fd < 0)
             return buffer_recovery_error(err, p.s, errno);
     }
@@ -554,14 +816,10 @@ bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf
     if (close(fd) < 0 && !e)
         e = errno;
     if (e) {
-        unlink(p.s);
+        unlink(p.s); /* ours: O_EXCL made it */
         return buffer_recovery_error(err, p.s, e);
     }
-    if (out && out_size) {
-        size_t n = p.len < out_size - 1 ? p.len : out_size - 1;
-        memcpy(out, p.s, n);
-        out[n] = '\0';
-    }
+    bpath_copy_out(&p, out, out_size);
     return true;
 }
 

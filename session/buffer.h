@@ -9,6 +9,15 @@
  * the buffer untouched and reports why. Saving through a symlink replaces the link's target
  * (the link stays); a hard-linked file gets a new inode (other names keep the old contents).
  *
+ * Saving never silently replaces someone else's text. The buffer remembers the file's identity
+ * (device, inode, size, mtime) at load and after each save; a save that finds the file
+ * changed, deleted or newly created since then, or a save-as onto another existing file, is
+ * refused once with a message ending "save again to overwrite". Saving again to the same path
+ * while that file still looks as it did at the refusal overwrites it: the refusal itself is
+ * the confirmation, so the caller needs no extra state or API. (If the file changes yet again
+ * in between, the next save is refused again.) A load or a successful save forgets a pending
+ * refusal. Limit: an outside write that keeps size and mtime (same timestamp tick) is missed.
+ *
  * Errors: tier 3 for file I/O (bool + ErrorBuf); the rest cannot fail. */
 #ifndef FLINT_SESSION_BUFFER_H
 #define FLINT_SESSION_BUFFER_H
@@ -42,14 +51,34 @@ void buffer_free(Buffer *b);     /* accepts NULL */
 /* Loads path. A file that does not exist yet is not an error: the buffer is empty, named
  * path, and the first save creates it. Directories and unreadable files are errors. */
 bool buffer_open(Buffer *b, const char *path, ErrorBuf *err);
-bool buffer_save(Buffer *b, ErrorBuf *err);              /* needs a path */
+/* Needs a path. Refused once (see above) when the file changed on disk:
+ * "NAME changed on disk since it was opened; save again to overwrite" (or "... since it was
+ * last saved ...", or "NAME was deleted or moved on disk since it was opened; save again to
+ * write it"); the next buffer_save overwrites. */
+bool buffer_save(Buffer *b, ErrorBuf *err);
+/* Writes to path and renames the buffer to it. Onto the buffer's own file (the same path, or
+ * the same device and inode) it follows buffer_save's rule; onto any other existing regular
+ * file it is refused once with "NAME exists; save again to overwrite", and a second
+ * buffer_save_as to the same path overwrites. */
 bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err);
-/* Writes the current contents (not atomically needed, but never over the real file) to a
- * recovery file: ".NAME.flint-recovery" next to the file when that directory is writable,
- * else "$XDG_STATE_HOME/flint/recovery/NAME.PID" (default ~/.local/state). Puts the path
- * written in out. Uses only open/write/close so it may be called from a fatal-error path. */
+/* True when the file at the path is no longer the one last loaded or saved: its device,
+ * inode, size or mtime differ, it disappeared after having existed, or it appeared where
+ * there was none. False for an unnamed buffer and when stat fails for another reason (the
+ * save will report that). A stat per call: for a check on focus or before saving, not per
+ * frame. */
+bool buffer_changed_on_disk(const Buffer *b);
+/* Writes the current contents (never over the real file, never over an earlier recovery) to
+ * a new recovery file, created with O_EXCL: ".NAME.flint-recovery" next to the file, or when
+ * that exists ".NAME.flint-recovery.1" .. ".99"; if the directory is not writable (or all
+ * are taken), "$XDG_STATE_HOME/flint/recovery/NAME.PID" (default ~/.local/state; the
+ * directories are created), again with ".1" .. ".99" when that exists. An unnamed buffer is
+ * "unnamed.PID" there. Puts the path written in out. Uses only open/write/close/mkdir and
+ * the stack (no malloc, no stdio), so it may be called from a crash handler. */
 bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err);
-/* True when a recovery file from an earlier run lies next to the file; puts its path in out. */
+/* Looks for a recovery file from an earlier run and puts its path in out: next to the file
+ * ".NAME.flint-recovery", else the newest ".NAME.flint-recovery.N"; else the newest
+ * "NAME.PID[.N]" in the state directory (which may belong to another file of the same name
+ * elsewhere). False when there is none, and for an unnamed buffer. Not for crash paths. */
 bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size);
 
 const char *buffer_path(const Buffer *b);   /* NULL when unnamed */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/strbuf.h"
@@ -762,22 +763,74 @@ static void test_save_failures(void)
     buffer_free(b);
 }
 
+/* Sets path's mtime to sec (nanoseconds 0): tests never depend on the clock's granularity. */
+static void set_mtime(const char *path, time_t sec)
+{
+    struct timespec ts[2] = {{sec, 0}, {sec, 0}};
+    CHECK(utimensat(AT_FDCWD, path, ts, 0) == 0);
+}
+
 static void test_recovery(void)
 {
     ErrorBuf err = {{0}};
-    char out[4096];
+    char out[4096], found[4096];
     /* Next to the file when its directory is writable. */
     char *p = path_in("precious.txt");
     write_file(p, "saved\n", 6);
     Buffer *b = buffer_new();
     CHECK(buffer_open(b, p, &err));
+    CHECK(!buffer_find_recovery(b, found, sizeof found)); /* none yet */
     type(b, "unsaved ");
     CHECK(buffer_write_recovery(b, out, sizeof out, &err));
     char *want = path_in(".precious.txt.flint-recovery");
     CHECK_STR_EQ(out, want);
     CHECK_FILE(want, "unsaved saved\n");
     CHECK_FILE(p, "saved\n"); /* never over the real file */
+    CHECK(buffer_find_recovery(b, found, sizeof found));
+    CHECK_STR_EQ(found, want);
+
+    /* A second crash (or a second instance) never overwrites the first one's text. */
+    type(b, "more ");
+    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
+    char *want1 = path_in(".precious.txt.flint-recovery.1");
+    CHECK_STR_EQ(out, want1);
+    CHECK_FILE(want, "unsaved saved\n");
+    CHECK_FILE(want1, "unsaved more saved\n");
+    type(b, "x");
+    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
+    char *want2 = path_in(".precious.txt.flint-recovery.2");
+    CHECK_STR_EQ(out, want2);
+    CHECK_FILE(want2, "unsaved more xsaved\n");
+    CHECK_FILE(want1, "unsaved more saved\n");
+
+    /* find: the base name first; without it the newest numbered one. */
+    set_mtime(want, 1000);
+    set_mtime(want1, 3000);
+    set_mtime(want2, 2000);
+    CHECK(buffer_find_recovery(b, found, sizeof found));
+    CHECK_STR_EQ(found, want);
+    CHECK(unlink(want) == 0);
+    CHECK(buffer_find_recovery(b, found, sizeof found));
+    CHECK_STR_EQ(found, want1);
+    CHECK(unlink(want1) == 0);
+    CHECK(buffer_find_recovery(b, found, sizeof found));
+    CHECK_STR_EQ(found, want2);
+
+    /* The freed base name is used again; a symlink planted there is not followed. */
+    char *decoy = path_in("decoy.txt");
+    write_file(decoy, "decoy\n", 6);
+    CHECK(symlink("decoy.txt", want) == 0);
+    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
+    CHECK_STR_EQ(out, want1);
+    CHECK_FILE(decoy, "decoy\n");
+    CHECK(unlink(want) == 0);
+    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
+    CHECK_STR_EQ(out, want);
+    CHECK_FILE(want2, "unsaved more xsaved\n");
+    free(decoy);
     free(want);
+    free(want1);
+    free(want2);
     free(p);
     buffer_free(b);
 
@@ -792,7 +845,41 @@ static void test_recovery(void)
     sb_printf(&sb, "%s/flint/recovery/notes.md.%ld", state, (long)getpid());
     CHECK_STR_EQ(out, sb.data);
     CHECK_FILE(sb.data, "lost?\n");
+    CHECK(buffer_find_recovery(b, found, sizeof found));
+    CHECK_STR_EQ(found, sb.data);
+
+    /* There too an existing file (same PID: an earlier crash of this process, or a PID
+     * reused after a reboot) is never truncated: the next free ".N" is used. */
+    type(b, " again");
+    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
+    StrBuf sb1 = {0};
+    sb_printf(&sb1, "%s.1", sb.data);
+    CHECK_STR_EQ(out, sb1.data);
+    CHECK_FILE(sb.data, "lost?\n");
+    CHECK_FILE(sb1.data, "lost? again\n");
+    /* find reports the newest NAME.* there, and only this NAME's. */
+    set_mtime(sb.data, 5000);
+    set_mtime(sb1.data, 4000);
+    StrBuf other = {0};
+    sb_printf(&other, "%s/flint/recovery/notes.md.bak.1", state);
+    write_file(other.data, "not ours\n", 9);
+    set_mtime(other.data, 9000);
+    sb_reset(&other);
+    sb_printf(&other, "%s/flint/recovery/notes.mdx.7", state);
+    write_file(other.data, "not ours\n", 9);
+    set_mtime(other.data, 9000);
+    CHECK(buffer_find_recovery(b, found, sizeof found));
+    CHECK_STR_EQ(found, sb.data);
+    set_mtime(sb1.data, 6000);
+    CHECK(buffer_find_recovery(b, found, sizeof found));
+    CHECK_STR_EQ(found, sb1.data);
+    /* A small out buffer gets a truncated, terminated path. */
+    char tiny[8];
+    CHECK(buffer_find_recovery(b, tiny, sizeof tiny));
+    CHECK_INT_EQ(strlen(tiny), sizeof tiny - 1);
     buffer_free(b);
+    sb_free(&sb1);
+    sb_free(&other);
 
     /* An unnamed buffer goes there too. */
     b = buffer_new();
@@ -800,6 +887,7 @@ static void test_recovery(void)
     CHECK(buffer_write_recovery(b, out, sizeof out, &err));
     CHECK(strstr(out, "/flint/recovery/unnamed.") != NULL);
     CHECK_FILE(out, "scratch\n");
+    CHECK(!buffer_find_recovery(b, found, sizeof found)); /* no file to tie it to */
     buffer_free(b);
 
     /* Nowhere to write: an error, with the reason. */
@@ -809,10 +897,188 @@ static void test_recovery(void)
     error_clear(&err);
     CHECK(!buffer_write_recovery(b, out, sizeof out, &err));
     CHECK(strstr(err.msg, "recovery") != NULL);
+    CHECK(!buffer_find_recovery(b, found, sizeof found));
     buffer_free(b);
     unsetenv("XDG_STATE_HOME");
     sb_free(&sb);
     free(state);
+}
+
+/* --- changed on disk ------------------------------------------------------------------------ */
+
+static void test_changed_on_disk(void)
+{
+    ErrorBuf err = {{0}};
+    char *p = path_in("shared.txt");
+    write_file(p, "theirs\n", 7);
+    set_mtime(p, 1000);
+    Buffer *b = buffer_new();
+    CHECK(buffer_open(b, p, &err));
+    CHECK(!buffer_changed_on_disk(b));
+    type(b, "mine ");
+
+    /* Someone else rewrites it (another size): the first save refuses and says why. */
+    write_file(p, "theirs, edited\n", 15);
+    CHECK(buffer_changed_on_disk(b));
+    error_clear(&err);
+    CHECK(!buffer_save(b, &err));
+    CHECK_STR_EQ(err.msg,
+                 "shared.txt changed on disk since it was opened; save again to overwrite");
+    CHECK_FILE(p, "theirs, edited\n");
+    CHECK(buffer_modified(b));
+    /* The second save is the confirmation. */
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(p, "mine theirs\n");
+    CHECK(!buffer_modified(b));
+    CHECK(!buffer_changed_on_disk(b));
+    /* Our own saves are not "changes on disk": save, edit, save, save. */
+    type(b, "a");
+    CHECK(buffer_save(b, &err));
+    type(b, "b");
+    CHECK(buffer_save(b, &err));
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(p, "mine abtheirs\n");
+
+    /* Same size and inode, only the mtime differs (an in-place rewrite). */
+    struct stat st;
+    CHECK(stat(p, &st) == 0);
+    write_file(p, "MINE ABTHEIRS\n", 14);
+    set_mtime(p, st.st_mtim.tv_sec + 10);
+    CHECK(buffer_changed_on_disk(b));
+    error_clear(&err);
+    CHECK(!buffer_save(b, &err));
+    CHECK_STR_EQ(err.msg,
+                 "shared.txt changed on disk since it was last saved; save again to overwrite");
+    CHECK_FILE(p, "MINE ABTHEIRS\n");
+    /* It changes yet again before the second save: that is news, so it is refused again. */
+    write_file(p, "third version\n", 14);
+    set_mtime(p, st.st_mtim.tv_sec + 20);
+    CHECK(!buffer_save(b, &err));
+    CHECK_FILE(p, "third version\n");
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(p, "mine abtheirs\n");
+
+    /* Replaced by another file (new inode) with the same size and mtime: still noticed. */
+    CHECK(stat(p, &st) == 0);
+    char *q = path_in("shared.new");
+    write_file(q, "MINE ABTHEIRS\n", 14);
+    struct timespec ts[2] = {st.st_mtim, st.st_mtim};
+    CHECK(utimensat(AT_FDCWD, q, ts, 0) == 0);
+    CHECK(rename(q, p) == 0);
+    CHECK(buffer_changed_on_disk(b));
+    CHECK(!buffer_save(b, &err));
+    CHECK(buffer_save(b, &err));
+
+    /* Deleted (or moved away): refused once, then written again. */
+    CHECK(unlink(p) == 0);
+    CHECK(buffer_changed_on_disk(b));
+    error_clear(&err);
+    CHECK(!buffer_save(b, &err));
+    CHECK_STR_EQ(err.msg, "shared.txt was deleted or moved on disk since it was last saved; "
+                          "save again to write it");
+    CHECK(access(p, F_OK) != 0);
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(p, "mine abtheirs\n");
+
+    /* Opening it again makes the version on disk the reference. */
+    write_file(p, "x\n", 2);
+    CHECK(buffer_changed_on_disk(b));
+    CHECK(buffer_open(b, p, &err));
+    CHECK(!buffer_changed_on_disk(b));
+    type(b, "y");
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(p, "yx\n");
+    buffer_free(b);
+
+    /* A new file that someone else creates before our first save. */
+    char *n = path_in("not-yet.txt");
+    b = buffer_new();
+    CHECK(buffer_open(b, n, &err));
+    CHECK(!buffer_changed_on_disk(b));
+    type(b, "ours");
+    write_file(n, "theirs\n", 7);
+    CHECK(buffer_changed_on_disk(b));
+    error_clear(&err);
+    CHECK(!buffer_save(b, &err));
+    CHECK(strstr(err.msg, "not-yet.txt changed on disk") != NULL);
+    CHECK_FILE(n, "theirs\n");
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(n, "ours\n");
+    buffer_free(b);
+
+    /* Nothing to compare for an unnamed buffer. */
+    b = buffer_new();
+    CHECK(!buffer_changed_on_disk(b));
+    buffer_free(b);
+    free(n);
+    free(q);
+    free(p);
+}
+
+static void test_save_as_existing(void)
+{
+    ErrorBuf err = {{0}};
+    char *mine = path_in("mine.txt");
+    char *other = path_in("other.txt");
+    char *third = path_in("third.txt");
+    write_file(mine, "mine\n", 5);
+    write_file(other, "other\n", 6);
+    write_file(third, "third\n", 6);
+    Buffer *b = buffer_new();
+    CHECK(buffer_open(b, mine, &err));
+    type(b, "edited ");
+
+    /* Onto another existing file: refused once, nothing changes. */
+    error_clear(&err);
+    CHECK(!buffer_save_as(b, other, &err));
+    CHECK_STR_EQ(err.msg, "other.txt exists; save again to overwrite");
+    CHECK_FILE(other, "other\n");
+    CHECK_STR_EQ(buffer_path(b), mine);
+    CHECK(buffer_modified(b));
+    /* The confirmation belongs to that path: another target, or our own save in between,
+     * does not carry it over. */
+    CHECK(!buffer_save_as(b, third, &err));
+    CHECK(!buffer_save_as(b, other, &err));
+    CHECK_FILE(other, "other\n");
+    CHECK(buffer_save(b, &err)); /* our own file is unchanged: saves at once */
+    CHECK_FILE(mine, "edited mine\n");
+    CHECK(!buffer_save_as(b, other, &err));
+    /* Again to the same path: overwrites, and the buffer is now that file. */
+    CHECK(buffer_save_as(b, other, &err));
+    CHECK_FILE(other, "edited mine\n");
+    CHECK_STR_EQ(buffer_path(b), other);
+    CHECK(!buffer_changed_on_disk(b));
+    CHECK_FILE(third, "third\n");
+
+    /* A new name: no question. Our own file under another spelling: no question either. */
+    char *fresh = path_in("fresh.txt");
+    CHECK(buffer_save_as(b, fresh, &err));
+    CHECK_FILE(fresh, "edited mine\n");
+    StrBuf alias = {0};
+    sb_printf(&alias, "%s/./fresh.txt", tmpdir);
+    type(b, "x");
+    CHECK(buffer_save_as(b, alias.data, &err));
+    CHECK_FILE(fresh, "edited xmine\n");
+    /* ... unless it changed on disk: then the changed-on-disk rule applies. */
+    write_file(fresh, "changed under us\n", 17);
+    error_clear(&err);
+    CHECK(!buffer_save_as(b, fresh, &err));
+    CHECK(strstr(err.msg, "fresh.txt changed on disk") != NULL);
+    CHECK(buffer_save_as(b, fresh, &err));
+    CHECK_FILE(fresh, "edited xmine\n");
+
+    /* A directory is not "a file to overwrite": the save fails with the real reason. */
+    error_clear(&err);
+    CHECK(!buffer_save_as(b, tmpdir, &err));
+    CHECK(strstr(err.msg, "directory") != NULL);
+    CHECK(!buffer_save_as(b, tmpdir, &err));
+    CHECK(strstr(err.msg, "directory") != NULL);
+    sb_free(&alias);
+    buffer_free(b);
+    free(fresh);
+    free(mine);
+    free(other);
+    free(third);
 }
 
 int main(void)
@@ -842,6 +1108,8 @@ int main(void)
     RUN(test_bytes_survive);
     RUN(test_save_failures);
     RUN(test_recovery);
+    RUN(test_changed_on_disk);
+    RUN(test_save_as_existing);
     /* Leave nothing behind. */
     StrBuf cmd = {0};
     sb_printf(&cmd, "rm -rf '%s'", tmpdir);
