@@ -503,8 +503,8 @@ static void app_resize(App *a)
 static void app_save_recovery(App *a)
 {
     Buffer *b = session_buffer(a->session);
-    if (!buffer_modified(b))
-        return;
+    if (!buffer_modified(b) || a->recovery_path[0])
+        return; /* nothing to keep, or already kept (the tty closing, then SIGHUP) */
     ErrorBuf err;
     if (buffer_write_recovery(b, a->recovery_path, sizeof a->recovery_path, &err)) {
         log_msg("recovery: wrote %s", a->recovery_path);
@@ -728,9 +728,17 @@ int app_run(const AppConfig *cfg)
     else
         app_say(a, false, "Ctrl-K ask · Esc stop · Ctrl-S save · Ctrl-Q quit · F1 help");
     char found[4096];
-    if (buffer_find_recovery(session_buffer(a->session), found, sizeof found))
-        app_say(a, true, "Unsaved text from an earlier session is in %s next to the file: "
-                "compare, then delete it.", strrchr(found, '/') ? strrchr(found, '/') + 1 : found);
+    if (buffer_find_recovery(session_buffer(a->session), found, sizeof found)) {
+        /* Next to the file: its name is enough; in the state directory: the whole path. */
+        const char *slash = strrchr(found, '/');
+        const char *path = buffer_path(session_buffer(a->session));
+        const char *pslash = path ? strrchr(path, '/') : NULL;
+        bool beside = slash && (pslash ? (size_t)(slash - found) == (size_t)(pslash - path) &&
+                                             strncmp(found, path, (size_t)(pslash - path)) == 0
+                                       : strchr(found, '/') == slash && found[0] == '.');
+        app_say(a, true, "Unsaved text from an earlier session is in %s: compare, then delete it.",
+                beside ? slash + 1 : found);
+    }
     log_msg("start: url=%s model=%s file=%s", url, cfg->model, cfg->file ? cfg->file : "-");
     link_start(a->link);
     app_draw(a);

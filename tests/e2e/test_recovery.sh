@@ -47,7 +47,7 @@ screen | grep -q 'unsaved changes written to' || fail "no message about the reco
 $E2E_TMUX kill-server; rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
 
 # 4. The next start points at the recovery file; SIGHUP (the terminal went away) then writes
-#    a new one just like SIGTERM.
+#    a second one (.1) without touching the first.
 flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
 wait_screen 'saved words'
 wait_screen 'earlier session is in .draft.txt.flint-recovery'
@@ -55,6 +55,8 @@ type 'hup '
 wait_screen 'hup saved words'
 kill -HUP "$FLINT_PID"
 wait_exit 5 >/dev/null
-[ -f "$rec" ] || fail "no recovery file after SIGHUP"
-[ "$(cat "$rec")" = 'hup saved words keep me' ] || fail "recovery after SIGHUP holds: $(cat "$rec")"
+rec1=$E2E_DIR/.draft.txt.flint-recovery.1
+[ -f "$rec1" ] || fail "no recovery file after SIGHUP: $(ls -la "$E2E_DIR")"
+[ "$(cat "$rec1")" = 'hup saved words keep me' ] || fail "recovery after SIGHUP holds: $(cat "$rec1")"
+[ "$(cat "$rec")" = 'precious saved words keep me' ] || fail "SIGHUP overwrote the first recovery: $(cat "$rec")"
 echo "ok: quit asks, save-and-quit, SIGTERM and SIGHUP recovery"
