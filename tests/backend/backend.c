@@ -9,10 +9,17 @@
  * --quiet nothing unless --log names a file). SIGTERM, SIGINT and SIGHUP end the process
  * cleanly (exit 0); so does EOF on stdin with --exit-on-eof, so a parent that dies takes
  * the backend along. Signals are read through a signalfd in the lws loop: no handler
- * races with lws_service(). */
+ * races with lws_service().
+ *
+ * --tokens is at most 1,000,000 (MAX_TOKENS): the terminal events (output_text.done,
+ * content_part.done, output_item.done, response.completed) each repeat the whole text. A
+ * piece is at most 8 bytes once JSON-escaped (tokenize.c: four tabs), so a million pieces
+ * keep every event under 8 MB, well inside the 16 MiB a client such as flint accepts per
+ * message (PROTOCOL.md 7.1; over it flint closes with 1009). Typical pieces are 4-5 bytes,
+ * so 3-4 million would already break that cap, and building the text would take gigabytes
+ * long before INT_MAX. */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +31,8 @@
 #include "core/log.h"
 #include "tests/backend/dump.h"
 #include "tests/backend/server.h"
+
+#define MAX_TOKENS 1000000L /* see the header comment */
 
 typedef struct Options {
     ServerConfig server;
@@ -40,7 +49,9 @@ static void usage(FILE *to)
           "  --port N        listen on 127.0.0.1:N (default 0: a free port)\n"
           "  --rate R        output_text.delta events per second (default 1000; 0: as fast\n"
           "                  as the socket takes them)\n"
-          "  --tokens N      make every answer exactly N deltas (repeat/truncate the script)\n"
+          "  --tokens N      make every answer exactly N deltas (repeat/truncate the script);\n"
+          "                  N is 1..1000000, since the final events repeat the whole text\n"
+          "                  and must stay under a client's 16 MiB message cap\n"
           "  --log FILE      log file (default: stderr)\n"
           "  --dump FILE     write every sent event (\"S \") and received message (\"R \"),\n"
           "                  one JSON per line\n"
@@ -109,8 +120,11 @@ static int parse_args(int argc, char **argv, Options *o)
             }
             i++;
         } else if (!strcmp(a, "--tokens")) {
-            if (!parse_long(v, 1, INT_MAX / 2, &n)) {
-                fprintf(stderr, "flint-backend: --tokens %s: expected a positive count\n", v);
+            if (!parse_long(v, 1, MAX_TOKENS, &n)) {
+                fprintf(stderr,
+                        "flint-backend: --tokens %s: expected 1..%ld (the final events repeat "
+                        "the whole text; more would exceed a client's 16 MiB message cap)\n",
+                        v, MAX_TOKENS);
                 return 1;
             }
             o->server.tokens = n;

@@ -7,7 +7,9 @@
  *     the next starts only after the previous terminal event (PROTOCOL.md 1.6, 7.3 #13);
  *   - out: built events waiting for WRITEABLE (each with LWS_PRE headroom);
  *   - active: the response being streamed, its answer and pacing clock;
- *   - last_id: the connection's cached response (store:false semantics, PROTOCOL.md 1.5).
+ *   - last_id: the connection's cached response (store:false semantics, PROTOCOL.md 1.5);
+ *     a create on the same lane that names it and is rejected with a request-scoped error
+ *     evicts it (a failed fork from another lane keeps it).
  * Invariants: nothing is written after `closing` is set; `active` is non-NULL exactly
  * between a response's response.created being queued and its terminal event being queued.
  * Error tier: none (protocol errors become error events; allocation aborts). */
@@ -54,6 +56,7 @@ typedef struct Conn {
     OutMsg *out_head, *out_tail;
     Stream *active;
     char last_id[40];   /* "" when nothing is cached */
+    char last_lane[257]; /* the stream_id last_id was made on; "" for the default lane */
     long last_total_tokens;
     uint64_t deltas_sent; /* over the connection's life, for the "closed" log line */
 } Conn;

@@ -10,6 +10,7 @@
  * last input_text part of the last user message (content may also be a plain string). */
 #include "tests/backend/request.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +119,20 @@ static Request *missing(const char *param)
     return request_error(400, "missing_required_parameter", param, msg);
 }
 
+/* max_output_tokens is an integer (the schema's "type: integer"): a JSON number with no
+ * fractional part in [1, INT_MAX]. The range is checked on the double before any conversion,
+ * since converting 1e300 (or inf, which cJSON makes of 1e400) to an integer type is undefined
+ * behaviour (C11 6.3.1.4); inside the range the cast truncates, so comparing it back is the
+ * floor() test without libm. cJSON has no integer type of its own: 16.0 and 1.6e1 count as
+ * 16, as they do for a JSON Schema "integer". */
+static bool max_tokens_ok(const cJSON *v)
+{
+    if (!cJSON_IsNumber(v))
+        return false;
+    double d = v->valuedouble;
+    return d >= 1 && d <= (double)INT_MAX && (double)(int)d == d;
+}
+
 /* Validates a response.create and builds the Request (a REQ_ERROR if invalid). */
 static Request *parse_create(const cJSON *root)
 {
@@ -147,7 +162,7 @@ static Request *parse_create(const cJSON *root)
         err = invalid_type("instructions", "a string or null");
     else if (prev && !cJSON_IsString(prev) && !cJSON_IsNull(prev))
         err = invalid_type("previous_response_id", "a string or null");
-    else if (maxtok && !cJSON_IsNull(maxtok) && !(cJSON_IsNumber(maxtok) && maxtok->valuedouble >= 1))
+    else if (maxtok && !cJSON_IsNull(maxtok) && !max_tokens_ok(maxtok))
         err = invalid_type("max_output_tokens", "a positive integer or null");
     else if (cJSON_IsTrue(background))
         err = request_error(400, "unsupported_parameter", "background",
@@ -155,6 +170,9 @@ static Request *parse_create(const cJSON *root)
     if (err) {
         if (cJSON_IsString(stream_id) && stream_id_ok(stream_id->valuestring))
             err->stream_id = xstrdup(stream_id->valuestring);
+        /* Kept so that the connection can evict the id it names (PROTOCOL.md 1.5). */
+        if (cJSON_IsString(prev))
+            err->prev_id = xstrdup(prev->valuestring);
         return err;
     }
 
@@ -164,7 +182,7 @@ static Request *parse_create(const cJSON *root)
     r->instructions = cJSON_IsString(instr) ? xstrdup(instr->valuestring) : NULL;
     r->prev_id = cJSON_IsString(prev) ? xstrdup(prev->valuestring) : NULL;
     r->stream_id = cJSON_IsString(stream_id) ? xstrdup(stream_id->valuestring) : NULL;
-    r->max_output_tokens = cJSON_IsNumber(maxtok) ? (long)maxtok->valuedouble : -1;
+    r->max_output_tokens = cJSON_IsNumber(maxtok) ? (long)maxtok->valuedouble : -1; /* checked */
     r->generate = !cJSON_IsFalse(gen);
     const char *question = "";
     size_t text_bytes = r->instructions ? strlen(r->instructions) : 0;
@@ -209,7 +227,7 @@ void request_parse(const char *data, size_t len, bool binary, Incoming *out)
         log_field(out->type, sizeof out->type, type->valuestring);
         if (strcmp(type->valuestring, "response.create") == 0)
             out->req = parse_create(root);
-        /* any other type: ignored (PROTOCOL.md 1.3) */
+        /* any other type, response.steer included: ignored (see request.h) */
     }
     cJSON_Delete(root);
 }

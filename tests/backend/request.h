@@ -2,8 +2,17 @@
  * out. A Request is either a response.create to run, or a request-scoped error to send back
  * in its place (invalid JSON, a binary frame, a create without model/input, ...). Both kinds
  * go through the connection's FIFO, so every create gets exactly one answer, in order.
- * Unknown event types (response.processed, response.steer, ...) produce no Request: they
- * are ignored silently, as OpenAI's server does (PROTOCOL.md 1.3).
+ * Other event types produce no Request and no answer:
+ *   - response.processed: Codex's acknowledgement, which a server must accept silently
+ *     (PROTOCOL.md 1.3: Codex would read an error as the result of its next turn);
+ *   - response.steer: PROTOCOL.md 1.3/1.7 says a model without steering (Spark) answers it
+ *     with response.steer.failed / steering_not_supported, and 7.3 #5a has a mock do so.
+ *     We do not: the stable schema (openai-openapi.yml) has neither response.steer in
+ *     ResponsesClientEvent nor response.steer.failed in ResponsesServerEvent, and every event
+ *     this backend sends must validate against ResponsesServerEvent (validate_schema.py over
+ *     the dump). flint never steers (7.2: client-side steer); its handling of steer.failed
+ *     is tested with scripted events in test_protocol and test_session instead;
+ *   - any other type: ignorable, as unknown types are on the wire (1.4).
  * Error tier: none (malformed input becomes a REQ_ERROR; allocation aborts). */
 #ifndef FLINT_BACKEND_REQUEST_H
 #define FLINT_BACKEND_REQUEST_H
@@ -24,7 +33,9 @@ typedef struct Request {
     /* REQ_CREATE (stream_id also for errors that can be attributed to a lane) */
     char *model;
     char *instructions;  /* NULL when absent or null */
-    char *prev_id;       /* previous_response_id; NULL when absent or null */
+    char *prev_id;       /* previous_response_id; NULL when absent or null. Also set on a
+                          * REQ_ERROR whose create named one: the connection evicts a
+                          * cached id a failed continuation refers to (PROTOCOL.md 1.5) */
     char *stream_id;
     char *question;      /* the last user input_text (or the input string); never NULL */
     size_t question_len;

@@ -2,8 +2,11 @@
  * with a minimal libwebsockets client of its own (one lws_context per Client). Covers
  * PROTOCOL.md 7.3 #1 (event order, UTF-8 split into deltas), #2 (chaining and
  * previous_response_not_found), #9 (malformed/binary frames, ignored types), #13 (FIFO),
- * 404s, Close mid-stream, pacing, the log lines other tests grep, --rate 0 throughput, and
- * validate_schema.py over the dump (skipped with a note if python3 lacks jsonschema). */
+ * 1.5 (a rejected continuation evicts the cached id), max_output_tokens validation, the
+ * --tokens cap and the size of the largest final event under it, 404s, Close mid-stream,
+ * pacing, the log lines other tests grep, --rate 0 throughput, validate_schema.py over the
+ * dump (skipped with a note if python3 lacks jsonschema), and the Close-frame scanner the
+ * backend uses when a write fails (tests/backend/wsframe.h, tested directly). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -24,6 +27,7 @@
 #include "core/clock.h"
 #include "core/strbuf.h"
 #include "harness.h"
+#include "tests/backend/wsframe.h"
 
 /* ---- the backend process ------------------------------------------------------------ */
 
@@ -215,6 +219,7 @@ typedef struct Client {
     bool count_only;      /* throughput mode: count deltas, keep the rest */
     size_t deltas;
     uint64_t first_delta_ns, last_delta_ns;
+    size_t max_message;   /* largest message received, in bytes */
 } Client;
 
 static void client_tick(lws_sorted_usec_list_t *sul)
@@ -286,6 +291,8 @@ static int client_callback(struct lws *wsi, enum lws_callback_reasons reason, vo
     case LWS_CALLBACK_CLIENT_RECEIVE:
         sb_append(&cl->rx, in, len);
         if (lws_is_final_fragment(wsi) && !lws_remaining_packet_payload(wsi)) {
+            if (cl->rx.len > cl->max_message)
+                cl->max_message = cl->rx.len;
             client_event(cl, cl->rx.data, cl->rx.len);
             sb_reset(&cl->rx);
         }
@@ -745,6 +752,9 @@ static void test_bad_input_and_paths(void)
     client_send(&cl, "{\"type\":\"response.create\",\"input\":\"hi\"}");  /* no model */
     client_send(&cl, "{\"type\":\"response.create\",\"model\":\"m\"}");   /* no input */
     client_send(&cl, "{\"type\":\"response.processed\",\"response_id\":\"x\"}"); /* ignored */
+    /* Ignored too: the stable schema has no response.steer.failed to answer with (request.h). */
+    client_send(&cl, "{\"type\":\"response.steer\",\"previous_response_id\":\"resp_1\","
+                     "\"input\":\"keep it short\"}");
     client_send(&cl, "[1,2,3]");
     client_create(&cl, "echo: still alive", NULL);
     CHECK(wait_terminals(&cl, 6));
@@ -764,6 +774,7 @@ static void test_bad_input_and_paths(void)
     size_t next = check_answer(&cl, 5, "still alive", NULL, 0);
     CHECK_INT_EQ(next, cl.nevents);
     CHECK(log_has(&b, "recv conn=1 type=response.processed prev=- bytes=", 2000));
+    CHECK(log_has(&b, "recv conn=1 type=response.steer prev=resp_1 bytes=", 2000));
     CHECK(log_has(&b, "recv conn=1 type=binary prev=- bytes=3", 2000));
 
     /* A keyword picks a canned answer: markdown with a fenced C block. */
@@ -824,7 +835,7 @@ static void test_pacing_and_cancel(void)
 static void test_cancel_rate0(void)
 {
     Backend b;
-    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", "--tokens", "5000000", NULL},
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", "--tokens", "1000000", NULL},
                        false))
         return;
     Client cl;
@@ -833,7 +844,7 @@ static void test_cancel_rate0(void)
     client_create(&cl, "echo: fast", NULL);
     size_t want = 20000;
     CHECK(client_run(&cl, has_deltas, &want, 10000));
-    close_midstream(&b, &cl, 20000, 5000000);
+    close_midstream(&b, &cl, 20000, 1000000);
 }
 
 static void test_throughput_rate0(void)
@@ -861,6 +872,309 @@ static void test_throughput_rate0(void)
     backend_cleanup(&b);
 }
 
+/* A create for an echo question, naming previous_response_id prev and max_output_tokens
+ * given as raw JSON (either NULL: absent). */
+static void client_create_with(Client *cl, const char *echo, const char *prev, const char *max)
+{
+    char buf[1024], p[256] = "", m[128] = "";
+    if (prev)
+        snprintf(p, sizeof p, "\"previous_response_id\":\"%s\",", prev);
+    if (max)
+        snprintf(m, sizeof m, "\"max_output_tokens\":%s,", max);
+    snprintf(buf, sizeof buf,
+             "{\"type\":\"response.create\",\"model\":\"m\",\"store\":false,%s%s"
+             "\"input\":\"echo: %s\"}", p, m, echo);
+    client_send(cl, buf);
+}
+
+/* Checks that events[at] exists and is a 400 error with this code and param. */
+static void check_error_at(const Client *cl, size_t at, const char *code, const char *param)
+{
+    CHECK(at < cl->nevents);
+    if (at >= cl->nevents)
+        return;
+    const cJSON *e = cl->events[at];
+    CHECK_STR_EQ(ev_type(e), "error");
+    CHECK_INT_EQ(num_at(e, "status"), 400);
+    CHECK_STR_EQ(str_at(e, "error.type"), "invalid_request_error");
+    CHECK_STR_EQ(str_at(e, "error.code"), code);
+    CHECK_STR_EQ(str_at(e, "error.param"), param);
+}
+
+static void test_max_tokens_and_eviction(void)
+{
+    Backend b;
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", NULL}, false))
+        return;
+    Client cl;
+    CHECK(client_connect(&cl, b.port, "/v1/responses"));
+    size_t terminals = 0, next = 0;
+
+    /* max_output_tokens must be an integer in [1, INT_MAX]: fractions, huge values (which
+     * would be undefined behaviour to convert), zero, negatives and non-numbers are
+     * invalid_type, and no response starts. */
+    static const char *const bad[] = {"2.5", "1e300", "1e400", "-1e400", "0", "-3",
+                                      "2147483648", "0.5", "\"16\"", "true", "[]", "{}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        client_create_with(&cl, "never", NULL, bad[i]);
+        CHECK(wait_terminals(&cl, ++terminals));
+        CHECK_INT_EQ(cl.nevents, next + 1);
+        check_error_at(&cl, next, "invalid_type", "max_output_tokens");
+        if (cl.nevents > next)
+            CHECK_STR_EQ(str_at(cl.events[next], "error.message"),
+                         "Invalid type for 'max_output_tokens': expected a positive integer "
+                         "or null.");
+        next = cl.nevents;
+    }
+    /* ...while INT_MAX, 1.6e1 (an integer written as a float) and null are accepted. */
+    static const char *const good[] = {"2147483647", "1.6e1", "null"};
+    for (size_t i = 0; i < 3; i++) {
+        client_create_with(&cl, "a b c", NULL, good[i]);
+        CHECK(wait_terminals(&cl, ++terminals));
+        next = check_answer(&cl, next, "a b c", NULL, 0);
+    }
+    CHECK_INT_EQ(next, cl.nevents);
+
+    /* PROTOCOL.md 1.5: a rejected continuation evicts the cached response it names... */
+    char id1[64] = "";
+    client_create_with(&cl, "one", NULL, NULL);
+    CHECK(wait_terminals(&cl, ++terminals));
+    next = check_answer(&cl, next, "one", id1, sizeof id1);
+    client_create_with(&cl, "rejected", id1, "2.5");
+    CHECK(wait_terminals(&cl, ++terminals));
+    check_error_at(&cl, next++, "invalid_type", "max_output_tokens");
+    client_create_with(&cl, "retry", id1, NULL);
+    CHECK(wait_terminals(&cl, ++terminals));
+    check_error_at(&cl, next++, "previous_response_not_found", "previous_response_id");
+    CHECK_INT_EQ(next, cl.nevents);
+    CHECK(log_has(&b, "error conn=1 code=previous_response_not_found", 2000));
+
+    /* ...as does any other request-scoped rejection (here: no input)... */
+    char id2[64] = "";
+    client_create_with(&cl, "two", NULL, NULL);
+    CHECK(wait_terminals(&cl, ++terminals));
+    next = check_answer(&cl, next, "two", id2, sizeof id2);
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "{\"type\":\"response.create\",\"model\":\"m\",\"previous_response_id\":\"%s\"}",
+             id2);
+    client_send(&cl, msg);
+    CHECK(wait_terminals(&cl, ++terminals));
+    check_error_at(&cl, next++, "missing_required_parameter", "input");
+    client_create_with(&cl, "retry", id2, NULL);
+    CHECK(wait_terminals(&cl, ++terminals));
+    check_error_at(&cl, next++, "previous_response_not_found", "previous_response_id");
+
+    /* ...but one that names another id leaves the cache alone, and so does a failed fork
+     * from another lane (it keeps the shared parent). */
+    char id3[64] = "";
+    client_create_with(&cl, "three", NULL, NULL);
+    CHECK(wait_terminals(&cl, ++terminals));
+    next = check_answer(&cl, next, "three", id3, sizeof id3);
+    client_create_with(&cl, "rejected", "resp_other", "0");
+    CHECK(wait_terminals(&cl, ++terminals));
+    check_error_at(&cl, next++, "invalid_type", "max_output_tokens");
+    snprintf(msg, sizeof msg,
+             "{\"type\":\"response.create\",\"model\":\"m\",\"stream_id\":\"fork\","
+             "\"previous_response_id\":\"%s\",\"max_output_tokens\":2.5,\"input\":\"x\"}", id3);
+    client_send(&cl, msg);
+    CHECK(wait_terminals(&cl, ++terminals));
+    check_error_at(&cl, next, "invalid_type", "max_output_tokens");
+    if (cl.nevents > next)
+        CHECK_STR_EQ(str_at(cl.events[next], "stream_id"), "fork");
+    next++;
+    client_create_with(&cl, "four", id3, NULL);
+    CHECK(wait_terminals(&cl, ++terminals));
+    size_t at = next;
+    next = check_answer(&cl, next, "four", NULL, 0);
+    if (next == cl.nevents && next > at)
+        CHECK_STR_EQ(str_at(cl.events[next - 1], "response.previous_response_id"), id3);
+    CHECK_INT_EQ(next, cl.nevents);
+
+    /* An empty previous_response_id never matches the empty cache of a new connection. */
+    Client cl2;
+    CHECK(client_connect(&cl2, b.port, "/v1/responses"));
+    client_create_with(&cl2, "x", "", NULL);
+    CHECK(wait_terminals(&cl2, 1));
+    CHECK_INT_EQ(cl2.nevents, 1);
+    check_error_at(&cl2, 0, "previous_response_not_found", "previous_response_id");
+    client_free(&cl2);
+
+    client_free(&cl);
+    backend_cleanup(&b);
+}
+
+/* Runs flint-backend with args to its exit; returns the exit status (-1 if it did not exit
+ * normally) and its stdout and stderr, merged, in out. */
+static int backend_exit_status(const char *const *args, char *out, size_t cap)
+{
+    const char *argv[16];
+    int n = 0;
+    argv[n++] = FLINT_BACKEND_BIN;
+    for (; *args && n < 15; args++)
+        argv[n++] = *args;
+    argv[n] = NULL;
+    int p[2];
+    out[0] = '\0';
+    if (pipe(p))
+        return -1;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+        dup2(null, 0);
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        close(p[0]);
+        close(p[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(p[1]);
+    size_t len = 0;
+    ssize_t r;
+    while ((r = read(p[0], out + len, cap - 1 - len)) > 0 && len + (size_t)r < cap - 1)
+        len += (size_t)r;
+    if (r > 0)
+        len += (size_t)r;
+    out[len] = '\0';
+    close(p[0]);
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+        return -1;
+    return WEXITSTATUS(st);
+}
+
+/* --tokens is capped at 1,000,000 so that the final events, which repeat the whole text,
+ * stay under a client's 16 MiB message cap: checked with the worst case, pieces of four
+ * tabs (8 bytes each once escaped). */
+static void test_tokens_cap(void)
+{
+    char out[4096];
+    CHECK_INT_EQ(backend_exit_status((const char *const[]){"--tokens", "1000001", NULL}, out,
+                                     sizeof out), 2);
+    CHECK(strstr(out, "--tokens 1000001: expected 1..1000000") != NULL);
+    CHECK(strstr(out, "16 MiB") != NULL);
+    CHECK_INT_EQ(backend_exit_status((const char *const[]){"--tokens", "0", NULL}, out,
+                                     sizeof out), 2);
+    CHECK_INT_EQ(backend_exit_status((const char *const[]){"--help", NULL}, out, sizeof out), 0);
+    CHECK(strstr(out, "N is 1..1000000") != NULL);
+
+    enum { N = 1000000 };
+    Backend b;
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", "--tokens", "1000000", "--quiet",
+                                                NULL}, false))
+        return;
+    Client cl;
+    CHECK(client_connect(&cl, b.port, "/v1/responses"));
+    cl.count_only = true;
+    client_create(&cl, "echo: \t\t\t\t", NULL);
+    CHECK(wait_terminals(&cl, 1));
+    CHECK_INT_EQ(cl.deltas, N);
+    const char *text = cl.nevents ? str_at(cl.events[cl.nevents - 1],
+                                           "response.output.0.content.0.text") : NULL;
+    CHECK(text && strlen(text) == 4u * N && strspn(text, "\t") == 4u * N);
+    printf("tokens cap: largest event at --tokens %d of 4-tab pieces: %zu bytes\n", N,
+           cl.max_message);
+    CHECK(cl.max_message > 8u * N && cl.max_message < (16u << 20));
+    client_free(&cl);
+    backend_cleanup(&b);
+}
+
+/* A masked client frame (RFC 6455 5.2) with the minimal length encoding; returns its size. */
+static size_t ws_frame(unsigned char *dst, unsigned b0, const void *payload, size_t len,
+                       const unsigned char key[4])
+{
+    size_t n = 0;
+    dst[n++] = (unsigned char)b0;
+    if (len < 126) {
+        dst[n++] = (unsigned char)(0x80 | len);
+    } else if (len <= 0xffff) {
+        dst[n++] = 0x80 | 126;
+        dst[n++] = (unsigned char)(len >> 8);
+        dst[n++] = (unsigned char)len;
+    } else {
+        dst[n++] = 0x80 | 127;
+        for (int i = 7; i >= 0; i--)
+            dst[n++] = (unsigned char)((uint64_t)len >> (8 * i));
+    }
+    memcpy(dst + n, key, 4);
+    n += 4;
+    for (size_t i = 0; i < len; i++)
+        dst[n + i] = ((const unsigned char *)payload)[i] ^ key[i % 4];
+    return n + len;
+}
+
+/* The scanner behind the backend's "close conn=N code=..." line after a failed write. */
+static void test_close_frame_scan(void)
+{
+    static const unsigned char key[4] = {0x37, 0xfa, 0x21, 0x3d}, zero[4] = {0, 0, 0, 0};
+    static const unsigned char bye[] = {0x03, 0xe8, 'b', 'y', 'e'}; /* 1000 "bye" */
+    unsigned char buf[1024], pl[125];
+    char json[300];
+    memset(json, 'x', sizeof json);
+    memcpy(json, "{\"type\":\"response.create\",\"input\":\"", 36);
+
+    /* A Close alone, after a text frame and a ping, after a fragmented message. */
+    size_t n = ws_frame(buf, 0x88, bye, sizeof bye, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), 5);
+    CHECK_MEM_EQ(pl, 5, bye, 5);
+    n = ws_frame(buf, 0x81, json, sizeof json, key);
+    size_t text_len = n;
+    n += ws_frame(buf + n, 0x89, "hi", 2, key);
+    n += ws_frame(buf + n, 0x88, bye, sizeof bye, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), 5);
+    CHECK_MEM_EQ(pl, 5, bye, 5);
+    n = ws_frame(buf, 0x01, json, 100, key);
+    n += ws_frame(buf + n, 0x80, json + 100, 200, key);
+    n += ws_frame(buf + n, 0x88, "", 0, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), 0);
+    CHECK_INT_EQ(ws_scan_close(buf, n - 1, pl, sizeof pl), -1); /* incomplete */
+
+    /* Started anywhere inside the text frame (lws stopped reading mid-frame), the bytes
+     * are not taken for frames, the Close after them included. */
+    n = ws_frame(buf, 0x81, json, sizeof json, key);
+    n += ws_frame(buf + n, 0x88, bye, sizeof bye, key);
+    for (size_t off = 1; off < text_len; off++)
+        CHECK_INT_EQ(ws_scan_close(buf + off, n - off, pl, sizeof pl), -1);
+
+    /* Malformed for a client: unmasked, RSV bits, a continuation or a new message where it
+     * cannot be, a fragmented or long control frame, a non-minimal length, a 1-byte Close. */
+    n = ws_frame(buf, 0x88, bye, sizeof bye, key);
+    buf[1] &= 0x7f;
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    n = ws_frame(buf, 0xC8, bye, sizeof bye, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    n = ws_frame(buf, 0x80, "x", 1, key);
+    n += ws_frame(buf + n, 0x88, bye, sizeof bye, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    n = ws_frame(buf, 0x01, "x", 1, key);
+    n += ws_frame(buf + n, 0x81, "y", 1, key);
+    n += ws_frame(buf + n, 0x88, bye, sizeof bye, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    n = ws_frame(buf, 0x08, bye, sizeof bye, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    n = ws_frame(buf, 0x88, json, 126, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    static const unsigned char long5[] = {0x81, 0x80 | 126, 0, 5, 0, 0, 0, 0, 'a', 'b', 'c',
+                                          'd', 'e'};
+    memcpy(buf, long5, sizeof long5);
+    n = sizeof long5 + ws_frame(buf + sizeof long5, 0x88, bye, sizeof bye, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    n = ws_frame(buf, 0x88, bye, 1, key);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+    CHECK_INT_EQ(ws_scan_close(buf, 1, pl, sizeof pl), -1);
+
+    /* What the checks cannot catch, and why conn.c scans only at a frame boundary: a text
+     * payload that holds a well-formed Close frame (here unmasked by a zero key). */
+    unsigned char inner[16];
+    size_t k = ws_frame(inner, 0x88, bye, sizeof bye, key);
+    n = ws_frame(buf, 0x81, inner, k, zero);
+    CHECK_INT_EQ(ws_scan_close(buf + 6, n - 6, pl, sizeof pl), 5);
+    CHECK_INT_EQ(ws_scan_close(buf, n, pl, sizeof pl), -1);
+}
+
 /* test_backend [NAME-SUBSTRING]: runs every test, or those whose name contains the word. */
 #define RUN_IF(fn)                                    \
     do {                                              \
@@ -874,6 +1188,9 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     RUN_IF(test_stream_chain_and_close);
     RUN_IF(test_bad_input_and_paths);
+    RUN_IF(test_max_tokens_and_eviction);
+    RUN_IF(test_tokens_cap);
+    RUN_IF(test_close_frame_scan);
     RUN_IF(test_pacing_and_cancel);
     RUN_IF(test_cancel_rate0);
     RUN_IF(test_throughput_rate0);
