@@ -6,14 +6,17 @@
  * ESC [ parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F, one final byte 0x40-0x7E),
  * plus SS3 (ESC O x), ESC-prefixed Alt keys, the Linux console's ESC [ [ A..E, rxvt's
  * ESC [ a..d / ESC O a..d / ESC [ n ^, xterm modifyOtherKeys (ESC [ 27 ; m ; cp ~) and the
- * kitty keyboard protocol's basic form (ESC [ cp ; m u).
+ * kitty keyboard protocol's basic form (ESC [ cp ; m u). What a terminal sends that is not a
+ * key is recognised so that it can be dropped whole: control strings (ECMA-48 8.3: OSC ESC ],
+ * DCS ESC P, APC ESC _, PM ESC ^, SOS ESC X) up to BEL or ST, nF escapes (ECMA-35: ESC,
+ * intermediates 0x20-0x2F, a final byte) and C1 controls sent as UTF-8 (C2 80..C2 9F; the
+ * string introducers and CSI among them take their payload with them).
  *
  * Invariants of buf:
  *  - Every ESC in buf starts a sequence or prefixes one (ESC ESC [ A = Alt-Up): a byte that
  *    cannot continue a sequence ends it (the sequence is dropped) and is decoded afresh.
  *  - Ordinary bytes fill buf only up to BUF_DATA_MAX. The rest of buf is head-room for the
- *    paste marker (6 bytes), for keys_timeout()'s rewriting (at most +9 bytes) and, while a
- *    paste is open, for the time of its last byte (the last 8 bytes of buf).
+ *    paste marker (6 bytes) and for keys_timeout()'s rewriting (at most +9 bytes).
  *  - The 6 bytes ESC [ 2 0 0 ~ in buf are a paste marker: keys_feed() turns a bracketed
  *    paste's opening sequence into a marker and diverts everything up to ESC [ 2 0 1 ~ into
  *    d->paste (any byte, ESC included, is paste text there). While in_paste, the marker is the
@@ -21,12 +24,18 @@
  *    marker, so keys typed before and after a paste keep their order.
  *  - A CSI sequence longer than CSI_MAX bytes is collapsed in place to ESC [ ? (a private
  *    sequence we never map), so an endless run of parameter bytes costs no memory and is
- *    still dropped whole when its final byte arrives.
+ *    still dropped whole when its final byte arrives. Likewise an open control string keeps
+ *    at most STR_MAX bytes of payload (compact_string: introducer, '.', its last byte) and an
+ *    nF escape at most two intermediates.
  *
  * Timeouts. keys_timeout() rewrites the cut tail into complete sequences that mean what the
  * bytes meant on their own: a lone ESC becomes ESC [ 2 7 u (kitty's encoding of Esc),
- * ESC [ becomes Alt-[ (ESC [ 9 1 ; 3 u), ESC O Alt-O; cut CSI/SS3 parameters and cut UTF-8
- * are dropped. An open bracketed paste also counts as pending, but keys_timeout() closes it
+ * ESC [ becomes Alt-[ (ESC [ 9 1 ; 3 u), ESC O Alt-O, a bare string introducer or nF
+ * intermediate Alt + that key (ESC ] Alt-]); cut CSI/SS3 parameters, cut UTF-8 and cut C1
+ * sequences are dropped. A control string cut after some payload is a terminal reply split by
+ * a slow link: it stays pending until STRING_TIMEOUT_NS after the first timeout that found it
+ * (then it is dropped), so the rest of it is never typed and its BEL is never Ctrl-G.
+ * An open bracketed paste also counts as pending, but keys_timeout() closes it
  * only after PASTE_TIMEOUT_NS without a byte (a lost ESC [ 2 0 1 ~ must not swallow input
  * forever; a paste trickling in over a slow SSH link must not be split by the 25 ms Esc
  * timer, which the app re-arms for as long as keys_pending() says so).
@@ -36,6 +45,10 @@
  * still undecoded become one KC_PASTE, so pasted newlines cannot submit the prompt. A burst
  * that holds escape sequences is keys that piled up while the app was busy; it is never made
  * text: the oldest keys are dropped to make room (only when the app feeds without draining).
+ * An unbracketed paste is text only up to the first ESC or C1 control of the call (other than
+ * a bracketed paste's opening): the paste ends there and the rest of the call is keys, so
+ * 240 x 'a' then ESC [ A is a paste of the 'a's and then Up (what of the rest does not fit
+ * in buf is dropped from its end, so the keys keep their order).
  *
  * Pasted text is capped at PASTE_CAP bytes; the excess is dropped, but the closing sequence
  * is still recognised. KC_PASTE's text lives in d->paste and stays valid until the next
@@ -49,9 +62,13 @@
 #include "core/utf8.h"
 
 #define ESC 0x1b
+#define BEL 0x07
+#define CAN 0x18
+#define SUB 0x1a
 #define BUF_DATA_MAX (sizeof ((KeyDecoder *)0)->buf - 32)
-#define STAMP_OFFSET (sizeof ((KeyDecoder *)0)->buf - sizeof(uint64_t))
 #define CSI_MAX 32
+#define STR_MAX 32
+#define STRING_TIMEOUT_NS NS_PER_SEC
 #define SS3_MAX_PARAMS 4
 #define PASTE_CAP ((size_t)16 << 20)
 #define PASTE_TIMEOUT_NS (2 * NS_PER_SEC)
@@ -302,7 +319,7 @@ static DecResult csi_key(const unsigned char *params, size_t plen, unsigned char
     }
 }
 
-/* b[0] = ESC, b[1] = '['. */
+/* b[0] = ESC, b[1] = '[' (or the C1 CSI C2 9B: see decode_c1, which drops what this finds). */
 static DecResult decode_csi(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used)
 {
     if (n == 2)
@@ -384,11 +401,110 @@ static DecResult decode_ss3(const unsigned char *b, size_t n, KeyEvent *ev, size
     }
 }
 
+/* The second byte of an ESC-form control string introducer (ECMA-48 5.6): ESC ] (OSC),
+ * ESC P (DCS), ESC _ (APC), ESC ^ (PM), ESC X (SOS). */
+static bool is_string_intro(unsigned char c)
+{
+    return c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X';
+}
+
+/* The same five as C1 controls, which a UTF-8 terminal sends as C2 9D, C2 90, C2 9F, C2 9E,
+ * C2 98. */
+static bool is_c1_string_intro(unsigned char c)
+{
+    return c == 0x9D || c == 0x90 || c == 0x9F || c == 0x9E || c == 0x98;
+}
+
+/* A control string with a 2-byte introducer at b[0..2) (ESC ] or C2 9D ...): a terminal's
+ * reply (OSC 11 colour, DECRQSS, XTGETTCAP, ...), never keys. It ends at ST (ESC \ or the C1
+ * ST, C2 9C) or at BEL (xterm's OSC terminator, accepted for all five); CAN and SUB cancel it
+ * (consumed, as VT parsers do), and so does any other ESC or UTF-8 C1 control, which is then
+ * decoded afresh. Whatever way it ends, the whole string is dropped. An ESC form cancelled at
+ * once (ESC ] ESC [ A) was the Alt key after all (Alt-], then Up). */
+static DecResult decode_string(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used)
+{
+    for (size_t i = 2; i < n; i++) {
+        unsigned char c = b[i];
+        if (c == BEL || c == CAN || c == SUB) {
+            *used = i + 1;
+            return DEC_SKIP;
+        }
+        if (c != ESC && c != 0xC2)
+            continue;
+        if (i + 1 == n)
+            return DEC_MORE; /* ESC / C2 may begin ST */
+        unsigned char c2 = b[i + 1];
+        if ((c == ESC && c2 == '\\') || (c == 0xC2 && c2 == 0x9C)) {
+            *used = i + 2;
+            return DEC_SKIP;
+        }
+        if (c == 0xC2 && !(c2 >= 0x80 && c2 <= 0x9F))
+            continue; /* U+00A0..U+00BF: text in the payload */
+        if (i == 2 && b[0] == ESC) {
+            *used = 2;
+            return key_char(ev, b[1], MOD_ALT);
+        }
+        *used = i; /* cancelled: the ESC / C1 starts the next sequence */
+        return DEC_SKIP;
+    }
+    return DEC_MORE;
+}
+
+/* b[0] = ESC, b[1] in 0x20-0x2F: an nF escape (ECMA-35 13.2: ESC, intermediates 0x20-0x2F,
+ * a final 0x30-0x7E, e.g. ESC SP F, ESC ( B): a control function, never keys, dropped. One
+ * broken off right after its first intermediate is Alt + that key (Alt-Space). */
+static DecResult decode_nf(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used)
+{
+    size_t i = 2;
+    while (i < n && b[i] >= 0x20 && b[i] <= 0x2f)
+        i++;
+    if (i == n)
+        return DEC_MORE;
+    if (b[i] >= 0x30 && b[i] <= 0x7e) {
+        *used = i + 1;
+        return DEC_SKIP;
+    }
+    if (i == 2) {
+        *used = 2;
+        return key_char(ev, b[1], MOD_ALT);
+    }
+    *used = i;
+    return DEC_SKIP;
+}
+
+/* b[0] = 0xC2, b[1] in 0x80-0x9F: a C1 control sent as UTF-8. Never a key: the string
+ * introducers take their string, CSI (C2 9B) its parameters and final byte, SS2/SS3 (C2 8E,
+ * C2 8F) their one character, all dropped whole; any other C1 is dropped alone. */
+static DecResult decode_c1(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used)
+{
+    unsigned char c = b[1];
+    DecResult r;
+    if (is_c1_string_intro(c)) {
+        r = decode_string(b, n, ev, used);
+    } else if (c == 0x9B) {
+        r = decode_csi(b, n, ev, used);
+    } else if (c == 0x8E || c == 0x8F) {
+        if (n == 2)
+            return DEC_MORE;
+        *used = b[2] >= 0x20 && b[2] <= 0x7e ? 3 : 2;
+        r = DEC_SKIP;
+    } else {
+        *used = 2;
+        r = DEC_SKIP;
+    }
+    if (r == DEC_MORE)
+        return r;
+    *ev = (KeyEvent){0};
+    return DEC_SKIP;
+}
+
 /* Decodes the event at the front of b[0..n), n > 0. Pure: used by keys_next to consume and
  * by keys_pending / keys_timeout to look. *used is set for DEC_KEY/SKIP/MARK. */
 static DecResult decode(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used)
 {
     *ev = (KeyEvent){0};
+    if (b[0] == 0xC2 && n >= 2 && b[1] >= 0x80 && b[1] <= 0x9f)
+        return decode_c1(b, n, ev, used);
     if (b[0] != ESC)
         return decode_plain(b, n, ev, used);
     if (n == 1)
@@ -397,6 +513,10 @@ static DecResult decode(const unsigned char *b, size_t n, KeyEvent *ev, size_t *
         return decode_csi(b, n, ev, used);
     if (b[1] == 'O')
         return decode_ss3(b, n, ev, used);
+    if (is_string_intro(b[1]))
+        return decode_string(b, n, ev, used);
+    if (b[1] >= 0x20 && b[1] <= 0x2f)
+        return decode_nf(b, n, ev, used);
     if (b[1] == ESC) {
         if (n == 2)
             return DEC_MORE;
@@ -433,19 +553,6 @@ static DecResult decode(const unsigned char *b, size_t n, KeyEvent *ev, size_t *
 }
 
 /* --- the paste ------------------------------------------------------------------------- */
-
-static void paste_stamp(KeyDecoder *d)
-{
-    uint64_t now = clock_now_ns();
-    memcpy(d->buf + STAMP_OFFSET, &now, sizeof now);
-}
-
-static uint64_t paste_stamp_get(const KeyDecoder *d)
-{
-    uint64_t t;
-    memcpy(&t, d->buf + STAMP_OFFSET, sizeof t);
-    return t;
-}
 
 /* Appends one byte of paste text; past PASTE_CAP only a 6-byte window is kept, so the closing
  * sequence is still seen. True when the byte completed ESC [ 2 0 1 ~ (then removed). */
@@ -489,23 +596,73 @@ static void paste_open(KeyDecoder *d)
 
 /* --- feeding ---------------------------------------------------------------------------- */
 
-/* After a parameter/intermediate byte: collapse an overlong CSI at the tail to ESC [ ?. */
+/* After a parameter/intermediate byte: collapse an overlong CSI at the tail to ESC [ ? (or
+ * C2 9B ?), and an overlong run of nF intermediates to its first and last byte. */
 static void compact_csi(KeyDecoder *d)
 {
     size_t j = d->len;
     while (j > 0 && d->buf[j - 1] >= 0x20 && d->buf[j - 1] <= 0x3f)
         j--;
-    if (j >= 2 && d->buf[j - 1] == '[' && d->buf[j - 2] == ESC && d->len - j > CSI_MAX) {
+    if (d->len - j <= CSI_MAX || j == 0)
+        return;
+    if (j >= 2 && ((d->buf[j - 1] == '[' && d->buf[j - 2] == ESC) ||
+                   (d->buf[j - 1] == 0x9B && d->buf[j - 2] == 0xC2))) {
         d->buf[j] = '?';
         d->len = j + 1;
+        return;
+    }
+    if (d->buf[j - 1] == ESC) {
+        for (size_t i = j; i < d->len; i++)
+            if (d->buf[i] > 0x2f)
+                return; /* not an open nF escape: it has had its final byte */
+        d->buf[j + 1] = d->buf[d->len - 1];
+        d->len = j + 2;
     }
 }
 
-/* An ESC in buf[from..len) other than a paste marker. */
+/* After any byte: an open control string at the tail whose payload passed STR_MAX bytes keeps
+ * only its introducer, one neutral byte and its last byte (which may begin ST: ESC or C2), so
+ * an endless string costs no memory and is still dropped whole when it ends. The tail's
+ * string, if any, starts at the last ESC or C1 in buf (either ends a string), and since this
+ * runs after every byte, that is never more than STR_MAX + 4 bytes back. */
+static void compact_string(KeyDecoder *d)
+{
+    size_t len = d->len;
+    if (len < STR_MAX + 4)
+        return;
+    size_t lo = len - (STR_MAX + 4);
+    for (size_t p = len - 2;; p--) { /* the last byte cannot start a complete introducer */
+        unsigned char a = d->buf[p], b = d->buf[p + 1];
+        bool esc = a == ESC, c1 = a == 0xC2 && b >= 0x80 && b <= 0x9f;
+        if (esc || c1) {
+            if (!(esc ? is_string_intro(b) : is_c1_string_intro(b)))
+                return;
+            if (len - (p + 2) <= STR_MAX)
+                return;
+            for (size_t i = p + 2; i < len; i++)
+                if (d->buf[i] == BEL || d->buf[i] == CAN || d->buf[i] == SUB)
+                    return; /* it has ended */
+            d->buf[p + 2] = '.';
+            d->buf[p + 3] = d->buf[len - 1];
+            d->len = p + 4;
+            return;
+        }
+        if (p == lo)
+            return;
+    }
+}
+
+/* The start of a sequence at b[0..n): ESC, or a C1 control in UTF-8 (C2 80..C2 9F). */
+static bool seq_start(const unsigned char *b, size_t n)
+{
+    return b[0] == ESC || (b[0] == 0xC2 && n >= 2 && b[1] >= 0x80 && b[1] <= 0x9f);
+}
+
+/* An ESC or C1 control in buf[from..len) other than a paste marker. */
 static bool has_escape(const KeyDecoder *d, size_t from)
 {
     for (size_t i = from; i < d->len; i++)
-        if (d->buf[i] == ESC &&
+        if (seq_start(d->buf + i, d->len - i) &&
             !(d->len - i >= MARK_LEN && memcmp(d->buf + i, PASTE_START, MARK_LEN) == 0))
             return true;
     return false;
@@ -543,13 +700,33 @@ void keys_free(KeyDecoder *d)
     memset(d, 0, sizeof *d);
 }
 
+/* True when s[0..n) begins a sequence that an unbracketed paste must not swallow: any ESC
+ * or C1 control except a whole ESC [ 2 0 0 ~ (a bracketed paste right after the burst). */
+static bool burst_ends_at(const unsigned char *s, size_t n)
+{
+    if (!seq_start(s, n))
+        return false;
+    return !(n >= MARK_LEN && memcmp(s, PASTE_START, MARK_LEN) == 0);
+}
+
 void keys_feed(KeyDecoder *d, const char *bytes, size_t n)
 {
     const unsigned char *s = (const unsigned char *)bytes;
     bool burst = false;         /* an unbracketed paste opened by this call */
+    bool keys_only = false;     /* a burst of this call was cut by a sequence: no more pastes */
     size_t burst_from = d->len; /* where this call's undecoded ordinary bytes begin in buf */
+    if (n > 0)
+        d->fed_ns = clock_now_ns();
     for (size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
+        if (d->in_paste && burst && burst_ends_at(s + i, n - i)) {
+            /* An unbracketed paste is text: it ends where an escape sequence begins, and the
+             * rest of this read is decoded as keys (typing behind the paste, a reply). */
+            paste_close(d);
+            burst = false;
+            keys_only = true;
+            burst_from = d->len;
+        }
         if (d->in_paste) {
             if (paste_put(d, c)) {
                 d->in_paste = false;
@@ -575,12 +752,15 @@ void keys_feed(KeyDecoder *d, const char *bytes, size_t n)
             } else if (c >= 0x20 && c <= 0x3f) {
                 compact_csi(d);
             }
+            compact_string(d);
             continue;
         }
         /* buf is full. A burst of text is an unbracketed paste: this call's bytes still in
          * buf become the start of the paste text. A burst holding escape sequences is keys
          * piled up while the app was busy (a held arrow key): those are never made text; the
          * oldest key is dropped to make room instead. */
+        if (keys_only)
+            continue; /* keys behind a cut burst: the ones that do not fit are dropped */
         size_t from = burst_from < d->len ? burst_from : d->len;
         if (has_escape(d, from)) {
             size_t at, gone = drop_oldest(d, &at);
@@ -610,8 +790,6 @@ void keys_feed(KeyDecoder *d, const char *bytes, size_t n)
     }
     if (burst && d->in_paste)
         paste_close(d);
-    if (d->in_paste && n > 0)
-        paste_stamp(d);
 }
 
 /* --- taking events ---------------------------------------------------------------------- */
@@ -622,6 +800,7 @@ static void consume(KeyDecoder *d, size_t used)
         used = d->len;
     memmove(d->buf, d->buf + used, d->len - used);
     d->len -= used;
+    d->string_since_ns = 0; /* whatever string waited has been taken */
 }
 
 bool keys_next(KeyDecoder *d, KeyEvent *out)
@@ -678,13 +857,22 @@ bool keys_pending(const KeyDecoder *d)
     return d->in_paste || pending_start(d) < d->len;
 }
 
-/* What a cut tail means when nothing more comes; writes at most 16 bytes to out. */
+/* Alt + the ASCII key c, as kitty encodes it: ESC [ c ; 3 u (at most 8 bytes). */
+static size_t put_alt(unsigned char c, unsigned char *out)
+{
+    char tmp[16];
+    int k = snprintf(tmp, sizeof tmp, "\033[%u;3u", (unsigned)c);
+    memcpy(out, tmp, (size_t)k);
+    return (size_t)k;
+}
+
+/* What a cut tail means when nothing more comes; writes at most 16 bytes to out. The tail is
+ * one cut sequence, or ESC + one (ESC ESC [). */
 static size_t resolve_tail(const unsigned char *t, size_t n, unsigned char *out)
 {
-    static const char esc_key[] = "\033[27u", alt_bracket[] = "\033[91;3u",
-                      alt_o[] = "\033[79;3u";
+    static const char esc_key[] = "\033[27u";
     if (n == 0 || t[0] != ESC)
-        return 0; /* cut UTF-8: dropped */
+        return 0; /* cut UTF-8 or a cut C1 sequence: dropped */
     if (n == 1) {
         memcpy(out, esc_key, 5);
         return 5;
@@ -693,30 +881,59 @@ static size_t resolve_tail(const unsigned char *t, size_t n, unsigned char *out)
         memcpy(out, esc_key, 5);
         return 5 + resolve_tail(t + 1, n - 1, out + 5);
     }
-    if (t[1] == '[' || t[1] == 'O') {
-        if (n > 2)
-            return 0; /* a cut sequence with parameters: dropped */
-        memcpy(out, t[1] == '[' ? alt_bracket : alt_o, 7);
-        return 7;
+    if (t[1] == '[' || t[1] == 'O' || is_string_intro(t[1]) || (t[1] >= 0x20 && t[1] <= 0x2f)) {
+        /* ESC [, ESC O, ESC ], ESC P, ESC SP ... alone: Alt + that key */
+        if (n == 2)
+            return put_alt(t[1], out);
+        if (is_string_intro(t[1]) && n == 3 && t[2] == ESC) { /* Alt-], then Esc */
+            size_t k = put_alt(t[1], out);
+            memcpy(out + k, esc_key, 5);
+            return k + 5;
+        }
+        return 0; /* a cut sequence with parameters or payload: dropped */
     }
     memcpy(out, esc_key, 5); /* ESC + cut UTF-8: Esc */
     return 5;
 }
 
+/* A control string cut with some payload (not just ESC ] or ESC ] ESC): the rest of a
+ * terminal's reply is on its way, perhaps over a slow link. */
+static bool string_waits(const unsigned char *t, size_t n)
+{
+    if (n < 3 || t[2] == ESC)
+        return false;
+    return (t[0] == ESC && is_string_intro(t[1])) || (t[0] == 0xC2 && is_c1_string_intro(t[1]));
+}
+
 void keys_timeout(KeyDecoder *d)
 {
     if (d->in_paste) {
-        if (clock_now_ns() - paste_stamp_get(d) >= PASTE_TIMEOUT_NS)
+        if (clock_now_ns() - d->fed_ns >= PASTE_TIMEOUT_NS)
             paste_close(d); /* the closing ESC [ 2 0 1 ~ was lost */
         return;
     }
     size_t p = pending_start(d);
-    if (p >= d->len)
+    if (p >= d->len) {
+        d->string_since_ns = 0;
         return;
-    unsigned char out[16];
+    }
+    if (string_waits(d->buf + p, d->len - p)) {
+        /* A reply cut by a slow link stays pending (its rest would otherwise be typed, and
+         * its BEL read as Ctrl-G) until STRING_TIMEOUT_NS after the first timeout saw it. */
+        uint64_t now = clock_now_ns();
+        if (d->string_since_ns == 0) {
+            d->string_since_ns = now ? now : 1;
+            return;
+        }
+        if (now - d->string_since_ns < STRING_TIMEOUT_NS)
+            return;
+    }
+    d->string_since_ns = 0;
+    unsigned char out[32];
     size_t k = resolve_tail(d->buf + p, d->len - p, out);
-    /* The tail is at most 3 bytes when it grows (ESC ESC [), and BUF_DATA_MAX leaves room. */
-    if (p + k > STAMP_OFFSET)
+    /* The tail is at most 3 bytes when it grows (ESC ESC [, ESC ] ESC), and BUF_DATA_MAX
+     * leaves room; stay safe anyway. */
+    if (k > sizeof d->buf - p)
         k = 0;
     memcpy(d->buf + p, out, k);
     d->len = p + k;

@@ -6,8 +6,14 @@
  * ESC[1;5C = Ctrl-Right), ESC-prefixed Alt keys, and bracketed paste (ESC[200~ ... ESC[201~,
  * delivered as one KC_PASTE event). A lone ESC, or a sequence cut off at the end of the
  * bytes fed so far, stays pending: keys_pending() tells the caller to start the Esc timer
- * (~25 ms); keys_timeout() then resolves it (a lone ESC becomes the Esc key).
- * Unknown sequences are consumed whole and dropped; they never turn into typed text. */
+ * (~25 ms); keys_timeout() then resolves it (a lone ESC becomes the Esc key; a bare ESC [,
+ * ESC O, ESC ] or ESC P becomes Alt-[, Alt-O, Alt-], Alt-P).
+ * Unknown sequences are consumed whole and dropped; they never turn into typed text. So are
+ * the terminal's replies: control strings (OSC ESC ], DCS ESC P, APC ESC _, PM ESC ^, SOS
+ * ESC X, and their UTF-8 C1 forms C2 9D, C2 90, ...) up to their BEL or ST (ESC \ or C2 9C),
+ * in constant memory however long; nF escapes (ESC ( B); C1 CSI (C2 9B ...). A reply cut off
+ * after some of its payload stays pending across timeouts for up to a second, so the rest of
+ * it is never typed (nor its BEL read as Ctrl-G). */
 #ifndef FLINT_UI_KEYS_H
 #define FLINT_UI_KEYS_H
 
@@ -58,6 +64,8 @@ typedef struct KeyDecoder {
     bool in_paste;
     StrBuf paste;
     bool paste_ready;
+    uint64_t fed_ns;          /* clock_now_ns() of the last keys_feed with bytes */
+    uint64_t string_since_ns; /* when keys_timeout first found a cut reply waiting; 0: none */
 } KeyDecoder;
 
 void keys_init(KeyDecoder *d);

@@ -207,7 +207,6 @@ static const Seq seqs[] = {
     {"\033O5P", 0, KC_F1, 0, C},
     /* Alt = ESC prefix */
     {"\033x", 0, KC_CHAR, 'x', A},
-    {"\033X", 0, KC_CHAR, 'X', A},
     {"\033\x7f", 0, KC_BACKSPACE, 0, A},
     {"\033\r", 0, KC_ENTER, 0, A},
     {"\033\x01", 0, KC_CHAR, 'a', A | C},
@@ -351,6 +350,19 @@ static void test_timeout_resolutions(void)
     } cases[] = {
         {"\033[", 1, {KC_CHAR}, {'['}, {MOD_ALT}},
         {"\033O", 1, {KC_CHAR}, {'O'}, {MOD_ALT}},
+        /* string introducers and nF intermediates wait: they begin terminal replies */
+        {"\033]", 1, {KC_CHAR}, {']'}, {MOD_ALT}},
+        {"\033P", 1, {KC_CHAR}, {'P'}, {MOD_ALT}},
+        {"\033X", 1, {KC_CHAR}, {'X'}, {MOD_ALT}},
+        {"\033_", 1, {KC_CHAR}, {'_'}, {MOD_ALT}},
+        {"\033^", 1, {KC_CHAR}, {'^'}, {MOD_ALT}},
+        {"\033 ", 1, {KC_CHAR}, {' '}, {MOD_ALT}},
+        {"\033(", 1, {KC_CHAR}, {'('}, {MOD_ALT}},
+        {"\033]\033", 2, {KC_CHAR, KC_ESC}, {']', 0}, {MOD_ALT, 0}},
+        {"\033\033]", 2, {KC_ESC, KC_CHAR}, {0, ']'}, {0, MOD_ALT}},
+        {"\033( ", 0, {0}, {0}, {0}},         /* cut nF */
+        {"\xc2\x9d", 0, {0}, {0}, {0}},        /* cut C1 OSC */
+        {"\xc2\x9b" "1", 0, {0}, {0}, {0}},       /* cut C1 CSI */
         {"\033\033", 2, {KC_ESC, KC_ESC}, {0, 0}, {0, 0}},
         {"\033\033[", 2, {KC_ESC, KC_CHAR}, {0, '['}, {0, MOD_ALT}},
         {"\033[1;", 0, {0}, {0}, {0}},         /* cut CSI: dropped */
@@ -421,7 +433,19 @@ static void test_unknown_dropped(void)
         "\x80",              /* stray continuation */
         "\xed\xa0\x80",      /* surrogate */
         "\xc2\x85",          /* C1 NEL */
-        "\xc2\x9b",          /* C1 CSI */
+        "\xc2\x9b?1;2c",     /* C1 CSI: a device attributes report */
+        "\xc2\x90$r0m\xc2\x9c",  /* C1 DCS with C1 ST */
+        "\033P1$r0m\033\\",  /* DCS reply (DECRQSS) */
+        "\033]11;rgb:0000/0000/0000\a", /* OSC 11 reply, BEL */
+        "\033]0;\xc3\xa9\xc2\xa9\033\\", /* OSC with UTF-8 payload, ST */
+        "\033_Gi=1;OK\033\\",  /* kitty graphics reply (APC) */
+        "\033^pm\033\\",
+        "\033Xsos\033\\",
+        "\033]52;c;\x18",       /* cancelled by CAN */
+        "\033 F",               /* nF: S7C1T */
+        "\033(B",               /* nF: designate G0 */
+        "\033#8",
+        "\xc2\x8f" "A",            /* C1 SS3 */
         "\xf4\x90\x80\x80",  /* > U+10FFFF */
     };
     for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
@@ -473,6 +497,158 @@ static void test_overlong_sequence(void)
     CHECK(d.len <= sizeof d.buf);
     keys_free(&d);
     free(s);
+}
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void) { return fake_now; }
+
+/* --- terminal replies ----------------------------------------------------------------------- */
+
+/* What terminals answer to queries (OSC 11 background colour, DECRQSS, XTGETTCAP, kitty
+ * graphics), in every terminator and in the UTF-8 C1 forms: never a key, not even when the
+ * reply arrives byte by byte or split anywhere. Its BEL is not Ctrl-G (the interrupt). */
+static void test_terminal_replies(void)
+{
+    static const char *const replies[] = {
+        "\033]11;rgb:1e1e/1e1e/2e2e\a",
+        "\033]11;rgb:1e1e/1e1e/2e2e\033\\",
+        "\033]10;rgb:ffff/ffff/ffff\xc2\x9c",
+        "\033P1$r0;1m\033\\",
+        "\033P1+r636f6c6f7273=323536\033\\",
+        "\033_Gi=31;OK\033\\",
+        "\xc2\x9d" "11;rgb:0000/0000/0000\a",
+        "\xc2\x9d" "11;rgb:0000/0000/0000\xc2\x9c",
+        "\xc2\x9d" "11;rgb:0000/0000/0000\033\\",
+        "\xc2\x90" "1$r0m\xc2\x9c",
+        "\xc2\x9b" "?62;22c",
+        "\033]8;;http://x/\xc3\xa9\a", /* a payload with UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof replies / sizeof replies[0]; i++) {
+        size_t n = strlen(replies[i]);
+        Evs whole, bytes, timed;
+        run_whole(replies[i], n, false, &whole);
+        run_bytewise(replies[i], n, false, &bytes);
+        run_bytewise(replies[i], n, true, &timed);
+        if (whole.n || bytes.n || timed.n)
+            fprintf(stderr, "reply #%zu: %d/%d/%d events\n", i, whole.n, bytes.n, timed.n);
+        CHECK_INT_EQ(whole.n, 0);
+        CHECK_INT_EQ(bytes.n, 0);
+        CHECK_INT_EQ(timed.n, 0);
+        for (size_t cut = 1; cut < n; cut++) {
+            Evs split;
+            run_split(replies[i], n, &cut, 1, false, &split);
+            CHECK_INT_EQ(split.n, 0);
+        }
+        /* between keys, the keys stay */
+        char buf[128];
+        buf[0] = 'a';
+        memcpy(buf + 1, replies[i], n);
+        buf[n + 1] = 'b';
+        run_bytewise(buf, n + 2, true, &bytes);
+        CHECK(bytes.n == 2 && bytes.ev[0].cp == 'a' && bytes.ev[1].cp == 'b' &&
+              bytes.ev[0].mods == 0 && bytes.ev[1].mods == 0);
+        /* complete: nothing pending */
+        KeyDecoder d;
+        keys_init(&d);
+        keys_feed(&d, replies[i], n);
+        drain(&d, &whole);
+        CHECK(!keys_pending(&d));
+        keys_free(&d);
+    }
+    /* A string cancelled at once by another sequence was the Alt key: Alt-], then Up. */
+    Evs e;
+    run_whole("\033]\033[A", 5, false, &e);
+    CHECK(e.n == 2 && e.ev[0].code == KC_CHAR && e.ev[0].cp == ']' && e.ev[0].mods == MOD_ALT &&
+          e.ev[1].code == KC_UP);
+    /* A string cancelled later (a lost terminator): dropped; the ESC that cancelled it counts. */
+    run_whole("\033]11;rgb\033[B", 11, false, &e);
+    CHECK(e.n == 1 && e.ev[0].code == KC_DOWN);
+    run_whole("\033]11;rgb\x1az", 10, false, &e); /* SUB cancels, and is consumed */
+    CHECK(e.n == 1 && e.ev[0].code == KC_CHAR && e.ev[0].cp == 'z' && e.ev[0].mods == 0);
+}
+
+/* A control string of any length costs no memory: 1 MB of payload, at once and in pieces. */
+static void test_long_string(void)
+{
+    size_t n = 1 << 20;
+    char *s = malloc(n + 16);
+    memcpy(s, "\033P", 2);
+    for (size_t i = 2; i < n; i++)
+        s[i] = (char)(i % 3 == 0 ? '\xc3' : i % 3 == 1 ? '\xa9' : '0' + (int)(i % 10));
+    memcpy(s + n, "\033\\z", 3);
+    Evs whole, pieces;
+    run_whole(s, n + 3, false, &whole);
+    size_t cuts[6] = {1, 2, 3, 4097, n, n + 1};
+    run_split(s, n + 3, cuts, 6, false, &pieces);
+    CHECK(whole.n == 1 && whole.ev[0].code == KC_CHAR && whole.ev[0].cp == 'z');
+    CHECK(evs_equal(&whole, &pieces));
+    KeyDecoder d;
+    keys_init(&d);
+    keys_feed(&d, s, n);
+    CHECK(keys_pending(&d));
+    CHECK(d.len <= 48);
+    keys_feed(&d, "\033", 1);
+    CHECK(d.len <= 48);
+    keys_feed(&d, "\\", 1);
+    KeyEvent k;
+    CHECK(!keys_next(&d, &k));
+    CHECK(!keys_pending(&d));
+    keys_free(&d);
+    free(s);
+}
+
+/* A reply cut by a slow link waits across Esc timeouts (its rest is not typed, its BEL is not
+ * Ctrl-G); a lost terminator gives up after a second and typing works again. */
+static void test_cut_reply_waits(void)
+{
+    clock_set_source(fake_clock);
+    fake_now = 500 * NS_PER_SEC;
+    KeyDecoder d;
+    keys_init(&d);
+    KeyEvent k;
+    keys_feed(&d, "\033]11;rgb:00", 13);
+    CHECK(!keys_next(&d, &k));
+    for (int i = 0; i < 20; i++) { /* 0.5 s of Esc timeouts */
+        CHECK(keys_pending(&d));
+        fake_now += 25 * NS_PER_MS;
+        keys_timeout(&d);
+        CHECK(!keys_next(&d, &k));
+    }
+    keys_feed(&d, "00/0000/0000\a", 13);
+    CHECK(!keys_next(&d, &k));
+    CHECK(!keys_pending(&d));
+    keys_feed(&d, "q", 1);
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'q' && k.mods == 0);
+
+    /* lost: dropped a second after the first timeout */
+    keys_feed(&d, "\xc2\x9d" "11;rgb:00", 11);
+    fake_now += 25 * NS_PER_MS;
+    keys_timeout(&d);
+    CHECK(keys_pending(&d));
+    fake_now += 900 * NS_PER_MS;
+    keys_timeout(&d);
+    CHECK(keys_pending(&d));
+    fake_now += 200 * NS_PER_MS;
+    keys_timeout(&d);
+    CHECK(!keys_next(&d, &k));
+    CHECK(!keys_pending(&d));
+    keys_feed(&d, "\x11", 1);
+    CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'q' && k.mods == MOD_CTRL);
+
+    /* a second reply after a completed one waits its own full second */
+    keys_feed(&d, "\033]11;x", 7);
+    fake_now += 25 * NS_PER_MS;
+    keys_timeout(&d);
+    keys_feed(&d, "\a\033]11;y", 8);
+    CHECK(!keys_next(&d, &k));
+    fake_now += 25 * NS_PER_MS;
+    keys_timeout(&d);
+    CHECK(keys_pending(&d));
+    fake_now += 500 * NS_PER_MS;
+    keys_timeout(&d);
+    CHECK(keys_pending(&d));
+    keys_free(&d);
+    clock_set_source(NULL);
 }
 
 /* --- bracketed paste ------------------------------------------------------------------------ */
@@ -537,9 +713,6 @@ static void test_paste_pending_across_feeds(void)
     CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'z');
     keys_free(&d);
 }
-
-static uint64_t fake_now;
-static uint64_t fake_clock(void) { return fake_now; }
 
 static void test_paste_lost_terminator(void)
 {
@@ -611,6 +784,45 @@ static void test_unbracketed_burst(void)
     /* a small read stays keys */
     run_whole(in, 30, false, &e);
     CHECK_INT_EQ(e.n, 30);
+
+    /* The paste ends where an escape sequence begins; what follows is keys. */
+    char mixed[300];
+    memset(mixed, 'a', 240);
+    memcpy(mixed + 240, "\033[A", 3);
+    mixed[243] = 'z';
+    run_whole(mixed, 244, false, &e);
+    CHECK_INT_EQ(e.n, 3);
+    CHECK_INT_EQ(e.ev[0].code, KC_PASTE);
+    CHECK_INT_EQ(e.ev[0].text_len, 240);
+    CHECK(memchr(e.ev[0].text, 0x1b, sizeof e.ev[0].text) == NULL);
+    CHECK_INT_EQ(e.ev[1].code, KC_UP);
+    CHECK(e.ev[2].code == KC_CHAR && e.ev[2].cp == 'z');
+    /* a reply after the text: dropped, never pasted */
+    static const char reply[] = "\033]11;rgb:0000/0000/0000\a";
+    memcpy(mixed + 240, reply, sizeof reply - 1);
+    run_whole(mixed, 240 + sizeof reply - 1, false, &e);
+    CHECK(e.n == 1 && e.ev[0].code == KC_PASTE && e.ev[0].text_len == 240);
+    memcpy(mixed + 240, "\xc2\x9d" "0;t\a", 6); /* the C1 form too */
+    run_whole(mixed, 246, false, &e);
+    CHECK(e.n == 1 && e.ev[0].code == KC_PASTE && e.ev[0].text_len == 240);
+    /* text after the sequence is keys too, even when there is a lot of it: what does not
+     * fit is dropped from the end, so the keys right after the paste keep their order */
+    char big[800];
+    memset(big, 'a', 240);
+    memcpy(big + 240, "\033[A", 3);
+    memset(big + 243, 'b', sizeof big - 243);
+    run_whole(big, sizeof big, false, &e);
+    CHECK(e.n >= 2 && e.ev[0].code == KC_PASTE && e.ev[0].text_len == 240);
+    CHECK(e.n >= 2 && e.ev[1].code == KC_UP);
+    bool keys = true;
+    for (int i = 2; i < e.n; i++)
+        keys = keys && e.ev[i].code == KC_CHAR && e.ev[i].cp == 'b';
+    CHECK(keys);
+    /* a bracketed paste right behind the burst still joins it */
+    memcpy(mixed + 240, "\033[200~\033x\033[201~q", 15);
+    run_whole(mixed, 255, false, &e);
+    CHECK(e.n == 2 && e.ev[0].code == KC_PASTE && e.ev[0].text_len == 242);
+    CHECK(e.n == 2 && e.ev[1].code == KC_CHAR && e.ev[1].cp == 'q');
 }
 
 /* Keys that piled up while the app was busy (a held arrow key): a burst of escape sequences
@@ -670,9 +882,10 @@ static bool event_sane(const KeyEvent *k)
     return true;
 }
 
-static void fuzz(bool biased, uint64_t seed)
+static void fuzz(const char *alphabet, uint64_t seed)
 {
-    static const char alphabet[] = "\033\033\033[[O~;u12005~\x01\r\x7f\xc3\xa9\xe4\x80" "a?<";
+    bool biased = alphabet != NULL;
+    size_t alen = biased ? strlen(alphabet) : 1;
     const size_t total = 1 << 20;
     rng_state = seed;
     KeyDecoder d;
@@ -683,8 +896,7 @@ static void fuzz(bool biased, uint64_t seed)
     while (fed < total) {
         size_t n = 1 + rng() % (rng() % 8 == 0 ? sizeof chunk : 16);
         for (size_t i = 0; i < n; i++)
-            chunk[i] = biased ? (unsigned char)alphabet[rng() % (sizeof alphabet - 1)]
-                              : (unsigned char)rng();
+            chunk[i] = biased ? (unsigned char)alphabet[rng() % alen] : (unsigned char)rng();
         keys_feed(&d, (const char *)chunk, n);
         fed += n;
         if (d.len > sizeof d.buf)
@@ -710,8 +922,16 @@ static void fuzz(bool biased, uint64_t seed)
     keys_free(&d);
 }
 
-static void test_fuzz_uniform(void) { fuzz(false, 0x9E3779B97F4A7C15ull); }
-static void test_fuzz_biased(void) { fuzz(true, 0xD1B54A32D192ED03ull); }
+static void test_fuzz_uniform(void) { fuzz(NULL, 0x9E3779B97F4A7C15ull); }
+static void test_fuzz_biased(void)
+{
+    fuzz("\033\033\033[[O~;u12005~\x01\r\x7f\xc3\xa9\xe4\x80" "a?<", 0xD1B54A32D192ED03ull);
+}
+/* weighted towards control strings, C1 forms and nF escapes */
+static void test_fuzz_strings(void)
+{
+    fuzz("\033\033\033]]P_X\\\x07\x18 (\xc2\xc2\x9d\x9c\x9b\x90[1;~200a", 0x2545F4914F6CDD1Dull);
+}
 
 /* --- names and bindings ---------------------------------------------------------------------- */
 
@@ -840,6 +1060,9 @@ int main(void)
     RUN(test_timeout_resolutions);
     RUN(test_unknown_dropped);
     RUN(test_overlong_sequence);
+    RUN(test_terminal_replies);
+    RUN(test_long_string);
+    RUN(test_cut_reply_waits);
     RUN(test_paste_basic);
     RUN(test_paste_pending_across_feeds);
     RUN(test_paste_lost_terminator);
@@ -848,6 +1071,7 @@ int main(void)
     RUN(test_key_burst);
     RUN(test_fuzz_uniform);
     RUN(test_fuzz_biased);
+    RUN(test_fuzz_strings);
     RUN(test_describe);
     RUN(test_bindings_edit);
     RUN(test_bindings_prompt);
