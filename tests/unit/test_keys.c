@@ -599,6 +599,8 @@ static void test_long_string(void)
 
 /* A reply cut by a slow link waits across Esc timeouts (its rest is not typed, its BEL is not
  * Ctrl-G); a lost terminator gives up after a second and typing works again. */
+static void feed_str(KeyDecoder *d, const char *s) { keys_feed(d, s, strlen(s)); }
+
 static void test_cut_reply_waits(void)
 {
     clock_set_source(fake_clock);
@@ -606,7 +608,7 @@ static void test_cut_reply_waits(void)
     KeyDecoder d;
     keys_init(&d);
     KeyEvent k;
-    keys_feed(&d, "\033]11;rgb:00", 13);
+    feed_str(&d, "\033]11;rgb:00");
     CHECK(!keys_next(&d, &k));
     for (int i = 0; i < 20; i++) { /* 0.5 s of Esc timeouts */
         CHECK(keys_pending(&d));
@@ -614,14 +616,14 @@ static void test_cut_reply_waits(void)
         keys_timeout(&d);
         CHECK(!keys_next(&d, &k));
     }
-    keys_feed(&d, "00/0000/0000\a", 13);
+    feed_str(&d, "00/0000/0000\a");
     CHECK(!keys_next(&d, &k));
     CHECK(!keys_pending(&d));
-    keys_feed(&d, "q", 1);
+    feed_str(&d, "q");
     CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'q' && k.mods == 0);
 
     /* lost: dropped a second after the first timeout */
-    keys_feed(&d, "\xc2\x9d" "11;rgb:00", 11);
+    feed_str(&d, "\xc2\x9d" "11;rgb:00");
     fake_now += 25 * NS_PER_MS;
     keys_timeout(&d);
     CHECK(keys_pending(&d));
@@ -632,14 +634,14 @@ static void test_cut_reply_waits(void)
     keys_timeout(&d);
     CHECK(!keys_next(&d, &k));
     CHECK(!keys_pending(&d));
-    keys_feed(&d, "\x11", 1);
+    feed_str(&d, "\x11");
     CHECK(keys_next(&d, &k) && k.code == KC_CHAR && k.cp == 'q' && k.mods == MOD_CTRL);
 
     /* a second reply after a completed one waits its own full second */
-    keys_feed(&d, "\033]11;x", 7);
+    feed_str(&d, "\033]11;x");
     fake_now += 25 * NS_PER_MS;
     keys_timeout(&d);
-    keys_feed(&d, "\a\033]11;y", 8);
+    feed_str(&d, "\a\033]11;y");
     CHECK(!keys_next(&d, &k));
     fake_now += 25 * NS_PER_MS;
     keys_timeout(&d);
