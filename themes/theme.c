@@ -198,6 +198,19 @@ uint8_t color_to_256(Color c)
     }
 }
 
+void color_rgb(Color c, uint8_t rgb[3])
+{
+    int v[3] = {0, 0, 0};
+    switch (c.kind) {
+    case COLOR_ANSI16: index_rgb(c.index & 15, v); break;
+    case COLOR_INDEX256: index_rgb(c.index, v); break;
+    case COLOR_RGB: v[0] = c.r, v[1] = c.g, v[2] = c.b; break;
+    default: break;
+    }
+    for (int k = 0; k < 3; k++)
+        rgb[k] = (uint8_t)v[k];
+}
+
 uint8_t color_to_16(Color c)
 {
     int rgb[3];

@@ -77,5 +77,9 @@ bool theme_load_file(Theme *theme, const char *path, ErrorBuf *err);
 bool color_parse(const char *word, size_t len, Color *out);
 uint8_t color_to_256(Color c);  /* nearest 256-palette index (ANSI16 maps to 0-15) */
 uint8_t color_to_16(Color c);   /* nearest of the 16 ANSI colours */
+/* The colour's RGB value: #rrggbb as is, ANSI and 256-palette colours as in xterm's default
+ * palette (for direct-colour terminals that take palette indexes only as RGB). COLOR_DEFAULT
+ * has no value (callers map it themselves): black. */
+void color_rgb(Color c, uint8_t rgb[3]);
 
 #endif

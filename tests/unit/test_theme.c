@@ -220,6 +220,38 @@ static void test_color_parse(void)
     }
 }
 
+/* xterm's default palette, as direct-colour terminals get it. */
+static void check_rgb(Color c, int r, int g, int b)
+{
+    uint8_t v[3] = {1, 2, 3};
+    color_rgb(c, v);
+    CHECK_INT_EQ(v[0], r);
+    CHECK_INT_EQ(v[1], g);
+    CHECK_INT_EQ(v[2], b);
+}
+
+static void test_color_rgb(void)
+{
+    check_rgb(ansi(0), 0, 0, 0);
+    check_rgb(ansi(1), 205, 0, 0);
+    check_rgb(ansi(12), 92, 92, 255);
+    check_rgb(ansi(15), 255, 255, 255);
+    check_rgb(idx(4), 0, 0, 238);
+    check_rgb(idx(16), 0, 0, 0);
+    check_rgb(idx(67), 0x5f, 0x87, 0xaf);
+    check_rgb(idx(231), 255, 255, 255);
+    check_rgb(idx(232), 8, 8, 8);
+    check_rgb(idx(255), 238, 238, 238);
+    check_rgb(rgb(0x12, 0x34, 0x56), 0x12, 0x34, 0x56);
+    check_rgb((Color){.kind = COLOR_DEFAULT}, 0, 0, 0);
+    /* the round trip: every palette entry's RGB maps back to it (the cube and greys) */
+    for (int i = 16; i < 256; i++) {
+        uint8_t v[3];
+        color_rgb(idx((uint8_t)i), v);
+        CHECK_INT_EQ(color_to_256(rgb(v[0], v[1], v[2])), i);
+    }
+}
+
 static void test_color_to_256(void)
 {
     for (uint8_t i = 0; i < 16; i++)
@@ -349,6 +381,7 @@ int main(void)
     RUN(test_parse_errors);
     RUN(test_commit_on_success);
     RUN(test_color_parse);
+    RUN(test_color_rgb);
     RUN(test_color_to_256);
     RUN(test_color_to_16);
     RUN(test_default_theme_file);
