@@ -17,15 +17,6 @@ void editor_view_init(EditorView *v) { *v = (EditorView){0, 0}; }
 /* A pane of one row shows a text line, not the title. */
 size_t editor_view_text_rows(Rect r) { return r.h > 1 ? (size_t)(r.h - 1) : r.h == 1 ? 1 : 0; }
 
-static int cp_cols(uint32_t cp, int col, int tab_width)
-{
-    if (cp == '\t' && tab_width > 0) {
-        int m = col % tab_width;
-        return tab_width - m;
-    }
-    return grid_cp_width(cp);
-}
-
 void view_put_hscrolled(Grid *g, int x, int y, int w, const char *s, size_t len, int left,
                         uint16_t style, uint16_t ctrl_style, int tab_width)
 {
@@ -37,7 +28,7 @@ void view_put_hscrolled(Grid *g, int x, int y, int w, const char *s, size_t len,
     while (i < len && col < left) {
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
-        int cw = cp_cols(cp, col, tab_width);
+        int cw = grid_cp_cols(cp, col, tab_width);
         if (col + cw > left) {
             /* Cut by the edge: draw it off to the side, keep the visible cells. */
             Cell cells[16];
@@ -133,7 +124,7 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
         uint32_t cp;
         utf8_decode(cline + cur.col, clen - cur.col, &cp);
         if (cp != '\t')
-            cw = grid_cp_width(cp);
+            cw = utf8_display_width(cp);
         if (cw < 1)
             cw = 1;
     }

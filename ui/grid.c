@@ -9,8 +9,13 @@
  * <ff>, <U+202E>), drawn in the control style. The rule lives in core/utf8 so that the
  * editor's caret (session/buffer.c) counts exactly the columns drawn here.
  *
- * grid_text_width() and grid_cp_width() walk the same rules without drawing, so wrapping and
- * cursor placement agree with what is drawn, column for column. */
+ * grid_text_width() and grid_cp_cols() walk the same rules without drawing, so wrapping and
+ * cursor placement agree with what is drawn, column for column.
+ *
+ * Runs of combining marks. A cell keeps two marks; the rest of a run (and a run with no base
+ * drawn by this call) is skipped: U+0300-U+036F, what "Zalgo" text piles up, two bytes at a
+ * time without decoding, in grid_text_width too, so a megabyte of marks after one letter
+ * costs a byte scan, and both functions still step over exactly the same code points. */
 #include "ui/grid.h"
 
 #include <stdlib.h>
@@ -19,7 +24,46 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
-int grid_cp_width(uint32_t cp) { return utf8_display_width(cp); }
+static int tab_columns(int col, int tab_width)
+{
+    int m = col % tab_width;
+    if (m < 0)
+        m += tab_width;
+    return tab_width - m;
+}
+
+int grid_cp_cols(uint32_t cp, int col, int tab_width)
+{
+    if (cp == '\t' && tab_width > 0)
+        return tab_columns(col, tab_width);
+    return utf8_display_width(cp);
+}
+
+bool grid_is_mark(uint32_t cp)
+{
+    if (cp == 0x200D || (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0x1F3FB && cp <= 0x1F3FF))
+        return false;
+    return utf8_is_combining(cp);
+}
+
+/* Skips combining marks U+0300-U+036F (CC 80..CD AF) from s[i]: called after a zero-width
+ * code point, when no further mark can be kept. Only when the locale makes that block
+ * zero-width (it is in every UTF-8 locale), so the skip never changes a width. */
+static size_t skip_marks(const char *str, size_t i, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    if (i + 1 >= len || (s[i] != 0xCC && s[i] != 0xCD))
+        return i;
+    if (utf8_width(0x0300) != 0 || utf8_width(0x036F) != 0)
+        return i;
+    while (i + 1 < len) {
+        unsigned a = s[i], b = s[i + 1];
+        if (!((a == 0xCC && b >= 0x80 && b <= 0xBF) || (a == 0xCD && b >= 0x80 && b <= 0xAF)))
+            break;
+        i += 2;
+    }
+    return i;
+}
 
 static Cell blank_cell(uint16_t style)
 {
@@ -114,10 +158,11 @@ void grid_fill(Grid *g, int x, int y, int w, int h, uint16_t style)
 }
 
 /* Attaches a combining mark to the character in the cell left of x (the left half when that
- * cell is the right half of a wide character). At most two marks are kept. */
+ * cell is the right half of a wide character). At most two marks are kept; what is not a
+ * mark by grid_is_mark (ZWJ, VS15/VS16, skin tones) is dropped. */
 static void attach_mark(Grid *g, int x, int y, uint32_t cp)
 {
-    if (y < 0 || y >= g->rows || x <= 0 || x > g->cols)
+    if (y < 0 || y >= g->rows || x <= 0 || x > g->cols || !grid_is_mark(cp))
         return;
     Cell *row = grid_row(g, y);
     int px = x - 1;
@@ -173,14 +218,6 @@ static int put_escape(Grid *g, int x, int y, int max_x, uint32_t cp, uint16_t st
     return drawn;
 }
 
-static int tab_columns(int col, int tab_width)
-{
-    int m = col % tab_width;
-    if (m < 0)
-        m += tab_width;
-    return tab_width - m;
-}
-
 int grid_put_text(Grid *g, int x, int y, int max_x, const char *s, size_t len, uint16_t style,
                   uint16_t ctrl_style, int tab_origin, int tab_width)
 {
@@ -188,6 +225,7 @@ int grid_put_text(Grid *g, int x, int y, int max_x, const char *s, size_t len, u
     if (y < 0 || y >= g->rows || x >= lim)
         return x; /* nothing drawn */
     bool drew = false; /* a combining mark needs a base drawn by this call */
+    int kept = 0;      /* marks kept on that base */
     size_t i = 0;
     while (i < len && x < lim) {
         uint32_t cp;
@@ -203,15 +241,21 @@ int grid_put_text(Grid *g, int x, int y, int max_x, const char *s, size_t len, u
             for (int k = 0; k < n && x < lim; k++, x++)
                 grid_put(g, x, y, lim, ' ', style);
             drew = true;
+            kept = 0;
             continue;
         }
         int w = cp < 0x7F && cp >= 0x20 ? 1 : utf8_width(cp);
         if (w < 0) {
             x += put_escape(g, x, y, lim, cp, ctrl_style);
             drew = true;
+            kept = 0;
         } else if (w == 0) {
-            if (drew)
+            if (drew && kept < 2 && grid_is_mark(cp)) {
                 attach_mark(g, x, y, cp);
+                kept++;
+            } else if (!drew || kept >= 2) {
+                i = skip_marks(s, i, len); /* nothing more of the run can show */
+            }
         } else {
             int used = grid_put(g, x, y, lim, cp, style);
             if (used == 0) { /* clipped: x < 0 or off the grid vertically */
@@ -221,6 +265,7 @@ int grid_put_text(Grid *g, int x, int y, int max_x, const char *s, size_t len, u
             }
             x += used;
             drew = true;
+            kept = 0;
         }
     }
     return x > lim ? lim : x; /* only a wide character cut by a negative x overshoots */
@@ -239,10 +284,10 @@ int grid_text_width(const char *s, size_t len, int start_col, int tab_width)
             continue;
         }
         i += utf8_decode(s + i, len - i, &cp);
-        if (cp == '\t' && tab_width > 0)
-            col += tab_columns(col, tab_width);
-        else
-            col += utf8_display_width(cp);
+        int w = grid_cp_cols(cp, col, tab_width);
+        if (w == 0)
+            i = skip_marks(s, i, len); /* as grid_put_text does: the same code points */
+        col += w;
     }
     return col - start_col;
 }

@@ -4,7 +4,11 @@
  * a wide character (width 0, cp 0). Nothing that can drive a terminal (C0/C1 controls, ESC,
  * DEL, bidi/format characters, invalid bytes) can ever be stored: grid_put_text shows them
  * escaped (^[, <ff>, <U+202E>) in the control style. This is where untrusted model text and
- * file bytes are made safe. Zero-width combining marks attach to the previous cell (up to 2).
+ * file bytes are made safe. Zero-width combining marks attach to the previous cell (up to 2;
+ * further marks in a run are skipped). ZWJ, variation selectors and emoji skin-tone modifiers
+ * are zero-width too but are not kept (grid_is_mark): a terminal that clusters graphemes
+ * (kitty, WezTerm, foot) would draw the joined or re-presented emoji at another width than
+ * the one we counted, so the base shows in its default presentation, at the width counted.
  * A wide character that does not fit at the right edge is replaced by a space. */
 #ifndef FLINT_UI_GRID_H
 #define FLINT_UI_GRID_H
@@ -18,8 +22,10 @@ typedef struct Cell {
     uint32_t comb[2];  /* combining marks, 0 = none */
     uint16_t style;    /* StyleSlot */
     uint8_t width;     /* 1, 2, or 0 for the right half of a wide character */
-    uint8_t pad;
+    uint8_t pad;       /* always 0: rows compare with memcmp */
 } Cell;
+
+_Static_assert(sizeof(Cell) == 4 + 4 * 2 + 2 + 1 + 1, "Cell has no padding holes");
 
 typedef struct Grid {
     int cols, rows;
@@ -47,7 +53,13 @@ int grid_put_text(Grid *g, int x, int y, int max_x, const char *s, size_t len, u
                   uint16_t ctrl_style, int tab_origin, int tab_width);
 /* Columns the same bytes would take (no clipping): used for wrapping and cursor placement. */
 int grid_text_width(const char *s, size_t len, int start_col, int tab_width);
-/* Columns one decoded code point takes as drawn by grid_put_text (escapes count their length). */
-int grid_cp_width(uint32_t cp);
+/* Columns one decoded code point takes as drawn by grid_put_text at column col: a '\t' goes
+ * to the next multiple of tab_width (when tab_width > 0), anything else takes
+ * utf8_display_width (escapes count their length, combining marks 0). */
+int grid_cp_cols(uint32_t cp, int col, int tab_width);
+/* A zero-width code point that the grid keeps as a mark on the previous cell (and term.c
+ * paints): utf8_is_combining except ZWJ, variation selectors U+FE00-FE0F and the emoji
+ * skin-tone modifiers U+1F3FB-1F3FF, which are dropped. */
+bool grid_is_mark(uint32_t cp);
 
 #endif

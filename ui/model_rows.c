@@ -13,9 +13,16 @@
  * the one containing that byte). Wrapping (wrap_row) is greedy and depends only on the row's
  * start and the width: break at the last space when the next word fits on a row of its own,
  * else hard-wrap; a wide character or an escape (<U+202E>) is never split; combining marks
- * never start a row of their own. Widths come from grid_cp_width, i.e. exactly what
- * grid_put_text draws. A question's lines wrap MODEL_ROWS_PREFIX_W columns narrower (the
- * view draws "› " or an indent there).
+ * never start a row of their own (except in a run of more than ZW_MAX, below). Widths come
+ * from grid_cp_cols, i.e. exactly what grid_put_text draws. A question's lines wrap
+ * MODEL_ROWS_PREFIX_W columns narrower (the view draws "› " or an indent there).
+ *
+ * Hostile text. A row is O(width) bytes to wrap and to draw, whatever the model sends: after
+ * ZW_MAX zero-width code points without a column of progress the row breaks (so "x" and a
+ * megabyte of U+0301 is a row with x and its marks, then rows of ZW_MAX marks each, drawn as
+ * blank: a mark with no base on its row is not drawn), the breaking spaces skipped after a
+ * row are at most one row's width (a megabyte of spaces is blank rows), and the check whether
+ * an overflowing word fits a row of its own stops at the same limits.
  *
  * Caches. Walking rows wraps one logical line at a time, so it costs O(rows walked); two
  * caches keep that true for hostile shapes of text:
@@ -46,6 +53,7 @@
 
 #define LONG_LINE 2048      /* lines longer than this keep their row breaks in a slot */
 #define LONG_SLOTS 4
+#define ZW_MAX 32           /* zero-width code points a row takes without column progress */
 
 typedef struct RowVec {
     ModelRowSpan *v;
@@ -382,13 +390,6 @@ static int seg_width(ModelRowsCtx *c, ModelSeg s)
 
 /* ---- wrapping ------------------------------------------------------------------------- */
 
-static int cp_cols(uint32_t cp, int col)
-{
-    if (cp == '\t')
-        return MODEL_ROWS_TAB_WIDTH - col % MODEL_ROWS_TAB_WIDTH;
-    return grid_cp_width(cp);
-}
-
 static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
 {
     unsigned char ch = (unsigned char)s[i];
@@ -403,18 +404,18 @@ static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
 static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
 {
     ModelRowSpan r = {p, b, b, false};
-    int col = 0;
+    int col = 0, zw = 0; /* zw: zero-width code points since the last column of progress */
     size_t i = p;
     bool have_space = false, prev_space = false;
     size_t sp_start = 0, word_start = 0;
     while (i < b) {
         uint32_t cp;
         size_t n = decode(s, i, b, &cp);
-        int w = cp_cols(cp, col);
+        int w = grid_cp_cols(cp, col, MODEL_ROWS_TAB_WIDTH);
         if (col + w > width && col > 0) {
-            if (cp == ' ') { /* break at this space run */
-                size_t j = i;
-                while (j < b && s[j] == ' ')
+            if (cp == ' ') { /* break at this space run (at most a row's width of it) */
+                size_t j = i, lim = i + (size_t)width;
+                while (j < b && j < lim && s[j] == ' ')
                     j++;
                 r.end = prev_space ? sp_start : i;
                 r.next = j;
@@ -423,12 +424,17 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
             }
             if (have_space) {
                 /* Does the word that overflows fit on a row of its own? */
-                int ww = 0;
+                int ww = 0, zw2 = 0;
                 size_t j = word_start;
                 while (j < b && s[j] != ' ' && ww <= width) {
                     uint32_t c2;
                     size_t n2 = decode(s, j, b, &c2);
-                    ww += cp_cols(c2, ww);
+                    int w2 = grid_cp_cols(c2, ww, MODEL_ROWS_TAB_WIDTH);
+                    if (w2 > 0)
+                        zw2 = 0;
+                    else if (++zw2 > ZW_MAX)
+                        ww = width + 1; /* it would be broken within itself: it does not fit */
+                    ww += w2;
                     j += n2;
                 }
                 if (ww <= width) {
@@ -439,6 +445,12 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
                 }
             }
             r.end = r.next = i; /* hard wrap */
+            return r;
+        }
+        if (w > 0) {
+            zw = 0;
+        } else if (++zw > ZW_MAX && i > p) {
+            r.end = r.next = i; /* a run of marks: the row ends here, whatever follows */
             return r;
         }
         if (cp == ' ') {

@@ -22,14 +22,16 @@ typedef struct Part {
     bool on;
 } Part;
 
-size_t status_fit_bytes(const char *s, size_t len, int max_cols)
+/* Bytes of s[0, len) that fit in max_cols columns as grid_put_text draws them (tabs as ^I),
+ * never cutting a character or separating it from its combining marks. */
+static size_t status_fit_bytes(const char *s, size_t len, int max_cols)
 {
     int col = 0;
     size_t i = 0;
     while (i < len) {
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
-        int w = grid_cp_width(cp);
+        int w = utf8_display_width(cp);
         if (col + w > max_cols)
             break;
         col += w;

@@ -32,8 +32,4 @@ typedef struct StatusLine {
 
 void status_view_draw(Grid *g, Rect r, const StatusLine *sl);
 
-/* Bytes of s[0, len) that fit in max_cols columns as grid_put_text draws them (tabs as ^I),
- * never cutting a character or separating it from its combining marks. */
-size_t status_fit_bytes(const char *s, size_t len, int max_cols);
-
 #endif

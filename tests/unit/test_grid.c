@@ -1,8 +1,10 @@
 /* Grid: escapes of hostile bytes, wide characters at the edge, combining marks, the cell
  * invariant under overlapping writes, and grid_text_width == what grid_put_text draws. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/utf8.h"
 #include "harness.h"
@@ -106,10 +108,10 @@ static void test_bidi_and_format_chars_escaped(void)
     CHECK_STR_EQ(row_text(g, 0), "a<U+202E>b<U+200B><U+FEFF>    ");
     CHECK_STR_EQ(row_styles(g, 0), "TCCCCCCCCTCCCCCCCCCCCCCCCCTTTT");
     CHECK_INT_EQ(x, 26);
-    CHECK_INT_EQ(grid_cp_width(0x202E), 8);
-    CHECK_INT_EQ(grid_cp_width(0x1B), 2);
-    CHECK_INT_EQ(grid_cp_width(UTF8_RAW(0xff)), 4);
-    CHECK_INT_EQ(grid_cp_width(0xE0001), 9); /* <U+E0001> */
+    CHECK_INT_EQ(grid_cp_cols(0x202E, 0, 4), 8);
+    CHECK_INT_EQ(grid_cp_cols(0x1B, 0, 4), 2);
+    CHECK_INT_EQ(grid_cp_cols(UTF8_RAW(0xff), 0, 4), 4);
+    CHECK_INT_EQ(grid_cp_cols(0xE0001, 0, 4), 9); /* <U+E0001> */
     grid_free(g);
 }
 
@@ -167,6 +169,90 @@ static void test_combining_marks(void)
     CHECK_INT_EQ(grid_row(g, 1)[3].comb[0], 0);
     CHECK(grid_valid(g));
     grid_free(g);
+}
+
+/* ZWJ, variation selectors and skin tones are zero-width but never kept as marks: a grapheme-
+ * clustering terminal would draw the joined / re-presented emoji at another width. */
+static void test_marks_not_kept(void)
+{
+    Grid *g = grid_new(12, 1);
+    /* thumbs up + skin tone, heart + VS16, a ZWJ family, e + acute */
+    int x = put(g, 0, 0, 12, "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbb" "\xe2\x9d\xa4\xef\xb8\x8f"
+                             "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9" "e\xcc\x81");
+    const Cell *row = grid_row(g, 0);
+    CHECK_INT_EQ(row[0].cp, 0x1F44D);
+    CHECK_INT_EQ(row[0].comb[0], 0);
+    CHECK_INT_EQ(row[2].cp, 0x2764);
+    CHECK_INT_EQ(row[2].comb[0], 0);
+    int heart = grid_cp_cols(0x2764, 0, 4); /* its own width: the grid does not widen it */
+    int man = 2 + heart;
+    CHECK_INT_EQ(row[man].cp, 0x1F468);
+    CHECK_INT_EQ(row[man].comb[0], 0);
+    CHECK_INT_EQ(row[man + 2].cp, 0x1F469);
+    CHECK_INT_EQ(row[man + 4].cp, 'e');
+    CHECK_INT_EQ(row[man + 4].comb[0], 0x301);
+    CHECK_INT_EQ(x, man + 5);
+    CHECK_INT_EQ(grid_text_width("\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbb", 8, 0, 4), 2);
+    CHECK(grid_is_mark(0x301));
+    CHECK(grid_is_mark(0x20D0));
+    CHECK(!grid_is_mark(0x200D));
+    CHECK(!grid_is_mark(0xFE0E));
+    CHECK(!grid_is_mark(0xFE0F));
+    CHECK(!grid_is_mark(0x1F3FB));
+    CHECK(!grid_is_mark(0x202E)); /* bidi controls are escaped, never marks */
+    CHECK(!grid_is_mark('a'));
+    /* Dropped ones do not use up a cell's two marks. */
+    grid_clear(g, STYLE_TEXT);
+    put(g, 0, 0, 12, "a\xe2\x80\x8d\xcc\x81\xef\xb8\x8f\xcc\x82");
+    CHECK_INT_EQ(grid_row(g, 0)[0].comb[0], 0x301);
+    CHECK_INT_EQ(grid_row(g, 0)[0].comb[1], 0x302);
+    CHECK(grid_valid(g));
+    grid_free(g);
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* "x" and a megabyte of combining marks, then "y": two marks kept, the rest skipped; widths
+ * agree; the time is printed (a figure, not an assertion). */
+static void test_mark_run(void)
+{
+    size_t n = 1 << 19; /* marks, 2 bytes each */
+    char *s = malloc(2 * n + 8);
+    s[0] = 'x';
+    for (size_t i = 0; i < n; i++) {
+        s[1 + 2 * i] = '\xcc';
+        s[2 + 2 * i] = (char)(0x80 + i % 0x40);
+    }
+    memcpy(s + 1 + 2 * n, "\xe2\x83\x90y", 4); /* one 3-byte mark, then y */
+    size_t len = 2 * n + 5;
+    Grid *g = grid_new(10, 1);
+    double t0 = now_ms();
+    int x = grid_put_text(g, 0, 0, 10, s, len, STYLE_TEXT, STYLE_CONTROL, 0, 4);
+    double t_put = now_ms() - t0;
+    t0 = now_ms();
+    int w = grid_text_width(s, len, 0, 4);
+    double t_width = now_ms() - t0;
+    CHECK_INT_EQ(x, 2);
+    CHECK_INT_EQ(w, 2);
+    const Cell *row = grid_row(g, 0);
+    CHECK_INT_EQ(row[0].cp, 'x');
+    CHECK_INT_EQ(row[0].comb[0], 0x300);
+    CHECK_INT_EQ(row[0].comb[1], 0x301);
+    CHECK_INT_EQ(row[1].cp, 'y');
+    CHECK_INT_EQ(row[1].comb[0], 0);
+    /* the run with no base in this call: nothing attaches, nothing is drawn */
+    x = grid_put_text(g, 5, 0, 10, s + 1, len - 2, STYLE_TEXT, STYLE_CONTROL, 0, 4);
+    CHECK_INT_EQ(x, 5);
+    CHECK_INT_EQ(grid_row(g, 0)[4].comb[0], 0);
+    printf("grid: 'x' + %zu combining marks: grid_put_text %.2f ms, grid_text_width %.2f ms\n",
+           n + 1, t_put, t_width);
+    grid_free(g);
+    free(s);
 }
 
 static void test_tabs(void)
@@ -238,6 +324,8 @@ static size_t random_text(char *buf, size_t cap, unsigned *seed)
         "\xf0\x9f\x98\x80", "\xcc\x81", "\xe2\x80\xae", "\xe2\x80\x8b", "\xff", "\xc3", "\xe6\xbc",
         "\xed\xa0\x80", "\xef\xbf\xbd", "\xe2\x80\x8d", "\xef\xb8\x8f", "\xd7\x90", "\x00",
         "\xf4\x90\x80\x80", "\xc0\xaf", "\xe0\xb8\x81\xe0\xb8\xb1",
+        "\xcc\x81\xcc\x82\xcc\x83\xcd\xaf\xcc\x80", "\xcd\xb0", "\xcc", "\xcd\xaf",
+        "\xf0\x9f\x8f\xbb", "\xef\xb8\x8e", "\xe2\x83\x90",
     };
     size_t n = 0, count = (size_t)(rand_r(seed) % 40);
     for (size_t i = 0; i < count; i++) {
@@ -288,7 +376,7 @@ static void test_cp_width_agrees_with_buffer(void)
 {
     /* The editor's caret (session/buffer.c) and the grid must count columns the same way:
      * for every code point and raw byte, what grid_put_text draws, what grid_text_width and
-     * grid_cp_width say, and where buffer_display_next_col puts the caret agree. */
+     * grid_cp_cols say, and where buffer_display_next_col puts the caret agree. */
     int bad = 0;
     Grid *g = grid_new(16, 1);
     for (uint32_t i = 0; i <= 0x10FFFF + 0x80 && bad < 5; i++) {
@@ -299,7 +387,7 @@ static void test_cp_width_agrees_with_buffer(void)
         size_t len = UTF8_IS_RAW(cp) ? (s[0] = (char)(cp & 0xFF), 1) : utf8_encode(cp, s);
         int caret = (int)buffer_display_next_col(2, cp, 4) - 2;
         int text = grid_text_width(s, len, 2, 4);
-        int cpw = cp == '\t' ? caret : grid_cp_width(cp);
+        int cpw = grid_cp_cols(cp, 2, 4);
         /* Drawn after a base character so that a combining mark has something to attach to. */
         int drawn = grid_put_text(g, 1, 0, 16, s, len, STYLE_TEXT, STYLE_CONTROL, -1, 4) - 1;
         if (caret != text || caret != cpw || caret != drawn) {
@@ -320,6 +408,8 @@ int main(void)
     RUN(test_escape_clipped_at_edge);
     RUN(test_cjk_at_right_edge);
     RUN(test_combining_marks);
+    RUN(test_marks_not_kept);
+    RUN(test_mark_run);
     RUN(test_tabs);
     RUN(test_overwrite_halves);
     RUN(test_clipping);

@@ -16,6 +16,7 @@
 #include "themes/theme.h"
 #include "ui/grid.h"
 #include "ui/layout.h"
+#include "ui/model_rows.h"
 #include "ui/model_view.h"
 #include "ui/ui.h"
 #include "views_support.h"
@@ -572,6 +573,123 @@ static void test_render_time_huge_transcript(void)
     transcript_free(t);
 }
 
+/* The rows of the only line of entry e of t at width w (via the row engine). */
+static const ModelRowSpan *line_rows(ModelRows *mr, const Transcript *t, size_t e, int w,
+                                     size_t *count)
+{
+    ModelRowsCtx c = {mr, t, w};
+    ModelSeg seg = {e, MODEL_SEG_LINE, 0, transcript_entry(t, e)->text.len};
+    return model_rows_of(&c, seg, count);
+}
+
+/* Streams `chunk` into a new open answer `times` times, drawing a frame after each; returns
+ * ms per frame. */
+static double stream_frames(Transcript *t, size_t a, const char *chunk, size_t len, int times,
+                            int w, int h)
+{
+    Grid *g = grid_new(w, h);
+    ModelView *v = model_view_new();
+    double t0 = now_ms();
+    for (int i = 0; i < times; i++) {
+        transcript_append(t, a, chunk, len);
+        model_view_draw_body(v, g, (Rect){0, 0, w, h}, t);
+    }
+    double per = (now_ms() - t0) / times;
+    model_view_free(v);
+    grid_free(g);
+    return per;
+}
+
+/* Hostile model text keeps every row O(width) to wrap and draw: a letter with a megabyte of
+ * combining marks, a megabyte of spaces where a row overflows, a word of marks that the
+ * "does it fit on its own row" check would otherwise walk whole. Asserts the row structure;
+ * the per-frame times while streaming are printed, not asserted. */
+static void test_hostile_shapes_bounded(void)
+{
+    const int w = 36, h = 22;
+    /* 1. 'x' + 512 Ki x U+0301, streamed 4 KB (2048 marks) per frame. */
+    char marks[4096];
+    for (size_t i = 0; i < sizeof marks; i += 2)
+        memcpy(marks + i, "\xcc\x81", 2);
+    Transcript *t = transcript_new();
+    size_t a = transcript_add(t, ENTRY_ANSWER, ENTRY_OPEN, "x", 1);
+    double per_marks = stream_frames(t, a, marks, sizeof marks, 256, w, h);
+    ModelRows *mr = model_rows_new();
+    size_t cnt;
+    const ModelRowSpan *rows = line_rows(mr, t, a, w, &cnt);
+    size_t nmarks = 256 * sizeof marks / 2;
+    CHECK_INT_EQ(cnt, 1 + (nmarks - 32 + 31) / 32);
+    CHECK_INT_EQ(rows[0].start, 0);
+    CHECK_INT_EQ(rows[0].end, 1 + 2 * 32); /* x and 32 marks */
+    bool bounded = true;
+    for (size_t k = 1; k < cnt; k++)
+        bounded = bounded && rows[k].start == rows[k - 1].next &&
+                  rows[k].end - rows[k].start <= 2 * 32;
+    CHECK(bounded);
+    /* drawn: x with two marks on the first row; the rows of bare marks are blank */
+    Grid *g = grid_new(w, h);
+    ModelView *v = model_view_new();
+    model_view_draw_body(v, g, (Rect){0, 0, w, h}, t);
+    CHECK_STR_EQ(trimmed(row_text(g, h - 1)), "");
+    model_view_scroll(v, 1 << 20);
+    model_view_draw_body(v, g, (Rect){0, 0, w, h}, t);
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "x\xcc\x81\xcc\x81");
+    CHECK_STR_EQ(trimmed(row_text(g, 1)), "");
+    model_view_free(v);
+    transcript_free(t);
+    model_rows_reset(mr);
+
+    /* 2. A word, then a megabyte of spaces where the row overflows, streamed; then a word. */
+    char spaces[4096];
+    memset(spaces, ' ', sizeof spaces);
+    t = transcript_new();
+    a = transcript_add(t, ENTRY_ANSWER, ENTRY_OPEN, NULL, 0);
+    for (int i = 0; i < 35; i++)
+        transcript_append(t, a, "y", 1);
+    double per_spaces = stream_frames(t, a, spaces, sizeof spaces, 256, w, h);
+    transcript_append(t, a, "end", 3);
+    rows = line_rows(mr, t, a, w, &cnt);
+    bounded = true;
+    for (size_t k = 0; k < cnt; k++)
+        bounded = bounded && rows[k].end - rows[k].start <= (size_t)w &&
+                  rows[k].next - rows[k].start <= 2 * (size_t)w;
+    CHECK(bounded);
+    CHECK(cnt > (256 * sizeof spaces) / (2 * (size_t)w));
+    CHECK_INT_EQ(rows[0].end, 35); /* the y's; the spaces are the break */
+    CHECK_INT_EQ(rows[cnt - 1].end, transcript_entry(t, a)->text.len);
+    transcript_free(t);
+    model_rows_reset(mr);
+
+    /* 3. A word of marks after the overflow: the fit check stops after ZW_MAX marks. */
+    t = transcript_new();
+    StrBuf txt = {0};
+    sb_puts(&txt, "hello abcde");
+    for (int i = 0; i < 200000; i++)
+        sb_puts(&txt, "\xcc\x81");
+    sb_puts(&txt, "fgh");
+    a = transcript_add(t, ENTRY_ANSWER, ENTRY_DONE, txt.data, txt.len);
+    rows = line_rows(mr, t, a, 10, &cnt);
+    CHECK_INT_EQ(rows[0].end, 10); /* "hello abcd": the word cannot fit a row of its own */
+    bounded = true;
+    for (size_t k = 0; k < cnt; k++)
+        bounded = bounded && rows[k].end - rows[k].start <= 10 + 2 * 32;
+    CHECK(bounded);
+    double t0 = now_ms();
+    model_view_free(model_view_new());
+    v = model_view_new();
+    for (int i = 0; i < 100; i++)
+        model_view_draw_body(v, g, (Rect){0, 0, 10, h}, t);
+    double per_word = (now_ms() - t0) / 100;
+    model_view_free(v);
+    sb_free(&txt);
+    transcript_free(t);
+    model_rows_free(mr);
+    grid_free(g);
+    printf("render: hostile shapes while streaming: 'x' + 512Ki marks %.3f ms/frame, 1 MB of "
+           "spaces %.3f ms/frame; a 200k-mark word (done) %.3f ms/frame\n",
+           per_marks, per_spaces, per_word);
+}
+
 int main(void)
 {
     RUN(test_model_wrap_and_styles);
@@ -583,6 +701,7 @@ int main(void)
     RUN(test_wrap_matches_reference);
     RUN(test_incremental_matches_fresh);
     RUN(test_render_time_huge_transcript);
+    RUN(test_hostile_shapes_bounded);
     (void)dump;
     return harness_done();
 }
