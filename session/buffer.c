@@ -67,6 +67,7 @@ struct Buffer {
     bool saved;          /* saved at least once since it was loaded (for messages) */
     char *confirm_path;  /* a refused save that a second save to the same path overrides */
     BufferDiskId confirm_id;
+    uint64_t version;    /* counts changes to the text (edits, undo, redo, loads) */
 };
 
 /* --- display columns ------------------------------------------------------------------- */
@@ -151,6 +152,8 @@ TextPos buffer_cursor(const Buffer *b) { return b->cursor; }
 
 int buffer_tab_width(const Buffer *b) { return b->tab_width; }
 
+uint64_t buffer_version(const Buffer *b) { return b->version; }
+
 size_t buffer_cursor_display_col(const Buffer *b)
 {
     size_t len;
@@ -206,6 +209,7 @@ static void buffer_reset(Buffer *b, const char *data, size_t len, const char *pa
                          const BufferDiskId *disk)
 {
     text_set(b->text, data, len);
+    b->version++;
     undo_clear(b->undo);
     b->cursor = (TextPos){0, 0};
     b->want_valid = false;
@@ -831,6 +835,7 @@ static void buffer_edit_insert(Buffer *b, const char *s, size_t len, UndoMerge m
         return;
     TextPos before = b->cursor;
     TextPos after = text_insert(b->text, before, s, len);
+    b->version++;
     undo_record_insert(b->undo, before, s, len, before, after, merge);
     b->cursor = after;
     b->want_valid = false;
@@ -843,6 +848,7 @@ static void buffer_edit_delete(Buffer *b, TextPos from, TextPos to, UndoMerge me
     StrBuf gone = {0};
     text_copy(b->text, from, to, &gone);
     text_delete(b->text, from, to);
+    b->version++;
     undo_record_delete(b->undo, from, gone.data, gone.len, b->cursor, from, merge);
     sb_free(&gone);
     b->cursor = from;
@@ -1087,6 +1093,7 @@ bool buffer_undo(Buffer *b)
 {
     if (!undo_undo(b->undo, b->text, &b->cursor))
         return false;
+    b->version++;
     b->want_valid = false;
     return true;
 }
@@ -1095,6 +1102,7 @@ bool buffer_redo(Buffer *b)
 {
     if (!undo_redo(b->undo, b->text, &b->cursor))
         return false;
+    b->version++;
     b->want_valid = false;
     return true;
 }

@@ -90,6 +90,8 @@ void buffer_set_cursor(Buffer *b, TextPos pos);  /* clamped */
 /* Display column of the cursor (tabs expanded, wide characters counted as 2). */
 size_t buffer_cursor_display_col(const Buffer *b);
 int buffer_tab_width(const Buffer *b);           /* default 4 */
+/* Changes whenever the text does (edit, undo, redo, load): a key for caches of the text. */
+uint64_t buffer_version(const Buffer *b);
 
 /* Typed text or a paste. One character coalesces with neighbouring typing; anything longer
  * is an undo step of its own. In a CRLF file a pasted "\r\n" becomes one line break. */

@@ -1,6 +1,14 @@
 /* EditorView: draws a Buffer. State: top (first line shown) and left (first display column).
  * Both move minimally: only when the caret would leave the text area. Only the visible lines
- * are read, and each only up to the right edge (plus the bytes left of `left`). */
+ * are read, each only up to the right edge; what lies left of `left` is skipped through the
+ * per-line cache (hs), and the caret's column comes from a cache too (see editor_view.h).
+ *
+ * Cache invariants: every entry is valid only for (key_buf, key_version, key_tabw); any
+ * change of those clears them all. hs[ln % N], when its line is ln, holds a character
+ * boundary `off` of line ln and the display column `col` there; an all-zero entry (0, 0) is
+ * a valid start for any line. caret/caret_col, when caret_known, is a caret position and its
+ * display column. Walking forward from such a point gives the same columns as walking from
+ * the line's start (the width rule only depends on the column for tabs, and we carry it). */
 #include "ui/editor_view.h"
 
 #include <stdio.h>
@@ -11,35 +19,60 @@
 #include "themes/theme.h"
 
 #define MIN_GUTTER_DIGITS 3
+#define CUT_CELLS 16 /* wide enough for any character but a tab: an escape is at most 10 */
 
-void editor_view_init(EditorView *v) { *v = (EditorView){0, 0}; }
+void editor_view_init(EditorView *v) { memset(v, 0, sizeof *v); }
 
 /* A pane of one row shows a text line, not the title. */
 size_t editor_view_text_rows(Rect r) { return r.h > 1 ? (size_t)(r.h - 1) : r.h == 1 ? 1 : 0; }
 
-void view_put_hscrolled(Grid *g, int x, int y, int w, const char *s, size_t len, int left,
-                        uint16_t style, uint16_t ctrl_style, int tab_width)
+/* From (*off, *col) (a boundary, *col <= left) to the first character that ends past left,
+ * or the end. */
+static void hscroll_seek(const char *s, size_t len, int left, int tab_width, size_t *off,
+                         int *col)
+{
+    size_t i = *off;
+    int c = *col;
+    while (i < len && c < left) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch < 0x7f) { /* printable ASCII: one column */
+            i++;
+            c++;
+            continue;
+        }
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        int cw = grid_cp_cols(cp, c, tab_width);
+        if (c + cw > left)
+            break;
+        i += n;
+        c += cw;
+    }
+    *off = i;
+    *col = c;
+}
+
+/* view_put_hscrolled from a known point: s[off] is a character boundary at display column
+ * col, and col <= left is the column where hscroll_seek stopped for this left. */
+static void put_from(Grid *g, int x, int y, int w, const char *s, size_t len, size_t i,
+                     int col, int left, uint16_t style, uint16_t ctrl_style, int tab_width)
 {
     if (w <= 0)
         return;
-    int col = 0;
-    size_t i = 0;
-    /* Skip what lies left of the edge. */
-    while (i < len && col < left) {
+    if (i < len && col < left) {
+        /* A character cut by the edge: draw it off to the side, keep the visible cells. */
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         int cw = grid_cp_cols(cp, col, tab_width);
-        if (col + cw > left) {
-            /* Cut by the edge: draw it off to the side, keep the visible cells. */
-            Cell cells[16];
-            Grid tmp = {.cols = 16, .rows = 1, .cells = cells};
+        int vis = col + cw - left;
+        if (cp == '\t' || cw > CUT_CELLS) {
+            /* a tab is spaces (it can be wider than CUT_CELLS); nothing else is that wide */
+            grid_fill(g, x, y, vis < w ? vis : w, 1, style);
+        } else {
+            Cell cells[CUT_CELLS];
+            Grid tmp = {.cols = CUT_CELLS, .rows = 1, .cells = cells};
             grid_clear(&tmp, style);
-            if (cp == '\t' || cw > 16) {
-                /* a tab is spaces; nothing else is wider than an escape */
-            } else {
-                grid_put_text(&tmp, 0, 0, 16, s + i, n, style, ctrl_style, 0, 0);
-            }
-            int vis = col + cw - left;
+            grid_put_text(&tmp, 0, 0, CUT_CELLS, s + i, n, style, ctrl_style, 0, 0);
             for (int k = 0; k < vis && k < w; k++) {
                 const Cell *c = &cells[cw - vis + k];
                 if (c->width == 0 || c->width == 2) /* a wide character's half: blank */
@@ -47,24 +80,94 @@ void view_put_hscrolled(Grid *g, int x, int y, int w, const char *s, size_t len,
                 else
                     grid_put(g, x + k, y, x + w, c->cp, c->style);
             }
-            i += n;
-            col += cw;
-            break;
         }
         i += n;
         col += cw;
     }
-    /* Combining marks of a character hidden by the edge have no base on screen: skip them. */
-    while (i < len) {
-        uint32_t cp;
-        size_t n = utf8_decode(s + i, len - i, &cp);
-        if (utf8_width(cp) != 0)
-            break;
-        i += n;
-    }
+    /* Combining marks of a character hidden by the edge have no base drawn by this call:
+     * grid_put_text skips them. */
     int vx = x + (col - left);
     if (vx < x + w)
         grid_put_text(g, vx, y, x + w, s + i, len - i, style, ctrl_style, x - left, tab_width);
+}
+
+void view_put_hscrolled(Grid *g, int x, int y, int w, const char *s, size_t len, int left,
+                        uint16_t style, uint16_t ctrl_style, int tab_width)
+{
+    size_t off = 0;
+    int col = 0;
+    hscroll_seek(s, len, left, tab_width, &off, &col);
+    put_from(g, x, y, w, s, len, off, col, left, style, ctrl_style, tab_width);
+}
+
+/* Drops every cached position unless they are for this buffer state. */
+static void cache_check(EditorView *v, const Buffer *b)
+{
+    uint64_t ver = buffer_version(b);
+    int tabw = buffer_tab_width(b);
+    if (v->key_buf == b && v->key_version == ver && v->key_tabw == tabw)
+        return;
+    v->key_buf = b;
+    v->key_version = ver;
+    v->key_tabw = tabw;
+    v->caret_known = false;
+    memset(v->hs, 0, sizeof v->hs);
+}
+
+/* True when line position pos starts a character: no continuation byte follows a character
+ * boundary except as part of that character, so any other byte is one (cursor moves keep the
+ * caret on boundaries; a caret set by hand may not be, and is then never walked from). */
+static bool at_boundary(const char *s, size_t len, size_t pos)
+{
+    return pos >= len || ((unsigned char)s[pos] & 0xC0) != 0x80;
+}
+
+/* Display columns of s[from, to) starting at column col, decoding as buffer_cursor_display_col
+ * does (from and to are boundaries). */
+static int walk_cols(const char *s, size_t len, size_t from, size_t to, int col, int tab_width)
+{
+    size_t i = from;
+    while (i < to) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch >= 0x20 && ch < 0x7f) { /* printable ASCII: one column */
+            i++;
+            col++;
+            continue;
+        }
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        col += grid_cp_cols(cp, col, tab_width);
+    }
+    return col;
+}
+
+int editor_view_caret_col(EditorView *v, const Buffer *b)
+{
+    cache_check(v, b);
+    const Text *t = buffer_text(b);
+    TextPos cur = text_clamp(t, buffer_cursor(b));
+    if (v->caret_known && v->caret.line == cur.line && v->caret.col == cur.col)
+        return v->caret_col;
+    size_t len;
+    const char *s = text_line(t, cur.line, &len);
+    bool boundary = at_boundary(s, len, cur.col);
+    if (v->caret_known && v->caret.line == cur.line && boundary) {
+        if (cur.col > v->caret.col) { /* moved right: walk only what it passed */
+            v->caret_col = walk_cols(s, len, v->caret.col, cur.col, v->caret_col, v->key_tabw);
+            v->caret = cur;
+            return v->caret_col;
+        }
+        if (!memchr(s + cur.col, '\t', v->caret.col - cur.col)) {
+            /* moved left over no tab: the columns it passed do not depend on where they are */
+            v->caret_col -= walk_cols(s, len, cur.col, v->caret.col, 0, v->key_tabw);
+            v->caret = cur;
+            return v->caret_col;
+        }
+    }
+    v->caret = cur;
+    v->caret_col = (int)buffer_cursor_display_col(b);
+    v->caret_known = boundary;
+    return v->caret_col;
 }
 
 static int digits(size_t n)
@@ -116,9 +219,9 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
         v->top = cur.line - (size_t)rows + 1;
 
     /* Horizontal: the caret's display column and the width of what it sits on. */
+    int ccol = editor_view_caret_col(v, b);
     size_t clen;
     const char *cline = text_line(t, cur.line, &clen);
-    int ccol = grid_text_width(cline, cur.col, 0, tabw);
     int cw = 1;
     if (cur.col < clen) {
         uint32_t cp;
@@ -156,7 +259,18 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
         if (tw > 0) {
             size_t len;
             const char *s = text_line(t, ln, &len);
-            view_put_hscrolled(g, tx, y, tw, s, len, v->left, STYLE_TEXT, STYLE_CONTROL, tabw);
+            size_t off = 0;
+            int col = 0;
+            if (v->left > 0) {
+                EditorHScroll *h = &v->hs[ln % EDITOR_VIEW_HSLOTS];
+                if (h->line == ln && h->col <= v->left) { /* resume: O(columns scrolled) */
+                    off = h->off;
+                    col = h->col;
+                }
+                hscroll_seek(s, len, v->left, tabw, &off, &col);
+                *h = (EditorHScroll){ln, off, col};
+            }
+            put_from(g, tx, y, tw, s, len, off, col, v->left, STYLE_TEXT, STYLE_CONTROL, tabw);
         }
     }
     if (place_cursor && tw > 0) {

@@ -1,34 +1,65 @@
 /* EditorView: the editor pane. A title row ("name [+]"), a gutter of line numbers (the
  * cursor's line in STYLE_GUTTER_CURRENT), and the buffer's text with tabs expanded, scrolled
- * vertically and horizontally just enough to keep the caret visible. The view keeps only its
- * scroll offsets; the caret's column comes from grid_text_width, the same rule that draws.
- * Cost per frame is O(visible rows x visible bytes), whatever the file's length. */
+ * vertically and horizontally just enough to keep the caret visible. The caret's column is
+ * buffer_cursor_display_col, the same rule that draws (grid_text_width).
+ *
+ * Cost per frame is O(visible rows x visible bytes), whatever the file's length and however
+ * long its lines: the view caches, keyed by the Buffer, buffer_version and the tab width,
+ * the caret's display column (per caret position) and, for each visible line, the byte where
+ * it reaches the first visible column `left`. A caret move or a scroll to the right walks
+ * only the bytes it passes; an edit, or scrolling back left, costs one walk of the lines
+ * concerned, once, not every frame. (A run of combining marks is skipped at memory speed:
+ * see ui/grid.c.) A view shows one Buffer at a time; another one simply resets the caches. */
 #ifndef FLINT_UI_EDITOR_VIEW_H
 #define FLINT_UI_EDITOR_VIEW_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "session/buffer.h"
 #include "ui/grid.h"
 #include "ui/layout.h"
 
+#define EDITOR_VIEW_HSLOTS 256 /* visible lines whose `left` offset is remembered (by line % N) */
+
+/* Where a line reaches display column `col` (col <= the `left` it was found for): `off` is
+ * the first byte of the character that ends past `left`, or the line's end. */
+typedef struct EditorHScroll {
+    size_t line;
+    size_t off;
+    int col;
+} EditorHScroll;
+
 typedef struct EditorView {
     size_t top;  /* first text line shown */
     int left;    /* first display column shown */
+
+    /* caches, valid for (key_buf, key_version, key_tabw) */
+    const Buffer *key_buf;
+    uint64_t key_version;
+    int key_tabw;
+    bool caret_known;
+    TextPos caret;         /* the byte position ... */
+    int caret_col;         /* ... and its display column */
+    EditorHScroll hs[EDITOR_VIEW_HSLOTS]; /* all-zero entries are valid: (0, 0) */
 } EditorView;
 
 void editor_view_init(EditorView *v);
 /* Draws the pane into r (title row included) and, when place_cursor, puts the grid cursor at
  * the caret. Adjusts v->top / v->left first so that the caret is visible. */
 void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool place_cursor);
+/* The caret's display column (0-based, tabs expanded) from the view's cache: O(1) after a
+ * draw of the same buffer state, for the status line. */
+int editor_view_caret_col(EditorView *v, const Buffer *b);
 /* Text rows in a pane of this size (the title row excluded; a one-row pane has no title). */
 size_t editor_view_text_rows(Rect r);
 
 /* Draws s[0, len) into columns [x, x + w) of row y as if it started `left` columns to the
  * left of x (horizontal scrolling): characters cut by the left edge show as their visible
  * part (spaces for a wide character or a tab, the tail of an escape such as "+202E>").
- * Tabs expand to multiples of tab_width counted from the text's column 0 (0: shown as ^I). */
+ * Tabs expand to multiples of tab_width counted from the text's column 0 (0: shown as ^I).
+ * Walks the `left` columns before the edge: O(left) (the editor uses its cache instead). */
 void view_put_hscrolled(Grid *g, int x, int y, int w, const char *s, size_t len, int left,
                         uint16_t style, uint16_t ctrl_style, int tab_width);
 

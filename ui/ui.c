@@ -129,19 +129,18 @@ static void draw_help(Grid *g)
                       STYLE_PANE_TITLE, STYLE_CONTROL, x0 + 2, 0);
 }
 
-static void fill_status(StatusLine *sl, Session *s, const UiStatus *st)
+/* caret_col: the caret's display column, from the editor view's cache (computing it here
+ * from the line's start would cost O(line) every frame). */
+static void fill_status(StatusLine *sl, Session *s, const UiStatus *st, int caret_col)
 {
     Buffer *b = session_buffer(s);
     const SessionStats *stats = session_stats(s);
-    const Text *t = buffer_text(b);
-    TextPos cur = text_clamp(t, buffer_cursor(b));
-    size_t len;
-    const char *line = text_line(t, cur.line, &len);
+    TextPos cur = text_clamp(buffer_text(b), buffer_cursor(b));
     *sl = (StatusLine){
         .file = buffer_name(b),
         .modified = buffer_modified(b),
         .line = cur.line + 1,
-        .col = (size_t)grid_text_width(line, cur.col, 0, buffer_tab_width(b)) + 1,
+        .col = (size_t)caret_col + 1,
         .model = session_model(s),
         .link = st ? st->link : NULL,
         .link_ok = st ? st->link_ok : false,
@@ -173,7 +172,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
         prompt_draw(&ui->prompt, g, l.bottom, true);
     } else {
         StatusLine sl;
-        fill_status(&sl, s, st);
+        fill_status(&sl, s, st, editor_view_caret_col(&ui->editor, session_buffer(s)));
         status_view_draw(g, l.bottom, &sl);
     }
     if (ui->help) {

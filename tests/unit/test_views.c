@@ -4,6 +4,7 @@
  * test_model_view.c; the shared helpers are in views_support.h. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/strbuf.h"
@@ -153,6 +154,165 @@ static void test_view_put_hscrolled(void)
     view_put_hscrolled(g, 0, 0, 10, "a\tb", 3, 2, STYLE_TEXT, STYLE_CONTROL, 4);
     CHECK_STR_EQ(row_text(g, 0), "  b       ");
     grid_free(g);
+}
+
+/* A tab wider than the cut-off buffer (16 cells), cut by the left edge: its visible part is
+ * blank, and nothing is read past that buffer (ASan checks the old out-of-bounds read). */
+static void test_hscroll_wide_tab(void)
+{
+    Grid *g = grid_new(12, 1);
+    view_put_hscrolled(g, 0, 0, 12, "\tXY", 3, 10, STYLE_TEXT, STYLE_CONTROL, 40);
+    CHECK_STR_EQ(row_text(g, 0), "            ");
+    grid_clear(g, STYLE_TEXT);
+    view_put_hscrolled(g, 0, 0, 12, "\tXY", 3, 35, STYLE_TEXT, STYLE_CONTROL, 40);
+    CHECK_STR_EQ(row_text(g, 0), "     XY     ");
+    CHECK_STR_EQ(row_styles(g, 0, 0, 12), "TTTTTTTTTTTT");
+    grid_clear(g, STYLE_TEXT);
+    view_put_hscrolled(g, 0, 0, 12, "a\tXY", 4, 38, STYLE_TEXT, STYLE_CONTROL, 40);
+    CHECK_STR_EQ(row_text(g, 0), "  XY        ");
+    grid_free(g);
+}
+
+/* The editor's caches (the caret's column, each line's offset for the scroll column) against
+ * the plain computation, over a random walk of moves, edits and undos on long lines of tabs,
+ * CJK, escapes and combining marks: every frame's text rows equal view_put_hscrolled from the
+ * line's start, and the status line's column equals buffer_cursor_display_col. */
+static void test_editor_caches_match_reference(void)
+{
+    static const char *const pieces[] = {"a", "bc ", "\t", "\xe6\xbc\xa2", "e\xcc\x81",
+                                         "\x1b[0m", "\xe2\x80\xae", "\xff", "word ", "  "};
+    unsigned seed = 2024;
+    Session *s = new_session();
+    StrBuf f = {0};
+    for (int l = 0; l < 30; l++) {
+        int n = rand_r(&seed) % 400;
+        for (int k = 0; k < n; k++)
+            sb_puts(&f, pieces[rand_r(&seed) % (sizeof pieces / sizeof *pieces)]);
+        sb_putc(&f, '\n');
+    }
+    set_file(s, f.data);
+    sb_free(&f);
+    Buffer *b = session_buffer(s);
+    const int cols = 70, rows = 14;
+    Ui *ui = ui_new(NULL, cols, rows);
+    const Grid *g = ui_grid(ui);
+    Rect er = layout_compute(cols, rows).editor;
+    Grid *ref = grid_new(cols, 1);
+    int bad = 0;
+    for (int step = 0; step < 3000 && !bad; step++) {
+        int what = rand_r(&seed) % 100;
+        if (what < 30) {
+            int k = 1 + rand_r(&seed) % 40;
+            for (int i = 0; i < k; i++)
+                buffer_move(b, BUFFER_RIGHT, 1);
+        } else if (what < 55) {
+            int k = 1 + rand_r(&seed) % 40;
+            for (int i = 0; i < k; i++)
+                buffer_move(b, BUFFER_LEFT, 1);
+        } else if (what < 62) {
+            buffer_move(b, (rand_r(&seed) & 1) ? BUFFER_WORD_RIGHT : BUFFER_WORD_LEFT, 1);
+        } else if (what < 70) {
+            buffer_move(b, (rand_r(&seed) & 1) ? BUFFER_END : BUFFER_HOME, 1);
+        } else if (what < 80) {
+            buffer_move(b, (rand_r(&seed) & 1) ? BUFFER_DOWN : BUFFER_UP, 1);
+        } else if (what < 88) {
+            const char *p = pieces[rand_r(&seed) % (sizeof pieces / sizeof *pieces)];
+            buffer_insert(b, p, strlen(p));
+        } else if (what < 94) {
+            buffer_backspace(b);
+        } else {
+            buffer_undo(b);
+        }
+        ui_render(ui, s, NULL);
+        /* the status line's line:col */
+        TextPos cur = buffer_cursor(b);
+        size_t ccol = buffer_cursor_display_col(b);
+        char pos[64];
+        snprintf(pos, sizeof pos, "  %zu:%zu  ", cur.line + 1, ccol + 1);
+        if (!strstr(row_text(g, rows - 1), pos)) {
+            fprintf(stderr, "step %d: status |%s| lacks |%s|\n", step, row_text(g, rows - 1), pos);
+            bad = 1;
+        }
+        /* the text rows, from where the caret shows: left and top */
+        size_t nlines = text_line_count(buffer_text(b));
+        int nd = 1;
+        for (size_t n = nlines; n >= 10; n /= 10)
+            nd++;
+        int gw = (nd < 3 ? 3 : nd) + 1;
+        int tx = er.x + gw, tw = er.w - gw, ty = er.y + 1;
+        int left = (int)ccol - (g->cursor_x - tx);
+        size_t top = cur.line - (size_t)(g->cursor_y - ty);
+        CHECK(left >= 0 && g->cursor_x >= tx && g->cursor_x < tx + tw);
+        for (int i = 0; i < er.h - 1 && !bad; i++) {
+            size_t ln = top + (size_t)i;
+            if (ln >= nlines)
+                break;
+            size_t len;
+            const char *line = text_line(buffer_text(b), ln, &len);
+            grid_clear(ref, STYLE_TEXT);
+            view_put_hscrolled(ref, tx, 0, tw, line, len, left, STYLE_TEXT, STYLE_CONTROL,
+                               buffer_tab_width(b));
+            if (memcmp(grid_row_const(g, ty + i) + tx, grid_row_const(ref, 0) + tx,
+                       (size_t)tw * sizeof(Cell)) != 0) {
+                fprintf(stderr, "step %d line %zu left %d:\n got  |%s|\n want |%s|\n", step, ln,
+                        left, cells_text(g, ty + i, tx, tx + tw), cells_text(ref, 0, tx, tx + tw));
+                bad = 1;
+            }
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+    grid_free(ref);
+    ui_free(ui);
+    session_free(s);
+}
+
+/* A 20 MB line with the caret at its end: frames cost O(screen), not O(line). Asserts what
+ * is shown; the times (idle frames, frames while the caret walks left and right, a keystroke
+ * that edits the line) are printed, not asserted. */
+static void test_render_time_long_line(void)
+{
+    const size_t n = 20u << 20;
+    char *line = malloc(n + 2);
+    for (size_t i = 0; i < n; i++)
+        line[i] = (char)(i % 64 == 63 ? '\t' : 'a' + (int)(i % 26));
+    memcpy(line + n, "\n", 2);
+    Session *s = new_session();
+    set_file(s, line);
+    free(line);
+    Buffer *b = session_buffer(s);
+    buffer_set_cursor(b, (TextPos){0, n});
+    Ui *ui = ui_new(NULL, 80, 24);
+    double t0 = now_ms();
+    ui_render(ui, s, NULL);
+    double first = now_ms() - t0;
+    const Grid *g = ui_grid(ui);
+    size_t ccol = buffer_cursor_display_col(b);
+    char pos[64];
+    snprintf(pos, sizeof pos, "  1:%zu  ", ccol + 1);
+    CHECK(strstr(row_text(g, 23), pos) != NULL);
+    t0 = now_ms();
+    for (int i = 0; i < 100; i++)
+        ui_render(ui, s, NULL);
+    double idle = (now_ms() - t0) / 100;
+    t0 = now_ms();
+    for (int i = 0; i < 100; i++) {
+        buffer_move(b, i < 50 ? BUFFER_LEFT : BUFFER_RIGHT, 1);
+        ui_render(ui, s, NULL);
+    }
+    double moving = (now_ms() - t0) / 100;
+    CHECK(strstr(row_text(g, 23), pos) != NULL); /* back at the end */
+    CHECK_INT_EQ(g->cursor_y, 1);
+    t0 = now_ms();
+    buffer_insert(b, "z", 1);
+    ui_render(ui, s, NULL);
+    double edit = now_ms() - t0;
+    snprintf(pos, sizeof pos, "  1:%zu  ", ccol + 2);
+    CHECK(strstr(row_text(g, 23), pos) != NULL);
+    CHECK(strstr(row_text(g, 1), "z ") != NULL);
+    printf("render: caret at the end of a 20 MB line: first frame %.1f ms, then %.3f ms/frame "
+           "idle, %.3f ms/frame moving, a keystroke's frame %.1f ms\n", first, idle, moving, edit);
+    ui_free(ui);
+    session_free(s);
 }
 
 /* ---- layout --------------------------------------------------------------------------- */
@@ -357,6 +517,9 @@ int main(void)
     RUN(test_editor_long_file_scrolls_to_cursor);
     RUN(test_editor_tabs_cjk_and_horizontal_scroll);
     RUN(test_view_put_hscrolled);
+    RUN(test_hscroll_wide_tab);
+    RUN(test_editor_caches_match_reference);
+    RUN(test_render_time_long_line);
     RUN(test_small_screens);
     RUN(test_render_time_huge_file);
     RUN(test_status_line);
