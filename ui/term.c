@@ -17,7 +17,9 @@
  * the wide API; place the cursor; one doupdate(). curses compares stdscr with what it
  * believes is on the screen and sends only the difference, so a frame never clears the
  * screen except after a resize, Ctrl-L or SIGCONT (clearok), when the terminal's contents are
- * unknown.
+ * unknown. A pending resize always wakes the thread, even if the frame did not change. After
+ * Ctrl-L / SIGCONT the thread also puts back curses' tty modes and bracketed paste (written
+ * between two doupdates, never into the middle of curses' output).
  *
  * Neither thread allocates while holding mu: xmalloc aborts through the fatal hook, which
  * calls term_stop(), which takes mu.
@@ -25,7 +27,8 @@
  * Cells arrive already made safe by Grid (ui/grid.h), but this is the last stop before the
  * terminal, so anything that could still drive it (C0, DEL, C1, surrogates, invalid code
  * points) is drawn as '?', and a character whose width disagrees with the cell's is replaced,
- * so that the terminal's cursor and ours never drift apart.
+ * so that the terminal's cursor and ours never drift apart. Combining marks are painted only if
+ * grid_is_mark() (never bidi controls, ZWJ, variation selectors or skin tones).
  *
  * Colours: one colour pair per StyleSlot (pair = slot + 1). Direct-colour terminals
  * (COLORS >= 2^24, TERM=*-direct) get #rrggbb as is; 256-colour terminals the nearest palette
@@ -85,29 +88,6 @@ struct Term {
 
 /* --- colours ---------------------------------------------------------------------------- */
 
-/* xterm's default palette, for direct-colour terminals that take 256-palette indexes only as
- * RGB (see palette_size). Mirrors the fallback tables in themes/theme.c. */
-static void index_rgb(int i, int rgb[3])
-{
-    static const unsigned char sys[16][3] = {
-        {0, 0, 0},       {205, 0, 0},     {0, 205, 0},     {205, 205, 0},
-        {0, 0, 238},     {205, 0, 205},   {0, 205, 205},   {229, 229, 229},
-        {127, 127, 127}, {255, 0, 0},     {0, 255, 0},     {255, 255, 0},
-        {92, 92, 255},   {255, 0, 255},   {0, 255, 255},   {255, 255, 255},
-    };
-    static const unsigned char level[6] = {0, 95, 135, 175, 215, 255};
-    if (i < 16) {
-        for (int k = 0; k < 3; k++)
-            rgb[k] = sys[i][k];
-    } else if (i < 232) {
-        rgb[0] = level[(i - 16) / 36];
-        rgb[1] = level[((i - 16) / 6) % 6];
-        rgb[2] = level[(i - 16) % 6];
-    } else {
-        rgb[0] = rgb[1] = rgb[2] = 8 + 10 * (i - 232);
-    }
-}
-
 /* How many low colour numbers a direct-colour terminal treats as palette indexes rather than
  * packed RGB: xterm-direct sends 0-7 as SGR 30-37 and everything from 8 up as 38:2::r:g:b,
  * xterm-direct16 keeps 0-15, xterm-direct256 0-255. Found by expanding setaf. */
@@ -137,9 +117,8 @@ static int map_colour(Color c, bool is_fg, ColourMode mode, int palette, int def
         int idx = c.kind == COLOR_ANSI16 ? (c.index & 15) : c.kind == COLOR_INDEX256 ? c.index : -1;
         if (idx >= 0 && idx < palette)
             return idx; /* the user's palette */
-        int rgb[3] = {c.r, c.g, c.b};
-        if (idx >= 0)
-            index_rgb(idx, rgb);
+        uint8_t rgb[3]; /* beyond it, xterm's default palette as RGB */
+        color_rgb(c, rgb);
         int v = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
         if (v < palette)
             v |= 0x010000; /* would read as a palette index: nudge red by 1/255 */
@@ -212,6 +191,20 @@ static void setup_colours(Term *t, const Theme *theme)
 
 /* --- painting (render thread) ----------------------------------------------------------- */
 
+static void write_all(int fd, const char *s)
+{
+    size_t n = strlen(s);
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
 static bool cp_drawable(uint32_t cp)
 {
     return cp >= 0x20 && !(cp >= 0x7f && cp <= 0x9f) && cp <= 0x10FFFF &&
@@ -258,8 +251,11 @@ static void paint_row(Term *t, const Cell *row, int y, int width)
         wch[0] = (wchar_t)c->cp;
         int n = 1;
         for (int k = 0; k < 2; k++) {
+            /* Only what the grid keeps as a mark: never a bidi control, nor a ZWJ, variation
+             * selector or skin tone, which clustering terminals (kitty, WezTerm, foot) would
+             * draw at another width than the grid counted. */
             uint32_t m = c->comb[k];
-            if (m && cp_drawable(m) && wcwidth((wchar_t)m) == 0)
+            if (m && cp_drawable(m) && grid_is_mark(m))
                 wch[n++] = (wchar_t)m;
         }
         put_cell(t, y, x, wch, slot);
@@ -302,6 +298,7 @@ static void *render_main(void *arg)
         int rcols = t->resize_cols, rrows = t->resize_rows;
         t->resize_pending = false;
         bool all = t->repaint_all || resize;
+        bool modes = t->clear_screen; /* Ctrl-L or SIGCONT: the terminal may have been reset */
         bool clear = t->clear_screen || resize;
         t->repaint_all = t->clear_screen = false;
         unsigned bells = t->bells;
@@ -319,6 +316,13 @@ static void *render_main(void *arg)
         bool cvis = t->cursor_visible;
         pthread_mutex_unlock(&t->mu);
 
+        if (modes) {
+            /* After SIGCONT whatever ran meanwhile may have reset the tty and the terminal's
+             * modes: put curses' tty settings back and re-enable bracketed paste. Written
+             * here, between doupdates, so it never lands inside curses' output. */
+            reset_prog_mode();
+            write_all(t->out_fd, "\033[?2004h");
+        }
         if (resize && rcols > 0 && rrows > 0 && (rcols != COLS || rrows != LINES))
             resizeterm(rrows, rcols);
         if (clear)
@@ -365,20 +369,6 @@ static void *render_main(void *arg)
 }
 
 /* --- the main thread's side ------------------------------------------------------------- */
-
-static void write_all(int fd, const char *s)
-{
-    size_t n = strlen(s);
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
 
 static void wake(Term *t)
 {
@@ -507,20 +497,6 @@ void term_resize(Term *t, int cols, int rows)
     pthread_mutex_unlock(&t->mu);
 }
 
-static bool cell_equal(const Cell *a, const Cell *b)
-{
-    return a->cp == b->cp && a->comb[0] == b->comb[0] && a->comb[1] == b->comb[1] &&
-           a->style == b->style && a->width == b->width;
-}
-
-static bool row_equal(const Cell *a, const Cell *b, int cols)
-{
-    for (int x = 0; x < cols; x++)
-        if (!cell_equal(&a[x], &b[x]))
-            return false;
-    return true;
-}
-
 void term_publish(Term *t, const Grid *g)
 {
     if (!t || !g || t->stopped || g->cols <= 0 || g->rows <= 0 || !g->cells)
@@ -551,7 +527,8 @@ void term_publish(Term *t, const Grid *g)
         for (int y = 0; y < rows; y++) {
             Cell *dst = t->front + (size_t)y * cols;
             const Cell *src = g->cells + (size_t)y * cols;
-            if (!row_equal(dst, src, cols)) {
+            /* Cell has no padding holes and the grid zeroes pad (grid.h): memcmp is exact. */
+            if (memcmp(dst, src, (size_t)cols * sizeof *dst) != 0) {
                 memcpy(dst, src, (size_t)cols * sizeof *dst);
                 t->dirty[y] = true;
                 changed = true;
@@ -565,6 +542,11 @@ void term_publish(Term *t, const Grid *g)
         t->cursor_visible = g->cursor_visible;
         changed = true;
     }
+    /* A resize is a change even when the frame is not: SIGWINCHes that coalesce A -> B -> A
+     * leave the grid's size and rows as they were, but the terminal has reflowed (or
+     * cleared) its screen, which only the resize's full repaint puts right. */
+    if (t->resize_pending)
+        changed = true;
     if (changed) {
         t->stats.frames_published++;
         wake(t);

@@ -32,13 +32,22 @@ Term *term_start(const Theme *theme, ErrorBuf *err);
 /* Stops the render thread, restores the terminal. Safe to call more than once. */
 void term_stop(Term *t);
 void term_free(Term *t);  /* term_stop + free; accepts NULL */
-void term_size(const Term *t, int *cols, int *rows); /* current size as curses knows it */
-/* Asks the render thread to resize curses to cols x rows before its next paint. */
+/* The size curses has, or the size of a resize asked for (term_resize) that the render
+ * thread has not applied yet. */
+void term_size(const Term *t, int *cols, int *rows);
+/* Asks the render thread to resize curses to cols x rows before its next paint, which clears
+ * and repaints the whole screen (the terminal has reflowed it). The next term_publish wakes
+ * the thread for it even when the frame is unchanged (SIGWINCHes coalescing A -> B -> A). */
 void term_resize(Term *t, int cols, int rows);
+/* Copies the rows of g that differ from the last published frame and wakes the render thread
+ * when anything changed (rows, cursor, a pending resize). */
 void term_publish(Term *t, const Grid *g);
-/* The next paint repaints everything (Ctrl-L). */
+/* The next paint clears and repaints everything (Ctrl-L, SIGCONT); before it the render
+ * thread restores curses' tty modes and re-enables bracketed paste, which whatever ran while
+ * we were stopped may have reset. */
 void term_redraw_all(Term *t);
-/* Ring the bell / send a desktop notification on the render thread. */
+/* Rings the terminal's bell (BEL, from the render thread). Nothing else: no desktop
+ * notification is sent. */
 void term_bell(Term *t);
 TermStats term_stats(Term *t);
 
