@@ -1,0 +1,50 @@
+/* Private to the Buffer module: included by session/buffer.c and session/buffer_file.c only,
+ * never by another file. The module is split by responsibility:
+ *   - buffer.c: life cycle, accessors, display columns, editing at the cursor, cursor motion
+ *     and undo/redo (the fields text, undo, cursor, want_col/want_valid, tab_width, version);
+ *   - buffer_file.c: everything that touches the file system: loading, the atomic save with
+ *     its changed-on-disk checks, and the recovery writer/finder (the fields path, disk,
+ *     saved, confirm_path/confirm_id; a load also resets the text, history and cursor).
+ * Each .c states the invariants of its fields at its top. */
+#ifndef FLINT_SESSION_BUFFER_INTERNAL_H
+#define FLINT_SESSION_BUFFER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "core/text.h"
+#include "core/undo.h"
+#include "session/buffer.h"
+
+/* What identifies one version of a file on disk (see buffer_changed_on_disk). */
+typedef struct BufferDiskId {
+    bool exists;
+    bool regular;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtim;
+} BufferDiskId;
+
+struct Buffer {
+    Text *text;
+    Undo *undo;
+    char *path;
+    TextPos cursor;
+    size_t want_col;
+    bool want_valid;
+    int tab_width;
+    BufferDiskId disk;   /* the file at path as last loaded or saved */
+    bool saved;          /* saved at least once since it was loaded (for messages) */
+    char *confirm_path;  /* a refused save that a second save to the same path overrides */
+    BufferDiskId confirm_id;
+    uint64_t version;    /* counts changes to the text (edits, undo, redo, loads) */
+};
+
+/* The last path component ("dir/x.c" -> "x.c"); the whole path when it ends in '/'. */
+const char *buffer_base_name(const char *path);
+
+#endif
