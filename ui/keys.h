@@ -1,4 +1,5 @@
-/* Keys: a non-blocking decoder from raw tty bytes to key events, and the key bindings.
+/* Keys: a non-blocking decoder from raw tty bytes to key events. The key bindings
+ * (keys_command, keys_describe, Command, KeyMode) are in ui/keybind.h, included here.
  *
  * We never read keys through curses: wget_wch blocks the whole loop for ESCDELAY after a lone
  * Esc. The decoder understands UTF-8 text, C0 control keys, CSI and SS3 sequences as sent by
@@ -22,6 +23,7 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
+#include "ui/keybind.h"
 
 /* KC_ prefix: curses.h owns KEY_*, and term.c sees both headers. */
 typedef enum KeyCode {
@@ -77,39 +79,5 @@ bool keys_next(KeyDecoder *d, KeyEvent *out);
 bool keys_pending(const KeyDecoder *d);
 /* Resolves pending bytes as if no more will come. Follow with keys_next(). */
 void keys_timeout(KeyDecoder *d);
-/* "Ctrl-K", "Alt-x", "PgDn", "F1": for the help text and tests. */
-void keys_describe(const KeyEvent *k, char *out, size_t size);
-
-/* What a key does. Bindings depend on the mode the app is in. */
-typedef enum Command {
-    CMD_NONE,
-    CMD_INSERT,          /* the key's character */
-    CMD_PASTE,
-    CMD_NEWLINE,
-    CMD_TAB,
-    CMD_BACKSPACE,
-    CMD_DELETE,
-    CMD_LEFT, CMD_RIGHT, CMD_UP, CMD_DOWN,
-    CMD_WORD_LEFT, CMD_WORD_RIGHT,
-    CMD_HOME, CMD_END, CMD_PAGE_UP, CMD_PAGE_DOWN, CMD_TOP, CMD_BOTTOM,
-    CMD_SAVE,            /* Ctrl-S */
-    CMD_QUIT,            /* Ctrl-Q */
-    CMD_UNDO,            /* Ctrl-Z */
-    CMD_REDO,            /* Ctrl-Y */
-    CMD_ASK,             /* Ctrl-K: open the ask prompt */
-    CMD_INTERRUPT,       /* Esc, Ctrl-G or Ctrl-C */
-    CMD_CANCEL,          /* Esc in the prompt / a confirmation */
-    CMD_SUBMIT,          /* Enter in the prompt */
-    CMD_HISTORY_PREV, CMD_HISTORY_NEXT,
-    CMD_MODEL_SCROLL_UP,   /* Alt-Up / Alt-PgUp: scroll the model pane back */
-    CMD_MODEL_SCROLL_DOWN,
-    CMD_MODEL_FOLLOW,      /* Alt-End: follow the tail again */
-    CMD_REDRAW,          /* Ctrl-L */
-    CMD_HELP,            /* F1 */
-} Command;
-
-typedef enum KeyMode { KEYMODE_EDIT, KEYMODE_PROMPT } KeyMode;
-
-Command keys_command(KeyMode mode, const KeyEvent *k);
 
 #endif

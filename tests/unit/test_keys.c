@@ -1,102 +1,15 @@
-/* Key decoder and bindings: every sequence ui/keys.h promises, fed whole, byte by byte and
- * split at every point; Esc and cut sequences resolved by the timeout; bracketed paste
- * (ESC inside, split across feeds, size cap, lost terminator); unknown sequences dropped;
- * random bytes (fixed seed) never crash and never yield a control character. */
+/* Key decoder: every sequence ui/keys.h promises, fed whole, byte by byte and split at every
+ * point; Esc and cut sequences resolved by the timeout; bracketed paste (ESC inside, split
+ * across feeds, size cap, lost terminator); unknown sequences dropped; random bytes (fixed
+ * seed) never crash and never yield a control character. The bindings: test_keybind.c. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "harness.h"
+#include "keys_support.h"
 #include "ui/keys.h"
-
-typedef struct Ev {
-    KeyCode code;
-    uint32_t cp;
-    unsigned mods;
-    char text[256]; /* KC_PASTE: the first bytes */
-    size_t text_len;
-} Ev;
-
-#define MAX_EV 256
-
-typedef struct Evs {
-    Ev ev[MAX_EV];
-    int n;
-} Evs;
-
-static void drain(KeyDecoder *d, Evs *out)
-{
-    KeyEvent k;
-    while (keys_next(d, &k)) {
-        if (out->n == MAX_EV)
-            continue;
-        Ev *e = &out->ev[out->n++];
-        memset(e, 0, sizeof *e);
-        e->code = k.code;
-        e->cp = k.cp;
-        e->mods = k.mods;
-        e->text_len = k.text_len;
-        if (k.code == KC_PASTE)
-            memcpy(e->text, k.text, k.text_len < sizeof e->text ? k.text_len : sizeof e->text);
-    }
-}
-
-/* Feeds s[0..n) in pieces cut at the given offsets (sorted, within 0..n), draining after each
- * piece; then, if asked, the timeout. */
-static void run_split(const char *s, size_t n, const size_t *cuts, int ncuts, bool timeout,
-                      Evs *out)
-{
-    KeyDecoder d;
-    keys_init(&d);
-    memset(out, 0, sizeof *out);
-    size_t at = 0;
-    for (int i = 0; i <= ncuts; i++) {
-        size_t end = i < ncuts ? cuts[i] : n;
-        keys_feed(&d, s + at, end - at);
-        drain(&d, out);
-        at = end;
-    }
-    if (timeout) {
-        keys_timeout(&d);
-        drain(&d, out);
-    }
-    keys_free(&d);
-}
-
-static void run_whole(const char *s, size_t n, bool timeout, Evs *out)
-{
-    run_split(s, n, NULL, 0, timeout, out);
-}
-
-static void run_bytewise(const char *s, size_t n, bool timeout, Evs *out)
-{
-    KeyDecoder d;
-    keys_init(&d);
-    memset(out, 0, sizeof *out);
-    for (size_t i = 0; i < n; i++) {
-        keys_feed(&d, s + i, 1);
-        drain(&d, out);
-    }
-    if (timeout) {
-        keys_timeout(&d);
-        drain(&d, out);
-    }
-    keys_free(&d);
-}
-
-static bool evs_equal(const Evs *a, const Evs *b)
-{
-    if (a->n != b->n)
-        return false;
-    for (int i = 0; i < a->n; i++) {
-        const Ev *x = &a->ev[i], *y = &b->ev[i];
-        if (x->code != y->code || x->cp != y->cp || x->mods != y->mods ||
-            x->text_len != y->text_len || memcmp(x->text, y->text, sizeof x->text) != 0)
-            return false;
-    }
-    return true;
-}
 
 static void describe_ev(const Ev *e, char *out, size_t size)
 {
@@ -935,125 +848,6 @@ static void test_fuzz_strings(void)
     fuzz("\033\033\033]]P_X\\\x07\x18 (\xc2\xc2\x9d\x9c\x9b\x90[1;~200a", 0x2545F4914F6CDD1Dull);
 }
 
-/* --- names and bindings ---------------------------------------------------------------------- */
-
-static void check_describe(KeyCode code, uint32_t cp, unsigned mods, const char *want)
-{
-    KeyEvent k = {.code = code, .cp = cp, .mods = mods};
-    char out[32];
-    keys_describe(&k, out, sizeof out);
-    CHECK_STR_EQ(out, want);
-}
-
-static void test_describe(void)
-{
-    check_describe(KC_CHAR, 'k', MOD_CTRL, "Ctrl-K");
-    check_describe(KC_CHAR, 'x', MOD_ALT, "Alt-x");
-    check_describe(KC_PAGE_DOWN, 0, 0, "PgDn");
-    check_describe(KC_PAGE_UP, 0, MOD_ALT, "Alt-PgUp");
-    check_describe(KC_F1, 0, 0, "F1");
-    check_describe(KC_F12, 0, 0, "F12");
-    check_describe(KC_TAB, 0, MOD_SHIFT, "Shift-Tab");
-    check_describe(KC_RIGHT, 0, MOD_CTRL | MOD_SHIFT, "Ctrl-Shift-Right");
-    check_describe(KC_CHAR, ' ', MOD_CTRL, "Ctrl-Space");
-    check_describe(KC_CHAR, 0xE9, 0, "\xc3\xa9");
-    check_describe(KC_ESC, 0, 0, "Esc");
-    check_describe(KC_ENTER, 0, 0, "Enter");
-    check_describe(KC_PASTE, 0, 0, "Paste");
-    char tiny[4];
-    KeyEvent k = {.code = KC_BACKSPACE};
-    keys_describe(&k, tiny, sizeof tiny);
-    CHECK_STR_EQ(tiny, "Bac");
-}
-
-static Command cmd(KeyMode m, KeyCode code, uint32_t cp, unsigned mods)
-{
-    KeyEvent k = {.code = code, .cp = cp, .mods = mods};
-    return keys_command(m, &k);
-}
-
-static void test_bindings_edit(void)
-{
-    const KeyMode E = KEYMODE_EDIT;
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'a', 0), CMD_INSERT);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'A', MOD_SHIFT), CMD_INSERT);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 0x4E2D, 0), CMD_INSERT);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'x', MOD_ALT), CMD_NONE);
-    CHECK_INT_EQ(cmd(E, KC_PASTE, 0, 0), CMD_PASTE);
-    CHECK_INT_EQ(cmd(E, KC_ENTER, 0, 0), CMD_NEWLINE);
-    CHECK_INT_EQ(cmd(E, KC_TAB, 0, 0), CMD_TAB);
-    CHECK_INT_EQ(cmd(E, KC_BACKSPACE, 0, 0), CMD_BACKSPACE);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'h', MOD_CTRL), CMD_BACKSPACE);
-    CHECK_INT_EQ(cmd(E, KC_DELETE, 0, 0), CMD_DELETE);
-    CHECK_INT_EQ(cmd(E, KC_UP, 0, 0), CMD_UP);
-    CHECK_INT_EQ(cmd(E, KC_DOWN, 0, 0), CMD_DOWN);
-    CHECK_INT_EQ(cmd(E, KC_LEFT, 0, 0), CMD_LEFT);
-    CHECK_INT_EQ(cmd(E, KC_RIGHT, 0, 0), CMD_RIGHT);
-    CHECK_INT_EQ(cmd(E, KC_LEFT, 0, MOD_CTRL), CMD_WORD_LEFT);
-    CHECK_INT_EQ(cmd(E, KC_RIGHT, 0, MOD_CTRL), CMD_WORD_RIGHT);
-    CHECK_INT_EQ(cmd(E, KC_HOME, 0, 0), CMD_HOME);
-    CHECK_INT_EQ(cmd(E, KC_END, 0, 0), CMD_END);
-    CHECK_INT_EQ(cmd(E, KC_PAGE_UP, 0, 0), CMD_PAGE_UP);
-    CHECK_INT_EQ(cmd(E, KC_PAGE_DOWN, 0, 0), CMD_PAGE_DOWN);
-    CHECK_INT_EQ(cmd(E, KC_HOME, 0, MOD_CTRL), CMD_TOP);
-    CHECK_INT_EQ(cmd(E, KC_END, 0, MOD_CTRL), CMD_BOTTOM);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 's', MOD_CTRL), CMD_SAVE);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'q', MOD_CTRL), CMD_QUIT);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'z', MOD_CTRL), CMD_UNDO);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'y', MOD_CTRL), CMD_REDO);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'k', MOD_CTRL), CMD_ASK);
-    CHECK_INT_EQ(cmd(E, KC_ESC, 0, 0), CMD_INTERRUPT);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'g', MOD_CTRL), CMD_INTERRUPT);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'c', MOD_CTRL), CMD_INTERRUPT);
-    CHECK_INT_EQ(cmd(E, KC_UP, 0, MOD_ALT), CMD_MODEL_SCROLL_UP);
-    CHECK_INT_EQ(cmd(E, KC_PAGE_UP, 0, MOD_ALT), CMD_MODEL_SCROLL_UP);
-    CHECK_INT_EQ(cmd(E, KC_DOWN, 0, MOD_ALT), CMD_MODEL_SCROLL_DOWN);
-    CHECK_INT_EQ(cmd(E, KC_PAGE_DOWN, 0, MOD_ALT), CMD_MODEL_SCROLL_DOWN);
-    CHECK_INT_EQ(cmd(E, KC_END, 0, MOD_ALT), CMD_MODEL_FOLLOW);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'l', MOD_CTRL), CMD_REDRAW);
-    CHECK_INT_EQ(cmd(E, KC_F1, 0, 0), CMD_HELP);
-    CHECK_INT_EQ(cmd(E, KC_CHAR, 'a', MOD_CTRL), CMD_NONE);
-    CHECK_INT_EQ(cmd(E, KC_FOCUS_IN, 0, 0), CMD_NONE);
-    CHECK_INT_EQ(cmd(E, KC_NONE, 0, 0), CMD_NONE);
-
-    /* end to end from bytes: Alt-Up via ESC ESC [ A, Ctrl-Right, Ctrl-K */
-    Evs e;
-    run_whole("\033\033[A\033[1;5C\x0b", 11, false, &e);
-    CHECK_INT_EQ(e.n, 3);
-    KeyEvent k0 = {.code = e.ev[0].code, .mods = e.ev[0].mods};
-    KeyEvent k1 = {.code = e.ev[1].code, .mods = e.ev[1].mods};
-    KeyEvent k2 = {.code = e.ev[2].code, .cp = e.ev[2].cp, .mods = e.ev[2].mods};
-    CHECK_INT_EQ(keys_command(E, &k0), CMD_MODEL_SCROLL_UP);
-    CHECK_INT_EQ(keys_command(E, &k1), CMD_WORD_RIGHT);
-    CHECK_INT_EQ(keys_command(E, &k2), CMD_ASK);
-}
-
-static void test_bindings_prompt(void)
-{
-    const KeyMode P = KEYMODE_PROMPT;
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'a', 0), CMD_INSERT);
-    CHECK_INT_EQ(cmd(P, KC_PASTE, 0, 0), CMD_PASTE);
-    CHECK_INT_EQ(cmd(P, KC_ENTER, 0, 0), CMD_SUBMIT);
-    CHECK_INT_EQ(cmd(P, KC_ESC, 0, 0), CMD_CANCEL);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'g', MOD_CTRL), CMD_INTERRUPT);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'c', MOD_CTRL), CMD_INTERRUPT);
-    CHECK_INT_EQ(cmd(P, KC_BACKSPACE, 0, 0), CMD_BACKSPACE);
-    CHECK_INT_EQ(cmd(P, KC_DELETE, 0, 0), CMD_DELETE);
-    CHECK_INT_EQ(cmd(P, KC_LEFT, 0, 0), CMD_LEFT);
-    CHECK_INT_EQ(cmd(P, KC_RIGHT, 0, 0), CMD_RIGHT);
-    CHECK_INT_EQ(cmd(P, KC_HOME, 0, 0), CMD_HOME);
-    CHECK_INT_EQ(cmd(P, KC_END, 0, 0), CMD_END);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'a', MOD_CTRL), CMD_HOME);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'e', MOD_CTRL), CMD_END);
-    CHECK_INT_EQ(cmd(P, KC_UP, 0, 0), CMD_HISTORY_PREV);
-    CHECK_INT_EQ(cmd(P, KC_DOWN, 0, 0), CMD_HISTORY_NEXT);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'q', MOD_CTRL), CMD_QUIT);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'l', MOD_CTRL), CMD_REDRAW);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 's', MOD_CTRL), CMD_NONE);
-    CHECK_INT_EQ(cmd(P, KC_CHAR, 'x', MOD_ALT), CMD_NONE);
-    CHECK_INT_EQ(cmd(P, KC_F1, 0, 0), CMD_NONE);
-}
-
 int main(void)
 {
     RUN(test_each_sequence);
@@ -1074,8 +868,5 @@ int main(void)
     RUN(test_fuzz_uniform);
     RUN(test_fuzz_biased);
     RUN(test_fuzz_strings);
-    RUN(test_describe);
-    RUN(test_bindings_edit);
-    RUN(test_bindings_prompt);
     return harness_done();
 }

@@ -1,0 +1,103 @@
+/* Shared by test_keys.c (the decoder) and test_keybind.c (the bindings): feeding bytes to a
+ * KeyDecoder whole, byte by byte or cut at given points, and collecting the events it gives
+ * (Ev copies a paste's first bytes, so events can be compared after the decoder is gone).
+ * Header only: each tests/unit/test_*.c is its own program. */
+#ifndef FLINT_TESTS_KEYS_SUPPORT_H
+#define FLINT_TESTS_KEYS_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ui/keys.h"
+
+typedef struct Ev {
+    KeyCode code;
+    uint32_t cp;
+    unsigned mods;
+    char text[256]; /* KC_PASTE: the first bytes */
+    size_t text_len;
+} Ev;
+
+#define MAX_EV 256
+
+typedef struct Evs {
+    Ev ev[MAX_EV];
+    int n;
+} Evs;
+
+static inline void drain(KeyDecoder *d, Evs *out)
+{
+    KeyEvent k;
+    while (keys_next(d, &k)) {
+        if (out->n == MAX_EV)
+            continue;
+        Ev *e = &out->ev[out->n++];
+        memset(e, 0, sizeof *e);
+        e->code = k.code;
+        e->cp = k.cp;
+        e->mods = k.mods;
+        e->text_len = k.text_len;
+        if (k.code == KC_PASTE)
+            memcpy(e->text, k.text, k.text_len < sizeof e->text ? k.text_len : sizeof e->text);
+    }
+}
+
+/* Feeds s[0..n) in pieces cut at the given offsets (sorted, within 0..n), draining after each
+ * piece; then, if asked, the timeout. */
+static inline void run_split(const char *s, size_t n, const size_t *cuts, int ncuts,
+                             bool timeout, Evs *out)
+{
+    KeyDecoder d;
+    keys_init(&d);
+    memset(out, 0, sizeof *out);
+    size_t at = 0;
+    for (int i = 0; i <= ncuts; i++) {
+        size_t end = i < ncuts ? cuts[i] : n;
+        keys_feed(&d, s + at, end - at);
+        drain(&d, out);
+        at = end;
+    }
+    if (timeout) {
+        keys_timeout(&d);
+        drain(&d, out);
+    }
+    keys_free(&d);
+}
+
+static inline void run_whole(const char *s, size_t n, bool timeout, Evs *out)
+{
+    run_split(s, n, NULL, 0, timeout, out);
+}
+
+static inline void run_bytewise(const char *s, size_t n, bool timeout, Evs *out)
+{
+    KeyDecoder d;
+    keys_init(&d);
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        keys_feed(&d, s + i, 1);
+        drain(&d, out);
+    }
+    if (timeout) {
+        keys_timeout(&d);
+        drain(&d, out);
+    }
+    keys_free(&d);
+}
+
+static inline bool evs_equal(const Evs *a, const Evs *b)
+{
+    if (a->n != b->n)
+        return false;
+    for (int i = 0; i < a->n; i++) {
+        const Ev *x = &a->ev[i], *y = &b->ev[i];
+        if (x->code != y->code || x->cp != y->cp || x->mods != y->mods ||
+            x->text_len != y->text_len || memcmp(x->text, y->text, sizeof x->text) != 0)
+            return false;
+    }
+    return true;
+}
+
+#endif
