@@ -17,7 +17,7 @@ HZ=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_peak_kb() { awk '/^VmHWM/ {print $2}' "/proc/$1/status"; }
-restart() { $E2E_TMUX kill-server 2>/dev/null; rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
+restart() { flint_stop
             [ -n "$BACKEND_PID" ] && { kill "$BACKEND_PID"; wait "$BACKEND_PID"; } 2>/dev/null
             BACKEND_PID=; }
 

@@ -3,6 +3,7 @@
 #   e2e_init NAME          temp dir $E2E_DIR, a private tmux server, cleanup on exit
 #   backend_start ARGS...  starts flint-backend, sets $BACKEND_PORT, $BACKEND_PID, $BACKEND_LOG
 #   flint_start ARGS...    runs flint in a 120x40 detached tmux pane, logs to $FLINT_LOG_FILE
+#   flint_stop             end the tmux server (and flint in it) before a new flint_start
 #   keys ARGS...           tmux send-keys (key names: C-k Escape Enter ...)
 #   type TEXT              literal text
 #   screen                 the pane's text now
@@ -68,6 +69,18 @@ flint_start() {
     sleep 0.05
   done
   FLINT_PID=$(cat "$E2E_DIR/flint.pid")
+}
+
+# Ends the tmux server and waits until it is gone: a new-session sent to a server that is
+# still shutting down fails ("server exited unexpectedly") and flint would never start.
+flint_stop() {
+  $E2E_TMUX kill-server 2>/dev/null
+  local i
+  for ((i = 0; i < 100; i++)); do
+    $E2E_TMUX has-session 2>/dev/null || break
+    sleep 0.05
+  done
+  rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
 }
 
 keys() { $E2E_TMUX send-keys -t e2e "$@"; }

@@ -18,7 +18,7 @@ wait_screen 'Save changes'
 type 'n'
 [ "$(wait_exit 5)" = 0 ] || fail "quit without saving did not exit 0"
 [ "$(cat "$file")" = 'keep me' ] || fail "file changed by a quit without saving"
-$E2E_TMUX kill-server; rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
+flint_stop
 
 # 2. Ctrl-Q then 'y' saves and quits.
 flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
@@ -29,7 +29,7 @@ wait_screen 'Save changes'
 type 'y'
 [ "$(wait_exit 5)" = 0 ] || fail "save and quit did not exit 0"
 [ "$(cat "$file")" = 'saved words keep me' ] || fail "save-and-quit wrote: $(cat "$file")"
-$E2E_TMUX kill-server; rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
+flint_stop
 
 # 3. SIGTERM with unsaved changes: a recovery file appears next to the file.
 flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
@@ -44,7 +44,7 @@ rec=$E2E_DIR/.draft.txt.flint-recovery
 [ "$(cat "$rec")" = 'precious saved words keep me' ] || fail "recovery file holds: $(cat "$rec")"
 [ "$(cat "$file")" = 'saved words keep me' ] || fail "SIGTERM touched the real file"
 screen | grep -q 'unsaved changes written to' || fail "no message about the recovery file"
-$E2E_TMUX kill-server; rm -f "$E2E_DIR/flint.exit" "$E2E_DIR/flint.pid"
+flint_stop
 
 # 4. The next start points at the recovery file; SIGHUP (the terminal went away) then writes
 #    a second one (.1) without touching the first.
