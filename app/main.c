@@ -8,8 +8,8 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "session/session.h"
 
-#define DEFAULT_MODEL "gpt-5.3-codex-spark"
 #define OPENAI_URL "wss://api.openai.com/v1"
 
 static void usage(FILE *f)
@@ -23,7 +23,7 @@ static void usage(FILE *f)
             "options:\n"
             "  --url URL        backend base URL, e.g. wss://api.openai.com/v1 or\n"
             "                   ws://127.0.0.1:8787/v1 (flint connects to URL/responses)\n"
-            "  --model NAME     model name (default " DEFAULT_MODEL ")\n"
+            "  --model NAME     model name (default " SESSION_DEFAULT_MODEL ")\n"
             "  --demo           start the bundled offline backend and use it\n"
             "  --demo-rate N    demo answer speed in tokens/s (default 1000; 0 = unthrottled)\n"
             "  --theme FILE     colour theme file (see themes/*.theme)\n"
@@ -53,7 +53,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    AppConfig cfg = {.model = DEFAULT_MODEL, .demo_rate = 1000};
+    AppConfig cfg = {.model = SESSION_DEFAULT_MODEL, .demo_rate = 1000};
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {

@@ -33,8 +33,6 @@
 #include "session/context.h"
 #include "session/protocol.h"
 
-#define DEFAULT_MODEL "gpt-5.3-codex-spark"
-
 static const char DEFAULT_INSTRUCTIONS[] =
     "You are a concise pair programmer inside flint, a terminal text editor. Each user "
     "message starts with a question and ends with context from the editor: the open file's "
@@ -84,7 +82,7 @@ struct Session {
 Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *ud)
 {
     Session *s = xcalloc(1, sizeof *s);
-    s->model = xstrdup(cfg && cfg->model && *cfg->model ? cfg->model : DEFAULT_MODEL);
+    s->model = xstrdup(cfg && cfg->model && *cfg->model ? cfg->model : SESSION_DEFAULT_MODEL);
     s->instructions = xstrdup(cfg && cfg->instructions ? cfg->instructions : DEFAULT_INSTRUCTIONS);
     s->max_context_bytes = cfg && cfg->max_context_bytes ? cfg->max_context_bytes
                                                          : CONTEXT_DEFAULT_MAX_BYTES;

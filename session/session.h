@@ -49,8 +49,11 @@ typedef struct SessionStats {
     size_t malformed;         /* server messages that could not be understood */
 } SessionStats;
 
+/* The model flint asks when none is named (the command line's default too). */
+#define SESSION_DEFAULT_MODEL "gpt-5.3-codex-spark"
+
 typedef struct SessionConfig {
-    const char *model;          /* e.g. "gpt-5.3-codex-spark" */
+    const char *model;          /* NULL or "": SESSION_DEFAULT_MODEL */
     const char *instructions;   /* NULL: flint's default system instructions */
     size_t max_context_bytes;   /* file bytes sent as context (0: 64 KiB around the cursor) */
 } SessionConfig;
