@@ -18,6 +18,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "net/link.h"
 
 typedef enum SourceKind { SRC_TTY, SRC_SIGNAL, SRC_FRAME, SRC_ESC } SourceKind;
 
@@ -127,14 +128,6 @@ static const struct lws_protocols loop_protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-static void loop_lws_log(int level, const char *line)
-{
-    size_t n = strlen(line);
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        n--;
-    log_msg("lws[%d]: %.*s", level, (int)n, line);
-}
-
 static bool loop_adopt(Loop *l, SourceKind kind, int fd, ErrorBuf *err)
 {
     Source *s = &l->src[kind];
@@ -152,7 +145,7 @@ static bool loop_adopt(Loop *l, SourceKind kind, int fd, ErrorBuf *err)
 Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err)
 {
     /* lws logs to stderr by default, which is the terminal curses draws on. */
-    lws_set_log_level(LLL_ERR | LLL_WARN, loop_lws_log);
+    link_log_install();
 
     Loop *l = xcalloc(1, sizeof *l);
     l->hooks = *hooks;

@@ -676,6 +676,8 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
 
 /* --- public API --------------------------------------------------------------------------- */
 
+void link_log_install(void) { link_diag_install(); }
+
 const struct lws_protocols *link_protocol(void) { return &link_protocols[0]; }
 
 Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *hooks, void *ud,

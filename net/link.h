@@ -108,6 +108,11 @@ const LinkStats *link_stats(const Link *l);
 /* "host:port" of the connection, for the status line. */
 const char *link_endpoint(const Link *l);
 
+/* Routes libwebsockets' own log into FLINT_LOG (never stderr: the terminal belongs to curses),
+ * keeping what Link needs to explain failures. Call it before lws_create_context, so that
+ * nothing lws says while starting up reaches the screen; link_new installs it too. */
+void link_log_install(void);
+
 /* The lws protocol entry Link connections use (already in Link's own vhost, see above). */
 const struct lws_protocols *link_protocol(void);
 
