@@ -6,7 +6,8 @@ build=${1:-build-fuzz}
 secs=${FUZZ_SECONDS:-60}
 here=$(cd "$(dirname "$0")" && pwd)
 rc=0
-for t in protocol keys grid theme; do
+for src in "$here"/fuzz_*.c; do
+  t=$(basename "$src" .c); t=${t#fuzz_}
   work=$(mktemp -d)
   cp "$here/corpus/$t"/* "$work/" 2>/dev/null
   echo "== fuzz_$t for ${secs}s"
