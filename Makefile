@@ -3,6 +3,7 @@
 
 BUILD     ?= build
 BUILD_SAN ?= build-san
+BUILD_FUZZ ?= build-fuzz
 JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 FILE      ?= $(BUILD)/demo/hello.c
 
@@ -12,7 +13,7 @@ DEPS_BUILD = gcc make cmake pkg-config libncurses-dev libwebsockets-dev libcjson
 # OpenAI's published schema; openssl makes the test CA for wss://.
 DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl
 
-.PHONY: all build run test bench deps deps-test clean fuzz
+.PHONY: all build run test bench deps deps-test clean fuzz fuzz-build
 
 all: build
 
@@ -45,20 +46,26 @@ $(BUILD)/demo/hello.c: tests/data/demo/hello.c
 run: build $(FILE)
 	$(BUILD)/flint --demo $(FILE)
 
-# Every test, twice: the normal build, then an AddressSanitizer + UBSan build.
-test: deps-test build
+# Every test, twice: the normal build, then a gcc AddressSanitizer + UBSan build; then, in a
+# clang ASan + UBSan build with libFuzzer, every unit test, corpus replay and a short
+# reproducible run of each fuzz target (the end-to-end tests are not run a third time).
+test: deps-test build fuzz-build
 	@cmake -S . -B $(BUILD_SAN) -DCMAKE_BUILD_TYPE=Debug -DFLINT_WERROR=ON -DFLINT_SANITIZE=ON >/dev/null
 	@cmake --build $(BUILD_SAN) -j$(JOBS)
-	@tests/run_all.sh $(BUILD) $(BUILD_SAN)
+	@tests/run_all.sh $(BUILD) $(BUILD_SAN) '$(BUILD_FUZZ):^e2e_'
 
 bench: deps-test build
 	@tests/bench/bench.sh $(BUILD)
 
-fuzz:
+fuzz-build: deps
 	$(call apt_install,clang libclang-rt-dev)
-	@CC=clang cmake -S . -B build-fuzz -DFLINT_FUZZ=ON -DFLINT_SANITIZE=ON >/dev/null
-	@cmake --build build-fuzz -j$(JOBS)
-	@tests/fuzz/run.sh build-fuzz
+	@CC=clang cmake -S . -B $(BUILD_FUZZ) -DCMAKE_BUILD_TYPE=Debug -DFLINT_WERROR=ON \
+	    -DFLINT_FUZZ=ON -DFLINT_SANITIZE=ON >/dev/null
+	@cmake --build $(BUILD_FUZZ) -j$(JOBS)
+
+# Each libFuzzer target for FUZZ_SECONDS (default 60); new crashers land in its corpus.
+fuzz: fuzz-build
+	@tests/fuzz/run.sh $(BUILD_FUZZ)
 
 clean:
-	rm -rf $(BUILD) $(BUILD_SAN) build-fuzz
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

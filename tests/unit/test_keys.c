@@ -358,7 +358,7 @@ static void test_unknown_dropped(void)
         "\033 F",               /* nF: S7C1T */
         "\033(B",               /* nF: designate G0 */
         "\033#8",
-        "\xc2\x8f" "A",            /* C1 SS3 */
+        ("\xc2\x8f" "A"),          /* C1 SS3 (then a key) */
         "\xf4\x90\x80\x80",  /* > U+10FFFF */
     };
     for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
