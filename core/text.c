@@ -141,9 +141,11 @@ void text_set(Text *t, const char *data, size_t len)
     text_free_lines(t);
     t->slab = slab;
     size_t terminators = 0, crlf_terminators = 0;
-    for (const char *p = slab, *end = slab + len; len && (p = memchr(p, '\n', (size_t)(end - p)));
-         p++)
-        terminators++;
+    /* Only with content: for an empty file slab is NULL, and even NULL + 0 is undefined. */
+    if (len)
+        for (const char *p = slab, *end = slab + len; (p = memchr(p, '\n', (size_t)(end - p)));
+             p++)
+            terminators++;
     text_reserve_lines(t, terminators + 1);
     bool final_newline = len == 0 || slab[len - 1] == '\n'; /* before '\n's become NULs */
     size_t pos = 0;
