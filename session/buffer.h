@@ -28,6 +28,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "session/recovery.h"
 
 typedef struct Buffer Buffer;
 
@@ -67,18 +68,15 @@ bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err);
  * save will report that). A stat per call: for a check on focus or before saving, not per
  * frame. */
 bool buffer_changed_on_disk(const Buffer *b);
-/* Writes the current contents (never over the real file, never over an earlier recovery) to
- * a new recovery file, created with O_EXCL: ".NAME.flint-recovery" next to the file, or when
- * that exists ".NAME.flint-recovery.1" .. ".99"; if the directory is not writable (or all
- * are taken), "$XDG_STATE_HOME/flint/recovery/NAME.PID" (default ~/.local/state; the
- * directories are created), again with ".1" .. ".99" when that exists. An unnamed buffer is
- * "unnamed.PID" there. Puts the path written in out. Uses only open/write/close/mkdir and
- * the stack (no malloc, no stdio), so it may be called from a crash handler. */
-bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err);
-/* Looks for a recovery file from an earlier run and puts its path in out: next to the file
- * ".NAME.flint-recovery", else the newest ".NAME.flint-recovery.N"; else the newest
- * "NAME.PID[.N]" in the state directory (which may belong to another file of the same name
- * elsewhere). False when there is none, and for an unnamed buffer. Not for crash paths. */
+/* Writes the current contents to a new recovery file, never over the real file or an
+ * earlier recovery: next to the file, else in the state directory, else in a private
+ * temporary directory (session/recovery.h has the names and the rules). r says where the
+ * text went, or that it could not be saved and why, in one line for the user.
+ * Async-signal-safe (no malloc, no stdio): for crash handlers too. */
+bool buffer_write_recovery(const Buffer *b, RecoveryReport *r);
+/* Looks for a recovery file from an earlier run of this file (matched by its full path, not
+ * its name) and puts its path in out. False when there is none, and for an unnamed buffer.
+ * Not for crash paths. */
 bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size);
 
 const char *buffer_path(const Buffer *b);   /* NULL when unnamed */

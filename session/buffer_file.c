@@ -1,8 +1,10 @@
-/* Buffer, file half: loading, the atomic save with its changed-on-disk checks, and the
- * recovery files (the editing half is buffer.c; the shared struct is in buffer_internal.h).
+/* Buffer, file half: loading and the atomic save with its changed-on-disk checks (the
+ * editing half is buffer.c; the shared struct is in buffer_internal.h; recovery files are
+ * session/recovery.c's, this file only keeps the buffer's RecoveryPlan following its path).
  *
  * Invariants:
- *   - path is NULL for an unnamed buffer; it changes only after a successful load/save-as.
+ *   - path is NULL for an unnamed buffer; it changes only after a successful load/save-as,
+ *     and the recovery plan is recomputed with it.
  *   - disk is the identity (device, inode, size, mtime) of the file at path as this buffer
  *     last saw it: at load (fstat of the fd it read) and after each save (fstat of the temp
  *     file just before it was renamed into place, so no one else's write can slip in between).
@@ -14,13 +16,9 @@
  *
  * Saving writes a temp file ".NAME.XXXXXX" (mkstemp: O_EXCL, 0600) next to the symlink-
  * resolved target, fsyncs it, gives it the target's mode, renames it over the target and
- * fsyncs the directory (the steps of a crash-safe replace; see rename(2)). The recovery
- * writer avoids malloc and stdio entirely: it runs from fatal(), i.e. possibly after malloc
- * failed, and from signal handlers. It creates with O_EXCL and a numbered suffix, so no
- * recovery file (an earlier crash's, another instance's) is ever truncated. */
+ * fsyncs the directory (the steps of a crash-safe replace; see rename(2)). */
 #include "session/buffer.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,7 +34,6 @@
 #include "session/buffer_internal.h"
 
 #define BUFFER_SYMLINK_MAX 40
-#define BUFFER_RECOVERY_MAX 99 /* ".NAME.flint-recovery", then ".1" .. ".99" */
 
 /* --- loading ----------------------------------------------------------------------------- */
 
@@ -89,6 +86,7 @@ static void buffer_reset(Buffer *b, const char *data, size_t len, const char *pa
     b->disk = *disk;
     b->saved = false;
     buffer_clear_confirm(b);
+    recovery_plan_set(b->recovery, b->path);
 }
 
 bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
@@ -142,58 +140,6 @@ bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
 }
 
 /* --- saving ------------------------------------------------------------------------------ */
-
-typedef struct BufferWriter {
-    int fd;
-    char *buf;
-    size_t len, cap;
-    int error; /* errno of the failed write, 0 while all is well */
-} BufferWriter;
-
-static bool buffer_write_all(int fd, const char *p, size_t n, int *error)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            *error = errno;
-            return false;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static bool buffer_writer_flush(BufferWriter *w)
-{
-    bool ok = buffer_write_all(w->fd, w->buf, w->len, &w->error);
-    w->len = 0;
-    return ok;
-}
-
-/* TextSink: batch small pieces (lines, terminators) into whole blocks for write(2). */
-static bool buffer_writer_sink(void *ud, const char *bytes, size_t len)
-{
-    BufferWriter *w = ud;
-    if (w->len + len > w->cap && !buffer_writer_flush(w))
-        return false;
-    if (len > w->cap)
-        return buffer_write_all(w->fd, bytes, len, &w->error);
-    memcpy(w->buf + w->len, bytes, len);
-    w->len += len;
-    return true;
-}
-
-/* Writes the text to fd with buf as the staging area; on failure returns the errno. */
-static int buffer_write_text(const Text *t, int fd, char *buf, size_t cap)
-{
-    BufferWriter w = {.fd = fd, .buf = buf, .cap = cap};
-    if (!text_serialize_to(t, buffer_writer_sink, &w) || !buffer_writer_flush(&w))
-        return w.error ? w.error : EIO;
-    return 0;
-}
 
 /* Follows symlinks from path to the file a save must replace (which may not exist yet). */
 static char *buffer_resolve_target(const char *path, ErrorBuf *err)
@@ -281,7 +227,7 @@ static bool buffer_write_file(const Buffer *b, const char *path, BufferDiskId *w
     (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
     enum { IOBUF = 64 * 1024 };
     iobuf = xmalloc(IOBUF);
-    int e = buffer_write_text(b->text, fd, iobuf, IOBUF);
+    int e = text_write_fd(b->text, fd, iobuf, IOBUF);
     if (e) {
         errno = e;
         error_errno(err, "cannot save %s", path);
@@ -387,6 +333,7 @@ static bool buffer_save_to(Buffer *b, const char *path, ErrorBuf *err)
         char *copy = xstrdup(path);
         free(b->path);
         b->path = copy;
+        recovery_plan_set(b->recovery, b->path);
     }
     b->disk = written;
     b->saved = true;
@@ -426,273 +373,12 @@ bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err)
     return buffer_save_to(b, path, err);
 }
 
-/* --- recovery ------------------------------------------------------------------------------
- * The writer runs from crash handlers: no malloc, no stdio, only open/write/close/mkdir and
- * stack buffers. buffer_find_recovery runs at start-up and may use opendir. */
-
-typedef struct BufferPath {
-    char s[PATH_MAX];
-    size_t len;
-    bool overflow;
-} BufferPath;
-
-static void bpath_add(BufferPath *p, const char *s, size_t n)
+bool buffer_write_recovery(const Buffer *b, RecoveryReport *r)
 {
-    if (p->len + n >= sizeof p->s) {
-        p->overflow = true;
-        return;
-    }
-    memcpy(p->s + p->len, s, n);
-    p->len += n;
-    p->s[p->len] = '\0';
-}
-
-static void bpath_puts(BufferPath *p, const char *s) { bpath_add(p, s, strlen(s)); }
-
-static void bpath_putu(BufferPath *p, unsigned long v)
-{
-    char digits[24];
-    size_t n = 0;
-    do {
-        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    bpath_add(p, digits + sizeof digits - n, n);
-}
-
-/* mkdir -p for p->s (already existing components are fine). */
-static void bpath_mkdirs(BufferPath *p)
-{
-    for (size_t i = 1; i <= p->len; i++) {
-        if (i == p->len || p->s[i] == '/') {
-            char c = p->s[i];
-            p->s[i] = '\0';
-            (void)mkdir(p->s, 0700);
-            p->s[i] = c;
-        }
-    }
-}
-
-/* strerror() may translate and allocate; this path must not. */
-static const char *buffer_errno_text(int e)
-{
-    switch (e) {
-    case ENOENT: return "No such file or directory";
-    case EACCES: return "Permission denied";
-    case EPERM: return "Operation not permitted";
-    case ENOSPC: return "No space left on device";
-    case EDQUOT: return "Disk quota exceeded";
-    case EROFS: return "Read-only file system";
-    case ENOTDIR: return "Not a directory";
-    case EISDIR: return "Is a directory";
-    case ENAMETOOLONG: return "File name too long";
-    case ELOOP: return "Too many levels of symbolic links";
-    case EEXIST: return "File exists";
-    case EFBIG: return "File too large";
-    case EIO: return "Input/output error";
-    default: return "I/O error";
-    }
-}
-
-static bool buffer_recovery_error(ErrorBuf *err, const char *what, int e)
-{
-    if (!err)
-        return false;
-    BufferPath m = {0};
-    bpath_puts(&m, "cannot write recovery file ");
-    bpath_puts(&m, what);
-    bpath_puts(&m, ": ");
-    bpath_puts(&m, buffer_errno_text(e));
-    size_t n = m.len < sizeof err->msg - 1 ? m.len : sizeof err->msg - 1;
-    memcpy(err->msg, m.s, n);
-    err->msg[n] = '\0';
-    return false;
-}
-
-static void bpath_truncate(BufferPath *p, size_t len)
-{
-    p->len = len;
-    p->s[len] = '\0';
-    p->overflow = false;
-}
-
-static void bpath_copy_out(const BufferPath *p, char *out, size_t out_size)
-{
-    if (!out || !out_size)
-        return;
-    size_t n = p->len < out_size - 1 ? p->len : out_size - 1;
-    memcpy(out, p->s, n);
-    out[n] = '\0';
-}
-
-/* Creates the file p->s, or p->s".N" for the first N in 1..BUFFER_RECOVERY_MAX that is free.
- * O_EXCL: an existing file (or symlink) is never opened, so an earlier recovery, another
- * instance's, or anything planted there is never truncated. On success p names the file
- * created; on failure returns -1 with errno (EEXIST when every name is taken). */
-static int buffer_recovery_create(BufferPath *p)
-{
-    size_t base = p->len;
-    for (unsigned long n = 0; n <= BUFFER_RECOVERY_MAX; n++) {
-        bpath_truncate(p, base);
-        if (n) {
-            bpath_puts(p, ".");
-            bpath_putu(p, n);
-        }
-        if (p->overflow) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        int fd = open(p->s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    bpath_truncate(p, base);
-    errno = EEXIST;
-    return -1;
-}
-
-/* ".NAME.flint-recovery" in the file's directory; false for an unnamed buffer. */
-static bool buffer_recovery_beside(const Buffer *b, BufferPath *p)
-{
-    if (!b->path)
-        return false;
-    const char *slash = strrchr(b->path, '/');
-    if (slash)
-        bpath_add(p, b->path, (size_t)(slash - b->path) + 1);
-    bpath_puts(p, ".");
-    bpath_puts(p, buffer_name(b));
-    bpath_puts(p, ".flint-recovery");
-    return !p->overflow;
-}
-
-/* "$XDG_STATE_HOME/flint/recovery" (an absolute XDG_STATE_HOME only, as the XDG spec says),
- * else "$HOME/.local/state/flint/recovery"; false without either. */
-static bool buffer_recovery_state_dir(BufferPath *p)
-{
-    const char *state = getenv("XDG_STATE_HOME");
-    if (state && state[0] == '/') {
-        bpath_puts(p, state);
-    } else {
-        const char *home = getenv("HOME");
-        if (!home || !*home)
-            return false;
-        bpath_puts(p, home);
-        bpath_puts(p, "/.local/state");
-    }
-    bpath_puts(p, "/flint/recovery");
-    return !p->overflow;
-}
-
-/* Keeps path in best when it is a regular file newer than best (best->len == 0: none yet). */
-static void buffer_recovery_consider(const BufferPath *path, BufferPath *best,
-                                     struct timespec *best_mtim)
-{
-    struct stat st;
-    if (lstat(path->s, &st) != 0 || !S_ISREG(st.st_mode))
-        return;
-    if (best->len && (st.st_mtim.tv_sec < best_mtim->tv_sec ||
-                      (st.st_mtim.tv_sec == best_mtim->tv_sec &&
-                       st.st_mtim.tv_nsec < best_mtim->tv_nsec)))
-        return; /* on a tie the later candidate wins: higher .N were written later */
-    *best = *path;
-    *best_mtim = st.st_mtim;
-}
-
-/* "NAME.PID" or "NAME.PID.N" (what buffer_write_recovery makes in the state directory). */
-static bool buffer_recovery_state_name(const char *entry, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(entry, name, n) != 0 || entry[n] != '.')
-        return false;
-    const char *p = entry + n + 1;
-    for (int part = 0; part < 2; part++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (*p == '\0')
-            return true;
-        if (*p++ != '.')
-            return false;
-    }
-    return false;
+    return recovery_write(b->recovery, b->text, r);
 }
 
 bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size)
 {
-    BufferPath best = {0}, p = {0};
-    struct timespec best_mtim = {0, 0};
-    if (!buffer_recovery_beside(b, &p))
-        return false;
-    /* Next to the file: the base name, else the newest ".N". */
-    buffer_recovery_consider(&p, &best, &best_mtim);
-    size_t base = p.len;
-    if (!best.len) {
-        for (unsigned long n = 1; n <= BUFFER_RECOVERY_MAX; n++) {
-            bpath_truncate(&p, base);
-            bpath_puts(&p, ".");
-            bpath_putu(&p, n);
-            if (!p.overflow)
-                buffer_recovery_consider(&p, &best, &best_mtim);
-        }
-    }
-    /* Else the state directory, where recoveries go when the file's directory is not
-     * writable: the newest NAME.PID[.N]. */
-    if (!best.len) {
-        p = (BufferPath){0};
-        DIR *dir = buffer_recovery_state_dir(&p) ? opendir(p.s) : NULL;
-        if (dir) {
-            size_t dlen = p.len;
-            struct dirent *e;
-            while ((e = readdir(dir)) != NULL) {
-                if (!buffer_recovery_state_name(e->d_name, buffer_name(b)))
-                    continue;
-                bpath_truncate(&p, dlen);
-                bpath_puts(&p, "/");
-                bpath_puts(&p, e->d_name);
-                if (!p.overflow)
-                    buffer_recovery_consider(&p, &best, &best_mtim);
-            }
-            closedir(dir);
-        }
-    }
-    if (!best.len)
-        return false;
-    bpath_copy_out(&best, out, out_size);
-    return true;
-}
-
-bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err)
-{
-    BufferPath p = {0};
-    const char *name = b->path ? buffer_name(b) : "unnamed";
-    int fd = -1;
-    if (buffer_recovery_beside(b, &p))
-        fd = buffer_recovery_create(&p);
-    if (fd < 0) {
-        /* The directory is not writable (or every name is taken): the state directory. */
-        p = (BufferPath){0};
-        if (!buffer_recovery_state_dir(&p))
-            return buffer_recovery_error(err, "(no HOME)", ENOENT);
-        bpath_mkdirs(&p);
-        bpath_puts(&p, "/");
-        bpath_puts(&p, name);
-        bpath_puts(&p, ".");
-        bpath_putu(&p, (unsigned long)getpid());
-        if (p.overflow)
-            return buffer_recovery_error(err, name, ENAMETOOLONG);
-        fd = buffer_recovery_create(&p);
-        if (fd < 0)
-            return buffer_recovery_error(err, p.s, errno);
-    }
-    char iobuf[4096];
-    int e = buffer_write_text(b->text, fd, iobuf, sizeof iobuf);
-    if (close(fd) < 0 && !e)
-        e = errno;
-    if (e) {
-        unlink(p.s); /* ours: O_EXCL made it */
-        return buffer_recovery_error(err, p.s, e);
-    }
-    bpath_copy_out(&p, out, out_size);
-    return true;
+    return recovery_find(b->recovery, out, out_size);
 }

@@ -3,8 +3,9 @@
  *   - buffer.c: life cycle, accessors, display columns, editing at the cursor, cursor motion
  *     and undo/redo (the fields text, undo, cursor, want_col/want_valid, tab_width, version);
  *   - buffer_file.c: everything that touches the file system: loading, the atomic save with
- *     its changed-on-disk checks, and the recovery writer/finder (the fields path, disk,
- *     saved, confirm_path/confirm_id; a load also resets the text, history and cursor).
+ *     its changed-on-disk checks (the fields path, disk, saved, confirm_path/confirm_id,
+ *     and the recovery plan that follows path; a load also resets the text, history and
+ *     cursor). The recovery files themselves are session/recovery.c's.
  * Each .c states the invariants of its fields at its top. */
 #ifndef FLINT_SESSION_BUFFER_INTERNAL_H
 #define FLINT_SESSION_BUFFER_INTERNAL_H
@@ -18,6 +19,7 @@
 #include "core/text.h"
 #include "core/undo.h"
 #include "session/buffer.h"
+#include "session/recovery.h"
 
 /* What identifies one version of a file on disk (see buffer_changed_on_disk). */
 typedef struct BufferDiskId {
@@ -42,6 +44,7 @@ struct Buffer {
     char *confirm_path;  /* a refused save that a second save to the same path overrides */
     BufferDiskId confirm_id;
     uint64_t version;    /* counts changes to the text (edits, undo, redo, loads) */
+    RecoveryPlan *recovery; /* where recovery files go: follows path (open, save-as) */
 };
 
 /* The last path component ("dir/x.c" -> "x.c"); the whole path when it ends in '/'. */
