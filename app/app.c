@@ -271,11 +271,19 @@ static bool app_save(App *a)
     ErrorBuf err;
     if (!buffer_save(b, &err)) {
         app_say(a, true, "Not saved: %s", err.msg);
+        if (buffer_save_refused(b) && buffer_read_only(b)) {
+            /* Offer Save As; Ctrl-S in it is the explicit second step (write it anyway). The
+             * prompt covers the status line, so its label carries the gist. */
+            a->mode = MODE_SAVE_AS;
+            ui_prompt_open(a->ui, "Read-only. Save as (Ctrl-S: write it anyway): ");
+        }
         return false;
     }
     const Text *t = buffer_text(b);
-    app_say(a, false, "Saved %s (%zu lines, %zu bytes)", buffer_path(b), text_line_count(t),
-            text_byte_count(t));
+    const char *backup = buffer_save_backup(b);
+    app_say(a, false, "Saved %s (%zu lines, %zu bytes%s%s)", buffer_path(b), text_line_count(t),
+            text_byte_count(t), backup ? "; in place, old contents in " : "",
+            backup ? backup : "");
     return true;
 }
 
@@ -404,6 +412,16 @@ static void app_prompt_command(App *a, Command cmd, const KeyEvent *k)
         a->quit_after_save = false;
         break;
     case CMD_INTERRUPT: app_interrupt(a); break;
+    case CMD_SAVE: /* in the Save As a read-only file offered: save it anyway */
+        if (a->mode != MODE_SAVE_AS || !buffer_path(session_buffer(a->session)))
+            break;
+        ui_prompt_close(a->ui);
+        a->mode = MODE_EDIT;
+        if (app_save(a) && a->quit_after_save)
+            app_quit(a);
+        if (a->mode != MODE_SAVE_AS)
+            a->quit_after_save = false;
+        break;
     case CMD_QUIT:
         ui_prompt_close(a->ui);
         a->mode = MODE_EDIT;

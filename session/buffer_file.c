@@ -14,9 +14,8 @@
  *     path while it still looks the same is the user's "save again": it overwrites. Any
  *     successful save or load clears it.
  *
- * Saving writes a temp file ".NAME.XXXXXX" (mkstemp: O_EXCL, 0600) next to the symlink-
- * resolved target, fsyncs it, gives it the target's mode, renames it over the target and
- * fsyncs the directory (the steps of a crash-safe replace; see rename(2)). */
+ * How the bytes reach the disk (atomic rename, or in place after a backup copy for hard
+ * links and others' files) is buffer_save.c's; this file decides whether to ask first. */
 #include "session/buffer.h"
 
 #include <errno.h>
@@ -32,12 +31,12 @@
 #include "core/undo.h"
 #include "core/xalloc.h"
 #include "session/buffer_internal.h"
+#include "session/buffer_save.h"
 
-#define BUFFER_SYMLINK_MAX 40
 
 /* --- loading ----------------------------------------------------------------------------- */
 
-static BufferDiskId buffer_disk_id_of(const struct stat *st)
+BufferDiskId buffer_disk_id_of(const struct stat *st)
 {
     return (BufferDiskId){.exists = true, .regular = S_ISREG(st->st_mode), .dev = st->st_dev,
                           .ino = st->st_ino, .size = st->st_size, .mtim = st->st_mtim};
@@ -141,151 +140,6 @@ bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
 
 /* --- saving ------------------------------------------------------------------------------ */
 
-/* Follows symlinks from path to the file a save must replace (which may not exist yet). */
-static char *buffer_resolve_target(const char *path, ErrorBuf *err)
-{
-    char *cur = xstrdup(path);
-    for (int hops = 0;; hops++) {
-        struct stat st;
-        if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
-            return cur; /* a missing file is created; other errors surface on open */
-        if (hops == BUFFER_SYMLINK_MAX) {
-            errno = ELOOP;
-            error_errno(err, "cannot save %s", path);
-            free(cur);
-            return NULL;
-        }
-        size_t cap = (size_t)st.st_size + 1;
-        char *link = xmalloc(cap > PATH_MAX ? cap : PATH_MAX);
-        ssize_t n = readlink(cur, link, (cap > PATH_MAX ? cap : PATH_MAX) - 1);
-        if (n < 0) {
-            error_errno(err, "cannot save %s", path);
-            free(link);
-            free(cur);
-            return NULL;
-        }
-        link[n] = '\0';
-        const char *slash = strrchr(cur, '/');
-        if (link[0] != '/' && slash) {
-            /* A relative link is relative to the directory holding the link. */
-            StrBuf sb = {0};
-            sb_append(&sb, cur, (size_t)(slash - cur) + 1);
-            sb_puts(&sb, link);
-            free(link);
-            link = sb_steal(&sb, NULL);
-        }
-        free(cur);
-        cur = link;
-    }
-}
-
-static mode_t buffer_new_file_mode(void)
-{
-    mode_t mask = umask(0);
-    umask(mask);
-    return 0644 & ~mask;
-}
-
-/* Writes the text over path (see the top of the file); on success *written is the identity
- * of the file now at path. */
-static bool buffer_write_file(const Buffer *b, const char *path, BufferDiskId *written,
-                              ErrorBuf *err)
-{
-    char *target = buffer_resolve_target(path, err);
-    if (!target)
-        return false;
-    bool ok = false;
-    char *tmp = NULL, *dir = NULL, *iobuf = NULL;
-    int fd = -1;
-
-    struct stat st;
-    bool exists = stat(target, &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) {
-        error_set(err, "cannot save %s: %s", path,
-                  S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-        goto out;
-    }
-    mode_t mode = exists ? (st.st_mode & 07777) : buffer_new_file_mode();
-
-    const char *slash = strrchr(target, '/');
-    dir = slash ? xstrndup(target, (size_t)(slash - target) + 1) : xstrdup(".");
-    const char *base = slash ? slash + 1 : target;
-    StrBuf name = {0};
-    if (slash)
-        sb_puts(&name, dir);
-    /* ".NAME.XXXXXX"; a very long NAME is shortened so the temp name still fits NAME_MAX. */
-    sb_printf(&name, ".%.200s.XXXXXX", base);
-    tmp = sb_steal(&name, NULL);
-
-    fd = mkstemp(tmp); /* O_CREAT | O_EXCL, mode 0600 */
-    if (fd < 0) {
-        error_errno(err, "cannot save %s", path);
-        free(tmp);
-        tmp = NULL;
-        goto out;
-    }
-    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-    enum { IOBUF = 64 * 1024 };
-    iobuf = xmalloc(IOBUF);
-    int e = text_write_fd(b->text, fd, iobuf, IOBUF);
-    if (e) {
-        errno = e;
-        error_errno(err, "cannot save %s", path);
-        goto out;
-    }
-    /* Owner first: chown clears set-id bits, which fchmod then restores. Best effort: only
-     * root (or a member of the group) may do it. */
-    if (exists && (st.st_uid != geteuid() || st.st_gid != getegid()))
-        (void)!fchown(fd, st.st_uid, st.st_gid);
-    /* Filesystems without permission bits (vfat) refuse fchmod: not a reason to fail. */
-    if (fchmod(fd, mode) < 0 && errno != EPERM && errno != ENOTSUP) {
-        error_errno(err, "cannot save %s (chmod)", path);
-        goto out;
-    }
-    if (fsync(fd) < 0) { /* after fchmod, so the mode is as durable as the bytes */
-        error_errno(err, "cannot save %s (fsync)", path);
-        goto out;
-    }
-    /* The identity the file will have at path: rename keeps inode, size and mtime. */
-    struct stat wst;
-    if (fstat(fd, &wst) < 0) {
-        error_errno(err, "cannot save %s (fstat)", path);
-        goto out;
-    }
-    *written = buffer_disk_id_of(&wst);
-    int fd_to_close = fd;
-    fd = -1;
-    if (close(fd_to_close) < 0) { /* NFS and quotas may report write errors only here */
-        error_errno(err, "cannot save %s", path);
-        goto out;
-    }
-    if (rename(tmp, target) < 0) {
-        error_errno(err, "cannot save %s (rename)", path);
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL; /* renamed: nothing to clean up */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd); /* makes the rename durable; some filesystems cannot, that is fine */
-        close(dfd);
-    }
-    ok = true;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (tmp) {
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
-    }
-    free(tmp);
-    free(dir);
-    free(iobuf);
-    free(target);
-    return ok;
-}
-
 bool buffer_changed_on_disk(const Buffer *b)
 {
     BufferDiskId now;
@@ -308,26 +162,45 @@ static bool buffer_confirmed(Buffer *b, const char *path, const BufferDiskId *no
     return false;
 }
 
-/* Refuses (once) to replace a file that is not what this buffer last loaded or saved there:
- * someone else's edits would be lost without a word. */
-static bool buffer_check_own_file(Buffer *b, const char *path, const BufferDiskId *now,
-                                  ErrorBuf *err)
+/* Why a save to path needs the user's "save again" first, into why (empty: it does not):
+ * the file is not what this buffer last loaded or saved there (own), or is another existing
+ * file (save-as), so someone else's text would be lost without a word; or the user may not
+ * write it (a save would have to go over the owner's "read-only"). */
+static void buffer_save_problem(const Buffer *b, const char *path, bool own, bool known,
+                                const BufferDiskId *now, const BufferSaveTarget *t,
+                                StrBuf *why)
 {
-    if (buffer_disk_id_equal(now, &b->disk) || buffer_confirmed(b, path, now))
-        return true;
+    const char *name = buffer_base_name(path);
     const char *since = b->saved ? "last saved" : "opened";
-    if (!now->exists)
-        return error_set(err, "%s was deleted or moved on disk since it was %s; save again to "
-                         "write it", buffer_base_name(path), since);
-    return error_set(err, "%s changed on disk since it was %s; save again to overwrite",
-                     buffer_base_name(path), since);
+    bool gone = false;
+    if (known && own && !buffer_disk_id_equal(now, &b->disk)) {
+        gone = !now->exists;
+        sb_printf(why, "%s %s on disk since it was %s", name,
+                  gone ? "was deleted or moved" : "changed", since);
+    } else if (known && !own && now->exists && now->regular) {
+        sb_printf(why, "%s exists", name);
+    }
+    if (t->exists && t->read_only) {
+        if (why->len)
+            sb_printf(why, " and is read-only (mode %04o)", (unsigned)(t->st.st_mode & 07777));
+        else
+            sb_printf(why, "%s is read-only (mode %04o%s); save again to write it anyway, or "
+                      "save as another name", name, (unsigned)(t->st.st_mode & 07777),
+                      t->st.st_uid != geteuid() ? ", another user's" : "");
+        if (why->len && !strstr(why->data, "save again"))
+            sb_puts(why, "; save again to overwrite");
+        return;
+    }
+    if (why->len)
+        sb_puts(why, gone ? "; save again to write it" : "; save again to overwrite");
 }
 
 /* Writes to path and makes it the buffer's file. */
-static bool buffer_save_to(Buffer *b, const char *path, ErrorBuf *err)
+static bool buffer_save_to(Buffer *b, const char *path, const BufferSaveTarget *t,
+                           ErrorBuf *err)
 {
     BufferDiskId written;
-    if (!buffer_write_file(b, path, &written, err))
+    if (!buffer_save_write(b->text, path, t, &written, b->backup, sizeof b->backup, err))
         return false;
     if (path != b->path) {
         char *copy = xstrdup(path);
@@ -342,35 +215,65 @@ static bool buffer_save_to(Buffer *b, const char *path, ErrorBuf *err)
     return true;
 }
 
+/* Both saves: the checks, then the write. own: path is the buffer's own file (by name or by
+ * device and inode), so the changed-on-disk rule applies rather than "exists". */
+static bool buffer_save_checked(Buffer *b, const char *path, bool own, ErrorBuf *err)
+{
+    b->refused = false;
+    b->backup[0] = '\0';
+    BufferDiskId now;
+    bool known = buffer_disk_id(path, &now);
+    BufferSaveTarget t;
+    if (!buffer_save_target(path, &t, err))
+        return false;
+    StrBuf why = {0};
+    buffer_save_problem(b, path, own, known, &now, &t, &why);
+    bool ok;
+    if (why.len && !buffer_confirmed(b, path, &now)) {
+        b->refused = true;
+        ok = error_set(err, "%s", why.data);
+    } else {
+        ok = buffer_save_to(b, path, &t, err);
+        if (!ok)
+            buffer_clear_confirm(b); /* a failed try used up the "again": ask (and offer) anew */
+    }
+    sb_free(&why);
+    buffer_save_target_free(&t);
+    return ok;
+}
+
 bool buffer_save(Buffer *b, ErrorBuf *err)
 {
+    b->refused = false;
     if (!b->path)
         return error_set(err, "no file name (use save as)");
-    BufferDiskId now;
-    if (buffer_disk_id(b->path, &now) && !buffer_check_own_file(b, b->path, &now, err))
-        return false;
-    return buffer_save_to(b, b->path, err);
+    return buffer_save_checked(b, b->path, true, err);
 }
 
 bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err)
 {
+    b->refused = false;
     if (!*path)
         return error_set(err, "no file name");
     BufferDiskId now;
-    if (buffer_disk_id(path, &now)) {
-        /* The buffer's own file under its own or another name (a symlink, "./x"): the
-         * changed-on-disk rule. Any other existing file: ask before replacing it. */
-        bool own = b->path && (strcmp(path, b->path) == 0 ||
-                               (now.exists && b->disk.exists && now.dev == b->disk.dev &&
-                                now.ino == b->disk.ino));
-        if (own) {
-            if (!buffer_check_own_file(b, path, &now, err))
-                return false;
-        } else if (now.exists && now.regular && !buffer_confirmed(b, path, &now)) {
-            return error_set(err, "%s exists; save again to overwrite", buffer_base_name(path));
-        }
-    }
-    return buffer_save_to(b, path, err);
+    bool own = b->path && (strcmp(path, b->path) == 0 ||
+                           (buffer_disk_id(path, &now) && now.exists && b->disk.exists &&
+                            now.dev == b->disk.dev && now.ino == b->disk.ino));
+    return buffer_save_checked(b, path, own, err);
+}
+
+bool buffer_save_refused(const Buffer *b) { return b->refused; }
+
+const char *buffer_save_backup(const Buffer *b) { return b->backup[0] ? b->backup : NULL; }
+
+bool buffer_read_only(const Buffer *b)
+{
+    BufferSaveTarget t;
+    if (!b->path || !buffer_save_target(b->path, &t, NULL))
+        return false;
+    bool ro = t.exists && t.read_only;
+    buffer_save_target_free(&t);
+    return ro;
 }
 
 bool buffer_write_recovery(const Buffer *b, RecoveryReport *r)

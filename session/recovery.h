@@ -54,5 +54,9 @@ bool recovery_write(const RecoveryPlan *p, const Text *t, RecoveryReport *r);
  * private temporary directory. Puts its path in out (truncated to fit). False when there is
  * none, and for an unnamed buffer. Not for crash paths. */
 bool recovery_find(const RecoveryPlan *p, char *out, size_t out_size);
+/* "STATE/flint/backup/NAME.HASH" (STATE as for candidate 2; not created here): where a save
+ * that writes the file in place keeps a copy of the old contents. False for an unnamed plan
+ * or without a state directory. */
+bool recovery_backup_path(const RecoveryPlan *p, char *out, size_t out_size);
 
 #endif

@@ -220,6 +220,127 @@ static void test_save_failures(void)
     buffer_free(b);
 }
 
+/* --- the save policy: read-only files, hard links ------------------------------------------ */
+
+/* A file the user may not write (for root: no write bit at all) is refused once with a clear
+ * message; saving again writes it, keeping its mode and owner. */
+static void test_save_read_only(void)
+{
+    char *p = path_in("ro.txt");
+    write_file(p, "frozen\n", 7);
+    CHECK(chmod(p, 0444) == 0);
+    Buffer *b = buffer_new();
+    ErrorBuf err = {{0}};
+    CHECK(buffer_open(b, p, &err));
+    CHECK(buffer_read_only(b));
+    type(b, "thawed ");
+    CHECK(!buffer_save(b, &err));
+    CHECK(buffer_save_refused(b));
+    CHECK_STR_EQ(err.msg, "ro.txt is read-only (mode 0444); save again to write it anyway, or "
+                          "save as another name");
+    CHECK_FILE(p, "frozen\n");
+    CHECK(buffer_modified(b));
+    /* Save as another name works at once. */
+    char *q = path_in("ro-copy.txt");
+    error_clear(&err);
+    CHECK(buffer_save_as(b, q, &err));
+    CHECK_FILE(q, "thawed frozen\n");
+    CHECK_FILE(p, "frozen\n");
+    buffer_free(b);
+
+    /* Saving again is the explicit second step. */
+    b = buffer_new();
+    CHECK(buffer_open(b, p, &err));
+    type(b, "forced ");
+    CHECK(!buffer_save(b, &err));
+    CHECK(buffer_save(b, &err));
+    CHECK(!buffer_save_refused(b));
+    CHECK_FILE(p, "forced frozen\n");
+    struct stat st;
+    CHECK(stat(p, &st) == 0);
+    CHECK_INT_EQ(st.st_mode & 07777, 0444);
+    CHECK_INT_EQ(st.st_uid, geteuid());
+    /* Changed on disk and read-only: one refusal naming both, one confirmation. */
+    write_file(p, "outside\n", 8);
+    CHECK(chmod(p, 0444) == 0);
+    set_mtime(p, 7000);
+    type(b, "again ");
+    CHECK(!buffer_save(b, &err));
+    CHECK_STR_EQ(err.msg, "ro.txt changed on disk since it was last saved and is read-only "
+                          "(mode 0444); save again to overwrite");
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(p, "forced again frozen\n");
+    buffer_free(b);
+    free(p);
+    free(q);
+}
+
+/* A file with several hard links is written in place after a backup copy: the other names
+ * see the new text, the inode and link count stay. Through a symlink too. */
+static void test_save_hard_links(void)
+{
+    char *state = path_in("state-links");
+    CHECK(setenv("XDG_STATE_HOME", state, 1) == 0);
+    char *p = path_in("linked.txt"), *other = path_in("other-name.txt");
+    char *sym = path_in("sym-to-linked.txt");
+    write_file(p, "shared text\n", 12);
+    CHECK(chmod(p, 0640) == 0);
+    CHECK(link(p, other) == 0);
+    CHECK(symlink("linked.txt", sym) == 0);
+    struct stat before, after;
+    CHECK(stat(p, &before) == 0);
+    Buffer *b = buffer_new();
+    ErrorBuf err = {{0}};
+    CHECK(buffer_open(b, sym, &err));
+    CHECK(!buffer_read_only(b));
+    type(b, "new ");
+    CHECK(buffer_save(b, &err));
+    CHECK(stat(p, &after) == 0);
+    CHECK(after.st_ino == before.st_ino);
+    CHECK_INT_EQ(after.st_nlink, 2);
+    CHECK_INT_EQ(after.st_mode & 07777, 0640);
+    CHECK_FILE(other, "new shared text\n");
+    struct stat lst;
+    CHECK(lstat(sym, &lst) == 0 && S_ISLNK(lst.st_mode));
+    const char *backup = buffer_save_backup(b);
+    CHECK(backup != NULL);
+    StrBuf want = {0};
+    sb_printf(&want, "%s/flint/backup/linked.txt.", state);
+    CHECK(backup && strncmp(backup, want.data, want.len) == 0);
+    if (backup) {
+        CHECK_FILE(backup, "shared text\n");
+        CHECK(stat(backup, &lst) == 0 && (lst.st_mode & 0777) == 0600);
+    }
+    /* A shorter text truncates; the next save keeps one backup (the previous contents). */
+    buffer_move(b, BUFFER_TOP, 0);
+    for (int i = 0; i < 10; i++)
+        buffer_delete(b);
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(other, " text\n");
+    if (buffer_save_backup(b))
+        CHECK_FILE(buffer_save_backup(b), "new shared text\n");
+    CHECK(!buffer_changed_on_disk(b));
+    CHECK(stat(p, &after) == 0 && after.st_ino == before.st_ino);
+    /* No state directory for the backup: refused, the file untouched. */
+    unsetenv("XDG_STATE_HOME");
+    char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    unsetenv("HOME");
+    type(b, "x");
+    error_clear(&err);
+    CHECK(!buffer_save(b, &err));
+    CHECK(strstr(err.msg, "in place (it has other hard links) needs a backup copy") != NULL);
+    CHECK_FILE(other, " text\n");
+    if (home)
+        setenv("HOME", home, 1);
+    free(home);
+    buffer_free(b);
+    sb_free(&want);
+    free(state);
+    free(p);
+    free(other);
+    free(sym);
+}
+
 /* --- changed on disk ------------------------------------------------------------------------ */
 
 static void test_changed_on_disk(void)
@@ -406,6 +527,8 @@ int main(void)
     RUN(test_save_symlink);
     RUN(test_bytes_survive);
     RUN(test_save_failures);
+    RUN(test_save_read_only);
+    RUN(test_save_hard_links);
     RUN(test_changed_on_disk);
     RUN(test_save_as_existing);
     tmpdir_remove();
