@@ -73,7 +73,7 @@ typedef struct App {
     int exit_status;
     struct termios saved_tios;
     bool have_tios;
-    char recovery_path[4096];  /* written on a fatal signal; announced after the terminal is back */
+    RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
 } App;
 
 /* The fatal paths (BUG_ON, out of memory, a crash signal) must restore the terminal and save
@@ -271,11 +271,19 @@ static bool app_save(App *a)
     ErrorBuf err;
     if (!buffer_save(b, &err)) {
         app_say(a, true, "Not saved: %s", err.msg);
+        if (buffer_save_refused(b) && buffer_read_only(b)) {
+            /* Offer Save As; Ctrl-S in it is the explicit second step (write it anyway). The
+             * prompt covers the status line, so its label carries the gist. */
+            a->mode = MODE_SAVE_AS;
+            ui_prompt_open(a->ui, "Read-only. Save as (Ctrl-S: write it anyway): ");
+        }
         return false;
     }
     const Text *t = buffer_text(b);
-    app_say(a, false, "Saved %s (%zu lines, %zu bytes)", buffer_path(b), text_line_count(t),
-            text_byte_count(t));
+    const char *backup = buffer_save_backup(b);
+    app_say(a, false, "Saved %s (%zu lines, %zu bytes%s%s)", buffer_path(b), text_line_count(t),
+            text_byte_count(t), backup ? "; in place, old contents in " : "",
+            backup ? backup : "");
     return true;
 }
 
@@ -404,6 +412,16 @@ static void app_prompt_command(App *a, Command cmd, const KeyEvent *k)
         a->quit_after_save = false;
         break;
     case CMD_INTERRUPT: app_interrupt(a); break;
+    case CMD_SAVE: /* in the Save As a read-only file offered: save it anyway */
+        if (a->mode != MODE_SAVE_AS || !buffer_path(session_buffer(a->session)))
+            break;
+        ui_prompt_close(a->ui);
+        a->mode = MODE_EDIT;
+        if (app_save(a) && a->quit_after_save)
+            app_quit(a);
+        if (a->mode != MODE_SAVE_AS)
+            a->quit_after_save = false;
+        break;
     case CMD_QUIT:
         ui_prompt_close(a->ui);
         a->mode = MODE_EDIT;
@@ -503,15 +521,10 @@ static void app_resize(App *a)
 static void app_save_recovery(App *a)
 {
     Buffer *b = session_buffer(a->session);
-    if (!buffer_modified(b) || a->recovery_path[0])
-        return; /* nothing to keep, or already kept (the tty closing, then SIGHUP) */
-    ErrorBuf err;
-    if (buffer_write_recovery(b, a->recovery_path, sizeof a->recovery_path, &err)) {
-        log_msg("recovery: wrote %s", a->recovery_path);
-    } else {
-        a->recovery_path[0] = '\0';
-        log_msg("recovery: failed: %s", err.msg);
-    }
+    if (!buffer_modified(b) || a->recovery.message[0])
+        return; /* nothing to keep, or already tried (the tty closing, then SIGHUP) */
+    buffer_write_recovery(b, &a->recovery); /* the message says where, or that it failed */
+    log_msg("recovery: %s", a->recovery.message);
 }
 
 static void app_tty_closed(void *ud)
@@ -550,8 +563,8 @@ static void app_fatal_cleanup(void)
         return;
     term_stop(a->term);
     app_save_recovery(a);
-    if (a->recovery_path[0])
-        fprintf(stderr, "flint: unsaved changes written to %s\n", a->recovery_path);
+    if (a->recovery.message[0])
+        fprintf(stderr, "flint: %s\n", a->recovery.message);
 }
 
 static void app_crash_handler(int signo)
@@ -566,13 +579,12 @@ static void app_crash_handler(int signo)
         ssize_t w = write(a->tty_fd, reset, sizeof reset - 1);
         (void)w;
         if (buffer_modified(session_buffer(a->session))) {
-            char path[4096];
-            if (buffer_write_recovery(session_buffer(a->session), path, sizeof path, NULL)) {
-                static const char msg[] = "flint crashed; unsaved changes written to ";
-                w = write(2, msg, sizeof msg - 1);
-                w = write(2, path, strlen(path));
-                w = write(2, "\n", 1);
-            }
+            RecoveryReport r; /* where the text went, or that it could not be saved: always said */
+            buffer_write_recovery(session_buffer(a->session), &r);
+            static const char msg[] = "flint crashed; ";
+            w = write(2, msg, sizeof msg - 1);
+            w = write(2, r.message, strlen(r.message));
+            w = write(2, "\n", 1);
         }
     }
     signal(signo, SIG_DFL);
@@ -752,8 +764,8 @@ out:
     fatal_set_cleanup(NULL);
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
-    if (a->recovery_path[0])
-        fprintf(stderr, "flint: unsaved changes written to %s\n", a->recovery_path);
+    if (a->recovery.message[0])
+        fprintf(stderr, "flint: %s\n", a->recovery.message);
     link_free(a->link);
     if (a->loop)
         loop_free(a->loop); /* closes the adopted tty fd */

@@ -26,8 +26,10 @@
  *   - marks[0..nmarks) are caller-owned TextPos that every edit keeps inside the text. */
 #include "core/text.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/xalloc.h"
 
@@ -141,9 +143,11 @@ void text_set(Text *t, const char *data, size_t len)
     text_free_lines(t);
     t->slab = slab;
     size_t terminators = 0, crlf_terminators = 0;
-    for (const char *p = slab, *end = slab + len; len && (p = memchr(p, '\n', (size_t)(end - p)));
-         p++)
-        terminators++;
+    /* Only with content: for an empty file slab is NULL, and even NULL + 0 is undefined. */
+    if (len)
+        for (const char *p = slab, *end = slab + len; (p = memchr(p, '\n', (size_t)(end - p)));
+             p++)
+            terminators++;
     text_reserve_lines(t, terminators + 1);
     bool final_newline = len == 0 || slab[len - 1] == '\n'; /* before '\n's become NULs */
     size_t pos = 0;
@@ -195,6 +199,58 @@ bool text_serialize_to(const Text *t, TextSink sink, void *ud)
             return false;
     }
     return true;
+}
+
+typedef struct TextFdWriter {
+    int fd;
+    char *buf;
+    size_t len, cap;
+    int error; /* errno of the failed write, 0 while all is well */
+} TextFdWriter;
+
+static bool text_write_all(TextFdWriter *w, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t k = write(w->fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            /* 0 for a regular file means no room was found: never loop on it. */
+            w->error = k < 0 ? errno : ENOSPC;
+            return false;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return true;
+}
+
+static bool text_fd_flush(TextFdWriter *w)
+{
+    bool ok = text_write_all(w, w->buf, w->len);
+    w->len = 0;
+    return ok;
+}
+
+/* TextSink: batch small pieces (lines, terminators) into whole blocks for write(2). */
+static bool text_fd_sink(void *ud, const char *bytes, size_t len)
+{
+    TextFdWriter *w = ud;
+    if (w->len + len > w->cap && !text_fd_flush(w))
+        return false;
+    if (len > w->cap)
+        return text_write_all(w, bytes, len);
+    memcpy(w->buf + w->len, bytes, len);
+    w->len += len;
+    return true;
+}
+
+int text_write_fd(const Text *t, int fd, char *buf, size_t cap)
+{
+    TextFdWriter w = {.fd = fd, .buf = buf, .cap = cap};
+    if (!text_serialize_to(t, text_fd_sink, &w) || !text_fd_flush(&w))
+        return w.error ? w.error : EIO;
+    return 0;
 }
 
 static bool text_sink_strbuf(void *ud, const char *bytes, size_t len)

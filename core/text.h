@@ -41,6 +41,11 @@ void text_serialize(const Text *t, StrBuf *out);      /* the file's bytes, as it
  * recovery file from a fatal-error path. Stops and returns false as soon as sink does. */
 typedef bool (*TextSink)(void *ud, const char *bytes, size_t len);
 bool text_serialize_to(const Text *t, TextSink sink, void *ud);
+/* Writes those bytes to fd, batching small pieces in the caller's buf[0..cap) (cap > 0). No
+ * allocation and no stdio, only write(2): a crash handler may call it. Returns 0, or the errno
+ * of the failed write (a write that makes no progress counts as ENOSPC), so a short write is
+ * never mistaken for success. */
+int text_write_fd(const Text *t, int fd, char *buf, size_t cap);
 
 size_t text_line_count(const Text *t);   /* always >= 1 */
 /* The line's bytes (len may be NULL); followed by a NUL, though the line may hold NULs too.

@@ -74,6 +74,7 @@ Buffer *buffer_new(void)
     b->text = text_new();
     b->undo = undo_new();
     b->tab_width = BUFFER_TAB_WIDTH;
+    b->recovery = recovery_plan_new();
     return b;
 }
 
@@ -85,6 +86,7 @@ void buffer_free(Buffer *b)
     undo_free(b->undo);
     free(b->path);
     free(b->confirm_path);
+    recovery_plan_free(b->recovery);
     free(b);
 }
 

@@ -4,10 +4,14 @@
  * consecutive typed characters (and consecutive backspaces) form one undo step, broken by
  * cursor movement, a newline, or buffer_break_undo(). Undo/redo restore the cursor.
  *
- * Saving is atomic: write a temp file in the same directory, fsync it, keep the original's
- * mode, rename over the original, fsync the directory. A failed save leaves the original and
- * the buffer untouched and reports why. Saving through a symlink replaces the link's target
- * (the link stays); a hard-linked file gets a new inode (other names keep the old contents).
+ * Saving is atomic for an ordinary file: write a temp file in the same directory, fsync it,
+ * keep the original's mode, rename over the original, fsync the directory. A file with
+ * several hard links, another user's file, one whose group a new file could not keep, or one
+ * in a directory we may not write is instead written in place after a copy of its old
+ * contents goes to "$XDG_STATE_HOME/flint/backup/" (vim's backupcopy=auto): links, owner and
+ * inode stay. A failed save leaves the buffer untouched and reports why (the original too,
+ * except for an in-place write that failed part-way: the message names the backup). Saving
+ * through a symlink writes the link's target (the link stays).
  *
  * Saving never silently replaces someone else's text. The buffer remembers the file's identity
  * (device, inode, size, mtime) at load and after each save; a save that finds the file
@@ -17,6 +21,10 @@
  * the confirmation, so the caller needs no extra state or API. (If the file changes yet again
  * in between, the next save is refused again.) A load or a successful save forgets a pending
  * refusal. Limit: an outside write that keeps size and mtime (same timestamp tick) is missed.
+ * The same rule covers a file this user may not write (for root: one with no write bit): the
+ * first save is refused ("NAME is read-only (mode 0444); save again to write it anyway, or
+ * save as another name"); saving again tries, which works where the OS allows it (root, or
+ * the owner of a 0444 file: its mode is kept), and never changes another user's file's owner.
  *
  * Errors: tier 3 for file I/O (bool + ErrorBuf); the rest cannot fail. */
 #ifndef FLINT_SESSION_BUFFER_H
@@ -28,6 +36,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "session/recovery.h"
 
 typedef struct Buffer Buffer;
 
@@ -61,24 +70,30 @@ bool buffer_save(Buffer *b, ErrorBuf *err);
  * file it is refused once with "NAME exists; save again to overwrite", and a second
  * buffer_save_as to the same path overwrites. */
 bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err);
+/* The last buffer_save / buffer_save_as was refused to be confirmed by saving again (changed
+ * on disk, exists, read-only), rather than failing. */
+bool buffer_save_refused(const Buffer *b);
+/* After a successful save that wrote in place: the backup copy of the old contents; else
+ * NULL. */
+const char *buffer_save_backup(const Buffer *b);
+/* The buffer's file exists and this user may not write it (root: it has no write bit). A
+ * stat and an access check per call. */
+bool buffer_read_only(const Buffer *b);
 /* True when the file at the path is no longer the one last loaded or saved: its device,
  * inode, size or mtime differ, it disappeared after having existed, or it appeared where
  * there was none. False for an unnamed buffer and when stat fails for another reason (the
  * save will report that). A stat per call: for a check on focus or before saving, not per
  * frame. */
 bool buffer_changed_on_disk(const Buffer *b);
-/* Writes the current contents (never over the real file, never over an earlier recovery) to
- * a new recovery file, created with O_EXCL: ".NAME.flint-recovery" next to the file, or when
- * that exists ".NAME.flint-recovery.1" .. ".99"; if the directory is not writable (or all
- * are taken), "$XDG_STATE_HOME/flint/recovery/NAME.PID" (default ~/.local/state; the
- * directories are created), again with ".1" .. ".99" when that exists. An unnamed buffer is
- * "unnamed.PID" there. Puts the path written in out. Uses only open/write/close/mkdir and
- * the stack (no malloc, no stdio), so it may be called from a crash handler. */
-bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err);
-/* Looks for a recovery file from an earlier run and puts its path in out: next to the file
- * ".NAME.flint-recovery", else the newest ".NAME.flint-recovery.N"; else the newest
- * "NAME.PID[.N]" in the state directory (which may belong to another file of the same name
- * elsewhere). False when there is none, and for an unnamed buffer. Not for crash paths. */
+/* Writes the current contents to a new recovery file, never over the real file or an
+ * earlier recovery: next to the file, else in the state directory, else in a private
+ * temporary directory (session/recovery.h has the names and the rules). r says where the
+ * text went, or that it could not be saved and why, in one line for the user.
+ * Async-signal-safe (no malloc, no stdio): for crash handlers too. */
+bool buffer_write_recovery(const Buffer *b, RecoveryReport *r);
+/* Looks for a recovery file from an earlier run of this file (matched by its full path, not
+ * its name) and puts its path in out. False when there is none, and for an unnamed buffer.
+ * Not for crash paths. */
 bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size);
 
 const char *buffer_path(const Buffer *b);   /* NULL when unnamed */

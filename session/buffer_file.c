@@ -1,8 +1,10 @@
-/* Buffer, file half: loading, the atomic save with its changed-on-disk checks, and the
- * recovery files (the editing half is buffer.c; the shared struct is in buffer_internal.h).
+/* Buffer, file half: loading and the atomic save with its changed-on-disk checks (the
+ * editing half is buffer.c; the shared struct is in buffer_internal.h; recovery files are
+ * session/recovery.c's, this file only keeps the buffer's RecoveryPlan following its path).
  *
  * Invariants:
- *   - path is NULL for an unnamed buffer; it changes only after a successful load/save-as.
+ *   - path is NULL for an unnamed buffer; it changes only after a successful load/save-as,
+ *     and the recovery plan is recomputed with it.
  *   - disk is the identity (device, inode, size, mtime) of the file at path as this buffer
  *     last saw it: at load (fstat of the fd it read) and after each save (fstat of the temp
  *     file just before it was renamed into place, so no one else's write can slip in between).
@@ -12,15 +14,10 @@
  *     path while it still looks the same is the user's "save again": it overwrites. Any
  *     successful save or load clears it.
  *
- * Saving writes a temp file ".NAME.XXXXXX" (mkstemp: O_EXCL, 0600) next to the symlink-
- * resolved target, fsyncs it, gives it the target's mode, renames it over the target and
- * fsyncs the directory (the steps of a crash-safe replace; see rename(2)). The recovery
- * writer avoids malloc and stdio entirely: it runs from fatal(), i.e. possibly after malloc
- * failed, and from signal handlers. It creates with O_EXCL and a numbered suffix, so no
- * recovery file (an earlier crash's, another instance's) is ever truncated. */
+ * How the bytes reach the disk (atomic rename, or in place after a backup copy for hard
+ * links and others' files) is buffer_save.c's; this file decides whether to ask first. */
 #include "session/buffer.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,13 +31,12 @@
 #include "core/undo.h"
 #include "core/xalloc.h"
 #include "session/buffer_internal.h"
+#include "session/buffer_save.h"
 
-#define BUFFER_SYMLINK_MAX 40
-#define BUFFER_RECOVERY_MAX 99 /* ".NAME.flint-recovery", then ".1" .. ".99" */
 
 /* --- loading ----------------------------------------------------------------------------- */
 
-static BufferDiskId buffer_disk_id_of(const struct stat *st)
+BufferDiskId buffer_disk_id_of(const struct stat *st)
 {
     return (BufferDiskId){.exists = true, .regular = S_ISREG(st->st_mode), .dev = st->st_dev,
                           .ino = st->st_ino, .size = st->st_size, .mtim = st->st_mtim};
@@ -89,6 +85,7 @@ static void buffer_reset(Buffer *b, const char *data, size_t len, const char *pa
     b->disk = *disk;
     b->saved = false;
     buffer_clear_confirm(b);
+    recovery_plan_set(b->recovery, b->path);
 }
 
 bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
@@ -143,203 +140,6 @@ bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
 
 /* --- saving ------------------------------------------------------------------------------ */
 
-typedef struct BufferWriter {
-    int fd;
-    char *buf;
-    size_t len, cap;
-    int error; /* errno of the failed write, 0 while all is well */
-} BufferWriter;
-
-static bool buffer_write_all(int fd, const char *p, size_t n, int *error)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0) {
-            *error = errno;
-            return false;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static bool buffer_writer_flush(BufferWriter *w)
-{
-    bool ok = buffer_write_all(w->fd, w->buf, w->len, &w->error);
-    w->len = 0;
-    return ok;
-}
-
-/* TextSink: batch small pieces (lines, terminators) into whole blocks for write(2). */
-static bool buffer_writer_sink(void *ud, const char *bytes, size_t len)
-{
-    BufferWriter *w = ud;
-    if (w->len + len > w->cap && !buffer_writer_flush(w))
-        return false;
-    if (len > w->cap)
-        return buffer_write_all(w->fd, bytes, len, &w->error);
-    memcpy(w->buf + w->len, bytes, len);
-    w->len += len;
-    return true;
-}
-
-/* Writes the text to fd with buf as the staging area; on failure returns the errno. */
-static int buffer_write_text(const Text *t, int fd, char *buf, size_t cap)
-{
-    BufferWriter w = {.fd = fd, .buf = buf, .cap = cap};
-    if (!text_serialize_to(t, buffer_writer_sink, &w) || !buffer_writer_flush(&w))
-        return w.error ? w.error : EIO;
-    return 0;
-}
-
-/* Follows symlinks from path to the file a save must replace (which may not exist yet). */
-static char *buffer_resolve_target(const char *path, ErrorBuf *err)
-{
-    char *cur = xstrdup(path);
-    for (int hops = 0;; hops++) {
-        struct stat st;
-        if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
-            return cur; /* a missing file is created; other errors surface on open */
-        if (hops == BUFFER_SYMLINK_MAX) {
-            errno = ELOOP;
-            error_errno(err, "cannot save %s", path);
-            free(cur);
-            return NULL;
-        }
-        size_t cap = (size_t)st.st_size + 1;
-        char *link = xmalloc(cap > PATH_MAX ? cap : PATH_MAX);
-        ssize_t n = readlink(cur, link, (cap > PATH_MAX ? cap : PATH_MAX) - 1);
-        if (n < 0) {
-            error_errno(err, "cannot save %s", path);
-            free(link);
-            free(cur);
-            return NULL;
-        }
-        link[n] = '\0';
-        const char *slash = strrchr(cur, '/');
-        if (link[0] != '/' && slash) {
-            /* A relative link is relative to the directory holding the link. */
-            StrBuf sb = {0};
-            sb_append(&sb, cur, (size_t)(slash - cur) + 1);
-            sb_puts(&sb, link);
-            free(link);
-            link = sb_steal(&sb, NULL);
-        }
-        free(cur);
-        cur = link;
-    }
-}
-
-static mode_t buffer_new_file_mode(void)
-{
-    mode_t mask = umask(0);
-    umask(mask);
-    return 0644 & ~mask;
-}
-
-/* Writes the text over path (see the top of the file); on success *written is the identity
- * of the file now at path. */
-static bool buffer_write_file(const Buffer *b, const char *path, BufferDiskId *written,
-                              ErrorBuf *err)
-{
-    char *target = buffer_resolve_target(path, err);
-    if (!target)
-        return false;
-    bool ok = false;
-    char *tmp = NULL, *dir = NULL, *iobuf = NULL;
-    int fd = -1;
-
-    struct stat st;
-    bool exists = stat(target, &st) == 0;
-    if (exists && !S_ISREG(st.st_mode)) {
-        error_set(err, "cannot save %s: %s", path,
-                  S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
-        goto out;
-    }
-    mode_t mode = exists ? (st.st_mode & 07777) : buffer_new_file_mode();
-
-    const char *slash = strrchr(target, '/');
-    dir = slash ? xstrndup(target, (size_t)(slash - target) + 1) : xstrdup(".");
-    const char *base = slash ? slash + 1 : target;
-    StrBuf name = {0};
-    if (slash)
-        sb_puts(&name, dir);
-    /* ".NAME.XXXXXX"; a very long NAME is shortened so the temp name still fits NAME_MAX. */
-    sb_printf(&name, ".%.200s.XXXXXX", base);
-    tmp = sb_steal(&name, NULL);
-
-    fd = mkstemp(tmp); /* O_CREAT | O_EXCL, mode 0600 */
-    if (fd < 0) {
-        error_errno(err, "cannot save %s", path);
-        free(tmp);
-        tmp = NULL;
-        goto out;
-    }
-    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-    enum { IOBUF = 64 * 1024 };
-    iobuf = xmalloc(IOBUF);
-    int e = buffer_write_text(b->text, fd, iobuf, IOBUF);
-    if (e) {
-        errno = e;
-        error_errno(err, "cannot save %s", path);
-        goto out;
-    }
-    /* Owner first: chown clears set-id bits, which fchmod then restores. Best effort: only
-     * root (or a member of the group) may do it. */
-    if (exists && (st.st_uid != geteuid() || st.st_gid != getegid()))
-        (void)!fchown(fd, st.st_uid, st.st_gid);
-    /* Filesystems without permission bits (vfat) refuse fchmod: not a reason to fail. */
-    if (fchmod(fd, mode) < 0 && errno != EPERM && errno != ENOTSUP) {
-        error_errno(err, "cannot save %s (chmod)", path);
-        goto out;
-    }
-    if (fsync(fd) < 0) { /* after fchmod, so the mode is as durable as the bytes */
-        error_errno(err, "cannot save %s (fsync)", path);
-        goto out;
-    }
-    /* The identity the file will have at path: rename keeps inode, size and mtime. */
-    struct stat wst;
-    if (fstat(fd, &wst) < 0) {
-        error_errno(err, "cannot save %s (fstat)", path);
-        goto out;
-    }
-    *written = buffer_disk_id_of(&wst);
-    int fd_to_close = fd;
-    fd = -1;
-    if (close(fd_to_close) < 0) { /* NFS and quotas may report write errors only here */
-        error_errno(err, "cannot save %s", path);
-        goto out;
-    }
-    if (rename(tmp, target) < 0) {
-        error_errno(err, "cannot save %s (rename)", path);
-        goto out;
-    }
-    free(tmp);
-    tmp = NULL; /* renamed: nothing to clean up */
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd); /* makes the rename durable; some filesystems cannot, that is fine */
-        close(dfd);
-    }
-    ok = true;
-out:
-    if (fd >= 0)
-        close(fd);
-    if (tmp) {
-        int saved = errno;
-        unlink(tmp);
-        errno = saved;
-    }
-    free(tmp);
-    free(dir);
-    free(iobuf);
-    free(target);
-    return ok;
-}
-
 bool buffer_changed_on_disk(const Buffer *b)
 {
     BufferDiskId now;
@@ -362,31 +162,51 @@ static bool buffer_confirmed(Buffer *b, const char *path, const BufferDiskId *no
     return false;
 }
 
-/* Refuses (once) to replace a file that is not what this buffer last loaded or saved there:
- * someone else's edits would be lost without a word. */
-static bool buffer_check_own_file(Buffer *b, const char *path, const BufferDiskId *now,
-                                  ErrorBuf *err)
+/* Why a save to path needs the user's "save again" first, into why (empty: it does not):
+ * the file is not what this buffer last loaded or saved there (own), or is another existing
+ * file (save-as), so someone else's text would be lost without a word; or the user may not
+ * write it (a save would have to go over the owner's "read-only"). */
+static void buffer_save_problem(const Buffer *b, const char *path, bool own, bool known,
+                                const BufferDiskId *now, const BufferSaveTarget *t,
+                                StrBuf *why)
 {
-    if (buffer_disk_id_equal(now, &b->disk) || buffer_confirmed(b, path, now))
-        return true;
+    const char *name = buffer_base_name(path);
     const char *since = b->saved ? "last saved" : "opened";
-    if (!now->exists)
-        return error_set(err, "%s was deleted or moved on disk since it was %s; save again to "
-                         "write it", buffer_base_name(path), since);
-    return error_set(err, "%s changed on disk since it was %s; save again to overwrite",
-                     buffer_base_name(path), since);
+    bool gone = false;
+    if (known && own && !buffer_disk_id_equal(now, &b->disk)) {
+        gone = !now->exists;
+        sb_printf(why, "%s %s on disk since it was %s", name,
+                  gone ? "was deleted or moved" : "changed", since);
+    } else if (known && !own && now->exists && now->regular) {
+        sb_printf(why, "%s exists", name);
+    }
+    if (t->exists && t->read_only) {
+        if (why->len)
+            sb_printf(why, " and is read-only (mode %04o)", (unsigned)(t->st.st_mode & 07777));
+        else
+            sb_printf(why, "%s is read-only (mode %04o%s); save again to write it anyway, or "
+                      "save as another name", name, (unsigned)(t->st.st_mode & 07777),
+                      t->st.st_uid != geteuid() ? ", another user's" : "");
+        if (why->len && !strstr(why->data, "save again"))
+            sb_puts(why, "; save again to overwrite");
+        return;
+    }
+    if (why->len)
+        sb_puts(why, gone ? "; save again to write it" : "; save again to overwrite");
 }
 
 /* Writes to path and makes it the buffer's file. */
-static bool buffer_save_to(Buffer *b, const char *path, ErrorBuf *err)
+static bool buffer_save_to(Buffer *b, const char *path, const BufferSaveTarget *t,
+                           ErrorBuf *err)
 {
     BufferDiskId written;
-    if (!buffer_write_file(b, path, &written, err))
+    if (!buffer_save_write(b->text, path, t, &written, b->backup, sizeof b->backup, err))
         return false;
     if (path != b->path) {
         char *copy = xstrdup(path);
         free(b->path);
         b->path = copy;
+        recovery_plan_set(b->recovery, b->path);
     }
     b->disk = written;
     b->saved = true;
@@ -395,304 +215,73 @@ static bool buffer_save_to(Buffer *b, const char *path, ErrorBuf *err)
     return true;
 }
 
+/* Both saves: the checks, then the write. own: path is the buffer's own file (by name or by
+ * device and inode), so the changed-on-disk rule applies rather than "exists". */
+static bool buffer_save_checked(Buffer *b, const char *path, bool own, ErrorBuf *err)
+{
+    b->refused = false;
+    b->backup[0] = '\0';
+    BufferDiskId now;
+    bool known = buffer_disk_id(path, &now);
+    BufferSaveTarget t;
+    if (!buffer_save_target(path, &t, err))
+        return false;
+    StrBuf why = {0};
+    buffer_save_problem(b, path, own, known, &now, &t, &why);
+    bool ok;
+    if (why.len && !buffer_confirmed(b, path, &now)) {
+        b->refused = true;
+        ok = error_set(err, "%s", why.data);
+    } else {
+        ok = buffer_save_to(b, path, &t, err);
+        if (!ok)
+            buffer_clear_confirm(b); /* a failed try used up the "again": ask (and offer) anew */
+    }
+    sb_free(&why);
+    buffer_save_target_free(&t);
+    return ok;
+}
+
 bool buffer_save(Buffer *b, ErrorBuf *err)
 {
+    b->refused = false;
     if (!b->path)
         return error_set(err, "no file name (use save as)");
-    BufferDiskId now;
-    if (buffer_disk_id(b->path, &now) && !buffer_check_own_file(b, b->path, &now, err))
-        return false;
-    return buffer_save_to(b, b->path, err);
+    return buffer_save_checked(b, b->path, true, err);
 }
 
 bool buffer_save_as(Buffer *b, const char *path, ErrorBuf *err)
 {
+    b->refused = false;
     if (!*path)
         return error_set(err, "no file name");
     BufferDiskId now;
-    if (buffer_disk_id(path, &now)) {
-        /* The buffer's own file under its own or another name (a symlink, "./x"): the
-         * changed-on-disk rule. Any other existing file: ask before replacing it. */
-        bool own = b->path && (strcmp(path, b->path) == 0 ||
-                               (now.exists && b->disk.exists && now.dev == b->disk.dev &&
-                                now.ino == b->disk.ino));
-        if (own) {
-            if (!buffer_check_own_file(b, path, &now, err))
-                return false;
-        } else if (now.exists && now.regular && !buffer_confirmed(b, path, &now)) {
-            return error_set(err, "%s exists; save again to overwrite", buffer_base_name(path));
-        }
-    }
-    return buffer_save_to(b, path, err);
+    bool own = b->path && (strcmp(path, b->path) == 0 ||
+                           (buffer_disk_id(path, &now) && now.exists && b->disk.exists &&
+                            now.dev == b->disk.dev && now.ino == b->disk.ino));
+    return buffer_save_checked(b, path, own, err);
 }
 
-/* --- recovery ------------------------------------------------------------------------------
- * The writer runs from crash handlers: no malloc, no stdio, only open/write/close/mkdir and
- * stack buffers. buffer_find_recovery runs at start-up and may use opendir. */
+bool buffer_save_refused(const Buffer *b) { return b->refused; }
 
-typedef struct BufferPath {
-    char s[PATH_MAX];
-    size_t len;
-    bool overflow;
-} BufferPath;
+const char *buffer_save_backup(const Buffer *b) { return b->backup[0] ? b->backup : NULL; }
 
-static void bpath_add(BufferPath *p, const char *s, size_t n)
+bool buffer_read_only(const Buffer *b)
 {
-    if (p->len + n >= sizeof p->s) {
-        p->overflow = true;
-        return;
-    }
-    memcpy(p->s + p->len, s, n);
-    p->len += n;
-    p->s[p->len] = '\0';
-}
-
-static void bpath_puts(BufferPath *p, const char *s) { bpath_add(p, s, strlen(s)); }
-
-static void bpath_putu(BufferPath *p, unsigned long v)
-{
-    char digits[24];
-    size_t n = 0;
-    do {
-        digits[sizeof digits - 1 - n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    bpath_add(p, digits + sizeof digits - n, n);
-}
-
-/* mkdir -p for p->s (already existing components are fine). */
-static void bpath_mkdirs(BufferPath *p)
-{
-    for (size_t i = 1; i <= p->len; i++) {
-        if (i == p->len || p->s[i] == '/') {
-            char c = p->s[i];
-            p->s[i] = '\0';
-            (void)mkdir(p->s, 0700);
-            p->s[i] = c;
-        }
-    }
-}
-
-/* strerror() may translate and allocate; this path must not. */
-static const char *buffer_errno_text(int e)
-{
-    switch (e) {
-    case ENOENT: return "No such file or directory";
-    case EACCES: return "Permission denied";
-    case EPERM: return "Operation not permitted";
-    case ENOSPC: return "No space left on device";
-    case EDQUOT: return "Disk quota exceeded";
-    case EROFS: return "Read-only file system";
-    case ENOTDIR: return "Not a directory";
-    case EISDIR: return "Is a directory";
-    case ENAMETOOLONG: return "File name too long";
-    case ELOOP: return "Too many levels of symbolic links";
-    case EEXIST: return "File exists";
-    case EFBIG: return "File too large";
-    case EIO: return "Input/output error";
-    default: return "I/O error";
-    }
-}
-
-static bool buffer_recovery_error(ErrorBuf *err, const char *what, int e)
-{
-    if (!err)
+    BufferSaveTarget t;
+    if (!b->path || !buffer_save_target(b->path, &t, NULL))
         return false;
-    BufferPath m = {0};
-    bpath_puts(&m, "cannot write recovery file ");
-    bpath_puts(&m, what);
-    bpath_puts(&m, ": ");
-    bpath_puts(&m, buffer_errno_text(e));
-    size_t n = m.len < sizeof err->msg - 1 ? m.len : sizeof err->msg - 1;
-    memcpy(err->msg, m.s, n);
-    err->msg[n] = '\0';
-    return false;
+    bool ro = t.exists && t.read_only;
+    buffer_save_target_free(&t);
+    return ro;
 }
 
-static void bpath_truncate(BufferPath *p, size_t len)
+bool buffer_write_recovery(const Buffer *b, RecoveryReport *r)
 {
-    p->len = len;
-    p->s[len] = '\0';
-    p->overflow = false;
-}
-
-static void bpath_copy_out(const BufferPath *p, char *out, size_t out_size)
-{
-    if (!out || !out_size)
-        return;
-    size_t n = p->len < out_size - 1 ? p->len : out_size - 1;
-    memcpy(out, p->s, n);
-    out[n] = '\0';
-}
-
-/* Creates the file p->s, or p->s".N" for the first N in 1..BUFFER_RECOVERY_MAX that is free.
- * O_EXCL: an existing file (or symlink) is never opened, so an earlier recovery, another
- * instance's, or anything planted there is never truncated. On success p names the file
- * created; on failure returns -1 with errno (EEXIST when every name is taken). */
-static int buffer_recovery_create(BufferPath *p)
-{
-    size_t base = p->len;
-    for (unsigned long n = 0; n <= BUFFER_RECOVERY_MAX; n++) {
-        bpath_truncate(p, base);
-        if (n) {
-            bpath_puts(p, ".");
-            bpath_putu(p, n);
-        }
-        if (p->overflow) {
-            errno = ENAMETOOLONG;
-            return -1;
-        }
-        int fd = open(p->s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    bpath_truncate(p, base);
-    errno = EEXIST;
-    return -1;
-}
-
-/* ".NAME.flint-recovery" in the file's directory; false for an unnamed buffer. */
-static bool buffer_recovery_beside(const Buffer *b, BufferPath *p)
-{
-    if (!b->path)
-        return false;
-    const char *slash = strrchr(b->path, '/');
-    if (slash)
-        bpath_add(p, b->path, (size_t)(slash - b->path) + 1);
-    bpath_puts(p, ".");
-    bpath_puts(p, buffer_name(b));
-    bpath_puts(p, ".flint-recovery");
-    return !p->overflow;
-}
-
-/* "$XDG_STATE_HOME/flint/recovery" (an absolute XDG_STATE_HOME only, as the XDG spec says),
- * else "$HOME/.local/state/flint/recovery"; false without either. */
-static bool buffer_recovery_state_dir(BufferPath *p)
-{
-    const char *state = getenv("XDG_STATE_HOME");
-    if (state && state[0] == '/') {
-        bpath_puts(p, state);
-    } else {
-        const char *home = getenv("HOME");
-        if (!home || !*home)
-            return false;
-        bpath_puts(p, home);
-        bpath_puts(p, "/.local/state");
-    }
-    bpath_puts(p, "/flint/recovery");
-    return !p->overflow;
-}
-
-/* Keeps path in best when it is a regular file newer than best (best->len == 0: none yet). */
-static void buffer_recovery_consider(const BufferPath *path, BufferPath *best,
-                                     struct timespec *best_mtim)
-{
-    struct stat st;
-    if (lstat(path->s, &st) != 0 || !S_ISREG(st.st_mode))
-        return;
-    if (best->len && (st.st_mtim.tv_sec < best_mtim->tv_sec ||
-                      (st.st_mtim.tv_sec == best_mtim->tv_sec &&
-                       st.st_mtim.tv_nsec < best_mtim->tv_nsec)))
-        return; /* on a tie the later candidate wins: higher .N were written later */
-    *best = *path;
-    *best_mtim = st.st_mtim;
-}
-
-/* "NAME.PID" or "NAME.PID.N" (what buffer_write_recovery makes in the state directory). */
-static bool buffer_recovery_state_name(const char *entry, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(entry, name, n) != 0 || entry[n] != '.')
-        return false;
-    const char *p = entry + n + 1;
-    for (int part = 0; part < 2; part++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        while (*p >= '0' && *p <= '9')
-            p++;
-        if (*p == '\0')
-            return true;
-        if (*p++ != '.')
-            return false;
-    }
-    return false;
+    return recovery_write(b->recovery, b->text, r);
 }
 
 bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size)
 {
-    BufferPath best = {0}, p = {0};
-    struct timespec best_mtim = {0, 0};
-    if (!buffer_recovery_beside(b, &p))
-        return false;
-    /* Next to the file: the base name, else the newest ".N". */
-    buffer_recovery_consider(&p, &best, &best_mtim);
-    size_t base = p.len;
-    if (!best.len) {
-        for (unsigned long n = 1; n <= BUFFER_RECOVERY_MAX; n++) {
-            bpath_truncate(&p, base);
-            bpath_puts(&p, ".");
-            bpath_putu(&p, n);
-            if (!p.overflow)
-                buffer_recovery_consider(&p, &best, &best_mtim);
-        }
-    }
-    /* Else the state directory, where recoveries go when the file's directory is not
-     * writable: the newest NAME.PID[.N]. */
-    if (!best.len) {
-        p = (BufferPath){0};
-        DIR *dir = buffer_recovery_state_dir(&p) ? opendir(p.s) : NULL;
-        if (dir) {
-            size_t dlen = p.len;
-            struct dirent *e;
-            while ((e = readdir(dir)) != NULL) {
-                if (!buffer_recovery_state_name(e->d_name, buffer_name(b)))
-                    continue;
-                bpath_truncate(&p, dlen);
-                bpath_puts(&p, "/");
-                bpath_puts(&p, e->d_name);
-                if (!p.overflow)
-                    buffer_recovery_consider(&p, &best, &best_mtim);
-            }
-            closedir(dir);
-        }
-    }
-    if (!best.len)
-        return false;
-    bpath_copy_out(&best, out, out_size);
-    return true;
-}
-
-bool buffer_write_recovery(const Buffer *b, char *out, size_t out_size, ErrorBuf *err)
-{
-    BufferPath p = {0};
-    const char *name = b->path ? buffer_name(b) : "unnamed";
-    int fd = -1;
-    if (buffer_recovery_beside(b, &p))
-        fd = buffer_recovery_create(&p);
-    if (fd < 0) {
-        /* The directory is not writable (or every name is taken): the state directory. */
-        p = (BufferPath){0};
-        if (!buffer_recovery_state_dir(&p))
-            return buffer_recovery_error(err, "(no HOME)", ENOENT);
-        bpath_mkdirs(&p);
-        bpath_puts(&p, "/");
-        bpath_puts(&p, name);
-        bpath_puts(&p, ".");
-        bpath_putu(&p, (unsigned long)getpid());
-        if (p.overflow)
-            return buffer_recovery_error(err, name, ENAMETOOLONG);
-        fd = buffer_recovery_create(&p);
-        if (fd < 0)
-            return buffer_recovery_error(err, p.s, errno);
-    }
-    char iobuf[4096];
-    int e = buffer_write_text(b->text, fd, iobuf, sizeof iobuf);
-    if (close(fd) < 0 && !e)
-        e = errno;
-    if (e) {
-        unlink(p.s); /* ours: O_EXCL made it */
-        return buffer_recovery_error(err, p.s, e);
-    }
-    bpath_copy_out(&p, out, out_size);
-    return true;
+    return recovery_find(b->recovery, out, out_size);
 }

@@ -1,10 +1,12 @@
-/* Private to the Buffer module: included by session/buffer.c and session/buffer_file.c only,
- * never by another file. The module is split by responsibility:
+/* Private to the Buffer module: included by session/buffer.c, buffer_file.c and buffer_save.c
+ * only, never by another file. The module is split by responsibility:
  *   - buffer.c: life cycle, accessors, display columns, editing at the cursor, cursor motion
  *     and undo/redo (the fields text, undo, cursor, want_col/want_valid, tab_width, version);
  *   - buffer_file.c: everything that touches the file system: loading, the atomic save with
- *     its changed-on-disk checks, and the recovery writer/finder (the fields path, disk,
- *     saved, confirm_path/confirm_id; a load also resets the text, history and cursor).
+ *     its changed-on-disk checks (the fields path, disk, saved, confirm_path/confirm_id,
+ *     and the recovery plan that follows path; a load also resets the text, history and
+ *     cursor; refused and backup report on the last save). How a save writes is
+ *     buffer_save.c's; the recovery files themselves are session/recovery.c's.
  * Each .c states the invariants of its fields at its top. */
 #ifndef FLINT_SESSION_BUFFER_INTERNAL_H
 #define FLINT_SESSION_BUFFER_INTERNAL_H
@@ -12,12 +14,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
 #include "core/text.h"
 #include "core/undo.h"
 #include "session/buffer.h"
+#include "session/recovery.h"
 
 /* What identifies one version of a file on disk (see buffer_changed_on_disk). */
 typedef struct BufferDiskId {
@@ -42,7 +46,13 @@ struct Buffer {
     char *confirm_path;  /* a refused save that a second save to the same path overrides */
     BufferDiskId confirm_id;
     uint64_t version;    /* counts changes to the text (edits, undo, redo, loads) */
+    RecoveryPlan *recovery; /* where recovery files go: follows path (open, save-as) */
+    bool refused;        /* the last save was refused for a "save again" (not a failure) */
+    char backup[4096];   /* the backup copy the last save made (written in place), or "" */
 };
+
+/* The identity of a file from its stat (buffer_file.c; buffer_save.c uses it too). */
+BufferDiskId buffer_disk_id_of(const struct stat *st);
 
 /* The last path component ("dir/x.c" -> "x.c"); the whole path when it ends in '/'. */
 const char *buffer_base_name(const char *path);

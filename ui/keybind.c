@@ -100,6 +100,7 @@ static Command prompt_ctrl_char(uint32_t cp)
     case 'q': return CMD_QUIT;
     case 'l': return CMD_REDRAW;
     case 'h': return CMD_BACKSPACE;
+    case 's': return CMD_SAVE; /* in the Save As a read-only file opens: save it anyway */
     default: return CMD_NONE;
     }
 }

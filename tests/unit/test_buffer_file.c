@@ -1,6 +1,6 @@
 /* session/buffer, the file side: opening, atomic save (mode, symlinks, bytes kept as they
- * are, failures that leave the original alone), recovery files, and the "changed on disk /
- * exists: save again to overwrite" rule of save and save-as. Editing, motion and undo are
+ * are, failures that leave the original alone), and the "changed on disk / exists: save
+ * again to overwrite" rule of save and save-as (recovery files: test_recovery.c). Editing, motion and undo are
  * tested in test_buffer.c; the helpers both use are in buffer_support.h. Files live in a
  * fresh mkdtemp directory under /tmp. The tests run as root, where permission bits do not
  * stop writes, so failures are forced with paths that cannot exist. */
@@ -220,138 +220,125 @@ static void test_save_failures(void)
     buffer_free(b);
 }
 
-static void test_recovery(void)
+/* --- the save policy: read-only files, hard links ------------------------------------------ */
+
+/* A file the user may not write (for root: no write bit at all) is refused once with a clear
+ * message; saving again writes it, keeping its mode and owner. */
+static void test_save_read_only(void)
 {
-    ErrorBuf err = {{0}};
-    char out[4096], found[4096];
-    /* Next to the file when its directory is writable. */
-    char *p = path_in("precious.txt");
-    write_file(p, "saved\n", 6);
+    char *p = path_in("ro.txt");
+    write_file(p, "frozen\n", 7);
+    CHECK(chmod(p, 0444) == 0);
     Buffer *b = buffer_new();
+    ErrorBuf err = {{0}};
     CHECK(buffer_open(b, p, &err));
-    CHECK(!buffer_find_recovery(b, found, sizeof found)); /* none yet */
-    type(b, "unsaved ");
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    char *want = path_in(".precious.txt.flint-recovery");
-    CHECK_STR_EQ(out, want);
-    CHECK_FILE(want, "unsaved saved\n");
-    CHECK_FILE(p, "saved\n"); /* never over the real file */
-    CHECK(buffer_find_recovery(b, found, sizeof found));
-    CHECK_STR_EQ(found, want);
-
-    /* A second crash (or a second instance) never overwrites the first one's text. */
-    type(b, "more ");
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    char *want1 = path_in(".precious.txt.flint-recovery.1");
-    CHECK_STR_EQ(out, want1);
-    CHECK_FILE(want, "unsaved saved\n");
-    CHECK_FILE(want1, "unsaved more saved\n");
-    type(b, "x");
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    char *want2 = path_in(".precious.txt.flint-recovery.2");
-    CHECK_STR_EQ(out, want2);
-    CHECK_FILE(want2, "unsaved more xsaved\n");
-    CHECK_FILE(want1, "unsaved more saved\n");
-
-    /* find: the base name first; without it the newest numbered one. */
-    set_mtime(want, 1000);
-    set_mtime(want1, 3000);
-    set_mtime(want2, 2000);
-    CHECK(buffer_find_recovery(b, found, sizeof found));
-    CHECK_STR_EQ(found, want);
-    CHECK(unlink(want) == 0);
-    CHECK(buffer_find_recovery(b, found, sizeof found));
-    CHECK_STR_EQ(found, want1);
-    CHECK(unlink(want1) == 0);
-    CHECK(buffer_find_recovery(b, found, sizeof found));
-    CHECK_STR_EQ(found, want2);
-
-    /* The freed base name is used again; a symlink planted there is not followed. */
-    char *decoy = path_in("decoy.txt");
-    write_file(decoy, "decoy\n", 6);
-    CHECK(symlink("decoy.txt", want) == 0);
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    CHECK_STR_EQ(out, want1);
-    CHECK_FILE(decoy, "decoy\n");
-    CHECK(unlink(want) == 0);
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    CHECK_STR_EQ(out, want);
-    CHECK_FILE(want2, "unsaved more xsaved\n");
-    free(decoy);
-    free(want);
-    free(want1);
-    free(want2);
-    free(p);
-    buffer_free(b);
-
-    /* Its directory does not exist: $XDG_STATE_HOME/flint/recovery/NAME.PID (created). */
-    char *state = path_in("state");
-    CHECK(setenv("XDG_STATE_HOME", state, 1) == 0);
-    b = buffer_new();
-    CHECK(buffer_open(b, "/nonexistent-flint-dir/deep/notes.md", &err));
-    type(b, "lost?");
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    StrBuf sb = {0};
-    sb_printf(&sb, "%s/flint/recovery/notes.md.%ld", state, (long)getpid());
-    CHECK_STR_EQ(out, sb.data);
-    CHECK_FILE(sb.data, "lost?\n");
-    CHECK(buffer_find_recovery(b, found, sizeof found));
-    CHECK_STR_EQ(found, sb.data);
-
-    /* There too an existing file (same PID: an earlier crash of this process, or a PID
-     * reused after a reboot) is never truncated: the next free ".N" is used. */
-    type(b, " again");
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    StrBuf sb1 = {0};
-    sb_printf(&sb1, "%s.1", sb.data);
-    CHECK_STR_EQ(out, sb1.data);
-    CHECK_FILE(sb.data, "lost?\n");
-    CHECK_FILE(sb1.data, "lost? again\n");
-    /* find reports the newest NAME.* there, and only this NAME's. */
-    set_mtime(sb.data, 5000);
-    set_mtime(sb1.data, 4000);
-    StrBuf other = {0};
-    sb_printf(&other, "%s/flint/recovery/notes.md.bak.1", state);
-    write_file(other.data, "not ours\n", 9);
-    set_mtime(other.data, 9000);
-    sb_reset(&other);
-    sb_printf(&other, "%s/flint/recovery/notes.mdx.7", state);
-    write_file(other.data, "not ours\n", 9);
-    set_mtime(other.data, 9000);
-    CHECK(buffer_find_recovery(b, found, sizeof found));
-    CHECK_STR_EQ(found, sb.data);
-    set_mtime(sb1.data, 6000);
-    CHECK(buffer_find_recovery(b, found, sizeof found));
-    CHECK_STR_EQ(found, sb1.data);
-    /* A small out buffer gets a truncated, terminated path. */
-    char tiny[8];
-    CHECK(buffer_find_recovery(b, tiny, sizeof tiny));
-    CHECK_INT_EQ(strlen(tiny), sizeof tiny - 1);
-    buffer_free(b);
-    sb_free(&sb1);
-    sb_free(&other);
-
-    /* An unnamed buffer goes there too. */
-    b = buffer_new();
-    type(b, "scratch");
-    CHECK(buffer_write_recovery(b, out, sizeof out, &err));
-    CHECK(strstr(out, "/flint/recovery/unnamed.") != NULL);
-    CHECK_FILE(out, "scratch\n");
-    CHECK(!buffer_find_recovery(b, found, sizeof found)); /* no file to tie it to */
-    buffer_free(b);
-
-    /* Nowhere to write: an error, with the reason. */
-    CHECK(setenv("XDG_STATE_HOME", "/proc/flint-cannot-exist", 1) == 0);
-    b = buffer_new();
-    CHECK(buffer_open(b, "/nonexistent-flint-dir/x.txt", &err));
+    CHECK(buffer_read_only(b));
+    type(b, "thawed ");
+    CHECK(!buffer_save(b, &err));
+    CHECK(buffer_save_refused(b));
+    CHECK_STR_EQ(err.msg, "ro.txt is read-only (mode 0444); save again to write it anyway, or "
+                          "save as another name");
+    CHECK_FILE(p, "frozen\n");
+    CHECK(buffer_modified(b));
+    /* Save as another name works at once. */
+    char *q = path_in("ro-copy.txt");
     error_clear(&err);
-    CHECK(!buffer_write_recovery(b, out, sizeof out, &err));
-    CHECK(strstr(err.msg, "recovery") != NULL);
-    CHECK(!buffer_find_recovery(b, found, sizeof found));
+    CHECK(buffer_save_as(b, q, &err));
+    CHECK_FILE(q, "thawed frozen\n");
+    CHECK_FILE(p, "frozen\n");
     buffer_free(b);
+
+    /* Saving again is the explicit second step. */
+    b = buffer_new();
+    CHECK(buffer_open(b, p, &err));
+    type(b, "forced ");
+    CHECK(!buffer_save(b, &err));
+    CHECK(buffer_save(b, &err));
+    CHECK(!buffer_save_refused(b));
+    CHECK_FILE(p, "forced frozen\n");
+    struct stat st;
+    CHECK(stat(p, &st) == 0);
+    CHECK_INT_EQ(st.st_mode & 07777, 0444);
+    CHECK_INT_EQ(st.st_uid, geteuid());
+    /* Changed on disk and read-only: one refusal naming both, one confirmation. */
+    write_file(p, "outside\n", 8);
+    CHECK(chmod(p, 0444) == 0);
+    set_mtime(p, 7000);
+    type(b, "again ");
+    CHECK(!buffer_save(b, &err));
+    CHECK_STR_EQ(err.msg, "ro.txt changed on disk since it was last saved and is read-only "
+                          "(mode 0444); save again to overwrite");
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(p, "forced again frozen\n");
+    buffer_free(b);
+    free(p);
+    free(q);
+}
+
+/* A file with several hard links is written in place after a backup copy: the other names
+ * see the new text, the inode and link count stay. Through a symlink too. */
+static void test_save_hard_links(void)
+{
+    char *state = path_in("state-links");
+    CHECK(setenv("XDG_STATE_HOME", state, 1) == 0);
+    char *p = path_in("linked.txt"), *other = path_in("other-name.txt");
+    char *sym = path_in("sym-to-linked.txt");
+    write_file(p, "shared text\n", 12);
+    CHECK(chmod(p, 0640) == 0);
+    CHECK(link(p, other) == 0);
+    CHECK(symlink("linked.txt", sym) == 0);
+    struct stat before, after;
+    CHECK(stat(p, &before) == 0);
+    Buffer *b = buffer_new();
+    ErrorBuf err = {{0}};
+    CHECK(buffer_open(b, sym, &err));
+    CHECK(!buffer_read_only(b));
+    type(b, "new ");
+    CHECK(buffer_save(b, &err));
+    CHECK(stat(p, &after) == 0);
+    CHECK(after.st_ino == before.st_ino);
+    CHECK_INT_EQ(after.st_nlink, 2);
+    CHECK_INT_EQ(after.st_mode & 07777, 0640);
+    CHECK_FILE(other, "new shared text\n");
+    struct stat lst;
+    CHECK(lstat(sym, &lst) == 0 && S_ISLNK(lst.st_mode));
+    const char *backup = buffer_save_backup(b);
+    CHECK(backup != NULL);
+    StrBuf want = {0};
+    sb_printf(&want, "%s/flint/backup/linked.txt.", state);
+    CHECK(backup && strncmp(backup, want.data, want.len) == 0);
+    if (backup) {
+        CHECK_FILE(backup, "shared text\n");
+        CHECK(stat(backup, &lst) == 0 && (lst.st_mode & 0777) == 0600);
+    }
+    /* A shorter text truncates; the next save keeps one backup (the previous contents). */
+    buffer_move(b, BUFFER_TOP, 0);
+    for (int i = 0; i < 10; i++)
+        buffer_delete(b);
+    CHECK(buffer_save(b, &err));
+    CHECK_FILE(other, " text\n");
+    if (buffer_save_backup(b))
+        CHECK_FILE(buffer_save_backup(b), "new shared text\n");
+    CHECK(!buffer_changed_on_disk(b));
+    CHECK(stat(p, &after) == 0 && after.st_ino == before.st_ino);
+    /* No state directory for the backup: refused, the file untouched. */
     unsetenv("XDG_STATE_HOME");
-    sb_free(&sb);
+    char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    unsetenv("HOME");
+    type(b, "x");
+    error_clear(&err);
+    CHECK(!buffer_save(b, &err));
+    CHECK(strstr(err.msg, "in place (it has other hard links) needs a backup copy") != NULL);
+    CHECK_FILE(other, " text\n");
+    if (home)
+        setenv("HOME", home, 1);
+    free(home);
+    buffer_free(b);
+    sb_free(&want);
     free(state);
+    free(p);
+    free(other);
+    free(sym);
 }
 
 /* --- changed on disk ------------------------------------------------------------------------ */
@@ -540,7 +527,8 @@ int main(void)
     RUN(test_save_symlink);
     RUN(test_bytes_survive);
     RUN(test_save_failures);
-    RUN(test_recovery);
+    RUN(test_save_read_only);
+    RUN(test_save_hard_links);
     RUN(test_changed_on_disk);
     RUN(test_save_as_existing);
     tmpdir_remove();

@@ -328,6 +328,29 @@ static void test_empty_and_new(void)
     CHECK_INT_EQ(len, 0);
     sb_free(&out);
     text_free(t);
+
+    /* An empty file (and a NULL pointer with length 0): one empty line that saves as nothing.
+     * text_set once did pointer arithmetic on its NULL slab here (clang's UBSan: "applying
+     * zero offset to null pointer"). */
+    const char *none[] = {"", NULL};
+    for (size_t i = 0; i < 2; i++) {
+        t = text_new();
+        text_set(t, "abc\r\n", 5);
+        text_set(t, none[i], 0);
+        CHECK_INT_EQ(text_line_count(t), 1);
+        CHECK_INT_EQ(text_line_len(t, 0), 0);
+        CHECK_INT_EQ(text_byte_count(t), 0);
+        CHECK(!text_crlf(t));
+        StrBuf e = {0};
+        text_serialize(t, &e);
+        CHECK_INT_EQ(e.len, 0);
+        text_insert(t, (TextPos){0, 0}, "z", 1);
+        sb_reset(&e);
+        text_serialize(t, &e);
+        CHECK_STR_EQ(e.data, "z\n");
+        sb_free(&e);
+        text_free(t);
+    }
 }
 
 static void test_edits_and_clamp(void)
