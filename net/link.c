@@ -42,7 +42,10 @@
  * Inbound: chunks are appended to conn->in (a StrBuf, so messages reach the hook
  * NUL-terminated) until the final fragment. The size cap is checked against the bytes held
  * plus lws_remaining_packet_payload() before appending, so an oversized frame is refused at
- * its first chunk and the buffer never grows past max_message (RFC 6455 7.4.1: 1009). */
+ * its first chunk and the buffer never grows past max_message (RFC 6455 7.4.1: 1009). The
+ * refusal never aborts lws mid-frame (its 4.1.6 parser would then overrun its receive buffer):
+ * the Conn stops being current, the rest of the message is dropped as it arrives, and the
+ * Close 1009 is sent from the next WRITEABLE. */
 #include "net/link.h"
 
 #include <errno.h>
@@ -89,8 +92,10 @@ struct Conn {
     struct lws *wsi;      /* NULL once lws has destroyed it */
     Conn *prev, *next;    /* Link.conns */
     bool up;              /* handshake done */
-    bool want_close;      /* interrupted: send Close 1000 on the next WRITEABLE */
-    const char *close_reason; /* with want_close: "interrupted" or "rotating" (static) */
+    bool want_close;      /* send a Close on the next WRITEABLE (interrupt, oversize) */
+    int close_code;       /* with want_close: 1000, or 1009 for a message over the cap */
+    const char *close_reason; /* with want_close: "interrupted", "rotating", ... (static) */
+    bool connect_after_close; /* with want_close: the new socket waits for this Close */
     bool close_sent;      /* the Close is queued; lws calls WRITEABLE once more after it */
     bool done;            /* failure or loss already handled (no second report) */
     bool in_connect;      /* inside lws_client_connect_via_info */
@@ -469,11 +474,17 @@ static int on_receive(Conn *c, struct lws *wsi, const char *in, size_t len)
         char why[160];
         snprintf(why, sizeof why, "message over %zu bytes: closed with 1009", l->max_message);
         log_msg("link: %s", why);
-        conn_lost(c, why); /* drops the buffer */
-        static const char reason[] = "message too big";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)reason,
-                         sizeof reason - 1);
-        return -1;
+        conn_lost(c, why); /* drops the buffer; the Conn is no longer current */
+        /* Never return -1 here: lws 4.1.6 would abandon the frame half-parsed, with its rx
+         * buffer head not reset, and keep reading the rest of the payload past the end of
+         * that buffer. The rest of the message is dropped like every frame of a Conn that is
+         * not current; the Close 1009 goes out from WRITEABLE, between two lws reads. */
+        c->want_close = true;
+        c->close_code = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+        c->close_reason = "message too big";
+        lws_callback_on_writable(wsi);
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
+        return 0;
     }
     if (remaining)
         sb_reserve(&c->in, len + remaining);
@@ -501,16 +512,23 @@ static int on_writeable(Conn *c, struct lws *wsi)
     if (c->want_close) {
         c->close_sent = true;
         const char *reason = c->close_reason ? c->close_reason : "interrupted";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)reason, strlen(reason));
+        int code = c->close_code ? c->close_code : LWS_CLOSE_STATUS_NORMAL;
+        lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)reason,
+                         strlen(reason));
         uint64_t now = clock_now_ns();
         Link *l = c->link;
-        if (l) {
-            l->stats.interrupt_ns = now;
-            if (!l->cur)
-                arm_connect(l, 0); /* the Close is on the wire: now the fresh socket */
+        if (code == LWS_CLOSE_STATUS_NORMAL) { /* an interrupt or a rotation */
+            if (l)
+                l->stats.interrupt_ns = now;
+            log_msg("link: close-sent %d %s (%.3f ms after the request)", code, reason,
+                    (double)(now - c->t_interrupt) / 1e6);
+        } else {
+            log_msg("link: close-sent %d %s", code, reason);
         }
-        log_msg("link: close-sent 1000 %s (%.3f ms after the request)", reason,
-                (double)(now - c->t_interrupt) / 1e6);
+        /* The Close is on the wire: now the fresh socket. (Not after an oversized message:
+         * that reconnect waits for the backoff.) */
+        if (l && c->connect_after_close && !l->cur)
+            arm_connect(l, 0);
         return -1;
     }
     if (!is_current(c) || !c->up)
@@ -824,6 +842,7 @@ static void link_restart(Link *l, const char *reason)
              * address: no lookup) starts right after that, or after 2 ms at most, so the
              * Close goes out first. */
             c->want_close = true;
+            c->connect_after_close = true;
             lws_callback_on_writable(c->wsi);
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
             arm_connect(l, INTERRUPT_CONNECT_US);

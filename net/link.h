@@ -7,9 +7,10 @@
  * - link_send() queues one text message (copied); the queue drains on
  *   LWS_CALLBACK_CLIENT_WRITEABLE, one frame of at most 64 KiB per callback.
  *   A message queued while not connected is refused (returns false): the session decides.
- * - Inbound fragments are reassembled; a message over max_message bytes closes the socket with
- *   1009 and reports LINK_WAITING with the reason (then reconnects); a binary message is
- *   dropped, logged and counted in LinkStats.binary_dropped.
+ * - Inbound fragments are reassembled; a message over max_message bytes is refused at its first
+ *   chunk that crosses the cap: its rest is dropped as it arrives, the socket is closed with
+ *   1009 and LINK_WAITING reports the reason (then reconnects after the backoff); a binary
+ *   message is dropped, logged and counted in LinkStats.binary_dropped.
  * - link_interrupt() is the Esc path: it drops everything queued and anything still arriving
  *   from the current socket at once, sends a Close (1000, "interrupted") to the server, and
  *   opens a fresh connection immediately, without waiting for the old one to finish closing.
