@@ -289,6 +289,16 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
     const char *endpoint = c->link ? c->link->url.endpoint : "server";
     const char *host = c->link ? c->link->url.host : "server";
     c->http_status = status;
+    /* Redirects are never followed (LCCSCF_HTTP_NO_FOLLOW_REDIRECT): the API key would go to
+     * whatever host the server names. Say where it pointed, without the query. */
+    char loc[1024];
+    if (status >= 300 && status < 400 &&
+        lws_hdr_copy(wsi, loc, sizeof loc, WSI_TOKEN_HTTP_LOCATION) > 0) {
+        char shown[160];
+        link_url_redact(loc, shown, sizeof shown);
+        snprintf(out, n, "server redirected to %s; not followed", shown);
+        return;
+    }
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
 }
 
@@ -381,7 +391,8 @@ static void conn_start(Link *l)
     ci.port = l->url.port;
     ci.path = l->url.path;
     ci.host = l->url.host_header;
-    ci.ssl_connection = l->url.tls ? LCCSCF_USE_SSL : 0;
+    /* Never follow a redirect: lws would send the Authorization header to the new host. */
+    ci.ssl_connection = (l->url.tls ? LCCSCF_USE_SSL : 0) | LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
     ci.protocol = NULL; /* no Sec-WebSocket-Protocol (PROTOCOL.md 1.2) */
     ci.local_protocol_name = LINK_PROTOCOL_NAME;
     ci.opaque_user_data = c;

@@ -94,6 +94,31 @@ static void test_urls(void)
         CHECK(link_url_parse("wss://h/v1?key=secret", &u, err, sizeof err));
         CHECK(strstr(u.display, "secret") == NULL); /* queries stay out of the log */
         link_url_free(&u);
+        /* ... and out of error messages */
+        CHECK(!link_url_parse("wss://h:99999/v1?key=secret", &u, err, sizeof err));
+        CHECK(strstr(err, "port out of range") && strstr(err, "wss://h:99999/v1?...") &&
+              !strstr(err, "secret"));
+        CHECK(!link_url_parse("wss://h/v1?key=secret#x", &u, err, sizeof err));
+        CHECK(strstr(err, "fragment") && !strstr(err, "secret"));
+    }
+    {
+        static const struct {
+            const char *in, *out;
+            size_t size;
+        } red[] = {
+            {"ws://h/v1?token=x", "ws://h/v1?...", 64},
+            {"ws://h/v1#frag", "ws://h/v1?...", 64},
+            {"/relative/path", "/relative/path", 64},
+            {"ws://h/\x1b[2Jx\xc3\xa9 y", "ws://h/?[2Jx??\?y", 64},
+            {"ws://h/v1?t=x", "ws://h/v", 9},
+            {"ws://h/v1?t=x", "ws://h/v1?.", 12},
+            {"abc", "", 1},
+        };
+        for (size_t i = 0; i < sizeof red / sizeof red[0]; i++) {
+            char out[64];
+            link_url_redact(red[i].in, out, red[i].size);
+            CHECK_STR_EQ(out, red[i].out);
+        }
     }
 }
 

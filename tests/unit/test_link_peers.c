@@ -1,7 +1,8 @@
 /* Link against raw TCP peers served between lws_service calls (link_support.h's extra_poll):
  * an HTTP peer answering the upgrade with 401 or 429 (the details, and the upgrade request as
- * sent), and a relay to the scripted server that goes silent for PROTOCOL.md 7.3 case 12 (ping
- * after 20 s, hang-up after 60 s: FLINT_SLOW_TESTS=1). */
+ * sent), a 302 to a second server (never followed: the key stays with the first; the raw
+ * peers of link_raw_peer.h), and a relay to the scripted server that goes silent for
+ * PROTOCOL.md 7.3 case 12 (ping after 20 s, hang-up after 60 s: FLINT_SLOW_TESTS=1). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "link_raw_peer.h"
 #include "link_support.h"
 
 /* ----- HTTP errors on the upgrade ---------------------------------------------------------- */
@@ -94,6 +96,52 @@ static void test_http_errors(void)
     close(raw_listen);
     sb_free(&raw_in);
     sb_free(&raw_last);
+}
+
+/* ----- redirects on the upgrade ------------------------------------------------------------ */
+
+/* A 302 to a second server that would accept the upgrade: never followed, so the second
+ * server never sees a connection (let alone the key), and the state says where it pointed. */
+static RawPeer redir_a, redir_b;
+static void redir_poll(void)
+{
+    raw_peer_poll(&redir_a);
+    raw_peer_poll(&redir_b);
+}
+
+static void test_redirect_not_followed(void)
+{
+    CHECK(raw_peer_open(&redir_a));
+    CHECK(raw_peer_open(&redir_b));
+    char reply[256];
+    snprintf(reply, sizeof reply,
+             "HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:%d/v1/responses?token=sekrit\r\n"
+             "Content-Length: 0\r\n\r\n", redir_b.port);
+    redir_a.scripts[0].http_reply = reply;
+    extra_poll = redir_poll;
+    Link *l = make_link(srv_url(redir_a.port, "ws"), "sk-redirect", NULL, 0);
+    link_start(l);
+    /* Followed, the link would come up on the second server and never report WAITING. */
+    WAIT(count_state(LINK_WAITING) > 0 || redir_b.accepts > 0 || link_state(l) == LINK_UP, 5000);
+    CHECK_INT_EQ(redir_a.accepts, 1);
+    CHECK(strstr(sb_cstr(&redir_a.last_req), "Bearer sk-redirect") != NULL);
+    CHECK_INT_EQ(redir_b.accepts, 0);
+    CHECK_INT_EQ(redir_b.last_req.len, 0);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    const StateRec *w = last_state(LINK_WAITING);
+    char want[128];
+    snprintf(want, sizeof want,
+             "server redirected to ws://127.0.0.1:%d/v1/responses?...; not followed", redir_b.port);
+    CHECK(w && strstr(w->detail, want) != NULL);
+    CHECK(w && strstr(w->detail, "sekrit") == NULL);
+    if (w)
+        printf("  302 detail: %s\n", w->detail);
+    link_free(l);
+    pump(5);
+    CHECK_INT_EQ(redir_b.accepts, 0);
+    extra_poll = NULL;
+    raw_peer_close(&redir_a);
+    raw_peer_close(&redir_b);
 }
 
 /* ----- keepalive (PROTOCOL.md 7.3 case 12), slow: FLINT_SLOW_TESTS=1 ------------------------ */
@@ -196,6 +244,7 @@ int main(void)
         return 1;
 
     RUN(test_http_errors);
+    RUN(test_redirect_not_followed);
     RUN(test_keepalive_slow);
 
     link_env_close();
