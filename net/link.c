@@ -715,6 +715,14 @@ Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *
     LinkUrl url;
     if (!link_url_parse(cfg->url, &url, err, err_size))
         return NULL;
+    if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
+        !link_host_is_loopback(url.host)) {
+        /* Decided on the name as written, never on what it resolves to (link_url.h). */
+        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s (ws://): "
+                 "use wss://, or --insecure to allow it", url.endpoint);
+        link_url_free(&url);
+        return NULL;
+    }
 
     Link *l = xcalloc(1, sizeof *l);
     l->ctx = ctx;

@@ -63,6 +63,11 @@ typedef enum LinkState {
 typedef struct LinkConfig {
     const char *url;          /* base URL, e.g. ws://127.0.0.1:8787/v1; "/responses" is appended */
     const char *api_key;      /* sent as "Authorization: Bearer KEY"; NULL/"" sends none */
+    /* With an api_key and ws:// (or http://), link_new refuses any host that is not loopback
+     * by its spelling (link_host_is_loopback: 127.0.0.0/8, ::1, "localhost"; never by what a
+     * name resolves to) unless this is set: the key would cross the network in clear text.
+     * The app sets it from --insecure, which the refusal names. */
+    bool allow_insecure;
     const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
     size_t max_message;       /* 0: 16 MiB */
     /* NULL: getaddrinfo(3). Tests pass a stand-in with its contract (slow, counting,
@@ -93,7 +98,9 @@ typedef struct LinkStats {
 typedef struct Link Link;
 
 /* Parses cfg->url (ws, wss, http, https; http(s) maps to ws(s)). Returns NULL and fills err
- * (a char[256] or larger) when the URL is not usable. Copies everything it keeps. */
+ * (a char[256] or larger) when the URL is not usable, or when it would send the API key in
+ * clear text to a host that is not loopback (see allow_insecure). Copies everything it
+ * keeps. Neither err nor any log line ever holds the URL's query (it can carry tokens). */
 Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *hooks, void *ud,
                char *err, size_t err_size);
 void link_free(Link *l);  /* closes without waiting; accepts NULL */

@@ -37,8 +37,18 @@ static void emit(int level, const char *line)
     }
     char buf[sizeof diag.line];
     size_t n = 0;
-    for (const char *p = line; *p && n < sizeof buf - 1; p++)
+    for (const char *p = line; *p && n < sizeof buf - 1; p++) {
+        /* A URL's query can carry tokens: lws may quote a path, so "?..." replaces any query
+         * up to the next space or quote. */
+        if (*p == '?') {
+            for (const char *e = "?..."; *e && n < sizeof buf - 1; e++)
+                buf[n++] = *e;
+            while (p[1] && p[1] != ' ' && p[1] != '\'' && p[1] != '"' && p[1] != '\n')
+                p++;
+            continue;
+        }
         buf[n++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+    }
     while (n && buf[n - 1] == ' ')
         n--;
     buf[n] = '\0';

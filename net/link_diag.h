@@ -4,8 +4,9 @@
  * lws reports a TLS verification failure only in its log, a refused connect() only as "Unable
  * to connect" and a failed DNS lookup not at all; the errno and the getaddrinfo result appear
  * in its info/debug lines ("getsockopt fd N says err 111", "getaddrinfo 'host' says -2").
- * link_diag_install() points lws' log at core/log.h (never stderr, which belongs to curses),
- * remembers the last error/warning line, and while at least one connection attempt holds the
+ * link_diag_install() points lws' log at core/log.h (never stderr, which belongs to curses;
+ * any "?query" in a line is elided, as it can carry tokens), remembers the last error/warning
+ * line, and while at least one connection attempt holds the
  * capture (link_diag_hold, typically well under a second) also enables info/debug lines, which
  * are scanned for those two numbers and otherwise discarded. (Link resolves host names itself,
  * on a background thread, and gives lws numeric addresses only: the getaddrinfo number is a

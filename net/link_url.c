@@ -6,6 +6,8 @@
  * which part is wrong, since the message ends up in the status line. */
 #include "net/link_url.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,6 +199,22 @@ bool link_url_parse(const char *raw, LinkUrl *u, char *err, size_t err_size)
     u->display = sb_steal(&t, NULL);
     u->path = sb_steal(&sb, NULL);
     return true;
+}
+
+bool link_host_is_loopback(const char *host)
+{
+    if (!host)
+        return false;
+    if (strcasecmp(host, "localhost") == 0)
+        return true;
+    unsigned char a[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, host, a) == 1)
+        return a[0] == 127;
+    if (inet_pton(AF_INET6, host, a) != 1)
+        return false;
+    static const unsigned char v6_loop[16] = {[15] = 1};
+    static const unsigned char v4_mapped[12] = {[10] = 0xff, [11] = 0xff};
+    return memcmp(a, v6_loop, 16) == 0 || (memcmp(a, v4_mapped, 12) == 0 && a[12] == 127);
 }
 
 void link_url_free(LinkUrl *u)
