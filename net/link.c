@@ -39,13 +39,14 @@
  * remains; larger messages go out as TEXT+NO_FIN, CONTINUATION... (RFC 6455 5.4), so a Close
  * can overtake a long upload and lws never has to buffer more than one frame.
  *
- * Inbound: chunks are appended to conn->in (a StrBuf, so messages reach the hook
- * NUL-terminated) until the final fragment. The size cap is checked against the bytes held
- * plus lws_remaining_packet_payload() before appending, so an oversized frame is refused at
- * its first chunk and the buffer never grows past max_message (RFC 6455 7.4.1: 1009). The
- * refusal never aborts lws mid-frame (its 4.1.6 parser would then overrun its receive buffer):
- * the Conn stops being current, the rest of the message is dropped as it arrives, and the
- * Close 1009 is sent from the next WRITEABLE. */
+ * Inbound: each chunk lws delivers goes through conn->rx (link_rx.h: reassembly, the size
+ * cap, binary messages dropped), which says what to do: deliver a complete message (NUL-
+ * terminated) to the hook, count a dropped binary one, or refuse one over max_message. The
+ * cap counts the bytes held plus lws_remaining_packet_payload(), so an oversized frame is
+ * refused at its first chunk and the buffer never grows past max_message (RFC 6455 7.4.1:
+ * 1009). The refusal never aborts lws mid-frame (its 4.1.6 parser would then overrun its
+ * receive buffer): the Conn stops being current, the rest of the message is dropped as it
+ * arrives, and the Close 1009 is sent from the next WRITEABLE. */
 #include "net/link.h"
 
 #include <errno.h>
@@ -60,6 +61,7 @@
 #include "core/xalloc.h"
 #include "net/link_diag.h"
 #include "net/link_dns.h"
+#include "net/link_rx.h"
 #include "net/link_url.h"
 
 #define LINK_PROTOCOL_NAME "flint-link"
@@ -100,9 +102,6 @@ struct Conn {
     bool done;            /* failure or loss already handled (no second report) */
     bool in_connect;      /* inside lws_client_connect_via_info */
     bool destroyed;       /* WSI_DESTROY arrived while in_connect */
-    bool in_msg;          /* inside a fragmented inbound message */
-    bool skipping;        /* the current inbound message is binary: drop it */
-    bool delivering;      /* the message hook is running on conn->in */
     bool diag_held;       /* holds the detailed lws log capture (link_diag_hold) */
     unsigned http_status; /* of a failed upgrade: the server was reached */
     int peer_code;        /* status code of the server's Close frame, 0 if none */
@@ -111,7 +110,7 @@ struct Conn {
     uint64_t t_interrupt; /* clock_now_ns() at link_interrupt, for the close-sent log */
     uint64_t t_valid;     /* last lws_validity_confirmed(), ns */
     char addr[LINK_DNS_ADDR_LEN]; /* the numeric address this attempt connects to */
-    StrBuf in;
+    LinkRx rx;            /* inbound reassembly (link_rx.h) */
 };
 
 struct Link {
@@ -221,16 +220,11 @@ static void conn_free(Conn *c)
             c->link->cur = NULL;
     }
     diag_release(c);
-    sb_free(&c->in);
+    link_rx_free(&c->rx);
     free(c);
 }
 
-static void release_in(Conn *c)
-{
-    c->in_msg = c->skipping = false;
-    if (!c->delivering)
-        sb_free(&c->in);
-}
+static void release_in(Conn *c) { link_rx_abandon(&c->rx); }
 
 static void link_sul_cb(lws_sorted_usec_list_t *sul);
 
@@ -368,6 +362,7 @@ static void conn_start(Link *l)
 {
     Conn *c = xcalloc(1, sizeof *c);
     c->link = l;
+    link_rx_init(&c->rx, l->max_message);
     c->next = l->conns;
     if (l->conns)
         l->conns->prev = c;
@@ -463,25 +458,13 @@ static int on_receive(Conn *c, struct lws *wsi, const char *in, size_t len)
         c->t_valid = now;
         lws_validity_confirmed(wsi);
     }
-    bool final = lws_is_final_fragment(wsi);
-    if (!c->in_msg || lws_is_first_fragment(wsi)) {
-        c->in_msg = true;
-        c->skipping = lws_frame_is_binary(wsi);
-        sb_reset(&c->in);
-        if (c->skipping) {
-            l->stats.binary_dropped++;
-            log_msg("link: binary message dropped (text only, PROTOCOL.md 7.1)");
-        }
-    }
-    if (final)
-        c->in_msg = false;
-    if (c->skipping) {
-        if (final)
-            c->skipping = false;
-        return 0;
-    }
-    size_t remaining = lws_remaining_packet_payload(wsi);
-    if (c->in.len + len + remaining > l->max_message) {
+    LinkRxAction act = link_rx_feed(&c->rx, lws_is_first_fragment(wsi),
+                                    lws_is_final_fragment(wsi), lws_frame_is_binary(wsi),
+                                    lws_remaining_packet_payload(wsi), in, len);
+    if (act == LINK_RX_BINARY) {
+        l->stats.binary_dropped++;
+        log_msg("link: binary message dropped (text only, PROTOCOL.md 7.1)");
+    } else if (act == LINK_RX_OVERSIZE) {
         char why[160];
         snprintf(why, sizeof why, "message over %zu bytes: closed with 1009", l->max_message);
         log_msg("link: %s", why);
@@ -495,24 +478,14 @@ static int on_receive(Conn *c, struct lws *wsi, const char *in, size_t len)
         c->close_reason = "message too big";
         lws_callback_on_writable(wsi);
         lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
-        return 0;
+    } else if (act == LINK_RX_MESSAGE) {
+        l->stats.messages_in++;
+        l->stats.bytes_in += c->rx.buf.len;
+        if (l->hooks.message)
+            l->hooks.message(l->ud, sb_cstr(&c->rx.buf), c->rx.buf.len);
+        /* interrupted from inside the hook: nothing kept */
+        link_rx_delivered(&c->rx, is_current(c) ? LINK_KEEP_BUFFER : 0);
     }
-    if (remaining)
-        sb_reserve(&c->in, len + remaining);
-    sb_append(&c->in, in, len);
-    if (!final)
-        return 0;
-
-    l->stats.messages_in++;
-    l->stats.bytes_in += c->in.len;
-    c->delivering = true;
-    if (l->hooks.message)
-        l->hooks.message(l->ud, sb_cstr(&c->in), c->in.len);
-    c->delivering = false;
-    if (!is_current(c) || c->in.cap > LINK_KEEP_BUFFER)
-        sb_free(&c->in); /* interrupted from inside the hook, or a one-off giant */
-    else
-        sb_reset(&c->in);
     return 0;
 }
 
