@@ -166,9 +166,13 @@ bool link_url_parse(const char *raw, LinkUrl *u, char *err, size_t err_size)
     /* path and query */
     const char *path = auth_end;
     const char *query = path + strcspn(path, "?");
-    for (const char *q = path; *q; q++)
-        if (!path_char((unsigned char)*q))
-            return fail(err, err_size, "URL \"%.80s\": bad character '%c' in path", url_shown, *q);
+    for (const char *q = path; *q; q++) {
+        if (path_char((unsigned char)*q))
+            continue;
+        if (q > query) /* not even one character of the query is shown */
+            return fail(err, err_size, "URL \"%.80s\": bad character in the query", url_shown);
+        return fail(err, err_size, "URL \"%.80s\": bad character '%c' in path", url_shown, *q);
+    }
     if (strlen(path) > PATH_MAX_LEN)
         return fail(err, err_size, "URL \"%.80s\": path too long", url_shown);
     size_t plen = (size_t)(query - path);
