@@ -5,6 +5,7 @@
 #include "net/link_diag.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libwebsockets.h>
 #include <netdb.h>
 #include <stdbool.h>
@@ -25,14 +26,21 @@ static struct {
     int holders;       /* attempts holding the detailed capture */
 } diag;
 
-static void emit(int level, const char *line)
+/* A decimal number as lws prints it (an errno, a getaddrinfo code), clamped to int. */
+static int parse_num(const char *p)
+{
+    long v = strtol(p, NULL, 10);
+    return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
+}
+
+void link_diag_emit(int level, const char *line)
 {
     if (level & LOG_DETAIL) {
         const char *p = strstr(line, " says err ");
         if (p)
-            diag.connect_errno = atoi(p + 10);
+            diag.connect_errno = parse_num(p + 10);
         if (strstr(line, "getaddrinfo '") && (p = strstr(line, "' says ")) != NULL)
-            diag.gai_error = atoi(p + 7);
+            diag.gai_error = parse_num(p + 7);
         return;
     }
     char buf[sizeof diag.line];
@@ -47,7 +55,8 @@ static void emit(int level, const char *line)
                 p++;
             continue;
         }
-        buf[n++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+        /* one line, and no terminal controls: lws quotes server bytes (a bad header) */
+        buf[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? ' ' : *p;
     }
     while (n && buf[n - 1] == ' ')
         n--;
@@ -59,20 +68,23 @@ static void emit(int level, const char *line)
     }
 }
 
-void link_diag_install(void) { lws_set_log_level(LOG_BASE | (diag.holders ? LOG_DETAIL : 0), emit); }
+void link_diag_install(void)
+{
+    lws_set_log_level(LOG_BASE | (diag.holders ? LOG_DETAIL : 0), link_diag_emit);
+}
 
 unsigned link_diag_hold(void)
 {
     diag.connect_errno = diag.gai_error = 0;
     if (diag.holders++ == 0)
-        lws_set_log_level(LOG_BASE | LOG_DETAIL, emit);
+        lws_set_log_level(LOG_BASE | LOG_DETAIL, link_diag_emit);
     return diag.seq;
 }
 
 void link_diag_release(void)
 {
     if (diag.holders > 0 && --diag.holders == 0)
-        lws_set_log_level(LOG_BASE, emit);
+        lws_set_log_level(LOG_BASE, link_diag_emit);
 }
 
 static bool has(const char *s, const char *what) { return s && strstr(s, what) != NULL; }

@@ -21,6 +21,10 @@
 
 void link_diag_install(void);
 
+/* The hook link_diag_install gives lws: one log line at an lws level (LLL_*). Public so that
+ * the fuzzer can feed it lines; lws' lines are untrusted text (they quote server bytes). */
+void link_diag_emit(int level, const char *line);
+
 /* A connection attempt starts: clears the captured numbers, enables the detailed capture and
  * returns a mark for link_diag_describe. Every hold is matched by one release. */
 unsigned link_diag_hold(void);
