@@ -104,6 +104,7 @@ struct Conn {
     bool destroyed;       /* WSI_DESTROY arrived while in_connect */
     bool diag_held;       /* holds the detailed lws log capture (link_diag_hold) */
     unsigned http_status; /* of a failed upgrade: the server was reached */
+    unsigned retry_after_ms; /* a 429's Retry-After: wait at least this long */
     int peer_code;        /* status code of the server's Close frame, 0 if none */
     char peer_reason[64]; /* its reason text, sanitised */
     unsigned diag_mark;   /* link_diag_hold() of this attempt */
@@ -235,10 +236,12 @@ static void arm_connect(Link *l, lws_usec_t us)
 }
 
 /* Reports WAITING and retries after the backoff. */
-static void link_wait(Link *l, const char *why)
+static void link_wait(Link *l, const char *why, unsigned min_ms)
 {
     char conceal;
     unsigned ms = lws_retry_get_delay_ms(l->ctx, &link_retry, &l->retries, &conceal);
+    if (ms < min_ms)
+        ms = min_ms; /* the server asked for it (429 Retry-After) */
     char detail[256];
     snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
     arm_connect(l, (lws_usec_t)ms * 1000);
@@ -274,7 +277,7 @@ static void conn_lost(Conn *c, const char *why)
     }
     log_msg("link: down %s (%s%s%s)", why, l->url.endpoint, l->literal ? "" : " via ",
             l->literal ? "" : c->addr);
-    link_wait(l, why);
+    link_wait(l, why, c->retry_after_ms);
 }
 
 static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char *out, size_t n)
@@ -291,6 +294,16 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
         char shown[160];
         link_url_redact(loc, shown, sizeof shown);
         snprintf(out, n, "server redirected to %s; not followed", shown);
+        return;
+    }
+    /* A 429 on the upgrade (PROTOCOL.md 1.2): wait as long as the server asks, if it does
+     * in seconds. The header is read here, while lws still holds the response headers. */
+    if (status == 429) {
+        char ra[64];
+        int secs = lws_hdr_copy(wsi, ra, sizeof ra, WSI_TOKEN_HTTP_RETRY_AFTER) > 0
+                       ? link_diag_retry_after(ra) : -1;
+        c->retry_after_ms = secs > 0 ? (unsigned)secs * 1000u : 0;
+        snprintf(out, n, "rate limited by %s (HTTP 429)", host);
         return;
     }
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
@@ -317,7 +330,7 @@ static void dns_begin(Link *l)
     log_msg("link: %s", err);
     if (l->dns_wait) {
         l->dns_wait = false;
-        link_wait(l, err);
+        link_wait(l, err, 0);
     }
 }
 
@@ -337,7 +350,7 @@ static void dns_poll(Link *l)
         snprintf(why, sizeof why, "cannot resolve %s: %s", l->url.host, r.error);
         log_msg("link: %s (%.3f ms)%s", why, ms, waiting ? "" : "; keeping the cached addresses");
         if (waiting && l->started)
-            link_wait(l, why);
+            link_wait(l, why, 0);
         return;
     }
     char list[LINK_DNS_MAX * (LINK_DNS_ADDR_LEN + 2)];

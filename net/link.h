@@ -11,6 +11,8 @@
  *   chunk that crosses the cap: its rest is dropped as it arrives, the socket is closed with
  *   1009 and LINK_WAITING reports the reason (then reconnects after the backoff); a binary
  *   message is dropped, logged and counted in LinkStats.binary_dropped.
+ * - A 429 on the upgrade waits at least its Retry-After (delay-seconds, at most 1 h) before the
+ *   next attempt: WAITING says "rate limited by HOST (HTTP 429); retry in N s".
  * - A redirect (3xx) on the upgrade is never followed (the API key would go to the host it
  *   names): WAITING says "server redirected to URL; not followed" (URL without its query).
  * - link_interrupt() is the Esc path: it drops everything queued and anything still arriving

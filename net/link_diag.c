@@ -87,6 +87,24 @@ void link_diag_release(void)
         lws_set_log_level(LOG_BASE, link_diag_emit);
 }
 
+int link_diag_retry_after(const char *value)
+{
+    const char *p = value;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p < '0' || *p > '9')
+        return -1;
+    long v = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (v <= 3600)
+            v = v * 10 + (*p - '0');
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p)
+        return -1;
+    return v > 3600 ? 3600 : (int)v;
+}
+
 static bool has(const char *s, const char *what) { return s && strstr(s, what) != NULL; }
 
 void link_diag_describe(const char *reason, unsigned http_status, unsigned mark,

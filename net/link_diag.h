@@ -30,6 +30,12 @@ void link_diag_emit(int level, const char *line);
 unsigned link_diag_hold(void);
 void link_diag_release(void);
 
+/* Seconds from a Retry-After header value: delay-seconds (RFC 9110 10.2.3), surrounding
+ * spaces allowed, capped at 3600 (a server must not park the link for days; Esc reconnects at
+ * once anyway). -1 when it is no such number (an HTTP-date is not read: the backoff applies).
+ * The value is the server's: untrusted. */
+int link_diag_retry_after(const char *value);
+
 /* Writes e.g. "connection refused by 127.0.0.1:8787", "cannot resolve h: Name or service not
  * known", "HTTP 401 from h:443: API key rejected", "TLS error with h:443: <lws line>".
  * reason is lws' CONNECTION_ERROR text (may be NULL), http_status 0 when unknown, mark from

@@ -1,4 +1,5 @@
-/* Fuzz target: the reader of libwebsockets' log lines (net/link_diag.c). Lws' lines quote
+/* Fuzz target: the reader of libwebsockets' log lines (net/link_diag.c), and its reader of a
+ * 429's Retry-After value (each line is also read as one). Lws' lines quote
  * server bytes (a bad header, a path), so they are untrusted text. Input: lines separated by
  * '\n'; the first byte of each picks the lws level (error, warning, notice, info, debug) and
  * whether a connection attempt holds the detailed capture. After each line, the description
@@ -41,6 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             held--;
         }
         link_diag_emit(levels[sel % 5], line + 1);
+        int ra = link_diag_retry_after(line + 1); /* the same bytes as a Retry-After value */
+        REQUIRE(ra >= -1 && ra <= 3600);
         for (size_t r = 0; r < sizeof reasons / sizeof reasons[0]; r++) {
             char out[96];
             memset(out, 'Z', sizeof out);

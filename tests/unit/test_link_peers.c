@@ -20,6 +20,8 @@
 static int raw_listen = -1, raw_conn = -1;
 static StrBuf raw_in, raw_last; /* request being read, last complete request */
 static const char *raw_reply;
+static int raw_requests;        /* answered so far */
+static uint64_t raw_t_request;  /* when the last one was complete */
 
 static void raw_poll(void)
 {
@@ -34,6 +36,8 @@ static void raw_poll(void)
     if (n > 0)
         sb_append(&raw_in, buf, (size_t)n);
     if (raw_in.len && strstr(raw_in.data, "\r\n\r\n")) {
+        raw_requests++;
+        raw_t_request = clock_now_ns();
         ssize_t w = write(raw_conn, raw_reply, strlen(raw_reply));
         (void)w;
         close(raw_conn);
@@ -78,15 +82,32 @@ static void test_http_errors(void)
     CHECK(strstr(req, "\r\nuser-agent: flint/") != NULL);
     link_free(l);
 
+    /* 429 with Retry-After: 2 (seconds): the next attempt waits for it, not for the 0.5 s
+     * backoff. (A lower bound: timers never fire early, however loaded the machine.) */
     raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n";
+    l = make_link(srv_url(port, "ws"), "k", NULL, 0);
+    int before = raw_requests;
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 3000);
+    uint64_t t_first = raw_t_request;
+    w = last_state(LINK_WAITING);
+    CHECK(w && strstr(w->detail, "rate limited by 127.0.0.1 (HTTP 429); retry in 2.0 s"));
+    if (w)
+        printf("  429 detail: %s\n", w->detail);
+    WAIT(raw_requests == before + 2, 10000);
+    CHECK_INT_EQ(raw_requests, before + 2);
+    CHECK(raw_t_request - t_first >= 1900 * NS_PER_MS);
+    link_free(l);
+    pump(5);
+
+    /* Retry-After as an HTTP-date is not read: the backoff applies. */
+    raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
+                "Content-Length: 0\r\n\r\n";
     l = make_link(srv_url(port, "ws"), "k", NULL, 0);
     link_start(l);
     WAIT(link_state(l) == LINK_WAITING, 3000);
     w = last_state(LINK_WAITING);
-    if (w) {
-        printf("  429 detail: %s\n", w->detail);
-        CHECK(strstr(w->detail, "429") != NULL);
-    }
+    CHECK(w && strstr(w->detail, "rate limited by 127.0.0.1 (HTTP 429); retry in 0.") != NULL);
     link_free(l);
     pump(5);
     extra_poll = NULL;
