@@ -91,7 +91,7 @@ typedef struct LinkHooks {
 typedef struct LinkStats {
     uint64_t connects;        /* successful handshakes */
     uint64_t messages_in, bytes_in, messages_out, bytes_out;
-    uint64_t interrupt_ns;    /* clock_now_ns() when the last close frame was written */
+    uint64_t interrupt_ns;    /* clock_now_ns() when the last Close 1000 (interrupt) went out */
     uint64_t binary_dropped;  /* binary messages received and dropped */
     uint64_t dns_lookups;     /* background lookups started (none for IP literals) */
     uint64_t dns_last_ns;     /* how long the last finished lookup took */
