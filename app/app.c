@@ -31,6 +31,7 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "net/link.h"
+#include "net/link_url.h"
 #include "session/session.h"
 #include "themes/theme.h"
 #include "ui/keys.h"
@@ -593,6 +594,12 @@ static void app_crash_handler(int signo)
 
 static void app_install_crash_handlers(void)
 {
+#if defined(FLINT_SANITIZE)
+    /* AddressSanitizer has its own SIGSEGV/SIGBUS handler, which prints the report that says
+     * where the bad access was; ours would replace it and hide that report. The sanitizer
+     * build is for finding bugs, not for saving text: keep the sanitizer's. */
+    return;
+#endif
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
     static char altstack[64 * 1024];
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
@@ -707,7 +714,8 @@ int app_run(const AppConfig *cfg)
         goto out;
     }
     char lerr[256];
-    LinkConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file};
+    LinkConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file,
+                       .allow_insecure = cfg->allow_insecure};
     a->link = link_new(loop_context(a->loop), &lcfg, &app_link_hooks, a, lerr, sizeof lerr);
     if (!a->link) {
         fprintf(stderr, "flint: %s\n", lerr);
@@ -751,7 +759,9 @@ int app_run(const AppConfig *cfg)
         app_say(a, true, "Unsaved text from an earlier session is in %s: compare, then delete it.",
                 beside ? slash + 1 : found);
     }
-    log_msg("start: url=%s model=%s file=%s", url, cfg->model, cfg->file ? cfg->file : "-");
+    char url_shown[256]; /* never the query: it can carry tokens */
+    link_url_redact(url, url_shown, sizeof url_shown);
+    log_msg("start: url=%s model=%s file=%s", url_shown, cfg->model, cfg->file ? cfg->file : "-");
     link_start(a->link);
     app_draw(a);
 

@@ -13,6 +13,7 @@ typedef struct AppConfig {
     const char *api_key;     /* NULL or "" sends no Authorization header */
     const char *theme_path;  /* NULL: the built-in theme */
     const char *ca_file;     /* extra CA bundle for wss:// */
+    bool allow_insecure;     /* --insecure: the key may go over ws:// to a non-loopback host */
     bool demo;               /* start flint-backend and connect to it */
     unsigned demo_rate;      /* tokens/s for the demo backend (0 = unthrottled) */
 } AppConfig;

@@ -28,6 +28,8 @@ static void usage(FILE *f)
             "  --demo-rate N    demo answer speed in tokens/s (default 1000; 0 = unthrottled)\n"
             "  --theme FILE     colour theme file (see themes/*.theme)\n"
             "  --ca-file FILE   extra CA certificates for wss://\n"
+            "  --insecure       allow sending the API key over plain ws:// (or http://) to a\n"
+            "                   host that is not loopback (127.0.0.0/8, ::1, localhost)\n"
             "  -h, --help       show this help\n"
             "  -V, --version    show the version\n"
             "\n"
@@ -41,7 +43,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_URL = 256, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA };
+    enum { OPT_URL = 256, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"model", required_argument, NULL, OPT_MODEL},
@@ -49,6 +51,7 @@ int main(int argc, char **argv)
         {"demo-rate", required_argument, NULL, OPT_DEMO_RATE},
         {"theme", required_argument, NULL, OPT_THEME},
         {"ca-file", required_argument, NULL, OPT_CA},
+        {"insecure", no_argument, NULL, OPT_INSECURE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -73,6 +76,7 @@ int main(int argc, char **argv)
         }
         case OPT_THEME: cfg.theme_path = optarg; break;
         case OPT_CA: cfg.ca_file = optarg; break;
+        case OPT_INSECURE: cfg.allow_insecure = true; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("flint %s\n", FLINT_VERSION); return 0;
         case ':':

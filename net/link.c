@@ -39,10 +39,14 @@
  * remains; larger messages go out as TEXT+NO_FIN, CONTINUATION... (RFC 6455 5.4), so a Close
  * can overtake a long upload and lws never has to buffer more than one frame.
  *
- * Inbound: chunks are appended to conn->in (a StrBuf, so messages reach the hook
- * NUL-terminated) until the final fragment. The size cap is checked against the bytes held
- * plus lws_remaining_packet_payload() before appending, so an oversized frame is refused at
- * its first chunk and the buffer never grows past max_message (RFC 6455 7.4.1: 1009). */
+ * Inbound: each chunk lws delivers goes through conn->rx (link_rx.h: reassembly, the size
+ * cap, binary messages dropped), which says what to do: deliver a complete message (NUL-
+ * terminated) to the hook, count a dropped binary one, or refuse one over max_message. The
+ * cap counts the bytes held plus lws_remaining_packet_payload(), so an oversized frame is
+ * refused at its first chunk and the buffer never grows past max_message (RFC 6455 7.4.1:
+ * 1009). The refusal never aborts lws mid-frame (its 4.1.6 parser would then overrun its
+ * receive buffer): the Conn stops being current, the rest of the message is dropped as it
+ * arrives, and the Close 1009 is sent from the next WRITEABLE. */
 #include "net/link.h"
 
 #include <errno.h>
@@ -57,6 +61,7 @@
 #include "core/xalloc.h"
 #include "net/link_diag.h"
 #include "net/link_dns.h"
+#include "net/link_rx.h"
 #include "net/link_url.h"
 
 #define LINK_PROTOCOL_NAME "flint-link"
@@ -89,24 +94,24 @@ struct Conn {
     struct lws *wsi;      /* NULL once lws has destroyed it */
     Conn *prev, *next;    /* Link.conns */
     bool up;              /* handshake done */
-    bool want_close;      /* interrupted: send Close 1000 on the next WRITEABLE */
-    const char *close_reason; /* with want_close: "interrupted" or "rotating" (static) */
+    bool want_close;      /* send a Close on the next WRITEABLE (interrupt, oversize) */
+    int close_code;       /* with want_close: 1000, or 1009 for a message over the cap */
+    const char *close_reason; /* with want_close: "interrupted", "rotating", ... (static) */
+    bool connect_after_close; /* with want_close: the new socket waits for this Close */
     bool close_sent;      /* the Close is queued; lws calls WRITEABLE once more after it */
     bool done;            /* failure or loss already handled (no second report) */
     bool in_connect;      /* inside lws_client_connect_via_info */
     bool destroyed;       /* WSI_DESTROY arrived while in_connect */
-    bool in_msg;          /* inside a fragmented inbound message */
-    bool skipping;        /* the current inbound message is binary: drop it */
-    bool delivering;      /* the message hook is running on conn->in */
     bool diag_held;       /* holds the detailed lws log capture (link_diag_hold) */
     unsigned http_status; /* of a failed upgrade: the server was reached */
+    unsigned retry_after_ms; /* a 429's Retry-After: wait at least this long */
     int peer_code;        /* status code of the server's Close frame, 0 if none */
     char peer_reason[64]; /* its reason text, sanitised */
     unsigned diag_mark;   /* link_diag_hold() of this attempt */
     uint64_t t_interrupt; /* clock_now_ns() at link_interrupt, for the close-sent log */
     uint64_t t_valid;     /* last lws_validity_confirmed(), ns */
     char addr[LINK_DNS_ADDR_LEN]; /* the numeric address this attempt connects to */
-    StrBuf in;
+    LinkRx rx;            /* inbound reassembly (link_rx.h) */
 };
 
 struct Link {
@@ -216,16 +221,11 @@ static void conn_free(Conn *c)
             c->link->cur = NULL;
     }
     diag_release(c);
-    sb_free(&c->in);
+    link_rx_free(&c->rx);
     free(c);
 }
 
-static void release_in(Conn *c)
-{
-    c->in_msg = c->skipping = false;
-    if (!c->delivering)
-        sb_free(&c->in);
-}
+static void release_in(Conn *c) { link_rx_abandon(&c->rx); }
 
 static void link_sul_cb(lws_sorted_usec_list_t *sul);
 
@@ -236,10 +236,12 @@ static void arm_connect(Link *l, lws_usec_t us)
 }
 
 /* Reports WAITING and retries after the backoff. */
-static void link_wait(Link *l, const char *why)
+static void link_wait(Link *l, const char *why, unsigned min_ms)
 {
     char conceal;
     unsigned ms = lws_retry_get_delay_ms(l->ctx, &link_retry, &l->retries, &conceal);
+    if (ms < min_ms)
+        ms = min_ms; /* the server asked for it (429 Retry-After) */
     char detail[256];
     snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
     arm_connect(l, (lws_usec_t)ms * 1000);
@@ -275,7 +277,7 @@ static void conn_lost(Conn *c, const char *why)
     }
     log_msg("link: down %s (%s%s%s)", why, l->url.endpoint, l->literal ? "" : " via ",
             l->literal ? "" : c->addr);
-    link_wait(l, why);
+    link_wait(l, why, c->retry_after_ms);
 }
 
 static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char *out, size_t n)
@@ -284,6 +286,26 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
     const char *endpoint = c->link ? c->link->url.endpoint : "server";
     const char *host = c->link ? c->link->url.host : "server";
     c->http_status = status;
+    /* Redirects are never followed (LCCSCF_HTTP_NO_FOLLOW_REDIRECT): the API key would go to
+     * whatever host the server names. Say where it pointed, without the query. */
+    char loc[1024];
+    if (status >= 300 && status < 400 &&
+        lws_hdr_copy(wsi, loc, sizeof loc, WSI_TOKEN_HTTP_LOCATION) > 0) {
+        char shown[160];
+        link_url_redact(loc, shown, sizeof shown);
+        snprintf(out, n, "server redirected to %s; not followed", shown);
+        return;
+    }
+    /* A 429 on the upgrade (PROTOCOL.md 1.2): wait as long as the server asks, if it does
+     * in seconds. The header is read here, while lws still holds the response headers. */
+    if (status == 429) {
+        char ra[64];
+        int secs = lws_hdr_copy(wsi, ra, sizeof ra, WSI_TOKEN_HTTP_RETRY_AFTER) > 0
+                       ? link_diag_retry_after(ra) : -1;
+        c->retry_after_ms = secs > 0 ? (unsigned)secs * 1000u : 0;
+        snprintf(out, n, "rate limited by %s (HTTP 429)", host);
+        return;
+    }
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
 }
 
@@ -308,7 +330,7 @@ static void dns_begin(Link *l)
     log_msg("link: %s", err);
     if (l->dns_wait) {
         l->dns_wait = false;
-        link_wait(l, err);
+        link_wait(l, err, 0);
     }
 }
 
@@ -328,7 +350,7 @@ static void dns_poll(Link *l)
         snprintf(why, sizeof why, "cannot resolve %s: %s", l->url.host, r.error);
         log_msg("link: %s (%.3f ms)%s", why, ms, waiting ? "" : "; keeping the cached addresses");
         if (waiting && l->started)
-            link_wait(l, why);
+            link_wait(l, why, 0);
         return;
     }
     char list[LINK_DNS_MAX * (LINK_DNS_ADDR_LEN + 2)];
@@ -353,6 +375,7 @@ static void conn_start(Link *l)
 {
     Conn *c = xcalloc(1, sizeof *c);
     c->link = l;
+    link_rx_init(&c->rx, l->max_message);
     c->next = l->conns;
     if (l->conns)
         l->conns->prev = c;
@@ -376,7 +399,8 @@ static void conn_start(Link *l)
     ci.port = l->url.port;
     ci.path = l->url.path;
     ci.host = l->url.host_header;
-    ci.ssl_connection = l->url.tls ? LCCSCF_USE_SSL : 0;
+    /* Never follow a redirect: lws would send the Authorization header to the new host. */
+    ci.ssl_connection = (l->url.tls ? LCCSCF_USE_SSL : 0) | LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
     ci.protocol = NULL; /* no Sec-WebSocket-Protocol (PROTOCOL.md 1.2) */
     ci.local_protocol_name = LINK_PROTOCOL_NAME;
     ci.opaque_user_data = c;
@@ -447,50 +471,34 @@ static int on_receive(Conn *c, struct lws *wsi, const char *in, size_t len)
         c->t_valid = now;
         lws_validity_confirmed(wsi);
     }
-    bool final = lws_is_final_fragment(wsi);
-    if (!c->in_msg || lws_is_first_fragment(wsi)) {
-        c->in_msg = true;
-        c->skipping = lws_frame_is_binary(wsi);
-        sb_reset(&c->in);
-        if (c->skipping) {
-            l->stats.binary_dropped++;
-            log_msg("link: binary message dropped (text only, PROTOCOL.md 7.1)");
-        }
-    }
-    if (final)
-        c->in_msg = false;
-    if (c->skipping) {
-        if (final)
-            c->skipping = false;
-        return 0;
-    }
-    size_t remaining = lws_remaining_packet_payload(wsi);
-    if (c->in.len + len + remaining > l->max_message) {
+    LinkRxAction act = link_rx_feed(&c->rx, lws_is_first_fragment(wsi),
+                                    lws_is_final_fragment(wsi), lws_frame_is_binary(wsi),
+                                    lws_remaining_packet_payload(wsi), in, len);
+    if (act == LINK_RX_BINARY) {
+        l->stats.binary_dropped++;
+        log_msg("link: binary message dropped (text only, PROTOCOL.md 7.1)");
+    } else if (act == LINK_RX_OVERSIZE) {
         char why[160];
         snprintf(why, sizeof why, "message over %zu bytes: closed with 1009", l->max_message);
         log_msg("link: %s", why);
-        conn_lost(c, why); /* drops the buffer */
-        static const char reason[] = "message too big";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, (unsigned char *)reason,
-                         sizeof reason - 1);
-        return -1;
+        conn_lost(c, why); /* drops the buffer; the Conn is no longer current */
+        /* Never return -1 here: lws 4.1.6 would abandon the frame half-parsed, with its rx
+         * buffer head not reset, and keep reading the rest of the payload past the end of
+         * that buffer. The rest of the message is dropped like every frame of a Conn that is
+         * not current; the Close 1009 goes out from WRITEABLE, between two lws reads. */
+        c->want_close = true;
+        c->close_code = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+        c->close_reason = "message too big";
+        lws_callback_on_writable(wsi);
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
+    } else if (act == LINK_RX_MESSAGE) {
+        l->stats.messages_in++;
+        l->stats.bytes_in += c->rx.buf.len;
+        if (l->hooks.message)
+            l->hooks.message(l->ud, sb_cstr(&c->rx.buf), c->rx.buf.len);
+        /* interrupted from inside the hook: nothing kept */
+        link_rx_delivered(&c->rx, is_current(c) ? LINK_KEEP_BUFFER : 0);
     }
-    if (remaining)
-        sb_reserve(&c->in, len + remaining);
-    sb_append(&c->in, in, len);
-    if (!final)
-        return 0;
-
-    l->stats.messages_in++;
-    l->stats.bytes_in += c->in.len;
-    c->delivering = true;
-    if (l->hooks.message)
-        l->hooks.message(l->ud, sb_cstr(&c->in), c->in.len);
-    c->delivering = false;
-    if (!is_current(c) || c->in.cap > LINK_KEEP_BUFFER)
-        sb_free(&c->in); /* interrupted from inside the hook, or a one-off giant */
-    else
-        sb_reset(&c->in);
     return 0;
 }
 
@@ -501,16 +509,23 @@ static int on_writeable(Conn *c, struct lws *wsi)
     if (c->want_close) {
         c->close_sent = true;
         const char *reason = c->close_reason ? c->close_reason : "interrupted";
-        lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, (unsigned char *)reason, strlen(reason));
+        int code = c->close_code ? c->close_code : LWS_CLOSE_STATUS_NORMAL;
+        lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)reason,
+                         strlen(reason));
         uint64_t now = clock_now_ns();
         Link *l = c->link;
-        if (l) {
-            l->stats.interrupt_ns = now;
-            if (!l->cur)
-                arm_connect(l, 0); /* the Close is on the wire: now the fresh socket */
+        if (code == LWS_CLOSE_STATUS_NORMAL) { /* an interrupt or a rotation */
+            if (l)
+                l->stats.interrupt_ns = now;
+            log_msg("link: close-sent %d %s (%.3f ms after the request)", code, reason,
+                    (double)(now - c->t_interrupt) / 1e6);
+        } else {
+            log_msg("link: close-sent %d %s", code, reason);
         }
-        log_msg("link: close-sent 1000 %s (%.3f ms after the request)", reason,
-                (double)(now - c->t_interrupt) / 1e6);
+        /* The Close is on the wire: now the fresh socket. (Not after an oversized message:
+         * that reconnect waits for the backoff.) */
+        if (l && c->connect_after_close && !l->cur)
+            arm_connect(l, 0);
         return -1;
     }
     if (!is_current(c) || !c->up)
@@ -686,6 +701,14 @@ Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *
     LinkUrl url;
     if (!link_url_parse(cfg->url, &url, err, err_size))
         return NULL;
+    if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
+        !link_host_is_loopback(url.host)) {
+        /* Decided on the name as written, never on what it resolves to (link_url.h). */
+        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s (ws://): "
+                 "use wss://, or --insecure to allow it", url.endpoint);
+        link_url_free(&url);
+        return NULL;
+    }
 
     Link *l = xcalloc(1, sizeof *l);
     l->ctx = ctx;
@@ -824,6 +847,7 @@ static void link_restart(Link *l, const char *reason)
              * address: no lookup) starts right after that, or after 2 ms at most, so the
              * Close goes out first. */
             c->want_close = true;
+            c->connect_after_close = true;
             lws_callback_on_writable(c->wsi);
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
             arm_connect(l, INTERRUPT_CONNECT_US);

@@ -7,9 +7,14 @@
  * - link_send() queues one text message (copied); the queue drains on
  *   LWS_CALLBACK_CLIENT_WRITEABLE, one frame of at most 64 KiB per callback.
  *   A message queued while not connected is refused (returns false): the session decides.
- * - Inbound fragments are reassembled; a message over max_message bytes closes the socket with
- *   1009 and reports LINK_WAITING with the reason (then reconnects); a binary message is
- *   dropped, logged and counted in LinkStats.binary_dropped.
+ * - Inbound fragments are reassembled; a message over max_message bytes is refused at its first
+ *   chunk that crosses the cap: its rest is dropped as it arrives, the socket is closed with
+ *   1009 and LINK_WAITING reports the reason (then reconnects after the backoff); a binary
+ *   message is dropped, logged and counted in LinkStats.binary_dropped.
+ * - A 429 on the upgrade waits at least its Retry-After (delay-seconds, at most 1 h) before the
+ *   next attempt: WAITING says "rate limited by HOST (HTTP 429); retry in N s".
+ * - A redirect (3xx) on the upgrade is never followed (the API key would go to the host it
+ *   names): WAITING says "server redirected to URL; not followed" (URL without its query).
  * - link_interrupt() is the Esc path: it drops everything queued and anything still arriving
  *   from the current socket at once, sends a Close (1000, "interrupted") to the server, and
  *   opens a fresh connection immediately, without waiting for the old one to finish closing.
@@ -60,6 +65,11 @@ typedef enum LinkState {
 typedef struct LinkConfig {
     const char *url;          /* base URL, e.g. ws://127.0.0.1:8787/v1; "/responses" is appended */
     const char *api_key;      /* sent as "Authorization: Bearer KEY"; NULL/"" sends none */
+    /* With an api_key and ws:// (or http://), link_new refuses any host that is not loopback
+     * by its spelling (link_host_is_loopback: 127.0.0.0/8, ::1, "localhost"; never by what a
+     * name resolves to) unless this is set: the key would cross the network in clear text.
+     * The app sets it from --insecure, which the refusal names. */
+    bool allow_insecure;
     const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
     size_t max_message;       /* 0: 16 MiB */
     /* NULL: getaddrinfo(3). Tests pass a stand-in with its contract (slow, counting,
@@ -81,7 +91,7 @@ typedef struct LinkHooks {
 typedef struct LinkStats {
     uint64_t connects;        /* successful handshakes */
     uint64_t messages_in, bytes_in, messages_out, bytes_out;
-    uint64_t interrupt_ns;    /* clock_now_ns() when the last close frame was written */
+    uint64_t interrupt_ns;    /* clock_now_ns() when the last Close 1000 (interrupt) went out */
     uint64_t binary_dropped;  /* binary messages received and dropped */
     uint64_t dns_lookups;     /* background lookups started (none for IP literals) */
     uint64_t dns_last_ns;     /* how long the last finished lookup took */
@@ -90,7 +100,9 @@ typedef struct LinkStats {
 typedef struct Link Link;
 
 /* Parses cfg->url (ws, wss, http, https; http(s) maps to ws(s)). Returns NULL and fills err
- * (a char[256] or larger) when the URL is not usable. Copies everything it keeps. */
+ * (a char[256] or larger) when the URL is not usable, or when it would send the API key in
+ * clear text to a host that is not loopback (see allow_insecure). Copies everything it
+ * keeps. Neither err nor any log line ever holds the URL's query (it can carry tokens). */
 Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *hooks, void *ud,
                char *err, size_t err_size);
 void link_free(Link *l);  /* closes without waiting; accepts NULL */

@@ -5,6 +5,7 @@
 #include "net/link_diag.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <libwebsockets.h>
 #include <netdb.h>
 #include <stdbool.h>
@@ -25,20 +26,38 @@ static struct {
     int holders;       /* attempts holding the detailed capture */
 } diag;
 
-static void emit(int level, const char *line)
+/* A decimal number as lws prints it (an errno, a getaddrinfo code), clamped to int. */
+static int parse_num(const char *p)
+{
+    long v = strtol(p, NULL, 10);
+    return v > INT_MAX ? INT_MAX : v < INT_MIN ? INT_MIN : (int)v;
+}
+
+void link_diag_emit(int level, const char *line)
 {
     if (level & LOG_DETAIL) {
         const char *p = strstr(line, " says err ");
         if (p)
-            diag.connect_errno = atoi(p + 10);
+            diag.connect_errno = parse_num(p + 10);
         if (strstr(line, "getaddrinfo '") && (p = strstr(line, "' says ")) != NULL)
-            diag.gai_error = atoi(p + 7);
+            diag.gai_error = parse_num(p + 7);
         return;
     }
     char buf[sizeof diag.line];
     size_t n = 0;
-    for (const char *p = line; *p && n < sizeof buf - 1; p++)
-        buf[n++] = (*p == '\n' || *p == '\r') ? ' ' : *p;
+    for (const char *p = line; *p && n < sizeof buf - 1; p++) {
+        /* A URL's query can carry tokens: lws may quote a path, so "?..." replaces any query
+         * up to the next space or quote. */
+        if (*p == '?') {
+            for (const char *e = "?..."; *e && n < sizeof buf - 1; e++)
+                buf[n++] = *e;
+            while (p[1] && p[1] != ' ' && p[1] != '\'' && p[1] != '"' && p[1] != '\n')
+                p++;
+            continue;
+        }
+        /* one line, and no terminal controls: lws quotes server bytes (a bad header) */
+        buf[n++] = ((unsigned char)*p < 0x20 || *p == 0x7f) ? ' ' : *p;
+    }
     while (n && buf[n - 1] == ' ')
         n--;
     buf[n] = '\0';
@@ -49,20 +68,41 @@ static void emit(int level, const char *line)
     }
 }
 
-void link_diag_install(void) { lws_set_log_level(LOG_BASE | (diag.holders ? LOG_DETAIL : 0), emit); }
+void link_diag_install(void)
+{
+    lws_set_log_level(LOG_BASE | (diag.holders ? LOG_DETAIL : 0), link_diag_emit);
+}
 
 unsigned link_diag_hold(void)
 {
     diag.connect_errno = diag.gai_error = 0;
     if (diag.holders++ == 0)
-        lws_set_log_level(LOG_BASE | LOG_DETAIL, emit);
+        lws_set_log_level(LOG_BASE | LOG_DETAIL, link_diag_emit);
     return diag.seq;
 }
 
 void link_diag_release(void)
 {
     if (diag.holders > 0 && --diag.holders == 0)
-        lws_set_log_level(LOG_BASE, emit);
+        lws_set_log_level(LOG_BASE, link_diag_emit);
+}
+
+int link_diag_retry_after(const char *value)
+{
+    const char *p = value;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p < '0' || *p > '9')
+        return -1;
+    long v = 0;
+    for (; *p >= '0' && *p <= '9'; p++)
+        if (v <= 3600)
+            v = v * 10 + (*p - '0');
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p)
+        return -1;
+    return v > 3600 ? 3600 : (int)v;
 }
 
 static bool has(const char *s, const char *what) { return s && strstr(s, what) != NULL; }

@@ -4,8 +4,9 @@
  * lws reports a TLS verification failure only in its log, a refused connect() only as "Unable
  * to connect" and a failed DNS lookup not at all; the errno and the getaddrinfo result appear
  * in its info/debug lines ("getsockopt fd N says err 111", "getaddrinfo 'host' says -2").
- * link_diag_install() points lws' log at core/log.h (never stderr, which belongs to curses),
- * remembers the last error/warning line, and while at least one connection attempt holds the
+ * link_diag_install() points lws' log at core/log.h (never stderr, which belongs to curses;
+ * any "?query" in a line is elided, as it can carry tokens), remembers the last error/warning
+ * line, and while at least one connection attempt holds the
  * capture (link_diag_hold, typically well under a second) also enables info/debug lines, which
  * are scanned for those two numbers and otherwise discarded. (Link resolves host names itself,
  * on a background thread, and gives lws numeric addresses only: the getaddrinfo number is a
@@ -20,10 +21,20 @@
 
 void link_diag_install(void);
 
+/* The hook link_diag_install gives lws: one log line at an lws level (LLL_*). Public so that
+ * the fuzzer can feed it lines; lws' lines are untrusted text (they quote server bytes). */
+void link_diag_emit(int level, const char *line);
+
 /* A connection attempt starts: clears the captured numbers, enables the detailed capture and
  * returns a mark for link_diag_describe. Every hold is matched by one release. */
 unsigned link_diag_hold(void);
 void link_diag_release(void);
+
+/* Seconds from a Retry-After header value: delay-seconds (RFC 9110 10.2.3), surrounding
+ * spaces allowed, capped at 3600 (a server must not park the link for days; Esc reconnects at
+ * once anyway). -1 when it is no such number (an HTTP-date is not read: the backoff applies).
+ * The value is the server's: untrusted. */
+int link_diag_retry_after(const char *value);
 
 /* Writes e.g. "connection refused by 127.0.0.1:8787", "cannot resolve h: Name or service not
  * known", "HTTP 401 from h:443: API key rejected", "TLS error with h:443: <lws line>".

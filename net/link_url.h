@@ -25,8 +25,20 @@ typedef struct LinkUrl {
     char *display;      /* "ws://host:port/path" for logs (query elided) */
 } LinkUrl;
 
-/* Fills *u (owned: release with link_url_free) or returns false with a message in err. */
+/* Copies url into out (size > 0) for logs and the status line: the first '?' or '#' and
+ * everything after it become "?..." (a query can carry tokens), bytes outside printable ASCII
+ * become '?', and the copy is cut to fit. Any bytes are accepted (a server's Location). */
+void link_url_redact(const char *url, char *out, size_t size);
+
+/* Fills *u (owned: release with link_url_free) or returns false with a message in err, which
+ * quotes the URL redacted (link_url_redact). */
 bool link_url_parse(const char *url, LinkUrl *u, char *err, size_t err_size);
 void link_url_free(LinkUrl *u); /* accepts a zeroed or already freed LinkUrl */
+
+/* Whether host (LinkUrl.host: no brackets) is a loopback address by its spelling alone: an
+ * IPv4 literal in 127.0.0.0/8, the IPv6 literal ::1 (or ::ffff:127.x.y.z), or the name
+ * "localhost" (any case). Never a lookup: a DNS answer must not decide where a secret may go
+ * in clear text, so any other name is not loopback, whatever it resolves to. */
+bool link_host_is_loopback(const char *host);
 
 #endif

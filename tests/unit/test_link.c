@@ -94,7 +94,90 @@ static void test_urls(void)
         CHECK(link_url_parse("wss://h/v1?key=secret", &u, err, sizeof err));
         CHECK(strstr(u.display, "secret") == NULL); /* queries stay out of the log */
         link_url_free(&u);
+        /* ... and out of error messages */
+        CHECK(!link_url_parse("wss://h:99999/v1?key=secret", &u, err, sizeof err));
+        CHECK(strstr(err, "port out of range") && strstr(err, "wss://h:99999/v1?...") &&
+              !strstr(err, "secret"));
+        CHECK(!link_url_parse("wss://h/v1?key=secret#x", &u, err, sizeof err));
+        CHECK(strstr(err, "fragment") && !strstr(err, "secret"));
     }
+    {
+        static const struct {
+            const char *in, *out;
+            size_t size;
+        } red[] = {
+            {"ws://h/v1?token=x", "ws://h/v1?...", 64},
+            {"ws://h/v1#frag", "ws://h/v1?...", 64},
+            {"/relative/path", "/relative/path", 64},
+            {"ws://h/\x1b[2Jx\xc3\xa9 y", "ws://h/?[2Jx??\?y", 64},
+            {"ws://h/v1?t=x", "ws://h/v", 9},
+            {"ws://h/v1?t=x", "ws://h/v1?.", 12},
+            {"abc", "", 1},
+        };
+        for (size_t i = 0; i < sizeof red / sizeof red[0]; i++) {
+            char out[64];
+            link_url_redact(red[i].in, out, red[i].size);
+            CHECK_STR_EQ(out, red[i].out);
+        }
+    }
+}
+
+/* The API key goes over plain ws:// only to hosts that are loopback by their spelling; any
+ * other host needs allow_insecure (--insecure), and the refusal says so. A name that resolves
+ * to 127.0.0.1 (two.test, scripted) is still refused: a DNS answer grants nothing. */
+static void test_key_in_clear(void)
+{
+    static const char *ok[] = {
+        "ws://127.0.0.1:1/v1", "ws://127.255.0.9/v1", "http://localhost:8080/v1",
+        "ws://LocalHost/v1", "ws://[::1]:9/v1", "ws://[::ffff:127.0.0.1]/v1",
+        "wss://api.openai.com/v1", "https://example.com/v1",
+    };
+    static const char *refused[] = {
+        "ws://api.openai.com/v1", "http://example.com/v1", "ws://10.0.0.1/v1",
+        "ws://128.0.0.1/v1", "ws://0.0.0.0/v1", "ws://[::2]/v1", "ws://[::]/v1",
+        "ws://localhost.example.com/v1", "ws://127.0.0.1.nip.io/v1", "ws://two.test:1/v1",
+        "ws://[::ffff:10.0.0.1]/v1", "ws://h/v1?token=sekrit",
+    };
+    char err[256];
+    /* A vhost made before lws' first service and destroyed before it never gets the
+     * PROTOCOL_DESTROY that frees Link's vhost record (4.1.6 inits protocols lazily); the app
+     * always services in between, and so does this test. */
+    pump(1);
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        LinkConfig cfg = {.url = ok[i], .api_key = "sk-x", .resolve = test_resolve};
+        err[0] = '\0';
+        Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        if (!l)
+            fprintf(stderr, "refused %s: %s\n", ok[i], err);
+        CHECK(l != NULL);
+        link_free(l);
+    }
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        LinkConfig cfg = {.url = refused[i], .api_key = "sk-x", .resolve = test_resolve};
+        err[0] = '\0';
+        Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        if (l)
+            fprintf(stderr, "accepted %s with a key in clear text\n", refused[i]);
+        CHECK(l == NULL);
+        link_free(l);
+        CHECK(strstr(err, "clear text") && strstr(err, "--insecure"));
+        CHECK(!strstr(err, "sekrit"));
+        if (i == 0)
+            printf("  refusal: %s\n", err);
+        /* without a key nothing secret goes out; with allow_insecure the user said so */
+        cfg.api_key = NULL;
+        l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        CHECK(l != NULL);
+        link_free(l);
+        cfg.api_key = "sk-x";
+        cfg.allow_insecure = true;
+        l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        CHECK(l != NULL);
+        link_free(l);
+    }
+    CHECK(link_host_is_loopback("127.0.0.1") && link_host_is_loopback("::1"));
+    CHECK(!link_host_is_loopback("127.1") && !link_host_is_loopback("localhost.") &&
+          !link_host_is_loopback("") && !link_host_is_loopback(NULL));
 }
 
 static void test_connect_send_receive(void)
@@ -668,6 +751,7 @@ int main(void)
         return 1;
 
     RUN(test_urls);
+    RUN(test_key_in_clear);
     RUN(test_connect_send_receive);
     RUN(test_ipv6);
     RUN(test_fragments);

@@ -1,7 +1,8 @@
 /* Link against raw TCP peers served between lws_service calls (link_support.h's extra_poll):
  * an HTTP peer answering the upgrade with 401 or 429 (the details, and the upgrade request as
- * sent), and a relay to the scripted server that goes silent for PROTOCOL.md 7.3 case 12 (ping
- * after 20 s, hang-up after 60 s: FLINT_SLOW_TESTS=1). */
+ * sent), a 302 to a second server (never followed: the key stays with the first; the raw
+ * peers of link_raw_peer.h), and a relay to the scripted server that goes silent for
+ * PROTOCOL.md 7.3 case 12 (ping after 20 s, hang-up after 60 s: FLINT_SLOW_TESTS=1). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "link_raw_peer.h"
 #include "link_support.h"
 
 /* ----- HTTP errors on the upgrade ---------------------------------------------------------- */
@@ -18,6 +20,8 @@
 static int raw_listen = -1, raw_conn = -1;
 static StrBuf raw_in, raw_last; /* request being read, last complete request */
 static const char *raw_reply;
+static int raw_requests;        /* answered so far */
+static uint64_t raw_t_request;  /* when the last one was complete */
 
 static void raw_poll(void)
 {
@@ -32,6 +36,8 @@ static void raw_poll(void)
     if (n > 0)
         sb_append(&raw_in, buf, (size_t)n);
     if (raw_in.len && strstr(raw_in.data, "\r\n\r\n")) {
+        raw_requests++;
+        raw_t_request = clock_now_ns();
         ssize_t w = write(raw_conn, raw_reply, strlen(raw_reply));
         (void)w;
         close(raw_conn);
@@ -76,15 +82,32 @@ static void test_http_errors(void)
     CHECK(strstr(req, "\r\nuser-agent: flint/") != NULL);
     link_free(l);
 
+    /* 429 with Retry-After: 2 (seconds): the next attempt waits for it, not for the 0.5 s
+     * backoff. (A lower bound: timers never fire early, however loaded the machine.) */
     raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n";
+    l = make_link(srv_url(port, "ws"), "k", NULL, 0);
+    int before = raw_requests;
+    link_start(l);
+    WAIT(link_state(l) == LINK_WAITING, 3000);
+    uint64_t t_first = raw_t_request;
+    w = last_state(LINK_WAITING);
+    CHECK(w && strstr(w->detail, "rate limited by 127.0.0.1 (HTTP 429); retry in 2.0 s"));
+    if (w)
+        printf("  429 detail: %s\n", w->detail);
+    WAIT(raw_requests == before + 2, 10000);
+    CHECK_INT_EQ(raw_requests, before + 2);
+    CHECK(raw_t_request - t_first >= 1900 * NS_PER_MS);
+    link_free(l);
+    pump(5);
+
+    /* Retry-After as an HTTP-date is not read: the backoff applies. */
+    raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
+                "Content-Length: 0\r\n\r\n";
     l = make_link(srv_url(port, "ws"), "k", NULL, 0);
     link_start(l);
     WAIT(link_state(l) == LINK_WAITING, 3000);
     w = last_state(LINK_WAITING);
-    if (w) {
-        printf("  429 detail: %s\n", w->detail);
-        CHECK(strstr(w->detail, "429") != NULL);
-    }
+    CHECK(w && strstr(w->detail, "rate limited by 127.0.0.1 (HTTP 429); retry in 0.") != NULL);
     link_free(l);
     pump(5);
     extra_poll = NULL;
@@ -94,6 +117,52 @@ static void test_http_errors(void)
     close(raw_listen);
     sb_free(&raw_in);
     sb_free(&raw_last);
+}
+
+/* ----- redirects on the upgrade ------------------------------------------------------------ */
+
+/* A 302 to a second server that would accept the upgrade: never followed, so the second
+ * server never sees a connection (let alone the key), and the state says where it pointed. */
+static RawPeer redir_a, redir_b;
+static void redir_poll(void)
+{
+    raw_peer_poll(&redir_a);
+    raw_peer_poll(&redir_b);
+}
+
+static void test_redirect_not_followed(void)
+{
+    CHECK(raw_peer_open(&redir_a));
+    CHECK(raw_peer_open(&redir_b));
+    char reply[256];
+    snprintf(reply, sizeof reply,
+             "HTTP/1.1 302 Found\r\nLocation: ws://127.0.0.1:%d/v1/responses?token=sekrit\r\n"
+             "Content-Length: 0\r\n\r\n", redir_b.port);
+    redir_a.scripts[0].http_reply = reply;
+    extra_poll = redir_poll;
+    Link *l = make_link(srv_url(redir_a.port, "ws"), "sk-redirect", NULL, 0);
+    link_start(l);
+    /* Followed, the link would come up on the second server and never report WAITING. */
+    WAIT(count_state(LINK_WAITING) > 0 || redir_b.accepts > 0 || link_state(l) == LINK_UP, 5000);
+    CHECK_INT_EQ(redir_a.accepts, 1);
+    CHECK(strstr(sb_cstr(&redir_a.last_req), "Bearer sk-redirect") != NULL);
+    CHECK_INT_EQ(redir_b.accepts, 0);
+    CHECK_INT_EQ(redir_b.last_req.len, 0);
+    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    const StateRec *w = last_state(LINK_WAITING);
+    char want[128];
+    snprintf(want, sizeof want,
+             "server redirected to ws://127.0.0.1:%d/v1/responses?...; not followed", redir_b.port);
+    CHECK(w && strstr(w->detail, want) != NULL);
+    CHECK(w && strstr(w->detail, "sekrit") == NULL);
+    if (w)
+        printf("  302 detail: %s\n", w->detail);
+    link_free(l);
+    pump(5);
+    CHECK_INT_EQ(redir_b.accepts, 0);
+    extra_poll = NULL;
+    raw_peer_close(&redir_a);
+    raw_peer_close(&redir_b);
 }
 
 /* ----- keepalive (PROTOCOL.md 7.3 case 12), slow: FLINT_SLOW_TESTS=1 ------------------------ */
@@ -196,6 +265,7 @@ int main(void)
         return 1;
 
     RUN(test_http_errors);
+    RUN(test_redirect_not_followed);
     RUN(test_keepalive_slow);
 
     link_env_close();
