@@ -11,8 +11,10 @@ FILE      ?= $(BUILD)/demo/hello.c
 DEPS_BUILD = gcc make cmake pkg-config libncurses-dev libwebsockets-dev libcjson-dev libpcre2-dev
 # Tests: tmux drives the real binary; python3 + jsonschema + yaml validate frames against
 # OpenAI's published schema; openssl makes the test CA for wss://; valgrind runs the Link
-# tests (libwebsockets is not ASan-instrumented, so only valgrind sees writes inside it).
-DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl valgrind
+# tests (libwebsockets is not ASan-instrumented, so only valgrind sees writes inside it);
+# clang builds the fuzz targets with its ASan + UBSan (whose UBSan also checks pointer
+# arithmetic on NULL, which gcc's does not).
+DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl valgrind clang libclang-rt-dev
 
 .PHONY: all build run test bench deps deps-test clean fuzz fuzz-build
 
