@@ -595,12 +595,13 @@ static void app_crash_handler(int signo)
 static void app_install_crash_handlers(void)
 {
 #if defined(FLINT_SANITIZE)
-    /* AddressSanitizer has its own SIGSEGV/SIGBUS handler, which prints the report that says
-     * where the bad access was; ours would replace it and hide that report. The sanitizer
-     * build is for finding bugs, not for saving text: keep the sanitizer's. */
-    return;
-#endif
+    /* AddressSanitizer has its own SIGSEGV/SIGBUS/SIGFPE handler, which prints the report that
+     * says where the bad access was; ours would replace it and hide that report. The sanitizer
+     * build keeps those, and saves the user's text on the signals it leaves alone. */
+    static const int sigs[] = {SIGILL, SIGABRT};
+#else
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+#endif
     static char altstack[64 * 1024];
     stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
     sigaltstack(&ss, NULL);
