@@ -8,7 +8,9 @@
  *
  * Decode: one complete server text message -> a typed ProtoEvent. The event points into a
  * parse tree that it owns, so decoding allocates nothing beyond the JSON parser's own nodes;
- * one ProtoEvent is meant to be reused for every message of a connection.
+ * one ProtoEvent is meant to be reused for every message of a connection. (The one
+ * exception: a text field that holds an escaped NUL is decoded again, with its length, into
+ * a buffer the event owns; text/text_len always cover the whole text, NULs included.)
  *
  * Errors: none reach the caller. Bytes that are not a JSON object with a string "type" (or a
  * known event missing its one essential field) decode as PROTO_MALFORMED with a reason;
@@ -100,6 +102,7 @@ typedef struct ProtoEvent {
     ProtoError error;               /* ERROR, FAILED, STEER_FAILED */
     const char *reason;             /* MALFORMED: why (a static string) */
     void *tree_;                    /* private: the parse tree */
+    StrBuf *own_;                   /* private: text decoded again when it holds a NUL */
 } ProtoEvent;
 
 /* Decodes one message (data need not be NUL-terminated). Releases the previous tree. */
