@@ -183,6 +183,17 @@ static bool app_link_send(void *ud, const char *json, size_t len)
     return link_send(a->link, json, len);
 }
 
+/* Link details end in "; retry in 0.5 s" (link.h): true in the status line, stale the
+ * moment it is written into the transcript, which keeps the reason only. */
+static void app_link_reason(const char *detail, char *out, size_t size)
+{
+    if (!detail || !*detail)
+        detail = "connection lost";
+    const char *cut = strstr(detail, "; retry in ");
+    int len = (int)(cut ? (size_t)(cut - detail) : strlen(detail));
+    snprintf(out, size, "%.*s", len, detail);
+}
+
 static void app_link_state(void *ud, LinkState st, const char *detail)
 {
     App *a = ud;
@@ -207,8 +218,11 @@ static void app_link_state(void *ud, LinkState st, const char *detail)
         app_send_pending(a);
     } else if (st == LINK_WAITING || st == LINK_IDLE) {
         /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
-        if (prev == LINK_UP || session_busy(a->session))
-            session_on_link_lost(a->session, detail && *detail ? detail : "connection lost");
+        if (prev == LINK_UP || session_busy(a->session)) {
+            char reason[192];
+            app_link_reason(detail, reason, sizeof reason);
+            session_on_link_lost(a->session, reason);
+        }
     }
     app_take_session_damage(a);
     app_damage(a);

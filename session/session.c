@@ -572,9 +572,11 @@ bool session_take_reconnect(Session *s)
 void session_on_link_lost(Session *s, const char *why)
 {
     if (session_busy(s)) {
+        /* The entry keeps the reason only: the pane already says "interrupted by network". */
+        const char *reason = why && *why ? why : "connection lost";
         StrBuf msg = {0};
-        sb_printf(&msg, "interrupted by network: %s", why && *why ? why : "connection lost");
-        finish_turn(s, TURN_INTERRUPTED, ENTRY_NETWORK, sb_cstr(&msg));
+        sb_printf(&msg, "interrupted by network: %s", reason);
+        finish_turn(s, TURN_INTERRUPTED, ENTRY_NETWORK, reason);
         set_notice(s, sb_cstr(&msg));
         sb_free(&msg);
     }

@@ -93,7 +93,8 @@ void session_on_message(Session *s, const char *data, size_t len);
 /* A new connection is up: nothing from an earlier connection can be chained. */
 void session_on_link_up(Session *s);
 /* The connection is gone: an in-flight turn ends as ENTRY_NETWORK ("interrupted by network",
- * not replayed: the user decides) and the chain is reset. */
+ * not replayed: the user decides; the entry's detail is `why` as given, so pass a reason,
+ * not a countdown) and the chain is reset. */
 void session_on_link_lost(Session *s, const char *why);
 /* True once after the server said the connection reached its age limit
  * (websocket_connection_limit_reached): the app should replace the socket. A request the
