@@ -3,6 +3,7 @@
 #   e2e_init NAME          temp dir $E2E_DIR, a private tmux server, cleanup on exit
 #   backend_start ARGS...  starts flint-backend, sets $BACKEND_PORT, $BACKEND_PID, $BACKEND_LOG
 #   flint_start ARGS...    runs flint in a 120x40 detached tmux pane, logs to $FLINT_LOG_FILE
+#                          ($FLINT_ENV, e.g. "TERM=dumb", is put in flint's environment)
 #   flint_stop             end the tmux server (and flint in it) before a new flint_start
 #   keys ARGS...           tmux send-keys (key names: C-k Escape Enter ...)
 #   type TEXT              literal text
@@ -58,7 +59,7 @@ flint_start() {
   FLINT_LOG_FILE=$E2E_DIR/flint${E2E_TAG:-}.log
   # The inner sh records flint's own pid (for kill) and execs it; the outer shell records the
   # exit status and keeps the pane open so the screen can still be read.
-  local cmd="FLINT_LOG='$FLINT_LOG_FILE' sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
+  local cmd="FLINT_LOG='$FLINT_LOG_FILE' ${FLINT_ENV:-} sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
   local a
   for a in "$@"; do cmd+=" '$a'"; done
   rm -f "$E2E_DIR/flint.pid" "$E2E_DIR/flint.exit"
