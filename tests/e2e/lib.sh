@@ -9,7 +9,14 @@
 #   type TEXT              literal text
 #   screen                 the pane's text now
 #   wait_screen REGEX [S]  until the pane matches (default 10 s), else fail
+#   wait_answer REGEX [S]  until an answer line in the model pane matches (not the question:
+#                          questions are shown as "› ..." and appear before the request goes out)
 #   wait_file REGEX FILE [S]
+#   wait_count REGEX FILE N [S]  until FILE has at least N lines matching
+#
+# Wait for the event a check needs (the answer, a backend log line), never for the question's
+# own echo or a fixed sleep: under load (ASan, a busy 2-core machine) the echo comes long
+# before the request reaches the backend.
 #   fail MSG               print the screen and logs, exit 1
 set -u
 
@@ -95,6 +102,24 @@ wait_screen() {
     sleep 0.05
   done
   fail "screen never matched /$re/ within ${secs}s"
+}
+
+wait_answer() {
+  local re=$1 secs=${2:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    screen | grep -Eq -- "│ ($re)" && return 0
+    sleep 0.05
+  done
+  fail "no answer line matched /$re/ within ${secs}s"
+}
+
+wait_count() {
+  local re=$1 file=$2 n=$3 secs=${4:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    [ "$(grep -Ec -- "$re" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+    sleep 0.05
+  done
+  fail "$file never had $n lines matching /$re/ within ${secs}s"
 }
 
 wait_file() {
