@@ -9,7 +9,12 @@
  * (y/n/Esc). A question asked while no connection is up waits in pending_question and goes
  * out when the link comes up; a question submitted while an answer streams interrupts it
  * first and is then asked with the partial answer in the history (a client-side steer,
- * PROTOCOL.md 7.2). */
+ * PROTOCOL.md 7.2).
+ *
+ * The turn timer (app/turn_timer.h) serves the session's deadlines: while a rate-limited
+ * question waits it redraws the countdown every tenth of a second and sends the question at
+ * the deadline; while a turn is in flight it is the stall watchdog. Esc cancels a wait (the
+ * question stays in the transcript, marked interrupted); F5 asks the last question again. */
 #include "app/app.h"
 
 #include <errno.h>
@@ -26,6 +31,7 @@
 
 #include "app/demo.h"
 #include "app/loop.h"
+#include "app/turn_timer.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/utf8.h"
@@ -112,8 +118,18 @@ static bool app_maybe_rotate(App *a)
     return true;
 }
 
+static void app_arm_turn_timer(App *a)
+{
+    uint64_t when = turn_timer_next(a->session, clock_now_ns());
+    if (when)
+        loop_turn_at(a->loop, when); /* never later than an armed deadline: cheap per token */
+    else
+        loop_turn_cancel(a->loop);   /* idle: nothing armed */
+}
+
 static void app_take_session_damage(App *a)
 {
+    app_arm_turn_timer(a);
     unsigned d = session_take_damage(a->session);
     if (!d)
         return;
@@ -153,6 +169,11 @@ static void app_draw(App *a)
         .message = a->message[0] ? a->message : NULL,
         .message_is_error = a->message_error,
     };
+    char wait[128];
+    if (turn_timer_status(a->session, clock_now_ns(), wait, sizeof wait)) {
+        st.message = wait; /* the countdown, current at every frame */
+        st.message_is_error = true;
+    }
     ui_render(a->ui, a->session, &st);
     loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
     a->last_frame_ns = clock_now_ns();
@@ -239,6 +260,13 @@ static void app_link_message(void *ud, const char *data, size_t len)
 
 static void app_interrupt(App *a)
 {
+    if (session_waiting(a->session)) {
+        /* Nothing in flight: no socket to close, the wait just ends. */
+        session_interrupt(a->session);
+        app_take_session_damage(a);
+        app_say(a, false, "Cancelled; the question stays in the transcript. F5 asks it again.");
+        return;
+    }
     if (!session_busy(a->session))
         return;
     /* The session first (a state change: it must own the turn's end before the link reports
@@ -247,8 +275,8 @@ static void app_interrupt(App *a)
     link_interrupt(a->link);
     a->interrupted = true; /* app_drain_keys lets the Close go out before drawing */
     log_msg("app: interrupted");
-    app_say(a, false, "Interrupted. Ctrl-K asks again.");
     app_take_session_damage(a);
+    app_say(a, false, "Interrupted. F5 asks again.");
 }
 
 static void app_ask(App *a, const char *question)
@@ -257,8 +285,9 @@ static void app_ask(App *a, const char *question)
         question++;
     if (!*question)
         return;
-    if (session_busy(a->session)) {
-        /* A new question while an answer streams: stop it, then ask with it as context. */
+    if (session_busy(a->session) || session_waiting(a->session)) {
+        /* A new question while an answer streams: stop it, then ask with it as context
+         * (while one waits out a rate limit: it replaces it, and waits the same). */
         app_interrupt(a);
     }
     bool replaced = a->pending_question != NULL;
@@ -272,6 +301,20 @@ static void app_ask(App *a, const char *question)
         app_send_pending(a);
     else if (!replaced)
         app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
+}
+
+/* F5: the last question again, as a new turn (full context after a stall or a lost link:
+ * the chain is gone with the connection). */
+static void app_retry(App *a)
+{
+    const char *q = session_last_question(a->session);
+    if (!q) {
+        app_say(a, false, "Nothing to ask again yet: Ctrl-K asks.");
+        return;
+    }
+    char *copy = xstrdup(q); /* app_ask may change the transcript first */
+    app_ask(a, copy);
+    free(copy);
 }
 
 static bool app_save(App *a)
@@ -373,8 +416,9 @@ static void app_edit_command(App *a, Command cmd, const KeyEvent *k)
         a->mode = MODE_ASK;
         ui_prompt_open(a->ui, session_busy(a->session) ? "Steer: " : "Ask: ");
         break;
+    case CMD_RETRY: app_retry(a); break;
     case CMD_INTERRUPT:
-        if (session_busy(a->session))
+        if (session_busy(a->session) || session_waiting(a->session))
             app_interrupt(a);
         else if (k->code == KC_CHAR && k->cp == 'c')
             app_say(a, false, "Nothing to stop. Ctrl-Q quits.");
@@ -505,6 +549,21 @@ static void app_esc_timeout(void *ud)
 
 static void app_frame(void *ud) { app_draw(ud); }
 
+static void app_turn_timer(void *ud)
+{
+    App *a = ud;
+    bool stalled = session_tick(a->session);
+    if (stalled) {
+        /* The response may still be running on the server: closing is the only way to stop
+         * it (PROTOCOL.md 1.7), and the new socket comes up for the retry. */
+        link_interrupt(a->link);
+    }
+    app_take_session_damage(a); /* re-arms the timer */
+    if (stalled)
+        app_say(a, true, "Stalled (see the answer pane). F5 asks again.");
+    app_damage(a); /* the countdown */
+}
+
 static void app_resize(App *a)
 {
     struct winsize ws;
@@ -630,6 +689,7 @@ static const LoopHooks app_loop_hooks = {
     .signal = app_signal,
     .frame = app_frame,
     .esc_timeout = app_esc_timeout,
+    .turn_timer = app_turn_timer,
 };
 
 static const LinkHooks app_link_hooks = {
@@ -684,7 +744,7 @@ int app_run(const AppConfig *cfg)
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
-    SessionConfig scfg = {.model = cfg->model};
+    SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
     a->session = session_new(&scfg, &app_session_hooks, a);
     if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);

@@ -179,6 +179,77 @@ static int64_t parse_delay_ms(const cJSON *it, bool seconds)
     return ms >= (double)cap ? cap : (int64_t)ms;
 }
 
+/* A Go time.Duration string as OpenAI's x-ratelimit-reset-* headers carry it: one or more
+ * number+unit pairs ("1s", "6m0s", "1h2m3.5s", "20ms", "250us"); a bare number is seconds.
+ * Milliseconds, capped at a day; -1 when not understood. Hand-parsed: strtod obeys
+ * LC_NUMERIC. */
+static int64_t parse_duration_ms(const cJSON *it)
+{
+    if (cJSON_IsNumber(it))
+        return parse_delay_ms(it, true);
+    if (!cJSON_IsString(it))
+        return -1;
+    const char *p = it->valuestring;
+    double total = 0;
+    bool any = false;
+    while (*p == ' ')
+        p++;
+    while (*p) {
+        double ip = 0, frac = 0, scale = 1;
+        bool digits = false;
+        for (; *p >= '0' && *p <= '9'; p++, digits = true)
+            ip = ip < 1e12 ? ip * 10 + (*p - '0') : ip;
+        if (*p == '.')
+            for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+                if (scale < 1e9)
+                    frac = frac * 10 + (*p - '0'), scale *= 10;
+        if (!digits)
+            return -1;
+        double v = ip + frac / scale, unit_ms;
+        if (p[0] == 'm' && p[1] == 's')
+            unit_ms = 1, p += 2;
+        else if ((p[0] == 'u' && p[1] == 's') || (p[0] == 'n' && p[1] == 's'))
+            unit_ms = p[0] == 'u' ? 1e-3 : 1e-6, p += 2;
+        else if (strncmp(p, "\xc2\xb5s", 3) == 0) /* "µs" */
+            unit_ms = 1e-3, p += 3;
+        else if (*p == 'h')
+            unit_ms = 3600e3, p++;
+        else if (*p == 'm')
+            unit_ms = 60e3, p++;
+        else if (*p == 's')
+            unit_ms = 1e3, p++;
+        else if (*p == '\0' && !any)
+            unit_ms = 1e3; /* a bare number: seconds, like retry-after */
+        else
+            return -1;
+        total += v * unit_ms;
+        any = true;
+        while (*p == ' ')
+            p++;
+    }
+    if (!any)
+        return -1;
+    const double cap = 24 * 3600 * 1000.0;
+    return total >= cap ? (int64_t)cap : (int64_t)total;
+}
+
+/* A header holding a non-negative integer ("0", 12); -1 otherwise. */
+static int64_t parse_count(const cJSON *it)
+{
+    if (cJSON_IsNumber(it))
+        return it->valuedouble >= 0 && it->valuedouble < SAFE_INT_MAX ? (int64_t)it->valuedouble
+                                                                     : -1;
+    if (!cJSON_IsString(it) || !*it->valuestring)
+        return -1;
+    int64_t v = 0;
+    for (const char *p = it->valuestring; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 1000000000000LL)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
 static void decode_error_payload(ProtoEvent *ev, const cJSON *e)
 {
     ev->error.type = get_str(e, "type");
@@ -192,6 +263,14 @@ static void decode_error_payload(ProtoEvent *ev, const cJSON *e)
         if (ms < 0)
             ms = parse_delay_ms(cJSON_GetObjectItem(h, "retry-after"), true);
         ev->error.retry_after_ms = ms;
+        ev->error.reset_requests_ms =
+            parse_duration_ms(cJSON_GetObjectItem(h, "x-ratelimit-reset-requests"));
+        ev->error.reset_tokens_ms =
+            parse_duration_ms(cJSON_GetObjectItem(h, "x-ratelimit-reset-tokens"));
+        ev->error.remaining_requests =
+            parse_count(cJSON_GetObjectItem(h, "x-ratelimit-remaining-requests"));
+        ev->error.remaining_tokens =
+            parse_count(cJSON_GetObjectItem(h, "x-ratelimit-remaining-tokens"));
     }
 }
 
@@ -458,6 +537,8 @@ void proto_event_clear(ProtoEvent *ev)
     *ev = (ProtoEvent){.kind = PROTO_MALFORMED, .type = "", .reason = "empty"};
     ev->output_index = ev->content_index = ev->sequence_number = -1;
     ev->error.retry_after_ms = -1;
+    ev->error.reset_requests_ms = ev->error.reset_tokens_ms = -1;
+    ev->error.remaining_requests = ev->error.remaining_tokens = -1;
 }
 
 static ProtoKind malformed(ProtoEvent *ev, const char *why)

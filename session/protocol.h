@@ -83,6 +83,10 @@ typedef struct ProtoError {
     const char *message;      /* NULL when absent */
     const char *param;        /* NULL when absent */
     int64_t retry_after_ms;   /* from headers retry-after-ms / retry-after (seconds); -1 */
+    /* x-ratelimit-reset-requests / -tokens (durations such as "1s", "6m0s", "20ms") and
+     * x-ratelimit-remaining-requests / -tokens; -1 when absent or not understood. */
+    int64_t reset_requests_ms, reset_tokens_ms;
+    int64_t remaining_requests, remaining_tokens;
 } ProtoError;
 
 /* Every pointer points into the event's parse tree (or at a static string) and stays valid

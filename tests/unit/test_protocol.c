@@ -298,6 +298,32 @@ static void test_decode_errors(void)
     CHECK_STR_EQ(ev.error.message, "Rate limit reached. Please try again in 20ms.");
     CHECK_INT_EQ(ev.sequence_number, 3);
 
+    /* x-ratelimit-reset-* are Go durations (OpenAI: "1s", "6m0s", "20ms"); remaining counts. */
+    static const struct {
+        const char *v;
+        int64_t ms;
+    } durations[] = {
+        {"1s", 1000}, {"6m0s", 360000}, {"20ms", 20}, {"1h2m3.5s", 3723500}, {"0.5s", 500},
+        {"2", 2000},  {"250us", 0},     {"1m30s", 90000}, {"", -1}, {"s", -1}, {"1x", -1},
+        {"5 s", -1},  {"1s2", -1},      {"-1s", -1}, {"99999999h", 86400000},
+    };
+    for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++) {
+        StrBuf m = {0};
+        sb_printf(&m, "{\"type\":\"error\",\"status\":429,\"error\":{\"headers\":{"
+                      "\"X-RateLimit-Reset-Requests\":\"%s\",\"x-ratelimit-reset-tokens\":\"%s\","
+                      "\"x-ratelimit-remaining-requests\":\"0\",\"x-ratelimit-remaining-tokens\":"
+                      "\"149984\"}}}", durations[i].v, durations[i].v);
+        CHECK_INT_EQ(proto_decode(&ev, m.data, m.len), PROTO_ERROR);
+        if (ev.error.reset_requests_ms != durations[i].ms)
+            fprintf(stderr, "  duration \"%s\"\n", durations[i].v);
+        CHECK_INT_EQ(ev.error.reset_requests_ms, durations[i].ms);
+        CHECK_INT_EQ(ev.error.reset_tokens_ms, durations[i].ms);
+        CHECK_INT_EQ(ev.error.remaining_requests, 0);
+        CHECK_INT_EQ(ev.error.remaining_tokens, 149984);
+        CHECK_INT_EQ(ev.error.retry_after_ms, -1);
+        sb_free(&m);
+    }
+
     /* retry-after-ms wins; header names are case-insensitive; fractions; HTTP-dates ignored. */
     static const char a[] = "{\"type\":\"error\",\"status\":429,\"error\":{\"code\":\"x\",\"message\":"
                             "\"m\",\"headers\":{\"Retry-After\":\"3\",\"retry-after-ms\":\"250\"}}}";
