@@ -485,10 +485,30 @@ static uint64_t rate_delay_ns(Session *s, const ProtoError *e)
     return ns > SESSION_RATE_WAIT_MAX_NS ? SESSION_RATE_WAIT_MAX_NS : ns;
 }
 
+/* The in-flight request again, full history, unchained (a refused request was never run):
+ * now, or after a rate limit's deadline (WAITING; session_tick sends it). */
+static bool resend_or_wait(Session *s)
+{
+    unbind(s);
+    if (rate_limited_now(s)) {
+        s->turn = TURN_WAITING;
+        return true;
+    }
+    return send_request(s, s->user_entry, false);
+}
+
 static void on_error(Session *s)
 {
     const ProtoError *e = &s->ev.error;
     bool request_scoped = session_busy(s) && !s->bound;
+    bool limited = is_rate_limit(e);
+    if (limited) {
+        /* The account is limited, whichever request the 429 answers (an abandoned one's
+         * included): no request goes out before the deadline. */
+        uint64_t delay = rate_delay_ns(s, e);
+        s->wait_until_ns = clock_now_ns() + delay;
+        log_msg("session: rate limited for %.3f s", (double)delay / 1e9);
+    }
     if ((request_scoped || !session_busy(s)) && s->stale_pending) {
         s->stale_pending--;
         log_msg("session: dropped an error for an abandoned request: %s",
@@ -500,10 +520,7 @@ static void on_error(Session *s)
     log_msg("session: server error (status %d, retry after %lld ms): %s", e->status,
             (long long)e->retry_after_ms, sb_cstr(&msg));
 
-    if (is_rate_limit(e)) {
-        uint64_t delay = rate_delay_ns(s, e);
-        s->wait_until_ns = clock_now_ns() + delay;
-        log_msg("session: rate limited for %.3f s", (double)delay / 1e9);
+    if (limited) {
         if (request_scoped) {
             /* The request was refused, not run: the question waits for the deadline and then
              * goes again by itself (session_tick), with the full history. */
@@ -538,7 +555,7 @@ static void on_error(Session *s)
         /* PROTOCOL.md 7.1: resend once with the full transcript and no chain. */
         reset_chain(s);
         s->resent = true;
-        if (send_request(s, s->user_entry, false)) {
+        if (resend_or_wait(s)) {
             s->damage |= SESSION_DAMAGE_STATUS;
             sb_free(&msg);
             return;
@@ -634,7 +651,7 @@ void session_on_link_up(Session *s)
     if (s->resend_on_up && session_busy(s) && !s->bound) {
         s->resend_on_up = false;
         forget_connection(s);
-        if (!send_request(s, s->user_entry, false))
+        if (!resend_or_wait(s))
             finish_turn(s, TURN_FAILED, ENTRY_FAILED, "could not resend on the new connection");
         s->damage |= SESSION_DAMAGE_STATUS;
         return;

@@ -191,6 +191,33 @@ static void test_rate_limit_cancel(void)
     fx_free(&fx);
 }
 
+/* A 429 answering an abandoned request (interrupted before its response.created) was dropped
+ * whole, deadline included; and the resend a websocket_connection_limit_reached earns went
+ * out on the new socket even inside a rate limit's wait. */
+static void test_rate_limit_from_abandoned_request(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    CHECK(ask(&fx, "q1"));
+    session_interrupt(fx.s);       /* abandoned before its response.created */
+    CHECK(ask(&fx, "q2"));         /* the same socket (no close in this test) */
+    error_429(&fx, "\"retry-after\":\"3\"");  /* the answer to q1's request */
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT); /* not q2's error */
+    CHECK_INT_EQ(session_wait_until_ns(fx.s), T0 + 3 * NS_PER_SEC);
+    feed(&fx, "{\"type\":\"error\",\"status\":400,\"error\":{\"code\":"
+              "\"websocket_connection_limit_reached\"}}"); /* q2's answer */
+    CHECK(session_take_reconnect(fx.s));
+    size_t before = fx.wire.count;
+    session_on_link_up(fx.s);            /* the resend... */
+    CHECK_INT_EQ(fx.wire.count, before); /* ...waits for the deadline */
+    CHECK_INT_EQ(session_turn(fx.s), TURN_WAITING);
+    fake_now = T0 + 3 * NS_PER_SEC;
+    session_tick(fx.s);
+    CHECK_INT_EQ(fx.wire.count, before + 1);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    fx_free(&fx);
+}
+
 static void test_stall(void)
 {
     Fixture fx;
@@ -271,6 +298,7 @@ int main(void)
     RUN(test_rate_limit_holds_the_next_question);
     RUN(test_rate_limit_headers);
     RUN(test_rate_limit_cancel);
+    RUN(test_rate_limit_from_abandoned_request);
     RUN(test_stall);
     return harness_done();
 }
