@@ -569,11 +569,14 @@ static void on_error(Session *s)
          * turn is over either way; the partial text stays. */
         finish_turn(s, TURN_FAILED, ENTRY_FAILED, sb_cstr(&msg));
     } else {
-        /* Connection-level (no turn in flight), e.g. websocket_connection_limit_reached. */
-        StrBuf note = {0};
-        sb_printf(&note, "Server error: %s", sb_cstr(&msg));
-        add_note(s, sb_cstr(&note));
-        sb_free(&note);
+        /* Connection-level (no turn in flight), e.g. websocket_connection_limit_reached. A
+         * waiting question's entry is still open, so then the status line alone says it. */
+        if (!session_waiting(s)) {
+            StrBuf note = {0};
+            sb_printf(&note, "Server error: %s", sb_cstr(&msg));
+            add_note(s, sb_cstr(&note));
+            sb_free(&note);
+        }
         reset_chain(s);
     }
     if (e->retry_after_ms >= 0)
@@ -594,8 +597,8 @@ static void on_malformed(Session *s, const char *data, size_t len)
         return;
     s->malformed_noted = true;
     set_notice(s, "skipped a malformed message from the server");
-    if (session_busy(s))
-        s->note_deferred = true; /* never split a streaming answer with a note */
+    if (in_turn(s))
+        s->note_deferred = true; /* never split a streaming (or waiting) answer with a note */
     else
         add_note(s, "A message from the server could not be understood and was skipped "
                     "(see FLINT_LOG).");
