@@ -72,6 +72,7 @@ typedef struct App {
     char *pending_question;
     bool quit_after_save;
     bool was_busy;
+    bool was_waiting;      /* a rate-limited question was waiting at the last look */
     uint64_t last_frame_ns;
     uint64_t frames;
     uint64_t rotate_after_ns;
@@ -151,13 +152,16 @@ static void app_take_session_damage(App *a)
                 (unsigned long long)term_stats(a->term).frames_painted);
         /* A long answer that ended by itself: ring, the user may be in another window. Not
          * after an interrupt, nor for the usual second-long answer. */
-        if (session_turn(a->session) != TURN_INTERRUPTED && st->sent_ns &&
-            clock_now_ns() - st->sent_ns > BELL_AFTER_NS)
+        if (session_turn(a->session) != TURN_INTERRUPTED && !session_waiting(a->session) &&
+            st->sent_ns && clock_now_ns() - st->sent_ns > BELL_AFTER_NS)
             term_bell(a->term);
         a->was_busy = false;
         app_maybe_rotate(a);
     }
     a->was_busy = busy;
+    if (a->was_waiting && busy && a->message_error)
+        a->message[0] = '\0'; /* the 429's message: the question is on its way now */
+    a->was_waiting = session_waiting(a->session);
     app_damage(a);
 }
 

@@ -705,6 +705,7 @@ bool session_tick(Session *s)
          * evicted with it (PROTOCOL.md 1.5). Unsent (no link): it goes on link up. */
         if (send_request(s, s->user_entry, false)) {
             s->turn = TURN_SENT;
+            sb_reset(&s->notice); /* the 429's message is over, as a new question's start */
             s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_TRANSCRIPT;
         }
         return false;

@@ -25,6 +25,7 @@ gap=$(awk '/error conn=1 code=rate_limit_exceeded/ && !e { e = $1 }
 echo "429 retry-after 2 s: the next create came ${gap} s after the error (backend clock)"
 awk -v g="$gap" 'BEGIN { exit !(g >= 2.0) }' || fail "the retry came after only $gap s"
 screen | grep -q 'rate limited; retrying' && fail "the countdown is still shown after the answer"
+screen | grep -q 'rate_limit_exceeded' && fail "the 429's message is still shown after the answer"
 keys C-q
 [ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
 flint_stop

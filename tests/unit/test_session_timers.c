@@ -55,6 +55,7 @@ static void test_rate_limit_waits_then_sends(void)
     CHECK(!session_tick(fx.s));
     CHECK_INT_EQ(fx.wire.count, 3);
     CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
+    CHECK_STR_EQ(session_notice(fx.s), ""); /* the 429's message is over */
     CHECK(!turn_timer_status(fx.s, fake_now, line, sizeof line));
     r = request(&fx, 2);
     CHECK(jstr(r, "previous_response_id") == NULL);
