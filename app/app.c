@@ -9,7 +9,12 @@
  * (y/n/Esc). A question asked while no connection is up waits in pending_question and goes
  * out when the link comes up; a question submitted while an answer streams interrupts it
  * first and is then asked with the partial answer in the history (a client-side steer,
- * PROTOCOL.md 7.2). */
+ * PROTOCOL.md 7.2).
+ *
+ * The turn timer (app/turn_timer.h) serves the session's deadlines: while a rate-limited
+ * question waits it redraws the countdown every tenth of a second and sends the question at
+ * the deadline; while a turn is in flight it is the stall watchdog. Esc cancels a wait (the
+ * question stays in the transcript, marked interrupted); F5 asks the last question again. */
 #include "app/app.h"
 
 #include <errno.h>
@@ -26,6 +31,7 @@
 
 #include "app/demo.h"
 #include "app/loop.h"
+#include "app/turn_timer.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/utf8.h"
@@ -67,6 +73,7 @@ typedef struct App {
     char *pending_question;
     bool quit_after_save;
     bool was_busy;
+    bool was_waiting;      /* a rate-limited question was waiting at the last look */
     uint64_t last_frame_ns;
     uint64_t frames;
     uint64_t rotate_after_ns;
@@ -113,8 +120,18 @@ static bool app_maybe_rotate(App *a)
     return true;
 }
 
+static void app_arm_turn_timer(App *a)
+{
+    uint64_t when = turn_timer_next(a->session, clock_now_ns());
+    if (when)
+        loop_turn_at(a->loop, when); /* never later than an armed deadline: cheap per token */
+    else
+        loop_turn_cancel(a->loop);   /* idle: nothing armed */
+}
+
 static void app_take_session_damage(App *a)
 {
+    app_arm_turn_timer(a);
     unsigned d = session_take_damage(a->session);
     if (!d)
         return;
@@ -136,13 +153,16 @@ static void app_take_session_damage(App *a)
                 (unsigned long long)term_stats(a->term).frames_painted);
         /* A long answer that ended by itself: ring, the user may be in another window. Not
          * after an interrupt, nor for the usual second-long answer. */
-        if (session_turn(a->session) != TURN_INTERRUPTED && st->sent_ns &&
-            clock_now_ns() - st->sent_ns > BELL_AFTER_NS)
+        if (session_turn(a->session) != TURN_INTERRUPTED && !session_waiting(a->session) &&
+            st->sent_ns && clock_now_ns() - st->sent_ns > BELL_AFTER_NS)
             term_bell(a->term);
         a->was_busy = false;
         app_maybe_rotate(a);
     }
     a->was_busy = busy;
+    if (a->was_waiting && busy && a->message_error)
+        a->message[0] = '\0'; /* the 429's message: the question is on its way now */
+    a->was_waiting = session_waiting(a->session);
     app_damage(a);
 }
 
@@ -154,6 +174,11 @@ static void app_draw(App *a)
         .message = a->message[0] ? a->message : NULL,
         .message_is_error = a->message_error,
     };
+    char wait[128];
+    if (turn_timer_status(a->session, clock_now_ns(), wait, sizeof wait)) {
+        st.message = wait; /* the countdown, current at every frame */
+        st.message_is_error = true;
+    }
     ui_render(a->ui, a->session, &st);
     loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
     a->last_frame_ns = clock_now_ns();
@@ -184,6 +209,17 @@ static bool app_link_send(void *ud, const char *json, size_t len)
     return link_send(a->link, json, len);
 }
 
+/* Link details end in "; retry in 0.5 s" (link.h): true in the status line, stale the
+ * moment it is written into the transcript, which keeps the reason only. */
+static void app_link_reason(const char *detail, char *out, size_t size)
+{
+    if (!detail || !*detail)
+        detail = "connection lost";
+    const char *cut = strstr(detail, "; retry in ");
+    int len = (int)(cut ? (size_t)(cut - detail) : strlen(detail));
+    snprintf(out, size, "%.*s", len, detail);
+}
+
 static void app_link_state(void *ud, LinkState st, const char *detail)
 {
     App *a = ud;
@@ -208,8 +244,11 @@ static void app_link_state(void *ud, LinkState st, const char *detail)
         app_send_pending(a);
     } else if (st == LINK_WAITING || st == LINK_IDLE) {
         /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
-        if (prev == LINK_UP || session_busy(a->session))
-            session_on_link_lost(a->session, detail && *detail ? detail : "connection lost");
+        if (prev == LINK_UP || session_busy(a->session)) {
+            char reason[192];
+            app_link_reason(detail, reason, sizeof reason);
+            session_on_link_lost(a->session, reason);
+        }
     }
     app_take_session_damage(a);
     app_damage(a);
@@ -226,6 +265,13 @@ static void app_link_message(void *ud, const char *data, size_t len)
 
 static void app_interrupt(App *a)
 {
+    if (session_waiting(a->session)) {
+        /* Nothing in flight: no socket to close, the wait just ends. */
+        session_interrupt(a->session);
+        app_take_session_damage(a);
+        app_say(a, false, "Cancelled; the question stays in the transcript. F5 asks it again.");
+        return;
+    }
     if (!session_busy(a->session))
         return;
     /* The session first (a state change: it must own the turn's end before the link reports
@@ -234,8 +280,8 @@ static void app_interrupt(App *a)
     link_interrupt(a->link);
     a->interrupted = true; /* app_drain_keys lets the Close go out before drawing */
     log_msg("app: interrupted");
-    app_say(a, false, "Interrupted. Ctrl-K asks again.");
     app_take_session_damage(a);
+    app_say(a, false, "Interrupted. F5 asks again.");
 }
 
 static void app_ask(App *a, const char *question)
@@ -244,8 +290,9 @@ static void app_ask(App *a, const char *question)
         question++;
     if (!*question)
         return;
-    if (session_busy(a->session)) {
-        /* A new question while an answer streams: stop it, then ask with it as context. */
+    if (session_busy(a->session) || session_waiting(a->session)) {
+        /* A new question while an answer streams: stop it, then ask with it as context
+         * (while one waits out a rate limit: it replaces it, and waits the same). */
         app_interrupt(a);
     }
     bool replaced = a->pending_question != NULL;
@@ -259,6 +306,20 @@ static void app_ask(App *a, const char *question)
         app_send_pending(a);
     else if (!replaced)
         app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
+}
+
+/* F5: the last question again, as a new turn (full context after a stall or a lost link:
+ * the chain is gone with the connection). */
+static void app_retry(App *a)
+{
+    const char *q = session_last_question(a->session);
+    if (!q) {
+        app_say(a, false, "Nothing to ask again yet: Ctrl-K asks.");
+        return;
+    }
+    char *copy = xstrdup(q); /* app_ask may change the transcript first */
+    app_ask(a, copy);
+    free(copy);
 }
 
 static bool app_save(App *a)
@@ -368,8 +429,9 @@ static void app_edit_command(App *a, Command cmd, const KeyEvent *k)
         a->mode = MODE_ASK;
         ui_prompt_open(a->ui, session_busy(a->session) ? "Steer: " : "Ask: ");
         break;
+    case CMD_RETRY: app_retry(a); break;
     case CMD_INTERRUPT:
-        if (session_busy(a->session))
+        if (session_busy(a->session) || session_waiting(a->session))
             app_interrupt(a);
         else if (k->code == KC_CHAR && k->cp == 'c')
             app_say(a, false, "Nothing to stop. Ctrl-Q quits.");
@@ -510,6 +572,21 @@ static void app_esc_timeout(void *ud)
 
 static void app_frame(void *ud) { app_draw(ud); }
 
+static void app_turn_timer(void *ud)
+{
+    App *a = ud;
+    bool stalled = session_tick(a->session);
+    if (stalled) {
+        /* The response may still be running on the server: closing is the only way to stop
+         * it (PROTOCOL.md 1.7), and the new socket comes up for the retry. */
+        link_interrupt(a->link);
+    }
+    app_take_session_damage(a); /* re-arms the timer */
+    if (stalled)
+        app_say(a, true, "Stalled (see the answer pane). F5 asks again.");
+    app_damage(a); /* the countdown */
+}
+
 static void app_resize(App *a)
 {
     struct winsize ws;
@@ -636,6 +713,7 @@ static const LoopHooks app_loop_hooks = {
     .signal = app_signal,
     .frame = app_frame,
     .esc_timeout = app_esc_timeout,
+    .turn_timer = app_turn_timer,
 };
 
 static const LinkHooks app_link_hooks = {
@@ -690,7 +768,7 @@ int app_run(const AppConfig *cfg)
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
-    SessionConfig scfg = {.model = cfg->model};
+    SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
     a->session = session_new(&scfg, &app_session_hooks, a);
     if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);

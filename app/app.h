@@ -5,6 +5,7 @@
 #define FLINT_APP_APP_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 typedef struct AppConfig {
     const char *file;        /* NULL: a new unnamed buffer */
@@ -16,6 +17,8 @@ typedef struct AppConfig {
     bool allow_insecure;     /* --insecure: the key may go over ws:// to a non-loopback host */
     bool demo;               /* start flint-backend and connect to it */
     unsigned demo_rate;      /* tokens/s for the demo backend (0 = unthrottled) */
+    uint64_t stall_ns;       /* silence that ends a turn as stalled (0: the default, 30 s;
+                              * SESSION_STALL_NEVER: never) */
 } AppConfig;
 
 /* Runs flint until the user quits. Returns the process exit status. */

@@ -2,8 +2,8 @@
  *
  * Each adopted fd's wsi carries a pointer to its Source (kind + fd) as opaque user data;
  * LWS_CALLBACK_RAW_RX_FILE dispatches on the kind. Timer fds are drained on every wake-up
- * (a timerfd stays readable until read). The frame timer is one-shot: frame_deadline is 0
- * when disarmed; arming an armed timer only ever moves the deadline earlier. */
+ * (a timerfd stays readable until read). The frame and turn timers are one-shot: their
+ * deadline is 0 when disarmed; arming an armed timer only ever moves the deadline earlier. */
 #include "app/loop.h"
 
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include "core/xalloc.h"
 #include "net/link.h"
 
-typedef enum SourceKind { SRC_TTY, SRC_SIGNAL, SRC_FRAME, SRC_ESC } SourceKind;
+typedef enum SourceKind { SRC_TTY, SRC_SIGNAL, SRC_FRAME, SRC_ESC, SRC_TURN, SRC__COUNT } SourceKind;
 
 typedef struct Source {
     SourceKind kind;
@@ -33,8 +33,9 @@ struct Loop {
     struct lws_context *ctx;
     LoopHooks hooks;
     void *ud;
-    Source src[4];
+    Source src[SRC__COUNT];
     uint64_t frame_deadline;
+    uint64_t turn_deadline;
     bool quit;
 };
 
@@ -98,6 +99,16 @@ static void loop_dispatch(Source *s)
         l->hooks.esc_timeout(l->ud);
         return;
     }
+    case SRC_TURN: {
+        uint64_t expirations;
+        if (read(s->fd, &expirations, sizeof expirations) != (ssize_t)sizeof expirations)
+            return;
+        l->turn_deadline = 0;
+        l->hooks.turn_timer(l->ud);
+        return;
+    }
+    case SRC__COUNT:
+        break;
     }
 }
 
@@ -150,7 +161,7 @@ Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err)
     Loop *l = xcalloc(1, sizeof *l);
     l->hooks = *hooks;
     l->ud = ud;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < SRC__COUNT; i++)
         l->src[i].fd = -1;
 
     struct lws_context_creation_info info;
@@ -172,12 +183,14 @@ Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err)
     int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
     int ffd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
     int efd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (sfd < 0 || ffd < 0 || efd < 0) {
+    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (sfd < 0 || ffd < 0 || efd < 0 || tfd < 0) {
         error_errno(err, "cannot create signal/timer fds");
         goto fail;
     }
     if (!loop_adopt(l, SRC_TTY, tty_fd, err) || !loop_adopt(l, SRC_SIGNAL, sfd, err) ||
-        !loop_adopt(l, SRC_FRAME, ffd, err) || !loop_adopt(l, SRC_ESC, efd, err))
+        !loop_adopt(l, SRC_FRAME, ffd, err) || !loop_adopt(l, SRC_ESC, efd, err) ||
+        !loop_adopt(l, SRC_TURN, tfd, err))
         goto fail;
     return l;
 fail:
@@ -189,6 +202,8 @@ fail:
         close(ffd);
     if (efd >= 0 && !l->src[SRC_ESC].wsi)
         close(efd);
+    if (tfd >= 0 && !l->src[SRC_TURN].wsi)
+        close(tfd);
     loop_free(l);
     return NULL;
 }
@@ -256,3 +271,23 @@ void loop_esc_arm(Loop *l, uint64_t delay_ns)
 }
 
 void loop_esc_cancel(Loop *l) { loop_timer_set(l->src[SRC_ESC].fd, 0); }
+
+void loop_turn_at(Loop *l, uint64_t when_ns)
+{
+    if (when_ns == 0)
+        when_ns = 1;
+    if (l->turn_deadline && l->turn_deadline <= when_ns)
+        return;
+    l->turn_deadline = when_ns;
+    loop_timer_set(l->src[SRC_TURN].fd, when_ns);
+}
+
+uint64_t loop_turn_deadline(const Loop *l) { return l->turn_deadline; }
+
+void loop_turn_cancel(Loop *l)
+{
+    if (l->turn_deadline) {
+        l->turn_deadline = 0;
+        loop_timer_set(l->src[SRC_TURN].fd, 0);
+    }
+}

@@ -6,6 +6,8 @@
  *   signalfd  SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGCONT (blocked in every thread)
  *   timerfd   the frame clock (one-shot, armed only when something needs drawing)
  *   timerfd   the Esc timer (~25 ms, armed only while a lone ESC is pending)
+ *   timerfd   the turn timer (a rate-limit countdown or the stall watchdog; armed only while
+ *             a question waits or a turn is in flight)
  *
  * Nothing ticks when idle: no timer is armed unless there is work, so an idle flint sleeps in
  * poll() at 0% CPU. Timers are timerfds, not lws_sul, because lws busy-polls up to 1 ms before
@@ -28,6 +30,7 @@ typedef struct LoopHooks {
     void (*signal)(void *ud, int signo);
     void (*frame)(void *ud);              /* the frame timer fired */
     void (*esc_timeout)(void *ud);        /* the Esc timer fired */
+    void (*turn_timer)(void *ud);         /* the turn timer fired */
 } LoopHooks;
 
 typedef struct Loop Loop;
@@ -47,6 +50,11 @@ void loop_frame_at(Loop *l, uint64_t when_ns);
 bool loop_frame_armed(const Loop *l);
 void loop_frame_cancel(Loop *l);  /* a frame was just drawn: the pending one is not needed */
 void loop_esc_arm(Loop *l, uint64_t delay_ns);
+/* The turn timer: one-shot at an absolute CLOCK_MONOTONIC time, like the frame timer (a call
+ * while armed only ever moves the deadline earlier, so re-arming per token costs nothing). */
+void loop_turn_at(Loop *l, uint64_t when_ns);
+uint64_t loop_turn_deadline(const Loop *l);  /* 0 when disarmed */
+void loop_turn_cancel(Loop *l);
 void loop_esc_cancel(Loop *l);
 
 #endif

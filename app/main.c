@@ -30,6 +30,8 @@ static void usage(FILE *f)
             "  --ca-file FILE   extra CA certificates for wss://\n"
             "  --insecure       allow sending the API key over plain ws:// (or http://) to a\n"
             "                   host that is not loopback (127.0.0.0/8, ::1, localhost)\n"
+            "  --stall SECS     end an answer as stalled after SECS without data from the\n"
+            "                   server (default 30; 0 = never); F5 asks again\n"
             "  -h, --help       show this help\n"
             "  -V, --version    show the version\n"
             "\n"
@@ -38,12 +40,13 @@ static void usage(FILE *f)
             "  FLINT_LOG                      write a diagnostic log to this file\n"
             "\n"
             "With no --url and no API key, flint starts on the demo backend.\n"
-            "keys: Ctrl-K ask  Esc/Ctrl-G interrupt  Ctrl-S save  Ctrl-Q quit  F1 help\n");
+            "keys: Ctrl-K ask  Esc/Ctrl-G interrupt  F5 ask again  Ctrl-S save  Ctrl-Q quit\n"
+            "      F1 help\n");
 }
 
 int main(int argc, char **argv)
 {
-    enum { OPT_URL = 256, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE };
+    enum { OPT_URL = 256, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"model", required_argument, NULL, OPT_MODEL},
@@ -52,6 +55,7 @@ int main(int argc, char **argv)
         {"theme", required_argument, NULL, OPT_THEME},
         {"ca-file", required_argument, NULL, OPT_CA},
         {"insecure", no_argument, NULL, OPT_INSECURE},
+        {"stall", required_argument, NULL, OPT_STALL},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -77,6 +81,20 @@ int main(int argc, char **argv)
         case OPT_THEME: cfg.theme_path = optarg; break;
         case OPT_CA: cfg.ca_file = optarg; break;
         case OPT_INSECURE: cfg.allow_insecure = true; break;
+        case OPT_STALL: {
+            /* Parsed before setlocale(): strtod reads a '.' here whatever the locale. */
+            char *end;
+            double v = strtod(optarg, &end);
+            if (*optarg == '\0' || *end != '\0' || !(v >= 0) || v > 86400) {
+                fprintf(stderr, "flint: --stall wants seconds (0 = never, up to 86400), not '%s'\n",
+                        optarg);
+                return 2;
+            }
+            cfg.stall_ns = v == 0 ? SESSION_STALL_NEVER : (uint64_t)(v * 1e9);
+            if (cfg.stall_ns == 0)
+                cfg.stall_ns = 1;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         case 'V': printf("flint %s\n", FLINT_VERSION); return 0;
         case ':':

@@ -18,9 +18,11 @@
 #include "session/protocol.h"
 
 #include <cjson/cJSON.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/utf8.h"
+#include "core/xalloc.h"
 
 /* ---- encoding ------------------------------------------------------------------------- */
 
@@ -177,6 +179,77 @@ static int64_t parse_delay_ms(const cJSON *it, bool seconds)
     return ms >= (double)cap ? cap : (int64_t)ms;
 }
 
+/* A Go time.Duration string as OpenAI's x-ratelimit-reset-* headers carry it: one or more
+ * number+unit pairs ("1s", "6m0s", "1h2m3.5s", "20ms", "250us"); a bare number is seconds.
+ * Milliseconds, capped at a day; -1 when not understood. Hand-parsed: strtod obeys
+ * LC_NUMERIC. */
+static int64_t parse_duration_ms(const cJSON *it)
+{
+    if (cJSON_IsNumber(it))
+        return parse_delay_ms(it, true);
+    if (!cJSON_IsString(it))
+        return -1;
+    const char *p = it->valuestring;
+    double total = 0;
+    bool any = false;
+    while (*p == ' ')
+        p++;
+    while (*p) {
+        double ip = 0, frac = 0, scale = 1;
+        bool digits = false;
+        for (; *p >= '0' && *p <= '9'; p++, digits = true)
+            ip = ip < 1e12 ? ip * 10 + (*p - '0') : ip;
+        if (*p == '.')
+            for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
+                if (scale < 1e9)
+                    frac = frac * 10 + (*p - '0'), scale *= 10;
+        if (!digits)
+            return -1;
+        double v = ip + frac / scale, unit_ms;
+        if (p[0] == 'm' && p[1] == 's')
+            unit_ms = 1, p += 2;
+        else if ((p[0] == 'u' && p[1] == 's') || (p[0] == 'n' && p[1] == 's'))
+            unit_ms = p[0] == 'u' ? 1e-3 : 1e-6, p += 2;
+        else if (strncmp(p, "\xc2\xb5s", 3) == 0) /* "µs" */
+            unit_ms = 1e-3, p += 3;
+        else if (*p == 'h')
+            unit_ms = 3600e3, p++;
+        else if (*p == 'm')
+            unit_ms = 60e3, p++;
+        else if (*p == 's')
+            unit_ms = 1e3, p++;
+        else if (*p == '\0' && !any)
+            unit_ms = 1e3; /* a bare number: seconds, like retry-after */
+        else
+            return -1;
+        total += v * unit_ms;
+        any = true;
+        while (*p == ' ')
+            p++;
+    }
+    if (!any)
+        return -1;
+    const double cap = 24 * 3600 * 1000.0;
+    return total >= cap ? (int64_t)cap : (int64_t)total;
+}
+
+/* A header holding a non-negative integer ("0", 12); -1 otherwise. */
+static int64_t parse_count(const cJSON *it)
+{
+    if (cJSON_IsNumber(it))
+        return it->valuedouble >= 0 && it->valuedouble < SAFE_INT_MAX ? (int64_t)it->valuedouble
+                                                                     : -1;
+    if (!cJSON_IsString(it) || !*it->valuestring)
+        return -1;
+    int64_t v = 0;
+    for (const char *p = it->valuestring; *p; p++) {
+        if (*p < '0' || *p > '9' || v > 1000000000000LL)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return v;
+}
+
 static void decode_error_payload(ProtoEvent *ev, const cJSON *e)
 {
     ev->error.type = get_str(e, "type");
@@ -190,6 +263,14 @@ static void decode_error_payload(ProtoEvent *ev, const cJSON *e)
         if (ms < 0)
             ms = parse_delay_ms(cJSON_GetObjectItem(h, "retry-after"), true);
         ev->error.retry_after_ms = ms;
+        ev->error.reset_requests_ms =
+            parse_duration_ms(cJSON_GetObjectItem(h, "x-ratelimit-reset-requests"));
+        ev->error.reset_tokens_ms =
+            parse_duration_ms(cJSON_GetObjectItem(h, "x-ratelimit-reset-tokens"));
+        ev->error.remaining_requests =
+            parse_count(cJSON_GetObjectItem(h, "x-ratelimit-remaining-requests"));
+        ev->error.remaining_tokens =
+            parse_count(cJSON_GetObjectItem(h, "x-ratelimit-remaining-tokens"));
     }
 }
 
@@ -240,7 +321,162 @@ static void decode_response(ProtoEvent *ev, const cJSON *root)
     }
 }
 
-static bool decode_text(ProtoEvent *ev, const cJSON *root, const char *field)
+/* ---- strings with NULs ---------------------------------------------------------------
+ *
+ * cJSON stores a string NUL-terminated and keeps no length, so a "\u0000" in a delta would
+ * cut the text there and drop the rest of the delta. Model text may legitimately hold a NUL
+ * (it is shown escaped as ^@), so when the message holds a "\u0000" escape at all (rare:
+ * one memmem over a message cJSON has just read anyway), the field is decoded again from the
+ * raw bytes, with its length, into the event's own buffer. cJSON has already validated the
+ * message, so the scanner below may assume well-formed JSON; it still never reads past len. */
+
+static size_t skip_ws(const char *d, size_t len, size_t i)
+{
+    while (i < len && (d[i] == ' ' || d[i] == '\t' || d[i] == '\n' || d[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* d[i] is the opening quote; returns the index just past the closing quote (len if cut). */
+static size_t skip_string(const char *d, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (d[i] == '\\')
+            i++;
+        else if (d[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+/* Any value starting at d[i]: the index just past it. */
+static size_t skip_value(const char *d, size_t len, size_t i)
+{
+    if (i < len && d[i] == '"')
+        return skip_string(d, len, i);
+    int depth = 0;
+    while (i < len) {
+        char c = d[i];
+        if (c == '"') {
+            i = skip_string(d, len, i);
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (depth == 0)
+                return i;
+            if (--depth == 0)
+                return i + 1;
+        } else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+            return i;
+        }
+        i++;
+    }
+    return len;
+}
+
+static unsigned hex4(const char *p)
+{
+    unsigned v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = p[k];
+        v = v * 16 + (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    }
+    return v;
+}
+
+/* Decodes the JSON string literal d[a, b) (quotes included) into out, NULs and all. */
+static bool decode_literal(const char *d, size_t a, size_t b, StrBuf *out)
+{
+    if (b - a < 2 || d[a] != '"' || d[b - 1] != '"')
+        return false;
+    for (size_t i = a + 1; i < b - 1; i++) {
+        if (d[i] != '\\') {
+            sb_putc(out, d[i]);
+            continue;
+        }
+        if (++i >= b - 1)
+            return false;
+        char c = d[i];
+        switch (c) {
+        case 'b': sb_putc(out, '\b'); break;
+        case 'f': sb_putc(out, '\f'); break;
+        case 'n': sb_putc(out, '\n'); break;
+        case 'r': sb_putc(out, '\r'); break;
+        case 't': sb_putc(out, '\t'); break;
+        case 'u': {
+            if (b - 1 - i < 5)
+                return false;
+            uint32_t cp = hex4(d + i + 1);
+            i += 4;
+            if (cp >= 0xD800 && cp <= 0xDBFF && b - 1 - i >= 7 && d[i + 1] == '\\' &&
+                d[i + 2] == 'u') {
+                uint32_t lo = hex4(d + i + 3);
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 6;
+                }
+            }
+            char enc[4];
+            size_t n = utf8_encode(cp, enc);
+            if (n == 0)
+                return false; /* a lone surrogate: cJSON rejects those, so never here */
+            sb_append(out, enc, n);
+            break;
+        }
+        default: sb_putc(out, c); break; /* \" \\ \/ */
+        }
+    }
+    return true;
+}
+
+/* The first member named key of the top-level object in d[0, len), decoded with its length
+ * into out. False when absent, not a string, or not decodable. */
+static bool raw_string_member(const char *d, size_t len, const char *key, StrBuf *out)
+{
+    size_t i = skip_ws(d, len, 0);
+    if (i >= len || d[i] != '{')
+        return false;
+    StrBuf name = {0};
+    bool found = false;
+    for (i = skip_ws(d, len, i + 1); i < len && d[i] == '"';) {
+        size_t kend = skip_string(d, len, i);
+        sb_reset(&name);
+        bool named = decode_literal(d, i, kend, &name) && name.len == strlen(key) &&
+                     memcmp(name.data, key, name.len) == 0;
+        i = skip_ws(d, len, kend);
+        if (i >= len || d[i] != ':')
+            break;
+        i = skip_ws(d, len, i + 1);
+        size_t vend = skip_value(d, len, i);
+        if (named) { /* the first one, as cJSON_GetObjectItemCaseSensitive picks */
+            found = i < len && d[i] == '"' && decode_literal(d, i, vend, out);
+            break;
+        }
+        i = skip_ws(d, len, vend);
+        if (i >= len || d[i] != ',')
+            break;
+        i = skip_ws(d, len, i + 1);
+    }
+    sb_free(&name);
+    return found;
+}
+
+/* Does the message hold a "\u0000"? (A "\\u0000", an escaped backslash before "u0000",
+ * also answers yes: the slow path then finds no NUL and decodes the same text.) */
+static bool has_nul_escape(const char *d, size_t len)
+{
+    for (const char *p = d, *end = d + len; (p = memchr(p, '\\', (size_t)(end - p)));) {
+        if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+            return true;
+        p++;
+    }
+    return false;
+}
+
+static bool decode_text(ProtoEvent *ev, const cJSON *root, const char *field, const char *data,
+                        size_t len)
 {
     const cJSON *t = get(root, field);
     if (!cJSON_IsString(t)) {
@@ -249,7 +485,18 @@ static bool decode_text(ProtoEvent *ev, const cJSON *root, const char *field)
         return false;
     }
     ev->text = t->valuestring;
-    ev->text_len = strlen(t->valuestring); /* cJSON strings end at a decoded \u0000 */
+    ev->text_len = strlen(t->valuestring); /* cJSON strings end at a decoded \u0000 ... */
+    if (has_nul_escape(data, len)) { /* ... so decode this one again, with its length */
+        StrBuf *own = xcalloc(1, sizeof *own);
+        if (raw_string_member(data, len, field, own) && own->len >= ev->text_len) {
+            ev->text = sb_cstr(own);
+            ev->text_len = own->len;
+            ev->own_ = own;
+        } else {
+            sb_free(own);
+            free(own);
+        }
+    }
     ev->output_index = get_index(root, "output_index");
     ev->content_index = get_index(root, "content_index");
     return true;
@@ -283,9 +530,15 @@ static ProtoKind kind_of(const char *type)
 void proto_event_clear(ProtoEvent *ev)
 {
     cJSON_Delete(ev->tree_);
+    if (ev->own_) {
+        sb_free(ev->own_);
+        free(ev->own_);
+    }
     *ev = (ProtoEvent){.kind = PROTO_MALFORMED, .type = "", .reason = "empty"};
     ev->output_index = ev->content_index = ev->sequence_number = -1;
     ev->error.retry_after_ms = -1;
+    ev->error.reset_requests_ms = ev->error.reset_tokens_ms = -1;
+    ev->error.remaining_requests = ev->error.remaining_tokens = -1;
 }
 
 static ProtoKind malformed(ProtoEvent *ev, const char *why)
@@ -322,10 +575,10 @@ ProtoKind proto_decode(ProtoEvent *ev, const char *data, size_t len)
     switch (ev->kind) {
     case PROTO_DELTA:
     case PROTO_REFUSAL_DELTA:
-        decode_text(ev, root, "delta");
+        decode_text(ev, root, "delta", data, len);
         break;
     case PROTO_TEXT_DONE:
-        decode_text(ev, root, "text");
+        decode_text(ev, root, "text", data, len);
         break;
     case PROTO_CREATED:
     case PROTO_COMPLETED:

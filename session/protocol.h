@@ -8,7 +8,9 @@
  *
  * Decode: one complete server text message -> a typed ProtoEvent. The event points into a
  * parse tree that it owns, so decoding allocates nothing beyond the JSON parser's own nodes;
- * one ProtoEvent is meant to be reused for every message of a connection.
+ * one ProtoEvent is meant to be reused for every message of a connection. (The one
+ * exception: a text field that holds an escaped NUL is decoded again, with its length, into
+ * a buffer the event owns; text/text_len always cover the whole text, NULs included.)
  *
  * Errors: none reach the caller. Bytes that are not a JSON object with a string "type" (or a
  * known event missing its one essential field) decode as PROTO_MALFORMED with a reason;
@@ -81,6 +83,10 @@ typedef struct ProtoError {
     const char *message;      /* NULL when absent */
     const char *param;        /* NULL when absent */
     int64_t retry_after_ms;   /* from headers retry-after-ms / retry-after (seconds); -1 */
+    /* x-ratelimit-reset-requests / -tokens (durations such as "1s", "6m0s", "20ms") and
+     * x-ratelimit-remaining-requests / -tokens; -1 when absent or not understood. */
+    int64_t reset_requests_ms, reset_tokens_ms;
+    int64_t remaining_requests, remaining_tokens;
 } ProtoError;
 
 /* Every pointer points into the event's parse tree (or at a static string) and stays valid
@@ -100,6 +106,7 @@ typedef struct ProtoEvent {
     ProtoError error;               /* ERROR, FAILED, STEER_FAILED */
     const char *reason;             /* MALFORMED: why (a static string) */
     void *tree_;                    /* private: the parse tree */
+    StrBuf *own_;                   /* private: text decoded again when it holds a NUL */
 } ProtoEvent;
 
 /* Decodes one message (data need not be NUL-terminated). Releases the previous tree. */

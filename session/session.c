@@ -19,9 +19,20 @@
  * on the current connection, and is NULL after link up/lost and after any turn that did not
  * complete (a failed continuation evicts its parent, so chaining past it is never safe).
  *
- * Invariants: busy (SENT or STREAMING) <=> `answer_entry` is an OPEN entry; bound implies
- * busy; a turn ends exactly once (finish_turn), which clears bound and flushes the deferred
- * malformed-message note, so a note never lands in the middle of a streaming answer. */
+ * Rate limits (PROTOCOL.md 7.3 #6): a 429 sets `wait_until`, before which no request goes
+ * out, the user's next question included. A request-scoped 429 puts its turn into WAITING
+ * (nothing in flight, the question kept); session_tick sends it again, with the full history,
+ * once the deadline has passed. `strikes` counts 429s in a row for the back-off used when no
+ * header gives a delay.
+ *
+ * Stalls: `last_event_ns` is the send time or the last server message of the turn in flight
+ * (one store per message; nothing is re-armed per token). session_tick ends the turn as
+ * STALLED when it is older than the stall time.
+ *
+ * Invariants: in a turn (SENT, STREAMING or WAITING) <=> `answer_entry` is an OPEN entry;
+ * bound implies busy (SENT or STREAMING); a turn ends exactly once (finish_turn), which
+ * clears bound and flushes the deferred malformed-message note, so a note never lands in the
+ * middle of a streaming answer. */
 #include "session/session.h"
 
 #include <stdlib.h>
@@ -47,6 +58,7 @@ struct Session {
     char *model;
     char *instructions;
     size_t max_context_bytes;
+    uint64_t stall_ns;
     SessionHooks hooks;
     void *ud;
 
@@ -72,6 +84,9 @@ struct Session {
     bool resend_on_up;     /* ...and the refused request goes out again on the new socket */
     bool malformed_noted;  /* at most one malformed-message note per turn */
     bool note_deferred;    /* ...added when the turn ends */
+    uint64_t wait_until_ns; /* a 429's back-off: no request before it (0: none) */
+    unsigned strikes;      /* 429s in a row (the back-off doubles when no header says) */
+    uint64_t last_event_ns; /* the turn in flight: its send time or last server message */
 
     ProtoEvent ev;         /* reused for every message */
     StrBuf json;           /* reused for every request */
@@ -86,6 +101,7 @@ Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *
     s->instructions = xstrdup(cfg && cfg->instructions ? cfg->instructions : DEFAULT_INSTRUCTIONS);
     s->max_context_bytes = cfg && cfg->max_context_bytes ? cfg->max_context_bytes
                                                          : CONTEXT_DEFAULT_MAX_BYTES;
+    s->stall_ns = cfg && cfg->stall_ns ? cfg->stall_ns : SESSION_STALL_DEFAULT_NS;
     if (hooks)
         s->hooks = *hooks;
     s->ud = ud;
@@ -118,6 +134,9 @@ Buffer *session_buffer(Session *s) { return s->buffer; }
 const Transcript *session_transcript(const Session *s) { return s->transcript; }
 TurnState session_turn(const Session *s) { return s->turn; }
 bool session_busy(const Session *s) { return s->turn == TURN_SENT || s->turn == TURN_STREAMING; }
+bool session_waiting(const Session *s) { return s->turn == TURN_WAITING; }
+uint64_t session_wait_until_ns(const Session *s) { return s->wait_until_ns; }
+static bool in_turn(const Session *s) { return session_busy(s) || session_waiting(s); }
 const SessionStats *session_stats(const Session *s) { return &s->stats; }
 const char *session_model(const Session *s) { return s->model; }
 const char *session_notice(const Session *s) { return sb_cstr(&s->notice); }
@@ -188,7 +207,7 @@ static void log_excerpt(const char *what, const char *data, size_t len)
 /* Ends the in-flight turn: the answer entry gets its final state and detail. */
 static void finish_turn(Session *s, TurnState turn, EntryState entry, const char *detail)
 {
-    BUG_ON(!session_busy(s));
+    BUG_ON(!in_turn(s));
     transcript_finish(s->transcript, s->answer_entry, entry, detail);
     s->turn = turn;
     unbind(s);
@@ -263,7 +282,7 @@ static bool send_request(Session *s, size_t hist_end, bool allow_chain)
     if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
         return false;
     s->chained = prev != NULL;
-    s->stats.sent_ns = clock_now_ns();
+    s->stats.sent_ns = s->last_event_ns = clock_now_ns();
     log_msg("session: sent response.create (%zu bytes, %zu input items%s%s)", s->json.len, n,
             prev ? ", previous_response_id " : "", prev ? prev : "");
     return true;
@@ -277,16 +296,22 @@ static bool blank(const char *q)
     return true;
 }
 
+static bool rate_limited_now(const Session *s)
+{
+    return s->wait_until_ns && clock_now_ns() < s->wait_until_ns;
+}
+
 bool session_ask(Session *s, const char *question, ErrorBuf *err)
 {
-    if (session_busy(s))
+    if (in_turn(s))
         return error_set(err, "a question is still being answered");
     if (!question || blank(question))
         return error_set(err, "the question is empty");
 
     sb_reset(&s->pending);
     context_build(s->buffer, question, s->max_context_bytes, &s->pending);
-    if (!send_request(s, transcript_count(s->transcript), true)) {
+    bool wait = rate_limited_now(s); /* it goes out at the deadline (session_tick) */
+    if (!wait && !send_request(s, transcript_count(s->transcript), true)) {
         sb_reset(&s->pending);
         return error_set(err, "could not send the request (not connected?)");
     }
@@ -300,7 +325,7 @@ bool session_ask(Session *s, const char *question, ErrorBuf *err)
     s->user_entry = transcript_add(s->transcript, ENTRY_USER, ENTRY_DONE, question,
                                    strlen(question));
     s->answer_entry = transcript_add(s->transcript, ENTRY_ANSWER, ENTRY_OPEN, NULL, 0);
-    s->turn = TURN_SENT;
+    s->turn = wait ? TURN_WAITING : TURN_SENT;
     sb_reset(&s->notice);
     s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
     return true;
@@ -325,6 +350,7 @@ static void on_created(Session *s)
             return;
         }
         s->bound = true;
+        s->strikes = 0; /* the server took a request: the next 429 backs off from 1 s again */
         s->response_id = s->ev.response_id ? xstrdup(s->ev.response_id) : NULL;
         return;
     }
@@ -424,10 +450,65 @@ static void on_failed(Session *s)
     sb_free(&msg);
 }
 
+/* ---- rate limits ------------------------------------------------------------------------ */
+
+/* 429 or rate_limit_exceeded, except the codes that waiting does not cure (an empty quota
+ * or a plan's usage limit: Codex does not retry those either). */
+static bool is_rate_limit(const ProtoError *e)
+{
+    static const char *const final[] = {"insufficient_quota", "usage_limit_reached",
+                                        "usage_not_included"};
+    for (size_t i = 0; e->code && i < sizeof final / sizeof final[0]; i++)
+        if (strcmp(e->code, final[i]) == 0)
+            return false;
+    return e->status == 429 || (e->code && strcmp(e->code, "rate_limit_exceeded") == 0);
+}
+
+#define RATE_WAIT_MIN_NS (250 * NS_PER_MS) /* even "retry-after: 0" is not a busy loop */
+#define RATE_BACKOFF_NS NS_PER_SEC         /* no header: 1 s, doubling per 429 in a row */
+
+/* The longest applicable delay: retry-after(-ms), and each x-ratelimit-reset-* whose
+ * remaining count is 0 or not given (a limit with requests left is not what refused us).
+ * No usable header: exponential back-off. Capped at SESSION_RATE_WAIT_MAX_NS. */
+static uint64_t rate_delay_ns(Session *s, const ProtoError *e)
+{
+    int64_t ms = e->retry_after_ms;
+    if (e->reset_requests_ms > ms && e->remaining_requests <= 0)
+        ms = e->reset_requests_ms;
+    if (e->reset_tokens_ms > ms && e->remaining_tokens <= 0)
+        ms = e->reset_tokens_ms;
+    if (s->strikes < 16)
+        s->strikes++;
+    uint64_t ns = ms >= 0 ? (uint64_t)ms * NS_PER_MS : RATE_BACKOFF_NS << (s->strikes - 1);
+    if (ns < RATE_WAIT_MIN_NS)
+        ns = RATE_WAIT_MIN_NS;
+    return ns > SESSION_RATE_WAIT_MAX_NS ? SESSION_RATE_WAIT_MAX_NS : ns;
+}
+
+/* The in-flight request again, full history, unchained (a refused request was never run):
+ * now, or after a rate limit's deadline (WAITING; session_tick sends it). */
+static bool resend_or_wait(Session *s)
+{
+    unbind(s);
+    if (rate_limited_now(s)) {
+        s->turn = TURN_WAITING;
+        return true;
+    }
+    return send_request(s, s->user_entry, false);
+}
+
 static void on_error(Session *s)
 {
     const ProtoError *e = &s->ev.error;
     bool request_scoped = session_busy(s) && !s->bound;
+    bool limited = is_rate_limit(e);
+    if (limited) {
+        /* The account is limited, whichever request the 429 answers (an abandoned one's
+         * included): no request goes out before the deadline. */
+        uint64_t delay = rate_delay_ns(s, e);
+        s->wait_until_ns = clock_now_ns() + delay;
+        log_msg("session: rate limited for %.3f s", (double)delay / 1e9);
+    }
     if ((request_scoped || !session_busy(s)) && s->stale_pending) {
         s->stale_pending--;
         log_msg("session: dropped an error for an abandoned request: %s",
@@ -438,6 +519,23 @@ static void on_error(Session *s)
     format_error(&msg, e, "error");
     log_msg("session: server error (status %d, retry after %lld ms): %s", e->status,
             (long long)e->retry_after_ms, sb_cstr(&msg));
+
+    if (limited) {
+        if (request_scoped) {
+            /* The request was refused, not run: the question waits for the deadline and then
+             * goes again by itself (session_tick), with the full history. */
+            unbind(s);
+            reset_chain(s);
+            s->turn = TURN_WAITING;
+            sb_reset(&msg);
+            format_error(&msg, e, "rate limited");
+            set_notice(s, sb_cstr(&msg));
+            sb_free(&msg);
+            return;
+        }
+        /* Mid-stream, or with no turn: the answer (if any) fails below; the deadline holds
+         * for the next question. */
+    }
 
     if (e->code && strcmp(e->code, "websocket_connection_limit_reached") == 0) {
         /* PROTOCOL.md 7.1: the socket reached its age limit; reconnect. A request it refused
@@ -457,7 +555,7 @@ static void on_error(Session *s)
         /* PROTOCOL.md 7.1: resend once with the full transcript and no chain. */
         reset_chain(s);
         s->resent = true;
-        if (send_request(s, s->user_entry, false)) {
+        if (resend_or_wait(s)) {
             s->damage |= SESSION_DAMAGE_STATUS;
             sb_free(&msg);
             return;
@@ -471,11 +569,14 @@ static void on_error(Session *s)
          * turn is over either way; the partial text stays. */
         finish_turn(s, TURN_FAILED, ENTRY_FAILED, sb_cstr(&msg));
     } else {
-        /* Connection-level (no turn in flight), e.g. websocket_connection_limit_reached. */
-        StrBuf note = {0};
-        sb_printf(&note, "Server error: %s", sb_cstr(&msg));
-        add_note(s, sb_cstr(&note));
-        sb_free(&note);
+        /* Connection-level (no turn in flight), e.g. websocket_connection_limit_reached. A
+         * waiting question's entry is still open, so then the status line alone says it. */
+        if (!session_waiting(s)) {
+            StrBuf note = {0};
+            sb_printf(&note, "Server error: %s", sb_cstr(&msg));
+            add_note(s, sb_cstr(&note));
+            sb_free(&note);
+        }
         reset_chain(s);
     }
     if (e->retry_after_ms >= 0)
@@ -496,8 +597,8 @@ static void on_malformed(Session *s, const char *data, size_t len)
         return;
     s->malformed_noted = true;
     set_notice(s, "skipped a malformed message from the server");
-    if (session_busy(s))
-        s->note_deferred = true; /* never split a streaming answer with a note */
+    if (in_turn(s))
+        s->note_deferred = true; /* never split a streaming (or waiting) answer with a note */
     else
         add_note(s, "A message from the server could not be understood and was skipped "
                     "(see FLINT_LOG).");
@@ -505,6 +606,8 @@ static void on_malformed(Session *s, const char *data, size_t len)
 
 void session_on_message(Session *s, const char *data, size_t len)
 {
+    if (session_busy(s))
+        s->last_event_ns = clock_now_ns(); /* any message proves the server is alive */
     switch (proto_decode(&s->ev, data, len)) {
     case PROTO_DELTA:
     case PROTO_REFUSAL_DELTA:
@@ -551,7 +654,7 @@ void session_on_link_up(Session *s)
     if (s->resend_on_up && session_busy(s) && !s->bound) {
         s->resend_on_up = false;
         forget_connection(s);
-        if (!send_request(s, s->user_entry, false))
+        if (!resend_or_wait(s))
             finish_turn(s, TURN_FAILED, ENTRY_FAILED, "could not resend on the new connection");
         s->damage |= SESSION_DAMAGE_STATUS;
         return;
@@ -560,6 +663,8 @@ void session_on_link_up(Session *s)
     if (session_busy(s))
         session_on_link_lost(s, "reconnected");
     forget_connection(s);
+    if (session_waiting(s) && !rate_limited_now(s))
+        session_tick(s); /* its deadline passed while the link was down */
 }
 
 bool session_take_reconnect(Session *s)
@@ -572,17 +677,74 @@ bool session_take_reconnect(Session *s)
 void session_on_link_lost(Session *s, const char *why)
 {
     if (session_busy(s)) {
+        /* The entry keeps the reason only: the pane already says "interrupted by network". */
+        const char *reason = why && *why ? why : "connection lost";
         StrBuf msg = {0};
-        sb_printf(&msg, "interrupted by network: %s", why && *why ? why : "connection lost");
-        finish_turn(s, TURN_INTERRUPTED, ENTRY_NETWORK, sb_cstr(&msg));
+        sb_printf(&msg, "interrupted by network: %s", reason);
+        finish_turn(s, TURN_INTERRUPTED, ENTRY_NETWORK, reason);
         set_notice(s, sb_cstr(&msg));
         sb_free(&msg);
     }
     forget_connection(s);
 }
 
+uint64_t session_next_deadline_ns(const Session *s)
+{
+    if (session_waiting(s))
+        return rate_limited_now(s) ? s->wait_until_ns : 0;
+    if (session_busy(s) && s->stall_ns != SESSION_STALL_NEVER)
+        return s->last_event_ns + s->stall_ns;
+    return 0;
+}
+
+bool session_tick(Session *s)
+{
+    uint64_t now = clock_now_ns();
+    if (session_waiting(s) && !rate_limited_now(s)) {
+        /* Full history: the refused request may have been chained to a response the server
+         * evicted with it (PROTOCOL.md 1.5). Unsent (no link): it goes on link up. */
+        if (send_request(s, s->user_entry, false)) {
+            s->turn = TURN_SENT;
+            sb_reset(&s->notice); /* the 429's message is over, as a new question's start */
+            s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_TRANSCRIPT;
+        }
+        return false;
+    }
+    if (!session_busy(s) || s->stall_ns == SESSION_STALL_NEVER ||
+        now - s->last_event_ns < s->stall_ns)
+        return false;
+    if (!s->bound)
+        s->stale_pending++; /* the app closes the socket; until then, as for an interrupt */
+    StrBuf msg = {0};
+    sb_printf(&msg, "no data from the server for %.0f s", (double)(now - s->last_event_ns) / 1e9);
+    log_msg("session: stalled: %s", sb_cstr(&msg));
+    finish_turn(s, TURN_STALLED, ENTRY_STALLED, sb_cstr(&msg));
+    sb_reset(&msg);
+    sb_printf(&msg, "stalled: no data from the server for %.0f s",
+              (double)(now - s->last_event_ns) / 1e9);
+    set_notice(s, sb_cstr(&msg));
+    sb_free(&msg);
+    return true;
+}
+
+const char *session_last_question(const Session *s)
+{
+    for (size_t i = transcript_count(s->transcript); i-- > 0;) {
+        const TranscriptEntry *e = transcript_entry(s->transcript, i);
+        if (e->kind == ENTRY_USER)
+            return sb_cstr(&e->text);
+    }
+    return NULL;
+}
+
 void session_interrupt(Session *s)
 {
+    if (session_waiting(s)) {
+        /* Nothing in flight: the wait is cancelled, the question stays in the transcript. */
+        finish_turn(s, TURN_INTERRUPTED, ENTRY_INTERRUPTED, NULL);
+        set_notice(s, "cancelled");
+        return;
+    }
     if (!session_busy(s))
         return;
     if (!s->bound)

@@ -1,10 +1,19 @@
 /* Session: the domain of one flint run. Owns the Buffer being edited, the Transcript, the
  * conversation history and the turn state machine:
  *
- *     IDLE -> SENT -> STREAMING -> DONE | FAILED | INTERRUPTED   (then a new turn may start)
+ *     IDLE -> SENT -> STREAMING -> DONE | FAILED | INTERRUPTED | STALLED  (then a new turn)
  *             SENT -----------------^ (a terminal with no deltas, a request-scoped error,
- *                                      a lost link, an interrupt)
+ *                                      a lost link, an interrupt, a stall)
+ *     IDLE -> WAITING -> SENT         (asked while rate limited: it goes out at the deadline)
+ *             SENT -> WAITING         (a request-scoped 429: the question waits, then goes
+ *                                      again by itself; an interrupt cancels the wait)
  * response.incomplete ends a turn as DONE (its entry says ENTRY_INCOMPLETE and why).
+ *
+ * Time (core/clock, swappable in tests): a 429 sets a deadline before which no request goes
+ * out (retry-after, or the longest applicable x-ratelimit-reset-*, capped at 5 minutes);
+ * a turn in flight with no server message for the stall time ends as STALLED, its partial
+ * text kept. The session arms no timer: session_next_deadline_ns says when session_tick
+ * wants to run, and the app's loop timer calls it.
  *
  * It turns a question into a `response.create` (PROTOCOL.md 7.1: store:false, no stream field,
  * chained with previous_response_id only when the last completed response arrived on the
@@ -34,6 +43,8 @@ typedef enum TurnState {
     TURN_DONE,
     TURN_FAILED,
     TURN_INTERRUPTED,
+    TURN_WAITING,   /* rate limited: the question waits for the deadline; nothing in flight */
+    TURN_STALLED,   /* the server went silent (the app closes the socket) */
 } TurnState;
 
 typedef struct SessionStats {
@@ -56,7 +67,13 @@ typedef struct SessionConfig {
     const char *model;          /* NULL or "": SESSION_DEFAULT_MODEL */
     const char *instructions;   /* NULL: flint's default system instructions */
     size_t max_context_bytes;   /* file bytes sent as context (0: 64 KiB around the cursor) */
+    uint64_t stall_ns;          /* silence that ends a turn as stalled (0: 30 s; NEVER) */
 } SessionConfig;
+
+#define SESSION_STALL_DEFAULT_NS (30ull * 1000000000ull)
+#define SESSION_STALL_NEVER UINT64_MAX
+/* The longest a 429 makes a question wait, whatever the server's headers say. */
+#define SESSION_RATE_WAIT_MAX_NS (300ull * 1000000000ull)
 
 typedef struct SessionHooks {
     /* Queue one WebSocket text message. Returns false when it could not be queued. */
@@ -78,6 +95,21 @@ Buffer *session_buffer(Session *s);               /* owned by the session */
 const Transcript *session_transcript(const Session *s);
 TurnState session_turn(const Session *s);
 bool session_busy(const Session *s);              /* SENT or STREAMING */
+bool session_waiting(const Session *s);           /* WAITING (rate limited, nothing in flight) */
+/* clock_now_ns() before which no request goes out (a 429's back-off); 0 when none was set. */
+uint64_t session_wait_until_ns(const Session *s);
+/* When session_tick next has work: the rate-limit deadline while WAITING (0 once it has
+ * passed: the question then goes out on link up), the stall deadline while busy (the last
+ * server message + the stall time), else 0 (arm nothing). */
+uint64_t session_next_deadline_ns(const Session *s);
+/* Acts on the clock: a WAITING question whose deadline has passed is sent (if it cannot be,
+ * it goes on link up); a busy turn silent for the stall time ends as STALLED. Returns true
+ * when the caller should close the connection: the stalled response may still be running
+ * on the server, and closing is the only way to stop it (PROTOCOL.md 1.7). */
+bool session_tick(Session *s);
+/* The text of the last question asked (for "ask again"); NULL when none. Valid until the
+ * next call that changes the transcript. */
+const char *session_last_question(const Session *s);
 const SessionStats *session_stats(const Session *s);
 const char *session_model(const Session *s);
 /* The latest line for the status bar (e.g. the server's error message); "" when none. */
@@ -86,21 +118,25 @@ const char *session_notice(const Session *s);
 unsigned session_take_damage(Session *s);
 
 /* Starts a turn: the question, with the buffer (around the cursor) and the cursor position
- * as context. Fails when a turn is in flight, the question is empty, or send fails. */
+ * as context. Fails when a turn is in flight or waiting, the question is empty, or send
+ * fails. Before a rate-limit deadline nothing is sent: the turn starts WAITING. */
 bool session_ask(Session *s, const char *question, ErrorBuf *err);
 /* One complete WebSocket text message from the server. */
 void session_on_message(Session *s, const char *data, size_t len);
 /* A new connection is up: nothing from an earlier connection can be chained. */
 void session_on_link_up(Session *s);
 /* The connection is gone: an in-flight turn ends as ENTRY_NETWORK ("interrupted by network",
- * not replayed: the user decides) and the chain is reset. */
+ * not replayed: the user decides; the entry's detail is `why` as given, so pass a reason,
+ * not a countdown) and the chain is reset. */
 void session_on_link_lost(Session *s, const char *why);
 /* True once after the server said the connection reached its age limit
  * (websocket_connection_limit_reached): the app should replace the socket. A request the
  * server refused for that reason is resent by session_on_link_up on the new socket. */
 bool session_take_reconnect(Session *s);
 /* The user interrupts: the partial answer stays, marked interrupted; every later event of the
- * abandoned response is dropped. The caller closes the socket (PROTOCOL.md 1.7: no cancel). */
+ * abandoned response is dropped. The caller closes the socket (PROTOCOL.md 1.7: no cancel).
+ * A WAITING question is cancelled the same way (it stays in the transcript, marked
+ * interrupted; nothing is in flight, so there is nothing to close). */
 void session_interrupt(Session *s);
 
 #endif

@@ -26,6 +26,7 @@ typedef enum EntryState {
     ENTRY_NETWORK,      /* interrupted by a lost connection */
     ENTRY_INCOMPLETE,   /* response.incomplete (detail = reason) */
     ENTRY_FAILED,       /* response.failed / error (detail = message) */
+    ENTRY_STALLED,      /* the server went silent mid-turn (detail = for how long) */
 } EntryState;
 
 typedef struct TranscriptEntry {

@@ -128,6 +128,7 @@ static Command edit_command(const KeyEvent *k)
     case KC_PAGE_DOWN: return alt ? CMD_MODEL_SCROLL_DOWN : CMD_PAGE_DOWN;
     case KC_ESC: return CMD_INTERRUPT;
     case KC_F1: return CMD_HELP;
+    case KC_F5: return CMD_RETRY; /* F5, "reload" everywhere; Ctrl-R is kept for hunks */
     default: return CMD_NONE;
     }
 }

@@ -37,6 +37,7 @@ typedef enum Command {
     CMD_MODEL_FOLLOW,      /* Alt-End: follow the tail again */
     CMD_REDRAW,          /* Ctrl-L */
     CMD_HELP,            /* F1 */
+    CMD_RETRY,           /* F5: ask the last question again (after a stall, an interrupt...) */
 } Command;
 
 typedef enum KeyMode { KEYMODE_EDIT, KEYMODE_PROMPT } KeyMode;

@@ -44,6 +44,7 @@ typedef enum KeyCode {
     KC_PAGE_UP,
     KC_PAGE_DOWN,
     KC_F1,        /* KC_F1 + n - 1 for Fn, n <= 12 */
+    KC_F5 = KC_F1 + 4,
     KC_F12 = KC_F1 + 11,
     KC_PASTE,     /* text/text_len hold the pasted bytes */
     KC_FOCUS_IN,

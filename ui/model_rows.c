@@ -6,6 +6,7 @@
  *     LINE   one logical line of the entry's text ([start, end) bytes, '\n' excluded); a final
  *            '\n' does not open an empty last line
  *     MARK   "[interrupted]" / "[interrupted by network: d]" / "[incomplete: r]" / "[failed: d]"
+ *            / "[stalled: d]"
  *            after an answer that did not complete
  *
  * A row is named by a ModelRowPos: its segment and the byte offset where it starts. Positions
@@ -130,7 +131,8 @@ static bool entry_has_mark(const TranscriptEntry *en)
 {
     return en->kind == ENTRY_ANSWER &&
            (en->state == ENTRY_INTERRUPTED || en->state == ENTRY_NETWORK ||
-            en->state == ENTRY_INCOMPLETE || en->state == ENTRY_FAILED);
+            en->state == ENTRY_INCOMPLETE || en->state == ENTRY_FAILED ||
+            en->state == ENTRY_STALLED);
 }
 
 static bool is_fence_line(const char *s, size_t len)
@@ -350,6 +352,7 @@ const char *model_rows_mark_text(ModelRowsCtx *c, size_t e, size_t *len)
     const char *what = en->state == ENTRY_INTERRUPTED ? "interrupted"
                        : en->state == ENTRY_NETWORK   ? "interrupted by network"
                        : en->state == ENTRY_INCOMPLETE ? "incomplete"
+                       : en->state == ENTRY_STALLED    ? "stalled"
                                                        : "failed";
     sb_putc(m, '[');
     sb_puts(m, what);

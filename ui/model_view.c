@@ -314,6 +314,12 @@ void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
     case TURN_INTERRUPTED:
         snprintf(state, sizeof state, "interrupted");
         break;
+    case TURN_WAITING:
+        snprintf(state, sizeof state, "rate limited");
+        break;
+    case TURN_STALLED:
+        snprintf(state, sizeof state, "stalled");
+        break;
     }
     int end = r.x + r.w;
     int sw = grid_text_width(state, strlen(state), 0, 0);

@@ -390,6 +390,18 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
         return NULL;
     }
     set_term(t->screen);
+    /* A terminal that cannot place the cursor (TERM=dumb, emacs' shell, a pipe-like tty)
+     * gives a blank screen that never updates: refuse it, as an unknown type is refused. */
+    const char *cup = tigetstr("cup");
+    if (!cup || cup == (char *)-1) {
+        const char *term = getenv("TERM");
+        error_set(err, "cannot drive terminal type '%s': it cannot move the cursor "
+                       "(try TERM=xterm-256color)", term ? term : "(unset)");
+        endwin();
+        delscreen(t->screen);
+        free(t);
+        return NULL;
+    }
     raw();
     noecho();
     nonl();

@@ -33,6 +33,7 @@ static const char *const help_lines[] = {
     "                answers: steer it)",
     "Esc / Ctrl-G    interrupt the answer",
     "Ctrl-C          interrupt too (never quits)",
+    "F5              ask the last question again",
     "Ctrl-S          save",
     "Ctrl-Q          quit",
     "Ctrl-Z / Ctrl-Y undo / redo",

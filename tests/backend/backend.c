@@ -2,7 +2,8 @@
  * `flint --demo`. The command line and the log lines are a contract with those callers:
  *
  *   flint-backend [--port N] [--rate TOKENS_PER_SEC] [--tokens N] [--log FILE]
- *                 [--dump FILE] [--quiet] [--exit-on-eof]
+ *                 [--dump FILE] [--quiet] [--exit-on-eof] [--limit N:SECS]
+ *                 [--stall N:DELTAS]
  *
  * stdout carries exactly one line, "listening 127.0.0.1:PORT", flushed at start-up; the
  * parent reads the port from it. Everything else goes to the log (stderr by default; with
@@ -45,7 +46,8 @@ typedef struct Options {
 static void usage(FILE *to)
 {
     fputs("usage: flint-backend [--port N] [--rate TOKENS_PER_SEC] [--tokens N] [--log FILE]\n"
-          "                     [--dump FILE] [--quiet] [--exit-on-eof]\n"
+          "                     [--dump FILE] [--quiet] [--exit-on-eof] [--limit N:SECS]\n"
+          "                     [--stall N:DELTAS]\n"
           "  --port N        listen on 127.0.0.1:N (default 0: a free port)\n"
           "  --rate R        output_text.delta events per second (default 1000; 0: as fast\n"
           "                  as the socket takes them)\n"
@@ -57,6 +59,11 @@ static void usage(FILE *to)
           "                  one JSON per line\n"
           "  --quiet         no log on stderr\n"
           "  --exit-on-eof   exit when stdin reaches EOF\n"
+          "  --limit N:SECS  answer the first N creates with a 429 rate_limit_exceeded error\n"
+          "                  whose headers say retry-after SECS (logged as \"error conn=C\n"
+          "                  code=rate_limit_exceeded\")\n"
+          "  --stall N:K     the first N responses go silent after K deltas (never finish;\n"
+          "                  pings are still answered; logged as \"stall conn=C ...\")\n"
           "Prints \"listening 127.0.0.1:PORT\" on stdout once it accepts connections.\n",
           to);
 }
@@ -100,7 +107,8 @@ static int parse_args(int argc, char **argv, Options *o)
         } else if (!strcmp(a, "--exit-on-eof")) {
             o->exit_on_eof = true;
         } else if (strcmp(a, "--port") && strcmp(a, "--rate") && strcmp(a, "--tokens") &&
-                   strcmp(a, "--log") && strcmp(a, "--dump")) {
+                   strcmp(a, "--log") && strcmp(a, "--dump") && strcmp(a, "--limit") &&
+                   strcmp(a, "--stall")) {
             fprintf(stderr, "flint-backend: unknown option %s (see --help)\n", a);
             return 1;
         } else if (!v) {
@@ -128,6 +136,31 @@ static int parse_args(int argc, char **argv, Options *o)
                 return 1;
             }
             o->server.tokens = n;
+            i++;
+        } else if (!strcmp(a, "--limit") || !strcmp(a, "--stall")) {
+            /* N:X, both parts plain numbers (X may have a fraction for --limit) */
+            const char *colon = strchr(v, ':');
+            char count[32];
+            double x;
+            bool ok = colon && (size_t)(colon - v) < sizeof count;
+            if (ok) {
+                memcpy(count, v, (size_t)(colon - v));
+                count[colon - v] = '\0';
+                ok = parse_long(count, 0, 1000000, &n) && parse_rate(colon + 1, &x) &&
+                     x <= 86400 && (a[2] == 'l' || x == (double)(long)x);
+            }
+            if (!ok) {
+                fprintf(stderr, "flint-backend: %s %s: expected COUNT:%s\n", a, v,
+                        a[2] == 'l' ? "SECONDS" : "DELTAS");
+                return 1;
+            }
+            if (a[2] == 'l') {
+                o->server.limit_count = n;
+                o->server.limit_secs = x;
+            } else {
+                o->server.stall_count = n;
+                o->server.stall_after = (long)x;
+            }
             i++;
         } else if (!strcmp(a, "--log")) {
             o->log_path = v;

@@ -48,6 +48,8 @@ struct Stream {
     uint64_t start_ns;
     StrBuf prefix, suffix;
     unsigned char *tx;  /* LWS_PRE + one delta */
+    long stall_at;      /* --stall: go silent after this many deltas; -1 never */
+    bool stall_logged;
 };
 
 /* ---- queues ------------------------------------------------------------------------- */
@@ -157,6 +159,19 @@ static void start_request(Conn *c, Request *q)
         queue_error(c, q->err_status, q->err_code, q->err_param, q->err_message, q->stream_id);
         return;
     }
+    ConnEnv *env = c->env;
+    if (env->limit_left > 0) {
+        /* --limit: a request-scoped 429 before response.created (PROTOCOL.md 7.3 #6). */
+        env->limit_left--;
+        char ra[32], rr[32];
+        snprintf(ra, sizeof ra, "%g", env->limit_secs);
+        snprintf(rr, sizeof rr, "%gs", env->limit_secs);
+        size_t len;
+        char *json = ev_rate_limited(ra, rr, &len);
+        out_push(c, json, len);
+        log_msg("error conn=%u code=rate_limit_exceeded retry_after=%s", c->id, ra);
+        return;
+    }
     if (q->prev_id && (!c->last_id[0] || strcmp(q->prev_id, c->last_id) != 0)) {
         /* store:false - only the connection's most recent response can be continued. */
         char msg[400];
@@ -165,7 +180,6 @@ static void start_request(Conn *c, Request *q)
                     q->stream_id);
         return;
     }
-    ConnEnv *env = c->env;
     Stream *s = xcalloc(1, sizeof *s);
     Resp *r = &s->r;
     ev_new_ids(r);
@@ -219,6 +233,11 @@ static void start_request(Conn *c, Request *q)
         queue_event(c, json, len);
         json = ev_content_part(r, false, s->seq, &len);
         queue_event(c, json, len);
+    }
+    s->stall_at = -1;
+    if (env->stall_left > 0 && r->generate) {
+        env->stall_left--;
+        s->stall_at = env->stall_after;
     }
     s->start_ns = clock_now_ns();
     /* rate as given: "1000", "0", "2.5" (never 1e+06) */
@@ -390,6 +409,15 @@ static int conn_pump(Conn *c)
         }
         if (c->active) {
             Stream *s = c->active;
+            if (s->stall_at >= 0 && s->sent >= (size_t)s->stall_at) {
+                /* --stall: silent from here on; only a Close (or the next request's
+                 * arrival, which waits behind this one) wakes the connection. */
+                if (!s->stall_logged)
+                    log_msg("stall conn=%u resp=%s after=%zu", c->id, s->r.id, s->sent);
+                s->stall_logged = true;
+                dump_flush(c->env->dump);
+                return 0;
+            }
             if (s->sent < s->target) {
                 uint64_t now = c->env->rate > 0 ? clock_now_ns() : 0;
                 if (s->sent >= deltas_due(c, now)) {

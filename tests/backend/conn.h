@@ -36,6 +36,10 @@ typedef struct ConnEnv {
     Pacer *pacer;       /* wake-ups for paced streams */
     unsigned rotation;  /* next canned answer when no keyword matches */
     unsigned next_id;   /* connection numbers for the log, from 1 */
+    long limit_left;    /* creates still to answer with a 429 (--limit) */
+    double limit_secs;  /* their retry-after */
+    long stall_left;    /* responses still to stall (--stall) */
+    long stall_after;   /* deltas before a stall */
 } ConnEnv;
 
 typedef struct OutMsg OutMsg;

@@ -233,6 +233,23 @@ char *ev_error(int status, const char *type, const char *code, const char *messa
     return finish(o, len);
 }
 
+char *ev_rate_limited(const char *retry_after, const char *reset_requests, size_t *len)
+{
+    cJSON *o = new_event("error", -1);
+    cJSON_AddNumberToObject(o, "status", 429);
+    cJSON *e = cJSON_AddObjectToObject(o, "error");
+    cJSON_AddStringToObject(e, "type", "requests");
+    cJSON_AddStringToObject(e, "code", "rate_limit_exceeded");
+    cJSON_AddStringToObject(e, "message", "Rate limit reached for requests (flint-backend "
+                                          "--limit). Please try again later.");
+    cJSON_AddNullToObject(e, "param");
+    cJSON *h = cJSON_AddObjectToObject(e, "headers");
+    cJSON_AddStringToObject(h, "retry-after", retry_after);
+    cJSON_AddStringToObject(h, "x-ratelimit-remaining-requests", "0");
+    cJSON_AddStringToObject(h, "x-ratelimit-reset-requests", reset_requests);
+    return finish(o, len);
+}
+
 void ev_delta_prefix(const Resp *r, StrBuf *prefix, StrBuf *suffix)
 {
     sb_reset(prefix);

@@ -52,6 +52,10 @@ char *ev_text_done(const Resp *r, int seq, size_t *len);
 char *ev_error(int status, const char *type, const char *code, const char *message,
                const char *param, const char *stream_id, size_t *len);
 
+/* A 429 rate_limit_exceeded ResponseWsError whose error.headers carry retry-after (seconds,
+ * as given) and x-ratelimit-reset-requests (a duration such as "2s"), as OpenAI sends them. */
+char *ev_rate_limited(const char *retry_after, const char *reset_requests, size_t *len);
+
 /* The response.output_text.delta hot path. ev_delta_prefix/suffix are computed once per
  * response; a delta is prefix + escaped piece + "\",\"logprobs\":[],\"sequence_number\":"
  * + seq + suffix. ev_delta_write returns the length written to dst, which needs room for

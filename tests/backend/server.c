@@ -172,6 +172,10 @@ Server *server_new(const ServerConfig *cfg, ErrorBuf *err)
     Server *srv = xcalloc(1, sizeof *srv);
     srv->env.rate = cfg->rate;
     srv->env.tokens = cfg->tokens;
+    srv->env.limit_left = cfg->limit_count;
+    srv->env.limit_secs = cfg->limit_secs;
+    srv->env.stall_left = cfg->stall_count;
+    srv->env.stall_after = cfg->stall_after;
     srv->env.dump = cfg->dump;
 
     struct lws_context_creation_info info;

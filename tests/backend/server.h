@@ -17,6 +17,10 @@ typedef struct ServerConfig {
     double rate;    /* deltas per second; 0: as fast as the socket takes them */
     long tokens;    /* > 0: every answer is exactly this many deltas; 0: natural length */
     Dump *dump;     /* borrowed; NULL for none */
+    long limit_count;   /* --limit: the first limit_count creates get a 429 ... */
+    double limit_secs;  /* ... with retry-after limit_secs */
+    long stall_count;   /* --stall: the first stall_count responses go silent ... */
+    long stall_after;   /* ... after this many deltas (the socket stays up, pings answered) */
 } ServerConfig;
 
 typedef struct Server Server;

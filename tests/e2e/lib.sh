@@ -3,12 +3,20 @@
 #   e2e_init NAME          temp dir $E2E_DIR, a private tmux server, cleanup on exit
 #   backend_start ARGS...  starts flint-backend, sets $BACKEND_PORT, $BACKEND_PID, $BACKEND_LOG
 #   flint_start ARGS...    runs flint in a 120x40 detached tmux pane, logs to $FLINT_LOG_FILE
+#                          ($FLINT_ENV, e.g. "TERM=dumb", is put in flint's environment)
 #   flint_stop             end the tmux server (and flint in it) before a new flint_start
 #   keys ARGS...           tmux send-keys (key names: C-k Escape Enter ...)
 #   type TEXT              literal text
 #   screen                 the pane's text now
 #   wait_screen REGEX [S]  until the pane matches (default 10 s), else fail
+#   wait_answer REGEX [S]  until an answer line in the model pane matches (not the question:
+#                          questions are shown as "› ..." and appear before the request goes out)
 #   wait_file REGEX FILE [S]
+#   wait_count REGEX FILE N [S]  until FILE has at least N lines matching
+#
+# Wait for the event a check needs (the answer, a backend log line), never for the question's
+# own echo or a fixed sleep: under load (ASan, a busy 2-core machine) the echo comes long
+# before the request reaches the backend.
 #   fail MSG               print the screen and logs, exit 1
 set -u
 
@@ -58,7 +66,7 @@ flint_start() {
   FLINT_LOG_FILE=$E2E_DIR/flint${E2E_TAG:-}.log
   # The inner sh records flint's own pid (for kill) and execs it; the outer shell records the
   # exit status and keeps the pane open so the screen can still be read.
-  local cmd="FLINT_LOG='$FLINT_LOG_FILE' sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
+  local cmd="FLINT_LOG='$FLINT_LOG_FILE' ${FLINT_ENV:-} sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
   local a
   for a in "$@"; do cmd+=" '$a'"; done
   rm -f "$E2E_DIR/flint.pid" "$E2E_DIR/flint.exit"
@@ -94,6 +102,24 @@ wait_screen() {
     sleep 0.05
   done
   fail "screen never matched /$re/ within ${secs}s"
+}
+
+wait_answer() {
+  local re=$1 secs=${2:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    screen | grep -Eq -- "│ ($re)" && return 0
+    sleep 0.05
+  done
+  fail "no answer line matched /$re/ within ${secs}s"
+}
+
+wait_count() {
+  local re=$1 file=$2 n=$3 secs=${4:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    [ "$(grep -Ec -- "$re" "$file" 2>/dev/null)" -ge "$n" ] && return 0
+    sleep 0.05
+  done
+  fail "$file never had $n lines matching /$re/ within ${secs}s"
 }
 
 wait_file() {

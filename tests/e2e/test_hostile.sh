@@ -11,7 +11,7 @@ flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/x.c"
 wait_screen 'connected'
 title0=$($E2E_TMUX display -p -t e2e '#{pane_title}')
 keys C-k; type 'show me hostile output'; keys Enter
-wait_screen 'end$|end +$|end '
+wait_screen 'move=\^\[\[10;10H end'   # the answer's last words (the question has none of it)
 s=$(screen)
 grep -qF 'clear=^[[2J^[[H' <<<"$s" || fail "ESC [2J not shown escaped"
 grep -qF 'title=^[]0;pwned^G' <<<"$s" || fail "OSC title not shown escaped"

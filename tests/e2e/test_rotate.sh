@@ -25,9 +25,9 @@ wait_file 'open conn=2' "$BACKEND_LOG" 5
 # Later, the next question rotates first if needed, then goes out on a fresh socket.
 sleep 2.5
 keys C-k; type 'echo: after rotation'; keys Enter
-wait_screen 'after rotation'
 wait_file 'close conn=2 code=1000 reason=rotating' "$BACKEND_LOG" 5
 wait_file 'recv conn=3 type=response.create prev=- ' "$BACKEND_LOG" 5
+wait_answer 'after rotation'
 grep -q 'recv conn=2 type=response.create' "$BACKEND_LOG" && fail "a question went out on the old socket"
 keys C-q
 [ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"

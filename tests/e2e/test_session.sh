@@ -28,8 +28,8 @@ keys C-k
 wait_screen 'Ask:'
 type 'echo: The answer is 42, 答え'
 keys Enter
-wait_screen 'The answer is 42, 答え' 10
 wait_file 'done conn=1 .*status=completed' "$BACKEND_LOG"
+wait_answer 'The answer is 42, 答え'
 grep -q 'recv conn=1 type=response.create prev=- ' "$BACKEND_LOG" || fail "first request was chained"
 
 # A long answer: interrupt it with Esc while it streams.
@@ -39,21 +39,24 @@ keys Enter
 wait_file 'stream conn=1 resp=' "$BACKEND_LOG"
 grep -q 'recv conn=1 type=response.create prev=resp_' "$BACKEND_LOG" \
   || fail "second request on the same connection was not chained with previous_response_id"
-sleep 0.6
+wait_answer 'Here is an iterative version'   # it streams (the question has no such text)
 keys Escape
 wait_file 'close conn=1 code=1000' "$BACKEND_LOG" 5
-wait_screen 'interrupted' 5
-a=$(screen); sleep 0.5; b=$(screen)
+wait_screen '\[interrupted\]' 5
+# The reconnect changes the status line; the answer (the model pane's rows) must not change.
+wait_file 'open conn=2' "$BACKEND_LOG" 5
+pane() { screen | sed -n "2,$((E2E_ROWS - 1))p" | cut -c $((E2E_COLS / 2))-; }
+a=$(pane); sleep 0.5; b=$(pane)
 [ "$a" = "$b" ] || fail "the answer kept changing after the interrupt"
 [ "$(grep -c 'done conn=1 ' "$BACKEND_LOG")" = 1 ] \
   || fail "the interrupted response completed on the server"
 
 # The next question goes out on the fresh connection, unchained (the cache died with it).
-wait_file 'open conn=2' "$BACKEND_LOG" 5
 keys C-k
 type 'echo: Second connection works'
 keys Enter
-wait_screen 'Second connection works' 10
+wait_file 'done conn=2 .*status=completed' "$BACKEND_LOG" 10
+wait_answer 'Second connection works'
 grep -q 'recv conn=2 type=response.create prev=- ' "$BACKEND_LOG" \
   || fail "first request on the new connection must not carry previous_response_id"
 
@@ -61,8 +64,7 @@ grep -q 'recv conn=2 type=response.create prev=- ' "$BACKEND_LOG" \
 keys C-k
 type 'Explain this file'
 keys Enter
-wait_file 'stream conn=2 resp=.*' "$BACKEND_LOG"
-sleep 0.4
+wait_count 'stream conn=2 resp=' "$BACKEND_LOG" 2   # the echo was the first
 keys C-g
 wait_file 'close conn=2 code=1000' "$BACKEND_LOG" 5
 

@@ -82,6 +82,7 @@ static void test_bindings_edit(void)
     CHECK_INT_EQ(cmd(E, KC_END, 0, MOD_ALT), CMD_MODEL_FOLLOW);
     CHECK_INT_EQ(cmd(E, KC_CHAR, 'l', MOD_CTRL), CMD_REDRAW);
     CHECK_INT_EQ(cmd(E, KC_F1, 0, 0), CMD_HELP);
+    CHECK_INT_EQ(cmd(E, KC_F5, 0, 0), CMD_RETRY); /* F5 */
     CHECK_INT_EQ(cmd(E, KC_CHAR, 'a', MOD_CTRL), CMD_NONE);
     CHECK_INT_EQ(cmd(E, KC_FOCUS_IN, 0, 0), CMD_NONE);
     CHECK_INT_EQ(cmd(E, KC_NONE, 0, 0), CMD_NONE);
@@ -123,6 +124,7 @@ static void test_bindings_prompt(void)
     CHECK_INT_EQ(cmd(P, KC_CHAR, 's', MOD_CTRL), CMD_SAVE);
     CHECK_INT_EQ(cmd(P, KC_CHAR, 'x', MOD_ALT), CMD_NONE);
     CHECK_INT_EQ(cmd(P, KC_F1, 0, 0), CMD_NONE);
+    CHECK_INT_EQ(cmd(P, KC_F5, 0, 0), CMD_NONE);
 }
 
 int main(void)

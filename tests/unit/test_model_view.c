@@ -98,7 +98,9 @@ static void test_model_marks(void)
     CHECK_STR_EQ(model_row(g, 4), "");
     CHECK_STR_EQ(model_row(g, 5), "\xe2\x80\xba second");
     CHECK_STR_EQ(model_row(g, 6), "more");
-    CHECK(strncmp(model_row(g, 7), "[interrupted by network", 23) == 0);
+    /* "interrupted by network" said once, not twice (issue 5 #8). */
+    CHECK_STR_EQ(model_row(g, 7), "[interrupted by network: connection");
+    CHECK_STR_EQ(model_row(g, 8), "reset]");
     ui_free(ui);
     session_free(s);
 
@@ -140,6 +142,10 @@ static void test_model_hostile_text_escaped(void)
             const Cell *c = &grid_row_const(g, y)[x];
             CHECK(c->width == 0 || utf8_width(c->cp) >= 1);
         }
+    /* A NUL in a delta (JSON \u0000) is shown as ^@ and the rest of the delta follows. */
+    delta(s, "\nnul\0after", 10);
+    ui_render(ui, s, NULL);
+    CHECK_STR_EQ(model_row(g, 4), "nul^@after");
     /* Raw bytes straight into a Transcript (no JSON on the way). */
     Transcript *t = transcript_new();
     transcript_add(t, ENTRY_ANSWER, ENTRY_DONE, "a\xff\x1b" "c\xc2\x85", 6);

@@ -241,6 +241,24 @@ static void test_decode_deltas(void)
     CHECK_INT_EQ(ev.output_index, -1);
     CHECK_INT_EQ(ev.sequence_number, -1);
 
+    /* A \u0000 keeps the rest of the delta: text_len counts past the NUL (issue 5 #8). */
+    static const char z[] = "{\"type\":\"response.output_text.delta\",\"output_index\":0,"
+                            "\"delta\":\"a\\u0000b\\\"\\u00e9\\ud83c\\udf89\\n\\u0000\","
+                            "\"delta2\":\"x\",\"content_index\":0}";
+    CHECK_INT_EQ(proto_decode(&ev, z, sizeof z - 1), PROTO_DELTA);
+    CHECK_MEM_EQ(ev.text, ev.text_len, "a\0b\"\xc3\xa9\xf0\x9f\x8e\x89\n\0", 12);
+    CHECK_INT_EQ(ev.output_index, 0);
+    /* The same for output_text.done, with the member after others and an escaped key. */
+    static const char zd[] = "{\"type\":\"response.output_text.done\",\"obj\":{\"text\":\"no\"},"
+                             "\"arr\":[\"t\\u0000\",{\"x\":[1,2]}],\"n\":-1.5e3,\"b\":true,"
+                             "\"t\\u0065xt\" : \"\\u0000end\" }";
+    CHECK_INT_EQ(proto_decode(&ev, zd, sizeof zd - 1), PROTO_TEXT_DONE);
+    CHECK_MEM_EQ(ev.text, ev.text_len, "\0end", 4);
+    /* An escaped backslash before u0000 is no NUL: the text is the same as cJSON's. */
+    static const char bs[] = "{\"type\":\"response.output_text.delta\",\"delta\":\"\\\\u0000\"}";
+    CHECK_INT_EQ(proto_decode(&ev, bs, sizeof bs - 1), PROTO_DELTA);
+    CHECK_MEM_EQ(ev.text, ev.text_len, "\\u0000", 6);
+
     /* An empty delta is a delta. */
     static const char e[] = "{\"type\":\"response.output_text.delta\",\"delta\":\"\"}";
     CHECK_INT_EQ(proto_decode(&ev, e, sizeof e - 1), PROTO_DELTA);
@@ -279,6 +297,32 @@ static void test_decode_errors(void)
     CHECK_STR_EQ(ev.error.code, "rate_limit_exceeded");
     CHECK_STR_EQ(ev.error.message, "Rate limit reached. Please try again in 20ms.");
     CHECK_INT_EQ(ev.sequence_number, 3);
+
+    /* x-ratelimit-reset-* are Go durations (OpenAI: "1s", "6m0s", "20ms"); remaining counts. */
+    static const struct {
+        const char *v;
+        int64_t ms;
+    } durations[] = {
+        {"1s", 1000}, {"6m0s", 360000}, {"20ms", 20}, {"1h2m3.5s", 3723500}, {"0.5s", 500},
+        {"2", 2000},  {"250us", 0},     {"1m30s", 90000}, {"", -1}, {"s", -1}, {"1x", -1},
+        {"5 s", -1},  {"1s2", -1},      {"-1s", -1}, {"99999999h", 86400000},
+    };
+    for (size_t i = 0; i < sizeof durations / sizeof durations[0]; i++) {
+        StrBuf m = {0};
+        sb_printf(&m, "{\"type\":\"error\",\"status\":429,\"error\":{\"headers\":{"
+                      "\"X-RateLimit-Reset-Requests\":\"%s\",\"x-ratelimit-reset-tokens\":\"%s\","
+                      "\"x-ratelimit-remaining-requests\":\"0\",\"x-ratelimit-remaining-tokens\":"
+                      "\"149984\"}}}", durations[i].v, durations[i].v);
+        CHECK_INT_EQ(proto_decode(&ev, m.data, m.len), PROTO_ERROR);
+        if (ev.error.reset_requests_ms != durations[i].ms)
+            fprintf(stderr, "  duration \"%s\"\n", durations[i].v);
+        CHECK_INT_EQ(ev.error.reset_requests_ms, durations[i].ms);
+        CHECK_INT_EQ(ev.error.reset_tokens_ms, durations[i].ms);
+        CHECK_INT_EQ(ev.error.remaining_requests, 0);
+        CHECK_INT_EQ(ev.error.remaining_tokens, 149984);
+        CHECK_INT_EQ(ev.error.retry_after_ms, -1);
+        sb_free(&m);
+    }
 
     /* retry-after-ms wins; header names are case-insensitive; fractions; HTTP-dates ignored. */
     static const char a[] = "{\"type\":\"error\",\"status\":429,\"error\":{\"code\":\"x\",\"message\":"
@@ -470,7 +514,8 @@ static void test_decode_mutations(void)
             if (k == PROTO_MALFORMED)
                 CHECK(ev.reason != NULL);
             if (k == PROTO_DELTA || k == PROTO_TEXT_DONE)
-                CHECK(ev.text != NULL && strlen(ev.text) == ev.text_len);
+                CHECK(ev.text != NULL && strlen(ev.text) <= ev.text_len &&
+                      ev.text[ev.text_len] == '\0');
             if (k < PROTO_KIND_COUNT)
                 kinds[k]++;
         }

@@ -145,21 +145,22 @@ static void test_connection_limit_resend(void)
 
 static void test_errors(void)
 {
-    /* Request-scoped 429 before response.created: the turn fails with "code: message". */
+    /* Request-scoped 429 before response.created: the question waits (test_session_timers
+     * has the rest); the notice says why. Esc cancels the wait. */
     Fixture fx;
     fx_init(&fx, 0);
     CHECK(ask(&fx, "q1"));
     feed(&fx, "{\"type\":\"error\",\"status\":429,\"error\":{\"type\":\"requests\",\"code\":"
               "\"rate_limit_exceeded\",\"message\":\"Rate limit reached. Please try again in 2s."
               "\",\"param\":null,\"headers\":{\"retry-after\":\"2\"}}}");
-    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
-    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_FAILED);
-    CHECK_STR_EQ(entry(&fx, 1)->detail,
+    CHECK_INT_EQ(session_turn(fx.s), TURN_WAITING);
+    CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_OPEN);
+    CHECK_STR_EQ(session_notice(fx.s),
                  "rate_limit_exceeded: Rate limit reached. Please try again in 2s.");
-    CHECK_STR_EQ(session_notice(fx.s), "rate_limit_exceeded: Rate limit reached. Please try "
-                                       "again in 2s. (retry after 2.0 s)");
     CHECK_INT_EQ(fx.wire.count, 1);
     CHECK_INT_EQ(entries(&fx), 2);
+    session_interrupt(fx.s);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_INTERRUPTED);
 
     /* Connection-level error with no turn in flight: a note and the notice. */
     session_take_damage(fx.s);
@@ -170,7 +171,7 @@ static void test_errors(void)
     CHECK_INT_EQ(entry(&fx, 2)->kind, ENTRY_NOTE);
     CHECK(strstr(sb_cstr(&entry(&fx, 2)->text), "websocket_connection_limit_reached") != NULL);
     CHECK(strstr(session_notice(fx.s), "connection limit") != NULL);
-    CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
+    CHECK_INT_EQ(session_turn(fx.s), TURN_INTERRUPTED);
     CHECK_INT_EQ(session_take_damage(fx.s),
                  SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS | SESSION_DAMAGE_NOTICE);
     CHECK(session_take_reconnect(fx.s));  /* the app must replace the socket */

@@ -1,0 +1,35 @@
+/* TurnTimer (see turn_timer.h). The countdown is shown rounded up to the tenth of a second
+ * ("retrying in 0.1 s" until the very end, never "in 0.0 s" while still waiting), so its
+ * steps fall on deadline - k * 100 ms, and the timer wakes exactly there: about ten redraws a
+ * second while counting, none otherwise. */
+#include "app/turn_timer.h"
+
+#include <stdio.h>
+
+uint64_t turn_timer_next(const Session *s, uint64_t now_ns)
+{
+    uint64_t when = session_next_deadline_ns(s);
+    if (when && session_waiting(s) && when > now_ns) {
+        uint64_t step = (when - now_ns) % TURN_TIMER_STEP_NS;
+        if (step == 0)
+            step = TURN_TIMER_STEP_NS;
+        if (now_ns + step < when)
+            when = now_ns + step;
+    }
+    return when;
+}
+
+bool turn_timer_status(const Session *s, uint64_t now_ns, char *out, size_t size)
+{
+    if (!session_waiting(s))
+        return false;
+    uint64_t until = session_wait_until_ns(s);
+    if (until > now_ns) {
+        unsigned long long tenths = (until - now_ns + TURN_TIMER_STEP_NS - 1) / TURN_TIMER_STEP_NS;
+        snprintf(out, size, "rate limited; retrying in %llu.%llu s (Esc cancels)", tenths / 10,
+                 tenths % 10);
+    } else {
+        snprintf(out, size, "rate limited; the question goes out when the connection is up");
+    }
+    return true;
+}

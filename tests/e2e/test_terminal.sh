@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Terminals flint cannot drive are refused with a message and status 1, never a blank
+# screen: an unknown TERM, and TERM=dumb (known to terminfo, but it cannot move the cursor).
+set -u
+. "$(dirname "$0")/lib.sh"
+e2e_init terminal
+printf 'x\n' >"$E2E_DIR/x.txt"
+for term in dumb no-such-terminal-xyz; do
+  FLINT_ENV="TERM=$term" flint_start --url "ws://127.0.0.1:1/v1" "$E2E_DIR/x.txt"
+  status=$(wait_exit 10)
+  [ "$status" = 1 ] || fail "TERM=$term: exit status $status, expected 1"
+  screen | grep -q "flint: cannot drive terminal type '$term'" || fail "TERM=$term: no message"
+  flint_stop
+done
+echo "ok: TERM=dumb and unknown terminals are refused"
