@@ -12,16 +12,39 @@
 #include "ui/editor_view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/error.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "core/xalloc.h"
 #include "themes/theme.h"
 
 #define MIN_GUTTER_DIGITS 3
 #define CUT_CELLS 16 /* wide enough for any character but a tab: an escape is at most 10 */
 
 void editor_view_init(EditorView *v) { memset(v, 0, sizeof *v); }
+
+void editor_view_free(EditorView *v)
+{
+    free(v->spans.v);
+    v->spans = (EditorSpans){0};
+}
+
+void editor_view_add_decor(EditorView *v, EditorDecorFn fn, void *ud, bool keep_control)
+{
+    BUG_ON(v->n_decor >= EDITOR_VIEW_MAX_DECOR);
+    v->decor[v->n_decor++] = (EditorDecor){fn, ud, keep_control};
+}
+
+void editor_spans_add(EditorSpans *sp, size_t start, size_t end, uint16_t style)
+{
+    if (start >= end)
+        return;
+    sp->v = xgrow(sp->v, &sp->cap, sp->n + 1, sizeof *sp->v);
+    sp->v[sp->n++] = (EditorSpan){start, end, style};
+}
 
 /* A pane of one row shows a text line, not the title. */
 size_t editor_view_text_rows(Rect r) { return r.h > 1 ? (size_t)(r.h - 1) : r.h == 1 ? 1 : 0; }
@@ -170,6 +193,38 @@ int editor_view_caret_col(EditorView *v, const Buffer *b)
     return v->caret_col;
 }
 
+/* Restyles the cells of row y that show the spans of each layer. (off, col) is where the
+ * row's drawing started (a boundary at or before the `left` edge), so a span right of it is
+ * measured from there; one left of it (rare: a span under the left edge) from column 0. */
+static void decorate(EditorView *v, Grid *g, int x, int y, int w, const Buffer *b, size_t ln,
+                     const char *s, size_t len, size_t off, int col, int tabw)
+{
+    Cell *row = grid_row(g, y);
+    for (size_t k = 0; k < v->n_decor; k++) {
+        const EditorDecor *d = &v->decor[k];
+        v->spans.n = 0;
+        d->fn(d->ud, b, ln, s, len, &v->spans);
+        for (size_t i = 0; i < v->spans.n; i++) {
+            const EditorSpan *sp = &v->spans.v[i];
+            size_t start = sp->start < len ? sp->start : len;
+            size_t end = sp->end < len ? sp->end : len;
+            int c0 = start >= off ? walk_cols(s, len, off, start, col, tabw)
+                                  : walk_cols(s, len, 0, start, 0, tabw);
+            int c1 = walk_cols(s, len, start, end, c0, tabw);
+            if (sp->end > len)
+                c1++; /* the line break: one cell past the text */
+            int x0 = x + c0 - v->left, x1 = x + c1 - v->left;
+            if (x0 < x)
+                x0 = x;
+            if (x1 > x + w)
+                x1 = x + w;
+            for (int cx = x0; cx < x1; cx++)
+                if (!d->keep_control || row[cx].style != STYLE_CONTROL)
+                    row[cx].style = sp->style;
+        }
+    }
+}
+
 static int digits(size_t n)
 {
     int d = 1;
@@ -271,6 +326,8 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
                 *h = (EditorHScroll){ln, off, col};
             }
             put_from(g, tx, y, tw, s, len, off, col, v->left, STYLE_TEXT, STYLE_CONTROL, tabw);
+            if (v->n_decor)
+                decorate(v, g, tx, y, tw, b, ln, s, len, off, col, tabw);
         }
     }
     if (place_cursor && tw > 0) {

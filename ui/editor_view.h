@@ -22,6 +22,38 @@
 #include "ui/layout.h"
 
 #define EDITOR_VIEW_HSLOTS 256 /* visible lines whose `left` offset is remembered (by line % N) */
+#define EDITOR_VIEW_MAX_DECOR 8 /* decoration layers */
+#define EDITOR_SPAN_EOL ((size_t)-1) /* as a span's end: through the end of the line, plus one
+                                       * cell for the line break (a selection across lines) */
+
+/* Decorations: styled byte ranges of a visible line, drawn over its text: syntax colours,
+ * search matches, the selection, the model's proposed edits. A layer's fill function adds
+ * spans for one line (start < end, byte offsets into the line, on character boundaries);
+ * layers apply in the order they were added, so a later layer wins where spans overlap. A
+ * layer with keep_control leaves escaped control characters (STYLE_CONTROL) as they are
+ * (syntax colours); one without restyles every cell (a selection covers them too). Fill
+ * functions are called only for visible lines, during editor_view_draw: they must not change
+ * the Buffer. Cost: O(visible bytes) per layer and line. */
+typedef struct EditorSpan {
+    size_t start, end;
+    uint16_t style;
+} EditorSpan;
+
+typedef struct EditorSpans {
+    EditorSpan *v;
+    size_t n, cap;
+} EditorSpans;
+
+void editor_spans_add(EditorSpans *sp, size_t start, size_t end, uint16_t style);
+
+typedef void (*EditorDecorFn)(void *ud, const Buffer *b, size_t line, const char *s,
+                              size_t len, EditorSpans *out);
+
+typedef struct EditorDecor {
+    EditorDecorFn fn;
+    void *ud;
+    bool keep_control;
+} EditorDecor;
 
 /* Where a line reaches display column `col` (col <= the `left` it was found for): `off` is
  * the first byte of the character that ends past `left`, or the line's end. */
@@ -43,9 +75,17 @@ typedef struct EditorView {
     TextPos caret;         /* the byte position ... */
     int caret_col;         /* ... and its display column */
     EditorHScroll hs[EDITOR_VIEW_HSLOTS]; /* all-zero entries are valid: (0, 0) */
+
+    EditorDecor decor[EDITOR_VIEW_MAX_DECOR];
+    size_t n_decor;
+    EditorSpans spans;     /* scratch for one line's spans, reused */
 } EditorView;
 
 void editor_view_init(EditorView *v);
+void editor_view_free(EditorView *v);  /* the span scratch; the view itself is the caller's */
+/* Adds a decoration layer on top of the others (see EditorDecor). At most
+ * EDITOR_VIEW_MAX_DECOR layers (a programming error past that). */
+void editor_view_add_decor(EditorView *v, EditorDecorFn fn, void *ud, bool keep_control);
 /* Draws the pane into r (title row included) and, when place_cursor, puts the grid cursor at
  * the caret. Adjusts v->top / v->left first so that the caret is visible. */
 void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool place_cursor);

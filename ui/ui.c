@@ -56,11 +56,14 @@ Ui *ui_new(Term *term, int cols, int rows)
     return ui;
 }
 
+EditorView *ui_editor_view(Ui *ui) { return &ui->editor; }
+
 void ui_free(Ui *ui)
 {
     if (!ui)
         return;
     grid_free(ui->grid);
+    editor_view_free(&ui->editor);
     model_view_free(ui->model);
     prompt_free(&ui->prompt);
     free(ui);

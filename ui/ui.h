@@ -22,6 +22,7 @@
 #include "core/error.h"
 #include "session/session.h"
 #include "themes/theme.h"
+#include "ui/editor_view.h"
 #include "ui/grid.h"
 #include "ui/keys.h"
 #include "ui/term.h"
@@ -42,6 +43,8 @@ void ui_resize(Ui *ui, int cols, int rows);
 /* Compose a full frame from the session and publish it. */
 void ui_render(Ui *ui, Session *s, const UiStatus *st);
 const Grid *ui_grid(const Ui *ui);
+/* The editor pane's view, to add decoration layers (syntax, search, selection) to it. */
+EditorView *ui_editor_view(Ui *ui);
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 

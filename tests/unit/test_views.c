@@ -514,6 +514,61 @@ static void test_help_overlay(void)
     session_free(s);
 }
 
+/* Decoration layers: spans restyle exactly the cells their bytes are drawn in (tabs, wide
+ * characters, escapes, horizontal scrolling), later layers win, keep_control layers leave
+ * escapes alone, and an EOL span covers one cell past the text. */
+typedef struct DecorSpec {
+    size_t line, start, end;
+    uint16_t style;
+} DecorSpec;
+
+static void decor_fill(void *ud, const Buffer *b, size_t line, const char *s, size_t len,
+                       EditorSpans *out)
+{
+    (void)b, (void)s, (void)len;
+    for (const DecorSpec *d = ud; d->style; d++)
+        if (d->line == line)
+            editor_spans_add(out, d->start, d->end, d->style);
+}
+
+static void test_editor_decorations(void)
+{
+    Session *s = new_session();
+    set_file(s, "ab\tcd\n\xe6\xbc\xa2x\x1b[y\n\n");
+    Buffer *b = session_buffer(s);
+    Grid *g = grid_new(30, 6);
+    EditorView v;
+    editor_view_init(&v);
+    static const DecorSpec syntax[] = {
+        {0, 0, 2, STYLE_MODEL_CODE},  /* "ab" */
+        {0, 2, 5, STYLE_MODEL_USER},  /* "\tcd": the tab is 2 cells */
+        {1, 0, 5, STYLE_MODEL_NOTE},  /* "漢x" + ESC: the escape keeps its style */
+        {0},
+    };
+    static const DecorSpec select[] = {
+        {0, 1, EDITOR_SPAN_EOL, STYLE_PROMPT}, /* from "b" through the line break */
+        {2, 0, EDITOR_SPAN_EOL, STYLE_PROMPT}, /* an empty line: one cell */
+        {0},
+    };
+    editor_view_add_decor(&v, decor_fill, (void *)syntax, true);
+    editor_view_add_decor(&v, decor_fill, (void *)select, false);
+    editor_view_draw(&v, g, (Rect){0, 0, 30, 6}, b, false);
+    /* gutter is 4 columns ("  1 "); text from x = 4 */
+    CHECK_STR_EQ(row_styles(g, 1, 4, 12), "cppppppT"); /* a; b, tab (2), c, d + break */
+    CHECK_STR_EQ(row_styles(g, 2, 4, 12), "nnnCCTTT"); /* 漢(2) x ^[ (kept); "[y" not */
+    CHECK_STR_EQ(row_styles(g, 3, 4, 8), "pTTT");
+    /* Scrolled right by 2 (the caret stays in view, so left stays): the spans move with the
+     * text, and "b" under the edge is not drawn. */
+    v.left = 2;
+    buffer_set_cursor(b, (TextPos){0, 5});
+    editor_view_draw(&v, g, (Rect){0, 0, 30, 6}, b, false);
+    CHECK_INT_EQ(v.left, 2);
+    CHECK_STR_EQ(row_styles(g, 1, 4, 10), "pppppT");
+    grid_free(g);
+    editor_view_free(&v);
+    session_free(s);
+}
+
 int main(void)
 {
     RUN(test_snapshot_80x24);
@@ -522,6 +577,7 @@ int main(void)
     RUN(test_view_put_hscrolled);
     RUN(test_hscroll_wide_tab);
     RUN(test_editor_caches_match_reference);
+    RUN(test_editor_decorations);
     RUN(test_render_time_long_line);
     RUN(test_small_screens);
     RUN(test_render_time_huge_file);
