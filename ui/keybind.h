@@ -6,10 +6,8 @@
 
 #include <stddef.h>
 
-typedef struct KeyEvent KeyEvent;
-
-/* "Ctrl-K", "Alt-x", "PgDn", "F1": for the help text and tests. */
-void keys_describe(const KeyEvent *k, char *out, size_t size);
+#include "ui/key.h"
+#include "ui/key_name.h"
 
 /* What a key does. Bindings depend on the mode the app is in. */
 typedef enum Command {
