@@ -24,7 +24,6 @@
 
 #include "core/strbuf.h"
 #include "ui/key.h"
-#include "ui/keybind.h"
 
 typedef struct KeyDecoder {
     unsigned char buf[256]; /* bytes not yet decoded */
