@@ -10,6 +10,7 @@
  *   app/recovery_app.c  the crash handler and the recovery wording
  *   app/link_calls.c    every connection call the above make
  *   app/paste.c         a paste into the buffer
+ *   app/config.c        the settings file: found, reported, applied (keys, theme)
  *
  * One thread runs everything here: lws_service() dispatches tty bytes, signals, timers and
  * WebSocket traffic to the handlers below. Handlers only change state and mark damage; the
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/config.h"
 #include "app/keymap.h"
 #include "app/link_calls.h"
 #include "app/policy.h"
@@ -274,52 +276,6 @@ static void app_log_summary(App *a)
             (unsigned long long)ls->connects);
 }
 
-/* The settings file's key bindings: warnings go to stderr now (seen after quitting) and
- * into notes, whose first line the status line shows at start. */
-static void app_apply_keys(App *a, StrBuf *notes)
-{
-    a->keymap = keymap_new();
-    if (!a->cfg->settings)
-        return;
-    StrBuf w = {0};
-    keymap_apply(a->keymap, a->cfg->settings, &w);
-    if (w.len) {
-        fprintf(stderr, "%s", sb_cstr(&w));
-        sb_append(notes, w.data, w.len);
-    }
-    sb_free(&w);
-}
-
-/* The start message: the first configuration problem, else the keys to begin with (from the
- * key table, so a rebinding shows). */
-static void app_greet(App *a, const char *notes)
-{
-    size_t lines = 0;
-    for (const char *p = notes; *p; p++)
-        lines += *p == '\n';
-    if (lines) {
-        int len = (int)strcspn(notes, "\n");
-        if (lines > 1)
-            app_say(a, true, "%.*s (and %zu more on stderr)", len, notes, lines - 1);
-        else
-            app_say(a, true, "%.*s", len, notes);
-        return;
-    }
-    char ask[32] = "-", stop[32] = "-", save[32] = "-", quit[32] = "-", help[32] = "-";
-    keymap_key_for(a->keymap, KEYS_EDIT, "ask", ask, sizeof ask);
-    keymap_key_for(a->keymap, KEYS_EDIT, "interrupt", stop, sizeof stop);
-    keymap_key_for(a->keymap, KEYS_EDIT, "save", save, sizeof save);
-    keymap_key_for(a->keymap, KEYS_EDIT, "quit", quit, sizeof quit);
-    keymap_key_for(a->keymap, KEYS_EDIT, "help", help, sizeof help);
-    char hint[256];
-    snprintf(hint, sizeof hint, "%s ask · %s stop · %s save · %s quit · %s help", ask, stop,
-             save, quit, help);
-    if (a->cfg->demo)
-        app_say(a, false, "Demo backend on 127.0.0.1:%d (offline).  %s", a->demo.port, hint);
-    else
-        app_say(a, false, "%s", hint);
-}
-
 int app_run(const AppConfig *cfg)
 {
     App *a = xcalloc(1, sizeof *a);
@@ -348,7 +304,7 @@ int app_run(const AppConfig *cfg)
         sb_printf(&notes, "%s\n", err.msg);
         theme_default(&a->theme);
     }
-    app_apply_keys(a, &notes);
+    config_apply_keys(a, cfg->settings, &notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
     a->session = session_new(&scfg, &app_session_hooks, a);
     if (cfg->settings) {
