@@ -1,5 +1,5 @@
 /* App: the composition root. Owns the Loop, Link, Session, Term, Ui and Theme and wires their
- * callbacks: tty bytes -> keys -> commands -> session/buffer/link; link messages -> session;
+ * callbacks: tty bytes -> keys -> key table -> command -> session/buffer/link; link messages -> session;
  * damage -> the frame clock -> ui_render. Nothing depends on app/. */
 #ifndef FLINT_APP_APP_H
 #define FLINT_APP_APP_H
@@ -7,18 +7,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "session/settings.h"
+
 typedef struct AppConfig {
     const char *file;        /* NULL: a new unnamed buffer */
     const char *url;         /* base URL; NULL with demo */
     const char *model;
     const char *api_key;     /* NULL or "" sends no Authorization header */
     const char *theme_path;  /* NULL: the built-in theme */
+    bool theme_soft;         /* theme_path came from the settings file: if it cannot be
+                              * loaded, warn and use the built-in theme (--theme: an error) */
     const char *ca_file;     /* extra CA bundle for wss:// */
     bool allow_insecure;     /* --insecure: the key may go over ws:// to a non-loopback host */
     bool demo;               /* start flint-backend and connect to it */
     unsigned demo_rate;      /* tokens/s for the demo backend (0 = unthrottled) */
     uint64_t stall_ns;       /* silence that ends a turn as stalled (0: the default, 30 s;
                               * SESSION_STALL_NEVER: never) */
+    const Settings *settings;  /* the settings file's (NULL: defaults); keys, editor */
+    const char *notes;       /* configuration problems already told on stderr, one per line
+                              * ("config.json:3: ..."), for the status line at start; or NULL */
 } AppConfig;
 
 /* Runs flint until the user quits. Returns the process exit status. */

@@ -1,5 +1,7 @@
-/* main: the command line and environment -> AppConfig. */
+/* main: the command line, the environment and the settings file (app/config.h) -> AppConfig.
+ * The command line wins over the file. */
 #include <getopt.h>
+#include <limits.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
@@ -7,7 +9,10 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/config.h"
+#include "app/keymap.h"
 #include "core/log.h"
+#include "core/xalloc.h"
 #include "session/session.h"
 
 #define OPENAI_URL "wss://api.openai.com/v1"
@@ -26,7 +31,10 @@ static void usage(FILE *f)
             "  --model NAME     model name (default " SESSION_DEFAULT_MODEL ")\n"
             "  --demo           start the bundled offline backend and use it\n"
             "  --demo-rate N    demo answer speed in tokens/s (default 1000; 0 = unthrottled)\n"
-            "  --theme FILE     colour theme file (see themes/*.theme)\n"
+            "  --theme THEME    colour theme: a name (default, light) or a .theme file\n"
+            "  --config FILE    settings file (default $XDG_CONFIG_HOME/flint/config.json,\n"
+            "                   else ~/.config/flint/config.json)\n"
+            "  --print-config   print the effective settings and exit\n"
             "  --ca-file FILE   extra CA certificates for wss://\n"
             "  --insecure       allow sending the API key over plain ws:// (or http://) to a\n"
             "                   host that is not loopback (127.0.0.0/8, ::1, localhost)\n"
@@ -39,6 +47,11 @@ static void usage(FILE *f)
             "  FLINT_API_KEY, OPENAI_API_KEY  API key, sent as 'Authorization: Bearer'\n"
             "  FLINT_LOG                      write a diagnostic log to this file\n"
             "\n"
+            "settings (config.json, JSON with comments; see README \"Settings\"):\n"
+            "  theme, editor.tab_width, editor.expand_tabs, keys (per mode: edit, prompt,\n"
+            "  confirm; key name -> command name); providers and provider are reserved for\n"
+            "  providers (issue 9) and not used yet\n"
+            "\n"
             "With no --url and no API key, flint starts on the demo backend.\n"
             "keys: Ctrl-K ask  Esc/Ctrl-G interrupt  F5 ask again  Ctrl-S save  Ctrl-Q quit\n"
             "      F1 help\n");
@@ -46,7 +59,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_URL = 256, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL };
+    enum { OPT_URL = 256, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
+           OPT_CONFIG, OPT_PRINT_CONFIG };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"model", required_argument, NULL, OPT_MODEL},
@@ -56,11 +70,15 @@ int main(int argc, char **argv)
         {"ca-file", required_argument, NULL, OPT_CA},
         {"insecure", no_argument, NULL, OPT_INSECURE},
         {"stall", required_argument, NULL, OPT_STALL},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     AppConfig cfg = {.model = SESSION_DEFAULT_MODEL, .demo_rate = 1000};
+    const char *config_file = NULL, *theme = NULL;
+    bool print_config = false;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
@@ -78,7 +96,9 @@ int main(int argc, char **argv)
             cfg.demo_rate = (unsigned)v;
             break;
         }
-        case OPT_THEME: cfg.theme_path = optarg; break;
+        case OPT_THEME: theme = optarg; break;
+        case OPT_CONFIG: config_file = optarg; break;
+        case OPT_PRINT_CONFIG: print_config = true; break;
         case OPT_CA: cfg.ca_file = optarg; break;
         case OPT_INSECURE: cfg.allow_insecure = true; break;
         case OPT_STALL: {
@@ -116,6 +136,50 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    /* The settings file: problems are told (stderr, then the status line), never fatal. */
+    Settings settings;
+    settings_init(&settings);
+    StrBuf notes = {0};
+    if (!config_load(config_file, &settings, &notes))
+        return 2;
+    if (theme) { /* the command line wins */
+        free(settings.theme);
+        settings.theme = xstrdup(theme);
+    }
+    if (print_config) {
+        Keymap *km = keymap_new(); /* the key names and commands are checked here, too */
+        StrBuf out = {0};
+        keymap_apply(km, &settings, &out);
+        fputs(sb_cstr(&out), stderr);
+        keymap_free(km);
+        sb_reset(&out);
+        settings_print(&settings, &out);
+        fputs(sb_cstr(&out), stdout);
+        sb_free(&out);
+        sb_free(&notes);
+        settings_clear(&settings);
+        return 0;
+    }
+    char theme_path[PATH_MAX];
+    if (settings.theme) {
+        if (config_theme_path(settings.theme, theme_path, sizeof theme_path)) {
+            cfg.theme_path = theme_path;
+            cfg.theme_soft = theme == NULL;
+        } else if (theme) {
+            fprintf(stderr, "flint: --theme %s: no such theme (a name from themes/, or a file)\n",
+                    theme);
+            return 2;
+        } else {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s: theme '%s' not found; using the default",
+                     settings.path ? settings.path : "config.json", settings.theme);
+            fprintf(stderr, "%s\n", msg);
+            sb_printf(&notes, "%s\n", msg);
+        }
+    }
+    cfg.settings = &settings;
+    cfg.notes = sb_cstr(&notes);
+
     const char *key = getenv("FLINT_API_KEY");
     if (!key || !*key)
         key = getenv("OPENAI_API_KEY");
@@ -137,5 +201,8 @@ int main(int argc, char **argv)
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         setlocale(LC_CTYPE, "C.UTF-8");
     log_open_env();
-    return app_run(&cfg);
+    int status = app_run(&cfg);
+    sb_free(&notes);
+    settings_clear(&settings);
+    return status;
 }

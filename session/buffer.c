@@ -26,6 +26,7 @@
 #include "session/buffer_internal.h"
 
 #define BUFFER_TAB_WIDTH 4
+#define BUFFER_TAB_MAX 16 /* SETTINGS_TAB_MAX */
 
 /* --- display columns ------------------------------------------------------------------- */
 
@@ -110,6 +111,13 @@ const Text *buffer_text(const Buffer *b) { return b->text; }
 TextPos buffer_cursor(const Buffer *b) { return b->cursor; }
 
 int buffer_tab_width(const Buffer *b) { return b->tab_width; }
+
+void buffer_set_tab_width(Buffer *b, int width)
+{
+    b->tab_width = width < 1 ? 1 : width > BUFFER_TAB_MAX ? BUFFER_TAB_MAX : width;
+}
+
+void buffer_set_expand_tabs(Buffer *b, bool expand) { b->expand_tabs = expand; }
 
 uint64_t buffer_version(const Buffer *b) { return b->version; }
 
@@ -198,7 +206,18 @@ void buffer_newline(Buffer *b)
     free(ins);
 }
 
-void buffer_tab(Buffer *b) { buffer_edit_insert(b, "\t", 1, UNDO_MERGE_TYPING); }
+void buffer_tab(Buffer *b)
+{
+    if (!b->expand_tabs) {
+        buffer_edit_insert(b, "\t", 1, UNDO_MERGE_TYPING);
+        return;
+    }
+    size_t tw = b->tab_width > 0 ? (size_t)b->tab_width : 1;
+    size_t n = tw - buffer_cursor_display_col(b) % tw;
+    char spaces[BUFFER_TAB_MAX];
+    memset(spaces, ' ', n);
+    buffer_edit_insert(b, spaces, n, UNDO_MERGE_TYPING);
+}
 
 void buffer_backspace(Buffer *b)
 {

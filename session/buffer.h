@@ -105,6 +105,10 @@ void buffer_set_cursor(Buffer *b, TextPos pos);  /* clamped */
 /* Display column of the cursor (tabs expanded, wide characters counted as 2). */
 size_t buffer_cursor_display_col(const Buffer *b);
 int buffer_tab_width(const Buffer *b);           /* default 4 */
+/* From the settings (editor.tab_width, 1..16; other values are clamped). */
+void buffer_set_tab_width(Buffer *b, int width);
+/* editor.expand_tabs: buffer_tab inserts spaces up to the next tab stop instead of '\t'. */
+void buffer_set_expand_tabs(Buffer *b, bool expand);
 /* Changes whenever the text does (edit, undo, redo, load): a key for caches of the text. */
 uint64_t buffer_version(const Buffer *b);
 
@@ -118,7 +122,9 @@ void buffer_backspace(Buffer *b);
 /* The character under the cursor with its combining marks (what Right steps over); at the
  * end of a line it joins the next line. */
 void buffer_delete(Buffer *b);
-void buffer_tab(Buffer *b);                                /* inserts a '\t' */
+/* Inserts a '\t', or with expand_tabs the spaces to the next multiple of the tab width (by
+ * display column: after "ab" with width 4, two spaces). Typing: it merges like a character. */
+void buffer_tab(Buffer *b);
 /* Left/Right step over whole characters (a base and its combining marks); Up/Down/Page keep
  * the display column of the first vertical move (at the first/last line they go to its
  * start/end); word moves stop at the start of runs of letters/digits/_ (any non-ASCII

@@ -41,6 +41,7 @@ struct Buffer {
     size_t want_col;
     bool want_valid;
     int tab_width;
+    bool expand_tabs;     /* buffer_tab inserts spaces */
     BufferDiskId disk;   /* the file at path as last loaded or saved */
     bool saved;          /* saved at least once since it was loaded (for messages) */
     char *confirm_path;  /* a refused save that a second save to the same path overrides */

@@ -38,5 +38,48 @@ check session session core
 check ui ui session themes core
 check app app ui net session themes core
 
+# No circles between modules: X.c and X.h are one module (a private X_internal.h belongs to
+# X); module A depends on B when A.c or A.h includes B.h. A circle (A -> B -> ... -> A) means
+# neither can be understood, tested or replaced without the other.
+cycles=$(python3 - <<'PY'
+import glob, os, re, sys
+files = [f for d in "app core net session themes ui".split() for f in sorted(glob.glob(d + "/*.[ch]"))]
+def module(path):
+    m = path.rsplit(".", 1)[0]
+    return m[: -len("_internal")] if m.endswith("_internal") else m
+graph = {}
+for f in files:
+    text = open(f, encoding="utf-8", errors="replace").read()
+    for inc in re.findall(r'^\s*#\s*include\s*"([a-z]+/[^"]+)"', text, re.M):
+        if os.path.exists(inc) and module(inc) != module(f):
+            graph.setdefault(module(f), set()).add(module(inc))
+index, low, stack, on, out = {}, {}, [], set(), []
+sys.setrecursionlimit(100000)
+def visit(v):
+    index[v] = low[v] = len(index)
+    stack.append(v); on.add(v)
+    for w in sorted(graph.get(v, ())):
+        if w not in index:
+            visit(w); low[v] = min(low[v], low[w])
+        elif w in on:
+            low[v] = min(low[v], index[w])
+    if low[v] == index[v]:
+        comp = []
+        while True:
+            w = stack.pop(); on.discard(w); comp.append(w)
+            if w == v:
+                break
+        if len(comp) > 1:
+            out.append(" <-> ".join(sorted(comp)))
+for v in sorted(graph):
+    if v not in index:
+        visit(v)
+print("\n".join(out))
+PY
+)
+while IFS= read -r c; do
+  [ -n "$c" ] && fail "modules include each other: $c"
+done <<<"$cycles"
+
 [ $bad = 0 ] && echo "layering: all rules hold"
 exit $bad

@@ -1,7 +1,7 @@
 /* Key decoding: the pure grammar behind the key decoder (ui/keys.c). key_decode() turns the
  * bytes at the front of a buffer into one event, or says they are cut off (DEC_MORE), mean
  * nothing (DEC_SKIP) or are the paste marker (DEC_MARK). It keeps no state: ui/keys.c owns the
- * buffer, the paste and the timeouts. Internal to ui/keys.c, ui/key_decode.c and ui/keybind.c;
+ * buffer, the paste and the timeouts. Internal to ui/keys.c and ui/key_decode.c;
  * other code uses ui/keys.h. */
 #ifndef FLINT_UI_KEY_DECODE_H
 #define FLINT_UI_KEY_DECODE_H
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ui/keys.h"
+#include "ui/key.h"
 
 #define ESC 0x1b
 #define BEL 0x07
@@ -27,12 +27,6 @@ typedef enum DecResult {
 /* Decodes the event at the front of b[0..n), n > 0. Pure: used by keys_next to consume and
  * by keys_pending / keys_timeout to look. *used is set for DEC_KEY/SKIP/MARK. */
 DecResult key_decode(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used);
-
-/* C0 controls, DEL and C1 controls: never a character key. */
-static inline bool cp_is_control(uint32_t cp)
-{
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
-}
 
 /* The second byte of an ESC-form control string introducer (ECMA-48 5.6): ESC ] (OSC),
  * ESC P (DCS), ESC _ (APC), ESC ^ (PM), ESC X (SOS). */

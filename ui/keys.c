@@ -4,7 +4,7 @@
  * front, one event per call, and a sequence cut off at the end of buf simply waits for more
  * bytes (keys_pending) or for keys_timeout(). The grammar (CSI, SS3, Alt, control strings,
  * nF escapes, C1 controls) is key_decode()'s, in ui/key_decode.c; this file owns the buffer,
- * the paste, the bursts and the timeouts. The key bindings are in ui/keybind.c.
+ * the paste, the bursts and the timeouts. Key names are in ui/key_name.c.
  *
  * Invariants of buf:
  *  - Every ESC in buf starts a sequence or prefixes one (ESC ESC [ A = Alt-Up): a byte that

@@ -1,5 +1,5 @@
-/* Keys: a non-blocking decoder from raw tty bytes to key events. The key bindings
- * (keys_command, keys_describe, Command, KeyMode) are in ui/keybind.h, included here.
+/* Keys: a non-blocking decoder from raw tty bytes to key events (KeyEvent, in ui/key.h; their
+ * names, keys_describe / keys_parse, are in ui/key_name.h).
  *
  * We never read keys through curses: wget_wch blocks the whole loop for ESCDELAY after a lone
  * Esc. The decoder understands UTF-8 text, C0 control keys, CSI and SS3 sequences as sent by
@@ -23,43 +23,7 @@
 #include <stdint.h>
 
 #include "core/strbuf.h"
-#include "ui/keybind.h"
-
-/* KC_ prefix: curses.h owns KEY_*, and term.c sees both headers. */
-typedef enum KeyCode {
-    KC_NONE,
-    KC_CHAR,      /* cp holds the character; Ctrl-A..Z arrive as cp 'a'..'z' + MOD_CTRL */
-    KC_ENTER,
-    KC_TAB,
-    KC_BACKSPACE,
-    KC_DELETE,
-    KC_INSERT,
-    KC_ESC,
-    KC_UP,
-    KC_DOWN,
-    KC_LEFT,
-    KC_RIGHT,
-    KC_HOME,
-    KC_END,
-    KC_PAGE_UP,
-    KC_PAGE_DOWN,
-    KC_F1,        /* KC_F1 + n - 1 for Fn, n <= 12 */
-    KC_F5 = KC_F1 + 4,
-    KC_F12 = KC_F1 + 11,
-    KC_PASTE,     /* text/text_len hold the pasted bytes */
-    KC_FOCUS_IN,
-    KC_FOCUS_OUT,
-} KeyCode;
-
-enum { MOD_SHIFT = 1u << 0, MOD_ALT = 1u << 1, MOD_CTRL = 1u << 2 };
-
-typedef struct KeyEvent {
-    KeyCode code;
-    uint32_t cp;        /* KC_CHAR */
-    unsigned mods;      /* MOD_* */
-    const char *text;   /* KC_PASTE: valid until the next keys_next() */
-    size_t text_len;
-} KeyEvent;
+#include "ui/key.h"
 
 typedef struct KeyDecoder {
     unsigned char buf[256]; /* bytes not yet decoded */

@@ -122,65 +122,50 @@ static void history_load(Prompt *p, size_t pos)
         set_text(p, p->hist[pos], strlen(p->hist[pos]));
 }
 
-bool prompt_key(Prompt *p, Command cmd, const KeyEvent *k)
+void prompt_type(Prompt *p, uint32_t cp)
 {
-    switch (cmd) {
-    case CMD_INSERT: {
-        if (!k || k->cp < 0x20 || k->cp == 0x7F || k->cp > 0x10FFFF)
-            return true; /* nothing printable to insert: swallow it */
-        char buf[4];
-        size_t n = utf8_encode(k->cp, buf);
-        prompt_insert(p, buf, n);
-        return true;
-    }
-    case CMD_PASTE:
-        if (k && k->text)
-            prompt_insert(p, k->text, k->text_len);
-        return true;
-    case CMD_BACKSPACE:
+    if (cp < 0x20 || cp == 0x7F || cp > 0x10FFFF)
+        return; /* nothing printable to insert: swallow it */
+    char buf[4];
+    size_t n = utf8_encode(cp, buf);
+    prompt_insert(p, buf, n);
+}
+
+void prompt_edit(Prompt *p, PromptEdit op)
+{
+    switch (op) {
+    case PROMPT_BACKSPACE:
         if (p->cursor > 0)
             erase(p, prev_char(p, p->cursor), p->cursor);
-        return true;
-    case CMD_DELETE:
+        break;
+    case PROMPT_DELETE:
         if (p->cursor < p->text.len)
             erase(p, p->cursor, next_char(p, p->cursor));
-        return true;
-    case CMD_LEFT:
-        p->cursor = prev_char(p, p->cursor);
-        return true;
-    case CMD_RIGHT:
-        p->cursor = next_char(p, p->cursor);
-        return true;
-    case CMD_WORD_LEFT:
+        break;
+    case PROMPT_LEFT: p->cursor = prev_char(p, p->cursor); break;
+    case PROMPT_RIGHT: p->cursor = next_char(p, p->cursor); break;
+    case PROMPT_WORD_LEFT:
         while (p->cursor > 0 && is_space_at(p, p->cursor - 1))
             p->cursor--;
         while (p->cursor > 0 && !is_space_at(p, p->cursor - 1))
             p->cursor = prev_char(p, p->cursor);
-        return true;
-    case CMD_WORD_RIGHT:
+        break;
+    case PROMPT_WORD_RIGHT:
         while (p->cursor < p->text.len && !is_space_at(p, p->cursor))
             p->cursor = next_char(p, p->cursor);
         while (p->cursor < p->text.len && is_space_at(p, p->cursor))
             p->cursor++;
-        return true;
-    case CMD_HOME:
-        p->cursor = 0;
-        return true;
-    case CMD_END:
-        p->cursor = p->text.len;
-        return true;
-    case CMD_HISTORY_PREV:
-    case CMD_UP:
+        break;
+    case PROMPT_HOME: p->cursor = 0; break;
+    case PROMPT_END: p->cursor = p->text.len; break;
+    case PROMPT_HISTORY_PREV:
         if (p->hist_pos > 0)
             history_load(p, p->hist_pos - 1);
-        return true;
-    case CMD_HISTORY_NEXT:
-    case CMD_DOWN:
+        break;
+    case PROMPT_HISTORY_NEXT:
         if (p->hist_pos < p->nhist)
             history_load(p, p->hist_pos + 1);
-        return true;
-    default:
-        return false;
+        break;
     }
 }
 

@@ -11,10 +11,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/strbuf.h"
 #include "ui/grid.h"
-#include "ui/keys.h"
 #include "ui/layout.h"
 
 #define PROMPT_HISTORY_MAX 100
@@ -35,8 +35,15 @@ void prompt_init(Prompt *p);
 void prompt_free(Prompt *p);
 void prompt_open(Prompt *p, const char *label);  /* starts with an empty line */
 void prompt_close(Prompt *p);
-/* Applies an editing command; false for commands the prompt does not use. */
-bool prompt_key(Prompt *p, Command cmd, const KeyEvent *k);
+/* The prompt's own editing operations (the app's commands map onto these). */
+typedef enum PromptEdit {
+    PROMPT_LEFT, PROMPT_RIGHT, PROMPT_WORD_LEFT, PROMPT_WORD_RIGHT, PROMPT_HOME, PROMPT_END,
+    PROMPT_BACKSPACE, PROMPT_DELETE, PROMPT_HISTORY_PREV, PROMPT_HISTORY_NEXT,
+} PromptEdit;
+
+void prompt_edit(Prompt *p, PromptEdit op);
+/* A typed character; a control character or one beyond Unicode is swallowed. */
+void prompt_type(Prompt *p, uint32_t cp);
 void prompt_insert(Prompt *p, const char *s, size_t len);  /* as a paste */
 const char *prompt_text(const Prompt *p);
 void prompt_commit(Prompt *p);  /* adds the text to the history, clears, closes */

@@ -24,23 +24,8 @@ struct Ui {
     ModelView *model;
     Prompt prompt;
     bool help;
-};
-
-static const char *const help_lines[] = {
-    "flint keys",
-    "",
-    "Ctrl-K          ask the model (while it",
-    "                answers: steer it)",
-    "Esc / Ctrl-G    interrupt the answer",
-    "Ctrl-C          interrupt too (never quits)",
-    "F5              ask the last question again",
-    "Ctrl-S          save",
-    "Ctrl-Q          quit",
-    "Ctrl-Z / Ctrl-Y undo / redo",
-    "Alt-Up/Down     scroll the answer",
-    "Alt-End         follow the answer",
-    "Ctrl-L          redraw the screen",
-    "F1              this help (F1 closes)",
+    char **help_lines;  /* owned; set by ui_set_help */
+    size_t n_help;
 };
 
 Ui *ui_new(Term *term, int cols, int rows)
@@ -66,6 +51,9 @@ void ui_free(Ui *ui)
     editor_view_free(&ui->editor);
     model_view_free(ui->model);
     prompt_free(&ui->prompt);
+    for (size_t i = 0; i < ui->n_help; i++)
+        free(ui->help_lines[i]);
+    free(ui->help_lines);
     free(ui);
 }
 
@@ -97,9 +85,29 @@ static void draw_divider(Grid *g, const Layout *l)
             grid_put(g, x, y, d.x + d.w, cp, STYLE_DIVIDER);
 }
 
-static void draw_help(Grid *g)
+void ui_set_help(Ui *ui, const char *text)
 {
-    size_t n = sizeof help_lines / sizeof *help_lines;
+    for (size_t i = 0; i < ui->n_help; i++)
+        free(ui->help_lines[i]);
+    free(ui->help_lines);
+    ui->help_lines = NULL;
+    ui->n_help = 0;
+    size_t cap = 0;
+    for (const char *p = text ? text : ""; *p;) {
+        size_t len = strcspn(p, "\n");
+        ui->help_lines = xgrow(ui->help_lines, &cap, ui->n_help + 1, sizeof *ui->help_lines);
+        ui->help_lines[ui->n_help++] = xstrndup(p, len);
+        p += len + (p[len] == '\n');
+    }
+}
+
+static void draw_help(Grid *g, const char *const *help_lines, size_t n)
+{
+    static const char *const fallback[] = {"flint keys"};
+    if (n == 0) {
+        help_lines = fallback;
+        n = 1;
+    }
     int inner = 0;
     for (size_t i = 0; i < n; i++) {
         int w = grid_text_width(help_lines[i], strlen(help_lines[i]), 0, 0);
@@ -180,7 +188,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
         status_view_draw(g, l.bottom, &sl);
     }
     if (ui->help) {
-        draw_help(g);
+        draw_help(g, (const char *const *)ui->help_lines, ui->n_help);
         g->cursor_visible = false; /* the caret is under the box */
     }
     if (ui->term)
@@ -190,7 +198,9 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
 void ui_prompt_open(Ui *ui, const char *label) { prompt_open(&ui->prompt, label); }
 void ui_prompt_close(Ui *ui) { prompt_close(&ui->prompt); }
 bool ui_prompt_active(const Ui *ui) { return ui->prompt.active; }
-bool ui_prompt_key(Ui *ui, Command cmd, const KeyEvent *k) { return prompt_key(&ui->prompt, cmd, k); }
+void ui_prompt_edit(Ui *ui, PromptEdit op) { prompt_edit(&ui->prompt, op); }
+void ui_prompt_type(Ui *ui, uint32_t cp) { prompt_type(&ui->prompt, cp); }
+void ui_prompt_paste(Ui *ui, const char *s, size_t len) { prompt_insert(&ui->prompt, s, len); }
 const char *ui_prompt_text(const Ui *ui) { return prompt_text(&ui->prompt); }
 void ui_prompt_commit(Ui *ui) { prompt_commit(&ui->prompt); }
 

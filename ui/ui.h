@@ -24,7 +24,7 @@
 #include "themes/theme.h"
 #include "ui/editor_view.h"
 #include "ui/grid.h"
-#include "ui/keys.h"
+#include "ui/prompt.h"
 #include "ui/term.h"
 
 typedef struct UiStatus {
@@ -52,9 +52,10 @@ size_t ui_editor_rows(const Ui *ui);
 void ui_prompt_open(Ui *ui, const char *label);
 void ui_prompt_close(Ui *ui);
 bool ui_prompt_active(const Ui *ui);
-/* Applies an editing key to the prompt (chars, paste, Left/Right/Home/End, Backspace/Delete,
- * Up/Down history). Returns false for keys the prompt does not use. */
-bool ui_prompt_key(Ui *ui, Command cmd, const KeyEvent *k);
+/* Editing the prompt's line: an operation, a typed character, a paste. */
+void ui_prompt_edit(Ui *ui, PromptEdit op);
+void ui_prompt_type(Ui *ui, uint32_t cp);
+void ui_prompt_paste(Ui *ui, const char *s, size_t len);
 /* The current text (valid until the next prompt call); submitting adds it to the history. */
 const char *ui_prompt_text(const Ui *ui);
 void ui_prompt_commit(Ui *ui);  /* add to history, clear, close */
@@ -64,5 +65,8 @@ void ui_model_scroll(Ui *ui, int rows);
 void ui_model_follow(Ui *ui);
 /* Toggle the key help overlay (F1). */
 void ui_toggle_help(Ui *ui);
+/* The overlay's text: lines separated by '\n' (the app builds it from its key tables, so a
+ * rebinding shows there). Copied. Until it is set the overlay says only "flint keys". */
+void ui_set_help(Ui *ui, const char *text);
 
 #endif

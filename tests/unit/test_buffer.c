@@ -479,11 +479,53 @@ static void test_undo_random(void)
     buffer_free(b);
 }
 
+/* editor.tab_width / editor.expand_tabs: Tab inserts the spaces up to the next tab stop, by
+ * display column (wide characters count 2, a real tab before counts to its stop), one undo
+ * step with the typing around it; without expand_tabs it stays a '\t'. */
+static void test_expand_tabs(void)
+{
+    Buffer *b = buffer_new();
+    CHECK_INT_EQ(buffer_tab_width(b), 4);
+    buffer_set_expand_tabs(b, true);
+    buffer_tab(b);
+    CHECK_TEXT(b, "    \n");
+    type(b, "ab");
+    buffer_tab(b);
+    CHECK_TEXT(b, "    ab  \n");
+    CHECK_INT_EQ(buffer_cursor_display_col(b), 8);
+    type(b, "\xe4\xb8\xad"); /* 中: columns 8-9 */
+    buffer_tab(b);
+    CHECK_INT_EQ(buffer_cursor_display_col(b), 12);
+    buffer_set_tab_width(b, 8);
+    CHECK_INT_EQ(buffer_tab_width(b), 8);
+    buffer_tab(b);
+    CHECK_INT_EQ(buffer_cursor_display_col(b), 16);
+    CHECK_TEXT(b, "    ab  \xe4\xb8\xad  \x20\x20\x20\x20\n");
+    buffer_undo(b); /* typing and tabs since the start: one step */
+    CHECK_TEXT(b, "");
+    /* After a real tab, to the next stop of the display column. */
+    buffer_set_expand_tabs(b, false);
+    buffer_tab(b);
+    CHECK_TEXT(b, "\t\n");
+    buffer_set_expand_tabs(b, true);
+    type(b, "x");
+    buffer_tab(b);
+    CHECK_INT_EQ(buffer_cursor_display_col(b), 16);
+    CHECK_TEXT(b, "\tx       \n");
+    /* Widths are clamped to what settings allow. */
+    buffer_set_tab_width(b, 0);
+    CHECK_INT_EQ(buffer_tab_width(b), 1);
+    buffer_set_tab_width(b, 99);
+    CHECK_INT_EQ(buffer_tab_width(b), 16);
+    buffer_free(b);
+}
+
 int main(void)
 {
     if (!tmpdir_create("/tmp/flint-test-buffer-XXXXXX"))
         return 1;
     RUN(test_typing);
+    RUN(test_expand_tabs);
     RUN(test_newline_indent);
     RUN(test_backspace_characters);
     RUN(test_delete_and_join);

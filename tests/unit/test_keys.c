@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "harness.h"
 #include "keys_support.h"
+#include "ui/key_name.h"
 #include "ui/keys.h"
 
 static void describe_ev(const Ev *e, char *out, size_t size)

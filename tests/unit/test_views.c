@@ -17,6 +17,7 @@
 #include "ui/layout.h"
 #include "ui/prompt.h"
 #include "ui/status_view.h"
+#include "ui/key.h"
 #include "ui/ui.h"
 #include "views_support.h"
 
@@ -431,47 +432,48 @@ static void test_prompt(void)
     KeyEvent k = {.code = KC_CHAR};
     for (const char *p = "hello"; *p; p++) {
         k.cp = (uint32_t)*p;
-        CHECK(ui_prompt_key(ui, CMD_INSERT, &k));
+        ui_prompt_type(ui, k.cp);
     }
     k.cp = 0x6F22; /* 漢 */
-    ui_prompt_key(ui, CMD_INSERT, &k);
+    ui_prompt_type(ui, k.cp);
     ui_render(ui, s, NULL);
     const Grid *g = ui_grid(ui);
     CHECK_STR_EQ(trimmed(row_text(g, 9)), "Ask: hello\xe6\xbc\xa2");
     CHECK_STR_EQ(row_styles(g, 9, 0, 7), "lllllpp");
     CHECK_INT_EQ(g->cursor_y, 9);
     CHECK_INT_EQ(g->cursor_x, 12);
-    ui_prompt_key(ui, CMD_BACKSPACE, NULL);
-    ui_prompt_key(ui, CMD_LEFT, NULL);
-    ui_prompt_key(ui, CMD_LEFT, NULL);
-    ui_prompt_key(ui, CMD_DELETE, NULL);
+    ui_prompt_edit(ui, PROMPT_BACKSPACE);
+    ui_prompt_edit(ui, PROMPT_LEFT);
+    ui_prompt_edit(ui, PROMPT_LEFT);
+    ui_prompt_edit(ui, PROMPT_DELETE);
     CHECK_STR_EQ(ui_prompt_text(ui), "helo");
-    ui_prompt_key(ui, CMD_HOME, NULL);
+    ui_prompt_edit(ui, PROMPT_HOME);
     KeyEvent paste = {.code = KC_PASTE, .text = "a\nb\r\nc ", .text_len = 7};
-    ui_prompt_key(ui, CMD_PASTE, &paste);
+    ui_prompt_paste(ui, paste.text, paste.text_len);
     CHECK_STR_EQ(ui_prompt_text(ui), "a b c helo");
-    CHECK(!ui_prompt_key(ui, CMD_SUBMIT, NULL));
+    ui_prompt_type(ui, 0x1b); /* a control character is never typed */
+    CHECK_STR_EQ(ui_prompt_text(ui), "a b c helo");
     ui_prompt_commit(ui);
     CHECK(!ui_prompt_active(ui));
     ui_prompt_open(ui, "Ask: ");
     k.cp = 'z';
-    ui_prompt_key(ui, CMD_INSERT, &k);
-    ui_prompt_key(ui, CMD_HISTORY_PREV, NULL);
+    ui_prompt_type(ui, k.cp);
+    ui_prompt_edit(ui, PROMPT_HISTORY_PREV);
     CHECK_STR_EQ(ui_prompt_text(ui), "a b c helo");
-    ui_prompt_key(ui, CMD_HISTORY_PREV, NULL);
+    ui_prompt_edit(ui, PROMPT_HISTORY_PREV);
     CHECK_STR_EQ(ui_prompt_text(ui), "a b c helo");
-    ui_prompt_key(ui, CMD_HISTORY_NEXT, NULL);
+    ui_prompt_edit(ui, PROMPT_HISTORY_NEXT);
     CHECK_STR_EQ(ui_prompt_text(ui), "z"); /* the draft comes back */
     /* Long text scrolls; the cursor stays on screen. */
     for (int i = 0; i < 100; i++) {
         k.cp = (uint32_t)('a' + i % 26);
-        ui_prompt_key(ui, CMD_INSERT, &k);
+        ui_prompt_type(ui, k.cp);
     }
     ui_render(ui, s, NULL);
     CHECK_INT_EQ(g->cursor_x, 39);
     CHECK(strncmp(row_text(g, 9), "Ask: ", 5) == 0);
     CHECK(strstr(row_text(g, 9), "uv ") != NULL);
-    ui_prompt_key(ui, CMD_HOME, NULL);
+    ui_prompt_edit(ui, PROMPT_HOME);
     ui_render(ui, s, NULL);
     CHECK_INT_EQ(g->cursor_x, 5);
     CHECK(strncmp(row_text(g, 9), "Ask: zabcdef", 12) == 0);
@@ -487,6 +489,13 @@ static void test_help_overlay(void)
     Ui *ui = ui_new(NULL, 80, 24);
     Session *s = new_session();
     ui_toggle_help(ui);
+    ui_render(ui, s, NULL);
+    CHECK(strstr(row_text(ui_grid(ui), 11), "flint keys") != NULL); /* before any text is set */
+    /* The app writes the text from its key tables (app/keymap.c). */
+    ui_set_help(ui, "flint keys\n\nCtrl-K          ask the model\nEsc / Ctrl-G    stop\n"
+                    "Ctrl-S          save\nCtrl-Q          quit\nCtrl-Z / Ctrl-Y undo / redo\n"
+                    "Alt-Up/Down     scroll\nAlt-End         follow\nCtrl-L          redraw\n"
+                    "F1              this help");
     ui_render(ui, s, NULL);
     const Grid *g = ui_grid(ui);
     StrBuf all = {0};

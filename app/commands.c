@@ -1,0 +1,293 @@
+/* Commands: the table and its handlers.
+ *
+ * Data structure: commands[] is a constant array, the order help lists them in; names are
+ * unique (tests/unit/test_commands.c checks it, and that every mode bit is a real mode). A
+ * command that works in several modes has one handler that looks at a->mode: "left" moves
+ * the buffer's cursor in the editor and the prompt's in a prompt.
+ *
+ * Invariants the handlers keep (app/state.h): the prompt is open exactly in MODE_ASK and
+ * MODE_SAVE_AS; leaving a prompt or the quit question clears quit_after_save unless a save
+ * that can still quit is under way (a Save As opened by "yes"). */
+#include "app/commands.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/paste.h"
+#include "app/questions.h"
+#include "app/saving.h"
+#include "app/screen.h"
+#include "app/state.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
+
+/* --- editing: the buffer in the editor, the line in a prompt ---------------------------- */
+
+static size_t page_rows(App *a) { return ui_editor_rows(a->ui); }
+
+static void move_or_edit(App *a, BufferMove bm, int prompt_op)
+{
+    if (a->mode == MODE_EDIT)
+        buffer_move(session_buffer(a->session), bm, page_rows(a));
+    else if (prompt_op >= 0)
+        ui_prompt_edit(a->ui, (PromptEdit)prompt_op);
+}
+
+static void cmd_left(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_LEFT, PROMPT_LEFT); }
+static void cmd_right(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_RIGHT, PROMPT_RIGHT); }
+static void cmd_up(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_UP, -1); }
+static void cmd_down(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_DOWN, -1); }
+static void cmd_word_left(App *a, const KeyEvent *k)
+{
+    move_or_edit(a, BUFFER_WORD_LEFT, PROMPT_WORD_LEFT);
+}
+static void cmd_word_right(App *a, const KeyEvent *k)
+{
+    move_or_edit(a, BUFFER_WORD_RIGHT, PROMPT_WORD_RIGHT);
+}
+static void cmd_home(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_HOME, PROMPT_HOME); }
+static void cmd_end(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_END, PROMPT_END); }
+static void cmd_page_up(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_PAGE_UP, -1); }
+static void cmd_page_down(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_PAGE_DOWN, -1); }
+static void cmd_top(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_TOP, -1); }
+static void cmd_bottom(App *a, const KeyEvent *k) { move_or_edit(a, BUFFER_BOTTOM, -1); }
+
+static void cmd_backspace(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_EDIT)
+        buffer_backspace(session_buffer(a->session));
+    else
+        ui_prompt_edit(a->ui, PROMPT_BACKSPACE);
+}
+
+static void cmd_delete(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_EDIT)
+        buffer_delete(session_buffer(a->session));
+    else
+        ui_prompt_edit(a->ui, PROMPT_DELETE);
+}
+
+static void cmd_newline(App *a, const KeyEvent *k) { buffer_newline(session_buffer(a->session)); }
+static void cmd_tab(App *a, const KeyEvent *k) { buffer_tab(session_buffer(a->session)); }
+
+static void cmd_undo(App *a, const KeyEvent *k)
+{
+    if (!buffer_undo(session_buffer(a->session)))
+        app_say(a, false, "Nothing to undo.");
+}
+
+static void cmd_redo(App *a, const KeyEvent *k)
+{
+    if (!buffer_redo(session_buffer(a->session)))
+        app_say(a, false, "Nothing to redo.");
+}
+
+static void cmd_history_prev(App *a, const KeyEvent *k) { ui_prompt_edit(a->ui, PROMPT_HISTORY_PREV); }
+static void cmd_history_next(App *a, const KeyEvent *k) { ui_prompt_edit(a->ui, PROMPT_HISTORY_NEXT); }
+
+/* --- the model ---------------------------------------------------------------------------- */
+
+static void cmd_ask(App *a, const KeyEvent *k)
+{
+    a->mode = MODE_ASK;
+    ui_prompt_open(a->ui, session_busy(a->session) ? "Steer: " : "Ask: ");
+}
+
+static void cmd_interrupt(App *a, const KeyEvent *k)
+{
+    if (a->mode != MODE_EDIT || session_busy(a->session) || session_waiting(a->session))
+        app_interrupt(a); /* does nothing when nothing runs or waits */
+    else if (k && k->code == KC_CHAR && k->cp == 'c')
+        app_say(a, false, "Nothing to stop. Ctrl-Q quits.");
+}
+
+static void cmd_retry(App *a, const KeyEvent *k) { app_retry(a); }
+
+static int half_page(App *a)
+{
+    size_t page = page_rows(a);
+    return (int)(page / 2 ? page / 2 : 1);
+}
+
+static void cmd_model_scroll_up(App *a, const KeyEvent *k) { ui_model_scroll(a->ui, half_page(a)); }
+static void cmd_model_scroll_down(App *a, const KeyEvent *k) { ui_model_scroll(a->ui, -half_page(a)); }
+static void cmd_model_follow(App *a, const KeyEvent *k) { ui_model_follow(a->ui); }
+
+/* --- prompts ------------------------------------------------------------------------------ */
+
+static void close_prompt(App *a)
+{
+    ui_prompt_close(a->ui);
+    a->mode = MODE_EDIT;
+}
+
+static void cmd_submit(App *a, const KeyEvent *k)
+{
+    char *text = xstrdup(ui_prompt_text(a->ui));
+    AppMode mode = a->mode;
+    ui_prompt_commit(a->ui);
+    a->mode = MODE_EDIT;
+    if (mode == MODE_ASK)
+        app_ask(a, text);
+    else
+        app_save_as(a, text);
+    a->quit_after_save = false;
+    free(text);
+}
+
+/* Leaving the quit question: whatever the answer, the editor has the keys again. */
+static void leave_confirm(App *a)
+{
+    a->mode = MODE_EDIT;
+    a->message[0] = '\0';
+    a->quit_after_save = false;
+}
+
+static void cmd_cancel(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_CONFIRM_QUIT) {
+        leave_confirm(a);
+        app_say(a, false, "Quit cancelled.");
+        return;
+    }
+    close_prompt(a);
+    a->quit_after_save = false;
+}
+
+static void cmd_yes(App *a, const KeyEvent *k)
+{
+    leave_confirm(a);
+    a->quit_after_save = true;
+    if (app_save(a))
+        app_quit(a);
+    else if (a->mode != MODE_SAVE_AS)
+        a->quit_after_save = false;
+}
+
+static void cmd_no(App *a, const KeyEvent *k)
+{
+    leave_confirm(a);
+    app_quit(a);
+}
+
+/* --- files and the rest ------------------------------------------------------------------- */
+
+static void cmd_save(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_EDIT) {
+        app_save(a);
+        return;
+    }
+    /* In the Save As a read-only file offered: save it anyway, under its own name. */
+    if (!buffer_path(session_buffer(a->session)))
+        return;
+    close_prompt(a);
+    if (app_save(a) && a->quit_after_save)
+        app_quit(a);
+    if (a->mode != MODE_SAVE_AS)
+        a->quit_after_save = false;
+}
+
+static void cmd_quit(App *a, const KeyEvent *k)
+{
+    if (a->mode != MODE_EDIT) {
+        close_prompt(a);
+        a->quit_after_save = false;
+    }
+    app_request_quit(a);
+}
+
+static void cmd_redraw(App *a, const KeyEvent *k) { term_redraw_all(a->term); }
+static void cmd_help(App *a, const KeyEvent *k) { ui_toggle_help(a->ui); }
+static void cmd_none(App *a, const KeyEvent *k) {}
+
+/* --- the table ------------------------------------------------------------------------------ */
+
+#define E MODE_BIT(MODE_EDIT)
+#define P MODES_PROMPT
+#define SA MODE_BIT(MODE_SAVE_AS)
+#define Q MODE_BIT(MODE_CONFIRM_QUIT)
+#define ALL (E | P | Q)
+
+static const Command commands[] = {
+    {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
+    {"interrupt", E | P, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
+    {"retry", E, 0, cmd_retry, "ask the last question again"},
+    {"save", E | SA, 0, cmd_save, "save (in a read-only file's Save As: write it anyway)"},
+    {"quit", E | P, 0, cmd_quit, "quit (asks first about unsaved changes)"},
+    {"undo", E, 0, cmd_undo, "undo"},
+    {"redo", E, 0, cmd_redo, "redo"},
+    {"model-scroll-up", E, 0, cmd_model_scroll_up, "scroll the answer back"},
+    {"model-scroll-down", E, 0, cmd_model_scroll_down, "scroll the answer forward"},
+    {"model-follow", E, 0, cmd_model_follow, "follow the answer's tail again"},
+    {"redraw", E | P, 0, cmd_redraw, "redraw the screen"},
+    {"help", E, 0, cmd_help, "this help (F1 closes it)"},
+    {"submit", P, 0, cmd_submit, "send the question / save under the name typed"},
+    {"cancel", P | Q, 0, cmd_cancel, "close the prompt / do not quit"},
+    {"history-prev", P, 0, cmd_history_prev, "the previous question from the history"},
+    {"history-next", P, 0, cmd_history_next, "the next question from the history"},
+    {"yes", Q, 0, cmd_yes, "save, then quit"},
+    {"no", Q, 0, cmd_no, "quit without saving"},
+    {"newline", E, CMD_BASIC, cmd_newline, "break the line (keeps the indentation)"},
+    {"tab", E, CMD_BASIC, cmd_tab, "insert a tab (spaces to the next tab stop with expand_tabs)"},
+    {"backspace", E | P, CMD_BASIC, cmd_backspace, "delete the character before the cursor"},
+    {"delete", E | P, CMD_BASIC, cmd_delete, "delete the character under the cursor"},
+    {"left", E | P, CMD_BASIC, cmd_left, "cursor left"},
+    {"right", E | P, CMD_BASIC, cmd_right, "cursor right"},
+    {"up", E, CMD_BASIC, cmd_up, "cursor up"},
+    {"down", E, CMD_BASIC, cmd_down, "cursor down"},
+    {"word-left", E | P, CMD_BASIC, cmd_word_left, "to the previous word"},
+    {"word-right", E | P, CMD_BASIC, cmd_word_right, "to the next word"},
+    {"home", E | P, CMD_BASIC, cmd_home, "to the first non-blank, then column 0"},
+    {"end", E | P, CMD_BASIC, cmd_end, "to the end of the line"},
+    {"page-up", E, CMD_BASIC, cmd_page_up, "a page up"},
+    {"page-down", E, CMD_BASIC, cmd_page_down, "a page down"},
+    {"top", E, CMD_BASIC, cmd_top, "to the top of the file"},
+    {"bottom", E, CMD_BASIC, cmd_bottom, "to the end of the file"},
+    {"none", ALL, CMD_KEEP_MESSAGE | CMD_BASIC, cmd_none, "nothing (unbinds a key)"},
+};
+
+const Command *commands_all(size_t *n)
+{
+    *n = sizeof commands / sizeof *commands;
+    return commands;
+}
+
+const Command *command_find(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+bool command_works_in(const Command *c, AppMode m) { return (c->modes & MODE_BIT(m)) != 0; }
+
+bool commands_default(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_CONFIRM_QUIT) {
+        cmd_cancel(a, k);
+        return false;
+    }
+    bool typed = k->code == KC_CHAR && !(k->mods & (MOD_CTRL | MOD_ALT));
+    if (!typed && k->code != KC_PASTE)
+        return false;
+    if (a->mode == MODE_EDIT) {
+        Buffer *b = session_buffer(a->session);
+        if (k->code == KC_PASTE) {
+            paste_into_buffer(b, k->text, k->text_len);
+        } else {
+            char enc[4];
+            size_t n = utf8_encode(k->cp, enc);
+            if (n)
+                buffer_insert(b, enc, n);
+        }
+    } else if (k->code == KC_PASTE) {
+        if (k->text)
+            ui_prompt_paste(a->ui, k->text, k->text_len);
+    } else {
+        ui_prompt_type(a->ui, k->cp);
+    }
+    return true;
+}

@@ -1,0 +1,312 @@
+/* Keymap: per mode, an array of KeyBinding with at most one entry per key (keymap_bind
+ * replaces), in the order the defaults and then the settings file listed them; that order is
+ * the order help lists keys in. The default tables below are plain data: key names as
+ * keys_describe writes them, command names as app/commands.c has them; a test checks that
+ * every name in them is known (keymap_new would BUG_ON otherwise).
+ *
+ * Lookup is a linear scan: a mode has a few dozen bindings and a key costs a handful of
+ * comparisons, far below a frame. */
+#include "app/keymap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "ui/key_name.h"
+
+typedef struct KeyDefault {
+    const char *key;
+    const char *command;
+    bool hidden;
+} KeyDefault;
+
+/* Listing order is help's order for keys of one command. */
+static const KeyDefault edit_defaults[] = {
+    {"Ctrl-K", "ask", false},
+    {"Esc", "interrupt", false},
+    {"Ctrl-G", "interrupt", false},
+    {"Ctrl-C", "interrupt", false}, /* what Codex and shells taught; never quits (Ctrl-Q does) */
+    {"F5", "retry", false},         /* "reload" everywhere; Ctrl-R is kept for hunks */
+    {"Ctrl-S", "save", false},
+    {"Ctrl-Q", "quit", false},
+    {"Ctrl-Z", "undo", false},
+    {"Ctrl-Y", "redo", false},
+    {"Alt-Up", "model-scroll-up", false},
+    {"Alt-PgUp", "model-scroll-up", false},
+    {"Alt-Down", "model-scroll-down", false},
+    {"Alt-PgDn", "model-scroll-down", false},
+    {"Alt-End", "model-follow", false},
+    {"Ctrl-Alt-End", "model-follow", true}, /* Alt wins over Ctrl for End, as before */
+    {"Ctrl-L", "redraw", false},
+    {"F1", "help", false},
+    {"Enter", "newline", false},
+    {"Tab", "tab", false},
+    {"Shift-Tab", "none", true},            /* not a Tab: kept for unindent (issue 7) */
+    {"Ctrl-Shift-Tab", "none", true},
+    {"Alt-Shift-Tab", "none", true},
+    {"Ctrl-Alt-Shift-Tab", "none", true},
+    {"Backspace", "backspace", false},
+    {"Ctrl-H", "backspace", true},          /* Ctrl-H from a kitty-protocol terminal */
+    {"Delete", "delete", false},
+    {"Left", "left", false},
+    {"Right", "right", false},
+    {"Up", "up", false},
+    {"Down", "down", false},
+    {"Ctrl-Left", "word-left", false},
+    {"Ctrl-Right", "word-right", false},
+    {"Home", "home", false},
+    {"End", "end", false},
+    {"PgUp", "page-up", false},
+    {"PgDn", "page-down", false},
+    {"Ctrl-Home", "top", false},
+    {"Ctrl-End", "bottom", false},
+};
+
+static const KeyDefault prompt_defaults[] = {
+    {"Enter", "submit", false},
+    {"Esc", "cancel", false},
+    {"Ctrl-G", "interrupt", false},
+    {"Ctrl-C", "interrupt", false},
+    {"Ctrl-S", "save", false}, /* in the Save As a read-only file offers: save it anyway */
+    {"Ctrl-Q", "quit", false},
+    {"Ctrl-L", "redraw", false},
+    {"Up", "history-prev", false},
+    {"Down", "history-next", false},
+    {"Backspace", "backspace", false},
+    {"Ctrl-H", "backspace", true},
+    {"Delete", "delete", false},
+    {"Left", "left", false},
+    {"Right", "right", false},
+    {"Home", "home", false},
+    {"Ctrl-A", "home", false},
+    {"End", "end", false},
+    {"Ctrl-E", "end", false},
+};
+
+/* Anything else cancels (commands_default). */
+static const KeyDefault confirm_defaults[] = {
+    {"y", "yes", false},
+    {"Y", "yes", true},
+    {"n", "no", false},
+    {"N", "no", true},
+    {"Esc", "cancel", false},
+};
+
+static const struct {
+    const char *name, *title;
+    const KeyDefault *defaults;
+    size_t n;
+} modes[KEYS_COUNT] = {
+    [KEYS_EDIT] = {"edit", "the editor", edit_defaults, sizeof edit_defaults / sizeof *edit_defaults},
+    [KEYS_PROMPT] = {"prompt", "the prompt", prompt_defaults,
+                     sizeof prompt_defaults / sizeof *prompt_defaults},
+    [KEYS_CONFIRM] = {"confirm", "the quit question", confirm_defaults,
+                      sizeof confirm_defaults / sizeof *confirm_defaults},
+};
+
+struct Keymap {
+    KeyBinding *b[KEYS_COUNT];
+    size_t n[KEYS_COUNT], cap[KEYS_COUNT];
+};
+
+static bool same_key(const KeyEvent *a, const KeyEvent *b)
+{
+    return a->code == b->code && a->mods == b->mods && (a->code != KC_CHAR || a->cp == b->cp);
+}
+
+static KeyBinding *find(const Keymap *km, KeyMode mode, KeyCode code, uint32_t cp, unsigned mods)
+{
+    KeyEvent k = {.code = code, .cp = cp, .mods = mods};
+    for (size_t i = 0; i < km->n[mode]; i++)
+        if (same_key(&km->b[mode][i].key, &k))
+            return &km->b[mode][i];
+    return NULL;
+}
+
+void keymap_bind(Keymap *km, KeyMode mode, const KeyEvent *key, const Command *command,
+                 bool hidden, int line)
+{
+    KeyBinding nb = {.key = {.code = key->code, .cp = key->code == KC_CHAR ? key->cp : 0,
+                             .mods = key->mods & MOD_ALL},
+                     .command = command, .hidden = hidden, .line = line};
+    KeyBinding *old = find(km, mode, nb.key.code, nb.key.cp, nb.key.mods);
+    if (old) {
+        *old = nb;
+        return;
+    }
+    km->b[mode] = xgrow(km->b[mode], &km->cap[mode], km->n[mode] + 1, sizeof *km->b[mode]);
+    km->b[mode][km->n[mode]++] = nb;
+}
+
+Keymap *keymap_new(void)
+{
+    Keymap *km = xcalloc(1, sizeof *km);
+    for (int m = 0; m < KEYS_COUNT; m++) {
+        for (size_t i = 0; i < modes[m].n; i++) {
+            const KeyDefault *d = &modes[m].defaults[i];
+            KeyEvent k;
+            const Command *c = command_find(d->command);
+            BUG_ON(!keys_parse(d->key, &k) || !c);
+            keymap_bind(km, (KeyMode)m, &k, c, d->hidden, 0);
+        }
+    }
+    return km;
+}
+
+void keymap_free(Keymap *km)
+{
+    if (!km)
+        return;
+    for (int m = 0; m < KEYS_COUNT; m++)
+        free(km->b[m]);
+    free(km);
+}
+
+const Command *keymap_lookup(const Keymap *km, KeyMode mode, const KeyEvent *k)
+{
+    uint32_t cp = k->code == KC_CHAR ? k->cp : 0;
+    unsigned mods = k->mods & MOD_ALL;
+    const KeyBinding *b = find(km, mode, k->code, cp, mods);
+    if (!b && (mods & MOD_SHIFT))
+        b = find(km, mode, k->code, cp, mods &= ~(unsigned)MOD_SHIFT);
+    if (!b && k->code != KC_CHAR && k->code != KC_PASTE && mods) {
+        if ((mods & MOD_CTRL) && (mods & MOD_ALT)) {
+            b = find(km, mode, k->code, cp, MOD_CTRL);
+            if (!b)
+                b = find(km, mode, k->code, cp, MOD_ALT);
+        }
+        if (!b)
+            b = find(km, mode, k->code, cp, 0);
+    }
+    return b ? b->command : NULL;
+}
+
+const char *keymap_mode_name(KeyMode m) { return modes[m].name; }
+
+bool keymap_mode_from_name(const char *name, KeyMode *out)
+{
+    for (int m = 0; m < KEYS_COUNT; m++)
+        if (name && strcmp(name, modes[m].name) == 0) {
+            *out = (KeyMode)m;
+            return true;
+        }
+    return false;
+}
+
+/* The command works in some AppMode whose keys this table is. */
+static bool usable_in(const Command *c, KeyMode km)
+{
+    for (int m = 0; m < MODE_COUNT; m++)
+        if (mode_key_table((AppMode)m) == km && command_works_in(c, (AppMode)m))
+            return true;
+    return false;
+}
+
+__attribute__((format(printf, 2, 3))) static void warn(StrBuf *out, const char *fmt, ...);
+
+static void warn(StrBuf *out, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    sb_puts(out, buf);
+    sb_putc(out, '\n');
+}
+
+size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings)
+{
+    const char *path = s->path ? s->path : "config.json";
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_bindings; i++) {
+        const SettingsBinding *sb = &s->bindings[i];
+        KeyMode mode;
+        KeyEvent k;
+        const Command *c = command_find(sb->command);
+        n++;
+        if (!keymap_mode_from_name(sb->mode ? sb->mode : "edit", &mode)) {
+            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm)", path, sb->line,
+                 sb->mode);
+        } else if (!keys_parse(sb->key, &k)) {
+            warn(warnings, "%s:%d: unknown key '%s'", path, sb->line, sb->key);
+        } else if (!c) {
+            warn(warnings, "%s:%d: unknown command '%s'", path, sb->line, sb->command);
+        } else if (!usable_in(c, mode)) {
+            warn(warnings, "%s:%d: '%s' does nothing in %s", path, sb->line, sb->command,
+                 modes[mode].title);
+        } else {
+            n--;
+            const KeyBinding *old = find(km, mode, k.code, k.code == KC_CHAR ? k.cp : 0, k.mods);
+            if (old && old->line > 0) {
+                char name[64];
+                keys_describe(&k, name, sizeof name);
+                warn(warnings, "%s:%d: %s is bound twice in %s (line %d); the later wins", path,
+                     sb->line, name, modes[mode].title, old->line);
+                n++;
+            }
+            keymap_bind(km, mode, &k, c, false, sb->line);
+        }
+    }
+    return n;
+}
+
+size_t keymap_count(const Keymap *km, KeyMode mode) { return km->n[mode]; }
+
+const KeyBinding *keymap_binding(const Keymap *km, KeyMode mode, size_t i)
+{
+    return i < km->n[mode] ? &km->b[mode][i] : NULL;
+}
+
+bool keymap_key_for(const Keymap *km, KeyMode mode, const char *command, char *out, size_t size)
+{
+    for (size_t i = 0; i < km->n[mode]; i++) {
+        const KeyBinding *b = &km->b[mode][i];
+        if (!b->hidden && strcmp(b->command->name, command) == 0) {
+            keys_describe(&b->key, out, size);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "Esc / Ctrl-G / Ctrl-C": the listed keys of a command in mode. */
+static void keys_of(const Keymap *km, KeyMode mode, const Command *c, StrBuf *out)
+{
+    for (size_t i = 0; i < km->n[mode]; i++) {
+        const KeyBinding *b = &km->b[mode][i];
+        if (b->hidden || b->command != c)
+            continue;
+        char name[64];
+        keys_describe(&b->key, name, sizeof name);
+        if (out->len)
+            sb_puts(out, " / ");
+        sb_puts(out, name);
+    }
+}
+
+void keymap_help(const Keymap *km, StrBuf *out)
+{
+    size_t n;
+    const Command *all = commands_all(&n);
+    StrBuf *keys = xcalloc(n, sizeof *keys);
+    size_t width = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!(all[i].flags & CMD_BASIC) && command_works_in(&all[i], MODE_EDIT))
+            keys_of(km, KEYS_EDIT, &all[i], &keys[i]);
+        if (keys[i].len > width)
+            width = keys[i].len;
+    }
+    sb_puts(out, "flint keys\n\n");
+    for (size_t i = 0; i < n; i++) {
+        if (!keys[i].len)
+            continue;
+        char line[256];
+        snprintf(line, sizeof line, "%-*s  %s\n", (int)width, sb_cstr(&keys[i]), all[i].help);
+        sb_puts(out, line);
+        sb_free(&keys[i]);
+    }
+    free(keys);
+}

@@ -1,0 +1,133 @@
+/* Questions: the app's half of a turn. The session owns the turn's state machine; this file
+ * decides when a question goes out (pending_question until the link is up and no turn is in
+ * flight) and what the app does when the session's state changes (app_take_session_damage:
+ * status line, bell, rotation after a turn, the turn timer). Every connection call goes
+ * through app/link_calls.h. */
+#include "app/questions.h"
+
+#include <stdlib.h>
+
+#include "app/link_calls.h"
+#include "app/policy.h"
+#include "app/screen.h"
+#include "app/state.h"
+#include "app/turn_timer.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+static void arm_turn_timer(App *a)
+{
+    uint64_t when = turn_timer_next(a->session, clock_now_ns());
+    if (when)
+        loop_turn_at(a->loop, when); /* never later than an armed deadline: cheap per token */
+    else
+        loop_turn_cancel(a->loop);   /* idle: nothing armed */
+}
+
+void app_take_session_damage(App *a)
+{
+    arm_turn_timer(a);
+    unsigned d = session_take_damage(a->session);
+    if (!d)
+        return;
+    const char *notice = session_notice(a->session);
+    if ((d & SESSION_DAMAGE_NOTICE) && notice[0])
+        app_say(a, true, "%s", notice);
+    if (session_take_reconnect(a->session)) {
+        log_msg("app: the server retired the connection; reconnecting");
+        app_link_rotate(a);
+    }
+    bool busy = session_busy(a->session);
+    if (!a->was_busy && busy && log_enabled())
+        log_msg("turn: start painted=%llu", (unsigned long long)term_stats(a->term).frames_painted);
+    if (a->was_busy && !busy) {
+        const SessionStats *st = session_stats(a->session);
+        log_msg("turn: end state=%d deltas=%zu output_tokens=%zu ttft_ms=%.1f tok_s=%.0f "
+                "painted=%llu", (int)session_turn(a->session), st->deltas, st->output_tokens,
+                (double)st->ttft_ns / 1e6, st->tokens_per_sec,
+                (unsigned long long)term_stats(a->term).frames_painted);
+        if (policy_bell(a->session, clock_now_ns()))
+            term_bell(a->term);
+        a->was_busy = false;
+        app_maybe_rotate(a);
+    }
+    a->was_busy = busy;
+    if (a->was_waiting && busy && a->message_error)
+        a->message[0] = '\0'; /* the 429's message: the question is on its way now */
+    a->was_waiting = session_waiting(a->session);
+    app_damage(a);
+}
+
+void app_send_pending(App *a)
+{
+    if (!a->pending_question || !app_link_is_up(a) || session_busy(a->session))
+        return;
+    ErrorBuf err;
+    if (!session_ask(a->session, a->pending_question, &err)) {
+        /* Kept: it goes out when the link is up again (or the user asks something else). */
+        app_say(a, true, "Could not ask yet (%s); the question waits.", err.msg);
+    } else {
+        free(a->pending_question);
+        a->pending_question = NULL;
+        a->message[0] = '\0';
+    }
+    app_take_session_damage(a);
+}
+
+void app_interrupt(App *a)
+{
+    if (session_waiting(a->session)) {
+        /* Nothing in flight: no socket to close, the wait just ends. */
+        session_interrupt(a->session);
+        app_take_session_damage(a);
+        app_say(a, false, "Cancelled; the question stays in the transcript. F5 asks it again.");
+        return;
+    }
+    if (!session_busy(a->session))
+        return;
+    /* The session first (a state change: it must own the turn's end before the link reports
+     * its reconnect), then close at once; drawing comes after both. */
+    session_interrupt(a->session);
+    app_link_interrupt(a);
+    a->interrupted = true; /* app.c's key drain lets the Close go out before drawing */
+    log_msg("app: interrupted");
+    app_take_session_damage(a);
+    app_say(a, false, "Interrupted. F5 asks again.");
+}
+
+void app_ask(App *a, const char *question)
+{
+    while (*question == ' ')
+        question++;
+    if (!*question)
+        return;
+    if (session_busy(a->session) || session_waiting(a->session)) {
+        /* A new question while an answer streams: stop it, then ask with it as context
+         * (while one waits out a rate limit: it replaces it, and waits the same). */
+        app_interrupt(a);
+    }
+    bool replaced = a->pending_question != NULL;
+    free(a->pending_question);
+    a->pending_question = xstrdup(question);
+    if (replaced)
+        app_say(a, false, "The new question replaces the one still waiting for the connection.");
+    if (app_maybe_rotate(a))
+        return; /* the question goes out on the fresh socket, as soon as it is up */
+    if (app_link_is_up(a) && !session_busy(a->session))
+        app_send_pending(a);
+    else if (!replaced)
+        app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
+}
+
+/* Full context after a stall or a lost link: the chain is gone with the connection. */
+void app_retry(App *a)
+{
+    const char *q = session_last_question(a->session);
+    if (!q) {
+        app_say(a, false, "Nothing to ask again yet: Ctrl-K asks.");
+        return;
+    }
+    char *copy = xstrdup(q); /* app_ask may change the transcript first */
+    app_ask(a, copy);
+    free(copy);
+}

@@ -1,0 +1,47 @@
+/* Screen: the frame clock is the loop's one-shot frame timer; app_damage arms it no earlier
+ * than SCREEN_FRAME_NS after the last frame, and a frame drawn for any other reason (a key)
+ * cancels a pending one, since it covers whatever that would have drawn. */
+#include "app/screen.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "app/state.h"
+#include "app/turn_timer.h"
+#include "core/log.h"
+
+void app_damage(App *a)
+{
+    if (!loop_frame_armed(a->loop))
+        loop_frame_at(a->loop, a->last_frame_ns + SCREEN_FRAME_NS);
+}
+
+void app_say(App *a, bool error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->message_error = error;
+    log_msg("message: %s", a->message);
+    app_damage(a);
+}
+
+void app_draw(App *a)
+{
+    UiStatus st = {
+        .link = a->link_text,
+        .link_ok = a->link_state == LINK_UP,
+        .message = a->message[0] ? a->message : NULL,
+        .message_is_error = a->message_error,
+    };
+    char wait[128];
+    if (turn_timer_status(a->session, clock_now_ns(), wait, sizeof wait)) {
+        st.message = wait; /* the countdown, current at every frame */
+        st.message_is_error = true;
+    }
+    ui_render(a->ui, a->session, &st);
+    loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
+    a->last_frame_ns = clock_now_ns();
+    a->frames++;
+}

@@ -1,0 +1,22 @@
+/* Screen: the app's side of drawing. Handlers only mark damage (app_damage), the frame timer
+ * or a keypress draws (app_draw); app_say puts a message in the status line. Frames are at
+ * most one per SCREEN_FRAME_NS (ARCHITECTURE: the model must never drive the terminal). */
+#ifndef FLINT_APP_SCREEN_H
+#define FLINT_APP_SCREEN_H
+
+#include <stdbool.h>
+
+#include "core/clock.h"
+
+#define SCREEN_FRAME_NS (NS_PER_SEC / 60)
+
+typedef struct App App;
+
+/* Something changed: a frame is drawn within SCREEN_FRAME_NS of the last one. */
+void app_damage(App *a);
+/* A status line message (error: it stays until the next key); logged too. */
+__attribute__((format(printf, 3, 4))) void app_say(App *a, bool error, const char *fmt, ...);
+/* Draws a frame now (the countdown of a waiting question included). */
+void app_draw(App *a);
+
+#endif

@@ -1,0 +1,60 @@
+/* AppState: the App's fields, shared by the app/ files that act on them (commands, the
+ * question flow, saving, the screen, the crash path). Only app/ includes this; the rest of
+ * flint knows nothing of the App.
+ *
+ * Ownership: app.c creates and frees everything here (app_run); the other files borrow.
+ * Invariants: mode is MODE_ASK or MODE_SAVE_AS exactly while the Ui's prompt is open;
+ * pending_question is the one question not yet handed to the session (owned, or NULL);
+ * message_error marks a message that stays until the next keypress. */
+#ifndef FLINT_APP_STATE_H
+#define FLINT_APP_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <termios.h>
+
+#include "app/demo.h"
+#include "app/loop.h"
+#include "app/mode.h"
+#include "net/link.h"
+#include "session/recovery.h"
+#include "session/session.h"
+#include "themes/theme.h"
+#include "ui/keys.h"
+#include "ui/term.h"
+#include "ui/ui.h"
+
+typedef struct Keymap Keymap;
+
+typedef struct App {
+    const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
+    Demo demo;
+    int tty_fd;
+    Loop *loop;
+    Link *link;
+    Session *session;
+    Theme theme;
+    Term *term;
+    Ui *ui;
+    KeyDecoder keys;
+    Keymap *keymap;
+    AppMode mode;
+    LinkState link_state;
+    char link_text[192];
+    char message[512];
+    bool message_error;
+    char *pending_question;
+    bool quit_after_save;
+    bool was_busy;
+    bool was_waiting;      /* a rate-limited question was waiting at the last look */
+    uint64_t last_frame_ns;
+    uint64_t frames;
+    uint64_t rotate_after_ns;
+    bool interrupted;      /* an interrupt in this batch of keys: draw after the Close */
+    int exit_status;
+    struct termios saved_tios;
+    bool have_tios;
+    RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
+} App;
+
+#endif
