@@ -1,5 +1,6 @@
-/* Shared by the session tests (test_session.c, test_session_errors.c): a Session over a fake
- * wire (requests kept as bytes, read back as parsed JSON) and a fake clock, with its buffer
+/* Shared by the session tests (test_session.c, test_session_errors.c, test_session_timers.c):
+ * a Session in the Responses dialect over a fake send hook (Outbox: requests kept as bytes,
+ * read back as parsed JSON) and a fake clock, with its buffer
  * holding a small C file; helpers that feed it scripted server messages.
  * Set FLINT_DUMP_REQUESTS=DIR to write every request sent to DIR/<stem>-NNN.json (for
  * tests/check_schema.sh); a program sets its stem with SESSION_DUMP_STEM before
