@@ -15,8 +15,8 @@
  *   classify a server error -> what the turn logic does about it (WireAction);
  *   can_chain / abandoned_answer: what the dialect's connections promise (see WireOps).
  *
- * Events point into storage the Wire owns: an event is valid until the next feed, next, end,
- * reset or free on the same Wire (next returning false releases it, so a large terminal
+ * Events point into storage the Wire owns: an event is valid until the next feed, next, end
+ * or free on the same Wire (not reset: a connection may drop while an event is handled) (next returning false releases it, so a large terminal
  * message is not kept around). Errors: none reach the caller: bytes not understood decode as
  * WIRE_MALFORMED with a reason, valid events of no use as WIRE_IGNORED; allocation failure
  * aborts (tier 2). */
@@ -135,7 +135,8 @@ typedef struct WireOps {
     void (*feed)(Wire *w, const char *data, size_t len);
     bool (*next)(Wire *w, WireEvent *ev);
     void (*end)(Wire *w);    /* NULL: nothing is held across messages */
-    void (*reset)(Wire *w);  /* a new connection: drop partial input and the held event */
+    void (*reset)(Wire *w);  /* a new connection: drop partial input (the event last
+                              * returned stays valid) */
     WireAction (*classify)(const Wire *w, const WireError *e);
     void (*free)(Wire *w);
 } WireOps;

@@ -10,7 +10,7 @@
  * into a tree the instance holds; every string of the event points into that tree, or into
  * `own` (a text holding an escaped NUL, decoded again with its length). One message is one
  * event: feed decodes it and holds it, next hands it out once, the next feed (or a next
- * with nothing held, or reset) releases the tree. The hot path is
+ * with nothing held) releases the tree. The hot path is
  * response.output_text.delta, tested first.
  *
  * Invariants: held implies ev.kind is set and ev.type is never NULL; every number taken
@@ -589,7 +589,9 @@ static bool responses_next(Wire *w, WireEvent *ev)
     return true;
 }
 
-static void responses_reset(Wire *w) { release((WireResponses *)w); }
+/* Every message is whole, so a new connection leaves nothing behind; the event being
+ * handled stays valid (the next feed or next releases it). */
+static void responses_reset(Wire *w) {}
 
 /* 429 or rate_limit_exceeded, except the codes that waiting does not cure (an empty quota
  * or a plan's usage limit: Codex does not retry those either). */
