@@ -1,38 +1,37 @@
-/* Session: the turn state machine between the user, the Transcript and the wire.
+/* Session: the aggregate of one flint run: the buffers (a list with a current one), the
+ * Transcript, the Wire dialect, the turn (the active one, or the last), the connection's
+ * state and the server's rate limit. The turn's own life (state, binding, stats, stall
+ * clock, resend-once) is a Turn (session/turn.c), which reports by return value; the
+ * bytes are the Wire's (session/wire.h). This file holds what outlives a turn.
  *
- * Data: the Transcript is the conversation record; history for a full-context request is
- * read back from it (ENTRY_USER -> user message with the question only, non-empty
- * ENTRY_ANSWER -> assistant message, whatever its end state; notes are not sent). The
- * in-flight turn keeps its full user message (question + editor context) in `pending`, so
- * it can be resent, and the indices of its two transcript entries.
+ * History: the Transcript is the conversation record; a request that cannot be chained
+ * carries the conversation read back from it (ENTRY_USER -> user message with the question
+ * only, non-empty ENTRY_ANSWER -> assistant message, whatever its end state; notes are not
+ * sent), its newest whole turns within HISTORY_MAX_BYTES, then the turn's full message.
  *
- * Binding (PROTOCOL.md 1.4: deltas carry no response id): `bound` is true between the
- * response.created that answers the in-flight request and that response's terminal event.
- * Deltas and terminals are applied only while bound (terminals also only when their
- * response id matches), so nothing from an abandoned response can reach the transcript.
- * `stale_pending` counts abandoned requests (interrupted before their response.created) that
- * may still produce a response.created or a request-scoped error on this connection; on a
- * sequential connection those arrive first (the expected-outcome FIFO of PROTOCOL.md 7.1)
- * and are dropped. A new connection (link up or lost) clears all of it.
+ * The connection (bumped by link up/lost: `conn` is its generation, which a Turn records
+ * when its request goes out): `chain_id` is the id of the last response that completed on
+ * it, when the dialect can chain (PROTOCOL.md 1.5, 7.1), and is NULL after link up/lost and
+ * after any turn that did not complete (a failed continuation evicts its parent).
+ * `stale_pending` counts requests abandoned before their start (interrupted, stalled) that
+ * may still be answered on this connection, when the dialect says abandoned requests are
+ * answered (Responses: one sequential socket, the expected-outcome FIFO of PROTOCOL.md
+ * 7.1): the next start events or request-scoped errors are theirs and are dropped.
  *
- * Chaining (PROTOCOL.md 1.5, 7.1): `chain_id` is the id of the last response that completed
- * on the current connection, and is NULL after link up/lost and after any turn that did not
- * complete (a failed continuation evicts its parent, so chaining past it is never safe).
+ * Rate limits (PROTOCOL.md 7.3 #6): an error the dialect classifies WIRE_ACT_WAIT sets
+ * `wait_until_ns`, before which no request goes out, the user's next question included
+ * (whichever request it answered: the limit is the account's). A request-scoped one makes
+ * its turn WAITING; session_tick sends it again, with the whole conversation, once the
+ * deadline has passed. `strikes` counts them in a row for the back-off used when no header
+ * gives a delay.
  *
- * Rate limits (PROTOCOL.md 7.3 #6): a 429 sets `wait_until`, before which no request goes
- * out, the user's next question included. A request-scoped 429 puts its turn into WAITING
- * (nothing in flight, the question kept); session_tick sends it again, with the full history,
- * once the deadline has passed. `strikes` counts 429s in a row for the back-off used when no
- * header gives a delay.
+ * The queue: asks are refused while a turn is open, so there is only `turn` today; a FIFO
+ * of questions waiting behind it goes beside it when a feature needs one.
  *
- * Stalls: `last_event_ns` is the send time or the last server message of the turn in flight
- * (one store per message; nothing is re-armed per token). session_tick ends the turn as
- * STALLED when it is older than the stall time.
- *
- * Invariants: in a turn (SENT, STREAMING or WAITING) <=> `answer_entry` is an OPEN entry;
- * bound implies busy (SENT or STREAMING); a turn ends exactly once (finish_turn), which
- * clears bound and flushes the deferred malformed-message note, so a note never lands in the
- * middle of a streaming answer. */
+ * Invariants: open turn (busy or WAITING) <=> its answer entry is the one OPEN entry;
+ * `stats` is refreshed from the turn at the end of every public call; a deferred
+ * malformed-message note is added when the turn ends, so a note never lands in the middle
+ * of a streaming answer; n_buffers >= 1 and current < n_buffers. */
 #include "session/session.h"
 
 #include <stdlib.h>
@@ -42,7 +41,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/context.h"
-#include "session/protocol.h"
+#include "session/wire_responses.h"
 
 static const char DEFAULT_INSTRUCTIONS[] =
     "You are a concise pair programmer inside flint, a terminal text editor. Each user "
@@ -62,35 +61,28 @@ struct Session {
     SessionHooks hooks;
     void *ud;
 
-    Buffer *buffer;
+    Buffer **buffers;
+    size_t n_buffers, buffers_cap, current;
     Transcript *transcript;
-    TurnState turn;
+    Wire *wire;
+    Turn *turn;            /* the open turn, or the last one; NULL before the first ask */
     SessionStats stats;
     StrBuf notice;
     unsigned damage;
 
-    /* the in-flight turn */
-    StrBuf pending;        /* its user message with context */
-    size_t user_entry, answer_entry;
-    bool chained;          /* its current request carries previous_response_id */
-    bool resent;           /* already resent once after previous_response_not_found */
-    bool bound;
-    char *response_id;     /* id from response.created while bound; may be NULL */
-    int64_t last_output_index, last_content_index;
-
+    /* the connection */
+    uint64_t conn;         /* its generation: bumped on link up and lost */
     char *chain_id;
     size_t stale_pending;
-    bool wants_reconnect;  /* websocket_connection_limit_reached: the app should reconnect */
-    bool resend_on_up;     /* ...and the refused request goes out again on the new socket */
+    bool wants_reconnect;  /* the dialect said the connection is retired */
+
     bool malformed_noted;  /* at most one malformed-message note per turn */
     bool note_deferred;    /* ...added when the turn ends */
-    uint64_t wait_until_ns; /* a 429's back-off: no request before it (0: none) */
-    unsigned strikes;      /* 429s in a row (the back-off doubles when no header says) */
-    uint64_t last_event_ns; /* the turn in flight: its send time or last server message */
+    uint64_t wait_until_ns; /* a rate limit's back-off: no request before it (0: none) */
+    unsigned strikes;      /* rate limits in a row (the back-off doubles when no header says) */
 
-    ProtoEvent ev;         /* reused for every message */
     StrBuf json;           /* reused for every request */
-    ProtoMessage *msgs;
+    WireMessage *msgs;
     size_t msgs_cap;
 };
 
@@ -102,13 +94,12 @@ Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *
     s->max_context_bytes = cfg && cfg->max_context_bytes ? cfg->max_context_bytes
                                                          : CONTEXT_DEFAULT_MAX_BYTES;
     s->stall_ns = cfg && cfg->stall_ns ? cfg->stall_ns : SESSION_STALL_DEFAULT_NS;
+    s->wire = cfg && cfg->wire ? cfg->wire : wire_responses_new();
     if (hooks)
         s->hooks = *hooks;
     s->ud = ud;
-    s->buffer = buffer_new();
+    session_buffer_add(s, buffer_new());
     s->transcript = transcript_new();
-    s->turn = TURN_IDLE;
-    proto_event_clear(&s->ev);
     return s;
 }
 
@@ -116,30 +107,58 @@ void session_free(Session *s)
 {
     if (!s)
         return;
-    proto_event_clear(&s->ev);
-    buffer_free(s->buffer);
+    turn_free(s->turn);
+    wire_free(s->wire);
+    for (size_t i = 0; i < s->n_buffers; i++)
+        buffer_free(s->buffers[i]);
+    free(s->buffers);
     transcript_free(s->transcript);
     sb_free(&s->notice);
-    sb_free(&s->pending);
     sb_free(&s->json);
     free(s->msgs);
-    free(s->response_id);
     free(s->chain_id);
     free(s->model);
     free(s->instructions);
     free(s);
 }
 
-Buffer *session_buffer(Session *s) { return s->buffer; }
+/* ---- buffers ------------------------------------------------------------------------------ */
+
+Buffer *session_buffer(Session *s) { return s->buffers[s->current]; }
+size_t session_buffer_count(const Session *s) { return s->n_buffers; }
+size_t session_buffer_current(const Session *s) { return s->current; }
+
+Buffer *session_buffer_at(Session *s, size_t i)
+{
+    BUG_ON(i >= s->n_buffers);
+    return s->buffers[i];
+}
+
+size_t session_buffer_add(Session *s, Buffer *b)
+{
+    s->buffers = xgrow(s->buffers, &s->buffers_cap, s->n_buffers + 1, sizeof *s->buffers);
+    s->buffers[s->n_buffers] = b;
+    return s->n_buffers++;
+}
+
+void session_buffer_set_current(Session *s, size_t i)
+{
+    BUG_ON(i >= s->n_buffers);
+    s->current = i;
+}
+
+/* ---- state ------------------------------------------------------------------------------- */
+
 const Transcript *session_transcript(const Session *s) { return s->transcript; }
-TurnState session_turn(const Session *s) { return s->turn; }
-bool session_busy(const Session *s) { return s->turn == TURN_SENT || s->turn == TURN_STREAMING; }
-bool session_waiting(const Session *s) { return s->turn == TURN_WAITING; }
+TurnState session_turn(const Session *s) { return s->turn ? turn_state(s->turn) : TURN_IDLE; }
+bool session_busy(const Session *s) { return s->turn && turn_busy(s->turn); }
+bool session_waiting(const Session *s) { return s->turn && turn_waiting(s->turn); }
 uint64_t session_wait_until_ns(const Session *s) { return s->wait_until_ns; }
-static bool in_turn(const Session *s) { return session_busy(s) || session_waiting(s); }
+static bool in_turn(const Session *s) { return s->turn && turn_open(s->turn); }
 const SessionStats *session_stats(const Session *s) { return &s->stats; }
 const char *session_model(const Session *s) { return s->model; }
 const char *session_notice(const Session *s) { return sb_cstr(&s->notice); }
+const Wire *session_wire(const Session *s) { return s->wire; }
 
 unsigned session_take_damage(Session *s)
 {
@@ -169,24 +188,23 @@ static void reset_chain(Session *s)
     s->chain_id = NULL;
 }
 
-static void unbind(Session *s)
+/* The turn's numbers as the app reads them: while a question waits for its first send, the
+ * last request's send time stays; malformed counts the whole session. */
+static void sync_stats(Session *s)
 {
-    s->bound = false;
-    free(s->response_id);
-    s->response_id = NULL;
-}
-
-/* "code: message", or whichever of the two exists. */
-static void format_error(StrBuf *out, const ProtoError *e, const char *fallback)
-{
-    if (e->code && *e->code && e->message && *e->message)
-        sb_printf(out, "%s: %s", e->code, e->message);
-    else if (e->message && *e->message)
-        sb_puts(out, e->message);
-    else if (e->code && *e->code)
-        sb_puts(out, e->code);
-    else
-        sb_puts(out, fallback);
+    if (!s->turn)
+        return;
+    const TurnStats *t = turn_stats(s->turn);
+    SessionStats *st = &s->stats;
+    st->sent_ns = t->sent_ns ? t->sent_ns : st->sent_ns;
+    st->first_delta_ns = t->first_delta_ns;
+    st->last_delta_ns = t->last_delta_ns;
+    st->ttft_ns = t->ttft_ns;
+    st->deltas = t->deltas;
+    st->output_tokens = t->output_tokens;
+    st->input_tokens = t->input_tokens;
+    st->cached_tokens = t->cached_tokens;
+    st->tokens_per_sec = t->tokens_per_sec;
 }
 
 /* Log a short, printable excerpt of a message that was not understood. */
@@ -204,27 +222,47 @@ static void log_excerpt(const char *what, const char *data, size_t len)
     log_msg("session: %s (%zu bytes): %s%s", what, len, buf, len > n ? "..." : "");
 }
 
-/* Ends the in-flight turn: the answer entry gets its final state and detail. */
-static void finish_turn(Session *s, TurnState turn, EntryState entry, const char *detail)
+/* What every turn's end shares: a chain only from a completed response, the deferred note,
+ * damage; a turn abandoned before its start may still be answered on this connection. */
+static void apply(Session *s, TurnResult r)
 {
-    BUG_ON(!in_turn(s));
-    transcript_finish(s->transcript, s->answer_entry, entry, detail);
-    s->turn = turn;
-    unbind(s);
-    sb_reset(&s->pending);
-    if (entry != ENTRY_DONE)
+    if (r.notice)
+        set_notice(s, r.notice);
+    switch (r.outcome) {
+    case TURN_FINISHED: {
+        const char *id = turn_entry_state(s->turn) == ENTRY_DONE ? turn_done_id(s->turn) : NULL;
         reset_chain(s);
-    if (s->note_deferred) {
-        add_note(s, "Some messages from the server could not be understood and were "
-                    "skipped (see FLINT_LOG).");
-        s->note_deferred = false;
+        if (id && wire_can_chain(s->wire))
+            s->chain_id = xstrdup(id);
+        if (r.abandoned && wire_abandoned_answer(s->wire))
+            s->stale_pending++;
+        if (s->note_deferred) {
+            add_note(s, "Some messages from the server could not be understood and were "
+                        "skipped (see FLINT_LOG).");
+            s->note_deferred = false;
+        }
+        s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
+        break;
     }
-    s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
+    case TURN_UPDATED:
+        s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
+        break;
+    case TURN_STARTED:
+        s->strikes = 0; /* the server took a request: the next 429 backs off from 1 s again */
+        break;
+    case TURN_WAIT:
+    case TURN_RECONNECT:
+        reset_chain(s);
+        break;
+    case TURN_NOTHING:
+    case TURN_RESEND:
+        break;
+    }
 }
 
 /* ---- sending ------------------------------------------------------------------------------ */
 
-static ProtoMessage *msg_slot(Session *s, size_t n)
+static WireMessage *msg_slot(Session *s, size_t n)
 {
     s->msgs = xgrow(s->msgs, &s->msgs_cap, n + 1, sizeof *s->msgs);
     return &s->msgs[n];
@@ -251,41 +289,68 @@ static size_t history_start(const Session *s, size_t hist_end)
     return start;
 }
 
-/* Encodes and sends the in-flight request: chained (previous_response_id + the new message)
- * when chain_id is set and allowed, else the history (history_start) before hist_end. */
-static bool send_request(Session *s, size_t hist_end, bool allow_chain)
+/* Encodes and sends `message`: chained (the chain id + the message) when chain_id is set
+ * and allowed, else the history (history_start) before hist_end, then the message.
+ * *chained says which. */
+static bool send_request(Session *s, const StrBuf *message, size_t hist_end, bool allow_chain,
+                         bool *chained)
 {
     size_t n = 0;
-    const char *prev = allow_chain ? s->chain_id : NULL;
+    const char *prev = allow_chain && wire_can_chain(s->wire) ? s->chain_id : NULL;
     if (!prev) {
         for (size_t i = history_start(s, hist_end); i < hist_end; i++) {
             const TranscriptEntry *e = transcript_entry(s->transcript, i);
             if (e->kind == ENTRY_NOTE || (e->kind == ENTRY_ANSWER && e->text.len == 0))
                 continue;
-            *msg_slot(s, n++) = (ProtoMessage){
-                .role = e->kind == ENTRY_USER ? PROTO_ROLE_USER : PROTO_ROLE_ASSISTANT,
+            *msg_slot(s, n++) = (WireMessage){
+                .role = e->kind == ENTRY_USER ? WIRE_ROLE_USER : WIRE_ROLE_ASSISTANT,
                 .text = sb_cstr(&e->text),
                 .len = e->text.len,
             };
         }
     }
-    *msg_slot(s, n++) = (ProtoMessage){PROTO_ROLE_USER, sb_cstr(&s->pending), s->pending.len};
-    ProtoRequest req = {
+    *msg_slot(s, n++) = (WireMessage){WIRE_ROLE_USER, sb_cstr(message), message->len};
+    WireRequest req = {
         .model = s->model,
         .instructions = s->instructions,
-        .previous_response_id = prev,
+        .chain_id = prev,
         .input = s->msgs,
         .n_input = n,
     };
     sb_reset(&s->json);
-    proto_encode_create(&req, &s->json);
+    wire_encode(s->wire, &req, &s->json);
     if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
         return false;
-    s->chained = prev != NULL;
-    s->stats.sent_ns = s->last_event_ns = clock_now_ns();
-    log_msg("session: sent response.create (%zu bytes, %zu input items%s%s)", s->json.len, n,
-            prev ? ", previous_response_id " : "", prev ? prev : "");
+    *chained = prev != NULL;
+    log_msg("session: sent a %s request (%zu bytes, %zu input items%s%s)", wire_name(s->wire),
+            s->json.len, n, prev ? ", chained to " : "", prev ? prev : "");
     return true;
+}
+
+/* The open turn's request again, whole conversation, unchained (a refused request was never
+ * run). False when it could not be handed over. */
+static bool resend(Session *s)
+{
+    bool chained;
+    if (!send_request(s, turn_message(s->turn), turn_user_entry(s->turn), false, &chained))
+        return false;
+    turn_sent(s->turn, clock_now_ns(), chained, s->conn);
+    return true;
+}
+
+static bool rate_limited_now(const Session *s)
+{
+    return s->wait_until_ns && clock_now_ns() < s->wait_until_ns;
+}
+
+/* Now, or after a rate limit's deadline (WAITING; session_tick sends it). */
+static bool resend_or_wait(Session *s)
+{
+    if (rate_limited_now(s)) {
+        turn_wait(s->turn);
+        return true;
+    }
+    return resend(s);
 }
 
 static bool blank(const char *q)
@@ -296,11 +361,6 @@ static bool blank(const char *q)
     return true;
 }
 
-static bool rate_limited_now(const Session *s)
-{
-    return s->wait_until_ns && clock_now_ns() < s->wait_until_ns;
-}
-
 bool session_ask(Session *s, const char *question, ErrorBuf *err)
 {
     if (in_turn(s))
@@ -308,161 +368,31 @@ bool session_ask(Session *s, const char *question, ErrorBuf *err)
     if (!question || blank(question))
         return error_set(err, "the question is empty");
 
-    sb_reset(&s->pending);
-    context_build(s->buffer, question, s->max_context_bytes, &s->pending);
+    StrBuf message = {0};
+    context_build(session_buffer(s), question, s->max_context_bytes, &message);
     bool wait = rate_limited_now(s); /* it goes out at the deadline (session_tick) */
-    if (!wait && !send_request(s, transcript_count(s->transcript), true)) {
-        sb_reset(&s->pending);
+    bool chained = false;
+    if (!wait &&
+        !send_request(s, &message, transcript_count(s->transcript), true, &chained)) {
+        sb_free(&message);
         return error_set(err, "could not send the request (not connected?)");
     }
-    /* A new turn's numbers; malformed counts the whole session. */
-    s->stats = (SessionStats){.sent_ns = s->stats.sent_ns, .malformed = s->stats.malformed};
-    s->resent = false;
+    turn_free(s->turn);
+    s->turn = turn_new(s->transcript, question, sb_cstr(&message), message.len, s->stall_ns);
+    sb_free(&message);
+    if (wait)
+        turn_wait(s->turn);
+    else
+        turn_sent(s->turn, clock_now_ns(), chained, s->conn);
     s->malformed_noted = false;
     s->note_deferred = false;
-    s->last_output_index = s->last_content_index = -1;
-    unbind(s);
-    s->user_entry = transcript_add(s->transcript, ENTRY_USER, ENTRY_DONE, question,
-                                   strlen(question));
-    s->answer_entry = transcript_add(s->transcript, ENTRY_ANSWER, ENTRY_OPEN, NULL, 0);
-    s->turn = wait ? TURN_WAITING : TURN_SENT;
     sb_reset(&s->notice);
     s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
+    sync_stats(s);
     return true;
 }
 
 /* ---- receiving ---------------------------------------------------------------------------- */
-
-static void update_rate(Session *s, uint64_t units)
-{
-    SessionStats *st = &s->stats;
-    uint64_t span = st->last_delta_ns > st->first_delta_ns ? st->last_delta_ns - st->first_delta_ns
-                                                           : 0;
-    st->tokens_per_sec = span ? (double)units * (double)NS_PER_SEC / (double)span : 0.0;
-}
-
-static void on_created(Session *s)
-{
-    if (session_busy(s) && !s->bound) {
-        if (s->stale_pending) {
-            s->stale_pending--;
-            log_msg("session: dropped response.created of an abandoned request");
-            return;
-        }
-        s->bound = true;
-        s->strikes = 0; /* the server took a request: the next 429 backs off from 1 s again */
-        s->response_id = s->ev.response_id ? xstrdup(s->ev.response_id) : NULL;
-        return;
-    }
-    log_msg("session: dropped a stale response.created (%s)",
-            s->ev.response_id ? s->ev.response_id : "no id");
-}
-
-static void on_delta(Session *s)
-{
-    if (!s->bound)
-        return; /* stale: from an abandoned response, or before response.created */
-    const ProtoEvent *ev = &s->ev;
-    uint64_t now = clock_now_ns();
-    SessionStats *st = &s->stats;
-    if (s->turn == TURN_SENT) {
-        s->turn = TURN_STREAMING;
-        st->first_delta_ns = now;
-        st->ttft_ns = now > st->sent_ns ? now - st->sent_ns : 0;
-    }
-    st->last_delta_ns = now;
-    st->deltas++;
-    /* A new output item or content part (e.g. a refusal after text) starts a new paragraph. */
-    bool new_part = (ev->output_index != s->last_output_index ||
-                     ev->content_index != s->last_content_index) &&
-                    s->last_output_index != -1;
-    s->last_output_index = ev->output_index;
-    s->last_content_index = ev->content_index;
-    if (new_part && transcript_entry(s->transcript, s->answer_entry)->text.len)
-        transcript_append(s->transcript, s->answer_entry, "\n\n", 2);
-    if (ev->text_len)
-        transcript_append(s->transcript, s->answer_entry, ev->text, ev->text_len);
-    update_rate(s, st->deltas);
-    s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
-}
-
-/* A terminal event for the bound response? (Anything else is stale and dropped.) */
-static bool terminal_is_ours(Session *s)
-{
-    if (!s->bound) {
-        log_msg("session: dropped a stale %s", s->ev.type);
-        return false;
-    }
-    if (s->ev.response_id && s->response_id && strcmp(s->ev.response_id, s->response_id) != 0) {
-        log_msg("session: dropped %s for %s (current response is %s)", s->ev.type,
-                s->ev.response_id, s->response_id);
-        return false;
-    }
-    return true;
-}
-
-static void take_usage(Session *s)
-{
-    const ProtoUsage *u = &s->ev.usage;
-    SessionStats *st = &s->stats;
-    if (u->present) {
-        st->input_tokens = (size_t)u->input_tokens;
-        st->output_tokens = (size_t)u->output_tokens;
-        st->cached_tokens = (size_t)u->cached_tokens;
-    }
-    update_rate(s, st->output_tokens ? st->output_tokens : st->deltas);
-}
-
-static void on_completed(Session *s)
-{
-    if (!terminal_is_ours(s))
-        return;
-    take_usage(s);
-    const char *id = s->ev.response_id ? s->ev.response_id : s->response_id;
-    char *keep = id ? xstrdup(id) : NULL;
-    finish_turn(s, TURN_DONE, ENTRY_DONE, NULL);
-    free(s->chain_id);
-    s->chain_id = keep;
-}
-
-static void on_incomplete(Session *s)
-{
-    if (!terminal_is_ours(s))
-        return;
-    take_usage(s);
-    const char *why = s->ev.incomplete_reason ? s->ev.incomplete_reason : "unknown reason";
-    StrBuf msg = {0};
-    sb_printf(&msg, "incomplete: %s", why);
-    finish_turn(s, TURN_DONE, ENTRY_INCOMPLETE, why);
-    set_notice(s, sb_cstr(&msg));
-    sb_free(&msg);
-}
-
-static void on_failed(Session *s)
-{
-    if (!terminal_is_ours(s))
-        return;
-    take_usage(s);
-    StrBuf msg = {0};
-    format_error(&msg, &s->ev.error, "the response failed");
-    finish_turn(s, TURN_FAILED, ENTRY_FAILED, sb_cstr(&msg));
-    set_notice(s, sb_cstr(&msg));
-    sb_free(&msg);
-}
-
-/* ---- rate limits ------------------------------------------------------------------------ */
-
-/* 429 or rate_limit_exceeded, except the codes that waiting does not cure (an empty quota
- * or a plan's usage limit: Codex does not retry those either). */
-static bool is_rate_limit(const ProtoError *e)
-{
-    static const char *const final[] = {"insufficient_quota", "usage_limit_reached",
-                                        "usage_not_included"};
-    for (size_t i = 0; e->code && i < sizeof final / sizeof final[0]; i++)
-        if (strcmp(e->code, final[i]) == 0)
-            return false;
-    return e->status == 429 || (e->code && strcmp(e->code, "rate_limit_exceeded") == 0);
-}
 
 #define RATE_WAIT_MIN_NS (250 * NS_PER_MS) /* even "retry-after: 0" is not a busy loop */
 #define RATE_BACKOFF_NS NS_PER_SEC         /* no header: 1 s, doubling per 429 in a row */
@@ -470,7 +400,7 @@ static bool is_rate_limit(const ProtoError *e)
 /* The longest applicable delay: retry-after(-ms), and each x-ratelimit-reset-* whose
  * remaining count is 0 or not given (a limit with requests left is not what refused us).
  * No usable header: exponential back-off. Capped at SESSION_RATE_WAIT_MAX_NS. */
-static uint64_t rate_delay_ns(Session *s, const ProtoError *e)
+static uint64_t rate_delay_ns(Session *s, const WireError *e)
 {
     int64_t ms = e->retry_after_ms;
     if (e->reset_requests_ms > ms && e->remaining_requests <= 0)
@@ -485,92 +415,51 @@ static uint64_t rate_delay_ns(Session *s, const ProtoError *e)
     return ns > SESSION_RATE_WAIT_MAX_NS ? SESSION_RATE_WAIT_MAX_NS : ns;
 }
 
-/* The in-flight request again, full history, unchained (a refused request was never run):
- * now, or after a rate limit's deadline (WAITING; session_tick sends it). */
-static bool resend_or_wait(Session *s)
+/* A start event or request-scoped error of a request abandoned on this connection? */
+static bool take_stale(Session *s, const char *what)
 {
-    unbind(s);
-    if (rate_limited_now(s)) {
-        s->turn = TURN_WAITING;
-        return true;
-    }
-    return send_request(s, s->user_entry, false);
+    if (!s->stale_pending)
+        return false;
+    s->stale_pending--;
+    log_msg("session: dropped %s of an abandoned request", what);
+    return true;
 }
 
-static void on_error(Session *s)
+static void on_error(Session *s, const WireEvent *ev)
 {
-    const ProtoError *e = &s->ev.error;
-    bool request_scoped = session_busy(s) && !s->bound;
-    bool limited = is_rate_limit(e);
-    if (limited) {
-        /* The account is limited, whichever request the 429 answers (an abandoned one's
+    const WireError *e = &ev->error;
+    WireAction act = wire_classify(s->wire, e);
+    bool busy = session_busy(s);
+    bool request_scoped = busy && !turn_bound(s->turn);
+    if (act == WIRE_ACT_WAIT) {
+        /* The account is limited, whichever request this answers (an abandoned one's
          * included): no request goes out before the deadline. */
         uint64_t delay = rate_delay_ns(s, e);
         s->wait_until_ns = clock_now_ns() + delay;
         log_msg("session: rate limited for %.3f s", (double)delay / 1e9);
     }
-    if ((request_scoped || !session_busy(s)) && s->stale_pending) {
-        s->stale_pending--;
-        log_msg("session: dropped an error for an abandoned request: %s",
-                e->code ? e->code : "(no code)");
+    if ((request_scoped || !busy) && take_stale(s, e->code ? e->code : "an error"))
         return;
-    }
     StrBuf msg = {0};
-    format_error(&msg, e, "error");
-    log_msg("session: server error (status %d, retry after %lld ms): %s", e->status,
-            (long long)e->retry_after_ms, sb_cstr(&msg));
-
-    if (limited) {
-        if (request_scoped) {
-            /* The request was refused, not run: the question waits for the deadline and then
-             * goes again by itself (session_tick), with the full history. */
-            unbind(s);
-            reset_chain(s);
-            s->turn = TURN_WAITING;
-            sb_reset(&msg);
-            format_error(&msg, e, "rate limited");
-            set_notice(s, sb_cstr(&msg));
-            sb_free(&msg);
-            return;
-        }
-        /* Mid-stream, or with no turn: the answer (if any) fails below; the deadline holds
-         * for the next question. */
-    }
-
-    if (e->code && strcmp(e->code, "websocket_connection_limit_reached") == 0) {
-        /* PROTOCOL.md 7.1: the socket reached its age limit; reconnect. A request it refused
-         * was never run, so it is resent (full history) once the new socket is up. */
+    wire_error_format(&msg, e, "error");
+    log_msg("session: server error (status %d, retry after %lld ms, %s): %s", e->status,
+            (long long)e->retry_after_ms, wire_action_name(act), sb_cstr(&msg));
+    if (act == WIRE_ACT_RECONNECT)
         s->wants_reconnect = true;
-        if (request_scoped && !s->resent) {
-            s->resent = true;
-            s->resend_on_up = true;
+    if (busy) {
+        TurnResult r = turn_on_event(s->turn, ev, act, clock_now_ns());
+        apply(s, r);
+        if (r.outcome == TURN_RESEND) {
             reset_chain(s);
-            set_notice(s, "the connection reached its age limit; reconnecting and resending");
-            sb_free(&msg);
-            return;
+            if (resend_or_wait(s))
+                s->damage |= SESSION_DAMAGE_STATUS;
+            else
+                apply(s, turn_fail(s->turn, "previous response not found, and the full "
+                                            "resend could not be sent", e->retry_after_ms));
         }
-    }
-    if (request_scoped && e->code && strcmp(e->code, "previous_response_not_found") == 0 &&
-        s->chained && !s->resent) {
-        /* PROTOCOL.md 7.1: resend once with the full transcript and no chain. */
-        reset_chain(s);
-        s->resent = true;
-        if (resend_or_wait(s)) {
-            s->damage |= SESSION_DAMAGE_STATUS;
-            sb_free(&msg);
-            return;
-        }
-        sb_reset(&msg);
-        sb_puts(&msg, "previous response not found, and the full resend could not be sent");
-    }
-
-    if (session_busy(s)) {
-        /* Request-scoped (before response.created), or an error ending a stream mid-way: the
-         * turn is over either way; the partial text stays. */
-        finish_turn(s, TURN_FAILED, ENTRY_FAILED, sb_cstr(&msg));
     } else {
-        /* Connection-level (no turn in flight), e.g. websocket_connection_limit_reached. A
-         * waiting question's entry is still open, so then the status line alone says it. */
+        /* Connection-level (no turn in flight), e.g. the connection retired. A waiting
+         * question's entry is still open, so then the status line alone says it. */
         if (!session_waiting(s)) {
             StrBuf note = {0};
             sb_printf(&note, "Server error: %s", sb_cstr(&msg));
@@ -578,20 +467,20 @@ static void on_error(Session *s)
             sb_free(&note);
         }
         reset_chain(s);
+        if (e->retry_after_ms >= 0)
+            sb_printf(&msg, " (retry after %.1f s)", (double)e->retry_after_ms / 1000.0);
+        set_notice(s, sb_cstr(&msg));
     }
-    if (e->retry_after_ms >= 0)
-        sb_printf(&msg, " (retry after %.1f s)", (double)e->retry_after_ms / 1000.0);
-    set_notice(s, sb_cstr(&msg));
     sb_free(&msg);
 }
 
-static void on_malformed(Session *s, const char *data, size_t len)
+static void on_malformed(Session *s, const WireEvent *ev)
 {
     s->stats.malformed++;
     s->damage |= SESSION_DAMAGE_STATUS;
     StrBuf what = {0};
-    sb_printf(&what, "malformed server message (%s)", s->ev.reason);
-    log_excerpt(sb_cstr(&what), data, len);
+    sb_printf(&what, "malformed server message (%s)", ev->reason);
+    log_excerpt(sb_cstr(&what), ev->raw ? ev->raw : "", ev->raw_len);
     sb_free(&what);
     if (s->malformed_noted)
         return;
@@ -604,67 +493,64 @@ static void on_malformed(Session *s, const char *data, size_t len)
                     "(see FLINT_LOG).");
 }
 
+static void on_event(Session *s, const WireEvent *ev)
+{
+    switch (ev->kind) {
+    case WIRE_MALFORMED:
+        on_malformed(s, ev);
+        return;
+    case WIRE_ERROR:
+        on_error(s, ev);
+        return;
+    case WIRE_CREATED:
+        if (session_busy(s) && !turn_bound(s->turn) && take_stale(s, "the start"))
+            return;
+        break;
+    default:
+        break;
+    }
+    if (session_busy(s))
+        apply(s, turn_on_event(s->turn, ev, WIRE_ACT_FAIL, clock_now_ns()));
+}
+
 void session_on_message(Session *s, const char *data, size_t len)
 {
     if (session_busy(s))
-        s->last_event_ns = clock_now_ns(); /* any message proves the server is alive */
-    switch (proto_decode(&s->ev, data, len)) {
-    case PROTO_DELTA:
-    case PROTO_REFUSAL_DELTA:
-        on_delta(s);
-        break;
-    case PROTO_CREATED:
-        on_created(s);
-        break;
-    case PROTO_COMPLETED:
-        on_completed(s);
-        break;
-    case PROTO_INCOMPLETE:
-        on_incomplete(s);
-        break;
-    case PROTO_FAILED:
-        on_failed(s);
-        break;
-    case PROTO_ERROR:
-        on_error(s);
-        break;
-    case PROTO_MALFORMED:
-        on_malformed(s, data, len);
-        break;
-    case PROTO_TEXT_DONE:       /* the deltas already built the same text */
-    case PROTO_STEER_ACCEPTED:  /* flint never steers (PROTOCOL.md 7.2: Spark cannot) */
-    case PROTO_STEER_FAILED:
-    case PROTO_IGNORED:
-    case PROTO_KIND_COUNT:
-        break;
-    }
-    proto_event_clear(&s->ev); /* a large response.completed tree is not kept around */
+        turn_touch(s->turn, clock_now_ns()); /* any message proves the server is alive */
+    wire_feed(s->wire, data, len);
+    WireEvent ev;
+    while (wire_next(s->wire, &ev)) /* the last next releases the event's storage */
+        on_event(s, &ev);
+    sync_stats(s);
 }
 
 /* ---- connection and user events ----------------------------------------------------------- */
 
 static void forget_connection(Session *s)
 {
+    s->conn++;
     reset_chain(s);
     s->stale_pending = 0;
+    wire_reset(s->wire);
 }
 
 void session_on_link_up(Session *s)
 {
-    if (s->resend_on_up && session_busy(s) && !s->bound) {
-        s->resend_on_up = false;
-        forget_connection(s);
-        if (!resend_or_wait(s))
-            finish_turn(s, TURN_FAILED, ENTRY_FAILED, "could not resend on the new connection");
-        s->damage |= SESSION_DAMAGE_STATUS;
-        return;
-    }
-    s->resend_on_up = false;
-    if (session_busy(s))
-        session_on_link_lost(s, "reconnected");
     forget_connection(s);
-    if (session_waiting(s) && !rate_limited_now(s))
-        session_tick(s); /* its deadline passed while the link was down */
+    if (s->turn && turn_take_resend(s->turn, s->conn)) {
+        if (!resend_or_wait(s)) {
+            TurnResult r = turn_fail(s->turn, "could not resend on the new connection", -1);
+            r.notice = NULL; /* the status line keeps saying what happened to the socket */
+            apply(s, r);
+        }
+        s->damage |= SESSION_DAMAGE_STATUS;
+    } else {
+        if (session_busy(s))
+            apply(s, turn_on_link_lost(s->turn, "reconnected"));
+        if (session_waiting(s) && !rate_limited_now(s))
+            session_tick(s); /* its deadline passed while the link was down */
+    }
+    sync_stats(s);
 }
 
 bool session_take_reconnect(Session *s)
@@ -676,55 +562,37 @@ bool session_take_reconnect(Session *s)
 
 void session_on_link_lost(Session *s, const char *why)
 {
-    if (session_busy(s)) {
-        /* The entry keeps the reason only: the pane already says "interrupted by network". */
-        const char *reason = why && *why ? why : "connection lost";
-        StrBuf msg = {0};
-        sb_printf(&msg, "interrupted by network: %s", reason);
-        finish_turn(s, TURN_INTERRUPTED, ENTRY_NETWORK, reason);
-        set_notice(s, sb_cstr(&msg));
-        sb_free(&msg);
-    }
+    if (session_busy(s))
+        apply(s, turn_on_link_lost(s->turn, why));
     forget_connection(s);
+    sync_stats(s);
 }
 
 uint64_t session_next_deadline_ns(const Session *s)
 {
     if (session_waiting(s))
         return rate_limited_now(s) ? s->wait_until_ns : 0;
-    if (session_busy(s) && s->stall_ns != SESSION_STALL_NEVER)
-        return s->last_event_ns + s->stall_ns;
-    return 0;
+    return s->turn ? turn_stall_deadline_ns(s->turn) : 0;
 }
 
 bool session_tick(Session *s)
 {
-    uint64_t now = clock_now_ns();
     if (session_waiting(s) && !rate_limited_now(s)) {
-        /* Full history: the refused request may have been chained to a response the server
-         * evicted with it (PROTOCOL.md 1.5). Unsent (no link): it goes on link up. */
-        if (send_request(s, s->user_entry, false)) {
-            s->turn = TURN_SENT;
+        /* Whole conversation: the refused request may have been chained to a response the
+         * server evicted with it (PROTOCOL.md 1.5). Unsent (no link): it goes on link up. */
+        if (resend(s)) {
             sb_reset(&s->notice); /* the 429's message is over, as a new question's start */
             s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_TRANSCRIPT;
         }
+        sync_stats(s);
         return false;
     }
-    if (!session_busy(s) || s->stall_ns == SESSION_STALL_NEVER ||
-        now - s->last_event_ns < s->stall_ns)
+    if (!session_busy(s))
         return false;
-    if (!s->bound)
-        s->stale_pending++; /* the app closes the socket; until then, as for an interrupt */
-    StrBuf msg = {0};
-    sb_printf(&msg, "no data from the server for %.0f s", (double)(now - s->last_event_ns) / 1e9);
-    log_msg("session: stalled: %s", sb_cstr(&msg));
-    finish_turn(s, TURN_STALLED, ENTRY_STALLED, sb_cstr(&msg));
-    sb_reset(&msg);
-    sb_printf(&msg, "stalled: no data from the server for %.0f s",
-              (double)(now - s->last_event_ns) / 1e9);
-    set_notice(s, sb_cstr(&msg));
-    sb_free(&msg);
-    return true;
+    TurnResult r = turn_check_stall(s->turn, clock_now_ns());
+    apply(s, r);
+    sync_stats(s);
+    return r.outcome == TURN_FINISHED;
 }
 
 const char *session_last_question(const Session *s)
@@ -739,16 +607,8 @@ const char *session_last_question(const Session *s)
 
 void session_interrupt(Session *s)
 {
-    if (session_waiting(s)) {
-        /* Nothing in flight: the wait is cancelled, the question stays in the transcript. */
-        finish_turn(s, TURN_INTERRUPTED, ENTRY_INTERRUPTED, NULL);
-        set_notice(s, "cancelled");
+    if (!in_turn(s))
         return;
-    }
-    if (!session_busy(s))
-        return;
-    if (!s->bound)
-        s->stale_pending++; /* its response.created or error may still come */
-    finish_turn(s, TURN_INTERRUPTED, ENTRY_INTERRUPTED, NULL);
-    set_notice(s, "interrupted");
+    apply(s, turn_interrupt(s->turn));
+    sync_stats(s);
 }

@@ -1,26 +1,22 @@
-/* Session: the domain of one flint run. Owns the Buffer being edited, the Transcript, the
- * conversation history and the turn state machine:
+/* Session: the aggregate of one flint run: the buffers (a list with a current one), the
+ * Transcript, the Wire dialect its requests are written in, the turn (session/turn.h: the
+ * open one, or the last), the connection's chain and the server's rate limit. Turn states
+ * (IDLE before the first question):
  *
  *     IDLE -> SENT -> STREAMING -> DONE | FAILED | INTERRUPTED | STALLED  (then a new turn)
- *             SENT -----------------^ (a terminal with no deltas, a request-scoped error,
- *                                      a lost link, an interrupt, a stall)
- *     IDLE -> WAITING -> SENT         (asked while rate limited: it goes out at the deadline)
- *             SENT -> WAITING         (a request-scoped 429: the question waits, then goes
- *                                      again by itself; an interrupt cancels the wait)
- * response.incomplete ends a turn as DONE (its entry says ENTRY_INCOMPLETE and why).
+ *     IDLE -> WAITING -> SENT   (asked while rate limited: it goes out at the deadline)
  *
- * Time (core/clock, swappable in tests): a 429 sets a deadline before which no request goes
- * out (retry-after, or the longest applicable x-ratelimit-reset-*, capped at 5 minutes);
- * a turn in flight with no server message for the stall time ends as STALLED, its partial
- * text kept. The session arms no timer: session_next_deadline_ns says when session_tick
- * wants to run, and the app's loop timer calls it.
+ * Time (core/clock, swappable in tests): a rate limit sets a deadline before which no
+ * request goes out (retry-after, or the longest applicable x-ratelimit-reset-*, capped at 5
+ * minutes); a turn in flight with no server message for the stall time ends as STALLED,
+ * its partial text kept. The session arms no timer: session_next_deadline_ns says when
+ * session_tick wants to run, and the app's loop timer calls it.
  *
- * It turns a question into a `response.create` (PROTOCOL.md 7.1: store:false, no stream field,
- * chained with previous_response_id only when the last completed response arrived on the
- * current connection, else the conversation so far: its newest whole turns within 256 KiB),
- * and typed server events into transcript and state changes. It never touches the network:
- * bytes to send go out through hooks.send, and the app tells it when the connection comes up
- * or goes away.
+ * A question becomes one request in the session's dialect (chained to the last response
+ * completed on the current connection when the dialect can chain, PROTOCOL.md 7.1, else
+ * the conversation so far: its newest whole turns within 256 KiB), and the dialect's
+ * events become transcript and state changes. It never touches the network: bytes to send
+ * go out through hooks.send, and the app tells it when the connection comes up or goes away.
  *
  * Errors: session_ask is tier 3 (bool + ErrorBuf); malformed server messages are not errors
  * of the caller: they are counted, logged and shown as a note, and never crash or leak state
@@ -35,17 +31,8 @@
 #include "core/error.h"
 #include "session/buffer.h"
 #include "session/transcript.h"
-
-typedef enum TurnState {
-    TURN_IDLE,
-    TURN_SENT,
-    TURN_STREAMING,
-    TURN_DONE,
-    TURN_FAILED,
-    TURN_INTERRUPTED,
-    TURN_WAITING,   /* rate limited: the question waits for the deadline; nothing in flight */
-    TURN_STALLED,   /* the server went silent (the app closes the socket) */
-} TurnState;
+#include "session/turn.h"
+#include "session/wire.h"
 
 typedef struct SessionStats {
     uint64_t sent_ns;         /* when the current/last request was handed to the link */
@@ -68,6 +55,8 @@ typedef struct SessionConfig {
     const char *instructions;   /* NULL: flint's default system instructions */
     size_t max_context_bytes;   /* file bytes sent as context (0: 64 KiB around the cursor) */
     uint64_t stall_ns;          /* silence that ends a turn as stalled (0: 30 s; NEVER) */
+    Wire *wire;                 /* the dialect, owned by the session from here (NULL: a new
+                                 * Responses one, session/wire_responses.h) */
 } SessionConfig;
 
 #define SESSION_STALL_DEFAULT_NS (30ull * 1000000000ull)
@@ -76,7 +65,7 @@ typedef struct SessionConfig {
 #define SESSION_RATE_WAIT_MAX_NS (300ull * 1000000000ull)
 
 typedef struct SessionHooks {
-    /* Queue one WebSocket text message. Returns false when it could not be queued. */
+    /* Queue one message (a WebSocket text message). Returns false when it could not be. */
     bool (*send)(void *ud, const char *json, size_t len);
 } SessionHooks;
 
@@ -91,7 +80,15 @@ typedef struct Session Session;
 Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *ud);
 void session_free(Session *s);  /* accepts NULL */
 
-Buffer *session_buffer(Session *s);               /* owned by the session */
+/* Buffers, owned by the session: one (empty) at start; session_buffer is the current one. */
+Buffer *session_buffer(Session *s);
+size_t session_buffer_count(const Session *s);
+Buffer *session_buffer_at(Session *s, size_t i);     /* i < count */
+size_t session_buffer_current(const Session *s);
+/* Takes b; returns its index. The current buffer does not change. */
+size_t session_buffer_add(Session *s, Buffer *b);
+void session_buffer_set_current(Session *s, size_t i); /* i < count */
+const Wire *session_wire(const Session *s);
 const Transcript *session_transcript(const Session *s);
 TurnState session_turn(const Session *s);
 bool session_busy(const Session *s);              /* SENT or STREAMING */
@@ -121,7 +118,7 @@ unsigned session_take_damage(Session *s);
  * as context. Fails when a turn is in flight or waiting, the question is empty, or send
  * fails. Before a rate-limit deadline nothing is sent: the turn starts WAITING. */
 bool session_ask(Session *s, const char *question, ErrorBuf *err);
-/* One complete WebSocket text message from the server. */
+/* One message from the server (a whole WebSocket text message), in the session's dialect. */
 void session_on_message(Session *s, const char *data, size_t len);
 /* A new connection is up: nothing from an earlier connection can be chained. */
 void session_on_link_up(Session *s);
@@ -129,9 +126,9 @@ void session_on_link_up(Session *s);
  * not replayed: the user decides; the entry's detail is `why` as given, so pass a reason,
  * not a countdown) and the chain is reset. */
 void session_on_link_lost(Session *s, const char *why);
-/* True once after the server said the connection reached its age limit
- * (websocket_connection_limit_reached): the app should replace the socket. A request the
- * server refused for that reason is resent by session_on_link_up on the new socket. */
+/* True once after the server said the connection is retired (the dialect's
+ * WIRE_ACT_RECONNECT, e.g. a WebSocket's age limit): the app should replace the socket. A
+ * request the server refused for that reason is resent by session_on_link_up on the new one. */
 bool session_take_reconnect(Session *s);
 /* The user interrupts: the partial answer stays, marked interrupted; every later event of the
  * abandoned response is dropped. The caller closes the socket (PROTOCOL.md 1.7: no cancel).

@@ -1,19 +1,26 @@
-/* Fuzz target: one server message -> proto_decode (the untrusted bytes of the WebSocket). */
+/* Fuzz target: one server message -> the Responses dialect's decoder (the untrusted bytes of
+ * the WebSocket), through the Wire interface: feed, then every event next yields. */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "session/protocol.h"
+#include "session/wire.h"
+#include "session/wire_responses.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static ProtoEvent ev;
-    proto_decode(&ev, (const char *)data, size);
-    if (ev.text && ev.text_len) {
-        volatile char sink = ev.text[ev.text_len - 1];
-        (void)sink;
+    static Wire *w;
+    if (!w)
+        w = wire_responses_new();
+    WireEvent ev;
+    wire_feed(w, (const char *)data, size);
+    while (wire_next(w, &ev)) {
+        if (ev.text && ev.text_len) {
+            volatile char sink = ev.text[ev.text_len - 1];
+            (void)sink;
+        }
+        (void)wire_classify(w, &ev.error);
     }
-    proto_event_clear(&ev);
     return 0;
 }

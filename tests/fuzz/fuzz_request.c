@@ -1,8 +1,8 @@
 /* Fuzz target: response.create encoding round trip. The input is cut into strings (model,
  * instructions, previous_response_id, and up to 8 messages with roles), each any bytes: NULs,
  * invalid UTF-8, quotes, backslashes, control characters; the last one takes the rest of the
- * input, so it can be huge. The request is encoded (proto_encode_create), then checked three
- * ways against the encoder's documented escaping (protocol.h: valid UTF-8 sequences
+ * input, so it can be huge. The request is encoded (the Responses dialect's wire_encode), then checked three
+ * ways against the encoder's documented escaping (wire_json.h: valid UTF-8 sequences
  * unchanged, each byte of an invalid one replaced by U+FFFD, JSON escapes for the rest):
  *   1. the whole output is valid UTF-8 with no raw control character (a legal WebSocket text
  *      message, RFC 6455 8.1) and has the documented fixed layout;
@@ -18,7 +18,8 @@
 #include <string.h>
 
 #include "core/strbuf.h"
-#include "session/protocol.h"
+#include "session/wire.h"
+#include "session/wire_responses.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -180,7 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         pc[i] = (Piece){p, n};
         p += n;
     }
-    /* model, instructions and previous_response_id are C strings in ProtoRequest. */
+    /* model, instructions and chain_id are C strings in WireRequest. */
     char *cs[3];
     for (int i = 0; i < 3; i++) {
         cs[i] = malloc(pc[i].n + 1);
@@ -188,19 +189,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cs[i][pc[i].n] = '\0';
         pc[i].n = strlen(cs[i]);
     }
-    ProtoMessage msgs[8];
+    WireMessage msgs[8];
     for (size_t i = 0; i < n_msgs; i++)
-        msgs[i] = (ProtoMessage){(flags >> (i % 8)) & 1 ? PROTO_ROLE_ASSISTANT : PROTO_ROLE_USER,
+        msgs[i] = (WireMessage){(flags >> (i % 8)) & 1 ? WIRE_ROLE_ASSISTANT : WIRE_ROLE_USER,
                                  pc[3 + i].s, pc[3 + i].n};
-    ProtoRequest req = {
+    WireRequest req = {
         .model = cs[0],
         .instructions = flags & 1 ? cs[1] : NULL,
-        .previous_response_id = flags & 2 ? cs[2] : NULL,
+        .chain_id = flags & 2 ? cs[2] : NULL,
         .input = msgs,
         .n_input = n_msgs,
     };
+    static Wire *wire;
+    if (!wire)
+        wire = wire_responses_new();
     StrBuf out = {0}, tmp = {0}, want = {0};
-    proto_encode_create(&req, &out);
+    wire_encode(wire, &req, &out);
 
     /* 1. valid UTF-8 throughout, no raw controls */
     for (size_t i = 0; i < out.len;) {
@@ -217,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         expect_text(&out, &at, ",\"instructions\":");
         expect_string(&out, &at, cs[1], pc[1].n, &tmp, &want);
     }
-    if (req.previous_response_id) {
+    if (req.chain_id) {
         expect_text(&out, &at, ",\"previous_response_id\":");
         expect_string(&out, &at, cs[2], pc[2].n, &tmp, &want);
     }
@@ -225,7 +229,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < n_msgs; i++) {
         if (i)
             expect_text(&out, &at, ",");
-        if (msgs[i].role == PROTO_ROLE_USER) {
+        if (msgs[i].role == WIRE_ROLE_USER) {
             expect_text(&out, &at, "{\"type\":\"message\",\"role\":\"user\",\"content\":"
                                    "[{\"type\":\"input_text\",\"text\":");
             expect_string(&out, &at, msgs[i].text, msgs[i].len, &tmp, &want);
@@ -247,7 +251,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     REQUIRE(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "store")));
     if (req.instructions)
         check_cjson(cJSON_GetObjectItemCaseSensitive(root, "instructions"), cs[1], pc[1].n, &want);
-    if (req.previous_response_id)
+    if (req.chain_id)
         check_cjson(cJSON_GetObjectItemCaseSensitive(root, "previous_response_id"), cs[2],
                     pc[2].n, &want);
     const cJSON *input = cJSON_GetObjectItemCaseSensitive(root, "input");
@@ -255,7 +259,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < n_msgs; i++) {
         const cJSON *item = cJSON_GetArrayItem(input, (int)i);
         const cJSON *content = cJSON_GetObjectItemCaseSensitive(item, "content");
-        if (msgs[i].role == PROTO_ROLE_USER)
+        if (msgs[i].role == WIRE_ROLE_USER)
             content = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(content, 0), "text");
         check_cjson(content, msgs[i].text, msgs[i].len, &want);
     }

@@ -24,7 +24,9 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/strbuf.h"
-#include "session/protocol.h"
+#include "session/wire.h"
+#include "session/wire_json.h"
+#include "session/wire_responses.h"
 #include "session/session.h"
 #include "session/transcript.h"
 
@@ -89,6 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     SessionHooks hooks = {.send = fake_send};
     SessionConfig cfg = {.model = "m", .stall_ns = 5 * NS_PER_SEC};
     Session *s = session_new(&cfg, &hooks, NULL);
+    Wire *dec = wire_responses_new(); /* the test's own decoder, for what it expects */
     session_on_link_up(s);
 
     Reader r = {data, data + size};
@@ -117,16 +120,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             size_t n = take_bytes(&r, &b);
             sb_append(&m, b, n);
             message(s, &m);
-            ProtoEvent ev = {0};
-            ProtoKind k = proto_decode(&ev, m.data ? m.data : "", m.len);
-            if (k == PROTO_DELTA || k == PROTO_REFUSAL_DELTA) {
+            WireEvent ev;
+            WireKind k = wire_decode(dec, m.data ? m.data : "", m.len, &ev);
+            if (k == WIRE_DELTA || k == WIRE_REFUSAL_DELTA) {
                 is_delta = true;
                 sb_reset(&expect); /* kept below only if the text grew */
                 sb_append(&expect, ev.text, ev.text_len);
             }
-            if (k == PROTO_CREATED)
+            if (k == WIRE_CREATED)
                 created_since_ask = true;
-            proto_event_clear(&ev);
+            wire_drain(dec);
             if (is_delta) {
                 text = sb_cstr(&expect);
                 text_len = expect.len;
@@ -144,16 +147,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             sb_printf(&m, "{\"type\":\"response.output_text.delta\",\"output_index\":%u,"
                           "\"content_index\":%u,\"delta\":", part & 1, (part >> 1) & 1);
             text_len = take_bytes(&r, &text);
-            proto_append_json_string(&m, text, text_len);
+            wire_json_string(&m, text, text_len);
             sb_putc(&m, '}');
             message(s, &m);
             is_delta = true;
             /* What the session receives is the encoder's valid-UTF-8 form. */
-            ProtoEvent ev = {0};
-            REQUIRE(proto_decode(&ev, m.data, m.len) == PROTO_DELTA);
+            WireEvent ev;
+            REQUIRE(wire_decode(dec, m.data, m.len, &ev) == WIRE_DELTA);
             sb_reset(&expect);
             sb_append(&expect, ev.text, ev.text_len);
-            proto_event_clear(&ev);
+            wire_drain(dec);
             text = sb_cstr(&expect);
             text_len = expect.len;
             break;
@@ -305,6 +308,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sb_free(&m);
     sb_free(&expect);
     session_free(s);
+    wire_free(dec);
     clock_set_source(NULL);
     return 0;
 }

@@ -1,5 +1,6 @@
-/* Shared by the session tests (test_session.c, test_session_errors.c): a Session over a fake
- * wire (requests kept as bytes, read back as parsed JSON) and a fake clock, with its buffer
+/* Shared by the session tests (test_session.c, test_session_errors.c, test_session_timers.c):
+ * a Session in the Responses dialect over a fake send hook (Outbox: requests kept as bytes,
+ * read back as parsed JSON) and a fake clock, with its buffer
  * holding a small C file; helpers that feed it scripted server messages.
  * Set FLINT_DUMP_REQUESTS=DIR to write every request sent to DIR/<stem>-NNN.json (for
  * tests/check_schema.sh); a program sets its stem with SESSION_DUMP_STEM before
@@ -25,7 +26,7 @@
 #include "core/text.h"
 #include "harness.h"
 #include "session/buffer.h"
-#include "session/protocol.h"
+#include "session/wire_json.h"
 #include "session/session.h"
 #include "session/transcript.h"
 
@@ -36,17 +37,17 @@
 static uint64_t fake_now;
 static inline uint64_t fake_clock(void) { return fake_now; }
 
-typedef struct Wire {
+typedef struct Outbox {
     StrBuf sent[32];
     size_t count;
     bool fail;
-} Wire;
+} Outbox;
 
 static size_t dumped;
 
-static inline bool wire_send(void *ud, const char *json, size_t len)
+static inline bool outbox_send(void *ud, const char *json, size_t len)
 {
-    Wire *w = ud;
+    Outbox *w = ud;
     if (w->fail || w->count == sizeof w->sent / sizeof w->sent[0])
         return false;
     sb_reset(&w->sent[w->count]);
@@ -64,14 +65,14 @@ static inline bool wire_send(void *ud, const char *json, size_t len)
     return true;
 }
 
-static inline void wire_free(Wire *w)
+static inline void outbox_free(Outbox *w)
 {
     for (size_t i = 0; i < sizeof w->sent / sizeof w->sent[0]; i++)
         sb_free(&w->sent[i]);
 }
 
 typedef struct Fixture {
-    Wire wire;
+    Outbox out;
     Session *s;
     char dir[64];
     char path[128];
@@ -99,8 +100,8 @@ static inline void fx_init(Fixture *fx, size_t max_context)
     fputs(FILE_TEXT, f);
     fclose(f);
     SessionConfig cfg = {.model = "gpt-5.3-codex-spark", .max_context_bytes = max_context};
-    SessionHooks hooks = {.send = wire_send};
-    fx->s = session_new(&cfg, &hooks, &fx->wire);
+    SessionHooks hooks = {.send = outbox_send};
+    fx->s = session_new(&cfg, &hooks, &fx->out);
     ErrorBuf err;
     CHECK(buffer_open(session_buffer(fx->s), fx->path, &err));
     buffer_set_cursor(session_buffer(fx->s), (TextPos){.line = 4, .col = 4});
@@ -109,7 +110,7 @@ static inline void fx_init(Fixture *fx, size_t max_context)
 static inline void fx_free(Fixture *fx)
 {
     session_free(fx->s);
-    wire_free(&fx->wire);
+    outbox_free(&fx->out);
     unlink(fx->path);
     rmdir(fx->dir);
     clock_set_source(NULL);
@@ -134,7 +135,7 @@ static inline void feed_delta(Fixture *fx, const char *text)
     StrBuf m = {0};
     sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,"
                 "\"content_index\":0,\"delta\":");
-    proto_append_json_string(&m, text, strlen(text));
+    wire_json_string(&m, text, strlen(text));
     sb_puts(&m, ",\"logprobs\":[],\"sequence_number\":5}");
     feed(fx, m.data);
     sb_free(&m);
@@ -188,11 +189,11 @@ static inline size_t entries(Fixture *fx) { return transcript_count(session_tran
 /* The n-th request as parsed JSON (the caller deletes it). */
 static inline cJSON *request(Fixture *fx, size_t n)
 {
-    if (n >= fx->wire.count) {
-        fprintf(stderr, "  no request #%zu (only %zu sent)\n", n, fx->wire.count);
+    if (n >= fx->out.count) {
+        fprintf(stderr, "  no request #%zu (only %zu sent)\n", n, fx->out.count);
         return cJSON_Parse("{}");
     }
-    cJSON *j = cJSON_ParseWithLength(fx->wire.sent[n].data, fx->wire.sent[n].len);
+    cJSON *j = cJSON_ParseWithLength(fx->out.sent[n].data, fx->out.sent[n].len);
     CHECK(j != NULL);
     return j ? j : cJSON_Parse("{}");
 }

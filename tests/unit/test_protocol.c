@@ -1,4 +1,4 @@
-/* session/protocol: response.create goldens (tests/data/protocol/NAME.json, valid against
+/* session/wire_responses (through the Wire interface): response.create goldens (tests/data/protocol/NAME.json, valid against
  * ResponsesClientEvent: tests/check_schema.sh goldens checks them), decoding of realistic server frames
  * (tests/data/protocol/events/), malformed input, and a quick decode-rate loop. */
 #include <cjson/cJSON.h>
@@ -11,7 +11,18 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "harness.h"
-#include "session/protocol.h"
+#include "session/wire.h"
+#include "session/wire_json.h"
+#include "session/wire_responses.h"
+
+/* The dialect under test: one instance for the program, as a connection has. */
+static Wire *W;
+
+/* One message -> its event (valid until the next decode on W). */
+static WireKind decode(WireEvent *ev, const char *data, size_t len)
+{
+    return wire_decode(W, data, len, ev);
+}
 
 static const char INSTR[] = "You are a concise pair programmer. Answer in Markdown.";
 
@@ -52,11 +63,11 @@ static void test_encode_first(void)
     static const char q[] = "Why does this loop never end?\n\n---\nFile: tick.c\n"
                             "Cursor: line 2, column 9\n\n```c\n"
                             "for (unsigned i = 10; i >= 0; i--)\n\tputs(\"tick\");\n```\n";
-    ProtoMessage in[] = {{PROTO_ROLE_USER, q, sizeof q - 1}};
-    ProtoRequest req = {.model = "gpt-5.3-codex-spark", .instructions = INSTR, .input = in,
+    WireMessage in[] = {{WIRE_ROLE_USER, q, sizeof q - 1}};
+    WireRequest req = {.model = "gpt-5.3-codex-spark", .instructions = INSTR, .input = in,
                         .n_input = 1};
     StrBuf out = {0};
-    proto_encode_create(&req, &out);
+    wire_encode(W, &req, &out);
     check_golden(&out, "request_first.json");
     CHECK(strstr(out.data, "\"stream\"") == NULL);
     CHECK(strstr(out.data, "\"background\"") == NULL);
@@ -68,12 +79,12 @@ static void test_encode_first(void)
 static void test_encode_chained(void)
 {
     static const char q[] = "And with a signed int?";
-    ProtoMessage in[] = {{PROTO_ROLE_USER, q, sizeof q - 1}};
-    ProtoRequest req = {.model = "gpt-5.3-codex-spark", .instructions = INSTR,
-                        .previous_response_id = "resp_68c0a1b2c3d4e5f60718293a4b5c6d7e",
+    WireMessage in[] = {{WIRE_ROLE_USER, q, sizeof q - 1}};
+    WireRequest req = {.model = "gpt-5.3-codex-spark", .instructions = INSTR,
+                        .chain_id = "resp_68c0a1b2c3d4e5f60718293a4b5c6d7e",
                         .input = in, .n_input = 1};
     StrBuf out = {0};
-    proto_encode_create(&req, &out);
+    wire_encode(W, &req, &out);
     check_golden(&out, "request_chained.json");
     sb_free(&out);
 }
@@ -83,24 +94,24 @@ static void test_encode_full_history(void)
     static const char q1[] = "Why does this loop never end?";
     static const char a1[] = "`i >= 0` is always true for an `unsigned` — it wraps to `UINT_MAX`.";
     static const char q2[] = "Say \"fixed\" in 日本語 🎉\\o/";
-    ProtoMessage in[] = {
-        {PROTO_ROLE_USER, q1, sizeof q1 - 1},
-        {PROTO_ROLE_ASSISTANT, a1, sizeof a1 - 1},
-        {PROTO_ROLE_USER, q2, sizeof q2 - 1},
+    WireMessage in[] = {
+        {WIRE_ROLE_USER, q1, sizeof q1 - 1},
+        {WIRE_ROLE_ASSISTANT, a1, sizeof a1 - 1},
+        {WIRE_ROLE_USER, q2, sizeof q2 - 1},
     };
-    ProtoRequest req = {.model = "gpt-5.3-codex-spark", .instructions = INSTR, .input = in,
+    WireRequest req = {.model = "gpt-5.3-codex-spark", .instructions = INSTR, .input = in,
                         .n_input = 3};
     StrBuf out = {0};
-    proto_encode_create(&req, &out);
+    wire_encode(W, &req, &out);
     check_golden(&out, "request_full_history.json");
     sb_free(&out);
 }
 
 static void test_encode_no_instructions(void)
 {
-    ProtoRequest req = {.model = "m", .input = NULL, .n_input = 0};
+    WireRequest req = {.model = "m", .input = NULL, .n_input = 0};
     StrBuf out = {0};
-    proto_encode_create(&req, &out);
+    wire_encode(W, &req, &out);
     CHECK_STR_EQ(out.data, "{\"type\":\"response.create\",\"model\":\"m\",\"store\":false,"
                            "\"input\":[]}");
     sb_free(&out);
@@ -115,7 +126,7 @@ static void test_encode_escapes(void)
                              "\xff\xc3(\xed\xa0\x80" /* invalid: byte, truncated, surrogate */
                              "\xe2\x80\xa8"; /* U+2028 is fine in JSON */
     StrBuf out = {0};
-    proto_append_json_string(&out, in, sizeof in - 1);
+    wire_json_string(&out, in, sizeof in - 1);
     CHECK_STR_EQ(out.data, "\"q\\\"b\\\\s/\\n\\r\\t\\b\\f\\u0001\\u001f\x7f\\u0000"
                            "é日🎉e\xCC\x81"
                            "\xEF\xBF\xBD\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"
@@ -127,14 +138,14 @@ static void test_encode_escapes(void)
         CHECK_STR_EQ(j->valuestring, "q\"b\\s/\n\r\t\b\f\x01\x1f\x7f");
     cJSON_Delete(j);
     sb_reset(&out);
-    proto_append_json_string(&out, "", 0);
+    wire_json_string(&out, "", 0);
     CHECK_STR_EQ(out.data, "\"\"");
     sb_free(&out);
 }
 
 /* ---- decoding realistic frames --------------------------------------------------------- */
 
-static ProtoKind decode_file(ProtoEvent *ev, const char *name)
+static WireKind decode_file(WireEvent *ev, const char *name)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "events/%s", name);
@@ -144,7 +155,7 @@ static ProtoKind decode_file(ProtoEvent *ev, const char *name)
     char *exact = xmalloc(len ? len : 1);
     memcpy(exact, data, len);
     free(data);
-    ProtoKind k = proto_decode(ev, exact, len);
+    WireKind k = decode(ev, exact, len);
     /* The event owns its strings: they must survive the message buffer. */
     memset(exact, 'X', len);
     free(exact);
@@ -153,8 +164,8 @@ static ProtoKind decode_file(ProtoEvent *ev, const char *name)
 
 static void test_decode_lifecycle(void)
 {
-    ProtoEvent ev = {0};
-    CHECK_INT_EQ(decode_file(&ev, "created.json"), PROTO_CREATED);
+    WireEvent ev = {0};
+    CHECK_INT_EQ(decode_file(&ev, "created.json"), WIRE_CREATED);
     CHECK_STR_EQ(ev.type, "response.created");
     CHECK_STR_EQ(ev.response_id, "resp_68c0a1b2c3d4e5f60718293a4b5c6d7e");
     CHECK_INT_EQ(ev.sequence_number, 0);
@@ -166,10 +177,10 @@ static void test_decode_lifecycle(void)
         "reasoning_summary_delta.json", "unknown_codex_rate_limits.json",
     };
     for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) {
-        ProtoKind k = decode_file(&ev, ignored[i]);
-        if (k != PROTO_IGNORED)
-            fprintf(stderr, "  %s -> %s\n", ignored[i], proto_kind_name(k));
-        CHECK_INT_EQ(k, PROTO_IGNORED);
+        WireKind k = decode_file(&ev, ignored[i]);
+        if (k != WIRE_IGNORED)
+            fprintf(stderr, "  %s -> %s\n", ignored[i], wire_kind_name(k));
+        CHECK_INT_EQ(k, WIRE_IGNORED);
         CHECK(ev.text == NULL);
     }
 
@@ -184,11 +195,11 @@ static void test_decode_lifecycle(void)
         char frame[160];
         int n = snprintf(frame, sizeof frame, "{\"type\":\"%s\",\"sequence_number\":3,"
                          "\"delta\":\"d\",\"text\":\"t\"}", other[i]);
-        CHECK_INT_EQ(proto_decode(&ev, frame, (size_t)n), PROTO_IGNORED);
+        CHECK_INT_EQ(decode(&ev, frame, (size_t)n), WIRE_IGNORED);
         CHECK_STR_EQ(ev.type, other[i]);
     }
 
-    CHECK_INT_EQ(decode_file(&ev, "completed.json"), PROTO_COMPLETED);
+    CHECK_INT_EQ(decode_file(&ev, "completed.json"), WIRE_DONE);
     CHECK_STR_EQ(ev.response_id, "resp_68c0a1b2c3d4e5f60718293a4b5c6d7e");
     CHECK(ev.usage.present);
     CHECK_INT_EQ(ev.usage.input_tokens, 1523);
@@ -196,24 +207,24 @@ static void test_decode_lifecycle(void)
     CHECK_INT_EQ(ev.usage.cached_tokens, 1280);
     CHECK_INT_EQ(ev.sequence_number, 43);
 
-    CHECK_INT_EQ(decode_file(&ev, "incomplete.json"), PROTO_INCOMPLETE);
+    CHECK_INT_EQ(decode_file(&ev, "incomplete.json"), WIRE_INCOMPLETE);
     CHECK_STR_EQ(ev.incomplete_reason, "max_output_tokens");
     CHECK_INT_EQ(ev.usage.output_tokens, 16);
     CHECK_INT_EQ(ev.usage.cached_tokens, 0);
 
-    CHECK_INT_EQ(decode_file(&ev, "failed.json"), PROTO_FAILED);
+    CHECK_INT_EQ(decode_file(&ev, "failed.json"), WIRE_FAILED);
     CHECK_STR_EQ(ev.error.code, "server_error");
     CHECK_STR_EQ(ev.error.message,
                  "The server had an error while processing your request. Sorry about that!");
     CHECK(!ev.usage.present);
-    proto_event_clear(&ev);
-    proto_event_clear(&ev); /* twice is fine */
+    wire_drain(W);
+    wire_drain(W); /* twice is fine */
 }
 
 static void test_decode_deltas(void)
 {
-    ProtoEvent ev = {0};
-    CHECK_INT_EQ(decode_file(&ev, "delta.json"), PROTO_DELTA);
+    WireEvent ev = {0};
+    CHECK_INT_EQ(decode_file(&ev, "delta.json"), WIRE_DELTA);
     CHECK_MEM_EQ(ev.text, ev.text_len, "Use a signed", 12);
     CHECK_INT_EQ(ev.output_index, 0);
     CHECK_INT_EQ(ev.content_index, 0);
@@ -221,22 +232,22 @@ static void test_decode_deltas(void)
     CHECK(ev.response_id == NULL); /* deltas carry no response id (PROTOCOL.md 1.4) */
 
     static const char esc[] = "\n```c\n\tputs(\"日本語 🎉\");\\";
-    CHECK_INT_EQ(decode_file(&ev, "delta_escapes.json"), PROTO_DELTA);
+    CHECK_INT_EQ(decode_file(&ev, "delta_escapes.json"), WIRE_DELTA);
     CHECK_MEM_EQ(ev.text, ev.text_len, esc, sizeof esc - 1);
 
-    CHECK_INT_EQ(decode_file(&ev, "text_done.json"), PROTO_TEXT_DONE);
+    CHECK_INT_EQ(decode_file(&ev, "text_done.json"), WIRE_TEXT_DONE);
     static const char full[] = "Use a signed counter:\n\n```c\nfor (int i = 10; i >= 0; i--)\n```\n"
                                "日本語 🎉";
     CHECK_MEM_EQ(ev.text, ev.text_len, full, sizeof full - 1);
 
-    CHECK_INT_EQ(decode_file(&ev, "refusal_delta.json"), PROTO_REFUSAL_DELTA);
+    CHECK_INT_EQ(decode_file(&ev, "refusal_delta.json"), WIRE_REFUSAL_DELTA);
     CHECK_STR_EQ(ev.text, "I can’t help with that.");
     CHECK_INT_EQ(ev.content_index, 1);
 
     /* \uXXXX escapes and surrogate pairs decode to UTF-8. */
     static const char u[] = "{\"type\":\"response.output_text.delta\",\"delta\":"
                             "\"\\u65e5\\ud83c\\udf89e\\u0301\"}";
-    CHECK_INT_EQ(proto_decode(&ev, u, sizeof u - 1), PROTO_DELTA);
+    CHECK_INT_EQ(decode(&ev, u, sizeof u - 1), WIRE_DELTA);
     CHECK_STR_EQ(ev.text, "日🎉e\xCC\x81");
     CHECK_INT_EQ(ev.output_index, -1);
     CHECK_INT_EQ(ev.sequence_number, -1);
@@ -245,31 +256,31 @@ static void test_decode_deltas(void)
     static const char z[] = "{\"type\":\"response.output_text.delta\",\"output_index\":0,"
                             "\"delta\":\"a\\u0000b\\\"\\u00e9\\ud83c\\udf89\\n\\u0000\","
                             "\"delta2\":\"x\",\"content_index\":0}";
-    CHECK_INT_EQ(proto_decode(&ev, z, sizeof z - 1), PROTO_DELTA);
+    CHECK_INT_EQ(decode(&ev, z, sizeof z - 1), WIRE_DELTA);
     CHECK_MEM_EQ(ev.text, ev.text_len, "a\0b\"\xc3\xa9\xf0\x9f\x8e\x89\n\0", 12);
     CHECK_INT_EQ(ev.output_index, 0);
     /* The same for output_text.done, with the member after others and an escaped key. */
     static const char zd[] = "{\"type\":\"response.output_text.done\",\"obj\":{\"text\":\"no\"},"
                              "\"arr\":[\"t\\u0000\",{\"x\":[1,2]}],\"n\":-1.5e3,\"b\":true,"
                              "\"t\\u0065xt\" : \"\\u0000end\" }";
-    CHECK_INT_EQ(proto_decode(&ev, zd, sizeof zd - 1), PROTO_TEXT_DONE);
+    CHECK_INT_EQ(decode(&ev, zd, sizeof zd - 1), WIRE_TEXT_DONE);
     CHECK_MEM_EQ(ev.text, ev.text_len, "\0end", 4);
     /* An escaped backslash before u0000 is no NUL: the text is the same as cJSON's. */
     static const char bs[] = "{\"type\":\"response.output_text.delta\",\"delta\":\"\\\\u0000\"}";
-    CHECK_INT_EQ(proto_decode(&ev, bs, sizeof bs - 1), PROTO_DELTA);
+    CHECK_INT_EQ(decode(&ev, bs, sizeof bs - 1), WIRE_DELTA);
     CHECK_MEM_EQ(ev.text, ev.text_len, "\\u0000", 6);
 
     /* An empty delta is a delta. */
     static const char e[] = "{\"type\":\"response.output_text.delta\",\"delta\":\"\"}";
-    CHECK_INT_EQ(proto_decode(&ev, e, sizeof e - 1), PROTO_DELTA);
+    CHECK_INT_EQ(decode(&ev, e, sizeof e - 1), WIRE_DELTA);
     CHECK_INT_EQ(ev.text_len, 0);
-    proto_event_clear(&ev);
+    wire_drain(W);
 }
 
 static void test_decode_errors(void)
 {
-    ProtoEvent ev = {0};
-    CHECK_INT_EQ(decode_file(&ev, "error_ws_not_found.json"), PROTO_ERROR);
+    WireEvent ev = {0};
+    CHECK_INT_EQ(decode_file(&ev, "error_ws_not_found.json"), WIRE_ERROR);
     CHECK_INT_EQ(ev.error.status, 400);
     CHECK_STR_EQ(ev.error.type, "invalid_request_error");
     CHECK_STR_EQ(ev.error.code, "previous_response_not_found");
@@ -277,22 +288,22 @@ static void test_decode_errors(void)
     CHECK_STR_EQ(ev.error.param, "previous_response_id");
     CHECK_INT_EQ(ev.error.retry_after_ms, -1);
 
-    CHECK_INT_EQ(decode_file(&ev, "error_ws_429.json"), PROTO_ERROR);
+    CHECK_INT_EQ(decode_file(&ev, "error_ws_429.json"), WIRE_ERROR);
     CHECK_INT_EQ(ev.error.status, 429);
     CHECK_STR_EQ(ev.error.code, "rate_limit_exceeded");
     CHECK_INT_EQ(ev.error.retry_after_ms, 2000);
     CHECK(ev.error.param == NULL); /* JSON null */
 
-    CHECK_INT_EQ(decode_file(&ev, "error_ws_connection_limit.json"), PROTO_ERROR);
+    CHECK_INT_EQ(decode_file(&ev, "error_ws_connection_limit.json"), WIRE_ERROR);
     CHECK_STR_EQ(ev.error.code, "websocket_connection_limit_reached");
 
-    CHECK_INT_EQ(decode_file(&ev, "error_ws_connection_level.json"), PROTO_ERROR);
+    CHECK_INT_EQ(decode_file(&ev, "error_ws_connection_level.json"), WIRE_ERROR);
     CHECK_INT_EQ(ev.error.status, 0);
     CHECK(ev.error.code == NULL);
     CHECK_STR_EQ(ev.error.message, "The server had an error while processing your request.");
     CHECK_INT_EQ(ev.sequence_number, -1);
 
-    CHECK_INT_EQ(decode_file(&ev, "error_sse_flat.json"), PROTO_ERROR);
+    CHECK_INT_EQ(decode_file(&ev, "error_sse_flat.json"), WIRE_ERROR);
     CHECK_INT_EQ(ev.error.status, 0);
     CHECK_STR_EQ(ev.error.code, "rate_limit_exceeded");
     CHECK_STR_EQ(ev.error.message, "Rate limit reached. Please try again in 20ms.");
@@ -313,7 +324,7 @@ static void test_decode_errors(void)
                       "\"X-RateLimit-Reset-Requests\":\"%s\",\"x-ratelimit-reset-tokens\":\"%s\","
                       "\"x-ratelimit-remaining-requests\":\"0\",\"x-ratelimit-remaining-tokens\":"
                       "\"149984\"}}}", durations[i].v, durations[i].v);
-        CHECK_INT_EQ(proto_decode(&ev, m.data, m.len), PROTO_ERROR);
+        CHECK_INT_EQ(decode(&ev, m.data, m.len), WIRE_ERROR);
         if (ev.error.reset_requests_ms != durations[i].ms)
             fprintf(stderr, "  duration \"%s\"\n", durations[i].v);
         CHECK_INT_EQ(ev.error.reset_requests_ms, durations[i].ms);
@@ -327,50 +338,50 @@ static void test_decode_errors(void)
     /* retry-after-ms wins; header names are case-insensitive; fractions; HTTP-dates ignored. */
     static const char a[] = "{\"type\":\"error\",\"status\":429,\"error\":{\"code\":\"x\",\"message\":"
                             "\"m\",\"headers\":{\"Retry-After\":\"3\",\"retry-after-ms\":\"250\"}}}";
-    CHECK_INT_EQ(proto_decode(&ev, a, sizeof a - 1), PROTO_ERROR);
+    CHECK_INT_EQ(decode(&ev, a, sizeof a - 1), WIRE_ERROR);
     CHECK_INT_EQ(ev.error.retry_after_ms, 250);
     static const char b[] = "{\"type\":\"error\",\"error\":{\"headers\":{\"Retry-After\":\"1.5\"}}}";
-    proto_decode(&ev, b, sizeof b - 1);
+    decode(&ev, b, sizeof b - 1);
     CHECK_INT_EQ(ev.error.retry_after_ms, 1500);
     static const char c[] = "{\"type\":\"error\",\"error\":{\"headers\":{\"retry-after\":"
                             "\"Wed, 21 Oct 2026 07:28:00 GMT\"}}}";
-    proto_decode(&ev, c, sizeof c - 1);
+    decode(&ev, c, sizeof c - 1);
     CHECK_INT_EQ(ev.error.retry_after_ms, -1);
     static const char d[] = "{\"type\":\"error\",\"error\":{\"headers\":{\"retry-after\":1e300}}}";
-    proto_decode(&ev, d, sizeof d - 1);
+    decode(&ev, d, sizeof d - 1);
     CHECK_INT_EQ(ev.error.retry_after_ms, 24 * 3600 * 1000LL);
 
     /* An error with nothing in it is still an error (the session shows a generic line). */
     static const char bare[] = "{\"type\":\"error\"}";
-    CHECK_INT_EQ(proto_decode(&ev, bare, sizeof bare - 1), PROTO_ERROR);
+    CHECK_INT_EQ(decode(&ev, bare, sizeof bare - 1), WIRE_ERROR);
     CHECK(ev.error.code == NULL && ev.error.message == NULL);
 
     static const char sf[] = "{\"type\":\"response.steer.failed\",\"sequence_number\":9,\"steer\":"
                              "{\"previous_response_id\":\"resp_1\",\"input\":\"x\"},\"error\":{\"type\":"
                              "\"invalid_request_error\",\"code\":\"steering_not_supported\","
                              "\"message\":\"no\"}}";
-    CHECK_INT_EQ(proto_decode(&ev, sf, sizeof sf - 1), PROTO_STEER_FAILED);
+    CHECK_INT_EQ(decode(&ev, sf, sizeof sf - 1), WIRE_STEER_FAILED);
     CHECK_STR_EQ(ev.error.code, "steering_not_supported");
     static const char sa[] = "{\"type\":\"response.steer.accepted\",\"sequence_number\":9}";
-    CHECK_INT_EQ(proto_decode(&ev, sa, sizeof sa - 1), PROTO_STEER_ACCEPTED);
-    proto_event_clear(&ev);
+    CHECK_INT_EQ(decode(&ev, sa, sizeof sa - 1), WIRE_STEER_ACCEPTED);
+    wire_drain(W);
 }
 
 /* ---- malformed and hostile input ------------------------------------------------------- */
 
-static void expect_malformed(ProtoEvent *ev, const char *s, size_t len)
+static void expect_malformed(WireEvent *ev, const char *s, size_t len)
 {
-    ProtoKind k = proto_decode(ev, s, len);
-    if (k != PROTO_MALFORMED)
-        fprintf(stderr, "  not malformed (%s): %.*s\n", proto_kind_name(k), (int)len, s);
-    CHECK_INT_EQ(k, PROTO_MALFORMED);
+    WireKind k = decode(ev, s, len);
+    if (k != WIRE_MALFORMED)
+        fprintf(stderr, "  not malformed (%s): %.*s\n", wire_kind_name(k), (int)len, s);
+    CHECK_INT_EQ(k, WIRE_MALFORMED);
     CHECK(ev->reason && *ev->reason);
     CHECK(ev->type != NULL);
 }
 
 static void test_decode_malformed(void)
 {
-    ProtoEvent ev = {0};
+    WireEvent ev = {0};
     static const char *const bad[] = {
         "{\"type\":\"response.output_text.delta\",\"delta\":\"Hel",  /* truncated */
         "{\"type\":\"response.output_text.delta\",\"delta\":\"Hello\"",
@@ -407,7 +418,7 @@ static void test_decode_malformed(void)
 
     /* Trailing whitespace is fine. */
     static const char ws[] = "{\"type\":\"response.in_progress\"}\r\n \t";
-    CHECK_INT_EQ(proto_decode(&ev, ws, sizeof ws - 1), PROTO_IGNORED);
+    CHECK_INT_EQ(decode(&ev, ws, sizeof ws - 1), WIRE_IGNORED);
 
     /* Nesting far deeper than cJSON's limit fails cleanly. */
     StrBuf deep = {0};
@@ -428,53 +439,53 @@ static void test_decode_malformed(void)
         "{\"type\":\"response.audio.delta\",\"delta\":\"AAAA\"}",
     };
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++)
-        CHECK_INT_EQ(proto_decode(&ev, unknown[i], strlen(unknown[i])), PROTO_IGNORED);
-    proto_event_clear(&ev);
+        CHECK_INT_EQ(decode(&ev, unknown[i], strlen(unknown[i])), WIRE_IGNORED);
+    wire_drain(W);
 }
 
 /* Out-of-range numbers are clamped or treated as absent, never converted with UB (UBSan). */
 static void test_decode_huge_numbers(void)
 {
-    ProtoEvent ev = {0};
+    WireEvent ev = {0};
     static const char c[] =
         "{\"type\":\"response.completed\",\"sequence_number\":1e400,\"response\":{\"id\":\"r\","
         "\"usage\":{\"input_tokens\":1e30,\"output_tokens\":-5,\"input_tokens_details\":"
         "{\"cached_tokens\":18446744073709551616}}}}";
-    CHECK_INT_EQ(proto_decode(&ev, c, sizeof c - 1), PROTO_COMPLETED);
+    CHECK_INT_EQ(decode(&ev, c, sizeof c - 1), WIRE_DONE);
     CHECK_INT_EQ(ev.sequence_number, 9007199254740992LL);
     CHECK_INT_EQ(ev.usage.input_tokens, 9007199254740992LL);
     CHECK_INT_EQ(ev.usage.output_tokens, 0);
     CHECK_INT_EQ(ev.usage.cached_tokens, 9007199254740992LL);
     static const char e[] = "{\"type\":\"error\",\"status\":1e300,\"error\":{\"code\":\"x\"}}";
-    CHECK_INT_EQ(proto_decode(&ev, e, sizeof e - 1), PROTO_ERROR);
+    CHECK_INT_EQ(decode(&ev, e, sizeof e - 1), WIRE_ERROR);
     CHECK_INT_EQ(ev.error.status, 0);
     static const char n[] = "{\"type\":\"error\",\"status\":-400.5,\"sequence_number\":-1e400}";
-    CHECK_INT_EQ(proto_decode(&ev, n, sizeof n - 1), PROTO_ERROR);
+    CHECK_INT_EQ(decode(&ev, n, sizeof n - 1), WIRE_ERROR);
     CHECK_INT_EQ(ev.error.status, 0);
     CHECK_INT_EQ(ev.sequence_number, -1);
     static const char d[] = "{\"type\":\"response.output_text.delta\",\"delta\":\"x\","
                             "\"output_index\":1e19,\"content_index\":\"0\"}";
-    CHECK_INT_EQ(proto_decode(&ev, d, sizeof d - 1), PROTO_DELTA);
+    CHECK_INT_EQ(decode(&ev, d, sizeof d - 1), WIRE_DELTA);
     CHECK_INT_EQ(ev.output_index, 9007199254740992LL);
     CHECK_INT_EQ(ev.content_index, -1);
-    proto_event_clear(&ev);
+    wire_drain(W);
 }
 
 /* Lifecycle events with a missing or odd response object still end the turn. */
 static void test_decode_lenient_lifecycle(void)
 {
-    ProtoEvent ev = {0};
+    WireEvent ev = {0};
     static const char a[] = "{\"type\":\"response.completed\"}";
-    CHECK_INT_EQ(proto_decode(&ev, a, sizeof a - 1), PROTO_COMPLETED);
+    CHECK_INT_EQ(decode(&ev, a, sizeof a - 1), WIRE_DONE);
     CHECK(ev.response_id == NULL && !ev.usage.present);
     static const char b[] = "{\"type\":\"response.failed\",\"response\":\"oops\"}";
-    CHECK_INT_EQ(proto_decode(&ev, b, sizeof b - 1), PROTO_FAILED);
+    CHECK_INT_EQ(decode(&ev, b, sizeof b - 1), WIRE_FAILED);
     CHECK(ev.error.message == NULL);
     static const char c[] = "{\"type\":\"response.incomplete\",\"response\":{\"id\":5,"
                             "\"incomplete_details\":null,\"usage\":[]}}";
-    CHECK_INT_EQ(proto_decode(&ev, c, sizeof c - 1), PROTO_INCOMPLETE);
+    CHECK_INT_EQ(decode(&ev, c, sizeof c - 1), WIRE_INCOMPLETE);
     CHECK(ev.response_id == NULL && ev.incomplete_reason == NULL && !ev.usage.present);
-    proto_event_clear(&ev);
+    wire_drain(W);
 }
 
 /* Random damage to realistic frames (fixed seed): truncation, flipped and inserted bytes.
@@ -487,8 +498,8 @@ static void test_decode_mutations(void)
     };
     static const char junk[] = "{}[]\",:0-e.\\u\x00\xff\xc3 tnfr9";
     uint32_t seed = 12345;
-    ProtoEvent ev = {0};
-    size_t kinds[PROTO_KIND_COUNT] = {0};
+    WireEvent ev = {0};
+    size_t kinds[WIRE_KIND_COUNT] = {0};
     for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
         size_t len;
         char rel[128];
@@ -507,22 +518,22 @@ static void test_decode_mutations(void)
                 default: m[at] ^= (char)(1u << ((seed >> 20) % 8)); break;      /* flip */
                 }
             }
-            ProtoKind k = proto_decode(&ev, m, mlen);
+            WireKind k = decode(&ev, m, mlen);
             free(m);
-            CHECK(k < PROTO_KIND_COUNT);
+            CHECK(k < WIRE_KIND_COUNT);
             CHECK(ev.type != NULL);
-            if (k == PROTO_MALFORMED)
+            if (k == WIRE_MALFORMED)
                 CHECK(ev.reason != NULL);
-            if (k == PROTO_DELTA || k == PROTO_TEXT_DONE)
+            if (k == WIRE_DELTA || k == WIRE_TEXT_DONE)
                 CHECK(ev.text != NULL && strlen(ev.text) <= ev.text_len &&
                       ev.text[ev.text_len] == '\0');
-            if (k < PROTO_KIND_COUNT)
+            if (k < WIRE_KIND_COUNT)
                 kinds[k]++;
         }
         free(orig);
     }
-    proto_event_clear(&ev);
-    CHECK(kinds[PROTO_MALFORMED] > 0 && kinds[PROTO_DELTA] > 0 && kinds[PROTO_COMPLETED] > 0);
+    wire_drain(W);
+    CHECK(kinds[WIRE_MALFORMED] > 0 && kinds[WIRE_DELTA] > 0 && kinds[WIRE_DONE] > 0);
 }
 
 /* ---- rate ------------------------------------------------------------------------------- */
@@ -535,30 +546,31 @@ static double now_s(void)
 }
 
 /* Not a benchmark, a smoke check that the hot path has no gross cost: realistic delta frames
- * (with logprobs and obfuscation) through one reused ProtoEvent. */
+ * (with logprobs and obfuscation) through one reused WireEvent. */
 static void test_decode_rate(void)
 {
     static const char frame[] =
         "{\"type\":\"response.output_text.delta\",\"item_id\":"
         "\"msg_68c0a1b3f00d4e5f60718293a4b5c6d7e\",\"output_index\":0,\"content_index\":0,"
         "\"delta\":\" token\",\"logprobs\":[],\"obfuscation\":\"k3Pq9\",\"sequence_number\":1234}";
-    ProtoEvent ev = {0};
+    WireEvent ev = {0};
     size_t n = 200000, bytes = 0;
     double t0 = now_s();
     for (size_t i = 0; i < n; i++) {
-        if (proto_decode(&ev, frame, sizeof frame - 1) != PROTO_DELTA)
+        if (decode(&ev, frame, sizeof frame - 1) != WIRE_DELTA)
             break;
         bytes += ev.text_len;
     }
     double dt = now_s() - t0;
     CHECK_INT_EQ(bytes, n * 6);
-    proto_event_clear(&ev);
+    wire_drain(W);
     printf("decode rate: %.0f deltas/s (%.2f us each)\n", (double)n / dt, dt * 1e6 / (double)n);
     CHECK((double)n / dt > 20000); /* even under ASan */
 }
 
 int main(void)
 {
+    W = wire_responses_new();
     RUN(test_encode_first);
     RUN(test_encode_chained);
     RUN(test_encode_full_history);
@@ -572,5 +584,6 @@ int main(void)
     RUN(test_decode_lenient_lifecycle);
     RUN(test_decode_mutations);
     RUN(test_decode_rate);
+    wire_free(W);
     return harness_done();
 }

@@ -12,7 +12,7 @@
 #include "core/clock.h"
 #include "core/strbuf.h"
 #include "harness.h"
-#include "session/protocol.h"
+#include "session/wire_json.h"
 #include "session/session.h"
 #include "session_support.h"
 
@@ -24,7 +24,7 @@ static void test_ask_request(void)
     fx_init(&fx, 0);
     session_take_damage(fx.s);
     CHECK(ask(&fx, "Why does this print garbage?"));
-    CHECK_INT_EQ(fx.wire.count, 1);
+    CHECK_INT_EQ(fx.out.count, 1);
     cJSON *r = request(&fx, 0);
     CHECK_STR_EQ(jstr(r, "type"), "response.create");
     CHECK_STR_EQ(jstr(r, "model"), "gpt-5.3-codex-spark");
@@ -63,11 +63,11 @@ static void test_ask_request(void)
     fx_init(&fx, 0);
     CHECK(!session_ask(fx.s, " \n\t", &err));
     CHECK(!session_ask(fx.s, "", &err));
-    fx.wire.fail = true;
+    fx.out.fail = true;
     CHECK(!session_ask(fx.s, "Anyone there?", &err));
     CHECK_INT_EQ(entries(&fx), 0);
     CHECK_INT_EQ(session_turn(fx.s), TURN_IDLE);
-    CHECK_INT_EQ(fx.wire.count, 0);
+    CHECK_INT_EQ(fx.out.count, 0);
     fx_free(&fx);
 }
 
@@ -104,7 +104,7 @@ static void test_stream_utf8_and_stats(void)
     StrBuf done = {0};
     sb_puts(&done, "{\"type\":\"response.output_text.done\",\"item_id\":\"msg_1\",\"output_index\":0,"
                    "\"content_index\":0,\"logprobs\":[],\"sequence_number\":20,\"text\":");
-    proto_append_json_string(&done, want.data, want.len);
+    wire_json_string(&done, want.data, want.len);
     sb_putc(&done, '}');
     feed(&fx, done.data);
     sb_free(&done);
@@ -299,10 +299,10 @@ static void test_link_lost(void)
     CHECK_STR_EQ(entry(&fx, 1)->detail, "connection reset (1006)"); /* said once (issue 5) */
     CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "half an ans");
     CHECK(!session_busy(fx.s));
-    CHECK_INT_EQ(fx.wire.count, 1); /* no automatic replay */
+    CHECK_INT_EQ(fx.out.count, 1); /* no automatic replay */
     CHECK(strstr(session_notice(fx.s), "interrupted by network") != NULL);
     session_on_link_up(fx.s);
-    CHECK_INT_EQ(fx.wire.count, 1);
+    CHECK_INT_EQ(fx.out.count, 1);
     /* The partial answer goes into the next full-history request. */
     CHECK(ask(&fx, "q2"));
     cJSON *r = request(&fx, 1);
@@ -339,8 +339,8 @@ static void test_refusal_part(void)
 /* An unnamed, empty buffer and the default model (context details: test_context.c). */
 static void test_defaults(void)
 {
-    SessionHooks hooks = {.send = wire_send};
-    Wire w = {0};
+    SessionHooks hooks = {.send = outbox_send};
+    Outbox w = {0};
     ErrorBuf err;
     Session *s = session_new(&(SessionConfig){.model = NULL}, &hooks, &w);
     CHECK_STR_EQ(session_model(s), "gpt-5.3-codex-spark");
@@ -352,7 +352,7 @@ static void test_defaults(void)
     CHECK(jstr(j, "instructions") && strstr(jstr(j, "instructions"), "fenced code blocks"));
     cJSON_Delete(j);
     session_free(s);
-    wire_free(&w);
+    outbox_free(&w);
     session_free(NULL);
 }
 
@@ -394,10 +394,10 @@ static void test_random_sequences(void)
             ErrorBuf err;
             bool busy = session_busy(fx.s) || session_waiting(fx.s);
             bool limited = fake_now < session_wait_until_ns(fx.s);
-            fx.wire.count %= 16; /* keep room in the fake wire */
-            size_t before = fx.wire.count;
+            fx.out.count %= 16; /* keep room in the fake wire */
+            size_t before = fx.out.count;
             CHECK(session_ask(fx.s, "q", &err) == !busy);
-            CHECK_INT_EQ(fx.wire.count, before + (!busy && !limited));
+            CHECK_INT_EQ(fx.out.count, before + (!busy && !limited));
         } else if (r < n_msgs + 5) {
             session_interrupt(fx.s);
         } else if (r < n_msgs + 6) {
@@ -406,11 +406,11 @@ static void test_random_sequences(void)
             session_on_link_up(fx.s);
         } else {
             fake_now += (seed >> 4) % ((seed & 1 ? 50 : 5000) * NS_PER_MS);
-            fx.wire.count %= 16;
-            size_t before = fx.wire.count;
+            fx.out.count %= 16;
+            size_t before = fx.out.count;
             bool due = session_waiting(fx.s) && fake_now >= session_wait_until_ns(fx.s);
             session_tick(fx.s);
-            CHECK_INT_EQ(fx.wire.count, before + due);
+            CHECK_INT_EQ(fx.out.count, before + due);
         }
         const Transcript *t = session_transcript(fx.s);
         size_t open = 0, open_at = 0;

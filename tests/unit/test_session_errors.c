@@ -28,7 +28,7 @@ static void test_previous_response_not_found(void)
     fake_now += 5 * NS_PER_MS;
     feed(&fx, NOT_FOUND);
     /* Resent once: full history, no chain, same transcript entries, still waiting. */
-    CHECK_INT_EQ(fx.wire.count, 3);
+    CHECK_INT_EQ(fx.out.count, 3);
     cJSON *r = request(&fx, 2);
     CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
     CHECK_INT_EQ(input_count(r), 3);
@@ -59,9 +59,9 @@ static void test_previous_response_not_found(void)
     turn(&fx, "q1", "resp_1", "a1");
     CHECK(ask(&fx, "q2"));
     feed(&fx, NOT_FOUND);
-    CHECK_INT_EQ(fx.wire.count, 3);
+    CHECK_INT_EQ(fx.out.count, 3);
     feed(&fx, NOT_FOUND);
-    CHECK_INT_EQ(fx.wire.count, 3);
+    CHECK_INT_EQ(fx.out.count, 3);
     CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
     CHECK_INT_EQ(entry(&fx, 3)->state, ENTRY_FAILED);
     CHECK_STR_EQ(entry(&fx, 3)->detail,
@@ -69,9 +69,9 @@ static void test_previous_response_not_found(void)
     CHECK(strstr(session_notice(fx.s), "not found") != NULL);
     /* On an unchained first request it is an ordinary failure, not a resend. */
     CHECK(ask(&fx, "q3"));
-    CHECK_INT_EQ(fx.wire.count, 4);
+    CHECK_INT_EQ(fx.out.count, 4);
     feed(&fx, NOT_FOUND);
-    CHECK_INT_EQ(fx.wire.count, 4);
+    CHECK_INT_EQ(fx.out.count, 4);
     CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
     fx_free(&fx);
 }
@@ -119,9 +119,9 @@ static void test_connection_limit_resend(void)
     feed(&fx, LIMIT);
     CHECK(session_busy(fx.s));
     CHECK(session_take_reconnect(fx.s));
-    CHECK_INT_EQ(fx.wire.count, 2);
+    CHECK_INT_EQ(fx.out.count, 2);
     session_on_link_up(fx.s); /* the app rotated: the refused request goes out again */
-    CHECK_INT_EQ(fx.wire.count, 3);
+    CHECK_INT_EQ(fx.out.count, 3);
     CHECK(session_busy(fx.s));
     cJSON *r = request(&fx, 2);
     CHECK(cJSON_GetObjectItem(r, "previous_response_id") == NULL);
@@ -135,11 +135,11 @@ static void test_connection_limit_resend(void)
     CHECK(ask(&fx, "q3"));
     feed(&fx, LIMIT);
     session_on_link_up(fx.s);
-    CHECK_INT_EQ(fx.wire.count, 5);
+    CHECK_INT_EQ(fx.out.count, 5);
     feed(&fx, LIMIT);
     CHECK_INT_EQ(session_turn(fx.s), TURN_FAILED);
     session_on_link_up(fx.s);
-    CHECK_INT_EQ(fx.wire.count, 5);
+    CHECK_INT_EQ(fx.out.count, 5);
     fx_free(&fx);
 }
 
@@ -157,7 +157,7 @@ static void test_errors(void)
     CHECK_INT_EQ(entry(&fx, 1)->state, ENTRY_OPEN);
     CHECK_STR_EQ(session_notice(fx.s),
                  "rate_limit_exceeded: Rate limit reached. Please try again in 2s.");
-    CHECK_INT_EQ(fx.wire.count, 1);
+    CHECK_INT_EQ(fx.out.count, 1);
     CHECK_INT_EQ(entries(&fx), 2);
     session_interrupt(fx.s);
     CHECK_INT_EQ(session_turn(fx.s), TURN_INTERRUPTED);

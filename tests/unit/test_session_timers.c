@@ -39,7 +39,7 @@ static void test_rate_limit_waits_then_sends(void)
     for (int i = 1; i < 20; i++) {
         fake_now = T0 + (uint64_t)i * 100 * NS_PER_MS;
         CHECK(!session_tick(fx.s));
-        CHECK_INT_EQ(fx.wire.count, 2);
+        CHECK_INT_EQ(fx.out.count, 2);
     }
     /* The countdown: "1.0 s" at 1 s before; the timer wakes at the next tenth. */
     char line[128];
@@ -53,7 +53,7 @@ static void test_rate_limit_waits_then_sends(void)
     /* At the deadline it goes by itself: full history, no chain; the same transcript turn. */
     fake_now = T0 + 2 * NS_PER_SEC;
     CHECK(!session_tick(fx.s));
-    CHECK_INT_EQ(fx.wire.count, 3);
+    CHECK_INT_EQ(fx.out.count, 3);
     CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
     CHECK_STR_EQ(session_notice(fx.s), ""); /* the 429's message is over */
     CHECK(!turn_timer_status(fx.s, fake_now, line, sizeof line));
@@ -85,7 +85,7 @@ static void test_rate_limit_holds_the_next_question(void)
     CHECK_STR_EQ(sb_cstr(&entry(&fx, 1)->text), "part");
     fake_now = T0 + 110 * NS_PER_MS; /* the 0.11 s of the issue */
     CHECK(ask(&fx, "q2"));
-    CHECK_INT_EQ(fx.wire.count, 1);
+    CHECK_INT_EQ(fx.out.count, 1);
     CHECK_INT_EQ(session_turn(fx.s), TURN_WAITING);
     CHECK_INT_EQ(session_next_deadline_ns(fx.s), T0 + 1500 * NS_PER_MS);
     /* A new question while one waits is refused by the session (the app cancels first). */
@@ -96,16 +96,16 @@ static void test_rate_limit_holds_the_next_question(void)
     session_on_link_lost(fx.s, "connection lost");
     CHECK_INT_EQ(session_turn(fx.s), TURN_WAITING);
     fake_now = T0 + 1600 * NS_PER_MS;
-    fx.wire.fail = true;
+    fx.out.fail = true;
     CHECK(!session_tick(fx.s));
     CHECK_INT_EQ(session_turn(fx.s), TURN_WAITING);
     CHECK_INT_EQ(session_next_deadline_ns(fx.s), 0);
     char line[128];
     CHECK(turn_timer_status(fx.s, fake_now, line, sizeof line));
     CHECK(strstr(line, "when the connection is up") != NULL);
-    fx.wire.fail = false;
+    fx.out.fail = false;
     session_on_link_up(fx.s);
-    CHECK_INT_EQ(fx.wire.count, 2);
+    CHECK_INT_EQ(fx.out.count, 2);
     CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
     fx_free(&fx);
 }
@@ -153,7 +153,7 @@ static void test_rate_limit_headers(void)
         CHECK_INT_EQ(session_wait_until_ns(fx.s) - fake_now, expect[i] * NS_PER_SEC);
         fake_now = session_wait_until_ns(fx.s);
         session_tick(fx.s);
-        CHECK_INT_EQ(fx.wire.count, (size_t)i + 2);
+        CHECK_INT_EQ(fx.out.count, (size_t)i + 2);
     }
     feed_created(&fx, "resp_1");
     feed_completed(&fx, "resp_1", 1);
@@ -188,7 +188,7 @@ static void test_rate_limit_cancel(void)
     CHECK_INT_EQ(session_next_deadline_ns(fx.s), 0);
     fake_now += 60 * NS_PER_SEC;
     CHECK(!session_tick(fx.s));
-    CHECK_INT_EQ(fx.wire.count, 1); /* nothing went out */
+    CHECK_INT_EQ(fx.out.count, 1); /* nothing went out */
     fx_free(&fx);
 }
 
@@ -208,13 +208,13 @@ static void test_rate_limit_from_abandoned_request(void)
     feed(&fx, "{\"type\":\"error\",\"status\":400,\"error\":{\"code\":"
               "\"websocket_connection_limit_reached\"}}"); /* q2's answer */
     CHECK(session_take_reconnect(fx.s));
-    size_t before = fx.wire.count;
+    size_t before = fx.out.count;
     session_on_link_up(fx.s);            /* the resend... */
-    CHECK_INT_EQ(fx.wire.count, before); /* ...waits for the deadline */
+    CHECK_INT_EQ(fx.out.count, before); /* ...waits for the deadline */
     CHECK_INT_EQ(session_turn(fx.s), TURN_WAITING);
     fake_now = T0 + 3 * NS_PER_SEC;
     session_tick(fx.s);
-    CHECK_INT_EQ(fx.wire.count, before + 1);
+    CHECK_INT_EQ(fx.out.count, before + 1);
     CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
     fx_free(&fx);
 }
@@ -273,8 +273,8 @@ static void test_stall(void)
     memset(&fx, 0, sizeof fx);
     fake_now = T0;
     clock_set_source(fake_clock);
-    Wire w = {0};
-    SessionHooks hooks = {.send = wire_send};
+    Outbox w = {0};
+    SessionHooks hooks = {.send = outbox_send};
     SessionConfig cfg = {.stall_ns = 2 * NS_PER_SEC};
     Session *s = session_new(&cfg, &hooks, &w);
     ErrorBuf err;
@@ -289,7 +289,7 @@ static void test_stall(void)
     CHECK(!session_tick(s));
     CHECK(session_busy(s));
     session_free(s);
-    wire_free(&w);
+    outbox_free(&w);
     clock_set_source(NULL);
 }
 

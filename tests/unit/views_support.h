@@ -19,7 +19,7 @@
 #include "core/utf8.h"
 #include "harness.h"
 #include "session/buffer.h"
-#include "session/protocol.h"
+#include "session/wire_json.h"
 #include "session/session.h"
 #include "themes/theme.h"
 #include "ui/grid.h"
@@ -116,7 +116,7 @@ static inline void delta(Session *s, const char *text, size_t len)
 {
     StrBuf j = {0};
     sb_puts(&j, "{\"type\":\"response.output_text.delta\",\"delta\":");
-    proto_append_json_string(&j, text, len);
+    wire_json_string(&j, text, len);
     sb_puts(&j, "}");
     session_on_message(s, j.data, j.len);
     sb_free(&j);

@@ -1,21 +1,22 @@
-/* Protocol: response.create encoding and server-event decoding (PROTOCOL.md 1.3, 1.4, 7.1).
+/* WireResponses: the OpenAI Responses API's WebSocket mode as a Wire dialect (PROTOCOL.md
+ * 1.3-1.7, 7.1): response.create encoding, server-event decoding, and the dialect's answers
+ * to the turn logic (which errors resend, reconnect or wait; chaining; abandoned requests).
  *
- * Encoding is a hand-written JSON writer, not cJSON: the text we send comes from an editor
- * buffer and may hold NULs and invalid UTF-8, while a WebSocket text message must be valid
- * UTF-8 (RFC 6455 8.1) and cJSON's strings stop at the first NUL. The writer escapes what
- * JSON requires (RFC 8259 7), writes valid multi-byte sequences unchanged, and replaces each
- * byte that is not part of a valid sequence by U+FFFD. The key order is fixed, so equal
- * requests are byte-identical (golden tests, and the server's prefix cache likes it).
+ * Encoding writes JSON by hand (session/wire_json.c: NULs and invalid UTF-8 in editor text),
+ * with a fixed key order, so equal requests are byte-identical (golden tests, and the
+ * server's prefix cache likes it).
  *
- * Decoding parses the message with cJSON_ParseWithLengthOpts (no copy, no NUL needed) into a
- * tree owned by the ProtoEvent; every string in the event points into that tree. The tree is
- * released by the next decode or by proto_event_clear, so a reused ProtoEvent costs nothing
- * beyond cJSON's own nodes. The hot path is response.output_text.delta, tested first.
+ * Decoding parses one whole message with cJSON_ParseWithLengthOpts (no copy, no NUL needed)
+ * into a tree the instance holds; every string of the event points into that tree, or into
+ * `own` (a text holding an escaped NUL, decoded again with its length). One message is one
+ * event: feed decodes it and holds it, next hands it out once, the next feed (or a next
+ * with nothing held) releases the tree. The hot path is
+ * response.output_text.delta, tested first.
  *
- * Invariants: after proto_decode, ev->kind is set, ev->type is never NULL, and every number
- * taken from the message has been range-checked before conversion (a huge or negative count
+ * Invariants: held implies ev.kind is set and ev.type is never NULL; every number taken
+ * from a message has been range-checked before conversion (a huge or negative count
  * becomes a clamp or "absent", never undefined behaviour). */
-#include "session/protocol.h"
+#include "session/wire_responses.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -23,53 +24,17 @@
 
 #include "core/utf8.h"
 #include "core/xalloc.h"
+#include "session/wire_json.h"
+
+typedef struct WireResponses {
+    Wire base;
+    WireEvent ev;  /* the event of the last message fed */
+    bool held;     /* ...not yet handed out by next */
+    cJSON *tree;   /* its parse tree; NULL when released */
+    StrBuf *own;   /* its text decoded again when it holds a NUL; NULL when none */
+} WireResponses;
 
 /* ---- encoding ------------------------------------------------------------------------- */
-
-static const char HEX[] = "0123456789abcdef";
-
-void proto_append_json_string(StrBuf *out, const char *s, size_t len)
-{
-    sb_reserve(out, len + 2);
-    sb_putc(out, '"');
-    size_t i = 0, run = 0; /* s[run..i) is a stretch that needs no escaping */
-    while (i < len) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-            i++;
-            continue;
-        }
-        if (c >= 0x80) {
-            uint32_t cp;
-            size_t n = utf8_decode(s + i, len - i, &cp);
-            if (!UTF8_IS_RAW(cp)) {
-                i += n;
-                continue;
-            }
-        }
-        sb_append(out, s + run, i - run);
-        switch (c) {
-        case '"': sb_append(out, "\\\"", 2); break;
-        case '\\': sb_append(out, "\\\\", 2); break;
-        case '\n': sb_append(out, "\\n", 2); break;
-        case '\r': sb_append(out, "\\r", 2); break;
-        case '\t': sb_append(out, "\\t", 2); break;
-        case '\b': sb_append(out, "\\b", 2); break;
-        case '\f': sb_append(out, "\\f", 2); break;
-        default:
-            if (c < 0x20) {
-                char u[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
-                sb_append(out, u, sizeof u);
-            } else {
-                sb_append(out, "\xEF\xBF\xBD", 3); /* U+FFFD for a byte of invalid UTF-8 */
-            }
-            break;
-        }
-        run = ++i;
-    }
-    sb_append(out, s + run, i - run);
-    sb_putc(out, '"');
-}
 
 static void put_key(StrBuf *out, const char *key)
 {
@@ -78,37 +43,35 @@ static void put_key(StrBuf *out, const char *key)
     sb_append(out, "\":", 2);
 }
 
-static void put_cstring(StrBuf *out, const char *s) { proto_append_json_string(out, s, strlen(s)); }
-
-void proto_encode_create(const ProtoRequest *req, StrBuf *out)
+static void responses_encode(Wire *w, const WireRequest *req, StrBuf *out)
 {
     sb_puts(out, "{\"type\":\"response.create\",");
     put_key(out, "model");
-    put_cstring(out, req->model ? req->model : "");
+    wire_json_cstring(out, req->model ? req->model : "");
     sb_puts(out, ",\"store\":false");
     if (req->instructions) {
         sb_putc(out, ',');
         put_key(out, "instructions");
-        put_cstring(out, req->instructions);
+        wire_json_cstring(out, req->instructions);
     }
-    if (req->previous_response_id) {
+    if (req->chain_id) {
         sb_putc(out, ',');
         put_key(out, "previous_response_id");
-        put_cstring(out, req->previous_response_id);
+        wire_json_cstring(out, req->chain_id);
     }
     sb_puts(out, ",\"input\":[");
     for (size_t i = 0; i < req->n_input; i++) {
-        const ProtoMessage *m = &req->input[i];
+        const WireMessage *m = &req->input[i];
         if (i)
             sb_putc(out, ',');
-        if (m->role == PROTO_ROLE_USER) {
+        if (m->role == WIRE_ROLE_USER) {
             sb_puts(out, "{\"type\":\"message\",\"role\":\"user\","
                          "\"content\":[{\"type\":\"input_text\",\"text\":");
-            proto_append_json_string(out, m->text, m->len);
+            wire_json_string(out, m->text, m->len);
             sb_puts(out, "}]}");
         } else {
             sb_puts(out, "{\"type\":\"message\",\"role\":\"assistant\",\"content\":");
-            proto_append_json_string(out, m->text, m->len);
+            wire_json_string(out, m->text, m->len);
             sb_putc(out, '}');
         }
     }
@@ -250,7 +213,7 @@ static int64_t parse_count(const cJSON *it)
     return v;
 }
 
-static void decode_error_payload(ProtoEvent *ev, const cJSON *e)
+static void decode_error_payload(WireEvent *ev, const cJSON *e)
 {
     ev->error.type = get_str(e, "type");
     ev->error.code = get_str(e, "code");
@@ -274,7 +237,7 @@ static void decode_error_payload(ProtoEvent *ev, const cJSON *e)
     }
 }
 
-static void decode_error_event(ProtoEvent *ev, const cJSON *root)
+static void decode_error_event(WireEvent *ev, const cJSON *root)
 {
     const cJSON *st = get(root, "status");
     if (cJSON_IsNumber(st) && st->valuedouble >= 100 && st->valuedouble < 600)
@@ -286,7 +249,7 @@ static void decode_error_event(ProtoEvent *ev, const cJSON *root)
         decode_error_payload(ev, root); /* HTTP SSE shape: flat code/message/param */
 }
 
-static void decode_usage(ProtoEvent *ev, const cJSON *resp)
+static void decode_usage(WireEvent *ev, const cJSON *resp)
 {
     const cJSON *u = get(resp, "usage");
     if (!cJSON_IsObject(u))
@@ -301,20 +264,20 @@ static void decode_usage(ProtoEvent *ev, const cJSON *resp)
 
 /* The lifecycle events carry the whole response object; a missing one is tolerated (the
  * event still ends the turn) rather than leaving a stream open forever. */
-static void decode_response(ProtoEvent *ev, const cJSON *root)
+static void decode_response(WireEvent *ev, const cJSON *root)
 {
     const cJSON *resp = get(root, "response");
     if (!cJSON_IsObject(resp))
         return;
     ev->response_id = get_str(resp, "id");
-    if (ev->kind == PROTO_CREATED)
+    if (ev->kind == WIRE_CREATED)
         return;
     decode_usage(ev, resp);
-    if (ev->kind == PROTO_INCOMPLETE) {
+    if (ev->kind == WIRE_INCOMPLETE) {
         const cJSON *d = get(resp, "incomplete_details");
         if (cJSON_IsObject(d))
             ev->incomplete_reason = get_str(d, "reason");
-    } else if (ev->kind == PROTO_FAILED) {
+    } else if (ev->kind == WIRE_FAILED) {
         const cJSON *e = get(resp, "error");
         if (cJSON_IsObject(e))
             decode_error_payload(ev, e);
@@ -475,12 +438,13 @@ static bool has_nul_escape(const char *d, size_t len)
     return false;
 }
 
-static bool decode_text(ProtoEvent *ev, const cJSON *root, const char *field, const char *data,
+static bool decode_text(WireResponses *r, const cJSON *root, const char *field, const char *data,
                         size_t len)
 {
+    WireEvent *ev = &r->ev;
     const cJSON *t = get(root, field);
     if (!cJSON_IsString(t)) {
-        ev->kind = PROTO_MALFORMED;
+        ev->kind = WIRE_MALFORMED;
         ev->reason = "text field missing or not a string";
         return false;
     }
@@ -491,7 +455,7 @@ static bool decode_text(ProtoEvent *ev, const cJSON *root, const char *field, co
         if (raw_string_member(data, len, field, own) && own->len >= ev->text_len) {
             ev->text = sb_cstr(own);
             ev->text_len = own->len;
-            ev->own_ = own;
+            r->own = own;
         } else {
             sb_free(own);
             free(own);
@@ -504,60 +468,62 @@ static bool decode_text(ProtoEvent *ev, const cJSON *root, const char *field, co
 
 static const struct {
     const char *type;
-    ProtoKind kind;
+    WireKind kind;
 } KNOWN[] = {
-    {"response.created", PROTO_CREATED},
-    {"response.output_text.done", PROTO_TEXT_DONE},
-    {"response.refusal.delta", PROTO_REFUSAL_DELTA},
-    {"response.completed", PROTO_COMPLETED},
-    {"response.incomplete", PROTO_INCOMPLETE},
-    {"response.failed", PROTO_FAILED},
-    {"error", PROTO_ERROR},
-    {"response.steer.accepted", PROTO_STEER_ACCEPTED},
-    {"response.steer.failed", PROTO_STEER_FAILED},
+    {"response.created", WIRE_CREATED},
+    {"response.output_text.done", WIRE_TEXT_DONE},
+    {"response.refusal.delta", WIRE_REFUSAL_DELTA},
+    {"response.completed", WIRE_DONE},
+    {"response.incomplete", WIRE_INCOMPLETE},
+    {"response.failed", WIRE_FAILED},
+    {"error", WIRE_ERROR},
+    {"response.steer.accepted", WIRE_STEER_ACCEPTED},
+    {"response.steer.failed", WIRE_STEER_FAILED},
 };
 
-static ProtoKind kind_of(const char *type)
+static WireKind kind_of(const char *type)
 {
     if (strcmp(type, "response.output_text.delta") == 0)
-        return PROTO_DELTA;
+        return WIRE_DELTA;
     for (size_t i = 0; i < sizeof KNOWN / sizeof KNOWN[0]; i++)
         if (strcmp(type, KNOWN[i].type) == 0)
             return KNOWN[i].kind;
-    return PROTO_IGNORED;
+    return WIRE_IGNORED;
 }
 
-void proto_event_clear(ProtoEvent *ev)
+/* The held storage: the parse tree and a re-decoded text with NULs. */
+static void release(WireResponses *r)
 {
-    cJSON_Delete(ev->tree_);
-    if (ev->own_) {
-        sb_free(ev->own_);
-        free(ev->own_);
+    cJSON_Delete(r->tree);
+    r->tree = NULL;
+    if (r->own) {
+        sb_free(r->own);
+        free(r->own);
+        r->own = NULL;
     }
-    *ev = (ProtoEvent){.kind = PROTO_MALFORMED, .type = "", .reason = "empty"};
-    ev->output_index = ev->content_index = ev->sequence_number = -1;
-    ev->error.retry_after_ms = -1;
-    ev->error.reset_requests_ms = ev->error.reset_tokens_ms = -1;
-    ev->error.remaining_requests = ev->error.remaining_tokens = -1;
+    r->held = false;
 }
 
-static ProtoKind malformed(ProtoEvent *ev, const char *why)
+static WireKind malformed(WireEvent *ev, const char *why)
 {
-    ev->kind = PROTO_MALFORMED;
+    ev->kind = WIRE_MALFORMED;
     ev->reason = why;
     return ev->kind;
 }
 
-ProtoKind proto_decode(ProtoEvent *ev, const char *data, size_t len)
+static WireKind decode(WireResponses *r, const char *data, size_t len)
 {
-    proto_event_clear(ev);
+    WireEvent *ev = &r->ev;
+    wire_event_init(ev);
+    ev->raw = data;
+    ev->raw_len = len;
     if (!data || len == 0)
         return malformed(ev, "empty message");
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
     if (!root)
         return malformed(ev, "not valid JSON (truncated?)");
-    ev->tree_ = root;
+    r->tree = root;
     /* cJSON stops after the first value; anything but whitespace after it is an error. */
     for (const char *p = end; p && p < data + len; p++)
         if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
@@ -573,23 +539,23 @@ ProtoKind proto_decode(ProtoEvent *ev, const char *data, size_t len)
     ev->kind = kind_of(ev->type);
     ev->sequence_number = get_index(root, "sequence_number");
     switch (ev->kind) {
-    case PROTO_DELTA:
-    case PROTO_REFUSAL_DELTA:
-        decode_text(ev, root, "delta", data, len);
+    case WIRE_DELTA:
+    case WIRE_REFUSAL_DELTA:
+        decode_text(r, root, "delta", data, len);
         break;
-    case PROTO_TEXT_DONE:
-        decode_text(ev, root, "text", data, len);
+    case WIRE_TEXT_DONE:
+        decode_text(r, root, "text", data, len);
         break;
-    case PROTO_CREATED:
-    case PROTO_COMPLETED:
-    case PROTO_INCOMPLETE:
-    case PROTO_FAILED:
+    case WIRE_CREATED:
+    case WIRE_DONE:
+    case WIRE_INCOMPLETE:
+    case WIRE_FAILED:
         decode_response(ev, root);
         break;
-    case PROTO_ERROR:
+    case WIRE_ERROR:
         decode_error_event(ev, root);
         break;
-    case PROTO_STEER_FAILED: {
+    case WIRE_STEER_FAILED: {
         const cJSON *e = get(root, "error");
         if (cJSON_IsObject(e))
             decode_error_payload(ev, e);
@@ -601,21 +567,79 @@ ProtoKind proto_decode(ProtoEvent *ev, const char *data, size_t len)
     return ev->kind;
 }
 
-const char *proto_kind_name(ProtoKind kind)
+/* ---- the dialect ------------------------------------------------------------------------ */
+
+static void responses_feed(Wire *w, const char *data, size_t len)
 {
-    static const char *const NAMES[PROTO_KIND_COUNT] = {
-        [PROTO_MALFORMED] = "malformed",
-        [PROTO_IGNORED] = "ignored",
-        [PROTO_CREATED] = "created",
-        [PROTO_DELTA] = "delta",
-        [PROTO_REFUSAL_DELTA] = "refusal_delta",
-        [PROTO_TEXT_DONE] = "text_done",
-        [PROTO_COMPLETED] = "completed",
-        [PROTO_INCOMPLETE] = "incomplete",
-        [PROTO_FAILED] = "failed",
-        [PROTO_ERROR] = "error",
-        [PROTO_STEER_ACCEPTED] = "steer_accepted",
-        [PROTO_STEER_FAILED] = "steer_failed",
-    };
-    return (unsigned)kind < PROTO_KIND_COUNT ? NAMES[kind] : "?";
+    WireResponses *r = (WireResponses *)w;
+    release(r);
+    decode(r, data, len);
+    r->held = true;
+}
+
+static bool responses_next(Wire *w, WireEvent *ev)
+{
+    WireResponses *r = (WireResponses *)w;
+    if (!r->held) {
+        release(r); /* the event taken last is over: a large response.completed goes now */
+        return false;
+    }
+    *ev = r->ev;
+    r->held = false;
+    return true;
+}
+
+/* Every message is whole, so a new connection leaves nothing behind; the event being
+ * handled stays valid (the next feed or next releases it). */
+static void responses_reset(Wire *w) {}
+
+/* 429 or rate_limit_exceeded, except the codes that waiting does not cure (an empty quota
+ * or a plan's usage limit: Codex does not retry those either). */
+static bool is_rate_limit(const WireError *e)
+{
+    static const char *const final[] = {"insufficient_quota", "usage_limit_reached",
+                                        "usage_not_included"};
+    for (size_t i = 0; e->code && i < sizeof final / sizeof final[0]; i++)
+        if (strcmp(e->code, final[i]) == 0)
+            return false;
+    return e->status == 429 || (e->code && strcmp(e->code, "rate_limit_exceeded") == 0);
+}
+
+static WireAction responses_classify(const Wire *w, const WireError *e)
+{
+    if (is_rate_limit(e))
+        return WIRE_ACT_WAIT; /* PROTOCOL.md 7.3 #6 */
+    if (e->code && strcmp(e->code, "websocket_connection_limit_reached") == 0)
+        return WIRE_ACT_RECONNECT; /* 1.6: the socket's age limit; 7.1 */
+    if (e->code && strcmp(e->code, "previous_response_not_found") == 0)
+        return WIRE_ACT_RESEND; /* 1.5: the cache lost the chain; 7.1 */
+    return WIRE_ACT_FAIL;
+}
+
+static void responses_free(Wire *w)
+{
+    WireResponses *r = (WireResponses *)w;
+    release(r);
+    free(r);
+}
+
+static const WireOps RESPONSES_OPS = {
+    .name = "responses",
+    .can_chain = true,          /* previous_response_id (1.5) */
+    .abandoned_answer = true,   /* one sequential socket: 1.6, 1.7 (soft cancel), 7.1 */
+    .encode = responses_encode,
+    .feed = responses_feed,
+    .next = responses_next,
+    .end = NULL,                /* every message is whole */
+    .reset = responses_reset,
+    .classify = responses_classify,
+    .free = responses_free,
+};
+
+Wire *wire_responses_new(void)
+{
+    WireResponses *r = xcalloc(1, sizeof *r);
+    r->base.ops = &RESPONSES_OPS;
+    wire_event_init(&r->ev);
+    return &r->base;
 }
