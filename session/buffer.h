@@ -119,6 +119,10 @@ void buffer_backspace(Buffer *b);
  * end of a line it joins the next line. */
 void buffer_delete(Buffer *b);
 void buffer_tab(Buffer *b);                                /* inserts a '\t' */
+/* Replaces [from, to) (clamped, from <= to, may span lines) with s[0..len) as one undo step
+ * of its own (or part of the open group), whatever the cursor's position; the cursor ends
+ * after the inserted bytes. s is inserted as is ('\n' splits lines): search and replace. */
+void buffer_replace(Buffer *b, TextPos from, TextPos to, const char *s, size_t len);
 /* Left/Right step over whole characters (a base and its combining marks); Up/Down/Page keep
  * the display column of the first vertical move (at the first/last line they go to its
  * start/end); word moves stop at the start of runs of letters/digits/_ (any non-ASCII
