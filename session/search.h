@@ -140,7 +140,7 @@ bool search_check_replacement(const Search *s, const char *repl, size_t rlen, Er
 bool search_replace(Search *s, Buffer *b, const SearchResult *cur, const char *repl,
                     size_t rlen, TextPos *after, ErrorBuf *err);
 /* Replaces every match in the buffer in one pass over its lines, as one undo step; *count
- * is how many. Not sliced: about 0.3 s for 100 MB (see make bench). Empty matches are
+ * is how many. Not sliced: 0.3 s for 100 MB with 320k matches here (make bench). Empty matches are
  * replaced too (regex `^` prefixes every line). */
 bool search_replace_all(Search *s, Buffer *b, const char *repl, size_t rlen, size_t *count,
                         ErrorBuf *err);
