@@ -35,6 +35,8 @@ static size_t naive_count(const char *line, size_t len, const char *p, size_t pl
     if (len && line[len - 1] == '\r')
         len--;
     size_t n = 0;
+    if (plen == 0)
+        return 0; /* an empty pattern matches nothing */
     for (size_t i = 0; i + plen <= len;) {
         if (memcmp(line + i, p, plen) == 0) {
             n++;
@@ -129,10 +131,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     StrBuf before = {0}, after = {0};
     text_serialize(buffer_text(b), &before);
     size_t n;
-    if (search_replace_all(s, b, repl, rlen, &n, NULL) && n > 0) {
+    uint64_t v0 = buffer_version(b);
+    /* Replacing empty matches with nothing changes nothing, and records no step. */
+    if (search_replace_all(s, b, repl, rlen, &n, NULL) && buffer_version(b) != v0) {
+        FUZZ_CHECK(n > 0);
         FUZZ_CHECK(buffer_undo(b));
         text_serialize(buffer_text(b), &after);
         FUZZ_CHECK(after.len == before.len && memcmp(after.data, before.data, after.len) == 0);
+        /* then the insertion before it (if any): the replace was one step */
+        FUZZ_CHECK(buffer_undo(b) == (tlen > 0));
+        FUZZ_CHECK(!buffer_undo(b));
     }
     sb_free(&before);
     sb_free(&after);
