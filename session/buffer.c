@@ -190,6 +190,22 @@ void buffer_insert(Buffer *b, const char *s, size_t len)
     undo_break(b->undo);
 }
 
+void buffer_replace(Buffer *b, TextPos from, TextPos to, const char *s, size_t len)
+{
+    from = text_clamp(b->text, from);
+    to = text_clamp(b->text, to);
+    BUG_ON(text_pos_cmp(from, to) > 0);
+    /* The group makes the deletion and the insertion one step even outside a caller's
+     * group; inside one (replace all) it simply nests. */
+    undo_group_begin(b->undo);
+    if (text_pos_cmp(from, to) < 0)
+        buffer_edit_delete(b, from, to, UNDO_MERGE_NONE);
+    else
+        b->cursor = from; /* buffer_edit_delete moves the cursor there itself */
+    buffer_edit_insert(b, s, len, UNDO_MERGE_NONE);
+    undo_group_end(b->undo);
+}
+
 void buffer_newline(Buffer *b)
 {
     size_t len;

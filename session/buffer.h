@@ -125,6 +125,10 @@ void buffer_delete(Buffer *b);
 /* Inserts a '\t', or with expand_tabs the spaces to the next multiple of the tab width (by
  * display column: after "ab" with width 4, two spaces). Typing: it merges like a character. */
 void buffer_tab(Buffer *b);
+/* Replaces [from, to) (clamped, from <= to, may span lines) with s[0..len) as one undo step
+ * of its own (or part of the open group), whatever the cursor's position; the cursor ends
+ * after the inserted bytes. s is inserted as is ('\n' splits lines): search and replace. */
+void buffer_replace(Buffer *b, TextPos from, TextPos to, const char *s, size_t len);
 /* Left/Right step over whole characters (a base and its combining marks); Up/Down/Page keep
  * the display column of the first vertical move (at the first/last line they go to its
  * start/end); word moves stop at the start of runs of letters/digits/_ (any non-ASCII

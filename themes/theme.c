@@ -41,6 +41,9 @@ static const char *const slot_names[STYLE__COUNT] = {
     [STYLE_STATUS_WARN] = "status-warn",
     [STYLE_PROMPT] = "prompt",
     [STYLE_PROMPT_LABEL] = "prompt-label",
+    /* search */
+    [STYLE_MATCH] = "match",
+    [STYLE_MATCH_CURRENT] = "match-current",
 };
 
 static const char *const ansi_names[8] = {"black", "red",     "green", "yellow",
@@ -259,6 +262,9 @@ void theme_default(Theme *out)
     out->slot[STYLE_STATUS_WARN] = fg(ansi(1), ATTR_REVERSE | ATTR_BOLD);
     out->slot[STYLE_PROMPT] = fg(def, 0);
     out->slot[STYLE_PROMPT_LABEL] = fg(ansi(6), ATTR_BOLD);
+    /* search */
+    out->slot[STYLE_MATCH] = (Style){.fg = ansi(0), .bg = ansi(3)};
+    out->slot[STYLE_MATCH_CURRENT] = (Style){.fg = ansi(0), .bg = ansi(10), .attrs = ATTR_BOLD};
 }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }

@@ -60,6 +60,9 @@ typedef enum StyleSlot {
     STYLE_STATUS_WARN,      /* link down, errors */
     STYLE_PROMPT,           /* the ask prompt line */
     STYLE_PROMPT_LABEL,
+    /* search (ui/search_view.c) */
+    STYLE_MATCH,            /* every visible match of the search */
+    STYLE_MATCH_CURRENT,    /* the match the caret is on */
     STYLE__COUNT
 } StyleSlot;
 

@@ -5,6 +5,8 @@
 #  2. key -> socket-close latency for Esc and Ctrl-G, 20 presses each: from flint reading the
 #     key byte off the tty to flint-backend receiving the Close frame (both log CLOCK_MONOTONIC).
 #  3. idle: CPU used by flint over 5 s with nothing happening; CPU at 1000 and 50,000 tok/s.
+#  4. search on a 100 MB text (tests/bench/bench_search.c): find at the end, time per slice,
+#     count all, replace all + undo, each beside its target.
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -150,3 +152,6 @@ print(f"{'-' * w}  {'-' * 16}")
 for k, v in rows:
     print(f"{k:<{w}}  {v}")
 PY
+
+# --- 4. search on 100 MB ----------------------------------------------------------------------
+"$BUILD/tests/bench_search" "${BENCH_SEARCH_MB:-100}"

@@ -381,6 +381,35 @@ static void test_undo_groups(void)
     buffer_free(b);
 }
 
+static void test_replace_range(void)
+{
+    Buffer *b = buffer_with("alpha beta\ngamma\n");
+    buffer_move(b, BUFFER_END, 0);
+    buffer_replace(b, (TextPos){0, 6}, (TextPos){0, 10}, "BETA\nX", 6);
+    CHECK_TEXT(b, "alpha BETA\nX\ngamma\n");
+    CHECK_CURSOR(b, 1, 1);
+    buffer_replace(b, (TextPos){2, 0}, (TextPos){2, 0}, "> ", 2); /* pure insertion */
+    CHECK_TEXT(b, "alpha BETA\nX\n> gamma\n");
+    buffer_replace(b, (TextPos){0, 0}, (TextPos){1, 1}, "", 0);   /* pure deletion */
+    CHECK_TEXT(b, "\n> gamma\n");
+    CHECK(buffer_undo(b));
+    CHECK_TEXT(b, "alpha BETA\nX\n> gamma\n");
+    CHECK(buffer_undo(b));
+    CHECK(buffer_undo(b)); /* delete + insert were one step */
+    CHECK_TEXT(b, "alpha beta\ngamma\n");
+    CHECK_CURSOR(b, 0, 10);
+    /* several inside a group: one step */
+    buffer_group_begin(b);
+    buffer_replace(b, (TextPos){0, 0}, (TextPos){0, 5}, "A", 1);
+    buffer_replace(b, (TextPos){1, 0}, (TextPos){1, 5}, "G", 1);
+    buffer_group_end(b);
+    CHECK_TEXT(b, "A beta\nG\n");
+    CHECK(buffer_undo(b));
+    CHECK_TEXT(b, "alpha beta\ngamma\n");
+    CHECK(!buffer_modified(b));
+    buffer_free(b);
+}
+
 static void test_modified_savepoint(void)
 {
     char *p = path_in("modified.txt");
@@ -536,6 +565,7 @@ int main(void)
     RUN(test_display_width_rule);
     RUN(test_undo_coalescing);
     RUN(test_undo_groups);
+    RUN(test_replace_range);
     RUN(test_modified_savepoint);
     RUN(test_undo_random);
     tmpdir_remove();
