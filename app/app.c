@@ -181,6 +181,8 @@ static void app_draw(App *a)
     }
     ui_render(a->ui, a->session, &st);
     loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
+    if (ui_wants_frame(a->ui))
+        app_damage(a); /* syntax states still arriving: draw again next frame */
     a->last_frame_ns = clock_now_ns();
     a->frames++;
 }
@@ -821,11 +823,15 @@ int app_run(const AppConfig *cfg)
     int cols = 80, rows = 24;
     term_size(a->term, &cols, &rows);
     a->ui = ui_new(a->term, cols, rows);
+    SyntaxSet *langs = syntax_set_load_default();
+    ui_set_languages(a->ui, langs);
     if (cfg->demo)
         app_say(a, false, "Demo backend on 127.0.0.1:%d (offline).  Ctrl-K ask · Esc stop · "
                           "Ctrl-S save · Ctrl-Q quit · F1 help", a->demo.port);
     else
         app_say(a, false, "Ctrl-K ask · Esc stop · Ctrl-S save · Ctrl-Q quit · F1 help");
+    if (syntax_set_error_count(langs)) /* that language stays plain; say why */
+        app_say(a, true, "%s", syntax_set_error(langs, 0));
     char found[4096];
     if (buffer_find_recovery(session_buffer(a->session), found, sizeof found)) {
         /* Next to the file: its name is enough; in the state directory: the whole path. */

@@ -634,6 +634,22 @@ bool syntax_default_dir(char *out, size_t size)
     return false;
 }
 
+SyntaxSet *syntax_set_load_default(void)
+{
+    SyntaxSet *set = syntax_set_new();
+    char dir[4096];
+    ErrorBuf err;
+    size_t n = 0;
+    if (!syntax_default_dir(dir, sizeof dir))
+        log_msg("syntax: no rule directory found (FLINT_SYNTAX_DIR, share/flint/syntax): "
+                "plain text");
+    else if (!syntax_set_load_dir(set, dir, &n, &err))
+        log_msg("syntax: %s: plain text", err.msg);
+    else
+        log_msg("syntax: %zu languages from %s, %zu files failed", n, dir, set->nerr);
+    return set;
+}
+
 size_t syntax_set_count(const SyntaxSet *set) { return set->n; }
 const Syntax *syntax_set_at(const SyntaxSet *set, size_t i) { return i < set->n ? set->v[i] : NULL; }
 size_t syntax_set_error_count(const SyntaxSet *set) { return set->nerr; }

@@ -121,6 +121,8 @@ bool syntax_set_load_dir(SyntaxSet *set, const char *dir, size_t *loaded, ErrorB
  * source tree's themes/syntax (a build-tree run: make run, tests), the configured install
  * prefix's. False when none does. */
 bool syntax_default_dir(char *out, size_t size);
+/* A set loaded from syntax_default_dir (empty when there is none; logged either way). */
+SyntaxSet *syntax_set_load_default(void);
 size_t syntax_set_count(const SyntaxSet *set);
 const Syntax *syntax_set_at(const SyntaxSet *set, size_t i);
 size_t syntax_set_error_count(const SyntaxSet *set);
