@@ -2,7 +2,9 @@
  *
  * Editor state: the Buffer followed (identity), a copy of its path (a save-as re-detects),
  * its language and Highlighter, and this frame's budget. `pending` is set when the layer met
- * a visible line it could not afford; begin_frame clears it.
+ * a visible line it could not afford (drawn with a guessed state); begin_frame clears it.
+ * guess_*: the end state of the line drawn last this frame, so consecutive guessed lines
+ * cost one scan each, not a new guess each.
  *
  * Code blocks: CodeBlock slots keyed by (key, entry, fence_start), each with the start offsets
  * and start states of the block's lines seen so far, ascending; a line further down is
@@ -42,6 +44,9 @@ struct SyntaxView {
     Highlighter *hl;
     size_t budget;
     bool pending;
+    bool guess_valid;   /* this frame: guess_state is the provisional start of guess_line */
+    size_t guess_line;
+    unsigned guess_state;
     SyntaxTokens tokens;
     CodeBlock code[CODE_SLOTS];
     uint64_t clock;
@@ -125,6 +130,7 @@ static void follow(SyntaxView *sv, const Buffer *b)
 void syntax_view_begin_frame(SyntaxView *sv, const Buffer *b)
 {
     sv->pending = false;
+    sv->guess_valid = false;
     sv->budget = SYNTAX_VIEW_FRAME_BUDGET;
     follow(sv, b);
     if (sv->hl)
@@ -158,11 +164,24 @@ void syntax_view_decorate(void *ud, const Buffer *b, size_t line, const char *s,
         return;
     unsigned state;
     if (!highlighter_state(sv->hl, buffer_text(b), line, &sv->budget, &state)) {
-        sv->pending = true; /* plain this frame; the states arrive over the next ones */
-        return;
+        sv->pending = true; /* a guess this frame; the exact states arrive over the next ones */
+        if (!sv->guess_valid || sv->guess_line != line) {
+            const Text *t = buffer_text(b);
+            size_t i = line > SYNTAX_VIEW_GUESS_LINES ? line - SYNTAX_VIEW_GUESS_LINES : 0;
+            sv->guess_state = 0;
+            for (; i < line; i++) {
+                size_t ll;
+                const char *ls = text_line(t, i, &ll);
+                sv->guess_state = syntax_line(sv->lang, sv->guess_state, ls, ll, NULL);
+            }
+        }
+        state = sv->guess_state;
     }
     sv->tokens.n = 0;
-    syntax_line(sv->lang, state, s, len, &sv->tokens);
+    unsigned end = syntax_line(sv->lang, state, s, len, &sv->tokens);
+    sv->guess_valid = true; /* the visible lines come in order: the next one starts here */
+    sv->guess_line = line + 1;
+    sv->guess_state = end;
     size_t prev_end = 0;
     for (size_t i = 0; i < sv->tokens.n; i++) {
         const SyntaxToken *tk = &sv->tokens.v[i];

@@ -109,7 +109,7 @@ static void test_jump_to_end_is_sliced(void)
     CHECK_STR_EQ(ui_language(ui), "c"); /* by the modeline */
     const Grid *g = ui_grid(ui);
     CHECK(ui_wants_frame(ui));
-    CHECK_INT_EQ(style_at(g, "int last", 0), STYLE_TEXT); /* plain until its state is known */
+    CHECK_INT_EQ(style_at(g, "int last", 0), STYLE_SYN_TYPE); /* a guess until states are known */
     int frames = 1;
     while (ui_wants_frame(ui) && frames < 1000) {
         ui_render(ui, s, NULL);
@@ -117,6 +117,37 @@ static void test_jump_to_end_is_sliced(void)
     }
     CHECK(frames > 2 && frames < 1000);
     CHECK_INT_EQ(style_at(g, "int last", 0), STYLE_SYN_TYPE);
+    ui_free(ui);
+    session_free(s);
+}
+
+/* The guess is a guess: inside a comment longer than the guess window it is wrong at first,
+ * and right once the exact states arrive. */
+static void test_guess_replaced_by_exact_states(void)
+{
+    Session *s = new_session();
+    Buffer *b = session_buffer(s);
+    StrBuf sb = {0};
+    sb_puts(&sb, "// vim: ft=c\n/*\n");
+    for (int i = 0; i < 300000; i++)
+        sb_puts(&sb, "still a comment, with some words in it to make it longer\n");
+    sb_puts(&sb, "int inside; */ int after;");
+    buffer_insert(b, sb.data, sb.len);
+    sb_free(&sb);
+    Ui *ui = ui_new(NULL, 100, 24);
+    ui_set_languages(ui, syntax_set_load_default());
+    ui_render(ui, s, NULL);
+    const Grid *g = ui_grid(ui);
+    CHECK(ui_wants_frame(ui));
+    CHECK_INT_EQ(style_at(g, "int inside", 0), STYLE_SYN_TYPE); /* guessed: outside */
+    int frames = 1;
+    while (ui_wants_frame(ui) && frames < 5000) {
+        ui_render(ui, s, NULL);
+        frames++;
+    }
+    CHECK(frames < 5000);
+    CHECK_INT_EQ(style_at(g, "int inside", 0), STYLE_SYN_COMMENT);
+    CHECK_INT_EQ(style_at(g, "int after", 0), STYLE_SYN_TYPE);
     ui_free(ui);
     session_free(s);
 }
@@ -150,6 +181,7 @@ int main(void)
     RUN(test_editor_colours);
     RUN(test_no_languages_is_plain);
     RUN(test_jump_to_end_is_sliced);
+    RUN(test_guess_replaced_by_exact_states);
     RUN(test_answer_code_blocks);
     return harness_done();
 }
