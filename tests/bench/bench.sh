@@ -150,3 +150,6 @@ print(f"{'-' * w}  {'-' * 16}")
 for k, v in rows:
     print(f"{k:<{w}}  {v}")
 PY
+
+# --- syntax highlighting (C rules over the tree's own sources) -----------------------------
+"$BUILD/tests/bench_syntax" "$(dirname "$0")"/../../{core,session,ui,net,app}/*.c
