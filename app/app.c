@@ -46,6 +46,7 @@
 #include "core/xalloc.h"
 #include "net/link.h"
 #include "net/link_url.h"
+#include "themes/syntax.h"
 #include "ui/key_name.h"
 
 #define ESC_DELAY_NS (25 * NS_PER_MS)
@@ -360,7 +361,11 @@ int app_run(const AppConfig *cfg)
     keymap_help(a->keymap, &help);
     ui_set_help(a->ui, sb_cstr(&help));
     sb_free(&help);
+    SyntaxSet *langs = syntax_set_load_default();
+    ui_set_languages(a->ui, langs);
     app_greet(a, sb_cstr(&notes));
+    if (syntax_set_error_count(langs)) /* that language stays plain; say why */
+        app_say(a, true, "%s", syntax_set_error(langs, 0));
     app_tell_earlier_recovery(a);
     char url_shown[256]; /* never the query: it can carry tokens */
     link_url_redact(url, url_shown, sizeof url_shown);

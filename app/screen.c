@@ -42,6 +42,8 @@ void app_draw(App *a)
     }
     ui_render(a->ui, a->session, &st);
     loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
+    if (ui_wants_frame(a->ui))
+        app_damage(a); /* syntax states still arriving: draw again next frame */
     a->last_frame_ns = clock_now_ns();
     a->frames++;
 }

@@ -23,7 +23,10 @@
  *   - final_newline: the last line is followed by a terminator. blank_no_eol: while the
  *     text is a single empty line it serializes to nothing (a new or empty file), so the
  *     final newline only appears once there is content.
- *   - marks[0..nmarks) are caller-owned TextPos that every edit keeps inside the text. */
+ *   - marks[0..nmarks) are caller-owned TextPos that every edit keeps inside the text.
+ *   - journal holds the last TEXT_JOURNAL of the `edits` edits: where each one started and
+ *     how many lines it added or removed, so a cache of per-line facts (highlight states)
+ *     can shift and revalidate only what an edit touched instead of comparing the text. */
 #include "core/text.h"
 
 #include <errno.h>
@@ -48,7 +51,16 @@ struct Text {
     bool blank_no_eol;
     TextPos **marks;
     size_t nmarks, marks_cap;
+    uint64_t edits;                    /* edits so far (text_set counts too) */
+    TextEdit journal[TEXT_JOURNAL];    /* edit number n is journal[n % TEXT_JOURNAL] */
 };
+
+/* Records edit number ++edits (see text_edit_at). */
+static void text_journal(Text *t, size_t line, long delta, bool reset)
+{
+    t->edits++;
+    t->journal[t->edits % TEXT_JOURNAL] = (TextEdit){line, delta, reset};
+}
 
 static void line_free(TextLine *l)
 {
@@ -178,6 +190,7 @@ void text_set(Text *t, const char *data, size_t len)
     }
     for (size_t i = 0; i < t->nmarks; i++)
         *t->marks[i] = (TextPos){0, 0};
+    text_journal(t, 0, 0, true);
 }
 
 static bool text_emits_nothing(const Text *t)
@@ -360,6 +373,7 @@ TextPos text_insert(Text *t, TextPos pos, const char *s, size_t len)
             m->line += k;
         }
     }
+    text_journal(t, pos.line, (long)k, false);
     return after;
 }
 
@@ -408,6 +422,17 @@ void text_delete(Text *t, TextPos from, TextPos to)
         else
             m->line -= lines_gone;
     }
+    text_journal(t, from.line, -(long)lines_gone, false);
+}
+
+uint64_t text_edit_count(const Text *t) { return t->edits; }
+
+bool text_edit_at(const Text *t, uint64_t n, TextEdit *out)
+{
+    if (n == 0 || n > t->edits || t->edits - n >= TEXT_JOURNAL)
+        return false;
+    *out = t->journal[n % TEXT_JOURNAL];
+    return true;
 }
 
 void text_copy(const Text *t, TextPos from, TextPos to, StrBuf *out)

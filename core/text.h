@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/strbuf.h"
 
@@ -68,6 +69,22 @@ bool text_final_newline(const Text *t);
 int text_pos_cmp(TextPos a, TextPos b);
 /* Clamp pos into the text (line to the last line, col to the line length). */
 TextPos text_clamp(const Text *t, TextPos pos);
+
+/* The edit journal, for caches of per-line facts (the highlighter's line states). Every
+ * text_insert / text_delete / text_set counts as one edit; the last TEXT_JOURNAL are kept.
+ * An edit at `line` with `delta` leaves lines before `line` and the start of `line` as they
+ * were, and moves the lines after it by delta (lines added, negative: removed). reset: a
+ * text_set (nothing of the old text is known to survive). A no-op edit may be recorded. */
+#define TEXT_JOURNAL 64
+typedef struct TextEdit {
+    size_t line;
+    long delta;
+    bool reset;
+} TextEdit;
+uint64_t text_edit_count(const Text *t);
+/* Edit number n (1 = the first); false when n is 0, not made yet, or fell out of the
+ * journal (then the caller starts over). */
+bool text_edit_at(const Text *t, uint64_t n, TextEdit *out);
 
 void text_mark_add(Text *t, TextPos *mark);
 void text_mark_remove(Text *t, TextPos *mark);

@@ -44,6 +44,24 @@ static const char *const slot_names[STYLE__COUNT] = {
     /* search */
     [STYLE_MATCH] = "match",
     [STYLE_MATCH_CURRENT] = "match-current",
+    [STYLE_SYN_KEYWORD] = "syntax-keyword",
+    [STYLE_SYN_TYPE] = "syntax-type",
+    [STYLE_SYN_STRING] = "syntax-string",
+    [STYLE_SYN_COMMENT] = "syntax-comment",
+    [STYLE_SYN_NUMBER] = "syntax-number",
+    [STYLE_SYN_PREPROC] = "syntax-preproc",
+    [STYLE_SYN_FUNCTION] = "syntax-function",
+    [STYLE_SYN_OPERATOR] = "syntax-operator",
+    [STYLE_SYN_CONSTANT] = "syntax-constant",
+    [STYLE_SYN_ESCAPE] = "syntax-escape",
+    [STYLE_SYN_VARIABLE] = "syntax-variable",
+    [STYLE_SYN_KEY] = "syntax-key",
+    [STYLE_SYN_HEADING] = "syntax-heading",
+    [STYLE_SYN_EMPHASIS] = "syntax-emphasis",
+    [STYLE_SYN_LINK] = "syntax-link",
+    [STYLE_SYN_ADDED] = "syntax-added",
+    [STYLE_SYN_REMOVED] = "syntax-removed",
+    [STYLE_SYN_HUNK] = "syntax-hunk",
 };
 
 static const char *const ansi_names[8] = {"black", "red",     "green", "yellow",
@@ -265,6 +283,26 @@ void theme_default(Theme *out)
     /* search */
     out->slot[STYLE_MATCH] = (Style){.fg = ansi(0), .bg = ansi(3)};
     out->slot[STYLE_MATCH_CURRENT] = (Style){.fg = ansi(0), .bg = ansi(10), .attrs = ATTR_BOLD};
+    /* Syntax: the 8 basic hues only (bright ones vanish on some light palettes) plus
+     * attributes, so every class reads on dark and light terminals and in 16 colours. */
+    out->slot[STYLE_SYN_KEYWORD] = fg(ansi(4), ATTR_BOLD);
+    out->slot[STYLE_SYN_TYPE] = fg(ansi(6), 0);
+    out->slot[STYLE_SYN_STRING] = fg(ansi(2), 0);
+    out->slot[STYLE_SYN_COMMENT] = fg(ansi(8), ATTR_ITALIC);
+    out->slot[STYLE_SYN_NUMBER] = fg(ansi(5), 0);
+    out->slot[STYLE_SYN_PREPROC] = fg(ansi(5), ATTR_BOLD);
+    out->slot[STYLE_SYN_FUNCTION] = fg(ansi(3), 0);
+    out->slot[STYLE_SYN_OPERATOR] = fg(def, ATTR_BOLD);
+    out->slot[STYLE_SYN_CONSTANT] = fg(ansi(5), 0);
+    out->slot[STYLE_SYN_ESCAPE] = fg(ansi(1), 0);
+    out->slot[STYLE_SYN_VARIABLE] = fg(ansi(6), ATTR_BOLD);
+    out->slot[STYLE_SYN_KEY] = fg(ansi(4), 0);
+    out->slot[STYLE_SYN_HEADING] = fg(ansi(4), ATTR_BOLD | ATTR_UNDERLINE);
+    out->slot[STYLE_SYN_EMPHASIS] = fg(def, ATTR_BOLD);
+    out->slot[STYLE_SYN_LINK] = fg(ansi(6), ATTR_UNDERLINE);
+    out->slot[STYLE_SYN_ADDED] = fg(ansi(2), 0);
+    out->slot[STYLE_SYN_REMOVED] = fg(ansi(1), 0);
+    out->slot[STYLE_SYN_HUNK] = fg(ansi(6), ATTR_BOLD);
 }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }

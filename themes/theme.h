@@ -63,6 +63,26 @@ typedef enum StyleSlot {
     /* search (ui/search_view.c) */
     STYLE_MATCH,            /* every visible match of the search */
     STYLE_MATCH_CURRENT,    /* the match the caret is on */
+    /* Syntax token classes (themes/syntax.h, in SyntaxClass order; "syntax-NAME" in theme
+     * files). Kept as one block after the UI slots so other new slots merge cleanly above. */
+    STYLE_SYN_KEYWORD,
+    STYLE_SYN_TYPE,
+    STYLE_SYN_STRING,
+    STYLE_SYN_COMMENT,
+    STYLE_SYN_NUMBER,
+    STYLE_SYN_PREPROC,
+    STYLE_SYN_FUNCTION,
+    STYLE_SYN_OPERATOR,
+    STYLE_SYN_CONSTANT,
+    STYLE_SYN_ESCAPE,
+    STYLE_SYN_VARIABLE,
+    STYLE_SYN_KEY,
+    STYLE_SYN_HEADING,
+    STYLE_SYN_EMPHASIS,
+    STYLE_SYN_LINK,
+    STYLE_SYN_ADDED,
+    STYLE_SYN_REMOVED,
+    STYLE_SYN_HUNK,
     STYLE__COUNT
 } StyleSlot;
 

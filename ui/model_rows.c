@@ -177,6 +177,36 @@ static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
     return sc;
 }
 
+/* How many fence lines of entry e start before `start` (scanning up to it). */
+static size_t fences_before(ModelRowsCtx *c, size_t e, size_t start, EntryScan **out)
+{
+    EntryScan *sc = scan_entry(c, e, start);
+    size_t lo = 0, hi = sc->nfence;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sc->fence[mid] < start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *out = sc;
+    return lo;
+}
+
+bool model_rows_code_fence(ModelRowsCtx *c, size_t e, size_t start, size_t end,
+                           size_t *fence_start)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (en->kind != ENTRY_ANSWER || is_fence_line(en->text.data + start, end - start))
+        return false;
+    EntryScan *sc;
+    size_t k = fences_before(c, e, start, &sc);
+    if (!(k & 1))
+        return false;
+    *fence_start = sc->fence[k - 1];
+    return true;
+}
+
 uint16_t model_rows_line_style(ModelRowsCtx *c, size_t e, size_t start, size_t end)
 {
     const TranscriptEntry *en = entry_at(c, e);
@@ -186,16 +216,8 @@ uint16_t model_rows_line_style(ModelRowsCtx *c, size_t e, size_t start, size_t e
         return STYLE_MODEL_NOTE;
     if (is_fence_line(en->text.data + start, end - start))
         return STYLE_MODEL_CODE;
-    EntryScan *sc = scan_entry(c, e, start);
-    size_t lo = 0, hi = sc->nfence; /* fences strictly before start */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (sc->fence[mid] < start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (lo & 1) ? STYLE_MODEL_CODE : STYLE_MODEL_TEXT;
+    EntryScan *sc;
+    return (fences_before(c, e, start, &sc) & 1) ? STYLE_MODEL_CODE : STYLE_MODEL_TEXT;
 }
 
 static bool line_first(ModelRowsCtx *c, size_t e, ModelSeg *s)

@@ -85,6 +85,10 @@ size_t model_rows_fwd(ModelRowsCtx *c, ModelRowPos *pos, size_t n);
 /* The style of logical line [start, end) of entry e: question, note, code (inside or on a
  * ``` fence) or text. */
 uint16_t model_rows_line_style(ModelRowsCtx *c, size_t e, size_t start, size_t end);
+/* For a line inside a ``` block (not on a fence line): where its opening fence line starts
+ * (its "```tag" names the language). False outside blocks. O(log fences). */
+bool model_rows_code_fence(ModelRowsCtx *c, size_t e, size_t start, size_t end,
+                           size_t *fence_start);
 /* The mark of an answer that did not complete: "[interrupted]", "[failed: detail]", ...
  * Valid until the next call. */
 const char *model_rows_mark_text(ModelRowsCtx *c, size_t e, size_t *len);

@@ -28,12 +28,14 @@
 #include "core/xalloc.h"
 #include "themes/theme.h"
 #include "ui/model_rows.h"
+#include "ui/syntax_view.h"
 
 /* A row to paint: what model_rows produced plus its style and question prefix. */
 typedef struct RowDesc {
     size_t entry;
     int kind;
     size_t start, end;
+    size_t line_start, line_end; /* the logical line the row belongs to (LINE rows) */
     uint16_t style;
     uint8_t prefix; /* 0 none, 1 "› ", 2 indent */
 } RowDesc;
@@ -52,7 +54,10 @@ struct ModelView {
     ModelRows *rows;       /* the row engine and its caches */
     RowDesc *desc;
     size_t ndesc;
+    SyntaxView *syntax;    /* colours code blocks by their fence tag; NULL: one code style */
 };
+
+void model_view_set_syntax(ModelView *v, SyntaxView *sv) { v->syntax = sv; }
 
 /* ---- rows below the anchor ------------------------------------------------------------ */
 
@@ -150,7 +155,7 @@ size_t model_view_rows_below(const ModelView *v) { return v->follow ? 0 : v->bel
 
 static RowDesc desc_of(ModelRowsCtx *c, ModelSeg s, const ModelRowSpan *r, bool first_row)
 {
-    RowDesc d = {s.entry, s.kind, r->start, r->end, STYLE_MODEL_TEXT, 0};
+    RowDesc d = {s.entry, s.kind, r->start, r->end, s.start, s.end, STYLE_MODEL_TEXT, 0};
     if (s.kind == MODEL_SEG_MARK) {
         d.style = STYLE_MODEL_ERROR;
     } else if (s.kind == MODEL_SEG_LINE) {
@@ -181,7 +186,52 @@ static size_t collect_up(ModelRowsCtx *c, ModelRowPos bottom, size_t n, RowDesc 
     return got;
 }
 
-static void paint_row(ModelRowsCtx *c, Grid *g, int x, int y, int w, const RowDesc *d)
+/* A row of a code line in a block whose fence names a known language: the row's bytes in
+ * pieces, each token in its syntax slot, the rest in STYLE_MODEL_CODE. Tabs count from the
+ * row's start (tx), as for a plain row. False: draw it plain. */
+static bool paint_code(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y, int max_x,
+                       const RowDesc *d)
+{
+    size_t fence;
+    if (!model_rows_code_fence(c, d->entry, d->line_start, d->line_end, &fence))
+        return false;
+    const TranscriptEntry *en = transcript_entry(c->t, d->entry);
+    const SyntaxTokens *tk = syntax_view_code_line(v->syntax, c->t, d->entry, en->text.data,
+                                                   en->text.len, fence, d->line_start,
+                                                   d->line_end);
+    if (!tk)
+        return false;
+    const char *text = en->text.data;
+    size_t pos = d->start;
+    int x = tx;
+    for (size_t i = 0; i < tk->n && pos < d->end && x < max_x; i++) {
+        size_t ts = d->line_start + tk->v[i].start, te = d->line_start + tk->v[i].end;
+        if (te <= pos)
+            continue;
+        if (ts >= d->end)
+            break;
+        if (ts > pos) {
+            x = grid_put_text(g, x, y, max_x, text + pos, ts - pos, STYLE_MODEL_CODE,
+                              STYLE_CONTROL, tx, MODEL_ROWS_TAB_WIDTH);
+            pos = ts;
+        }
+        /* Token ends on a character boundary: the row never splits a character. */
+        size_t e = te < d->end ? te : d->end;
+        while (e < d->end && ((unsigned char)text[e] & 0xC0) == 0x80)
+            e++;
+        x = grid_put_text(g, x, y, max_x, text + pos, e - pos,
+                          syntax_view_style((SyntaxClass)tk->v[i].cls), STYLE_CONTROL, tx,
+                          MODEL_ROWS_TAB_WIDTH);
+        pos = e;
+    }
+    if (pos < d->end && x < max_x)
+        grid_put_text(g, x, y, max_x, text + pos, d->end - pos, STYLE_MODEL_CODE, STYLE_CONTROL,
+                      tx, MODEL_ROWS_TAB_WIDTH);
+    return true;
+}
+
+static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int w,
+                      const RowDesc *d)
 {
     const char *base;
     if (d->kind == MODEL_SEG_MARK) {
@@ -199,6 +249,8 @@ static void paint_row(ModelRowsCtx *c, Grid *g, int x, int y, int w, const RowDe
         tx = grid_put_text(g, x, y, x + w, "\xe2\x80\xba ", 4, STYLE_MODEL_USER, STYLE_CONTROL, x, 0);
     else if (d->prefix == 2)
         tx = x + MODEL_ROWS_PREFIX_W;
+    if (d->style == STYLE_MODEL_CODE && v->syntax && paint_code(v, c, g, tx, y, x + w, d))
+        return;
     grid_put_text(g, tx, y, x + w, base + d->start, d->end - d->start, d->style, STYLE_CONTROL, tx,
                   MODEL_ROWS_TAB_WIDTH);
 }
@@ -276,7 +328,7 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
     size_t got = collect_up(&c, bottom, want, v->desc);
     const RowDesc *first = v->desc + (want - got); /* top-aligned when the text is short */
     for (size_t i = 0; i < got; i++)
-        paint_row(&c, g, r.x, r.y + (int)i, r.w, &first[i]);
+        paint_row(v, &c, g, r.x, r.y + (int)i, r.w, &first[i]);
     if (!v->follow && h > 1) {
         char msg[96];
         int n = snprintf(msg, sizeof msg, "\xe2\x86\x93 %zu more  (Alt-End: follow)", v->below);

@@ -19,11 +19,14 @@
 #include "session/transcript.h"
 #include "ui/grid.h"
 #include "ui/layout.h"
+#include "ui/syntax_view.h"
 
 typedef struct ModelView ModelView;
 
 ModelView *model_view_new(void);
 void model_view_free(ModelView *v);  /* accepts NULL */
+/* Code blocks with a known fence tag are coloured through sv (borrowed; NULL: plain). */
+void model_view_set_syntax(ModelView *v, SyntaxView *sv);
 
 /* rows > 0 scrolls back, < 0 forward. Applied at the next draw (it needs the transcript). */
 void model_view_scroll(ModelView *v, int rows);

@@ -15,6 +15,7 @@
 #include "ui/model_view.h"
 #include "ui/prompt.h"
 #include "ui/status_view.h"
+#include "ui/syntax_view.h"
 
 struct Ui {
     Term *term;
@@ -26,6 +27,7 @@ struct Ui {
     bool help;
     char **help_lines;  /* owned; set by ui_set_help */
     size_t n_help;
+    SyntaxView *syntax;
 };
 
 Ui *ui_new(Term *term, int cols, int rows)
@@ -36,12 +38,26 @@ Ui *ui_new(Term *term, int cols, int rows)
     ui->rows = rows > 0 ? rows : 0;
     ui->grid = grid_new(ui->cols, ui->rows);
     editor_view_init(&ui->editor);
+    /* Syntax colours are the first layer: search and selection layers drawn later win. */
+    ui->syntax = syntax_view_new();
+    editor_view_add_decor(&ui->editor, syntax_view_decorate, ui->syntax, true);
     ui->model = model_view_new();
+    model_view_set_syntax(ui->model, ui->syntax);
     prompt_init(&ui->prompt);
     return ui;
 }
 
 EditorView *ui_editor_view(Ui *ui) { return &ui->editor; }
+
+void ui_set_languages(Ui *ui, SyntaxSet *set) { syntax_view_set_languages(ui->syntax, set); }
+
+bool ui_wants_frame(const Ui *ui) { return syntax_view_pending(ui->syntax); }
+
+const char *ui_language(const Ui *ui)
+{
+    const Syntax *sy = syntax_view_language(ui->syntax);
+    return sy ? syntax_name(sy) : NULL;
+}
 
 void ui_free(Ui *ui)
 {
@@ -50,6 +66,7 @@ void ui_free(Ui *ui)
     grid_free(ui->grid);
     editor_view_free(&ui->editor);
     model_view_free(ui->model);
+    syntax_view_free(ui->syntax);
     prompt_free(&ui->prompt);
     for (size_t i = 0; i < ui->n_help; i++)
         free(ui->help_lines[i]);
@@ -177,6 +194,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     Layout l = layout_compute(ui->cols, ui->rows);
     bool prompt = ui->prompt.active;
 
+    syntax_view_begin_frame(ui->syntax, session_buffer(s));
     editor_view_draw(&ui->editor, g, l.editor, session_buffer(s), !prompt);
     draw_divider(g, &l);
     model_view_draw(ui->model, g, l.model, s);

@@ -21,6 +21,7 @@
 
 #include "core/error.h"
 #include "session/session.h"
+#include "themes/syntax.h"
 #include "themes/theme.h"
 #include "ui/editor_view.h"
 #include "ui/grid.h"
@@ -45,6 +46,15 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st);
 const Grid *ui_grid(const Ui *ui);
 /* The editor pane's view, to add decoration layers (syntax, search, selection) to it. */
 EditorView *ui_editor_view(Ui *ui);
+/* Syntax highlighting: the languages (ownership passes to the Ui; NULL: none). The editor's
+ * buffer gets a language by its name, shebang or modeline at its first frame and whenever
+ * its path changes; answer-pane code blocks by their fence tag. */
+void ui_set_languages(Ui *ui, SyntaxSet *set);
+/* The editor buffer's language name, or NULL for plain text (status line, toggle-comment). */
+const char *ui_language(const Ui *ui);
+/* A frame was drawn with some visible lines still plain (their highlighting is computed in
+ * slices so that no frame blocks): draw another one soon. */
+bool ui_wants_frame(const Ui *ui);
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 

@@ -155,3 +155,5 @@ PY
 
 # --- 4. search on 100 MB ----------------------------------------------------------------------
 "$BUILD/tests/bench_search" "${BENCH_SEARCH_MB:-100}"
+# --- syntax highlighting (C rules over the tree's own sources) -----------------------------
+"$BUILD/tests/bench_syntax" "$(dirname "$0")"/../../{core,session,ui,net,app}/*.c
