@@ -36,7 +36,7 @@
 #include "core/log.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
-#include "net/link.h"
+#include "net/transport_ws.h"
 #include "net/link_url.h"
 #include "session/session.h"
 #include "themes/theme.h"
@@ -59,14 +59,14 @@ typedef struct App {
     Demo demo;
     int tty_fd;
     Loop *loop;
-    Link *link;
+    Transport *link;
     Session *session;
     Theme theme;
     Term *term;
     Ui *ui;
     KeyDecoder keys;
     AppMode mode;
-    LinkState link_state;
+    TransportState link_state;
     char link_text[192];
     char message[512];
     bool message_error;
@@ -112,11 +112,11 @@ __attribute__((format(printf, 3, 4))) static void app_say(App *a, bool error, co
 /* Between turns only: an old socket is closed (1000 "rotating") and a fresh one opened. */
 static bool app_maybe_rotate(App *a)
 {
-    uint64_t since = link_up_since_ns(a->link);
+    uint64_t since = transport_up_since_ns(a->link);
     if (!since || session_busy(a->session) || clock_now_ns() - since < a->rotate_after_ns)
         return false;
     log_msg("app: rotating a connection %.0f s old", (double)(clock_now_ns() - since) / 1e9);
-    link_rotate(a->link);
+    transport_rotate(a->link);
     return true;
 }
 
@@ -140,7 +140,7 @@ static void app_take_session_damage(App *a)
         app_say(a, true, "%s", notice);
     if (session_take_reconnect(a->session)) {
         log_msg("app: the server retired the connection; reconnecting");
-        link_rotate(a->link);
+        transport_rotate(a->link);
     }
     bool busy = session_busy(a->session);
     if (!a->was_busy && busy && log_enabled())
@@ -170,7 +170,7 @@ static void app_draw(App *a)
 {
     UiStatus st = {
         .link = a->link_text,
-        .link_ok = a->link_state == LINK_UP,
+        .link_ok = a->link_state == TRANSPORT_UP,
         .message = a->message[0] ? a->message : NULL,
         .message_is_error = a->message_error,
     };
@@ -189,7 +189,7 @@ static void app_draw(App *a)
 
 static void app_send_pending(App *a)
 {
-    if (!a->pending_question || a->link_state != LINK_UP || session_busy(a->session))
+    if (!a->pending_question || a->link_state != TRANSPORT_UP || session_busy(a->session))
         return;
     ErrorBuf err;
     if (!session_ask(a->session, a->pending_question, &err)) {
@@ -206,10 +206,10 @@ static void app_send_pending(App *a)
 static bool app_link_send(void *ud, const char *json, size_t len)
 {
     App *a = ud;
-    return link_send(a->link, json, len);
+    return transport_send(a->link, json, len);
 }
 
-/* Link details end in "; retry in 0.5 s" (link.h): true in the status line, stale the
+/* Transport details end in "; retry in 0.5 s" (transport.h): true in the status line, stale the
  * moment it is written into the transcript, which keeps the reason only. */
 static void app_link_reason(const char *detail, char *out, size_t size)
 {
@@ -220,31 +220,31 @@ static void app_link_reason(const char *detail, char *out, size_t size)
     snprintf(out, size, "%.*s", len, detail);
 }
 
-static void app_link_state(void *ud, LinkState st, const char *detail)
+static void app_link_state(void *ud, TransportState st, const char *detail)
 {
     App *a = ud;
-    LinkState prev = a->link_state;
+    TransportState prev = a->link_state;
     a->link_state = st;
     switch (st) {
-    case LINK_UP:
+    case TRANSPORT_UP:
         snprintf(a->link_text, sizeof a->link_text, "connected");
         break;
-    case LINK_CONNECTING:
+    case TRANSPORT_CONNECTING:
         snprintf(a->link_text, sizeof a->link_text, "connecting");
         break;
-    case LINK_WAITING:
+    case TRANSPORT_WAITING:
         snprintf(a->link_text, sizeof a->link_text, "offline: %s", detail && *detail ? detail : "retrying");
         break;
-    case LINK_IDLE:
+    case TRANSPORT_IDLE:
         snprintf(a->link_text, sizeof a->link_text, "offline");
         break;
     }
-    if (st == LINK_UP) {
+    if (st == TRANSPORT_UP) {
         session_on_link_up(a->session);
         app_send_pending(a);
-    } else if (st == LINK_WAITING || st == LINK_IDLE) {
+    } else if (st == TRANSPORT_WAITING || st == TRANSPORT_IDLE) {
         /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
-        if (prev == LINK_UP || session_busy(a->session)) {
+        if (prev == TRANSPORT_UP || session_busy(a->session)) {
             char reason[192];
             app_link_reason(detail, reason, sizeof reason);
             session_on_link_lost(a->session, reason);
@@ -277,7 +277,7 @@ static void app_interrupt(App *a)
     /* The session first (a state change: it must own the turn's end before the link reports
      * its reconnect), then close at once; drawing comes after both. */
     session_interrupt(a->session);
-    link_interrupt(a->link);
+    transport_interrupt(a->link);
     a->interrupted = true; /* app_drain_keys lets the Close go out before drawing */
     log_msg("app: interrupted");
     app_take_session_damage(a);
@@ -302,7 +302,7 @@ static void app_ask(App *a, const char *question)
         app_say(a, false, "The new question replaces the one still waiting for the connection.");
     if (app_maybe_rotate(a))
         return; /* the question goes out on the fresh socket, as soon as it is up */
-    if (a->link_state == LINK_UP && !session_busy(a->session))
+    if (a->link_state == TRANSPORT_UP && !session_busy(a->session))
         app_send_pending(a);
     else if (!replaced)
         app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
@@ -579,7 +579,7 @@ static void app_turn_timer(void *ud)
     if (stalled) {
         /* The response may still be running on the server: closing is the only way to stop
          * it (PROTOCOL.md 1.7), and the new socket comes up for the retry. */
-        link_interrupt(a->link);
+        transport_interrupt(a->link);
     }
     app_take_session_damage(a); /* re-arms the timer */
     if (stalled)
@@ -716,7 +716,7 @@ static const LoopHooks app_loop_hooks = {
     .turn_timer = app_turn_timer,
 };
 
-static const LinkHooks app_link_hooks = {
+static const TransportHooks app_link_hooks = {
     .state = app_link_state,
     .message = app_link_message,
 };
@@ -740,7 +740,7 @@ static void app_log_summary(App *a)
     if (!log_enabled())
         return;
     TermStats ts = term_stats(a->term);
-    const LinkStats *ls = link_stats(a->link);
+    const TransportStats *ls = transport_stats(a->link);
     log_msg("summary: frames_rendered=%llu published=%llu painted=%llu rows_painted=%llu "
             "messages_in=%llu bytes_in=%llu connects=%llu",
             (unsigned long long)a->frames, (unsigned long long)ts.frames_published,
@@ -786,6 +786,7 @@ int app_run(const AppConfig *cfg)
         snprintf(demo_url, sizeof demo_url, "ws://127.0.0.1:%d/v1", a->demo.port);
     }
     const char *url = cfg->demo ? demo_url : cfg->url;
+    transport_ws_log_install(); /* lws would log to stderr, the terminal curses draws on */
     a->loop = loop_new(a->tty_fd, &app_loop_hooks, a, &err); /* owns the tty fd from here */
     tty_owned = false;
     if (!a->loop) {
@@ -793,9 +794,10 @@ int app_run(const AppConfig *cfg)
         goto out;
     }
     char lerr[256];
-    LinkConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file,
-                       .allow_insecure = cfg->allow_insecure};
-    a->link = link_new(loop_context(a->loop), &lcfg, &app_link_hooks, a, lerr, sizeof lerr);
+    TransportWsConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file,
+                              .allow_insecure = cfg->allow_insecure};
+    a->link = transport_ws_new(loop_context(a->loop), &lcfg, &app_link_hooks, a, lerr,
+                               sizeof lerr);
     if (!a->link) {
         fprintf(stderr, "flint: %s\n", lerr);
         status = 2;
@@ -841,7 +843,7 @@ int app_run(const AppConfig *cfg)
     char url_shown[256]; /* never the query: it can carry tokens */
     link_url_redact(url, url_shown, sizeof url_shown);
     log_msg("start: url=%s model=%s file=%s", url_shown, cfg->model, cfg->file ? cfg->file : "-");
-    link_start(a->link);
+    transport_start(a->link);
     app_draw(a);
 
     loop_run(a->loop);
@@ -855,7 +857,7 @@ out:
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])
         fprintf(stderr, "flint: %s\n", a->recovery.message);
-    link_free(a->link);
+    transport_free(a->link);
     if (a->loop)
         loop_free(a->loop); /* closes the adopted tty fd */
     else if (tty_owned && a->tty_fd >= 0)

@@ -18,7 +18,6 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
-#include "net/link.h"
 
 typedef enum SourceKind { SRC_TTY, SRC_SIGNAL, SRC_FRAME, SRC_ESC, SRC_TURN, SRC__COUNT } SourceKind;
 
@@ -155,9 +154,6 @@ static bool loop_adopt(Loop *l, SourceKind kind, int fd, ErrorBuf *err)
 
 Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err)
 {
-    /* lws logs to stderr by default, which is the terminal curses draws on. */
-    link_log_install();
-
     Loop *l = xcalloc(1, sizeof *l);
     l->hooks = *hooks;
     l->ud = ud;

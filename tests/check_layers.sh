@@ -21,6 +21,13 @@ done
 for f in $(hits '#\s*include\s*[<"]pcre2\.h' app core net ui); do
   fail "$f includes pcre2.h (only session/ and themes/ may)"
 done
+# No libwebsockets type in a net/ header: the app's lws_context crosses into net/ as an opaque
+# pointer, and the protocol lists and log hooks stay inside net/*.c (comments may name lws).
+for f in net/*.h; do
+  while IFS= read -r hit; do
+    [ -n "$hit" ] && fail "$f:$hit (no libwebsockets type in a net/ header)"
+  done <<< "$(grep -nE 'struct lws|lws_[a-z_]+_t\b|libwebsockets\.h' "$f" | grep -vE '^[0-9]+:\s*(/\*|\*)')"
+done
 # Project headers: which layers each layer may include.
 check() { # layer allowed-layers...
   local layer=$1; shift
