@@ -59,6 +59,10 @@ typedef struct App {
     Demo demo;
     int tty_fd;
     Loop *loop;
+    LoopWatch *tty_watch, *signals;
+    LoopTimer *frame_timer;  /* damage -> at most one frame per FRAME_NS */
+    LoopTimer *esc_timer;    /* a lone ESC waiting for the rest of a sequence */
+    LoopTimer *turn_timer;   /* the session's deadlines (app/turn_timer.h) */
     Transport *link;
     Session *session;
     Theme theme;
@@ -94,8 +98,8 @@ static void app_draw(App *a);
 
 static void app_damage(App *a)
 {
-    if (!loop_frame_armed(a->loop))
-        loop_frame_at(a->loop, a->last_frame_ns + FRAME_NS);
+    if (!loop_timer_armed(a->frame_timer))
+        loop_timer_at(a->frame_timer, a->last_frame_ns + FRAME_NS);
 }
 
 __attribute__((format(printf, 3, 4))) static void app_say(App *a, bool error, const char *fmt, ...)
@@ -124,9 +128,9 @@ static void app_arm_turn_timer(App *a)
 {
     uint64_t when = turn_timer_next(a->session, clock_now_ns());
     if (when)
-        loop_turn_at(a->loop, when); /* never later than an armed deadline: cheap per token */
+        loop_timer_by(a->turn_timer, when); /* never later than armed: cheap per token */
     else
-        loop_turn_cancel(a->loop);   /* idle: nothing armed */
+        loop_timer_cancel(a->turn_timer);   /* idle: nothing armed */
 }
 
 static void app_take_session_damage(App *a)
@@ -180,7 +184,7 @@ static void app_draw(App *a)
         st.message_is_error = true;
     }
     ui_render(a->ui, a->session, &st);
-    loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
+    loop_timer_cancel(a->frame_timer); /* this frame covers whatever a pending one would draw */
     a->last_frame_ns = clock_now_ns();
     a->frames++;
 }
@@ -538,15 +542,15 @@ static void app_drain_keys(App *a)
     while (keys_next(&a->keys, &k))
         app_key(a, &k);
     if (keys_pending(&a->keys))
-        loop_esc_arm(a->loop, ESC_DELAY_NS);
+        loop_timer_after(a->esc_timer, ESC_DELAY_NS);
     else
-        loop_esc_cancel(a->loop);
+        loop_timer_cancel(a->esc_timer);
     app_take_session_damage(a);
     if (a->interrupted) {
         /* The Close frame is written on the socket's next WRITEABLE, in the next service
          * pass; the frame follows it a millisecond later (ARCHITECTURE: close first). */
         a->interrupted = false;
-        loop_frame_at(a->loop, clock_now_ns() + NS_PER_MS);
+        loop_timer_by(a->frame_timer, clock_now_ns() + NS_PER_MS);
     } else {
         app_draw(a); /* a keypress draws at once */
     }
@@ -612,6 +616,28 @@ static void app_tty_closed(void *ud)
     app_save_recovery(a);
     a->exit_status = 129;
     loop_quit(a->loop);
+}
+
+/* The tty watch: read what is there (a paste arrives in few reads, so it is drawn few
+ * times); EOF, an error or a hang-up means the terminal went away. */
+static void app_tty_event(void *ud, int fd, LoopFdEvent ev)
+{
+    char buf[65536];
+    while (ev == LOOP_FD_READABLE) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n > 0) {
+            app_tty_input(ud, buf, (size_t)n);
+            if ((size_t)n < sizeof buf)
+                return;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        break;
+    }
+    app_tty_closed(ud);
 }
 
 static void app_signal(void *ud, int signo)
@@ -707,14 +733,16 @@ static bool app_open_tty(App *a, ErrorBuf *err)
     return true;
 }
 
-static const LoopHooks app_loop_hooks = {
-    .tty_input = app_tty_input,
-    .tty_closed = app_tty_closed,
-    .signal = app_signal,
-    .frame = app_frame,
-    .esc_timeout = app_esc_timeout,
-    .turn_timer = app_turn_timer,
-};
+/* The loop's sources: the tty (the loop owns the fd from this call on), the signals and the
+ * three timers. */
+static bool app_watch(App *a, ErrorBuf *err)
+{
+    a->tty_watch = loop_watch_fd(a->loop, a->tty_fd, app_tty_event, a, err);
+    return a->tty_watch && (a->signals = loop_watch_signals(a->loop, app_signal, a, err)) &&
+           (a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) &&
+           (a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) &&
+           (a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err));
+}
 
 static const TransportHooks app_link_hooks = {
     .state = app_link_state,
@@ -759,7 +787,7 @@ int app_run(const AppConfig *cfg)
     a->exit_status = 1;
     ErrorBuf err = {{0}};
     char demo_url[64];
-    bool tty_owned = true; /* until loop_new takes the tty fd */
+    bool tty_owned = true; /* until the loop watches the tty fd */
     int status = 1;
 
     loop_block_signals();
@@ -787,9 +815,9 @@ int app_run(const AppConfig *cfg)
     }
     const char *url = cfg->demo ? demo_url : cfg->url;
     transport_ws_log_install(); /* lws would log to stderr, the terminal curses draws on */
-    a->loop = loop_new(a->tty_fd, &app_loop_hooks, a, &err); /* owns the tty fd from here */
-    tty_owned = false;
-    if (!a->loop) {
+    a->loop = loop_new(&err);
+    tty_owned = !a->loop;
+    if (!a->loop || !app_watch(a, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
@@ -858,9 +886,8 @@ out:
     if (a->recovery.message[0])
         fprintf(stderr, "flint: %s\n", a->recovery.message);
     transport_free(a->link);
-    if (a->loop)
-        loop_free(a->loop); /* closes the adopted tty fd */
-    else if (tty_owned && a->tty_fd >= 0)
+    loop_free(a->loop); /* closes the watched tty fd and frees the watches and timers */
+    if (tty_owned && a->tty_fd >= 0)
         close(a->tty_fd);
     if (a->demo.pid > 0)
         demo_stop(&a->demo);

@@ -44,6 +44,10 @@ check themes themes core
 check session session core
 check ui ui session themes core
 check app app ui net session themes core
+# The loop knows fds and timers, not what they carry: no transport, no session.
+for inc in $(grep -oE '#\s*include\s*"[a-z]+/' app/loop.c app/loop.h | sed -E 's/.*"([a-z]+)\/.*/\1/' | sort -u); do
+  case $inc in app|core) ;; *) fail "app/loop includes $inc/ (allowed: app core)";; esac
+done
 
 [ $bad = 0 ] && echo "layering: all rules hold"
 exit $bad
