@@ -8,7 +8,6 @@
  *   app/screen.c        damage, frames, the status line message
  *   app/policy.c        when to rotate the connection and when to ring the bell
  *   app/recovery_app.c  the crash handler and the recovery wording
- *   app/link_calls.c    every connection call the above make
  *   app/paste.c         a paste into the buffer
  *   app/config.c        the settings file: found, reported, applied (keys, theme)
  *
@@ -24,6 +23,7 @@
  * the deadline; while a turn is in flight it is the stall watchdog. */
 #include "app/app.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,7 +35,6 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/keymap.h"
-#include "app/link_calls.h"
 #include "app/policy.h"
 #include "app/questions.h"
 #include "app/recovery_app.h"
@@ -44,20 +43,22 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
-#include "net/link.h"
 #include "net/link_url.h"
+#include "net/transport_ws.h"
 #include "themes/syntax.h"
 #include "ui/key_name.h"
 
 #define ESC_DELAY_NS (25 * NS_PER_MS)
 
-/* --- the link ---------------------------------------------------------------------------- */
+/* --- the transport ------------------------------------------------------------------------ */
 
 static bool app_session_send(void *ud, const char *json, size_t len)
 {
-    return app_link_send(ud, json, len);
+    App *a = ud;
+    return transport_send(a->transport, json, len);
 }
-/* Link details end in "; retry in 0.5 s" (link.h): true in the status line, stale the
+
+/* Transport details end in "; retry in 0.5 s" (transport.h): true in the status line, stale the
  * moment it is written into the transcript, which keeps the reason only. */
 static void app_link_reason(const char *detail, char *out, size_t size)
 {
@@ -68,31 +69,31 @@ static void app_link_reason(const char *detail, char *out, size_t size)
     snprintf(out, size, "%.*s", len, detail);
 }
 
-static void app_link_state(void *ud, LinkState st, const char *detail)
+static void app_link_state(void *ud, TransportState st, const char *detail)
 {
     App *a = ud;
-    LinkState prev = a->link_state;
+    TransportState prev = a->link_state;
     a->link_state = st;
     switch (st) {
-    case LINK_UP:
+    case TRANSPORT_UP:
         snprintf(a->link_text, sizeof a->link_text, "connected");
         break;
-    case LINK_CONNECTING:
+    case TRANSPORT_CONNECTING:
         snprintf(a->link_text, sizeof a->link_text, "connecting");
         break;
-    case LINK_WAITING:
+    case TRANSPORT_WAITING:
         snprintf(a->link_text, sizeof a->link_text, "offline: %s", detail && *detail ? detail : "retrying");
         break;
-    case LINK_IDLE:
+    case TRANSPORT_IDLE:
         snprintf(a->link_text, sizeof a->link_text, "offline");
         break;
     }
-    if (st == LINK_UP) {
+    if (st == TRANSPORT_UP) {
         session_on_link_up(a->session);
         app_send_pending(a);
-    } else if (st == LINK_WAITING || st == LINK_IDLE) {
+    } else if (st == TRANSPORT_WAITING || st == TRANSPORT_IDLE) {
         /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
-        if (prev == LINK_UP || session_busy(a->session)) {
+        if (prev == TRANSPORT_UP || session_busy(a->session)) {
             char reason[192];
             app_link_reason(detail, reason, sizeof reason);
             session_on_link_lost(a->session, reason);
@@ -144,15 +145,15 @@ static void app_drain_keys(App *a)
     while (keys_next(&a->keys, &k))
         app_key(a, &k);
     if (keys_pending(&a->keys))
-        loop_esc_arm(a->loop, ESC_DELAY_NS);
+        loop_timer_after(a->esc_timer, ESC_DELAY_NS);
     else
-        loop_esc_cancel(a->loop);
+        loop_timer_cancel(a->esc_timer);
     app_take_session_damage(a);
     if (a->interrupted) {
         /* The Close frame is written on the socket's next WRITEABLE, in the next service
          * pass; the frame follows it a millisecond later (ARCHITECTURE: close first). */
         a->interrupted = false;
-        loop_frame_at(a->loop, clock_now_ns() + NS_PER_MS);
+        loop_timer_by(a->frame_timer, clock_now_ns() + NS_PER_MS);
     } else {
         app_draw(a); /* a keypress draws at once */
     }
@@ -185,7 +186,7 @@ static void app_turn_timer(void *ud)
     if (stalled) {
         /* The response may still be running on the server: closing is the only way to stop
          * it (PROTOCOL.md 1.7), and the new socket comes up for the retry. */
-        app_link_interrupt(a);
+        transport_interrupt(a->transport);
     }
     app_take_session_damage(a); /* re-arms the timer */
     if (stalled)
@@ -209,6 +210,28 @@ static void app_tty_closed(void *ud)
     app_save_recovery(a);
     a->exit_status = 129;
     loop_quit(a->loop);
+}
+
+/* The tty watch: read what is there (a paste arrives in few reads, so it is drawn few
+ * times); EOF, an error or a hang-up means the terminal went away. */
+static void app_tty_event(void *ud, int fd, LoopFdEvent ev)
+{
+    char buf[65536];
+    while (ev == LOOP_FD_READABLE) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n > 0) {
+            app_tty_input(ud, buf, (size_t)n);
+            if ((size_t)n < sizeof buf)
+                return;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        break;
+    }
+    app_tty_closed(ud);
 }
 
 static void app_signal(void *ud, int signo)
@@ -245,16 +268,18 @@ static bool app_open_tty(App *a, ErrorBuf *err)
     return true;
 }
 
-static const LoopHooks app_loop_hooks = {
-    .tty_input = app_tty_input,
-    .tty_closed = app_tty_closed,
-    .signal = app_signal,
-    .frame = app_frame,
-    .esc_timeout = app_esc_timeout,
-    .turn_timer = app_turn_timer,
-};
+/* The loop's sources: the tty (the loop owns the fd from this call on), the signals and the
+ * three timers. */
+static bool app_watch(App *a, ErrorBuf *err)
+{
+    a->tty_watch = loop_watch_fd(a->loop, a->tty_fd, app_tty_event, a, err);
+    return a->tty_watch && (a->signals = loop_watch_signals(a->loop, app_signal, a, err)) &&
+           (a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) &&
+           (a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) &&
+           (a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err));
+}
 
-static const LinkHooks app_link_hooks = {
+static const TransportHooks app_link_hooks = {
     .state = app_link_state,
     .message = app_link_message,
 };
@@ -268,7 +293,7 @@ static void app_log_summary(App *a)
     if (!log_enabled())
         return;
     TermStats ts = term_stats(a->term);
-    const LinkStats *ls = link_stats(a->link);
+    const TransportStats *ls = transport_stats(a->transport);
     log_msg("summary: frames_rendered=%llu published=%llu painted=%llu rows_painted=%llu "
             "messages_in=%llu bytes_in=%llu connects=%llu",
             (unsigned long long)a->frames, (unsigned long long)ts.frames_published,
@@ -287,7 +312,7 @@ int app_run(const AppConfig *cfg)
     a->exit_status = 1;
     ErrorBuf err = {{0}};
     char demo_url[64];
-    bool tty_owned = true; /* until loop_new takes the tty fd */
+    bool tty_owned = true; /* until the loop watches the tty fd */
     int status = 1;
     StrBuf notes = {0}; /* configuration problems, one per line */
     if (cfg->notes)
@@ -328,17 +353,19 @@ int app_run(const AppConfig *cfg)
         snprintf(demo_url, sizeof demo_url, "ws://127.0.0.1:%d/v1", a->demo.port);
     }
     const char *url = cfg->demo ? demo_url : cfg->url;
-    a->loop = loop_new(a->tty_fd, &app_loop_hooks, a, &err); /* owns the tty fd from here */
-    tty_owned = false;
-    if (!a->loop) {
+    transport_ws_log_install(); /* lws would log to stderr, the terminal curses draws on */
+    a->loop = loop_new(&err);
+    tty_owned = !a->loop;
+    if (!a->loop || !app_watch(a, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
     char lerr[256];
-    LinkConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file,
-                       .allow_insecure = cfg->allow_insecure};
-    a->link = link_new(loop_context(a->loop), &lcfg, &app_link_hooks, a, lerr, sizeof lerr);
-    if (!a->link) {
+    TransportWsConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file,
+                              .allow_insecure = cfg->allow_insecure};
+    a->transport = transport_ws_new(loop_context(a->loop), &lcfg, &app_link_hooks, a, lerr,
+                               sizeof lerr);
+    if (!a->transport) {
         fprintf(stderr, "flint: %s\n", lerr);
         status = 2;
         goto out;
@@ -370,7 +397,7 @@ int app_run(const AppConfig *cfg)
     char url_shown[256]; /* never the query: it can carry tokens */
     link_url_redact(url, url_shown, sizeof url_shown);
     log_msg("start: url=%s model=%s file=%s", url_shown, cfg->model, cfg->file ? cfg->file : "-");
-    link_start(a->link);
+    transport_start(a->transport);
     app_draw(a);
 
     loop_run(a->loop);
@@ -383,10 +410,9 @@ out:
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])
         fprintf(stderr, "flint: %s\n", a->recovery.message);
-    link_free(a->link);
-    if (a->loop)
-        loop_free(a->loop); /* closes the adopted tty fd */
-    else if (tty_owned && a->tty_fd >= 0)
+    transport_free(a->transport);
+    loop_free(a->loop); /* closes the watched tty fd and frees the watches and timers */
+    if (tty_owned && a->tty_fd >= 0)
         close(a->tty_fd);
     if (a->demo.pid > 0)
         demo_stop(&a->demo);

@@ -1,6 +1,7 @@
-/* App: the composition root. Owns the Loop, Link, Session, Term, Ui and Theme and wires their
- * callbacks: tty bytes -> keys -> key table -> command -> session/buffer/link; link messages -> session;
- * damage -> the frame clock -> ui_render. Nothing depends on app/. */
+/* App: the composition root. Owns the Loop (and registers its sources: the tty, the signals,
+ * the frame, Esc and turn timers), the Transport, Session, Term, Ui and Theme, and wires their
+ * callbacks: tty bytes -> keys -> commands -> session/buffer/transport; transport messages ->
+ * session; damage -> the frame timer -> ui_render. Nothing depends on app/. */
 #ifndef FLINT_APP_APP_H
 #define FLINT_APP_APP_H
 

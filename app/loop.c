@@ -1,9 +1,22 @@
-/* Loop: an lws_context with one vhost whose only protocol serves adopted raw file fds.
+/* Loop: an lws_context whose default vhost has one protocol, serving adopted raw file fds.
  *
- * Each adopted fd's wsi carries a pointer to its Source (kind + fd) as opaque user data;
- * LWS_CALLBACK_RAW_RX_FILE dispatches on the kind. Timer fds are drained on every wake-up
- * (a timerfd stays readable until read). The frame and turn timers are one-shot: their
- * deadline is 0 when disarmed; arming an armed timer only ever moves the deadline earlier. */
+ * Data structure. Every source is a LoopWatch: an fd adopted into lws, its wsi (NULL once
+ * lws has closed it) and what to do when it is readable -- call the owner's fd callback,
+ * read a signalfd (signal callback), or fire a timer (LoopTimer, which owns one watch over
+ * its timerfd). The wsi carries its LoopWatch as opaque user data; LWS_CALLBACK_RAW_RX_FILE
+ * and RAW_CLOSE_FILE find it there. The Loop keeps every live watch and timer in a list, so
+ * that loop_free can release what the owner left.
+ *
+ * Invariants:
+ *   - a wsi's opaque data is its live LoopWatch or NULL; loop_unwatch clears it before the
+ *     handle is freed, so no callback lws delivers for that wsi finds a freed watch. The wsi
+ *     is closed at once, except the one whose callback is running (a watch or timer that
+ *     ends itself): lws closes that one when the callback returns -1, never under it.
+ *   - a timer's deadline != 0 <=> its callback is still to come (armed, or expired and not
+ *     yet dispatched). A timerfd that expired is read (drained) and its deadline cleared
+ *     before the callback runs; a read that finds nothing means it was disarmed or re-armed
+ *     since (timerfd_settime resets the expiry count), and nothing fires.
+ *   - nothing is armed unless an owner armed it: no periodic tick of the loop's own. */
 #include "app/loop.h"
 
 #include <errno.h>
@@ -16,26 +29,34 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/log.h"
 #include "core/xalloc.h"
-#include "net/link.h"
 
-typedef enum SourceKind { SRC_TTY, SRC_SIGNAL, SRC_FRAME, SRC_ESC, SRC_TURN, SRC__COUNT } SourceKind;
-
-typedef struct Source {
-    SourceKind kind;
-    int fd;
-    struct lws *wsi;
+struct LoopWatch {
     Loop *loop;
-} Source;
+    LoopWatch *prev, *next;  /* Loop.watches */
+    int fd;
+    struct lws *wsi;         /* NULL once lws closed it */
+    LoopFdFn cb;             /* one of these three says what readable means */
+    LoopSignalFn sig;
+    LoopTimer *timer;
+    void *ud;
+};
+
+struct LoopTimer {
+    Loop *loop;
+    LoopTimer *prev, *next;  /* Loop.timers */
+    LoopWatch *watch;        /* over the timerfd */
+    uint64_t deadline;       /* absolute ns; 0: disarmed */
+    LoopTimerFn cb;
+    void *ud;
+};
 
 struct Loop {
     struct lws_context *ctx;
-    LoopHooks hooks;
-    void *ud;
-    Source src[SRC__COUNT];
-    uint64_t frame_deadline;
-    uint64_t turn_deadline;
+    LoopWatch *watches;
+    LoopTimer *timers;
+    LoopWatch *dispatching;  /* the watch whose readable callback is running, or NULL */
+    bool close_dispatching;  /* it was unwatched meanwhile: lws closes its wsi on return */
     bool quit;
 };
 
@@ -56,77 +77,56 @@ void loop_block_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static void loop_dispatch(Source *s)
+static void timer_fire(LoopTimer *t)
 {
-    Loop *l = s->loop;
-    switch (s->kind) {
-    case SRC_TTY: {
-        char buf[65536]; /* a paste arrives in few reads, so it is drawn few times */
-        for (;;) {
-            ssize_t n = read(s->fd, buf, sizeof buf);
-            if (n > 0) {
-                l->hooks.tty_input(l->ud, buf, (size_t)n);
-                if ((size_t)n < sizeof buf)
-                    return;
-                continue;
-            }
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-                return;
-            l->hooks.tty_closed(l->ud);
-            return;
-        }
-    }
-    case SRC_SIGNAL: {
+    uint64_t expirations;
+    if (read(t->watch->fd, &expirations, sizeof expirations) != (ssize_t)sizeof expirations)
+        return; /* spurious: already disarmed (or re-armed) and drained */
+    t->deadline = 0;
+    t->cb(t->ud); /* may free t: nothing touches it after this */
+}
+
+static void watch_readable(LoopWatch *w)
+{
+    if (w->timer) {
+        timer_fire(w->timer);
+    } else if (w->sig) {
+        struct lws *wsi = w->wsi;
         struct signalfd_siginfo si;
-        while (read(s->fd, &si, sizeof si) == (ssize_t)sizeof si)
-            l->hooks.signal(l->ud, (int)si.ssi_signo);
-        return;
-    }
-    case SRC_FRAME: {
-        uint64_t expirations;
-        if (read(s->fd, &expirations, sizeof expirations) != (ssize_t)sizeof expirations)
-            return; /* spurious: already disarmed and drained */
-        l->frame_deadline = 0;
-        l->hooks.frame(l->ud);
-        return;
-    }
-    case SRC_ESC: {
-        uint64_t expirations;
-        if (read(s->fd, &expirations, sizeof expirations) != (ssize_t)sizeof expirations)
-            return;
-        l->hooks.esc_timeout(l->ud);
-        return;
-    }
-    case SRC_TURN: {
-        uint64_t expirations;
-        if (read(s->fd, &expirations, sizeof expirations) != (ssize_t)sizeof expirations)
-            return;
-        l->turn_deadline = 0;
-        l->hooks.turn_timer(l->ud);
-        return;
-    }
-    case SRC__COUNT:
-        break;
+        /* One call per signal, until the callback unwatches w (then freed: checked first;
+         * the wsi itself lives until lws' next pass). */
+        while (lws_get_opaque_user_data(wsi) == w &&
+               read(w->fd, &si, sizeof si) == (ssize_t)sizeof si)
+            w->sig(w->ud, (int)si.ssi_signo);
+    } else {
+        w->cb(w->ud, w->fd, LOOP_FD_READABLE);
     }
 }
 
 static int loop_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                          size_t len)
 {
-    Source *s = lws_get_opaque_user_data(wsi);
+    LoopWatch *w = lws_get_opaque_user_data(wsi);
+    if (!w)
+        return 0;
+    Loop *l = w->loop;
     switch (reason) {
     case LWS_CALLBACK_RAW_RX_FILE:
-        if (s)
-            loop_dispatch(s);
+        l->dispatching = w;
+        watch_readable(w); /* may free w */
+        l->dispatching = NULL;
+        if (l->close_dispatching) {
+            l->close_dispatching = false;
+            return -1; /* unwatched from inside: lws closes the wsi and its fd now */
+        }
         break;
     case LWS_CALLBACK_RAW_CLOSE_FILE:
-        if (s) {
-            s->wsi = NULL;
-            if (s->kind == SRC_TTY && !s->loop->quit)
-                s->loop->hooks.tty_closed(s->loop->ud);
-        }
+        /* lws closes the fd with the wsi (a hang-up, or the context going away). */
+        lws_set_opaque_user_data(wsi, NULL);
+        w->wsi = NULL;
+        w->fd = -1;
+        if (w->cb && !l->quit)
+            w->cb(w->ud, -1, LOOP_FD_CLOSED);
         break;
     default:
         break;
@@ -139,31 +139,9 @@ static const struct lws_protocols loop_protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-static bool loop_adopt(Loop *l, SourceKind kind, int fd, ErrorBuf *err)
+Loop *loop_new(ErrorBuf *err)
 {
-    Source *s = &l->src[kind];
-    *s = (Source){.kind = kind, .fd = fd, .loop = l};
-    lws_sock_file_fd_type u;
-    u.filefd = fd;
-    s->wsi = lws_adopt_descriptor_vhost(lws_get_vhost_by_name(l->ctx, "default"),
-                                        LWS_ADOPT_RAW_FILE_DESC, u, "flint-fd", NULL);
-    if (!s->wsi)
-        return error_set(err, "cannot watch fd %d in the event loop", fd);
-    lws_set_opaque_user_data(s->wsi, s);
-    return true;
-}
-
-Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err)
-{
-    /* lws logs to stderr by default, which is the terminal curses draws on. */
-    link_log_install();
-
     Loop *l = xcalloc(1, sizeof *l);
-    l->hooks = *hooks;
-    l->ud = ud;
-    for (int i = 0; i < SRC__COUNT; i++)
-        l->src[i].fd = -1;
-
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
@@ -177,35 +155,22 @@ Loop *loop_new(int tty_fd, const LoopHooks *hooks, void *ud, ErrorBuf *err)
         error_set(err, "cannot create the libwebsockets context");
         return NULL;
     }
-
-    sigset_t set;
-    loop_sigset(&set);
-    int sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    int ffd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    int efd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (sfd < 0 || ffd < 0 || efd < 0 || tfd < 0) {
-        error_errno(err, "cannot create signal/timer fds");
-        goto fail;
-    }
-    if (!loop_adopt(l, SRC_TTY, tty_fd, err) || !loop_adopt(l, SRC_SIGNAL, sfd, err) ||
-        !loop_adopt(l, SRC_FRAME, ffd, err) || !loop_adopt(l, SRC_ESC, efd, err) ||
-        !loop_adopt(l, SRC_TURN, tfd, err))
-        goto fail;
     return l;
-fail:
-    if (!l->src[SRC_TTY].wsi)
-        close(tty_fd); /* the loop owns the tty fd from the call on, adopted or not */
-    if (sfd >= 0 && !l->src[SRC_SIGNAL].wsi)
-        close(sfd);
-    if (ffd >= 0 && !l->src[SRC_FRAME].wsi)
-        close(ffd);
-    if (efd >= 0 && !l->src[SRC_ESC].wsi)
-        close(efd);
-    if (tfd >= 0 && !l->src[SRC_TURN].wsi)
-        close(tfd);
-    loop_free(l);
-    return NULL;
+}
+
+/* The handle only: the wsi (if any) is closed by lws later, or by the context's destruction. */
+static void watch_release(LoopWatch *w)
+{
+    if (w->wsi)
+        lws_set_opaque_user_data(w->wsi, NULL);
+    Loop *l = w->loop;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        l->watches = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    free(w);
 }
 
 void loop_free(Loop *l)
@@ -213,6 +178,13 @@ void loop_free(Loop *l)
     if (!l)
         return;
     l->quit = true;
+    while (l->timers) {
+        LoopTimer *t = l->timers;
+        l->timers = t->next;
+        free(t); /* its watch is in the list below */
+    }
+    while (l->watches)
+        watch_release(l->watches);
     /* Destroying the context closes every adopted fd (the tty fd included). */
     lws_context_destroy(l->ctx);
     free(l);
@@ -234,7 +206,98 @@ void loop_quit(Loop *l)
     lws_cancel_service(l->ctx);
 }
 
-static void loop_timer_set(int fd, uint64_t abs_ns)
+/* --- watches ------------------------------------------------------------------------------ */
+
+static LoopWatch *watch_add(Loop *l, int fd, ErrorBuf *err)
+{
+    LoopWatch *w = xcalloc(1, sizeof *w);
+    *w = (LoopWatch){.loop = l, .fd = fd, .next = l->watches};
+    lws_sock_file_fd_type u;
+    u.filefd = fd;
+    w->wsi = lws_adopt_descriptor_vhost(lws_get_vhost_by_name(l->ctx, "default"),
+                                        LWS_ADOPT_RAW_FILE_DESC, u, "flint-fd", NULL);
+    if (!w->wsi) {
+        error_set(err, "cannot watch fd %d in the event loop", fd);
+        close(fd); /* ours from the call on, watched or not */
+        free(w);
+        return NULL;
+    }
+    if (l->watches)
+        l->watches->prev = w;
+    l->watches = w;
+    lws_set_opaque_user_data(w->wsi, w);
+    return w;
+}
+
+LoopWatch *loop_watch_fd(Loop *l, int fd, LoopFdFn cb, void *ud, ErrorBuf *err)
+{
+    LoopWatch *w = watch_add(l, fd, err);
+    if (w) {
+        w->cb = cb;
+        w->ud = ud;
+    }
+    return w;
+}
+
+void loop_unwatch(LoopWatch *w)
+{
+    if (!w)
+        return;
+    Loop *l = w->loop;
+    struct lws *wsi = w->wsi;
+    bool running = l->dispatching == w;
+    watch_release(w); /* from here on no callback finds w */
+    if (!wsi)
+        return; /* lws closed it already */
+    /* Closed now, fd included: at once (LWS_TO_KILL_SYNC may not close the wsi being
+     * serviced), or, from inside its own callback, by the -1 that callback returns.
+     * (LWS_TO_KILL_ASYNC would wait for lws' next wake-up, which an idle loop may not
+     * have for a long time.) */
+    if (running)
+        l->close_dispatching = true;
+    else
+        lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_SYNC);
+}
+
+LoopWatch *loop_watch_signals(Loop *l, LoopSignalFn cb, void *ud, ErrorBuf *err)
+{
+    sigset_t set;
+    loop_sigset(&set);
+    int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (fd < 0) {
+        error_errno(err, "cannot create a signalfd");
+        return NULL;
+    }
+    LoopWatch *w = watch_add(l, fd, err);
+    if (w) {
+        w->sig = cb;
+        w->ud = ud;
+    }
+    return w;
+}
+
+/* --- timers ------------------------------------------------------------------------------- */
+
+LoopTimer *loop_timer_new(Loop *l, LoopTimerFn cb, void *ud, ErrorBuf *err)
+{
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (fd < 0) {
+        error_errno(err, "cannot create a timerfd");
+        return NULL;
+    }
+    LoopWatch *w = watch_add(l, fd, err);
+    if (!w)
+        return NULL;
+    LoopTimer *t = xcalloc(1, sizeof *t);
+    *t = (LoopTimer){.loop = l, .watch = w, .cb = cb, .ud = ud, .next = l->timers};
+    if (l->timers)
+        l->timers->prev = t;
+    l->timers = t;
+    w->timer = t;
+    return t;
+}
+
+static void timer_set(LoopTimer *t, uint64_t abs_ns)
 {
     struct itimerspec its;
     memset(&its, 0, sizeof its);
@@ -242,52 +305,50 @@ static void loop_timer_set(int fd, uint64_t abs_ns)
         its.it_value.tv_sec = (time_t)(abs_ns / NS_PER_SEC);
         its.it_value.tv_nsec = (long)(abs_ns % NS_PER_SEC);
     }
-    timerfd_settime(fd, abs_ns ? TFD_TIMER_ABSTIME : 0, &its, NULL);
+    t->deadline = abs_ns;
+    timerfd_settime(t->watch->fd, abs_ns ? TFD_TIMER_ABSTIME : 0, &its, NULL);
 }
 
-void loop_frame_at(Loop *l, uint64_t when_ns)
+void loop_timer_at(LoopTimer *t, uint64_t abs_ns)
 {
-    if (when_ns == 0)
-        when_ns = 1; /* 0 would disarm; any past time fires at once */
-    if (l->frame_deadline && l->frame_deadline <= when_ns)
+    if (abs_ns == 0)
+        abs_ns = 1; /* 0 would disarm; any past time fires at once */
+    if (t->deadline != abs_ns)
+        timer_set(t, abs_ns);
+}
+
+void loop_timer_after(LoopTimer *t, uint64_t delay_ns)
+{
+    loop_timer_at(t, clock_now_ns() + delay_ns);
+}
+
+void loop_timer_by(LoopTimer *t, uint64_t abs_ns)
+{
+    if (!t->deadline || t->deadline > (abs_ns ? abs_ns : 1))
+        loop_timer_at(t, abs_ns);
+}
+
+void loop_timer_cancel(LoopTimer *t)
+{
+    if (t->deadline)
+        timer_set(t, 0);
+}
+
+bool loop_timer_armed(const LoopTimer *t) { return t->deadline != 0; }
+
+uint64_t loop_timer_deadline(const LoopTimer *t) { return t->deadline; }
+
+void loop_timer_free(LoopTimer *t)
+{
+    if (!t)
         return;
-    l->frame_deadline = when_ns;
-    loop_timer_set(l->src[SRC_FRAME].fd, when_ns);
-}
-
-bool loop_frame_armed(const Loop *l) { return l->frame_deadline != 0; }
-
-void loop_frame_cancel(Loop *l)
-{
-    if (l->frame_deadline) {
-        l->frame_deadline = 0;
-        loop_timer_set(l->src[SRC_FRAME].fd, 0);
-    }
-}
-
-void loop_esc_arm(Loop *l, uint64_t delay_ns)
-{
-    loop_timer_set(l->src[SRC_ESC].fd, clock_now_ns() + (delay_ns ? delay_ns : 1));
-}
-
-void loop_esc_cancel(Loop *l) { loop_timer_set(l->src[SRC_ESC].fd, 0); }
-
-void loop_turn_at(Loop *l, uint64_t when_ns)
-{
-    if (when_ns == 0)
-        when_ns = 1;
-    if (l->turn_deadline && l->turn_deadline <= when_ns)
-        return;
-    l->turn_deadline = when_ns;
-    loop_timer_set(l->src[SRC_TURN].fd, when_ns);
-}
-
-uint64_t loop_turn_deadline(const Loop *l) { return l->turn_deadline; }
-
-void loop_turn_cancel(Loop *l)
-{
-    if (l->turn_deadline) {
-        l->turn_deadline = 0;
-        loop_timer_set(l->src[SRC_TURN].fd, 0);
-    }
+    Loop *l = t->loop;
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        l->timers = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    loop_unwatch(t->watch);
+    free(t);
 }

@@ -1,11 +1,11 @@
 /* Policy: pure decisions over the session, the URL and the clock, plus app_maybe_rotate,
- * which acts on its decision through app/link_calls.h. */
+ * which acts on its decision through the Transport (net/transport.h). */
 #include "app/policy.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/link_calls.h"
+#include "net/transport.h"
 #include "app/state.h"
 #include "core/log.h"
 
@@ -30,11 +30,11 @@ uint64_t policy_rotate_after_ns(const char *url, const char *env_seconds)
 
 bool app_maybe_rotate(App *a)
 {
-    uint64_t since = app_link_up_since_ns(a);
+    uint64_t since = transport_up_since_ns(a->transport);
     if (!since || session_busy(a->session) || clock_now_ns() - since < a->rotate_after_ns)
         return false;
     log_msg("app: rotating a connection %.0f s old", (double)(clock_now_ns() - since) / 1e9);
-    app_link_rotate(a);
+    transport_rotate(a->transport);
     return true;
 }
 

@@ -1,13 +1,13 @@
 /* Questions: the app's half of a turn. The session owns the turn's state machine; this file
  * decides when a question goes out (pending_question until the link is up and no turn is in
  * flight) and what the app does when the session's state changes (app_take_session_damage:
- * status line, bell, rotation after a turn, the turn timer). Every connection call goes
- * through app/link_calls.h. */
+ * status line, bell, rotation after a turn, the turn timer). Connection calls go to
+ * the Transport (net/transport.h). */
 #include "app/questions.h"
 
 #include <stdlib.h>
 
-#include "app/link_calls.h"
+#include "net/transport.h"
 #include "app/policy.h"
 #include "app/screen.h"
 #include "app/state.h"
@@ -19,9 +19,9 @@ static void arm_turn_timer(App *a)
 {
     uint64_t when = turn_timer_next(a->session, clock_now_ns());
     if (when)
-        loop_turn_at(a->loop, when); /* never later than an armed deadline: cheap per token */
+        loop_timer_by(a->turn_timer, when); /* never later than armed: cheap per token */
     else
-        loop_turn_cancel(a->loop);   /* idle: nothing armed */
+        loop_timer_cancel(a->turn_timer);   /* idle: nothing armed */
 }
 
 void app_take_session_damage(App *a)
@@ -35,7 +35,7 @@ void app_take_session_damage(App *a)
         app_say(a, true, "%s", notice);
     if (session_take_reconnect(a->session)) {
         log_msg("app: the server retired the connection; reconnecting");
-        app_link_rotate(a);
+        transport_rotate(a->transport);
     }
     bool busy = session_busy(a->session);
     if (!a->was_busy && busy && log_enabled())
@@ -60,7 +60,7 @@ void app_take_session_damage(App *a)
 
 void app_send_pending(App *a)
 {
-    if (!a->pending_question || !app_link_is_up(a) || session_busy(a->session))
+    if (!a->pending_question || !(a->link_state == TRANSPORT_UP) || session_busy(a->session))
         return;
     ErrorBuf err;
     if (!session_ask(a->session, a->pending_question, &err)) {
@@ -88,7 +88,7 @@ void app_interrupt(App *a)
     /* The session first (a state change: it must own the turn's end before the link reports
      * its reconnect), then close at once; drawing comes after both. */
     session_interrupt(a->session);
-    app_link_interrupt(a);
+    transport_interrupt(a->transport);
     a->interrupted = true; /* app.c's key drain lets the Close go out before drawing */
     log_msg("app: interrupted");
     app_take_session_damage(a);
@@ -113,7 +113,7 @@ void app_ask(App *a, const char *question)
         app_say(a, false, "The new question replaces the one still waiting for the connection.");
     if (app_maybe_rotate(a))
         return; /* the question goes out on the fresh socket, as soon as it is up */
-    if (app_link_is_up(a) && !session_busy(a->session))
+    if ((a->link_state == TRANSPORT_UP) && !session_busy(a->session))
         app_send_pending(a);
     else if (!replaced)
         app_say(a, false, "Waiting for the connection; the question goes out when it is up.");

@@ -12,8 +12,8 @@
 
 void app_damage(App *a)
 {
-    if (!loop_frame_armed(a->loop))
-        loop_frame_at(a->loop, a->last_frame_ns + SCREEN_FRAME_NS);
+    if (!loop_timer_armed(a->frame_timer))
+        loop_timer_at(a->frame_timer, a->last_frame_ns + SCREEN_FRAME_NS);
 }
 
 void app_say(App *a, bool error, const char *fmt, ...)
@@ -31,7 +31,7 @@ void app_draw(App *a)
 {
     UiStatus st = {
         .link = a->link_text,
-        .link_ok = a->link_state == LINK_UP,
+        .link_ok = a->link_state == TRANSPORT_UP,
         .message = a->message[0] ? a->message : NULL,
         .message_is_error = a->message_error,
     };
@@ -41,7 +41,7 @@ void app_draw(App *a)
         st.message_is_error = true;
     }
     ui_render(a->ui, a->session, &st);
-    loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
+    loop_timer_cancel(a->frame_timer); /* this frame covers whatever a pending one would draw */
     if (ui_wants_frame(a->ui))
         app_damage(a); /* syntax states still arriving: draw again next frame */
     a->last_frame_ns = clock_now_ns();

@@ -16,7 +16,7 @@
 #include "app/demo.h"
 #include "app/loop.h"
 #include "app/mode.h"
-#include "net/link.h"
+#include "net/transport.h"
 #include "session/recovery.h"
 #include "session/session.h"
 #include "themes/theme.h"
@@ -31,7 +31,11 @@ typedef struct App {
     Demo demo;
     int tty_fd;
     Loop *loop;
-    Link *link;
+    Transport *transport;
+    LoopWatch *tty_watch, *signals;
+    LoopTimer *frame_timer;  /* damage -> at most one frame per frame interval */
+    LoopTimer *esc_timer;    /* a lone ESC waiting for the rest of a sequence */
+    LoopTimer *turn_timer;   /* the session's deadlines (app/turn_timer.h) */
     Session *session;
     Theme theme;
     Term *term;
@@ -39,7 +43,7 @@ typedef struct App {
     KeyDecoder keys;
     Keymap *keymap;
     AppMode mode;
-    LinkState link_state;
+    TransportState link_state;
     char link_text[192];
     char message[512];
     bool message_error;

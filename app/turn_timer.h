@@ -1,6 +1,6 @@
 /* TurnTimer: when the app's turn timer should fire, and the countdown line it shows, from the
  * Session's deadlines (session_next_deadline_ns). Pure functions of the session and a time,
- * so the policy has no state of its own; the app owns the timerfd (app/loop.h). */
+ * so the policy has no state of its own; the app owns the timer (a LoopTimer, app/loop.h). */
 #ifndef FLINT_APP_TURN_TIMER_H
 #define FLINT_APP_TURN_TIMER_H
 

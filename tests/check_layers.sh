@@ -27,6 +27,13 @@ done
 for f in $(hits '#\s*include\s*[<"]pcre2\.h' app core net ui); do
   fail "$f includes pcre2.h (only session/ and themes/ may)"
 done
+# No libwebsockets type in a net/ header: the app's lws_context crosses into net/ as an opaque
+# pointer, and the protocol lists and log hooks stay inside net/*.c (comments may name lws).
+for f in net/*.h; do
+  while IFS= read -r hit; do
+    [ -n "$hit" ] && fail "$f:$hit (no libwebsockets type in a net/ header)"
+  done <<< "$(grep -nE 'struct lws|lws_[a-z_]+_t\b|libwebsockets\.h' "$f" | grep -vE '^[0-9]+:\s*(/\*|\*)')"
+done
 # Project headers: which layers each layer may include.
 check() { # layer allowed-layers...
   local layer=$1; shift
@@ -43,6 +50,10 @@ check themes themes core
 check session session core
 check ui ui session themes core
 check app app ui net session themes core
+# The loop knows fds and timers, not what they carry: no transport, no session.
+for inc in $(grep -oE '#\s*include\s*"[a-z]+/' app/loop.c app/loop.h | sed -E 's/.*"([a-z]+)\/.*/\1/' | sort -u); do
+  case $inc in app|core) ;; *) fail "app/loop includes $inc/ (allowed: app core)";; esac
+done
 
 # No circles between modules: X.c and X.h are one module (a private X_internal.h belongs to
 # X); module A depends on B when A.c or A.h includes B.h. A circle (A -> B -> ... -> A) means

@@ -1,9 +1,10 @@
-/* Shared by the Link tests (test_link.c, test_link_dns.c, test_link_peers.c, test_link_tls.c):
+/* Shared by the Link tests (test_link.c, test_link_dns.c, test_link_peers.c, test_link_tls.c),
+ * which drive the WebSocket transport (net/transport_ws.h) through the Transport API:
  * a scripted WebSocket server in the same lws_context (server vhosts on 127.0.0.1 and [::1],
  * port 0), driven by lws_service with deadlines; the context is made the way app/loop.c makes
  * it, with an adopted timerfd (the ticker) that shows whether the loop keeps running. Also the
  * test resolver that stands in for getaddrinfo (counts, delays or scripts lookups), the
- * service/WAIT/pump helpers, and the client's view (the states and messages Link reported).
+ * service/WAIT/pump helpers, and the client's view (the states and messages it reported).
  * link_env_open() builds the context (a program adds vhosts of its own through the callback,
  * e.g. the TLS ones); link_env_close() tears it down in the wrong order on purpose (context
  * first, with a Link up and a lookup in flight), which must still be memory-safe.
@@ -33,7 +34,7 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "harness.h"
-#include "net/link.h"
+#include "net/transport_ws.h"
 #include "net/link_dns.h"
 
 /* ----- the scripted server ------------------------------------------------------------------ */
@@ -286,7 +287,7 @@ static inline int app_raw_cb(struct lws *wsi, enum lws_callback_reasons reason, 
     return 0;
 }
 
-/* A getaddrinfo stand-in for Link (LinkConfig.resolve), on the resolver threads: counts
+/* A getaddrinfo stand-in for Link (TransportWsConfig.resolve), on the resolver threads: counts
  * lookups, sleeps resolve_delay_ms first, and scripts a few names (two.test and dead.test go
  * with srv6_port, where only [::1] listens, so 127.0.0.1 is refused there); anything else goes
  * to getaddrinfo. Scripted lists are joined by relinking single-address results (glibc's
@@ -344,7 +345,7 @@ static inline void wait_resolvers(int ms)
         lws_service(ctx, 0);
 }
 
-static struct lws_protocols app_protocols[3];
+static struct lws_protocols app_protocols[2];
 static const struct lws_protocols srv_protocols[] = {
     {"test-srv", srv_cb, sizeof(Pss), 4096, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
@@ -383,7 +384,7 @@ static inline void pump(int ms)
 /* ----- the client's view ------------------------------------------------------------------ */
 
 typedef struct StateRec {
-    LinkState st;
+    TransportState st;
     char detail[256];
     uint64_t t;
 } StateRec;
@@ -395,12 +396,12 @@ static struct {
     char *msgs[64];
     size_t msg_len[64];
     bool nul_ok;
-    Link *link;
+    Transport *link;
     int interrupt_after; /* call link_interrupt from inside the hook after this many msgs */
     uint64_t t_interrupt;
 } C;
 
-static inline void on_state(void *ud, LinkState st, const char *detail)
+static inline void on_state(void *ud, TransportState st, const char *detail)
 {
     (void)ud;
     if (C.nstates < 256) {
@@ -425,11 +426,11 @@ static inline void on_message(void *ud, const char *data, size_t len)
     C.nmsgs++;
     if (C.interrupt_after && C.nmsgs == C.interrupt_after) {
         C.t_interrupt = clock_now_ns();
-        link_interrupt(C.link);
+        transport_interrupt(C.link);
     }
 }
 
-static const LinkHooks hooks = {on_state, on_message};
+static const TransportHooks hooks = {on_state, on_message};
 
 static inline void client_reset(void)
 {
@@ -439,7 +440,7 @@ static inline void client_reset(void)
     C.nul_ok = true;
 }
 
-static inline int count_state(LinkState st)
+static inline int count_state(TransportState st)
 {
     int n = 0;
     for (int i = 0; i < C.nstates && i < 256; i++)
@@ -447,7 +448,7 @@ static inline int count_state(LinkState st)
     return n;
 }
 
-static inline const StateRec *last_state(LinkState st)
+static inline const StateRec *last_state(TransportState st)
 {
     for (int i = (C.nstates < 256 ? C.nstates : 256) - 1; i >= 0; i--)
         if (C.states[i].st == st)
@@ -455,15 +456,15 @@ static inline const StateRec *last_state(LinkState st)
     return NULL;
 }
 
-static inline Link *make_link(const char *url, const char *key, const char *ca, size_t max)
+static inline Transport *make_link(const char *url, const char *key, const char *ca, size_t max)
 {
     client_reset();
     char err[256] = "";
-    LinkConfig cfg = {.url = url, .api_key = key, .ca_file = ca, .max_message = max,
+    TransportWsConfig cfg = {.url = url, .api_key = key, .ca_file = ca, .max_message = max,
                       .resolve = resolver};
-    Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+    Transport *l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
     if (!l)
-        fprintf(stderr, "link_new(%s): %s\n", url, err);
+        fprintf(stderr, "transport_ws_new(%s): %s\n", url, err);
     C.link = l;
     return l;
 }
@@ -476,15 +477,15 @@ static inline char *srv_url(int port, const char *scheme)
 }
 
 /* Starts a link to the plain server and waits until it is up. */
-static inline Link *up_link(size_t max)
+static inline Transport *up_link(size_t max)
 {
     srv_reset();
-    Link *l = make_link(srv_url(srv_port, "ws"), "sk-test", NULL, max);
+    Transport *l = make_link(srv_url(srv_port, "ws"), "sk-test", NULL, max);
     if (!l)
         return NULL;
-    link_start(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     CHECK_INT_EQ(S.nrecs, 1);
     return l;
 }
@@ -500,8 +501,7 @@ static inline bool link_env_open(void (*add_vhosts)(void))
     lws_set_log_level(LLL_ERR, NULL);
 
     app_protocols[0] = (struct lws_protocols){"app-raw", app_raw_cb, 0, 0, 0, NULL, 0};
-    app_protocols[1] = *link_protocol();
-    memset(&app_protocols[2], 0, sizeof app_protocols[2]);
+    memset(&app_protocols[1], 0, sizeof app_protocols[1]);
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
@@ -557,12 +557,12 @@ static inline void link_env_close(void)
 {
     /* The app should free its Link first; the other order must still be memory-safe, also
      * with a lookup in flight (its wake must not reach the destroyed context). */
-    Link *late = up_link(0);
-    LinkConfig lcfg = {.url = "ws://localhost:1/v1", .resolve = test_resolve};
+    Transport *late = up_link(0);
+    TransportWsConfig lcfg = {.url = "ws://localhost:1/v1", .resolve = test_resolve};
     char err[256];
     atomic_store(&resolve_delay_ms, 100);
-    Link *resolving = link_new(ctx, &lcfg, &hooks, NULL, err, sizeof err);
-    link_start(resolving);
+    Transport *resolving = transport_ws_new(ctx, &lcfg, &hooks, NULL, err, sizeof err);
+    transport_start(resolving);
     lws_sul_cancel(&tick);
     lws_context_destroy(ctx);
     for (int i = 0; i < 3000 && atomic_load(&resolves_done) != atomic_load(&resolves_started); i++) {
@@ -571,8 +571,8 @@ static inline void link_env_close(void)
     }
     struct timespec settle = {0, 20000000L}; /* the thread's last steps after the resolver */
     nanosleep(&settle, NULL);
-    link_free(late);
-    link_free(resolving);
+    transport_free(late);
+    transport_free(resolving);
     srv_reset();
     client_reset();
 }

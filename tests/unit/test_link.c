@@ -29,22 +29,22 @@ static void test_urls(void)
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char err[256] = "";
-        LinkConfig cfg = {.url = bad[i]};
-        Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        TransportWsConfig cfg = {.url = bad[i]};
+        Transport *l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
         if (l) {
             fprintf(stderr, "accepted bad URL \"%s\"\n", bad[i]);
-            link_free(l);
+            transport_free(l);
         }
         CHECK(l == NULL);
         CHECK(err[0] != '\0');
     }
     {
         char err[256] = "";
-        LinkConfig cfg = {.url = NULL};
-        CHECK(link_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
+        TransportWsConfig cfg = {.url = NULL};
+        CHECK(transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
         CHECK(strstr(err, "no server URL") != NULL);
         cfg.url = "gopher://h/";
-        CHECK(link_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
+        CHECK(transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
         CHECK(strstr(err, "unsupported scheme") != NULL);
     }
 
@@ -144,36 +144,36 @@ static void test_key_in_clear(void)
      * always services in between, and so does this test. */
     pump(1);
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        LinkConfig cfg = {.url = ok[i], .api_key = "sk-x", .resolve = test_resolve};
+        TransportWsConfig cfg = {.url = ok[i], .api_key = "sk-x", .resolve = test_resolve};
         err[0] = '\0';
-        Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        Transport *l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
         if (!l)
             fprintf(stderr, "refused %s: %s\n", ok[i], err);
         CHECK(l != NULL);
-        link_free(l);
+        transport_free(l);
     }
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
-        LinkConfig cfg = {.url = refused[i], .api_key = "sk-x", .resolve = test_resolve};
+        TransportWsConfig cfg = {.url = refused[i], .api_key = "sk-x", .resolve = test_resolve};
         err[0] = '\0';
-        Link *l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        Transport *l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
         if (l)
             fprintf(stderr, "accepted %s with a key in clear text\n", refused[i]);
         CHECK(l == NULL);
-        link_free(l);
+        transport_free(l);
         CHECK(strstr(err, "clear text") && strstr(err, "--insecure"));
         CHECK(!strstr(err, "sekrit"));
         if (i == 0)
             printf("  refusal: %s\n", err);
         /* without a key nothing secret goes out; with allow_insecure the user said so */
         cfg.api_key = NULL;
-        l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
         CHECK(l != NULL);
-        link_free(l);
+        transport_free(l);
         cfg.api_key = "sk-x";
         cfg.allow_insecure = true;
-        l = link_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+        l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
         CHECK(l != NULL);
-        link_free(l);
+        transport_free(l);
     }
     CHECK(link_host_is_loopback("127.0.0.1") && link_host_is_loopback("::1"));
     CHECK(!link_host_is_loopback("127.1") && !link_host_is_loopback("localhost.") &&
@@ -183,34 +183,34 @@ static void test_key_in_clear(void)
 static void test_connect_send_receive(void)
 {
     srv_reset();
-    Link *l = make_link(srv_url(srv_port, "ws"), "sk-test-123", NULL, 0);
+    Transport *l = make_link(srv_url(srv_port, "ws"), "sk-test-123", NULL, 0);
     CHECK(l != NULL);
     if (!l)
         return;
-    CHECK_INT_EQ(link_state(l), LINK_IDLE);
-    CHECK_STR_EQ(link_state_name(link_state(l)), "idle");
-    CHECK(!link_send(l, "early", 5)); /* refused while not up */
-    link_start(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    CHECK(!link_send(l, "early", 5));
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_STR_EQ(link_state_name(LINK_UP), "up");
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_IDLE);
+    CHECK_STR_EQ(transport_state_name(transport_state(l)), "idle");
+    CHECK(!transport_send(l, "early", 5)); /* refused while not up */
+    transport_start(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    CHECK(!transport_send(l, "early", 5));
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_STR_EQ(transport_state_name(TRANSPORT_UP), "up");
     CHECK_INT_EQ(S.nrecs, 1);
     CHECK_STR_EQ(S.recs[0].auth, "Bearer sk-test-123");
     CHECK_STR_EQ(S.recs[0].uri, "/v1/responses");
     CHECK_STR_EQ(S.recs[0].proto, ""); /* no subprotocol */
     char ep[64];
     snprintf(ep, sizeof ep, "127.0.0.1:%d", srv_port);
-    CHECK_STR_EQ(link_endpoint(l), ep);
+    CHECK_STR_EQ(transport_endpoint(l), ep);
     CHECK_STR_EQ(S.recs[0].host, ep);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 0); /* an IP literal is never resolved */
-    CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
-    CHECK_INT_EQ(count_state(LINK_UP), 1);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 0); /* an IP literal is never resolved */
+    CHECK_INT_EQ(count_state(TRANSPORT_CONNECTING), 1);
+    CHECK_INT_EQ(count_state(TRANSPORT_UP), 1);
 
-    CHECK(link_send(l, "{\"type\":\"response.create\"}", 26));
-    CHECK(link_send(l, "", 0));
-    CHECK(link_send(l, "third", 5));
+    CHECK(transport_send(l, "{\"type\":\"response.create\"}", 26));
+    CHECK(transport_send(l, "", 0));
+    CHECK(transport_send(l, "third", 5));
     WAIT(S.recs[0].nmsgs == 3, 2000);
     CHECK_INT_EQ(S.recs[0].nmsgs, 3);
     if (S.recs[0].nmsgs == 3) {
@@ -229,25 +229,25 @@ static void test_connect_send_receive(void)
         CHECK_STR_EQ(C.msgs[1], "second");
     }
     CHECK(C.nul_ok);
-    const LinkStats *st = link_stats(l);
+    const TransportStats *st = transport_stats(l);
     CHECK_INT_EQ(st->connects, 1);
     CHECK_INT_EQ(st->messages_out, 3);
     CHECK_INT_EQ(st->bytes_out, 31);
     CHECK_INT_EQ(st->messages_in, 2);
     CHECK_INT_EQ(st->bytes_in, 27 + 6);
-    link_free(l);
+    transport_free(l);
     WAIT(S.recs[0].closed, 100); /* closes at once, without a handshake */
     CHECK(S.recs[0].closed);
-    link_free(NULL);
+    transport_free(NULL);
 
     /* No key, no Authorization header. */
     srv_reset();
     l = make_link(srv_url(srv_port, "http"), "", NULL, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
     CHECK_INT_EQ(S.nrecs, 1);
     CHECK_STR_EQ(S.recs[0].auth, "");
-    link_free(l);
+    transport_free(l);
     pump(10);
 }
 
@@ -260,27 +260,27 @@ static void test_ipv6(void)
     srv_reset();
     char url[64];
     snprintf(url, sizeof url, "ws://[::1]:%d/v1/", srv6_port);
-    Link *l = make_link(url, "k6", NULL, 0);
+    Transport *l = make_link(url, "k6", NULL, 0);
     CHECK(l != NULL);
     if (!l)
         return;
     char ep[64];
     snprintf(ep, sizeof ep, "[::1]:%d", srv6_port);
-    CHECK_STR_EQ(link_endpoint(l), ep);
-    link_start(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_STR_EQ(transport_endpoint(l), ep);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     if (S.nrecs == 1) {
         CHECK_STR_EQ(S.recs[0].uri, "/v1/responses");
         CHECK_STR_EQ(S.recs[0].auth, "Bearer k6");
     }
-    link_free(l);
+    transport_free(l);
     pump(10);
 }
 
 static void test_fragments(void)
 {
-    Link *l = up_link(0);
+    Transport *l = up_link(0);
     if (!l)
         return;
     SrvRec *r = &S.recs[0];
@@ -319,9 +319,9 @@ static void test_fragments(void)
         CHECK_INT_EQ(C.msg_len[3], 0);
     }
     CHECK(C.nul_ok);
-    CHECK_INT_EQ(link_stats(l)->binary_dropped, 2);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
+    CHECK_INT_EQ(transport_stats(l)->messages_dropped, 2);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
 
     /* A large message from the server arrives in several lws chunks. */
     size_t big = 3u << 20;
@@ -336,32 +336,32 @@ static void test_fragments(void)
     CHECK_INT_EQ(C.nmsgs, before + 1);
     if (C.nmsgs == before + 1)
         CHECK_MEM_EQ(C.msgs[before], C.msg_len[before], b, big);
-    link_free(l);
+    transport_free(l);
     pump(10);
     free(b);
 }
 
 static void test_large_outbound(void)
 {
-    Link *l = up_link(0);
+    Transport *l = up_link(0);
     if (!l)
         return;
     size_t big = (3u << 20) + 12345;
     char *b = malloc(big);
     for (size_t i = 0; i < big; i++)
         b[i] = (char)('A' + (i * 7) % 26);
-    CHECK(link_send(l, b, big));
-    CHECK(link_send(l, "after", 5));
+    CHECK(transport_send(l, b, big));
+    CHECK(transport_send(l, "after", 5));
     WAIT(S.recs[0].nmsgs == 2, 5000);
     CHECK_INT_EQ(S.recs[0].nmsgs, 2);
     if (S.recs[0].nmsgs == 2) {
         CHECK_MEM_EQ(S.recs[0].msgs[0], S.recs[0].msg_len[0], b, big);
         CHECK_MEM_EQ(S.recs[0].msgs[1], S.recs[0].msg_len[1], "after", 5);
     }
-    CHECK_INT_EQ(link_stats(l)->messages_out, 2);
-    CHECK_INT_EQ(link_stats(l)->bytes_out, big + 5);
+    CHECK_INT_EQ(transport_stats(l)->messages_out, 2);
+    CHECK_INT_EQ(transport_stats(l)->bytes_out, big + 5);
     free(b);
-    link_free(l);
+    transport_free(l);
     pump(10);
 }
 
@@ -371,7 +371,7 @@ static void test_oversize(void)
 {
     memset(oversize_buf, 'x', sizeof oversize_buf);
     /* One frame over the cap: refused at its first chunk. */
-    Link *l = up_link(1000);
+    Transport *l = up_link(1000);
     if (!l)
         return;
     SrvRec *r = &S.recs[0];
@@ -379,19 +379,19 @@ static void test_oversize(void)
     srv_push(r, (SrvFrame){F_DATA, LWS_WRITE_TEXT, oversize_buf, 5000, 0});
     srv_text(r, "never");
     srv_go(r);
-    WAIT(r->close_code != 0 && link_state(l) == LINK_WAITING, 3000);
+    WAIT(r->close_code != 0 && transport_state(l) == TRANSPORT_WAITING, 3000);
     CHECK_INT_EQ(r->close_code, 1009);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    const StateRec *w = last_state(LINK_WAITING);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     CHECK(w && strstr(w->detail, "1009") && strstr(w->detail, "1000 bytes"));
     if (w)
         printf("  oversize detail: %s\n", w->detail);
     CHECK_INT_EQ(C.nmsgs, 1);
     CHECK_INT_EQ(C.msg_len[0], 1000);
     /* ... then reconnects after the backoff */
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 2, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(link_stats(l)->connects, 2);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 2, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(transport_stats(l)->connects, 2);
     CHECK_INT_EQ(C.nmsgs, 1);
 
     /* Fragments that cross the cap only together. */
@@ -400,17 +400,17 @@ static void test_oversize(void)
     srv_push(r, (SrvFrame){F_DATA, LWS_WRITE_CONTINUATION | LWS_WRITE_NO_FIN, oversize_buf, 400, 0});
     srv_push(r, (SrvFrame){F_DATA, LWS_WRITE_CONTINUATION, oversize_buf, 400, 0});
     srv_go(r);
-    WAIT(r->close_code != 0 && link_state(l) == LINK_WAITING, 3000);
+    WAIT(r->close_code != 0 && transport_state(l) == TRANSPORT_WAITING, 3000);
     CHECK_INT_EQ(r->close_code, 1009);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
     CHECK_INT_EQ(C.nmsgs, 1);
-    link_free(l);
+    transport_free(l);
     pump(10);
 }
 
 static void test_interrupt(void)
 {
-    Link *l = up_link(0);
+    Transport *l = up_link(0);
     if (!l)
         return;
     enum { ROUNDS = 25 };
@@ -428,33 +428,34 @@ static void test_interrupt(void)
         WAIT(C.nmsgs >= start + 5, 2000);
         CHECK(C.nmsgs >= start + 5);
         uint64_t t0 = clock_now_ns();
-        link_interrupt(l);
+        transport_interrupt(l);
         int at_interrupt = C.nmsgs;
-        CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-        CHECK(!link_send(l, "x", 1));
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+        CHECK(!transport_send(l, "x", 1));
         int nrecs = S.nrecs;
         WAIT(r->close_code != 0, 1000);
         CHECK_INT_EQ(r->close_code, 1000);
         CHECK_STR_EQ(r->close_reason, "interrupted");
         lat[rounds] = r->t_close - t0;
-        lat_stat[rounds] = link_stats(l)->interrupt_ns - t0;
-        CHECK(link_stats(l)->interrupt_ns >= t0 && link_stats(l)->interrupt_ns <= r->t_close);
+        lat_stat[rounds] = transport_stats(l)->interrupt_ns - t0;
+        uint64_t ins = transport_stats(l)->interrupt_ns;
+        CHECK(ins >= t0 && ins <= r->t_close);
         rounds++;
-        WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
-        CHECK_INT_EQ(link_state(l), LINK_UP);
+        WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
         WAIT(r->closed, 2000); /* the old socket's close handshake completes */
         CHECK(r->closed);
         CHECK_INT_EQ(C.nmsgs, at_interrupt); /* nothing from the old socket after Esc */
         /* states: CONNECTING("interrupted"), UP; never WAITING */
         CHECK_INT_EQ(C.nstates, nstates + 2);
-        CHECK_INT_EQ(C.states[nstates].st, LINK_CONNECTING);
+        CHECK_INT_EQ(C.states[nstates].st, TRANSPORT_CONNECTING);
         CHECK_STR_EQ(C.states[nstates].detail, "interrupted");
-        CHECK_INT_EQ(C.states[nstates + 1].st, LINK_UP);
+        CHECK_INT_EQ(C.states[nstates + 1].st, TRANSPORT_UP);
     }
-    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
-    CHECK_INT_EQ(link_stats(l)->connects, 1 + ROUNDS);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
+    CHECK_INT_EQ(transport_stats(l)->connects, 1 + ROUNDS);
     /* the new socket works */
-    CHECK(link_send(l, "fresh", 5));
+    CHECK(transport_send(l, "fresh", 5));
     SrvRec *r = &S.recs[S.nrecs - 1];
     WAIT(r->nmsgs == 1, 1000);
     CHECK_INT_EQ(r->nmsgs, 1);
@@ -492,19 +493,19 @@ static void test_interrupt(void)
     WAIT(r->close_code != 0, 2000);
     CHECK_INT_EQ(r->close_code, 1000);
     int at = C.interrupt_after;
-    WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1 && r->closed, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1 && r->closed, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     CHECK_INT_EQ(C.nmsgs, at);
 
     /* Interrupt twice in a row, and while the handshake is still in progress. */
-    link_interrupt(l);
-    link_interrupt(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    WAIT(link_state(l) == LINK_UP, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
+    transport_interrupt(l);
+    transport_interrupt(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    WAIT(transport_state(l) == TRANSPORT_UP, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
     pump(50);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
 
     /* Esc in the middle of a long upload: the Close overtakes the rest of the message. */
     r = &S.recs[S.nrecs - 1];
@@ -512,23 +513,23 @@ static void test_interrupt(void)
     size_t big = 8u << 20;
     char *b = malloc(big);
     memset(b, 'u', big);
-    CHECK(link_send(l, b, big));
+    CHECK(transport_send(l, b, big));
     free(b); /* link_send copied it */
     WAIT(r->rx.len > 0, 2000);
     CHECK(r->rx.len > 0 && r->rx.len < big);
-    link_interrupt(l);
-    WAIT(r->close_code != 0 && link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
+    transport_interrupt(l);
+    WAIT(r->close_code != 0 && transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
     CHECK_INT_EQ(r->close_code, 1000);
     CHECK_INT_EQ(r->nmsgs, 0); /* the upload never completed */
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
 
     /* link_free with abandoned sockets still closing */
     r = &S.recs[S.nrecs - 1];
     r->stream = true;
     srv_go(r);
     pump(5);
-    link_interrupt(l);
-    link_free(l);
+    transport_interrupt(l);
+    transport_free(l);
     pump(50);
     for (int i = 0; i < S.nrecs; i++)
         if (!S.recs[i].closed)
@@ -536,7 +537,7 @@ static void test_interrupt(void)
 }
 
 /* The same measurement with the server in another process (fork), as the benchmark sees it:
- * link_interrupt() -> the server's callback holding the Close, both on CLOCK_MONOTONIC. */
+ * transport_interrupt() -> the server's callback holding the Close, both on CLOCK_MONOTONIC. */
 static void child_server(int port_fd, int close_fd)
 {
     srv_reset();
@@ -578,18 +579,18 @@ static void test_interrupt_latency_xproc(void)
     int port = -1;
     CHECK(read(pp[0], &port, sizeof port) == sizeof port && port > 0);
     fcntl(cp[0], F_SETFL, O_NONBLOCK);
-    Link *l = make_link(srv_url(port, "ws"), "k", NULL, 0);
-    link_start(l);
+    Transport *l = make_link(srv_url(port, "ws"), "k", NULL, 0);
+    transport_start(l);
     enum { ROUNDS = 30 };
     uint64_t lat[ROUNDS];
     int rounds = 0;
     for (int i = 0; i < ROUNDS && port > 0; i++) {
-        WAIT(link_state(l) == LINK_UP, 3000);
+        WAIT(transport_state(l) == TRANSPORT_UP, 3000);
         int start = C.nmsgs;
         WAIT(C.nmsgs >= start + 10, 3000); /* mid-stream */
         CHECK(C.nmsgs >= start + 10);
         uint64_t t0 = clock_now_ns(), tc = 0;
-        link_interrupt(l);
+        transport_interrupt(l);
         WAIT(read(cp[0], &tc, sizeof tc) == sizeof tc, 2000);
         CHECK(tc > t0);
         if (tc > t0)
@@ -611,7 +612,7 @@ static void test_interrupt_latency_xproc(void)
                lat[0] / 1e3, lat[rounds / 2] / 1e3, lat[rounds * 9 / 10] / 1e3,
                lat[rounds - 1] / 1e3, rounds);
     CHECK(rounds == ROUNDS && lat[rounds / 2] < 10000000); /* sanity; the numbers are printed */
-    link_free(l);
+    transport_free(l);
     pump(10);
 }
 
@@ -626,7 +627,7 @@ static void test_server_close_and_drop(void)
         {F_DROP, 0, NULL, "connection lost"},
         {F_RST, 0, NULL, "connection lost"},
     };
-    Link *l = up_link(0);
+    Transport *l = up_link(0);
     if (!l)
         return;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -638,10 +639,10 @@ static void test_server_close_and_drop(void)
                                cases[i].reason ? strlen(cases[i].reason) : 0, cases[i].code});
         int before = C.nmsgs;
         srv_go(r);
-        WAIT(link_state(l) == LINK_WAITING, 3000);
-        CHECK_INT_EQ(link_state(l), LINK_WAITING);
+        WAIT(transport_state(l) == TRANSPORT_WAITING, 3000);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
         CHECK_INT_EQ(C.nmsgs, before + 1); /* the half message is never delivered */
-        const StateRec *w = last_state(LINK_WAITING);
+        const StateRec *w = last_state(TRANSPORT_WAITING);
         CHECK(w != NULL);
         if (w) {
             if (strncmp(w->detail, cases[i].want, strlen(cases[i].want)) != 0)
@@ -650,10 +651,10 @@ static void test_server_close_and_drop(void)
             CHECK(strncmp(w->detail, cases[i].want, strlen(cases[i].want)) == 0);
             CHECK(strstr(w->detail, "retry in") != NULL);
         }
-        CHECK(!link_send(l, "x", 1));
-        WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
-        CHECK_INT_EQ(link_state(l), LINK_UP);
-        const StateRec *u = last_state(LINK_UP);
+        CHECK(!transport_send(l, "x", 1));
+        WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+        const StateRec *u = last_state(TRANSPORT_UP);
         if (w && u) {
             double gap = (double)(u->t - w->t) / 1e9;
             /* backoff reset by each success: 0.5 s + jitter; the upper bound only catches a
@@ -661,8 +662,8 @@ static void test_server_close_and_drop(void)
             CHECK(gap > 0.4 && gap < 8.0);
         }
     }
-    CHECK_INT_EQ(count_state(LINK_WAITING), 4);
-    link_free(l);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 4);
+    transport_free(l);
     pump(10);
 }
 
@@ -678,11 +679,11 @@ static void test_refused_backoff(void)
     getsockname(fd, (struct sockaddr *)&sa, &sl);
     int port = ntohs(sa.sin_port);
 
-    Link *l = make_link(srv_url(port, "ws"), "k", NULL, 0);
-    link_start(l);
-    WAIT(count_state(LINK_WAITING) == 3, 5000);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 3);
-    const StateRec *w = last_state(LINK_WAITING);
+    Transport *l = make_link(srv_url(port, "ws"), "k", NULL, 0);
+    transport_start(l);
+    WAIT(count_state(TRANSPORT_WAITING) == 3, 5000);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 3);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     if (w) {
         printf("  refused detail: %s\n", w->detail);
         CHECK(strstr(w->detail, "refused") != NULL);
@@ -691,7 +692,7 @@ static void test_refused_backoff(void)
     CHECK(C.nstates >= 6);
     if (C.nstates >= 6) {
         for (int i = 0; i < 6; i++)
-            CHECK_INT_EQ(C.states[i].st, i % 2 ? LINK_WAITING : LINK_CONNECTING);
+            CHECK_INT_EQ(C.states[i].st, i % 2 ? TRANSPORT_WAITING : TRANSPORT_CONNECTING);
         double g1 = (double)(C.states[2].t - C.states[1].t) / 1e9;
         double g2 = (double)(C.states[4].t - C.states[3].t) / 1e9;
         printf("  backoff gaps: %.3f s, %.3f s\n", g1, g2);
@@ -703,14 +704,14 @@ static void test_refused_backoff(void)
     }
     /* Esc while waiting skips the backoff. */
     int n = C.nstates;
-    link_interrupt(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    transport_interrupt(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
     WAIT(C.nstates == n + 2, 100);
     CHECK_INT_EQ(C.nstates, n + 2);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
 
     /* Now the server appears: the next retry connects and the backoff resets. */
-    link_free(l);
+    transport_free(l);
     pump(5);
     close(fd);
 }
@@ -720,26 +721,26 @@ static void test_interrupt_handshake(void)
     /* Esc while the TCP/WS handshake is still in progress: that socket is dropped (no Close
      * to send), a new one comes up, and no WAITING is reported for the dropped one. */
     srv_reset();
-    Link *l = make_link(srv_url(srv_port, "ws"), "k", NULL, 0);
-    link_start(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    link_interrupt(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    WAIT(link_state(l) == LINK_UP, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    Transport *l = make_link(srv_url(srv_port, "ws"), "k", NULL, 0);
+    transport_start(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    transport_interrupt(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    WAIT(transport_state(l) == TRANSPORT_UP, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     pump(100);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
-    CHECK_INT_EQ(count_state(LINK_UP), 1);
-    CHECK_INT_EQ(link_stats(l)->connects, 1);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
+    CHECK_INT_EQ(count_state(TRANSPORT_UP), 1);
+    CHECK_INT_EQ(transport_stats(l)->connects, 1);
     int open = 0;
     for (int i = 0; i < S.nrecs; i++)
         open += !S.recs[i].closed;
     CHECK_INT_EQ(open, 1);
-    CHECK(link_send(l, "ok", 2));
+    CHECK(transport_send(l, "ok", 2));
     WAIT(S.recs[S.nrecs - 1].nmsgs == 1, 1000);
     CHECK_INT_EQ(S.recs[S.nrecs - 1].nmsgs, 1);
-    link_free(l);
+    transport_free(l);
     pump(10);
 }
 

@@ -92,23 +92,23 @@ static void test_dns_failure(void)
     int started = atomic_load(&resolves_started);
     /* No key with these names: over ws:// Link gives one only to literal loopback hosts and
      * "localhost" (test_key_in_clear in test_link.c). */
-    Link *l = make_link("ws://no-such-host.invalid:8787/v1", NULL, NULL, 0);
+    Transport *l = make_link("ws://no-such-host.invalid:8787/v1", NULL, NULL, 0);
     ticker_run(5);
     uint64_t t0 = clock_now_ns();
-    link_start(l);
+    transport_start(l);
     double start_ms = ms_since(t0);
     CHECK(start_ms < 20);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
-    WAIT(link_state(l) == LINK_WAITING, 15000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 15000);
     double wait_ms = ms_since(t0);
     uint64_t gap = T.max_gap;
     int ticks = T.ticks;
     ticker_run(0);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
     CHECK(wait_ms >= 290);
     CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
-    const StateRec *w = last_state(LINK_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     if (w) {
         printf("  dns detail after %.1f ms (link_start took %.3f ms; meanwhile a 5 ms timerfd "
                "ticked %d times, largest gap %.1f ms): %s\n",
@@ -118,29 +118,29 @@ static void test_dns_failure(void)
     }
     CHECK(ticks >= 30);
     CHECK(gap < 50 * NS_PER_MS);
-    CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
-    WAIT(link_stats(l)->dns_lookups == 2, 2000);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    WAIT(count_state(LINK_WAITING) == 2, 3000);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 2);
-    link_free(l);
+    CHECK_INT_EQ(count_state(TRANSPORT_CONNECTING), 1);
+    WAIT(transport_stats(l)->dns_lookups == 2, 2000);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 2);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    WAIT(count_state(TRANSPORT_WAITING) == 2, 3000);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 2);
+    transport_free(l);
     atomic_store(&resolve_delay_ms, 0);
 
     /* The real getaddrinfo says the same. */
     resolver = NULL;
     l = make_link("ws://no-such-host.invalid:8787/v1", NULL, NULL, 0);
     t0 = clock_now_ns();
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 15000);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    w = last_state(LINK_WAITING);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 15000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
+    w = last_state(TRANSPORT_WAITING);
     if (w) {
         printf("  dns detail, getaddrinfo (%.1f ms): %s\n", (w->t - t0) / 1e6, w->detail);
         CHECK(strstr(w->detail, "no-such-host.invalid") != NULL);
         CHECK(strstr(w->detail, "resolve") != NULL);
     }
-    link_free(l);
+    transport_free(l);
     wait_resolvers(2000);
     pump(5);
 }
@@ -163,17 +163,17 @@ static void test_dns_localhost(void)
     char url[96], host[64];
     snprintf(url, sizeof url, "ws://localhost:%d/v1", srv_port);
     snprintf(host, sizeof host, "localhost:%d", srv_port);
-    Link *l = make_link(url, "k", NULL, 0);
-    CHECK_STR_EQ(link_endpoint(l), host);
+    Transport *l = make_link(url, "k", NULL, 0);
+    CHECK_STR_EQ(transport_endpoint(l), host);
     uint64_t t0 = clock_now_ns();
-    link_start(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
+    transport_start(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
     double up_ms = ms_since(t0);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
     CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
-    CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
+    CHECK_INT_EQ(count_state(TRANSPORT_CONNECTING), 1);
     if (S.nrecs == 1)
         CHECK_STR_EQ(S.recs[0].host, host); /* the name, not the address */
 
@@ -183,26 +183,26 @@ static void test_dns_localhost(void)
     for (int i = 0; i < ROUNDS; i++) {
         int nrecs = S.nrecs;
         uint64_t t1 = clock_now_ns();
-        link_interrupt(l);
-        WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
-        CHECK_INT_EQ(link_state(l), LINK_UP);
+        transport_interrupt(l);
+        WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
         lat[n++] = clock_now_ns() - t1;
     }
     SrvRec *r = &S.recs[S.nrecs - 1];
     int nrecs = S.nrecs;
     srv_push(r, (SrvFrame){F_DROP, 0, NULL, 0, 0});
     srv_go(r);
-    WAIT(link_state(l) == LINK_WAITING, 2000);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 2000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
     CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
-    CHECK_INT_EQ(link_stats(l)->connects, ROUNDS + 2);
+    CHECK_INT_EQ(transport_stats(l)->connects, ROUNDS + 2);
     sort_u64(lat, n);
     printf("  localhost: lookup %.3f ms, link_start -> up %.2f ms; interrupt -> up again with the "
            "cached address: median %.2f ms, max %.2f ms (%d rounds, 1 lookup in all)\n",
-           link_stats(l)->dns_last_ns / 1e6, up_ms, lat[n / 2] / 1e6, lat[n - 1] / 1e6, n);
+           transport_stats(l)->dns_last_ns / 1e6, up_ms, lat[n / 2] / 1e6, lat[n - 1] / 1e6, n);
 
     /* Five minutes later the cache is stale: the reconnect still goes to it at once, and a
      * refresh runs in the background; the next reconnect needs no lookup again. */
@@ -210,39 +210,39 @@ static void test_dns_localhost(void)
     clock_set_source(skewed_clock);
     clock_skew = 301 * NS_PER_SEC;
     nrecs = S.nrecs;
-    link_interrupt(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
+    transport_interrupt(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 2);
     wait_resolvers(2000);
     pump(10);
     CHECK_INT_EQ(atomic_load(&resolves_started), started + 2);
     nrecs = S.nrecs;
-    link_interrupt(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 1);
+    transport_interrupt(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 2);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 1);
     clock_set_source(NULL);
     clock_skew = 0;
 
     /* Esc while the first lookup is still running: it goes on, then connects. */
-    link_free(l);
+    transport_free(l);
     pump(10);
     srv_reset();
     atomic_store(&resolve_delay_ms, 100);
     l = make_link(url, "k", NULL, 0);
-    link_start(l);
-    link_interrupt(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    transport_start(l);
+    transport_interrupt(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
     pump(20);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
     atomic_store(&resolve_delay_ms, 0);
-    link_free(l);
+    transport_free(l);
     pump(10);
     resolver = NULL;
 }
@@ -261,23 +261,23 @@ static void test_dns_next_address(void)
     char url[96], host[64];
     snprintf(url, sizeof url, "ws://two.test:%d/v1", srv6_port);
     snprintf(host, sizeof host, "two.test:%d", srv6_port);
-    Link *l = make_link(url, NULL, NULL, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
-    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
-    CHECK_INT_EQ(count_state(LINK_CONNECTING), 1);
+    Transport *l = make_link(url, NULL, NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
+    CHECK_INT_EQ(count_state(TRANSPORT_CONNECTING), 1);
     if (S.nrecs == 1)
         CHECK_STR_EQ(S.recs[0].host, host);
     for (int i = 0; i < 3; i++) {
         int nrecs = S.nrecs;
-        link_interrupt(l);
-        WAIT(link_state(l) == LINK_UP && S.nrecs == nrecs + 1, 3000);
-        CHECK_INT_EQ(link_state(l), LINK_UP);
+        transport_interrupt(l);
+        WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == nrecs + 1, 3000);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     }
-    CHECK_INT_EQ(count_state(LINK_WAITING), 0);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
-    link_free(l);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
+    transport_free(l);
     pump(10);
 
     /* dead.test -> 127.0.0.1 only: every address failed, so back off, and look the name up
@@ -285,18 +285,18 @@ static void test_dns_next_address(void)
     snprintf(url, sizeof url, "ws://dead.test:%d/v1", srv6_port);
     snprintf(host, sizeof host, "dead.test:%d", srv6_port);
     l = make_link(url, NULL, NULL, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    const StateRec *w = last_state(LINK_WAITING);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     if (w) {
         printf("  all addresses failed: %s\n", w->detail);
         CHECK(strstr(w->detail, "refused") != NULL && strstr(w->detail, host) != NULL);
     }
-    WAIT(link_stats(l)->dns_lookups == 2, 1000);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 2);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    link_free(l);
+    WAIT(transport_stats(l)->dns_lookups == 2, 1000);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 2);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
+    transport_free(l);
     wait_resolvers(2000);
     pump(5);
     resolver = NULL;
@@ -309,18 +309,18 @@ static void test_dns_free_during_lookup(void)
     resolver = test_resolve;
     atomic_store(&resolve_delay_ms, 200);
     int started = atomic_load(&resolves_started);
-    Link *l = make_link("ws://localhost:1/v1", "k", NULL, 0);
-    link_start(l);
-    CHECK_INT_EQ(link_state(l), LINK_CONNECTING);
+    Transport *l = make_link("ws://localhost:1/v1", "k", NULL, 0);
+    transport_start(l);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
     uint64_t t0 = clock_now_ns();
-    link_free(l);
+    transport_free(l);
     double free_ms = ms_since(t0);
     CHECK(free_ms < 20);
     l = make_link("ws://localhost:1/v1", "k", NULL, 0);
-    link_start(l);
-    link_interrupt(l);
+    transport_start(l);
+    transport_interrupt(l);
     pump(20);
-    link_free(l);
+    transport_free(l);
     CHECK_INT_EQ(atomic_load(&resolves_started), started + 2);
     CHECK(atomic_load(&resolves_done) < atomic_load(&resolves_started)); /* still running */
     wait_resolvers(3000);

@@ -46,14 +46,14 @@ static void expect_refused(const StrBuf *script)
         return;
     peer.scripts[0] = (RawScript){NULL, (const unsigned char *)script->data, script->len};
     peer.scripts[1] = (RawScript){NULL, (const unsigned char *)ok.data, ok.len};
-    Link *l = make_link(srv_url(peer.port, "ws"), "sk-test", NULL, 0);
+    Transport *l = make_link(srv_url(peer.port, "ws"), "sk-test", NULL, 0);
     if (!l) {
         peer_stop();
         return;
     }
-    link_start(l);
-    WAIT(count_state(LINK_WAITING) > 0 && peer.close_codes[0] != 0, 120000);
-    const StateRec *w = last_state(LINK_WAITING);
+    transport_start(l);
+    WAIT(count_state(TRANSPORT_WAITING) > 0 && peer.close_codes[0] != 0, 120000);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     CHECK(w != NULL);
     if (w) {
         printf("  detail: %s\n", w->detail);
@@ -63,14 +63,14 @@ static void expect_refused(const StrBuf *script)
     CHECK_INT_EQ(peer.close_codes[0], 1009);
     CHECK_INT_EQ(C.nmsgs, 0);
     /* ... and the link comes back and works */
-    WAIT(link_state(l) == LINK_UP && C.nmsgs == 1, 120000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    WAIT(transport_state(l) == TRANSPORT_UP && C.nmsgs == 1, 120000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     CHECK_INT_EQ(peer.accepts, 2);
     CHECK_INT_EQ(C.nmsgs, 1);
     if (C.nmsgs == 1)
         CHECK_MEM_EQ(C.msgs[0], C.msg_len[0], "ok", 2);
-    CHECK_INT_EQ(link_stats(l)->connects, 2);
-    link_free(l);
+    CHECK_INT_EQ(transport_stats(l)->connects, 2);
+    transport_free(l);
     pump(5);
     peer_stop();
     sb_free(&ok);
@@ -131,18 +131,18 @@ static void test_legal_5mib(void)
     memcpy(s.data + hl, head, sizeof head - 1);
     memcpy(s.data + s.len - 4, "\"}}\n", 4);
     peer.scripts[0] = (RawScript){NULL, (const unsigned char *)s.data, s.len};
-    Link *l = make_link(srv_url(peer.port, "ws"), "sk-test", NULL, 0);
+    Transport *l = make_link(srv_url(peer.port, "ws"), "sk-test", NULL, 0);
     if (l) {
-        link_start(l);
+        transport_start(l);
         WAIT(C.nmsgs == 1, 120000);
         CHECK_INT_EQ(C.nmsgs, 1);
         if (C.nmsgs == 1)
             CHECK_MEM_EQ(C.msgs[0], C.msg_len[0], s.data + hl, n);
         CHECK(C.nul_ok);
-        CHECK_INT_EQ(link_state(l), LINK_UP);
-        CHECK_INT_EQ(count_state(LINK_WAITING), 0);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+        CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
         CHECK_INT_EQ(peer.close_codes[0], 0);
-        link_free(l);
+        transport_free(l);
         pump(5);
     }
     peer_stop();

@@ -64,11 +64,11 @@ static void test_http_errors(void)
 
     raw_reply = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
                 "Content-Length: 2\r\n\r\n{}";
-    Link *l = make_link(srv_url(port, "ws"), "bad-key", NULL, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    const StateRec *w = last_state(LINK_WAITING);
+    Transport *l = make_link(srv_url(port, "ws"), "bad-key", NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     if (w) {
         printf("  401 detail: %s\n", w->detail);
         CHECK(strstr(w->detail, "401") != NULL);
@@ -80,35 +80,35 @@ static void test_http_errors(void)
     CHECK(strstr(req, "\r\nUpgrade: websocket\r\n") != NULL);
     CHECK(strstr(req, "Sec-WebSocket-Protocol") == NULL && strstr(req, "Origin") == NULL);
     CHECK(strstr(req, "\r\nuser-agent: flint/") != NULL);
-    link_free(l);
+    transport_free(l);
 
     /* 429 with Retry-After: 2 (seconds): the next attempt waits for it, not for the 0.5 s
      * backoff. (A lower bound: timers never fire early, however loaded the machine.) */
     raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n";
     l = make_link(srv_url(port, "ws"), "k", NULL, 0);
     int before = raw_requests;
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 3000);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 3000);
     uint64_t t_first = raw_t_request;
-    w = last_state(LINK_WAITING);
+    w = last_state(TRANSPORT_WAITING);
     CHECK(w && strstr(w->detail, "rate limited by 127.0.0.1 (HTTP 429); retry in 2.0 s"));
     if (w)
         printf("  429 detail: %s\n", w->detail);
     WAIT(raw_requests == before + 2, 10000);
     CHECK_INT_EQ(raw_requests, before + 2);
     CHECK(raw_t_request - t_first >= 1900 * NS_PER_MS);
-    link_free(l);
+    transport_free(l);
     pump(5);
 
     /* Retry-After as an HTTP-date is not read: the backoff applies. */
     raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
                 "Content-Length: 0\r\n\r\n";
     l = make_link(srv_url(port, "ws"), "k", NULL, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 3000);
-    w = last_state(LINK_WAITING);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 3000);
+    w = last_state(TRANSPORT_WAITING);
     CHECK(w && strstr(w->detail, "rate limited by 127.0.0.1 (HTTP 429); retry in 0.") != NULL);
-    link_free(l);
+    transport_free(l);
     pump(5);
     extra_poll = NULL;
     if (raw_conn >= 0)
@@ -140,16 +140,17 @@ static void test_redirect_not_followed(void)
              "Content-Length: 0\r\n\r\n", redir_b.port);
     redir_a.scripts[0].http_reply = reply;
     extra_poll = redir_poll;
-    Link *l = make_link(srv_url(redir_a.port, "ws"), "sk-redirect", NULL, 0);
-    link_start(l);
+    Transport *l = make_link(srv_url(redir_a.port, "ws"), "sk-redirect", NULL, 0);
+    transport_start(l);
     /* Followed, the link would come up on the second server and never report WAITING. */
-    WAIT(count_state(LINK_WAITING) > 0 || redir_b.accepts > 0 || link_state(l) == LINK_UP, 5000);
+    WAIT(count_state(TRANSPORT_WAITING) > 0 || redir_b.accepts > 0 ||
+         transport_state(l) == TRANSPORT_UP, 5000);
     CHECK_INT_EQ(redir_a.accepts, 1);
     CHECK(strstr(sb_cstr(&redir_a.last_req), "Bearer sk-redirect") != NULL);
     CHECK_INT_EQ(redir_b.accepts, 0);
     CHECK_INT_EQ(redir_b.last_req.len, 0);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
-    const StateRec *w = last_state(LINK_WAITING);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     char want[128];
     snprintf(want, sizeof want,
              "server redirected to ws://127.0.0.1:%d/v1/responses?...; not followed", redir_b.port);
@@ -157,7 +158,7 @@ static void test_redirect_not_followed(void)
     CHECK(w && strstr(w->detail, "sekrit") == NULL);
     if (w)
         printf("  302 detail: %s\n", w->detail);
-    link_free(l);
+    transport_free(l);
     pump(5);
     CHECK_INT_EQ(redir_b.accepts, 0);
     extra_poll = NULL;
@@ -232,23 +233,23 @@ static void test_keepalive_slow(void)
     getsockname(P.listen_fd, (struct sockaddr *)&sa, &sl);
     extra_poll = proxy_poll;
 
-    Link *l = make_link(srv_url(ntohs(sa.sin_port), "ws"), "k", NULL, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 3000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    Transport *l = make_link(srv_url(ntohs(sa.sin_port), "ws"), "k", NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     P.silent = true;
     P.t_silent = clock_now_ns();
-    WAIT(link_state(l) == LINK_WAITING, 75000);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 75000);
     uint64_t t_down = clock_now_ns();
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
     double ping_s = P.swallowed ? (double)(P.t_first_swallowed - P.t_silent) / 1e9 : -1;
     double down_s = (double)(t_down - P.t_silent) / 1e9;
-    const StateRec *w = last_state(LINK_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     printf("  keepalive: first ping after %.1f s (%zu bytes swallowed), hang-up after %.1f s: %s\n",
            ping_s, P.swallowed, down_s, w ? w->detail : "-");
     CHECK(ping_s > 15 && ping_s < 25);
     CHECK(down_s > 55 && down_s < 70);
-    link_free(l);
+    transport_free(l);
     extra_poll = NULL;
     close(P.cfd);
     close(P.sfd);

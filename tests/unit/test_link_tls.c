@@ -66,17 +66,17 @@ static void test_wss(void)
         return;
     }
     srv_reset();
-    Link *l = make_link(srv_url(tls_port, "wss"), "sk-tls", ca_path, 0);
+    Transport *l = make_link(srv_url(tls_port, "wss"), "sk-tls", ca_path, 0);
     CHECK(l != NULL);
     if (!l)
         return;
-    link_start(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 5000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 5000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     CHECK_INT_EQ(S.nrecs, 1);
     if (S.nrecs == 1) {
         CHECK_STR_EQ(S.recs[0].auth, "Bearer sk-tls");
-        CHECK(link_send(l, "over tls", 8));
+        CHECK(transport_send(l, "over tls", 8));
         srv_text(&S.recs[0], "back over tls");
         srv_go(&S.recs[0]);
         WAIT(C.nmsgs == 1 && S.recs[0].nmsgs == 1, 2000);
@@ -88,33 +88,33 @@ static void test_wss(void)
         S.recs[0].stream = true;
         srv_go(&S.recs[0]);
         WAIT(C.nmsgs > 3, 2000);
-        link_interrupt(l);
-        WAIT(S.recs[0].close_code != 0 && link_state(l) == LINK_UP && S.nrecs == 2, 3000);
+        transport_interrupt(l);
+        WAIT(S.recs[0].close_code != 0 && transport_state(l) == TRANSPORT_UP && S.nrecs == 2, 3000);
         CHECK_INT_EQ(S.recs[0].close_code, 1000);
-        CHECK_INT_EQ(link_state(l), LINK_UP);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     }
-    link_free(l);
+    transport_free(l);
     pump(10);
 
     /* Without the test CA the system store does not trust it: a TLS failure, with a reason. */
     srv_reset();
     l = make_link(srv_url(tls_port, "wss"), "sk-tls", NULL, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 5000);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 5000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
     CHECK_INT_EQ(S.nrecs, 0);
-    const StateRec *w = last_state(LINK_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     if (w) {
         printf("  untrusted-CA detail: %s\n", w->detail);
         CHECK(strstr(w->detail, "TLS") != NULL || strstr(w->detail, "cert") != NULL);
     }
-    link_free(l);
+    transport_free(l);
     pump(10);
 
     /* A missing CA file is a link_new error, not a crash. */
     char err[256] = "";
-    LinkConfig cfg = {.url = srv_url(tls_port, "wss"), .ca_file = "/nonexistent/ca.pem"};
-    CHECK(link_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
+    TransportWsConfig cfg = {.url = srv_url(tls_port, "wss"), .ca_file = "/nonexistent/ca.pem"};
+    CHECK(transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
     CHECK(strstr(err, "/nonexistent/ca.pem") != NULL);
 }
 
@@ -132,31 +132,31 @@ static void test_wss_name(void)
     char url[96], host[64];
     snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_name_port);
     snprintf(host, sizeof host, "localhost:%d", tls_name_port);
-    Link *l = make_link(url, "sk-name", ca_path, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_UP && S.nrecs == 1, 5000);
-    CHECK_INT_EQ(link_state(l), LINK_UP);
+    Transport *l = make_link(url, "sk-name", ca_path, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 5000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
     CHECK_INT_EQ(S.nrecs, 1);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
     if (S.nrecs == 1) {
         CHECK_STR_EQ(S.recs[0].host, host);
         CHECK_STR_EQ(S.recs[0].sni, "localhost");
         CHECK_STR_EQ(S.recs[0].auth, "Bearer sk-name");
-        CHECK(link_send(l, "named", 5));
+        CHECK(transport_send(l, "named", 5));
         srv_text(&S.recs[0], "back by name");
         srv_go(&S.recs[0]);
         WAIT(C.nmsgs == 1 && S.recs[0].nmsgs == 1, 2000);
         CHECK_INT_EQ(C.nmsgs, 1);
         if (C.nmsgs == 1)
             CHECK_STR_EQ(C.msgs[0], "back by name");
-        link_interrupt(l); /* a TLS reconnect to the cached address */
-        WAIT(link_state(l) == LINK_UP && S.nrecs == 2, 5000);
-        CHECK_INT_EQ(link_state(l), LINK_UP);
+        transport_interrupt(l); /* a TLS reconnect to the cached address */
+        WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 2, 5000);
+        CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
         if (S.nrecs == 2)
             CHECK_STR_EQ(S.recs[1].sni, "localhost");
-        CHECK_INT_EQ(link_stats(l)->dns_lookups, 1);
+        CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
     }
-    link_free(l);
+    transport_free(l);
     pump(10);
 
     /* The same name against the IP:127.0.0.1 certificate fails although the socket goes to
@@ -164,27 +164,27 @@ static void test_wss_name(void)
     srv_reset();
     snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_port);
     l = make_link(url, "sk-name", ca_path, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 5000);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 5000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
     CHECK_INT_EQ(S.nrecs, 0);
-    const StateRec *w = last_state(LINK_WAITING);
+    const StateRec *w = last_state(TRANSPORT_WAITING);
     if (w) {
         printf("  localhost vs an IP-only certificate: %s\n", w->detail);
         CHECK(strstr(w->detail, "TLS") != NULL);
     }
-    link_free(l);
+    transport_free(l);
     pump(10);
 
     /* ... and the IP against the DNS:localhost certificate fails the other way round. */
     snprintf(url, sizeof url, "wss://127.0.0.1:%d/v1", tls_name_port);
     l = make_link(url, "sk-name", ca_path, 0);
-    link_start(l);
-    WAIT(link_state(l) == LINK_WAITING, 5000);
-    CHECK_INT_EQ(link_state(l), LINK_WAITING);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_WAITING, 5000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
     CHECK_INT_EQ(S.nrecs, 0);
-    CHECK_INT_EQ(link_stats(l)->dns_lookups, 0);
-    link_free(l);
+    CHECK_INT_EQ(transport_stats(l)->dns_lookups, 0);
+    transport_free(l);
     wait_resolvers(2000);
     pump(10);
     resolver = NULL;

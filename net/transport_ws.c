@@ -1,4 +1,9 @@
-/* Link: one persistent ws/wss connection to a Responses-API server over libwebsockets 4.1.6.
+/* TransportWs (transport_ws.h): one persistent ws/wss connection to a Responses-API server
+ * over libwebsockets 4.1.6, behind the Transport interface (transport.h). This is the former
+ * link.c, renamed rather than wrapped: the object is still a Link (its first member is the
+ * Transport base, which holds the state, counters and hooks; the verbs are link_ops at the
+ * end), so there is one object with one set of names instead of an adapter that would copy
+ * every state, counter and hook across.
  *
  * Data structure. A Link owns a client vhost of its own ("flint-link": TLS CA settings stay
  * in net/) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
@@ -47,7 +52,7 @@
  * 1009). The refusal never aborts lws mid-frame (its 4.1.6 parser would then overrun its
  * receive buffer): the Conn stops being current, the rest of the message is dropped as it
  * arrives, and the Close 1009 is sent from the next WRITEABLE. */
-#include "net/link.h"
+#include "net/transport_ws.h"
 
 #include <errno.h>
 #include <libwebsockets.h>
@@ -74,6 +79,7 @@
 #define INTERRUPT_CLOSE_SECS 2        /* give up on writing the Close after this long */
 #define LINK_DNS_TTL (300 * NS_PER_SEC) /* re-resolve (in the background) after this long */
 
+typedef struct Link Link;
 typedef struct Conn Conn;
 typedef struct OutMsg OutMsg;
 
@@ -115,17 +121,14 @@ struct Conn {
 };
 
 struct Link {
+    Transport base;       /* first: a Transport * is a Link * (link_of) */
     struct lws_context *ctx;
     struct lws_vhost *vh; /* NULL once lws destroyed it (context destroyed first) */
     LinkVhost *vref;
-    LinkHooks hooks;
-    void *ud;
     LinkUrl url;
     char *auth; /* "Bearer KEY", or NULL */
     char *ca_file;
     size_t max_message;
-    LinkState state;
-    uint64_t up_since_ns;   /* when the current socket came up */
     bool started;
     Conn *cur;
     Conn *conns;
@@ -133,7 +136,6 @@ struct Link {
     size_t q_off; /* bytes of q_head already written */
     lws_sorted_usec_list_t sul;
     uint16_t retries;
-    LinkStats stats;
     /* addresses (see the top of this file) */
     LinkResolveFn resolve;  /* NULL: getaddrinfo */
     bool literal;           /* url.host is an IP literal: addrs holds it, never resolved */
@@ -168,13 +170,6 @@ static const lws_retry_bo_t link_retry = {
 
 /* --- small helpers ------------------------------------------------------------------------ */
 
-static void set_state(Link *l, LinkState s, const char *detail)
-{
-    l->state = s;
-    if (l->hooks.state)
-        l->hooks.state(l->ud, s, detail ? detail : "");
-}
-
 static void queue_drop(Link *l)
 {
     OutMsg *m = l->q_head;
@@ -189,8 +184,8 @@ static void queue_drop(Link *l)
 
 static Conn *conn_of(struct lws *wsi)
 {
-    /* Only wsis of a Link vhost carry a Conn as opaque data: the app may list
-     * link_protocol() in its own vhost too, whose wsis carry whatever the app put there. */
+    /* Only wsis of a Link vhost carry a Conn as opaque data (the protocol is private to
+     * this file, but a wsi of another vhost would carry whatever its owner put there). */
     struct lws_vhost *vh = lws_get_vhost(wsi);
     const char *name = vh ? lws_get_vhost_name(vh) : NULL;
     if (!name || strcmp(name, LINK_VHOST_NAME) != 0)
@@ -245,7 +240,7 @@ static void link_wait(Link *l, const char *why, unsigned min_ms)
     char detail[256];
     snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
     arm_connect(l, (lws_usec_t)ms * 1000);
-    set_state(l, LINK_WAITING, detail);
+    transport_report_state(&l->base, TRANSPORT_WAITING, detail);
 }
 
 static void dns_begin(Link *l);
@@ -323,7 +318,7 @@ static void dns_begin(Link *l)
     if (l->dns || !l->vh)
         return;
     char err[160];
-    l->stats.dns_lookups++;
+    l->base.stats.dns_lookups++;
     l->dns = link_dns_start(l->url.host, l->resolve, link_wake, l->ctx, err, sizeof err);
     if (l->dns)
         return;
@@ -343,7 +338,7 @@ static void dns_poll(Link *l)
     l->dns = NULL;
     bool waiting = l->dns_wait;
     l->dns_wait = false;
-    l->stats.dns_last_ns = r.elapsed_ns;
+    l->base.stats.dns_last_ns = r.elapsed_ns;
     double ms = (double)r.elapsed_ns / 1e6;
     if (!r.ok) {
         char why[256];
@@ -384,8 +379,8 @@ static void conn_start(Link *l)
     snprintf(c->addr, sizeof c->addr, "%s", l->addrs.addr[l->addr_idx]);
     c->diag_mark = link_diag_hold();
     c->diag_held = true;
-    if (l->state != LINK_CONNECTING)
-        set_state(l, LINK_CONNECTING, "");
+    if (l->base.state != TRANSPORT_CONNECTING)
+        transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
     log_msg("link: connecting %s%s%s", l->url.display, l->literal ? "" : " via ",
             l->literal ? "" : c->addr);
 
@@ -433,8 +428,8 @@ static void connect_next(Link *l)
         return;
     }
     l->dns_wait = true;
-    if (l->state != LINK_CONNECTING)
-        set_state(l, LINK_CONNECTING, "");
+    if (l->base.state != TRANSPORT_CONNECTING)
+        transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
     dns_begin(l);
 }
 
@@ -475,7 +470,7 @@ static int on_receive(Conn *c, struct lws *wsi, const char *in, size_t len)
                                     lws_is_final_fragment(wsi), lws_frame_is_binary(wsi),
                                     lws_remaining_packet_payload(wsi), in, len);
     if (act == LINK_RX_BINARY) {
-        l->stats.binary_dropped++;
+        l->base.stats.messages_dropped++;
         log_msg("link: binary message dropped (text only, PROTOCOL.md 7.1)");
     } else if (act == LINK_RX_OVERSIZE) {
         char why[160];
@@ -492,10 +487,7 @@ static int on_receive(Conn *c, struct lws *wsi, const char *in, size_t len)
         lws_callback_on_writable(wsi);
         lws_set_timeout(wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
     } else if (act == LINK_RX_MESSAGE) {
-        l->stats.messages_in++;
-        l->stats.bytes_in += c->rx.buf.len;
-        if (l->hooks.message)
-            l->hooks.message(l->ud, sb_cstr(&c->rx.buf), c->rx.buf.len);
+        transport_report_message(&l->base, sb_cstr(&c->rx.buf), c->rx.buf.len);
         /* interrupted from inside the hook: nothing kept */
         link_rx_delivered(&c->rx, is_current(c) ? LINK_KEEP_BUFFER : 0);
     }
@@ -516,7 +508,7 @@ static int on_writeable(Conn *c, struct lws *wsi)
         Link *l = c->link;
         if (code == LWS_CLOSE_STATUS_NORMAL) { /* an interrupt or a rotation */
             if (l)
-                l->stats.interrupt_ns = now;
+                l->base.stats.interrupt_ns = now;
             log_msg("link: close-sent %d %s (%.3f ms after the request)", code, reason,
                     (double)(now - c->t_interrupt) / 1e6);
         } else {
@@ -548,8 +540,8 @@ static int on_writeable(Conn *c, struct lws *wsi)
     }
     l->q_off += n;
     if (l->q_off == m->len) {
-        l->stats.messages_out++;
-        l->stats.bytes_out += m->len;
+        l->base.stats.messages_out++;
+        l->base.stats.bytes_out += m->len;
         l->q_head = m->next;
         if (!l->q_head)
             l->q_tail = NULL;
@@ -628,10 +620,9 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
         Link *l = c->link;
         l->retries = 0;
         l->addr_fails = 0;
-        l->stats.connects++;
+        l->base.stats.connects++;
         log_msg("link: up %s", l->url.endpoint);
-        l->up_since_ns = clock_now_ns();
-        set_state(l, LINK_UP, "");
+        transport_report_state(&l->base, TRANSPORT_UP, "");
         return 0;
     }
 
@@ -689,14 +680,121 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
     }
 }
 
-/* --- public API --------------------------------------------------------------------------- */
+/* --- the Transport verbs ------------------------------------------------------------------ */
 
-void link_log_install(void) { link_diag_install(); }
+static Link *link_of(Transport *t) { return (Link *)(void *)t; }
 
-const struct lws_protocols *link_protocol(void) { return &link_protocols[0]; }
+static void link_free(Transport *t)
+{
+    Link *l = link_of(t);
+    log_msg("link: closed (%s)", l->url.endpoint);
+    /* lws_vhost_destroy leaves client sockets open in 4.1.6: drop each one (no Close
+     * handshake; the Conns are freed by their WSI_DESTROY, with link == NULL). */
+    for (Conn *c = l->conns; c; c = c->next) {
+        c->link = NULL;
+        if (c->wsi && l->vh)
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+    l->conns = l->cur = NULL;
+    /* A lookup in flight finishes on its own thread and frees itself; from here on it
+     * cannot call lws_cancel_service (the app may destroy the context next). */
+    link_dns_abandon(l->dns);
+    l->dns = NULL;
+    if (l->vh) {
+        lws_sul_cancel(&l->sul);
+        l->vref->link = NULL;
+        lws_vhost_destroy(l->vh); /* closes its sockets at once, no close handshake */
+    }
+    queue_drop(l);
+    link_url_free(&l->url);
+    free(l->auth);
+    free(l->ca_file);
+    free(l);
+}
 
-Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *hooks, void *ud,
-               char *err, size_t err_size)
+static void link_start(Transport *t)
+{
+    Link *l = link_of(t);
+    if (l->started)
+        return;
+    l->started = true;
+    connect_next(l);
+}
+
+static bool link_send(Transport *t, const char *data, size_t len)
+{
+    Link *l = link_of(t);
+    if (l->base.state != TRANSPORT_UP || !l->cur || !l->cur->up || !l->cur->wsi)
+        return false;
+    OutMsg *m = xmalloc(sizeof *m + LWS_PRE + len);
+    m->next = NULL;
+    m->len = len;
+    if (len)
+        memcpy(m->buf + LWS_PRE, data, len);
+    if (l->q_tail)
+        l->q_tail->next = m;
+    else
+        l->q_head = m;
+    l->q_tail = m;
+    lws_callback_on_writable(l->cur->wsi);
+    return true;
+}
+
+/* Interrupt and rotation: drop the current socket (Close 1000 with reason) and open a fresh
+ * one at once. */
+static void link_restart(Link *l, const char *reason)
+{
+    uint64_t t0 = clock_now_ns();
+    log_msg("link: %s", strcmp(reason, "interrupted") == 0 ? "interrupt" : reason);
+    queue_drop(l);
+    if (!l->started)
+        return;
+    Conn *c = l->cur;
+    l->cur = NULL;
+    if (c) {
+        release_in(c);
+        c->done = true;
+        c->t_interrupt = t0;
+        c->close_reason = reason;
+        if (c->up && c->wsi) {
+            /* Close 1000 "interrupted" from its next WRITEABLE; the new socket (to the cached
+             * address: no lookup) starts right after that, or after 2 ms at most, so the
+             * Close goes out first. */
+            c->want_close = true;
+            c->connect_after_close = true;
+            lws_callback_on_writable(c->wsi);
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
+            arm_connect(l, INTERRUPT_CONNECT_US);
+        } else {
+            if (c->wsi) /* mid-handshake: nothing to tell the server, just drop it */
+                lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+            arm_connect(l, 0);
+        }
+    } else {
+        arm_connect(l, 0); /* waiting: skip the rest of the backoff (a lookup goes on) */
+    }
+    transport_report_state(&l->base, TRANSPORT_CONNECTING, reason);
+}
+
+static void link_interrupt(Transport *t) { link_restart(link_of(t), "interrupted"); }
+
+static void link_rotate(Transport *t) { link_restart(link_of(t), "rotating"); }
+
+static const TransportOps link_ops = {
+    .name = "ws",
+    .start = link_start,
+    .send = link_send,
+    .interrupt = link_interrupt,
+    .rotate = link_rotate,
+    .free = link_free,
+};
+
+/* --- construction ------------------------------------------------------------------------- */
+
+void transport_ws_log_install(void) { link_diag_install(); }
+
+Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
+                            const TransportHooks *hooks, void *ud, char *err, size_t err_size)
 {
     LinkUrl url;
     if (!link_url_parse(cfg->url, &url, err, err_size))
@@ -711,11 +809,9 @@ Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *
     }
 
     Link *l = xcalloc(1, sizeof *l);
-    l->ctx = ctx;
+    l->ctx = lws_context;
     l->url = url;
-    if (hooks)
-        l->hooks = *hooks;
-    l->ud = ud;
+    transport_init(&l->base, &link_ops, hooks, ud, l->url.endpoint);
     l->max_message = cfg->max_message ? cfg->max_message : LINK_DEFAULT_MAX;
     l->resolve = cfg->resolve;
     l->literal = link_dns_literal(l->url.host);
@@ -754,7 +850,7 @@ Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *
     vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT; /* lws builds the client SSL_CTX only then */
     vi.client_ssl_ca_filepath = l->ca_file;
     vi.user = l->vref;
-    l->vh = lws_create_vhost(ctx, &vi);
+    l->vh = lws_create_vhost(l->ctx, &vi);
     if (!l->vh) {
         snprintf(err, err_size, "cannot create the libwebsockets client vhost%s%.200s",
                  l->ca_file ? " with CA file " : "", l->ca_file ? l->ca_file : "");
@@ -767,120 +863,6 @@ Link *link_new(struct lws_context *ctx, const LinkConfig *cfg, const LinkHooks *
         free(l);
         return NULL;
     }
-    return l;
+    return &l->base;
 }
 
-void link_free(Link *l)
-{
-    if (!l)
-        return;
-    log_msg("link: closed (%s)", l->url.endpoint);
-    /* lws_vhost_destroy leaves client sockets open in 4.1.6: drop each one (no Close
-     * handshake; the Conns are freed by their WSI_DESTROY, with link == NULL). */
-    for (Conn *c = l->conns; c; c = c->next) {
-        c->link = NULL;
-        if (c->wsi && l->vh)
-            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-    }
-    l->conns = l->cur = NULL;
-    /* A lookup in flight finishes on its own thread and frees itself; from here on it
-     * cannot call lws_cancel_service (the app may destroy the context next). */
-    link_dns_abandon(l->dns);
-    l->dns = NULL;
-    if (l->vh) {
-        lws_sul_cancel(&l->sul);
-        l->vref->link = NULL;
-        lws_vhost_destroy(l->vh); /* closes its sockets at once, no close handshake */
-    }
-    queue_drop(l);
-    link_url_free(&l->url);
-    free(l->auth);
-    free(l->ca_file);
-    free(l);
-}
-
-void link_start(Link *l)
-{
-    if (l->started)
-        return;
-    l->started = true;
-    connect_next(l);
-}
-
-bool link_send(Link *l, const char *data, size_t len)
-{
-    if (l->state != LINK_UP || !l->cur || !l->cur->up || !l->cur->wsi)
-        return false;
-    OutMsg *m = xmalloc(sizeof *m + LWS_PRE + len);
-    m->next = NULL;
-    m->len = len;
-    if (len)
-        memcpy(m->buf + LWS_PRE, data, len);
-    if (l->q_tail)
-        l->q_tail->next = m;
-    else
-        l->q_head = m;
-    l->q_tail = m;
-    lws_callback_on_writable(l->cur->wsi);
-    return true;
-}
-
-/* Interrupt and rotation: drop the current socket (Close 1000 with reason) and open a fresh
- * one at once. */
-static void link_restart(Link *l, const char *reason)
-{
-    uint64_t t0 = clock_now_ns();
-    log_msg("link: %s", strcmp(reason, "interrupted") == 0 ? "interrupt" : reason);
-    queue_drop(l);
-    l->up_since_ns = 0;
-    if (!l->started)
-        return;
-    Conn *c = l->cur;
-    l->cur = NULL;
-    if (c) {
-        release_in(c);
-        c->done = true;
-        c->t_interrupt = t0;
-        c->close_reason = reason;
-        if (c->up && c->wsi) {
-            /* Close 1000 "interrupted" from its next WRITEABLE; the new socket (to the cached
-             * address: no lookup) starts right after that, or after 2 ms at most, so the
-             * Close goes out first. */
-            c->want_close = true;
-            c->connect_after_close = true;
-            lws_callback_on_writable(c->wsi);
-            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
-            arm_connect(l, INTERRUPT_CONNECT_US);
-        } else {
-            if (c->wsi) /* mid-handshake: nothing to tell the server, just drop it */
-                lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-            arm_connect(l, 0);
-        }
-    } else {
-        arm_connect(l, 0); /* waiting: skip the rest of the backoff (a lookup goes on) */
-    }
-    set_state(l, LINK_CONNECTING, reason);
-}
-
-void link_interrupt(Link *l) { link_restart(l, "interrupted"); }
-
-void link_rotate(Link *l) { link_restart(l, "rotating"); }
-
-uint64_t link_up_since_ns(const Link *l) { return l->state == LINK_UP ? l->up_since_ns : 0; }
-
-LinkState link_state(const Link *l) { return l->state; }
-
-const char *link_state_name(LinkState s)
-{
-    switch (s) {
-    case LINK_IDLE: return "idle";
-    case LINK_CONNECTING: return "connecting";
-    case LINK_UP: return "up";
-    case LINK_WAITING: return "waiting";
-    }
-    return "?";
-}
-
-const LinkStats *link_stats(const Link *l) { return &l->stats; }
-
-const char *link_endpoint(const Link *l) { return l->url.endpoint; }
