@@ -293,6 +293,9 @@ static inline int app_raw_cb(struct lws *wsi, enum lws_callback_reasons reason, 
  * to getaddrinfo. Scripted lists are joined by relinking single-address results (glibc's
  * freeaddrinfo frees node by node). */
 static atomic_int resolves_started, resolves_done, resolve_delay_ms;
+/* While set, every lookup waits for the test to clear it: a lookup that is provably still
+ * running, whatever the machine's load (no sleep has to be long enough). */
+static atomic_int resolve_gate;
 static LinkResolveFn resolver; /* what make_link passes; NULL: getaddrinfo */
 
 static const struct {
@@ -308,6 +311,10 @@ static inline int test_resolve(const char *node, const char *service,
                                const struct addrinfo *hints, struct addrinfo **res)
 {
     atomic_fetch_add(&resolves_started, 1);
+    while (atomic_load(&resolve_gate)) {
+        struct timespec gate_ts = {0, 1000000L};
+        nanosleep(&gate_ts, NULL);
+    }
     int ms = atomic_load(&resolve_delay_ms);
     if (ms) {
         struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -387,6 +394,7 @@ typedef struct StateRec {
     TransportState st;
     char detail[256];
     uint64_t t;
+    int resolves;  /* lookups started when this state was reported */
 } StateRec;
 
 static struct {
@@ -409,6 +417,7 @@ static inline void on_state(void *ud, TransportState st, const char *detail)
         s->st = st;
         snprintf(s->detail, sizeof s->detail, "%s", detail ? detail : "(null)");
         s->t = clock_now_ns();
+        s->resolves = atomic_load(&resolves_started);
     }
     C.nstates++;
 }

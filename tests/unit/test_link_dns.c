@@ -83,12 +83,14 @@ static void test_dns_unit(void)
 
 static void test_dns_failure(void)
 {
-    /* RFC 6761: .invalid never resolves. The lookup runs on a resolver thread, slowed to
-     * 300 ms here: link_start returns at once, the loop keeps running (the adopted timerfd,
-     * every 5 ms, never waits long) and the failure arrives as WAITING with the resolver's
-     * message, then the retry after the backoff looks the name up again. */
+    /* RFC 6761: .invalid never resolves. The lookup runs on a resolver thread, held at a gate
+     * here: link_start returns while it is provably still running, the loop keeps running
+     * meanwhile (an adopted 5 ms timerfd goes on ticking), and once the gate opens the failure
+     * arrives as WAITING with the resolver's message after exactly one lookup; the retry after
+     * the backoff looks the name up again. (Behaviour only: how long each step takes is
+     * printed, the benchmarks own speed.) */
     resolver = test_resolve;
-    atomic_store(&resolve_delay_ms, 300);
+    atomic_store(&resolve_gate, 1);
     int started = atomic_load(&resolves_started);
     /* No key with these names: over ws:// Link gives one only to literal loopback hosts and
      * "localhost" (test_key_in_clear in test_link.c). */
@@ -97,35 +99,38 @@ static void test_dns_failure(void)
     uint64_t t0 = clock_now_ns();
     transport_start(l);
     double start_ms = ms_since(t0);
-    CHECK(start_ms < 20);
     CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
     CHECK_INT_EQ(transport_stats(l)->dns_lookups, 1);
+    WAIT(atomic_load(&resolves_started) == started + 1, 15000);
+    CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
+    CHECK(atomic_load(&resolves_done) < atomic_load(&resolves_started)); /* held: running */
+    int ticks0 = T.ticks;
+    WAIT(T.ticks >= ticks0 + 10, 15000);
+    CHECK(T.ticks >= ticks0 + 10);                                 /* the loop was not blocked */
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);       /* ...and DNS still pending */
+    atomic_store(&resolve_gate, 0);
     WAIT(transport_state(l) == TRANSPORT_WAITING, 15000);
     double wait_ms = ms_since(t0);
     uint64_t gap = T.max_gap;
     int ticks = T.ticks;
     ticker_run(0);
     CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
-    CHECK(wait_ms >= 290);
-    CHECK_INT_EQ(atomic_load(&resolves_started), started + 1);
     const StateRec *w = last_state(TRANSPORT_WAITING);
+    CHECK(w != NULL);
     if (w) {
         printf("  dns detail after %.1f ms (link_start took %.3f ms; meanwhile a 5 ms timerfd "
                "ticked %d times, largest gap %.1f ms): %s\n",
                wait_ms, start_ms, ticks, gap / 1e6, w->detail);
+        CHECK_INT_EQ(w->resolves, started + 1);
         CHECK(strstr(w->detail, "cannot resolve no-such-host.invalid: ") != NULL);
         CHECK(strstr(w->detail, "; retry in 0.5") != NULL);
     }
-    CHECK(ticks >= 30);
-    CHECK(gap < 50 * NS_PER_MS);
     CHECK_INT_EQ(count_state(TRANSPORT_CONNECTING), 1);
-    WAIT(transport_stats(l)->dns_lookups == 2, 2000);
+    WAIT(transport_stats(l)->dns_lookups == 2, 15000);
     CHECK_INT_EQ(transport_stats(l)->dns_lookups, 2);
-    CHECK_INT_EQ(transport_state(l), TRANSPORT_CONNECTING);
-    WAIT(count_state(TRANSPORT_WAITING) == 2, 3000);
+    WAIT(count_state(TRANSPORT_WAITING) == 2, 15000);
     CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 2);
     transport_free(l);
-    atomic_store(&resolve_delay_ms, 0);
 
     /* The real getaddrinfo says the same. */
     resolver = NULL;
@@ -305,9 +310,10 @@ static void test_dns_next_address(void)
 static void test_dns_free_during_lookup(void)
 {
     /* link_free neither waits for a lookup nor leaks it: the resolver thread finishes on its
-     * own and frees the handle (the sanitizer build checks both). */
+     * own and frees the handle (the sanitizer build checks both). The lookups are held at a
+     * gate, so "link_free returned while they still ran" holds on any machine. */
     resolver = test_resolve;
-    atomic_store(&resolve_delay_ms, 200);
+    atomic_store(&resolve_gate, 1);
     int started = atomic_load(&resolves_started);
     Transport *l = make_link("ws://localhost:1/v1", "k", NULL, 0);
     transport_start(l);
@@ -315,19 +321,19 @@ static void test_dns_free_during_lookup(void)
     uint64_t t0 = clock_now_ns();
     transport_free(l);
     double free_ms = ms_since(t0);
-    CHECK(free_ms < 20);
     l = make_link("ws://localhost:1/v1", "k", NULL, 0);
     transport_start(l);
     transport_interrupt(l);
     pump(20);
     transport_free(l);
+    WAIT(atomic_load(&resolves_started) == started + 2, 15000);
     CHECK_INT_EQ(atomic_load(&resolves_started), started + 2);
     CHECK(atomic_load(&resolves_done) < atomic_load(&resolves_started)); /* still running */
-    wait_resolvers(3000);
+    atomic_store(&resolve_gate, 0);
+    wait_resolvers(15000);
     CHECK_INT_EQ(atomic_load(&resolves_done), atomic_load(&resolves_started));
     pump(20);
     printf("  link_free during a lookup took %.3f ms\n", free_ms);
-    atomic_store(&resolve_delay_ms, 0);
     resolver = NULL;
 }
 
