@@ -427,7 +427,7 @@ void search_ui_cmd_replace_all(App *a, const KeyEvent *k)
     Buffer *b = buf(a);
     if (!su->has_cur || su->find != FIND_NONE)
         return;
-    if (!su->answered && !su->rwrapped) {
+    if (!su->answered) {
         ErrorBuf err = {{0}};
         size_t n = 0;
         bool ok = search_replace_all(su->search, b, sb_cstr(&su->replacement),
