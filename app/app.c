@@ -6,6 +6,7 @@
  *   app/questions.c     asking, interrupting, retrying; reacting to the session's changes
  *   app/saving.c        save, Save As, quit and its question
  *   app/screen.c        damage, frames, the status line message
+ *   app/search_ui.c     search, replace and go to line (its finds run in frame slices)
  *   app/policy.c        when to rotate the connection and when to ring the bell
  *   app/recovery_app.c  the crash handler and the recovery wording
  *   app/paste.c         a paste into the buffer
@@ -39,6 +40,7 @@
 #include "app/questions.h"
 #include "app/recovery_app.h"
 #include "app/screen.h"
+#include "app/search_ui.h"
 #include "app/state.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -135,6 +137,7 @@ static void app_key(App *a, const KeyEvent *k)
         c->run(a, k);
     else
         commands_default(a, k);
+    search_ui_after_key(a); /* incremental search follows the prompt's text */
 }
 
 /* --- loop hooks -------------------------------------------------------------------------- */
@@ -384,6 +387,8 @@ int app_run(const AppConfig *cfg)
     int cols = 80, rows = 24;
     term_size(a->term, &cols, &rows);
     a->ui = ui_new(a->term, cols, rows);
+    a->search_ui = search_ui_new(a->ui);
+    a->frame_work = search_ui_step;
     StrBuf help = {0};
     keymap_help(a->keymap, &help);
     ui_set_help(a->ui, sb_cstr(&help));
@@ -406,6 +411,7 @@ int app_run(const AppConfig *cfg)
 
 out:
     recovery_app_disarm();
+    search_ui_free(a->search_ui); /* before the Ui: its editor view borrows the highlight */
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])

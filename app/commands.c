@@ -17,6 +17,7 @@
 #include "app/questions.h"
 #include "app/saving.h"
 #include "app/screen.h"
+#include "app/search_ui.h"
 #include "app/state.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
@@ -83,8 +84,17 @@ static void cmd_redo(App *a, const KeyEvent *k)
         app_say(a, false, "Nothing to redo.");
 }
 
-static void cmd_history_prev(App *a, const KeyEvent *k) { ui_prompt_edit(a->ui, PROMPT_HISTORY_PREV); }
-static void cmd_history_next(App *a, const KeyEvent *k) { ui_prompt_edit(a->ui, PROMPT_HISTORY_NEXT); }
+/* The history is the questions' (and Save As names'): not patterns or line numbers. */
+static void cmd_history_prev(App *a, const KeyEvent *k)
+{
+    if (!search_ui_mode(a->mode))
+        ui_prompt_edit(a->ui, PROMPT_HISTORY_PREV);
+}
+static void cmd_history_next(App *a, const KeyEvent *k)
+{
+    if (!search_ui_mode(a->mode))
+        ui_prompt_edit(a->ui, PROMPT_HISTORY_NEXT);
+}
 
 /* --- the model ---------------------------------------------------------------------------- */
 
@@ -96,6 +106,8 @@ static void cmd_ask(App *a, const KeyEvent *k)
 
 static void cmd_interrupt(App *a, const KeyEvent *k)
 {
+    if (a->mode == MODE_EDIT && k && k->code == KC_ESC)
+        search_ui_clear_highlight(a); /* Esc also ends the search highlight (:noh) */
     if (a->mode != MODE_EDIT || session_busy(a->session) || session_waiting(a->session))
         app_interrupt(a); /* does nothing when nothing runs or waits */
     else if (k && k->code == KC_CHAR && k->cp == 'c')
@@ -124,6 +136,10 @@ static void close_prompt(App *a)
 
 static void cmd_submit(App *a, const KeyEvent *k)
 {
+    if (search_ui_mode(a->mode)) {
+        search_ui_submit(a);
+        return;
+    }
     char *text = xstrdup(ui_prompt_text(a->ui));
     AppMode mode = a->mode;
     ui_prompt_commit(a->ui);
@@ -149,6 +165,10 @@ static void cmd_cancel(App *a, const KeyEvent *k)
     if (a->mode == MODE_CONFIRM_QUIT) {
         leave_confirm(a);
         app_say(a, false, "Quit cancelled.");
+        return;
+    }
+    if (search_ui_mode(a->mode)) {
+        search_ui_cancel(a);
         return;
     }
     close_prompt(a);
@@ -191,6 +211,8 @@ static void cmd_save(App *a, const KeyEvent *k)
 
 static void cmd_quit(App *a, const KeyEvent *k)
 {
+    if (search_ui_mode(a->mode))
+        search_ui_cancel(a); /* the caret goes back first */
     if (a->mode != MODE_EDIT) {
         close_prompt(a);
         a->quit_after_save = false;
@@ -208,7 +230,9 @@ static void cmd_none(App *a, const KeyEvent *k) {}
 #define P MODES_PROMPT
 #define SA MODE_BIT(MODE_SAVE_AS)
 #define Q MODE_BIT(MODE_CONFIRM_QUIT)
-#define ALL (E | P | Q)
+#define R MODE_BIT(MODE_REPLACE_CONFIRM)
+#define PAT (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND))
+#define ALL (E | P | Q | R)
 
 static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
@@ -224,7 +248,7 @@ static const Command commands[] = {
     {"redraw", E | P, 0, cmd_redraw, "redraw the screen"},
     {"help", E, 0, cmd_help, "this help (F1 closes it)"},
     {"submit", P, 0, cmd_submit, "send the question / save under the name typed"},
-    {"cancel", P | Q, 0, cmd_cancel, "close the prompt / do not quit"},
+    {"cancel", P | Q | R, 0, cmd_cancel, "close the prompt / do not quit / stop replacing"},
     {"history-prev", P, 0, cmd_history_prev, "the previous question from the history"},
     {"history-next", P, 0, cmd_history_next, "the next question from the history"},
     {"yes", Q, 0, cmd_yes, "save, then quit"},
@@ -245,6 +269,17 @@ static const Command commands[] = {
     {"page-down", E, CMD_BASIC, cmd_page_down, "a page down"},
     {"top", E, CMD_BASIC, cmd_top, "to the top of the file"},
     {"bottom", E, CMD_BASIC, cmd_bottom, "to the end of the file"},
+    /* search, replace, go to line (issue 7 item 3; handlers in app/search_ui.c) */
+    {"search", E, 0, search_ui_cmd_search, "search as you type (Alt-R regex, Alt-C case)"},
+    {"search-next", E | PAT, 0, search_ui_cmd_next, "the next match of the last search"},
+    {"search-prev", E | PAT, 0, search_ui_cmd_prev, "the previous match of the last search"},
+    {"replace", E, 0, search_ui_cmd_replace, "replace: pattern, replacement, then y/n/a per match"},
+    {"goto-line", E, 0, search_ui_cmd_goto, "go to a line (120, 120:5, +10, -10)"},
+    {"search-regex", PAT, 0, search_ui_cmd_regex, "toggle regex (literal by default)"},
+    {"search-case", PAT, 0, search_ui_cmd_case, "toggle matching case (ignored by default)"},
+    {"replace-yes", R, 0, search_ui_cmd_replace_yes, "replace this match, go to the next"},
+    {"replace-no", R, 0, search_ui_cmd_replace_no, "skip this match"},
+    {"replace-all", R, 0, search_ui_cmd_replace_all, "replace this and every later match"},
     {"none", ALL, CMD_KEEP_MESSAGE | CMD_BASIC, cmd_none, "nothing (unbinds a key)"},
 };
 
@@ -270,6 +305,8 @@ bool commands_default(App *a, const KeyEvent *k)
         cmd_cancel(a, k);
         return false;
     }
+    if (a->mode == MODE_REPLACE_CONFIRM)
+        return false; /* only y, n, a and Esc answer; the rest is ignored, as in nano */
     bool typed = k->code == KC_CHAR && !(k->mods & (MOD_CTRL | MOD_ALT));
     if (!typed && k->code != KC_PASTE)
         return false;

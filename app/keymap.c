@@ -62,6 +62,14 @@ static const KeyDefault edit_defaults[] = {
     {"PgDn", "page-down", false},
     {"Ctrl-Home", "top", false},
     {"Ctrl-End", "bottom", false},
+    /* search, replace, go to line (issue 7 item 3): micro's Ctrl-F and F3, nano's Ctrl-\ and
+     * Alt-G; a letter with Alt is bound in both cases (Caps Lock, Shift held) */
+    {"Ctrl-F", "search", false},
+    {"F3", "search-next", false},
+    {"Shift-F3", "search-prev", false},
+    {"Ctrl-\\", "replace", false},
+    {"Alt-g", "goto-line", false},
+    {"Alt-G", "goto-line", true},
 };
 
 static const KeyDefault prompt_defaults[] = {
@@ -83,6 +91,13 @@ static const KeyDefault prompt_defaults[] = {
     {"Ctrl-A", "home", false},
     {"End", "end", false},
     {"Ctrl-E", "end", false},
+    /* the search and replace prompts (issue 7 item 3); Enter and Esc are submit and cancel */
+    {"Alt-r", "search-regex", false},
+    {"Alt-R", "search-regex", true},
+    {"Alt-c", "search-case", false},
+    {"Alt-C", "search-case", true},
+    {"F3", "search-next", false},
+    {"Shift-F3", "search-prev", false},
 };
 
 /* Anything else cancels (commands_default). */
@@ -91,6 +106,18 @@ static const KeyDefault confirm_defaults[] = {
     {"Y", "yes", true},
     {"n", "no", false},
     {"N", "no", true},
+    {"Esc", "cancel", false},
+};
+
+/* "Replace? (y)es (n)o (a)ll (Esc) stop" for each match (app/search_ui.h); anything else is
+ * ignored. */
+static const KeyDefault replace_defaults[] = {
+    {"y", "replace-yes", false},
+    {"Y", "replace-yes", true},
+    {"n", "replace-no", false},
+    {"N", "replace-no", true},
+    {"a", "replace-all", false},
+    {"A", "replace-all", true},
     {"Esc", "cancel", false},
 };
 
@@ -104,6 +131,8 @@ static const struct {
                      sizeof prompt_defaults / sizeof *prompt_defaults},
     [KEYS_CONFIRM] = {"confirm", "the quit question", confirm_defaults,
                       sizeof confirm_defaults / sizeof *confirm_defaults},
+    [KEYS_REPLACE] = {"replace", "the replace question", replace_defaults,
+                      sizeof replace_defaults / sizeof *replace_defaults},
 };
 
 struct Keymap {
@@ -228,7 +257,7 @@ size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings)
         const Command *c = command_find(sb->command);
         n++;
         if (!keymap_mode_from_name(sb->mode ? sb->mode : "edit", &mode)) {
-            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm)", path, sb->line,
+            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace)", path, sb->line,
                  sb->mode);
         } else if (!keys_parse(sb->key, &k)) {
             warn(warnings, "%s:%d: unknown key '%s'", path, sb->line, sb->key);

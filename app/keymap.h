@@ -1,4 +1,5 @@
-/* Keymap: the key bindings, one table per KeyMode (editor, prompt, quit question), as data:
+/* Keymap: the key bindings, one table per KeyMode (editor, prompt, quit question, replace
+ * question), as data:
  * {"Ctrl-K", "ask"}, {"Esc", "interrupt"}, ... The defaults are in app/keymap.c; the settings
  * file's `keys` add to them and replace them (settings_load, session/settings.h), and the F1
  * help is written from them, so a rebinding shows there.
@@ -47,7 +48,7 @@ void keymap_bind(Keymap *km, KeyMode mode, const KeyEvent *key, const Command *c
  * many warnings it wrote. */
 size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings);
 
-/* "edit", "prompt", "confirm" (the names the settings file uses). */
+/* "edit", "prompt", "confirm", "replace" (the names the settings file uses). */
 const char *keymap_mode_name(KeyMode m);
 bool keymap_mode_from_name(const char *name, KeyMode *out);
 

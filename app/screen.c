@@ -1,6 +1,9 @@
 /* Screen: the frame clock is the loop's one-shot frame timer; app_damage arms it no earlier
  * than SCREEN_FRAME_NS after the last frame, and a frame drawn for any other reason (a key)
- * cancels a pending one, since it covers whatever that would have drawn. */
+ * cancels a pending one, since it covers whatever that would have drawn. Work done in slices
+ * (a search: app/search_ui.c, wired in as a->frame_work so that this file need not know it)
+ * runs one slice before each frame and asks for the next frame until it is done. Without a
+ * Loop (unit tests drive the commands) nothing is armed. */
 #include "app/screen.h"
 
 #include <stdarg.h>
@@ -12,7 +15,7 @@
 
 void app_damage(App *a)
 {
-    if (!loop_timer_armed(a->frame_timer))
+    if (a->frame_timer && !loop_timer_armed(a->frame_timer))
         loop_timer_at(a->frame_timer, a->last_frame_ns + SCREEN_FRAME_NS);
 }
 
@@ -29,6 +32,8 @@ void app_say(App *a, bool error, const char *fmt, ...)
 
 void app_draw(App *a)
 {
+    /* First: a slice may move the caret and say something this frame must show. */
+    bool more = a->frame_work && a->frame_work(a);
     UiStatus st = {
         .link = a->link_text,
         .link_ok = a->link_state == TRANSPORT_UP,
@@ -41,9 +46,12 @@ void app_draw(App *a)
         st.message_is_error = true;
     }
     ui_render(a->ui, a->session, &st);
-    loop_timer_cancel(a->frame_timer); /* this frame covers whatever a pending one would draw */
+    if (a->frame_timer)
+        loop_timer_cancel(a->frame_timer); /* this frame covers whatever a pending one would draw */
     if (ui_wants_frame(a->ui))
-        app_damage(a); /* syntax states still arriving: draw again next frame */
+        more = true; /* syntax states still arriving: draw again next frame */
     a->last_frame_ns = clock_now_ns();
     a->frames++;
+    if (more)
+        app_damage(a); /* the next slice, a frame from now */
 }

@@ -3,7 +3,8 @@
  * flint knows nothing of the App.
  *
  * Ownership: app.c creates and frees everything here (app_run); the other files borrow.
- * Invariants: mode is MODE_ASK or MODE_SAVE_AS exactly while the Ui's prompt is open;
+ * Invariants: mode is MODE_ASK, MODE_SAVE_AS or a search mode (app/search_ui.h) exactly while
+ * the Ui's prompt is open;
  * pending_question is the one question not yet handed to the session (owned, or NULL);
  * message_error marks a message that stays until the next keypress. */
 #ifndef FLINT_APP_STATE_H
@@ -25,6 +26,7 @@
 #include "ui/ui.h"
 
 typedef struct Keymap Keymap;
+typedef struct SearchUi SearchUi;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -42,6 +44,9 @@ typedef struct App {
     Ui *ui;
     KeyDecoder keys;
     Keymap *keymap;
+    SearchUi *search_ui;   /* search, replace, go to line (app/search_ui.h) */
+    /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
+    bool (*frame_work)(struct App *a);
     AppMode mode;
     TransportState link_state;
     char link_text[192];

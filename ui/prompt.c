@@ -39,9 +39,23 @@ void prompt_open(Prompt *p, const char *label)
     p->scroll = 0;
     p->hist_pos = p->nhist;
     sb_reset(&p->draft);
+    p->note[0] = '\0';
 }
 
 void prompt_close(Prompt *p) { p->active = false; }
+
+void prompt_set_text(Prompt *p, const char *s, size_t len) { set_text(p, s ? s : "", s ? len : 0); }
+
+void prompt_set_label(Prompt *p, const char *label)
+{
+    snprintf(p->label, sizeof p->label, "%s", label ? label : "");
+}
+
+void prompt_set_note(Prompt *p, const char *note, bool is_error)
+{
+    snprintf(p->note, sizeof p->note, "%s", note ? note : "");
+    p->note_error = is_error;
+}
 
 const char *prompt_text(const Prompt *p) { return sb_cstr(&p->text); }
 
@@ -207,6 +221,15 @@ void prompt_draw(Prompt *p, Grid *g, Rect r, bool place_cursor)
     int tx = r.x + lw, tw = end - tx;
     if (tw <= 0)
         return;
+    /* The note takes the right end while the text keeps at least 10 columns. */
+    size_t nlen = strlen(p->note);
+    int nw = nlen ? grid_text_width(p->note, nlen, 0, 0) : 0;
+    if (nw > 0 && tw - nw - 2 >= 10) {
+        grid_put_text(g, end - nw, r.y, end, p->note, nlen,
+                      p->note_error ? STYLE_STATUS_WARN : STYLE_PROMPT_LABEL, STYLE_CONTROL,
+                      end - nw, 0);
+        tw -= nw + 2;
+    }
     const char *s = sb_cstr(&p->text);
     int ccol = grid_text_width(s, p->cursor, 0, 0);
     int total = grid_text_width(s, p->text.len, 0, 0);

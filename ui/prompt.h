@@ -5,6 +5,8 @@
  * become spaces, so the line stays one line and a paste can never submit. History holds the
  * last PROMPT_HISTORY_MAX committed lines; Up/Down browse it, and the line being typed is kept
  * as a draft to come back to. The view scrolls horizontally to keep the cursor visible.
+ * A note (a search's "no match" or its regex error) can sit at the right end of the line;
+ * the text gets what is left.
  * Ownership: the Prompt owns its text, draft and history (prompt_free releases them). */
 #ifndef FLINT_UI_PROMPT_H
 #define FLINT_UI_PROMPT_H
@@ -29,12 +31,19 @@ typedef struct Prompt {
     size_t nhist, hist_cap;
     size_t hist_pos;    /* == nhist: editing the draft */
     StrBuf draft;
+    char note[256];     /* "" for none */
+    bool note_error;
 } Prompt;
 
 void prompt_init(Prompt *p);
 void prompt_free(Prompt *p);
 void prompt_open(Prompt *p, const char *label);  /* starts with an empty line */
 void prompt_close(Prompt *p);
+/* Replaces the line (cursor at its end) / the label / the note (NULL or "": none); the
+ * search flows prefill a pattern and show flags, the count and errors this way. */
+void prompt_set_text(Prompt *p, const char *s, size_t len);
+void prompt_set_label(Prompt *p, const char *label);
+void prompt_set_note(Prompt *p, const char *note, bool is_error);
 /* The prompt's own editing operations (the app's commands map onto these). */
 typedef enum PromptEdit {
     PROMPT_LEFT, PROMPT_RIGHT, PROMPT_WORD_LEFT, PROMPT_WORD_RIGHT, PROMPT_HOME, PROMPT_END,

@@ -221,6 +221,12 @@ void ui_prompt_type(Ui *ui, uint32_t cp) { prompt_type(&ui->prompt, cp); }
 void ui_prompt_paste(Ui *ui, const char *s, size_t len) { prompt_insert(&ui->prompt, s, len); }
 const char *ui_prompt_text(const Ui *ui) { return prompt_text(&ui->prompt); }
 void ui_prompt_commit(Ui *ui) { prompt_commit(&ui->prompt); }
+void ui_prompt_set_text(Ui *ui, const char *s, size_t len) { prompt_set_text(&ui->prompt, s, len); }
+void ui_prompt_set_label(Ui *ui, const char *label) { prompt_set_label(&ui->prompt, label); }
+void ui_prompt_set_note(Ui *ui, const char *note, bool is_error)
+{
+    prompt_set_note(&ui->prompt, note, is_error);
+}
 
 void ui_model_scroll(Ui *ui, int rows) { model_view_scroll(ui->model, rows); }
 void ui_model_follow(Ui *ui) { model_view_follow(ui->model); }

@@ -69,6 +69,11 @@ void ui_prompt_paste(Ui *ui, const char *s, size_t len);
 /* The current text (valid until the next prompt call); submitting adds it to the history. */
 const char *ui_prompt_text(const Ui *ui);
 void ui_prompt_commit(Ui *ui);  /* add to history, clear, close */
+/* The search prompts (app/search_ui.h): a prefilled line, a label with flags and the count,
+ * a note at the right end (an error in the warning style). */
+void ui_prompt_set_text(Ui *ui, const char *s, size_t len);
+void ui_prompt_set_label(Ui *ui, const char *label);
+void ui_prompt_set_note(Ui *ui, const char *note, bool is_error);
 
 /* Model pane scrolling: rows > 0 scrolls back, < 0 forward; follow resumes tailing. */
 void ui_model_scroll(Ui *ui, int rows);
