@@ -44,6 +44,7 @@ static const char *const slot_names[STYLE__COUNT] = {
     /* search */
     [STYLE_MATCH] = "match",
     [STYLE_MATCH_CURRENT] = "match-current",
+    [STYLE_SELECTION] = "selection",
 };
 
 static const char *const ansi_names[8] = {"black", "red",     "green", "yellow",
@@ -265,6 +266,8 @@ void theme_default(Theme *out)
     /* search */
     out->slot[STYLE_MATCH] = (Style){.fg = ansi(0), .bg = ansi(3)};
     out->slot[STYLE_MATCH_CURRENT] = (Style){.fg = ansi(0), .bg = ansi(10), .attrs = ATTR_BOLD};
+    /* reverse video: readable on any palette, dark or light, and with NO_COLOR */
+    out->slot[STYLE_SELECTION] = fg(def, ATTR_REVERSE);
 }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }

@@ -63,6 +63,8 @@ typedef enum StyleSlot {
     /* search (ui/search_view.c) */
     STYLE_MATCH,            /* every visible match of the search */
     STYLE_MATCH_CURRENT,    /* the match the caret is on */
+    /* the selection (ui/select_view.c) */
+    STYLE_SELECTION,
     STYLE__COUNT
 } StyleSlot;
 

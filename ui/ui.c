@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "ui/editor_view.h"
+#include "ui/select_view.h"
 #include "ui/layout.h"
 #include "ui/model_view.h"
 #include "ui/prompt.h"
@@ -36,12 +37,40 @@ Ui *ui_new(Term *term, int cols, int rows)
     ui->rows = rows > 0 ? rows : 0;
     ui->grid = grid_new(ui->cols, ui->rows);
     editor_view_init(&ui->editor);
+    select_view_attach(&ui->editor);
     ui->model = model_view_new();
     prompt_init(&ui->prompt);
     return ui;
 }
 
 EditorView *ui_editor_view(Ui *ui) { return &ui->editor; }
+
+static bool in_rect(Rect r, int x, int y)
+{
+    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
+UiPane ui_pane_at(const Ui *ui, int x, int y)
+{
+    Layout l = layout_compute(ui->cols, ui->rows);
+    if (in_rect(l.editor, x, y))
+        return UI_PANE_EDITOR;
+    if (in_rect(l.model, x, y))
+        return UI_PANE_MODEL;
+    return UI_PANE_NONE;
+}
+
+bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out)
+{
+    Layout l = layout_compute(ui->cols, ui->rows);
+    Rect r = l.editor;
+    /* A drag that leaves the pane keeps selecting along its edge. */
+    if (r.w > 0 && r.h > 0) {
+        x = x < r.x ? r.x : x >= r.x + r.w ? r.x + r.w - 1 : x;
+        y = y < r.y ? r.y : y >= r.y + r.h ? r.y + r.h - 1 : y;
+    }
+    return editor_view_pos_at(&ui->editor, b, r, x, y, out);
+}
 
 void ui_free(Ui *ui)
 {

@@ -45,6 +45,12 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st);
 const Grid *ui_grid(const Ui *ui);
 /* The editor pane's view, to add decoration layers (syntax, search, selection) to it. */
 EditorView *ui_editor_view(Ui *ui);
+/* Which pane a cell belongs to (mouse reports). */
+typedef enum UiPane { UI_PANE_NONE, UI_PANE_EDITOR, UI_PANE_MODEL } UiPane;
+UiPane ui_pane_at(const Ui *ui, int x, int y);
+/* The text position under cell (x, y) of the editor as last drawn; a cell outside the pane
+ * counts as its nearest edge (a drag past it). False when the pane is empty. */
+bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out);
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 
