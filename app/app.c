@@ -10,6 +10,9 @@
  *   app/recovery_app.c  the crash handler and the recovery wording
  *   app/link_calls.c    every connection call the above make
  *   app/paste.c         a paste into the buffer
+ *   app/edit_cmds.c     selection, clipboard (OSC 52), line and word edits
+ *   app/clipboard.c     the clipboard and its route to the terminal's (tmux's options)
+ *   app/pointer.c       mouse reports, the answer pane's focus
  *   app/config.c        the settings file: found, reported, applied (keys, theme)
  *
  * One thread runs everything here: lws_service() dispatches tty bytes, signals, timers and
@@ -36,6 +39,7 @@
 #include "app/config.h"
 #include "app/keymap.h"
 #include "app/link_calls.h"
+#include "app/pointer.h"
 #include "app/policy.h"
 #include "app/questions.h"
 #include "app/recovery_app.h"
@@ -112,6 +116,8 @@ static void app_link_message(void *ud, const char *data, size_t len)
 
 static void app_key(App *a, const KeyEvent *k)
 {
+    if (pointer_key(a, k))
+        return;
     AppMode mode = a->mode;
     const Command *c = keymap_lookup(a->keymap, mode_key_table(mode), k);
     bool usable = c && command_works_in(c, mode);
@@ -131,8 +137,8 @@ static void app_key(App *a, const KeyEvent *k)
         a->message[0] = '\0';
     if (usable)
         c->run(a, k);
-    else
-        commands_default(a, k);
+    else if (!commands_default(a, k) && !c && k->code != KC_FOCUS_IN && k->code != KC_FOCUS_OUT)
+        app_say_unbound(a, k); /* never silently nothing */
 }
 
 /* --- loop hooks -------------------------------------------------------------------------- */
@@ -346,6 +352,9 @@ int app_run(const AppConfig *cfg)
     snprintf(a->link_text, sizeof a->link_text, "connecting");
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
 
+    bool osc52 = cfg->settings ? cfg->settings->osc52 : true;
+    a->mouse_on = cfg->settings ? cfg->settings->mouse : true;
+    clipboard_probe(&a->clip, osc52); /* before the terminal is ours: tmux runs as a child */
     recovery_app_arm(a);
     a->term = term_start(&a->theme, &err);
     if (!a->term) {
@@ -353,6 +362,7 @@ int app_run(const AppConfig *cfg)
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
+    term_set_mouse(a->term, a->mouse_on);
     int cols = 80, rows = 24;
     term_size(a->term, &cols, &rows);
     a->ui = ui_new(a->term, cols, rows);
@@ -387,6 +397,7 @@ out:
         demo_stop(&a->demo);
     keys_free(&a->keys);
     keymap_free(a->keymap);
+    clipboard_free(&a->clip);
     free(a->pending_question);
     session_free(a->session);
     sb_free(&notes);

@@ -9,6 +9,7 @@
 #include "app/state.h"
 #include "app/turn_timer.h"
 #include "core/log.h"
+#include "ui/key_name.h"
 
 void app_damage(App *a)
 {
@@ -44,4 +45,11 @@ void app_draw(App *a)
     loop_frame_cancel(a->loop); /* this frame covers whatever a pending one would draw */
     a->last_frame_ns = clock_now_ns();
     a->frames++;
+}
+
+void app_say_unbound(App *a, const struct KeyEvent *k)
+{
+    char name[64];
+    keys_describe(k, name, sizeof name);
+    app_say(a, false, "%s is not bound to anything (F1 lists the keys).", name);
 }
