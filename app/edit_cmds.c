@@ -8,8 +8,8 @@
 #include <stdlib.h>
 
 #include "app/clipboard.h"
-#include "app/commands.h"
 #include "app/paste.h"
+#include "app/questions.h"
 #include "app/screen.h"
 #include "app/state.h"
 #include "session/comment.h"
@@ -63,9 +63,11 @@ void cmd_copy(App *a, const KeyEvent *k)
 {
     if (a->mode == MODE_EDIT && copy_out(a))
         return;
-    const Command *stop = command_find("interrupt"); /* Ctrl-C with nothing selected */
-    if (stop)
-        stop->run(a, k);
+    /* Nothing selected: what "interrupt" does (app/commands.c) for Ctrl-C. */
+    if (session_busy(a->session) || session_waiting(a->session))
+        app_interrupt(a);
+    else
+        app_say(a, false, "Nothing to stop. Ctrl-Q quits.");
 }
 
 void cmd_cut(App *a, const KeyEvent *k)
