@@ -37,6 +37,7 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/file_rules.h"
 #include "app/keymap.h"
 #include "app/link_calls.h"
 #include "app/pointer.h"
@@ -313,14 +314,11 @@ int app_run(const AppConfig *cfg)
     config_apply_keys(a, cfg->settings, &notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
     a->session = session_new(&scfg, &app_session_hooks, a);
-    if (cfg->settings) {
-        buffer_set_tab_width(session_buffer(a->session), cfg->settings->tab_width);
-        buffer_set_expand_tabs(session_buffer(a->session), cfg->settings->expand_tabs);
-    }
     if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
+    file_rules_apply(session_buffer(a->session), cfg->settings); /* settings, .editorconfig */
     if (!app_open_tty(a, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;

@@ -185,6 +185,13 @@ void buffer_duplicate_lines(Buffer *b);
  * non-blank lines. Blank lines are left alone. One step. */
 void buffer_toggle_comment(Buffer *b, const char *prefix);
 
+/* Save rules (editor settings, .editorconfig): trim_trailing_whitespace and
+ * insert_final_newline. buffer_apply_save_rules applies them to the text as one undo step
+ * (nothing when nothing changes), so the buffer shows exactly what the file will hold; the
+ * app calls it right before saving. */
+void buffer_set_save_rules(Buffer *b, bool trim_trailing_whitespace, bool insert_final_newline);
+void buffer_apply_save_rules(Buffer *b);
+
 /* The display column after drawing cp at column col: tabs go to the next multiple of
  * tab_width; everything else adds utf8_display_width(cp), the rule the grid draws with
  * (printable width, or the length of the escape: "^[", "<ff>", "<U+202E>"), so the caret and

@@ -46,6 +46,8 @@ struct Buffer {
     bool want_valid;
     int tab_width;
     bool expand_tabs;     /* buffer_tab inserts spaces */
+    bool trim_on_save;    /* buffer_apply_save_rules: trailing whitespace goes */
+    bool final_nl_on_save; /* ... and a missing final newline is added */
     BufferDiskId disk;   /* the file at path as last loaded or saved */
     bool saved;          /* saved at least once since it was loaded (for messages) */
     char *confirm_path;  /* a refused save that a second save to the same path overrides */

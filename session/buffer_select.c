@@ -353,3 +353,36 @@ static void delete_word(Buffer *b, bool left)
 void buffer_delete_word_left(Buffer *b) { delete_word(b, true); }
 
 void buffer_delete_word_right(Buffer *b) { delete_word(b, false); }
+
+/* --- save rules ---------------------------------------------------------------------------------- */
+
+void buffer_set_save_rules(Buffer *b, bool trim_trailing_whitespace, bool insert_final_newline)
+{
+    b->trim_on_save = trim_trailing_whitespace;
+    b->final_nl_on_save = insert_final_newline;
+}
+
+void buffer_apply_save_rules(Buffer *b)
+{
+    if (!b->trim_on_save && !b->final_nl_on_save)
+        return;
+    b->selecting = false;
+    TextPos before = lines_begin(b);
+    size_t n = text_line_count(b->text);
+    for (size_t l = 0; b->trim_on_save && l < n; l++) {
+        size_t len;
+        const char *s = text_line(b->text, l, &len);
+        size_t end = len;
+        while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\t'))
+            end--;
+        raw_delete(b, (TextPos){l, end}, (TextPos){l, len}, before);
+    }
+    size_t last = text_line_count(b->text) - 1;
+    size_t last_len = text_line_len(b->text, last);
+    /* A text without its final newline (as loaded) gets one: an empty last line, which
+     * serializes as the terminator of the line before it. */
+    if (b->final_nl_on_save && !text_final_newline(b->text) && last_len > 0)
+        raw_insert(b, (TextPos){last, last_len}, "\n", 1, before);
+    b->cursor = text_clamp(b->text, b->cursor);
+    lines_end(b);
+}

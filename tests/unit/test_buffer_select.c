@@ -218,6 +218,21 @@ static void test_toggle_comment(void)
     buffer_free(b);
 }
 
+static void test_save_rules(void)
+{
+    Buffer *b = buffer_with("a  \nb\t\n  \nc");
+    buffer_apply_save_rules(b); /* off: nothing */
+    CHECK_TEXT(b, "a  \nb\t\n  \nc");
+    buffer_set_save_rules(b, true, true);
+    buffer_set_cursor(b, (TextPos){0, 3});
+    buffer_apply_save_rules(b);
+    CHECK_TEXT(b, "a\nb\n\nc\n");
+    CHECK_CURSOR(b, 0, 1);
+    CHECK(buffer_undo(b)); /* one step */
+    CHECK_TEXT(b, "a  \nb\t\n  \nc");
+    buffer_free(b);
+}
+
 /* --- randomised against a reference ------------------------------------------------------------- */
 
 #define NMARKS 3
@@ -529,6 +544,7 @@ int main(void)
     RUN(test_word_deletes);
     RUN(test_move_and_duplicate_lines);
     RUN(test_toggle_comment);
+    RUN(test_save_rules);
     RUN(test_random_against_reference);
     return harness_done();
 }
