@@ -10,6 +10,9 @@
  *   app/policy.c        when to rotate the connection and when to ring the bell
  *   app/recovery_app.c  the crash handler and the recovery wording
  *   app/paste.c         a paste into the buffer
+ *   app/edit_cmds.c     selection, clipboard (OSC 52), line and word edits
+ *   app/clipboard.c     the clipboard and its route to the terminal's (tmux's options)
+ *   app/pointer.c       mouse reports, the answer pane's focus
  *   app/config.c        the settings file: found, reported, applied (keys, theme)
  *
  * One thread runs everything here: lws_service() dispatches tty bytes, signals, timers and
@@ -35,7 +38,9 @@
 
 #include "app/commands.h"
 #include "app/config.h"
+#include "app/file_rules.h"
 #include "app/keymap.h"
+#include "app/pointer.h"
 #include "app/policy.h"
 #include "app/questions.h"
 #include "app/recovery_app.h"
@@ -114,8 +119,31 @@ static void app_link_message(void *ud, const char *data, size_t len)
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
+/* While the help overlay is open, the moving keys scroll it; Esc closes it and still does
+ * what Esc does (it stops an answer); every other key does what it always does (F1 closes
+ * the help too). */
+static bool app_help_key(App *a, const KeyEvent *k)
+{
+    if (!ui_help_open(a->ui) || k->mods & (MOD_CTRL | MOD_ALT))
+        return false;
+    int page = (int)ui_editor_rows(a->ui);
+    switch (k->code) {
+    case KC_UP: ui_help_scroll(a->ui, -1); break;
+    case KC_DOWN: ui_help_scroll(a->ui, 1); break;
+    case KC_PAGE_UP: ui_help_scroll(a->ui, -page); break;
+    case KC_PAGE_DOWN: ui_help_scroll(a->ui, page); break;
+    case KC_ESC: ui_toggle_help(a->ui); return false;
+    default: return false;
+    }
+    return true;
+}
+
 static void app_key(App *a, const KeyEvent *k)
 {
+    if (pointer_key(a, k))
+        return;
+    if (app_help_key(a, k))
+        return;
     AppMode mode = a->mode;
     const Command *c = keymap_lookup(a->keymap, mode_key_table(mode), k);
     bool usable = c && command_works_in(c, mode);
@@ -135,8 +163,8 @@ static void app_key(App *a, const KeyEvent *k)
         a->message[0] = '\0';
     if (usable)
         c->run(a, k);
-    else
-        commands_default(a, k);
+    else if (!commands_default(a, k) && !c && k->code != KC_FOCUS_IN && k->code != KC_FOCUS_OUT)
+        app_say_unbound(a, k); /* never silently nothing */
     search_ui_after_key(a); /* incremental search follows the prompt's text */
 }
 
@@ -336,14 +364,11 @@ int app_run(const AppConfig *cfg)
     config_apply_keys(a, cfg->settings, &notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
     a->session = session_new(&scfg, &app_session_hooks, a);
-    if (cfg->settings) {
-        buffer_set_tab_width(session_buffer(a->session), cfg->settings->tab_width);
-        buffer_set_expand_tabs(session_buffer(a->session), cfg->settings->expand_tabs);
-    }
     if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
+    file_rules_apply(session_buffer(a->session), cfg->settings); /* settings, .editorconfig */
     if (!app_open_tty(a, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
@@ -377,6 +402,9 @@ int app_run(const AppConfig *cfg)
     snprintf(a->link_text, sizeof a->link_text, "connecting");
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
 
+    bool osc52 = cfg->settings ? cfg->settings->osc52 : true;
+    a->mouse_on = cfg->settings ? cfg->settings->mouse : true;
+    clipboard_probe(&a->clip, osc52); /* before the terminal is ours: tmux runs as a child */
     recovery_app_arm(a);
     a->term = term_start(&a->theme, &err);
     if (!a->term) {
@@ -384,6 +412,7 @@ int app_run(const AppConfig *cfg)
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
+    term_set_mouse(a->term, a->mouse_on);
     int cols = 80, rows = 24;
     term_size(a->term, &cols, &rows);
     a->ui = ui_new(a->term, cols, rows);
@@ -424,6 +453,7 @@ out:
         demo_stop(&a->demo);
     keys_free(&a->keys);
     keymap_free(a->keymap);
+    clipboard_free(&a->clip);
     free(a->pending_question);
     session_free(a->session);
     sb_free(&notes);

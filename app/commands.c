@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/edit_cmds.h"
 #include "app/paste.h"
 #include "app/questions.h"
 #include "app/saving.h"
@@ -280,6 +281,33 @@ static const Command commands[] = {
     {"replace-yes", R, 0, search_ui_cmd_replace_yes, "replace this match, go to the next"},
     {"replace-no", R, 0, search_ui_cmd_replace_no, "skip this match"},
     {"replace-all", R, 0, search_ui_cmd_replace_all, "replace this and every later match"},
+    /* --- selection, clipboard, line and word edits, mouse (issue 7 items 2, 7, 8; handlers
+     * in app/edit_cmds.c) --- */
+    {"copy", E, CMD_KEEP_MESSAGE, cmd_copy, "copy the selection (none selected: stop the answer)"},
+    {"cut", E, 0, cmd_cut, "cut the selection"},
+    {"paste", E, 0, cmd_paste, "paste what was copied or cut"},
+    {"select-all", E, CMD_BASIC, cmd_select_all, "select everything"},
+    {"unindent", E, CMD_BASIC, cmd_unindent, "unindent the line or the selected lines (Tab indents them)"},
+    {"delete-word-left", E, CMD_BASIC, cmd_delete_word_left, "delete the word before the cursor"},
+    {"delete-word-right", E, CMD_BASIC, cmd_delete_word_right, "delete the word after the cursor"},
+    {"move-line-up", E, 0, cmd_move_line_up, "move the line or the selected lines up"},
+    {"move-line-down", E, 0, cmd_move_line_down, "move the line or the selected lines down"},
+    {"duplicate-line", E, 0, cmd_duplicate_line, "duplicate the line or the selected lines"},
+    {"toggle-comment", E, 0, cmd_toggle_comment, "comment or uncomment the line or the selected lines"},
+    {"toggle-mouse", E, 0, cmd_toggle_mouse, "mouse on/off (off: the terminal's own selection works)"},
+    {"select-left", E, CMD_BASIC, cmd_select_left, "select to the left"},
+    {"select-right", E, CMD_BASIC, cmd_select_right, "select to the right"},
+    {"select-up", E, CMD_BASIC, cmd_select_up, "select up"},
+    {"select-down", E, CMD_BASIC, cmd_select_down, "select down"},
+    {"select-word-left", E, CMD_BASIC, cmd_select_word_left, "select to the previous word"},
+    {"select-word-right", E, CMD_BASIC, cmd_select_word_right, "select to the next word"},
+    {"select-home", E, CMD_BASIC, cmd_select_home, "select to the line's start"},
+    {"select-end", E, CMD_BASIC, cmd_select_end, "select to the line's end"},
+    {"select-page-up", E, CMD_BASIC, cmd_select_page_up, "select a page up"},
+    {"select-page-down", E, CMD_BASIC, cmd_select_page_down, "select a page down"},
+    {"select-top", E, CMD_BASIC, cmd_select_top, "select to the top of the file"},
+    {"select-bottom", E, CMD_BASIC, cmd_select_bottom, "select to the end of the file"},
+    /* --- end of issue 7 items 2, 7, 8 --- */
     {"none", ALL, CMD_KEEP_MESSAGE | CMD_BASIC, cmd_none, "nothing (unbinds a key)"},
 };
 

@@ -27,7 +27,8 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-K", "ask", false},
     {"Esc", "interrupt", false},
     {"Ctrl-G", "interrupt", false},
-    {"Ctrl-C", "interrupt", false}, /* what Codex and shells taught; never quits (Ctrl-Q does) */
+    /* Ctrl-C (what Codex and shells taught; never quits, Ctrl-Q does) is "copy" below: with
+     * nothing selected it stops the answer as before. */
     {"F5", "retry", false},         /* "reload" everywhere; Ctrl-R is kept for hunks */
     {"Ctrl-S", "save", false},
     {"Ctrl-Q", "quit", false},
@@ -43,7 +44,6 @@ static const KeyDefault edit_defaults[] = {
     {"F1", "help", false},
     {"Enter", "newline", false},
     {"Tab", "tab", false},
-    {"Shift-Tab", "none", true},            /* not a Tab: kept for unindent (issue 7) */
     {"Ctrl-Shift-Tab", "none", true},
     {"Alt-Shift-Tab", "none", true},
     {"Ctrl-Alt-Shift-Tab", "none", true},
@@ -70,6 +70,39 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-\\", "replace", false},
     {"Alt-g", "goto-line", false},
     {"Alt-G", "goto-line", true},
+    /* --- selection, clipboard, line and word edits, mouse (issue 7 items 2, 7, 8) --- */
+    {"Ctrl-C", "copy", false},
+    {"Ctrl-X", "cut", false},
+    {"Ctrl-V", "paste", false},
+    {"Ctrl-A", "select-all", false},
+    {"Shift-Tab", "unindent", false},
+    {"Ctrl-J", "newline", true},            /* what a terminal sends for Ctrl-Enter, too */
+    {"Ctrl-Backspace", "delete-word-left", false},
+    {"Alt-Backspace", "delete-word-left", false},
+    {"Ctrl-Delete", "delete-word-right", false},
+    {"Alt-Delete", "delete-word-right", true},
+    /* Alt-Up/Down scroll the answer pane, so moving lines takes Sublime Text's chord */
+    {"Ctrl-Shift-Up", "move-line-up", false},
+    {"Ctrl-Shift-Down", "move-line-down", false},
+    {"Ctrl-D", "duplicate-line", false},    /* micro's key */
+    {"Ctrl-/", "toggle-comment", false},    /* kitty-protocol terminals */
+    {"Ctrl-_", "toggle-comment", true},     /* what most terminals send for Ctrl-/ */
+    {"Alt-/", "toggle-comment", true},
+    {"Alt-m", "toggle-mouse", false},
+    {"Alt-M", "toggle-mouse", true},        /* with Caps Lock or Shift */
+    {"Shift-Left", "select-left", false},
+    {"Shift-Right", "select-right", false},
+    {"Shift-Up", "select-up", false},
+    {"Shift-Down", "select-down", false},
+    {"Ctrl-Shift-Left", "select-word-left", false},
+    {"Ctrl-Shift-Right", "select-word-right", false},
+    {"Shift-Home", "select-home", false},
+    {"Shift-End", "select-end", false},
+    {"Shift-PgUp", "select-page-up", false},
+    {"Shift-PgDn", "select-page-down", false},
+    {"Ctrl-Shift-Home", "select-top", false},
+    {"Ctrl-Shift-End", "select-bottom", false},
+    /* --- end of issue 7 items 2, 7, 8 --- */
 };
 
 static const KeyDefault prompt_defaults[] = {

@@ -14,6 +14,7 @@ bool app_save(App *a)
         return false;
     }
     ErrorBuf err;
+    buffer_apply_save_rules(b); /* one undo step, so the buffer stays what the file holds */
     if (!buffer_save(b, &err)) {
         app_say(a, true, "Not saved: %s", err.msg);
         if (buffer_save_refused(b) && buffer_read_only(b)) {
@@ -37,6 +38,7 @@ void app_save_as(App *a, const char *path)
     if (!path[0])
         return;
     ErrorBuf err;
+    buffer_apply_save_rules(session_buffer(a->session));
     if (buffer_save_as(session_buffer(a->session), path, &err)) {
         app_say(a, false, "Saved %s", path);
         if (a->quit_after_save)

@@ -12,6 +12,7 @@
 #include "app/state.h"
 #include "app/turn_timer.h"
 #include "core/log.h"
+#include "ui/key_name.h"
 
 void app_damage(App *a)
 {
@@ -54,4 +55,11 @@ void app_draw(App *a)
     a->frames++;
     if (more)
         app_damage(a); /* the next slice, a frame from now */
+}
+
+void app_say_unbound(App *a, const struct KeyEvent *k)
+{
+    char name[64];
+    keys_describe(k, name, sizeof name);
+    app_say(a, false, "%s is not bound to anything (F1 lists the keys).", name);
 }

@@ -18,5 +18,8 @@ void app_damage(App *a);
 __attribute__((format(printf, 3, 4))) void app_say(App *a, bool error, const char *fmt, ...);
 /* Draws a frame now (the countdown of a waiting question included). */
 void app_draw(App *a);
+/* "Ctrl-T is not bound to anything (F1 lists the keys)." for a key that did nothing. */
+struct KeyEvent;
+void app_say_unbound(App *a, const struct KeyEvent *k);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <termios.h>
 
+#include "app/clipboard.h"
 #include "app/demo.h"
 #include "app/loop.h"
 #include "app/mode.h"
@@ -63,6 +64,10 @@ typedef struct App {
     int exit_status;
     struct termios saved_tios;
     bool have_tios;
+    Clipboard clip;        /* Ctrl-C/X fill it, Ctrl-V pastes it (app/clipboard.h) */
+    bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
+    bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
+    bool model_focus;      /* the answer pane takes the scroll keys (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
 } App;
 

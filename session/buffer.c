@@ -12,7 +12,10 @@
  *   - Every change to the text goes through buffer_edit_insert/buffer_edit_delete, which
  *     record it in undo with the cursor before and after; "modified" is simply "the undo
  *     history is not at the savepoint", so undoing back to the saved text clears it.
- *     (A load replaces the text and history wholesale: see buffer_reset in buffer_file.c.) */
+ *     (A load replaces the text and history wholesale: see buffer_reset in buffer_file.c.)
+ *   - The selection (buffer_select.c) ends on every plain move, undo and redo; typing,
+ *     a paste, Enter, Backspace and Delete replace or delete a non-empty one, and Tab
+ *     indents its lines. */
 #include "session/buffer.h"
 
 #include <limits.h>
@@ -76,6 +79,7 @@ Buffer *buffer_new(void)
     b->undo = undo_new();
     b->tab_width = BUFFER_TAB_WIDTH;
     b->recovery = recovery_plan_new();
+    text_mark_add(b->text, &b->anchor);
     return b;
 }
 
@@ -83,6 +87,7 @@ void buffer_free(Buffer *b)
 {
     if (!b)
         return;
+    text_mark_remove(b->text, &b->anchor);
     text_free(b->text);
     undo_free(b->undo);
     free(b->path);
@@ -132,12 +137,13 @@ void buffer_set_cursor(Buffer *b, TextPos pos)
 {
     b->cursor = text_clamp(b->text, pos);
     b->want_valid = false;
+    b->selecting = false; /* a plain move: a click, go to line */
     undo_break(b->undo);
 }
 
 /* --- editing ------------------------------------------------------------------------------ */
 
-static void buffer_edit_insert(Buffer *b, const char *s, size_t len, UndoMerge merge)
+void buffer_edit_insert(Buffer *b, const char *s, size_t len, UndoMerge merge)
 {
     if (len == 0)
         return;
@@ -149,7 +155,7 @@ static void buffer_edit_insert(Buffer *b, const char *s, size_t len, UndoMerge m
     b->want_valid = false;
 }
 
-static void buffer_edit_delete(Buffer *b, TextPos from, TextPos to, UndoMerge merge)
+void buffer_edit_delete(Buffer *b, TextPos from, TextPos to, UndoMerge merge)
 {
     if (text_pos_cmp(from, to) >= 0)
         return;
@@ -167,6 +173,17 @@ void buffer_insert(Buffer *b, const char *s, size_t len)
 {
     if (len == 0)
         return;
+    if (buffer_has_selection(b)) {
+        /* Typing over a selection replaces it: the deletion and the text are one step. */
+        undo_break(b->undo);
+        undo_group_begin(b->undo);
+        buffer_take_selection(b);
+        buffer_insert(b, s, len);
+        undo_group_end(b->undo);
+        undo_break(b->undo);
+        return;
+    }
+    b->selecting = false;
     uint32_t cp;
     bool one_char = utf8_decode(s, len, &cp) == len && cp != '\n';
     if (one_char) {
@@ -194,6 +211,7 @@ void buffer_replace(Buffer *b, TextPos from, TextPos to, const char *s, size_t l
 {
     from = text_clamp(b->text, from);
     to = text_clamp(b->text, to);
+    b->selecting = false;
     BUG_ON(text_pos_cmp(from, to) > 0);
     /* The group makes the deletion and the insertion one step even outside a caller's
      * group; inside one (replace all) it simply nests. */
@@ -208,6 +226,14 @@ void buffer_replace(Buffer *b, TextPos from, TextPos to, const char *s, size_t l
 
 void buffer_newline(Buffer *b)
 {
+    if (b->selecting && buffer_has_selection(b)) {
+        undo_group_begin(b->undo);
+        buffer_take_selection(b);
+        buffer_newline(b);
+        undo_group_end(b->undo);
+        return;
+    }
+    b->selecting = false;
     size_t len;
     const char *s = text_line(b->text, b->cursor.line, &len);
     size_t indent = 0;
@@ -224,6 +250,11 @@ void buffer_newline(Buffer *b)
 
 void buffer_tab(Buffer *b)
 {
+    if (b->selecting && buffer_has_selection(b)) {
+        buffer_indent(b); /* Tab on a selection indents its lines */
+        return;
+    }
+    b->selecting = false;
     if (!b->expand_tabs) {
         buffer_edit_insert(b, "\t", 1, UNDO_MERGE_TYPING);
         return;
@@ -237,6 +268,8 @@ void buffer_tab(Buffer *b)
 
 void buffer_backspace(Buffer *b)
 {
+    if (buffer_take_selection(b))
+        return;
     TextPos c = b->cursor;
     if (c.col > 0) {
         /* One code point (or one raw byte): "e" + U+0301 loses the accent first. */
@@ -276,6 +309,8 @@ static size_t buffer_prev_cluster(const char *s, size_t len, size_t col)
 
 void buffer_delete(Buffer *b)
 {
+    if (buffer_take_selection(b))
+        return;
     TextPos c = b->cursor;
     size_t len;
     const char *s = text_line(b->text, c.line, &len);
@@ -309,7 +344,7 @@ static BufferCharClass buffer_class_at(const char *s, size_t len, size_t col)
     return buffer_class(cp);
 }
 
-static TextPos buffer_word_right(const Buffer *b, TextPos c)
+TextPos buffer_word_right_of(const Buffer *b, TextPos c)
 {
     size_t len;
     const char *s = text_line(b->text, c.line, &len);
@@ -329,7 +364,7 @@ static TextPos buffer_word_right(const Buffer *b, TextPos c)
     return c;
 }
 
-static TextPos buffer_word_left(const Buffer *b, TextPos c)
+TextPos buffer_word_left_of(const Buffer *b, TextPos c)
 {
     size_t len;
     const char *s = text_line(b->text, c.line, &len);
@@ -379,6 +414,12 @@ static void buffer_move_vertical(Buffer *b, long delta)
 
 void buffer_move(Buffer *b, BufferMove m, size_t page_rows)
 {
+    b->selecting = false; /* any plain move ends the selection */
+    buffer_move_cursor(b, m, page_rows);
+}
+
+void buffer_move_cursor(Buffer *b, BufferMove m, size_t page_rows)
+{
     undo_break(b->undo);
     size_t len;
     const char *s = text_line(b->text, b->cursor.line, &len);
@@ -409,8 +450,8 @@ void buffer_move(Buffer *b, BufferMove m, size_t page_rows)
         break;
     }
     case BUFFER_END: c.col = len; break;
-    case BUFFER_WORD_LEFT: c = buffer_word_left(b, c); break;
-    case BUFFER_WORD_RIGHT: c = buffer_word_right(b, c); break;
+    case BUFFER_WORD_LEFT: c = buffer_word_left_of(b, c); break;
+    case BUFFER_WORD_RIGHT: c = buffer_word_right_of(b, c); break;
     case BUFFER_TOP: c = (TextPos){0, 0}; break;
     case BUFFER_BOTTOM: {
         size_t last = text_line_count(b->text) - 1;
@@ -428,6 +469,7 @@ bool buffer_undo(Buffer *b)
 {
     if (!undo_undo(b->undo, b->text, &b->cursor))
         return false;
+    b->selecting = false;
     b->version++;
     b->want_valid = false;
     return true;
@@ -437,6 +479,7 @@ bool buffer_redo(Buffer *b)
 {
     if (!undo_redo(b->undo, b->text, &b->cursor))
         return false;
+    b->selecting = false;
     b->version++;
     b->want_valid = false;
     return true;

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/strbuf.h"
 #include "core/text.h"
 #include "session/recovery.h"
 
@@ -140,6 +141,56 @@ void buffer_break_undo(Buffer *b);  /* end the current undo step */
 /* Group every edit until buffer_group_end into one undo step (a paste, an accepted hunk). */
 void buffer_group_begin(Buffer *b);
 void buffer_group_end(Buffer *b);
+
+/* --- the selection and the edits on it or on whole lines (session/buffer_select.c) -------
+ *
+ * A selection is the anchor (a Text mark: it moves with edits) and the cursor, in either
+ * order. Selecting moves (buffer_select_move, mouse drags) start it at the cursor; any plain
+ * move, buffer_set_cursor, undo, redo and a load end it. Typing and pastes replace a
+ * non-empty selection, Backspace/Delete delete it, Tab indents its lines: each one undo step.
+ * "Its lines" are the lines it touches, minus a last line it only reaches at column 0 (a
+ * selection of whole lines made with Shift-Down); with no selection, the cursor's line. */
+
+/* True when a selection is active and not empty; *from <= *to then hold it (either may be
+ * NULL). */
+bool buffer_selection(const Buffer *b, TextPos *from, TextPos *to);
+bool buffer_has_selection(const Buffer *b);
+/* Selection active (possibly empty): where its anchor is. */
+bool buffer_selection_anchor(const Buffer *b, TextPos *anchor);
+/* Moves the cursor like buffer_move, extending the selection (starting it at the cursor). */
+void buffer_select_move(Buffer *b, BufferMove m, size_t page_rows);
+/* Selects from the anchor (the cursor when none is active) to pos: a mouse drag. */
+void buffer_select_to(Buffer *b, TextPos pos);
+void buffer_select_all(Buffer *b);
+void buffer_clear_selection(Buffer *b);
+/* Appends the selected bytes (lines joined with '\n') to out; false when none. */
+bool buffer_copy_selection(const Buffer *b, StrBuf *out);
+/* Deletes the selection as one undo step; false (nothing done) when there is none. */
+bool buffer_cut_selection(Buffer *b);
+/* Indent: a tab (spaces to the width with expand_tabs) at the start of each non-empty line.
+ * Unindent: one tab, or up to tab width spaces, from the start of each line. One step. */
+void buffer_indent(Buffer *b);
+void buffer_unindent(Buffer *b);
+/* Deletes from the cursor to where a word move would land (or the selection). One step. */
+void buffer_delete_word_left(Buffer *b);
+void buffer_delete_word_right(Buffer *b);
+/* Moves the lines (of the selection) one line up (dir < 0) or down, swapping them with the
+ * neighbouring line; the cursor and selection move with them. False at the top/bottom. */
+bool buffer_move_lines(Buffer *b, int dir);
+/* Copies the lines (of the selection) below themselves; the cursor and selection go with the
+ * copy. One step. */
+void buffer_duplicate_lines(Buffer *b);
+/* With prefix "//": when every non-blank line starts (after its indentation) with the prefix,
+ * removes it and one space after it; else adds "// " at the smallest indentation of the
+ * non-blank lines. Blank lines are left alone. One step. */
+void buffer_toggle_comment(Buffer *b, const char *prefix);
+
+/* Save rules (editor settings, .editorconfig): trim_trailing_whitespace and
+ * insert_final_newline. buffer_apply_save_rules applies them to the text as one undo step
+ * (nothing when nothing changes), so the buffer shows exactly what the file will hold; the
+ * app calls it right before saving. */
+void buffer_set_save_rules(Buffer *b, bool trim_trailing_whitespace, bool insert_final_newline);
+void buffer_apply_save_rules(Buffer *b);
 
 /* The display column after drawing cp at column col: tabs go to the next multiple of
  * tab_width; everything else adds utf8_display_width(cp), the rule the grid draws with

@@ -79,6 +79,7 @@ static void buffer_reset(Buffer *b, const char *data, size_t len, const char *pa
     undo_clear(b->undo);
     b->cursor = (TextPos){0, 0};
     b->want_valid = false;
+    b->selecting = false;
     char *copy = xstrdup(path);
     free(b->path);
     b->path = copy;

@@ -34,6 +34,9 @@ void settings_init(Settings *s)
 {
     memset(s, 0, sizeof *s);
     s->tab_width = SETTINGS_TAB_WIDTH;
+    s->osc52 = true;
+    s->mouse = true;
+    s->editorconfig = true;
 }
 
 static void provider_clear(SettingsProvider *p)
@@ -227,6 +230,24 @@ static bool get_bool(const Parse *p, size_t off, const cJSON *v, const char *nam
 
 /* --- sections ------------------------------------------------------------------------------ */
 
+/* The editor's plain true/false settings, by name (NULL: not one of them). */
+static bool *editor_bool(Settings *s, const char *name)
+{
+    if (strcmp(name, "osc52") == 0)
+        return &s->osc52;
+    if (strcmp(name, "mouse") == 0)
+        return &s->mouse;
+    if (strcmp(name, "soft_wrap") == 0)
+        return &s->soft_wrap;
+    if (strcmp(name, "trim_trailing_whitespace") == 0)
+        return &s->trim_trailing_whitespace;
+    if (strcmp(name, "insert_final_newline") == 0)
+        return &s->insert_final_newline;
+    if (strcmp(name, "editorconfig") == 0)
+        return &s->editorconfig;
+    return NULL;
+}
+
 static bool parse_editor(const Parse *p, size_t off, const cJSON *obj)
 {
     if (!cJSON_IsObject(obj))
@@ -238,6 +259,11 @@ static bool parse_editor(const Parse *p, size_t off, const cJSON *obj)
                 return false;
         } else if (strcmp(v->string, "expand_tabs") == 0) {
             if (!get_bool(p, at, v, "editor.expand_tabs", &p->s->expand_tabs))
+                return false;
+        } else if (editor_bool(p->s, v->string)) {
+            char name[64];
+            snprintf(name, sizeof name, "editor.%s", v->string);
+            if (!get_bool(p, at, v, name, editor_bool(p->s, v->string)))
                 return false;
         } else {
             warn_at(p, at, "setting", v->string);
@@ -434,6 +460,12 @@ void settings_print(const Settings *s, StrBuf *out)
     cJSON *ed = cJSON_AddObjectToObject(root, "editor");
     cJSON_AddNumberToObject(ed, "tab_width", s->tab_width);
     cJSON_AddBoolToObject(ed, "expand_tabs", s->expand_tabs);
+    cJSON_AddBoolToObject(ed, "trim_trailing_whitespace", s->trim_trailing_whitespace);
+    cJSON_AddBoolToObject(ed, "insert_final_newline", s->insert_final_newline);
+    cJSON_AddBoolToObject(ed, "soft_wrap", s->soft_wrap);
+    cJSON_AddBoolToObject(ed, "editorconfig", s->editorconfig);
+    cJSON_AddBoolToObject(ed, "osc52", s->osc52);
+    cJSON_AddBoolToObject(ed, "mouse", s->mouse);
     cJSON *keys = cJSON_AddObjectToObject(root, "keys");
     for (size_t i = 0; i < s->n_bindings; i++) {
         const SettingsBinding *b = &s->bindings[i];

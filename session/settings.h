@@ -4,7 +4,9 @@
  *
  *   {
  *     "theme": "light",                      // a name under themes/ or a path
- *     "editor": { "tab_width": 4, "expand_tabs": false },
+ *     "editor": { "tab_width": 4, "expand_tabs": false, "osc52": true, "mouse": true,
+ *                 "soft_wrap": false, "trim_trailing_whitespace": false,
+ *                 "insert_final_newline": false, "editorconfig": true },
  *     "keys": { "F2": "ask", "prompt": { "Ctrl-J": "submit" } },
  *     "providers": { "local": { "base_url": "http://127.0.0.1:8080/v1", "api": "chat",
  *                               "model": "qwen", "key_env": "LOCAL_KEY" } }
@@ -63,6 +65,12 @@ typedef struct Settings {
     char *theme;          /* NULL: the default theme */
     int tab_width;        /* 1..SETTINGS_TAB_MAX */
     bool expand_tabs;
+    bool trim_trailing_whitespace; /* on save (the file's .editorconfig may say so too) */
+    bool insert_final_newline;     /* on save */
+    bool soft_wrap;       /* the editor wraps long lines at the pane's width (Alt-Z toggles) */
+    bool editorconfig;    /* read .editorconfig files (default on) */
+    bool osc52;           /* copies also go to the terminal's clipboard (default on) */
+    bool mouse;           /* mouse reporting at start (default on; Alt-M toggles) */
     char *provider;       /* the default provider's name, or NULL */
     SettingsBinding *bindings;
     size_t n_bindings;

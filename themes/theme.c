@@ -62,6 +62,7 @@ static const char *const slot_names[STYLE__COUNT] = {
     [STYLE_SYN_ADDED] = "syntax-added",
     [STYLE_SYN_REMOVED] = "syntax-removed",
     [STYLE_SYN_HUNK] = "syntax-hunk",
+    [STYLE_SELECTION] = "selection",
 };
 
 static const char *const ansi_names[8] = {"black", "red",     "green", "yellow",
@@ -303,6 +304,8 @@ void theme_default(Theme *out)
     out->slot[STYLE_SYN_ADDED] = fg(ansi(2), 0);
     out->slot[STYLE_SYN_REMOVED] = fg(ansi(1), 0);
     out->slot[STYLE_SYN_HUNK] = fg(ansi(6), ATTR_BOLD);
+    /* reverse video: readable on any palette, dark or light, and with NO_COLOR */
+    out->slot[STYLE_SELECTION] = fg(def, ATTR_REVERSE);
 }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }

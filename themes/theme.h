@@ -83,6 +83,8 @@ typedef enum StyleSlot {
     STYLE_SYN_ADDED,
     STYLE_SYN_REMOVED,
     STYLE_SYN_HUNK,
+    /* the selection (ui/select_view.c) */
+    STYLE_SELECTION,
     STYLE__COUNT
 } StyleSlot;
 

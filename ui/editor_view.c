@@ -246,6 +246,62 @@ static void draw_title(Grid *g, Rect r, const Buffer *b)
         grid_put_text(g, x, r.y, end, " [+]", 4, STYLE_PANE_TITLE, STYLE_CONTROL, x, 0);
 }
 
+/* The gutter's width for a text of nlines lines in r (0 in a very narrow pane, which keeps
+ * its columns for text) and its digits. */
+static int gutter_width(Rect r, size_t nlines, int *ndigits)
+{
+    int nd = digits(nlines);
+    if (nd < MIN_GUTTER_DIGITS)
+        nd = MIN_GUTTER_DIGITS;
+    if (ndigits)
+        *ndigits = nd;
+    return r.w < nd + 1 + 8 ? 0 : nd + 1;
+}
+
+bool editor_view_pos_at(const EditorView *v, const Buffer *b, Rect r, int x, int y,
+                        TextPos *out)
+{
+    if (r.w <= 0 || r.h <= 0 || x < r.x || x >= r.x + r.w || y < r.y || y >= r.y + r.h)
+        return false;
+    const Text *t = buffer_text(b);
+    size_t nlines = text_line_count(t);
+    int gw = gutter_width(r, nlines, NULL);
+    int ty = r.y + (r.h > 1 ? 1 : 0);
+    int row = y < ty ? 0 : y - ty; /* the title row: the first text row */
+    size_t line = v->top + (size_t)row;
+    if (line >= nlines) {
+        *out = (TextPos){nlines - 1, text_line_len(t, nlines - 1)};
+        return true;
+    }
+    int target = (x < r.x + gw ? 0 : x - r.x - gw) + v->left;
+    size_t len;
+    const char *s = text_line(t, line, &len);
+    int tabw = buffer_tab_width(b);
+    /* The character covering the column: a click on a wide character's right half or
+     * inside a tab lands in front of it, as in other editors. */
+    size_t i = 0;
+    int col = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        int next = col + grid_cp_cols(cp, col, tabw);
+        if (next > target)
+            break;
+        col = next;
+        i += n;
+    }
+    /* never between a base and its combining marks */
+    while (i > 0 && i < len) {
+        uint32_t cp;
+        utf8_decode(s + i, len - i, &cp);
+        if (!utf8_is_combining(cp))
+            break;
+        i = utf8_prev(s, i);
+    }
+    *out = (TextPos){line, i};
+    return true;
+}
+
 void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool place_cursor)
 {
     if (r.w <= 0 || r.h <= 0)
@@ -258,12 +314,8 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
     TextPos cur = text_clamp(t, buffer_cursor(b));
     int tabw = buffer_tab_width(b);
 
-    int nd = digits(nlines);
-    if (nd < MIN_GUTTER_DIGITS)
-        nd = MIN_GUTTER_DIGITS;
-    int gw = nd + 1;
-    if (r.w < gw + 8) /* a very narrow pane keeps its columns for text */
-        gw = 0;
+    int nd;
+    int gw = gutter_width(r, nlines, &nd);
     int tx = r.x + gw, tw = r.w - gw;
     int ty = r.y + (r.h > 1 ? 1 : 0);
 

@@ -89,6 +89,11 @@ void editor_view_add_decor(EditorView *v, EditorDecorFn fn, void *ud, bool keep_
 /* Draws the pane into r (title row included) and, when place_cursor, puts the grid cursor at
  * the caret. Adjusts v->top / v->left first so that the caret is visible. */
 void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool place_cursor);
+/* The text position under cell (x, y) of the pane r as last drawn (v->top, v->left): a
+ * click. The title row counts as the first text row, the gutter as column 0, a row past the
+ * text as the end of the text. False when (x, y) is outside r. */
+bool editor_view_pos_at(const EditorView *v, const Buffer *b, Rect r, int x, int y,
+                        TextPos *out);
 /* The caret's display column (0-based, tabs expanded) from the view's cache: O(1) after a
  * draw of the same buffer state, for the status line. */
 int editor_view_caret_col(EditorView *v, const Buffer *b);

@@ -33,11 +33,27 @@ typedef enum KeyCode {
     KC_PASTE,     /* text/text_len hold the pasted bytes */
     KC_FOCUS_IN,
     KC_FOCUS_OUT,
+    KC_MOUSE,     /* a mouse report: mouse holds what and where */
     KC_COUNT_     /* one past the last code */
 } KeyCode;
 
 enum { MOD_SHIFT = 1u << 0, MOD_ALT = 1u << 1, MOD_CTRL = 1u << 2 };
 #define MOD_ALL (MOD_SHIFT | MOD_ALT | MOD_CTRL)
+
+typedef enum MouseKind {
+    MOUSE_PRESS,      /* button 0 left, 1 middle, 2 right */
+    MOUSE_RELEASE,
+    MOUSE_DRAG,       /* motion with a button held (mode 1002) */
+    MOUSE_MOVE,       /* motion with none (mode 1003; not asked for) */
+    MOUSE_WHEEL_UP,
+    MOUSE_WHEEL_DOWN,
+} MouseKind;
+
+typedef struct MouseEvent {
+    MouseKind kind;
+    int button;
+    int x, y;         /* 0-based cell */
+} MouseEvent;
 
 typedef struct KeyEvent {
     KeyCode code;
@@ -45,6 +61,7 @@ typedef struct KeyEvent {
     unsigned mods;      /* MOD_* */
     const char *text;   /* KC_PASTE: valid until the next keys_next() */
     size_t text_len;
+    MouseEvent mouse;   /* KC_MOUSE; mods hold Shift/Alt/Ctrl as reported */
 } KeyEvent;
 
 /* C0 controls, DEL and C1 controls: never a character key. */

@@ -43,7 +43,8 @@ static DecResult decode_ascii(unsigned char c, KeyEvent *ev)
 {
     switch (c) {
     case 0x00: return key_char(ev, ' ', MOD_CTRL);
-    case 0x08:
+    case 0x08: /* xterm, VTE, kitty, Alacritty, tmux: Backspace sends DEL, Ctrl-Backspace BS */
+        return key(ev, KC_BACKSPACE, MOD_CTRL);
     case 0x7f: return key(ev, KC_BACKSPACE, 0);
     case 0x09: return key(ev, KC_TAB, 0);
     case 0x0d: return key(ev, KC_ENTER, 0);
@@ -180,6 +181,57 @@ static DecResult letter_key(unsigned char f, unsigned mods, KeyEvent *ev)
 
 #define MAX_FIELDS 4
 
+/* The button byte of a mouse report (xterm ctlseqs, "Mouse Tracking"): the low two bits are
+ * the button (3: none, a release in the old encoding), +4 Shift, +8 Meta, +16 Ctrl, +32
+ * motion, +64 the wheel (64 up, 65 down; 66/67 sideways, dropped). */
+static DecResult mouse_key(unsigned cb, unsigned x, unsigned y, bool release, KeyEvent *ev)
+{
+    if (x < 1 || y < 1 || x > 10000 || y > 10000)
+        return DEC_SKIP;
+    unsigned mods = 0;
+    if (cb & 4) mods |= MOD_SHIFT;
+    if (cb & 8) mods |= MOD_ALT;
+    if (cb & 16) mods |= MOD_CTRL;
+    unsigned btn = cb & 3;
+    MouseKind kind;
+    if (cb & 64) {
+        if (btn > 1 || release)
+            return DEC_SKIP;
+        kind = btn == 0 ? MOUSE_WHEEL_UP : MOUSE_WHEEL_DOWN;
+        btn = 0;
+    } else if (cb & 32) {
+        kind = btn == 3 ? MOUSE_MOVE : MOUSE_DRAG;
+    } else if (release || btn == 3) {
+        kind = MOUSE_RELEASE;
+    } else {
+        kind = MOUSE_PRESS;
+    }
+    ev->code = KC_MOUSE;
+    ev->mods = mods;
+    ev->mouse = (MouseEvent){kind, btn == 3 ? 0 : (int)btn, (int)x - 1, (int)y - 1};
+    return DEC_KEY;
+}
+
+/* SGR mouse (mode 1006): CSI < b ; x ; y M (press, motion) or m (release), 1-based cells. */
+static DecResult sgr_mouse(const unsigned char *p, size_t n, unsigned char f, KeyEvent *ev)
+{
+    unsigned v[3] = {0, 0, 0};
+    int k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= '0' && p[i] <= '9') {
+            if (v[k] < 100000u)
+                v[k] = v[k] * 10 + (p[i] - '0');
+        } else if (p[i] == ';' && k < 2) {
+            k++;
+        } else {
+            return DEC_SKIP;
+        }
+    }
+    if (k != 2 || (f != 'M' && f != 'm'))
+        return DEC_SKIP;
+    return mouse_key(v[0], v[1], v[2], f == 'm', ev);
+}
+
 /* Splits "1;5" / "97:65;6" into numbers (the first sub-parameter of each field; an empty
  * field is 0). False for anything else: private markers, intermediates, too many fields. */
 static bool parse_fields(const unsigned char *p, size_t n, unsigned *field, int *nfield)
@@ -217,6 +269,8 @@ static DecResult csi_key(const unsigned char *params, size_t plen, unsigned char
 {
     unsigned field[MAX_FIELDS] = {0};
     int nf = 0;
+    if (plen > 0 && params[0] == '<')
+        return sgr_mouse(params + 1, plen - 1, f, ev);
     if (!parse_fields(params, plen, field, &nf))
         return DEC_SKIP; /* private (<=>?), intermediates, malformed: mouse, reports, ... */
     unsigned mods = nf >= 2 ? xterm_mods(field[1]) : 0;
@@ -266,6 +320,15 @@ static DecResult decode_csi(const unsigned char *b, size_t n, KeyEvent *ev, size
             return DEC_SKIP;
         *used = 3;
         return DEC_SKIP;
+    }
+    if (b[2] == 'M' && b[0] == ESC) {
+        /* The old mouse report (no 1006): ESC [ M, then button, x and y as bytes + 32. */
+        if (n < 6)
+            return DEC_MORE;
+        *used = 6;
+        if (b[3] < 32 || b[4] < 33 || b[5] < 33)
+            return DEC_SKIP;
+        return mouse_key(b[3] - 32u, b[4] - 32u, b[5] - 32u, false, ev);
     }
     size_t i = 2;
     while (i < n && b[i] >= 0x20 && b[i] <= 0x3f)

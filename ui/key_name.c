@@ -37,6 +37,7 @@ static const KeyNameEntry key_names[] = {
     {KC_PASTE, "Paste", NULL},
     {KC_FOCUS_IN, "FocusIn", NULL},
     {KC_FOCUS_OUT, "FocusOut", NULL},
+    {KC_MOUSE, "Mouse", NULL},
 };
 
 static const char *key_name(KeyCode code)

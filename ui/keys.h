@@ -4,7 +4,8 @@
  * We never read keys through curses: wget_wch blocks the whole loop for ESCDELAY after a lone
  * Esc. The decoder understands UTF-8 text, C0 control keys, CSI and SS3 sequences as sent by
  * xterm, tmux, screen, rxvt and the Linux console (with xterm modifier parameters, e.g.
- * ESC[1;5C = Ctrl-Right), ESC-prefixed Alt keys, and bracketed paste (ESC[200~ ... ESC[201~,
+ * ESC[1;5C = Ctrl-Right), ESC-prefixed Alt keys, mouse reports (SGR, mode 1006: ESC[<b;x;yM/m,
+ * and the old ESC[M b x y; delivered as KC_MOUSE), and bracketed paste (ESC[200~ ... ESC[201~,
  * delivered as one KC_PASTE event). A lone ESC, or a sequence cut off at the end of the
  * bytes fed so far, stays pending: keys_pending() tells the caller to start the Esc timer
  * (~25 ms); keys_timeout() then resolves it (a lone ESC becomes the Esc key; a bare ESC [,

@@ -18,8 +18,11 @@
  * believes is on the screen and sends only the difference, so a frame never clears the
  * screen except after a resize, Ctrl-L or SIGCONT (clearok), when the terminal's contents are
  * unknown. A pending resize always wakes the thread, even if the frame did not change. After
- * Ctrl-L / SIGCONT the thread also puts back curses' tty modes and bracketed paste (written
- * between two doupdates, never into the middle of curses' output).
+ * Ctrl-L / SIGCONT the thread also puts back curses' tty modes, bracketed paste and mouse
+ * reporting (written between two doupdates, never into the middle of curses' output). The
+ * same goes for the app's control strings (OSC 52, term_send_control) and mouse mode changes:
+ * queued under mu, written by the render thread after a doupdate. term_stop turns mouse
+ * reporting off with bracketed paste, on every way out (exit, fatal hook). 
  *
  * Neither thread allocates while holding mu: xmalloc aborts through the fatal hook, which
  * calls term_stop(), which takes mu.
@@ -51,6 +54,13 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 
+/* A control string waiting for the render thread (term_send_control). */
+typedef struct TermControl {
+    struct TermControl *next;
+    size_t len;
+    char bytes[];
+} TermControl;
+
 struct Term {
     /* --- shared with the render thread: guarded by mu --- */
     pthread_mutex_t mu;
@@ -67,6 +77,9 @@ struct Term {
     bool repaint_all;
     bool clear_screen;
     unsigned bells;
+    bool mouse_want;      /* mouse reporting asked for */
+    bool mouse_dirty;     /* ... and not yet written */
+    struct TermControl *controls; /* control strings to write, oldest first */
     int curses_cols, curses_rows; /* the size curses has, for term_size() */
     TermStats stats;
 
@@ -82,6 +95,7 @@ struct Term {
     bool *paint_dirty;
     int paint_cols, paint_rows;
     int cursor_shown; /* -1 unknown, 0 hidden, 1 visible */
+    bool mouse_on;    /* what the terminal was last told (render thread; term_stop after it) */
     short pair[STYLE__COUNT];
     attr_t attr[STYLE__COUNT];
 };
@@ -205,6 +219,22 @@ static void write_all(int fd, const char *s)
     }
 }
 
+#define MOUSE_ON "\033[?1000h\033[?1002h\033[?1006h"
+#define MOUSE_OFF "\033[?1006l\033[?1002l\033[?1000l"
+
+static void write_bytes(int fd, const char *s, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        s += w;
+        n -= (size_t)w;
+    }
+}
+
 static bool cp_drawable(uint32_t cp)
 {
     return cp >= 0x20 && !(cp >= 0x7f && cp <= 0x9f) && cp <= 0x10FFFF &&
@@ -303,6 +333,10 @@ static void *render_main(void *arg)
         t->repaint_all = t->clear_screen = false;
         unsigned bells = t->bells;
         t->bells = 0;
+        bool mouse = t->mouse_want, mouse_dirty = t->mouse_dirty || modes;
+        t->mouse_dirty = false;
+        TermControl *controls = t->controls;
+        t->controls = NULL;
         int cols = t->paint_cols, rows = t->paint_rows;
         for (int y = 0; y < rows; y++) {
             if (all || t->dirty[y]) {
@@ -322,6 +356,16 @@ static void *render_main(void *arg)
              * here, between doupdates, so it never lands inside curses' output. */
             reset_prog_mode();
             write_all(t->out_fd, "\033[?2004h");
+        }
+        if (mouse_dirty && (mouse || t->mouse_on)) {
+            write_all(t->out_fd, mouse ? MOUSE_ON : MOUSE_OFF);
+            t->mouse_on = mouse;
+        }
+        while (controls) { /* between frames: curses has flushed everything before them */
+            TermControl *next = controls->next;
+            write_bytes(t->out_fd, controls->bytes, controls->len);
+            free(controls);
+            controls = next;
         }
         if (resize && rcols > 0 && rrows > 0 && (rcols != COLS || rrows != LINES))
             resizeterm(rrows, rcols);
@@ -466,6 +510,8 @@ void term_stop(Term *t)
     }
     endwin();
     write_all(t->out_fd, "\033[?2004l");
+    if (t->mouse_on || t->mouse_want) /* the render thread is stopped (or is us) */
+        write_all(t->out_fd, MOUSE_OFF);
 }
 
 void term_free(Term *t)
@@ -482,6 +528,11 @@ void term_free(Term *t)
     free(t->dirty);
     free(t->paint);
     free(t->paint_dirty);
+    while (t->controls) {
+        TermControl *next = t->controls->next;
+        free(t->controls);
+        t->controls = next;
+    }
     free(t);
 }
 
@@ -598,4 +649,35 @@ TermStats term_stats(Term *t)
     s = t->stats;
     pthread_mutex_unlock(&t->mu);
     return s;
+}
+
+void term_set_mouse(Term *t, bool on)
+{
+    if (!t || t->stopped)
+        return;
+    pthread_mutex_lock(&t->mu);
+    if (t->mouse_want != on) {
+        t->mouse_want = on;
+        t->mouse_dirty = true;
+        wake(t);
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+void term_send_control(Term *t, const char *seq)
+{
+    if (!t || t->stopped || !seq || !*seq)
+        return;
+    size_t n = strlen(seq);
+    TermControl *c = xmalloc(sizeof *c + n); /* before the lock: xmalloc may abort */
+    c->next = NULL;
+    c->len = n;
+    memcpy(c->bytes, seq, n);
+    pthread_mutex_lock(&t->mu);
+    TermControl **tail = &t->controls;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = c;
+    wake(t);
+    pthread_mutex_unlock(&t->mu);
 }

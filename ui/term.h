@@ -50,5 +50,13 @@ void term_redraw_all(Term *t);
  * notification is sent. */
 void term_bell(Term *t);
 TermStats term_stats(Term *t);
+/* Mouse reporting (xterm modes 1000 press/release, 1002 drags, 1006 SGR coordinates) on or
+ * off. The render thread writes the mode between two frames; term_stop turns it off again
+ * (exit, crash, the fatal hook), and after SIGCONT (term_redraw_all) it is put back. */
+void term_set_mouse(Term *t, bool on);
+/* Writes a control string the app built (an OSC 52 clipboard sequence, possibly wrapped for
+ * tmux) from the render thread between two frames, never into the middle of curses' output.
+ * Copied; queued in order. */
+void term_send_control(Term *t, const char *seq);
 
 #endif

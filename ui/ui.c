@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "core/xalloc.h"
 #include "ui/editor_view.h"
+#include "ui/select_view.h"
 #include "ui/layout.h"
 #include "ui/model_view.h"
 #include "ui/prompt.h"
@@ -25,6 +26,7 @@ struct Ui {
     ModelView *model;
     Prompt prompt;
     bool help;
+    int help_top;       /* first help line shown (clamped when drawn) */
     char **help_lines;  /* owned; set by ui_set_help */
     size_t n_help;
     SyntaxView *syntax;
@@ -41,6 +43,7 @@ Ui *ui_new(Term *term, int cols, int rows)
     /* Syntax colours are the first layer: search and selection layers drawn later win. */
     ui->syntax = syntax_view_new();
     editor_view_add_decor(&ui->editor, syntax_view_decorate, ui->syntax, true);
+    select_view_attach(&ui->editor);
     ui->model = model_view_new();
     model_view_set_syntax(ui->model, ui->syntax);
     prompt_init(&ui->prompt);
@@ -57,6 +60,43 @@ const char *ui_language(const Ui *ui)
 {
     const Syntax *sy = syntax_view_language(ui->syntax);
     return sy ? syntax_name(sy) : NULL;
+}
+
+const char *ui_line_comment(const Ui *ui)
+{
+    const Syntax *sy = syntax_view_language(ui->syntax);
+    if (!sy)
+        return NULL;
+    const char *line, *bs, *be;
+    syntax_comment(sy, &line, &bs, &be);
+    return line && *line ? line : NULL;
+}
+
+static bool in_rect(Rect r, int x, int y)
+{
+    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
+UiPane ui_pane_at(const Ui *ui, int x, int y)
+{
+    Layout l = layout_compute(ui->cols, ui->rows);
+    if (in_rect(l.editor, x, y))
+        return UI_PANE_EDITOR;
+    if (in_rect(l.model, x, y))
+        return UI_PANE_MODEL;
+    return UI_PANE_NONE;
+}
+
+bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out)
+{
+    Layout l = layout_compute(ui->cols, ui->rows);
+    Rect r = l.editor;
+    /* A drag that leaves the pane keeps selecting along its edge. */
+    if (r.w > 0 && r.h > 0) {
+        x = x < r.x ? r.x : x >= r.x + r.w ? r.x + r.w - 1 : x;
+        y = y < r.y ? r.y : y >= r.y + r.h ? r.y + r.h - 1 : y;
+    }
+    return editor_view_pos_at(&ui->editor, b, r, x, y, out);
 }
 
 void ui_free(Ui *ui)
@@ -118,7 +158,9 @@ void ui_set_help(Ui *ui, const char *text)
     }
 }
 
-static void draw_help(Grid *g, const char *const *help_lines, size_t n)
+/* The help box, centred; when its lines outnumber the rows, *top picks the first one shown
+ * (clamped here) and the bottom border says that more lies below or above. */
+static void draw_help(Grid *g, const char *const *help_lines, size_t n, int *top)
 {
     static const char *const fallback[] = {"flint keys"};
     if (n == 0) {
@@ -131,6 +173,8 @@ static void draw_help(Grid *g, const char *const *help_lines, size_t n)
         if (w > inner)
             inner = w;
     }
+    if ((int)n + 2 > g->rows && inner < 18)
+        inner = 18; /* room for the "more" note in the bottom border */
     int bw = inner + 4, bh = (int)n + 2;
     if (bw > g->cols)
         bw = g->cols;
@@ -153,9 +197,24 @@ static void draw_help(Grid *g, const char *const *help_lines, size_t n)
     grid_put(g, x1, y0, x1 + 1, 0x2510, STYLE_PANE_TITLE);
     grid_put(g, x0, y1, x0 + 1, 0x2514, STYLE_PANE_TITLE);
     grid_put(g, x1, y1, x1 + 1, 0x2518, STYLE_PANE_TITLE);
-    for (int i = 0; i < bh - 2 && (size_t)i < n; i++)
-        grid_put_text(g, x0 + 2, y0 + 1 + i, x1 - 1, help_lines[i], strlen(help_lines[i]),
-                      STYLE_PANE_TITLE, STYLE_CONTROL, x0 + 2, 0);
+    int rows = bh - 2, max_top = (int)n > rows ? (int)n - rows : 0;
+    if (*top > max_top)
+        *top = max_top;
+    if (*top < 0)
+        *top = 0;
+    for (int i = 0; i < rows && (size_t)(*top + i) < n; i++) {
+        const char *line = help_lines[*top + i];
+        grid_put_text(g, x0 + 2, y0 + 1 + i, x1 - 1, line, strlen(line), STYLE_PANE_TITLE,
+                      STYLE_CONTROL, x0 + 2, 0);
+    }
+    if (max_top) {
+        const char *more = *top == 0 ? " Down/PgDn: more " : *top == max_top ? " Up/PgUp: back "
+                                                                            : " Up/Down: more ";
+        int len = (int)strlen(more);
+        if (len < bw - 4)
+            grid_put_text(g, x1 - 1 - len, y1, x1, more, (size_t)len, STYLE_PANE_TITLE,
+                          STYLE_CONTROL, x1 - 1 - len, 0);
+    }
 }
 
 /* caret_col: the caret's display column, from the editor view's cache (computing it here
@@ -206,7 +265,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
         status_view_draw(g, l.bottom, &sl);
     }
     if (ui->help) {
-        draw_help(g, (const char *const *)ui->help_lines, ui->n_help);
+        draw_help(g, (const char *const *)ui->help_lines, ui->n_help, &ui->help_top);
         g->cursor_visible = false; /* the caret is under the box */
     }
     if (ui->term)
@@ -230,4 +289,16 @@ void ui_prompt_set_note(Ui *ui, const char *note, bool is_error)
 
 void ui_model_scroll(Ui *ui, int rows) { model_view_scroll(ui->model, rows); }
 void ui_model_follow(Ui *ui) { model_view_follow(ui->model); }
-void ui_toggle_help(Ui *ui) { ui->help = !ui->help; }
+void ui_toggle_help(Ui *ui)
+{
+    ui->help = !ui->help;
+    ui->help_top = 0;
+}
+
+bool ui_help_open(const Ui *ui) { return ui->help; }
+
+void ui_help_scroll(Ui *ui, int rows)
+{
+    long t = (long)ui->help_top + rows;
+    ui->help_top = t < 0 ? 0 : t > 100000 ? 100000 : (int)t;
+}

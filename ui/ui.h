@@ -52,9 +52,17 @@ EditorView *ui_editor_view(Ui *ui);
 void ui_set_languages(Ui *ui, SyntaxSet *set);
 /* The editor buffer's language name, or NULL for plain text (status line, toggle-comment). */
 const char *ui_language(const Ui *ui);
+/* Its rule file's line-comment marker ("//", "#"), or NULL when it has none or no language. */
+const char *ui_line_comment(const Ui *ui);
 /* A frame was drawn with some visible lines still plain (their highlighting is computed in
  * slices so that no frame blocks): draw another one soon. */
 bool ui_wants_frame(const Ui *ui);
+/* Which pane a cell belongs to (mouse reports). */
+typedef enum UiPane { UI_PANE_NONE, UI_PANE_EDITOR, UI_PANE_MODEL } UiPane;
+UiPane ui_pane_at(const Ui *ui, int x, int y);
+/* The text position under cell (x, y) of the editor as last drawn; a cell outside the pane
+ * counts as its nearest edge (a drag past it). False when the pane is empty. */
+bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out);
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 
@@ -80,6 +88,10 @@ void ui_model_scroll(Ui *ui, int rows);
 void ui_model_follow(Ui *ui);
 /* Toggle the key help overlay (F1). */
 void ui_toggle_help(Ui *ui);
+bool ui_help_open(const Ui *ui);
+/* Scrolls the help overlay by rows (> 0: down); it is clamped when drawn, so a long help
+ * (more lines than the screen has rows) can be read to its end on any screen. */
+void ui_help_scroll(Ui *ui, int rows);
 /* The overlay's text: lines separated by '\n' (the app builds it from its key tables, so a
  * rebinding shows there). Copied. Until it is set the overlay says only "flint keys". */
 void ui_set_help(Ui *ui, const char *text);

@@ -45,7 +45,7 @@ static const Seq seqs[] = {
     {"\r", 0, KC_ENTER, 0, 0},
     {"\t", 0, KC_TAB, 0, 0},
     {"\x7f", 0, KC_BACKSPACE, 0, 0},
-    {"\x08", 0, KC_BACKSPACE, 0, 0},
+    {"\x08", 0, KC_BACKSPACE, 0, C}, /* Ctrl-Backspace where Backspace sends DEL */
     {"\x00", 1, KC_CHAR, ' ', C},
     {"\x01", 0, KC_CHAR, 'a', C},
     {"\x07", 0, KC_CHAR, 'g', C},
@@ -104,6 +104,25 @@ static const Seq seqs[] = {
     {"\033[15;2~", 0, KC_F1 + 4, 0, S},
     {"\033[1;2P", 0, KC_F1, 0, S},
     {"\033[Z", 0, KC_TAB, 0, S},
+    /* the selection and editing chords of issue 7 */
+    {"\033[1;2H", 0, KC_HOME, 0, S},
+    {"\033[1;2F", 0, KC_END, 0, S},
+    {"\033[5;2~", 0, KC_PAGE_UP, 0, S},
+    {"\033[6;2~", 0, KC_PAGE_DOWN, 0, S},
+    {"\033[1;6D", 0, KC_LEFT, 0, C | S},
+    {"\033[1;6C", 0, KC_RIGHT, 0, C | S},
+    {"\033[1;6A", 0, KC_UP, 0, C | S},
+    {"\033[1;6H", 0, KC_HOME, 0, C | S},
+    {"\033[3;5~", 0, KC_DELETE, 0, C},
+    {"\033[127;5u", 0, KC_BACKSPACE, 0, C},
+    {"\033[47;5u", 0, KC_CHAR, '/', C},
+    /* mouse: SGR (1006) and the old encoding */
+    {"\033[<0;10;5M", 0, KC_MOUSE, 0, 0},
+    {"\033[<0;10;5m", 0, KC_MOUSE, 0, 0},
+    {"\033[<32;11;5M", 0, KC_MOUSE, 0, 0},
+    {"\033[<64;1;1M", 0, KC_MOUSE, 0, 0},
+    {"\033[<20;3;4M", 0, KC_MOUSE, 0, S | C},
+    {"\033[M !!", 0, KC_MOUSE, 0, 0},
     {"\033[I", 0, KC_FOCUS_IN, 0, 0},
     {"\033[O", 0, KC_FOCUS_OUT, 0, 0},
     /* SS3 */
@@ -329,8 +348,6 @@ static void test_unknown_dropped(void)
 {
     static const char *const junk[] = {
         "\033[?1;2c",        /* device attributes report */
-        "\033[<0;10;5M",     /* SGR mouse */
-        "\033[<0;10;5m",
         "\033[99~",          /* unknown ~ key */
         "\033[201~",         /* stray paste end */
         "\033[200;1~",
@@ -770,6 +787,50 @@ static void test_key_burst(void)
     keys_free(&d);
 }
 
+/* What a mouse report decodes to, with its cell (0-based). */
+static void check_mouse(const char *bytes, MouseKind kind, int button, int x, int y, unsigned mods)
+{
+    KeyDecoder d;
+    keys_init(&d);
+    keys_feed(&d, bytes, strlen(bytes));
+    KeyEvent k;
+    CHECK(keys_next(&d, &k));
+    CHECK_INT_EQ(k.code, KC_MOUSE);
+    CHECK_INT_EQ(k.mouse.kind, kind);
+    CHECK_INT_EQ(k.mouse.button, button);
+    CHECK_INT_EQ(k.mouse.x, x);
+    CHECK_INT_EQ(k.mouse.y, y);
+    CHECK_INT_EQ(k.mods, mods);
+    CHECK(!keys_next(&d, &k));
+    keys_free(&d);
+}
+
+static void test_mouse_reports(void)
+{
+    check_mouse("\033[<0;10;5M", MOUSE_PRESS, 0, 9, 4, 0);
+    check_mouse("\033[<0;10;5m", MOUSE_RELEASE, 0, 9, 4, 0);
+    check_mouse("\033[<2;1;1M", MOUSE_PRESS, 2, 0, 0, 0);
+    check_mouse("\033[<32;200;50M", MOUSE_DRAG, 0, 199, 49, 0);
+    check_mouse("\033[<64;7;8M", MOUSE_WHEEL_UP, 0, 6, 7, 0);
+    check_mouse("\033[<65;7;8M", MOUSE_WHEEL_DOWN, 0, 6, 7, 0);
+    check_mouse("\033[<24;3;4M", MOUSE_PRESS, 0, 2, 3, MOD_ALT | MOD_CTRL);
+    check_mouse("\033[M !!", MOUSE_PRESS, 0, 0, 0, 0);
+    check_mouse("\033[M#!!", MOUSE_RELEASE, 0, 0, 0, 0);
+    /* Malformed or out of range: dropped whole, nothing typed. */
+    static const char *junk[] = {"\033[<0;0;5M", "\033[<0;5M", "\033[<0;1;1;1M", "\033[<66;1;1M",
+                                 "\033[<1;2:3;1M"};
+    for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) {
+        KeyDecoder d;
+        keys_init(&d);
+        keys_feed(&d, junk[i], strlen(junk[i]));
+        keys_feed(&d, "z", 1);
+        KeyEvent k;
+        CHECK(keys_next(&d, &k));
+        CHECK(k.code == KC_CHAR && k.cp == 'z');
+        keys_free(&d);
+    }
+}
+
 /* --- random input ---------------------------------------------------------------------------- */
 
 static uint64_t rng_state;
@@ -783,7 +844,7 @@ static uint32_t rng(void)
 
 static bool event_sane(const KeyEvent *k)
 {
-    if (k->code > KC_FOCUS_OUT)
+    if (k->code > KC_MOUSE)
         return false;
     if (k->mods & ~(unsigned)(MOD_SHIFT | MOD_ALT | MOD_CTRL))
         return false;
@@ -851,6 +912,7 @@ static void test_fuzz_strings(void)
 
 int main(void)
 {
+    RUN(test_mouse_reports);
     RUN(test_each_sequence);
     RUN(test_stream_splits);
     RUN(test_lone_esc);

@@ -578,6 +578,40 @@ static void test_editor_decorations(void)
     session_free(s);
 }
 
+/* A help text longer than the screen: the overlay shows what fits, says there is more, and
+ * scrolls to the last line (clamped), never past it. */
+static void test_help_scrolls(void)
+{
+    Session *s = new_session();
+    Ui *ui = ui_new(NULL, 80, 12);
+    StrBuf h = {0};
+    for (int i = 1; i <= 30; i++)
+        sb_printf(&h, "line %02d\n", i);
+    ui_set_help(ui, sb_cstr(&h));
+    ui_toggle_help(ui);
+    CHECK(ui_help_open(ui));
+    ui_render(ui, s, NULL);
+    const Grid *g = ui_grid(ui);
+    CHECK(strstr(row_text(g, 1), "line 01") != NULL);
+    CHECK(strstr(row_text(g, 10), "line 10") != NULL);
+    CHECK(strstr(row_text(g, 11), "Down/PgDn: more") != NULL);
+    ui_help_scroll(ui, 1000);
+    ui_render(ui, s, NULL);
+    CHECK(strstr(row_text(g, 10), "line 30") != NULL);
+    CHECK(strstr(row_text(g, 1), "line 21") != NULL);
+    CHECK(strstr(row_text(g, 11), "Up/PgUp: back") != NULL);
+    ui_help_scroll(ui, -1);
+    ui_render(ui, s, NULL);
+    CHECK(strstr(row_text(g, 10), "line 29") != NULL);
+    ui_toggle_help(ui); /* closing and opening again starts at the top */
+    ui_toggle_help(ui);
+    ui_render(ui, s, NULL);
+    CHECK(strstr(row_text(g, 1), "line 01") != NULL);
+    sb_free(&h);
+    ui_free(ui);
+    session_free(s);
+}
+
 int main(void)
 {
     RUN(test_snapshot_80x24);
@@ -587,6 +621,7 @@ int main(void)
     RUN(test_hscroll_wide_tab);
     RUN(test_editor_caches_match_reference);
     RUN(test_editor_decorations);
+    RUN(test_help_scrolls);
     RUN(test_render_time_long_line);
     RUN(test_small_screens);
     RUN(test_render_time_huge_file);

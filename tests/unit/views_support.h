@@ -64,7 +64,7 @@ static inline const char *trimmed(const char *s)
 /* One letter per column for the style (a right half repeats its left half's letter). */
 static inline const char *row_styles(const Grid *g, int y, int x0, int x1)
 {
-    static const char letters[STYLE__COUNT + 1] = "TgGCDHmunEcsawpl" "MK" "ktscnpfoCevyhml+-@";
+    static const char letters[STYLE__COUNT + 1] = "TgGCDHmunEcsawpl" "MK" "ktscnpfoCevyhml+-@" "V";
     static char out[4][1024];
     static int which;
     char *o = out[which++ & 3];

@@ -1,0 +1,92 @@
+/* Pointer: see pointer.h. State in App: dragging (a left press in the editor not yet
+ * released: drags select from the press), model_focus (the answer pane takes the scroll
+ * keys). Cells come from the decoder 0-based; ui_pane_at / ui_editor_pos_at map them with
+ * the layout and the editor view as last drawn. */
+#include "app/pointer.h"
+
+#include "app/screen.h"
+#include "app/state.h"
+
+#define WHEEL_LINES 3
+
+static void editor_mouse(App *a, const KeyEvent *k)
+{
+    Buffer *b = session_buffer(a->session);
+    const MouseEvent *m = &k->mouse;
+    TextPos pos;
+    switch (m->kind) {
+    case MOUSE_WHEEL_UP:
+    case MOUSE_WHEEL_DOWN:
+        for (int i = 0; i < WHEEL_LINES; i++)
+            buffer_move(b, m->kind == MOUSE_WHEEL_UP ? BUFFER_UP : BUFFER_DOWN, 0);
+        break;
+    case MOUSE_PRESS:
+        if (m->button != 0 || !ui_editor_pos_at(a->ui, b, m->x, m->y, &pos))
+            break;
+        if (k->mods & MOD_SHIFT)
+            buffer_select_to(b, pos);
+        else
+            buffer_set_cursor(b, pos);
+        a->dragging = true;
+        break;
+    case MOUSE_DRAG:
+        if (a->dragging && ui_editor_pos_at(a->ui, b, m->x, m->y, &pos))
+            buffer_select_to(b, pos);
+        break;
+    case MOUSE_RELEASE:
+    case MOUSE_MOVE:
+        a->dragging = false;
+        break;
+    }
+}
+
+static bool mouse(App *a, const KeyEvent *k)
+{
+    if (a->mode != MODE_EDIT)
+        return true;
+    const MouseEvent *m = &k->mouse;
+    UiPane pane = a->dragging ? UI_PANE_EDITOR : ui_pane_at(a->ui, m->x, m->y);
+    if (pane == UI_PANE_MODEL) {
+        if (m->kind == MOUSE_WHEEL_UP || m->kind == MOUSE_WHEEL_DOWN) {
+            ui_model_scroll(a->ui, m->kind == MOUSE_WHEEL_UP ? WHEEL_LINES : -WHEEL_LINES);
+        } else if (m->kind == MOUSE_PRESS && !a->model_focus) {
+            a->model_focus = true;
+            app_say(a, false, "Answer pane: Up/Down/PgUp/PgDn scroll it, End follows; "
+                              "click the editor or type to go back.");
+        }
+        return true;
+    }
+    if (pane == UI_PANE_EDITOR) {
+        if (m->kind == MOUSE_PRESS)
+            a->model_focus = false;
+        editor_mouse(a, k);
+    }
+    return true;
+}
+
+/* The answer pane's keys while it has the focus. */
+static bool model_key(App *a, const KeyEvent *k)
+{
+    if (!a->model_focus || a->mode != MODE_EDIT || k->mods)
+        return false;
+    int page = (int)ui_editor_rows(a->ui);
+    switch (k->code) {
+    case KC_UP: ui_model_scroll(a->ui, 1); return true;
+    case KC_DOWN: ui_model_scroll(a->ui, -1); return true;
+    case KC_PAGE_UP: ui_model_scroll(a->ui, page > 1 ? page - 1 : 1); return true;
+    case KC_PAGE_DOWN: ui_model_scroll(a->ui, page > 1 ? -(page - 1) : -1); return true;
+    case KC_END: ui_model_follow(a->ui); return true;
+    case KC_FOCUS_IN:
+    case KC_FOCUS_OUT: return false;
+    default:
+        a->model_focus = false; /* any other key: the editor again, and the key acts there */
+        return false;
+    }
+}
+
+bool pointer_key(App *a, const KeyEvent *k)
+{
+    if (k->code == KC_MOUSE)
+        return mouse(a, k);
+    return model_key(a, k);
+}
