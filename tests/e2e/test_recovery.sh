@@ -43,7 +43,7 @@ rec=$E2E_DIR/.draft.txt.flint-recovery
 [ -f "$rec" ] || fail "no recovery file after SIGTERM: $(ls -la "$E2E_DIR")"
 [ "$(cat "$rec")" = 'precious saved words keep me' ] || fail "recovery file holds: $(cat "$rec")"
 [ "$(cat "$file")" = 'saved words keep me' ] || fail "SIGTERM touched the real file"
-screen | grep -q 'unsaved changes written to' || fail "no message about the recovery file"
+wait_screen 'unsaved changes written to' # printed as flint exits: tmux may show it a moment later
 flint_stop
 
 # 4. The next start points at the recovery file; SIGHUP (the terminal went away) then writes

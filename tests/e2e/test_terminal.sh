@@ -9,7 +9,8 @@ for term in dumb no-such-terminal-xyz; do
   FLINT_ENV="TERM=$term" flint_start --url "ws://127.0.0.1:1/v1" "$E2E_DIR/x.txt"
   status=$(wait_exit 10)
   [ "$status" = 1 ] || fail "TERM=$term: exit status $status, expected 1"
-  screen | grep -q "flint: cannot drive terminal type '$term'" || fail "TERM=$term: no message"
+  # tmux may not have read flint's last output yet when the exit status is written: wait for it.
+  wait_screen "flint: cannot drive terminal type '$term'"
   flint_stop
 done
 echo "ok: TERM=dumb and unknown terminals are refused"
