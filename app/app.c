@@ -14,6 +14,7 @@
  *   app/clipboard.c     the clipboard and its route to the terminal's (tmux's options)
  *   app/pointer.c       mouse reports, the answer pane's focus
  *   app/config.c        the settings file: found, reported, applied (keys, theme)
+ *   app/transport_events.c  the transport's state and messages -> the session, the status
  *
  * One thread runs everything here: lws_service() dispatches tty bytes, signals, timers and
  * WebSocket traffic to the handlers below. Handlers only change state and mark damage; the
@@ -47,6 +48,7 @@
 #include "app/screen.h"
 #include "app/search_ui.h"
 #include "app/state.h"
+#include "app/transport_events.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -56,66 +58,6 @@
 #include "ui/key_name.h"
 
 #define ESC_DELAY_NS (25 * NS_PER_MS)
-
-/* --- the transport ------------------------------------------------------------------------ */
-
-static bool app_session_send(void *ud, const char *json, size_t len)
-{
-    App *a = ud;
-    return transport_send(a->transport, json, len);
-}
-
-/* Transport details end in "; retry in 0.5 s" (transport.h): true in the status line, stale the
- * moment it is written into the transcript, which keeps the reason only. */
-static void app_link_reason(const char *detail, char *out, size_t size)
-{
-    if (!detail || !*detail)
-        detail = "connection lost";
-    const char *cut = strstr(detail, "; retry in ");
-    int len = (int)(cut ? (size_t)(cut - detail) : strlen(detail));
-    snprintf(out, size, "%.*s", len, detail);
-}
-
-static void app_link_state(void *ud, TransportState st, const char *detail)
-{
-    App *a = ud;
-    TransportState prev = a->link_state;
-    a->link_state = st;
-    switch (st) {
-    case TRANSPORT_UP:
-        snprintf(a->link_text, sizeof a->link_text, "connected");
-        break;
-    case TRANSPORT_CONNECTING:
-        snprintf(a->link_text, sizeof a->link_text, "connecting");
-        break;
-    case TRANSPORT_WAITING:
-        snprintf(a->link_text, sizeof a->link_text, "offline: %s", detail && *detail ? detail : "retrying");
-        break;
-    case TRANSPORT_IDLE:
-        snprintf(a->link_text, sizeof a->link_text, "offline");
-        break;
-    }
-    if (st == TRANSPORT_UP) {
-        session_on_link_up(a->session);
-        app_send_pending(a);
-    } else if (st == TRANSPORT_WAITING || st == TRANSPORT_IDLE) {
-        /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
-        if (prev == TRANSPORT_UP || session_busy(a->session)) {
-            char reason[192];
-            app_link_reason(detail, reason, sizeof reason);
-            session_on_link_lost(a->session, reason);
-        }
-    }
-    app_take_session_damage(a);
-    app_damage(a);
-}
-
-static void app_link_message(void *ud, const char *data, size_t len)
-{
-    App *a = ud;
-    session_on_message(a->session, data, len);
-    app_take_session_damage(a);
-}
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
@@ -299,25 +241,14 @@ static bool app_open_tty(App *a, ErrorBuf *err)
     return true;
 }
 
-/* The loop's sources: the tty (the loop owns the fd from this call on), the signals and the
- * three timers. */
-static bool app_watch(App *a, ErrorBuf *err)
+/* The terminal's sources: the tty (the loop owns the fd from this call on, also when the call
+ * fails) and the signals. */
+static bool app_watch_tty(App *a, ErrorBuf *err)
 {
+    a->loop_owns_tty = true;
     a->tty_watch = loop_watch_fd(a->loop, a->tty_fd, app_tty_event, a, err);
-    return a->tty_watch && (a->signals = loop_watch_signals(a->loop, app_signal, a, err)) &&
-           (a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) &&
-           (a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) &&
-           (a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err));
+    return a->tty_watch && (a->signals = loop_watch_signals(a->loop, app_signal, a, err));
 }
-
-static const TransportHooks app_link_hooks = {
-    .state = app_link_state,
-    .message = app_link_message,
-};
-
-static const SessionHooks app_session_hooks = {
-    .send = app_session_send,
-};
 
 static void app_log_summary(App *a)
 {
@@ -333,7 +264,7 @@ static void app_log_summary(App *a)
             (unsigned long long)ls->connects);
 }
 
-int app_run(const AppConfig *cfg)
+static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
 {
     App *a = xcalloc(1, sizeof *a);
     a->cfg = cfg;
@@ -341,80 +272,63 @@ int app_run(const AppConfig *cfg)
     a->demo.pid = -1;
     a->demo.stdin_fd = -1;
     a->exit_status = 1;
-    ErrorBuf err = {{0}};
-    char demo_url[64];
-    bool tty_owned = true; /* until the loop watches the tty fd */
-    int status = 1;
-    StrBuf notes = {0}; /* configuration problems, one per line */
     if (cfg->notes)
-        sb_puts(&notes, cfg->notes);
+        sb_puts(notes, cfg->notes);
+    return a;
+}
 
-    loop_block_signals();
+/* What every App has, terminal or not, in two steps (app_run opens the tty and starts the
+ * demo backend between them). First: the theme (a broken settings-file theme is a note), the
+ * key tables (the settings' bindings), the session and its buffer (the file). False with a
+ * message. */
+static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
+{
+    const AppConfig *cfg = a->cfg;
     theme_default(&a->theme);
-    if (cfg->theme_path && !theme_load_file(&a->theme, cfg->theme_path, &err)) {
-        if (!cfg->theme_soft) {
-            fprintf(stderr, "flint: %s\n", err.msg);
-            goto out;
-        }
+    if (cfg->theme_path && !theme_load_file(&a->theme, cfg->theme_path, err)) {
+        if (!cfg->theme_soft)
+            return false;
         /* The settings file's theme: a warning, and the built-in one. */
-        fprintf(stderr, "flint: %s\n", err.msg);
-        sb_printf(&notes, "%s\n", err.msg);
+        fprintf(stderr, "flint: %s\n", err->msg);
+        sb_printf(notes, "%s\n", err->msg);
         theme_default(&a->theme);
     }
-    config_apply_keys(a, cfg->settings, &notes);
+    config_apply_keys(a, cfg->settings, notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
     a->session = session_new(&scfg, &app_session_hooks, a);
-    if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, &err)) {
-        fprintf(stderr, "flint: %s\n", err.msg);
-        goto out;
-    }
+    if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, err))
+        return false;
     file_rules_apply(session_buffer(a->session), cfg->settings); /* settings, .editorconfig */
-    if (!app_open_tty(a, &err)) {
-        fprintf(stderr, "flint: %s\n", err.msg);
-        goto out;
-    }
-    if (cfg->demo) {
-        if (!demo_start(&a->demo, cfg->demo_rate, &err)) {
-            fprintf(stderr, "flint: %s\n", err.msg);
-            goto out;
-        }
-        snprintf(demo_url, sizeof demo_url, "ws://127.0.0.1:%d/v1", a->demo.port);
-    }
-    const char *url = cfg->demo ? demo_url : cfg->url;
-    transport_ws_log_install(); /* lws would log to stderr, the terminal curses draws on */
-    a->loop = loop_new(&err);
-    tty_owned = !a->loop;
-    if (!a->loop || !app_watch(a, &err)) {
-        fprintf(stderr, "flint: %s\n", err.msg);
-        goto out;
-    }
-    char lerr[256];
-    TransportWsConfig lcfg = {.url = url, .api_key = cfg->api_key, .ca_file = cfg->ca_file,
-                              .allow_insecure = cfg->allow_insecure};
-    a->transport = transport_ws_new(loop_context(a->loop), &lcfg, &app_link_hooks, a, lerr,
-                               sizeof lerr);
+    a->mouse_on = cfg->settings ? cfg->settings->mouse : true;
+    return true;
+}
+
+/* Second: the loop and its timers, the transport (made by make, with the App's hooks). False
+ * with a message; *transport_failed tells the transport's failure apart (app_run's exit
+ * status 2). */
+static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_failed,
+                        ErrorBuf *err)
+{
+    a->loop = loop_new(err);
+    if (!a->loop || !(a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) ||
+        !(a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) ||
+        !(a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)))
+        return false;
+    a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
     if (!a->transport) {
-        fprintf(stderr, "flint: %s\n", lerr);
-        status = 2;
-        goto out;
+        *transport_failed = true;
+        return false;
     }
     keys_init(&a->keys);
     snprintf(a->link_text, sizeof a->link_text, "connecting");
-    a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
+    return true;
+}
 
-    bool osc52 = cfg->settings ? cfg->settings->osc52 : true;
-    a->mouse_on = cfg->settings ? cfg->settings->mouse : true;
-    clipboard_probe(&a->clip, osc52); /* before the terminal is ours: tmux runs as a child */
-    recovery_app_arm(a);
-    a->term = term_start(&a->theme, &err);
-    if (!a->term) {
-        recovery_app_disarm();
-        fprintf(stderr, "flint: %s\n", err.msg);
-        goto out;
-    }
-    term_set_mouse(a->term, a->mouse_on);
-    int cols = 80, rows = 24;
-    term_size(a->term, &cols, &rows);
+/* The screen side over term (NULL: frames are only composed, into the Ui's Grid): help,
+ * languages, the greeting; then the transport starts and the first frame is drawn. */
+static void app_start(App *a, int cols, int rows, const char *notes, const char *url)
+{
+    a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
     a->ui = ui_new(a->term, cols, rows);
     a->search_ui = search_ui_new(a->ui);
     a->frame_work = search_ui_step;
@@ -424,22 +338,25 @@ int app_run(const AppConfig *cfg)
     sb_free(&help);
     SyntaxSet *langs = syntax_set_load_default();
     ui_set_languages(a->ui, langs);
-    app_greet(a, sb_cstr(&notes));
+    app_greet(a, notes);
     if (syntax_set_error_count(langs)) /* that language stays plain; say why */
         app_say(a, true, "%s", syntax_set_error(langs, 0));
-    app_tell_earlier_recovery(a);
     char url_shown[256]; /* never the query: it can carry tokens */
-    link_url_redact(url, url_shown, sizeof url_shown);
-    log_msg("start: url=%s model=%s file=%s", url_shown, cfg->model, cfg->file ? cfg->file : "-");
+    link_url_redact(url ? url : "-", url_shown, sizeof url_shown);
+    log_msg("start: url=%s model=%s file=%s", url_shown, a->cfg->model,
+            a->cfg->file ? a->cfg->file : "-");
+}
+
+static void app_go(App *a)
+{
     transport_start(a->transport);
     app_draw(a);
+}
 
-    loop_run(a->loop);
-    status = a->exit_status;
-    app_log_summary(a);
-
-out:
-    recovery_app_disarm();
+void app_free(App *a)
+{
+    if (!a)
+        return;
     search_ui_free(a->search_ui); /* before the Ui: its editor view borrows the highlight */
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
@@ -447,7 +364,7 @@ out:
         fprintf(stderr, "flint: %s\n", a->recovery.message);
     transport_free(a->transport);
     loop_free(a->loop); /* closes the watched tty fd and frees the watches and timers */
-    if (tty_owned && a->tty_fd >= 0)
+    if (!a->loop_owns_tty && a->tty_fd >= 0)
         close(a->tty_fd);
     if (a->demo.pid > 0)
         demo_stop(&a->demo);
@@ -456,7 +373,133 @@ out:
     clipboard_free(&a->clip);
     free(a->pending_question);
     session_free(a->session);
-    sb_free(&notes);
     free(a);
+}
+
+/* The WebSocket transport in the loop's context: app_run's AppTransportFn. */
+typedef struct WsMaker {
+    const AppConfig *cfg;
+    const char *url;
+} WsMaker;
+
+static Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+                              void *hooks_ud, ErrorBuf *err)
+{
+    const WsMaker *m = ud;
+    char lerr[256];
+    TransportWsConfig lcfg = {.url = m->url, .api_key = m->cfg->api_key,
+                              .ca_file = m->cfg->ca_file,
+                              .allow_insecure = m->cfg->allow_insecure};
+    Transport *t = transport_ws_new(ctx, &lcfg, hooks, hooks_ud, lerr, sizeof lerr);
+    if (!t)
+        error_set(err, "%s", lerr);
+    return t;
+}
+
+App *app_new_headless(const AppConfig *cfg, AppTransportFn make, void *make_ud, ErrorBuf *err)
+{
+    StrBuf notes = {0};
+    App *a = app_alloc(cfg, &notes);
+    bool transport_failed = false;
+    bool ok = app_build(a, &notes, err) &&
+              app_connect(a, make, make_ud, &transport_failed, err);
+    if (ok) {
+        app_start(a, 80, 24, sb_cstr(&notes), cfg->url);
+        app_go(a);
+    }
+    sb_free(&notes);
+    if (!ok) {
+        app_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+int app_run(const AppConfig *cfg)
+{
+    StrBuf notes = {0}; /* configuration problems, one per line */
+    App *a = app_alloc(cfg, &notes);
+    ErrorBuf err = {{0}};
+    char demo_url[64];
+    bool transport_failed = false;
+    int status = 1;
+    WsMaker ws = {.cfg = cfg, .url = cfg->url};
+
+    loop_block_signals();
+    if (!app_build(a, &notes, &err) || !app_open_tty(a, &err))
+        goto fail;
+    if (cfg->demo) {
+        if (!demo_start(&a->demo, cfg->demo_rate, &err))
+            goto fail;
+        snprintf(demo_url, sizeof demo_url, "ws://127.0.0.1:%d/v1", a->demo.port);
+        ws.url = demo_url;
+    }
+    transport_ws_log_install(); /* lws would log to stderr, the terminal curses draws on */
+    if (!app_connect(a, app_make_ws, &ws, &transport_failed, &err)) {
+        if (transport_failed)
+            status = 2;
+        goto fail;
+    }
+    if (!app_watch_tty(a, &err))
+        goto fail;
+    clipboard_probe(&a->clip, cfg->settings ? cfg->settings->osc52 : true); /* before the
+                                     * terminal is ours: it runs tmux as a child */
+    recovery_app_arm(a);
+    a->term = term_start(&a->theme, &err);
+    if (!a->term) {
+        recovery_app_disarm();
+        goto fail;
+    }
+    term_set_mouse(a->term, a->mouse_on);
+    int cols = 80, rows = 24;
+    term_size(a->term, &cols, &rows);
+    app_start(a, cols, rows, sb_cstr(&notes), ws.url);
+    app_tell_earlier_recovery(a);
+    app_go(a);
+
+    loop_run(a->loop);
+    status = a->exit_status;
+    app_log_summary(a);
+    recovery_app_disarm();
+    goto out;
+
+fail:
+    fprintf(stderr, "flint: %s\n", err.msg);
+out:
+    app_free(a);
+    sb_free(&notes);
     return status;
 }
+
+/* --- headless driving (app.h) --------------------------------------------------------------- */
+
+void app_feed(App *a, const char *bytes, size_t n)
+{
+    if (n)
+        app_tty_input(a, bytes, n);
+}
+
+/* Fires an armed timer now, the way the loop would at its deadline: disarmed first, so its
+ * handler may re-arm it. */
+static void app_fire(App *a, LoopTimer *t, LoopTimerFn fn)
+{
+    if (!loop_timer_armed(t))
+        return;
+    loop_timer_cancel(t);
+    fn(a);
+}
+
+void app_tick(App *a)
+{
+    app_fire(a, a->esc_timer, app_esc_timeout);
+    app_fire(a, a->turn_timer, app_turn_timer);
+    app_fire(a, a->frame_timer, app_frame);
+}
+
+Session *app_session(App *a) { return a->session; }
+const Grid *app_grid(const App *a) { return ui_grid(a->ui); }
+const char *app_message(const App *a) { return a->message; }
+AppMode app_mode(const App *a) { return a->mode; }
+bool app_esc_pending(const App *a) { return loop_timer_armed(a->esc_timer); }
+bool app_quit_requested(const App *a) { return loop_quitting(a->loop); }
+int app_exit_status(const App *a) { return a->exit_status; }

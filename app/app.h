@@ -1,14 +1,40 @@
 /* App: the composition root. Owns the Loop (and registers its sources: the tty, the signals,
  * the frame, Esc and turn timers), the Transport, Session, Term, Ui and Theme, and wires their
  * callbacks: tty bytes -> keys -> commands -> session/buffer/transport; transport messages ->
- * session; damage -> the frame timer -> ui_render. Nothing depends on app/. */
+ * session; damage -> the frame timer -> ui_render. Nothing depends on app/.
+ *
+ * Two ways to build one, through the same construction code:
+ *   app_run            the program: the tty, the signals, the demo backend, the WebSocket
+ *                      transport, curses; runs the loop until the user quits.
+ *   app_new_headless   for tests (dte's headless tests are the model): no terminal (the Ui
+ *                      composes frames into its Grid, app_grid), no tty or signal watch, a
+ *                      transport of the caller's making (tests/support/transport_fake.h), and
+ *                      the real Session, command table and key tables (with the settings
+ *                      file's bindings). The test plays the terminal with app_feed and the
+ *                      clock with app_tick.
+ *
+ * Time in a headless App: it has a real Loop (an lws_context with no fd watched) so that its
+ * timers are the real ones, armed and cancelled by the same code as in app_run, but nobody
+ * runs the loop. app_tick fires, once each, the timers that are armed -- the Esc decoder's
+ * window, the turn timer, the frame clock -- whatever their deadlines: what the loop would
+ * do once time reached them, without the test waiting for it. Deadlines that matter to the
+ * outcome (the stall watchdog, a rate limit's wait) are checked against clock_now_ns by the
+ * handlers themselves, so a test that needs them moves core/clock's source. */
 #ifndef FLINT_APP_APP_H
 #define FLINT_APP_APP_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/mode.h"
+#include "core/error.h"
+#include "net/transport.h"
+#include "session/session.h"
 #include "session/settings.h"
+#include "ui/grid.h"
+
+struct lws_context;
+typedef struct App App;
 
 typedef struct AppConfig {
     const char *file;        /* NULL: a new unnamed buffer */
@@ -31,5 +57,32 @@ typedef struct AppConfig {
 
 /* Runs flint until the user quits. Returns the process exit status. */
 int app_run(const AppConfig *cfg);
+
+/* Makes the App's transport with the App's hooks (hooks, hooks_ud), in the loop's lws
+ * context (ctx: for transports on sockets; a fake ignores it). NULL with a message in err
+ * when it cannot. */
+typedef Transport *(*AppTransportFn)(void *ud, struct lws_context *ctx,
+                                     const TransportHooks *hooks, void *hooks_ud,
+                                     ErrorBuf *err);
+
+/* A started App at 80x24 with no terminal (see the header). cfg is borrowed for the App's
+ * life; cfg->url may be NULL. make is called once, before the App returns, and the App owns
+ * (and frees) what it makes; the transport has been started and the first frame drawn.
+ * NULL with a message in err (a theme or file that cannot be loaded, no loop, no transport). */
+App *app_new_headless(const AppConfig *cfg, AppTransportFn make, void *make_ud, ErrorBuf *err);
+void app_free(App *a);  /* accepts NULL */
+/* Bytes as the tty would deliver them: decoder -> the mode's key table -> commands, then a
+ * frame, exactly as app_run's tty watch does. */
+void app_feed(App *a, const char *bytes, size_t n);
+/* Fires every armed timer once (Esc window, turn timer, frame clock; see the header). */
+void app_tick(App *a);
+
+Session *app_session(App *a);
+const Grid *app_grid(const App *a);         /* the last frame drawn */
+const char *app_message(const App *a);      /* the status line's message ("" none) */
+AppMode app_mode(const App *a);
+bool app_esc_pending(const App *a);         /* a lone Esc waits for the rest of a sequence */
+bool app_quit_requested(const App *a);      /* the loop was told to quit */
+int app_exit_status(const App *a);          /* what app_run would return (1 until a quit) */
 
 #endif

@@ -206,6 +206,8 @@ void loop_quit(Loop *l)
     lws_cancel_service(l->ctx);
 }
 
+bool loop_quitting(const Loop *l) { return l->quit; }
+
 /* --- watches ------------------------------------------------------------------------------ */
 
 static LoopWatch *watch_add(Loop *l, int fd, ErrorBuf *err)

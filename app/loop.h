@@ -53,6 +53,7 @@ void loop_free(Loop *l);  /* accepts NULL; closes every watched fd */
 struct lws_context *loop_context(Loop *l);
 void loop_run(Loop *l);   /* until loop_quit */
 void loop_quit(Loop *l);
+bool loop_quitting(const Loop *l);  /* loop_quit was called (a driver without loop_run asks) */
 
 /* Watches fd (made non-blocking by lws). Takes ownership of fd: it is closed by
  * loop_unwatch, by loop_free, by lws on a hang-up, or here when the call fails. */

@@ -2,7 +2,8 @@
  * question flow, saving, the screen, the crash path). Only app/ includes this; the rest of
  * flint knows nothing of the App.
  *
- * Ownership: app.c creates and frees everything here (app_run); the other files borrow.
+ * Ownership: app.c creates and frees everything here (app_run, app_new_headless, app_free);
+ * the other files borrow. A headless App has no tty, Term or signal watch (NULL, -1).
  * Invariants: mode is MODE_ASK, MODE_SAVE_AS or a search mode (app/search_ui.h) exactly while
  * the Ui's prompt is open;
  * pending_question is the one question not yet handed to the session (owned, or NULL);
@@ -32,7 +33,8 @@ typedef struct SearchUi SearchUi;
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
     Demo demo;
-    int tty_fd;
+    int tty_fd;            /* -1 in a headless App */
+    bool loop_owns_tty;    /* tty_fd was handed to the loop (it closes it) */
     Loop *loop;
     Transport *transport;
     LoopWatch *tty_watch, *signals;

@@ -18,7 +18,7 @@
 #include <cjson/cJSON.h>
 #include <libwebsockets.h>
 
-#include "backend_support.h"
+#include "support/backend_support.h"
 #include "harness.h"
 #include "tests/backend/wsframe.h"
 
@@ -202,7 +202,7 @@ static void close_midstream(Backend *b, Client *cl, long min, long total)
     client_close(cl);
     CHECK(log_has(b, "close conn=1 code=1000 reason=bye", 3000));
     CHECK(log_has(b, "closed conn=1 deltas_sent=", 3000));
-    char *log = read_file(b->log);
+    char *log = read_text(b->log);
     const char *p = strstr(log, "closed conn=1 deltas_sent=");
     long sent = p ? atol(p + strlen("closed conn=1 deltas_sent=")) : -1;
     CHECK(sent >= min && sent < total);

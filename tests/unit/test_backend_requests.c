@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 #include <libwebsockets.h>
 
-#include "backend_support.h"
+#include "support/backend_support.h"
 #include "harness.h"
 
 static void test_bad_input_and_paths(void)

@@ -9,7 +9,7 @@
 #include "core/strbuf.h"
 #include "session/buffer.h"
 #include "harness.h"
-#include "buffer_support.h"
+#include "support/buffer_support.h"
 
 /* --- helpers -------------------------------------------------------------------------------- */
 

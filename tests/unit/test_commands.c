@@ -15,7 +15,7 @@
 #include "app/commands.h"
 #include "app/keymap.h"
 #include "harness.h"
-#include "keys_support.h"
+#include "support/keys_support.h"
 #include "ui/key_name.h"
 
 /* ---- the oracle: ui/keybind.c's switches before the tables replaced them ---------------- */

@@ -8,7 +8,7 @@
 
 #include "core/clock.h"
 #include "harness.h"
-#include "keys_support.h"
+#include "support/keys_support.h"
 #include "ui/key_name.h"
 #include "ui/keys.h"
 

@@ -358,6 +358,7 @@ static void test_idle_returns_on_quit(void)
     if (!l)
         return;
     loop_timer_cancel(dog); /* really nothing armed */
+    CHECK(!loop_quitting(l));
     int p[2];
     CHECK(pipe(p) == 0);
     CHECK(loop_watch_fd(l, p[0], on_pipe, &r, NULL) != NULL);
@@ -367,6 +368,7 @@ static void test_idle_returns_on_quit(void)
     loop_run(l);
     pthread_join(th, NULL);
     CHECK_MEM_EQ(r.bytes, r.nbytes, "k", 1);
+    CHECK(loop_quitting(l)); /* what a driver without loop_run (a headless App) reads */
     CHECK(clock_now_ns() - t0 < WATCHDOG_NS);
     close(p[1]);
     loop_free(l);

@@ -19,7 +19,7 @@
 #include "ui/model_rows.h"
 #include "ui/model_view.h"
 #include "ui/ui.h"
-#include "views_support.h"
+#include "support/views_support.h"
 
 /* The model pane's content rows at 80x24 (the pane is x 44..79, rows 1..22; the text starts
  * after a one-column margin). */
@@ -33,7 +33,7 @@ static void test_model_wrap_and_styles(void)
 {
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 80, 24);
-    ask(s, "why is the sky blue when the sun is white and space is black?");
+    view_ask(s, "why is the sky blue when the sun is white and space is black?");
     deltas(s, "Because of Rayleigh scattering: short wavelengths scatter more.\n\n```c\n"
               "int x = 1;\n```\nA supercalifragilisticexpialidociouswordthatislong end.\n"
               "a\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2"
@@ -80,7 +80,7 @@ static void test_model_marks(void)
 {
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 80, 24);
-    ask(s, "first");
+    view_ask(s, "first");
     deltas(s, "partial answer");
     session_interrupt(s);
     ui_render(ui, s, NULL);
@@ -91,7 +91,7 @@ static void test_model_marks(void)
     CHECK_STR_EQ(row_styles(g, 3, MX, MX + 13), "EEEEEEEEEEEEE");
     CHECK(strstr(row_text(g, 0), "interrupted") != NULL);
     /* A second turn, lost with the network. */
-    ask(s, "second");
+    view_ask(s, "second");
     deltas(s, "more");
     session_on_link_lost(s, "connection reset");
     ui_render(ui, s, NULL);
@@ -128,7 +128,7 @@ static void test_model_hostile_text_escaped(void)
 {
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 80, 24);
-    ask(s, "q");
+    view_ask(s, "q");
     deltas(s, "ok \x1b[2J\x1b]0;pwn\x07 \xe2\x80\xae" "evil\r\n\x9b" "31m");
     ui_render(ui, s, NULL);
     const Grid *g = ui_grid(ui);
@@ -248,7 +248,7 @@ static void test_resize_rewraps_identically(void)
 {
     Session *s = new_session();
     for (int turn = 0; turn < 6; turn++) {
-        ask(s, "explain the thing in some detail please, with a long question line");
+        view_ask(s, "explain the thing in some detail please, with a long question line");
         for (int i = 0; i < 40; i++) {
             char buf[128];
             snprintf(buf, sizeof buf, "Sentence %d of turn %d says something wordy enough to wrap. ",
@@ -485,7 +485,7 @@ static void test_render_time_huge_transcript(void)
 {
     /* 200,000 deltas (about 1.1 MB) into one streaming answer, through the Session. */
     Session *s = new_session();
-    ask(s, "write a lot");
+    view_ask(s, "write a lot");
     static const char *const toks[] = {"The ", "quick ", "brown ", "fox ", "jumps ", "over ",
                                        "the ", "lazy ", "dog", ".\n", "```c\n", "x = 1;\n",
                                        "```\n", "\xe6\xbc\xa2\xe5\xad\x97 "};

@@ -20,7 +20,7 @@
 #include "core/strbuf.h"
 #include "session/buffer.h"
 #include "harness.h"
-#include "buffer_support.h"
+#include "support/buffer_support.h"
 
 /* Regular files in dir (recursively), so "nothing was left behind" can be checked. */
 static int count_files(const char *dir)

@@ -12,7 +12,7 @@
 #include "session/goto_line.h"
 #include "session/search.h"
 #include "harness.h"
-#include "buffer_support.h"
+#include "support/buffer_support.h"
 
 /* --- helpers -------------------------------------------------------------------------------- */
 

@@ -11,8 +11,8 @@
 #include "ui/grid.h"
 #include "ui/search_view.h"
 #include "harness.h"
-#include "buffer_support.h"
-#include "views_support.h"
+#include "support/buffer_support.h"
+#include "support/views_support.h"
 
 static void test_matches_drawn(void)
 {

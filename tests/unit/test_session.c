@@ -14,7 +14,7 @@
 #include "harness.h"
 #include "session/wire_json.h"
 #include "session/session.h"
-#include "session_support.h"
+#include "support/session_support.h"
 
 /* ---- tests ------------------------------------------------------------------------------ */
 

@@ -14,7 +14,7 @@
 #include "core/clock.h"
 #include "harness.h"
 #include "session/session.h"
-#include "session_support.h"
+#include "support/session_support.h"
 
 /* ---- tests ------------------------------------------------------------------------------ */
 

@@ -5,7 +5,7 @@
  * counts as a sign of life. Also session_last_question (F5) and the turn timer's countdown
  * arithmetic (app/turn_timer.c is pure; it is compiled in here). */
 #define SESSION_DUMP_STEM "timers"
-#include "session_support.h"
+#include "support/session_support.h"
 
 #include "../app/turn_timer.c"
 

@@ -14,7 +14,7 @@
 #include "themes/theme.h"
 #include "ui/grid.h"
 #include "ui/ui.h"
-#include "views_support.h"
+#include "support/views_support.h"
 
 /* The column where `word` starts on row y, or -1. */
 static int find_col(const Grid *g, int y, const char *word)
@@ -157,7 +157,7 @@ static void test_answer_code_blocks(void)
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 100, 30);
     ui_set_languages(ui, syntax_set_load_default());
-    ask(s, "q");
+    view_ask(s, "q");
     deltas(s, "Here:\n```c\nint zz; /* open\nstill */ return 7;\n```\n```\nint plain;\n```\n"
               "```python\ndef f(): pass\n```\n");
     complete(s);

@@ -19,7 +19,7 @@
 #include "ui/status_view.h"
 #include "ui/key.h"
 #include "ui/ui.h"
-#include "views_support.h"
+#include "support/views_support.h"
 
 /* ---- editor --------------------------------------------------------------------------- */
 
@@ -322,7 +322,7 @@ static void test_small_screens(void)
 {
     Session *s = new_session();
     set_file(s, "alpha\nbeta\n");
-    ask(s, "q");
+    view_ask(s, "q");
     deltas(s, "one two three four five six seven eight nine ten");
     Ui *ui = ui_new(NULL, 20, 5);
     ui_render(ui, s, NULL);

@@ -1,51 +1,20 @@
-/* Shared by the session tests (test_session.c, test_session_errors.c, test_session_timers.c):
- * a Session in the Responses dialect over a fake send hook (Outbox: requests kept as bytes,
- * read back as parsed JSON) and a fake clock, with its buffer
- * holding a small C file; helpers that feed it scripted server messages.
- * Set FLINT_DUMP_REQUESTS=DIR to write every request sent to DIR/<stem>-NNN.json (for
- * tests/check_schema.sh); a program sets its stem with SESSION_DUMP_STEM before
- * including this (default "req"), so programs sharing a DIR do not overwrite each other.
- *
- * Header-only on purpose: every tests/unit/test_*.c is its own program (CMake globs them) and
- * this header is not one. Functions are static inline so a program using only some of them
- * still builds warning-free. */
-#ifndef FLINT_TESTS_UNIT_SESSION_SUPPORT_H
-#define FLINT_TESTS_UNIT_SESSION_SUPPORT_H
+/* Session test helpers (session_support.h). State: fake_now (the fake clock fx_init
+ * installs), dumped and session_dump_stem (the FLINT_DUMP_REQUESTS files). */
+#include "support/session_support.h"
 
-#include <cjson/cJSON.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/clock.h"
-#include "core/error.h"
-#include "core/strbuf.h"
-#include "core/text.h"
-#include "harness.h"
-#include "session/buffer.h"
-#include "session/wire_json.h"
-#include "session/session.h"
-#include "session/transcript.h"
+uint64_t fake_now;
 
-#ifndef SESSION_DUMP_STEM
-#define SESSION_DUMP_STEM "req"
-#endif
+uint64_t fake_clock(void) { return fake_now; }
 
-static uint64_t fake_now;
-static inline uint64_t fake_clock(void) { return fake_now; }
+size_t dumped;
+const char *session_dump_stem = "req";
 
-typedef struct Outbox {
-    StrBuf sent[32];
-    size_t count;
-    bool fail;
-} Outbox;
-
-static size_t dumped;
-
-static inline bool outbox_send(void *ud, const char *json, size_t len)
+bool outbox_send(void *ud, const char *json, size_t len)
 {
     Outbox *w = ud;
     if (w->fail || w->count == sizeof w->sent / sizeof w->sent[0])
@@ -55,7 +24,7 @@ static inline bool outbox_send(void *ud, const char *json, size_t len)
     const char *dir = getenv("FLINT_DUMP_REQUESTS");
     if (dir && *dir) {
         char path[512];
-        snprintf(path, sizeof path, "%s/" SESSION_DUMP_STEM "-%03zu.json", dir, dumped++);
+        snprintf(path, sizeof path, "%s/%s-%03zu.json", dir, session_dump_stem, dumped++);
         FILE *f = fopen(path, "wb");
         if (f) {
             fwrite(json, 1, len, f);
@@ -65,31 +34,16 @@ static inline bool outbox_send(void *ud, const char *json, size_t len)
     return true;
 }
 
-static inline void outbox_free(Outbox *w)
+void outbox_free(Outbox *w)
 {
     for (size_t i = 0; i < sizeof w->sent / sizeof w->sent[0]; i++)
         sb_free(&w->sent[i]);
 }
 
-typedef struct Fixture {
-    Outbox out;
-    Session *s;
-    char dir[64];
-    char path[128];
-} Fixture;
-
-static const char FILE_TEXT[] = "#include <stdio.h>\n"
-                                "\n"
-                                "int main(void)\n"
-                                "{\n"
-                                "    printf(\"héllo 日本\\n\");\n"
-                                "    return 0;\n"
-                                "}\n";
-
-/* A session whose buffer holds FILE_TEXT loaded from DIR/hello.c, cursor at line 5 col 5. */
-static inline void fx_init(Fixture *fx, size_t max_context)
+void session_fx_init(Fixture *fx, size_t max_context, const char *dump_stem)
 {
     memset(fx, 0, sizeof *fx);
+    session_dump_stem = dump_stem;
     fake_now = 1000 * NS_PER_MS;
     clock_set_source(fake_clock);
     snprintf(fx->dir, sizeof fx->dir, "/tmp/flint-test-session-XXXXXX");
@@ -107,7 +61,7 @@ static inline void fx_init(Fixture *fx, size_t max_context)
     buffer_set_cursor(session_buffer(fx->s), (TextPos){.line = 4, .col = 4});
 }
 
-static inline void fx_free(Fixture *fx)
+void fx_free(Fixture *fx)
 {
     session_free(fx->s);
     outbox_free(&fx->out);
@@ -116,12 +70,12 @@ static inline void fx_free(Fixture *fx)
     clock_set_source(NULL);
 }
 
-static inline void feed(Fixture *fx, const char *json)
+void feed(Fixture *fx, const char *json)
 {
     session_on_message(fx->s, json, strlen(json));
 }
 
-static inline void feed_created(Fixture *fx, const char *id)
+void feed_created(Fixture *fx, const char *id)
 {
     StrBuf m = {0};
     sb_printf(&m, "{\"type\":\"response.created\",\"sequence_number\":0,\"response\":{\"id\":\"%s\","
@@ -130,7 +84,7 @@ static inline void feed_created(Fixture *fx, const char *id)
     sb_free(&m);
 }
 
-static inline void feed_delta(Fixture *fx, const char *text)
+void feed_delta(Fixture *fx, const char *text)
 {
     StrBuf m = {0};
     sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\",\"output_index\":0,"
@@ -141,7 +95,7 @@ static inline void feed_delta(Fixture *fx, const char *text)
     sb_free(&m);
 }
 
-static inline void feed_completed(Fixture *fx, const char *id, int output_tokens)
+void feed_completed(Fixture *fx, const char *id, int output_tokens)
 {
     StrBuf m = {0};
     sb_printf(&m, "{\"type\":\"response.completed\",\"sequence_number\":9,\"response\":{\"id\":\"%s\","
@@ -155,12 +109,7 @@ static inline void feed_completed(Fixture *fx, const char *id, int output_tokens
     sb_free(&m);
 }
 
-static const char NOT_FOUND[] =
-    "{\"type\":\"error\",\"status\":400,\"error\":{\"type\":\"invalid_request_error\",\"code\":"
-    "\"previous_response_not_found\",\"message\":\"Previous response with id 'resp_1' not "
-    "found.\",\"param\":\"previous_response_id\"}}";
-
-static inline bool ask(Fixture *fx, const char *q)
+bool ask(Fixture *fx, const char *q)
 {
     ErrorBuf err = {{0}};
     bool ok = session_ask(fx->s, q, &err);
@@ -169,8 +118,7 @@ static inline bool ask(Fixture *fx, const char *q)
     return ok;
 }
 
-/* One full turn: ask, created, the deltas, completed. */
-static inline void turn(Fixture *fx, const char *q, const char *id, const char *answer)
+void turn(Fixture *fx, const char *q, const char *id, const char *answer)
 {
     CHECK(ask(fx, q));
     feed_created(fx, id);
@@ -179,15 +127,14 @@ static inline void turn(Fixture *fx, const char *q, const char *id, const char *
     CHECK_INT_EQ(session_turn(fx->s), TURN_DONE);
 }
 
-static inline const TranscriptEntry *entry(Fixture *fx, size_t i)
+const TranscriptEntry *entry(Fixture *fx, size_t i)
 {
     return transcript_entry(session_transcript(fx->s), i);
 }
 
-static inline size_t entries(Fixture *fx) { return transcript_count(session_transcript(fx->s)); }
+size_t entries(Fixture *fx) { return transcript_count(session_transcript(fx->s)); }
 
-/* The n-th request as parsed JSON (the caller deletes it). */
-static inline cJSON *request(Fixture *fx, size_t n)
+cJSON *request(Fixture *fx, size_t n)
 {
     if (n >= fx->out.count) {
         fprintf(stderr, "  no request #%zu (only %zu sent)\n", n, fx->out.count);
@@ -198,24 +145,23 @@ static inline cJSON *request(Fixture *fx, size_t n)
     return j ? j : cJSON_Parse("{}");
 }
 
-static inline const char *jstr(const cJSON *o, const char *key)
+const char *jstr(const cJSON *o, const char *key)
 {
     const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(it) ? it->valuestring : NULL;
 }
 
-static inline const cJSON *input_item(const cJSON *req, int i)
+const cJSON *input_item(const cJSON *req, int i)
 {
     return cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(req, "input"), i);
 }
 
-static inline int input_count(const cJSON *req)
+int input_count(const cJSON *req)
 {
     return cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(req, "input"));
 }
 
-/* The text of an input message: user items hold [{type:input_text,text}], assistant a string. */
-static inline const char *item_text(const cJSON *item)
+const char *item_text(const cJSON *item)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(item, "content");
     if (cJSON_IsString(c))
@@ -226,7 +172,7 @@ static inline const char *item_text(const cJSON *item)
     return jstr(part, "text");
 }
 
-static inline void check_item(const cJSON *req, int i, const char *role,
+void check_item(const cJSON *req, int i, const char *role,
                               const char *text_exact, const char *text_contains)
 {
     const cJSON *it = input_item(req, i);
@@ -244,5 +190,3 @@ static inline void check_item(const cJSON *req, int i, const char *role,
         CHECK(0);
     }
 }
-
-#endif

@@ -1,33 +1,9 @@
-/* Shared by test_keys.c (the decoder) and test_keybind.c (the bindings): feeding bytes to a
- * KeyDecoder whole, byte by byte or cut at given points, and collecting the events it gives
- * (Ev copies a paste's first bytes, so events can be compared after the decoder is gone).
- * Header only: each tests/unit/test_*.c is its own program. */
-#ifndef FLINT_TESTS_KEYS_SUPPORT_H
-#define FLINT_TESTS_KEYS_SUPPORT_H
+/* Key decoder test helpers (keys_support.h); no state of their own. */
+#include "support/keys_support.h"
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <string.h>
 
-#include "ui/keys.h"
-
-typedef struct Ev {
-    KeyCode code;
-    uint32_t cp;
-    unsigned mods;
-    char text[256]; /* KC_PASTE: the first bytes */
-    size_t text_len;
-} Ev;
-
-#define MAX_EV 256
-
-typedef struct Evs {
-    Ev ev[MAX_EV];
-    int n;
-} Evs;
-
-static inline void drain(KeyDecoder *d, Evs *out)
+void drain(KeyDecoder *d, Evs *out)
 {
     KeyEvent k;
     while (keys_next(d, &k)) {
@@ -44,9 +20,7 @@ static inline void drain(KeyDecoder *d, Evs *out)
     }
 }
 
-/* Feeds s[0..n) in pieces cut at the given offsets (sorted, within 0..n), draining after each
- * piece; then, if asked, the timeout. */
-static inline void run_split(const char *s, size_t n, const size_t *cuts, int ncuts,
+void run_split(const char *s, size_t n, const size_t *cuts, int ncuts,
                              bool timeout, Evs *out)
 {
     KeyDecoder d;
@@ -66,12 +40,12 @@ static inline void run_split(const char *s, size_t n, const size_t *cuts, int nc
     keys_free(&d);
 }
 
-static inline void run_whole(const char *s, size_t n, bool timeout, Evs *out)
+void run_whole(const char *s, size_t n, bool timeout, Evs *out)
 {
     run_split(s, n, NULL, 0, timeout, out);
 }
 
-static inline void run_bytewise(const char *s, size_t n, bool timeout, Evs *out)
+void run_bytewise(const char *s, size_t n, bool timeout, Evs *out)
 {
     KeyDecoder d;
     keys_init(&d);
@@ -87,7 +61,7 @@ static inline void run_bytewise(const char *s, size_t n, bool timeout, Evs *out)
     keys_free(&d);
 }
 
-static inline bool evs_equal(const Evs *a, const Evs *b)
+bool evs_equal(const Evs *a, const Evs *b)
 {
     if (a->n != b->n)
         return false;
@@ -99,5 +73,3 @@ static inline bool evs_equal(const Evs *a, const Evs *b)
     }
     return true;
 }
-
-#endif

@@ -1,49 +1,8 @@
-/* Shared by test_backend.c and test_backend_requests.c: flint-backend as a child process
- * (spawned with --log, --exit-on-eof and optionally --dump; its one "listening" stdout line
- * parsed; stopped and cleaned up), its log polled for a line, a minimal libwebsockets client
- * of its own (one lws_context per Client) that collects every event as cJSON, and the checks
- * on one streamed answer (event order, sequence numbers, deltas adding up to the text).
- * Header only: each tests/unit/test_*.c is its own program. */
-#ifndef FLINT_TESTS_BACKEND_SUPPORT_H
-#define FLINT_TESTS_BACKEND_SUPPORT_H
+/* Backend test helpers (backend_support.h): the flint-backend child process, its log, and a
+ * minimal lws client. FLINT_BACKEND_BIN comes from tests/CMakeLists.txt. */
+#include "support/backend_support.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
-
-#include <cjson/cJSON.h>
-#include <libwebsockets.h>
-
-#include "core/clock.h"
-#include "core/strbuf.h"
-#include "harness.h"
-
-/* ---- the backend process ------------------------------------------------------------ */
-
-typedef struct Backend {
-    pid_t pid;
-    int port;
-    int stdin_fd;   /* our end of its stdin: closing it ends a --exit-on-eof backend */
-    int stdout_fd;  /* its stdout after the "listening" line: must stay silent */
-    char dir[64];
-    char log[128];
-    char dump[128];
-    double cpu_secs; /* user + system time of the exited process */
-} Backend;
-
-static inline void backend_cleanup(Backend *b);
-
-static inline bool backend_start(Backend *b, const char *const *extra, bool with_dump)
+bool backend_start(Backend *b, const char *const *extra, bool with_dump)
 {
     memset(b, 0, sizeof *b);
     b->pid = -1;
@@ -111,8 +70,7 @@ static inline bool backend_start(Backend *b, const char *const *extra, bool with
     return true;
 }
 
-/* Waits up to timeout_ms for the process to exit; returns its wait status or -1. */
-static inline int backend_wait(Backend *b, int timeout_ms)
+int backend_wait(Backend *b, int timeout_ms)
 {
     for (int waited = 0; waited <= timeout_ms; waited += 10) {
         int st;
@@ -129,7 +87,7 @@ static inline int backend_wait(Backend *b, int timeout_ms)
     return -1;
 }
 
-static inline void backend_stop(Backend *b)
+void backend_stop(Backend *b)
 {
     if (b->stdin_fd > 0)
         close(b->stdin_fd);
@@ -143,7 +101,7 @@ static inline void backend_stop(Backend *b)
     }
 }
 
-static inline void backend_cleanup(Backend *b)
+void backend_cleanup(Backend *b)
 {
     backend_stop(b);
     if (b->stdout_fd > 0) { /* "nothing else on stdout afterwards" */
@@ -156,8 +114,7 @@ static inline void backend_cleanup(Backend *b)
     rmdir(b->dir);
 }
 
-/* Starts a backend for a test; on failure records it and cleans up. */
-static inline bool start_or_fail(Backend *b, const char *const *extra, bool with_dump)
+bool start_or_fail(Backend *b, const char *const *extra, bool with_dump)
 {
     bool ok = backend_start(b, extra, with_dump);
     CHECK(ok);
@@ -166,7 +123,7 @@ static inline bool start_or_fail(Backend *b, const char *const *extra, bool with
     return ok;
 }
 
-static inline char *read_file(const char *path)
+char *read_text(const char *path)
 {
     FILE *f = fopen(path, "rb");
     StrBuf sb = {0};
@@ -180,11 +137,10 @@ static inline char *read_file(const char *path)
     return sb_steal(&sb, NULL);
 }
 
-/* Polls the backend log for up to timeout_ms for a line containing needle. */
-static inline bool log_has(const Backend *b, const char *needle, int timeout_ms)
+bool log_has(const Backend *b, const char *needle, int timeout_ms)
 {
     for (int waited = 0;; waited += 20) {
-        char *text = read_file(b->log);
+        char *text = read_text(b->log);
         bool found = strstr(text, needle) != NULL;
         if (!found && waited >= timeout_ms)
             fprintf(stderr, "backend log has no \"%s\"; it reads:\n%s\n", needle, text);
@@ -195,39 +151,13 @@ static inline bool log_has(const Backend *b, const char *needle, int timeout_ms)
     }
 }
 
-/* ---- a minimal lws client ----------------------------------------------------------- */
-
-typedef struct OutFrame {
-    struct OutFrame *next;
-    bool binary;
-    size_t len;
-    unsigned char buf[]; /* LWS_PRE + payload */
-} OutFrame;
-
-typedef struct Client {
-    struct lws_context *ctx;
-    struct lws *wsi;
-    lws_sorted_usec_list_t tick;
-    bool established, closed, failed;
-    char fail_msg[256];
-    OutFrame *out_head, *out_tail;
-    bool want_close;
-    StrBuf rx;
-    cJSON **events;       /* every event, except deltas when count_only */
-    size_t nevents, cap;
-    bool count_only;      /* throughput mode: count deltas, keep the rest */
-    size_t deltas;
-    uint64_t first_delta_ns, last_delta_ns;
-    size_t max_message;   /* largest message received, in bytes */
-} Client;
-
-static inline void client_tick(lws_sorted_usec_list_t *sul)
+static void client_tick(lws_sorted_usec_list_t *sul)
 {
     Client *cl = lws_container_of(sul, Client, tick);
     lws_sul_schedule(cl->ctx, 0, &cl->tick, client_tick, 20 * LWS_US_PER_MS);
 }
 
-static inline void client_event(Client *cl, const char *data, size_t len)
+static void client_event(Client *cl, const char *data, size_t len)
 {
     /* Throughput mode relies on the backend writing "type" first (it always does). */
     static const char delta_head[] = "{\"type\":\"response.output_text.delta\"";
@@ -257,7 +187,7 @@ static inline void client_event(Client *cl, const char *data, size_t len)
     }
 }
 
-static inline int client_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+static int client_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                                   void *in, size_t len)
 {
     struct lws_context *ctx = lws_get_context(wsi);
@@ -332,8 +262,7 @@ static const struct lws_protocols client_protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-/* Services the client until done(cl, arg) or timeout; returns done's last answer. */
-static inline bool client_run(Client *cl, bool (*done)(Client *, const void *), const void *arg,
+bool client_run(Client *cl, bool (*done)(Client *, const void *), const void *arg,
                               int timeout_ms)
 {
     uint64_t deadline = clock_now_ns() + (uint64_t)timeout_ms * 1000000ull;
@@ -346,12 +275,12 @@ static inline bool client_run(Client *cl, bool (*done)(Client *, const void *), 
     return true;
 }
 
-static inline bool is_up_or_down(Client *cl, const void *arg)
+bool is_up_or_down(Client *cl, const void *arg)
 {
     return cl->established || cl->failed;
 }
 
-static inline bool client_connect(Client *cl, int port, const char *path)
+bool client_connect(Client *cl, int port, const char *path)
 {
     memset(cl, 0, sizeof *cl);
     struct lws_context_creation_info info = {
@@ -370,7 +299,7 @@ static inline bool client_connect(Client *cl, int port, const char *path)
     return cl->established;
 }
 
-static inline void client_free(Client *cl)
+void client_free(Client *cl)
 {
     if (cl->ctx) {
         lws_sul_cancel(&cl->tick);
@@ -388,7 +317,7 @@ static inline void client_free(Client *cl)
     memset(cl, 0, sizeof *cl);
 }
 
-static inline void client_send_raw(Client *cl, const void *data, size_t len, bool binary)
+void client_send_raw(Client *cl, const void *data, size_t len, bool binary)
 {
     OutFrame *f = malloc(sizeof *f + LWS_PRE + len);
     f->next = NULL;
@@ -404,13 +333,12 @@ static inline void client_send_raw(Client *cl, const void *data, size_t len, boo
         lws_callback_on_writable(cl->wsi);
 }
 
-static inline void client_send(Client *cl, const char *json)
+void client_send(Client *cl, const char *json)
 {
     client_send_raw(cl, json, strlen(json), false);
 }
 
-/* A response.create in the shape flint sends: store:false, one user message. */
-static inline void client_create(Client *cl, const char *question, const char *prev_id)
+void client_create(Client *cl, const char *question, const char *prev_id)
 {
     cJSON *q = cJSON_CreateString(question);
     char *qs = cJSON_PrintUnformatted(q), buf[4096];
@@ -425,15 +353,13 @@ static inline void client_create(Client *cl, const char *question, const char *p
     cJSON_Delete(q);
 }
 
-static inline const char *ev_type(const cJSON *ev)
+const char *ev_type(const cJSON *ev)
 {
     const cJSON *t = cJSON_GetObjectItem(ev, "type");
     return cJSON_IsString(t) ? t->valuestring : "";
 }
 
-/* done() for client_run: `arg` events of a terminal type (completed/incomplete/failed/error)
- * have arrived in total. */
-static inline bool has_terminals(Client *cl, const void *arg)
+bool has_terminals(Client *cl, const void *arg)
 {
     size_t want = *(const size_t *)arg, n = 0;
     for (size_t i = 0; i < cl->nevents; i++) {
@@ -445,14 +371,14 @@ static inline bool has_terminals(Client *cl, const void *arg)
     return n >= want || cl->closed || cl->failed;
 }
 
-static inline bool wait_terminals(Client *cl, size_t n)
+bool wait_terminals(Client *cl, size_t n)
 {
     return client_run(cl, has_terminals, &n, 20000) && !cl->closed && !cl->failed;
 }
 
-static inline bool is_closed(Client *cl, const void *arg) { return cl->closed || cl->failed; }
+bool is_closed(Client *cl, const void *arg) { return cl->closed || cl->failed; }
 
-static inline void client_close(Client *cl)
+void client_close(Client *cl)
 {
     cl->want_close = true;
     if (cl->wsi)
@@ -460,15 +386,12 @@ static inline void client_close(Client *cl)
     client_run(cl, is_closed, NULL, 5000);
 }
 
-static inline bool has_deltas(Client *cl, const void *arg)
+bool has_deltas(Client *cl, const void *arg)
 {
     return cl->deltas >= *(const size_t *)arg || cl->closed || cl->failed;
 }
 
-/* ---- checks on one answer ----------------------------------------------------------- */
-
-/* The value at a dot-separated path; digits index arrays ("response.output.0.id"). */
-static inline const cJSON *json_at(const cJSON *o, const char *path)
+const cJSON *json_at(const cJSON *o, const char *path)
 {
     char buf[256];
     snprintf(buf, sizeof buf, "%s", path);
@@ -478,21 +401,19 @@ static inline const cJSON *json_at(const cJSON *o, const char *path)
     return o;
 }
 
-static inline const char *str_at(const cJSON *o, const char *path)
+const char *str_at(const cJSON *o, const char *path)
 {
     const cJSON *v = json_at(o, path);
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static inline double num_at(const cJSON *o, const char *path)
+double num_at(const cJSON *o, const char *path)
 {
     const cJSON *v = json_at(o, path);
     return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
-/* Checks events[from..] hold exactly one complete text answer; returns the index after its
- * terminal event, stores the response id in id (if non-NULL) and the text in text. */
-static inline size_t check_answer(Client *cl, size_t from, const char *want_text, char *id,
+size_t check_answer(Client *cl, size_t from, const char *want_text, char *id,
                                   size_t idcap)
 {
     static const char *const before[] = {"response.created", "response.in_progress",
@@ -563,12 +484,3 @@ static inline size_t check_answer(Client *cl, size_t from, const char *want_text
     sb_free(&deltas);
     return i;
 }
-
-/* test_backend* [NAME-SUBSTRING]: runs every test, or those whose name contains the word. */
-#define RUN_IF(fn)                                    \
-    do {                                              \
-        if (argc < 2 || strstr(#fn, argv[1]))         \
-            RUN(fn);                                  \
-    } while (0)
-
-#endif

@@ -1,0 +1,80 @@
+/* Transport events: the App's side of the Transport's hooks (net/transport.h) and of the
+ * Session's send hook. A state change becomes the status line's link text and, on the way up
+ * or down, a session event (a question waiting for the link goes out when it is up); a message
+ * goes to the session. Both end by taking the session's damage, so the status line and the
+ * frame follow. The hooks' ud is the App. */
+#include "app/transport_events.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/questions.h"
+#include "app/screen.h"
+#include "app/state.h"
+
+static bool app_session_send(void *ud, const char *json, size_t len)
+{
+    App *a = ud;
+    return transport_send(a->transport, json, len);
+}
+
+/* Transport details end in "; retry in 0.5 s" (transport.h): true in the status line, stale the
+ * moment it is written into the transcript, which keeps the reason only. */
+static void app_link_reason(const char *detail, char *out, size_t size)
+{
+    if (!detail || !*detail)
+        detail = "connection lost";
+    const char *cut = strstr(detail, "; retry in ");
+    int len = (int)(cut ? (size_t)(cut - detail) : strlen(detail));
+    snprintf(out, size, "%.*s", len, detail);
+}
+
+static void app_link_state(void *ud, TransportState st, const char *detail)
+{
+    App *a = ud;
+    TransportState prev = a->link_state;
+    a->link_state = st;
+    switch (st) {
+    case TRANSPORT_UP:
+        snprintf(a->link_text, sizeof a->link_text, "connected");
+        break;
+    case TRANSPORT_CONNECTING:
+        snprintf(a->link_text, sizeof a->link_text, "connecting");
+        break;
+    case TRANSPORT_WAITING:
+        snprintf(a->link_text, sizeof a->link_text, "offline: %s", detail && *detail ? detail : "retrying");
+        break;
+    case TRANSPORT_IDLE:
+        snprintf(a->link_text, sizeof a->link_text, "offline");
+        break;
+    }
+    if (st == TRANSPORT_UP) {
+        session_on_link_up(a->session);
+        app_send_pending(a);
+    } else if (st == TRANSPORT_WAITING || st == TRANSPORT_IDLE) {
+        /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
+        if (prev == TRANSPORT_UP || session_busy(a->session)) {
+            char reason[192];
+            app_link_reason(detail, reason, sizeof reason);
+            session_on_link_lost(a->session, reason);
+        }
+    }
+    app_take_session_damage(a);
+    app_damage(a);
+}
+
+static void app_link_message(void *ud, const char *data, size_t len)
+{
+    App *a = ud;
+    session_on_message(a->session, data, len);
+    app_take_session_damage(a);
+}
+
+const TransportHooks app_transport_hooks = {
+    .state = app_link_state,
+    .message = app_link_message,
+};
+
+const SessionHooks app_session_hooks = {
+    .send = app_session_send,
+};

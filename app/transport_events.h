@@ -1,0 +1,12 @@
+/* Transport events: the hooks an App gives its Transport and its Session (ud: the App).
+ * See app/transport_events.c. */
+#ifndef FLINT_APP_TRANSPORT_EVENTS_H
+#define FLINT_APP_TRANSPORT_EVENTS_H
+
+#include "net/transport.h"
+#include "session/session.h"
+
+extern const TransportHooks app_transport_hooks;
+extern const SessionHooks app_session_hooks;
+
+#endif

@@ -1,0 +1,418 @@
+/* The App headless (app/app.h: app_new_headless), in the way of dte's headless tests: real
+ * key bytes go through the real decoder, key tables and command table, into the real Session
+ * and out through an in-memory Transport (tests/support/transport_fake.h); the test plays the
+ * terminal (app_feed), the server (transport_fake_set_state / _receive) and the clock
+ * (app_tick fires whatever timer the App armed: the Esc window, the frame clock). No
+ * terminal, no socket, and no assertion about time: every step happens inside a call.
+ *
+ * Covered: typing, Enter, undo; a question sent as a response.create; the answer's events
+ * landing in the transcript and on the screen; interrupts (Ctrl-G at once, a lone Esc after
+ * its window) reaching the transport; F5 asking again; a question asked while the transport
+ * is down waiting until it is up; Ctrl-S opening Save As and saving; a bracketed paste; a
+ * settings file's rebinding and unbinding; unbound keys leaving the buffer alone. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "net/transport_ws.h"
+#include "session/transcript.h"
+#include "support/buffer_support.h"
+#include "support/harness.h"
+#include "support/transport_fake.h"
+#include "support/views_support.h"
+
+/* ---- the rig: an App over a fake transport ---------------------------------------------- */
+
+typedef struct Rig {
+    AppConfig cfg;
+    Settings settings;
+    App *app;
+    TransportFake *fake;  /* the App's transport (the App frees it) */
+} Rig;
+
+static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+                            void *hooks_ud, ErrorBuf *err)
+{
+    (void)ctx, (void)err;
+    TransportFake **out = ud;
+    *out = transport_fake_new(hooks, hooks_ud, "fake:443");
+    return &(*out)->base;
+}
+
+/* An App with settings_json as its settings file (NULL: none), on an unnamed buffer. The
+ * transport has been started (CONNECTING); up says whether the server is up already. */
+static bool rig_open(Rig *r, const char *settings_json, bool up)
+{
+    memset(r, 0, sizeof *r);
+    settings_init(&r->settings);
+    r->cfg.model = "gpt-test";
+    if (settings_json) {
+        ErrorBuf err = {{0}};
+        CHECK(settings_parse(&r->settings, "config.json", settings_json, strlen(settings_json),
+                             &err));
+        r->cfg.settings = &r->settings;
+    }
+    ErrorBuf err = {{0}};
+    r->app = app_new_headless(&r->cfg, make_fake, &r->fake, &err);
+    CHECK(r->app != NULL);
+    if (!r->app) {
+        fprintf(stderr, "  app_new_headless: %s\n", err.msg);
+        return false;
+    }
+    CHECK_INT_EQ(r->fake->starts, 1);
+    CHECK_INT_EQ(transport_state(&r->fake->base), TRANSPORT_CONNECTING);
+    if (up)
+        transport_fake_set_state(r->fake, TRANSPORT_UP, "");
+    return true;
+}
+
+static void rig_close(Rig *r)
+{
+    app_free(r->app);
+    settings_clear(&r->settings);
+}
+
+static void keys(Rig *r, const char *bytes) { app_feed(r->app, bytes, strlen(bytes)); }
+
+static Buffer *buf(Rig *r) { return session_buffer(app_session(r->app)); }
+
+static const Transcript *transcript(Rig *r) { return session_transcript(app_session(r->app)); }
+
+static const TranscriptEntry *last_entry(Rig *r)
+{
+    size_t n = transcript_count(transcript(r));
+    return n ? transcript_entry(transcript(r), n - 1) : NULL;
+}
+
+/* Is there an entry of kind whose text holds s? */
+static bool transcript_has(Rig *r, EntryKind kind, const char *s)
+{
+    for (size_t i = 0; i < transcript_count(transcript(r)); i++) {
+        const TranscriptEntry *e = transcript_entry(transcript(r), i);
+        if (e->kind == kind && strstr(sb_cstr(&e->text), s))
+            return true;
+    }
+    return false;
+}
+
+/* The server's side of one answer. */
+static void server_says(Rig *r, const char *json)
+{
+    CHECK(transport_fake_receive(r->fake, json, strlen(json)));
+}
+
+static void server_created(Rig *r, const char *id)
+{
+    char m[256];
+    snprintf(m, sizeof m, "{\"type\":\"response.created\",\"response\":{\"id\":\"%s\","
+                          "\"status\":\"in_progress\",\"output\":[]}}", id);
+    server_says(r, m);
+}
+
+static void server_delta(Rig *r, const char *text)
+{
+    StrBuf m = {0};
+    sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\","
+                "\"output_index\":0,\"content_index\":0,\"delta\":");
+    wire_json_string(&m, text, strlen(text));
+    sb_puts(&m, "}");
+    server_says(r, m.data);
+    sb_free(&m);
+}
+
+static void server_completed(Rig *r, const char *id)
+{
+    char m[256];
+    snprintf(m, sizeof m, "{\"type\":\"response.completed\",\"response\":{\"id\":\"%s\","
+                          "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":"
+                          "10,\"output_tokens\":3}}}", id);
+    server_says(r, m);
+}
+
+/* The i-th message the transport sent, parsed: a response.create whose input ends with a
+ * user item holding want (the question, after the file's context). */
+static void check_sent_question(Rig *r, int i, const char *want)
+{
+    size_t len = 0;
+    const char *raw = transport_fake_sent(r->fake, i, &len);
+    CHECK(raw != NULL);
+    if (!raw)
+        return;
+    cJSON *j = cJSON_ParseWithLength(raw, len);
+    CHECK(j != NULL);
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
+    CHECK(cJSON_IsString(type) && strcmp(type->valuestring, "response.create") == 0);
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(j, "input");
+    const cJSON *item = cJSON_GetArrayItem(input, cJSON_GetArraySize(input) - 1);
+    const cJSON *role = cJSON_GetObjectItemCaseSensitive(item, "role");
+    CHECK(cJSON_IsString(role) && strcmp(role->valuestring, "user") == 0);
+    char *text = cJSON_PrintUnformatted(item);
+    if (!text || !strstr(text, want)) {
+        fprintf(stderr, "  sent #%d lacks \"%s\": %s\n", i, want, text ? text : "(null)");
+        CHECK(0);
+    }
+    free(text);
+    cJSON_Delete(j);
+}
+
+/* Does any row of the last frame hold s? */
+static bool screen_has(Rig *r, const char *s)
+{
+    const Grid *g = app_grid(r->app);
+    for (int y = 0; y < g->rows; y++)
+        if (strstr(row_text(g, y), s))
+            return true;
+    return false;
+}
+
+/* ---- the tests ---------------------------------------------------------------------------- */
+
+static void test_typing_and_undo(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    keys(&r, "hello");
+    CHECK_TEXT(buf(&r), "hello\n"); /* a file ends with a newline */
+    keys(&r, "\r");
+    keys(&r, "world");
+    CHECK_TEXT(buf(&r), "hello\nworld\n");
+    CHECK(buffer_modified(buf(&r)));
+    keys(&r, "\x1a"); /* Ctrl-Z */
+    CHECK_TEXT(buf(&r), "hello\n\n");
+    keys(&r, "\x19"); /* Ctrl-Y */
+    CHECK_TEXT(buf(&r), "hello\nworld\n");
+    while (buffer_modified(buf(&r)))
+        keys(&r, "\x1a");
+    CHECK_TEXT(buf(&r), "");
+    keys(&r, "\x1a");
+    CHECK_STR_EQ(app_message(r.app), "Nothing to undo.");
+    /* The frame a key draws at once shows the buffer. */
+    keys(&r, "drawn");
+    CHECK(screen_has(&r, "drawn"));
+    CHECK_INT_EQ(r.fake->nsent, 0); /* typing sends nothing */
+    rig_close(&r);
+}
+
+/* Ctrl-K, a question, Enter: one response.create; the answer's events land in the
+ * transcript, and the frame clock draws them. */
+static void test_ask_and_answer(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    keys(&r, "int x;\n");
+    keys(&r, "\x0b"); /* Ctrl-K */
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
+    keys(&r, "why is x unused?");
+    CHECK_TEXT(buf(&r), "int x;\n"); /* the prompt took the keys */
+    keys(&r, "\r");
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    check_sent_question(&r, 0, "why is x unused?");
+    CHECK(session_busy(app_session(r.app)));
+    CHECK(transcript_has(&r, ENTRY_USER, "why is x unused?"));
+
+    server_created(&r, "resp_1");
+    server_delta(&r, "Nobody ");
+    server_delta(&r, "reads it.");
+    const TranscriptEntry *e = last_entry(&r);
+    CHECK(e && e->kind == ENTRY_ANSWER && e->state == ENTRY_OPEN);
+    CHECK_STR_EQ(e ? e->text.data : NULL, "Nobody reads it.");
+    app_tick(r.app); /* the frame the damage asked for */
+    CHECK(screen_has(&r, "Nobody reads it."));
+    server_completed(&r, "resp_1");
+    e = last_entry(&r);
+    CHECK(e && e->state == ENTRY_DONE);
+    CHECK(!session_busy(app_session(r.app)));
+    CHECK_INT_EQ(r.fake->interrupts, 0);
+    CHECK_TEXT(buf(&r), "int x;\n");
+    rig_close(&r);
+}
+
+/* Ctrl-G stops a streaming answer at once; a lone Esc does once its window has passed
+ * (app_tick), not before; F5 asks the last question again. */
+static void test_interrupt_and_retry(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    keys(&r, "\x0b" "first?" "\r");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    server_created(&r, "resp_1");
+    server_delta(&r, "partial");
+    keys(&r, "\x07"); /* Ctrl-G */
+    CHECK_INT_EQ(r.fake->interrupts, 1);
+    CHECK(!session_busy(app_session(r.app)));
+    CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
+    CHECK(strstr(app_message(r.app), "Interrupted") != NULL);
+    CHECK_INT_EQ(transport_state(&r.fake->base), TRANSPORT_CONNECTING);
+
+    /* F5: the question again, on the fresh connection once it is up. */
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    keys(&r, "\x1b[15~"); /* F5 */
+    CHECK_INT_EQ(r.fake->nsent, 2);
+    check_sent_question(&r, 1, "first?");
+    server_created(&r, "resp_2");
+    server_delta(&r, "again");
+
+    keys(&r, "\x1b"); /* Esc: could still be the start of a sequence */
+    CHECK(app_esc_pending(r.app));
+    CHECK_INT_EQ(r.fake->interrupts, 1);
+    CHECK(session_busy(app_session(r.app)));
+    app_tick(r.app); /* the window is over: a lone Esc, the interrupt */
+    CHECK(!app_esc_pending(r.app));
+    CHECK_INT_EQ(r.fake->interrupts, 2);
+    CHECK(!session_busy(app_session(r.app)));
+    CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
+    CHECK_TEXT(buf(&r), "");
+    rig_close(&r);
+}
+
+/* Asked while the transport is down: nothing is sent (and nothing refused: the App does not
+ * try); the question goes out when the fake reports UP. */
+static void test_question_waits_for_the_link(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, false))
+        return;
+    keys(&r, "\x0b" "are you there?" "\r");
+    CHECK_INT_EQ(r.fake->nsent, 0);
+    CHECK_INT_EQ(r.fake->refused, 0);
+    CHECK(strstr(app_message(r.app), "Waiting for the connection") != NULL);
+    transport_fake_set_state(r.fake, TRANSPORT_WAITING, "connection refused; retry in 0.5 s");
+    CHECK_INT_EQ(r.fake->nsent, 0);
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    check_sent_question(&r, 0, "are you there?");
+    CHECK(session_busy(app_session(r.app)));
+    rig_close(&r);
+}
+
+/* Ctrl-S on an unnamed buffer opens Save As; the name typed and Enter save it. */
+static void test_save_as(void)
+{
+    Rig r;
+    if (!tmpdir_create("/tmp/flint-test-app-XXXXXX") || !rig_open(&r, NULL, true))
+        return;
+    keys(&r, "saved text");
+    keys(&r, "\x13"); /* Ctrl-S */
+    CHECK_INT_EQ(app_mode(r.app), MODE_SAVE_AS);
+    char *path = path_in("out.txt");
+    keys(&r, path);
+    keys(&r, "\r");
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    CHECK_FILE(path, "saved text\n");
+    CHECK(!buffer_modified(buf(&r)));
+    CHECK(strstr(app_message(r.app), "Saved") != NULL);
+    keys(&r, "\x11"); /* Ctrl-Q: nothing unsaved, so it quits */
+    CHECK(app_quit_requested(r.app));
+    CHECK_INT_EQ(app_exit_status(r.app), 0);
+    free(path);
+    rig_close(&r);
+    tmpdir_remove();
+}
+
+/* A bracketed paste is one insertion (CRs become newlines) and one undo step. */
+static void test_paste(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    keys(&r, "a");
+    keys(&r, "\x1b[200~line 1\r\nline 2\x1b[201~");
+    CHECK_TEXT(buf(&r), "aline 1\nline 2\n");
+    keys(&r, "\x1a");
+    CHECK_TEXT(buf(&r), "a\n");
+    /* In the prompt the paste goes to the question. */
+    keys(&r, "\x0b" "\x1b[200~pasted question\x1b[201~" "\r");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    check_sent_question(&r, 0, "pasted question");
+    CHECK_TEXT(buf(&r), "a\n");
+    rig_close(&r);
+}
+
+/* The settings file's keys: Ctrl-T asks, Ctrl-Z is unbound, F5 undoes. */
+static void test_rebinding(void)
+{
+    Rig r;
+    if (!rig_open(&r, "{ \"keys\": { \"Ctrl-T\": \"ask\", \"Ctrl-Z\": \"none\", "
+                      "\"F5\": \"undo\" } }", true))
+        return;
+    keys(&r, "abc\n");
+    keys(&r, "\x1a"); /* Ctrl-Z: bound to nothing now */
+    CHECK_TEXT(buf(&r), "abc\n");
+    keys(&r, "\x1b[15~"); /* F5: undo now, not retry */
+    CHECK_TEXT(buf(&r), "");
+    CHECK_INT_EQ(r.fake->nsent, 0);
+    keys(&r, "\x14"); /* Ctrl-T */
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
+    keys(&r, "rebound?\r");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    check_sent_question(&r, 0, "rebound?");
+    rig_close(&r);
+}
+
+/* Keys no command is bound to leave the buffer (and its undo history) alone. */
+static void test_unknown_keys(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    keys(&r, "text");
+    static const char *const unbound[] = {
+        "\x1b[24~",      /* F12 */
+        "\x1b[1;7P",     /* Ctrl-Alt-F1 */
+        "\x1b\x10",      /* Alt-Ctrl-P */
+        "\x1b[1;8D",     /* Ctrl-Alt-Shift-Left: a move, so the cursor may go; no edit */
+    };
+    for (size_t i = 0; i < sizeof unbound / sizeof *unbound; i++) {
+        keys(&r, unbound[i]);
+        app_tick(r.app);
+        CHECK_TEXT(buf(&r), "text\n");
+        CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    }
+    CHECK_INT_EQ(r.fake->nsent, 0);
+    CHECK_INT_EQ(r.fake->interrupts, 0);
+    keys(&r, "\x1a");
+    CHECK_TEXT(buf(&r), ""); /* still one undo step: nothing was recorded in between */
+    rig_close(&r);
+}
+
+/* The construction path's failures come back as messages, and nothing leaks. */
+static void test_construction_errors(void)
+{
+    AppConfig cfg = {.model = "gpt-test", .file = "/nonexistent-dir/x/y.c"};
+    TransportFake *fake = NULL;
+    ErrorBuf err = {{0}};
+    App *a = app_new_headless(&cfg, make_fake, &fake, &err);
+    if (a) { /* a missing file is a new file: that is fine too */
+        CHECK_INT_EQ(fake->starts, 1);
+        app_free(a);
+    }
+    cfg = (AppConfig){.model = "gpt-test", .theme_path = "/nonexistent.theme"};
+    fake = NULL;
+    a = app_new_headless(&cfg, make_fake, &fake, &err);
+    CHECK(a == NULL);
+    CHECK(err.msg[0] != '\0');
+    CHECK(fake == NULL); /* failed before the transport was made */
+    app_free(NULL);
+}
+
+int main(void)
+{
+    transport_ws_log_install(); /* the loop's lws_context logs to flint's log, not stderr */
+    RUN(test_typing_and_undo);
+    RUN(test_ask_and_answer);
+    RUN(test_interrupt_and_retry);
+    RUN(test_question_waits_for_the_link);
+    RUN(test_save_as);
+    RUN(test_paste);
+    RUN(test_rebinding);
+    RUN(test_unknown_keys);
+    RUN(test_construction_errors);
+    return harness_done();
+}
