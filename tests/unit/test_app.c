@@ -204,7 +204,7 @@ static void test_ask_and_answer(void)
     Rig r;
     if (!rig_open(&r, NULL, true))
         return;
-    keys(&r, "int x;\n");
+    keys(&r, "int x;"); /* (a "\n" here would be Ctrl-J: a line break) */
     keys(&r, "\x0b"); /* Ctrl-K */
     CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
     keys(&r, "why is x unused?");
@@ -342,7 +342,7 @@ static void test_rebinding(void)
     if (!rig_open(&r, "{ \"keys\": { \"Ctrl-T\": \"ask\", \"Ctrl-Z\": \"none\", "
                       "\"F5\": \"undo\" } }", true))
         return;
-    keys(&r, "abc\n");
+    keys(&r, "abc");
     keys(&r, "\x1a"); /* Ctrl-Z: bound to nothing now */
     CHECK_TEXT(buf(&r), "abc\n");
     keys(&r, "\x1b[15~"); /* F5: undo now, not retry */
