@@ -9,6 +9,7 @@
  *   | prompt line (while asking) / status line                |
  *   +--------------------------------------------------------+
  *
+ * Each buffer keeps its own scroll position when another one is shown.
  * Ui keeps view state only (scroll offsets, the prompt's text and history); the domain is in
  * Session. It never sees the network: the app passes the link's state in as UiStatus.
  * Rendering cost is O(visible cells), independent of file and transcript length. */
@@ -55,6 +56,15 @@ const char *ui_language(const Ui *ui);
 /* A frame was drawn with some visible lines still plain (their highlighting is computed in
  * slices so that no frame blocks): draw another one soon. */
 bool ui_wants_frame(const Ui *ui);
+/* A buffer is closed: forget its scroll position and caches (its address may be reused). */
+void ui_forget_buffer(Ui *ui, const Buffer *b);
+/* A list overlay (the buffer list, completions): lines separated by '\n', one selected
+ * (SIZE_MAX: none); drawn over the panes until hidden. */
+void ui_list_show(Ui *ui, const char *title, const char *lines, size_t selected);
+void ui_list_hide(Ui *ui);
+bool ui_list_active(const Ui *ui);
+size_t ui_list_selected(const Ui *ui);
+void ui_list_move(Ui *ui, int delta);  /* the selection, clamped */
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 
@@ -69,6 +79,8 @@ void ui_prompt_paste(Ui *ui, const char *s, size_t len);
 /* The current text (valid until the next prompt call); submitting adds it to the history. */
 const char *ui_prompt_text(const Ui *ui);
 void ui_prompt_commit(Ui *ui);  /* add to history, clear, close */
+/* Replaces the prompt's text (a completion), the cursor at its end. */
+void ui_prompt_set_text(Ui *ui, const char *text);
 
 /* Model pane scrolling: rows > 0 scrolls back, < 0 forward; follow resumes tailing. */
 void ui_model_scroll(Ui *ui, int rows);
