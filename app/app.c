@@ -5,6 +5,8 @@
  *   app/keymap.c        the key tables per mode (defaults + the settings file), F1's text
  *   app/questions.c     asking, interrupting, retrying; reacting to the session's changes
  *   app/saving.c        save, Save As, quit and its question
+ *   app/buffers.c       several files: open, switch, list, close
+ *   app/swap_app.c      swap files: when they are written and removed, the question at start
  *   app/screen.c        damage, frames, the status line message
  *   app/policy.c        when to rotate the connection and when to ring the bell
  *   app/recovery_app.c  the crash handler and the recovery wording
@@ -32,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "app/buffers.h"
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/keymap.h"
@@ -40,6 +43,7 @@
 #include "app/recovery_app.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "app/swap_app.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -117,7 +121,7 @@ static void app_key(App *a, const KeyEvent *k)
     AppMode mode = a->mode;
     const Command *c = keymap_lookup(a->keymap, mode_key_table(mode), k);
     bool usable = c && command_works_in(c, mode);
-    if (mode == MODE_CONFIRM_QUIT) { /* its commands clear the question themselves */
+    if (mode_key_table(mode) == KEYS_CONFIRM) { /* its commands clear the question themselves */
         if (usable)
             c->run(a, k);
         else
@@ -149,6 +153,7 @@ static void app_drain_keys(App *a)
     else
         loop_timer_cancel(a->esc_timer);
     app_take_session_damage(a);
+    swap_app_after_keys(a); /* edits: the swap timer (never a write here) */
     if (a->interrupted) {
         /* The Close frame is written on the socket's next WRITEABLE, in the next service
          * pass; the frame follows it a millisecond later (ARCHITECTURE: close first). */
@@ -164,7 +169,7 @@ static void app_tty_input(void *ud, const char *bytes, size_t n)
     App *a = ud;
     if (log_enabled())
         log_msg("tty: %zu bytes, first %02x", n, (unsigned char)bytes[0]);
-    if (a->message_error && a->mode != MODE_CONFIRM_QUIT)
+    if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
         a->message_error = false, a->message[0] = '\0';
     keys_feed(&a->keys, bytes, n);
     app_drain_keys(a);
@@ -276,7 +281,8 @@ static bool app_watch(App *a, ErrorBuf *err)
     return a->tty_watch && (a->signals = loop_watch_signals(a->loop, app_signal, a, err)) &&
            (a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) &&
            (a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) &&
-           (a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err));
+           (a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)) &&
+           swap_app_init(a, err);
 }
 
 static const TransportHooks app_link_hooks = {
@@ -337,7 +343,7 @@ int app_run(const AppConfig *cfg)
         buffer_set_tab_width(session_buffer(a->session), cfg->settings->tab_width);
         buffer_set_expand_tabs(session_buffer(a->session), cfg->settings->expand_tabs);
     }
-    if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, &err)) {
+    if (!buffers_open_args(a, cfg->files, cfg->n_files, &err)) {
         fprintf(stderr, "flint: %s\n", err.msg);
         goto out;
     }
@@ -394,9 +400,10 @@ int app_run(const AppConfig *cfg)
     if (syntax_set_error_count(langs)) /* that language stays plain; say why */
         app_say(a, true, "%s", syntax_set_error(langs, 0));
     app_tell_earlier_recovery(a);
+    swap_app_check_all(a);
     char url_shown[256]; /* never the query: it can carry tokens */
     link_url_redact(url, url_shown, sizeof url_shown);
-    log_msg("start: url=%s model=%s file=%s", url_shown, cfg->model, cfg->file ? cfg->file : "-");
+    log_msg("start: url=%s model=%s files=%zu", url_shown, cfg->model, cfg->n_files);
     transport_start(a->transport);
     app_draw(a);
 
@@ -418,6 +425,7 @@ out:
         demo_stop(&a->demo);
     keys_free(&a->keys);
     keymap_free(a->keymap);
+    swap_app_free(a);
     free(a->pending_question);
     session_free(a->session);
     sb_free(&notes);

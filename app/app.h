@@ -11,7 +11,8 @@
 #include "session/settings.h"
 
 typedef struct AppConfig {
-    const char *file;        /* NULL: a new unnamed buffer */
+    const char *const *files; /* the command line's files ("a.c", "b.c:120", "+120 c.c"); */
+    size_t n_files;           /* none: a new unnamed buffer */
     const char *url;         /* base URL; NULL with demo */
     const char *model;
     const char *api_key;     /* NULL or "" sends no Authorization header */

@@ -62,6 +62,16 @@ static const KeyDefault edit_defaults[] = {
     {"PgDn", "page-down", false},
     {"Ctrl-Home", "top", false},
     {"Ctrl-End", "bottom", false},
+    /* several files (app/buffers.c) */
+    {"Ctrl-O", "open", false},
+    {"Alt-Right", "buffer-next", false},
+    {"Ctrl-PgDn", "buffer-next", false},
+    {"Alt-Left", "buffer-prev", false},
+    {"Ctrl-PgUp", "buffer-prev", false},
+    {"Ctrl-Alt-PgUp", "model-scroll-up", true},  /* Alt wins over Ctrl for PgUp/PgDn */
+    {"Ctrl-Alt-PgDn", "model-scroll-down", true},
+    {"Alt-b", "buffer-list", false},
+    {"Ctrl-W", "close", false},
 };
 
 static const KeyDefault prompt_defaults[] = {
@@ -83,6 +93,7 @@ static const KeyDefault prompt_defaults[] = {
     {"Ctrl-A", "home", false},
     {"End", "end", false},
     {"Ctrl-E", "end", false},
+    {"Tab", "complete", false}, /* the open and Save As prompts: paths */
 };
 
 /* Anything else cancels (commands_default). */
@@ -92,6 +103,19 @@ static const KeyDefault confirm_defaults[] = {
     {"n", "no", false},
     {"N", "no", true},
     {"Esc", "cancel", false},
+    /* the swap question (app/swap_app.c) */
+    {"r", "swap-recover", false},
+    {"d", "swap-diff", false},
+    {"x", "swap-delete", false},
+};
+
+/* The buffer list (Alt-B); any other key closes it. */
+static const KeyDefault list_defaults[] = {
+    {"Up", "list-up", false},
+    {"Down", "list-down", false},
+    {"Enter", "list-choose", false},
+    {"Esc", "list-cancel", false},
+    {"Ctrl-W", "list-close", false},
 };
 
 static const struct {
@@ -104,6 +128,8 @@ static const struct {
                      sizeof prompt_defaults / sizeof *prompt_defaults},
     [KEYS_CONFIRM] = {"confirm", "the quit question", confirm_defaults,
                       sizeof confirm_defaults / sizeof *confirm_defaults},
+    [KEYS_LIST] = {"list", "the buffer list", list_defaults,
+                   sizeof list_defaults / sizeof *list_defaults},
 };
 
 struct Keymap {
@@ -228,7 +254,7 @@ size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings)
         const Command *c = command_find(sb->command);
         n++;
         if (!keymap_mode_from_name(sb->mode ? sb->mode : "edit", &mode)) {
-            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm)", path, sb->line,
+            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, list)", path, sb->line,
                  sb->mode);
         } else if (!keys_parse(sb->key, &k)) {
             warn(warnings, "%s:%d: unknown key '%s'", path, sb->line, sb->key);

@@ -6,16 +6,33 @@
 #ifndef FLINT_APP_MODE_H
 #define FLINT_APP_MODE_H
 
-typedef enum AppMode { MODE_EDIT, MODE_ASK, MODE_SAVE_AS, MODE_CONFIRM_QUIT, MODE_COUNT } AppMode;
+typedef enum AppMode {
+    MODE_EDIT, MODE_ASK, MODE_SAVE_AS, MODE_CONFIRM_QUIT,
+    /* several files (app/buffers.c, app/swap_app.c) */
+    MODE_OPEN,          /* the Ctrl-O prompt */
+    MODE_CONFIRM_CLOSE, /* "save changes before closing?" */
+    MODE_BUFFER_LIST,   /* the Alt-B list */
+    MODE_SWAP,          /* "swap file found: recover, diff, delete?" */
+    MODE_COUNT
+} AppMode;
 
 #define MODE_BIT(m) (1u << (m))
-#define MODES_PROMPT (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS))
+#define MODES_PROMPT (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS) | MODE_BIT(MODE_OPEN))
 
-typedef enum KeyMode { KEYS_EDIT, KEYS_PROMPT, KEYS_CONFIRM, KEYS_COUNT } KeyMode;
+typedef enum KeyMode { KEYS_EDIT, KEYS_PROMPT, KEYS_CONFIRM, KEYS_LIST, KEYS_COUNT } KeyMode;
 
+/* The questions (quit, close, swap) share the confirm table; any key they do not bind
+ * cancels them. */
 static inline KeyMode mode_key_table(AppMode m)
 {
-    return m == MODE_EDIT ? KEYS_EDIT : m == MODE_CONFIRM_QUIT ? KEYS_CONFIRM : KEYS_PROMPT;
+    switch (m) {
+    case MODE_EDIT: return KEYS_EDIT;
+    case MODE_CONFIRM_QUIT:
+    case MODE_CONFIRM_CLOSE:
+    case MODE_SWAP: return KEYS_CONFIRM;
+    case MODE_BUFFER_LIST: return KEYS_LIST;
+    default: return KEYS_PROMPT;
+    }
 }
 
 #endif

@@ -59,6 +59,16 @@ typedef struct App {
     struct termios saved_tios;
     bool have_tios;
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
+
+    /* Several files (app/buffers.c) and swap files (app/swap_app.c). */
+    bool close_after_save;     /* the close question's "yes" went on to a Save As */
+    Buffer *swap_buffer;       /* MODE_SWAP: the buffer the question is about */
+    Buffer *swap_diff_buffer;  /* the diff it showed, or NULL */
+    LoopTimer *swap_timer;     /* armed while some buffer has edits not in its swap yet */
+    uint64_t swap_first_ns, swap_last_ns; /* the first and last such edit */
+    struct SwapMark *swap_marks;          /* per buffer: what its swap holds */
+    size_t n_swap_marks, swap_marks_cap;
+    bool swap_failure_shown;   /* a failed swap write was told; quiet until one works */
 } App;
 
 #endif

@@ -124,6 +124,7 @@ int buffer_tab_width(const Buffer *b);           /* default 4 */
 void buffer_set_tab_width(Buffer *b, int width);
 /* editor.expand_tabs: buffer_tab inserts spaces up to the next tab stop instead of '\t'. */
 void buffer_set_expand_tabs(Buffer *b, bool expand);
+bool buffer_expand_tabs(const Buffer *b);
 /* Changes whenever the text does (edit, undo, redo, load): a key for caches of the text. */
 uint64_t buffer_version(const Buffer *b);
 
