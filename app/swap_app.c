@@ -79,9 +79,10 @@ void swap_app_after_keys(App *a)
     Buffer *b = session_buffer(a->session);
     if (!buffer_path(b))
         return; /* unnamed: no swap (recovery files still cover signals and crashes) */
+    bool fresh = !mark_of(a, b, false); /* first look: its edits came with this batch */
     struct SwapMark *m = mark_of(a, b, true);
     uint64_t v = buffer_version(b);
-    if (m->seen == v || m->foreign)
+    if (m->foreign || (fresh ? !buffer_modified(b) : m->seen == v))
         return;
     m->seen = v;
     uint64_t now = clock_now_ns();
@@ -336,6 +337,10 @@ void swap_app_answer(App *a, char what)
                        text.data ? text.data : "", text.len);
         buffer_set_cursor(b, (TextPos){0, 0});
         sb_free(&text);
+        struct SwapMark *m = mark_of(a, b, true);
+        m->written = true; /* ours now: a save or a clean quit removes it */
+        m->foreign = false;
+        m->version = 0;
         app_say(a, false, "Recovered %s from its swap file: Ctrl-S saves it, Ctrl-Z undoes it.",
                 buffer_name(b));
     } else if (what == 'x') {
