@@ -69,6 +69,7 @@ typedef struct App {
     struct SwapMark *swap_marks;          /* per buffer: what its swap holds */
     size_t n_swap_marks, swap_marks_cap;
     bool swap_failure_shown;   /* a failed swap write was told; quiet until one works */
+    struct SwapJob *swap_job;  /* a large buffer's swap being written by a worker, or NULL */
 } App;
 
 #endif

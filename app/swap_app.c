@@ -7,11 +7,19 @@
  * user was already asked about one (`asked`).
  *
  * Timer: swap_first_ns is the first edit not yet in a swap (0: none); swap_last_ns the
- * latest. The timer is armed exactly while swap_first_ns != 0. */
+ * latest. The timer is armed while swap_first_ns != 0 or a worker runs.
+ *
+ * Large buffers: a write of more than SWAP_SYNC_MAX bytes measured above a frame (10 MB:
+ * 17-20 ms here), so the loop thread only takes a snapshot (text_serialize, a copy) and a
+ * worker thread writes it (a->swap_job, one at a time). The timer polls the job every
+ * SWAP_POLL_NS and, once it is done, joins it and records the outcome; the Buffer is never
+ * touched off the loop thread. Quitting waits for a running job (one write). */
 #include "app/swap_app.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +33,21 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/swap.h"
+
+#define SWAP_SYNC_MAX ((size_t)1 << 20)
+#define SWAP_POLL_NS (20ull * 1000000ull)
+
+struct SwapJob {
+    pthread_t thread;
+    Buffer *b;          /* compared by identity only, on the loop thread */
+    uint64_t version;
+    char path[PATH_MAX];
+    SwapInfo h;
+    StrBuf bytes;
+    bool ok;
+    ErrorBuf err;
+    atomic_bool done;
+};
 
 struct SwapMark {
     Buffer *b;
@@ -49,9 +72,59 @@ static struct SwapMark *mark_of(App *a, Buffer *b, bool create)
     return m;
 }
 
+static void record(App *a, struct SwapMark *m, bool ok, const char *sp, size_t bytes,
+                   uint64_t version, const ErrorBuf *err, double ms)
+{
+    if (!ok) {
+        log_msg("swap: %s", err->msg);
+        if (!a->swap_failure_shown) {
+            a->swap_failure_shown = true;
+            app_say(a, true, "Unsaved edits are not protected: %s (said once)", err->msg);
+        }
+        return;
+    }
+    log_msg("swap: wrote %s (%zu bytes) in %.2f ms", sp, bytes, ms);
+    a->swap_failure_shown = false;
+    if (m) {
+        m->written = true;
+        m->version = version;
+    }
+}
+
+static void *swap_worker(void *arg)
+{
+    struct SwapJob *j = arg;
+    j->ok = swap_write_bytes(j->path, &j->h, j->bytes.data ? j->bytes.data : "", j->bytes.len,
+                             &j->err);
+    atomic_store(&j->done, true);
+    return NULL;
+}
+
+/* Joins a finished (or, with wait, any) job and records it. False while it still runs. */
+static bool job_finish(App *a, bool wait)
+{
+    struct SwapJob *j = a->swap_job;
+    if (!j)
+        return true;
+    if (!wait && !atomic_load(&j->done))
+        return false;
+    pthread_join(j->thread, NULL);
+    record(a, mark_of(a, j->b, false), j->ok, j->path, j->bytes.len, j->version, &j->err, 0);
+    sb_free(&j->bytes);
+    free(j);
+    a->swap_job = NULL;
+    return true;
+}
+
 static void swap_timer_fired(void *ud)
 {
     App *a = ud;
+    if (!job_finish(a, false)) {
+        loop_timer_after(a->swap_timer, SWAP_POLL_NS);
+        return;
+    }
+    if (!a->swap_first_ns)
+        return; /* the job was all there was */
     uint64_t now = clock_now_ns();
     uint64_t pause_end = a->swap_last_ns + SWAP_PAUSE_NS, cap = a->swap_first_ns + SWAP_MAX_NS;
     if (now < pause_end && now < cap) { /* typing goes on: a second after it, or the cap */
@@ -69,6 +142,13 @@ bool swap_app_init(App *a, ErrorBuf *err)
 
 void swap_app_free(App *a)
 {
+    struct SwapJob *j = a->swap_job;
+    if (j) { /* the loop is gone: wait for the write, tell no one */
+        pthread_join(j->thread, NULL);
+        sb_free(&j->bytes);
+        free(j);
+        a->swap_job = NULL;
+    }
     free(a->swap_marks);
     a->swap_marks = NULL;
     a->n_swap_marks = a->swap_marks_cap = 0;
@@ -89,7 +169,8 @@ void swap_app_after_keys(App *a)
     a->swap_last_ns = now;
     if (!a->swap_first_ns) {
         a->swap_first_ns = now;
-        loop_timer_at(a->swap_timer, now + SWAP_PAUSE_NS);
+        if (!a->swap_job) /* a running job's poll comes first and sees swap_first_ns */
+            loop_timer_at(a->swap_timer, now + SWAP_PAUSE_NS);
     }
 }
 
@@ -130,21 +211,33 @@ static void write_one(App *a, Buffer *b, struct SwapMark *m)
     long long size, mtime;
     if (buffer_disk_stamp(b, &size, &mtime))
         h.size = size, h.mtime_ns = mtime;
-    ErrorBuf err;
-    uint64_t t0 = clock_now_ns();
-    if (!swap_write(sp, &h, buffer_text(b), &err)) {
-        log_msg("swap: %s", err.msg);
-        if (!a->swap_failure_shown) {
-            a->swap_failure_shown = true;
-            app_say(a, true, "Unsaved edits are not protected: %s (said once)", err.msg);
+    size_t bytes = text_byte_count(buffer_text(b));
+    if (bytes > SWAP_SYNC_MAX) {
+        if (a->swap_job) { /* one at a time: this one waits for the next timer */
+            a->swap_first_ns = a->swap_first_ns ? a->swap_first_ns : clock_now_ns();
+            return;
         }
+        struct SwapJob *j = xcalloc(1, sizeof *j);
+        j->b = b;
+        j->version = v;
+        j->h = h;
+        snprintf(j->path, sizeof j->path, "%s", sp);
+        text_serialize(buffer_text(b), &j->bytes); /* the snapshot */
+        if (pthread_create(&j->thread, NULL, swap_worker, j) != 0) {
+            sb_free(&j->bytes);
+            free(j);
+            ErrorBuf e;
+            error_set(&e, "cannot start the swap writer thread");
+            record(a, m, false, sp, bytes, v, &e, 0);
+            return;
+        }
+        a->swap_job = j;
         return;
     }
-    log_msg("swap: wrote %s (%zu bytes) in %.2f ms", sp, text_byte_count(buffer_text(b)),
-            (double)(clock_now_ns() - t0) / 1e6);
-    a->swap_failure_shown = false;
-    m->written = true;
-    m->version = v;
+    ErrorBuf err;
+    uint64_t t0 = clock_now_ns();
+    bool ok = swap_write(sp, &h, buffer_text(b), &err);
+    record(a, m, ok, sp, bytes, v, &err, (double)(clock_now_ns() - t0) / 1e6);
 }
 
 void swap_app_write_now(App *a)
@@ -157,10 +250,16 @@ void swap_app_write_now(App *a)
         if (m)
             write_one(a, b, m);
     }
+    if (a->swap_job) /* poll it; a large buffer left waiting (swap_first_ns) goes next */
+        loop_timer_after(a->swap_timer, SWAP_POLL_NS);
+    else if (a->swap_first_ns)
+        loop_timer_after(a->swap_timer, SWAP_PAUSE_NS);
 }
 
 void swap_app_saved(App *a, Buffer *b)
 {
+    if (a->swap_job && a->swap_job->b == b)
+        job_finish(a, true); /* else its rename would bring the swap back after the save */
     struct SwapMark *m = mark_of(a, b, false);
     if (!m)
         return;
@@ -170,6 +269,8 @@ void swap_app_saved(App *a, Buffer *b)
 
 void swap_app_forget(App *a, Buffer *b)
 {
+    if (a->swap_job && a->swap_job->b == b)
+        job_finish(a, true);
     struct SwapMark *m = mark_of(a, b, false);
     if (!m)
         return;
@@ -179,6 +280,7 @@ void swap_app_forget(App *a, Buffer *b)
 
 void swap_app_remove_all(App *a)
 {
+    job_finish(a, true);
     for (size_t i = 0; i < a->n_swap_marks; i++)
         remove_swap(a->swap_marks[i].b, &a->swap_marks[i]);
 }

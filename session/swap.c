@@ -45,7 +45,9 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-bool swap_write(const char *swap_path, const SwapInfo *h, const Text *t, ErrorBuf *err)
+/* One of t or (data, len) is the text. */
+static bool swap_write_any(const char *swap_path, const SwapInfo *h, const Text *t,
+                           const char *data, size_t len, ErrorBuf *err)
 {
     mkdirs_for(swap_path);
     StrBuf tmpl = {0};
@@ -59,10 +61,12 @@ bool swap_write(const char *swap_path, const SwapInfo *h, const Text *t, ErrorBu
     }
     StrBuf head = {0};
     sb_printf(&head, SWAP_MAGIC "path %s\nsize %lld\nmtime %lld\npid %ld\ntime %lld\nlength %zu\n\n",
-              h->path, h->size, h->mtime_ns, h->pid, h->time, text_byte_count(t));
+              h->path, h->size, h->mtime_ns, h->pid, h->time, t ? text_byte_count(t) : len);
     int e = write_all(fd, head.data, head.len);
     sb_free(&head);
-    if (!e) {
+    if (!e && !t)
+        e = write_all(fd, data, len);
+    if (!e && t) {
         char *buf = xmalloc(SWAP_IOBUF);
         e = text_write_fd(t, fd, buf, SWAP_IOBUF);
         free(buf);
@@ -79,6 +83,17 @@ bool swap_write(const char *swap_path, const SwapInfo *h, const Text *t, ErrorBu
     }
     free(tmp);
     return true;
+}
+
+bool swap_write(const char *swap_path, const SwapInfo *h, const Text *t, ErrorBuf *err)
+{
+    return swap_write_any(swap_path, h, t, NULL, 0, err);
+}
+
+bool swap_write_bytes(const char *swap_path, const SwapInfo *h, const char *data, size_t len,
+                      ErrorBuf *err)
+{
+    return swap_write_any(swap_path, h, NULL, data, len, err);
 }
 
 /* "NAME VALUE\n" at *p: the value's bytes (up to the newline). */

@@ -40,6 +40,10 @@ typedef struct SwapInfo {
 
 /* Writes h and t to swap_path (creating its directory, 0700; the file 0600). */
 bool swap_write(const char *swap_path, const SwapInfo *h, const Text *t, ErrorBuf *err);
+/* The same from a snapshot of the text's bytes (text_serialize): for a worker thread, which
+ * must not read a Text the loop thread keeps editing. */
+bool swap_write_bytes(const char *swap_path, const SwapInfo *h, const char *data, size_t len,
+                      ErrorBuf *err);
 /* Reads a swap: its header into h, its text into text (appended). A truncated or foreign
  * file is an error. */
 bool swap_read(const char *swap_path, SwapInfo *h, StrBuf *text, ErrorBuf *err);

@@ -56,4 +56,37 @@ wait_screen 'Save changes to notes\.txt, \[new\]|Save changes to'
 type 'n'
 [ "$(wait_exit 5)" = 0 ] || fail "quit did not exit 0"
 ls "$swapdir"/notes.txt.*.swp >/dev/null 2>&1 && fail "a clean quit left the swap"
-echo "ok: swap written after typing, kill -9, diff, recover, removed on save and clean quit"
+flint_stop
+
+# A large buffer (over 1 MB) is written by the worker thread from a snapshot: same result.
+big=$E2E_DIR/big.txt
+for i in $(seq 1 40000); do echo "a fairly ordinary line of text number $i"; done >"$big"
+flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$big"
+wait_screen 'line of text number 1 '
+type 'BIGEDIT '
+wait_screen 'BIGEDIT a fairly'
+for _ in $(seq 400); do
+  head -c 400 "$swapdir"/big.txt.*.swp 2>/dev/null | grep -q 'BIGEDIT a fairly' && break
+  sleep 0.05
+done
+head -c 400 "$swapdir"/big.txt.*.swp 2>/dev/null | grep -q 'BIGEDIT a fairly' ||
+  fail "no swap for the large buffer"
+tail -n 1 "$swapdir"/big.txt.*.swp | grep -q 'number 40000$' || fail "large swap incomplete"
+kill -9 "$FLINT_PID"
+wait_exit 5 >/dev/null
+flint_stop
+rm -f "$swapdir"/big.txt.*.swp
+
+# An unwritable state directory: said once, however often the swap is tried again.
+printf 'not a directory\n' >"$E2E_DIR/state-file"
+FLINT_ENV="XDG_STATE_HOME='$E2E_DIR/state-file'"
+flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
+wait_screen 'typed before the kill'
+type 'x'
+wait_screen 'Unsaved edits are not protected: cannot write the swap file'
+type 'y'
+wait_count 'swap: cannot write the swap file' "$FLINT_LOG_FILE" 2 15
+[ "$(grep -c 'message: Unsaved edits are not protected' "$FLINT_LOG_FILE")" = 1 ] ||
+  fail "the swap failure was told more than once"
+
+echo "ok: swap written after typing, kill -9, diff, recover, removed on save and clean quit; large buffer by the worker; a failure told once"
