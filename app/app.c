@@ -5,6 +5,8 @@
  *   app/keymap.c        the key tables per mode (defaults + the settings file), F1's text
  *   app/questions.c     asking, interrupting, retrying; reacting to the session's changes
  *   app/saving.c        save, Save As, quit and its question
+ *   app/buffers.c       several files: open, switch, list, close
+ *   app/swap_app.c      swap files: when they are written and removed, the question at start
  *   app/screen.c        damage, frames, the status line message
  *   app/search_ui.c     search, replace and go to line (its finds run in frame slices)
  *   app/policy.c        when to rotate the connection and when to ring the bell
@@ -37,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "app/buffers.h"
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/file_rules.h"
@@ -48,6 +51,7 @@
 #include "app/screen.h"
 #include "app/search_ui.h"
 #include "app/state.h"
+#include "app/swap_app.h"
 #include "app/transport_events.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -89,7 +93,7 @@ static void app_key(App *a, const KeyEvent *k)
     AppMode mode = a->mode;
     const Command *c = keymap_lookup(a->keymap, mode_key_table(mode), k);
     bool usable = c && command_works_in(c, mode);
-    if (mode == MODE_CONFIRM_QUIT) { /* its commands clear the question themselves */
+    if (mode_key_table(mode) == KEYS_CONFIRM) { /* its commands clear the question themselves */
         if (usable)
             c->run(a, k);
         else
@@ -122,6 +126,7 @@ static void app_drain_keys(App *a)
     else
         loop_timer_cancel(a->esc_timer);
     app_take_session_damage(a);
+    swap_app_after_keys(a); /* edits: the swap timer (never a write here) */
     if (a->interrupted) {
         /* The Close frame is written on the socket's next WRITEABLE, in the next service
          * pass; the frame follows it a millisecond later (ARCHITECTURE: close first). */
@@ -137,7 +142,7 @@ static void app_tty_input(void *ud, const char *bytes, size_t n)
     App *a = ud;
     if (log_enabled())
         log_msg("tty: %zu bytes, first %02x", n, (unsigned char)bytes[0]);
-    if (a->message_error && a->mode != MODE_CONFIRM_QUIT)
+    if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
         a->message_error = false, a->message[0] = '\0';
     keys_feed(&a->keys, bytes, n);
     app_drain_keys(a);
@@ -268,6 +273,7 @@ static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
 {
     App *a = xcalloc(1, sizeof *a);
     a->cfg = cfg;
+    a->settings = cfg->settings;
     a->tty_fd = -1;
     a->demo.pid = -1;
     a->demo.stdin_fd = -1;
@@ -296,11 +302,9 @@ static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
     config_apply_keys(a, cfg->settings, notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
     a->session = session_new(&scfg, &app_session_hooks, a);
-    if (cfg->file && !buffer_open(session_buffer(a->session), cfg->file, err))
-        return false;
     file_rules_apply(session_buffer(a->session), cfg->settings); /* settings, .editorconfig */
     a->mouse_on = cfg->settings ? cfg->settings->mouse : true;
-    return true;
+    return buffers_open_args(a, cfg->files, cfg->n_files, err); /* each gets its rules too */
 }
 
 /* Second: the loop and its timers, the transport (made by make, with the App's hooks). False
@@ -312,7 +316,8 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
     a->loop = loop_new(err);
     if (!a->loop || !(a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) ||
         !(a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) ||
-        !(a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)))
+        !(a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)) ||
+        !swap_app_init(a, err))
         return false;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
     if (!a->transport) {
@@ -341,10 +346,10 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     app_greet(a, notes);
     if (syntax_set_error_count(langs)) /* that language stays plain; say why */
         app_say(a, true, "%s", syntax_set_error(langs, 0));
+    swap_app_check_all(a); /* a newer swap file for an opened file: ask what to do */
     char url_shown[256]; /* never the query: it can carry tokens */
     link_url_redact(url ? url : "-", url_shown, sizeof url_shown);
-    log_msg("start: url=%s model=%s file=%s", url_shown, a->cfg->model,
-            a->cfg->file ? a->cfg->file : "-");
+    log_msg("start: url=%s model=%s files=%zu", url_shown, a->cfg->model, a->cfg->n_files);
 }
 
 static void app_go(App *a)
@@ -371,6 +376,7 @@ void app_free(App *a)
     keys_free(&a->keys);
     keymap_free(a->keymap);
     clipboard_free(&a->clip);
+    swap_app_free(a);
     free(a->pending_question);
     session_free(a->session);
     free(a);

@@ -37,7 +37,8 @@ struct lws_context;
 typedef struct App App;
 
 typedef struct AppConfig {
-    const char *file;        /* NULL: a new unnamed buffer */
+    const char *const *files; /* the command line's files ("a.c", "b.c:120", "+120 c.c"); */
+    size_t n_files;           /* none: a new unnamed buffer */
     const char *url;         /* base URL; NULL with demo */
     const char *model;
     const char *api_key;     /* NULL or "" sends no Authorization header */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/buffers.h"
 #include "app/edit_cmds.h"
 #include "app/paste.h"
 #include "app/questions.h"
@@ -20,6 +21,7 @@
 #include "app/screen.h"
 #include "app/search_ui.h"
 #include "app/state.h"
+#include "app/swap_app.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
@@ -145,11 +147,15 @@ static void cmd_submit(App *a, const KeyEvent *k)
     AppMode mode = a->mode;
     ui_prompt_commit(a->ui);
     a->mode = MODE_EDIT;
+    ui_list_hide(a->ui); /* completions */
     if (mode == MODE_ASK)
         app_ask(a, text);
-    else
-        app_save_as(a, text);
-    a->quit_after_save = false;
+    else if (mode == MODE_OPEN)
+        buffers_open_typed(a, text);
+    else if (app_save_as(a, text) && a->close_after_save)
+        buffers_close_saved(a);
+    if (a->mode != MODE_SAVE_AS) /* saving all to quit may have opened the next Save As */
+        a->quit_after_save = false;
     free(text);
 }
 
@@ -163,6 +169,11 @@ static void leave_confirm(App *a)
 
 static void cmd_cancel(App *a, const KeyEvent *k)
 {
+    if (buffers_cancel(a))
+        return;
+    ui_list_hide(a->ui); /* completions */
+    if (a->close_after_save && a->mode == MODE_SAVE_AS)
+        a->close_after_save = false;
     if (a->mode == MODE_CONFIRM_QUIT) {
         leave_confirm(a);
         app_say(a, false, "Quit cancelled.");
@@ -178,16 +189,20 @@ static void cmd_cancel(App *a, const KeyEvent *k)
 
 static void cmd_yes(App *a, const KeyEvent *k)
 {
+    if (a->mode == MODE_CONFIRM_CLOSE) {
+        buffers_close_answer(a, true);
+        return;
+    }
     leave_confirm(a);
-    a->quit_after_save = true;
-    if (app_save(a))
-        app_quit(a);
-    else if (a->mode != MODE_SAVE_AS)
-        a->quit_after_save = false;
+    app_save_all_and_quit(a);
 }
 
 static void cmd_no(App *a, const KeyEvent *k)
 {
+    if (a->mode == MODE_CONFIRM_CLOSE) {
+        buffers_close_answer(a, false);
+        return;
+    }
     leave_confirm(a);
     app_quit(a);
 }
@@ -205,7 +220,7 @@ static void cmd_save(App *a, const KeyEvent *k)
         return;
     close_prompt(a);
     if (app_save(a) && a->quit_after_save)
-        app_quit(a);
+        app_save_all_and_quit(a);
     if (a->mode != MODE_SAVE_AS)
         a->quit_after_save = false;
 }
@@ -225,15 +240,45 @@ static void cmd_redraw(App *a, const KeyEvent *k) { term_redraw_all(a->term); }
 static void cmd_help(App *a, const KeyEvent *k) { ui_toggle_help(a->ui); }
 static void cmd_none(App *a, const KeyEvent *k) {}
 
+/* --- several files (app/buffers.c) and swap files (app/swap_app.c) ------------------------- */
+
+static void cmd_open(App *a, const KeyEvent *k)
+{
+    a->mode = MODE_OPEN;
+    ui_prompt_open(a->ui, "Open (Tab completes, file:line): ");
+}
+
+static void cmd_complete(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_OPEN || a->mode == MODE_SAVE_AS)
+        buffers_complete(a);
+}
+
+static void cmd_buffer_next(App *a, const KeyEvent *k) { buffers_switch(a, 1); }
+static void cmd_buffer_prev(App *a, const KeyEvent *k) { buffers_switch(a, -1); }
+static void cmd_buffer_list(App *a, const KeyEvent *k) { buffers_list_open(a); }
+static void cmd_close(App *a, const KeyEvent *k) { buffers_close(a); }
+static void cmd_list_up(App *a, const KeyEvent *k) { ui_list_move(a->ui, -1); }
+static void cmd_list_down(App *a, const KeyEvent *k) { ui_list_move(a->ui, 1); }
+static void cmd_list_choose(App *a, const KeyEvent *k) { buffers_list_choose(a); }
+static void cmd_list_cancel(App *a, const KeyEvent *k) { buffers_cancel(a); }
+static void cmd_list_close(App *a, const KeyEvent *k) { buffers_list_close_selected(a); }
+static void cmd_swap_recover(App *a, const KeyEvent *k) { swap_app_answer(a, 'r'); }
+static void cmd_swap_diff(App *a, const KeyEvent *k) { swap_app_answer(a, 'd'); }
+static void cmd_swap_delete(App *a, const KeyEvent *k) { swap_app_answer(a, 'x'); }
+
 /* --- the table ------------------------------------------------------------------------------ */
 
 #define E MODE_BIT(MODE_EDIT)
 #define P MODES_PROMPT
 #define SA MODE_BIT(MODE_SAVE_AS)
-#define Q MODE_BIT(MODE_CONFIRM_QUIT)
+#define Q (MODE_BIT(MODE_CONFIRM_QUIT) | MODE_BIT(MODE_CONFIRM_CLOSE))
 #define R MODE_BIT(MODE_REPLACE_CONFIRM)
 #define PAT (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND))
-#define ALL (E | P | Q | R)
+#define L MODE_BIT(MODE_BUFFER_LIST)
+#define SW MODE_BIT(MODE_SWAP)
+#define OP MODE_BIT(MODE_OPEN)
+#define ALL (E | P | Q | R | L | SW)
 
 static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
@@ -249,11 +294,11 @@ static const Command commands[] = {
     {"redraw", E | P, 0, cmd_redraw, "redraw the screen"},
     {"help", E, 0, cmd_help, "this help (F1 closes it)"},
     {"submit", P, 0, cmd_submit, "send the question / save under the name typed"},
-    {"cancel", P | Q | R, 0, cmd_cancel, "close the prompt / do not quit / stop replacing"},
+    {"cancel", P | Q | R | SW, 0, cmd_cancel, "close the prompt / do not quit / stop replacing"},
     {"history-prev", P, 0, cmd_history_prev, "the previous question from the history"},
     {"history-next", P, 0, cmd_history_next, "the next question from the history"},
-    {"yes", Q, 0, cmd_yes, "save, then quit"},
-    {"no", Q, 0, cmd_no, "quit without saving"},
+    {"yes", Q, 0, cmd_yes, "save, then quit (or close)"},
+    {"no", Q, 0, cmd_no, "quit (or close) without saving"},
     {"newline", E, CMD_BASIC, cmd_newline, "break the line (keeps the indentation)"},
     {"tab", E, CMD_BASIC, cmd_tab, "insert a tab (spaces to the next tab stop with expand_tabs)"},
     {"backspace", E | P, CMD_BASIC, cmd_backspace, "delete the character before the cursor"},
@@ -309,6 +354,21 @@ static const Command commands[] = {
     {"select-bottom", E, CMD_BASIC, cmd_select_bottom, "select to the end of the file"},
     /* --- end of issue 7 items 2, 7, 8 --- */
     {"none", ALL, CMD_KEEP_MESSAGE | CMD_BASIC, cmd_none, "nothing (unbinds a key)"},
+    /* several files and swap files */
+    {"open", E, 0, cmd_open, "open a file (Tab completes; file:120 opens at a line)"},
+    {"buffer-next", E, 0, cmd_buffer_next, "the next buffer"},
+    {"buffer-prev", E, 0, cmd_buffer_prev, "the previous buffer"},
+    {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
+    {"close", E, 0, cmd_close, "close the buffer (asks about unsaved changes)"},
+    {"complete", OP | SA, CMD_BASIC, cmd_complete, "complete the path"},
+    {"list-up", L, CMD_BASIC, cmd_list_up, "the previous buffer in the list"},
+    {"list-down", L, CMD_BASIC, cmd_list_down, "the next buffer in the list"},
+    {"list-choose", L, CMD_BASIC, cmd_list_choose, "switch to the chosen buffer"},
+    {"list-cancel", L, CMD_BASIC, cmd_list_cancel, "close the list"},
+    {"list-close", L, CMD_BASIC, cmd_list_close, "close the chosen buffer"},
+    {"swap-recover", SW, 0, cmd_swap_recover, "take the swap file's text"},
+    {"swap-diff", SW, 0, cmd_swap_diff, "show how the swap file differs"},
+    {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
 };
 
 const Command *commands_all(size_t *n)
@@ -329,7 +389,7 @@ bool command_works_in(const Command *c, AppMode m) { return (c->modes & MODE_BIT
 
 bool commands_default(App *a, const KeyEvent *k)
 {
-    if (a->mode == MODE_CONFIRM_QUIT) {
+    if (mode_key_table(a->mode) == KEYS_CONFIRM || a->mode == MODE_BUFFER_LIST) {
         cmd_cancel(a, k);
         return false;
     }

@@ -103,6 +103,16 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-Shift-Home", "select-top", false},
     {"Ctrl-Shift-End", "select-bottom", false},
     /* --- end of issue 7 items 2, 7, 8 --- */
+    /* several files (app/buffers.c) */
+    {"Ctrl-O", "open", false},
+    {"Alt-Right", "buffer-next", false},
+    {"Ctrl-PgDn", "buffer-next", false},
+    {"Alt-Left", "buffer-prev", false},
+    {"Ctrl-PgUp", "buffer-prev", false},
+    {"Ctrl-Alt-PgUp", "model-scroll-up", true},  /* Alt wins over Ctrl for PgUp/PgDn */
+    {"Ctrl-Alt-PgDn", "model-scroll-down", true},
+    {"Alt-b", "buffer-list", false},
+    {"Ctrl-W", "close", false},
 };
 
 static const KeyDefault prompt_defaults[] = {
@@ -131,6 +141,7 @@ static const KeyDefault prompt_defaults[] = {
     {"Alt-C", "search-case", true},
     {"F3", "search-next", false},
     {"Shift-F3", "search-prev", false},
+    {"Tab", "complete", false}, /* the open and Save As prompts: paths */
 };
 
 /* Anything else cancels (commands_default). */
@@ -140,6 +151,19 @@ static const KeyDefault confirm_defaults[] = {
     {"n", "no", false},
     {"N", "no", true},
     {"Esc", "cancel", false},
+    /* the swap question (app/swap_app.c) */
+    {"r", "swap-recover", false},
+    {"d", "swap-diff", false},
+    {"x", "swap-delete", false},
+};
+
+/* The buffer list (Alt-B); any other key closes it. */
+static const KeyDefault list_defaults[] = {
+    {"Up", "list-up", false},
+    {"Down", "list-down", false},
+    {"Enter", "list-choose", false},
+    {"Esc", "list-cancel", false},
+    {"Ctrl-W", "list-close", false},
 };
 
 /* "Replace? (y)es (n)o (a)ll (Esc) stop" for each match (app/search_ui.h); anything else is
@@ -166,6 +190,8 @@ static const struct {
                       sizeof confirm_defaults / sizeof *confirm_defaults},
     [KEYS_REPLACE] = {"replace", "the replace question", replace_defaults,
                       sizeof replace_defaults / sizeof *replace_defaults},
+    [KEYS_LIST] = {"list", "the buffer list", list_defaults,
+                   sizeof list_defaults / sizeof *list_defaults},
 };
 
 struct Keymap {
@@ -290,7 +316,7 @@ size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings)
         const Command *c = command_find(sb->command);
         n++;
         if (!keymap_mode_from_name(sb->mode ? sb->mode : "edit", &mode)) {
-            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace)", path, sb->line,
+            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace, list)", path, sb->line,
                  sb->mode);
         } else if (!keys_parse(sb->key, &k)) {
             warn(warnings, "%s:%d: unknown key '%s'", path, sb->line, sb->key);

@@ -20,10 +20,11 @@
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: flint [options] [FILE]\n"
+            "usage: flint [options] [FILE[:LINE] | +LINE FILE]...\n"
             "\n"
-            "A terminal editor with a fast coding model beside it. The left pane edits FILE;\n"
-            "Ctrl-K asks the model about it; the answer streams into the right pane.\n"
+            "A terminal editor with a fast coding model beside it. The left pane edits the\n"
+            "files (one buffer each; Alt-Left/Alt-Right switch); Ctrl-K asks the model about\n"
+            "the current one; the answer streams into the right pane.\n"
             "\n"
             "options:\n"
             "  --url URL        backend base URL, e.g. wss://api.openai.com/v1 or\n"
@@ -54,7 +55,7 @@ static void usage(FILE *f)
             "\n"
             "With no --url and no API key, flint starts on the demo backend.\n"
             "keys: Ctrl-K ask  Esc/Ctrl-G interrupt  F5 ask again  Ctrl-S save  Ctrl-Q quit\n"
-            "      F1 help\n");
+            "      Ctrl-O open  Alt-Left/Right switch  Alt-B buffers  Ctrl-W close  F1 help\n");
 }
 
 int main(int argc, char **argv)
@@ -125,12 +126,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (argc - optind > 1) {
-        fprintf(stderr, "flint: one file at a time (got %d; see flint --help)\n", argc - optind);
-        return 2;
-    }
-    if (optind < argc)
-        cfg.file = argv[optind];
+    cfg.files = (const char *const *)(argv + optind);
+    cfg.n_files = (size_t)(argc - optind);
     if (cfg.model[0] == '\0') {
         fprintf(stderr, "flint: --model needs a name\n");
         return 2;

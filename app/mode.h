@@ -1,7 +1,8 @@
 /* Modes: what the keyboard is talking to. An AppMode is the app's state (the editor, the ask
- * prompt, the Save As prompt, the "save changes?" question, and the search flows of
+ * prompt, the Save As prompt, the "save changes?" question, the search flows of
  * app/search_ui.h: the search, replace and go-to-line prompts and the per-match "Replace?"
- * question); each has one key table (KeyMode): every prompt shares one, since they edit the
+ * question, and those of several files: the open prompt, the close and swap questions, the
+ * buffer list); each has one key table (KeyMode): every prompt shares one, since they edit the
  * same line. Commands say in which
  * AppModes they work (a bit set, MODE_BIT). Vocabulary only, so that the state, the command
  * table and the key tables can all name modes without including each other. */
@@ -19,6 +20,11 @@ typedef enum AppMode {
     MODE_REPLACE_WITH,    /* ... then the replacement */
     MODE_REPLACE_CONFIRM, /* ... then "Replace? (y)es (n)o (a)ll (Esc) stop" per match */
     MODE_GOTO,            /* Alt-G: the line (and column) to go to */
+    /* several files (app/buffers.c, app/swap_app.c) */
+    MODE_OPEN,            /* the Ctrl-O prompt */
+    MODE_CONFIRM_CLOSE,   /* "save changes before closing?" */
+    MODE_BUFFER_LIST,     /* the Alt-B list */
+    MODE_SWAP,            /* "swap file found: recover, diff, delete?" */
     MODE_COUNT
 } AppMode;
 
@@ -26,16 +32,31 @@ typedef enum AppMode {
 #define MODES_SEARCH_PROMPT                                                                 \
     (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND) | MODE_BIT(MODE_REPLACE_WITH) |   \
      MODE_BIT(MODE_GOTO))
-#define MODES_PROMPT (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS) | MODES_SEARCH_PROMPT)
+#define MODES_PROMPT                                                                        \
+    (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS) | MODE_BIT(MODE_OPEN) | MODES_SEARCH_PROMPT)
 
-typedef enum KeyMode { KEYS_EDIT, KEYS_PROMPT, KEYS_CONFIRM, KEYS_REPLACE, KEYS_COUNT } KeyMode;
+typedef enum KeyMode {
+    KEYS_EDIT,
+    KEYS_PROMPT,
+    KEYS_CONFIRM,
+    KEYS_REPLACE,
+    KEYS_LIST,
+    KEYS_COUNT
+} KeyMode;
 
+/* The questions (quit, close, swap) share the confirm table; any key they do not bind
+ * cancels them. */
 static inline KeyMode mode_key_table(AppMode m)
 {
-    return m == MODE_EDIT              ? KEYS_EDIT
-           : m == MODE_CONFIRM_QUIT    ? KEYS_CONFIRM
-           : m == MODE_REPLACE_CONFIRM ? KEYS_REPLACE
-                                       : KEYS_PROMPT;
+    switch (m) {
+    case MODE_EDIT: return KEYS_EDIT;
+    case MODE_CONFIRM_QUIT:
+    case MODE_CONFIRM_CLOSE:
+    case MODE_SWAP: return KEYS_CONFIRM;
+    case MODE_REPLACE_CONFIRM: return KEYS_REPLACE;
+    case MODE_BUFFER_LIST: return KEYS_LIST;
+    default: return KEYS_PROMPT;
+    }
 }
 
 #endif

@@ -7,23 +7,43 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "app/screen.h"
 #include "app/state.h"
+#include "app/swap_app.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
 static _Atomic(App *) fatal_app;
 
+/* Every modified buffer gets its own recovery file; the report keeps the first one's path
+ * and joins the messages ("...; ..."), as much as fits. A buffer whose recovery worked loses
+ * its swap file: the recovery file is newer, and one thing to find at the next start is
+ * clearer than two. */
 void app_save_recovery(App *a)
 {
-    Buffer *b = session_buffer(a->session);
-    if (!buffer_modified(b) || a->recovery.message[0])
-        return; /* nothing to keep, or already tried (the tty closing, then SIGHUP) */
-    buffer_write_recovery(b, &a->recovery); /* the message says where, or that it failed */
-    log_msg("recovery: %s", a->recovery.message);
+    if (a->recovery.message[0])
+        return; /* already tried (the tty closing, then SIGHUP) */
+    size_t len = 0;
+    for (size_t i = 0; i < session_buffer_count(a->session); i++) {
+        Buffer *b = session_buffer_at(a->session, i);
+        if (!buffer_modified(b))
+            continue;
+        RecoveryReport *r = xmalloc(sizeof *r);
+        bool ok = buffer_write_recovery(b, r); /* the message says where, or that it failed */
+        log_msg("recovery: %s", r->message);
+        if (len == 0)
+            snprintf(a->recovery.path, sizeof a->recovery.path, "%s", r->path);
+        if (len < sizeof a->recovery.message)
+            len += (size_t)snprintf(a->recovery.message + len, sizeof a->recovery.message - len,
+                                    "%s%s", len ? "; " : "", r->message);
+        free(r);
+        if (ok)
+            swap_app_forget(a, b);
+    }
 }
 
 static void fatal_cleanup(void)
@@ -48,9 +68,13 @@ static void crash_handler(int signo)
             tcsetattr(a->tty_fd, TCSAFLUSH, &a->saved_tios);
         ssize_t w = write(a->tty_fd, reset, sizeof reset - 1);
         (void)w;
-        if (buffer_modified(session_buffer(a->session))) {
-            RecoveryReport r; /* where the text went, or that it could not be saved: always said */
-            buffer_write_recovery(session_buffer(a->session), &r);
+        /* Every modified buffer: the list is a plain array, read without allocating. */
+        for (size_t i = 0; i < session_buffer_count(a->session); i++) {
+            Buffer *b = session_buffer_at(a->session, i);
+            if (!buffer_modified(b))
+                continue;
+            static RecoveryReport r; /* where the text went, or why not: always said */
+            buffer_write_recovery(b, &r);
             static const char msg[] = "flint crashed; ";
             w = write(2, msg, sizeof msg - 1);
             w = write(2, r.message, strlen(r.message));

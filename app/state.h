@@ -22,6 +22,7 @@
 #include "net/transport.h"
 #include "session/recovery.h"
 #include "session/session.h"
+#include "session/settings.h"
 #include "themes/theme.h"
 #include "ui/keys.h"
 #include "ui/term.h"
@@ -32,6 +33,7 @@ typedef struct SearchUi SearchUi;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
+    const Settings *settings;     /* cfg's settings file, or NULL: the defaults */
     Demo demo;
     int tty_fd;            /* -1 in a headless App */
     bool loop_owns_tty;    /* tty_fd was handed to the loop (it closes it) */
@@ -71,6 +73,17 @@ typedef struct App {
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
     bool model_focus;      /* the answer pane takes the scroll keys (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
+
+    /* Several files (app/buffers.c) and swap files (app/swap_app.c). */
+    bool close_after_save;     /* the close question's "yes" went on to a Save As */
+    Buffer *swap_buffer;       /* MODE_SWAP: the buffer the question is about */
+    Buffer *swap_diff_buffer;  /* the diff it showed, or NULL */
+    LoopTimer *swap_timer;     /* armed while some buffer has edits not in its swap yet */
+    uint64_t swap_first_ns, swap_last_ns; /* the first and last such edit */
+    struct SwapMark *swap_marks;          /* per buffer: what its swap holds */
+    size_t n_swap_marks, swap_marks_cap;
+    bool swap_failure_shown;   /* a failed swap write was told; quiet until one works */
+    struct SwapJob *swap_job;  /* a large buffer's swap being written by a worker, or NULL */
 } App;
 
 #endif

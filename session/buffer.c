@@ -115,6 +115,8 @@ const Text *buffer_text(const Buffer *b) { return b->text; }
 
 TextPos buffer_cursor(const Buffer *b) { return b->cursor; }
 
+bool buffer_expand_tabs(const Buffer *b) { return b->expand_tabs; }
+
 int buffer_tab_width(const Buffer *b) { return b->tab_width; }
 
 void buffer_set_tab_width(Buffer *b, int width)

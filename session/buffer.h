@@ -97,6 +97,21 @@ bool buffer_write_recovery(const Buffer *b, RecoveryReport *r);
  * Not for crash paths. */
 bool buffer_find_recovery(const Buffer *b, char *out, size_t out_size);
 
+/* Swap files (session/swap.h): "STATE/flint/swap/NAME.HASH.swp" for this buffer's file
+ * (matched by its full path, like recovery files). False for an unnamed buffer or without a
+ * state directory. */
+bool buffer_swap_path(const Buffer *b, char *out, size_t out_size);
+/* The file as last loaded or saved: false when it did not exist (a new file: the first save
+ * creates it); else its size and mtime (nanoseconds since the epoch). */
+bool buffer_disk_stamp(const Buffer *b, long long *size, long long *mtime_ns);
+/* Replaces the contents with data as a fresh, unmodified history (a diff shown in a buffer
+ * of its own); the path stays. */
+void buffer_load_text(Buffer *b, const char *data, size_t len);
+/* The bytes loaded looked binary: NUL bytes, or more than 1 in 8 bytes of the first 8 KiB
+ * not valid UTF-8 (a stray Latin-1 byte in a text file is not enough). */
+bool buffer_binary(const Buffer *b);
+bool buffer_looks_binary(const char *data, size_t len);
+
 const char *buffer_path(const Buffer *b);   /* NULL when unnamed */
 const char *buffer_name(const Buffer *b);   /* basename or "[new]" */
 bool buffer_modified(const Buffer *b);      /* differs from the last save/load (undo-aware) */
@@ -110,6 +125,7 @@ int buffer_tab_width(const Buffer *b);           /* default 4 */
 void buffer_set_tab_width(Buffer *b, int width);
 /* editor.expand_tabs: buffer_tab inserts spaces up to the next tab stop instead of '\t'. */
 void buffer_set_expand_tabs(Buffer *b, bool expand);
+bool buffer_expand_tabs(const Buffer *b);
 /* Changes whenever the text does (edit, undo, redo, load): a key for caches of the text. */
 uint64_t buffer_version(const Buffer *b);
 

@@ -85,6 +85,7 @@ static void buffer_reset(Buffer *b, const char *data, size_t len, const char *pa
     b->path = copy;
     b->disk = *disk;
     b->saved = false;
+    b->binary = false;
     buffer_clear_confirm(b);
     recovery_plan_set(b->recovery, b->path);
 }
@@ -135,7 +136,62 @@ bool buffer_open(Buffer *b, const char *path, ErrorBuf *err)
      * save sees a difference and asks first, which is the safe side. */
     BufferDiskId disk = buffer_disk_id_of(&st);
     buffer_reset(b, data, len, path, &disk);
+    b->binary = buffer_looks_binary(data, len);
     free(data);
+    return true;
+}
+
+/* A NUL is never text; invalid UTF-8 is counted in bytes, so a Latin-1 file with a few
+ * accents stays text while compressed or executable data is binary. A sequence cut by the
+ * 8 KiB limit is not held against the file. */
+bool buffer_looks_binary(const char *data, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    size_t n = len < 8192 ? len : 8192, bad = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        if (c == 0)
+            return true;
+        size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (k > 1 && i + k > n && n < len)
+            break; /* cut by the limit */
+        bool ok = k > 0 && i + k <= n && !(k == 2 && c < 0xC2);
+        for (size_t j = 1; ok && j < k; j++)
+            ok = (p[i + j] & 0xC0) == 0x80;
+        if (!ok) {
+            bad++;
+            i++;
+        } else {
+            i += k;
+        }
+    }
+    return n > 0 && bad * 8 > n;
+}
+
+bool buffer_binary(const Buffer *b) { return b->binary; }
+
+void buffer_load_text(Buffer *b, const char *data, size_t len)
+{
+    text_set(b->text, data, len);
+    b->version++;
+    undo_clear(b->undo);
+    b->cursor = (TextPos){0, 0};
+    b->want_valid = false;
+    b->binary = false;
+}
+
+bool buffer_swap_path(const Buffer *b, char *out, size_t out_size)
+{
+    return recovery_swap_path(b->recovery, out, out_size);
+}
+
+bool buffer_disk_stamp(const Buffer *b, long long *size, long long *mtime_ns)
+{
+    if (!b->path || !b->disk.exists)
+        return false;
+    *size = (long long)b->disk.size;
+    *mtime_ns = (long long)b->disk.mtim.tv_sec * 1000000000ll + b->disk.mtim.tv_nsec;
     return true;
 }
 

@@ -56,6 +56,7 @@ struct Buffer {
     RecoveryPlan *recovery; /* where recovery files go: follows path (open, save-as) */
     bool refused;        /* the last save was refused for a "save again" (not a failure) */
     char backup[4096];   /* the backup copy the last save made (written in place), or "" */
+    bool binary;         /* the loaded bytes looked binary (buffer_looks_binary) */
 };
 
 /* The edits everything else is made of (buffer.c): applied at the cursor / over [from, to),

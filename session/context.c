@@ -6,7 +6,8 @@
  * fit closes its direction, so the window never has holes). A cursor line longer than the
  * budget on its own is cut to a byte slice centred on the cursor, on UTF-8 boundaries.
  * The message says what part of the file is shown, so the model never mistakes a window
- * for the whole file. Line and column are 1-based; the column counts characters. */
+ * for the whole file. Line and column are 1-based; the column counts characters. A binary
+ * buffer (buffer_binary) sends its name and size only: "[binary file, 12 KiB, not sent]". */
 #include "session/context.h"
 
 #include <stdbool.h>
@@ -122,6 +123,14 @@ void context_build(const Buffer *b, const char *question, size_t max_bytes, StrB
         sb_printf(out, " (%s)", path);
     else if (!path)
         sb_puts(out, " (not saved yet)");
+    if (buffer_binary(b)) {
+        /* A binary file's bytes mean nothing to a model and may be anything (keys, images):
+         * say what it is instead of sending it. */
+        size_t bytes = text_byte_count(t);
+        sb_printf(out, "\n[binary file, %zu %s, not sent]\n", bytes >= 1024 ? bytes / 1024 : bytes,
+                  bytes >= 1024 ? "KiB" : "bytes");
+        return;
+    }
     sb_printf(out, "\nCursor: line %zu, column %zu\n", cur.line + 1, char_column(t, cur));
 
     Window w = choose_window(t, cur, max);

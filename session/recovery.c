@@ -525,3 +525,17 @@ bool recovery_backup_path(const RecoveryPlan *p, char *out, size_t out_size)
     out_puts(&o, p->stem);
     return !o.overflow;
 }
+
+bool recovery_swap_path(const RecoveryPlan *p, char *out, size_t out_size)
+{
+    static const char leaf[] = "recovery";
+    size_t n = strlen(p->state);
+    if (!p->named || n < sizeof leaf || !out_size)
+        return false;
+    Out o = out_on(out, out_size);
+    out_add(&o, p->state, n - (sizeof leaf - 1)); /* ".../flint/" */
+    out_puts(&o, "swap/");
+    out_puts(&o, p->stem);
+    out_puts(&o, ".swp");
+    return !o.overflow;
+}

@@ -58,5 +58,8 @@ bool recovery_find(const RecoveryPlan *p, char *out, size_t out_size);
  * that writes the file in place keeps a copy of the old contents. False for an unnamed plan
  * or without a state directory. */
 bool recovery_backup_path(const RecoveryPlan *p, char *out, size_t out_size);
+/* "STATE/flint/swap/NAME.HASH.swp" (not created here): the file's swap file (session/swap.h).
+ * False for an unnamed plan or without a state directory. */
+bool recovery_swap_path(const RecoveryPlan *p, char *out, size_t out_size);
 
 #endif

@@ -147,6 +147,21 @@ void session_buffer_set_current(Session *s, size_t i)
     s->current = i;
 }
 
+Buffer *session_buffer_take(Session *s, size_t i)
+{
+    BUG_ON(i >= s->n_buffers);
+    Buffer *b = s->buffers[i];
+    memmove(&s->buffers[i], &s->buffers[i + 1], (s->n_buffers - i - 1) * sizeof *s->buffers);
+    s->n_buffers--;
+    if (s->n_buffers == 0)
+        session_buffer_add(s, buffer_new()); /* never without a buffer */
+    if (s->current > i || (s->current == i && i > 0))
+        s->current--;
+    if (s->current >= s->n_buffers)
+        s->current = 0;
+    return b;
+}
+
 /* ---- state ------------------------------------------------------------------------------- */
 
 const Transcript *session_transcript(const Session *s) { return s->transcript; }

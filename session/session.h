@@ -88,6 +88,10 @@ size_t session_buffer_current(const Session *s);
 /* Takes b; returns its index. The current buffer does not change. */
 size_t session_buffer_add(Session *s, Buffer *b);
 void session_buffer_set_current(Session *s, size_t i); /* i < count */
+/* Removes buffer i from the list and gives it to the caller (to free). The current buffer
+ * stays the same one, or becomes the one before (the first) when i was current; the last
+ * buffer is replaced by a new empty one, so there is always one. */
+Buffer *session_buffer_take(Session *s, size_t i);
 const Wire *session_wire(const Session *s);
 const Transcript *session_transcript(const Session *s);
 TurnState session_turn(const Session *s);

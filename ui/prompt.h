@@ -23,7 +23,7 @@
 
 typedef struct Prompt {
     bool active;
-    char label[64];
+    char label[256];
     StrBuf text;
     size_t cursor;      /* byte offset in text */
     int scroll;         /* first display column of the text shown */

@@ -83,8 +83,14 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
 
     const char *file = sl->file ? sl->file : "";
     size_t flen = strlen(file);
-    n = snprintf(buf, sizeof buf, "%s", sl->modified ? " [+]" : "");
-    /* The name itself is drawn separately (it may be long); P_NAME holds only " [+]". */
+    char count[48] = "";
+    if (sl->buffer_count > 1)
+        snprintf(count, sizeof count, "  %zu/%zu", sl->buffer_index, sl->buffer_count);
+    n = snprintf(buf, sizeof buf, "%s%s%s%s%s", sl->modified ? " [+]" : "", count,
+                 sl->crlf ? "  CRLF" : "", sl->no_final_newline ? "  no final newline" : "",
+                 sl->binary ? "  binary, not sent" : "");
+    /* The name itself is drawn separately (it may be long); P_NAME holds only " [+]" and the
+     * buffer's facts. */
     part_set(&p[P_NAME], STYLE_STATUS, buf, (size_t)n);
     p[P_NAME].on = true;
     if (sl->line) {

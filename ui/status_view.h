@@ -1,5 +1,8 @@
 /* StatusView: the bottom line when no prompt is open.
  *
+ * The name carries the buffer's facts: " name [+]  2/3  CRLF  no final newline  binary, not
+ * sent" (the count only when several buffers are open).
+ *
  *   " name [+]  12:5   message ...            model  connected  ttft 182ms  1043 tok/s  5234 tok "
  *
  * Everything is plain data (StatusLine) so that the view is testable without a Session.
@@ -19,6 +22,11 @@
 typedef struct StatusLine {
     const char *file;      /* buffer name */
     bool modified;
+    size_t buffer_index;   /* 1-based; shown as "2/3" when buffer_count > 1 */
+    size_t buffer_count;
+    bool crlf;             /* the file's lines end in CRLF */
+    bool no_final_newline; /* the last line has no terminator */
+    bool binary;           /* its bytes are not sent to the model */
     size_t line, col;      /* 1-based; line 0 hides the position */
     const char *model;     /* NULL or "" hides it */
     const char *link;      /* NULL hides it */

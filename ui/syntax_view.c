@@ -78,6 +78,12 @@ static void forget_buffer(SyntaxView *sv)
     sv->lang = NULL;
 }
 
+void syntax_view_forget(SyntaxView *sv, const Buffer *b)
+{
+    if (sv->buf == b)
+        forget_buffer(sv);
+}
+
 void syntax_view_free(SyntaxView *sv)
 {
     if (!sv)

@@ -43,6 +43,8 @@ void syntax_view_set_languages(SyntaxView *sv, SyntaxSet *set);
 const SyntaxSet *syntax_view_languages(const SyntaxView *sv);
 /* Call before each editor draw: follows b, takes in its edits, refills the frame budget. */
 void syntax_view_begin_frame(SyntaxView *sv, const Buffer *b);
+/* b was closed: drop its highlighter if it is the one followed (its address may be reused). */
+void syntax_view_forget(SyntaxView *sv, const Buffer *b);
 /* The language of the buffer followed (NULL: plain text). */
 const Syntax *syntax_view_language(const SyntaxView *sv);
 /* The decoration layer (EditorDecorFn; ud is the SyntaxView; add it with keep_control). */

@@ -13,6 +13,7 @@
 #include "ui/editor_view.h"
 #include "ui/select_view.h"
 #include "ui/layout.h"
+#include "ui/list_view.h"
 #include "ui/model_view.h"
 #include "ui/prompt.h"
 #include "ui/status_view.h"
@@ -30,6 +31,15 @@ struct Ui {
     char **help_lines;  /* owned; set by ui_set_help */
     size_t n_help;
     SyntaxView *syntax;
+    /* Where each buffer was scrolled when another one was shown (by identity; forgotten by
+     * ui_forget_buffer when the buffer is closed). */
+    struct UiViewPos {
+        const Buffer *b;
+        size_t top;
+        int left;
+    } *pos;
+    size_t n_pos, pos_cap;
+    ListView list;
 };
 
 Ui *ui_new(Term *term, int cols, int rows)
@@ -111,8 +121,57 @@ void ui_free(Ui *ui)
     for (size_t i = 0; i < ui->n_help; i++)
         free(ui->help_lines[i]);
     free(ui->help_lines);
+    free(ui->pos);
+    list_view_free(&ui->list);
     free(ui);
 }
+
+static struct UiViewPos *find_pos(Ui *ui, const Buffer *b)
+{
+    for (size_t i = 0; i < ui->n_pos; i++)
+        if (ui->pos[i].b == b)
+            return &ui->pos[i];
+    return NULL;
+}
+
+/* Another buffer is about to be drawn: keep the old one's scroll, give the new one its own. */
+static void switch_buffer(Ui *ui, const Buffer *b)
+{
+    EditorView *v = &ui->editor;
+    if (v->key_buf == b)
+        return;
+    if (v->key_buf) {
+        struct UiViewPos *p = find_pos(ui, v->key_buf);
+        if (!p) {
+            ui->pos = xgrow(ui->pos, &ui->pos_cap, ui->n_pos + 1, sizeof *ui->pos);
+            p = &ui->pos[ui->n_pos++];
+        }
+        *p = (struct UiViewPos){.b = v->key_buf, .top = v->top, .left = v->left};
+    }
+    struct UiViewPos *p = find_pos(ui, b);
+    v->top = p ? p->top : 0;
+    v->left = p ? p->left : 0;
+}
+
+void ui_forget_buffer(Ui *ui, const Buffer *b)
+{
+    struct UiViewPos *p = find_pos(ui, b);
+    if (p)
+        *p = ui->pos[--ui->n_pos];
+    if (ui->editor.key_buf == b)
+        ui->editor.key_buf = NULL; /* its address may come back as another buffer */
+    syntax_view_forget(ui->syntax, b);
+}
+
+void ui_list_show(Ui *ui, const char *title, const char *lines, size_t selected)
+{
+    list_view_set(&ui->list, title, lines, selected);
+}
+
+void ui_list_hide(Ui *ui) { ui->list.active = false; }
+bool ui_list_active(const Ui *ui) { return ui->list.active; }
+size_t ui_list_selected(const Ui *ui) { return ui->list.selected; }
+void ui_list_move(Ui *ui, int delta) { list_view_move(&ui->list, delta); }
 
 void ui_resize(Ui *ui, int cols, int rows)
 {
@@ -227,6 +286,12 @@ static void fill_status(StatusLine *sl, Session *s, const UiStatus *st, int care
     *sl = (StatusLine){
         .file = buffer_name(b),
         .modified = buffer_modified(b),
+        .buffer_index = session_buffer_current(s) + 1,
+        .buffer_count = session_buffer_count(s),
+        .crlf = text_crlf(buffer_text(b)),
+        /* An empty buffer has no last line to end: nothing to warn about. */
+        .no_final_newline = !text_final_newline(buffer_text(b)) && text_byte_count(buffer_text(b)),
+        .binary = buffer_binary(b),
         .line = cur.line + 1,
         .col = (size_t)caret_col + 1,
         .model = session_model(s),
@@ -253,6 +318,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     Layout l = layout_compute(ui->cols, ui->rows);
     bool prompt = ui->prompt.active;
 
+    switch_buffer(ui, session_buffer(s));
     syntax_view_begin_frame(ui->syntax, session_buffer(s));
     editor_view_draw(&ui->editor, g, l.editor, session_buffer(s), !prompt);
     draw_divider(g, &l);
@@ -263,6 +329,10 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
         StatusLine sl;
         fill_status(&sl, s, st, editor_view_caret_col(&ui->editor, session_buffer(s)));
         status_view_draw(g, l.bottom, &sl);
+    }
+    if (ui->list.active) {
+        list_view_draw(&ui->list, g);
+        g->cursor_visible = false;
     }
     if (ui->help) {
         draw_help(g, (const char *const *)ui->help_lines, ui->n_help, &ui->help_top);

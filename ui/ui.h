@@ -9,6 +9,7 @@
  *   | prompt line (while asking) / status line                |
  *   +--------------------------------------------------------+
  *
+ * Each buffer keeps its own scroll position when another one is shown.
  * Ui keeps view state only (scroll offsets, the prompt's text and history); the domain is in
  * Session. It never sees the network: the app passes the link's state in as UiStatus.
  * Rendering cost is O(visible cells), independent of file and transcript length. */
@@ -63,6 +64,15 @@ UiPane ui_pane_at(const Ui *ui, int x, int y);
 /* The text position under cell (x, y) of the editor as last drawn; a cell outside the pane
  * counts as its nearest edge (a drag past it). False when the pane is empty. */
 bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out);
+/* A buffer is closed: forget its scroll position and caches (its address may be reused). */
+void ui_forget_buffer(Ui *ui, const Buffer *b);
+/* A list overlay (the buffer list, completions): lines separated by '\n', one selected
+ * (SIZE_MAX: none); drawn over the panes until hidden. */
+void ui_list_show(Ui *ui, const char *title, const char *lines, size_t selected);
+void ui_list_hide(Ui *ui);
+bool ui_list_active(const Ui *ui);
+size_t ui_list_selected(const Ui *ui);
+void ui_list_move(Ui *ui, int delta);  /* the selection, clamped */
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 
@@ -77,8 +87,8 @@ void ui_prompt_paste(Ui *ui, const char *s, size_t len);
 /* The current text (valid until the next prompt call); submitting adds it to the history. */
 const char *ui_prompt_text(const Ui *ui);
 void ui_prompt_commit(Ui *ui);  /* add to history, clear, close */
-/* The search prompts (app/search_ui.h): a prefilled line, a label with flags and the count,
- * a note at the right end (an error in the warning style). */
+/* A prefilled line (the search prompts, a completed path; the cursor at its end), a label
+ * with flags and the count, a note at the right end (an error in the warning style). */
 void ui_prompt_set_text(Ui *ui, const char *s, size_t len);
 void ui_prompt_set_label(Ui *ui, const char *label);
 void ui_prompt_set_note(Ui *ui, const char *note, bool is_error);

@@ -157,3 +157,5 @@ PY
 "$BUILD/tests/bench_search" "${BENCH_SEARCH_MB:-100}"
 # --- syntax highlighting (C rules over the tree's own sources) -----------------------------
 "$BUILD/tests/bench_syntax" "$(dirname "$0")"/../../{core,session,ui,net,app}/*.c
+# --- swap file writes (1 MB on the loop, 10 MB measured for the worker threshold) ---------
+"$BUILD/tests/bench_swap"

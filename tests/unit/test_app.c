@@ -385,7 +385,8 @@ static void test_unknown_keys(void)
 /* The construction path's failures come back as messages, and nothing leaks. */
 static void test_construction_errors(void)
 {
-    AppConfig cfg = {.model = "gpt-test", .file = "/nonexistent-dir/x/y.c"};
+    const char *files[] = {"/nonexistent-dir/x/y.c"};
+    AppConfig cfg = {.model = "gpt-test", .files = files, .n_files = 1};
     TransportFake *fake = NULL;
     ErrorBuf err = {{0}};
     App *a = app_new_headless(&cfg, make_fake, &fake, &err);

@@ -32,6 +32,8 @@ static const char *edit_ctrl_char(uint32_t cp)
     case 'c': return "interrupt"; /* what Codex and shells taught; never quits (Ctrl-Q does) */
     case 'l': return "redraw";
     case 'h': return "backspace"; /* Ctrl-H from a kitty-protocol terminal */
+    case 'o': return "open";      /* several files (issue 7) */
+    case 'w': return "close";
     default: return NULL;
     }
 }
@@ -58,6 +60,8 @@ static const char *edit_command(const KeyEvent *k)
     case KC_CHAR:
         if (ctrl && !alt)
             return edit_ctrl_char(k->cp);
+        if (alt && !ctrl && k->cp == 'b')
+            return "buffer-list";
         return (ctrl || alt) ? NULL : "<insert>";
     case KC_PASTE: return "<paste>";
     case KC_ENTER: return "newline";
@@ -66,12 +70,12 @@ static const char *edit_command(const KeyEvent *k)
     case KC_DELETE: return "delete";
     case KC_UP: return alt ? "model-scroll-up" : "up";
     case KC_DOWN: return alt ? "model-scroll-down" : "down";
-    case KC_LEFT: return ctrl ? "word-left" : "left";
-    case KC_RIGHT: return ctrl ? "word-right" : "right";
+    case KC_LEFT: return ctrl ? "word-left" : alt ? "buffer-prev" : "left";
+    case KC_RIGHT: return ctrl ? "word-right" : alt ? "buffer-next" : "right";
     case KC_HOME: return ctrl ? "top" : "home";
     case KC_END: return alt ? "model-follow" : ctrl ? "bottom" : "end";
-    case KC_PAGE_UP: return alt ? "model-scroll-up" : "page-up";
-    case KC_PAGE_DOWN: return alt ? "model-scroll-down" : "page-down";
+    case KC_PAGE_UP: return alt ? "model-scroll-up" : ctrl ? "buffer-prev" : "page-up";
+    case KC_PAGE_DOWN: return alt ? "model-scroll-down" : ctrl ? "buffer-next" : "page-down";
     case KC_ESC: return "interrupt";
     case KC_F1: return "help";
     case KC_F5: return "retry"; /* F5, "reload" everywhere; Ctrl-R is kept for hunks */
@@ -89,6 +93,7 @@ static const char *prompt_command(const KeyEvent *k)
         return (ctrl || alt) ? NULL : "<insert>";
     case KC_PASTE: return "<paste>";
     case KC_ENTER: return "submit";
+    case KC_TAB: return "complete"; /* paths in the open and Save As prompts */
     case KC_ESC: return "cancel";
     case KC_BACKSPACE: return "backspace";
     case KC_DELETE: return "delete";
