@@ -284,7 +284,7 @@ static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
     {"interrupt", E | P, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
-    {"save", E | SA, 0, cmd_save, "save (in a read-only file's Save As: write it anyway)"},
+    {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
     {"quit", E | P, 0, cmd_quit, "quit (asks first about unsaved changes)"},
     {"undo", E, 0, cmd_undo, "undo"},
     {"redo", E, 0, cmd_redo, "redo"},
@@ -319,7 +319,7 @@ static const Command commands[] = {
     {"search", E, 0, search_ui_cmd_search, "search as you type (Alt-R regex, Alt-C case)"},
     {"search-next", E | PAT, 0, search_ui_cmd_next, "the next match of the last search"},
     {"search-prev", E | PAT, 0, search_ui_cmd_prev, "the previous match of the last search"},
-    {"replace", E, 0, search_ui_cmd_replace, "replace: pattern, replacement, then y/n/a per match"},
+    {"replace", E, 0, search_ui_cmd_replace, "replace: pattern, replacement, y/n/a per match"},
     {"goto-line", E, 0, search_ui_cmd_goto, "go to a line (120, 120:5, +10, -10)"},
     {"search-regex", PAT, 0, search_ui_cmd_regex, "toggle regex (literal by default)"},
     {"search-case", PAT, 0, search_ui_cmd_case, "toggle matching case (ignored by default)"},
@@ -328,7 +328,7 @@ static const Command commands[] = {
     {"replace-all", R, 0, search_ui_cmd_replace_all, "replace this and every later match"},
     /* --- selection, clipboard, line and word edits, mouse (issue 7 items 2, 7, 8; handlers
      * in app/edit_cmds.c) --- */
-    {"copy", E, CMD_KEEP_MESSAGE, cmd_copy, "copy the selection (none selected: stop the answer)"},
+    {"copy", E, CMD_KEEP_MESSAGE, cmd_copy, "copy the selection (none: stop the answer)"},
     {"cut", E, 0, cmd_cut, "cut the selection"},
     {"paste", E, 0, cmd_paste, "paste what was copied or cut"},
     {"select-all", E, CMD_BASIC, cmd_select_all, "select everything"},
@@ -338,8 +338,8 @@ static const Command commands[] = {
     {"move-line-up", E, 0, cmd_move_line_up, "move the line or the selected lines up"},
     {"move-line-down", E, 0, cmd_move_line_down, "move the line or the selected lines down"},
     {"duplicate-line", E, 0, cmd_duplicate_line, "duplicate the line or the selected lines"},
-    {"toggle-comment", E, 0, cmd_toggle_comment, "comment or uncomment the line or the selected lines"},
-    {"toggle-mouse", E, 0, cmd_toggle_mouse, "mouse on/off (off: the terminal's own selection works)"},
+    {"toggle-comment", E, 0, cmd_toggle_comment, "comment or uncomment the line(s)"},
+    {"toggle-mouse", E, 0, cmd_toggle_mouse, "mouse on/off (off: the terminal selects)"},
     {"select-left", E, CMD_BASIC, cmd_select_left, "select to the left"},
     {"select-right", E, CMD_BASIC, cmd_select_right, "select to the right"},
     {"select-up", E, CMD_BASIC, cmd_select_up, "select up"},
@@ -355,7 +355,7 @@ static const Command commands[] = {
     /* --- end of issue 7 items 2, 7, 8 --- */
     {"none", ALL, CMD_KEEP_MESSAGE | CMD_BASIC, cmd_none, "nothing (unbinds a key)"},
     /* several files and swap files */
-    {"open", E, 0, cmd_open, "open a file (Tab completes; file:120 opens at a line)"},
+    {"open", E, 0, cmd_open, "open a file (Tab completes; file:120)"},
     {"buffer-next", E, 0, cmd_buffer_next, "the next buffer"},
     {"buffer-prev", E, 0, cmd_buffer_prev, "the previous buffer"},
     {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
