@@ -51,6 +51,7 @@ typedef struct ChatConn {
     ChatEnv *ce;
     int fd;
     bool chat_post;   /* the request being read is a POST to .../chat/completions */
+    bool post_404;    /* ... a POST elsewhere: 404 once its body is read */
     bool failed;      /* a write failed: write nothing more */
     StrBuf body;
     ChatStream *s;
@@ -449,18 +450,20 @@ int chat_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         c->failed = false;
         const char *uri = in ? in : "";
         bool post = lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0;
-        if (post && ends_with(uri, "/chat/completions")) {
-            c->chat_post = true;
-            return 0; /* the body follows */
+        c->chat_post = post && ends_with(uri, "/chat/completions");
+        c->post_404 = post && !c->chat_post;
+        if (post) {
+            if (c->post_404)
+                log_msg("http status=404 POST %s", uri);
+            return 0; /* answered once the body is in: lws reads it first */
         }
-        c->chat_post = false;
         if (!post && ends_with(uri, "/models")) {
             log_msg("recv conn=%u type=models bytes=0", conn_id(c));
             return reply(c, HTTP_STATUS_OK, "application/json", NULL, NULL,
                          "{\"object\":\"list\",\"data\":[{\"id\":\"flint-backend\","
                          "\"object\":\"model\",\"created\":0,\"owned_by\":\"flint\"}]}");
         }
-        log_msg("http status=404 %s %s", post ? "POST" : "GET", uri);
+        log_msg("http status=404 GET %s", uri);
         return reply_error(c, 404, "invalid_request_error", "not_found",
                            "not found: this server speaks POST /v1/chat/completions", NULL);
     }
@@ -475,6 +478,11 @@ int chat_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         sb_append(&c->body, in, len);
         return 0;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (c->post_404) {
+            c->post_404 = false;
+            return reply_error(c, 404, "invalid_request_error", "not_found",
+                               "not found: this server speaks POST /v1/chat/completions", NULL);
+        }
         if (!c->chat_post)
             return 0;
         c->chat_post = false;
