@@ -539,6 +539,35 @@ void session_on_message(Session *s, const char *data, size_t len)
     sync_stats(s);
 }
 
+void session_on_stream_end(Session *s)
+{
+    wire_end(s->wire);
+    WireEvent ev;
+    while (wire_next(s->wire, &ev))
+        on_event(s, &ev);
+    sync_stats(s);
+}
+
+void session_on_http_error(Session *s, const WireHttpError *h)
+{
+    if (session_busy(s))
+        turn_touch(s->turn, clock_now_ns());
+    wire_http_error(s->wire, h);
+    WireEvent ev;
+    bool any = false;
+    while (wire_next(s->wire, &ev)) {
+        any = true;
+        on_event(s, &ev);
+    }
+    if (!any && session_busy(s)) { /* the dialect has no HTTP: the status alone */
+        StrBuf msg = {0};
+        sb_printf(&msg, "HTTP %d", h->status);
+        apply(s, turn_fail(s->turn, sb_cstr(&msg), -1));
+        sb_free(&msg);
+    }
+    sync_stats(s);
+}
+
 /* ---- connection and user events ----------------------------------------------------------- */
 
 static void forget_connection(Session *s)

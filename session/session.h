@@ -122,8 +122,18 @@ unsigned session_take_damage(Session *s);
  * as context. Fails when a turn is in flight or waiting, the question is empty, or send
  * fails. Before a rate-limit deadline nothing is sent: the turn starts WAITING. */
 bool session_ask(Session *s, const char *question, ErrorBuf *err);
-/* One message from the server (a whole WebSocket text message), in the session's dialect. */
+/* One message from the server (a whole WebSocket text message), in the session's dialect;
+ * for a stream dialect (Chat over SSE) any piece of the response body, as it arrives. */
 void session_on_message(Session *s, const char *data, size_t len);
+/* A stream dialect's response body ended (EOF, or the end of a keep-alive body): what the
+ * dialect held becomes events (Chat: a finish_reason then EOF is a normal end; EOF before
+ * it fails the turn, "stream ended early"). */
+void session_on_stream_end(Session *s);
+/* The request was answered with a non-200 HTTP status (its body an error document, not a
+ * stream): the dialect turns it into an error, classified as any server error (401/403
+ * fail, 429 waits with Retry-After, ...). A dialect without HTTP fails the turn with the
+ * status. */
+void session_on_http_error(Session *s, const WireHttpError *h);
 /* A new connection is up: nothing from an earlier connection can be chained. */
 void session_on_link_up(Session *s);
 /* The connection is gone: an in-flight turn ends as ENTRY_NETWORK ("interrupted by network",

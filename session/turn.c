@@ -298,6 +298,7 @@ TurnResult turn_on_event(Turn *t, const WireEvent *ev, WireAction act, uint64_t 
     case WIRE_FAILED: return on_terminal(t, ev);
     case WIRE_ERROR: return on_error(t, ev, act);
     case WIRE_TEXT_DONE:       /* the deltas already built the same text */
+    case WIRE_REASONING_DELTA: /* not answer text; the UI does not show it yet (wire.h) */
     case WIRE_STEER_ACCEPTED:  /* flint never steers (PROTOCOL.md 7.2: Spark cannot) */
     case WIRE_STEER_FAILED:
     case WIRE_IGNORED:

@@ -1,6 +1,6 @@
 /* Wire (see wire.h): the dispatchers over a dialect's WireOps, and the helpers every dialect
  * shares. No state here: a Wire is whatever its implementation allocated, with the ops
- * pointer first; the optional ops (end) may be NULL. */
+ * pointer first; the optional ops (end, http_error) may be NULL. */
 #include "session/wire.h"
 
 
@@ -17,6 +17,12 @@ void wire_end(Wire *w)
 {
     if (w->ops->end)
         w->ops->end(w);
+}
+
+void wire_http_error(Wire *w, const WireHttpError *h)
+{
+    if (w->ops->http_error)
+        w->ops->http_error(w, h);
 }
 
 void wire_free(Wire *w)
@@ -71,6 +77,7 @@ const char *wire_kind_name(WireKind kind)
         [WIRE_CREATED] = "created",
         [WIRE_DELTA] = "delta",
         [WIRE_REFUSAL_DELTA] = "refusal_delta",
+        [WIRE_REASONING_DELTA] = "reasoning_delta",
         [WIRE_TEXT_DONE] = "text_done",
         [WIRE_DONE] = "done",
         [WIRE_INCOMPLETE] = "incomplete",

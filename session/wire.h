@@ -5,13 +5,16 @@
  * dialect that reads a stream needs state between messages (Chat Completions over SSE keeps
  * a line buffer, PROTOCOL.md section 4), one that reads whole messages needs none beyond the
  * storage of the event it last returned (Responses: one parse tree, section 1.4).
- * Implementations: session/wire_responses.c (Responses WebSocket mode), and a line-based
- * test dialect in tests/support/wire_fake.c.
+ * Implementations: session/wire_responses.c (Responses WebSocket mode), session/wire_chat.c
+ * (Chat Completions over SSE, PROTOCOL.md 4), and a line-based test dialect in
+ * tests/support/wire_fake.c.
  *
  *   encode   a neutral WireRequest -> the bytes of one message (appended to a StrBuf);
  *   feed     inbound bytes (one WebSocket message; for a stream dialect any chunk of the
  *            stream) -> zero or more events, taken one at a time with next;
  *   end      the stream ended (EOF: Chat's "finish_reason then EOF" is a normal end);
+ *   http_error  an HTTP response that is not a stream (a non-200 status and its body)
+ *            -> a WIRE_ERROR event, taken with next (HTTP dialects; see WireHttpError);
  *   classify a server error -> what the turn logic does about it (WireAction);
  *   can_chain / abandoned_answer: what the dialect's connections promise (see WireOps).
  *
@@ -59,6 +62,10 @@ typedef enum WireKind {
     WIRE_CREATED,         /* the server started a response: response_id */
     WIRE_DELTA,           /* answer text: text/text_len */
     WIRE_REFUSAL_DELTA,   /* refusal text: text/text_len (shown like text) */
+    WIRE_REASONING_DELTA, /* the model's reasoning, apart from the answer: text/text_len
+                           * (Chat's delta.reasoning_content / delta.reasoning). Not answer
+                           * text: the turn does not add it to the answer (today the UI does
+                           * not show it); it proves the server alive like any message */
     WIRE_TEXT_DONE,       /* a whole text part again: text/text_len */
     WIRE_DONE,            /* terminal success: response_id (the chain id), usage */
     WIRE_INCOMPLETE,      /* terminal, cut short: incomplete_reason, usage */
@@ -74,6 +81,9 @@ typedef struct WireUsage {
     uint64_t input_tokens;
     uint64_t output_tokens;
     uint64_t cached_tokens;
+    /* The server's own generation speed, output tokens per second (llama.cpp's
+     * timings.predicted_per_second, Cerebras' time_info); 0 when not given. */
+    double server_tokens_per_sec;
 } WireUsage;
 
 typedef struct WireError {
@@ -117,6 +127,19 @@ typedef enum WireAction {
     WIRE_ACT_WAIT,       /* rate limited: nothing goes out before the error's retry delay */
 } WireAction;
 
+/* ---- an HTTP reply that is not a stream ------------------------------------------------ */
+
+/* What an HTTP transport hands over when a request is answered with a status other than
+ * 200 (before any stream): the status, the whole body (JSON {"error":{...}} or plain text;
+ * may be empty) and the headers the dialects read. Strings are borrowed for the call. */
+typedef struct WireHttpError {
+    int status;
+    const char *body;         /* len bytes; NULL when len is 0 */
+    size_t len;
+    const char *retry_after;  /* the Retry-After header (seconds or an HTTP-date); NULL */
+    const char *retry_after_ms; /* retry-after-ms (OpenAI's); NULL when absent */
+} WireHttpError;
+
 /* ---- the interface -------------------------------------------------------------------- */
 
 typedef struct Wire Wire;
@@ -139,6 +162,9 @@ typedef struct WireOps {
                               * returned stays valid) */
     WireAction (*classify)(const Wire *w, const WireError *e);
     void (*free)(Wire *w);
+    /* NULL: the dialect never sees HTTP statuses (a WebSocket one): wire_http_error then
+     * holds no event, and the caller reports the status itself. */
+    void (*http_error)(Wire *w, const WireHttpError *h);
 } WireOps;
 
 struct Wire {
@@ -155,6 +181,9 @@ bool wire_next(Wire *w, WireEvent *ev);
 /* The inbound stream ended: what the dialect held may become events (take them with next). */
 void wire_end(Wire *w);
 void wire_reset(Wire *w);
+/* The request was answered with a non-200 status (see WireHttpError): the error event it
+ * holds is taken with next. Ends the response (a following end adds nothing). */
+void wire_http_error(Wire *w, const WireHttpError *h);
 WireAction wire_classify(const Wire *w, const WireError *e);
 bool wire_can_chain(const Wire *w);
 bool wire_abandoned_answer(const Wire *w);

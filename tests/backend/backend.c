@@ -1,9 +1,11 @@
-/* flint-backend: a local Responses-API WebSocket peer for flint's tests, benchmark and
+/* flint-backend: a local Responses-API WebSocket peer (or, with --api chat, a Chat
+ * Completions SSE server: tests/backend/chat.h) for flint's tests, benchmark and
  * `flint --demo`. The command line and the log lines are a contract with those callers:
  *
  *   flint-backend [--port N] [--rate TOKENS_PER_SEC] [--tokens N] [--log FILE]
  *                 [--dump FILE] [--quiet] [--exit-on-eof] [--limit N:SECS]
- *                 [--stall N:DELTAS]
+ *                 [--stall N:DELTAS] [--api responses|chat]
+ *                 [--variant llamacpp|vllm|ollama|cerebras] [--crlf] [--no-done]
  *
  * stdout carries exactly one line, "listening 127.0.0.1:PORT", flushed at start-up; the
  * parent reads the port from it. Everything else goes to the log (stderr by default; with
@@ -30,6 +32,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "tests/backend/chat.h"
 #include "tests/backend/dump.h"
 #include "tests/backend/server.h"
 
@@ -47,7 +50,8 @@ static void usage(FILE *to)
 {
     fputs("usage: flint-backend [--port N] [--rate TOKENS_PER_SEC] [--tokens N] [--log FILE]\n"
           "                     [--dump FILE] [--quiet] [--exit-on-eof] [--limit N:SECS]\n"
-          "                     [--stall N:DELTAS]\n"
+          "                     [--stall N:DELTAS] [--api responses|chat]\n"
+          "                     [--variant llamacpp|vllm|ollama|cerebras] [--crlf] [--no-done]\n"
           "  --port N        listen on 127.0.0.1:N (default 0: a free port)\n"
           "  --rate R        output_text.delta events per second (default 1000; 0: as fast\n"
           "                  as the socket takes them)\n"
@@ -64,6 +68,14 @@ static void usage(FILE *to)
           "                  code=rate_limit_exceeded\")\n"
           "  --stall N:K     the first N responses go silent after K deltas (never finish;\n"
           "                  pings are still answered; logged as \"stall conn=C ...\")\n"
+          "  --api A         responses (default): the Responses WebSocket mode at .../responses;\n"
+          "                  chat: HTTP/1.1 POST .../chat/completions answered with an SSE\n"
+          "                  stream (keep-alive), GET .../models (no --stall in this mode)\n"
+          "  --variant V     chat stream shape: llamacpp (usage + timings on the finish chunk,\n"
+          "                  the default), vllm / ollama (usage in a separate choices:[]\n"
+          "                  chunk), cerebras (usage + time_info on the finish chunk)\n"
+          "  --crlf          chat: CRLF line ends in the event stream (default LF)\n"
+          "  --no-done       chat: no final \"data: [DONE]\" (as ik_llama.cpp)\n"
           "Prints \"listening 127.0.0.1:PORT\" on stdout once it accepts connections.\n",
           to);
 }
@@ -106,9 +118,13 @@ static int parse_args(int argc, char **argv, Options *o)
             o->quiet = true;
         } else if (!strcmp(a, "--exit-on-eof")) {
             o->exit_on_eof = true;
+        } else if (!strcmp(a, "--crlf")) {
+            o->server.chat.crlf = true;
+        } else if (!strcmp(a, "--no-done")) {
+            o->server.chat.no_done = true;
         } else if (strcmp(a, "--port") && strcmp(a, "--rate") && strcmp(a, "--tokens") &&
                    strcmp(a, "--log") && strcmp(a, "--dump") && strcmp(a, "--limit") &&
-                   strcmp(a, "--stall")) {
+                   strcmp(a, "--stall") && strcmp(a, "--api") && strcmp(a, "--variant")) {
             fprintf(stderr, "flint-backend: unknown option %s (see --help)\n", a);
             return 1;
         } else if (!v) {
@@ -160,6 +176,20 @@ static int parse_args(int argc, char **argv, Options *o)
             } else {
                 o->server.stall_count = n;
                 o->server.stall_after = (long)x;
+            }
+            i++;
+        } else if (!strcmp(a, "--api")) {
+            if (strcmp(v, "responses") && strcmp(v, "chat")) {
+                fprintf(stderr, "flint-backend: --api %s: expected responses or chat\n", v);
+                return 1;
+            }
+            o->server.api_chat = !strcmp(v, "chat");
+            i++;
+        } else if (!strcmp(a, "--variant")) {
+            if (!chat_variant_parse(v, &o->server.chat.variant)) {
+                fprintf(stderr, "flint-backend: --variant %s: expected llamacpp, vllm, ollama "
+                                "or cerebras\n", v);
+                return 1;
             }
             i++;
         } else if (!strcmp(a, "--log")) {
@@ -235,9 +265,12 @@ int main(int argc, char **argv)
     }
 
     double rate = o.server.rate;
-    log_msg("start port=%d rate=%.*f tokens=%ld dump=%s", server_port(srv),
+    log_msg("start port=%d rate=%.*f tokens=%ld dump=%s api=%s%s%s%s", server_port(srv),
             rate == (double)(long long)rate ? 0 : 3, rate, o.server.tokens,
-            o.dump_path ? o.dump_path : "-");
+            o.dump_path ? o.dump_path : "-", o.server.api_chat ? "chat" : "responses",
+            o.server.api_chat ? " variant=" : "",
+            o.server.api_chat ? chat_variant_name(o.server.chat.variant) : "",
+            o.server.api_chat ? (o.server.chat.crlf ? " crlf" : "") : "");
     printf("listening 127.0.0.1:%d\n", server_port(srv));
     fflush(stdout);
 

@@ -28,6 +28,8 @@ struct Server {
     int port;
     bool stop;
     ConnEnv env;
+    ChatEnv chat;                       /* --api chat: the protocol's user */
+    struct lws_protocols protocols[3];  /* [0] serves (ws or chat), [1] raw fds, [2] end */
 };
 
 /* The pacer's timerfd is watched like the fds of server_watch_fd. */
@@ -40,11 +42,15 @@ typedef struct Watch {
     ServerWatch kind;
 } Watch;
 
-/* Any path ending in /responses is the Responses endpoint (/v1/responses, /openai/v1/...). */
+/* Any path ending in /responses is the Responses endpoint (/v1/responses, /openai/v1/...).
+ * lws keeps a POST's path in WSI_TOKEN_POST_URI, not GET_URI: a POST there (a Chat or
+ * Responses-over-HTTP client) must get the same 426 as a GET, not a 404. */
 static bool path_ok(struct lws *wsi)
 {
     char uri[512];
     int n = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI);
+    if (n <= 0)
+        n = lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_POST_URI);
     static const char suffix[] = "/responses";
     size_t k = sizeof suffix - 1;
     return n >= (int)k && memcmp(uri + n - k, suffix, k) == 0;
@@ -74,10 +80,15 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
             return 1;
         }
         return 0;
-    case LWS_CALLBACK_HTTP:
-        /* A plain HTTP request: the endpoint exists but only as a WebSocket (426), anything
-         * else is 404. flint's SSE fallback is not served here. */
-        return http_status(wsi, path_ok(wsi) ? 426 : HTTP_STATUS_NOT_FOUND);
+    case LWS_CALLBACK_HTTP: {
+        /* A plain HTTP request: the endpoint exists but only as a WebSocket (426, Upgrade
+         * Required), anything else is 404. Chat SSE is served by --api chat instead. */
+        unsigned st = path_ok(wsi) ? 426 : HTTP_STATUS_NOT_FOUND;
+        log_msg("http status=%u %s %s", st,
+                lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0 ? "POST" : "GET",
+                in ? (const char *)in : "");
+        return http_status(wsi, st);
+    }
     case LWS_CALLBACK_ESTABLISHED:
         conn_open(c, wsi, &srv->env);
         return 0;
@@ -144,12 +155,6 @@ static int raw_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
     }
 }
 
-static const struct lws_protocols protocols[] = {
-    /* name, callback, per_session_data_size, rx_buffer_size, id, user, tx_packet_size */
-    {"responses", ws_callback, sizeof(Conn), 65536, 0, NULL, 0},
-    {"flint-backend-raw", raw_callback, 0, 0, 0, NULL, 0},
-    {NULL, NULL, 0, 0, 0, NULL, 0},
-};
 
 /* Keepalive: ping a client that has been silent for 30 s, drop it after 120 s without any
  * frame (lws answers the client's pings on its own). */
@@ -177,19 +182,32 @@ Server *server_new(const ServerConfig *cfg, ErrorBuf *err)
     srv->env.stall_left = cfg->stall_count;
     srv->env.stall_after = cfg->stall_after;
     srv->env.dump = cfg->dump;
+    /* name, callback, per_session_data_size, rx_buffer_size, id, user, tx_packet_size */
+    if (cfg->api_chat) {
+        srv->chat.env = &srv->env;
+        srv->chat.opt = cfg->chat;
+        srv->chat.conn_ids = xcalloc(CHAT_MAX_FDS, sizeof *srv->chat.conn_ids);
+        srv->protocols[0] = (struct lws_protocols){"chat", chat_callback, chat_pss_size(),
+                                                   65536, 0, &srv->chat, 0};
+    } else {
+        srv->protocols[0] = (struct lws_protocols){"responses", ws_callback, sizeof(Conn),
+                                                   65536, 0, NULL, 0};
+    }
+    srv->protocols[1] = (struct lws_protocols){"flint-backend-raw", raw_callback, 0, 0, 0, NULL, 0};
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = cfg->port;
     info.iface = "127.0.0.1";
-    info.protocols = protocols;
+    info.protocols = srv->protocols;
     info.vhost_name = "flint-backend";
     info.user = srv;
     info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
-    info.fd_limit_per_thread = 1024;
+    info.fd_limit_per_thread = CHAT_MAX_FDS;
     info.retry_and_idle_policy = &retry_policy;
     srv->ctx = lws_create_context(&info);
     if (!srv->ctx) {
+        free(srv->chat.conn_ids);
         free(srv);
         error_set(err, "cannot listen on 127.0.0.1:%d (lws_create_context failed)", cfg->port);
         return NULL;
@@ -222,6 +240,7 @@ void server_free(Server *srv)
     if (srv->ctx)
         lws_context_destroy(srv->ctx); /* closes connections, then the watched fds */
     pacer_free(srv->env.pacer);
+    free(srv->chat.conn_ids);
     free(srv);
 }
 

@@ -1,5 +1,6 @@
 /* The flint-backend server: one lws context with one vhost on 127.0.0.1 that speaks the
- * Responses API WebSocket mode (PROTOCOL.md 1) at any path ending in /responses.
+ * Responses API WebSocket mode (PROTOCOL.md 1) at any path ending in /responses, or with
+ * api_chat the Chat Completions SSE mode (PROTOCOL.md 4, tests/backend/chat.h) instead.
  *
  * Server owns the lws context and every connection; the Dump in ServerConfig is borrowed.
  * server_run() services lws until a watched fd says stop (a signalfd, or stdin at EOF).
@@ -10,6 +11,7 @@
 #include <stdbool.h>
 
 #include "core/error.h"
+#include "tests/backend/chat.h"
 #include "tests/backend/dump.h"
 
 typedef struct ServerConfig {
@@ -21,6 +23,8 @@ typedef struct ServerConfig {
     double limit_secs;  /* ... with retry-after limit_secs */
     long stall_count;   /* --stall: the first stall_count responses go silent ... */
     long stall_after;   /* ... after this many deltas (the socket stays up, pings answered) */
+    bool api_chat;      /* --api chat: HTTP SSE Chat Completions instead of the WebSocket */
+    ChatOptions chat;   /* its variant, line ends, [DONE] */
 } ServerConfig;
 
 typedef struct Server Server;
