@@ -11,7 +11,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include "backend_support.h"
+#include "support/backend_support.h"
 #include "session/wire.h"
 #include "session/wire_chat.h"
 #include "core/xalloc.h"
@@ -302,7 +302,7 @@ static void test_keep_alive_models_and_limit(void)
     reply_free(&rep);
     CHECK(log_has(&b, "error conn=1 code=rate_limit_exceeded retry_after=2", SAFETY_MS));
     CHECK(log_has(&b, "recv conn=1 type=models", SAFETY_MS));
-    char *log = read_file(b.log);
+    char *log = read_text(b.log);
     CHECK(strstr(log, "open conn=2") == NULL); /* one TCP connection throughout */
     free(log);
     wire_free(w);
