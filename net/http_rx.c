@@ -35,6 +35,7 @@ static size_t fail(HttpRx *rx, HttpRxEvent *ev, const char *why)
     snprintf(rx->error, sizeof rx->error, "%s", why);
     rx->phase = P_DEAD;
     sb_free(&rx->head);
+    rx->line_start = 0;
     ev->kind = HTTP_RX_ERROR;
     return 0;
 }
@@ -43,6 +44,7 @@ static size_t end(HttpRx *rx, HttpRxEvent *ev, size_t used)
 {
     rx->phase = P_HEAD;
     sb_reset(&rx->head);
+    rx->line_start = 0;
     ev->kind = HTTP_RX_END;
     return used;
 }
@@ -264,17 +266,21 @@ size_t http_rx_feed(HttpRx *rx, const char *data, size_t len, HttpRxEvent *ev)
                 used++; /* stray line ends between responses (RFC 9112 2.2) */
                 continue;
             }
-            size_t start = rx->head.len;
             used += take_line(rx, p, n, &done);
             if (rx->head.len > HEAD_MAX)
                 return fail(rx, ev, "response head over 64 KiB");
-            if (!done || line_len(rx, start) != 0)
+            if (!done)
+                continue;
+            size_t start = rx->line_start;
+            rx->line_start = rx->head.len;
+            if (line_len(rx, start) != 0)
                 continue;
             bool interim;
             const char *why = parse_head(rx, &interim);
             if (why)
                 return fail(rx, ev, why);
             sb_reset(&rx->head);
+            rx->line_start = 0;
             if (interim) {
                 rx->phase = P_HEAD;
                 continue;
@@ -352,6 +358,7 @@ HttpRxEventKind http_rx_eof(HttpRx *rx)
     if (rx->phase == P_BODY_CLOSE) {
         rx->phase = P_HEAD;
         sb_reset(&rx->head);
+        rx->line_start = 0;
         return HTTP_RX_END;
     }
     if (http_rx_idle(rx))

@@ -53,6 +53,7 @@ typedef struct HttpRxEvent {
 typedef struct HttpRx {
     int phase;            /* private: where in a response the parser is */
     StrBuf head;          /* private: the head being read */
+    size_t line_start;    /* private: offset in head of the line being read */
     uint64_t left;        /* private: body or chunk bytes still to come */
     bool chunked;         /* private */
     bool close_delimited; /* private */

@@ -256,7 +256,6 @@ static void report_end(SseConn *c, bool complete, const char *why)
     log_msg("sse: response end %u%s%s", status, complete ? "" : " cut off: ",
             complete ? "" : why);
     c->busy = c->refused = c->head_seen = false;
-    sb_free(&c->err_body);
     if (s->q_head && s->q_head->off > 0) {
         /* answered before the request was all written (an early 401, 413): the rest of it
          * cannot go out on this connection any more */
@@ -268,6 +267,7 @@ static void report_end(SseConn *c, bool complete, const char *why)
         c->request_cut = true;
     }
     transport_report_end(&s->base, &e);
+    sb_free(&c->err_body); /* after the hook: e.body points into it (c outlives the hook) */
 }
 
 static void dns_begin(Sse *s);
