@@ -58,9 +58,7 @@ typedef struct Sse Sse;
 typedef struct SseConn SseConn;
 typedef struct SseReq SseReq;
 
-typedef struct SseVhost {
-    Sse *sse; /* NULL after sse_free (the vhost goes later) */
-} SseVhost;
+typedef struct SseVhost { Sse *sse; /* NULL after sse_free (the vhost goes later) */ } SseVhost;
 
 struct SseReq {
     SseReq *next;
@@ -118,8 +116,8 @@ static const struct lws_protocols sse_protocols[] = {
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
-/* transport_ws' policy (PROTOCOL.md 7.1): 0.5 s doubling to 15 s, 10% jitter. No ping: HTTP
- * has none, and a silent server mid-stream is the dialect's to time out. */
+/* transport_ws' backoff (PROTOCOL.md 7.1). No ping: HTTP has none (a silent stream is the
+ * dialect's to time out). */
 static const uint32_t sse_backoff_ms[] = {500, 1000, 2000, 4000, 8000, 15000};
 static const lws_retry_bo_t sse_retry = {
     .retry_ms_table = sse_backoff_ms,
@@ -149,7 +147,6 @@ static SseConn *conn_of(struct lws *wsi)
 }
 
 static bool is_current(const SseConn *c) { return c->s && c->s->cur == c; }
-
 static void diag_release(SseConn *c)
 {
     if (c->diag_held) {
@@ -190,7 +187,6 @@ static void conn_kill(SseConn *c)
 }
 
 static void sse_sul_cb(lws_sorted_usec_list_t *sul);
-
 static void arm_connect(Sse *s, lws_usec_t us)
 {
     if (s->vh)
@@ -207,7 +203,7 @@ static void sse_wait(Sse *s, const char *why)
     transport_report_state(&s->base, TRANSPORT_WAITING, detail);
 }
 
-/* Printable ASCII only, at most size-1 bytes: a server's body goes to the status line. */
+/* Printable ASCII only (a server's body goes to the status line), at most size-1 bytes. */
 static void sanitise(const char *in, size_t n, char *out, size_t size)
 {
     size_t k = 0;
@@ -271,7 +267,6 @@ static void report_end(SseConn *c, bool complete, const char *why)
 }
 
 static void dns_begin(Sse *s);
-
 /* The current connection failed or was lost (why: a human reason). A connect that never
  * came up moves on to the next cached address without a report; otherwise a response in
  * progress is reported cut off, then WAITING with the backoff. */
@@ -309,8 +304,6 @@ static void conn_replace(SseConn *c, const char *why)
 {
     Sse *s = c->s;
     log_msg("sse: reconnecting: %s", why);
-    if (s->q_head && s->q_head->off > 0)
-        queue_drop(s); /* cannot happen (busy was cleared with the rest); be safe */
     s->cur = NULL;
     conn_kill(c);
     arm_connect(s, 0);
@@ -320,7 +313,6 @@ static void conn_replace(SseConn *c, const char *why)
 /* --- resolving (as transport_ws.c) --------------------------------------------------------- */
 
 static void sse_wake(void *ctx) { lws_cancel_service(ctx); }
-
 static void conn_start(Sse *s);
 
 static void dns_begin(Sse *s)
@@ -840,9 +832,18 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     LinkUrl url;
     if (!link_url_parse_http(cfg->url, SSE_PATH, &url, err, err_size))
         return NULL;
+    if (url.tls) {
+        /* lws 4.1.6 starts TLS on a RAW client before its socket exists (transport_sse.h):
+         * every attempt would fail inside lws_client_connect_via_info. Say so now. */
+        snprintf(err, err_size, "https:// is not supported by the Chat Completions transport "
+                 "yet (%.160s): libwebsockets 4.1.6 cannot do TLS on a raw client socket",
+                 url.endpoint);
+        link_url_free(&url);
+        return NULL;
+    }
+    /* decided on the name as written, never on what it resolves to (link_url.h) */
     if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
         !link_host_is_loopback(url.host)) {
-        /* decided on the name as written, never on what it resolves to (link_url.h) */
         snprintf(err, err_size, "refusing to send the API key in clear text to %.160s "
                  "(http://): use https://, or --insecure to allow it", url.endpoint);
         link_url_free(&url);
@@ -882,9 +883,7 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     vi.vhost_name = SSE_NAME;
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = sse_protocols;
-    /* lws builds the client SSL_CTX only with this; plain http:// needs none (issue 9 item 5:
-     * the CA bundle costs ~20 ms) */
-    vi.options = s->url.tls ? LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT : 0;
+    vi.options = 0; /* no client SSL_CTX: http:// only (see transport_sse.h), no CA bundle */
     vi.client_ssl_ca_filepath = s->ca_file;
     vi.user = s->vref;
     s->vh = lws_create_vhost(s->ctx, &vi);

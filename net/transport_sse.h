@@ -38,6 +38,11 @@
  * settings and poll) and speaks HTTP/1.1 itself: it writes the request and reads the
  * response with net/http_rx.h (a pure parser with a fuzz target).
  *
+ * Limitation (for now): http:// only. lws 4.1.6 starts TLS on a RAW client before the socket
+ * is connected (core-net/connect.c, without LWS_WITH_SYS_ASYNC_DNS as Debian builds it), so
+ * transport_sse_new refuses https:// with a message. The plan: TLS in net/ over the raw
+ * socket with OpenSSL memory BIOs (the CA settings and the reasons as transport_ws has).
+ *
  * Threading, the lws_context, the vhost of its own ("flint-sse"), the log routing and
  * freeing: as transport_ws.h says. FLINT_LOG lines say "sse:"; neither they nor any detail
  * ever hold the URL's query or the key. */
@@ -62,7 +67,8 @@ typedef struct TransportSseConfig {
                                * is appended (kept if already there). ws(s):// means http(s). */
     const char *api_key;      /* "Authorization: Bearer KEY"; NULL/"" sends none */
     bool allow_insecure;      /* as TransportWsConfig.allow_insecure (plain http, not loopback) */
-    const char *ca_file;      /* extra CA bundle for https:// (tests); NULL: system CAs */
+    const char *ca_file;      /* extra CA bundle for https:// (tests; https is refused for
+                               * now, see above); NULL: system CAs */
     const TransportSseHeader *headers; /* extra headers, n_headers of them (copied) */
     size_t n_headers;
     /* NULL: getaddrinfo(3); as TransportWsConfig.resolve. */

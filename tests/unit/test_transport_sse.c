@@ -1,10 +1,11 @@
 /* TransportSse (net/transport_sse.h) against raw HTTP servers on 127.0.0.1 (sse_peer.h, served
- * between lws_service calls) and, for https, a raw TLS vhost of lws with a throwaway CA:
+ * between lws_service calls):
  * the request as it arrives (line, headers, a 1 MB body), responses streamed a byte at a time
  * in every framing (chunked, Content-Length, close-delimited; CRLF and bare LF), the end of
  * each response, keep-alive (two requests, one accept), interrupt (the server sees EOF and a
- * fresh accept before any new request), refusals (401, 404, 302 not followed), the key rules,
- * a drop mid-stream (WAITING, then back with backoff), DNS failure, refused connect. Prints
+ * fresh accept before any new request), refusals (401, 404, 302 not followed, 429), the key
+ * rules, a drop mid-stream (WAITING, then back with backoff), DNS failure, refused connect,
+ * and https refused with a reason (not supported yet: see transport_sse.h). Prints
  * figures (request -> first byte on a reused and on a fresh connection, interrupt -> up)
  * without asserting on them. Everything waits for events, with generous deadlines. */
 #include <libwebsockets.h>
@@ -393,10 +394,10 @@ static void test_key_rules(void)
     t = transport_sse_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
     CHECK(t != NULL);
     transport_free(t);
-    cfg = (TransportSseConfig){.url = "https://example.com/v1", .api_key = "k"};
+    cfg = (TransportSseConfig){.url = "http://localhost:8080/v1", .api_key = "k"};
     t = transport_sse_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
-    CHECK(t != NULL);
-    CHECK_STR_EQ(transport_endpoint(t), "example.com:443");
+    CHECK(t != NULL); /* loopback by its spelling: the key may go in clear */
+    CHECK_STR_EQ(transport_endpoint(t), "localhost:8080");
     transport_free(t);
     TransportSseHeader bad[] = {{"X-Ok", "a\r\nInjected: 1"}};
     cfg = (TransportSseConfig){.url = "http://127.0.0.1:1/v1", .headers = bad, .n_headers = 1};
@@ -454,6 +455,20 @@ static void test_refused_and_dns(void)
     transport_free(t);
 }
 
+
+/* ----- https: refused for now (transport_sse.h: lws 4.1.6 cannot do TLS on a raw client) -- */
+
+static void test_https_refused(void)
+{
+    char err[256] = "";
+    TransportSseConfig cfg = {.url = "https://127.0.0.1:1/v1?key=s", .api_key = "k"};
+    Transport *t = transport_sse_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
+    CHECK(t == NULL);
+    CHECK(strstr(err, "https:// is not supported") != NULL);
+    CHECK(strstr(err, "key=s") == NULL);
+    transport_free(t);
+}
+
 int main(void)
 {
     if (getenv("FLINT_LOG"))
@@ -483,6 +498,7 @@ int main(void)
     RUN(test_key_rules);
     RUN(test_drop_mid_stream);
     RUN(test_refused_and_dns);
+    RUN(test_https_refused);
 
     if (peer_on)
         sse_peer_close(&P);
