@@ -266,9 +266,14 @@ size_t http_rx_feed(HttpRx *rx, const char *data, size_t len, HttpRxEvent *ev)
                 used++; /* stray line ends between responses (RFC 9112 2.2) */
                 continue;
             }
+            size_t before = rx->head.len;
             used += take_line(rx, p, n, &done);
             if (rx->head.len > HEAD_MAX)
                 return fail(rx, ev, "response head over 64 KiB");
+            /* a NUL is never valid in a head (RFC 9110 5.5), and the head is read as a C
+             * string below */
+            if (memchr(rx->head.data + before, '\0', rx->head.len - before))
+                return fail(rx, ev, "NUL byte in the response head");
             if (!done)
                 continue;
             size_t start = rx->line_start;
