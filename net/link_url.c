@@ -70,7 +70,8 @@ void link_url_redact(const char *url, char *out, size_t size)
     out[n] = '\0';
 }
 
-bool link_url_parse(const char *raw, LinkUrl *u, char *err, size_t err_size)
+static bool parse(const char *raw, const char *suffix, bool http, LinkUrl *u, char *err,
+                  size_t err_size)
 {
     memset(u, 0, sizeof *u);
     if (!raw || !*raw)
@@ -179,8 +180,7 @@ bool link_url_parse(const char *raw, LinkUrl *u, char *err, size_t err_size)
     while (plen && path[plen - 1] == '/')
         plen--;
 
-    static const char suffix[] = "/responses";
-    size_t sfx = sizeof suffix - 1;
+    size_t sfx = strlen(suffix);
     StrBuf sb = {0};
     sb_append(&sb, path, plen);
     if (!(plen >= sfx && !memcmp(path + plen - sfx, suffix, sfx)))
@@ -198,11 +198,23 @@ bool link_url_parse(const char *raw, LinkUrl *u, char *err, size_t err_size)
     u->host_header = sb_steal(&t, NULL);
     sb_printf(&t, v6 ? "[%s]:%d" : "%s:%d", u->host, port);
     u->endpoint = sb_steal(&t, NULL);
-    sb_printf(&t, "%s://%s%.*s%s", tls ? "wss" : "ws", u->endpoint, (int)path_only, sb.data,
+    const char *scheme = http ? (tls ? "https" : "http") : (tls ? "wss" : "ws");
+    sb_printf(&t, "%s://%s%.*s%s", scheme, u->endpoint, (int)path_only, sb.data,
               *query ? "?..." : "");
     u->display = sb_steal(&t, NULL);
     u->path = sb_steal(&sb, NULL);
     return true;
+}
+
+bool link_url_parse(const char *url, LinkUrl *u, char *err, size_t err_size)
+{
+    return parse(url, "/responses", false, u, err, err_size);
+}
+
+bool link_url_parse_http(const char *url, const char *suffix, LinkUrl *u, char *err,
+                         size_t err_size)
+{
+    return parse(url, suffix, true, u, err, err_size);
 }
 
 bool link_host_is_loopback(const char *host)

@@ -33,6 +33,11 @@ void link_url_redact(const char *url, char *out, size_t size);
 /* Fills *u (owned: release with link_url_free) or returns false with a message in err, which
  * quotes the URL redacted (link_url_redact). */
 bool link_url_parse(const char *url, LinkUrl *u, char *err, size_t err_size);
+/* The same for an HTTP API (transport_sse.c): suffix (e.g. "/chat/completions") takes the
+ * place of "/responses", and display says http:// or https:// (ws:// and wss:// are accepted
+ * and mean the same two). */
+bool link_url_parse_http(const char *url, const char *suffix, LinkUrl *u, char *err,
+                         size_t err_size);
 void link_url_free(LinkUrl *u); /* accepts a zeroed or already freed LinkUrl */
 
 /* Whether host (LinkUrl.host: no brackets) is a loopback address by its spelling alone: an

@@ -38,6 +38,13 @@ void transport_report_message(Transport *t, const char *data, size_t len)
         t->hooks.message(t->ud, data, len);
 }
 
+void transport_report_end(Transport *t, const TransportEnd *end)
+{
+    t->stats.responses++;
+    if (t->hooks.end)
+        t->hooks.end(t->ud, end);
+}
+
 const char *transport_state_name(TransportState s)
 {
     switch (s) {

@@ -1,7 +1,14 @@
 /* Transport: one connection to a model server that moves whole messages both ways and reports
  * its state; the interface every transport implements (net/transport_ws.c: the Responses
- * WebSocket mode; tests/support/transport_fake.c: an in-memory one for tests). It knows no
- * JSON: the session gives it bytes to send and takes the bytes that arrive.
+ * WebSocket mode; net/transport_sse.c: HTTP POST answered by a stream, for Chat Completions;
+ * tests/support/transport_fake.c: an in-memory one for tests). It knows no JSON: the session
+ * gives it bytes to send and takes the bytes that arrive.
+ *
+ * What a "message" is depends on the medium. On a WebSocket it is one whole message each
+ * way. Over HTTP (transport_sse) a sent message is one request body, and an inbound
+ * "message" is a chunk of the response body as it arrived (any size, split anywhere, even
+ * inside a UTF-8 sequence or an SSE line): the dialect reassembles events itself. There the
+ * end of each response is reported through the end hook, after its last chunk.
  *
  * Shape (tmux's window_mode, dte's): a Transport is the first member of each implementation's
  * own struct; `ops` points at that implementation's static table of verbs. What every
@@ -42,6 +49,33 @@ typedef enum TransportState {
     TRANSPORT_WAITING,     /* lost or failed; reconnecting after a backoff delay */
 } TransportState;
 
+/* How a response ended (TransportHooks.end), reported once per request that got a
+ * response or lost its connection, in the order the requests were sent; never for a request
+ * dropped by interrupt or rotate (their responses are never reported at all).
+ *   status 2xx, complete:  the body (every chunk went to the message hook) ended as its
+ *                          framing says; for Chat Completions that is "EOF after
+ *                          finish_reason" (PROTOCOL.md 4) when there was no [DONE].
+ *   status 2xx, !complete: the connection was lost mid-body; detail says so. The state hook
+ *                          then reports WAITING (the end comes first).
+ *   status 0:              the connection was lost before any response arrived (the request
+ *                          may or may not have reached the server: PROTOCOL.md 7.3 item 7).
+ *   other status:          the server refused the request (401, 404, 429, 500, a 3xx that is
+ *                          never followed). Its body never reaches the message hook: body
+ *                          holds its first TRANSPORT_ERROR_BODY bytes as they came (a JSON
+ *                          {"error":...} for the dialect to read), and detail a line for the
+ *                          status bar ("HTTP 401 from HOST:PORT: <body, sanitised>").
+ * The connection itself stays up when the server kept it alive: a refusal is an answer, not
+ * a connection failure, so it is no state change (the app decides whether to retry). */
+#define TRANSPORT_ERROR_BODY 4096
+typedef struct TransportEnd {
+    unsigned status;       /* HTTP status; 0 when no response arrived */
+    bool complete;         /* the body ended as its framing says */
+    const char *body;      /* non-2xx: the start of the body, NUL-terminated ("" if none) */
+    size_t body_len;
+    const char *detail;    /* never NULL; "" for a complete 2xx response */
+    unsigned retry_after_s; /* a 429/503's Retry-After in seconds (capped at 3600); 0: none */
+} TransportEnd;
+
 typedef struct TransportHooks {
     /* State changes. detail says why (e.g. "connection refused by HOST:PORT; retry in 0.5 s");
      * never NULL, "" when there is nothing to say. A WAITING detail ends in "; retry in N s". */
@@ -49,7 +83,11 @@ typedef struct TransportHooks {
     /* One complete inbound message. data is valid only during the call, and data[len] ==
      * '\0' (the bytes themselves may contain NULs). */
     void (*message)(void *ud, const char *data, size_t len);
+    /* Request/response transports only (never called by the WebSocket one; may be NULL):
+     * the response to one sent message is over. See TransportEnd. */
+    void (*end)(void *ud, const TransportEnd *end);
 } TransportHooks;
+
 
 typedef struct TransportStats {
     uint64_t connects;          /* connections that came up */
@@ -59,12 +97,13 @@ typedef struct TransportStats {
     uint64_t messages_dropped;  /* inbound messages dropped unread (ws: binary messages) */
     uint64_t dns_lookups;       /* background lookups started (none for IP literals) */
     uint64_t dns_last_ns;       /* how long the last finished lookup took */
+    uint64_t responses;         /* ends reported (TransportHooks.end) */
 } TransportStats;
 
 typedef struct Transport Transport;
 
 typedef struct TransportOps {
-    const char *name;  /* "ws", for logs */
+    const char *name;  /* "ws", "sse", for logs */
     void (*start)(Transport *t);
     bool (*send)(Transport *t, const char *data, size_t len);
     void (*interrupt)(Transport *t);
@@ -114,5 +153,7 @@ void transport_report_state(Transport *t, TransportState s, const char *detail);
 /* Counts one inbound message (messages_in, bytes_in), then calls the message hook;
  * data[len] must be '\0'. */
 void transport_report_message(Transport *t, const char *data, size_t len);
+/* Counts one response (responses), then calls the end hook. */
+void transport_report_end(Transport *t, const TransportEnd *end);
 
 #endif

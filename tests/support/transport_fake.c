@@ -110,6 +110,21 @@ bool transport_fake_receive(TransportFake *f, const char *data, size_t len)
     return true;
 }
 
+bool transport_fake_end(TransportFake *f, unsigned status, bool complete, const char *body)
+{
+    if (f->base.state != TRANSPORT_UP)
+        return false;
+    char detail[64] = "";
+    if (!(complete && status >= 200 && status < 300))
+        snprintf(detail, sizeof detail, "HTTP %u", status);
+    bool refused = status && (status < 200 || status >= 300);
+    TransportEnd e = {.status = status, .complete = complete,
+                      .body = refused && body ? body : "",
+                      .body_len = refused && body ? strlen(body) : 0, .detail = detail};
+    transport_report_end(&f->base, &e);
+    return true;
+}
+
 const char *transport_fake_sent(const TransportFake *f, int i, size_t *len)
 {
     if (i < 0 || i >= f->nsent)

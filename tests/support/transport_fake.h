@@ -37,6 +37,11 @@ void transport_fake_set_state(TransportFake *f, TransportState s, const char *de
 /* Delivers one inbound message through the message hook. false (and nothing delivered) when
  * the state is not UP: a real transport delivers nothing then either. */
 bool transport_fake_receive(TransportFake *f, const char *data, size_t len);
+/* Reports the end of a response through the end hook (TransportHooks.end), as a
+ * request/response transport does: status 0 or 2xx with complete, or a refusal with a body
+ * (NULL: ""); detail NULL: "" for a complete 2xx, else "HTTP <status>". false (and nothing
+ * reported) when the state is not UP. */
+bool transport_fake_end(TransportFake *f, unsigned status, bool complete, const char *body);
 /* The i-th sent message (0-based), or NULL past the end; *len its length if len. */
 const char *transport_fake_sent(const TransportFake *f, int i, size_t *len);
 void transport_fake_clear_sent(TransportFake *f);

@@ -439,7 +439,7 @@ static inline void on_message(void *ud, const char *data, size_t len)
     }
 }
 
-static const TransportHooks hooks = {on_state, on_message};
+static const TransportHooks hooks = {on_state, on_message, NULL};
 
 static inline void client_reset(void)
 {

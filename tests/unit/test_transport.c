@@ -63,7 +63,7 @@ static void seen_message(void *ud, const char *data, size_t len)
         transport_interrupt(s->t);
 }
 
-static const TransportHooks seen_hooks = {seen_state, seen_message};
+static const TransportHooks seen_hooks = {seen_state, seen_message, NULL};
 
 static TransportFake *fake_with(Seen *s)
 {

@@ -1,0 +1,898 @@
+/* TransportSse (transport_sse.h): HTTP/1.1 requests with streamed responses on one kept-alive
+ * raw lws client socket, behind the Transport interface (transport.h).
+ *
+ * Data structure. An Sse owns a client vhost of its own ("flint-sse"), a list of Conns (one
+ * per raw client wsi it has opened), a FIFO of requests (each a complete HTTP message: head
+ * and body, built by sse_send) and the address cache of transport_ws (link_dns.h; the same
+ * rules: numeric addresses for lws, lookups in the background, the next address after a
+ * failed connect). Exactly one Conn, or none, is current (s->cur); only the current Conn
+ * moves bytes, reports or changes the state. A Conn stops being current when it is
+ * interrupted, fails, is lost, or is closed after a response the server would not keep alive;
+ * it lingers (delivering nothing) until lws destroys its wsi (WSI_DESTROY), where it is freed.
+ *
+ * One request at a time (RFC 9112 9.3.2 allows pipelining; many servers mishandle it, and a
+ * cancel must not take a queued question down with the streaming one): q_head is written
+ * from WRITEABLE callbacks, at most SSE_CHUNK bytes each, only when the current Conn has no
+ * response in progress (c->busy). c->busy goes up with the first byte written and down when
+ * the response ends (HttpRx END) or the Conn stops being current.
+ *
+ * Invariants:
+ *   - s->cur != NULL  =>  state is CONNECTING or UP; state UP  <=>  s->cur && s->cur->up.
+ *   - s->cur == NULL while CONNECTING only between a restart and the deferred connect,
+ *     between two addresses, or while s->dns_wait.
+ *   - the queue is empty unless the state is UP or CONNECTING after a planned reconnect
+ *     (keep-alive refused: the queued questions go out on the next connection); interrupt,
+ *     rotate and every failure drop it.
+ *   - q_head->off > 0  =>  s->cur->busy (a partly written request belongs to that Conn).
+ *   - the end hook runs once per request that was written (some bytes) and then answered or
+ *     lost, never for one dropped by interrupt/rotate.
+ *   - s->sul (the connect timer) is armed only while s->cur == NULL. */
+#include "net/transport_sse.h"
+
+#include <errno.h>
+#include <libwebsockets.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/strbuf.h"
+#include "core/xalloc.h"
+#include "net/http_rx.h"
+#include "net/link_diag.h"
+#include "net/link_dns.h"
+#include "net/link_url.h"
+
+#define SSE_NAME "flint-sse"            /* vhost and protocol */
+#define SSE_PATH "/chat/completions"
+#define SSE_CHUNK (64u * 1024)          /* request bytes per WRITEABLE */
+#define SSE_RX_BUFFER (16u * 1024)
+#define SSE_IDLE_OK_NS (2 * NS_PER_SEC) /* an idle close after this long: reconnect at once */
+#define SSE_DNS_TTL (300 * NS_PER_SEC)
+#define SSE_KEEP_SCRATCH (1u << 16)
+
+typedef struct Sse Sse;
+typedef struct SseConn SseConn;
+typedef struct SseReq SseReq;
+
+typedef struct SseVhost { Sse *sse; /* NULL after sse_free (the vhost goes later) */ } SseVhost;
+
+struct SseReq {
+    SseReq *next;
+    size_t len, off, body_len;
+    char buf[]; /* the whole HTTP message */
+};
+
+struct SseConn {
+    Sse *s;                /* NULL after sse_free */
+    struct lws *wsi;       /* NULL once lws destroyed it */
+    SseConn *prev, *next;
+    bool up;               /* TCP (and TLS) established */
+    bool done;             /* failure or loss handled, or no longer wanted */
+    bool in_connect, destroyed;
+    bool diag_held;
+    bool busy;             /* a request is written (partly or wholly), its response not over */
+    bool refused;          /* the response is not 2xx: its body is kept in err_body */
+    bool head_seen;
+    bool request_cut;      /* answered before its request was all written: close after */
+    unsigned diag_mark;
+    uint64_t t_up;
+    char addr[LINK_DNS_ADDR_LEN];
+    HttpRx rx;
+    StrBuf err_body;
+};
+
+struct Sse {
+    Transport base;        /* first: a Transport * is an Sse * */
+    struct lws_context *ctx;
+    struct lws_vhost *vh;
+    SseVhost *vref;
+    LinkUrl url;
+    char *fixed_headers;   /* every header line but Content-Length, CRLF-terminated */
+    char *ca_file;
+    bool started;
+    SseConn *cur, *conns;
+    SseReq *q_head, *q_tail;
+    StrBuf scratch;        /* a NUL-terminated copy of each body chunk for the hook */
+    lws_sorted_usec_list_t sul;
+    uint16_t retries;
+    LinkResolveFn resolve;
+    bool literal;
+    LinkAddrs addrs;
+    uint64_t addrs_t;
+    int addr_idx, addr_fails;
+    LinkDns *dns;
+    bool dns_wait;
+};
+
+static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                        size_t len);
+
+static const struct lws_protocols sse_protocols[] = {
+    {SSE_NAME, sse_callback, 0, SSE_RX_BUFFER, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* transport_ws' backoff (PROTOCOL.md 7.1). No ping: HTTP has none (a silent stream is the
+ * dialect's to time out). */
+static const uint32_t sse_backoff_ms[] = {500, 1000, 2000, 4000, 8000, 15000};
+static const lws_retry_bo_t sse_retry = {
+    .retry_ms_table = sse_backoff_ms,
+    .retry_ms_table_count = sizeof sse_backoff_ms / sizeof sse_backoff_ms[0],
+    .conceal_count = LWS_RETRY_CONCEAL_ALWAYS,
+    .jitter_percent = 10,
+};
+
+/* --- small helpers ------------------------------------------------------------------------ */
+
+static void queue_drop(Sse *s)
+{
+    for (SseReq *r = s->q_head, *next; r; r = next) {
+        next = r->next;
+        free(r);
+    }
+    s->q_head = s->q_tail = NULL;
+}
+
+static SseConn *conn_of(struct lws *wsi)
+{
+    struct lws_vhost *vh = lws_get_vhost(wsi);
+    const char *name = vh ? lws_get_vhost_name(vh) : NULL;
+    if (!name || strcmp(name, SSE_NAME) != 0)
+        return NULL;
+    return lws_get_opaque_user_data(wsi);
+}
+
+static bool is_current(const SseConn *c) { return c->s && c->s->cur == c; }
+static void diag_release(SseConn *c)
+{
+    if (c->diag_held) {
+        c->diag_held = false;
+        link_diag_release();
+    }
+}
+
+static void conn_free(SseConn *c)
+{
+    if (c->s) {
+        if (c->prev)
+            c->prev->next = c->next;
+        else
+            c->s->conns = c->next;
+        if (c->next)
+            c->next->prev = c->prev;
+        if (c->s->cur == c)
+            c->s->cur = NULL;
+    }
+    diag_release(c);
+    http_rx_free(&c->rx);
+    sb_free(&c->err_body);
+    free(c);
+}
+
+/* Closes the socket now: the server sees EOF at once (that is the cancel, PROTOCOL.md 7.2),
+ * and lws frees the wsi on its next pass without any close handshake. */
+static void conn_kill(SseConn *c)
+{
+    c->done = true;
+    if (!c->wsi)
+        return;
+    int fd = lws_get_socket_fd(c->wsi);
+    if (fd >= 0)
+        shutdown(fd, SHUT_RDWR);
+    lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
+static void sse_sul_cb(lws_sorted_usec_list_t *sul);
+static void arm_connect(Sse *s, lws_usec_t us)
+{
+    if (s->vh)
+        lws_sul_schedule(s->ctx, 0, &s->sul, sse_sul_cb, us);
+}
+
+static void sse_wait(Sse *s, const char *why)
+{
+    char conceal;
+    unsigned ms = lws_retry_get_delay_ms(s->ctx, &sse_retry, &s->retries, &conceal);
+    char detail[256];
+    snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
+    arm_connect(s, (lws_usec_t)ms * 1000);
+    transport_report_state(&s->base, TRANSPORT_WAITING, detail);
+}
+
+/* Printable ASCII only (a server's body goes to the status line), at most size-1 bytes. */
+static void sanitise(const char *in, size_t n, char *out, size_t size)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < size; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        if (ch == '\n' || ch == '\r' || ch == '\t')
+            ch = ' ';
+        if (ch == ' ' && k && out[k - 1] == ' ')
+            continue;
+        out[k++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
+    }
+    while (k && out[k - 1] == ' ')
+        k--;
+    out[k] = '\0';
+}
+
+/* The end of the current response (c->busy): one report to the end hook. */
+static void report_end(SseConn *c, bool complete, const char *why)
+{
+    Sse *s = c->s;
+    unsigned status = c->head_seen ? c->rx.status : 0;
+    char detail[320] = "";
+    unsigned retry_s = 0;
+    if (c->refused) {
+        if (status >= 300 && status < 400 && c->rx.location[0]) {
+            char shown[160];
+            link_url_redact(c->rx.location, shown, sizeof shown);
+            snprintf(detail, sizeof detail, "HTTP %u from %s: server redirected to %s; not "
+                     "followed", status, s->url.endpoint, shown);
+        } else {
+            char body[200];
+            sanitise(c->err_body.data ? c->err_body.data : "", c->err_body.len, body,
+                     sizeof body);
+            snprintf(detail, sizeof detail, "HTTP %u from %s%s%s", status, s->url.endpoint,
+                     body[0] ? ": " : "", body);
+        }
+        int ra = c->rx.retry_after[0] ? link_diag_retry_after(c->rx.retry_after) : -1;
+        retry_s = ra > 0 ? (unsigned)ra : 0;
+    } else if (!complete) {
+        snprintf(detail, sizeof detail, "%s", why);
+    }
+    TransportEnd e = {.status = status, .complete = complete,
+                      .body = c->refused ? sb_cstr(&c->err_body) : "",
+                      .body_len = c->refused ? c->err_body.len : 0,
+                      .detail = detail, .retry_after_s = retry_s};
+    log_msg("sse: response end %u%s%s", status, complete ? "" : " cut off: ",
+            complete ? "" : why);
+    c->busy = c->refused = c->head_seen = false;
+    if (s->q_head && s->q_head->off > 0) {
+        /* answered before the request was all written (an early 401, 413): the rest of it
+         * cannot go out on this connection any more */
+        SseReq *r = s->q_head;
+        s->q_head = r->next;
+        if (!s->q_head)
+            s->q_tail = NULL;
+        free(r);
+        c->request_cut = true;
+    }
+    transport_report_end(&s->base, &e);
+    sb_free(&c->err_body); /* after the hook: e.body points into it (c outlives the hook) */
+}
+
+static void dns_begin(Sse *s);
+/* The current connection failed or was lost (why: a human reason). A connect that never
+ * came up moves on to the next cached address without a report; otherwise a response in
+ * progress is reported cut off, then WAITING with the backoff. */
+static void conn_lost(SseConn *c, const char *why)
+{
+    c->done = true;
+    Sse *s = c->s;
+    if (!s || s->cur != c)
+        return;
+    if (c->busy)
+        report_end(c, false, why); /* the hook may interrupt: then c is no longer current */
+    if (s->cur != c)
+        return;
+    s->cur = NULL;
+    queue_drop(s);
+    if (!c->up && s->addrs.n) {
+        s->addr_idx = (s->addr_idx + 1) % s->addrs.n;
+        if (++s->addr_fails < s->addrs.n) {
+            log_msg("sse: failed %s (via %s); trying %s", why, c->addr, s->addrs.addr[s->addr_idx]);
+            arm_connect(s, 0);
+            return;
+        }
+        s->addr_fails = 0;
+        if (!s->literal)
+            dns_begin(s);
+    }
+    log_msg("sse: down %s (%s%s%s)", why, s->url.endpoint, s->literal ? "" : " via ",
+            s->literal ? "" : c->addr);
+    sse_wait(s, why);
+}
+
+/* The current connection is closed on purpose (keep-alive refused, or the server closed it
+ * while idle after a good while): a fresh one at once, keeping the queue. */
+static void conn_replace(SseConn *c, const char *why)
+{
+    Sse *s = c->s;
+    log_msg("sse: reconnecting: %s", why);
+    s->cur = NULL;
+    conn_kill(c);
+    arm_connect(s, 0);
+    transport_report_state(&s->base, TRANSPORT_CONNECTING, why);
+}
+
+/* --- resolving (as transport_ws.c) --------------------------------------------------------- */
+
+static void sse_wake(void *ctx) { lws_cancel_service(ctx); }
+static void conn_start(Sse *s);
+
+static void dns_begin(Sse *s)
+{
+    if (s->dns || !s->vh)
+        return;
+    char err[160];
+    s->base.stats.dns_lookups++;
+    s->dns = link_dns_start(s->url.host, s->resolve, sse_wake, s->ctx, err, sizeof err);
+    if (s->dns)
+        return;
+    log_msg("sse: %s", err);
+    if (s->dns_wait) {
+        s->dns_wait = false;
+        sse_wait(s, err);
+    }
+}
+
+static void dns_poll(Sse *s)
+{
+    LinkDnsResult r;
+    if (!s->dns || !link_dns_take(s->dns, &r))
+        return;
+    s->dns = NULL;
+    bool waiting = s->dns_wait;
+    s->dns_wait = false;
+    s->base.stats.dns_last_ns = r.elapsed_ns;
+    double ms = (double)r.elapsed_ns / 1e6;
+    if (!r.ok) {
+        char why[256];
+        snprintf(why, sizeof why, "cannot resolve %s: %s", s->url.host, r.error);
+        log_msg("sse: %s (%.3f ms)%s", why, ms, waiting ? "" : "; keeping the cached addresses");
+        if (waiting && s->started)
+            sse_wait(s, why);
+        return;
+    }
+    char list[LINK_DNS_MAX * (LINK_DNS_ADDR_LEN + 2)];
+    link_addrs_format(&r.addrs, list, sizeof list);
+    log_msg("sse: resolved %s -> %s (%.3f ms)", s->url.host, list, ms);
+    int idx = 0;
+    for (int i = 0; s->addrs.n && i < r.addrs.n; i++)
+        if (!strcmp(r.addrs.addr[i], s->addrs.addr[s->addr_idx]))
+            idx = i;
+    s->addrs = r.addrs;
+    s->addrs_t = clock_now_ns();
+    s->addr_idx = idx;
+    s->addr_fails = 0;
+    if (waiting && s->started && !s->cur)
+        conn_start(s);
+}
+
+/* --- connecting --------------------------------------------------------------------------- */
+
+static void conn_start(Sse *s)
+{
+    SseConn *c = xcalloc(1, sizeof *c);
+    c->s = s;
+    http_rx_init(&c->rx);
+    c->next = s->conns;
+    if (s->conns)
+        s->conns->prev = c;
+    s->conns = c;
+    s->cur = c;
+    snprintf(c->addr, sizeof c->addr, "%s", s->addrs.addr[s->addr_idx]);
+    c->diag_mark = link_diag_hold();
+    c->diag_held = true;
+    if (s->base.state != TRANSPORT_CONNECTING)
+        transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
+    log_msg("sse: connecting %s%s%s", s->url.display, s->literal ? "" : " via ",
+            s->literal ? "" : c->addr);
+
+    /* A raw socket (method "RAW"): lws connects (and does TLS), we speak HTTP/1.1.
+     * address: numeric (no lookup inside lws); host: the name, for SNI and the certificate
+     * check. ALPN says http/1.1 only: an h2 answer would be bytes we cannot read. */
+    struct lws_client_connect_info ci;
+    memset(&ci, 0, sizeof ci);
+    ci.context = s->ctx;
+    ci.vhost = s->vh;
+    ci.address = c->addr;
+    ci.port = s->url.port;
+    ci.path = "/";
+    ci.host = s->url.host_header;
+    ci.method = "RAW";
+    ci.alpn = "http/1.1";
+    ci.ssl_connection = s->url.tls ? LCCSCF_USE_SSL : 0;
+    ci.local_protocol_name = SSE_NAME;
+    ci.opaque_user_data = c;
+    ci.pwsi = &c->wsi;
+
+    c->in_connect = true;
+    struct lws *wsi = s->vh ? lws_client_connect_via_info(&ci) : NULL;
+    c->in_connect = false;
+    if (wsi && !c->destroyed)
+        return;
+    if (!c->done) {
+        char why[256];
+        link_diag_describe(NULL, 0, c->diag_mark, s->url.endpoint, s->url.host, why, sizeof why);
+        diag_release(c);
+        conn_lost(c, why);
+    }
+    conn_free(c);
+}
+
+static void connect_next(Sse *s)
+{
+    if (s->addrs.n) {
+        if (!s->literal && clock_now_ns() - s->addrs_t > SSE_DNS_TTL)
+            dns_begin(s);
+        conn_start(s);
+        return;
+    }
+    s->dns_wait = true;
+    if (s->base.state != TRANSPORT_CONNECTING)
+        transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
+    dns_begin(s);
+}
+
+static void sse_sul_cb(lws_sorted_usec_list_t *sul)
+{
+    Sse *s = (Sse *)(void *)((char *)sul - offsetof(Sse, sul));
+    if (s->cur || !s->started)
+        return;
+    connect_next(s);
+}
+
+/* --- moving bytes ------------------------------------------------------------------------- */
+
+static void on_up(SseConn *c)
+{
+    if (c->up)
+        return;
+    c->up = true;
+    c->t_up = clock_now_ns();
+    diag_release(c);
+    Sse *s = c->s;
+    if (!is_current(c)) {
+        conn_kill(c);
+        return;
+    }
+    s->retries = 0;
+    s->addr_fails = 0;
+    s->base.stats.connects++;
+    log_msg("sse: up %s", s->url.endpoint);
+    transport_report_state(&s->base, TRANSPORT_UP, "");
+    if (is_current(c) && s->q_head && c->wsi) /* queued across a planned reconnect */
+        lws_callback_on_writable(c->wsi);
+}
+
+static int on_writeable(SseConn *c, struct lws *wsi)
+{
+    Sse *s = c->s;
+    if (!is_current(c) || !c->up || !s->q_head)
+        return 0;
+    SseReq *r = s->q_head;
+    if (c->busy && r->off == 0)
+        return 0; /* the previous response is still streaming: no pipelining */
+    size_t n = r->len - r->off;
+    if (n > SSE_CHUNK)
+        n = SSE_CHUNK;
+    c->busy = true;
+    /* Raw sockets take the bytes as they are (no LWS_PRE header is written); lws buffers
+     * what the socket does not take and calls WRITEABLE only once that has drained. */
+    int w = lws_write(wsi, (unsigned char *)r->buf + r->off, n, LWS_WRITE_RAW);
+    if (w < (int)n) {
+        conn_lost(c, "write failed");
+        return -1;
+    }
+    r->off += n;
+    if (r->off == r->len) {
+        s->base.stats.messages_out++;
+        s->base.stats.bytes_out += r->body_len;
+        s->q_head = r->next;
+        if (!s->q_head)
+            s->q_tail = NULL;
+        free(r);
+    } else {
+        lws_callback_on_writable(wsi);
+    }
+    return 0;
+}
+
+/* Body bytes of a 2xx response: to the message hook, NUL-terminated (transport.h). */
+static void deliver(Sse *s, const char *data, size_t len)
+{
+    sb_reset(&s->scratch);
+    sb_append(&s->scratch, data, len);
+    transport_report_message(&s->base, sb_cstr(&s->scratch), len);
+    if (s->scratch.len > SSE_KEEP_SCRATCH)
+        sb_free(&s->scratch);
+}
+
+static void on_rx(SseConn *c, const char *in, size_t len)
+{
+    Sse *s = c->s;
+    if (!is_current(c))
+        return; /* interrupted or replaced: whatever still arrives is dropped */
+    if (!c->busy) {
+        char why[160];
+        snprintf(why, sizeof why, "%s sent bytes nobody asked for", s->url.endpoint);
+        conn_kill(c);
+        conn_lost(c, why);
+        return;
+    }
+    size_t used = 0;
+    for (;;) {
+        HttpRxEvent ev;
+        used += http_rx_feed(&c->rx, in + used, len - used, &ev);
+        switch (ev.kind) {
+        case HTTP_RX_MORE:
+            return;
+        case HTTP_RX_HEAD:
+            c->head_seen = true;
+            c->refused = c->rx.status < 200 || c->rx.status >= 300;
+            log_msg("sse: HTTP %u%s", c->rx.status, c->rx.keep_alive ? "" : " (not kept alive)");
+            break;
+        case HTTP_RX_BODY:
+            if (c->refused) {
+                size_t room = TRANSPORT_ERROR_BODY - c->err_body.len;
+                sb_append(&c->err_body, ev.data, ev.len < room ? ev.len : room);
+            } else {
+                deliver(s, ev.data, ev.len);
+                if (!is_current(c))
+                    return; /* the hook interrupted */
+            }
+            break;
+        case HTTP_RX_END: {
+            report_end(c, true, "");
+            bool keep = c->rx.keep_alive && !c->request_cut;
+            if (!is_current(c))
+                return;
+            if (!keep) {
+                conn_replace(c, "server closed the connection after the response");
+                return;
+            }
+            if (s->q_head && c->wsi)
+                lws_callback_on_writable(c->wsi);
+            break;
+        }
+        case HTTP_RX_ERROR: {
+            char why[200];
+            snprintf(why, sizeof why, "bad HTTP response from %s: %s", s->url.endpoint,
+                     c->rx.error);
+            conn_kill(c);
+            conn_lost(c, why);
+            return;
+        }
+        }
+    }
+}
+
+/* The socket closed (by the server, or lws) while current. */
+static void on_closed(SseConn *c, const char *reason)
+{
+    Sse *s = c->s;
+    char why[256];
+    if (!c->up) {
+        link_diag_describe(reason, 0, c->diag_mark, s->url.endpoint, s->url.host, why,
+                           sizeof why);
+        diag_release(c);
+        conn_lost(c, why);
+        return;
+    }
+    if (c->busy) {
+        if (http_rx_eof(&c->rx) == HTTP_RX_END) { /* a close-delimited body (RFC 9112 6.3) */
+            report_end(c, true, "");
+            if (is_current(c))
+                conn_replace(c, "server closed the connection after the response");
+            return;
+        }
+        snprintf(why, sizeof why, "connection to %s lost %s", s->url.endpoint,
+                 c->head_seen ? "mid-response" : "before the response");
+        conn_lost(c, why);
+        return;
+    }
+    if (clock_now_ns() - c->t_up >= SSE_IDLE_OK_NS) {
+        conn_replace(c, "server closed the idle connection");
+        return;
+    }
+    snprintf(why, sizeof why, "connection closed by %s", s->url.endpoint);
+    conn_lost(c, why);
+}
+
+static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
+                        size_t len)
+{
+    (void)user;
+    if (reason == LWS_CALLBACK_PROTOCOL_DESTROY || reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
+        struct lws_vhost *vh = lws_get_vhost(wsi);
+        const char *name = vh ? lws_get_vhost_name(vh) : NULL;
+        if (!name || strcmp(name, SSE_NAME) != 0)
+            return 0;
+        SseVhost *ref = lws_vhost_user(vh);
+        if (!ref)
+            return 0;
+        if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
+            if (ref->sse)
+                dns_poll(ref->sse);
+            return 0;
+        }
+        if (ref->sse) {
+            Sse *s = ref->sse;
+            lws_sul_cancel(&s->sul);
+            link_dns_abandon(s->dns);
+            s->dns = NULL;
+            s->dns_wait = false;
+            s->vh = NULL;
+            s->vref = NULL;
+        }
+        free(ref);
+        return 0;
+    }
+
+    SseConn *c = conn_of(wsi);
+    if (!c)
+        return 0;
+    switch (reason) {
+    case LWS_CALLBACK_RAW_CONNECTED: /* plain TCP is up */
+    case LWS_CALLBACK_RAW_ADOPT:     /* TLS is up (4.1.6 adopts the raw client after TLS) */
+        on_up(c);
+        return 0;
+    case LWS_CALLBACK_RAW_RX:
+        on_rx(c, in, len);
+        return 0;
+    case LWS_CALLBACK_RAW_WRITEABLE:
+        return on_writeable(c, wsi);
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+    case LWS_CALLBACK_RAW_CLOSE:
+        if (c->done || !is_current(c)) {
+            c->done = true;
+            return 0;
+        }
+        on_closed(c, reason == LWS_CALLBACK_CLIENT_CONNECTION_ERROR ? in : NULL);
+        return 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+        lws_set_opaque_user_data(wsi, NULL);
+        c->wsi = NULL;
+        if (c->in_connect) {
+            c->destroyed = true;
+            return 0;
+        }
+        if (!c->done && is_current(c))
+            on_closed(c, NULL);
+        conn_free(c);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* --- the Transport verbs ------------------------------------------------------------------ */
+
+static Sse *sse_of(Transport *t) { return (Sse *)(void *)t; }
+
+static void sse_free(Transport *t)
+{
+    Sse *s = sse_of(t);
+    log_msg("sse: closed (%s)", s->url.endpoint);
+    for (SseConn *c = s->conns; c; c = c->next) {
+        c->s = NULL;
+        if (c->wsi && s->vh)
+            lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+    s->conns = s->cur = NULL;
+    link_dns_abandon(s->dns);
+    s->dns = NULL;
+    if (s->vh) {
+        lws_sul_cancel(&s->sul);
+        s->vref->sse = NULL;
+        lws_vhost_destroy(s->vh);
+    }
+    queue_drop(s);
+    sb_free(&s->scratch);
+    link_url_free(&s->url);
+    free(s->fixed_headers);
+    free(s->ca_file);
+    free(s);
+}
+
+static void sse_start(Transport *t)
+{
+    Sse *s = sse_of(t);
+    if (s->started)
+        return;
+    s->started = true;
+    connect_next(s);
+}
+
+static bool sse_send(Transport *t, const char *data, size_t len)
+{
+    Sse *s = sse_of(t);
+    SseConn *c = s->cur;
+    if (s->base.state != TRANSPORT_UP || !c || !c->up || !c->wsi)
+        return false;
+    StrBuf head = {0};
+    sb_printf(&head, "POST %s HTTP/1.1\r\n%sContent-Length: %zu\r\n\r\n", s->url.path,
+              s->fixed_headers, len);
+    SseReq *r = xmalloc(sizeof *r + head.len + len);
+    r->next = NULL;
+    r->off = 0;
+    r->body_len = len;
+    r->len = head.len + len;
+    memcpy(r->buf, head.data, head.len);
+    if (len)
+        memcpy(r->buf + head.len, data, len);
+    sb_free(&head);
+    if (s->q_tail)
+        s->q_tail->next = r;
+    else
+        s->q_head = r;
+    s->q_tail = r;
+    if (!c->busy)
+        lws_callback_on_writable(c->wsi);
+    return true;
+}
+
+/* Interrupt and rotation: close the connection (the server sees EOF: that cancels the
+ * generation) and open a fresh one at once. */
+static void sse_restart(Sse *s, const char *reason)
+{
+    log_msg("sse: %s", strcmp(reason, "interrupted") == 0 ? "interrupt" : reason);
+    queue_drop(s);
+    if (!s->started)
+        return;
+    SseConn *c = s->cur;
+    s->cur = NULL;
+    if (c) {
+        c->busy = false;
+        bool was_up = c->up;
+        conn_kill(c);
+        if (was_up)
+            s->base.stats.interrupt_ns = clock_now_ns();
+    }
+    arm_connect(s, 0); /* also skips the rest of a backoff */
+    transport_report_state(&s->base, TRANSPORT_CONNECTING, reason);
+}
+
+static void sse_interrupt(Transport *t) { sse_restart(sse_of(t), "interrupted"); }
+static void sse_rotate(Transport *t) { sse_restart(sse_of(t), "rotating"); }
+
+static const TransportOps sse_ops = {
+    .name = "sse",
+    .start = sse_start,
+    .send = sse_send,
+    .interrupt = sse_interrupt,
+    .rotate = sse_rotate,
+    .free = sse_free,
+};
+
+/* --- construction ------------------------------------------------------------------------- */
+
+/* RFC 9110 5.1 token characters. */
+static bool is_token(const char *s)
+{
+    if (!s || !*s)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              strchr("!#$%&'*+-.^_`|~", *s)))
+            return false;
+    return true;
+}
+
+/* RFC 9110 5.5 field-value, without obs-text: no CR/LF (header injection) or controls. */
+static bool is_field_value(const char *s)
+{
+    if (!s)
+        return false;
+    for (; *s; s++)
+        if (((unsigned char)*s < 0x20 && *s != '\t') || (unsigned char)*s >= 0x7f)
+            return false;
+    return true;
+}
+
+static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size_t err_size)
+{
+    static const char *const reserved[] = {"Host", "Content-Length", "Transfer-Encoding",
+                                           "Connection", "Authorization"};
+    StrBuf sb = {0};
+    sb_printf(&sb, "Host: %s\r\nUser-Agent: flint/%s\r\nContent-Type: application/json\r\n"
+              "Accept: text/event-stream\r\n", s->url.host_header, FLINT_VERSION);
+    if (cfg->api_key && *cfg->api_key) {
+        if (!is_field_value(cfg->api_key)) {
+            snprintf(err, err_size, "the API key holds a control character");
+            sb_free(&sb);
+            return false;
+        }
+        sb_printf(&sb, "Authorization: Bearer %s\r\n", cfg->api_key);
+    }
+    for (size_t i = 0; i < cfg->n_headers; i++) {
+        const TransportSseHeader *h = &cfg->headers[i];
+        bool bad = !is_token(h->name) || !is_field_value(h->value);
+        for (size_t k = 0; !bad && k < sizeof reserved / sizeof reserved[0]; k++)
+            bad = strcasecmp(h->name, reserved[k]) == 0;
+        if (bad) {
+            snprintf(err, err_size, "header \"%.40s\": not a header name, a reserved one, or a "
+                     "value with control characters", h->name ? h->name : "");
+            sb_free(&sb);
+            return false;
+        }
+        sb_printf(&sb, "%s: %s\r\n", h->name, h->value);
+    }
+    s->fixed_headers = sb_steal(&sb, NULL);
+    return true;
+}
+
+static void sse_discard(Sse *s)
+{
+    link_url_free(&s->url);
+    free(s->fixed_headers);
+    free(s->ca_file);
+    free(s);
+}
+
+Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
+                             const TransportHooks *hooks, void *ud, char *err, size_t err_size)
+{
+    LinkUrl url;
+    if (!link_url_parse_http(cfg->url, SSE_PATH, &url, err, err_size))
+        return NULL;
+    if (url.tls) {
+        /* lws 4.1.6 starts TLS on a RAW client before its socket exists (transport_sse.h):
+         * every attempt would fail inside lws_client_connect_via_info. Say so now. */
+        snprintf(err, err_size, "https:// is not supported by the Chat Completions transport "
+                 "yet (%.160s): libwebsockets 4.1.6 cannot do TLS on a raw client socket",
+                 url.endpoint);
+        link_url_free(&url);
+        return NULL;
+    }
+    /* decided on the name as written, never on what it resolves to (link_url.h) */
+    if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
+        !link_host_is_loopback(url.host)) {
+        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s "
+                 "(http://): use https://, or --insecure to allow it", url.endpoint);
+        link_url_free(&url);
+        return NULL;
+    }
+    Sse *s = xcalloc(1, sizeof *s);
+    s->ctx = lws_context;
+    s->url = url;
+    transport_init(&s->base, &sse_ops, hooks, ud, s->url.endpoint);
+    if (!build_headers(s, cfg, err, err_size)) {
+        sse_discard(s);
+        return NULL;
+    }
+    s->resolve = cfg->resolve;
+    s->literal = link_dns_literal(s->url.host);
+    if (s->literal) {
+        s->addrs.n = 1;
+        snprintf(s->addrs.addr[0], sizeof s->addrs.addr[0], "%s", s->url.host);
+    }
+    if (cfg->ca_file && *cfg->ca_file) {
+        FILE *f = fopen(cfg->ca_file, "r");
+        if (!f) {
+            snprintf(err, err_size, "CA file %.200s: %s", cfg->ca_file, strerror(errno));
+            sse_discard(s);
+            return NULL;
+        }
+        fclose(f);
+        s->ca_file = xstrdup(cfg->ca_file);
+    }
+
+    link_diag_install();
+
+    s->vref = xcalloc(1, sizeof *s->vref);
+    s->vref->sse = s;
+    struct lws_context_creation_info vi;
+    memset(&vi, 0, sizeof vi);
+    vi.vhost_name = SSE_NAME;
+    vi.port = CONTEXT_PORT_NO_LISTEN;
+    vi.protocols = sse_protocols;
+    vi.options = 0; /* no client SSL_CTX: http:// only (see transport_sse.h), no CA bundle */
+    vi.client_ssl_ca_filepath = s->ca_file;
+    vi.user = s->vref;
+    s->vh = lws_create_vhost(s->ctx, &vi);
+    if (!s->vh) {
+        snprintf(err, err_size, "cannot create the libwebsockets client vhost%s%.200s",
+                 s->ca_file ? " with CA file " : "", s->ca_file ? s->ca_file : "");
+        s->vref->sse = NULL; /* freed by PROTOCOL_DESTROY if lws ran it (see transport_ws.c) */
+        sse_discard(s);
+        return NULL;
+    }
+    return &s->base;
+}

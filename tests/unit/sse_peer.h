@@ -1,0 +1,209 @@
+/* A raw HTTP/1.1 server for the SSE transport tests (test_transport_sse.c), in the style of
+ * link_raw_peer.h: plain non-blocking sockets on 127.0.0.1, served between lws_service calls
+ * (sse_peer_poll never blocks). It accepts any number of connections (up to SSE_PEER_CONNS,
+ * each remembered with whether the client closed it), reads requests (head up to a blank
+ * line, then a Content-Length body), keeps every request it read, and answers request k
+ * (0-based, counted across connections) with scripts[k]: bytes written `pace` at a time per
+ * poll (0: as fast as the socket takes them), then, as `after` says, keep the connection,
+ * close it, or hold it (write nothing more, never close: a stream that is still going).
+ *
+ * Header-only and static inline, like link_raw_peer.h. */
+#ifndef FLINT_TESTS_UNIT_SSE_PEER_H
+#define FLINT_TESTS_UNIT_SSE_PEER_H
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/strbuf.h"
+
+#define SSE_PEER_CONNS 16
+#define SSE_PEER_REQS 16
+
+enum { AFTER_KEEP, AFTER_CLOSE, AFTER_HOLD };
+
+typedef struct PeerScript {
+    const char *resp;  /* the whole response as bytes */
+    size_t len;        /* 0: strlen(resp) */
+    size_t pace;       /* bytes per poll; 0: all */
+    int after;
+} PeerScript;
+
+typedef struct PeerConn {
+    int fd;            /* -1 when closed */
+    bool eof;          /* the client closed it (read 0 or an error) */
+    int nreqs;         /* requests read on it */
+    StrBuf in;
+    const PeerScript *script; /* being written */
+    size_t out_off;
+} PeerConn;
+
+typedef struct PeerReq {
+    int conn;          /* index of the connection it came on */
+    char *head;        /* request line and headers, NUL-terminated */
+    char *body;
+    size_t body_len;
+} PeerReq;
+
+typedef struct SsePeer {
+    int listen_fd, port;
+    int accepts;
+    PeerConn conns[SSE_PEER_CONNS];
+    int nreqs;
+    PeerReq reqs[SSE_PEER_REQS];
+    PeerScript scripts[SSE_PEER_REQS];
+} SsePeer;
+
+static inline bool sse_peer_open(SsePeer *p)
+{
+    memset(p, 0, sizeof *p);
+    for (int i = 0; i < SSE_PEER_CONNS; i++)
+        p->conns[i].fd = -1;
+    p->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+        listen(p->listen_fd, 8) != 0)
+        return false;
+    fcntl(p->listen_fd, F_SETFL, O_NONBLOCK);
+    socklen_t sl = sizeof sa;
+    getsockname(p->listen_fd, (struct sockaddr *)&sa, &sl);
+    p->port = ntohs(sa.sin_port);
+    return true;
+}
+
+static inline void peer_conn_close(PeerConn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+}
+
+static inline void sse_peer_close(SsePeer *p)
+{
+    for (int i = 0; i < SSE_PEER_CONNS; i++) {
+        peer_conn_close(&p->conns[i]);
+        sb_free(&p->conns[i].in);
+    }
+    for (int i = 0; i < p->nreqs && i < SSE_PEER_REQS; i++) {
+        free(p->reqs[i].head);
+        free(p->reqs[i].body);
+    }
+    if (p->listen_fd >= 0)
+        close(p->listen_fd);
+    p->listen_fd = -1;
+}
+
+/* The value of a header in a request head (case-insensitive name), or "" (static buffer). */
+static inline const char *peer_header(const char *head, const char *name)
+{
+    static char out[512];
+    out[0] = '\0';
+    size_t nl = strlen(name);
+    for (const char *l = strstr(head, "\r\n"); l; l = strstr(l + 2, "\r\n")) {
+        const char *h = l + 2;
+        if (strncasecmp(h, name, nl) == 0 && h[nl] == ':') {
+            h += nl + 1;
+            while (*h == ' ')
+                h++;
+            snprintf(out, sizeof out, "%.*s", (int)strcspn(h, "\r\n"), h);
+            break;
+        }
+    }
+    return out;
+}
+
+/* A complete request at the start of c->in: taken into p->reqs, its script started. */
+static inline void peer_take_requests(SsePeer *p, int ci)
+{
+    PeerConn *c = &p->conns[ci];
+    while (!c->script && c->in.len) {
+        char *end = strstr(c->in.data, "\r\n\r\n");
+        if (!end)
+            return;
+        size_t hl = (size_t)(end - c->in.data) + 4;
+        c->in.data[hl - 2] = '\0';
+        size_t blen = (size_t)strtoul(peer_header(c->in.data, "Content-Length"), NULL, 10);
+        c->in.data[hl - 2] = '\r';
+        if (c->in.len < hl + blen)
+            return;
+        int k = p->nreqs++;
+        if (k < SSE_PEER_REQS) {
+            PeerReq *r = &p->reqs[k];
+            r->conn = ci;
+            r->head = strndup(c->in.data, hl);
+            r->body = malloc(blen + 1);
+            memcpy(r->body, c->in.data + hl, blen);
+            r->body[blen] = '\0';
+            r->body_len = blen;
+            c->script = &p->scripts[k];
+            c->out_off = 0;
+        }
+        c->nreqs++;
+        memmove(c->in.data, c->in.data + hl + blen, c->in.len - hl - blen);
+        sb_truncate(&c->in, c->in.len - hl - blen);
+    }
+}
+
+static inline void sse_peer_poll(SsePeer *p)
+{
+    int fd;
+    while ((fd = accept(p->listen_fd, NULL, NULL)) >= 0) {
+        if (p->accepts >= SSE_PEER_CONNS) {
+            close(fd);
+            continue;
+        }
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+        p->conns[p->accepts++].fd = fd;
+    }
+    for (int i = 0; i < p->accepts; i++) {
+        PeerConn *c = &p->conns[i];
+        if (c->fd < 0)
+            continue;
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(c->fd, buf, sizeof buf)) > 0)
+            sb_append(&c->in, buf, (size_t)n);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
+            c->eof = true;
+            peer_conn_close(c);
+            continue;
+        }
+        peer_take_requests(p, i);
+        const PeerScript *s = c->script;
+        if (!s || !s->resp)
+            continue;
+        size_t len = s->len ? s->len : strlen(s->resp);
+        while (c->out_off < len) {
+            size_t k = len - c->out_off;
+            if (s->pace && k > s->pace)
+                k = s->pace;
+            ssize_t w = send(c->fd, s->resp + c->out_off, k, MSG_NOSIGNAL);
+            if (w <= 0)
+                break;
+            c->out_off += (size_t)w;
+            if (s->pace)
+                break; /* the next bytes on a later poll: separate reads for the client */
+        }
+        if (c->out_off < len)
+            continue;
+        if (s->after == AFTER_CLOSE) {
+            peer_conn_close(c);
+        } else if (s->after == AFTER_KEEP) {
+            c->script = NULL;
+            peer_take_requests(p, i);
+        }
+    }
+}
+
+#endif
