@@ -157,6 +157,24 @@ void grid_fill(Grid *g, int x, int y, int w, int h, uint16_t style)
     }
 }
 
+void grid_box(Grid *g, int x, int y, int w, int h, uint16_t style)
+{
+    int x1 = x + w - 1, y1 = y + h - 1;
+    grid_fill(g, x, y, w, h, style);
+    for (int cx = x + 1; cx < x1; cx++) { /* U+2500 and U+2502: light lines */
+        grid_put(g, cx, y, x1, 0x2500, style);
+        grid_put(g, cx, y1, x1, 0x2500, style);
+    }
+    for (int cy = y + 1; cy < y1; cy++) {
+        grid_put(g, x, cy, x + 1, 0x2502, style);
+        grid_put(g, x1, cy, x1 + 1, 0x2502, style);
+    }
+    grid_put(g, x, y, x + 1, 0x250C, style); /* the corners */
+    grid_put(g, x1, y, x1 + 1, 0x2510, style);
+    grid_put(g, x, y1, x + 1, 0x2514, style);
+    grid_put(g, x1, y1, x1 + 1, 0x2518, style);
+}
+
 /* Attaches a combining mark to the character in the cell left of x (the left half when that
  * cell is the right half of a wide character). At most two marks are kept; what is not a
  * mark by grid_is_mark (ZWJ, VS15/VS16, skin tones) is dropped. */

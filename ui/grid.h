@@ -43,6 +43,8 @@ const Cell *grid_row_const(const Grid *g, int y);
 bool grid_row_equal(const Grid *a, const Grid *b, int y); /* same size assumed */
 /* Fills a rectangle with spaces. Clipped to the grid. */
 void grid_fill(Grid *g, int x, int y, int w, int h, uint16_t style);
+/* A filled rectangle with a line-drawing border (overlays: help, lists). w, h >= 2. */
+void grid_box(Grid *g, int x, int y, int w, int h, uint16_t style);
 /* Puts one printable code point at (x, y); returns columns used (0 when clipped or when cp
  * attached to the previous cell as a combining mark). cp must be printable. */
 int grid_put(Grid *g, int x, int y, int max_x, uint32_t cp, uint16_t style);

@@ -243,19 +243,7 @@ static void draw_help(Grid *g, const char *const *help_lines, size_t n, int *top
         return;
     int x0 = (g->cols - bw) / 2, y0 = (g->rows - bh) / 2;
     int x1 = x0 + bw - 1, y1 = y0 + bh - 1;
-    grid_fill(g, x0, y0, bw, bh, STYLE_PANE_TITLE);
-    for (int x = x0 + 1; x < x1; x++) {
-        grid_put(g, x, y0, x1, 0x2500, STYLE_PANE_TITLE);
-        grid_put(g, x, y1, x1, 0x2500, STYLE_PANE_TITLE);
-    }
-    for (int y = y0 + 1; y < y1; y++) {
-        grid_put(g, x0, y, x0 + 1, 0x2502, STYLE_PANE_TITLE);
-        grid_put(g, x1, y, x1 + 1, 0x2502, STYLE_PANE_TITLE);
-    }
-    grid_put(g, x0, y0, x0 + 1, 0x250C, STYLE_PANE_TITLE);
-    grid_put(g, x1, y0, x1 + 1, 0x2510, STYLE_PANE_TITLE);
-    grid_put(g, x0, y1, x0 + 1, 0x2514, STYLE_PANE_TITLE);
-    grid_put(g, x1, y1, x1 + 1, 0x2518, STYLE_PANE_TITLE);
+    grid_box(g, x0, y0, bw, bh, STYLE_PANE_TITLE);
     int rows = bh - 2, max_top = (int)n > rows ? (int)n - rows : 0;
     if (*top > max_top)
         *top = max_top;
