@@ -36,10 +36,15 @@
 struct lws_context;
 typedef struct App App;
 
+/* The dialect and transport: the Responses WebSocket mode (transport_ws, wire_responses), or
+ * Chat Completions over HTTP SSE (transport_sse, wire_chat; PROTOCOL.md 4). */
+typedef enum AppApi { APP_API_RESPONSES, APP_API_CHAT } AppApi;
+
 typedef struct AppConfig {
     const char *const *files; /* the command line's files ("a.c", "b.c:120", "+120 c.c"); */
     size_t n_files;           /* none: a new unnamed buffer */
     const char *url;         /* base URL; NULL with demo */
+    AppApi api;              /* what the server at url speaks */
     const char *model;
     const char *api_key;     /* NULL or "" sends no Authorization header */
     const char *theme_path;  /* NULL: the built-in theme */
