@@ -5,7 +5,8 @@
  *
  * Two ways to build one, through the same construction code:
  *   app_run            the program: the tty, the signals, the demo backend, the WebSocket
- *                      transport, curses; runs the loop until the user quits.
+ *                      transport (or, with APP_API_CHAT, the HTTP SSE one and the Chat
+ *                      dialect), curses; runs the loop until the user quits.
  *   app_new_headless   for tests (dte's headless tests are the model): no terminal (the Ui
  *                      composes frames into its Grid, app_grid), no tty or signal watch, a
  *                      transport of the caller's making (tests/support/transport_fake.h), and
