@@ -57,7 +57,9 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "net/link_url.h"
+#include "net/transport_sse.h"
 #include "net/transport_ws.h"
+#include "session/wire_chat.h"
 #include "themes/syntax.h"
 #include "ui/key_name.h"
 
@@ -300,7 +302,8 @@ static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
         theme_default(&a->theme);
     }
     config_apply_keys(a, cfg->settings, notes);
-    SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns};
+    SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns,
+                          .wire = cfg->api == APP_API_CHAT ? wire_chat_new() : NULL};
     a->session = session_new(&scfg, &app_session_hooks, a);
     file_rules_apply(session_buffer(a->session), cfg->settings); /* settings, .editorconfig */
     a->mouse_on = cfg->settings ? cfg->settings->mouse : true;
@@ -382,7 +385,8 @@ void app_free(App *a)
     free(a);
 }
 
-/* The WebSocket transport in the loop's context: app_run's AppTransportFn. */
+/* app_run's AppTransportFn, in the loop's context: the WebSocket transport, or with --api
+ * chat the HTTP SSE one (it maps ws:// to http://, and refuses https:// for now). */
 typedef struct WsMaker {
     const AppConfig *cfg;
     const char *url;
@@ -393,10 +397,18 @@ static Transport *app_make_ws(void *ud, struct lws_context *ctx, const Transport
 {
     const WsMaker *m = ud;
     char lerr[256];
-    TransportWsConfig lcfg = {.url = m->url, .api_key = m->cfg->api_key,
-                              .ca_file = m->cfg->ca_file,
-                              .allow_insecure = m->cfg->allow_insecure};
-    Transport *t = transport_ws_new(ctx, &lcfg, hooks, hooks_ud, lerr, sizeof lerr);
+    Transport *t;
+    if (m->cfg->api == APP_API_CHAT) {
+        TransportSseConfig scfg = {.url = m->url, .api_key = m->cfg->api_key,
+                                   .ca_file = m->cfg->ca_file,
+                                   .allow_insecure = m->cfg->allow_insecure};
+        t = transport_sse_new(ctx, &scfg, hooks, hooks_ud, lerr, sizeof lerr);
+    } else {
+        TransportWsConfig lcfg = {.url = m->url, .api_key = m->cfg->api_key,
+                                  .ca_file = m->cfg->ca_file,
+                                  .allow_insecure = m->cfg->allow_insecure};
+        t = transport_ws_new(ctx, &lcfg, hooks, hooks_ud, lerr, sizeof lerr);
+    }
     if (!t)
         error_set(err, "%s", lerr);
     return t;
@@ -435,9 +447,11 @@ int app_run(const AppConfig *cfg)
     if (!app_build(a, &notes, &err) || !app_open_tty(a, &err))
         goto fail;
     if (cfg->demo) {
-        if (!demo_start(&a->demo, cfg->demo_rate, &err))
+        bool chat = cfg->api == APP_API_CHAT;
+        if (!demo_start(&a->demo, cfg->demo_rate, chat, &err))
             goto fail;
-        snprintf(demo_url, sizeof demo_url, "ws://127.0.0.1:%d/v1", a->demo.port);
+        snprintf(demo_url, sizeof demo_url, "%s://127.0.0.1:%d/v1", chat ? "http" : "ws",
+                 a->demo.port);
         ws.url = demo_url;
     }
     transport_ws_log_install(); /* lws would log to stderr, the terminal curses draws on */

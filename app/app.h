@@ -5,7 +5,8 @@
  *
  * Two ways to build one, through the same construction code:
  *   app_run            the program: the tty, the signals, the demo backend, the WebSocket
- *                      transport, curses; runs the loop until the user quits.
+ *                      transport (or, with APP_API_CHAT, the HTTP SSE one and the Chat
+ *                      dialect), curses; runs the loop until the user quits.
  *   app_new_headless   for tests (dte's headless tests are the model): no terminal (the Ui
  *                      composes frames into its Grid, app_grid), no tty or signal watch, a
  *                      transport of the caller's making (tests/support/transport_fake.h), and
@@ -36,10 +37,15 @@
 struct lws_context;
 typedef struct App App;
 
+/* The dialect and transport: the Responses WebSocket mode (transport_ws, wire_responses), or
+ * Chat Completions over HTTP SSE (transport_sse, wire_chat; PROTOCOL.md 4). */
+typedef enum AppApi { APP_API_RESPONSES, APP_API_CHAT } AppApi;
+
 typedef struct AppConfig {
     const char *const *files; /* the command line's files ("a.c", "b.c:120", "+120 c.c"); */
     size_t n_files;           /* none: a new unnamed buffer */
     const char *url;         /* base URL; NULL with demo */
+    AppApi api;              /* what the server at url speaks */
     const char *model;
     const char *api_key;     /* NULL or "" sends no Authorization header */
     const char *theme_path;  /* NULL: the built-in theme */

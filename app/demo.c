@@ -42,7 +42,7 @@ static bool demo_find(char *out, size_t size)
     return false;
 }
 
-bool demo_start(Demo *d, unsigned rate, ErrorBuf *err)
+bool demo_start(Demo *d, unsigned rate, bool chat, ErrorBuf *err)
 {
     *d = (Demo){.pid = -1, .stdin_fd = -1};
     char path[PATH_MAX + 64];
@@ -76,7 +76,8 @@ bool demo_start(Demo *d, unsigned rate, ErrorBuf *err)
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         const char *argv[] = {path, "--port", "0", "--rate", rate_s, "--exit-on-eof",
-                              "--log", log && *log ? log : "/dev/null", NULL};
+                              "--log", log && *log ? log : "/dev/null",
+                              chat ? "--api" : NULL, "chat", NULL};
         execv(path, (char *const *)argv);
         _exit(127);
     }

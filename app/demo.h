@@ -19,7 +19,9 @@ typedef struct Demo {
     int port;
 } Demo;
 
-bool demo_start(Demo *d, unsigned rate, ErrorBuf *err);
+/* chat: the backend serves Chat Completions over SSE (--api chat) instead of the Responses
+ * WebSocket mode. */
+bool demo_start(Demo *d, unsigned rate, bool chat, ErrorBuf *err);
 void demo_stop(Demo *d);
 
 #endif

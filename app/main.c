@@ -29,6 +29,10 @@ static void usage(FILE *f)
             "options:\n"
             "  --url URL        backend base URL, e.g. wss://api.openai.com/v1 or\n"
             "                   ws://127.0.0.1:8787/v1 (flint connects to URL/responses)\n"
+            "  --api API        what the server speaks: responses (the Responses WebSocket\n"
+            "                   mode, default) or chat (Chat Completions over HTTP SSE:\n"
+            "                   llama.cpp, Ollama, vLLM; --url http://HOST:PORT/v1, POSTs to\n"
+            "                   URL/chat/completions; ws:// is taken as http://)\n"
             "  --model NAME     model name (default " SESSION_DEFAULT_MODEL ")\n"
             "  --demo           start the bundled offline backend and use it\n"
             "  --demo-rate N    demo answer speed in tokens/s (default 1000; 0 = unthrottled)\n"
@@ -60,10 +64,11 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_URL = 256, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
+    enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
            OPT_CONFIG, OPT_PRINT_CONFIG };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
+        {"api", required_argument, NULL, OPT_API},
         {"model", required_argument, NULL, OPT_MODEL},
         {"demo", no_argument, NULL, OPT_DEMO},
         {"demo-rate", required_argument, NULL, OPT_DEMO_RATE},
@@ -85,6 +90,16 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
         switch (c) {
         case OPT_URL: cfg.url = optarg; break;
+        case OPT_API:
+            if (!strcmp(optarg, "responses")) {
+                cfg.api = APP_API_RESPONSES;
+            } else if (!strcmp(optarg, "chat")) {
+                cfg.api = APP_API_CHAT;
+            } else {
+                fprintf(stderr, "flint: --api wants 'responses' or 'chat', not '%s'\n", optarg);
+                return 2;
+            }
+            break;
         case OPT_MODEL: cfg.model = optarg; break;
         case OPT_DEMO: cfg.demo = true; break;
         case OPT_DEMO_RATE: {
@@ -186,6 +201,12 @@ int main(int argc, char **argv)
         return 2;
     }
     if (!cfg.demo && !cfg.url) {
+        if (cfg.api_key && cfg.api == APP_API_CHAT) {
+            /* OpenAI's Chat Completions is https://, which the SSE transport cannot do yet */
+            fprintf(stderr, "flint: --api chat needs --url (e.g. http://127.0.0.1:8080/v1) "
+                            "or --demo\n");
+            return 2;
+        }
         if (cfg.api_key)
             cfg.url = OPENAI_URL;
         else

@@ -1,8 +1,9 @@
 /* Transport events: the App's side of the Transport's hooks (net/transport.h) and of the
  * Session's send hook. A state change becomes the status line's link text and, on the way up
  * or down, a session event (a question waiting for the link goes out when it is up); a message
- * goes to the session. Both end by taking the session's damage, so the status line and the
- * frame follow. The hooks' ud is the App. */
+ * goes to the session; the end of an HTTP response (transport_sse only) becomes the stream
+ * dialect's end of body, or its HTTP error. All end by taking the session's damage, so the
+ * status line and the frame follow. The hooks' ud is the App. */
 #include "app/transport_events.h"
 
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "app/questions.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "core/log.h"
 
 static bool app_session_send(void *ud, const char *json, size_t len)
 {
@@ -70,9 +72,34 @@ static void app_link_message(void *ud, const char *data, size_t len)
     app_take_session_damage(a);
 }
 
+/* One response is over (transport.h, TransportEnd). A whole 2xx body: the dialect's end of
+ * stream (Chat: EOF after a finish_reason is a normal end, before it "stream ended early").
+ * A refusal (401, 404, 429, ...): its body goes to the dialect, which says what it means and
+ * whether to wait. A body cut off, or no response at all: nothing here, since the state hook
+ * reports WAITING next and session_on_link_lost says it once, with the transport's reason. */
+static void app_link_end(void *ud, const TransportEnd *e)
+{
+    App *a = ud;
+    if (e->status >= 200 && e->status < 300) {
+        if (e->complete)
+            session_on_stream_end(a->session);
+    } else if (e->status != 0) {
+        char ra[24];
+        snprintf(ra, sizeof ra, "%u", e->retry_after_s);
+        WireHttpError h = {.status = (int)e->status,
+                           .body = e->body_len ? e->body : NULL,
+                           .len = e->body_len,
+                           .retry_after = e->retry_after_s ? ra : NULL};
+        log_msg("app: %s", e->detail);
+        session_on_http_error(a->session, &h);
+    }
+    app_take_session_damage(a);
+}
+
 const TransportHooks app_transport_hooks = {
     .state = app_link_state,
     .message = app_link_message,
+    .end = app_link_end,
 };
 
 const SessionHooks app_session_hooks = {

@@ -3,9 +3,9 @@
  *
  * Data structure. An Sse owns a client vhost of its own ("flint-sse"), a list of Conns (one
  * per raw client wsi it has opened), a FIFO of requests (each a complete HTTP message: head
- * and body, built by sse_send) and the address cache of transport_ws (link_dns.h; the same
- * rules: numeric addresses for lws, lookups in the background, the next address after a
- * failed connect). Exactly one Conn, or none, is current (s->cur); only the current Conn
+ * and body, built by sse_send) and an address cache (link_addr.h, shared with transport_ws:
+ * numeric addresses for lws, lookups in the background, the next address after a failed
+ * connect). Exactly one Conn, or none, is current (s->cur); only the current Conn
  * moves bytes, reports or changes the state. A Conn stops being current when it is
  * interrupted, fails, is lost, or is closed after a response the server would not keep alive;
  * it lingers (delivering nothing) until lws destroys its wsi (WSI_DESTROY), where it is freed.
@@ -19,7 +19,7 @@
  * Invariants:
  *   - s->cur != NULL  =>  state is CONNECTING or UP; state UP  <=>  s->cur && s->cur->up.
  *   - s->cur == NULL while CONNECTING only between a restart and the deferred connect,
- *     between two addresses, or while s->dns_wait.
+ *     between two addresses, or while s->addr.dns_wait.
  *   - the queue is empty unless the state is UP or CONNECTING after a planned reconnect
  *     (keep-alive refused: the queued questions go out on the next connection); interrupt,
  *     rotate and every failure drop it.
@@ -43,6 +43,7 @@
 #include "core/xalloc.h"
 #include "net/http_rx.h"
 #include "net/link_diag.h"
+#include "net/link_addr.h"
 #include "net/link_dns.h"
 #include "net/link_url.h"
 
@@ -51,7 +52,6 @@
 #define SSE_CHUNK (64u * 1024)          /* request bytes per WRITEABLE */
 #define SSE_RX_BUFFER (16u * 1024)
 #define SSE_IDLE_OK_NS (2 * NS_PER_SEC) /* an idle close after this long: reconnect at once */
-#define SSE_DNS_TTL (300 * NS_PER_SEC)
 #define SSE_KEEP_SCRATCH (1u << 16)
 
 typedef struct Sse Sse;
@@ -99,13 +99,7 @@ struct Sse {
     StrBuf scratch;        /* a NUL-terminated copy of each body chunk for the hook */
     lws_sorted_usec_list_t sul;
     uint16_t retries;
-    LinkResolveFn resolve;
-    bool literal;
-    LinkAddrs addrs;
-    uint64_t addrs_t;
-    int addr_idx, addr_fails;
-    LinkDns *dns;
-    bool dns_wait;
+    LinkAddr addr;         /* the address cache (link_addr.h) */
 };
 
 static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -266,7 +260,6 @@ static void report_end(SseConn *c, bool complete, const char *why)
     sb_free(&c->err_body); /* after the hook: e.body points into it (c outlives the hook) */
 }
 
-static void dns_begin(Sse *s);
 /* The current connection failed or was lost (why: a human reason). A connect that never
  * came up moves on to the next cached address without a report; otherwise a response in
  * progress is reported cut off, then WAITING with the backoff. */
@@ -282,19 +275,12 @@ static void conn_lost(SseConn *c, const char *why)
         return;
     s->cur = NULL;
     queue_drop(s);
-    if (!c->up && s->addrs.n) {
-        s->addr_idx = (s->addr_idx + 1) % s->addrs.n;
-        if (++s->addr_fails < s->addrs.n) {
-            log_msg("sse: failed %s (via %s); trying %s", why, c->addr, s->addrs.addr[s->addr_idx]);
-            arm_connect(s, 0);
-            return;
-        }
-        s->addr_fails = 0;
-        if (!s->literal)
-            dns_begin(s);
+    if (!c->up && link_addr_failed(&s->addr, why, c->addr)) {
+        arm_connect(s, 0);
+        return;
     }
-    log_msg("sse: down %s (%s%s%s)", why, s->url.endpoint, s->literal ? "" : " via ",
-            s->literal ? "" : c->addr);
+    log_msg("sse: down %s (%s%s%s)", why, s->url.endpoint, s->addr.literal ? "" : " via ",
+            s->addr.literal ? "" : c->addr);
     sse_wait(s, why);
 }
 
@@ -310,57 +296,21 @@ static void conn_replace(SseConn *c, const char *why)
     transport_report_state(&s->base, TRANSPORT_CONNECTING, why);
 }
 
-/* --- resolving (as transport_ws.c) --------------------------------------------------------- */
+/* --- resolving: the LinkAddr hooks ------------------------------------------------------ */
 
-static void sse_wake(void *ctx) { lws_cancel_service(ctx); }
 static void conn_start(Sse *s);
 
-static void dns_begin(Sse *s)
+static void addr_wait(void *owner, const char *why)
 {
-    if (s->dns || !s->vh)
-        return;
-    char err[160];
-    s->base.stats.dns_lookups++;
-    s->dns = link_dns_start(s->url.host, s->resolve, sse_wake, s->ctx, err, sizeof err);
-    if (s->dns)
-        return;
-    log_msg("sse: %s", err);
-    if (s->dns_wait) {
-        s->dns_wait = false;
-        sse_wait(s, err);
-    }
+    Sse *s = owner;
+    if (s->started)
+        sse_wait(s, why);
 }
 
-static void dns_poll(Sse *s)
+static void addr_connect(void *owner)
 {
-    LinkDnsResult r;
-    if (!s->dns || !link_dns_take(s->dns, &r))
-        return;
-    s->dns = NULL;
-    bool waiting = s->dns_wait;
-    s->dns_wait = false;
-    s->base.stats.dns_last_ns = r.elapsed_ns;
-    double ms = (double)r.elapsed_ns / 1e6;
-    if (!r.ok) {
-        char why[256];
-        snprintf(why, sizeof why, "cannot resolve %s: %s", s->url.host, r.error);
-        log_msg("sse: %s (%.3f ms)%s", why, ms, waiting ? "" : "; keeping the cached addresses");
-        if (waiting && s->started)
-            sse_wait(s, why);
-        return;
-    }
-    char list[LINK_DNS_MAX * (LINK_DNS_ADDR_LEN + 2)];
-    link_addrs_format(&r.addrs, list, sizeof list);
-    log_msg("sse: resolved %s -> %s (%.3f ms)", s->url.host, list, ms);
-    int idx = 0;
-    for (int i = 0; s->addrs.n && i < r.addrs.n; i++)
-        if (!strcmp(r.addrs.addr[i], s->addrs.addr[s->addr_idx]))
-            idx = i;
-    s->addrs = r.addrs;
-    s->addrs_t = clock_now_ns();
-    s->addr_idx = idx;
-    s->addr_fails = 0;
-    if (waiting && s->started && !s->cur)
+    Sse *s = owner;
+    if (s->started && !s->cur)
         conn_start(s);
 }
 
@@ -376,13 +326,13 @@ static void conn_start(Sse *s)
         s->conns->prev = c;
     s->conns = c;
     s->cur = c;
-    snprintf(c->addr, sizeof c->addr, "%s", s->addrs.addr[s->addr_idx]);
+    snprintf(c->addr, sizeof c->addr, "%s", link_addr_current(&s->addr));
     c->diag_mark = link_diag_hold();
     c->diag_held = true;
     if (s->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
-    log_msg("sse: connecting %s%s%s", s->url.display, s->literal ? "" : " via ",
-            s->literal ? "" : c->addr);
+    log_msg("sse: connecting %s%s%s", s->url.display, s->addr.literal ? "" : " via ",
+            s->addr.literal ? "" : c->addr);
 
     /* A raw socket (method "RAW"): lws connects (and does TLS), we speak HTTP/1.1.
      * address: numeric (no lookup inside lws); host: the name, for SNI and the certificate
@@ -418,16 +368,10 @@ static void conn_start(Sse *s)
 
 static void connect_next(Sse *s)
 {
-    if (s->addrs.n) {
-        if (!s->literal && clock_now_ns() - s->addrs_t > SSE_DNS_TTL)
-            dns_begin(s);
-        conn_start(s);
-        return;
-    }
-    s->dns_wait = true;
     if (s->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
-    dns_begin(s);
+    if (link_addr_next(&s->addr))
+        conn_start(s);
 }
 
 static void sse_sul_cb(lws_sorted_usec_list_t *sul)
@@ -453,7 +397,7 @@ static void on_up(SseConn *c)
         return;
     }
     s->retries = 0;
-    s->addr_fails = 0;
+    link_addr_ok(&s->addr);
     s->base.stats.connects++;
     log_msg("sse: up %s", s->url.endpoint);
     transport_report_state(&s->base, TRANSPORT_UP, "");
@@ -609,15 +553,13 @@ static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
             return 0;
         if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
             if (ref->sse)
-                dns_poll(ref->sse);
+                link_addr_poll(&ref->sse->addr);
             return 0;
         }
         if (ref->sse) {
             Sse *s = ref->sse;
             lws_sul_cancel(&s->sul);
-            link_dns_abandon(s->dns);
-            s->dns = NULL;
-            s->dns_wait = false;
+            link_addr_stop(&s->addr);
             s->vh = NULL;
             s->vref = NULL;
         }
@@ -676,8 +618,7 @@ static void sse_free(Transport *t)
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     }
     s->conns = s->cur = NULL;
-    link_dns_abandon(s->dns);
-    s->dns = NULL;
+    link_addr_stop(&s->addr);
     if (s->vh) {
         lws_sul_cancel(&s->sul);
         s->vref->sse = NULL;
@@ -857,12 +798,9 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
         sse_discard(s);
         return NULL;
     }
-    s->resolve = cfg->resolve;
-    s->literal = link_dns_literal(s->url.host);
-    if (s->literal) {
-        s->addrs.n = 1;
-        snprintf(s->addrs.addr[0], sizeof s->addrs.addr[0], "%s", s->url.host);
-    }
+    static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
+    link_addr_init(&s->addr, "sse", s->url.host, cfg->resolve, s->ctx, &s->base.stats,
+                   &addr_hooks, s);
     if (cfg->ca_file && *cfg->ca_file) {
         FILE *f = fopen(cfg->ca_file, "r");
         if (!f) {

@@ -16,23 +16,15 @@
  * through lws' opaque user data; a Conn finds its Link through conn->link, which link_free
  * clears, so late callbacks after link_free are harmless.
  *
- * Addresses. lws 4.1.6 runs getaddrinfo on ci.address inside lws_client_connect_via_info, on
- * the service thread. Link therefore only ever gives it a numeric address (glibc parses those
- * without a lookup) and keeps the host name for ci.host, which lws uses for the Host header,
- * the TLS SNI and the certificate name check. Names are resolved on a thread of their own
- * (link_dns.h); the result comes back through lws_cancel_service, which lws answers with
- * LWS_CALLBACK_EVENT_WAIT_CANCELLED to every protocol of every vhost, ours included.
- * l->addrs is the cache: every (re)connect uses it at once, starting at l->addr_idx (the last
- * address that worked). A failed connect (no HTTP answer) moves on to the next address
- * without reporting anything; only when every address has failed in a row does Link back off
- * (WAITING) and re-resolve in the background. A cache older than LINK_DNS_TTL is refreshed in
- * the background while it is still used. IP literals are never resolved.
+ * Addresses. l->addr (link_addr.h, shared with transport_sse.c) resolves the host in the
+ * background and caches its numeric addresses; lws only ever gets a numeric one. A failed
+ * connect (no HTTP answer) moves on to the next address without reporting anything; only when
+ * every address has failed in a row does Link back off (WAITING).
  *
  * Invariants:
  *   - l->cur != NULL  =>  state is CONNECTING or UP; state UP  <=>  l->cur && l->cur->up.
  *   - l->cur == NULL while CONNECTING only between link_interrupt and the deferred connect,
- *     between two addresses, or while l->dns_wait (nothing cached yet: the lookup runs).
- *   - l->dns_wait  =>  l->dns != NULL (a lookup is in flight).
+ *     between two addresses, or while l->addr.dns_wait (nothing cached yet: a lookup runs).
  *   - the outbound queue is empty unless state is UP (it is dropped whenever cur changes).
  *   - l->sul (the connect timer) is armed only while l->cur == NULL: in WAITING, right after
  *     an interrupt (state CONNECTING, connect deferred until the old socket's Close is on the
@@ -65,6 +57,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "net/link_diag.h"
+#include "net/link_addr.h"
 #include "net/link_dns.h"
 #include "net/link_rx.h"
 #include "net/link_url.h"
@@ -77,7 +70,6 @@
 #define LINK_KEEP_BUFFER (1u << 20)   /* keep a reassembly buffer up to this size between messages */
 #define INTERRUPT_CONNECT_US 2000     /* start the new socket at most this long after Esc */
 #define INTERRUPT_CLOSE_SECS 2        /* give up on writing the Close after this long */
-#define LINK_DNS_TTL (300 * NS_PER_SEC) /* re-resolve (in the background) after this long */
 
 typedef struct Link Link;
 typedef struct Conn Conn;
@@ -136,15 +128,7 @@ struct Link {
     size_t q_off; /* bytes of q_head already written */
     lws_sorted_usec_list_t sul;
     uint16_t retries;
-    /* addresses (see the top of this file) */
-    LinkResolveFn resolve;  /* NULL: getaddrinfo */
-    bool literal;           /* url.host is an IP literal: addrs holds it, never resolved */
-    LinkAddrs addrs;        /* the cache; n == 0 until the first lookup succeeds */
-    uint64_t addrs_t;       /* clock_now_ns() when the cache was filled */
-    int addr_idx;           /* address of the next attempt */
-    int addr_fails;         /* addresses failed in a row */
-    LinkDns *dns;           /* lookup in flight, or NULL */
-    bool dns_wait;          /* connect when it ends: nothing cached to connect to */
+    LinkAddr addr;        /* the address cache (see the top of this file) */
 };
 
 static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -243,8 +227,6 @@ static void link_wait(Link *l, const char *why, unsigned min_ms)
     transport_report_state(&l->base, TRANSPORT_WAITING, detail);
 }
 
-static void dns_begin(Link *l);
-
 /* The current connection failed or was lost. A connect that got no HTTP answer counts
  * against its address: the next address is tried at once, without a report (the state stays
  * CONNECTING); once every address has failed in a row, Link backs off (WAITING) and
@@ -258,20 +240,12 @@ static void conn_lost(Conn *c, const char *why)
         return;
     l->cur = NULL;
     queue_drop(l);
-    if (!c->up && !c->http_status && l->addrs.n) {
-        l->addr_idx = (l->addr_idx + 1) % l->addrs.n;
-        if (++l->addr_fails < l->addrs.n) {
-            log_msg("link: failed %s (via %s); trying %s", why, c->addr,
-                    l->addrs.addr[l->addr_idx]);
-            arm_connect(l, 0);
-            return;
-        }
-        l->addr_fails = 0;
-        if (!l->literal)
-            dns_begin(l);
+    if (!c->up && !c->http_status && link_addr_failed(&l->addr, why, c->addr)) {
+        arm_connect(l, 0);
+        return;
     }
-    log_msg("link: down %s (%s%s%s)", why, l->url.endpoint, l->literal ? "" : " via ",
-            l->literal ? "" : c->addr);
+    log_msg("link: down %s (%s%s%s)", why, l->url.endpoint, l->addr.literal ? "" : " via ",
+            l->addr.literal ? "" : c->addr);
     link_wait(l, why, c->retry_after_ms);
 }
 
@@ -304,63 +278,21 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
 }
 
-/* --- resolving (see the top of this file) ------------------------------------------------- */
-
-/* Runs on the resolver thread, under its lock, only while the Link still holds the lookup
- * (link_free and the vhost's PROTOCOL_DESTROY abandon it first), so ctx is alive. */
-static void link_wake(void *ctx) { lws_cancel_service(ctx); }
+/* --- resolving: the LinkAddr hooks ------------------------------------------------------ */
 
 static void conn_start(Link *l);
 
-/* Starts a background lookup unless one is running. */
-static void dns_begin(Link *l)
+static void addr_wait(void *owner, const char *why)
 {
-    if (l->dns || !l->vh)
-        return;
-    char err[160];
-    l->base.stats.dns_lookups++;
-    l->dns = link_dns_start(l->url.host, l->resolve, link_wake, l->ctx, err, sizeof err);
-    if (l->dns)
-        return;
-    log_msg("link: %s", err);
-    if (l->dns_wait) {
-        l->dns_wait = false;
-        link_wait(l, err, 0);
-    }
+    Link *l = owner;
+    if (l->started)
+        link_wait(l, why, 0);
 }
 
-/* LWS_CALLBACK_EVENT_WAIT_CANCELLED: collects a finished lookup, if ours is one. */
-static void dns_poll(Link *l)
+static void addr_connect(void *owner)
 {
-    LinkDnsResult r;
-    if (!l->dns || !link_dns_take(l->dns, &r))
-        return;
-    l->dns = NULL;
-    bool waiting = l->dns_wait;
-    l->dns_wait = false;
-    l->base.stats.dns_last_ns = r.elapsed_ns;
-    double ms = (double)r.elapsed_ns / 1e6;
-    if (!r.ok) {
-        char why[256];
-        snprintf(why, sizeof why, "cannot resolve %s: %s", l->url.host, r.error);
-        log_msg("link: %s (%.3f ms)%s", why, ms, waiting ? "" : "; keeping the cached addresses");
-        if (waiting && l->started)
-            link_wait(l, why, 0);
-        return;
-    }
-    char list[LINK_DNS_MAX * (LINK_DNS_ADDR_LEN + 2)];
-    link_addrs_format(&r.addrs, list, sizeof list);
-    log_msg("link: resolved %s -> %s (%.3f ms)", l->url.host, list, ms);
-    /* Keep starting from the address that works, if it is still there. */
-    int idx = 0;
-    for (int i = 0; l->addrs.n && i < r.addrs.n; i++)
-        if (!strcmp(r.addrs.addr[i], l->addrs.addr[l->addr_idx]))
-            idx = i;
-    l->addrs = r.addrs;
-    l->addrs_t = clock_now_ns();
-    l->addr_idx = idx;
-    l->addr_fails = 0;
-    if (waiting && l->started && !l->cur)
+    Link *l = owner;
+    if (l->started && !l->cur)
         conn_start(l);
 }
 
@@ -376,13 +308,13 @@ static void conn_start(Link *l)
         l->conns->prev = c;
     l->conns = c;
     l->cur = c;
-    snprintf(c->addr, sizeof c->addr, "%s", l->addrs.addr[l->addr_idx]);
+    snprintf(c->addr, sizeof c->addr, "%s", link_addr_current(&l->addr));
     c->diag_mark = link_diag_hold();
     c->diag_held = true;
     if (l->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
-    log_msg("link: connecting %s%s%s", l->url.display, l->literal ? "" : " via ",
-            l->literal ? "" : c->addr);
+    log_msg("link: connecting %s%s%s", l->url.display, l->addr.literal ? "" : " via ",
+            l->addr.literal ? "" : c->addr);
 
     /* address: numeric, so lws' own getaddrinfo does no lookup; host: the name, for the Host
      * header, SNI and the certificate check (lws strips the ":port" for the last two). */
@@ -421,16 +353,10 @@ static void conn_start(Link *l)
 /* (Re)connects: to a cached address at once, or, with nothing cached, after a lookup. */
 static void connect_next(Link *l)
 {
-    if (l->addrs.n) {
-        if (!l->literal && clock_now_ns() - l->addrs_t > LINK_DNS_TTL)
-            dns_begin(l); /* refresh in the background; the cached address is used meanwhile */
-        conn_start(l);
-        return;
-    }
-    l->dns_wait = true;
     if (l->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
-    dns_begin(l);
+    if (link_addr_next(&l->addr))
+        conn_start(l);
 }
 
 static void link_sul_cb(lws_sorted_usec_list_t *sul)
@@ -570,15 +496,13 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
             return 0;
         if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
             if (ref->link)
-                dns_poll(ref->link);
+                link_addr_poll(&ref->link->addr);
             return 0; /* nonzero would make lws close its cancel pipe */
         }
         if (ref->link) {
             Link *l = ref->link;
             lws_sul_cancel(&l->sul);
-            link_dns_abandon(l->dns); /* its wake must not reach the dying context */
-            l->dns = NULL;
-            l->dns_wait = false;
+            link_addr_stop(&l->addr); /* its wake must not reach the dying context */
             l->vh = NULL;
             l->vref = NULL;
         }
@@ -619,7 +543,7 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
         }
         Link *l = c->link;
         l->retries = 0;
-        l->addr_fails = 0;
+        link_addr_ok(&l->addr);
         l->base.stats.connects++;
         log_msg("link: up %s", l->url.endpoint);
         transport_report_state(&l->base, TRANSPORT_UP, "");
@@ -698,8 +622,7 @@ static void link_free(Transport *t)
     l->conns = l->cur = NULL;
     /* A lookup in flight finishes on its own thread and frees itself; from here on it
      * cannot call lws_cancel_service (the app may destroy the context next). */
-    link_dns_abandon(l->dns);
-    l->dns = NULL;
+    link_addr_stop(&l->addr);
     if (l->vh) {
         lws_sul_cancel(&l->sul);
         l->vref->link = NULL;
@@ -813,12 +736,9 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     l->url = url;
     transport_init(&l->base, &link_ops, hooks, ud, l->url.endpoint);
     l->max_message = cfg->max_message ? cfg->max_message : LINK_DEFAULT_MAX;
-    l->resolve = cfg->resolve;
-    l->literal = link_dns_literal(l->url.host);
-    if (l->literal) {
-        l->addrs.n = 1;
-        snprintf(l->addrs.addr[0], sizeof l->addrs.addr[0], "%s", l->url.host);
-    }
+    static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
+    link_addr_init(&l->addr, "link", l->url.host, cfg->resolve, l->ctx, &l->base.stats,
+                   &addr_hooks, l);
     if (cfg->api_key && *cfg->api_key) {
         StrBuf sb = {0};
         sb_printf(&sb, "Bearer %s", cfg->api_key);

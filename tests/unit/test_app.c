@@ -9,7 +9,10 @@
  * landing in the transcript and on the screen; interrupts (Ctrl-G at once, a lone Esc after
  * its window) reaching the transport; F5 asking again; a question asked while the transport
  * is down waiting until it is up; Ctrl-S opening Save As and saving; a bracketed paste; a
- * settings file's rebinding and unbinding; unbound keys leaving the buffer alone. */
+ * settings file's rebinding and unbinding; unbound keys leaving the buffer alone; with
+ * --api chat, a Chat Completions request, its SSE answer fed in odd splits (the transport
+ * hands the dialect raw body bytes) ending at the transport's end hook, and a 401 refusal
+ * shown to the user. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +46,12 @@ static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHo
 
 /* An App with settings_json as its settings file (NULL: none), on an unnamed buffer. The
  * transport has been started (CONNECTING); up says whether the server is up already. */
-static bool rig_open(Rig *r, const char *settings_json, bool up)
+static bool rig_open_api(Rig *r, const char *settings_json, bool up, AppApi api)
 {
     memset(r, 0, sizeof *r);
     settings_init(&r->settings);
     r->cfg.model = "gpt-test";
+    r->cfg.api = api;
     if (settings_json) {
         ErrorBuf err = {{0}};
         CHECK(settings_parse(&r->settings, "config.json", settings_json, strlen(settings_json),
@@ -66,6 +70,11 @@ static bool rig_open(Rig *r, const char *settings_json, bool up)
     if (up)
         transport_fake_set_state(r->fake, TRANSPORT_UP, "");
     return true;
+}
+
+static bool rig_open(Rig *r, const char *settings_json, bool up)
+{
+    return rig_open_api(r, settings_json, up, APP_API_RESPONSES);
 }
 
 static void rig_close(Rig *r)
@@ -403,6 +412,98 @@ static void test_construction_errors(void)
     app_free(NULL);
 }
 
+/* Body bytes as an HTTP transport hands them over: in pieces of 1, 2, 3, 5, 8, 13 bytes
+ * (and again), so that events, lines, CRLFs and UTF-8 sequences are split everywhere. */
+static void server_streams(Rig *r, const char *body)
+{
+    static const size_t sizes[] = {1, 2, 3, 5, 8, 13};
+    size_t len = strlen(body), off = 0;
+    for (int i = 0; off < len; i++) {
+        size_t n = sizes[i % 6];
+        if (n > len - off)
+            n = len - off;
+        CHECK(transport_fake_receive(r->fake, body + off, n));
+        off += n;
+    }
+}
+
+/* --api chat: the question goes out as a Chat Completions body; the SSE answer, split
+ * anywhere, lands in the transcript and on the screen, and the end hook closes the body. The
+ * next question carries the conversation (no chain); a 401 refusal fails the turn with the
+ * server's message, shown to the user, and the next question can still be asked. */
+static void test_chat_api(void)
+{
+    Rig r;
+    if (!rig_open_api(&r, NULL, true, APP_API_CHAT))
+        return;
+    CHECK_STR_EQ(wire_name(session_wire(app_session(r.app))), "chat");
+    keys(&r, "\x0b");
+    keys(&r, "why is x unused?\r");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    size_t len = 0;
+    const char *raw = transport_fake_sent(r.fake, 0, &len);
+    cJSON *j = raw ? cJSON_ParseWithLength(raw, len) : NULL;
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "stream")));
+    const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(j, "messages");
+    const cJSON *last = cJSON_GetArrayItem(msgs, cJSON_GetArraySize(msgs) - 1);
+    const cJSON *content = cJSON_GetObjectItemCaseSensitive(last, "content");
+    CHECK(cJSON_IsString(content) && strstr(content->valuestring, "why is x unused?"));
+    cJSON_Delete(j);
+
+    server_streams(&r,
+        ": keep-alive\n\n"
+        "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":"
+        "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+        "\"finish_reason\":null}]}\r\n\r\n"
+        "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":"
+        "{\"content\":\"Nobody \"},\"finish_reason\":null}]}\n\n"
+        "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":"
+        "{\"content\":\"reads it, caf\u00e9 \xc3\xa9t\xc3\xa9.\"},\"finish_reason\":null}]}\n\n");
+    const TranscriptEntry *e = last_entry(&r);
+    CHECK(e && e->kind == ENTRY_ANSWER && e->state == ENTRY_OPEN);
+    server_streams(&r,
+        "data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\"delta\":{},"
+        "\"finish_reason\":\"stop\"}]}\n\n"
+        "data: {\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":9,"
+        "\"completion_tokens\":5,\"total_tokens\":14}}\n\n"
+        "data: [DONE]\n\n");
+    CHECK(transport_fake_end(r.fake, 200, true, NULL));
+    e = last_entry(&r);
+    CHECK(e && e->kind == ENTRY_ANSWER && e->state == ENTRY_DONE);
+    CHECK_STR_EQ(e ? e->text.data : NULL, "Nobody reads it, caf\xc3\xa9 \xc3\xa9t\xc3\xa9.");
+    CHECK(!session_busy(app_session(r.app)));
+    app_tick(r.app);
+    CHECK(screen_has(&r, "Nobody reads it"));
+
+    /* Refused: the body is the server's error document, never a stream. */
+    keys(&r, "\x0b");
+    keys(&r, "and now?\r");
+    CHECK_INT_EQ(r.fake->nsent, 2);
+    raw = transport_fake_sent(r.fake, 1, NULL);
+    CHECK(raw && strstr(raw, "Nobody reads it")); /* the conversation, resent */
+    CHECK(transport_fake_end(r.fake, 401, false,
+                             "{\"error\":{\"message\":\"Invalid API key provided\","
+                             "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"));
+    CHECK(!session_busy(app_session(r.app)));
+    e = last_entry(&r);
+    CHECK(e && e->state == ENTRY_FAILED);
+    app_tick(r.app);
+    bool shown = screen_has(&r, "Invalid API key") || strstr(app_message(r.app), "Invalid API key");
+    if (!shown) {
+        const Grid *g = app_grid(r.app);
+        for (int y = 0; y < g->rows; y++)
+            fprintf(stderr, "  |%s\n", row_text(g, y));
+        fprintf(stderr, "  message: %s\n", app_message(r.app));
+    }
+    CHECK(shown);
+
+    /* The connection stayed up: the next question goes out. */
+    keys(&r, "\x0b");
+    keys(&r, "third?\r");
+    CHECK_INT_EQ(r.fake->nsent, 3);
+    rig_close(&r);
+}
+
 int main(void)
 {
     transport_ws_log_install(); /* the loop's lws_context logs to flint's log, not stderr */
@@ -415,5 +516,6 @@ int main(void)
     RUN(test_rebinding);
     RUN(test_unknown_keys);
     RUN(test_construction_errors);
+    RUN(test_chat_api);
     return harness_done();
 }
