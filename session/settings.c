@@ -91,21 +91,26 @@ bool settings_default_path(char *out, size_t size)
 
 /* --- comments and trailing commas -------------------------------------------------------- */
 
-/* Blanks comments; returns false (with the line) on an unterminated block comment. */
+/* If t[i] opens a JSON string, the index of its closing quote (or len when it never closes);
+ * otherwise i. Both cleaning passes skip strings with it: "//" in a URL is not a comment. */
+static size_t skip_string(const char *t, size_t len, size_t i)
+{
+    if (t[i] != '"')
+        return i;
+    for (i++; i < len && t[i] != '"'; i++)
+        if (t[i] == '\\' && i + 1 < len)
+            i++;
+    return i;
+}
+
+/* Blanks comments; returns false (with the offset) on an unterminated block comment. */
 static bool strip_comments(char *t, size_t len, size_t *bad_off)
 {
-    bool str = false;
     for (size_t i = 0; i < len; i++) {
-        if (str) {
-            if (t[i] == '\\' && i + 1 < len)
-                i++;
-            else if (t[i] == '"')
-                str = false;
-            continue;
-        }
-        if (t[i] == '"') {
-            str = true;
-        } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
+        i = skip_string(t, len, i);
+        if (i >= len)
+            break;
+        if (t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
             for (; i < len && t[i] != '\n'; i++)
                 t[i] = ' ';
         } else if (t[i] == '/' && i + 1 < len && t[i + 1] == '*') {
@@ -125,26 +130,19 @@ static bool strip_comments(char *t, size_t len, size_t *bad_off)
     return true;
 }
 
+/* A comma followed only by blanks and then } or ] becomes a blank (what editors' settings
+ * files allow and RFC 8259 does not). */
 static void strip_trailing_commas(char *t, size_t len)
 {
-    bool str = false;
     for (size_t i = 0; i < len; i++) {
-        if (str) {
-            if (t[i] == '\\' && i + 1 < len)
-                i++;
-            else if (t[i] == '"')
-                str = false;
+        i = skip_string(t, len, i);
+        if (i >= len || t[i] != ',')
             continue;
-        }
-        if (t[i] == '"') {
-            str = true;
-        } else if (t[i] == ',') {
-            size_t j = i + 1;
-            while (j < len && (t[j] == ' ' || t[j] == '\t' || t[j] == '\n' || t[j] == '\r'))
-                j++;
-            if (j < len && (t[j] == '}' || t[j] == ']'))
-                t[i] = ' ';
-        }
+        size_t j = i + 1;
+        while (j < len && (t[j] == ' ' || t[j] == '\t' || t[j] == '\n' || t[j] == '\r'))
+            j++;
+        if (j < len && (t[j] == '}' || t[j] == ']'))
+            t[i] = ' ';
     }
 }
 
