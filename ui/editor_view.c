@@ -358,7 +358,11 @@ static void draw_wrapped(EditorView *v, Grid *g, const WrapGeom *geo, const Buff
     int tabw = buffer_tab_width(b), tw = geo->tw, rows = geo->rows;
     (void)editor_view_caret_col(v, b); /* drops the caches when the buffer changed */
     v->left = 0;
-    v->wrapst.top = v->top;
+    if (v->wrapst.top != v->top) { /* set from outside (another buffer's saved scroll) */
+        v->wrapst.top = v->top;
+        v->wrapst.top_row = 0;
+        v->wrapst.top_known = false;
+    }
     size_t cstart = editor_wrap_scroll(&v->wrapst, t, cur, rows, tw, tabw);
     v->top = v->wrapst.top;
     v->rows_scratch = xgrow(v->rows_scratch, &v->rows_cap, (size_t)rows + 1, sizeof(WrapRow));
@@ -409,7 +413,7 @@ static TextPos pos_at_wrapped(const EditorView *v, const Buffer *b, const WrapGe
     if (ln >= nlines)
         return end;
     const char *s = text_line(t, ln, &len);
-    size_t st = editor_wrap_top_start(&v->wrapst, t, tw, tabw);
+    size_t st = v->wrapst.top == v->top ? editor_wrap_top_start(&v->wrapst, t, tw, tabw) : 0;
     bool last;
     size_t e = editor_wrap_row_end(s, len, st, tw, tabw, &last);
     for (int i = y < geo->ty ? 0 : y - geo->ty; i > 0; i--) {
