@@ -2,7 +2,8 @@
  * (gutter blank on continuation rows), tabs, CJK and escapes at the break, decorations cut at
  * the break (syntax, selection, the line-break cell), the caret on continuation rows, scrolling
  * by rows at the end of a long file, clicks on continuation rows, a caret walked over a line of
- * several hundred rows (the row index), and wrap off drawing exactly what it drew before. */
+ * several hundred rows (the row index), wrap off drawing exactly what it drew before, and the
+ * frame times of a wrapped 20 MB line (printed). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -308,6 +309,52 @@ static void test_wrap_caret_walk_long_line(void)
     session_free(s);
 }
 
+/* A 20 MB line, wrapped, the caret at its end: the first frame walks the line once; idle
+ * frames and caret moves (across row starts, left and back) then cost a stride of rows at
+ * most; an edit walks it once again. Times are printed, not asserted (a loaded machine). */
+static void test_wrap_render_time_long_line(void)
+{
+    const size_t n = 20u << 20;
+    char *line = malloc(n + 2);
+    for (size_t i = 0; i < n; i++)
+        line[i] = (char)(i % 64 == 63 ? '\t' : 'a' + (int)(i % 26));
+    memcpy(line + n, "\n", 2);
+    Session *s = new_session();
+    set_file(s, line);
+    free(line);
+    Buffer *b = session_buffer(s);
+    buffer_set_cursor(b, (TextPos){0, n});
+    Ui *ui = ui_new(NULL, 80, 24);
+    editor_view_set_wrap(ui_editor_view(ui), true);
+    double t0 = now_ms();
+    ui_render(ui, s, NULL);
+    double first = now_ms() - t0;
+    const Grid *g = ui_grid(ui);
+    int cy = g->cursor_y, cx = g->cursor_x;
+    CHECK_INT_EQ(cy, 22); /* the last text row */
+    t0 = now_ms();
+    for (int i = 0; i < 100; i++)
+        ui_render(ui, s, NULL);
+    double idle = (now_ms() - t0) / 100;
+    t0 = now_ms();
+    for (int i = 0; i < 200; i++) {
+        buffer_move(b, i < 100 ? BUFFER_LEFT : BUFFER_RIGHT, 1);
+        ui_render(ui, s, NULL);
+    }
+    double moving = (now_ms() - t0) / 200;
+    CHECK_INT_EQ(g->cursor_y, cy); /* back at the end */
+    CHECK_INT_EQ(g->cursor_x, cx);
+    t0 = now_ms();
+    buffer_insert(b, "z", 1);
+    ui_render(ui, s, NULL);
+    double edit = now_ms() - t0;
+    CHECK_INT_EQ(ui_editor_view(ui)->left, 0);
+    printf("wrap: caret at the end of a 20 MB line: first frame %.1f ms, then %.3f ms/frame "
+           "idle, %.3f ms/frame moving, a keystroke's frame %.1f ms\n", first, idle, moving, edit);
+    ui_free(ui);
+    session_free(s);
+}
+
 int main(void)
 {
     RUN(test_wrap_80x24_gutter);
@@ -317,5 +364,6 @@ int main(void)
     RUN(test_wrap_scrolls_to_caret_at_end_of_long_file);
     RUN(test_wrap_pos_at);
     RUN(test_wrap_caret_walk_long_line);
+    RUN(test_wrap_render_time_long_line);
     return harness_done();
 }
