@@ -338,6 +338,7 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
 {
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
     a->ui = ui_new(a->term, cols, rows);
+    editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);
     a->search_ui = search_ui_new(a->ui);
     a->frame_work = search_ui_step;
     StrBuf help = {0};

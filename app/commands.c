@@ -340,6 +340,7 @@ static const Command commands[] = {
     {"duplicate-line", E, 0, cmd_duplicate_line, "duplicate the line or the selected lines"},
     {"toggle-comment", E, 0, cmd_toggle_comment, "comment or uncomment the line(s)"},
     {"toggle-mouse", E, 0, cmd_toggle_mouse, "mouse on/off (off: the terminal selects)"},
+    {"toggle-wrap", E, 0, cmd_toggle_wrap, "soft wrap on/off"},
     {"select-left", E, CMD_BASIC, cmd_select_left, "select to the left"},
     {"select-right", E, CMD_BASIC, cmd_select_right, "select to the right"},
     {"select-up", E, CMD_BASIC, cmd_select_up, "select up"},

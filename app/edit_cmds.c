@@ -1,4 +1,5 @@
-/* Edit commands: thin handlers over session/buffer_select.c, plus the clipboard.
+/* Edit commands: thin handlers over session/buffer_select.c, plus the clipboard and the
+ * mouse and soft-wrap toggles.
  *
  * A copy (or cut) puts the text in the internal clipboard and, on the route clipboard_probe
  * chose, an OSC 52 sequence on the terminal through the render thread (term_send_control):
@@ -109,4 +110,13 @@ void cmd_toggle_mouse(App *a, const KeyEvent *k)
     term_set_mouse(a->term, a->mouse_on);
     app_say(a, false, a->mouse_on ? "Mouse on (Alt-M: off, for the terminal's own selection)."
                                   : "Mouse off: the terminal selects and copies (Alt-M: on).");
+}
+
+/* Soft wrap belongs to the editor pane, not to a buffer: it stays as it is across buffers. */
+void cmd_toggle_wrap(App *a, const KeyEvent *k)
+{
+    (void)k;
+    EditorView *v = ui_editor_view(a->ui);
+    editor_view_set_wrap(v, !v->wrap);
+    app_say(a, false, v->wrap ? "Soft wrap on (Alt-Z: off)." : "Soft wrap off (Alt-Z: on).");
 }

@@ -34,5 +34,6 @@ void cmd_move_line_down(App *a, const KeyEvent *k);
 void cmd_duplicate_line(App *a, const KeyEvent *k);
 void cmd_toggle_comment(App *a, const KeyEvent *k);
 void cmd_toggle_mouse(App *a, const KeyEvent *k);
+void cmd_toggle_wrap(App *a, const KeyEvent *k);
 
 #endif

@@ -90,6 +90,8 @@ static const KeyDefault edit_defaults[] = {
     {"Alt-/", "toggle-comment", true},
     {"Alt-m", "toggle-mouse", false},
     {"Alt-M", "toggle-mouse", true},        /* with Caps Lock or Shift */
+    {"Alt-z", "toggle-wrap", false},        /* micro's and VS Code's chord */
+    {"Alt-Z", "toggle-wrap", true},
     {"Shift-Left", "select-left", false},
     {"Shift-Right", "select-right", false},
     {"Shift-Up", "select-up", false},

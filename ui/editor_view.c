@@ -8,7 +8,10 @@
  * boundary `off` of line ln and the display column `col` there; an all-zero entry (0, 0) is
  * a valid start for any line. caret/caret_col, when caret_known, is a caret position and its
  * display column. Walking forward from such a point gives the same columns as walking from
- * the line's start (the width rule only depends on the column for tabs, and we carry it). */
+ * the line's start (the width rule only depends on the column for tabs, and we carry it).
+ *
+ * With wrap on, the rows come from ui/editor_wrap.c (layout, the top row, the row index) and
+ * are drawn here, gutter and decorations included; `left` stays 0 and hs is unused. */
 #include "ui/editor_view.h"
 
 #include <stdio.h>
@@ -30,6 +33,21 @@ void editor_view_free(EditorView *v)
 {
     free(v->spans.v);
     v->spans = (EditorSpans){0};
+    editor_wrap_free(&v->wrapst);
+    free(v->rows_scratch);
+    v->rows_scratch = NULL;
+    v->rows_cap = 0;
+}
+
+void editor_view_set_wrap(EditorView *v, bool on)
+{
+    if (v->wrap == on)
+        return;
+    v->wrap = on;
+    v->left = 0;
+    v->wrapst.top_row = 0;
+    v->wrapst.top_off = 0;
+    v->wrapst.top_known = false;
 }
 
 void editor_view_add_decor(EditorView *v, EditorDecorFn fn, void *ud, bool keep_control)
@@ -135,6 +153,7 @@ static void cache_check(EditorView *v, const Buffer *b)
     v->key_tabw = tabw;
     v->caret_known = false;
     memset(v->hs, 0, sizeof v->hs);
+    editor_wrap_forget(&v->wrapst);
 }
 
 /* True when line position pos starts a character: no continuation byte follows a character
@@ -258,6 +277,181 @@ static int gutter_width(Rect r, size_t nlines, int *ndigits)
     return r.w < nd + 1 + 8 ? 0 : nd + 1;
 }
 
+/* ---- soft wrap: drawing, decorations and clicks over editor_wrap.c's rows ---------------- */
+
+/* The pane's text area as editor_view_draw laid it out. */
+typedef struct WrapGeom {
+    int x;        /* the pane's first column (the gutter's) */
+    int gw, nd;   /* gutter width (0: none) and its digits */
+    int tx, tw;   /* the text's first column and width (tw >= 1) */
+    int ty, rows; /* the first text row and the number of text rows */
+} WrapGeom;
+
+/* One visible row of a frame. */
+typedef struct WrapRow {
+    int y;
+    size_t start, end;
+    bool last;  /* the line's last row */
+} WrapRow;
+
+static void wrap_gutter(Grid *g, const WrapGeom *geo, int y, size_t ln, bool first,
+                   uint16_t gs)
+{
+    if (!geo->gw)
+        return;
+    grid_fill(g, geo->x, y, geo->gw, 1, gs);
+    if (!first) /* a continuation row: the number is on the line's first row only */
+        return;
+    char num[32];
+    int n = snprintf(num, sizeof num, "%*zu ", geo->nd, ln + 1);
+    grid_put_text(g, geo->x, y, geo->x + geo->gw, num, (size_t)n, gs, gs, geo->x, 0);
+}
+
+/* The decoration layers over the visible rows of one line: each layer's spans are asked for
+ * once per line and cut at the row boundaries. */
+static void decorate_rows(EditorView *v, Grid *g, const WrapGeom *geo, const Buffer *b,
+                          size_t ln, const char *s, size_t len, const WrapRow *rw, size_t n,
+                          int tabw)
+{
+    for (size_t k = 0; k < v->n_decor; k++) {
+        const EditorDecor *d = &v->decor[k];
+        v->spans.n = 0;
+        d->fn(d->ud, b, ln, s, len, &v->spans);
+        for (size_t i = 0; i < v->spans.n; i++) {
+            const EditorSpan *sp = &v->spans.v[i];
+            size_t start = sp->start < len ? sp->start : len;
+            size_t end = sp->end < len ? sp->end : len;
+            for (size_t j = 0; j < n; j++) {
+                const WrapRow *w = &rw[j];
+                size_t lo = start > w->start ? start : w->start;
+                size_t hi = end < w->end ? end : w->end;
+                int c0 = -1, c1 = -1;
+                if (lo < hi) {
+                    c0 = editor_wrap_cols(s, len, w->start, lo, 0, tabw);
+                    c1 = editor_wrap_cols(s, len, lo, hi, c0, tabw);
+                }
+                if (w->last && sp->end > len && start <= len) { /* the line break's cell */
+                    int ce = editor_wrap_cols(s, len, w->start, len, 0, tabw);
+                    if (c0 < 0)
+                        c0 = ce;
+                    c1 = ce + 1;
+                }
+                if (c0 < 0)
+                    continue;
+                if (c1 > geo->tw)
+                    c1 = geo->tw;
+                Cell *row = grid_row(g, w->y);
+                for (int cx = geo->tx + c0; cx < geo->tx + c1; cx++)
+                    if (!d->keep_control || row[cx].style != STYLE_CONTROL)
+                        row[cx].style = sp->style;
+            }
+        }
+    }
+}
+
+static void draw_wrapped(EditorView *v, Grid *g, const WrapGeom *geo, const Buffer *b,
+                      bool place_cursor)
+{
+    const Text *t = buffer_text(b);
+    size_t nlines = text_line_count(t);
+    TextPos cur = text_clamp(t, buffer_cursor(b));
+    int tabw = buffer_tab_width(b), tw = geo->tw, rows = geo->rows;
+    (void)editor_view_caret_col(v, b); /* drops the caches when the buffer changed */
+    v->left = 0;
+    if (v->wrapst.top != v->top) { /* set from outside (another buffer's saved scroll) */
+        v->wrapst.top = v->top;
+        v->wrapst.top_row = 0;
+        v->wrapst.top_known = false;
+    }
+    size_t cstart = editor_wrap_scroll(&v->wrapst, t, cur, rows, tw, tabw);
+    v->top = v->wrapst.top;
+    v->rows_scratch = xgrow(v->rows_scratch, &v->rows_cap, (size_t)rows + 1, sizeof(WrapRow));
+    WrapRow *rw = v->rows_scratch;
+    size_t ln = v->top, r = v->wrapst.top_row, st = v->wrapst.top_off;
+    int i = 0;
+    while (i < rows && ln < nlines) {
+        size_t len, n = 0;
+        const char *s = text_line(t, ln, &len);
+        uint16_t gs = ln == cur.line ? STYLE_GUTTER_CURRENT : STYLE_GUTTER;
+        for (bool last = false; i < rows && !last; i++, r++) {
+            int y = geo->ty + i;
+            size_t e = editor_wrap_row_end(s, len, st, tw, tabw, &last);
+            grid_fill(g, geo->x, y, geo->gw + tw, 1, STYLE_TEXT);
+            wrap_gutter(g, geo, y, ln, r == 0, gs);
+            grid_put_text(g, geo->tx, y, geo->tx + tw, s + st, e - st, STYLE_TEXT, STYLE_CONTROL,
+                          geo->tx, tabw);
+            rw[n++] = (WrapRow){y, st, e, last};
+            if (place_cursor && ln == cur.line && st == cstart) {
+                int cx = editor_wrap_cols(s, len, st, cur.col, 0, tabw);
+                g->cursor_x = geo->tx + (cx < tw ? cx : tw - 1);
+                g->cursor_y = y;
+                g->cursor_visible = true;
+            }
+            st = e;
+        }
+        if (v->n_decor)
+            decorate_rows(v, g, geo, b, ln, s, len, rw, n, tabw);
+        ln++;
+        r = 0;
+        st = 0;
+    }
+    for (; i < rows; i++) {
+        grid_fill(g, geo->x, geo->ty + i, geo->gw + tw, 1, STYLE_TEXT);
+        if (geo->gw)
+            grid_fill(g, geo->x, geo->ty + i, geo->gw, 1, STYLE_GUTTER);
+    }
+}
+
+static TextPos pos_at_wrapped(const EditorView *v, const Buffer *b, const WrapGeom *geo,
+                           int x, int y)
+{
+    const Text *t = buffer_text(b);
+    size_t nlines = text_line_count(t);
+    int tabw = buffer_tab_width(b), tw = geo->tw;
+    TextPos end = {nlines - 1, text_line_len(t, nlines - 1)};
+    size_t ln = v->top, len;
+    if (ln >= nlines)
+        return end;
+    const char *s = text_line(t, ln, &len);
+    size_t st = v->wrapst.top == v->top ? editor_wrap_top_start(&v->wrapst, t, tw, tabw) : 0;
+    bool last;
+    size_t e = editor_wrap_row_end(s, len, st, tw, tabw, &last);
+    for (int i = y < geo->ty ? 0 : y - geo->ty; i > 0; i--) {
+        if (last) {
+            if (++ln >= nlines)
+                return end;
+            s = text_line(t, ln, &len);
+            st = 0;
+        } else {
+            st = e;
+        }
+        e = editor_wrap_row_end(s, len, st, tw, tabw, &last);
+    }
+    /* The character covering the column; a click past a row's text lands on its last
+     * character unless the row ends the line (then at the line's end). */
+    int target = x < geo->tx ? 0 : x - geo->tx, col = 0;
+    size_t i = st;
+    while (i < e) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        int cw = grid_cp_cols(cp, col, tabw);
+        if (col + cw > target)
+            break;
+        col += cw;
+        i += n;
+    }
+    if (i == e && !last && e > st)
+        i = utf8_prev(s, e);
+    while (i > st && i < len) { /* never between a base and its combining marks */
+        uint32_t cp;
+        utf8_decode(s + i, len - i, &cp);
+        if (!utf8_is_combining(cp))
+            break;
+        i = utf8_prev(s, i);
+    }
+    return (TextPos){ln, i};
+}
+
 bool editor_view_pos_at(const EditorView *v, const Buffer *b, Rect r, int x, int y,
                         TextPos *out)
 {
@@ -267,6 +461,13 @@ bool editor_view_pos_at(const EditorView *v, const Buffer *b, Rect r, int x, int
     size_t nlines = text_line_count(t);
     int gw = gutter_width(r, nlines, NULL);
     int ty = r.y + (r.h > 1 ? 1 : 0);
+    if (v->wrap && r.w - gw > 0) {
+        int nd;
+        gutter_width(r, nlines, &nd);
+        WrapGeom geo = {r.x, gw, nd, r.x + gw, r.w - gw, ty, (int)editor_view_text_rows(r)};
+        *out = pos_at_wrapped(v, b, &geo, x, y);
+        return true;
+    }
     int row = y < ty ? 0 : y - ty; /* the title row: the first text row */
     size_t line = v->top + (size_t)row;
     if (line >= nlines) {
@@ -318,6 +519,11 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
     int gw = gutter_width(r, nlines, &nd);
     int tx = r.x + gw, tw = r.w - gw;
     int ty = r.y + (r.h > 1 ? 1 : 0);
+    if (v->wrap && tw > 0) {
+        WrapGeom geo = {r.x, gw, nd, tx, tw, ty, rows};
+        draw_wrapped(v, g, &geo, b, place_cursor);
+        return;
+    }
 
     /* Vertical: scroll minimally to keep the caret's line in view. */
     if (v->top > cur.line)

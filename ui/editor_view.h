@@ -9,7 +9,9 @@
  * it reaches the first visible column `left`. A caret move or a scroll to the right walks
  * only the bytes it passes; an edit, or scrolling back left, costs one walk of the lines
  * concerned, once, not every frame. (A run of combining marks is skipped at memory speed:
- * see ui/grid.c.) A view shows one Buffer at a time; another one simply resets the caches. */
+ * see ui/grid.c.) A view shows one Buffer at a time; another one simply resets the caches.
+ * With soft wrap on (editor_view_set_wrap) the text rows are drawn by ui/editor_wrap.c:
+ * no horizontal scrolling, the top is a (line, row) pair; its cost rules are there. */
 #ifndef FLINT_UI_EDITOR_VIEW_H
 #define FLINT_UI_EDITOR_VIEW_H
 
@@ -18,6 +20,7 @@
 #include <stdint.h>
 
 #include "session/buffer.h"
+#include "ui/editor_wrap.h"
 #include "ui/grid.h"
 #include "ui/layout.h"
 
@@ -65,7 +68,9 @@ typedef struct EditorHScroll {
 
 typedef struct EditorView {
     size_t top;  /* first text line shown */
-    int left;    /* first display column shown */
+    int left;    /* first display column shown (0 while wrapping) */
+    bool wrap;   /* soft wrap: long lines continue on the next rows */
+    EditorWrap wrapst; /* wrapping: the top row and the row index */
 
     /* caches, valid for (key_buf, key_version, key_tabw) */
     const Buffer *key_buf;
@@ -79,6 +84,8 @@ typedef struct EditorView {
     EditorDecor decor[EDITOR_VIEW_MAX_DECOR];
     size_t n_decor;
     EditorSpans spans;     /* scratch for one line's spans, reused */
+    void *rows_scratch;    /* wrapping: one frame's visible rows (editor_wrap.c) */
+    size_t rows_cap;
 } EditorView;
 
 void editor_view_init(EditorView *v);
@@ -86,6 +93,9 @@ void editor_view_free(EditorView *v);  /* the span scratch; the view itself is t
 /* Adds a decoration layer on top of the others (see EditorDecor). At most
  * EDITOR_VIEW_MAX_DECOR layers (a programming error past that). */
 void editor_view_add_decor(EditorView *v, EditorDecorFn fn, void *ud, bool keep_control);
+/* Soft wrap on or off (starts off). On: no horizontal scrolling; a line longer than the text
+ * area continues on the next rows; the view scrolls by rows. See ui/editor_wrap.h. */
+void editor_view_set_wrap(EditorView *v, bool on);
 /* Draws the pane into r (title row included) and, when place_cursor, puts the grid cursor at
  * the caret. Adjusts v->top / v->left first so that the caret is visible. */
 void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool place_cursor);

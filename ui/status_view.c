@@ -86,9 +86,9 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
     char count[48] = "";
     if (sl->buffer_count > 1)
         snprintf(count, sizeof count, "  %zu/%zu", sl->buffer_index, sl->buffer_count);
-    n = snprintf(buf, sizeof buf, "%s%s%s%s%s", sl->modified ? " [+]" : "", count,
+    n = snprintf(buf, sizeof buf, "%s%s%s%s%s%s", sl->modified ? " [+]" : "", count,
                  sl->crlf ? "  CRLF" : "", sl->no_final_newline ? "  no final newline" : "",
-                 sl->binary ? "  binary, not sent" : "");
+                 sl->binary ? "  binary, not sent" : "", sl->wrap ? "  wrap" : "");
     /* The name itself is drawn separately (it may be long); P_NAME holds only " [+]" and the
      * buffer's facts. */
     part_set(&p[P_NAME], STYLE_STATUS, buf, (size_t)n);

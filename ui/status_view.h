@@ -27,6 +27,7 @@ typedef struct StatusLine {
     bool crlf;             /* the file's lines end in CRLF */
     bool no_final_newline; /* the last line has no terminator */
     bool binary;           /* its bytes are not sent to the model */
+    bool wrap;             /* the editor soft-wraps long lines (Alt-Z) */
     size_t line, col;      /* 1-based; line 0 hides the position */
     const char *model;     /* NULL or "" hides it */
     const char *link;      /* NULL hides it */

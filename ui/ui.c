@@ -316,6 +316,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     } else {
         StatusLine sl;
         fill_status(&sl, s, st, editor_view_caret_col(&ui->editor, session_buffer(s)));
+        sl.wrap = ui->editor.wrap;
         status_view_draw(g, l.bottom, &sl);
     }
     if (ui->list.active) {

@@ -182,6 +182,8 @@ static bool added_since(const char *want, const char *got)
         /* issue 7 item 3: search, replace, go to line */
         "search", "search-next", "search-prev", "replace", "goto-line", "search-regex",
         "search-case",
+        /* issue 7 item 7: soft wrap (Alt-Z) */
+        "toggle-wrap",
     };
     for (size_t i = 0; !want && got && i < sizeof added / sizeof *added; i++)
         if (strcmp(got, added[i]) == 0)
