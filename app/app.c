@@ -337,6 +337,8 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
 static void app_start(App *a, int cols, int rows, const char *notes, const char *url)
 {
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
+    if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
+        a->rotate_after_ns = (uint64_t)a->cfg->lifetime_s * NS_PER_SEC;
     a->ui = ui_new(a->term, cols, rows);
     editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);
     a->search_ui = search_ui_new(a->ui);
@@ -400,10 +402,17 @@ static Transport *app_make_ws(void *ud, struct lws_context *ctx, const Transport
     char lerr[256];
     Transport *t;
     if (m->cfg->api == APP_API_CHAT) {
+        /* The provider's headers (the transport copies them). */
+        size_t nh = m->cfg->n_headers;
+        TransportSseHeader *hs = nh ? xmalloc(nh * sizeof *hs) : NULL;
+        for (size_t i = 0; i < nh; i++)
+            hs[i] = (TransportSseHeader){m->cfg->headers[i].name, m->cfg->headers[i].value};
         TransportSseConfig scfg = {.url = m->url, .api_key = m->cfg->api_key,
                                    .ca_file = m->cfg->ca_file,
-                                   .allow_insecure = m->cfg->allow_insecure};
+                                   .allow_insecure = m->cfg->allow_insecure,
+                                   .headers = hs, .n_headers = nh};
         t = transport_sse_new(ctx, &scfg, hooks, hooks_ud, lerr, sizeof lerr);
+        free(hs);
     } else {
         TransportWsConfig lcfg = {.url = m->url, .api_key = m->cfg->api_key,
                                   .ca_file = m->cfg->ca_file,

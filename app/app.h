@@ -48,6 +48,10 @@ typedef struct AppConfig {
     AppApi api;              /* what the server at url speaks */
     const char *model;
     const char *api_key;     /* NULL or "" sends no Authorization header */
+    const SettingsHeader *headers; /* the provider's extra headers: the Chat (SSE) transport
+                              * sends them; the WebSocket transport has no such setting yet */
+    size_t n_headers;
+    int lifetime_s;          /* the provider's connection lifetime (0: by URL; see policy.h) */
     const char *theme_path;  /* NULL: the built-in theme */
     bool theme_soft;         /* theme_path came from the settings file: if it cannot be
                               * loaded, warn and use the built-in theme (--theme: an error) */

@@ -8,7 +8,7 @@
  *             themes/) or a path; --theme wins over the file
  *   keys      bindings per key mode (app/keymap.h), checked against the command table
  *   editor    tab_width and expand_tabs, set on the buffer
- *   providers, provider   parsed and printed, not applied yet (reserved for issue 9)
+ *   providers, provider   resolved by app/providers.h (main.c: --provider, --list-providers)
  *
  * Problems never stop flint: a broken file ("PATH:LINE: message") leaves the defaults, an
  * unknown setting, key or command is skipped; each is printed on stderr and collected in a

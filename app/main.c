@@ -11,11 +11,10 @@
 #include "app/app.h"
 #include "app/config.h"
 #include "app/keymap.h"
+#include "app/providers.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/session.h"
-
-#define OPENAI_URL "wss://api.openai.com/v1"
 
 static void usage(FILE *f)
 {
@@ -33,7 +32,11 @@ static void usage(FILE *f)
             "                   mode, default) or chat (Chat Completions over HTTP SSE:\n"
             "                   llama.cpp, Ollama, vLLM; --url http://HOST:PORT/v1, POSTs to\n"
             "                   URL/chat/completions; ws:// is taken as http://)\n"
-            "  --model NAME     model name (default " SESSION_DEFAULT_MODEL ")\n"
+            "  --model NAME     model name (default: the provider's, else " SESSION_DEFAULT_MODEL ")\n"
+            "  --provider NAME  a named backend: openai, xai, cerebras, ollama, llamacpp,\n"
+            "                   vllm, or one from the settings' providers; --url, --api and\n"
+            "                   --model override its fields\n"
+            "  --list-providers print the providers (never their keys) and exit\n"
             "  --demo           start the bundled offline backend and use it\n"
             "  --demo-rate N    demo answer speed in tokens/s (default 1000; 0 = unthrottled)\n"
             "  --theme THEME    colour theme: a name (default, light) or a .theme file\n"
@@ -50,12 +53,13 @@ static void usage(FILE *f)
             "\n"
             "environment:\n"
             "  FLINT_API_KEY, OPENAI_API_KEY  API key, sent as 'Authorization: Bearer'\n"
+            "                                 (a provider reads its own: XAI_API_KEY, ...)\n"
             "  FLINT_LOG                      write a diagnostic log to this file\n"
             "\n"
             "settings (config.json, JSON with comments; see README \"Settings\"):\n"
             "  theme, editor.tab_width, editor.expand_tabs, keys (per mode: edit, prompt,\n"
-            "  confirm; key name -> command name); providers and provider are reserved for\n"
-            "  providers (issue 9) and not used yet\n"
+            "  confirm; key name -> command name); providers (name -> base_url, api, model,\n"
+            "  key_env or key_file, headers, lifetime) and provider (the default's name)\n"
             "\n"
             "With no --url and no API key, flint starts on the demo backend.\n"
             "keys: Ctrl-K ask  Esc/Ctrl-G interrupt  F5 ask again  Ctrl-S save  Ctrl-Q quit\n"
@@ -65,7 +69,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
-           OPT_CONFIG, OPT_PRINT_CONFIG };
+           OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"api", required_argument, NULL, OPT_API},
@@ -78,30 +82,32 @@ int main(int argc, char **argv)
         {"stall", required_argument, NULL, OPT_STALL},
         {"config", required_argument, NULL, OPT_CONFIG},
         {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
+        {"provider", required_argument, NULL, OPT_PROVIDER},
+        {"list-providers", no_argument, NULL, OPT_LIST_PROVIDERS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
     AppConfig cfg = {.model = SESSION_DEFAULT_MODEL, .demo_rate = 1000};
     const char *config_file = NULL, *theme = NULL;
-    bool print_config = false;
+    bool print_config = false, list_providers = false;
+    ProviderFlags pf = {0};
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":hV", opts, NULL)) != -1) {
         switch (c) {
-        case OPT_URL: cfg.url = optarg; break;
+        case OPT_URL: pf.url = optarg; break;
         case OPT_API:
-            if (!strcmp(optarg, "responses")) {
-                cfg.api = APP_API_RESPONSES;
-            } else if (!strcmp(optarg, "chat")) {
-                cfg.api = APP_API_CHAT;
-            } else {
+            if (strcmp(optarg, "responses") != 0 && strcmp(optarg, "chat") != 0) {
                 fprintf(stderr, "flint: --api wants 'responses' or 'chat', not '%s'\n", optarg);
                 return 2;
             }
+            pf.api = optarg;
             break;
-        case OPT_MODEL: cfg.model = optarg; break;
-        case OPT_DEMO: cfg.demo = true; break;
+        case OPT_MODEL: pf.model = optarg; break;
+        case OPT_PROVIDER: pf.provider = optarg; break;
+        case OPT_LIST_PROVIDERS: list_providers = true; break;
+        case OPT_DEMO: pf.demo = true; break;
         case OPT_DEMO_RATE: {
             char *end;
             unsigned long v = strtoul(optarg, &end, 10);
@@ -143,7 +149,7 @@ int main(int argc, char **argv)
     }
     cfg.files = (const char *const *)(argv + optind);
     cfg.n_files = (size_t)(argc - optind);
-    if (cfg.model[0] == '\0') {
+    if (pf.model && pf.model[0] == '\0') {
         fprintf(stderr, "flint: --model needs a name\n");
         return 2;
     }
@@ -165,7 +171,7 @@ int main(int argc, char **argv)
         fputs(sb_cstr(&out), stderr);
         keymap_free(km);
         sb_reset(&out);
-        settings_print(&settings, &out);
+        settings_print(&settings, &out); /* key_env and key_file are names; no key is read */
         fputs(sb_cstr(&out), stdout);
         sb_free(&out);
         sb_free(&notes);
@@ -190,27 +196,48 @@ int main(int argc, char **argv)
         }
     }
     cfg.settings = &settings;
-    cfg.notes = sb_cstr(&notes);
 
-    const char *key = getenv("FLINT_API_KEY");
-    if (!key || !*key)
-        key = getenv("OPENAI_API_KEY");
-    cfg.api_key = key && *key ? key : NULL;
-    if (cfg.demo && cfg.url) {
-        fprintf(stderr, "flint: --demo and --url exclude each other\n");
+    /* The provider: --provider, else the settings' one; --url/--api/--model over it. */
+    Providers providers;
+    StrBuf pwarn = {0};
+    providers_init(&providers, &settings, &pwarn);
+    if (list_providers) {
+        StrBuf out = {0};
+        fputs(sb_cstr(&pwarn), stderr);
+        providers_list(&providers, &out);
+        fputs(sb_cstr(&out), stdout);
+        sb_free(&out);
+        sb_free(&pwarn);
+        providers_free(&providers);
+        sb_free(&notes);
+        settings_clear(&settings);
+        return 0;
+    }
+    ProviderChoice choice;
+    ErrorBuf perr = {{0}};
+    if (!providers_resolve(&providers, settings.provider, &pf, &choice, &pwarn, &perr)) {
+        fprintf(stderr, "flint: %s\n", perr.msg);
+        sb_free(&pwarn);
+        providers_free(&providers);
+        sb_free(&notes);
+        settings_clear(&settings);
         return 2;
     }
-    if (!cfg.demo && !cfg.url) {
-        if (cfg.api_key && cfg.api == APP_API_CHAT) {
-            /* OpenAI's Chat Completions is https://, which the SSE transport cannot do yet */
-            fprintf(stderr, "flint: --api chat needs --url (e.g. http://127.0.0.1:8080/v1) "
-                            "or --demo\n");
-            return 2;
-        }
-        if (cfg.api_key)
-            cfg.url = OPENAI_URL;
-        else
-            cfg.demo = true; /* no account, no network: the offline demo */
+    if (pwarn.len) { /* "cerebras needs CEREBRAS_API_KEY": said now, not at the first 401 */
+        fputs(sb_cstr(&pwarn), stderr);
+        sb_append(&notes, pwarn.data, pwarn.len);
+    }
+    sb_free(&pwarn);
+    cfg.notes = sb_cstr(&notes);
+    cfg.url = choice.url;
+    cfg.api = choice.api;
+    cfg.model = choice.model;
+    cfg.api_key = choice.api_key;
+    cfg.demo = choice.demo;
+    if (choice.provider) {
+        cfg.headers = choice.provider->headers;
+        cfg.n_headers = choice.provider->n_headers;
+        cfg.lifetime_s = choice.provider->lifetime_s;
     }
 
     setlocale(LC_ALL, "");
@@ -220,6 +247,8 @@ int main(int argc, char **argv)
         setlocale(LC_CTYPE, "C.UTF-8");
     log_open_env();
     int status = app_run(&cfg);
+    provider_choice_clear(&choice);
+    providers_free(&providers);
     sb_free(&notes);
     settings_clear(&settings);
     return status;
