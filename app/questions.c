@@ -74,6 +74,15 @@ void app_send_pending(App *a)
     app_take_session_damage(a);
 }
 
+void app_fail_pending(App *a, const char *why)
+{
+    if (!a->pending_question)
+        return;
+    free(a->pending_question);
+    a->pending_question = NULL;
+    app_say(a, true, "Not asked: %s. Ask again or F5 to retry the connection.", why);
+}
+
 void app_interrupt(App *a)
 {
     if (session_waiting(a->session)) {
@@ -115,7 +124,12 @@ void app_ask(App *a, const char *question)
         return; /* the question goes out on the fresh socket, as soon as it is up */
     if ((a->link_state == TRANSPORT_UP) && !session_busy(a->session))
         app_send_pending(a);
-    else if (!replaced)
+    else if (a->link_state == TRANSPORT_STOPPED) {
+        /* The user asking is the retry the transport would not do on its own; a second
+         * refusal fails the question (app_fail_pending) rather than leaving it waiting. */
+        app_say(a, false, "Connecting again; the question goes out when it is up.");
+        transport_interrupt(a->transport);
+    } else if (!replaced)
         app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
 }
 
@@ -123,6 +137,11 @@ void app_ask(App *a, const char *question)
 void app_retry(App *a)
 {
     const char *q = session_last_question(a->session);
+    if (!q && a->link_state == TRANSPORT_STOPPED) {
+        app_say(a, false, "Connecting again.");
+        transport_interrupt(a->transport);
+        return;
+    }
     if (!q) {
         app_say(a, false, "Nothing to ask again yet: Ctrl-K asks.");
         return;

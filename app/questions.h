@@ -15,9 +15,14 @@ typedef struct App App;
 void app_take_session_damage(App *a);
 /* Sends pending_question if the link is up and no turn is in flight. */
 void app_send_pending(App *a);
+/* The link stopped for good (TRANSPORT_STOPPED): the waiting question, if any, is dropped
+ * and the status line says why, so that nothing waits for a connection that never comes. */
+void app_fail_pending(App *a, const char *why);
+/* While the link is STOPPED, asking makes the transport try once more (transport_interrupt). */
 void app_ask(App *a, const char *question);
 void app_interrupt(App *a);
-/* F5: the last question again, as a new turn. */
+/* F5: the last question again, as a new turn (with none: one new connection attempt after
+ * a STOPPED link). */
 void app_retry(App *a);
 
 #endif

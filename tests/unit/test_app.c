@@ -301,6 +301,41 @@ static void test_question_waits_for_the_link(void)
     rig_close(&r);
 }
 
+/* The transport stops for good (a 401: STOPPED): a question waiting for it fails at once with
+ * the transport's words; asking again makes one new attempt (an interrupt), and F5 too. */
+static void test_stopped_link(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, false))
+        return;
+    static const char why[] = "fake:443 wants an API key (HTTP 401): set OPENAI_API_KEY (or "
+                              "FLINT_API_KEY)";
+    keys(&r, "\x0b" "hello?" "\r");
+    CHECK(strstr(app_message(r.app), "Waiting for the connection") != NULL);
+    transport_fake_set_state(r.fake, TRANSPORT_STOPPED, why);
+    CHECK_INT_EQ(r.fake->nsent, 0);
+    CHECK(strstr(app_message(r.app), "Not asked") != NULL);
+    CHECK(strstr(app_message(r.app), why) != NULL);
+    CHECK_INT_EQ(r.fake->interrupts, 0);
+
+    /* Asking while stopped: one attempt; refused again, the question fails again. */
+    keys(&r, "\x0b" "hello again?" "\r");
+    CHECK_INT_EQ(r.fake->interrupts, 1);
+    CHECK_INT_EQ(transport_state(&r.fake->base), TRANSPORT_CONNECTING);
+    CHECK(strstr(app_message(r.app), "Connecting again") != NULL);
+    transport_fake_set_state(r.fake, TRANSPORT_STOPPED, why);
+    CHECK(strstr(app_message(r.app), why) != NULL);
+    CHECK_INT_EQ(r.fake->nsent, 0);
+
+    /* Asked again and this time accepted: it goes out. */
+    keys(&r, "\x0b" "third?" "\r");
+    CHECK_INT_EQ(r.fake->interrupts, 2);
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    check_sent_question(&r, 0, "third?");
+    rig_close(&r);
+}
+
 /* Ctrl-S on an unnamed buffer opens Save As; the name typed and Enter save it. */
 static void test_save_as(void)
 {
@@ -511,6 +546,7 @@ int main(void)
     RUN(test_ask_and_answer);
     RUN(test_interrupt_and_retry);
     RUN(test_question_waits_for_the_link);
+    RUN(test_stopped_link);
     RUN(test_save_as);
     RUN(test_paste);
     RUN(test_rebinding);
