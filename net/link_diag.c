@@ -126,6 +126,7 @@ bool link_diag_refusal(unsigned http_status, bool key_sent, const char *endpoint
         return true;
     case 404:
     case 405:
+    case 426: /* "Upgrade Required" to an upgrade: no WebSocket here (Codex falls back too) */
         snprintf(out, size, "%s does not speak the Responses WebSocket mode (HTTP %u); "
                  "try --api chat", endpoint, http_status);
         return true;

@@ -40,7 +40,7 @@ int link_diag_retry_after(const char *value);
 /* A refusal that no retry can change, said as what to do about it: true, with the line in out,
  * for 401/403 (key_sent: "the API key was rejected by H (HTTP 401): check OPENAI_API_KEY /
  * FLINT_API_KEY"; none sent: "H wants an API key (HTTP 401): set OPENAI_API_KEY (or
- * FLINT_API_KEY)") and 404/405 (the path exists for plain HTTP only: "H does not speak the
+ * FLINT_API_KEY)") and 404/405/426 (the path exists for plain HTTP only: "H does not speak the
  * Responses WebSocket mode (HTTP 404); try --api chat", as llama.cpp, Ollama and vLLM answer).
  * false for any other status (out untouched): those may pass (429, 5xx) and are retried. */
 bool link_diag_refusal(unsigned http_status, bool key_sent, const char *endpoint, char *out,

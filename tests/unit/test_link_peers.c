@@ -137,6 +137,16 @@ static void test_http_errors(void)
     CHECK_INT_EQ(raw_requests, before404 + 1);
     transport_free(l);
 
+    /* 426 Upgrade Required (PROTOCOL.md 1.2: Codex falls back to HTTP on it): the same. */
+    raw_reply = "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n";
+    l = make_link(srv_url(port, "ws"), NULL, NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_STOPPED, 3000);
+    w = last_state(TRANSPORT_STOPPED);
+    CHECK(w && strstr(w->detail, "does not speak the Responses WebSocket mode (HTTP 426); "
+                                 "try --api chat"));
+    transport_free(l);
+
     /* 429 with Retry-After: 2 (seconds): the next attempt waits for it, not for the 0.5 s
      * backoff. (A lower bound: timers never fire early, however loaded the machine.) */
     raw_reply = "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 2\r\nContent-Length: 0\r\n\r\n";
