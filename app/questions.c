@@ -74,6 +74,18 @@ void app_send_pending(App *a)
     app_take_session_damage(a);
 }
 
+void app_fail_pending(App *a, const char *why)
+{
+    bool waiting = session_waiting(a->session);
+    if (!a->pending_question && !waiting)
+        return;
+    free(a->pending_question);
+    a->pending_question = NULL;
+    session_fail_waiting(a->session, why); /* its entry: "[failed: why]" */
+    app_take_session_damage(a);
+    app_say(a, true, "Not asked: %s. Ask again or F5 to retry the connection.", why);
+}
+
 void app_interrupt(App *a)
 {
     if (session_waiting(a->session)) {
@@ -106,6 +118,28 @@ void app_ask(App *a, const char *question)
          * (while one waits out a rate limit: it replaces it, and waits the same). */
         app_interrupt(a);
     }
+    if (a->link_state != TRANSPORT_UP) {
+        /* Down: the session holds it as a WAITING turn, so the pane shows it waiting and Esc
+         * cancels it like any wait; it goes out on link up (session_on_link_up). */
+        free(a->pending_question);
+        a->pending_question = NULL;
+        ErrorBuf err;
+        if (!session_ask_when_up(a->session, question, &err)) {
+            app_say(a, true, "Could not ask (%s).", err.msg);
+            return;
+        }
+        app_take_session_damage(a);
+        if (a->link_state == TRANSPORT_STOPPED) {
+            /* The user asking is the retry the transport would not do on its own; a second
+             * refusal fails the question (app_fail_pending) rather than leaving it waiting. */
+            app_say(a, false, "Connecting again; the question goes out when it is up.");
+            transport_interrupt(a->transport);
+        } else {
+            app_say(a, false, "Waiting for the connection; the question goes out when it is "
+                    "up (Esc cancels).");
+        }
+        return;
+    }
     bool replaced = a->pending_question != NULL;
     free(a->pending_question);
     a->pending_question = xstrdup(question);
@@ -113,16 +147,19 @@ void app_ask(App *a, const char *question)
         app_say(a, false, "The new question replaces the one still waiting for the connection.");
     if (app_maybe_rotate(a))
         return; /* the question goes out on the fresh socket, as soon as it is up */
-    if ((a->link_state == TRANSPORT_UP) && !session_busy(a->session))
+    if (!session_busy(a->session))
         app_send_pending(a);
-    else if (!replaced)
-        app_say(a, false, "Waiting for the connection; the question goes out when it is up.");
 }
 
 /* Full context after a stall or a lost link: the chain is gone with the connection. */
 void app_retry(App *a)
 {
     const char *q = session_last_question(a->session);
+    if (!q && a->link_state == TRANSPORT_STOPPED) {
+        app_say(a, false, "Connecting again.");
+        transport_interrupt(a->transport);
+        return;
+    }
     if (!q) {
         app_say(a, false, "Nothing to ask again yet: Ctrl-K asks.");
         return;

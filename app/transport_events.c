@@ -49,10 +49,19 @@ static void app_link_state(void *ud, TransportState st, const char *detail)
     case TRANSPORT_IDLE:
         snprintf(a->link_text, sizeof a->link_text, "offline");
         break;
+    case TRANSPORT_STOPPED:
+        snprintf(a->link_text, sizeof a->link_text, "stopped: %s",
+                 detail && *detail ? detail : "refused");
+        break;
     }
     if (st == TRANSPORT_UP) {
         session_on_link_up(a->session);
         app_send_pending(a);
+    } else if (st == TRANSPORT_STOPPED) {
+        /* No retry is coming: whatever waits for the link fails now, with what to do. */
+        if (session_busy(a->session))
+            session_on_link_lost(a->session, detail);
+        app_fail_pending(a, detail);
     } else if (st == TRANSPORT_WAITING || st == TRANSPORT_IDLE) {
         /* CONNECTING right after UP is our own interrupt reconnecting, not a loss. */
         if (prev == TRANSPORT_UP || session_busy(a->session)) {

@@ -29,7 +29,8 @@ bool turn_timer_status(const Session *s, uint64_t now_ns, char *out, size_t size
         snprintf(out, size, "rate limited; retrying in %llu.%llu s (Esc cancels)", tenths / 10,
                  tenths % 10);
     } else {
-        snprintf(out, size, "rate limited; the question goes out when the connection is up");
+        snprintf(out, size, "waiting: the question goes out when the connection is up "
+                 "(Esc cancels)");
     }
     return true;
 }

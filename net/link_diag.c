@@ -107,6 +107,34 @@ int link_diag_retry_after(const char *value)
 
 static bool has(const char *s, const char *what) { return s && strstr(s, what) != NULL; }
 
+/* The variables app/main.c reads the key from, in the words the user needs. */
+#define KEY_VARS_SET "set OPENAI_API_KEY (or FLINT_API_KEY)"
+#define KEY_VARS_CHECK "check OPENAI_API_KEY / FLINT_API_KEY"
+
+bool link_diag_refusal(unsigned http_status, bool key_sent, const char *endpoint, char *out,
+                       size_t size)
+{
+    switch (http_status) {
+    case 401:
+    case 403:
+        if (key_sent)
+            snprintf(out, size, "the API key was rejected by %s (HTTP %u): " KEY_VARS_CHECK,
+                     endpoint, http_status);
+        else
+            snprintf(out, size, "%s wants an API key (HTTP %u): " KEY_VARS_SET, endpoint,
+                     http_status);
+        return true;
+    case 404:
+    case 405:
+    case 426: /* "Upgrade Required" to an upgrade: no WebSocket here (Codex falls back too) */
+        snprintf(out, size, "%s does not speak the Responses WebSocket mode (HTTP %u); "
+                 "try --api chat", endpoint, http_status);
+        return true;
+    default:
+        return false;
+    }
+}
+
 void link_diag_describe(const char *reason, unsigned http_status, unsigned mark,
                         const char *endpoint, const char *host, char *out, size_t size)
 {

@@ -17,6 +17,7 @@
 #ifndef FLINT_NET_LINK_DIAG_H
 #define FLINT_NET_LINK_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void link_diag_install(void);
@@ -36,8 +37,17 @@ void link_diag_release(void);
  * The value is the server's: untrusted. */
 int link_diag_retry_after(const char *value);
 
+/* A refusal that no retry can change, said as what to do about it: true, with the line in out,
+ * for 401/403 (key_sent: "the API key was rejected by H (HTTP 401): check OPENAI_API_KEY /
+ * FLINT_API_KEY"; none sent: "H wants an API key (HTTP 401): set OPENAI_API_KEY (or
+ * FLINT_API_KEY)") and 404/405/426 (the path exists for plain HTTP only: "H does not speak the
+ * Responses WebSocket mode (HTTP 404); try --api chat", as llama.cpp, Ollama and vLLM answer).
+ * false for any other status (out untouched): those may pass (429, 5xx) and are retried. */
+bool link_diag_refusal(unsigned http_status, bool key_sent, const char *endpoint, char *out,
+                       size_t size);
+
 /* Writes e.g. "connection refused by 127.0.0.1:8787", "cannot resolve h: Name or service not
- * known", "HTTP 401 from h:443: API key rejected", "TLS error with h:443: <lws line>".
+ * known", "TLS error with h:443: <lws line>".
  * reason is lws' CONNECTION_ERROR text (may be NULL), http_status 0 when unknown, mark from
  * link_diag_hold of this attempt. */
 void link_diag_describe(const char *reason, unsigned http_status, unsigned mark,

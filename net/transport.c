@@ -52,6 +52,7 @@ const char *transport_state_name(TransportState s)
     case TRANSPORT_CONNECTING: return "connecting";
     case TRANSPORT_UP: return "up";
     case TRANSPORT_WAITING: return "waiting";
+    case TRANSPORT_STOPPED: return "stopped";
     }
     return "?";
 }

@@ -17,12 +17,15 @@
  *
  * Contract of the verbs (the wrappers below; every implementation keeps it):
  *   start      connect, and keep reconnecting (with a backoff) after a failure or a loss,
- *              until freed. States: IDLE -> CONNECTING -> UP, WAITING while backing off.
+ *              until freed. States: IDLE -> CONNECTING -> UP, WAITING while backing off;
+ *              STOPPED when the server refused the connection in a way a retry cannot
+ *              change (401/403: the key; 404/405: not this protocol): no retry is armed.
  *   send       queue one whole message (copied) for the server; false, and nothing queued,
  *              unless the state is UP: the caller decides what a refused message means.
  *   interrupt  the Esc path: drop everything queued and anything still arriving for the
  *              current request at once, tell the server to stop if the medium can, and get a
  *              fresh connection ready; reports CONNECTING with the detail "interrupted".
+ *              From STOPPED it is the one way to try again: one connection attempt.
  *   rotate     the same between turns, to replace an old connection before the server's age
  *              limit cuts it; detail "rotating". Nothing in flight is lost (there is none).
  *   free       closes without waiting; accepts NULL.
@@ -47,6 +50,10 @@ typedef enum TransportState {
     TRANSPORT_CONNECTING,  /* resolving the host name, or the handshake is in progress */
     TRANSPORT_UP,          /* open; messages can be sent */
     TRANSPORT_WAITING,     /* lost or failed; reconnecting after a backoff delay */
+    TRANSPORT_STOPPED,     /* refused for good (bad or missing key, wrong protocol): not
+                            * retrying until transport_interrupt asks for one attempt; the
+                            * detail says what the user can do. A retry would only hammer the
+                            * server with the same refused request. */
 } TransportState;
 
 /* How a response ended (TransportHooks.end), reported once per request that got a
@@ -78,7 +85,8 @@ typedef struct TransportEnd {
 
 typedef struct TransportHooks {
     /* State changes. detail says why (e.g. "connection refused by HOST:PORT; retry in 0.5 s");
-     * never NULL, "" when there is nothing to say. A WAITING detail ends in "; retry in N s". */
+     * never NULL, "" when there is nothing to say. A WAITING detail ends in "; retry in N s";
+     * a STOPPED one never does. */
     void (*state)(void *ud, TransportState state, const char *detail);
     /* One complete inbound message. data is valid only during the call, and data[len] ==
      * '\0' (the bytes themselves may contain NULs). */
@@ -141,7 +149,7 @@ static inline uint64_t transport_up_since_ns(const Transport *t)
 {
     return t->state == TRANSPORT_UP ? t->up_since_ns : 0;
 }
-const char *transport_state_name(TransportState s);  /* "idle", "connecting", "up", "waiting" */
+const char *transport_state_name(TransportState s);  /* "idle", ..., "waiting", "stopped" */
 
 /* --- for implementations ---------------------------------------------------------------- */
 

@@ -102,6 +102,7 @@ struct Conn {
     bool destroyed;       /* WSI_DESTROY arrived while in_connect */
     bool diag_held;       /* holds the detailed lws log capture (link_diag_hold) */
     unsigned http_status; /* of a failed upgrade: the server was reached */
+    bool refused;         /* ... with a status no retry changes (link_diag_refusal): STOPPED */
     unsigned retry_after_ms; /* a 429's Retry-After: wait at least this long */
     int peer_code;        /* status code of the server's Close frame, 0 if none */
     char peer_reason[64]; /* its reason text, sanitised */
@@ -246,6 +247,13 @@ static void conn_lost(Conn *c, const char *why)
     }
     log_msg("link: down %s (%s%s%s)", why, l->url.endpoint, l->addr.literal ? "" : " via ",
             l->addr.literal ? "" : c->addr);
+    if (c->refused) {
+        /* Nothing armed: the same request would be refused the same way. An interrupt (the
+         * user asking again) makes one fresh attempt, with the backoff from its start. */
+        l->retries = 0;
+        transport_report_state(&l->base, TRANSPORT_STOPPED, why);
+        return;
+    }
     link_wait(l, why, c->retry_after_ms);
 }
 
@@ -273,6 +281,10 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
                        ? link_diag_retry_after(ra) : -1;
         c->retry_after_ms = secs > 0 ? (unsigned)secs * 1000u : 0;
         snprintf(out, n, "rate limited by %s (HTTP 429)", host);
+        return;
+    }
+    if (link_diag_refusal(status, c->link && c->link->auth, endpoint, out, n)) {
+        c->refused = true;
         return;
     }
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
@@ -699,7 +711,11 @@ static void link_restart(Link *l, const char *reason)
     transport_report_state(&l->base, TRANSPORT_CONNECTING, reason);
 }
 
-static void link_interrupt(Transport *t) { link_restart(link_of(t), "interrupted"); }
+static void link_interrupt(Transport *t)
+{
+    Link *l = link_of(t);
+    link_restart(l, l->base.state == TRANSPORT_STOPPED ? "retrying" : "interrupted");
+}
 
 static void link_rotate(Transport *t) { link_restart(link_of(t), "rotating"); }
 

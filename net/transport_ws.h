@@ -15,6 +15,9 @@
  *   message is dropped, logged and counted in TransportStats.messages_dropped.
  * - A 429 on the upgrade waits at least its Retry-After (delay-seconds, at most 1 h) before the
  *   next attempt: WAITING says "rate limited by HOST (HTTP 429); retry in N s".
+ * - A 401/403 or 404/405/426 on the upgrade stops retrying (STOPPED; link_diag_refusal says what
+ *   to do: set or check the key, or try --api chat): the same request would be refused again.
+ *   transport_interrupt() makes one new attempt ("retrying").
  * - A redirect (3xx) on the upgrade is never followed (the API key would go to the host it
  *   names): WAITING says "server redirected to URL; not followed" (URL without its query).
  * - transport_interrupt() is the Esc path: it drops everything queued and anything still

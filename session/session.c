@@ -376,7 +376,9 @@ static bool blank(const char *q)
     return true;
 }
 
-bool session_ask(Session *s, const char *question, ErrorBuf *err)
+/* hold: never send now; the turn starts WAITING and goes out on link up (session_on_link_up
+ * ticks a WAITING turn whose deadline has passed, and "no deadline" has). */
+static bool ask(Session *s, const char *question, bool hold, ErrorBuf *err)
 {
     if (in_turn(s))
         return error_set(err, "a question is still being answered");
@@ -385,7 +387,7 @@ bool session_ask(Session *s, const char *question, ErrorBuf *err)
 
     StrBuf message = {0};
     context_build(session_buffer(s), question, s->max_context_bytes, &message);
-    bool wait = rate_limited_now(s); /* it goes out at the deadline (session_tick) */
+    bool wait = hold || rate_limited_now(s); /* it goes out at the deadline (session_tick) */
     bool chained = false;
     if (!wait &&
         !send_request(s, &message, transcript_count(s->transcript), true, &chained)) {
@@ -405,6 +407,29 @@ bool session_ask(Session *s, const char *question, ErrorBuf *err)
     s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
     sync_stats(s);
     return true;
+}
+
+bool session_ask(Session *s, const char *question, ErrorBuf *err)
+{
+    return ask(s, question, false, err);
+}
+
+bool session_ask_when_up(Session *s, const char *question, ErrorBuf *err)
+{
+    return ask(s, question, true, err);
+}
+
+bool session_waiting_for_link(const Session *s)
+{
+    return session_waiting(s) && !rate_limited_now(s);
+}
+
+void session_fail_waiting(Session *s, const char *why)
+{
+    if (!session_waiting(s))
+        return;
+    apply(s, turn_fail(s->turn, why, -1));
+    sync_stats(s);
 }
 
 /* ---- receiving ---------------------------------------------------------------------------- */

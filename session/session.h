@@ -4,7 +4,8 @@
  * (IDLE before the first question):
  *
  *     IDLE -> SENT -> STREAMING -> DONE | FAILED | INTERRUPTED | STALLED  (then a new turn)
- *     IDLE -> WAITING -> SENT   (asked while rate limited: it goes out at the deadline)
+ *     IDLE -> WAITING -> SENT   (asked while rate limited: it goes out at the deadline;
+ *                                asked while offline, session_ask_when_up: on link up)
  *
  * Time (core/clock, swappable in tests): a rate limit sets a deadline before which no
  * request goes out (retry-after, or the longest applicable x-ratelimit-reset-*, capped at 5
@@ -122,6 +123,15 @@ unsigned session_take_damage(Session *s);
  * as context. Fails when a turn is in flight or waiting, the question is empty, or send
  * fails. Before a rate-limit deadline nothing is sent: the turn starts WAITING. */
 bool session_ask(Session *s, const char *question, ErrorBuf *err);
+/* The same, while no connection is up: nothing is sent; the turn starts WAITING (its question
+ * in the transcript, its answer OPEN and empty) and goes out, with the whole conversation, on
+ * session_on_link_up. session_interrupt cancels it as any wait. */
+bool session_ask_when_up(Session *s, const char *question, ErrorBuf *err);
+/* WAITING with no rate-limit deadline ahead: the question waits only for the connection. */
+bool session_waiting_for_link(const Session *s);
+/* The connection will not come up by itself (the transport stopped retrying): a WAITING
+ * question ends FAILED with why (its entry "[failed: why]", the notice why). */
+void session_fail_waiting(Session *s, const char *why);
 /* One message from the server (a whole WebSocket text message), in the session's dialect;
  * for a stream dialect (Chat over SSE) any piece of the response body, as it arrives. */
 void session_on_message(Session *s, const char *data, size_t len);

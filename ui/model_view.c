@@ -339,7 +339,7 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
 }
 
 void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
-                           const SessionStats *stats)
+                           bool for_link, const SessionStats *stats)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
@@ -367,7 +367,8 @@ void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
         snprintf(state, sizeof state, "interrupted");
         break;
     case TURN_WAITING:
-        snprintf(state, sizeof state, "rate limited");
+        /* Short: the pane is often 40 columns; the status line says Esc cancels. */
+        snprintf(state, sizeof state, "%s", for_link ? "waiting for connection" : "rate limited");
         break;
     case TURN_STALLED:
         snprintf(state, sizeof state, "stalled");
@@ -396,7 +397,7 @@ void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s)
         return;
     }
     model_view_draw_title(g, (Rect){r.x, r.y, r.w, 1}, session_model(s), session_turn(s),
-                          session_stats(s));
+                          session_waiting_for_link(s), session_stats(s));
     /* One column of margin keeps the text off the divider (and lines up with the title). */
     int pad = r.w > 2 ? 1 : 0;
     grid_fill(g, r.x, r.y + 1, pad, r.h - 1, STYLE_MODEL_TEXT);

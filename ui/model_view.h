@@ -40,8 +40,9 @@ size_t model_view_rows_below(const ModelView *v);
 void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s);
 /* Just the transcript, into r (tests and the pane above use it). */
 void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t);
-/* The title row: "model-name  streaming 1234 tok/s" / "interrupted" / "done". */
+/* The title row: "model-name  streaming 1234 tok/s" / "interrupted" / "done". for_link: a
+ * WAITING turn waits for the connection, not for a rate limit (session_waiting_for_link). */
 void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
-                           const SessionStats *stats);
+                           bool for_link, const SessionStats *stats);
 
 #endif

@@ -292,12 +292,89 @@ static void test_question_waits_for_the_link(void)
     CHECK_INT_EQ(r.fake->nsent, 0);
     CHECK_INT_EQ(r.fake->refused, 0);
     CHECK(strstr(app_message(r.app), "Waiting for the connection") != NULL);
+    /* In the pane: the question, and the turn waiting for the link (not a rate limit). */
+    CHECK(transcript_has(&r, ENTRY_USER, "are you there?"));
+    CHECK(session_waiting(app_session(r.app)));
+    CHECK(session_waiting_for_link(app_session(r.app)));
+    CHECK_INT_EQ(last_entry(&r)->state, ENTRY_OPEN);
+    keys(&r, "x"); /* a key draws a frame at once */
+    CHECK(screen_has(&r, "are you there?"));
+    CHECK(screen_has(&r, "waiting for connection")); /* the pane's title */
     transport_fake_set_state(r.fake, TRANSPORT_WAITING, "connection refused; retry in 0.5 s");
     CHECK_INT_EQ(r.fake->nsent, 0);
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "are you there?");
     CHECK(session_busy(app_session(r.app)));
+    rig_close(&r);
+}
+
+/* Asked while down, then cancelled: Ctrl-G (or Esc) ends the wait, the question stays in the
+ * transcript marked interrupted, and nothing goes out when the link comes up. */
+static void test_waiting_question_cancelled(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, false))
+        return;
+    keys(&r, "\x0b" "never mind?" "\r");
+    CHECK(session_waiting_for_link(app_session(r.app)));
+    keys(&r, "\x07"); /* Ctrl-G */
+    CHECK(!session_waiting(app_session(r.app)));
+    CHECK(transcript_has(&r, ENTRY_USER, "never mind?"));
+    CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
+    CHECK(strstr(app_message(r.app), "Cancelled") != NULL);
+    CHECK_INT_EQ(r.fake->interrupts, 0); /* nothing was in flight: no socket to close */
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 0);
+
+    /* The same with a lone Esc, once its window has passed. */
+    transport_fake_set_state(r.fake, TRANSPORT_WAITING, "connection lost; retry in 0.5 s");
+    keys(&r, "\x0b" "again?" "\r");
+    CHECK(session_waiting_for_link(app_session(r.app)));
+    keys(&r, "\x1b");
+    app_tick(r.app);
+    CHECK(!session_waiting(app_session(r.app)));
+    CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 0);
+    rig_close(&r);
+}
+
+/* The transport stops for good (a 401: STOPPED): a question waiting for it fails at once with
+ * the transport's words; asking again makes one new attempt (an interrupt), and F5 too. */
+static void test_stopped_link(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, false))
+        return;
+    static const char why[] = "fake:443 wants an API key (HTTP 401): set OPENAI_API_KEY (or "
+                              "FLINT_API_KEY)";
+    keys(&r, "\x0b" "hello?" "\r");
+    CHECK(strstr(app_message(r.app), "Waiting for the connection") != NULL);
+    transport_fake_set_state(r.fake, TRANSPORT_STOPPED, why);
+    CHECK_INT_EQ(r.fake->nsent, 0);
+    CHECK(strstr(app_message(r.app), "Not asked") != NULL);
+    CHECK(strstr(app_message(r.app), why) != NULL);
+    CHECK_INT_EQ(r.fake->interrupts, 0);
+    CHECK(!session_waiting(app_session(r.app)));
+    CHECK_INT_EQ(last_entry(&r)->state, ENTRY_FAILED);
+    CHECK(last_entry(&r)->detail && strcmp(last_entry(&r)->detail, why) == 0);
+
+    /* Asking while stopped: one attempt; refused again, the question fails again. */
+    keys(&r, "\x0b" "hello again?" "\r");
+    CHECK_INT_EQ(r.fake->interrupts, 1);
+    CHECK_INT_EQ(transport_state(&r.fake->base), TRANSPORT_CONNECTING);
+    CHECK(strstr(app_message(r.app), "Connecting again") != NULL);
+    transport_fake_set_state(r.fake, TRANSPORT_STOPPED, why);
+    CHECK(strstr(app_message(r.app), why) != NULL);
+    CHECK_INT_EQ(r.fake->nsent, 0);
+
+    /* Asked again and this time accepted: it goes out. */
+    keys(&r, "\x0b" "third?" "\r");
+    CHECK_INT_EQ(r.fake->interrupts, 2);
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    check_sent_question(&r, 0, "third?");
     rig_close(&r);
 }
 
@@ -511,6 +588,8 @@ int main(void)
     RUN(test_ask_and_answer);
     RUN(test_interrupt_and_retry);
     RUN(test_question_waits_for_the_link);
+    RUN(test_waiting_question_cancelled);
+    RUN(test_stopped_link);
     RUN(test_save_as);
     RUN(test_paste);
     RUN(test_rebinding);

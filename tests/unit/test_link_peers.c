@@ -1,6 +1,6 @@
 /* Link against raw TCP peers served between lws_service calls (link_support.h's extra_poll):
- * an HTTP peer answering the upgrade with 401 or 429 (the details, and the upgrade request as
- * sent), a 302 to a second server (never followed: the key stays with the first; the raw
+ * an HTTP peer answering the upgrade with 401, 403 or 404 (STOPPED after one attempt, and
+ * what to do) or 429 (the details, and the upgrade request as sent), a 302 to a second server (never followed: the key stays with the first; the raw
  * peers of link_raw_peer.h), and a relay to the scripted server that goes silent for
  * PROTOCOL.md 7.3 case 12 (ping after 20 s, hang-up after 60 s: FLINT_SLOW_TESTS=1). */
 #include <arpa/inet.h>
@@ -62,17 +62,26 @@ static void test_http_errors(void)
     int port = ntohs(sa.sin_port);
     extra_poll = raw_poll;
 
+    /* 401 with a key: STOPPED at once, saying which variables to check; no retry is armed.
+     * (The pump outlasts the first backoff, 0.5 s + 10 %: a retry would show as a second
+     * request. On a loaded machine it can only miss one, never invent one.) */
     raw_reply = "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
                 "Content-Length: 2\r\n\r\n{}";
+    char want[160];
     Transport *l = make_link(srv_url(port, "ws"), "bad-key", NULL, 0);
     transport_start(l);
-    WAIT(transport_state(l) == TRANSPORT_WAITING, 3000);
-    CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
-    const StateRec *w = last_state(TRANSPORT_WAITING);
-    if (w) {
+    WAIT(transport_state(l) == TRANSPORT_STOPPED, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_STOPPED);
+    const StateRec *w = last_state(TRANSPORT_STOPPED);
+    snprintf(want, sizeof want, "the API key was rejected by 127.0.0.1:%d (HTTP 401): check "
+             "OPENAI_API_KEY / FLINT_API_KEY", port);
+    CHECK(w && strcmp(w->detail, want) == 0);
+    if (w)
         printf("  401 detail: %s\n", w->detail);
-        CHECK(strstr(w->detail, "401") != NULL);
-    }
+    pump(700);
+    CHECK_INT_EQ(raw_requests, 1);
+    CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_STOPPED);
     /* the upgrade request as sent: path, auth, no subprotocol */
     const char *req = sb_cstr(&raw_last);
     CHECK(strncmp(req, "GET /v1/responses HTTP/1.1\r\n", 28) == 0);
@@ -80,6 +89,62 @@ static void test_http_errors(void)
     CHECK(strstr(req, "\r\nUpgrade: websocket\r\n") != NULL);
     CHECK(strstr(req, "Sec-WebSocket-Protocol") == NULL && strstr(req, "Origin") == NULL);
     CHECK(strstr(req, "\r\nuser-agent: flint/") != NULL);
+    /* Asking again (transport_interrupt) makes exactly one new attempt. */
+    transport_interrupt(l);
+    WAIT(count_state(TRANSPORT_STOPPED) == 2, 3000);
+    CHECK_INT_EQ(count_state(TRANSPORT_STOPPED), 2);
+    CHECK_INT_EQ(raw_requests, 2);
+    transport_free(l);
+
+    /* 401 without a key: the server wants one; say where flint reads it from. */
+    l = make_link(srv_url(port, "ws"), NULL, NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_STOPPED, 3000);
+    w = last_state(TRANSPORT_STOPPED);
+    snprintf(want, sizeof want, "127.0.0.1:%d wants an API key (HTTP 401): set OPENAI_API_KEY "
+             "(or FLINT_API_KEY)", port);
+    CHECK(w && strcmp(w->detail, want) == 0);
+    CHECK(strstr(sb_cstr(&raw_last), "authorization") == NULL);
+    pump(700);
+    CHECK_INT_EQ(raw_requests, 3);
+    transport_free(l);
+
+    /* 403 with a key: the same (the key is what the server judged). */
+    raw_reply = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n";
+    l = make_link(srv_url(port, "ws"), "k", NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_STOPPED, 3000);
+    w = last_state(TRANSPORT_STOPPED);
+    CHECK(w && strstr(w->detail, "the API key was rejected by 127.0.0.1:") &&
+          strstr(w->detail, "(HTTP 403)"));
+    transport_free(l);
+
+    /* 404 from an HTTP server with no WebSocket endpoint there (llama.cpp, Ollama, vLLM):
+     * say which mode to use instead, and stop (retrying gets the same 404). */
+    raw_reply = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                "Content-Length: 9\r\n\r\nNot Found";
+    int before404 = raw_requests;
+    l = make_link(srv_url(port, "ws"), NULL, NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_STOPPED, 3000);
+    w = last_state(TRANSPORT_STOPPED);
+    snprintf(want, sizeof want, "127.0.0.1:%d does not speak the Responses WebSocket mode "
+             "(HTTP 404); try --api chat", port);
+    CHECK(w && strcmp(w->detail, want) == 0);
+    if (w)
+        printf("  404 detail: %s\n", w->detail);
+    pump(700);
+    CHECK_INT_EQ(raw_requests, before404 + 1);
+    transport_free(l);
+
+    /* 426 Upgrade Required (PROTOCOL.md 1.2: Codex falls back to HTTP on it): the same. */
+    raw_reply = "HTTP/1.1 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n";
+    l = make_link(srv_url(port, "ws"), NULL, NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_STOPPED, 3000);
+    w = last_state(TRANSPORT_STOPPED);
+    CHECK(w && strstr(w->detail, "does not speak the Responses WebSocket mode (HTTP 426); "
+                                 "try --api chat"));
     transport_free(l);
 
     /* 429 with Retry-After: 2 (seconds): the next attempt waits for it, not for the 0.5 s
