@@ -28,6 +28,7 @@
 
 #include "core/xalloc.h"
 #include "session/wire_json.h"
+#include "session/wire_read.h"
 
 #define MAX_QUEUE 8
 #define SLOT_LEN 128
@@ -148,73 +149,26 @@ static void push_failed(WireChat *c, const char *message)
 
 /* ---- JSON helpers ----------------------------------------------------------------------- */
 
-#define SAFE_INT_MAX 9007199254740992.0 /* 2^53 */
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-    return cJSON_GetObjectItemCaseSensitive(o, k);
-}
-
-static const char *get_str(const cJSON *o, const char *k)
-{
-    const cJSON *it = get(o, k);
-    return cJSON_IsString(it) ? it->valuestring : NULL;
-}
-
-/* A count; 0 when absent, negative, NaN or not a number; clamped at 2^53. */
-static uint64_t get_count(const cJSON *o, const char *k)
-{
-    const cJSON *it = get(o, k);
-    if (!cJSON_IsNumber(it) || !(it->valuedouble >= 0))
-        return 0;
-    return it->valuedouble >= SAFE_INT_MAX ? (uint64_t)SAFE_INT_MAX : (uint64_t)it->valuedouble;
-}
-
 static double get_pos(const cJSON *o, const char *k)
 {
-    const cJSON *it = get(o, k);
+    const cJSON *it = wire_get(o, k);
     return cJSON_IsNumber(it) && it->valuedouble > 0 && it->valuedouble < 1e12 ? it->valuedouble
                                                                                 : 0;
-}
-
-/* Retry-After (RFC 9110 10.2.3): delay-seconds (a fraction tolerated) -> ms, capped at a
- * day; an HTTP-date or garbage -> -1. By hand: strtod obeys LC_NUMERIC. */
-static int64_t parse_delay_ms(const char *p, bool seconds)
-{
-    if (!p)
-        return -1;
-    while (*p == ' ')
-        p++;
-    double ip = 0, frac = 0, scale = 1;
-    bool digits = false;
-    for (; *p >= '0' && *p <= '9'; p++, digits = true)
-        ip = ip < 1e12 ? ip * 10 + (*p - '0') : ip;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
-            if (scale < 1e9)
-                frac = frac * 10 + (*p - '0'), scale *= 10;
-    while (*p == ' ' || *p == '\r' || *p == '\n')
-        p++;
-    if (!digits || *p)
-        return -1;
-    double ms = (ip + frac / scale) * (seconds ? 1000.0 : 1.0);
-    const double cap = 24 * 3600 * 1000.0;
-    return ms >= cap ? (int64_t)cap : (int64_t)ms;
 }
 
 /* The error object's fields into e: message, type, param, and code (a string code; a
  * number code is an HTTP status, as llama.cpp and vLLM send it). */
 static void take_error(WireError *e, const cJSON *o)
 {
-    e->message = get_str(o, "message");
-    e->type = get_str(o, "type");
-    e->param = get_str(o, "param");
-    const cJSON *code = get(o, "code");
+    e->message = wire_get_str(o, "message");
+    e->type = wire_get_str(o, "type");
+    e->param = wire_get_str(o, "param");
+    const cJSON *code = wire_get(o, "code");
     if (cJSON_IsString(code))
         e->code = code->valuestring;
     else if (cJSON_IsNumber(code) && code->valuedouble >= 100 && code->valuedouble < 600)
         e->status = (int)code->valuedouble;
-    const cJSON *st = get(o, "status");
+    const cJSON *st = wire_get(o, "status");
     if (!e->status && cJSON_IsNumber(st) && st->valuedouble >= 100 && st->valuedouble < 600)
         e->status = (int)st->valuedouble;
 }
@@ -223,47 +177,47 @@ static void take_error(WireError *e, const cJSON *o)
  * {"object":"error",...}, or an `error:` field holding the object itself)? Fills e. */
 static bool find_error(WireChat *c, const cJSON *root, WireError *e)
 {
-    const cJSON *err = get(root, "error");
+    const cJSON *err = wire_get(root, "error");
     if (cJSON_IsObject(err)) {
         take_error(e, err);
     } else if (cJSON_IsString(err)) {
         e->message = err->valuestring;
         take_error(e, root);
         e->message = err->valuestring;
-    } else if (c->error_field || (get_str(root, "object") &&
-                                  strcmp(get_str(root, "object"), "error") == 0)) {
+    } else if (c->error_field || (wire_get_str(root, "object") &&
+                                  strcmp(wire_get_str(root, "object"), "error") == 0)) {
         take_error(e, root);
     } else {
         return false;
     }
-    if (!e->message && cJSON_IsString(get(root, "detail")))
-        e->message = get_str(root, "detail");
+    if (!e->message && cJSON_IsString(wire_get(root, "detail")))
+        e->message = wire_get_str(root, "detail");
     return true;
 }
 
 static void take_usage(WireChat *c, const cJSON *root)
 {
-    const cJSON *u = get(root, "usage");
+    const cJSON *u = wire_get(root, "usage");
     if (cJSON_IsObject(u)) {
         c->usage.present = true;
-        c->usage.input_tokens = get_count(u, "prompt_tokens");
-        c->usage.output_tokens = get_count(u, "completion_tokens");
-        const cJSON *d = get(u, "prompt_tokens_details");
+        c->usage.input_tokens = wire_get_count(u, "prompt_tokens");
+        c->usage.output_tokens = wire_get_count(u, "completion_tokens");
+        const cJSON *d = wire_get(u, "prompt_tokens_details");
         if (cJSON_IsObject(d))
-            c->usage.cached_tokens = get_count(d, "cached_tokens");
+            c->usage.cached_tokens = wire_get_count(d, "cached_tokens");
     }
-    const cJSON *t = get(root, "timings"); /* llama.cpp */
+    const cJSON *t = wire_get(root, "timings"); /* llama.cpp */
     if (cJSON_IsObject(t)) {
         c->usage.server_tokens_per_sec = get_pos(t, "predicted_per_second");
         if (!c->usage.present) {
             c->usage.present = true;
-            c->usage.input_tokens = get_count(t, "prompt_n");
-            c->usage.output_tokens = get_count(t, "predicted_n");
+            c->usage.input_tokens = wire_get_count(t, "prompt_n");
+            c->usage.output_tokens = wire_get_count(t, "predicted_n");
         }
         if (!c->usage.cached_tokens)
-            c->usage.cached_tokens = get_count(t, "cache_n");
+            c->usage.cached_tokens = wire_get_count(t, "cache_n");
     }
-    const cJSON *ti = get(root, "time_info"); /* Cerebras */
+    const cJSON *ti = wire_get(root, "time_info"); /* Cerebras */
     if (cJSON_IsObject(ti))
         c->completion_time = get_pos(ti, "completion_time");
 }
@@ -343,7 +297,7 @@ static void on_chunk(WireChat *c, const cJSON *root)
         c->phase = PH_OVER; /* the server closes after it (PROTOCOL.md 4) */
         return;
     }
-    const char *id = get_str(root, "id");
+    const char *id = wire_get_str(root, "id");
     bool same = id ? c->has_id && strcmp(c->ids[c->id_slot], id) == 0 : !c->has_id;
     if (c->phase != PH_READY && c->phase != PH_STREAMING && !same) {
         /* A new id after the finish: the previous stream ended without [DONE] or EOF. */
@@ -359,33 +313,33 @@ static void on_chunk(WireChat *c, const cJSON *root)
     if (c->phase == PH_READY)
         begin_response(c, id);
     take_usage(c, root);
-    const cJSON *choices = get(root, "choices");
+    const cJSON *choices = wire_get(root, "choices");
     const cJSON *choice = NULL;
     const cJSON *it;
     const cJSON *list = cJSON_IsArray(choices) ? choices : NULL;
     cJSON_ArrayForEach(it, list)
     {
-        const cJSON *idx = get(it, "index");
+        const cJSON *idx = wire_get(it, "index");
         if (cJSON_IsObject(it) && (!idx || (cJSON_IsNumber(idx) && idx->valuedouble == 0))) {
             choice = it;
             break;
         }
     }
     if (choice) {
-        const cJSON *d = get(choice, "delta");
+        const cJSON *d = wire_get(choice, "delta");
         if (cJSON_IsObject(d)) {
-            const cJSON *r = get(d, "reasoning_content");
+            const cJSON *r = wire_get(d, "reasoning_content");
             push_text(c, WIRE_REASONING_DELTA, "chat.reasoning",
-                      cJSON_IsString(r) ? r : get(d, "reasoning"));
-            push_text(c, WIRE_REFUSAL_DELTA, "chat.refusal", get(d, "refusal"));
-            push_text(c, WIRE_DELTA, "chat.delta", get(d, "content"));
+                      cJSON_IsString(r) ? r : wire_get(d, "reasoning"));
+            push_text(c, WIRE_REFUSAL_DELTA, "chat.refusal", wire_get(d, "refusal"));
+            push_text(c, WIRE_DELTA, "chat.delta", wire_get(d, "content"));
         }
-        const char *fin = get_str(choice, "finish_reason");
+        const char *fin = wire_get_str(choice, "finish_reason");
         if (fin && c->phase == PH_STREAMING)
             set_finish(c, fin);
     }
     /* The terminal goes once usage is known: usage on the finish chunk or a later one. */
-    if (c->phase == PH_FINISHING && cJSON_IsObject(get(root, "usage")))
+    if (c->phase == PH_FINISHING && cJSON_IsObject(wire_get(root, "usage")))
         push_terminal(c);
     if (c->nq == before)
         push(c, WIRE_IGNORED, "chat.chunk");
@@ -643,10 +597,10 @@ static void chat_http_error(Wire *w, const WireHttpError *h)
     if (root && cJSON_IsObject(root)) {
         c->tree = root;
         c->error_field = false;
-        if (!find_error(c, root, &ev->error) && cJSON_IsString(get(root, "detail")))
-            ev->error.message = get_str(root, "detail"); /* FastAPI's {"detail": ...} */
+        if (!find_error(c, root, &ev->error) && cJSON_IsString(wire_get(root, "detail")))
+            ev->error.message = wire_get_str(root, "detail"); /* FastAPI's {"detail": ...} */
         if (!ev->error.message)
-            ev->error.message = get_str(root, "message");
+            ev->error.message = wire_get_str(root, "message");
     } else {
         cJSON_Delete(root);
     }
@@ -665,8 +619,8 @@ static void chat_http_error(Wire *w, const WireHttpError *h)
         sb_puts(&c->msg, ": not found (is this a Chat Completions endpoint?)");
     }
     ev->error.message = sb_cstr(&c->msg);
-    int64_t ms = parse_delay_ms(h->retry_after_ms, false);
-    ev->error.retry_after_ms = ms >= 0 ? ms : parse_delay_ms(h->retry_after, true);
+    int64_t ms = wire_delay_ms(h->retry_after_ms, false);
+    ev->error.retry_after_ms = ms >= 0 ? ms : wire_delay_ms(h->retry_after, true);
     c->phase = PH_READY; /* nothing follows an error reply in its body */
     c->seen_bytes = false;
 }

@@ -25,6 +25,7 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "session/wire_json.h"
+#include "session/wire_read.h"
 
 typedef struct WireResponses {
     Wire base;
@@ -80,68 +81,6 @@ static void responses_encode(Wire *w, const WireRequest *req, StrBuf *out)
 
 /* ---- decoding ------------------------------------------------------------------------- */
 
-#define SAFE_INT_MAX 9007199254740992.0 /* 2^53: every smaller integer is exact in a double */
-
-static const cJSON *get(const cJSON *obj, const char *key)
-{
-    return cJSON_GetObjectItemCaseSensitive(obj, key);
-}
-
-static const char *get_str(const cJSON *obj, const char *key)
-{
-    const cJSON *it = get(obj, key);
-    return cJSON_IsString(it) ? it->valuestring : NULL;
-}
-
-/* A non-negative integer field; -1 when absent, not a number, negative or NaN. */
-static int64_t get_index(const cJSON *obj, const char *key)
-{
-    const cJSON *it = get(obj, key);
-    if (!cJSON_IsNumber(it))
-        return -1;
-    double d = it->valuedouble;
-    if (!(d >= 0))
-        return -1;
-    return d >= SAFE_INT_MAX ? (int64_t)SAFE_INT_MAX : (int64_t)d;
-}
-
-static uint64_t get_count(const cJSON *obj, const char *key)
-{
-    int64_t v = get_index(obj, key);
-    return v < 0 ? 0 : (uint64_t)v;
-}
-
-/* Retry-After as delay-seconds (RFC 9110 10.2.3, fractions tolerated) or milliseconds; an
- * HTTP-date or garbage gives -1. Parsed by hand: strtod would obey LC_NUMERIC. */
-static int64_t parse_delay_ms(const cJSON *it, bool seconds)
-{
-    const int64_t cap = 24 * 3600 * 1000LL;
-    double v = -1;
-    if (cJSON_IsNumber(it)) {
-        v = it->valuedouble;
-    } else if (cJSON_IsString(it)) {
-        const char *p = it->valuestring;
-        while (*p == ' ')
-            p++;
-        double ip = 0, frac = 0, scale = 1;
-        bool digits = false;
-        for (; *p >= '0' && *p <= '9'; p++, digits = true)
-            ip = ip < 1e12 ? ip * 10 + (*p - '0') : ip;
-        if (*p == '.')
-            for (p++; *p >= '0' && *p <= '9'; p++, digits = true)
-                if (scale < 1e9)
-                    frac = frac * 10 + (*p - '0'), scale *= 10;
-        while (*p == ' ')
-            p++;
-        if (digits && *p == '\0')
-            v = ip + frac / scale;
-    }
-    if (!(v >= 0))
-        return -1;
-    double ms = seconds ? v * 1000.0 : v;
-    return ms >= (double)cap ? cap : (int64_t)ms;
-}
-
 /* A Go time.Duration string as OpenAI's x-ratelimit-reset-* headers carry it: one or more
  * number+unit pairs ("1s", "6m0s", "1h2m3.5s", "20ms", "250us"); a bare number is seconds.
  * Milliseconds, capped at a day; -1 when not understood. Hand-parsed: strtod obeys
@@ -149,7 +88,7 @@ static int64_t parse_delay_ms(const cJSON *it, bool seconds)
 static int64_t parse_duration_ms(const cJSON *it)
 {
     if (cJSON_IsNumber(it))
-        return parse_delay_ms(it, true);
+        return wire_json_delay_ms(it, true);
     if (!cJSON_IsString(it))
         return -1;
     const char *p = it->valuestring;
@@ -200,8 +139,9 @@ static int64_t parse_duration_ms(const cJSON *it)
 static int64_t parse_count(const cJSON *it)
 {
     if (cJSON_IsNumber(it))
-        return it->valuedouble >= 0 && it->valuedouble < SAFE_INT_MAX ? (int64_t)it->valuedouble
-                                                                     : -1;
+        return it->valuedouble >= 0 && it->valuedouble < 9007199254740992.0 /* 2^53 */
+                   ? (int64_t)it->valuedouble
+                   : -1;
     if (!cJSON_IsString(it) || !*it->valuestring)
         return -1;
     int64_t v = 0;
@@ -215,16 +155,16 @@ static int64_t parse_count(const cJSON *it)
 
 static void decode_error_payload(WireEvent *ev, const cJSON *e)
 {
-    ev->error.type = get_str(e, "type");
-    ev->error.code = get_str(e, "code");
-    ev->error.message = get_str(e, "message");
-    ev->error.param = get_str(e, "param");
-    const cJSON *h = get(e, "headers");
+    ev->error.type = wire_get_str(e, "type");
+    ev->error.code = wire_get_str(e, "code");
+    ev->error.message = wire_get_str(e, "message");
+    ev->error.param = wire_get_str(e, "param");
+    const cJSON *h = wire_get(e, "headers");
     if (cJSON_IsObject(h)) {
         /* Header names are case-insensitive (RFC 9110 5.1). */
-        int64_t ms = parse_delay_ms(cJSON_GetObjectItem(h, "retry-after-ms"), false);
+        int64_t ms = wire_json_delay_ms(cJSON_GetObjectItem(h, "retry-after-ms"), false);
         if (ms < 0)
-            ms = parse_delay_ms(cJSON_GetObjectItem(h, "retry-after"), true);
+            ms = wire_json_delay_ms(cJSON_GetObjectItem(h, "retry-after"), true);
         ev->error.retry_after_ms = ms;
         ev->error.reset_requests_ms =
             parse_duration_ms(cJSON_GetObjectItem(h, "x-ratelimit-reset-requests"));
@@ -239,10 +179,10 @@ static void decode_error_payload(WireEvent *ev, const cJSON *e)
 
 static void decode_error_event(WireEvent *ev, const cJSON *root)
 {
-    const cJSON *st = get(root, "status");
+    const cJSON *st = wire_get(root, "status");
     if (cJSON_IsNumber(st) && st->valuedouble >= 100 && st->valuedouble < 600)
         ev->error.status = (int)st->valuedouble;
-    const cJSON *e = get(root, "error");
+    const cJSON *e = wire_get(root, "error");
     if (cJSON_IsObject(e))
         decode_error_payload(ev, e); /* WebSocket shape: error{type,code,message,param,headers} */
     else
@@ -251,34 +191,34 @@ static void decode_error_event(WireEvent *ev, const cJSON *root)
 
 static void decode_usage(WireEvent *ev, const cJSON *resp)
 {
-    const cJSON *u = get(resp, "usage");
+    const cJSON *u = wire_get(resp, "usage");
     if (!cJSON_IsObject(u))
         return;
     ev->usage.present = true;
-    ev->usage.input_tokens = get_count(u, "input_tokens");
-    ev->usage.output_tokens = get_count(u, "output_tokens");
-    const cJSON *d = get(u, "input_tokens_details");
+    ev->usage.input_tokens = wire_get_count(u, "input_tokens");
+    ev->usage.output_tokens = wire_get_count(u, "output_tokens");
+    const cJSON *d = wire_get(u, "input_tokens_details");
     if (cJSON_IsObject(d))
-        ev->usage.cached_tokens = get_count(d, "cached_tokens");
+        ev->usage.cached_tokens = wire_get_count(d, "cached_tokens");
 }
 
 /* The lifecycle events carry the whole response object; a missing one is tolerated (the
  * event still ends the turn) rather than leaving a stream open forever. */
 static void decode_response(WireEvent *ev, const cJSON *root)
 {
-    const cJSON *resp = get(root, "response");
+    const cJSON *resp = wire_get(root, "response");
     if (!cJSON_IsObject(resp))
         return;
-    ev->response_id = get_str(resp, "id");
+    ev->response_id = wire_get_str(resp, "id");
     if (ev->kind == WIRE_CREATED)
         return;
     decode_usage(ev, resp);
     if (ev->kind == WIRE_INCOMPLETE) {
-        const cJSON *d = get(resp, "incomplete_details");
+        const cJSON *d = wire_get(resp, "incomplete_details");
         if (cJSON_IsObject(d))
-            ev->incomplete_reason = get_str(d, "reason");
+            ev->incomplete_reason = wire_get_str(d, "reason");
     } else if (ev->kind == WIRE_FAILED) {
-        const cJSON *e = get(resp, "error");
+        const cJSON *e = wire_get(resp, "error");
         if (cJSON_IsObject(e))
             decode_error_payload(ev, e);
     }
@@ -442,7 +382,7 @@ static bool decode_text(WireResponses *r, const cJSON *root, const char *field, 
                         size_t len)
 {
     WireEvent *ev = &r->ev;
-    const cJSON *t = get(root, field);
+    const cJSON *t = wire_get(root, field);
     if (!cJSON_IsString(t)) {
         ev->kind = WIRE_MALFORMED;
         ev->reason = "text field missing or not a string";
@@ -461,8 +401,8 @@ static bool decode_text(WireResponses *r, const cJSON *root, const char *field, 
             free(own);
         }
     }
-    ev->output_index = get_index(root, "output_index");
-    ev->content_index = get_index(root, "content_index");
+    ev->output_index = wire_get_index(root, "output_index");
+    ev->content_index = wire_get_index(root, "content_index");
     return true;
 }
 
@@ -530,14 +470,14 @@ static WireKind decode(WireResponses *r, const char *data, size_t len)
             return malformed(ev, "bytes after the JSON value");
     if (!cJSON_IsObject(root))
         return malformed(ev, "not a JSON object");
-    const cJSON *type = get(root, "type");
+    const cJSON *type = wire_get(root, "type");
     if (!type)
         return malformed(ev, "no \"type\" field");
     if (!cJSON_IsString(type))
         return malformed(ev, "\"type\" is not a string");
     ev->type = type->valuestring;
     ev->kind = kind_of(ev->type);
-    ev->sequence_number = get_index(root, "sequence_number");
+    ev->sequence_number = wire_get_index(root, "sequence_number");
     switch (ev->kind) {
     case WIRE_DELTA:
     case WIRE_REFUSAL_DELTA:
@@ -556,7 +496,7 @@ static WireKind decode(WireResponses *r, const char *data, size_t len)
         decode_error_event(ev, root);
         break;
     case WIRE_STEER_FAILED: {
-        const cJSON *e = get(root, "error");
+        const cJSON *e = wire_get(root, "error");
         if (cJSON_IsObject(e))
             decode_error_payload(ev, e);
         break;
