@@ -43,6 +43,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/file_rules.h"
+#include "app/journal_app.h"
 #include "app/keymap.h"
 #include "app/pointer.h"
 #include "app/policy.h"
@@ -320,7 +321,7 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
     if (!a->loop || !(a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) ||
         !(a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) ||
         !(a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)) ||
-        !swap_app_init(a, err))
+        !swap_app_init(a, err) || !journal_app_init(a, err))
         return false;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
     if (!a->transport) {
@@ -350,6 +351,7 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     SyntaxSet *langs = syntax_set_load_default();
     ui_set_languages(a->ui, langs);
     app_greet(a, notes);
+    journal_app_resume(a); /* --resume / --continue: the conversation, its files */
     if (syntax_set_error_count(langs)) /* that language stays plain; say why */
         app_say(a, true, "%s", syntax_set_error(langs, 0));
     swap_app_check_all(a); /* a newer swap file for an opened file: ask what to do */
@@ -368,6 +370,7 @@ void app_free(App *a)
 {
     if (!a)
         return;
+    journal_app_free(a); /* what streamed last, and an open turn's end */
     search_ui_free(a->search_ui); /* before the Ui: its editor view borrows the highlight */
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
@@ -524,6 +527,7 @@ void app_tick(App *a)
     app_fire(a, a->esc_timer, app_esc_timeout);
     app_fire(a, a->turn_timer, app_turn_timer);
     app_fire(a, a->frame_timer, app_frame);
+    app_fire(a, a->journal_timer, journal_app_timer_fired);
 }
 
 Session *app_session(App *a) { return a->session; }

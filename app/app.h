@@ -62,6 +62,9 @@ typedef struct AppConfig {
     uint64_t stall_ns;       /* silence that ends a turn as stalled (0: the default, 30 s;
                               * SESSION_STALL_NEVER: never) */
     const Settings *settings;  /* the settings file's (NULL: defaults); keys, editor */
+    const char *journal_dir; /* where conversations are kept (NULL: not kept, as in tests) */
+    const char *resume_path; /* a journal to reopen and go on with (--resume, --continue) */
+    const char *provider_name; /* for the journal's header (NULL: none) */
     const char *notes;       /* configuration problems already told on stderr, one per line
                               * ("config.json:3: ..."), for the status line at start; or NULL */
 } AppConfig;

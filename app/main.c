@@ -7,13 +7,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "app/config.h"
 #include "app/keymap.h"
 #include "app/providers.h"
+#include "app/resume_pick.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "session/journal.h"
 #include "session/session.h"
 
 static void usage(FILE *f)
@@ -48,6 +51,10 @@ static void usage(FILE *f)
             "                   host that is not loopback (127.0.0.0/8, ::1, localhost)\n"
             "  --stall SECS     end an answer as stalled after SECS without data from the\n"
             "                   server (default 30; 0 = never); F5 asks again\n"
+            "  --resume [ID]    reopen an earlier conversation of this directory: a list,\n"
+            "                   newest first (or the one named by ID), then its questions,\n"
+            "                   answers, queue and files; it goes on in the same journal\n"
+            "  --continue       reopen the latest conversation of this directory\n"
             "  -h, --help       show this help\n"
             "  -V, --version    show the version\n"
             "\n"
@@ -55,6 +62,8 @@ static void usage(FILE *f)
             "  FLINT_API_KEY, OPENAI_API_KEY  API key, sent as 'Authorization: Bearer'\n"
             "                                 (a provider reads its own: XAI_API_KEY, ...)\n"
             "  FLINT_LOG                      write a diagnostic log to this file\n"
+            "  XDG_STATE_HOME                 conversations are kept in its flint/sessions\n"
+            "                                 (default ~/.local/state/flint/sessions)\n"
             "\n"
             "settings (config.json, JSON with comments; see README \"Settings\"):\n"
             "  theme, editor.tab_width, editor.expand_tabs, keys (per mode: edit, prompt,\n"
@@ -69,7 +78,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
-           OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS };
+           OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS, OPT_RESUME,
+           OPT_CONTINUE };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"api", required_argument, NULL, OPT_API},
@@ -84,6 +94,8 @@ int main(int argc, char **argv)
         {"print-config", no_argument, NULL, OPT_PRINT_CONFIG},
         {"provider", required_argument, NULL, OPT_PROVIDER},
         {"list-providers", no_argument, NULL, OPT_LIST_PROVIDERS},
+        {"resume", optional_argument, NULL, OPT_RESUME},
+        {"continue", no_argument, NULL, OPT_CONTINUE},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -91,6 +103,9 @@ int main(int argc, char **argv)
     AppConfig cfg = {.model = SESSION_DEFAULT_MODEL, .demo_rate = 1000};
     const char *config_file = NULL, *theme = NULL;
     bool print_config = false, list_providers = false;
+    ResumeHow resume = RESUME_PICK;
+    bool resuming = false;
+    const char *resume_id = NULL;
     ProviderFlags pf = {0};
     opterr = 0;
     int c;
@@ -107,6 +122,21 @@ int main(int argc, char **argv)
         case OPT_MODEL: pf.model = optarg; break;
         case OPT_PROVIDER: pf.provider = optarg; break;
         case OPT_LIST_PROVIDERS: list_providers = true; break;
+        case OPT_RESUME:
+            resuming = true;
+            resume = RESUME_PICK;
+            /* --resume=ID, or --resume ID when the next word is an ID and not a file */
+            if (optarg)
+                resume_id = optarg;
+            else if (optind < argc && resume_looks_like_id(argv[optind]))
+                resume_id = argv[optind++];
+            if (resume_id)
+                resume = RESUME_ID;
+            break;
+        case OPT_CONTINUE:
+            resuming = true;
+            resume = RESUME_LATEST;
+            break;
         case OPT_DEMO: pf.demo = true; break;
         case OPT_DEMO_RATE: {
             char *end;
@@ -240,6 +270,30 @@ int main(int argc, char **argv)
         cfg.lifetime_s = choice.provider->lifetime_s;
     }
 
+    /* The journal: where conversations are kept; --resume / --continue pick one now,
+     * before the terminal is flint's. */
+    StrBuf journal_dir = {0}, resume_path = {0};
+    if (journal_default_dir(&journal_dir))
+        cfg.journal_dir = sb_cstr(&journal_dir);
+    cfg.provider_name = choice.provider ? choice.provider->name : cfg.demo ? "demo" : NULL;
+    if (resuming) {
+        char cwd[PATH_MAX];
+        int r = !cfg.journal_dir ? (fprintf(stderr, "flint: no state directory (HOME and "
+                                            "XDG_STATE_HOME are unset): nothing to resume\n"), 2)
+                : !getcwd(cwd, sizeof cwd) ? (perror("flint: getcwd"), 2)
+                : resume_pick(resume, cfg.journal_dir, cwd, resume_id, stdin, stdout,
+                              &resume_path);
+        if (r != 0) {
+            sb_free(&journal_dir);
+            provider_choice_clear(&choice);
+            providers_free(&providers);
+            sb_free(&notes);
+            settings_clear(&settings);
+            return r;
+        }
+        cfg.resume_path = sb_cstr(&resume_path);
+    }
+
     setlocale(LC_ALL, "");
     /* Text is UTF-8 inside flint; with a non-UTF-8 locale (often just LANG unset over SSH)
      * ncursesw would draw every non-ASCII character as an escape. */
@@ -247,6 +301,8 @@ int main(int argc, char **argv)
         setlocale(LC_CTYPE, "C.UTF-8");
     log_open_env();
     int status = app_run(&cfg);
+    sb_free(&journal_dir);
+    sb_free(&resume_path);
     provider_choice_clear(&choice);
     providers_free(&providers);
     sb_free(&notes);

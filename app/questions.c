@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "net/transport.h"
+#include "app/journal_app.h"
 #include "app/policy.h"
 #include "app/screen.h"
 #include "app/state.h"
@@ -27,6 +28,7 @@ static void arm_turn_timer(App *a)
 void app_take_session_damage(App *a)
 {
     arm_turn_timer(a);
+    journal_app_sync(a); /* the transcript's news to the journal */
     unsigned d = session_take_damage(a->session);
     if (!d)
         return;
@@ -118,6 +120,7 @@ void app_ask(App *a, const char *question)
          * (while one waits out a rate limit: it replaces it, and waits the same). */
         app_interrupt(a);
     }
+    journal_app_question(a, question); /* kept before it is shown or sent */
     if (a->link_state != TRANSPORT_UP) {
         /* Down: the session holds it as a WAITING turn, so the pane shows it waiting and Esc
          * cancels it like any wait; it goes out on link up (session_on_link_up). */

@@ -30,6 +30,7 @@
 
 typedef struct Keymap Keymap;
 typedef struct SearchUi SearchUi;
+typedef struct JournalApp JournalApp;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -84,6 +85,10 @@ typedef struct App {
     size_t n_swap_marks, swap_marks_cap;
     bool swap_failure_shown;   /* a failed swap write was told; quiet until one works */
     struct SwapJob *swap_job;  /* a large buffer's swap being written by a worker, or NULL */
+
+    /* The conversation journal (app/journal_app.c). */
+    JournalApp *journal;
+    LoopTimer *journal_timer;  /* armed only while streamed text waits to be written */
 } App;
 
 #endif

@@ -409,6 +409,19 @@ static bool ask(Session *s, const char *question, bool hold, ErrorBuf *err)
     return true;
 }
 
+bool session_restore_entry(Session *s, EntryKind kind, EntryState state, const char *text,
+                           size_t len, const char *detail)
+{
+    if (in_turn(s))
+        return false;
+    if (state == ENTRY_OPEN) /* only the open turn's answer may be OPEN */
+        state = ENTRY_INTERRUPTED;
+    size_t i = transcript_add(s->transcript, kind, ENTRY_OPEN, text, len);
+    transcript_finish(s->transcript, i, state, detail);
+    s->damage |= SESSION_DAMAGE_TRANSCRIPT;
+    return true;
+}
+
 bool session_ask(Session *s, const char *question, ErrorBuf *err)
 {
     return ask(s, question, false, err);

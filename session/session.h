@@ -119,6 +119,12 @@ const char *session_notice(const Session *s);
 /* Damage flags accumulated since the last call (SESSION_DAMAGE_*), then cleared. */
 unsigned session_take_damage(Session *s);
 
+/* An entry of an earlier conversation (a reopened journal), added to the transcript as it
+ * ended: the next question that cannot be chained resends it as history (user and answer
+ * entries; notes are not sent). ENTRY_OPEN becomes ENTRY_INTERRUPTED. False (nothing added)
+ * while a turn is open. */
+bool session_restore_entry(Session *s, EntryKind kind, EntryState state, const char *text,
+                           size_t len, const char *detail);
 /* Starts a turn: the question, with the buffer (around the cursor) and the cursor position
  * as context. Fails when a turn is in flight or waiting, the question is empty, or send
  * fails. Before a rate-limit deadline nothing is sent: the turn starts WAITING. */
