@@ -31,7 +31,8 @@ struct JournalApp {
     size_t open_answer;
     size_t written;
     char *prewritten;
-    bool told;             /* a write error was said; quiet from here on */
+    bool told;             /* a write error was noticed; quiet from here on */
+    ErrorBuf tell;         /* ...and is said at the end of the next sync ("" once said) */
     char cwd[PATH_MAX];
     char **files;
     size_t n_files, files_cap;
@@ -69,17 +70,28 @@ static bool has_file(const JournalApp *ja, const char *abs)
     return false;
 }
 
-/* A write failed: say it once, give the journal up, go on. */
+/* A write failed: give the journal up and go on; it is said once, by say_failure at the end
+ * of the next sync (the ask path clears the status line after the question went out, so a
+ * message set in the middle of it would not be seen). */
 static void failed(App *a, const ErrorBuf *err)
 {
     JournalApp *ja = a->journal;
     log_msg("journal: %s", err->msg);
     if (!ja->told)
-        app_say(a, true, "%s: this conversation is not being kept (flint goes on).", err->msg);
+        ja->tell = *err;
     ja->told = true;
     loop_timer_cancel(a->journal_timer);
     journal_free(ja->j);
     ja->j = NULL;
+}
+
+static void say_failure(App *a)
+{
+    JournalApp *ja = a->journal;
+    if (!ja->tell.msg[0])
+        return;
+    app_say(a, true, "%s: this conversation is not being kept (flint goes on).", ja->tell.msg);
+    ja->tell.msg[0] = '\0';
 }
 
 static void arm(App *a)
@@ -183,8 +195,12 @@ static bool sync_answer(App *a, const TranscriptEntry *e, ErrorBuf *err)
 void journal_app_sync(App *a)
 {
     JournalApp *ja = a->journal;
-    if (!ja || !ja->j)
+    if (!ja)
         return;
+    if (!ja->j) {
+        say_failure(a);
+        return;
+    }
     const Transcript *t = session_transcript(a->session);
     ErrorBuf err;
     bool ok = true;
@@ -211,12 +227,12 @@ void journal_app_sync(App *a)
             break;
         }
     }
-    if (!ok) {
+    if (!ok)
         failed(a, &err);
-        return;
-    }
-    sync_files(a);
+    else
+        sync_files(a);
     arm(a);
+    say_failure(a);
 }
 
 void journal_app_timer_fired(void *app)
@@ -226,10 +242,10 @@ void journal_app_timer_fired(void *app)
     if (!ja || !ja->j)
         return;
     ErrorBuf err;
-    if (!journal_tick(ja->j, &err))
+    if (!journal_flush(ja->j, &err)) /* its deadline: the oldest pending text's age */
         failed(a, &err);
-    else
-        arm(a);
+    arm(a);
+    say_failure(a);
 }
 
 void journal_app_free(App *a)

@@ -1,0 +1,247 @@
+/* app/journal_app through a headless App (app/app.h) on a fake transport: a question is in
+ * the journal as soon as it is asked, streamed text only once the journal timer fires (armed
+ * only while text is pending; app_tick fires it), the turn's end after it; Ctrl-Q in the middle
+ * of an answer ends the turn as interrupted; a resumed conversation shows its questions and
+ * answers (a partial one marked interrupted), resends them as history with the next
+ * question and goes on in the same file; a journal that cannot be written is said once in the
+ * status line and the question still goes out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/journal_app.h"
+#include "session/journal.h"
+#include "session/transcript.h"
+#include "session/wire_json.h"
+#include "support/harness.h"
+#include "support/transport_fake.h"
+
+static char tmp[64];
+
+typedef struct Rig {
+    AppConfig cfg;
+    App *app;
+    TransportFake *fake;
+} Rig;
+
+static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+                            void *hooks_ud, ErrorBuf *err)
+{
+    (void)ctx, (void)err;
+    TransportFake **out = ud;
+    *out = transport_fake_new(hooks, hooks_ud, "fake:443");
+    return &(*out)->base;
+}
+
+static bool rig_open(Rig *r, const char *dir, const char *resume)
+{
+    memset(r, 0, sizeof *r);
+    r->cfg.model = "gpt-test";
+    r->cfg.journal_dir = dir;
+    r->cfg.resume_path = resume;
+    ErrorBuf err = {{0}};
+    r->app = app_new_headless(&r->cfg, make_fake, &r->fake, &err);
+    CHECK(r->app != NULL);
+    if (!r->app)
+        return false;
+    transport_fake_set_state(r->fake, TRANSPORT_UP, "");
+    return true;
+}
+
+static void keys(Rig *r, const char *bytes) { app_feed(r->app, bytes, strlen(bytes)); }
+
+static void ask(Rig *r, const char *q)
+{
+    keys(r, "\x0b"); /* Ctrl-K */
+    keys(r, q);
+    keys(r, "\r");
+}
+
+static void server_says(Rig *r, const char *json)
+{
+    CHECK(transport_fake_receive(r->fake, json, strlen(json)));
+}
+
+static void server_delta(Rig *r, const char *text)
+{
+    StrBuf m = {0};
+    sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\","
+                "\"output_index\":0,\"content_index\":0,\"delta\":");
+    wire_json_string(&m, text, strlen(text));
+    sb_puts(&m, "}");
+    server_says(r, m.data);
+    sb_free(&m);
+}
+
+static void server_answer_start(Rig *r, const char *id)
+{
+    char m[256];
+    snprintf(m, sizeof m, "{\"type\":\"response.created\",\"response\":{\"id\":\"%s\","
+                          "\"status\":\"in_progress\",\"output\":[]}}", id);
+    server_says(r, m);
+}
+
+static void server_completed(Rig *r, const char *id)
+{
+    char m[256];
+    snprintf(m, sizeof m, "{\"type\":\"response.completed\",\"response\":{\"id\":\"%s\","
+                          "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":"
+                          "10,\"output_tokens\":3}}}", id);
+    server_says(r, m);
+}
+
+static void read_file(const char *path, StrBuf *out)
+{
+    sb_reset(out);
+    FILE *f = fopen(path, "rb");
+    char buf[4096];
+    size_t n;
+    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        sb_append(out, buf, n);
+    if (f)
+        fclose(f);
+}
+
+static bool file_has(const char *path, const char *s)
+{
+    StrBuf b = {0};
+    read_file(path, &b);
+    bool has = b.data && strstr(b.data, s);
+    sb_free(&b);
+    return has;
+}
+
+static const TranscriptEntry *entry(Rig *r, size_t i)
+{
+    const Transcript *t = session_transcript(app_session(r->app));
+    return i < transcript_count(t) ? transcript_entry(t, i) : NULL;
+}
+
+static void test_question_text_end(void)
+{
+    Rig r;
+    if (!rig_open(&r, tmp, NULL))
+        return;
+    CHECK_STR_EQ(journal_app_path(r.app), ""); /* nothing asked, no file */
+    ask(&r, "first question");
+    StrBuf path = {0};
+    sb_puts(&path, journal_app_path(r.app));
+    CHECK(path.len > 0);
+    CHECK(file_has(path.data, "{\"t\":\"question\",\"s\":\"first question\"}"));
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    server_answer_start(&r, "resp_1");
+    server_delta(&r, "Hello ");
+    server_delta(&r, "there.");
+    CHECK(!file_has(path.data, "Hello")); /* pending: within the flush interval */
+    app_tick(r.app);                      /* the journal timer fires */
+    CHECK(file_has(path.data, "{\"t\":\"text\",\"s\":\"Hello there.\"}"));
+    server_delta(&r, " More.");
+    server_completed(&r, "resp_1");
+    CHECK(file_has(path.data, "{\"t\":\"text\",\"s\":\" More.\"}\n{\"t\":\"end\",\"state\":\"done\"}"));
+
+    /* A second turn, quit in its middle: the turn ends as interrupted. */
+    ask(&r, "second");
+    server_answer_start(&r, "resp_2");
+    server_delta(&r, "partial");
+    app_free(r.app);
+    CHECK(file_has(path.data, "{\"t\":\"text\",\"s\":\"partial\"}\n{\"t\":\"end\",\"state\":"
+                              "\"interrupted\",\"detail\":\"flint quit\"}"));
+    sb_free(&path);
+}
+
+static void test_resume(void)
+{
+    /* A journal as `kill -9` leaves it: a finished turn, then a question and part of its
+     * answer, then a torn line. */
+    StrBuf path = {0};
+    sb_printf(&path, "%s/20261207-101010-abcd.jsonl", tmp);
+    FILE *f = fopen(path.data, "wb");
+    fputs("{\"t\":\"flint-journal\",\"v\":1,\"cwd\":\"/x\",\"start\":1,\"model\":\"m\","
+          "\"provider\":\"\",\"files\":[]}\n"
+          "{\"t\":\"question\",\"s\":\"old question\"}\n"
+          "{\"t\":\"text\",\"s\":\"old answer\"}\n"
+          "{\"t\":\"end\",\"state\":\"done\"}\n"
+          "{\"t\":\"queue\",\"op\":\"add\",\"s\":\"queued one\"}\n"
+          "{\"t\":\"hunk\",\"file\":\"/x/a.c\",\"id\":\"2\",\"decision\":\"accepted\"}\n"
+          "{\"t\":\"question\",\"s\":\"cut question\"}\n"
+          "{\"t\":\"text\",\"s\":\"half an ans\"}\n"
+          "{\"t\":\"text\",\"s\":\"wer, cut sh", f);
+    fclose(f);
+    Rig r;
+    if (!rig_open(&r, tmp, path.data))
+        return;
+    const TranscriptEntry *e;
+    CHECK((e = entry(&r, 0)) && e->kind == ENTRY_USER && strcmp(e->text.data, "old question") == 0);
+    CHECK((e = entry(&r, 1)) && e->kind == ENTRY_ANSWER && e->state == ENTRY_DONE &&
+          strcmp(e->text.data, "old answer") == 0);
+    CHECK((e = entry(&r, 2)) && e->kind == ENTRY_NOTE && strstr(e->text.data, "accepted"));
+    CHECK((e = entry(&r, 3)) && e->kind == ENTRY_USER);
+    CHECK((e = entry(&r, 4)) && e->kind == ENTRY_ANSWER && e->state == ENTRY_INTERRUPTED &&
+          strcmp(e->text.data, "half an ans") == 0);
+    CHECK((e = entry(&r, 5)) && e->kind == ENTRY_NOTE && strstr(e->text.data, "queued one"));
+    size_t nq = 0;
+    const char *const *q = journal_app_restored_queue(r.app, &nq);
+    CHECK_INT_EQ(nq, 1);
+    if (nq == 1)
+        CHECK_STR_EQ(q[0], "queued one");
+    CHECK(strstr(app_message(r.app), "Resumed 2 questions") != NULL);
+    CHECK(strstr(app_message(r.app), "cut short") != NULL);
+    CHECK_STR_EQ(journal_app_path(r.app), path.data);
+
+    /* The next question carries the conversation (nothing is chained on a new connection). */
+    ask(&r, "new question");
+    CHECK_INT_EQ(r.fake->nsent, 1);
+    const char *sent = transport_fake_sent(r.fake, 0, NULL);
+    CHECK(sent && strstr(sent, "old question") && strstr(sent, "old answer") &&
+          strstr(sent, "half an ans") && strstr(sent, "new question"));
+    app_free(r.app);
+    /* Appended to the same file, on a line of its own after the torn one. */
+    JournalLog log;
+    ErrorBuf err;
+    CHECK(journal_read(path.data, &log, &err));
+    CHECK_INT_EQ(log.damaged, 1);
+    CHECK(log.n >= 1 && log.recs[log.n - 2].kind == JR_QUESTION &&
+          strcmp(log.recs[log.n - 2].text, "new question") == 0);
+    journal_log_free(&log);
+    sb_free(&path);
+}
+
+static void test_write_error(void)
+{
+    StrBuf file = {0}, dir = {0};
+    sb_printf(&file, "%s/plain", tmp);
+    FILE *f = fopen(file.data, "wb");
+    fclose(f);
+    sb_printf(&dir, "%s/sessions", file.data);
+    Rig r;
+    if (!rig_open(&r, dir.data, NULL))
+        return;
+    ask(&r, "still asked");
+    CHECK(strstr(app_message(r.app), "not being kept") != NULL);
+    CHECK_INT_EQ(r.fake->nsent, 1); /* flint goes on */
+    server_answer_start(&r, "resp_1");
+    server_delta(&r, "fine");
+    app_tick(r.app);
+    server_completed(&r, "resp_1");
+    app_free(r.app);
+    sb_free(&file);
+    sb_free(&dir);
+}
+
+int main(void)
+{
+    snprintf(tmp, sizeof tmp, "/tmp/flint-journal-app.XXXXXX");
+    if (!mkdtemp(tmp))
+        return 1;
+    RUN(test_question_text_end);
+    RUN(test_resume);
+    RUN(test_write_error);
+    StrBuf cmd = {0};
+    sb_printf(&cmd, "rm -rf '%s'", tmp);
+    if (system(cmd.data) != 0)
+        fprintf(stderr, "could not remove %s\n", tmp);
+    sb_free(&cmd);
+    return harness_done();
+}
