@@ -321,7 +321,11 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
     if (!a->loop || !(a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) ||
         !(a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) ||
         !(a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)) ||
-        !swap_app_init(a, err) || !journal_app_init(a, err))
+        !swap_app_init(a, err))
+        return false;
+    JournalAppConfig jcfg = {.dir = a->cfg->journal_dir, .resume_path = a->cfg->resume_path,
+                             .model = a->cfg->model, .provider = a->cfg->provider_name};
+    if (!journal_app_init(a, &jcfg, err))
         return false;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
     if (!a->transport) {

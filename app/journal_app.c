@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "app/app.h"
 #include "app/buffers.h"
 #include "app/screen.h"
 #include "app/state.h"
@@ -34,6 +33,7 @@ struct JournalApp {
     bool told;             /* a write error was noticed; quiet from here on */
     ErrorBuf tell;         /* ...and is said at the end of the next sync ("" once said) */
     char cwd[PATH_MAX];
+    char *resume_path;     /* owned; NULL: a new conversation */
     char **files;
     size_t n_files, files_cap;
     char **queue;          /* restored, still queued */
@@ -103,7 +103,7 @@ static void arm(App *a)
         loop_timer_cancel(a->journal_timer);
 }
 
-bool journal_app_init(App *a, ErrorBuf *err)
+bool journal_app_init(App *a, const JournalAppConfig *cfg, ErrorBuf *err)
 {
     a->journal_timer = loop_timer_new(a->loop, journal_app_timer_fired, a, err);
     if (!a->journal_timer)
@@ -113,9 +113,12 @@ bool journal_app_init(App *a, ErrorBuf *err)
     ja->open_answer = SIZE_MAX;
     if (!getcwd(ja->cwd, sizeof ja->cwd))
         snprintf(ja->cwd, sizeof ja->cwd, ".");
-    const AppConfig *cfg = a->cfg;
-    if (!cfg->journal_dir || cfg->resume_path)
-        return true; /* no journal, or the resumed one (journal_app_resume) */
+    if (!cfg->dir)
+        return true; /* no journal */
+    if (cfg->resume_path) {
+        ja->resume_path = xstrdup(cfg->resume_path); /* journal_app_resume reopens it */
+        return true;
+    }
     StrBuf abs = {0};
     for (size_t i = 0; i < session_buffer_count(a->session); i++) {
         const char *p = buffer_path(session_buffer_at(a->session, i));
@@ -127,8 +130,8 @@ bool journal_app_init(App *a, ErrorBuf *err)
             push(&ja->files, &ja->n_files, &ja->files_cap, sb_cstr(&abs));
     }
     sb_free(&abs);
-    JournalConfig jc = {.dir = cfg->journal_dir, .cwd = ja->cwd, .model = cfg->model,
-                        .provider = cfg->provider_name,
+    JournalConfig jc = {.dir = cfg->dir, .cwd = ja->cwd, .model = cfg->model,
+                        .provider = cfg->provider,
                         .files = (const char *const *)ja->files, .n_files = ja->n_files};
     ja->j = journal_new(&jc);
     return true;
@@ -261,6 +264,7 @@ void journal_app_free(App *a)
     }
     journal_free(ja->j);
     free(ja->prewritten);
+    free(ja->resume_path);
     free_strs(ja->files, ja->n_files);
     free_strs(ja->queue, ja->n_queue);
     free(ja);
@@ -421,8 +425,8 @@ static size_t open_files(App *a)
 void journal_app_resume(App *a)
 {
     JournalApp *ja = a->journal;
-    const char *path = a->cfg->resume_path;
-    if (!ja || !path)
+    const char *path = ja ? ja->resume_path : NULL;
+    if (!path)
         return;
     JournalLog log;
     ErrorBuf err;

@@ -28,10 +28,17 @@
 
 typedef struct App App;
 
+typedef struct JournalAppConfig {
+    const char *dir;          /* the sessions directory; NULL: no journal (every call a no-op) */
+    const char *resume_path;  /* a journal to reopen (journal_app_resume), or NULL */
+    const char *model, *provider;  /* names for the header */
+} JournalAppConfig;
+
 /* The timer, and the Journal for a new conversation (created at its first record) unless a
- * conversation is resumed. False with a message only when the loop cannot make a timer. */
-bool journal_app_init(App *a, ErrorBuf *err);
-/* Reopens cfg->resume_path, if any: the transcript, its files, the queue and the hunk
+ * conversation is resumed. cfg's strings are copied. False with a message only when the loop
+ * cannot make a timer. */
+bool journal_app_init(App *a, const JournalAppConfig *cfg, ErrorBuf *err);
+/* Reopens the config's resume_path, if any: the transcript, its files, the queue and the hunk
  * decisions (as notes); says what was restored (or why not) in the status line. Call once the
  * Ui exists. */
 void journal_app_resume(App *a);
