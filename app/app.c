@@ -324,7 +324,7 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
         !swap_app_init(a, err))
         return false;
     JournalAppConfig jcfg = {.dir = a->cfg->journal_dir, .resume_path = a->cfg->resume_path,
-                             .model = a->cfg->model, .provider = a->cfg->provider_name};
+                             .pick = a->cfg->resume_pick, .model = a->cfg->model, .provider = a->cfg->provider_name};
     if (!journal_app_init(a, &jcfg, err))
         return false;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
@@ -355,10 +355,10 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     SyntaxSet *langs = syntax_set_load_default();
     ui_set_languages(a->ui, langs);
     app_greet(a, notes);
-    journal_app_resume(a); /* --resume / --continue: the conversation, its files */
     if (syntax_set_error_count(langs)) /* that language stays plain; say why */
         app_say(a, true, "%s", syntax_set_error(langs, 0));
     swap_app_check_all(a); /* a newer swap file for an opened file: ask what to do */
+    journal_app_resume(a); /* --resume / --continue: the conversation (or the list) */
     char url_shown[256]; /* never the query: it can carry tokens */
     link_url_redact(url ? url : "-", url_shown, sizeof url_shown);
     log_msg("start: url=%s model=%s files=%zu", url_shown, a->cfg->model, a->cfg->n_files);

@@ -63,7 +63,8 @@ typedef struct AppConfig {
                               * SESSION_STALL_NEVER: never) */
     const Settings *settings;  /* the settings file's (NULL: defaults); keys, editor */
     const char *journal_dir; /* where conversations are kept (NULL: not kept, as in tests) */
-    const char *resume_path; /* a journal to reopen and go on with (--resume, --continue) */
+    const char *resume_path; /* a journal to reopen and go on with (--resume ID, --continue) */
+    bool resume_pick;        /* --resume: list this directory's conversations to choose one */
     const char *provider_name; /* for the journal's header (NULL: none) */
     const char *notes;       /* configuration problems already told on stderr, one per line
                               * ("config.json:3: ..."), for the status line at start; or NULL */

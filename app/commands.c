@@ -15,6 +15,7 @@
 
 #include "app/buffers.h"
 #include "app/edit_cmds.h"
+#include "app/journal_app.h"
 #include "app/paste.h"
 #include "app/questions.h"
 #include "app/saving.h"
@@ -169,7 +170,7 @@ static void leave_confirm(App *a)
 
 static void cmd_cancel(App *a, const KeyEvent *k)
 {
-    if (buffers_cancel(a))
+    if (journal_app_list_cancel(a) || buffers_cancel(a))
         return;
     ui_list_hide(a->ui); /* completions */
     if (a->close_after_save && a->mode == MODE_SAVE_AS)
@@ -260,8 +261,16 @@ static void cmd_buffer_list(App *a, const KeyEvent *k) { buffers_list_open(a); }
 static void cmd_close(App *a, const KeyEvent *k) { buffers_close(a); }
 static void cmd_list_up(App *a, const KeyEvent *k) { ui_list_move(a->ui, -1); }
 static void cmd_list_down(App *a, const KeyEvent *k) { ui_list_move(a->ui, 1); }
-static void cmd_list_choose(App *a, const KeyEvent *k) { buffers_list_choose(a); }
-static void cmd_list_cancel(App *a, const KeyEvent *k) { buffers_cancel(a); }
+static void cmd_list_choose(App *a, const KeyEvent *k)
+{
+    if (!journal_app_list_choose(a))
+        buffers_list_choose(a);
+}
+static void cmd_list_cancel(App *a, const KeyEvent *k)
+{
+    if (!journal_app_list_cancel(a))
+        buffers_cancel(a);
+}
 static void cmd_list_close(App *a, const KeyEvent *k) { buffers_list_close_selected(a); }
 static void cmd_swap_recover(App *a, const KeyEvent *k) { swap_app_answer(a, 'r'); }
 static void cmd_swap_diff(App *a, const KeyEvent *k) { swap_app_answer(a, 'd'); }
@@ -275,7 +284,8 @@ static void cmd_swap_delete(App *a, const KeyEvent *k) { swap_app_answer(a, 'x')
 #define Q (MODE_BIT(MODE_CONFIRM_QUIT) | MODE_BIT(MODE_CONFIRM_CLOSE))
 #define R MODE_BIT(MODE_REPLACE_CONFIRM)
 #define PAT (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND))
-#define L MODE_BIT(MODE_BUFFER_LIST)
+#define LB MODE_BIT(MODE_BUFFER_LIST)
+#define L (LB | MODE_BIT(MODE_RESUME_LIST)) /* the lists: buffers, conversations */
 #define SW MODE_BIT(MODE_SWAP)
 #define OP MODE_BIT(MODE_OPEN)
 #define ALL (E | P | Q | R | L | SW)
@@ -362,11 +372,11 @@ static const Command commands[] = {
     {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
     {"close", E, 0, cmd_close, "close the buffer (asks about unsaved changes)"},
     {"complete", OP | SA, CMD_BASIC, cmd_complete, "complete the path"},
-    {"list-up", L, CMD_BASIC, cmd_list_up, "the previous buffer in the list"},
-    {"list-down", L, CMD_BASIC, cmd_list_down, "the next buffer in the list"},
-    {"list-choose", L, CMD_BASIC, cmd_list_choose, "switch to the chosen buffer"},
+    {"list-up", L, CMD_BASIC, cmd_list_up, "the previous line of the list"},
+    {"list-down", L, CMD_BASIC, cmd_list_down, "the next line of the list"},
+    {"list-choose", L, CMD_BASIC, cmd_list_choose, "switch to the chosen buffer (reopen the chosen conversation)"},
     {"list-cancel", L, CMD_BASIC, cmd_list_cancel, "close the list"},
-    {"list-close", L, CMD_BASIC, cmd_list_close, "close the chosen buffer"},
+    {"list-close", LB, CMD_BASIC, cmd_list_close, "close the chosen buffer"},
     {"swap-recover", SW, 0, cmd_swap_recover, "take the swap file's text"},
     {"swap-diff", SW, 0, cmd_swap_diff, "show how the swap file differs"},
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
@@ -390,7 +400,7 @@ bool command_works_in(const Command *c, AppMode m) { return (c->modes & MODE_BIT
 
 bool commands_default(App *a, const KeyEvent *k)
 {
-    if (mode_key_table(a->mode) == KEYS_CONFIRM || a->mode == MODE_BUFFER_LIST) {
+    if (mode_key_table(a->mode) == KEYS_CONFIRM || mode_key_table(a->mode) == KEYS_LIST) {
         cmd_cancel(a, k);
         return false;
     }

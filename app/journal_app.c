@@ -15,11 +15,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/buffers.h"
+#include "app/resume_pick.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "app/swap_app.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -31,9 +34,13 @@ struct JournalApp {
     size_t written;
     char *prewritten;
     bool told;             /* a write error was noticed; quiet from here on */
+    bool pick;             /* journal_app_resume shows the list */
     ErrorBuf tell;         /* ...and is said at the end of the next sync ("" once said) */
     char cwd[PATH_MAX];
     char *resume_path;     /* owned; NULL: a new conversation */
+    char *dir, *model, *provider;  /* owned copies of the config's (for a new journal) */
+    JournalInfo *infos;    /* MODE_RESUME_LIST: the conversations listed */
+    size_t n_infos;
     char **files;
     size_t n_files, files_cap;
     char **queue;          /* restored, still queued */
@@ -103,6 +110,29 @@ static void arm(App *a)
         loop_timer_cancel(a->journal_timer);
 }
 
+static char *dup_opt(const char *s) { return s ? xstrdup(s) : NULL; }
+
+/* The Journal of a new conversation, with the files open now in its header. */
+static void start_new(App *a)
+{
+    JournalApp *ja = a->journal;
+    StrBuf abs = {0};
+    for (size_t i = 0; i < session_buffer_count(a->session); i++) {
+        const char *p = buffer_path(session_buffer_at(a->session, i));
+        if (!p)
+            continue;
+        sb_reset(&abs);
+        absolute(ja, p, &abs);
+        if (!has_file(ja, sb_cstr(&abs)))
+            push(&ja->files, &ja->n_files, &ja->files_cap, sb_cstr(&abs));
+    }
+    sb_free(&abs);
+    JournalConfig jc = {.dir = ja->dir, .cwd = ja->cwd, .model = ja->model,
+                        .provider = ja->provider,
+                        .files = (const char *const *)ja->files, .n_files = ja->n_files};
+    ja->j = journal_new(&jc);
+}
+
 bool journal_app_init(App *a, const JournalAppConfig *cfg, ErrorBuf *err)
 {
     a->journal_timer = loop_timer_new(a->loop, journal_app_timer_fired, a, err);
@@ -115,25 +145,13 @@ bool journal_app_init(App *a, const JournalAppConfig *cfg, ErrorBuf *err)
         snprintf(ja->cwd, sizeof ja->cwd, ".");
     if (!cfg->dir)
         return true; /* no journal */
-    if (cfg->resume_path) {
-        ja->resume_path = xstrdup(cfg->resume_path); /* journal_app_resume reopens it */
-        return true;
-    }
-    StrBuf abs = {0};
-    for (size_t i = 0; i < session_buffer_count(a->session); i++) {
-        const char *p = buffer_path(session_buffer_at(a->session, i));
-        if (!p)
-            continue;
-        sb_reset(&abs);
-        absolute(ja, p, &abs);
-        if (!has_file(ja, sb_cstr(&abs)))
-            push(&ja->files, &ja->n_files, &ja->files_cap, sb_cstr(&abs));
-    }
-    sb_free(&abs);
-    JournalConfig jc = {.dir = cfg->dir, .cwd = ja->cwd, .model = cfg->model,
-                        .provider = cfg->provider,
-                        .files = (const char *const *)ja->files, .n_files = ja->n_files};
-    ja->j = journal_new(&jc);
+    ja->dir = xstrdup(cfg->dir);
+    ja->model = dup_opt(cfg->model);
+    ja->provider = dup_opt(cfg->provider);
+    ja->resume_path = dup_opt(cfg->resume_path); /* journal_app_resume reopens it */
+    ja->pick = cfg->pick;                         /* ... or lists them */
+    if (!ja->resume_path && !ja->pick)
+        start_new(a);
     return true;
 }
 
@@ -265,6 +283,10 @@ void journal_app_free(App *a)
     journal_free(ja->j);
     free(ja->prewritten);
     free(ja->resume_path);
+    free(ja->dir);
+    free(ja->model);
+    free(ja->provider);
+    journal_list_free(ja->infos, ja->n_infos);
     free_strs(ja->files, ja->n_files);
     free_strs(ja->queue, ja->n_queue);
     free(ja);
@@ -422,16 +444,15 @@ static size_t open_files(App *a)
     return n;
 }
 
-void journal_app_resume(App *a)
+static void resume_now(App *a)
 {
     JournalApp *ja = a->journal;
-    const char *path = ja ? ja->resume_path : NULL;
-    if (!path)
-        return;
+    const char *path = ja->resume_path;
     JournalLog log;
     ErrorBuf err;
     if (!journal_read(path, &log, &err)) {
-        app_say(a, true, "Cannot resume: %s.", err.msg);
+        start_new(a);
+        app_say(a, true, "Cannot resume: %s. This is a new conversation.", err.msg);
         return;
     }
     size_t turns = replay(a, &log);
@@ -452,4 +473,81 @@ void journal_app_resume(App *a)
     app_say(a, log.damaged || log.torn_last || !ja->j, "%s", sb_cstr(&msg));
     sb_free(&msg);
     journal_log_free(&log);
+    if (a->mode == MODE_EDIT)
+        swap_app_check_all(a); /* a file it opened may have a newer swap: its question */
+}
+
+#define LIST_MAX 30
+
+void journal_app_resume(App *a)
+{
+    JournalApp *ja = a->journal;
+    if (!ja || !ja->dir)
+        return;
+    if (ja->resume_path) {
+        resume_now(a);
+        return;
+    }
+    if (!ja->pick)
+        return;
+    if (a->mode != MODE_EDIT) { /* a swap question is open: it comes first */
+        ja->pick = false;
+        start_new(a);
+        return;
+    }
+    ja->n_infos = journal_list(ja->dir, ja->cwd, LIST_MAX, &ja->infos);
+    if (!ja->n_infos) {
+        start_new(a);
+        app_say(a, false, "No earlier conversation here; this is a new one.");
+        return;
+    }
+    StrBuf lines = {0};
+    time_t now = time(NULL);
+    for (size_t i = 0; i < ja->n_infos; i++) {
+        resume_pick_line(&ja->infos[i], now, &lines);
+        sb_putc(&lines, '\n');
+    }
+    ui_list_show(a->ui, "Resume a conversation  (Enter: reopen  Esc: a new one)",
+                 sb_cstr(&lines), 0);
+    sb_free(&lines);
+    a->mode = MODE_RESUME_LIST;
+}
+
+static void list_close(App *a)
+{
+    JournalApp *ja = a->journal;
+    ui_list_hide(a->ui);
+    a->mode = MODE_EDIT;
+    journal_list_free(ja->infos, ja->n_infos);
+    ja->infos = NULL;
+    ja->n_infos = 0;
+    ja->pick = false;
+}
+
+bool journal_app_list_choose(App *a)
+{
+    JournalApp *ja = a->journal;
+    if (a->mode != MODE_RESUME_LIST || !ja)
+        return false;
+    size_t sel = ui_list_selected(a->ui);
+    if (sel >= ja->n_infos) {
+        list_close(a);
+        start_new(a);
+        return true;
+    }
+    ja->resume_path = xstrdup(ja->infos[sel].path);
+    list_close(a);
+    resume_now(a);
+    return true;
+}
+
+bool journal_app_list_cancel(App *a)
+{
+    JournalApp *ja = a->journal;
+    if (a->mode != MODE_RESUME_LIST || !ja)
+        return false;
+    list_close(a);
+    start_new(a);
+    app_say(a, false, "A new conversation.");
+    return true;
 }

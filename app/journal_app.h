@@ -31,6 +31,8 @@ typedef struct App App;
 typedef struct JournalAppConfig {
     const char *dir;          /* the sessions directory; NULL: no journal (every call a no-op) */
     const char *resume_path;  /* a journal to reopen (journal_app_resume), or NULL */
+    bool pick;                /* no resume_path: journal_app_resume lists this directory's
+                               * conversations to choose from (MODE_RESUME_LIST) */
     const char *model, *provider;  /* names for the header */
 } JournalAppConfig;
 
@@ -39,9 +41,14 @@ typedef struct JournalAppConfig {
  * cannot make a timer. */
 bool journal_app_init(App *a, const JournalAppConfig *cfg, ErrorBuf *err);
 /* Reopens the config's resume_path, if any: the transcript, its files, the queue and the hunk
- * decisions (as notes); says what was restored (or why not) in the status line. Call once the
- * Ui exists. */
+ * decisions (as notes); says what was restored (or why not) in the status line. With pick,
+ * shows the list of this directory's conversations instead (newest first: when, questions,
+ * the first question) in MODE_RESUME_LIST. Call once the Ui exists. */
 void journal_app_resume(App *a);
+/* MODE_RESUME_LIST: Enter reopens the chosen conversation; Esc (any other key) starts a new
+ * one. False when the mode is not MODE_RESUME_LIST (the key is the buffer list's). */
+bool journal_app_list_choose(App *a);
+bool journal_app_list_cancel(App *a);
 /* Writes what is pending, ends an open turn as interrupted ("flint quit"), closes. */
 void journal_app_free(App *a);
 

@@ -51,8 +51,8 @@ static void usage(FILE *f)
             "                   host that is not loopback (127.0.0.0/8, ::1, localhost)\n"
             "  --stall SECS     end an answer as stalled after SECS without data from the\n"
             "                   server (default 30; 0 = never); F5 asks again\n"
-            "  --resume [ID]    reopen an earlier conversation of this directory: a list,\n"
-            "                   newest first (or the one named by ID), then its questions,\n"
+            "  --resume [ID]    reopen an earlier conversation of this directory, chosen from\n"
+            "                   a list (newest first), or the one named by ID: its questions,\n"
             "                   answers, queue and files; it goes on in the same journal\n"
             "  --continue       reopen the latest conversation of this directory\n"
             "  -h, --help       show this help\n"
@@ -270,8 +270,8 @@ int main(int argc, char **argv)
         cfg.lifetime_s = choice.provider->lifetime_s;
     }
 
-    /* The journal: where conversations are kept; --resume / --continue pick one now,
-     * before the terminal is flint's. */
+    /* The journal: where conversations are kept; --continue and --resume ID find theirs
+     * now, before the terminal is flint's (and --resume whether there is any to list). */
     StrBuf journal_dir = {0}, resume_path = {0};
     if (journal_default_dir(&journal_dir))
         cfg.journal_dir = sb_cstr(&journal_dir);
@@ -281,8 +281,7 @@ int main(int argc, char **argv)
         int r = !cfg.journal_dir ? (fprintf(stderr, "flint: no state directory (HOME and "
                                             "XDG_STATE_HOME are unset): nothing to resume\n"), 2)
                 : !getcwd(cwd, sizeof cwd) ? (perror("flint: getcwd"), 2)
-                : resume_pick(resume, cfg.journal_dir, cwd, resume_id, stdin, stdout,
-                              &resume_path);
+                : resume_pick(resume, cfg.journal_dir, cwd, resume_id, stdout, &resume_path);
         if (r != 0) {
             sb_free(&journal_dir);
             provider_choice_clear(&choice);
@@ -291,7 +290,10 @@ int main(int argc, char **argv)
             settings_clear(&settings);
             return r;
         }
-        cfg.resume_path = sb_cstr(&resume_path);
+        if (resume == RESUME_PICK)
+            cfg.resume_pick = true; /* flint lists them */
+        else
+            cfg.resume_path = sb_cstr(&resume_path);
     }
 
     setlocale(LC_ALL, "");

@@ -2,7 +2,7 @@
  * prompt, the Save As prompt, the "save changes?" question, the search flows of
  * app/search_ui.h: the search, replace and go-to-line prompts and the per-match "Replace?"
  * question, and those of several files: the open prompt, the close and swap questions, the
- * buffer list); each has one key table (KeyMode): every prompt shares one, since they edit the
+ * buffer list; the list of earlier conversations of flint --resume); each has one key table (KeyMode): every prompt shares one, since they edit the
  * same line. Commands say in which
  * AppModes they work (a bit set, MODE_BIT). Vocabulary only, so that the state, the command
  * table and the key tables can all name modes without including each other. */
@@ -25,6 +25,7 @@ typedef enum AppMode {
     MODE_CONFIRM_CLOSE,   /* "save changes before closing?" */
     MODE_BUFFER_LIST,     /* the Alt-B list */
     MODE_SWAP,            /* "swap file found: recover, diff, delete?" */
+    MODE_RESUME_LIST,     /* flint --resume: the earlier conversations (app/journal_app.c) */
     MODE_COUNT
 } AppMode;
 
@@ -54,7 +55,8 @@ static inline KeyMode mode_key_table(AppMode m)
     case MODE_CONFIRM_CLOSE:
     case MODE_SWAP: return KEYS_CONFIRM;
     case MODE_REPLACE_CONFIRM: return KEYS_REPLACE;
-    case MODE_BUFFER_LIST: return KEYS_LIST;
+    case MODE_BUFFER_LIST:
+    case MODE_RESUME_LIST: return KEYS_LIST;
     default: return KEYS_PROMPT;
     }
 }

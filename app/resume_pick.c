@@ -1,4 +1,4 @@
-/* ResumePick (see resume_pick.h): session/journal's listing, printed and chosen from. */
+/* ResumePick (see resume_pick.h): session/journal's listing and lookup for the command line. */
 #include "app/resume_pick.h"
 
 #include <stdlib.h>
@@ -9,7 +9,6 @@
 #include "core/error.h"
 #include "session/journal.h"
 
-#define LIST_MAX 20
 #define QUESTION_COLS 60
 
 static void when(time_t t, time_t now, char *out, size_t n)
@@ -45,8 +44,16 @@ static void first_line(const char *q, StrBuf *out)
         sb_puts(out, "...");
 }
 
-int resume_pick(ResumeHow how, const char *dir, const char *cwd, const char *id, FILE *in,
-                FILE *out, StrBuf *path)
+void resume_pick_line(const JournalInfo *info, time_t now, StrBuf *out)
+{
+    char w[32];
+    when(info->mtime, now, w, sizeof w);
+    sb_printf(out, "%-16s  %3zu question%s  ", w, info->turns, info->turns == 1 ? " " : "s");
+    first_line(info->first_question, out);
+}
+
+int resume_pick(ResumeHow how, const char *dir, const char *cwd, const char *id, FILE *out,
+                StrBuf *path)
 {
     if (how == RESUME_ID) {
         ErrorBuf err;
@@ -57,48 +64,14 @@ int resume_pick(ResumeHow how, const char *dir, const char *cwd, const char *id,
         return 0;
     }
     JournalInfo *infos;
-    size_t n = journal_list(dir, cwd, how == RESUME_LATEST ? 1 : LIST_MAX, &infos);
+    size_t n = journal_list(dir, cwd, 1, &infos);
     if (n == 0) {
-        fprintf(out, "flint: no earlier conversation in %s to %s (kept in %s)\n", cwd,
+        fprintf(out, "flint: no earlier conversation in %s to %s (they are kept in %s)\n", cwd,
                 how == RESUME_LATEST ? "continue" : "resume", dir);
         return 1;
     }
-    size_t pick = 0;
-    if (how == RESUME_PICK) {
-        time_t now = time(NULL);
-        fprintf(out, "Conversations in %s, newest first:\n\n", cwd);
-        for (size_t i = 0; i < n; i++) {
-            char w[32];
-            when(infos[i].mtime, now, w, sizeof w);
-            StrBuf q = {0};
-            first_line(infos[i].first_question, &q);
-            fprintf(out, "  %2zu  %-16s  %3zu question%s  %s\n", i + 1, w, infos[i].turns,
-                    infos[i].turns == 1 ? " " : "s", sb_cstr(&q));
-            sb_free(&q);
-        }
-        for (;;) {
-            fprintf(out, "\nOpen which one? [1-%zu, Enter: 1, q: cancel] ", n);
-            fflush(out);
-            char line[64];
-            if (!fgets(line, sizeof line, in) || line[0] == 'q' || line[0] == 'Q') {
-                fprintf(out, "\n");
-                journal_list_free(infos, n);
-                return 1;
-            }
-            char *end;
-            unsigned long v = strtoul(line, &end, 10);
-            if (line[0] == '\n') {
-                pick = 0;
-                break;
-            }
-            if (end != line && (*end == '\n' || *end == '\0') && v >= 1 && v <= n) {
-                pick = v - 1;
-                break;
-            }
-            fprintf(out, "A number from 1 to %zu, please.", n);
-        }
-    }
-    sb_puts(path, infos[pick].path);
+    if (how == RESUME_LATEST)
+        sb_puts(path, infos[0].path);
     journal_list_free(infos, n);
     return 0;
 }

@@ -2,7 +2,7 @@
 # The conversation journal: flint killed with SIGKILL in the middle of an answer keeps the
 # question and the text that was on screen; `flint --continue` shows them (the answer marked
 # interrupted), the next question resends them to the model and goes on in the same journal;
-# a question asked and then Ctrl-Q is there for `flint --resume` (the list, then Enter) and
+# a question asked and then Ctrl-Q is there for `flint --resume` (flint's list, Enter) and
 # `flint --resume ID`. The backend's first answer goes silent after a few deltas (--stall),
 # so "in the middle of the stream" is a state, not a moment; every wait is for an event.
 set -u
@@ -64,7 +64,7 @@ keys C-q
 [ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
 flint_stop
 
-# 2. A question, then Ctrl-Q while it is answered: --resume lists it, Enter reopens it.
+# 2. A question, then Ctrl-Q: --resume lists it (this directory's only), Enter reopens it.
 mkdir -p "$E2E_DIR/other" && cd "$E2E_DIR/other" || exit 1
 flint_start --stall 0 --url "$URL"
 wait_screen 'connected'
@@ -74,8 +74,8 @@ keys C-q
 [ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
 flint_stop
 flint_start --stall 0 --url "$URL" --resume
-wait_screen 'Conversations in .*/other, newest first'
-wait_screen '1 +(just now|[0-9]+ min ago) +1 question +echo: quit right after this'
+wait_screen 'Resume a conversation'
+wait_screen '(just now|[0-9]+ min ago) +1 question +echo: quit right after this'
 screen | grep -q 'alpha' && fail "another directory's conversation is listed"
 keys Enter
 wait_screen '› echo: quit right after this'

@@ -4,10 +4,12 @@
  * of an answer ends the turn as interrupted; a resumed conversation shows its questions and
  * answers (a partial one marked interrupted), resends them as history with the next
  * question and goes on in the same file; a journal that cannot be written is said once in the
- * status line and the question still goes out. */
+ * status line and the question still goes out; --resume's list (Down, Enter reopens; Esc
+ * starts a new conversation). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -17,6 +19,7 @@
 #include "session/wire_json.h"
 #include "support/harness.h"
 #include "support/transport_fake.h"
+#include "support/views_support.h"
 
 static char tmp[64];
 
@@ -35,12 +38,13 @@ static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHo
     return &(*out)->base;
 }
 
-static bool rig_open(Rig *r, const char *dir, const char *resume)
+static bool rig_open_pick(Rig *r, const char *dir, const char *resume, bool pick)
 {
     memset(r, 0, sizeof *r);
     r->cfg.model = "gpt-test";
     r->cfg.journal_dir = dir;
     r->cfg.resume_path = resume;
+    r->cfg.resume_pick = pick;
     ErrorBuf err = {{0}};
     r->app = app_new_headless(&r->cfg, make_fake, &r->fake, &err);
     CHECK(r->app != NULL);
@@ -48,6 +52,11 @@ static bool rig_open(Rig *r, const char *dir, const char *resume)
         return false;
     transport_fake_set_state(r->fake, TRANSPORT_UP, "");
     return true;
+}
+
+static bool rig_open(Rig *r, const char *dir, const char *resume)
+{
+    return rig_open_pick(r, dir, resume, false);
 }
 
 static void keys(Rig *r, const char *bytes) { app_feed(r->app, bytes, strlen(bytes)); }
@@ -230,6 +239,74 @@ static void test_write_error(void)
     sb_free(&dir);
 }
 
+static bool screen_has(Rig *r, const char *s)
+{
+    const Grid *g = app_grid(r->app);
+    for (int y = 0; y < g->rows; y++)
+        if (strstr(row_text(g, y), s))
+            return true;
+    return false;
+}
+
+static size_t count_journals(const char *dir)
+{
+    JournalInfo *infos;
+    char cwd[4096];
+    size_t n = journal_list(dir, getcwd(cwd, sizeof cwd) ? cwd : ".", 100, &infos);
+    journal_list_free(infos, n);
+    return n;
+}
+
+/* flint --resume: the list of this directory's conversations; Down + Enter reopens the older
+ * one; Esc instead starts a new conversation (its own journal at the first question). */
+static void test_resume_list(void)
+{
+    StrBuf dir = {0};
+    sb_printf(&dir, "%s/list", tmp);
+    const char *qs[2] = {"the older question", "the newer question"};
+    for (int i = 0; i < 2; i++) {
+        Rig r;
+        if (!rig_open(&r, dir.data, NULL))
+            return;
+        ask(&r, qs[i]);
+        server_answer_start(&r, "resp_1");
+        server_delta(&r, i ? "newer answer" : "older answer");
+        server_completed(&r, "resp_1");
+        StrBuf path = {0};
+        sb_puts(&path, journal_app_path(r.app));
+        app_free(r.app);
+        struct timeval tv[2] = {{1700000000 + i * 60, 0}, {1700000000 + i * 60, 0}};
+        CHECK(utimes(path.data, tv) == 0); /* the newer one is newer, whatever the clock */
+        sb_free(&path);
+    }
+    CHECK_INT_EQ(count_journals(dir.data), 2);
+    Rig r;
+    if (!rig_open_pick(&r, dir.data, NULL, true))
+        return;
+    CHECK_INT_EQ(app_mode(r.app), MODE_RESUME_LIST);
+    CHECK(screen_has(&r, "Resume a conversation"));
+    CHECK(screen_has(&r, "1 question   the newer question"));
+    CHECK(screen_has(&r, "1 question   the older question"));
+    keys(&r, "\x1b[B"); /* Down */
+    keys(&r, "\r");
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    const TranscriptEntry *e = entry(&r, 0);
+    CHECK(e && strcmp(e->text.data, "the older question") == 0);
+    CHECK(strstr(app_message(r.app), "Resumed 1 question") != NULL);
+    app_free(r.app);
+
+    if (!rig_open_pick(&r, dir.data, NULL, true))
+        return;
+    keys(&r, "\x1b"); /* Esc: a new conversation */
+    app_tick(r.app);
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    CHECK(entry(&r, 0) == NULL);
+    ask(&r, "a third");
+    CHECK_INT_EQ(count_journals(dir.data), 3);
+    app_free(r.app);
+    sb_free(&dir);
+}
+
 int main(void)
 {
     snprintf(tmp, sizeof tmp, "/tmp/flint-journal-app.XXXXXX");
@@ -238,6 +315,7 @@ int main(void)
     RUN(test_question_text_end);
     RUN(test_resume);
     RUN(test_write_error);
+    RUN(test_resume_list);
     StrBuf cmd = {0};
     sb_printf(&cmd, "rm -rf '%s'", tmp);
     if (system(cmd.data) != 0)
