@@ -35,6 +35,7 @@ struct JournalApp {
     char *prewritten;
     bool told;             /* a write error was noticed; quiet from here on */
     bool pick;             /* journal_app_resume shows the list */
+    size_t buffers_seen;   /* the buffer count at the last look at the files */
     ErrorBuf tell;         /* ...and is said at the end of the next sync ("" once said) */
     char cwd[PATH_MAX];
     char *resume_path;     /* owned; NULL: a new conversation */
@@ -162,6 +163,7 @@ static void sync_files(App *a)
     JournalApp *ja = a->journal;
     if (!ja->j || !journal_path(ja->j)[0])
         return;
+    ja->buffers_seen = session_buffer_count(a->session);
     StrBuf abs = {0};
     for (size_t i = 0; i < session_buffer_count(a->session) && ja->j; i++) {
         const char *p = buffer_path(session_buffer_at(a->session, i));
@@ -250,8 +252,8 @@ void journal_app_sync(App *a)
     }
     if (!ok)
         failed(a, &err);
-    else
-        sync_files(a);
+    else if (session_buffer_count(a->session) != ja->buffers_seen || ja->open_answer == SIZE_MAX)
+        sync_files(a); /* not per delta: when a file was opened, or between turns */
     arm(a);
     say_failure(a);
 }

@@ -547,20 +547,14 @@ static bool slurp(const char *path, size_t max, StrBuf *out)
     return true;
 }
 
-bool journal_read(const char *path, JournalLog *out, ErrorBuf *err)
+bool journal_parse(const char *data, size_t size, JournalLog *out, ErrorBuf *err)
 {
     *out = (JournalLog){0};
-    StrBuf buf = {0};
-    if (!slurp(path, READ_MAX, &buf)) {
-        sb_free(&buf);
-        return error_errno(err, "cannot read %s", path);
-    }
-    const char *p = buf.data ? buf.data : "", *end = p + buf.len;
-    const char *nl = memchr(p, '\n', buf.len);
-    if (!read_header(out, p, nl ? (size_t)(nl - p) : buf.len)) {
-        sb_free(&buf);
+    const char *p = size ? data : "", *end = p + size;
+    const char *nl = memchr(p, '\n', size);
+    if (!read_header(out, p, nl ? (size_t)(nl - p) : size)) {
         journal_log_free(out);
-        return error_set(err, "%s is not a flint conversation journal", path);
+        return error_set(err, "not a flint conversation journal");
     }
     p = nl ? nl + 1 : end;
     while (p < end) {
@@ -575,7 +569,22 @@ bool journal_read(const char *path, JournalLog *out, ErrorBuf *err)
         }
         p = nl ? nl + 1 : end;
     }
+    return true;
+}
+
+bool journal_read(const char *path, JournalLog *out, ErrorBuf *err)
+{
+    *out = (JournalLog){0};
+    StrBuf buf = {0};
+    if (!slurp(path, READ_MAX, &buf)) {
+        sb_free(&buf);
+        return error_errno(err, "cannot read %s", path);
+    }
+    ErrorBuf perr;
+    bool ok = journal_parse(buf.data, buf.len, out, &perr);
     sb_free(&buf);
+    if (!ok)
+        return error_set(err, "%s is %s", path, perr.msg);
     return true;
 }
 

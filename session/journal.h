@@ -144,6 +144,8 @@ typedef struct JournalLog {
 
 /* False (with why) only when the file cannot be read or is not a flint journal. */
 bool journal_read(const char *path, JournalLog *out, ErrorBuf *err);
+/* The same over bytes in memory (false: the header is not a journal's). */
+bool journal_parse(const char *data, size_t len, JournalLog *out, ErrorBuf *err);
 void journal_log_free(JournalLog *log);
 
 /* The sessions directory from the environment (XDG_STATE_HOME when absolute, else
