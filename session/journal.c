@@ -503,7 +503,8 @@ static bool read_header(JournalLog *log, const char *line, size_t len)
     log->model = dup_or_empty(get_str(o, "model"));
     log->provider = dup_or_empty(get_str(o, "provider"));
     const cJSON *start = cJSON_GetObjectItemCaseSensitive(o, "start");
-    log->start = cJSON_IsNumber(start) ? (time_t)start->valuedouble : 0;
+    double secs = cJSON_IsNumber(start) ? start->valuedouble : 0;
+    log->start = secs > 0 && secs < 1e15 ? (time_t)secs : 0; /* a hostile number is no UB */
     const cJSON *files = cJSON_GetObjectItemCaseSensitive(o, "files"), *f;
     size_t cap = 0;
     cJSON_ArrayForEach(f, files) {
