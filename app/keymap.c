@@ -159,7 +159,7 @@ static const KeyDefault confirm_defaults[] = {
     {"x", "swap-delete", false},
 };
 
-/* The buffer list (Alt-B); any other key closes it. */
+/* The lists: buffers (Alt-B), conversations (flint --resume); any other key closes them. */
 static const KeyDefault list_defaults[] = {
     {"Up", "list-up", false},
     {"Down", "list-down", false},
@@ -192,7 +192,7 @@ static const struct {
                       sizeof confirm_defaults / sizeof *confirm_defaults},
     [KEYS_REPLACE] = {"replace", "the replace question", replace_defaults,
                       sizeof replace_defaults / sizeof *replace_defaults},
-    [KEYS_LIST] = {"list", "the buffer list", list_defaults,
+    [KEYS_LIST] = {"list", "the lists (buffers, conversations)", list_defaults,
                    sizeof list_defaults / sizeof *list_defaults},
 };
 

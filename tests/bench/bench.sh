@@ -159,3 +159,5 @@ PY
 "$BUILD/tests/bench_syntax" "$(dirname "$0")"/../../{core,session,ui,net,app}/*.c
 # --- swap file writes (1 MB on the loop, 10 MB measured for the worker threshold) ---------
 "$BUILD/tests/bench_swap"
+# --- the conversation journal while streaming, and a turn end's fsync ----------------------
+"$BUILD/tests/bench_journal"
