@@ -324,7 +324,8 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
         !swap_app_init(a, err))
         return false;
     JournalAppConfig jcfg = {.dir = a->cfg->journal_dir, .resume_path = a->cfg->resume_path,
-                             .pick = a->cfg->resume_pick, .model = a->cfg->model, .provider = a->cfg->provider_name};
+                             .pick = a->cfg->resume_pick, .model = a->cfg->model,
+                             .provider = a->cfg->provider_name};
     if (!journal_app_init(a, &jcfg, err))
         return false;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);

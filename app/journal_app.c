@@ -34,9 +34,9 @@ struct JournalApp {
     size_t written;
     char *prewritten;
     bool told;             /* a write error was noticed; quiet from here on */
+    ErrorBuf tell;         /* ...and is said at the end of the next sync ("" once said) */
     bool pick;             /* journal_app_resume shows the list */
     size_t buffers_seen;   /* the buffer count at the last look at the files */
-    ErrorBuf tell;         /* ...and is said at the end of the next sync ("" once said) */
     char cwd[PATH_MAX];
     char *resume_path;     /* owned; NULL: a new conversation */
     char *dir, *model, *provider;  /* owned copies of the config's (for a new journal) */
