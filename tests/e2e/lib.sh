@@ -66,7 +66,9 @@ flint_start() {
   FLINT_LOG_FILE=$E2E_DIR/flint${E2E_TAG:-}.log
   # The inner sh records flint's own pid (for kill) and execs it; the outer shell records the
   # exit status and keeps the pane open so the screen can still be read.
-  local cmd="FLINT_LOG='$FLINT_LOG_FILE' ${FLINT_ENV:-} sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
+  # Swap files, recovery files and conversation journals go to the test's own state
+  # directory, never the user's (FLINT_ENV may name another: the later assignment wins).
+  local cmd="FLINT_LOG='$FLINT_LOG_FILE' XDG_STATE_HOME='$E2E_DIR/state' ${FLINT_ENV:-} sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
   local a
   for a in "$@"; do cmd+=" '$a'"; done
   rm -f "$E2E_DIR/flint.pid" "$E2E_DIR/flint.exit"
