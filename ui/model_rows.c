@@ -613,6 +613,47 @@ bool model_rows_tail(ModelRowsCtx *c, ModelRowPos *out)
     return false;
 }
 
+bool model_rows_head(ModelRowsCtx *c, ModelRowPos *out)
+{
+    size_t n = transcript_count(c->t);
+    for (size_t e = 0; e < n; e++) {
+        ModelSeg s;
+        if (seg_first(c, e, &s)) {
+            size_t cnt;
+            const ModelRowSpan *rows = model_rows_of(c, s, &cnt);
+            *out = (ModelRowPos){s, rows[0].start};
+            return true;
+        }
+    }
+    return false;
+}
+
+bool model_rows_locate(ModelRowsCtx *c, size_t e, size_t off, ModelRowPos *out)
+{
+    if (e >= transcript_count(c->t))
+        return false;
+    const TranscriptEntry *en = entry_at(c, e);
+    ModelSeg s;
+    if (en->text.len == 0) {
+        if (!seg_first(c, e, &s))
+            return false;
+        off = 0;
+    } else {
+        size_t eff = entry_eff_end(en);
+        if (off > eff)
+            off = eff;
+        const char *d = en->text.data;
+        const char *nl = off ? memrchr(d, '\n', off) : NULL;
+        size_t ls = nl ? (size_t)(nl - d) + 1 : 0;
+        const char *ne = memchr(d + off, '\n', eff - off);
+        s = (ModelSeg){e, MODEL_SEG_LINE, ls, ne ? (size_t)(ne - d) : eff};
+    }
+    size_t cnt;
+    const ModelRowSpan *rows = model_rows_of(c, s, &cnt);
+    *out = (ModelRowPos){s, rows[model_rows_index(rows, cnt, off)].start};
+    return true;
+}
+
 /* Moves pos back by up to n rows; returns how many. */
 size_t model_rows_back(ModelRowsCtx *c, ModelRowPos *pos, size_t n)
 {
