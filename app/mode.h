@@ -25,6 +25,10 @@ typedef enum AppMode {
     MODE_CONFIRM_CLOSE,   /* "save changes before closing?" */
     MODE_BUFFER_LIST,     /* the Alt-B list */
     MODE_SWAP,            /* "swap file found: recover, diff, delete?" */
+    /* using the answer (app/answer_ui.h) */
+    MODE_ANSWER,          /* the answer pane has the focus (its caret, copy, insert) */
+    MODE_ANSWER_SEARCH,   /* Ctrl-F there: the incremental search prompt over the answer */
+    MODE_EXPORT,          /* the export prompt: the Markdown file's name */
     MODE_COUNT
 } AppMode;
 
@@ -33,7 +37,8 @@ typedef enum AppMode {
     (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND) | MODE_BIT(MODE_REPLACE_WITH) |   \
      MODE_BIT(MODE_GOTO))
 #define MODES_PROMPT                                                                        \
-    (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS) | MODE_BIT(MODE_OPEN) | MODES_SEARCH_PROMPT)
+    (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS) | MODE_BIT(MODE_OPEN) | MODES_SEARCH_PROMPT |  \
+     MODE_BIT(MODE_ANSWER_SEARCH) | MODE_BIT(MODE_EXPORT))
 
 typedef enum KeyMode {
     KEYS_EDIT,
@@ -41,6 +46,7 @@ typedef enum KeyMode {
     KEYS_CONFIRM,
     KEYS_REPLACE,
     KEYS_LIST,
+    KEYS_ANSWER, /* the focused answer pane */
     KEYS_COUNT
 } KeyMode;
 
@@ -55,6 +61,7 @@ static inline KeyMode mode_key_table(AppMode m)
     case MODE_SWAP: return KEYS_CONFIRM;
     case MODE_REPLACE_CONFIRM: return KEYS_REPLACE;
     case MODE_BUFFER_LIST: return KEYS_LIST;
+    case MODE_ANSWER: return KEYS_ANSWER;
     default: return KEYS_PROMPT;
     }
 }

@@ -30,6 +30,7 @@
 
 typedef struct Keymap Keymap;
 typedef struct SearchUi SearchUi;
+typedef struct AnswerUi AnswerUi;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -50,6 +51,7 @@ typedef struct App {
     KeyDecoder keys;
     Keymap *keymap;
     SearchUi *search_ui;   /* search, replace, go to line (app/search_ui.h) */
+    AnswerUi *answer_ui;   /* the focused answer pane, its search, copy, export (app/answer_ui.h) */
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
     AppMode mode;
@@ -71,7 +73,6 @@ typedef struct App {
     Clipboard clip;        /* Ctrl-C/X fill it, Ctrl-V pastes it (app/clipboard.h) */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
-    bool model_focus;      /* the answer pane takes the scroll keys (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
 
     /* Several files (app/buffers.c) and swap files (app/swap_app.c). */
