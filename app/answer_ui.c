@@ -163,6 +163,14 @@ static void search_update(App *a)
     sb_puts(&au->pattern, text);
     ErrorBuf err = {{0}};
     au->has_cur = false;
+    if (!*text) { /* nothing typed (yet): no highlight; the last pattern stays for F3 */
+        ui_prompt_set_note(a->ui, "", false);
+        ui_model_set_search(a->ui, NULL, false, 0, 0, 0);
+        search_label(a, 0, 0);
+        if (au->have_origin)
+            ui_model_caret_to(a->ui, au->origin_entry, au->origin_off);
+        return;
+    }
     if (!search_set_pattern(au->search, text, strlen(text), au->flags, &err)) {
         ui_prompt_set_note(a->ui, err.msg, true);
         ui_model_set_search(a->ui, NULL, false, 0, 0, 0);
@@ -186,9 +194,7 @@ void answer_ui_cmd_search(App *a, const KeyEvent *k)
     AnswerUi *au = a->answer_ui;
     au->have_origin = settle_caret(a, &au->origin_entry, &au->origin_off);
     a->mode = MODE_ANSWER_SEARCH;
-    ui_prompt_open(a->ui, "Search answer: ");
-    if (au->pattern.len) /* the last pattern, ready to be typed over or searched again */
-        ui_prompt_set_text(a->ui, au->pattern.data, au->pattern.len);
+    ui_prompt_open(a->ui, "Search answer: "); /* empty: F3 still finds the last pattern */
     search_update(a);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/strbuf.h"
@@ -87,6 +88,36 @@ static int count_entries(const char *dir)
     return n;
 }
 
+/* export_write as an ordinary user: root writes into a 0555 directory anyway, so as root the
+ * write runs in a child that became nobody (65534). */
+static bool write_as_user(const char *path, ErrorBuf *err)
+{
+    if (geteuid() != 0)
+        return export_write(path, "x", 1, err);
+    int p[2];
+    if (pipe(p) < 0)
+        return error_set(err, "pipe");
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        if (setgid(65534) < 0 || setuid(65534) < 0)
+            _exit(2);
+        ErrorBuf e = {{0}};
+        bool ok = export_write(path, "x", 1, &e);
+        if (write(p[1], e.msg, strlen(e.msg)) < 0)
+            _exit(3);
+        _exit(ok ? 0 : 1);
+    }
+    close(p[1]);
+    ssize_t n = read(p[0], err->msg, sizeof err->msg - 1);
+    err->msg[n > 0 ? n : 0] = '\0';
+    close(p[0]);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) <= 1);
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 static void test_write(void)
 {
     CHECK(tmpdir_create("/tmp/flint-export-XXXXXX"));
@@ -108,15 +139,14 @@ static void test_write(void)
     char ro[128];
     snprintf(ro, sizeof ro, "%s/ro", tmpdir);
     CHECK(mkdir(ro, 0555) == 0);
+    CHECK(chmod(tmpdir, 0755) == 0);
     char rop[160];
     snprintf(rop, sizeof rop, "%s/x.md", ro);
-    if (geteuid() != 0) { /* root writes anyway */
-        CHECK(!export_write(rop, "x", 1, &err));
-        CHECK(strstr(err.msg, "cannot write") != NULL);
-        CHECK(strstr(err.msg, "Permission denied") != NULL);
-        CHECK(strstr(err.msg, "read-only") != NULL);
-        CHECK_INT_EQ(count_entries(ro), 0);
-    }
+    CHECK(!write_as_user(rop, &err));
+    CHECK(strstr(err.msg, "cannot write") != NULL);
+    CHECK(strstr(err.msg, "Permission denied") != NULL);
+    CHECK(strstr(err.msg, "read-only") != NULL);
+    CHECK_INT_EQ(count_entries(ro), 0);
     /* A directory that does not exist. */
     snprintf(rop, sizeof rop, "%s/nope/x.md", tmpdir);
     CHECK(!export_write(rop, "x", 1, &err));
