@@ -2,8 +2,9 @@
  * prompt, the Save As prompt, the "save changes?" question, the search flows of
  * app/search_ui.h: the search, replace and go-to-line prompts and the per-match "Replace?"
  * question, and those of several files: the open prompt, the close and swap questions, the
- * buffer list); each has one key table (KeyMode): every prompt shares one, since they edit the
- * same line. Commands say in which
+ * buffer list, and those of using the answer: the focused answer pane, its search prompt, the
+ * export prompt); each has one key table (KeyMode): every prompt shares one, since they edit
+ * the same line. Commands say in which
  * AppModes they work (a bit set, MODE_BIT). Vocabulary only, so that the state, the command
  * table and the key tables can all name modes without including each other. */
 #ifndef FLINT_APP_MODE_H

@@ -4,8 +4,9 @@
  *
  * Ownership: app.c creates and frees everything here (app_run, app_new_headless, app_free);
  * the other files borrow. A headless App has no tty, Term or signal watch (NULL, -1).
- * Invariants: mode is MODE_ASK, MODE_SAVE_AS or a search mode (app/search_ui.h) exactly while
- * the Ui's prompt is open;
+ * Invariants: mode is MODE_ASK, MODE_SAVE_AS, a search mode (app/search_ui.h) or the answer's
+ * search or export prompt (app/answer_ui.h) exactly while the Ui's prompt is open; the answer
+ * pane has the focus in MODE_ANSWER and its search (answer_ui keeps the view in step);
  * pending_question is the one question not yet handed to the session (owned, or NULL);
  * message_error marks a message that stays until the next keypress. */
 #ifndef FLINT_APP_STATE_H
