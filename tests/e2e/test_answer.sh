@@ -5,7 +5,8 @@
 # scrolls by one row; Ctrl-F searches the answer incrementally (count in the label), Enter
 # keeps the caret on the match; c copies the code block under the caret, Esc, and Ctrl-V
 # pastes it into the editor: the saved file has the block without its fences; i inserts the
-# other block at the editor's caret, saved, and one Ctrl-Z takes the whole insert back; Alt-E
+# other block at the editor's caret, saved, and one Ctrl-Z takes the whole insert back; a
+# click on a row of a block focuses the pane with the caret there; Alt-E
 # exports the conversation through a prompt prefilled with flint-conversation-*.md: the file
 # has the question as a heading and quote and the answer verbatim; a directory that cannot be
 # written says so. Every wait names the text the step needs; the one poll of tmux's buffer
@@ -122,6 +123,23 @@ wait_screen 'a\.c \[\+\]'
 keys C-s
 wait_screen 'Saved'
 cmp -s "$file" "$E2E_DIR/want1" || { diff "$E2E_DIR/want1" "$file"; fail "one undo did not take the insert back"; }
+
+# A click on a row of the first block (found on the screen) focuses the pane with its caret
+# there: c copies that block.
+keys F6
+wait_screen 'Answer pane: arrows move'
+keys Home
+wait_pane_top '^› reverse a linked list'
+keys Escape
+wait_screen '│ gpt-'
+row=$(screen | grep -n '│ struct node {$' | head -n 1 | cut -d: -f1)
+[ -n "$row" ] || fail "no 'struct node {' row on the screen"
+keys -H $(printf '\033[<0;90;%dM\033[<0;90;%dm' "$row" "$row" | od -An -tx1)
+wait_screen '│▶'
+keys c
+wait_screen 'Copied the code block: 463 bytes'
+keys Escape
+wait_screen '│ gpt-'
 
 # Export: the prompt is prefilled with a dated name; typed over with our own path.
 keys M-e
