@@ -342,6 +342,48 @@ void answer_ui_cmd_insert_block(App *a, const KeyEvent *k)
     sb_free(&body);
 }
 
+/* Tab / Shift-Tab: the caret to the first line of the next / previous code block of any
+ * answer (the fence line of an empty one). */
+static void block_step(App *a, bool forward)
+{
+    size_t e0, off;
+    if (!settle_caret(a, &e0, &off))
+        return;
+    const Transcript *t = tr(a);
+    size_t n = transcript_count(t);
+    for (size_t k = 0; k < n; k++) {
+        size_t e = forward ? e0 + k : e0 - k;
+        if (e >= n)
+            break;
+        const TranscriptEntry *en = transcript_entry(t, e);
+        if (en->kind != ENTRY_ANSWER)
+            continue;
+        size_t pos = 0;
+        AnswerBlock b, pick;
+        bool found = false;
+        while (answer_block_next(en->text.data, en->text.len, &pos, &b)) {
+            size_t to = b.body_end > b.body_start ? b.body_start : b.start;
+            if (forward && (e != e0 || b.start > off)) {
+                pick = b, found = true;
+                break;
+            }
+            if (!forward && (e != e0 || (to < off && !(b.start <= off && off < b.end))))
+                pick = b, found = true;
+        }
+        if (found) {
+            ui_model_caret_to(a->ui, e, pick.body_end > pick.body_start ? pick.body_start
+                                                                        : pick.start);
+            return;
+        }
+        if (!forward && e == 0)
+            break;
+    }
+    app_say(a, false, forward ? "No code block below." : "No code block above.");
+}
+
+void answer_ui_cmd_block_next(App *a, const KeyEvent *k) { block_step(a, true); }
+void answer_ui_cmd_block_prev(App *a, const KeyEvent *k) { block_step(a, false); }
+
 /* --- export ------------------------------------------------------------------------------ */
 
 void answer_ui_cmd_export(App *a, const KeyEvent *k)

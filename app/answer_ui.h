@@ -3,7 +3,8 @@
  * it a row, PgUp/PgDn a page, Home/End to the top / the tail (which it then follows); Ctrl-F
  * searches the transcript incrementally (MODE_ANSWER_SEARCH: the search prompt's keys, F3 /
  * Shift-F3, Alt-R / Alt-C) with every visible match highlighted; y copies the answer under
- * the caret, c (or Enter) the fenced code block under it without its fences, i inserts that
+ * the caret, c (or Enter) the fenced code block under it without its fences (Tab /
+ * Shift-Tab put the caret on the next / previous block), i inserts that
  * block into the editor at its caret or over its selection as one undo step; e (Alt-E in the
  * editor) exports the conversation to Markdown through a prompt prefilled with
  * flint-conversation-YYYYMMDD-HHMM.md (MODE_EXPORT). Esc or the focus key gives the keys back
@@ -59,6 +60,8 @@ void answer_ui_cmd_end(App *a, const KeyEvent *k);
 void answer_ui_cmd_search(App *a, const KeyEvent *k);
 void answer_ui_cmd_search_next(App *a, const KeyEvent *k);
 void answer_ui_cmd_search_prev(App *a, const KeyEvent *k);
+void answer_ui_cmd_block_next(App *a, const KeyEvent *k);
+void answer_ui_cmd_block_prev(App *a, const KeyEvent *k);
 void answer_ui_cmd_copy(App *a, const KeyEvent *k);
 void answer_ui_cmd_copy_block(App *a, const KeyEvent *k);
 void answer_ui_cmd_insert_block(App *a, const KeyEvent *k);

@@ -2,7 +2,8 @@
  * key bytes through the decoder and the key tables. Alt-A focuses the pane (marked title), a
  * typed character there only says what the keys are, a key the pane does not bind goes back
  * to the editor and acts there; Ctrl-F in the pane finds text and Enter keeps the caret on
- * it; c copies the block under the caret and Ctrl-V pastes it; Alt-I from the editor replaces
+ * it; c copies the block under the caret and Ctrl-V pastes it; Tab / Shift-Tab move the caret
+ * between blocks; Alt-I from the editor replaces
  * the selection with the last block as one undo step; Alt-E exports to a file through the
  * prefilled prompt. */
 #include <stdio.h>
@@ -141,6 +142,19 @@ static void test_search_copy_block(void)
     keys(&r, "c");
     CHECK(strstr(app_message(r.app), "not on a code block (this answer has 2)") != NULL);
     keys(&r, "\x1b[A\x1b[A"); /* the first block's body */
+    keys(&r, "c");
+    CHECK_STR_EQ(app_message(r.app), "Copied the code block: 9 bytes.");
+    /* Tab / Shift-Tab: from the top to the first block, the second, back to the first. */
+    keys(&r, "\x1b[H"); /* Home */
+    keys(&r, "\t");
+    keys(&r, "c");
+    CHECK_STR_EQ(app_message(r.app), "Copied the code block: 9 bytes.");
+    keys(&r, "\t");
+    keys(&r, "c");
+    CHECK_STR_EQ(app_message(r.app), "Copied the code block: 20 bytes.");
+    keys(&r, "\t");
+    CHECK_STR_EQ(app_message(r.app), "No code block below.");
+    keys(&r, "\x1b[Z"); /* Shift-Tab */
     keys(&r, "c");
     CHECK_STR_EQ(app_message(r.app), "Copied the code block: 9 bytes.");
     keys(&r, "\x1b");
