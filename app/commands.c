@@ -321,22 +321,22 @@ static void cmd_search_case(App *a, const KeyEvent *k)
 #define L MODE_BIT(MODE_BUFFER_LIST)
 #define SW MODE_BIT(MODE_SWAP)
 #define OP MODE_BIT(MODE_OPEN)
-#define A MODE_BIT(MODE_ANSWER)
-#define ALL (E | P | Q | R | L | SW | A)
+#define AN MODE_BIT(MODE_ANSWER)
+#define ALL (E | P | Q | R | L | SW | AN)
 
 static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
-    {"interrupt", E | P | A, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
+    {"interrupt", E | P | AN, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
     {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
-    {"quit", E | P | A, 0, cmd_quit, "quit (asks first about unsaved changes)"},
+    {"quit", E | P | AN, 0, cmd_quit, "quit (asks first about unsaved changes)"},
     {"undo", E, 0, cmd_undo, "undo"},
     {"redo", E, 0, cmd_redo, "redo"},
-    {"model-scroll-up", E | A, 0, cmd_model_scroll_up, "scroll the answer back"},
-    {"model-scroll-down", E | A, 0, cmd_model_scroll_down, "scroll the answer forward"},
-    {"model-follow", E | A, 0, cmd_model_follow, "follow the answer's tail again"},
-    {"redraw", E | P | A, 0, cmd_redraw, "redraw the screen"},
-    {"help", E | A, 0, cmd_help, "this help (F1 closes it)"},
+    {"model-scroll-up", E | AN, 0, cmd_model_scroll_up, "scroll the answer back"},
+    {"model-scroll-down", E | AN, 0, cmd_model_scroll_down, "scroll the answer forward"},
+    {"model-follow", E | AN, 0, cmd_model_follow, "follow the answer's tail again"},
+    {"redraw", E | P | AN, 0, cmd_redraw, "redraw the screen"},
+    {"help", E | AN, 0, cmd_help, "this help (F1 closes it)"},
     {"submit", P, 0, cmd_submit, "send the question / save under the name typed"},
     {"cancel", P | Q | R | SW, 0, cmd_cancel, "close the prompt / do not quit / stop replacing"},
     {"history-prev", P, 0, cmd_history_prev, "the previous question from the history"},
@@ -415,24 +415,24 @@ static const Command commands[] = {
     {"swap-diff", SW, 0, cmd_swap_diff, "show how the swap file differs"},
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
     /* --- using the answer (issue 8 item 10; handlers in app/answer_ui.c) --- */
-    {"answer-focus", E | A, 0, answer_ui_cmd_focus, "focus the answer pane (again: the editor)"},
-    {"answer-leave", A, 0, answer_ui_cmd_leave, "back to the editor"},
-    {"answer-up", A, CMD_BASIC, answer_ui_cmd_up, "the answer's caret up a row"},
-    {"answer-down", A, CMD_BASIC, answer_ui_cmd_down, "the answer's caret down a row"},
-    {"answer-page-up", A, CMD_BASIC, answer_ui_cmd_page_up, "the answer a page back"},
-    {"answer-page-down", A, CMD_BASIC, answer_ui_cmd_page_down, "the answer a page forward"},
-    {"answer-top", A, CMD_BASIC, answer_ui_cmd_top, "to the top of the conversation"},
-    {"answer-end", A, CMD_BASIC, answer_ui_cmd_end, "to the answer's tail, following it"},
-    {"answer-search", A, 0, answer_ui_cmd_search, "search the answer pane as you type"},
-    {"answer-search-next", A, 0, answer_ui_cmd_search_next, "the next match in the answer"},
-    {"answer-search-prev", A, 0, answer_ui_cmd_search_prev, "the previous match in the answer"},
-    {"answer-block-next", A, 0, answer_ui_cmd_block_next, "the caret to the next code block"},
-    {"answer-block-prev", A, 0, answer_ui_cmd_block_prev, "the caret to the previous code block"},
-    {"answer-copy", E | A, 0, answer_ui_cmd_copy, "copy the answer (the editor: the last one)"},
-    {"answer-copy-block", E | A, 0, answer_ui_cmd_copy_block, "copy the code block (no fences)"},
-    {"answer-insert-block", E | A, 0, answer_ui_cmd_insert_block,
+    {"answer-focus", E | AN, 0, answer_ui_cmd_focus, "focus the answer pane (again: the editor)"},
+    {"answer-leave", AN, 0, answer_ui_cmd_leave, "back to the editor"},
+    {"answer-up", AN, CMD_BASIC, answer_ui_cmd_up, "the answer's caret up a row"},
+    {"answer-down", AN, CMD_BASIC, answer_ui_cmd_down, "the answer's caret down a row"},
+    {"answer-page-up", AN, CMD_BASIC, answer_ui_cmd_page_up, "the answer a page back"},
+    {"answer-page-down", AN, CMD_BASIC, answer_ui_cmd_page_down, "the answer a page forward"},
+    {"answer-top", AN, CMD_BASIC, answer_ui_cmd_top, "to the top of the conversation"},
+    {"answer-end", AN, CMD_BASIC, answer_ui_cmd_end, "to the answer's tail, following it"},
+    {"answer-search", AN, 0, answer_ui_cmd_search, "search the answer pane as you type"},
+    {"answer-search-next", AN, 0, answer_ui_cmd_search_next, "the next match in the answer"},
+    {"answer-search-prev", AN, 0, answer_ui_cmd_search_prev, "the previous match in the answer"},
+    {"answer-block-next", AN, 0, answer_ui_cmd_block_next, "the caret to the next code block"},
+    {"answer-block-prev", AN, 0, answer_ui_cmd_block_prev, "the caret to the previous code block"},
+    {"answer-copy", E | AN, 0, answer_ui_cmd_copy, "copy the answer (the editor: the last one)"},
+    {"answer-copy-block", E | AN, 0, answer_ui_cmd_copy_block, "copy the code block (no fences)"},
+    {"answer-insert-block", E | AN, 0, answer_ui_cmd_insert_block,
      "insert the code block at the caret"},
-    {"export", E | A, 0, answer_ui_cmd_export, "export the conversation to Markdown"},
+    {"export", E | AN, 0, answer_ui_cmd_export, "export the conversation to Markdown"},
 };
 
 const Command *commands_all(size_t *n)

@@ -506,6 +506,7 @@ static void check_transcript(ModelView *v, const Transcript *t)
     model_rows_reset(v->rows);
     v->tr = t;
     v->tr_count = n;
+    v->have_caret = false; /* a position in the old transcript means nothing here */
     model_view_follow(v);
 }
 
