@@ -7,6 +7,8 @@
 #  3. idle: CPU used by flint over 5 s with nothing happening; CPU at 1000 and 50,000 tok/s.
 #  4. search on a 100 MB text (tests/bench/bench_search.c): find at the end, time per slice,
 #     count all, replace all + undo, each beside its target.
+#  5. then syntax highlighting, swap writes, and using a 1 MB answer (bench_answer.c: the code
+#     block under a position, the answer search's find and count, the Markdown export).
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -159,3 +161,5 @@ PY
 "$BUILD/tests/bench_syntax" "$(dirname "$0")"/../../{core,session,ui,net,app}/*.c
 # --- swap file writes (1 MB on the loop, 10 MB measured for the worker threshold) ---------
 "$BUILD/tests/bench_swap"
+# --- using a 1 MB answer: its code blocks, the answer search, the export -------------------
+"$BUILD/tests/bench_answer"
