@@ -39,6 +39,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "app/answer_ui.h"
 #include "app/buffers.h"
 #include "app/commands.h"
 #include "app/config.h"
@@ -115,6 +116,7 @@ static void app_key(App *a, const KeyEvent *k)
     else if (!commands_default(a, k) && !c && k->code != KC_FOCUS_IN && k->code != KC_FOCUS_OUT)
         app_say_unbound(a, k); /* never silently nothing */
     search_ui_after_key(a); /* incremental search follows the prompt's text */
+    answer_ui_after_key(a); /* the answer's search too; the pane's focus follows the mode */
 }
 
 /* --- loop hooks -------------------------------------------------------------------------- */
@@ -348,6 +350,7 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     a->ui = ui_new(a->term, cols, rows);
     editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);
     a->search_ui = search_ui_new(a->ui);
+    a->answer_ui = answer_ui_new();
     a->frame_work = search_ui_step;
     StrBuf help = {0};
     keymap_help(a->keymap, &help);
@@ -377,6 +380,7 @@ void app_free(App *a)
         return;
     journal_app_free(a); /* what streamed last, and an open turn's end */
     search_ui_free(a->search_ui); /* before the Ui: its editor view borrows the highlight */
+    answer_ui_free(a->answer_ui); /* likewise the answer pane's */
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/answer_ui.h"
 #include "app/buffers.h"
 #include "app/edit_cmds.h"
 #include "app/journal_app.h"
@@ -91,12 +92,12 @@ static void cmd_redo(App *a, const KeyEvent *k)
 /* The history is the questions' (and Save As names'): not patterns or line numbers. */
 static void cmd_history_prev(App *a, const KeyEvent *k)
 {
-    if (!search_ui_mode(a->mode))
+    if (!search_ui_mode(a->mode) && a->mode != MODE_ANSWER_SEARCH)
         ui_prompt_edit(a->ui, PROMPT_HISTORY_PREV);
 }
 static void cmd_history_next(App *a, const KeyEvent *k)
 {
-    if (!search_ui_mode(a->mode))
+    if (!search_ui_mode(a->mode) && a->mode != MODE_ANSWER_SEARCH)
         ui_prompt_edit(a->ui, PROMPT_HISTORY_NEXT);
 }
 
@@ -140,6 +141,10 @@ static void close_prompt(App *a)
 
 static void cmd_submit(App *a, const KeyEvent *k)
 {
+    if (answer_ui_prompt(a->mode)) { /* the answer's search, the export (app/answer_ui.c) */
+        answer_ui_submit(a);
+        return;
+    }
     if (search_ui_mode(a->mode)) {
         search_ui_submit(a);
         return;
@@ -172,6 +177,10 @@ static void cmd_cancel(App *a, const KeyEvent *k)
 {
     if (journal_app_list_cancel(a) || buffers_cancel(a))
         return;
+    if (answer_ui_prompt(a->mode)) {
+        answer_ui_cancel(a);
+        return;
+    }
     ui_list_hide(a->ui); /* completions */
     if (a->close_after_save && a->mode == MODE_SAVE_AS)
         a->close_after_save = false;
@@ -276,6 +285,40 @@ static void cmd_swap_recover(App *a, const KeyEvent *k) { swap_app_answer(a, 'r'
 static void cmd_swap_diff(App *a, const KeyEvent *k) { swap_app_answer(a, 'd'); }
 static void cmd_swap_delete(App *a, const KeyEvent *k) { swap_app_answer(a, 'x'); }
 
+/* --- the search keys of the prompt: the editor's search or the answer's (app/answer_ui.c) --- */
+
+static void cmd_search_next(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_ANSWER_SEARCH)
+        answer_ui_search_next(a, true);
+    else
+        search_ui_cmd_next(a, k);
+}
+
+static void cmd_search_prev(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_ANSWER_SEARCH)
+        answer_ui_search_next(a, false);
+    else
+        search_ui_cmd_prev(a, k);
+}
+
+static void cmd_search_regex(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_ANSWER_SEARCH)
+        answer_ui_toggle(a, SEARCH_REGEX);
+    else
+        search_ui_cmd_regex(a, k);
+}
+
+static void cmd_search_case(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_ANSWER_SEARCH)
+        answer_ui_toggle(a, SEARCH_ICASE);
+    else
+        search_ui_cmd_case(a, k);
+}
+
 /* --- the table ------------------------------------------------------------------------------ */
 
 #define E MODE_BIT(MODE_EDIT)
@@ -283,26 +326,27 @@ static void cmd_swap_delete(App *a, const KeyEvent *k) { swap_app_answer(a, 'x')
 #define SA MODE_BIT(MODE_SAVE_AS)
 #define Q (MODE_BIT(MODE_CONFIRM_QUIT) | MODE_BIT(MODE_CONFIRM_CLOSE))
 #define R MODE_BIT(MODE_REPLACE_CONFIRM)
-#define PAT (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND))
+#define PAT (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND) | MODE_BIT(MODE_ANSWER_SEARCH))
 #define LB MODE_BIT(MODE_BUFFER_LIST)
 #define L (LB | MODE_BIT(MODE_RESUME_LIST)) /* the lists: buffers, conversations */
 #define SW MODE_BIT(MODE_SWAP)
 #define OP MODE_BIT(MODE_OPEN)
-#define ALL (E | P | Q | R | L | SW)
+#define AN MODE_BIT(MODE_ANSWER)
+#define ALL (E | P | Q | R | L | SW | AN)
 
 static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
-    {"interrupt", E | P, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
+    {"interrupt", E | P | AN, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
     {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
-    {"quit", E | P, 0, cmd_quit, "quit (asks first about unsaved changes)"},
+    {"quit", E | P | AN, 0, cmd_quit, "quit (asks first about unsaved changes)"},
     {"undo", E, 0, cmd_undo, "undo"},
     {"redo", E, 0, cmd_redo, "redo"},
-    {"model-scroll-up", E, 0, cmd_model_scroll_up, "scroll the answer back"},
-    {"model-scroll-down", E, 0, cmd_model_scroll_down, "scroll the answer forward"},
-    {"model-follow", E, 0, cmd_model_follow, "follow the answer's tail again"},
-    {"redraw", E | P, 0, cmd_redraw, "redraw the screen"},
-    {"help", E, 0, cmd_help, "this help (F1 closes it)"},
+    {"model-scroll-up", E | AN, 0, cmd_model_scroll_up, "scroll the answer back"},
+    {"model-scroll-down", E | AN, 0, cmd_model_scroll_down, "scroll the answer forward"},
+    {"model-follow", E | AN, 0, cmd_model_follow, "follow the answer's tail again"},
+    {"redraw", E | P | AN, 0, cmd_redraw, "redraw the screen"},
+    {"help", E | AN, 0, cmd_help, "this help (F1 closes it)"},
     {"submit", P, 0, cmd_submit, "send the question / save under the name typed"},
     {"cancel", P | Q | R | SW, 0, cmd_cancel, "close the prompt / do not quit / stop replacing"},
     {"history-prev", P, 0, cmd_history_prev, "the previous question from the history"},
@@ -327,12 +371,12 @@ static const Command commands[] = {
     {"bottom", E, CMD_BASIC, cmd_bottom, "to the end of the file"},
     /* search, replace, go to line (issue 7 item 3; handlers in app/search_ui.c) */
     {"search", E, 0, search_ui_cmd_search, "search as you type (Alt-R regex, Alt-C case)"},
-    {"search-next", E | PAT, 0, search_ui_cmd_next, "the next match of the last search"},
-    {"search-prev", E | PAT, 0, search_ui_cmd_prev, "the previous match of the last search"},
+    {"search-next", E | PAT, 0, cmd_search_next, "the next match of the last search"},
+    {"search-prev", E | PAT, 0, cmd_search_prev, "the previous match of the last search"},
     {"replace", E, 0, search_ui_cmd_replace, "replace: pattern, replacement, y/n/a per match"},
     {"goto-line", E, 0, search_ui_cmd_goto, "go to a line (120, 120:5, +10, -10)"},
-    {"search-regex", PAT, 0, search_ui_cmd_regex, "toggle regex (literal by default)"},
-    {"search-case", PAT, 0, search_ui_cmd_case, "toggle matching case (ignored by default)"},
+    {"search-regex", PAT, 0, cmd_search_regex, "toggle regex (literal by default)"},
+    {"search-case", PAT, 0, cmd_search_case, "toggle matching case (ignored by default)"},
     {"replace-yes", R, 0, search_ui_cmd_replace_yes, "replace this match, go to the next"},
     {"replace-no", R, 0, search_ui_cmd_replace_no, "skip this match"},
     {"replace-all", R, 0, search_ui_cmd_replace_all, "replace this and every later match"},
@@ -381,6 +425,25 @@ static const Command commands[] = {
     {"swap-recover", SW, 0, cmd_swap_recover, "take the swap file's text"},
     {"swap-diff", SW, 0, cmd_swap_diff, "show how the swap file differs"},
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
+    /* --- using the answer (issue 8 item 10; handlers in app/answer_ui.c) --- */
+    {"answer-focus", E | AN, 0, answer_ui_cmd_focus, "focus the answer pane (again: the editor)"},
+    {"answer-leave", AN, 0, answer_ui_cmd_leave, "back to the editor"},
+    {"answer-up", AN, CMD_BASIC, answer_ui_cmd_up, "the answer's caret up a row"},
+    {"answer-down", AN, CMD_BASIC, answer_ui_cmd_down, "the answer's caret down a row"},
+    {"answer-page-up", AN, CMD_BASIC, answer_ui_cmd_page_up, "the answer a page back"},
+    {"answer-page-down", AN, CMD_BASIC, answer_ui_cmd_page_down, "the answer a page forward"},
+    {"answer-top", AN, CMD_BASIC, answer_ui_cmd_top, "to the top of the conversation"},
+    {"answer-end", AN, CMD_BASIC, answer_ui_cmd_end, "to the answer's tail, following it"},
+    {"answer-search", AN, 0, answer_ui_cmd_search, "search the answer pane as you type"},
+    {"answer-search-next", AN, 0, answer_ui_cmd_search_next, "the next match in the answer"},
+    {"answer-search-prev", AN, 0, answer_ui_cmd_search_prev, "the previous match in the answer"},
+    {"answer-block-next", AN, 0, answer_ui_cmd_block_next, "the caret to the next code block"},
+    {"answer-block-prev", AN, 0, answer_ui_cmd_block_prev, "the caret to the previous code block"},
+    {"answer-copy", E | AN, 0, answer_ui_cmd_copy, "copy the answer (the editor: the last one)"},
+    {"answer-copy-block", E | AN, 0, answer_ui_cmd_copy_block, "copy the code block (no fences)"},
+    {"answer-insert-block", E | AN, 0, answer_ui_cmd_insert_block,
+     "insert the code block at the caret"},
+    {"export", E | AN, 0, answer_ui_cmd_export, "export the conversation to Markdown"},
 };
 
 const Command *commands_all(size_t *n)

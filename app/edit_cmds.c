@@ -33,6 +33,25 @@ void cmd_select_top(App *a, const KeyEvent *k) { sel(a, BUFFER_TOP); }
 void cmd_select_bottom(App *a, const KeyEvent *k) { sel(a, BUFFER_BOTTOM); }
 void cmd_select_all(App *a, const KeyEvent *k) { buffer_select_all(buf(a)); }
 
+void edit_copy_text(App *a, const char *s, size_t n, const char *what)
+{
+    clipboard_set(&a->clip, s ? s : "", n);
+    StrBuf seq = {0};
+    if (clipboard_osc52(a->clip.route, a->clip.text, a->clip.len, &seq)) {
+        term_send_control(a->term, sb_cstr(&seq));
+        app_say(a, false, "Copied %s%zu bytes.", what, n);
+    } else if (a->clip.route == CLIP_TMUX_NONE && !a->clip.told) {
+        a->clip.told = true;
+        app_say(a, false, "Copied (Ctrl-V pastes). For the system clipboard inside tmux: "
+                          "set -g set-clipboard on (or allow-passthrough on).");
+    } else if (a->clip.route != CLIP_OFF && n > CLIPBOARD_OSC52_MAX) {
+        app_say(a, false, "Copied %s%zu bytes (too large for the terminal's clipboard).", what, n);
+    } else {
+        app_say(a, false, "Copied %s%zu bytes.", what, n);
+    }
+    sb_free(&seq);
+}
+
 /* Takes the selection into the clipboard (and the terminal's); false when there is none. */
 static bool copy_out(App *a)
 {
@@ -41,21 +60,7 @@ static bool copy_out(App *a)
         sb_free(&sb);
         return false;
     }
-    clipboard_set(&a->clip, sb.data ? sb.data : "", sb.len);
-    StrBuf seq = {0};
-    if (clipboard_osc52(a->clip.route, a->clip.text, a->clip.len, &seq)) {
-        term_send_control(a->term, sb_cstr(&seq));
-        app_say(a, false, "Copied %zu bytes.", sb.len);
-    } else if (a->clip.route == CLIP_TMUX_NONE && !a->clip.told) {
-        a->clip.told = true;
-        app_say(a, false, "Copied (Ctrl-V pastes). For the system clipboard inside tmux: "
-                          "set -g set-clipboard on (or allow-passthrough on).");
-    } else if (a->clip.route != CLIP_OFF && sb.len > CLIPBOARD_OSC52_MAX) {
-        app_say(a, false, "Copied %zu bytes (too large for the terminal's clipboard).", sb.len);
-    } else {
-        app_say(a, false, "Copied %zu bytes.", sb.len);
-    }
-    sb_free(&seq);
+    edit_copy_text(a, sb.data, sb.len, "");
     sb_free(&sb);
     return true;
 }

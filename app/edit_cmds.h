@@ -5,9 +5,15 @@
 #ifndef FLINT_APP_EDIT_CMDS_H
 #define FLINT_APP_EDIT_CMDS_H
 
+#include <stddef.h>
+
 #include "ui/key.h"
 
 typedef struct App App;
+
+/* Puts s[0, n) in the clipboard and, on its route, the terminal's (OSC 52); says so in the
+ * status line: "Copied WHAT123 bytes." (what: "" or e.g. "the code block, "). */
+void edit_copy_text(App *a, const char *s, size_t n, const char *what);
 
 void cmd_select_left(App *a, const KeyEvent *k);
 void cmd_select_right(App *a, const KeyEvent *k);

@@ -115,6 +115,16 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-Alt-PgDn", "model-scroll-down", true},
     {"Alt-b", "buffer-list", false},
     {"Ctrl-W", "close", false},
+    /* using the answer (issue 8 item 10, app/answer_ui.c) */
+    {"Alt-a", "answer-focus", false},
+    {"Alt-A", "answer-focus", true},
+    {"F6", "answer-focus", false},          /* the "next pane" key of many editors */
+    {"Alt-y", "answer-copy", false},
+    {"Alt-Y", "answer-copy", true},
+    {"Alt-i", "answer-insert-block", false},
+    {"Alt-I", "answer-insert-block", true},
+    {"Alt-e", "export", false},
+    {"Alt-E", "export", true},
 };
 
 static const KeyDefault prompt_defaults[] = {
@@ -168,6 +178,46 @@ static const KeyDefault list_defaults[] = {
     {"Ctrl-W", "list-close", false},
 };
 
+/* The focused answer pane (app/answer_ui.h); a key not here goes back to the editor, a typed
+ * one only says what these are. */
+static const KeyDefault answer_defaults[] = {
+    {"Up", "answer-up", false},
+    {"Down", "answer-down", false},
+    {"k", "answer-up", true},
+    {"j", "answer-down", true},
+    {"PgUp", "answer-page-up", false},
+    {"PgDn", "answer-page-down", false},
+    {"Home", "answer-top", false},
+    {"End", "answer-end", false},
+    {"Esc", "answer-leave", false},
+    {"Alt-a", "answer-focus", false},
+    {"Alt-A", "answer-focus", true},
+    {"F6", "answer-focus", false},
+    {"Ctrl-F", "answer-search", false},
+    {"/", "answer-search", true},
+    {"F3", "answer-search-next", false},
+    {"n", "answer-search-next", true},
+    {"Shift-F3", "answer-search-prev", false},
+    {"N", "answer-search-prev", true},
+    {"Tab", "answer-block-next", false},
+    {"Shift-Tab", "answer-block-prev", false},
+    {"y", "answer-copy", false},
+    {"Alt-y", "answer-copy", true},
+    {"c", "answer-copy-block", false},
+    {"Enter", "answer-copy-block", false},
+    {"i", "answer-insert-block", false},
+    {"e", "export", false},
+    {"Alt-Up", "model-scroll-up", true},    /* the editor's keys for the pane work here too */
+    {"Alt-PgUp", "model-scroll-up", true},
+    {"Alt-Down", "model-scroll-down", true},
+    {"Alt-PgDn", "model-scroll-down", true},
+    {"Alt-End", "model-follow", true},
+    {"Ctrl-G", "interrupt", false},
+    {"Ctrl-Q", "quit", false},
+    {"Ctrl-L", "redraw", false},
+    {"F1", "help", false},
+};
+
 /* "Replace? (y)es (n)o (a)ll (Esc) stop" for each match (app/search_ui.h); anything else is
  * ignored. */
 static const KeyDefault replace_defaults[] = {
@@ -194,6 +244,8 @@ static const struct {
                       sizeof replace_defaults / sizeof *replace_defaults},
     [KEYS_LIST] = {"list", "the lists (buffers, conversations)", list_defaults,
                    sizeof list_defaults / sizeof *list_defaults},
+    [KEYS_ANSWER] = {"answer", "the answer pane", answer_defaults,
+                     sizeof answer_defaults / sizeof *answer_defaults},
 };
 
 struct Keymap {
@@ -318,7 +370,7 @@ size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings)
         const Command *c = command_find(sb->command);
         n++;
         if (!keymap_mode_from_name(sb->mode ? sb->mode : "edit", &mode)) {
-            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace, list)", path, sb->line,
+            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace, list, answer)", path, sb->line,
                  sb->mode);
         } else if (!keys_parse(sb->key, &k)) {
             warn(warnings, "%s:%d: unknown key '%s'", path, sb->line, sb->key);
@@ -390,6 +442,24 @@ void keymap_help(const Keymap *km, StrBuf *out)
             width = keys[i].len;
     }
     sb_puts(out, "flint keys\n\n");
+    for (size_t i = 0; i < n; i++) {
+        if (!keys[i].len)
+            continue;
+        char line[256];
+        snprintf(line, sizeof line, "%-*s  %s\n", (int)width, sb_cstr(&keys[i]), all[i].help);
+        sb_puts(out, line);
+        sb_free(&keys[i]);
+    }
+    /* The focused answer pane's own keys (issue 8 item 10), after a blank line. */
+    width = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (command_works_in(&all[i], MODE_ANSWER) &&
+            (strncmp(all[i].name, "answer-", 7) == 0 || strcmp(all[i].name, "export") == 0))
+            keys_of(km, KEYS_ANSWER, &all[i], &keys[i]);
+        if (keys[i].len > width)
+            width = keys[i].len;
+    }
+    sb_puts(out, "\nIn the answer pane (a click, Alt-A or F6 focuses it):\n\n");
     for (size_t i = 0; i < n; i++) {
         if (!keys[i].len)
             continue;

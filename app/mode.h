@@ -2,7 +2,8 @@
  * prompt, the Save As prompt, the "save changes?" question, the search flows of
  * app/search_ui.h: the search, replace and go-to-line prompts and the per-match "Replace?"
  * question, and those of several files: the open prompt, the close and swap questions, the
- * buffer list; and flint --resume's list of earlier conversations); each has one key table
+ * buffer list; flint --resume's list of earlier conversations; and those of using the answer:
+ * the focused answer pane, its search prompt, the export prompt); each has one key table
  * (KeyMode): every prompt shares one, since they edit the same line. Commands say in which
  * AppModes they work (a bit set, MODE_BIT). Vocabulary only, so that the state, the command
  * table and the key tables can all name modes without including each other. */
@@ -26,6 +27,10 @@ typedef enum AppMode {
     MODE_BUFFER_LIST,     /* the Alt-B list */
     MODE_SWAP,            /* "swap file found: recover, diff, delete?" */
     MODE_RESUME_LIST,     /* flint --resume: the earlier conversations (app/journal_app.c) */
+    /* using the answer (app/answer_ui.h) */
+    MODE_ANSWER,          /* the answer pane has the focus (its caret, copy, insert) */
+    MODE_ANSWER_SEARCH,   /* Ctrl-F there: the incremental search prompt over the answer */
+    MODE_EXPORT,          /* the export prompt: the Markdown file's name */
     MODE_COUNT
 } AppMode;
 
@@ -34,7 +39,8 @@ typedef enum AppMode {
     (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND) | MODE_BIT(MODE_REPLACE_WITH) |   \
      MODE_BIT(MODE_GOTO))
 #define MODES_PROMPT                                                                        \
-    (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS) | MODE_BIT(MODE_OPEN) | MODES_SEARCH_PROMPT)
+    (MODE_BIT(MODE_ASK) | MODE_BIT(MODE_SAVE_AS) | MODE_BIT(MODE_OPEN) | MODES_SEARCH_PROMPT |  \
+     MODE_BIT(MODE_ANSWER_SEARCH) | MODE_BIT(MODE_EXPORT))
 
 typedef enum KeyMode {
     KEYS_EDIT,
@@ -42,6 +48,7 @@ typedef enum KeyMode {
     KEYS_CONFIRM,
     KEYS_REPLACE,
     KEYS_LIST,
+    KEYS_ANSWER, /* the focused answer pane */
     KEYS_COUNT
 } KeyMode;
 
@@ -57,6 +64,7 @@ static inline KeyMode mode_key_table(AppMode m)
     case MODE_REPLACE_CONFIRM: return KEYS_REPLACE;
     case MODE_BUFFER_LIST:
     case MODE_RESUME_LIST: return KEYS_LIST;
+    case MODE_ANSWER: return KEYS_ANSWER;
     default: return KEYS_PROMPT;
     }
 }

@@ -1,9 +1,11 @@
 /* Pointer: see pointer.h. State in App: dragging (a left press in the editor not yet
- * released: drags select from the press), model_focus (the answer pane takes the scroll
- * keys). Cells come from the decoder 0-based; ui_pane_at / ui_editor_pos_at map them with
+ * released: drags select from the press); the answer pane's focus is MODE_ANSWER
+ * (app/answer_ui.c). Cells come from the decoder 0-based; ui_pane_at / ui_editor_pos_at map them with
  * the layout and the editor view as last drawn. */
 #include "app/pointer.h"
 
+#include "app/answer_ui.h"
+#include "app/keymap.h"
 #include "app/screen.h"
 #include "app/state.h"
 
@@ -42,51 +44,33 @@ static void editor_mouse(App *a, const KeyEvent *k)
 
 static bool mouse(App *a, const KeyEvent *k)
 {
-    if (a->mode != MODE_EDIT)
+    if (a->mode != MODE_EDIT && a->mode != MODE_ANSWER)
         return true;
     const MouseEvent *m = &k->mouse;
     UiPane pane = a->dragging ? UI_PANE_EDITOR : ui_pane_at(a->ui, m->x, m->y);
     if (pane == UI_PANE_MODEL) {
         if (m->kind == MOUSE_WHEEL_UP || m->kind == MOUSE_WHEEL_DOWN) {
             ui_model_scroll(a->ui, m->kind == MOUSE_WHEEL_UP ? WHEEL_LINES : -WHEEL_LINES);
-        } else if (m->kind == MOUSE_PRESS && !a->model_focus) {
-            a->model_focus = true;
-            app_say(a, false, "Answer pane: Up/Down/PgUp/PgDn scroll it, End follows; "
-                              "click the editor or type to go back.");
+        } else if (m->kind == MOUSE_PRESS && m->button == 0) {
+            answer_ui_focus(a, true);
+            ui_model_caret_at_cell(a->ui, m->x, m->y); /* the caret onto the row clicked */
         }
         return true;
     }
     if (pane == UI_PANE_EDITOR) {
         if (m->kind == MOUSE_PRESS)
-            a->model_focus = false;
+            answer_ui_focus(a, false);
         editor_mouse(a, k);
     }
     return true;
-}
-
-/* The answer pane's keys while it has the focus. */
-static bool model_key(App *a, const KeyEvent *k)
-{
-    if (!a->model_focus || a->mode != MODE_EDIT || k->mods)
-        return false;
-    int page = (int)ui_editor_rows(a->ui);
-    switch (k->code) {
-    case KC_UP: ui_model_scroll(a->ui, 1); return true;
-    case KC_DOWN: ui_model_scroll(a->ui, -1); return true;
-    case KC_PAGE_UP: ui_model_scroll(a->ui, page > 1 ? page - 1 : 1); return true;
-    case KC_PAGE_DOWN: ui_model_scroll(a->ui, page > 1 ? -(page - 1) : -1); return true;
-    case KC_END: ui_model_follow(a->ui); return true;
-    case KC_FOCUS_IN:
-    case KC_FOCUS_OUT: return false;
-    default:
-        a->model_focus = false; /* any other key: the editor again, and the key acts there */
-        return false;
-    }
 }
 
 bool pointer_key(App *a, const KeyEvent *k)
 {
     if (k->code == KC_MOUSE)
         return mouse(a, k);
-    return model_key(a, k);
+    if (a->mode != MODE_ANSWER)
+        return false;
+    const Command *c = keymap_lookup(a->keymap, KEYS_ANSWER, k); /* the focused answer pane */
+    return answer_ui_key(a, k, c && command_works_in(c, MODE_ANSWER));
 }

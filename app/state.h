@@ -4,8 +4,9 @@
  *
  * Ownership: app.c creates and frees everything here (app_run, app_new_headless, app_free);
  * the other files borrow. A headless App has no tty, Term or signal watch (NULL, -1).
- * Invariants: mode is MODE_ASK, MODE_SAVE_AS or a search mode (app/search_ui.h) exactly while
- * the Ui's prompt is open;
+ * Invariants: mode is MODE_ASK, MODE_SAVE_AS, a search mode (app/search_ui.h) or the answer's
+ * search or export prompt (app/answer_ui.h) exactly while the Ui's prompt is open; the answer
+ * pane has the focus in MODE_ANSWER and its search (answer_ui keeps the view in step);
  * pending_question is the one question not yet handed to the session (owned, or NULL);
  * message_error marks a message that stays until the next keypress. */
 #ifndef FLINT_APP_STATE_H
@@ -31,6 +32,7 @@
 typedef struct Keymap Keymap;
 typedef struct SearchUi SearchUi;
 typedef struct JournalApp JournalApp;
+typedef struct AnswerUi AnswerUi;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -51,6 +53,7 @@ typedef struct App {
     KeyDecoder keys;
     Keymap *keymap;
     SearchUi *search_ui;   /* search, replace, go to line (app/search_ui.h) */
+    AnswerUi *answer_ui;   /* the focused answer pane, its search, copy, export (app/answer_ui.h) */
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
     AppMode mode;
@@ -72,7 +75,6 @@ typedef struct App {
     Clipboard clip;        /* Ctrl-C/X fill it, Ctrl-V pastes it (app/clipboard.h) */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
-    bool model_focus;      /* the answer pane takes the scroll keys (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
 
     /* Several files (app/buffers.c) and swap files (app/swap_app.c). */

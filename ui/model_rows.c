@@ -49,6 +49,7 @@
 #include "core/strbuf.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
+#include "session/answer_blocks.h"
 #include "themes/theme.h"
 #include "ui/grid.h"
 
@@ -74,8 +75,10 @@ typedef struct LongSlot {
 
 typedef struct EntryScan {
     size_t scanned;  /* complete lines in [0, scanned) were scanned; a line starts here */
-    size_t *fence;   /* starts of ``` lines before scanned, ascending */
+    size_t *fence;   /* starts of the fence lines before scanned that open or close a block,
+                        ascending (odd count before a line: it is inside a block) */
     size_t nfence, cap;
+    AnswerFence open; /* the fence of the block open at scanned (nfence odd) */
 } EntryScan;
 
 struct ModelRows {
@@ -135,14 +138,6 @@ static bool entry_has_mark(const TranscriptEntry *en)
             en->state == ENTRY_STALLED);
 }
 
-static bool is_fence_line(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len && (s[i] == ' ' || s[i] == '\t'))
-        i++;
-    return len - i >= 3 && memcmp(s + i, "```", 3) == 0;
-}
-
 /* Scans the complete lines of entry e up to limit (a line start or the effective end). */
 static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
 {
@@ -168,7 +163,9 @@ static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
         if (!nl)
             break; /* the last line is not complete yet */
         size_t ls = sc->scanned, le = (size_t)(nl - s);
-        if (is_fence_line(s + ls, le - ls)) {
+        bool toggles = (sc->nfence & 1) ? answer_fence_closes(&sc->open, s + ls, le - ls)
+                                        : answer_fence_open(s + ls, le - ls, &sc->open);
+        if (toggles) {
             sc->fence = xgrow(sc->fence, &sc->cap, sc->nfence + 1, sizeof *sc->fence);
             sc->fence[sc->nfence++] = ls;
         }
@@ -193,15 +190,29 @@ static size_t fences_before(ModelRowsCtx *c, size_t e, size_t start, EntryScan *
     return lo;
 }
 
+/* Is the line at start (k fences before it) a fence that opens or closes a block? A scanned
+ * line is one when it was recorded; the last line, still growing, is judged by the scan's
+ * state (the open block's fence, or any opening fence). */
+static bool line_is_fence(ModelRowsCtx *c, size_t e, size_t start, size_t end, EntryScan *sc,
+                          size_t k)
+{
+    if (start < sc->scanned)
+        return k < sc->nfence && sc->fence[k] == start;
+    const char *s = entry_at(c, e)->text.data + start;
+    AnswerFence f;
+    return (k & 1) ? answer_fence_closes(&sc->open, s, end - start)
+                   : answer_fence_open(s, end - start, &f);
+}
+
 bool model_rows_code_fence(ModelRowsCtx *c, size_t e, size_t start, size_t end,
                            size_t *fence_start)
 {
     const TranscriptEntry *en = entry_at(c, e);
-    if (en->kind != ENTRY_ANSWER || is_fence_line(en->text.data + start, end - start))
+    if (en->kind != ENTRY_ANSWER)
         return false;
     EntryScan *sc;
     size_t k = fences_before(c, e, start, &sc);
-    if (!(k & 1))
+    if (!(k & 1) || line_is_fence(c, e, start, end, sc, k))
         return false;
     *fence_start = sc->fence[k - 1];
     return true;
@@ -214,10 +225,10 @@ uint16_t model_rows_line_style(ModelRowsCtx *c, size_t e, size_t start, size_t e
         return STYLE_MODEL_USER;
     if (en->kind == ENTRY_NOTE)
         return STYLE_MODEL_NOTE;
-    if (is_fence_line(en->text.data + start, end - start))
-        return STYLE_MODEL_CODE;
     EntryScan *sc;
-    return (fences_before(c, e, start, &sc) & 1) ? STYLE_MODEL_CODE : STYLE_MODEL_TEXT;
+    size_t k = fences_before(c, e, start, &sc);
+    return (k & 1) || line_is_fence(c, e, start, end, sc, k) ? STYLE_MODEL_CODE
+                                                              : STYLE_MODEL_TEXT;
 }
 
 static bool line_first(ModelRowsCtx *c, size_t e, ModelSeg *s)
@@ -600,6 +611,47 @@ bool model_rows_tail(ModelRowsCtx *c, ModelRowPos *out)
         }
     }
     return false;
+}
+
+bool model_rows_head(ModelRowsCtx *c, ModelRowPos *out)
+{
+    size_t n = transcript_count(c->t);
+    for (size_t e = 0; e < n; e++) {
+        ModelSeg s;
+        if (seg_first(c, e, &s)) {
+            size_t cnt;
+            const ModelRowSpan *rows = model_rows_of(c, s, &cnt);
+            *out = (ModelRowPos){s, rows[0].start};
+            return true;
+        }
+    }
+    return false;
+}
+
+bool model_rows_locate(ModelRowsCtx *c, size_t e, size_t off, ModelRowPos *out)
+{
+    if (e >= transcript_count(c->t))
+        return false;
+    const TranscriptEntry *en = entry_at(c, e);
+    ModelSeg s;
+    if (en->text.len == 0) {
+        if (!seg_first(c, e, &s))
+            return false;
+        off = 0;
+    } else {
+        size_t eff = entry_eff_end(en);
+        if (off > eff)
+            off = eff;
+        const char *d = en->text.data;
+        const char *nl = off ? memrchr(d, '\n', off) : NULL;
+        size_t ls = nl ? (size_t)(nl - d) + 1 : 0;
+        const char *ne = memchr(d + off, '\n', eff - off);
+        s = (ModelSeg){e, MODEL_SEG_LINE, ls, ne ? (size_t)(ne - d) : eff};
+    }
+    size_t cnt;
+    const ModelRowSpan *rows = model_rows_of(c, s, &cnt);
+    *out = (ModelRowPos){s, rows[model_rows_index(rows, cnt, off)].start};
+    return true;
 }
 
 /* Moves pos back by up to n rows; returns how many. */

@@ -78,6 +78,11 @@ size_t model_rows_index(const ModelRowSpan *rows, size_t n, size_t off);
 
 /* The last row of the transcript; false when it has no rows at all. */
 bool model_rows_tail(ModelRowsCtx *c, ModelRowPos *out);
+/* The first row of the transcript; false when it has no rows at all. */
+bool model_rows_head(ModelRowsCtx *c, ModelRowPos *out);
+/* The row holding byte off of entry e's text (clamped to the text; an entry with no text:
+ * its first row). False when the entry has no rows. */
+bool model_rows_locate(ModelRowsCtx *c, size_t e, size_t off, ModelRowPos *out);
 /* Move pos back / forward by up to n rows; return how many rows it moved. */
 size_t model_rows_back(ModelRowsCtx *c, ModelRowPos *pos, size_t n);
 size_t model_rows_fwd(ModelRowsCtx *c, ModelRowPos *pos, size_t n);

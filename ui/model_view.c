@@ -55,9 +55,121 @@ struct ModelView {
     RowDesc *desc;
     size_t ndesc;
     SyntaxView *syntax;    /* colours code blocks by their fence tag; NULL: one code style */
+    /* The caret (focused pane; see the header). caret is valid once have_caret; the
+     * requests below are applied at the next draw, in this order. */
+    bool focus, have_caret;
+    ModelRowPos caret;
+    bool want_top, want_tail, want_goto;
+    size_t goto_entry, goto_off;
+    long caret_pending;    /* rows to move the caret */
+    bool caret_follows;    /* End: the caret stays on the last row as the answer grows */
+    size_t last_shown;     /* rows of text the last draw showed */
+    Rect last_body;        /* where the last draw put the rows, and how many it drew */
+    size_t last_got;
+    const RowDesc *last_first;
+    /* search highlights (borrowed Search) */
+    Search *search;
+    bool has_cur;
+    size_t cur_entry, cur_start, cur_end;
 };
 
 void model_view_set_syntax(ModelView *v, SyntaxView *sv) { v->syntax = sv; }
+
+/* ---- the caret's requests ------------------------------------------------------------- */
+
+void model_view_set_focus(ModelView *v, bool focus)
+{
+    if (focus && !v->focus)
+        v->have_caret = false; /* placed on the bottom row shown at the next draw */
+    v->focus = focus;
+    v->want_top = v->want_tail = v->want_goto = false;
+    v->caret_pending = 0;
+    v->caret_follows = false;
+}
+
+bool model_view_focused(const ModelView *v) { return v->focus; }
+
+void model_view_caret_move(ModelView *v, int rows)
+{
+    v->caret_pending += rows;
+    v->caret_follows = false;
+}
+
+void model_view_caret_page(ModelView *v, int rows)
+{
+    v->pending -= rows; /* pending > 0 scrolls back */
+    model_view_caret_move(v, rows);
+}
+
+void model_view_caret_top(ModelView *v)
+{
+    v->want_top = true;
+    v->want_tail = v->want_goto = false;
+    v->caret_pending = 0;
+    v->caret_follows = false;
+}
+
+void model_view_caret_tail(ModelView *v)
+{
+    v->want_tail = v->caret_follows = true;
+    v->want_top = v->want_goto = false;
+    v->caret_pending = 0;
+}
+
+void model_view_caret_to(ModelView *v, size_t entry, size_t off)
+{
+    v->want_goto = true;
+    v->goto_entry = entry;
+    v->goto_off = off;
+    v->want_top = v->want_tail = false;
+    v->caret_pending = 0;
+    v->caret_follows = false;
+}
+
+static ModelRowPos pos_of_desc(const RowDesc *d)
+{
+    return (ModelRowPos){{d->entry, d->kind, d->line_start, d->line_end}, d->start};
+}
+
+bool model_view_caret_at_cell(ModelView *v, int x, int y)
+{
+    Rect r = v->last_body;
+    if (!v->last_first || x < r.x || x >= r.x + r.w || y < r.y || y >= r.y + (int)v->last_got)
+        return false;
+    const RowDesc *d = &v->last_first[y - r.y];
+    v->caret = pos_of_desc(d);
+    v->have_caret = true;
+    v->want_top = v->want_tail = v->want_goto = false;
+    v->caret_pending = 0;
+    v->caret_follows = false;
+    return true;
+}
+
+bool model_view_caret(const ModelView *v, size_t *entry, size_t *off)
+{
+    if (!v->have_caret || !v->tr || v->caret.seg.entry >= transcript_count(v->tr))
+        return false;
+    *entry = v->caret.seg.entry;
+    if (v->caret.seg.kind == MODEL_SEG_LINE)
+        *off = v->caret.off;
+    else if (v->caret.seg.kind == MODEL_SEG_MARK)
+        *off = transcript_entry(v->tr, *entry)->text.len;
+    else
+        *off = 0;
+    return true;
+}
+
+size_t model_view_page_rows(const ModelView *v) { return v->last_shown ? v->last_shown : 1; }
+
+void model_view_set_search(ModelView *v, Search *s, bool has_cur, size_t cur_entry,
+                           size_t cur_start, size_t cur_end)
+{
+    v->search = s;
+    v->has_cur = has_cur;
+    v->cur_entry = cur_entry;
+    v->cur_start = cur_start;
+    v->cur_end = cur_end;
+}
 
 /* ---- rows below the anchor ------------------------------------------------------------ */
 
@@ -230,6 +342,50 @@ static bool paint_code(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y, in
     return true;
 }
 
+static void restyle(Grid *g, int x0, int x1, int y, uint16_t style)
+{
+    if (y < 0 || y >= g->rows)
+        return;
+    if (x0 < 0)
+        x0 = 0;
+    if (x1 > g->cols)
+        x1 = g->cols;
+    for (int x = x0; x < x1; x++)
+        g->cells[(size_t)y * (size_t)g->cols + (size_t)x].style = style;
+}
+
+#define MATCH_LONG_LINE 4096 /* longer lines are searched around the row only */
+#define MATCH_MARGIN 512
+#define MATCH_MAX 256        /* matches looked at per row */
+
+/* The search's matches on a LINE row: restyled after the row was painted. Matches never span
+ * lines; on a very long line only the row's neighbourhood is searched (O(row) per row). */
+static void paint_matches(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y, int max_x,
+                          const RowDesc *d)
+{
+    const char *text = transcript_entry(c->t, d->entry)->text.data;
+    size_t ls = d->line_start, le = d->line_end;
+    if (le - ls > MATCH_LONG_LINE) {
+        ls = d->start > ls + MATCH_MARGIN ? d->start - MATCH_MARGIN : ls;
+        le = d->end + MATCH_MARGIN < le ? d->end + MATCH_MARGIN : le;
+    }
+    SearchSpan m[MATCH_MAX];
+    size_t n = search_line_matches(v->search, text + ls, le - ls, m, MATCH_MAX);
+    for (size_t i = 0; i < n; i++) {
+        size_t a = ls + m[i].start, b = ls + m[i].end;
+        if (a == b || b <= d->start || a >= d->end)
+            continue;
+        bool cur = v->has_cur && d->entry == v->cur_entry && a == v->cur_start;
+        if (a < d->start)
+            a = d->start;
+        if (b > d->end)
+            b = d->end;
+        int x0 = tx + grid_text_width(text + d->start, a - d->start, 0, MODEL_ROWS_TAB_WIDTH);
+        int x1 = tx + grid_text_width(text + d->start, b - d->start, 0, MODEL_ROWS_TAB_WIDTH);
+        restyle(g, x0, x1 < max_x ? x1 : max_x, y, cur ? STYLE_MATCH_CURRENT : STYLE_MATCH);
+    }
+}
+
 static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int w,
                       const RowDesc *d)
 {
@@ -249,10 +405,92 @@ static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int 
         tx = grid_put_text(g, x, y, x + w, "\xe2\x80\xba ", 4, STYLE_MODEL_USER, STYLE_CONTROL, x, 0);
     else if (d->prefix == 2)
         tx = x + MODEL_ROWS_PREFIX_W;
-    if (d->style == STYLE_MODEL_CODE && v->syntax && paint_code(v, c, g, tx, y, x + w, d))
+    if (!(d->style == STYLE_MODEL_CODE && v->syntax && paint_code(v, c, g, tx, y, x + w, d)))
+        grid_put_text(g, tx, y, x + w, base + d->start, d->end - d->start, d->style,
+                      STYLE_CONTROL, tx, MODEL_ROWS_TAB_WIDTH);
+    if (d->kind == MODEL_SEG_LINE && v->search && search_has_pattern(v->search))
+        paint_matches(v, c, g, tx, y, x + w, d);
+}
+
+/* ---- the caret at draw time ----------------------------------------------------------- */
+
+/* Row order: entries, then separator < lines < mark, then bytes. */
+static int pos_cmp(const ModelRowPos *a, const ModelRowPos *b)
+{
+    if (a->seg.entry != b->seg.entry)
+        return a->seg.entry < b->seg.entry ? -1 : 1;
+    if (a->seg.kind != b->seg.kind)
+        return a->seg.kind < b->seg.kind ? -1 : 1;
+    if (a->seg.start != b->seg.start)
+        return a->seg.start < b->seg.start ? -1 : 1;
+    if (a->off != b->off)
+        return a->off < b->off ? -1 : 1;
+    return 0;
+}
+
+static void set_anchor(ModelView *v, int width, ModelRowPos p)
+{
+    v->follow = false;
+    v->anchor = p;
+    v->cnt_last = p;
+    v->cnt_before = 0;
+    v->cnt_gen = 0;
+    v->cnt_width = width;
+}
+
+/* Applies the caret's requests; when it moved, scrolls the view so that it shows it. */
+static void caret_apply(ModelView *v, ModelRowsCtx *c, ModelRowPos tail, size_t h, size_t hc)
+{
+    bool moved = false;
+    if (!v->have_caret || v->caret.seg.entry >= transcript_count(c->t)) {
+        v->caret = v->follow ? tail : v->anchor; /* the bottom row shown */
+        v->have_caret = true;
+    }
+    if (v->want_top)
+        moved = model_rows_head(c, &v->caret);
+    if (v->want_tail || v->caret_follows) {
+        moved = moved || v->want_tail;
+        v->caret = tail;
+    }
+    if (v->want_goto)
+        moved = model_rows_locate(c, v->goto_entry, v->goto_off, &v->caret) || moved;
+    v->want_top = v->want_tail = v->want_goto = false;
+    model_rows_fwd(c, &v->caret, 0); /* onto a row start again (a resize, a grown line) */
+    if (v->caret_pending > 0)
+        model_rows_fwd(c, &v->caret, (size_t)v->caret_pending);
+    else if (v->caret_pending < 0)
+        model_rows_back(c, &v->caret, (size_t)-v->caret_pending);
+    moved = moved || v->caret_pending != 0;
+    v->caret_pending = 0;
+    if (!moved)
         return;
-    grid_put_text(g, tx, y, x + w, base + d->start, d->end - d->start, d->style, STYLE_CONTROL, tx,
-                  MODEL_ROWS_TAB_WIDTH);
+    if (pos_cmp(&v->caret, &tail) >= 0) { /* on the last row: follow it as it grows */
+        v->caret = tail;
+        v->caret_follows = true;
+        model_view_follow(v);
+        return;
+    }
+    ModelRowPos bottom = v->follow ? tail : v->anchor, top = bottom;
+    model_rows_back(c, &top, (v->follow ? h : hc) - 1);
+    if (pos_cmp(&v->caret, &top) < 0) {
+        ModelRowPos a = v->caret;
+        model_rows_fwd(c, &a, hc - 1);
+        set_anchor(v, c->width, a);
+    } else if (pos_cmp(&v->caret, &bottom) > 0) {
+        set_anchor(v, c->width, v->caret);
+    }
+}
+
+/* After the view settled: a caret off the pane (a scroll moved the view) comes onto its
+ * nearest row. */
+static void caret_clamp(ModelView *v, ModelRowsCtx *c, ModelRowPos bottom, size_t shown)
+{
+    ModelRowPos top = bottom;
+    model_rows_back(c, &top, shown - 1);
+    if (pos_cmp(&v->caret, &top) < 0)
+        v->caret = top;
+    else if (pos_cmp(&v->caret, &bottom) > 0)
+        v->caret = bottom;
 }
 
 static void check_transcript(ModelView *v, const Transcript *t)
@@ -268,6 +506,7 @@ static void check_transcript(ModelView *v, const Transcript *t)
     model_rows_reset(v->rows);
     v->tr = t;
     v->tr_count = n;
+    v->have_caret = false; /* a position in the old transcript means nothing here */
     model_view_follow(v);
 }
 
@@ -275,6 +514,8 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
 {
     grid_fill(g, r.x, r.y, r.w, r.h, STYLE_MODEL_TEXT);
     check_transcript(v, t);
+    v->last_first = NULL;
+    v->last_got = 0;
     if (r.w <= 0 || r.h <= 0) {
         v->pending = 0;
         return;
@@ -305,6 +546,8 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
         below_after_fwd(v, m);
     }
     v->pending = 0;
+    if (v->focus)
+        caret_apply(v, &c, tail, h, hc);
 
     if (!v->follow) {
         /* Never leave the top of the pane empty: keep hc rows at or above the anchor. */
@@ -325,13 +568,24 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
     }
     size_t want = v->follow ? h : hc;
     ModelRowPos bottom = v->follow ? tail : v->anchor;
+    if (v->focus)
+        caret_clamp(v, &c, bottom, want);
     size_t got = collect_up(&c, bottom, want, v->desc);
     const RowDesc *first = v->desc + (want - got); /* top-aligned when the text is short */
-    for (size_t i = 0; i < got; i++)
+    for (size_t i = 0; i < got; i++) {
         paint_row(v, &c, g, r.x, r.y + (int)i, r.w, &first[i]);
+        ModelRowPos p = pos_of_desc(&first[i]);
+        if (v->focus && pos_cmp(&p, &v->caret) == 0)
+            restyle(g, r.x, r.x + r.w, r.y + (int)i, STYLE_SELECTION);
+    }
+    v->last_shown = want;
+    v->last_body = r;
+    v->last_first = first;
+    v->last_got = got;
     if (!v->follow && h > 1) {
         char msg[96];
-        int n = snprintf(msg, sizeof msg, "\xe2\x86\x93 %zu more  (Alt-End: follow)", v->below);
+        int n = snprintf(msg, sizeof msg, "\xe2\x86\x93 %zu more  (%s: follow)", v->below,
+                         v->focus ? "End" : "Alt-End");
         int y = r.y + r.h - 1;
         grid_fill(g, r.x, y, r.w, 1, STYLE_MODEL_NOTE);
         grid_put_text(g, r.x, y, r.x + r.w, msg, (size_t)n, STYLE_MODEL_NOTE, STYLE_CONTROL, r.x, 0);
@@ -398,6 +652,11 @@ void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s)
     }
     model_view_draw_title(g, (Rect){r.x, r.y, r.w, 1}, session_model(s), session_turn(s),
                           session_waiting_for_link(s), session_stats(s));
+    if (v->focus) { /* the focused pane: a marker and the accent style on its title */
+        grid_put_text(g, r.x, r.y, r.x + r.w, "\xe2\x96\xb6", 3, STYLE_STATUS_ACCENT,
+                      STYLE_CONTROL, r.x, 0);
+        restyle(g, r.x, r.x + r.w, r.y, STYLE_STATUS_ACCENT);
+    }
     /* One column of margin keeps the text off the divider (and lines up with the title). */
     int pad = r.w > 2 ? 1 : 0;
     grid_fill(g, r.x, r.y + 1, pad, r.h - 1, STYLE_MODEL_TEXT);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "session/search.h"
 #include "session/session.h"
 #include "session/transcript.h"
 #include "ui/grid.h"
@@ -34,6 +35,38 @@ void model_view_follow(ModelView *v);
 bool model_view_following(const ModelView *v);
 /* Rows below the bottom row shown while scrolled back (0 when following). */
 size_t model_view_rows_below(const ModelView *v);
+
+/* --- the caret (the pane has the focus: app/answer_ui.c) -------------------------------------
+ *
+ * While focused the pane has a caret row of its own, drawn highlighted, and a marked title.
+ * Moves are applied at the next draw (they need the transcript), like scrolling; the view
+ * follows the caret (a move off the pane scrolls it), while a scroll (wheel, Alt-Up) that
+ * leaves the caret off the pane brings the caret onto its nearest row. Focusing puts the
+ * caret on the bottom row shown. The caret is a source position (an entry and a byte), so it
+ * stays on its text as the answer grows or the pane is resized. */
+void model_view_set_focus(ModelView *v, bool focus);
+bool model_view_focused(const ModelView *v);
+/* rows > 0 moves the caret forward (down), < 0 back (up). */
+void model_view_caret_move(ModelView *v, int rows);
+/* A page: the view and the caret by rows (> 0 forward). */
+void model_view_caret_page(ModelView *v, int rows);
+void model_view_caret_top(ModelView *v);   /* the first row of the transcript */
+void model_view_caret_tail(ModelView *v);  /* the last row, following the tail */
+/* The caret onto the row holding byte off of entry's text (a search match). */
+void model_view_caret_to(ModelView *v, size_t entry, size_t off);
+/* The caret onto the row drawn at cell (x, y) (a click); false when no row is there. */
+bool model_view_caret_at_cell(ModelView *v, int x, int y);
+/* Where the caret is, as of the last draw: its entry and the byte its row starts at (an
+ * entry's mark row: its text's length; a separator row: 0). False before the first focused
+ * draw or when the transcript is empty. */
+bool model_view_caret(const ModelView *v, size_t *entry, size_t *off);
+/* Rows of text the body showed at the last draw (a page). */
+size_t model_view_page_rows(const ModelView *v);
+
+/* Search highlights: every visible match of s (borrowed; NULL: none) and the current one,
+ * [cur_start, cur_end) of entry cur_entry (has_cur false: none). */
+void model_view_set_search(ModelView *v, Search *s, bool has_cur, size_t cur_entry,
+                           size_t cur_start, size_t cur_end);
 
 /* The whole pane: a title row (model name and turn state) and the transcript below it
  * (a pane of one row shows only the transcript). */

@@ -207,7 +207,7 @@ static size_t fence_tag(const char *s, size_t len, const char **tag)
     size_t i = 0;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;
-    while (i < len && s[i] == '`')
+    while (i < len && (s[i] == '`' || s[i] == '~')) /* ``` or ~~~ (session/answer_blocks.h) */
         i++;
     while (i < len && (s[i] == ' ' || s[i] == '{' || s[i] == '.'))
         i++;

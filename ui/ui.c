@@ -348,6 +348,30 @@ void ui_prompt_set_note(Ui *ui, const char *note, bool is_error)
 
 void ui_model_scroll(Ui *ui, int rows) { model_view_scroll(ui->model, rows); }
 void ui_model_follow(Ui *ui) { model_view_follow(ui->model); }
+void ui_model_set_focus(Ui *ui, bool focus) { model_view_set_focus(ui->model, focus); }
+void ui_model_caret_move(Ui *ui, int rows) { model_view_caret_move(ui->model, rows); }
+void ui_model_caret_page(Ui *ui, int rows) { model_view_caret_page(ui->model, rows); }
+void ui_model_caret_top(Ui *ui) { model_view_caret_top(ui->model); }
+void ui_model_caret_tail(Ui *ui) { model_view_caret_tail(ui->model); }
+void ui_model_caret_to(Ui *ui, size_t entry, size_t off)
+{
+    model_view_caret_to(ui->model, entry, off);
+}
+bool ui_model_caret_at_cell(Ui *ui, int x, int y)
+{
+    return model_view_caret_at_cell(ui->model, x, y);
+}
+bool ui_model_caret(const Ui *ui, size_t *entry, size_t *off)
+{
+    return model_view_caret(ui->model, entry, off);
+}
+size_t ui_model_page_rows(const Ui *ui) { return model_view_page_rows(ui->model); }
+void ui_model_set_search(Ui *ui, Search *s, bool has_cur, size_t entry, size_t start,
+                         size_t end)
+{
+    model_view_set_search(ui->model, s, has_cur, entry, start, end);
+}
+
 void ui_toggle_help(Ui *ui)
 {
     ui->help = !ui->help;

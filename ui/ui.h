@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "session/search.h"
 #include "session/session.h"
 #include "themes/syntax.h"
 #include "themes/theme.h"
@@ -96,6 +97,18 @@ void ui_prompt_set_note(Ui *ui, const char *note, bool is_error);
 /* Model pane scrolling: rows > 0 scrolls back, < 0 forward; follow resumes tailing. */
 void ui_model_scroll(Ui *ui, int rows);
 void ui_model_follow(Ui *ui);
+/* The answer pane's focus and caret (app/answer_ui.c; ui/model_view.h says how they work). */
+void ui_model_set_focus(Ui *ui, bool focus);
+void ui_model_caret_move(Ui *ui, int rows);
+void ui_model_caret_page(Ui *ui, int rows);
+void ui_model_caret_top(Ui *ui);
+void ui_model_caret_tail(Ui *ui);
+void ui_model_caret_to(Ui *ui, size_t entry, size_t off);
+bool ui_model_caret_at_cell(Ui *ui, int x, int y);
+bool ui_model_caret(const Ui *ui, size_t *entry, size_t *off);
+size_t ui_model_page_rows(const Ui *ui);
+void ui_model_set_search(Ui *ui, Search *s, bool has_cur, size_t entry, size_t start,
+                         size_t end);
 /* Toggle the key help overlay (F1). */
 void ui_toggle_help(Ui *ui);
 bool ui_help_open(const Ui *ui);

@@ -7,6 +7,8 @@
 #  3. idle: CPU used by flint over 5 s with nothing happening; CPU at 1000 and 50,000 tok/s.
 #  4. search on a 100 MB text (tests/bench/bench_search.c): find at the end, time per slice,
 #     count all, replace all + undo, each beside its target.
+#  5. then syntax highlighting, swap writes, and using a 1 MB answer (bench_answer.c: the code
+#     block under a position, the answer search's find and count, the Markdown export).
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -161,3 +163,5 @@ PY
 "$BUILD/tests/bench_swap"
 # --- the conversation journal while streaming, and a turn end's fsync ----------------------
 "$BUILD/tests/bench_journal"
+# --- using a 1 MB answer: its code blocks, the answer search, the export -------------------
+"$BUILD/tests/bench_answer"

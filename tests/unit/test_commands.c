@@ -184,6 +184,8 @@ static bool added_since(const char *want, const char *got)
         "search-case",
         /* issue 7 item 7: soft wrap (Alt-Z) */
         "toggle-wrap",
+        /* issue 8 item 10: using the answer (Alt-A, F6, Alt-Y, Alt-I, Alt-E) */
+        "answer-focus", "answer-copy", "answer-insert-block", "export",
     };
     for (size_t i = 0; !want && got && i < sizeof added / sizeof *added; i++)
         if (strcmp(got, added[i]) == 0)
