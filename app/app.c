@@ -52,6 +52,7 @@
 #include "app/search_ui.h"
 #include "app/state.h"
 #include "app/swap_app.h"
+#include "app/terminal_app.h"
 #include "app/transport_events.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -62,8 +63,6 @@
 #include "session/wire_chat.h"
 #include "themes/syntax.h"
 #include "ui/key_name.h"
-
-#define ESC_DELAY_NS (25 * NS_PER_MS)
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
@@ -88,6 +87,10 @@ static bool app_help_key(App *a, const KeyEvent *k)
 
 static void app_key(App *a, const KeyEvent *k)
 {
+    /* Any key clears an error (bytes that were no key, such as the terminal's answers to
+     * our queries, do not). */
+    if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
+        a->message_error = false, a->message[0] = '\0';
     if (pointer_key(a, k))
         return;
     if (app_help_key(a, k))
@@ -123,8 +126,9 @@ static void app_drain_keys(App *a)
     KeyEvent k;
     while (keys_next(&a->keys, &k))
         app_key(a, &k);
+    terminal_app_after_keys(a); /* the terminal's answers came with the keys */
     if (keys_pending(&a->keys))
-        loop_timer_after(a->esc_timer, ESC_DELAY_NS);
+        loop_timer_after(a->esc_timer, terminal_app_esc_delay_ns(a));
     else
         loop_timer_cancel(a->esc_timer);
     app_take_session_damage(a);
@@ -144,8 +148,6 @@ static void app_tty_input(void *ud, const char *bytes, size_t n)
     App *a = ud;
     if (log_enabled())
         log_msg("tty: %zu bytes, first %02x", n, (unsigned char)bytes[0]);
-    if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
-        a->message_error = false, a->message[0] = '\0';
     keys_feed(&a->keys, bytes, n);
     app_drain_keys(a);
 }
@@ -219,8 +221,13 @@ static void app_signal(void *ud, int signo)
     App *a = ud;
     switch (signo) {
     case SIGWINCH: app_resize(a); break;
+    case SIGTSTP: /* kill -TSTP: leave the terminal as found, then stop */
+        log_msg("signal %d: suspending", signo);
+        term_suspend(a->term);
+        kill(getpid(), SIGSTOP);
+        break;
     case SIGCONT:
-        term_redraw_all(a->term);
+        term_redraw_all(a->term); /* puts paste, mouse and the kitty flags back too */
         app_draw(a);
         break;
     default: /* TERM, HUP, INT, QUIT: leave cleanly, keeping the user's text */
@@ -472,8 +479,8 @@ int app_run(const AppConfig *cfg)
     }
     if (!app_watch_tty(a, &err))
         goto fail;
-    clipboard_probe(&a->clip, cfg->settings ? cfg->settings->osc52 : true); /* before the
-                                     * terminal is ours: it runs tmux as a child */
+    clipboard_apply(&a->clip, cfg->settings ? cfg->settings->osc52 : true, NULL); /* tmux's
+                                     * options come after the first frame */
     recovery_app_arm(a);
     a->term = term_start(&a->theme, &err);
     if (!a->term) {
@@ -486,6 +493,7 @@ int app_run(const AppConfig *cfg)
     app_start(a, cols, rows, sb_cstr(&notes), ws.url);
     app_tell_earlier_recovery(a);
     app_go(a);
+    terminal_app_start(a); /* the first frame paints meanwhile */
 
     loop_run(a->loop);
     status = a->exit_status;

@@ -69,6 +69,13 @@ typedef struct App {
     struct termios saved_tios;
     bool have_tios;
     Clipboard clip;        /* Ctrl-C/X fill it, Ctrl-V pastes it (app/clipboard.h) */
+    /* The terminal's answers and tmux's options (app/terminal_app.h). */
+    TmuxOptions term_tmux;
+    bool term_queried;     /* the kitty + DA1 queries went out */
+    bool term_decided;     /* DA1 came: the Esc mode is chosen */
+    bool term_kitty;       /* the kitty disambiguate flag is pushed */
+    bool term_notice_told; /* the escape-time notice was given */
+    bool term_greeting_shown; /* the status line still holds the greeting (not a message) */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
     bool model_focus;      /* the answer pane takes the scroll keys (app/pointer.c) */
