@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Esc without the wait, in tmux (started with -f /dev/null: escape-time 500).
+#  1. flint asks the terminal for kitty keys with DA1; tmux answers only DA1, so a lone ESC
+#     is the Esc key at once (the log says so), and the one-time notice names escape-time,
+#     its fix and Ctrl-G.
+#  2. Esc stops a slow stream (flint-backend logs the Close); "[A" sent right behind the Esc
+#     (one tmux command list: it reaches flint in the same read, or split within the window)
+#     is never typed into the buffer: the saved file shows the text typed after it only.
+#  3. flint --doctor under tmux prints escape-time and the fix, in 80 columns, and exits 0.
+set -u
+. "$(dirname "$0")/lib.sh"
+e2e_init esc
+printf 'x\n' >"$E2E_DIR/main.c"
+backend_start --rate 20 --tokens 100000
+flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/main.c"
+wait_screen 'connected'
+wait_file 'term: kitty=0 flags=0 esc=at-once' "$FLINT_LOG_FILE"
+wait_file 'tmux: known=1 escape-time=500 ' "$FLINT_LOG_FILE"
+wait_screen 'tmux escape-time is 500 ms: Esc lags'
+grep -q "message: tmux escape-time is 500 ms: Esc lags by that. Add 'set -sg escape-time 10' to ~/.tmux.conf, or stop answers with Ctrl-G." \
+  "$FLINT_LOG_FILE" || fail "the notice does not name the fix and Ctrl-G"
+
+keys C-k; type 'tell me a long story'; keys Enter
+wait_file 'stream conn=1 ' "$BACKEND_LOG"
+keys Escape
+wait_file 'close conn=1 code=1000' "$BACKEND_LOG"
+wait_file 'turn: end' "$FLINT_LOG_FILE"
+grep -q 'tty: 1 bytes, first 1b' "$FLINT_LOG_FILE" || fail "Esc did not arrive alone"
+
+# Esc, then "[A" a few ms later (run-shell holds tmux's command queue in between): flint reads
+# "ESC" and "[A" apart (Esc, the rest swallowed) or together (Up); "[A" is never typed.
+n0=$(grep -c 'tty: ' "$FLINT_LOG_FILE")
+$E2E_TMUX send-keys -t e2e Escape \; run-shell 'sleep 0.005' \; send-keys -t e2e -l '[A'
+type 'ok'; keys C-s
+wait_file '^okx$' "$E2E_DIR/main.c"
+if grep -q '\[A' "$E2E_DIR/main.c"; then fail "the split rest of a sequence was typed: $(cat "$E2E_DIR/main.c")"; fi
+if tail -n +1 "$FLINT_LOG_FILE" | grep 'tty: ' | tail -n +$((n0 + 1)) | head -2 | tr '\n' ' ' |
+   grep -q 'tty: 1 bytes, first 1b.*tty: 2 bytes, first 5b'; then
+  echo "the rest arrived in its own read (swallowed)"
+else
+  echo "ESC [A arrived in one read (Up)"
+fi
+keys C-q
+[ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
+
+# --- the doctor -----------------------------------------------------------------------------
+$E2E_TMUX new-window -t e2e "'$FLINT_BIN' --doctor >'$E2E_DIR/doctor.txt'; echo \$? >'$E2E_DIR/doctor.exit'"
+wait_file '^[0-9]' "$E2E_DIR/doctor.exit"
+[ "$(cat "$E2E_DIR/doctor.exit")" = 0 ] || fail "flint --doctor exited $(cat "$E2E_DIR/doctor.exit")"
+grep -Eq '^  escape-time +500 ms$' "$E2E_DIR/doctor.txt" || fail "no escape-time in: $(cat "$E2E_DIR/doctor.txt")"
+grep -q -- "-> set -sg escape-time 10" "$E2E_DIR/doctor.txt" || fail "the doctor names no fix"
+grep -Eq '^  kitty keys +no' "$E2E_DIR/doctor.txt" || fail "kitty keys not reported"
+wide=$(awk 'length > 80' "$E2E_DIR/doctor.txt")
+[ -z "$wide" ] || fail "doctor lines wider than 80 columns: $wide"
+echo "ok: Esc at once in tmux, its notice, the split rest swallowed, --doctor"
