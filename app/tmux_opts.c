@@ -157,9 +157,10 @@ bool tmux_esc_notice(const TmuxOptions *o, bool kitty_keys, char *out, size_t si
 {
     if (!o->known || kitty_keys || o->escape_time_ms <= TMUX_ESCAPE_TIME_NOTICE_MS)
         return false;
+    /* The delay first: a narrow status line cuts the end (flint --doctor says it all). */
     snprintf(out, size,
-             "tmux escape-time is %d ms: Esc lags by that. Add 'set -sg escape-time 10' to "
-             "~/.tmux.conf, or stop answers with Ctrl-G.",
+             "Esc lags %d ms (tmux escape-time): set -sg escape-time 10 in ~/.tmux.conf, "
+             "or Ctrl-G",
              o->escape_time_ms);
     return true;
 }

@@ -16,8 +16,8 @@ flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/main.c"
 wait_screen 'connected'
 wait_file 'term: kitty=0 flags=0 esc=at-once' "$FLINT_LOG_FILE"
 wait_file 'tmux: known=1 escape-time=500 ' "$FLINT_LOG_FILE"
-wait_screen 'tmux escape-time is 500 ms: Esc lags'
-grep -q "message: tmux escape-time is 500 ms: Esc lags by that. Add 'set -sg escape-time 10' to ~/.tmux.conf, or stop answers with Ctrl-G." \
+wait_screen 'Esc lags 500 ms \(tmux escape-time\)'
+grep -q "message: Esc lags 500 ms (tmux escape-time): set -sg escape-time 10 in ~/.tmux.conf, or Ctrl-G" \
   "$FLINT_LOG_FILE" || fail "the notice does not name the fix and Ctrl-G"
 
 keys C-k; type 'tell me a long story'; keys Enter
