@@ -386,6 +386,7 @@ void app_free(App *a)
         close(a->tty_fd);
     if (a->demo.pid > 0)
         demo_stop(&a->demo);
+    terminal_app_free(a); /* joins the tmux worker, if any */
     keys_free(&a->keys);
     keymap_free(a->keymap);
     clipboard_free(&a->clip);

@@ -71,6 +71,8 @@ typedef struct App {
     Clipboard clip;        /* Ctrl-C/X fill it, Ctrl-V pastes it (app/clipboard.h) */
     /* The terminal's answers and tmux's options (app/terminal_app.h). */
     TmuxOptions term_tmux;
+    struct TermTmuxJob *term_job; /* `tmux show` running on a worker, or NULL */
+    LoopTimer *term_timer;        /* polls for its end */
     bool term_queried;     /* the kitty + DA1 queries went out */
     bool term_decided;     /* DA1 came: the Esc mode is chosen */
     bool term_kitty;       /* the kitty disambiguate flag is pushed */
