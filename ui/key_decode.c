@@ -4,7 +4,10 @@
  * xterm's (ECMA-48 5.4 for CSI: ESC [ parameter bytes 0x30-0x3F, intermediate bytes
  * 0x20-0x2F, one final byte 0x40-0x7E), plus SS3 (ESC O x), ESC-prefixed Alt keys, the Linux
  * console's ESC [ [ A..E, rxvt's ESC [ a..d / ESC O a..d / ESC [ n ^, xterm modifyOtherKeys
- * (ESC [ 27 ; m ; cp ~) and the kitty keyboard protocol's basic form (ESC [ cp ; m u). What a
+ * (ESC [ 27 ; m ; cp ~) and the kitty keyboard protocol's basic form (ESC [ cp ; m u; with
+ * its disambiguate flag, chords read as their legacy bytes would, and the keypad's private-use
+ * numbers as the keys they are). Two answers to flint's queries are told apart for the caller:
+ * CSI ? flags u (kitty keyboard) and CSI ? ... c (DA1). What a
  * terminal sends that is not a key is recognised so that it can be dropped whole: control
  * strings (ECMA-48 8.3: OSC ESC ], DCS ESC P, APC ESC _, PM ESC ^, SOS ESC X) up to BEL or ST,
  * nF escapes (ECMA-35: ESC, intermediates 0x20-0x2F, a final byte) and C1 controls sent as
