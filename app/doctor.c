@@ -152,8 +152,13 @@ static void section_terminal(FILE *out, const DoctorAnswers *ans, bool asked)
     }
     const char *ct = env_or("COLORTERM", "");
     bool truecolor = strcmp(ct, "truecolor") == 0 || strcmp(ct, "24bit") == 0;
-    snprintf(line, sizeof line, "%d%s", known ? caps.colors : 0,
-             known && caps.colors >= 0x1000000 ? " (direct colour)" : "");
+    if (!known)
+        snprintf(line, sizeof line, "unknown");
+    else if (caps.colors <= 0)
+        snprintf(line, sizeof line, "none");
+    else
+        snprintf(line, sizeof line, "%d%s", caps.colors,
+                 caps.colors >= 0x1000000 ? " (direct colour)" : "");
     row(out, "colours", line);
     snprintf(line, sizeof line, "%s (COLORTERM=%s; terminfo RGB/Tc: %s)",
              truecolor || caps.rgb || caps.colors >= 0x1000000 ? "yes" : "no", *ct ? ct : "unset",
