@@ -317,8 +317,9 @@ static void paint_reserve(Term *t, int cols, int rows)
     t->paint_rows = rows;
 }
 
-/* What term_stop and a suspend write on the way out: the kitty flags popped, mouse reporting
- * and bracketed paste off (the render thread is stopped, or is us). */
+/* What term_stop and a suspend write on the way out, before endwin leaves the alternate
+ * screen (kitty keeps a flag stack per screen): the kitty flags popped, mouse reporting and
+ * bracketed paste off (the render thread is stopped, or is us). */
 static void leave_modes(Term *t)
 {
     if (atomic_exchange(&t->kitty_on, false))
@@ -328,6 +329,20 @@ static void leave_modes(Term *t)
         write_all(t->out_fd, MOUSE_OFF);
         t->mouse_on = false;
     }
+}
+
+/* Puts our entry on the terminal's kitty flag stack (on) or takes it off. After SIGCONT
+ * (resumed) the terminal may or may not still hold it: pop first (a pop of an empty stack
+ * only resets the flags), so that one entry stays at most. */
+static void kitty_flags(Term *t, bool on, bool resumed)
+{
+    if (!on && !atomic_load(&t->kitty_on))
+        return;
+    if (atomic_load(&t->kitty_on) || resumed)
+        write_all(t->out_fd, KITTY_POP);
+    if (on)
+        write_all(t->out_fd, KITTY_PUSH);
+    atomic_store(&t->kitty_on, on);
 }
 
 static void *render_main(void *arg)
@@ -402,15 +417,10 @@ static void *render_main(void *arg)
             write_all(t->out_fd, mouse ? MOUSE_ON : MOUSE_OFF);
             t->mouse_on = mouse;
         }
-        if (kitty_dirty && (kitty || atomic_load(&t->kitty_on))) {
-            /* After SIGCONT the terminal may or may not still hold our entry: pop first (a
-             * pop of an empty stack only resets the flags), so one push stays at most. */
-            if (atomic_load(&t->kitty_on) || modes)
-                write_all(t->out_fd, KITTY_POP);
-            if (kitty)
-                write_all(t->out_fd, KITTY_PUSH);
-            atomic_store(&t->kitty_on, kitty);
-        }
+        /* kitty keeps a flag stack per screen: after SIGCONT the push waits for the doupdate
+         * that re-enters the alternate screen. */
+        if (kitty_dirty && !modes)
+            kitty_flags(t, kitty, false);
         while (controls) { /* between frames: curses has flushed everything before them */
             TermControl *next = controls->next;
             write_bytes(t->out_fd, controls->bytes, controls->len);
@@ -451,6 +461,8 @@ static void *render_main(void *arg)
         if (bells)
             beep();
         doupdate();
+        if (kitty_dirty && modes)
+            kitty_flags(t, kitty, true);
 
         pthread_mutex_lock(&t->mu);
         t->stats.frames_painted++;
@@ -560,8 +572,8 @@ void term_stop(Term *t)
     }
     if (t->suspended)
         return; /* already left as found */
+    leave_modes(t); /* before endwin: kitty's flags belong to the alternate screen */
     endwin();
-    leave_modes(t);
 }
 
 void term_free(Term *t)

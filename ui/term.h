@@ -56,9 +56,10 @@ TermStats term_stats(Term *t);
 void term_set_mouse(Term *t, bool on);
 /* The kitty keyboard protocol's "disambiguate escape codes" flag pushed (CSI > 1 u: Esc then
  * arrives as CSI 27 u, never a lone ESC) or popped (CSI < u). Written by the render thread
- * between frames; term_stop and term_suspend pop it, SIGCONT's term_redraw_all pushes it
- * again (after a pop, so the stack holds one entry at most). Only for a terminal that
- * answered the query (ui/keys.h's KeysReplies). */
+ * between frames; term_stop and term_suspend pop it before leaving the alternate screen
+ * (kitty keeps a stack per screen), SIGCONT's term_redraw_all pushes it again once back on
+ * it (after a pop, so the stack holds one entry at most). Only for a terminal that answered
+ * the query (ui/keys.h's KeysReplies). */
 void term_set_kitty_keys(Term *t, bool on);
 /* Our flags are on the terminal's stack now. Async-signal-safe (an atomic load): the crash
  * handler asks it to pop them. */

@@ -32,7 +32,7 @@ def run(crash):
     def wait_out(pat, since, what, secs=10):
         end = time.monotonic() + secs
         while time.monotonic() < end:
-            m = re.search(pat, bytes(out[since:]))
+            m = re.search(pat, bytes(out[since:]), re.S)
             if m:
                 return since + m.end()
             r, _, _ = select.select([fd], [], [], 0.05)
@@ -65,7 +65,7 @@ def run(crash):
     log = os.environ.get("FLINT_LOG")
     if crash:
         os.kill(pid, signal.SIGABRT)
-        wait_out(rb"\x1b\[<u", at, "the pop from the crash handler")
+        wait_out(rb"\x1b\[<u.*\x1b\[\?1049l", at, "the pop from the crash handler, then the reset")
         os.waitpid(pid, 0)
         return
     wait_file(f"{d}/flint.log", r"term: kitty=1 flags=0 esc=kitty", "kitty chosen")
@@ -75,7 +75,7 @@ def run(crash):
     os.write(fd, b"\x1b[27u")                        # Esc, as the flag sends it
     wait_file(blog, r"close conn=1 code=1000", "the Close after Esc")
     os.kill(pid, signal.SIGTSTP)
-    at = wait_out(rb"\x1b\[<u", at, "the pop on suspend")
+    at = wait_out(rb"\x1b\[<u.*\x1b\[\?1049l", at, "the pop on suspend, on the alternate screen")
     end = time.monotonic() + 10                      # stopped (state T), as a shell sees it
     while open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] != "T":
         if time.monotonic() > end:
@@ -84,9 +84,10 @@ def run(crash):
         if r:
             out.extend(os.read(fd, 65536))
     os.kill(pid, signal.SIGCONT)
-    at = wait_out(rb"\x1b\[>1u", at, "the push on resume")
+    at = wait_out(rb"\x1b\[\?1049h.*\x1b\[<u\x1b\[>1u", at,
+                  "the push on resume, back on the alternate screen")
     os.write(fd, b"\x1b[113;5u")                     # Ctrl-Q
-    wait_out(rb"\x1b\[<u", at, "the pop on exit")
+    wait_out(rb"\x1b\[<u.*\x1b\[\?1049l", at, "the pop on exit, before leaving the alternate screen")
     _, status = os.waitpid(pid, 0)
     if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
         fail(f"flint exited with {status}")
