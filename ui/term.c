@@ -336,13 +336,16 @@ static void leave_modes(Term *t)
  * only resets the flags), so that one entry stays at most. */
 static void kitty_flags(Term *t, bool on, bool resumed)
 {
-    if (!on && !atomic_load(&t->kitty_on))
-        return;
-    if (atomic_load(&t->kitty_on) || resumed)
+    /* kitty_on is what the crash handler pops: it is set before the push is written and
+     * cleared before the pop, so a crash in between pops at most once (an extra pop of an
+     * empty stack only resets the flags; a missing one would leave them on). */
+    bool was = atomic_exchange(&t->kitty_on, false);
+    if (was || (resumed && on))
         write_all(t->out_fd, KITTY_POP);
-    if (on)
+    if (on) {
+        atomic_store(&t->kitty_on, true);
         write_all(t->out_fd, KITTY_PUSH);
-    atomic_store(&t->kitty_on, on);
+    }
 }
 
 static void *render_main(void *arg)
