@@ -6,7 +6,8 @@
 #  2. Esc stops a slow stream (flint-backend logs the Close); "[A" sent right behind an Esc
 #     (one tmux command list: it reaches flint in the same read, or split within the window)
 #     is never typed into the buffer: the saved file shows the text typed after it only.
-#  3. flint --doctor under tmux prints escape-time and the fix, in 80 columns, and exits 0.
+#  3. terminal.esc_timeout_ms brings the timer back (the log says so); Esc still stops.
+#  4. flint --doctor under tmux prints escape-time and the fix, in 80 columns, and exits 0.
 set -u
 . "$(dirname "$0")/lib.sh"
 e2e_init esc
@@ -42,6 +43,22 @@ if tail -n +1 "$FLINT_LOG_FILE" | grep 'tty: ' | tail -n +$((n0 + 1)) | head -2 
 else
   echo "ESC [A arrived in one read (Up)"
 fi
+keys C-q
+[ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
+
+# --- terminal.esc_timeout_ms: the timer again (a link that splits sequences) ---------------
+printf '{ "terminal": { "esc_timeout_ms": 100 } }\n' >"$E2E_DIR/config.json"
+flint_stop
+E2E_TAG=-timer
+flint_start --config "$E2E_DIR/config.json" --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/main.c"
+wait_file 'term: kitty=0 flags=0 esc=timer' "$FLINT_LOG_FILE"
+wait_file 'link: up' "$FLINT_LOG_FILE"
+streams=$(grep -c ' stream conn=' "$BACKEND_LOG")
+keys C-k; type 'another story'; keys Enter
+wait_count ' stream conn=' "$BACKEND_LOG" $((streams + 1))
+conn=$(sed -nE 's/.* stream conn=([0-9]+) .*/\1/p' "$BACKEND_LOG" | tail -n 1)
+keys Escape
+wait_file "close conn=$conn code=1000" "$BACKEND_LOG"
 keys C-q
 [ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
 
