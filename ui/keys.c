@@ -513,7 +513,6 @@ void keys_timeout(KeyDecoder *d)
     d->len = p + k;
 }
 
-
 /* keys_set_esc_at_once: an ESC, or a run of them, that ends what this feed left undecoded is
  * the Esc key now; the next feed may bring the rest of its sequence (keys_feed swallows it). */
 static void esc_at_end(KeyDecoder *d)
