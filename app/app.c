@@ -54,6 +54,7 @@
 #include "app/search_ui.h"
 #include "app/state.h"
 #include "app/swap_app.h"
+#include "app/terminal_app.h"
 #include "app/transport_events.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -64,8 +65,6 @@
 #include "session/wire_chat.h"
 #include "themes/syntax.h"
 #include "ui/key_name.h"
-
-#define ESC_DELAY_NS (25 * NS_PER_MS)
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
@@ -90,6 +89,10 @@ static bool app_help_key(App *a, const KeyEvent *k)
 
 static void app_key(App *a, const KeyEvent *k)
 {
+    /* Any key clears an error (bytes that were no key, such as the terminal's answers to
+     * our queries, do not). */
+    if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
+        a->message_error = false, a->message[0] = '\0';
     if (pointer_key(a, k))
         return;
     if (app_help_key(a, k))
@@ -126,8 +129,9 @@ static void app_drain_keys(App *a)
     KeyEvent k;
     while (keys_next(&a->keys, &k))
         app_key(a, &k);
+    terminal_app_after_keys(a); /* the terminal's answers came with the keys */
     if (keys_pending(&a->keys))
-        loop_timer_after(a->esc_timer, ESC_DELAY_NS);
+        loop_timer_after(a->esc_timer, terminal_app_esc_delay_ns(a));
     else
         loop_timer_cancel(a->esc_timer);
     app_take_session_damage(a);
@@ -147,8 +151,6 @@ static void app_tty_input(void *ud, const char *bytes, size_t n)
     App *a = ud;
     if (log_enabled())
         log_msg("tty: %zu bytes, first %02x", n, (unsigned char)bytes[0]);
-    if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
-        a->message_error = false, a->message[0] = '\0';
     keys_feed(&a->keys, bytes, n);
     app_drain_keys(a);
 }
@@ -222,8 +224,13 @@ static void app_signal(void *ud, int signo)
     App *a = ud;
     switch (signo) {
     case SIGWINCH: app_resize(a); break;
+    case SIGTSTP: /* kill -TSTP: leave the terminal as found, then stop */
+        log_msg("signal %d: suspending", signo);
+        term_suspend(a->term);
+        kill(getpid(), SIGSTOP);
+        break;
     case SIGCONT:
-        term_redraw_all(a->term);
+        term_redraw_all(a->term); /* puts paste, mouse and the kitty flags back too */
         app_draw(a);
         break;
     default: /* TERM, HUP, INT, QUIT: leave cleanly, keeping the user's text */
@@ -391,6 +398,7 @@ void app_free(App *a)
         close(a->tty_fd);
     if (a->demo.pid > 0)
         demo_stop(&a->demo);
+    terminal_app_free(a); /* joins the tmux worker, if any */
     keys_free(&a->keys);
     keymap_free(a->keymap);
     clipboard_free(&a->clip);
@@ -484,8 +492,8 @@ int app_run(const AppConfig *cfg)
     }
     if (!app_watch_tty(a, &err))
         goto fail;
-    clipboard_probe(&a->clip, cfg->settings ? cfg->settings->osc52 : true); /* before the
-                                     * terminal is ours: it runs tmux as a child */
+    clipboard_apply(&a->clip, cfg->settings ? cfg->settings->osc52 : true, NULL); /* tmux's
+                                     * options come after the first frame */
     recovery_app_arm(a);
     a->term = term_start(&a->theme, &err);
     if (!a->term) {
@@ -498,6 +506,7 @@ int app_run(const AppConfig *cfg)
     app_start(a, cols, rows, sb_cstr(&notes), ws.url);
     app_tell_earlier_recovery(a);
     app_go(a);
+    terminal_app_start(a); /* the first frame paints meanwhile */
 
     loop_run(a->loop);
     status = a->exit_status;

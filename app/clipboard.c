@@ -1,8 +1,6 @@
 /* Clipboard: base64 (RFC 4648, with padding) into an OSC 52 sequence, optionally wrapped in
  * tmux's passthrough; the route from tmux's options (see clipboard.h for the rules).
- *
- * The probe reads at most one short line from each `tmux show` child through popen; its
- * stderr goes to /dev/null so an old tmux's "invalid option" never reaches the screen. */
+ * tmux's options come from app/tmux_opts.h. */
 #include "app/clipboard.h"
 
 #include <stdio.h>
@@ -27,31 +25,14 @@ ClipRoute clipboard_route(bool osc52, bool in_tmux, const char *set_clipboard,
     return CLIP_TMUX_NONE;
 }
 
-/* One tmux option's value ("" when tmux cannot tell). */
-static void tmux_option(const char *name, char *out, size_t size)
+void clipboard_apply(Clipboard *c, bool osc52, const TmuxOptions *tmux)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "tmux show -gv %s 2>/dev/null", name);
-    out[0] = '\0';
-    FILE *p = popen(cmd, "r");
-    if (!p)
+    bool in_tmux = tmux_inside();
+    if (osc52 && in_tmux && !tmux) {
+        c->route = CLIP_OFF; /* not known yet */
         return;
-    if (fgets(out, (int)size, p))
-        out[strcspn(out, "\r\n")] = '\0';
-    else
-        out[0] = '\0';
-    pclose(p);
-}
-
-void clipboard_probe(Clipboard *c, bool osc52)
-{
-    const char *tmux = getenv("TMUX");
-    bool in_tmux = tmux && *tmux;
-    char setc[32] = "", pass[32] = "";
-    if (osc52 && in_tmux) {
-        tmux_option("set-clipboard", setc, sizeof setc);
-        tmux_option("allow-passthrough", pass, sizeof pass);
     }
+    const char *setc = tmux ? tmux->set_clipboard : "", *pass = tmux ? tmux->allow_passthrough : "";
     c->route = clipboard_route(osc52, in_tmux, setc, pass);
     log_msg("clipboard: osc52=%d tmux=%d set-clipboard=%s allow-passthrough=%s route=%d", osc52,
             in_tmux, setc, pass, (int)c->route);

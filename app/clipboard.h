@@ -3,10 +3,9 @@
  * "Manipulate Selection Data": ESC ] 52 ; c ; BASE64 BEL), so that a copy over SSH lands in
  * the local clipboard.
  *
- * Inside tmux (TMUX set) the route depends on two tmux options, asked once at start by
- * running `tmux show -gv set-clipboard` and `tmux show -gv allow-passthrough` as child
- * processes (before the terminal is taken over, never on the key path; the answers are
- * cached for the session):
+ * Inside tmux (TMUX set) the route depends on two tmux options, asked once at start with the
+ * others flint needs (app/tmux_opts.h: one child process, after the first frame, never on
+ * the key path; until they are known a copy stays internal):
  *   set-clipboard on          plain OSC 52: tmux keeps a buffer and forwards it outside;
  *   allow-passthrough on/all  OSC 52 wrapped in tmux's DCS passthrough (ESC P tmux; ... ESC \,
  *                             every ESC inside doubled), which tmux hands to the outer
@@ -23,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "app/tmux_opts.h"
 #include "core/strbuf.h"
 
 #define CLIPBOARD_OSC52_MAX (100 * 1000)
@@ -45,8 +45,9 @@ typedef struct Clipboard {
 /* Pure: the route for these answers (in_tmux false ignores the two options). */
 ClipRoute clipboard_route(bool osc52, bool in_tmux, const char *set_clipboard,
                           const char *allow_passthrough);
-/* Sets c->route from the environment and, inside tmux, tmux's options (two child processes). */
-void clipboard_probe(Clipboard *c, bool osc52);
+/* Sets c->route from the environment and, inside tmux, tmux's options (tmux: NULL while they
+ * are not known yet: the copy stays internal, and nothing is said). */
+void clipboard_apply(Clipboard *c, bool osc52, const TmuxOptions *tmux);
 void clipboard_set(Clipboard *c, const char *s, size_t n);
 void clipboard_free(Clipboard *c);
 /* Pure: the bytes to write for s[0..n) on this route; false (out untouched) when none. */

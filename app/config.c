@@ -124,4 +124,5 @@ void app_greet(App *a, const char *notes)
         app_say(a, false, "Demo backend on 127.0.0.1:%d (offline).  %s", a->demo.port, hint);
     else
         app_say(a, false, "%s", hint);
+    a->greeting_seq = a->message_seq;
 }

@@ -1,7 +1,7 @@
 /* Edit commands: thin handlers over session/buffer_select.c, plus the clipboard and the
  * mouse and soft-wrap toggles.
  *
- * A copy (or cut) puts the text in the internal clipboard and, on the route clipboard_probe
+ * A copy (or cut) puts the text in the internal clipboard and, on the route clipboard_apply
  * chose, an OSC 52 sequence on the terminal through the render thread (term_send_control):
  * never written from this thread. The one-time tmux notice uses App.clip.told. */
 #include "app/edit_cmds.h"

@@ -60,7 +60,8 @@ struct Loop {
     bool quit;
 };
 
-static const int loop_signals[] = {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCONT, SIGQUIT};
+static const int loop_signals[] = {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCONT, SIGQUIT,
+                                   SIGTSTP};
 
 static void loop_sigset(sigset_t *set)
 {

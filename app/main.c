@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "app/config.h"
+#include "app/doctor.h"
 #include "app/keymap.h"
 #include "app/providers.h"
 #include "app/resume_pick.h"
@@ -46,6 +47,8 @@ static void usage(FILE *f)
             "  --config FILE    settings file (default $XDG_CONFIG_HOME/flint/config.json,\n"
             "                   else ~/.config/flint/config.json)\n"
             "  --print-config   print the effective settings and exit\n"
+            "  --doctor         check the terminal, tmux, clipboard and locale; say what\n"
+            "                   to set, and exit\n"
             "  --ca-file FILE   extra CA certificates for wss://\n"
             "  --insecure       allow sending the API key over plain ws:// (or http://) to a\n"
             "                   host that is not loopback (127.0.0.0/8, ::1, localhost)\n"
@@ -79,7 +82,7 @@ int main(int argc, char **argv)
 {
     enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
            OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS, OPT_RESUME,
-           OPT_CONTINUE };
+           OPT_CONTINUE, OPT_DOCTOR };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"api", required_argument, NULL, OPT_API},
@@ -96,6 +99,7 @@ int main(int argc, char **argv)
         {"list-providers", no_argument, NULL, OPT_LIST_PROVIDERS},
         {"resume", optional_argument, NULL, OPT_RESUME},
         {"continue", no_argument, NULL, OPT_CONTINUE},
+        {"doctor", no_argument, NULL, OPT_DOCTOR},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -106,6 +110,7 @@ int main(int argc, char **argv)
     ResumeHow resume = RESUME_PICK;
     bool resuming = false;
     const char *resume_id = NULL;
+    bool doctor = false;
     ProviderFlags pf = {0};
     opterr = 0;
     int c;
@@ -151,6 +156,7 @@ int main(int argc, char **argv)
         case OPT_THEME: theme = optarg; break;
         case OPT_CONFIG: config_file = optarg; break;
         case OPT_PRINT_CONFIG: print_config = true; break;
+        case OPT_DOCTOR: doctor = true; break;
         case OPT_CA: cfg.ca_file = optarg; break;
         case OPT_INSECURE: cfg.allow_insecure = true; break;
         case OPT_STALL: {
@@ -207,6 +213,12 @@ int main(int argc, char **argv)
         sb_free(&notes);
         settings_clear(&settings);
         return 0;
+    }
+    if (doctor) { /* a plain report: no screen, no connection */
+        int rc = doctor_run(stdout, &settings);
+        sb_free(&notes);
+        settings_clear(&settings);
+        return rc;
     }
     char theme_path[PATH_MAX];
     if (settings.theme) {

@@ -1,7 +1,7 @@
 /* Recovery (the app's side). fatal_app is the only mutable global beyond signal flags: the
  * crash handler and the fatal cleanup take it with atomic_exchange, so the text is saved at
  * most once whichever path comes first. The crash handler uses only async-signal-safe calls
- * (tcsetattr, write, the recovery writer's open/write/close). */
+ * (tcsetattr, write, an atomic load, the recovery writer's open/write/close). */
 #include "app/recovery_app.h"
 
 #include <signal.h>
@@ -66,7 +66,12 @@ static void crash_handler(int signo)
         static const char reset[] = "\033[?2004l\033[?25h\033[?1049l\r\n";
         if (a->have_tios)
             tcsetattr(a->tty_fd, TCSAFLUSH, &a->saved_tios);
-        ssize_t w = write(a->tty_fd, reset, sizeof reset - 1);
+        ssize_t w;
+        if (term_kitty_keys_on(a->term)) { /* an atomic load: async-signal-safe */
+            static const char pop[] = "\033[<u"; /* the kitty keyboard flags we pushed */
+            w = write(a->tty_fd, pop, sizeof pop - 1);
+        }
+        w = write(a->tty_fd, reset, sizeof reset - 1);
         (void)w;
         /* Every modified buffer: the list is a plain array, read without allocating. */
         for (size_t i = 0; i < session_buffer_count(a->session); i++) {

@@ -27,6 +27,7 @@ void app_say(App *a, bool error, const char *fmt, ...)
     vsnprintf(a->message, sizeof a->message, fmt, ap);
     va_end(ap);
     a->message_error = error;
+    a->message_seq++;
     log_msg("message: %s", a->message);
     app_damage(a);
 }

@@ -60,6 +60,8 @@ typedef struct App {
     TransportState link_state;
     char link_text[192];
     char message[512];
+    unsigned message_seq;  /* counts app_say calls: which message the status line holds */
+    unsigned greeting_seq; /* message_seq of the greeting (the keys hint at start) */
     bool message_error;
     char *pending_question;
     bool quit_after_save;
@@ -73,6 +75,14 @@ typedef struct App {
     struct termios saved_tios;
     bool have_tios;
     Clipboard clip;        /* Ctrl-C/X fill it, Ctrl-V pastes it (app/clipboard.h) */
+    /* The terminal's answers and tmux's options (app/terminal_app.h). */
+    TmuxOptions term_tmux;
+    struct TermTmuxJob *term_job; /* `tmux show` running on a worker, or NULL */
+    LoopTimer *term_timer;        /* polls for its end */
+    bool term_queried;     /* the kitty + DA1 queries went out */
+    bool term_decided;     /* DA1 came: the Esc mode is chosen */
+    bool term_kitty;       /* the kitty disambiguate flag is pushed */
+    bool term_notice_told; /* the escape-time notice was given */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */

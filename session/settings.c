@@ -270,6 +270,23 @@ static bool parse_editor(const Parse *p, size_t off, const cJSON *obj)
     return true;
 }
 
+static bool parse_terminal(const Parse *p, size_t off, const cJSON *obj)
+{
+    if (!cJSON_IsObject(obj))
+        return fail_at(p, off, "terminal must be an object");
+    for (const cJSON *v = obj->child; v; v = v->next) {
+        size_t at = key_offset(p, off, v->string);
+        if (strcmp(v->string, "esc_timeout_ms") == 0) {
+            if (!get_int(p, at, v, "terminal.esc_timeout_ms", 0, SETTINGS_ESC_TIMEOUT_MAX,
+                         &p->s->esc_timeout_ms))
+                return false;
+        } else {
+            warn_at(p, at, "setting", v->string);
+        }
+    }
+    return true;
+}
+
 static void add_binding(Settings *s, const char *mode, const char *key, const char *cmd, int line)
 {
     s->bindings = xrealloc(s->bindings, (s->n_bindings + 1) * sizeof *s->bindings);
@@ -367,6 +384,8 @@ static bool parse_root(const Parse *p, const cJSON *root)
             ok = get_string(p, at, v, "provider", &p->s->provider);
         else if (strcmp(k, "editor") == 0)
             ok = parse_editor(p, at, v);
+        else if (strcmp(k, "terminal") == 0)
+            ok = parse_terminal(p, at, v);
         else if (strcmp(k, "keys") == 0)
             ok = parse_keys(p, at, v, NULL);
         else if (strcmp(k, "providers") == 0)
@@ -464,6 +483,8 @@ void settings_print(const Settings *s, StrBuf *out)
     cJSON_AddBoolToObject(ed, "editorconfig", s->editorconfig);
     cJSON_AddBoolToObject(ed, "osc52", s->osc52);
     cJSON_AddBoolToObject(ed, "mouse", s->mouse);
+    cJSON *term = cJSON_AddObjectToObject(root, "terminal");
+    cJSON_AddNumberToObject(term, "esc_timeout_ms", s->esc_timeout_ms);
     cJSON *keys = cJSON_AddObjectToObject(root, "keys");
     for (size_t i = 0; i < s->n_bindings; i++) {
         const SettingsBinding *b = &s->bindings[i];

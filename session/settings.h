@@ -35,6 +35,7 @@
 
 #define SETTINGS_TAB_WIDTH 4
 #define SETTINGS_TAB_MAX 16
+#define SETTINGS_ESC_TIMEOUT_MAX 1000
 
 typedef struct SettingsBinding {
     char *mode;     /* "edit" for top-level bindings */
@@ -71,6 +72,8 @@ typedef struct Settings {
     bool editorconfig;    /* read .editorconfig files (default on) */
     bool osc52;           /* copies also go to the terminal's clipboard (default on) */
     bool mouse;           /* mouse reporting at start (default on; Alt-M toggles) */
+    int esc_timeout_ms;   /* terminal.esc_timeout_ms: 0 (default) a lone ESC is Esc at once;
+                           * N waits N ms for the rest of a sequence a slow link split */
     char *provider;       /* the default provider's name, or NULL */
     SettingsBinding *bindings;
     size_t n_bindings;

@@ -4,7 +4,10 @@
  * xterm's (ECMA-48 5.4 for CSI: ESC [ parameter bytes 0x30-0x3F, intermediate bytes
  * 0x20-0x2F, one final byte 0x40-0x7E), plus SS3 (ESC O x), ESC-prefixed Alt keys, the Linux
  * console's ESC [ [ A..E, rxvt's ESC [ a..d / ESC O a..d / ESC [ n ^, xterm modifyOtherKeys
- * (ESC [ 27 ; m ; cp ~) and the kitty keyboard protocol's basic form (ESC [ cp ; m u). What a
+ * (ESC [ 27 ; m ; cp ~) and the kitty keyboard protocol's basic form (ESC [ cp ; m u; with
+ * its disambiguate flag, chords read as their legacy bytes would, and the keypad's private-use
+ * numbers as the keys they are). Two answers to flint's queries are told apart for the caller:
+ * CSI ? flags u (kitty keyboard) and CSI ? ... c (DA1). What a
  * terminal sends that is not a key is recognised so that it can be dropped whole: control
  * strings (ECMA-48 8.3: OSC ESC ], DCS ESC P, APC ESC _, PM ESC ^, SOS ESC X) up to BEL or ST,
  * nF escapes (ECMA-35: ESC, intermediates 0x20-0x2F, a final byte) and C1 controls sent as
@@ -122,7 +125,37 @@ static unsigned xterm_mods(unsigned m)
     return r;
 }
 
-/* A code point reported by CSI u or modifyOtherKeys. */
+/* kitty's functional keys that its disambiguate flag (CSI > 1 u) reports as CSI number u:
+ * the keypad's non-text keys (57399..57427 in the protocol's table), which legacy terminals
+ * send as digits, operators and cursor keys. Other private-use numbers (F13.., media keys,
+ * lone modifiers) mean nothing here. */
+static DecResult kitty_functional(uint32_t cp, unsigned mods, KeyEvent *ev)
+{
+    static const char text[] = "0123456789./*-+"; /* KP_0..KP_9, DECIMAL, DIVIDE, ... ADD */
+    if (cp >= 57399 && cp <= 57413)
+        return key_char(ev, (unsigned char)text[cp - 57399], mods);
+    switch (cp) {
+    case 57414: return key(ev, KC_ENTER, mods);      /* KP_ENTER */
+    case 57415: return key_char(ev, '=', mods);      /* KP_EQUAL */
+    case 57416: return key_char(ev, ',', mods);      /* KP_SEPARATOR */
+    case 57417: return key(ev, KC_LEFT, mods);
+    case 57418: return key(ev, KC_RIGHT, mods);
+    case 57419: return key(ev, KC_UP, mods);
+    case 57420: return key(ev, KC_DOWN, mods);
+    case 57421: return key(ev, KC_PAGE_UP, mods);
+    case 57422: return key(ev, KC_PAGE_DOWN, mods);
+    case 57423: return key(ev, KC_HOME, mods);
+    case 57424: return key(ev, KC_END, mods);
+    case 57425: return key(ev, KC_INSERT, mods);
+    case 57426: return key(ev, KC_DELETE, mods);
+    default: return DEC_SKIP;                        /* KP_BEGIN, F13.., media, modifiers */
+    }
+}
+
+/* A code point reported by CSI u or modifyOtherKeys. kitty's disambiguate flag sends Ctrl,
+ * Alt and Shift+Alt chords this way; they are made to read as the legacy bytes would:
+ * Ctrl-[ / Ctrl-I / Ctrl-M are Esc / Tab / Enter (0x1b, 0x09, 0x0d in legacy), and Shift on a
+ * letter without Ctrl is the capital (Alt-Shift-a = ESC A = Alt-A). */
 static DecResult decode_codepoint(uint32_t cp, unsigned mods, KeyEvent *ev)
 {
     switch (cp) {
@@ -133,6 +166,19 @@ static DecResult decode_codepoint(uint32_t cp, unsigned mods, KeyEvent *ev)
     case 27: return key(ev, KC_ESC, mods);
     default: break;
     }
+    if ((mods & MOD_CTRL) && !(mods & MOD_SHIFT)) {
+        unsigned rest = mods & ~(unsigned)MOD_CTRL;
+        if (cp == '[')
+            return key(ev, KC_ESC, rest);
+        if (cp == 'i')
+            return key(ev, KC_TAB, rest);
+        if (cp == 'm')
+            return key(ev, KC_ENTER, rest);
+    }
+    if ((mods & MOD_SHIFT) && !(mods & MOD_CTRL) && cp >= 'a' && cp <= 'z')
+        return key_char(ev, cp - 'a' + 'A', mods & ~(unsigned)MOD_SHIFT);
+    if (cp >= 57344 && cp <= 63743)
+        return kitty_functional(cp, mods, ev);
     if (cp_is_control(cp) || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) ||
         (cp >= 0xE000 && cp <= 0xF8FF)) /* kitty's functional keys live in the private area */
         return DEC_SKIP;
@@ -271,6 +317,17 @@ static DecResult csi_key(const unsigned char *params, size_t plen, unsigned char
     int nf = 0;
     if (plen > 0 && params[0] == '<')
         return sgr_mouse(params + 1, plen - 1, f, ev);
+    if (plen > 0 && params[0] == '?') {
+        /* Answers to our queries (ui/keys.h): CSI ? flags u (kitty keyboard), CSI ? ... c
+         * (primary device attributes). Any other report is dropped. */
+        if (f == 'u' && parse_fields(params + 1, plen - 1, field, &nf) && nf == 1) {
+            ev->cp = field[0];
+            return DEC_REPLY_KITTY;
+        }
+        if (f == 'c')
+            return DEC_REPLY_DA1;
+        return DEC_SKIP;
+    }
     if (!parse_fields(params, plen, field, &nf))
         return DEC_SKIP; /* private (<=>?), intermediates, malformed: mouse, reports, ... */
     unsigned mods = nf >= 2 ? xterm_mods(field[1]) : 0;

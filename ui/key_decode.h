@@ -22,10 +22,12 @@ typedef enum DecResult {
     DEC_KEY,   /* *ev holds a key */
     DEC_SKIP,  /* consumed bytes that mean nothing (unknown sequence, invalid UTF-8) */
     DEC_MARK,  /* the paste marker */
+    DEC_REPLY_KITTY, /* the kitty keyboard flags (CSI ? flags u): ev->cp holds the flags */
+    DEC_REPLY_DA1,   /* a primary device attributes answer (CSI ? ... c) */
 } DecResult;
 
 /* Decodes the event at the front of b[0..n), n > 0. Pure: used by keys_next to consume and
- * by keys_pending / keys_timeout to look. *used is set for DEC_KEY/SKIP/MARK. */
+ * by keys_pending / keys_timeout to look. *used is set for every result but DEC_MORE. */
 DecResult key_decode(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used);
 
 /* The second byte of an ESC-form control string introducer (ECMA-48 5.6): ESC ] (OSC),

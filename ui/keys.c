@@ -110,6 +110,9 @@ static void paste_open(KeyDecoder *d)
 
 /* --- feeding ---------------------------------------------------------------------------- */
 
+static size_t pending_start(const KeyDecoder *d);
+static void esc_at_end(KeyDecoder *d);
+
 /* After a parameter/intermediate byte: collapse an overlong CSI at the tail to ESC [ ? (or
  * C2 9B ?), and an overlong run of nF intermediates to its first and last byte. */
 static void compact_csi(KeyDecoder *d)
@@ -208,6 +211,20 @@ void keys_init(KeyDecoder *d)
     memset(d, 0, sizeof *d);
 }
 
+void keys_set_esc_at_once(KeyDecoder *d, bool on)
+{
+    d->esc_at_once = on;
+    d->esc_fired_ns = 0;
+}
+
+/* The first byte of what follows ESC in a CSI, an SS3 or a control string: what a link that
+ * split a sequence right after its ESC delivers next. Never what a person types within
+ * KEYS_ESC_WINDOW_MS of Esc. */
+static bool continues_sequence(unsigned char c)
+{
+    return c == '[' || c == 'O' || is_string_intro(c);
+}
+
 void keys_free(KeyDecoder *d)
 {
     sb_free(&d->paste);
@@ -228,9 +245,19 @@ void keys_feed(KeyDecoder *d, const char *bytes, size_t n)
     const unsigned char *s = (const unsigned char *)bytes;
     bool burst = false;         /* an unbracketed paste opened by this call */
     bool keys_only = false;     /* a burst of this call was cut by a sequence: no more pastes */
+    if (n > 0) {
+        uint64_t now = clock_now_ns();
+        /* The rest of a sequence whose ESC was taken for the Esc key by the last feed: put
+         * the ESC back in front, to be decoded and dropped whole (keys_next). */
+        if (d->esc_fired_ns && now - d->esc_fired_ns < KEYS_ESC_WINDOW_MS * NS_PER_MS &&
+            d->len == 0 && !d->in_paste && !d->paste_ready && continues_sequence(s[0])) {
+            d->buf[d->len++] = ESC;
+            d->swallow = true;
+        }
+        d->esc_fired_ns = 0;
+        d->fed_ns = now;
+    }
     size_t burst_from = d->len; /* where this call's undecoded ordinary bytes begin in buf */
-    if (n > 0)
-        d->fed_ns = clock_now_ns();
     for (size_t i = 0; i < n; i++) {
         unsigned char c = s[i];
         if (d->in_paste && burst && burst_ends_at(s + i, n - i)) {
@@ -304,6 +331,8 @@ void keys_feed(KeyDecoder *d, const char *bytes, size_t n)
     }
     if (burst && d->in_paste)
         paste_close(d);
+    if (n > 0 && d->esc_at_once)
+        esc_at_end(d);
 }
 
 /* --- taking events ---------------------------------------------------------------------- */
@@ -317,6 +346,21 @@ static void consume(KeyDecoder *d, size_t used)
     d->string_since_ns = 0; /* whatever string waited has been taken */
 }
 
+/* Records a terminal's answer; false for anything else. */
+static bool take_reply(KeyDecoder *d, DecResult r, const KeyEvent *ev)
+{
+    if (r == DEC_REPLY_KITTY) {
+        d->replies.kitty = true;
+        d->replies.kitty_flags = ev->cp;
+        return true;
+    }
+    if (r == DEC_REPLY_DA1) {
+        d->replies.da1++;
+        return true;
+    }
+    return false;
+}
+
 bool keys_next(KeyDecoder *d, KeyEvent *out)
 {
     if (!d->in_paste && !d->paste_ready)
@@ -327,6 +371,19 @@ bool keys_next(KeyDecoder *d, KeyEvent *out)
         DecResult r = key_decode(d->buf, d->len, &ev, &used);
         if (r == DEC_MORE)
             return false;
+        if (d->swallow && r != DEC_MARK) {
+            /* The rest of a sequence whose ESC was already the Esc key: never typed. An
+             * answer to a query is still an answer. */
+            d->swallow = false;
+            take_reply(d, r, &ev);
+            consume(d, used);
+            continue;
+        }
+        d->swallow = false;
+        if (take_reply(d, r, &ev)) {
+            consume(d, used);
+            continue;
+        }
         if (r == DEC_MARK) {
             if (d->in_paste)
                 return false; /* the paste is still arriving; later keys wait behind it */
@@ -445,6 +502,9 @@ void keys_timeout(KeyDecoder *d)
     d->string_since_ns = 0;
     unsigned char out[32];
     size_t k = resolve_tail(d->buf + p, d->len - p, out);
+    if (d->swallow && p == 0)
+        k = 0; /* the cut rest of a sequence whose ESC was already the Esc key: dropped */
+    d->swallow = false;
     /* The tail is at most 3 bytes when it grows (ESC ESC [, ESC ] ESC), and BUF_DATA_MAX
      * leaves room; stay safe anyway. */
     if (k > sizeof d->buf - p)
@@ -453,3 +513,26 @@ void keys_timeout(KeyDecoder *d)
     d->len = p + k;
 }
 
+/* keys_set_esc_at_once: an ESC, or a run of them, that ends what this feed left undecoded is
+ * the Esc key now; the next feed may bring the rest of its sequence (keys_feed swallows it). */
+static void esc_at_end(KeyDecoder *d)
+{
+    if (d->in_paste)
+        return;
+    size_t p = pending_start(d);
+    if (p >= d->len)
+        return;
+    for (size_t i = p; i < d->len; i++)
+        if (d->buf[i] != ESC)
+            return;
+    if (d->swallow && p == 0)
+        return; /* ESC put back by keys_feed and nothing after it: the timer drops it */
+    unsigned char out[32];
+    size_t k = resolve_tail(d->buf + p, d->len - p, out);
+    if (k == 0 || k > sizeof d->buf - p)
+        return;
+    memcpy(d->buf + p, out, k);
+    d->len = p + k;
+    uint64_t now = clock_now_ns();
+    d->esc_fired_ns = now ? now : 1;
+}

@@ -45,6 +45,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,10 @@ struct Term {
     unsigned bells;
     bool mouse_want;      /* mouse reporting asked for */
     bool mouse_dirty;     /* ... and not yet written */
+    bool kitty_want;      /* kitty keyboard flags pushed (CSI > 1 u) asked for */
+    bool kitty_dirty;     /* ... and not yet written */
+    bool suspend_req;     /* term_suspend: leave the terminal as found, then say so */
+    bool suspended;
     struct TermControl *controls; /* control strings to write, oldest first */
     int curses_cols, curses_rows; /* the size curses has, for term_size() */
     TermStats stats;
@@ -96,6 +101,7 @@ struct Term {
     int paint_cols, paint_rows;
     int cursor_shown; /* -1 unknown, 0 hidden, 1 visible */
     bool mouse_on;    /* what the terminal was last told (render thread; term_stop after it) */
+    atomic_bool kitty_on; /* our flags are on the terminal's stack (read by the crash handler) */
     short pair[STYLE__COUNT];
     attr_t attr[STYLE__COUNT];
 };
@@ -221,6 +227,11 @@ static void write_all(int fd, const char *s)
 
 #define MOUSE_ON "\033[?1000h\033[?1002h\033[?1006h"
 #define MOUSE_OFF "\033[?1006l\033[?1002l\033[?1000l"
+/* The kitty keyboard protocol's progressive enhancement stack
+ * (https://sw.kovidgoyal.net/kitty/keyboard-protocol/): push "disambiguate escape codes" (1),
+ * pop one entry. */
+#define KITTY_PUSH "\033[>1u"
+#define KITTY_POP "\033[<u"
 
 static void write_bytes(int fd, const char *s, size_t n)
 {
@@ -306,6 +317,37 @@ static void paint_reserve(Term *t, int cols, int rows)
     t->paint_rows = rows;
 }
 
+/* What term_stop and a suspend write on the way out, before endwin leaves the alternate
+ * screen (kitty keeps a flag stack per screen): the kitty flags popped, mouse reporting and
+ * bracketed paste off (the render thread is stopped, or is us). */
+static void leave_modes(Term *t)
+{
+    if (atomic_exchange(&t->kitty_on, false))
+        write_all(t->out_fd, KITTY_POP);
+    write_all(t->out_fd, "\033[?2004l");
+    if (t->mouse_on || t->mouse_want) {
+        write_all(t->out_fd, MOUSE_OFF);
+        t->mouse_on = false;
+    }
+}
+
+/* Puts our entry on the terminal's kitty flag stack (on) or takes it off. After SIGCONT
+ * (resumed) the terminal may or may not still hold it: pop first (a pop of an empty stack
+ * only resets the flags), so that one entry stays at most. */
+static void kitty_flags(Term *t, bool on, bool resumed)
+{
+    /* kitty_on is what the crash handler pops: it is set before the push is written and
+     * cleared before the pop, so a crash in between pops at most once (an extra pop of an
+     * empty stack only resets the flags; a missing one would leave them on). */
+    bool was = atomic_exchange(&t->kitty_on, false);
+    if (was || (resumed && on))
+        write_all(t->out_fd, KITTY_POP);
+    if (on) {
+        atomic_store(&t->kitty_on, true);
+        write_all(t->out_fd, KITTY_PUSH);
+    }
+}
+
 static void *render_main(void *arg)
 {
     Term *t = arg;
@@ -335,6 +377,23 @@ static void *render_main(void *arg)
         t->bells = 0;
         bool mouse = t->mouse_want, mouse_dirty = t->mouse_dirty || modes;
         t->mouse_dirty = false;
+        bool kitty = t->kitty_want, kitty_dirty = t->kitty_dirty || modes;
+        t->kitty_dirty = false;
+        if (t->suspend_req) {
+            /* Leave the terminal as we found it (curses' modes, paste, mouse, kitty flags);
+             * SIGCONT's term_redraw_all puts everything back. */
+            t->suspend_req = false;
+            pthread_mutex_unlock(&t->mu);
+            leave_modes(t);
+            endwin();
+            pthread_mutex_lock(&t->mu);
+            t->suspended = true;
+            t->mouse_dirty = t->mouse_want;
+            t->kitty_dirty = t->kitty_want;
+            pthread_cond_broadcast(&t->cv);
+            pthread_mutex_unlock(&t->mu);
+            continue;
+        }
         TermControl *controls = t->controls;
         t->controls = NULL;
         int cols = t->paint_cols, rows = t->paint_rows;
@@ -361,6 +420,10 @@ static void *render_main(void *arg)
             write_all(t->out_fd, mouse ? MOUSE_ON : MOUSE_OFF);
             t->mouse_on = mouse;
         }
+        /* kitty keeps a flag stack per screen: after SIGCONT the push waits for the doupdate
+         * that re-enters the alternate screen. */
+        if (kitty_dirty && !modes)
+            kitty_flags(t, kitty, false);
         while (controls) { /* between frames: curses has flushed everything before them */
             TermControl *next = controls->next;
             write_bytes(t->out_fd, controls->bytes, controls->len);
@@ -401,6 +464,8 @@ static void *render_main(void *arg)
         if (bells)
             beep();
         doupdate();
+        if (kitty_dirty && modes)
+            kitty_flags(t, kitty, true);
 
         pthread_mutex_lock(&t->mu);
         t->stats.frames_painted++;
@@ -508,10 +573,10 @@ void term_stop(Term *t)
             t->thread_running = false;
         }
     }
+    if (t->suspended)
+        return; /* already left as found */
+    leave_modes(t); /* before endwin: kitty's flags belong to the alternate screen */
     endwin();
-    write_all(t->out_fd, "\033[?2004l");
-    if (t->mouse_on || t->mouse_want) /* the render thread is stopped (or is us) */
-        write_all(t->out_fd, MOUSE_OFF);
 }
 
 void term_free(Term *t)
@@ -624,6 +689,7 @@ void term_redraw_all(Term *t)
     if (!t || t->stopped)
         return;
     pthread_mutex_lock(&t->mu);
+    t->suspended = false;
     t->repaint_all = true;
     t->clear_screen = true;
     wake(t);
@@ -664,6 +730,37 @@ void term_set_mouse(Term *t, bool on)
     pthread_mutex_unlock(&t->mu);
 }
 
+void term_set_kitty_keys(Term *t, bool on)
+{
+    if (!t || t->stopped)
+        return;
+    pthread_mutex_lock(&t->mu);
+    if (t->kitty_want != on) {
+        t->kitty_want = on;
+        t->kitty_dirty = true;
+        wake(t);
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+bool term_kitty_keys_on(const Term *t)
+{
+    return t && atomic_load(&((Term *)t)->kitty_on);
+}
+
+void term_suspend(Term *t)
+{
+    if (!t || t->stopped || !t->thread_running)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->suspended = false;
+    t->suspend_req = true;
+    wake(t);
+    while (!t->suspended && !t->quit)
+        pthread_cond_wait(&t->cv, &t->mu);
+    pthread_mutex_unlock(&t->mu);
+}
+
 void term_send_control(Term *t, const char *seq)
 {
     if (!t || t->stopped || !seq || !*seq)
@@ -680,4 +777,42 @@ void term_send_control(Term *t, const char *seq)
     *tail = c;
     wake(t);
     pthread_mutex_unlock(&t->mu);
+}
+
+/* --- describing a terminal type (flint --doctor) --------------------------------------- */
+
+static bool cap_str(const char *name)
+{
+    const char *v = tigetstr(name);
+    return v && v != (char *)-1;
+}
+
+bool term_caps(const char *term, TermCaps *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!term || !*term)
+        return false;
+    /* A screen that writes nowhere: only terminfo is read. */
+    FILE *sink = fopen("/dev/null", "w");
+    FILE *src = fopen("/dev/null", "r");
+    SCREEN *sc = sink && src ? newterm(term, sink, src) : NULL;
+    if (sc) {
+        SCREEN *old = set_term(sc);
+        out->known = true;
+        out->colors = tigetnum("colors");
+        out->rgb = tigetflag("RGB") > 0 || tigetflag("Tc") > 0;
+        out->bce = tigetflag("bce") > 0;
+        out->cup = cap_str("cup");
+        out->kmous = cap_str("kmous");
+        out->alt_screen = cap_str("smcup");
+        endwin();
+        if (old)
+            set_term(old);
+        delscreen(sc);
+    }
+    if (sink)
+        fclose(sink);
+    if (src)
+        fclose(src);
+    return out->known;
 }

@@ -54,6 +54,34 @@ TermStats term_stats(Term *t);
  * off. The render thread writes the mode between two frames; term_stop turns it off again
  * (exit, crash, the fatal hook), and after SIGCONT (term_redraw_all) it is put back. */
 void term_set_mouse(Term *t, bool on);
+/* The kitty keyboard protocol's "disambiguate escape codes" flag pushed (CSI > 1 u: Esc then
+ * arrives as CSI 27 u, never a lone ESC) or popped (CSI < u). Written by the render thread
+ * between frames; term_stop and term_suspend pop it before leaving the alternate screen
+ * (kitty keeps a stack per screen), SIGCONT's term_redraw_all pushes it again once back on
+ * it (after a pop, so the stack holds one entry at most). Only for a terminal that answered
+ * the query (ui/keys.h's KeysReplies). */
+void term_set_kitty_keys(Term *t, bool on);
+/* Our flags are on the terminal's stack now. Async-signal-safe (an atomic load): the crash
+ * handler asks it to pop them. */
+bool term_kitty_keys_on(const Term *t);
+/* Before the process stops (SIGTSTP): the render thread leaves the terminal as found (curses'
+ * modes, bracketed paste, mouse, kitty flags) and this returns once it has. SIGCONT's
+ * term_redraw_all puts everything back. */
+void term_suspend(Term *t);
+
+/* What terminfo says about a terminal type, read without drawing (flint --doctor). */
+typedef struct TermCaps {
+    bool known;       /* terminfo has the type */
+    int colors;       /* its colours (-1: none) */
+    bool rgb;         /* the RGB or Tc flag: direct colour */
+    bool bce;         /* background colour erase */
+    bool cup;         /* it can place the cursor */
+    bool kmous;       /* it has a mouse key (xterm mouse reports) */
+    bool alt_screen;  /* smcup */
+} TermCaps;
+/* False (and *out zeroed) when terminfo does not know term. Never uses the screen. */
+bool term_caps(const char *term, TermCaps *out);
+
 /* Writes a control string the app built (an OSC 52 clipboard sequence, possibly wrapped for
  * tmux) from the render thread between two frames, never into the middle of curses' output.
  * Copied; queued in order. */

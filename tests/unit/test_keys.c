@@ -355,7 +355,8 @@ static void test_unknown_dropped(void)
         "\033[12;3$x",       /* intermediate byte */
         "\033[E",            /* keypad 5 */
         "\033O~",            /* unknown SS3 */
-        "\033[57399u",       /* kitty functional key (private use) */
+        "\033[57376u",       /* kitty functional key (private use): F13 */
+        "\033[57427u",       /* kitty KP_BEGIN */
         "\033[0u",           /* CSI u with a control code point */
         "\033[1114112u",     /* beyond U+10FFFF */
         "\033[1;2;3;4;5A",   /* too many parameters */

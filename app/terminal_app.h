@@ -1,0 +1,31 @@
+/* Terminal app: what the app learns about the terminal after its first frame, and what it
+ * does with it.
+ *
+ *   - It asks the terminal for the kitty keyboard protocol together with a primary device
+ *     attributes query (CSI ? u CSI c: every terminal answers DA1, so the answer to the
+ *     first is known once the second comes, and flint never waits on silence). The answers
+ *     come back among the keys (ui/keys.h's KeysReplies). Until DA1 is answered, a lone ESC
+ *     waits for the Esc timer as before. Then: a terminal that knows the protocol gets the
+ *     disambiguate flag pushed (Esc arrives as CSI 27 u; term.h pops it on exit, suspend and
+ *     crash); any other terminal gets Esc at once (keys_set_esc_at_once), unless the settings'
+ *     terminal.esc_timeout_ms asks for the timer (links that split sequences).
+ *   - Inside tmux it reads tmux's options once (app/tmux_opts.h), on a worker thread: the
+ *     clipboard's route, and a one-time status line notice when escape-time makes Esc lag.
+ * Errors: none (a terminal or tmux that does not answer leaves things as they were). */
+#ifndef FLINT_APP_TERMINAL_APP_H
+#define FLINT_APP_TERMINAL_APP_H
+
+#include <stdint.h>
+
+struct App;
+
+/* The queries, after the first frame was handed to the render thread. */
+void terminal_app_start(struct App *a);
+/* Waits for the tmux worker, if one still runs (app_free). */
+void terminal_app_free(struct App *a);
+/* After each batch of keys: acts on the answers once DA1 has come. */
+void terminal_app_after_keys(struct App *a);
+/* How long a cut sequence waits for its rest: terminal.esc_timeout_ms, else 25 ms. */
+uint64_t terminal_app_esc_delay_ns(const struct App *a);
+
+#endif
