@@ -5,9 +5,14 @@
  * bytes are the Wire's (session/wire.h). This file holds what outlives a turn.
  *
  * History: the Transcript is the conversation record; a request that cannot be chained
- * carries the conversation read back from it (ENTRY_USER -> user message with the question
- * only, non-empty ENTRY_ANSWER -> assistant message, whatever its end state; notes are not
- * sent), its newest whole turns within HISTORY_MAX_BYTES, then the turn's full message.
+ * carries the conversation read back from it (ENTRY_USER -> the user message exactly as it
+ * was first sent, kept by the Conversation; non-empty ENTRY_ANSWER -> assistant message as
+ * it stands, an interrupted one as it was cut; notes are not sent), its newest whole turns
+ * within the token window (session/conversation.h: the oldest are dropped first), then the
+ * turn's full message. So a resend after an interrupt, a steer (interrupt + ask) or a
+ * reconnect repeats the earlier requests byte for byte up to the new part, and every request
+ * carries the conversation's prompt_cache_key. A message is composed (session/context.c)
+ * from the Conversation's seen files: a file the model has seen goes as a diff.
  *
  * The connection (bumped by link up/lost: `conn` is its generation, which a Turn records
  * when its request goes out): `chain_id` is the id of the last response that completed on
@@ -41,6 +46,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/context.h"
+#include "session/conversation.h"
 #include "session/wire_responses.h"
 
 static const char DEFAULT_INSTRUCTIONS[] =
@@ -84,6 +90,9 @@ struct Session {
     StrBuf json;           /* reused for every request */
     WireMessage *msgs;
     size_t msgs_cap;
+
+    Conversation *convo;   /* messages as sent, files seen, cache key, notes, pins, window */
+    size_t request_tokens; /* the estimate of the last request sent (0: none yet) */
 };
 
 Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *ud)
@@ -100,6 +109,7 @@ Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *
     s->ud = ud;
     session_buffer_add(s, buffer_new());
     s->transcript = transcript_new();
+    s->convo = conversation_new(cfg ? cfg->cache_key : NULL, cfg ? cfg->window_tokens : 0);
     return s;
 }
 
@@ -116,6 +126,7 @@ void session_free(Session *s)
     sb_free(&s->notice);
     sb_free(&s->json);
     free(s->msgs);
+    conversation_free(s->convo);
     free(s->chain_id);
     free(s->model);
     free(s->instructions);
@@ -283,20 +294,46 @@ static WireMessage *msg_slot(Session *s, size_t n)
     return &s->msgs[n];
 }
 
-/* Earlier turns resent after a reconnect are the newest whole turns (a question and its
- * answer) that fit in this many bytes: a long session must not make every reconnect upload
- * megabytes, and the model needs the recent turns most. The new question always goes. */
-#define HISTORY_MAX_BYTES (256u * 1024u)
-
-static size_t history_start(const Session *s, size_t hist_end)
+/* What transcript entry i is sent as: a question as its stored message (byte for byte what
+ * was sent the first time; the question alone if none was stored), an answer as its text
+ * (an interrupted one as it was cut). */
+static const char *entry_wire_text(const Session *s, size_t i, size_t *len)
 {
+    const TranscriptEntry *e = transcript_entry(s->transcript, i);
+    if (e->kind == ENTRY_USER) {
+        const char *m = conversation_message(s->convo, i, len);
+        if (m)
+            return m;
+    }
+    *len = e->text.len;
+    return sb_cstr(&e->text);
+}
+
+/* Bytes the earlier turns of a request may take: the window (less the answer's reserve) in
+ * bytes, less the instructions and the new message (which always go). */
+static size_t history_budget(const Session *s, size_t message_len)
+{
+    const Conversation *c = s->convo;
+    size_t tokens = conversation_window_tokens(c) - conversation_output_reserve(c);
+    size_t used = context_tokens(strlen(s->instructions)) + context_tokens(message_len);
+    return used >= tokens ? 0 : (tokens - used) * 4;
+}
+
+/* The first entry of the earlier turns a whole-conversation request carries: the newest
+ * whole turns (a question and its answer) within the token budget, oldest dropped first;
+ * the new question always goes. */
+static size_t history_start(const Session *s, size_t hist_end, size_t message_len)
+{
+    size_t budget = history_budget(s, message_len);
     size_t start = hist_end, bytes = 0;
     for (size_t i = hist_end; i-- > 0;) {
         const TranscriptEntry *e = transcript_entry(s->transcript, i);
         if (e->kind == ENTRY_NOTE)
             continue;
-        bytes += e->text.len;
-        if (bytes > HISTORY_MAX_BYTES)
+        size_t len;
+        entry_wire_text(s, i, &len);
+        bytes += len;
+        if (bytes > budget)
             break;
         if (e->kind == ENTRY_USER)
             start = i; /* a turn starts at its question */
@@ -304,42 +341,118 @@ static size_t history_start(const Session *s, size_t hist_end)
     return start;
 }
 
-/* Encodes and sends `message`: chained (the chain id + the message) when chain_id is set
- * and allowed, else the history (history_start) before hist_end, then the message.
- * *chained says which. */
-static bool send_request(Session *s, const StrBuf *message, size_t hist_end, bool allow_chain,
-                         bool *chained)
+/* The first question of the conversation (hist_end when none). */
+static size_t first_question(const Session *s, size_t hist_end)
+{
+    for (size_t i = 0; i < hist_end; i++)
+        if (transcript_entry(s->transcript, i)->kind == ENTRY_USER)
+            return i;
+    return hist_end;
+}
+
+/* Encodes `message` into s->json: chained (the chain id + the message) when chain_id is set,
+ * allowed, and the whole conversation still fits the window (else the chain is left and
+ * the oldest turns dropped), else the history (history_start) before hist_end, then the
+ * message. *chained says which; *n_input counts the items. */
+static void encode_request(Session *s, const char *message, size_t message_len, size_t hist_end,
+                           bool allow_chain, bool *chained, size_t *n_input)
 {
     size_t n = 0;
+    size_t start = history_start(s, hist_end, message_len);
     const char *prev = allow_chain && wire_can_chain(s->wire) ? s->chain_id : NULL;
+    if (prev && start > first_question(s, hist_end))
+        prev = NULL; /* over the budget: the server's chain would hold the dropped turns */
     if (!prev) {
-        for (size_t i = history_start(s, hist_end); i < hist_end; i++) {
+        for (size_t i = start; i < hist_end; i++) {
             const TranscriptEntry *e = transcript_entry(s->transcript, i);
             if (e->kind == ENTRY_NOTE || (e->kind == ENTRY_ANSWER && e->text.len == 0))
                 continue;
+            size_t len;
+            const char *text = entry_wire_text(s, i, &len);
             *msg_slot(s, n++) = (WireMessage){
                 .role = e->kind == ENTRY_USER ? WIRE_ROLE_USER : WIRE_ROLE_ASSISTANT,
-                .text = sb_cstr(&e->text),
-                .len = e->text.len,
+                .text = text,
+                .len = len,
             };
         }
     }
-    *msg_slot(s, n++) = (WireMessage){WIRE_ROLE_USER, sb_cstr(message), message->len};
+    *msg_slot(s, n++) = (WireMessage){WIRE_ROLE_USER, message, message_len};
     WireRequest req = {
         .model = s->model,
         .instructions = s->instructions,
         .chain_id = prev,
         .input = s->msgs,
         .n_input = n,
+        .prompt_cache_key = conversation_cache_key(s->convo),
     };
     sb_reset(&s->json);
     wire_encode(s->wire, &req, &s->json);
+    *chained = prev != NULL;
+    *n_input = n;
+}
+
+/* Encodes and sends `message` (encode_request). *chained says how. */
+static bool send_request(Session *s, const StrBuf *message, size_t hist_end, bool allow_chain,
+                         bool *chained)
+{
+    size_t n;
+    bool ch;
+    encode_request(s, sb_cstr(message), message->len, hist_end, allow_chain, &ch, &n);
     if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
         return false;
-    *chained = prev != NULL;
+    *chained = ch;
+    s->request_tokens = context_tokens(s->json.len);
     log_msg("session: sent a %s request (%zu bytes, %zu input items%s%s)", wire_name(s->wire),
-            s->json.len, n, prev ? ", chained to " : "", prev ? prev : "");
+            s->json.len, n, ch ? ", chained to " : "", ch ? s->chain_id : "");
     return true;
+}
+
+/* The buffer open for abs_path (ContextFindBuffer). */
+static const Buffer *find_buffer(void *ud, const char *abs_path)
+{
+    Session *s = ud;
+    StrBuf key = {0};
+    const Buffer *found = NULL;
+    for (size_t i = 0; i < s->n_buffers && !found; i++) {
+        if (!buffer_path(s->buffers[i]))
+            continue;
+        sb_reset(&key);
+        context_buffer_key(s->buffers[i], &key);
+        if (strcmp(sb_cstr(&key), abs_path) == 0)
+            found = s->buffers[i];
+    }
+    sb_free(&key);
+    return found;
+}
+
+/* The user message for question, to become the question at transcript entry hist_end:
+ * notes, question, context; the file versions it shows go to updates. Files whose last
+ * whole copy went in a turn the budget drops go whole again (a diff against a message the
+ * request no longer carries would mean nothing). */
+static void compose_message(Session *s, const char *question, size_t hist_end, StrBuf *message,
+                            ContextSeen *updates)
+{
+    size_t window_bytes = (conversation_window_tokens(s->convo) -
+                           conversation_output_reserve(s->convo)) * 4;
+    ContextOptions o = {
+        .max_bytes = s->max_context_bytes < window_bytes / 2 ? s->max_context_bytes
+                                                             : window_bytes / 2,
+        .seen = conversation_seen(s->convo),
+        .find_buffer = find_buffer,
+        .find_ud = s,
+    };
+    o.notes = conversation_notes(s->convo, &o.n_notes);
+    o.pinned = conversation_pins(s->convo, &o.n_pinned);
+    o.valid_from = history_start(s, hist_end, 0);
+    for (int pass = 0; pass < 3; pass++) {
+        sb_reset(message);
+        context_seen_clear(updates);
+        context_compose(session_buffer(s), question, &o, message, updates);
+        size_t start = history_start(s, hist_end, message->len);
+        if (start <= o.valid_from)
+            break;
+        o.valid_from = start; /* the message grew the request: fewer earlier turns fit */
+    }
 }
 
 /* The open turn's request again, whole conversation, unchained (a refused request was never
@@ -386,16 +499,23 @@ static bool ask(Session *s, const char *question, bool hold, ErrorBuf *err)
         return error_set(err, "the question is empty");
 
     StrBuf message = {0};
-    context_build(session_buffer(s), question, s->max_context_bytes, &message);
+    ContextSeen updates = {0};
+    compose_message(s, question, transcript_count(s->transcript), &message, &updates);
     bool wait = hold || rate_limited_now(s); /* it goes out at the deadline (session_tick) */
     bool chained = false;
     if (!wait &&
         !send_request(s, &message, transcript_count(s->transcript), true, &chained)) {
         sb_free(&message);
+        context_seen_clear(&updates);
         return error_set(err, "could not send the request (not connected?)");
     }
     turn_free(s->turn);
     s->turn = turn_new(s->transcript, question, sb_cstr(&message), message.len, s->stall_ns);
+    /* From here the message is part of the conversation: every later request repeats it as
+     * it is, and the files it showed are what the model has seen. */
+    conversation_store(s->convo, turn_user_entry(s->turn), sb_cstr(&message), message.len);
+    context_seen_commit(conversation_seen(s->convo), &updates, turn_user_entry(s->turn));
+    conversation_clear_notes(s->convo);
     sb_free(&message);
     if (wait)
         turn_wait(s->turn);
@@ -680,4 +800,75 @@ void session_interrupt(Session *s)
         return;
     apply(s, turn_interrupt(s->turn));
     sync_stats(s);
+}
+
+/* ---- context: notes, pinned files, the view of the next request ------------------------- */
+
+void session_add_model_note(Session *s, const char *line)
+{
+    conversation_add_note(s->convo, line);
+}
+
+bool session_context_add_file(Session *s, const char *path, ErrorBuf *err)
+{
+    if (!path || !*path)
+        return error_set(err, "the buffer has no file yet (save it first)");
+    char *real = realpath(path, NULL);
+    if (!real)
+        return error_set(err, "%s: no such file", path);
+    bool added = conversation_pin(s->convo, real);
+    free(real);
+    if (!added)
+        return error_set(err, "%s is in the context already", path);
+    return true;
+}
+
+size_t session_context_files(const Session *s, const char *const **paths)
+{
+    size_t n;
+    *paths = conversation_pins(s->convo, &n);
+    return n;
+}
+
+const char *session_cache_key(const Session *s) { return conversation_cache_key(s->convo); }
+
+void session_context_use(const Session *s, int *ctx_percent, int *cache_percent)
+{
+    size_t window = conversation_window_tokens(s->convo);
+    const SessionStats *st = &s->stats;
+    size_t used = st->input_tokens ? st->input_tokens + st->output_tokens : s->request_tokens;
+    *ctx_percent = used ? (int)((used * 100 + window / 2) / window) : -1;
+    *cache_percent = st->input_tokens && st->cached_tokens <= st->input_tokens
+                         ? (int)((st->cached_tokens * 100 + st->input_tokens / 2) /
+                                 st->input_tokens)
+                         : -1;
+}
+
+void session_preview_request(Session *s, const char *question, StrBuf *json, SessionPreview *pv)
+{
+    size_t hist_end = transcript_count(s->transcript);
+    if (in_turn(s))
+        hist_end = turn_user_entry(s->turn); /* it would replace the open turn's question */
+    StrBuf message = {0};
+    ContextSeen updates = {0};
+    compose_message(s, question && *question ? question : "(your question)", hist_end,
+                    &message, &updates);
+    bool chained;
+    size_t n;
+    encode_request(s, sb_cstr(&message), message.len, hist_end, !in_turn(s), &chained, &n);
+    sb_append(json, sb_cstr(&s->json), s->json.len);
+    size_t start = history_start(s, hist_end, message.len), dropped = 0;
+    for (size_t i = chained ? 0 : start; i-- > 0;)
+        dropped += transcript_entry(s->transcript, i)->kind == ENTRY_USER;
+    *pv = (SessionPreview){
+        .bytes = s->json.len,
+        .tokens = context_tokens(s->json.len),
+        .window_tokens = conversation_window_tokens(s->convo),
+        .n_input = n,
+        .chained = chained,
+        .dropped_turns = dropped,
+        .message_bytes = message.len,
+    };
+    sb_free(&message);
+    context_seen_clear(&updates);
 }

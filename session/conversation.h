@@ -1,0 +1,58 @@
+/* Conversation: what the model has been sent in this conversation, kept so that every later
+ * request repeats it byte for byte (the provider's prefix cache then applies):
+ *
+ *   - each user message exactly as first sent (question + notes + context), by the
+ *     transcript entry of its question: a resend after an interrupt, a steer or a reconnect
+ *     carries these, never a message rendered again from today's buffer;
+ *   - the file versions the model has seen (ContextSeen, session/context.h), so the next
+ *     message sends only a diff;
+ *   - the prompt_cache_key, fixed for the conversation;
+ *   - model notes waiting for the next message (hunk decisions: sent once, then dropped);
+ *   - the files the user pinned to the context (sent with every question, as diffs once
+ *     seen);
+ *   - the token window the requests must fit in.
+ *
+ * Ownership: the Conversation owns copies of everything given to it. Errors: none
+ * (allocation aborts, tier 2). */
+#ifndef FLINT_SESSION_CONVERSATION_H
+#define FLINT_SESSION_CONVERSATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "session/context.h"
+
+/* The window of gpt-5.3-codex-spark (PROTOCOL.md 3), the default of context.window_tokens. */
+#define CONVERSATION_WINDOW_TOKENS ((size_t)128000)
+#define CONVERSATION_WINDOW_MIN ((size_t)1024)
+
+typedef struct Conversation Conversation;
+
+/* cache_key NULL or "": a new random one ("flint-" and 16 hex digits). window_tokens 0: the
+ * default (values below CONVERSATION_WINDOW_MIN are raised to it). */
+Conversation *conversation_new(const char *cache_key, size_t window_tokens);
+void conversation_free(Conversation *c);  /* accepts NULL */
+
+const char *conversation_cache_key(const Conversation *c);
+size_t conversation_window_tokens(const Conversation *c);
+/* Tokens kept free for the answer: a quarter of the window, at most 16384. */
+size_t conversation_output_reserve(const Conversation *c);
+
+/* The user message of the question at transcript entry `entry`, as sent (stored once: a
+ * second store for the same entry is ignored). */
+void conversation_store(Conversation *c, size_t entry, const char *text, size_t len);
+/* NULL when none was stored for that entry. */
+const char *conversation_message(const Conversation *c, size_t entry, size_t *len);
+
+ContextSeen *conversation_seen(Conversation *c);
+
+/* A line for the next user message (copied; a line's newlines become spaces). */
+void conversation_add_note(Conversation *c, const char *line);
+const char *const *conversation_notes(const Conversation *c, size_t *n);
+void conversation_clear_notes(Conversation *c);
+
+/* Adds an absolute path to the pinned files; false when it is pinned already. */
+bool conversation_pin(Conversation *c, const char *abs_path);
+const char *const *conversation_pins(const Conversation *c, size_t *n);
+
+#endif
