@@ -195,6 +195,10 @@ static void close_now(App *a)
     ui_forget_buffer(a->ui, b);
     if (a->swap_diff_buffer == b)
         a->swap_diff_buffer = NULL;
+    if (a->context_view_buffer == b)
+        a->context_view_buffer = NULL;
+    if (a->context_view_from == b)
+        a->context_view_from = NULL;
     buffer_free(b);
     size_t n = session_buffer_count(a->session);
     app_say(a, false, "Closed %s; %s (%zu/%zu).", name, buffer_name(session_buffer(a->session)),

@@ -164,3 +164,104 @@ const char *const *conversation_pins(const Conversation *c, size_t *n)
     *n = c->n_pins;
     return (const char *const *)c->pins;
 }
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+const char *conversation_entry_text(const Conversation *c, const Transcript *tr, size_t i,
+                                    size_t *len)
+{
+    const TranscriptEntry *e = transcript_entry(tr, i);
+    if (e->kind == ENTRY_USER) {
+        const Stored *m = find(c, i);
+        if (m) {
+            *len = m->len;
+            return m->text;
+        }
+    }
+    *len = e->text.len;
+    return sb_cstr(&e->text);
+}
+
+size_t conversation_history_start(const Conversation *c, const Transcript *tr, size_t hist_end,
+                                  size_t fixed_bytes)
+{
+    size_t tokens = c->window_tokens - conversation_output_reserve(c);
+    size_t used = context_tokens(fixed_bytes);
+    size_t budget = used >= tokens ? 0 : (tokens - used) * 4;
+    size_t start = hist_end, bytes = 0;
+    for (size_t i = hist_end; i-- > 0;) {
+        const TranscriptEntry *e = transcript_entry(tr, i);
+        if (e->kind == ENTRY_NOTE)
+            continue;
+        size_t len;
+        conversation_entry_text(c, tr, i, &len);
+        bytes += len;
+        if (bytes > budget)
+            break;
+        if (e->kind == ENTRY_USER)
+            start = i; /* a turn starts at its question */
+    }
+    return start;
+}
+
+size_t conversation_first_question(const Transcript *tr, size_t hist_end)
+{
+    for (size_t i = 0; i < hist_end; i++)
+        if (transcript_entry(tr, i)->kind == ENTRY_USER)
+            return i;
+    return hist_end;
+}
+
+typedef struct Finder {
+    const ConversationCompose *cc;
+    StrBuf key;
+} Finder;
+
+/* The open buffer whose file is abs_path (ContextFindBuffer). */
+static const Buffer *find_buffer(void *ud, const char *abs_path)
+{
+    Finder *f = ud;
+    for (size_t i = 0; i < f->cc->n_buffers; i++) {
+        const Buffer *b = f->cc->buffers[i];
+        if (!buffer_path(b))
+            continue;
+        sb_reset(&f->key);
+        context_buffer_key(b, &f->key);
+        if (strcmp(sb_cstr(&f->key), abs_path) == 0)
+            return b;
+    }
+    return NULL;
+}
+
+void conversation_compose(const Conversation *c, const Transcript *tr,
+                          const ConversationCompose *cc, const char *question, size_t hist_end,
+                          StrBuf *out, ContextSeen *updates)
+{
+    size_t window_bytes = (c->window_tokens - conversation_output_reserve(c)) * 4;
+    size_t max = cc->max_bytes ? cc->max_bytes : CONTEXT_DEFAULT_MAX_BYTES;
+    Finder f = {.cc = cc};
+    ContextOptions o = {
+        .max_bytes = max < window_bytes / 2 ? max : window_bytes / 2,
+        .seen = &c->seen,
+        .find_buffer = find_buffer,
+        .find_ud = &f,
+        .notes = (const char *const *)c->notes,
+        .n_notes = c->n_notes,
+        .pinned = (const char *const *)c->pins,
+        .n_pinned = c->n_pins,
+    };
+    o.valid_from = conversation_history_start(c, tr, hist_end, cc->fixed_bytes);
+    for (int pass = 0; pass < 3; pass++) {
+        size_t mark = out->len;
+        if (updates)
+            context_seen_clear(updates);
+        context_compose(cc->current, question, &o, out, updates);
+        size_t start = conversation_history_start(c, tr, hist_end,
+                                                  cc->fixed_bytes + out->len - mark);
+        if (start <= o.valid_from || pass == 2)
+            break;
+        o.valid_from = start; /* the message grew the request: fewer earlier turns fit */
+        sb_truncate(out, mark);
+    }
+    sb_free(&f.key);
+}

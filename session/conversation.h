@@ -20,7 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "session/buffer.h"
 #include "session/context.h"
+#include "session/transcript.h"
 
 /* The window of gpt-5.3-codex-spark (PROTOCOL.md 3), the default of context.window_tokens. */
 #define CONVERSATION_WINDOW_TOKENS ((size_t)128000)
@@ -54,5 +56,37 @@ void conversation_clear_notes(Conversation *c);
 /* Adds an absolute path to the pinned files; false when it is pinned already. */
 bool conversation_pin(Conversation *c, const char *abs_path);
 const char *const *conversation_pins(const Conversation *c, size_t *n);
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+/* What transcript entry i is sent as: a question as its stored message (the question alone
+ * when none was stored), an answer as its text (an interrupted one as it was cut). */
+const char *conversation_entry_text(const Conversation *c, const Transcript *tr, size_t i,
+                                    size_t *len);
+/* The first entry of the earlier turns (before hist_end) a whole-conversation request
+ * carries: the newest whole turns within the window (less the answer's reserve and
+ * fixed_bytes: instructions and the new message, which always go), oldest dropped first.
+ * hist_end when none fits. */
+size_t conversation_history_start(const Conversation *c, const Transcript *tr, size_t hist_end,
+                                  size_t fixed_bytes);
+/* The first question's entry before hist_end (hist_end when none). */
+size_t conversation_first_question(const Transcript *tr, size_t hist_end);
+
+typedef struct ConversationCompose {
+    const Buffer *current;          /* the buffer the question is about */
+    const Buffer *const *buffers;   /* every open buffer (an @path's unsaved text) */
+    size_t n_buffers;
+    size_t max_bytes;               /* the current file's budget (capped at half the window) */
+    size_t fixed_bytes;             /* the instructions' size */
+} ConversationCompose;
+
+/* The user message for question, to be the question at transcript entry hist_end: the
+ * notes, the pinned files, the seen versions (context_compose). A file last sent whole in a
+ * turn the window drops goes whole again: a diff against a message the request no longer
+ * carries would mean nothing. The versions it shows go to updates (commit them with
+ * context_seen_commit once the message is sent). */
+void conversation_compose(const Conversation *c, const Transcript *tr,
+                          const ConversationCompose *cc, const char *question, size_t hist_end,
+                          StrBuf *out, ContextSeen *updates);
 
 #endif

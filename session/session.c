@@ -294,60 +294,10 @@ static WireMessage *msg_slot(Session *s, size_t n)
     return &s->msgs[n];
 }
 
-/* What transcript entry i is sent as: a question as its stored message (byte for byte what
- * was sent the first time; the question alone if none was stored), an answer as its text
- * (an interrupted one as it was cut). */
-static const char *entry_wire_text(const Session *s, size_t i, size_t *len)
-{
-    const TranscriptEntry *e = transcript_entry(s->transcript, i);
-    if (e->kind == ENTRY_USER) {
-        const char *m = conversation_message(s->convo, i, len);
-        if (m)
-            return m;
-    }
-    *len = e->text.len;
-    return sb_cstr(&e->text);
-}
-
-/* Bytes the earlier turns of a request may take: the window (less the answer's reserve) in
- * bytes, less the instructions and the new message (which always go). */
-static size_t history_budget(const Session *s, size_t message_len)
-{
-    const Conversation *c = s->convo;
-    size_t tokens = conversation_window_tokens(c) - conversation_output_reserve(c);
-    size_t used = context_tokens(strlen(s->instructions)) + context_tokens(message_len);
-    return used >= tokens ? 0 : (tokens - used) * 4;
-}
-
-/* The first entry of the earlier turns a whole-conversation request carries: the newest
- * whole turns (a question and its answer) within the token budget, oldest dropped first;
- * the new question always goes. */
 static size_t history_start(const Session *s, size_t hist_end, size_t message_len)
 {
-    size_t budget = history_budget(s, message_len);
-    size_t start = hist_end, bytes = 0;
-    for (size_t i = hist_end; i-- > 0;) {
-        const TranscriptEntry *e = transcript_entry(s->transcript, i);
-        if (e->kind == ENTRY_NOTE)
-            continue;
-        size_t len;
-        entry_wire_text(s, i, &len);
-        bytes += len;
-        if (bytes > budget)
-            break;
-        if (e->kind == ENTRY_USER)
-            start = i; /* a turn starts at its question */
-    }
-    return start;
-}
-
-/* The first question of the conversation (hist_end when none). */
-static size_t first_question(const Session *s, size_t hist_end)
-{
-    for (size_t i = 0; i < hist_end; i++)
-        if (transcript_entry(s->transcript, i)->kind == ENTRY_USER)
-            return i;
-    return hist_end;
+    return conversation_history_start(s->convo, s->transcript, hist_end,
+                                      strlen(s->instructions) + message_len);
 }
 
 /* Encodes `message` into s->json: chained (the chain id + the message) when chain_id is set,
@@ -360,7 +310,7 @@ static void encode_request(Session *s, const char *message, size_t message_len, 
     size_t n = 0;
     size_t start = history_start(s, hist_end, message_len);
     const char *prev = allow_chain && wire_can_chain(s->wire) ? s->chain_id : NULL;
-    if (prev && start > first_question(s, hist_end))
+    if (prev && start > conversation_first_question(s->transcript, hist_end))
         prev = NULL; /* over the budget: the server's chain would hold the dropped turns */
     if (!prev) {
         for (size_t i = start; i < hist_end; i++) {
@@ -368,7 +318,7 @@ static void encode_request(Session *s, const char *message, size_t message_len, 
             if (e->kind == ENTRY_NOTE || (e->kind == ENTRY_ANSWER && e->text.len == 0))
                 continue;
             size_t len;
-            const char *text = entry_wire_text(s, i, &len);
+            const char *text = conversation_entry_text(s->convo, s->transcript, i, &len);
             *msg_slot(s, n++) = (WireMessage){
                 .role = e->kind == ENTRY_USER ? WIRE_ROLE_USER : WIRE_ROLE_ASSISTANT,
                 .text = text,
@@ -407,52 +357,19 @@ static bool send_request(Session *s, const StrBuf *message, size_t hist_end, boo
     return true;
 }
 
-/* The buffer open for abs_path (ContextFindBuffer). */
-static const Buffer *find_buffer(void *ud, const char *abs_path)
-{
-    Session *s = ud;
-    StrBuf key = {0};
-    const Buffer *found = NULL;
-    for (size_t i = 0; i < s->n_buffers && !found; i++) {
-        if (!buffer_path(s->buffers[i]))
-            continue;
-        sb_reset(&key);
-        context_buffer_key(s->buffers[i], &key);
-        if (strcmp(sb_cstr(&key), abs_path) == 0)
-            found = s->buffers[i];
-    }
-    sb_free(&key);
-    return found;
-}
-
-/* The user message for question, to become the question at transcript entry hist_end:
- * notes, question, context; the file versions it shows go to updates. Files whose last
- * whole copy went in a turn the budget drops go whole again (a diff against a message the
- * request no longer carries would mean nothing). */
+/* The user message for question, to become the question at hist_end (see
+ * conversation_compose); the file versions it shows go to updates. */
 static void compose_message(Session *s, const char *question, size_t hist_end, StrBuf *message,
                             ContextSeen *updates)
 {
-    size_t window_bytes = (conversation_window_tokens(s->convo) -
-                           conversation_output_reserve(s->convo)) * 4;
-    ContextOptions o = {
-        .max_bytes = s->max_context_bytes < window_bytes / 2 ? s->max_context_bytes
-                                                             : window_bytes / 2,
-        .seen = conversation_seen(s->convo),
-        .find_buffer = find_buffer,
-        .find_ud = s,
+    ConversationCompose cc = {
+        .current = session_buffer(s),
+        .buffers = (const Buffer *const *)s->buffers,
+        .n_buffers = s->n_buffers,
+        .max_bytes = s->max_context_bytes,
+        .fixed_bytes = strlen(s->instructions),
     };
-    o.notes = conversation_notes(s->convo, &o.n_notes);
-    o.pinned = conversation_pins(s->convo, &o.n_pinned);
-    o.valid_from = history_start(s, hist_end, 0);
-    for (int pass = 0; pass < 3; pass++) {
-        sb_reset(message);
-        context_seen_clear(updates);
-        context_compose(session_buffer(s), question, &o, message, updates);
-        size_t start = history_start(s, hist_end, message->len);
-        if (start <= o.valid_from)
-            break;
-        o.valid_from = start; /* the message grew the request: fewer earlier turns fit */
-    }
+    conversation_compose(s->convo, s->transcript, &cc, question, hist_end, message, updates);
 }
 
 /* The open turn's request again, whole conversation, unchained (a refused request was never
@@ -844,7 +761,8 @@ void session_context_use(const Session *s, int *ctx_percent, int *cache_percent)
                          : -1;
 }
 
-void session_preview_request(Session *s, const char *question, StrBuf *json, SessionPreview *pv)
+void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message_out,
+                             SessionPreview *pv)
 {
     size_t hist_end = transcript_count(s->transcript);
     if (in_turn(s))
@@ -857,6 +775,8 @@ void session_preview_request(Session *s, const char *question, StrBuf *json, Ses
     size_t n;
     encode_request(s, sb_cstr(&message), message.len, hist_end, !in_turn(s), &chained, &n);
     sb_append(json, sb_cstr(&s->json), s->json.len);
+    if (message_out)
+        sb_append(message_out, sb_cstr(&message), message.len);
     size_t start = history_start(s, hist_end, message.len), dropped = 0;
     for (size_t i = chained ? 0 : start; i-- > 0;)
         dropped += transcript_entry(s->transcript, i)->kind == ENTRY_USER;

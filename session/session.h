@@ -195,7 +195,9 @@ typedef struct SessionPreview {
 
 /* Exactly what asking `question` now would send (NULL or "": a placeholder question),
  * appended to json: the request in the session's dialect, nothing changed (no file counts
- * as seen, notes stay). While a turn is open, the request that would replace it. */
-void session_preview_request(Session *s, const char *question, StrBuf *json, SessionPreview *pv);
+ * as seen, notes stay); the new user message alone to message (NULL: not wanted). While a
+ * turn is open, the request that would replace it. */
+void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message,
+                             SessionPreview *pv);
 
 #endif

@@ -7,6 +7,7 @@
  *     "editor": { "tab_width": 4, "expand_tabs": false, "osc52": true, "mouse": true,
  *                 "soft_wrap": false, "trim_trailing_whitespace": false,
  *                 "insert_final_newline": false, "editorconfig": true },
+ *     "context": { "window_tokens": 128000 },  // the model's window: old turns are dropped
  *     "keys": { "F2": "ask", "prompt": { "Ctrl-J": "submit" } },
  *     "providers": { "local": { "base_url": "http://127.0.0.1:8080/v1", "api": "chat",
  *                               "model": "qwen", "key_env": "LOCAL_KEY" } }
@@ -35,6 +36,7 @@
 
 #define SETTINGS_TAB_WIDTH 4
 #define SETTINGS_TAB_MAX 16
+#define SETTINGS_WINDOW_TOKENS 128000
 
 typedef struct SettingsBinding {
     char *mode;     /* "edit" for top-level bindings */
@@ -71,6 +73,7 @@ typedef struct Settings {
     bool editorconfig;    /* read .editorconfig files (default on) */
     bool osc52;           /* copies also go to the terminal's clipboard (default on) */
     bool mouse;           /* mouse reporting at start (default on; Alt-M toggles) */
+    int window_tokens;    /* context.window_tokens: the model's window (default 128000) */
     char *provider;       /* the default provider's name, or NULL */
     SettingsBinding *bindings;
     size_t n_bindings;
