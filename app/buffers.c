@@ -288,8 +288,16 @@ void buffers_list_close_selected(App *a)
 
 void buffers_complete(App *a)
 {
+    char *typed = xstrdup(ui_prompt_text(a->ui));
+    buffers_complete_path(a, "", 0, typed);
+    free(typed);
+}
+
+size_t buffers_complete_path(App *a, const char *before, size_t before_len, const char *typed)
+{
     StrBuf out = {0}, names = {0};
-    size_t n = path_complete(ui_prompt_text(a->ui), &out, &names);
+    sb_append(&out, before, before_len);
+    size_t n = path_complete(typed, &out, &names);
     ui_prompt_set_text(a->ui, sb_cstr(&out), out.len);
     if (n > 1) {
         char title[64];
@@ -302,6 +310,7 @@ void buffers_complete(App *a)
     }
     sb_free(&out);
     sb_free(&names);
+    return n;
 }
 
 bool buffers_cancel(App *a)

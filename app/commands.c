@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app/buffers.h"
+#include "app/context_app.h"
 #include "app/edit_cmds.h"
 #include "app/paste.h"
 #include "app/questions.h"
@@ -284,6 +285,9 @@ static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
     {"interrupt", E | P, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
+    {"context-view", E | MODE_BIT(MODE_ASK), 0, context_app_cmd_view,
+     "show exactly what asking now would send (again: back)"},
+    {"context-add", E, 0, context_app_cmd_add, "add this buffer's file to every question"},
     {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
     {"quit", E | P, 0, cmd_quit, "quit (asks first about unsaved changes)"},
     {"undo", E, 0, cmd_undo, "undo"},

@@ -1,0 +1,107 @@
+/* What the model sees, the app's side. The view is an ordinary unnamed buffer (like the
+ * swap diff), refilled on every F9, so the user can search it, scroll it and copy from it;
+ * it is never sent itself while it is shown: F9 in it goes back to the buffer it was opened
+ * from, and that buffer is the one previewed. */
+#include "app/context_app.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/buffers.h"
+#include "app/screen.h"
+#include "app/state.h"
+#include "core/xalloc.h"
+#include "session/session.h"
+
+static size_t index_of(App *a, const Buffer *b)
+{
+    for (size_t i = 0; b && i < session_buffer_count(a->session); i++)
+        if (session_buffer_at(a->session, i) == b)
+            return i;
+    return SIZE_MAX;
+}
+
+void context_app_cmd_view(App *a, const struct KeyEvent *k)
+{
+    (void)k;
+    Buffer *view = a->context_view_buffer;
+    size_t vi = index_of(a, view);
+    if (vi != SIZE_MAX && vi == session_buffer_current(a->session)) {
+        size_t from = index_of(a, a->context_view_from);
+        session_buffer_set_current(a->session, from != SIZE_MAX ? from : 0);
+        app_say(a, false, "Back from the request view (it stays as buffer %zu).", vi + 1);
+        return;
+    }
+    const char *question = a->mode == MODE_ASK ? ui_prompt_text(a->ui) : NULL;
+    StrBuf json = {0}, message = {0}, text = {0};
+    SessionPreview pv;
+    session_preview_request(a->session, question, &json, &message, &pv);
+    unsigned pct = (unsigned)((pv.tokens * 100 + pv.window_tokens / 2) / pv.window_tokens);
+    sb_printf(&text,
+              "# What asking now would send (F9 goes back): %zu bytes, about %zu tokens, %u%% "
+              "of the %zu-token window.\n"
+              "# %zu input item%s, %s; %zu earlier turn%s dropped to fit. prompt_cache_key %s.\n"
+              "# The request body, exactly as sent (one line; Alt-Z wraps it):\n",
+              pv.bytes, pv.tokens, pct, pv.window_tokens, pv.n_input, pv.n_input == 1 ? "" : "s",
+              pv.chained ? "continuing the last response by id" : "the whole conversation",
+              pv.dropped_turns, pv.dropped_turns == 1 ? "" : "s",
+              session_cache_key(a->session));
+    sb_append(&text, sb_cstr(&json), json.len);
+    sb_printf(&text, "\n\n# The new user message as the model reads it (%zu bytes):\n\n",
+              pv.message_bytes);
+    sb_append(&text, sb_cstr(&message), message.len);
+    if (question && a->mode == MODE_ASK) {
+        ui_prompt_close(a->ui); /* the text stays in the prompt's history only if asked */
+        a->mode = MODE_EDIT;
+    }
+    Buffer *from = session_buffer(a->session);
+    if (vi == SIZE_MAX) {
+        view = buffer_new();
+        vi = session_buffer_add(a->session, view);
+        a->context_view_buffer = view;
+    }
+    a->context_view_from = from;
+    buffer_load_text(view, sb_cstr(&text), text.len);
+    session_buffer_set_current(a->session, vi);
+    app_say(a, false, "The next request: ~%zu tokens (%u%% of the window). F9 goes back.",
+            pv.tokens, pct);
+    sb_free(&json);
+    sb_free(&message);
+    sb_free(&text);
+}
+
+void context_app_cmd_add(App *a, const struct KeyEvent *k)
+{
+    (void)k;
+    Buffer *b = session_buffer(a->session);
+    if (b == a->context_view_buffer) {
+        app_say(a, true, "This is the request view; add a file from its own buffer.");
+        return;
+    }
+    ErrorBuf err;
+    if (!session_context_add_file(a->session, buffer_path(b), &err)) {
+        app_say(a, true, "Not added: %s.", err.msg);
+        return;
+    }
+    const char *const *paths;
+    size_t n = session_context_files(a->session, &paths);
+    app_say(a, false, "%s is in the context of every question now (%zu file%s pinned).",
+            buffer_name(b), n, n == 1 ? "" : "s");
+}
+
+bool app_complete_at_path(App *a)
+{
+    if (a->mode != MODE_ASK)
+        return false;
+    const char *text = ui_prompt_text(a->ui);
+    size_t len = strlen(text), w = len;
+    while (w > 0 && text[w - 1] != ' ' && text[w - 1] != '\t' && text[w - 1] != '\n')
+        w--;
+    if (w == len || text[w] != '@')
+        return false;
+    char *copy = xstrdup(text);
+    buffers_complete_path(a, copy, w + 1, copy + w + 1);
+    free(copy);
+    return true;
+}
