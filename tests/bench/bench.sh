@@ -7,6 +7,9 @@
 #  3. idle: CPU used by flint over 5 s with nothing happening; CPU at 1000 and 50,000 tok/s.
 #  4. search on a 100 MB text (tests/bench/bench_search.c): find at the end, time per slice,
 #     count all, replace all + undo, each beside its target.
+#  5. context (tests/bench/bench_context.c): bytes sent per turn of a 10-turn conversation on
+#     a 50 KB file (once whole, then diffs), and the shared prefix of the requests before and
+#     after an interrupt, a steer and a reconnect.
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -159,3 +162,5 @@ PY
 "$BUILD/tests/bench_syntax" "$(dirname "$0")"/../../{core,session,ui,net,app}/*.c
 # --- swap file writes (1 MB on the loop, 10 MB measured for the worker threshold) ---------
 "$BUILD/tests/bench_swap"
+# --- what a conversation sends: file once then diffs; prefixes kept across interrupts ------
+"$BUILD/tests/bench_context"
