@@ -476,6 +476,18 @@ static void test_encode(void)
     CHECK_STR_EQ(sb_cstr(&out),
                  "{\"model\":\"qwen\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                  "\"messages\":[{\"role\":\"user\",\"content\":\"q1\"}]}");
+    /* prompt_cache_key: only once the app says the server takes it (PROTOCOL.md 4). */
+    req.prompt_cache_key = "flint-00ff";
+    sb_reset(&out);
+    wire_encode(w, &req, &out);
+    CHECK(strstr(sb_cstr(&out), "prompt_cache_key") == NULL);
+    wire_chat_set_cache_key(w, true);
+    sb_reset(&out);
+    wire_encode(w, &req, &out);
+    CHECK_STR_EQ(sb_cstr(&out),
+                 "{\"model\":\"qwen\",\"prompt_cache_key\":\"flint-00ff\",\"stream\":true,"
+                 "\"stream_options\":{\"include_usage\":true},"
+                 "\"messages\":[{\"role\":\"user\",\"content\":\"q1\"}]}");
     sb_free(&out);
     wire_free(w);
 }
