@@ -39,17 +39,17 @@ void context_app_cmd_view(App *a, const struct KeyEvent *k)
     session_preview_request(a->session, question, &json, &message, &pv);
     unsigned pct = (unsigned)((pv.tokens * 100 + pv.window_tokens / 2) / pv.window_tokens);
     sb_printf(&text,
-              "# What asking now would send (F9 goes back): %zu bytes, about %zu tokens, %u%% "
-              "of the %zu-token window.\n"
-              "# %zu input item%s, %s; %zu earlier turn%s dropped to fit. prompt_cache_key %s.\n"
-              "# The request body, exactly as sent (one line; Alt-Z wraps it):\n",
+              "# What asking now would send (F9: back)\n"
+              "# %zu bytes, ~%zu tokens: %u%% of %zu\n"
+              "# %zu input item%s, %s\n"
+              "# %zu earlier turn%s dropped to fit\n"
+              "# prompt_cache_key %s\n"
+              "# The body as sent (Alt-Z wraps):\n",
               pv.bytes, pv.tokens, pct, pv.window_tokens, pv.n_input, pv.n_input == 1 ? "" : "s",
-              pv.chained ? "continuing the last response by id" : "the whole conversation",
-              pv.dropped_turns, pv.dropped_turns == 1 ? "" : "s",
-              session_cache_key(a->session));
+              pv.chained ? "chained by id" : "whole conversation", pv.dropped_turns,
+              pv.dropped_turns == 1 ? "" : "s", session_cache_key(a->session));
     sb_append(&text, sb_cstr(&json), json.len);
-    sb_printf(&text, "\n\n# The new user message as the model reads it (%zu bytes):\n\n",
-              pv.message_bytes);
+    sb_printf(&text, "\n\n# The new message (%zu bytes):\n\n", pv.message_bytes);
     sb_append(&text, sb_cstr(&message), message.len);
     if (question && a->mode == MODE_ASK) {
         ui_prompt_close(a->ui); /* the text stays in the prompt's history only if asked */
@@ -86,8 +86,7 @@ void context_app_cmd_add(App *a, const struct KeyEvent *k)
     }
     const char *const *paths;
     size_t n = session_context_files(a->session, &paths);
-    app_say(a, false, "%s is in the context of every question now (%zu file%s pinned).",
-            buffer_name(b), n, n == 1 ? "" : "s");
+    app_say(a, false, "Pinned %s: every question carries it (%zu pinned).", buffer_name(b), n);
 }
 
 bool app_complete_at_path(App *a)
