@@ -102,5 +102,6 @@ bool app_complete_at_path(App *a)
     char *copy = xstrdup(text);
     buffers_complete_path(a, copy, w + 1, copy + w + 1);
     free(copy);
+    app_damage(a);
     return true;
 }
