@@ -83,8 +83,9 @@ void context_build(const Buffer *b, const char *question, size_t max_bytes, StrB
 void context_buffer_key(const Buffer *b, StrBuf *out);
 
 /* Tokens a request of `bytes` bytes is estimated to take: bytes / 4, rounded up (OpenAI's
- * rule of thumb for English and code; o200k measures 3.5-4.5 bytes per token on C source,
- * so this errs on the large side). */
+ * rule of thumb for English text; not measured against a real tokenizer here - none is
+ * installed - and applied to the JSON body, whose escapes add bytes, so it tends to err on
+ * the large side). The status line prefers the server's input_tokens once it has them. */
 size_t context_tokens(size_t bytes);
 
 #endif
