@@ -151,6 +151,8 @@ static void cmd_submit(App *a, const KeyEvent *k)
     ui_list_hide(a->ui); /* completions */
     if (mode == MODE_ASK)
         app_ask(a, text);
+    else if (mode == MODE_OPEN && a->open_for_context)
+        context_app_add_typed(a, text);
     else if (mode == MODE_OPEN)
         buffers_open_typed(a, text);
     else if (app_save_as(a, text) && a->close_after_save)
@@ -246,6 +248,7 @@ static void cmd_none(App *a, const KeyEvent *k) {}
 static void cmd_open(App *a, const KeyEvent *k)
 {
     a->mode = MODE_OPEN;
+    a->open_for_context = false;
     ui_prompt_open(a->ui, "Open (Tab completes, file:line): ");
 }
 
@@ -287,7 +290,7 @@ static const Command commands[] = {
     {"retry", E, 0, cmd_retry, "ask the last question again"},
     {"context-view", E | MODE_BIT(MODE_ASK), 0, context_app_cmd_view,
      "show exactly what asking now would send (again: back)"},
-    {"context-add", E, 0, context_app_cmd_add, "add this buffer's file to every question"},
+    {"context-add", E, 0, context_app_cmd_add, "add a file to every question (Tab completes)"},
     {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
     {"quit", E | P, 0, cmd_quit, "quit (asks first about unsaved changes)"},
     {"undo", E, 0, cmd_undo, "undo"},

@@ -1,4 +1,6 @@
-/* What the model sees, the app's side. The view is an ordinary unnamed buffer (like the
+/* What the model sees, the app's side. Alt-A borrows the Open prompt (MODE_OPEN, its Tab
+ * completion; a->open_for_context tells its Enter to pin instead of open). The view is an
+ * ordinary unnamed buffer (like the
  * swap diff), refilled on every F9, so the user can search it, scroll it and copy from it;
  * it is never sent itself while it is shown: F9 in it goes back to the buffer it was opened
  * from, and that buffer is the one previewed. */
@@ -12,6 +14,7 @@
 #include "app/screen.h"
 #include "app/state.h"
 #include "core/xalloc.h"
+#include "session/path.h"
 #include "session/session.h"
 
 static size_t index_of(App *a, const Buffer *b)
@@ -75,18 +78,34 @@ void context_app_cmd_add(App *a, const struct KeyEvent *k)
 {
     (void)k;
     Buffer *b = session_buffer(a->session);
-    if (b == a->context_view_buffer) {
-        app_say(a, true, "This is the request view; add a file from its own buffer.");
+    const char *path = b == a->context_view_buffer ? NULL : buffer_path(b);
+    a->mode = MODE_OPEN;
+    a->open_for_context = true;
+    ui_prompt_open(a->ui, "Add to the context (Tab completes): ");
+    if (path)
+        ui_prompt_set_text(a->ui, path, strlen(path));
+}
+
+void context_app_add_typed(App *a, const char *typed)
+{
+    a->open_for_context = false;
+    while (*typed == ' ')
+        typed++;
+    if (!*typed)
         return;
-    }
+    StrBuf path = {0};
+    path_expand_home(typed, &path);
     ErrorBuf err;
-    if (!session_context_add_file(a->session, buffer_path(b), &err)) {
+    if (!session_context_add_file(a->session, sb_cstr(&path), &err)) {
         app_say(a, true, "Not added: %s.", err.msg);
-        return;
+    } else {
+        const char *const *paths;
+        size_t n = session_context_files(a->session, &paths);
+        const char *slash = strrchr(sb_cstr(&path), '/');
+        app_say(a, false, "Pinned %s: every question carries it (%zu pinned).",
+                slash ? slash + 1 : sb_cstr(&path), n);
     }
-    const char *const *paths;
-    size_t n = session_context_files(a->session, &paths);
-    app_say(a, false, "Pinned %s: every question carries it (%zu pinned).", buffer_name(b), n);
+    sb_free(&path);
 }
 
 bool app_complete_at_path(App *a)

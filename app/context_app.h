@@ -16,9 +16,12 @@ struct KeyEvent;
  * tokens, share of the window, chained or whole, turns dropped), the request's JSON as sent,
  * then the new user message as the model reads it. In that buffer, the key goes back. */
 void context_app_cmd_view(App *a, const struct KeyEvent *k);
-/* "context-add": pins the current buffer's file to the context (every following question
- * carries it, as a diff once the model has seen it). */
+/* "context-add": a prompt (the Open prompt's, with its Tab completion) holding the current
+ * buffer's path; Enter pins the file named to the context (every following question carries
+ * it, as a diff once the model has seen it). */
 void context_app_cmd_add(App *a, const struct KeyEvent *k);
+/* The prompt's Enter: pins typed (~ expands), or says why not. */
+void context_app_add_typed(App *a, const char *typed);
 
 /* Completes the @word that ends the ask prompt's text (the caret is at its end) against the
  * file system, as the Open prompt's Tab does: the longest common prefix, a '/' after a

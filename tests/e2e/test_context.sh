@@ -52,8 +52,10 @@ case $last in *'int f30(void)'*) fail "the second request carried the whole file
 keys1=$(grep '^R ' "$E2E_DIR/frames.dump" | grep -o '"prompt_cache_key":"[^"]*"' | sort -u | wc -l)
 [ "$keys1" = 1 ] || fail "prompt_cache_key changed within the conversation"
 
-# Alt-A pins the buffer's file.
+# Alt-A pins a file: the prompt holds the buffer's path (any other may be typed; Tab completes).
 keys M-a
+wait_screen 'Add to the context'
+keys Enter
 wait_screen 'Pinned main.c'
 
 keys C-q

@@ -112,9 +112,26 @@ static void test_complete_and_view(void)
     CHECK(screen_has(&r, "Back from the request view"));
     CHECK(session_buffer_current(app_session(r.app)) == 0);
 
-    /* Alt-A on an unnamed buffer: nothing to pin. */
+    /* Alt-A: the Open prompt, empty for an unnamed buffer; a file typed (Tab completes) is
+     * pinned; a missing one is not; Ctrl-O afterwards opens again. */
     keys(&r, "\x1b" "a");
-    CHECK(strstr(app_message(r.app), "Not added") != NULL);
+    CHECK_INT_EQ(app_mode(r.app), MODE_OPEN);
+    CHECK(screen_has(&r, "Add to the context (Tab completes): "));
+    keys(&r, "alph\t"); /* Tab: the prompt's complete command */
+    CHECK(screen_has(&r, "Add to the context (Tab completes): alpha.c"));
+    keys(&r, "\r");
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    CHECK(strstr(app_message(r.app), "Pinned alpha.c") != NULL);
+    const char *const *pins;
+    CHECK_INT_EQ(session_context_files(app_session(r.app), &pins), 1);
+    keys(&r, "\x1b" "a" "nothere.c\r");
+    CHECK(strstr(app_message(r.app), "Not added: nothere.c: no such file") != NULL);
+    keys(&r, "\x1b" "a" "alpha.c\r");
+    CHECK(strstr(app_message(r.app), "in the context already") != NULL);
+    keys(&r, "\x0f"); /* Ctrl-O */
+    CHECK(screen_has(&r, "Open (Tab completes"));
+    keys(&r, "alps.h\r");
+    CHECK(strstr(buffer_name(session_buffer(app_session(r.app))), "alps.h") != NULL);
 
     app_free(r.app);
     CHECK(chdir(old) == 0);
