@@ -29,6 +29,7 @@ struct Conversation {
     size_t n_notes, notes_cap;
     char **pins;
     size_t n_pins, pins_cap;
+    size_t floor;  /* whole requests start at the first question at or after this entry */
 };
 
 static uint64_t splitmix64(uint64_t x)
@@ -182,12 +183,10 @@ const char *conversation_entry_text(const Conversation *c, const Transcript *tr,
     return sb_cstr(&e->text);
 }
 
-size_t conversation_history_start(const Conversation *c, const Transcript *tr, size_t hist_end,
-                                  size_t fixed_bytes)
+/* The newest whole turns before hist_end within budget bytes: their first entry. */
+static size_t newest_within(const Conversation *c, const Transcript *tr, size_t hist_end,
+                            size_t budget)
 {
-    size_t tokens = c->window_tokens - conversation_output_reserve(c);
-    size_t used = context_tokens(fixed_bytes);
-    size_t budget = used >= tokens ? 0 : (tokens - used) * 4;
     size_t start = hist_end, bytes = 0;
     for (size_t i = hist_end; i-- > 0;) {
         const TranscriptEntry *e = transcript_entry(tr, i);
@@ -204,9 +203,38 @@ size_t conversation_history_start(const Conversation *c, const Transcript *tr, s
     return start;
 }
 
-size_t conversation_first_question(const Transcript *tr, size_t hist_end)
+size_t conversation_history_start(const Conversation *c, const Transcript *tr, size_t hist_end,
+                                  size_t fixed_bytes)
 {
-    for (size_t i = 0; i < hist_end; i++)
+    size_t tokens = c->window_tokens - conversation_output_reserve(c);
+    size_t used = context_tokens(fixed_bytes);
+    size_t budget = used >= tokens ? 0 : (tokens - used) * 4;
+    /* From the floor, if that still fits: the same first turn as the last whole request, so
+     * its prefix stays the provider's cache. */
+    size_t from = conversation_first_question(c, tr, hist_end), bytes = 0;
+    for (size_t i = from; i < hist_end && bytes <= budget; i++) {
+        if (transcript_entry(tr, i)->kind == ENTRY_NOTE)
+            continue;
+        size_t len;
+        conversation_entry_text(c, tr, i, &len);
+        bytes += len;
+    }
+    if (bytes <= budget)
+        return from;
+    /* Over: drop the oldest turns, down to three quarters of the budget, so that the next
+     * few requests can keep this new first turn (and their prefix) before dropping again. */
+    return newest_within(c, tr, hist_end, budget - budget / 4);
+}
+
+void conversation_set_floor(Conversation *c, size_t entry)
+{
+    if (entry > c->floor)
+        c->floor = entry;
+}
+
+size_t conversation_first_question(const Conversation *c, const Transcript *tr, size_t hist_end)
+{
+    for (size_t i = c->floor; i < hist_end; i++)
         if (transcript_entry(tr, i)->kind == ENTRY_USER)
             return i;
     return hist_end;

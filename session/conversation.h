@@ -64,13 +64,18 @@ const char *const *conversation_pins(const Conversation *c, size_t *n);
 const char *conversation_entry_text(const Conversation *c, const Transcript *tr, size_t i,
                                     size_t *len);
 /* The first entry of the earlier turns (before hist_end) a whole-conversation request
- * carries: the newest whole turns within the window (less the answer's reserve and
- * fixed_bytes: instructions and the new message, which always go), oldest dropped first.
- * hist_end when none fits. */
+ * carries: from the floor (conversation_set_floor) while that fits the window (less the
+ * answer's reserve and fixed_bytes: instructions and the new message, which always go);
+ * else the newest whole turns within three quarters of it, oldest dropped first (so that the
+ * next requests keep the same first turn). hist_end when none fits. */
 size_t conversation_history_start(const Conversation *c, const Transcript *tr, size_t hist_end,
                                   size_t fixed_bytes);
-/* The first question's entry before hist_end (hist_end when none). */
-size_t conversation_first_question(const Transcript *tr, size_t hist_end);
+/* A whole request went out starting at entry: later ones start there too while they fit
+ * (never earlier: dropped turns stay dropped, so the prefix stays the same). */
+void conversation_set_floor(Conversation *c, size_t entry);
+/* The first question at or after the floor, before hist_end (hist_end when none): where a
+ * whole request starts while the conversation fits, and what a chain holds. */
+size_t conversation_first_question(const Conversation *c, const Transcript *tr, size_t hist_end);
 
 typedef struct ConversationCompose {
     const Buffer *current;          /* the buffer the question is about */

@@ -307,12 +307,12 @@ static size_t history_start(const Session *s, size_t hist_end, size_t message_le
  * the oldest turns dropped), else the history (history_start) before hist_end, then the
  * message. *chained says which; *n_input counts the items. */
 static void encode_request(Session *s, const char *message, size_t message_len, size_t hist_end,
-                           bool allow_chain, bool *chained, size_t *n_input)
+                           bool allow_chain, bool *chained, size_t *n_input, size_t *first)
 {
     size_t n = 0;
     size_t start = history_start(s, hist_end, message_len);
     const char *prev = allow_chain && wire_can_chain(s->wire) ? s->chain_id : NULL;
-    if (prev && start > conversation_first_question(s->transcript, hist_end))
+    if (prev && start > conversation_first_question(s->convo, s->transcript, hist_end))
         prev = NULL; /* over the budget: the server's chain would hold the dropped turns */
     if (!prev) {
         for (size_t i = start; i < hist_end; i++) {
@@ -341,17 +341,20 @@ static void encode_request(Session *s, const char *message, size_t message_len, 
     wire_encode(s->wire, &req, &s->json);
     *chained = prev != NULL;
     *n_input = n;
+    *first = start;
 }
 
 /* Encodes and sends `message` (encode_request). *chained says how. */
 static bool send_request(Session *s, const StrBuf *message, size_t hist_end, bool allow_chain,
                          bool *chained)
 {
-    size_t n;
+    size_t n, first;
     bool ch;
-    encode_request(s, sb_cstr(message), message->len, hist_end, allow_chain, &ch, &n);
+    encode_request(s, sb_cstr(message), message->len, hist_end, allow_chain, &ch, &n, &first);
     if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
         return false;
+    if (!ch)
+        conversation_set_floor(s->convo, first); /* the next whole requests start there too */
     *chained = ch;
     s->request_tokens = context_tokens(s->json.len);
     log_msg("session: sent a %s request (%zu bytes, %zu input items%s%s)", wire_name(s->wire),
@@ -774,13 +777,14 @@ void session_preview_request(Session *s, const char *question, StrBuf *json, Str
     compose_message(s, question && *question ? question : "(your question)", hist_end,
                     &message, &updates);
     bool chained;
-    size_t n;
-    encode_request(s, sb_cstr(&message), message.len, hist_end, !in_turn(s), &chained, &n);
+    size_t n, first;
+    encode_request(s, sb_cstr(&message), message.len, hist_end, !in_turn(s), &chained, &n,
+                   &first);
     sb_append(json, sb_cstr(&s->json), s->json.len);
     if (message_out)
         sb_append(message_out, sb_cstr(&message), message.len);
-    size_t start = history_start(s, hist_end, message.len), dropped = 0;
-    for (size_t i = chained ? 0 : start; i-- > 0;)
+    size_t dropped = 0;
+    for (size_t i = chained ? 0 : first; i-- > 0;)
         dropped += transcript_entry(s->transcript, i)->kind == ENTRY_USER;
     *pv = (SessionPreview){
         .bytes = s->json.len,

@@ -80,8 +80,9 @@ static void test_previous_response_not_found(void)
 }
 
 /* After a reconnect the history resent is the newest whole turns that fit the 128k-token
- * window (less a 16k reserve for the answer), oldest dropped first; the file, last sent whole
- * in a dropped turn, goes whole again (a diff against it would mean nothing). */
+ * window (less a 16k reserve for the answer), oldest dropped first (down to three quarters,
+ * then the start is kept); the file, last sent whole in a dropped turn, goes whole again (a
+ * diff against it would mean nothing). */
 static void test_history_budget(void)
 {
     Fixture fx;
@@ -99,15 +100,27 @@ static void test_history_budget(void)
     session_on_link_up(fx.s); /* the chain is gone: the next request carries history */
     CHECK(ask(&fx, "q5"));
     cJSON *r = request(&fx, 5);
-    /* (128000 - 16384) tokens ~ 436 KiB: four 100 KiB turns fit, a fifth would not. */
-    CHECK_INT_EQ(input_count(r), 9);
-    check_item(r, 0, "user", NULL, "q1\n");
+    /* (128000 - 16384) tokens ~ 436 KiB: five 100 KiB turns do not fit; the oldest go until
+     * three quarters of it is left (3 turns), so the next requests can keep this start. */
+    CHECK_INT_EQ(input_count(r), 7);
+    check_item(r, 0, "user", NULL, "q2\n");
     check_item(r, 0, "user", NULL, "Unchanged since you last saw it"); /* as first sent */
-    const char *a1 = item_text(input_item(r, 1));
-    CHECK(a1 && a1[0] == '1' && strlen(a1) == 100 * 1024);
-    check_item(r, 8, "user", NULL, "q5\n");
-    check_item(r, 8, "user", NULL, "The whole file (7 lines):"); /* its q0 was dropped */
-    check_item(r, 8, "user", NULL, FILE_TEXT);
+    const char *a2 = item_text(input_item(r, 1));
+    CHECK(a2 && a2[0] == '2' && strlen(a2) == 100 * 1024);
+    check_item(r, 6, "user", NULL, "q5\n");
+    check_item(r, 6, "user", NULL, "The whole file (7 lines):"); /* its q0 was dropped */
+    check_item(r, 6, "user", NULL, FILE_TEXT);
+    cJSON_Delete(r);
+    /* The next one starts at the same turn (a shared prefix), chained or not. */
+    feed_created(&fx, "resp_5");
+    feed_delta(&fx, "a5");
+    feed_completed(&fx, "resp_5", 1);
+    session_on_link_up(fx.s);
+    CHECK(ask(&fx, "q6"));
+    r = request(&fx, 6);
+    CHECK_INT_EQ(input_count(r), 9);
+    check_item(r, 0, "user", NULL, "q2\n");
+    CHECK(memcmp(fx.out.sent[5].data, fx.out.sent[6].data, fx.out.sent[5].len - 2) == 0);
     cJSON_Delete(r);
     free(big);
     fx_free(&fx);
