@@ -448,11 +448,17 @@ static void put_attached(StrBuf *out, const char *label, const char *abs, const 
     bool binary;
     if (b && b != current) {
         binary = buffer_binary(b);
-        if (!binary) {
-            Window w = {.lo = 0, .hi = text_line_count(buffer_text(b)) - 1};
-            window_text(buffer_text(b), w, &text);
+        const Text *t = buffer_text(b);
+        size_t i = 0, n = text_line_count(t);
+        for (; !binary && i < n && text.len <= cap; i++) {
+            size_t len; /* lines up to just past the cap: the rest would be cut anyway */
+            const char *line = text_line(t, i, &len);
+            sb_append(&text, line, len);
+            sb_putc(&text, '\n');
         }
         total = text.len;
+        if (i < n) /* more lines: about this much in all */
+            total = text_byte_count(t) > text.len ? text_byte_count(t) : text.len + 1;
     } else if (!read_capped(abs, cap, &text, &total, &why)) {
         sb_printf(out, "[%s]\n", why);
         sb_free(&text);

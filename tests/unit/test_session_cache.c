@@ -223,6 +223,41 @@ static void test_small_window(void)
     fx_free(&fx);
 }
 
+/* @path names a file open in another buffer: its unsaved text is what goes; a pinned file
+ * goes with every question, whole once, then unchanged. */
+static void test_at_path_open_buffer_and_pins(void)
+{
+    Fixture fx;
+    fx_init(&fx, 0);
+    char other[192];
+    snprintf(other, sizeof other, "%s/util.h", fx.dir);
+    FILE *f = fopen(other, "w");
+    fputs("int util(void);\n", f);
+    fclose(f);
+    Buffer *b = buffer_new();
+    ErrorBuf err;
+    CHECK(buffer_open(b, other, &err));
+    buffer_insert(b, "/* unsaved */ ", 14);
+    session_buffer_add(fx.s, b);
+    CHECK(!session_context_add_file(fx.s, "/nonexistent/x.c", &err));
+    CHECK(session_context_add_file(fx.s, other, &err));
+    CHECK(!session_context_add_file(fx.s, other, &err)); /* once */
+    turn(&fx, "see @util.h", "resp_1", "ok");
+    cJSON *r = request(&fx, 0);
+    check_item(r, 0, "user", NULL, "Attached file: util.h (");
+    check_item(r, 0, "user", NULL, "/* unsaved */ int util(void);\n");
+    const char *t = item_text(input_item(r, 0));
+    const char *at = t ? strstr(t, "Attached file:") : NULL;
+    CHECK(at && !strstr(at + 1, "Attached file:")); /* named and pinned: once */
+    cJSON_Delete(r);
+    CHECK(ask(&fx, "again"));
+    r = request(&fx, 1);
+    check_item(r, 0, "user", NULL, "/util.h\nUnchanged since you last saw it (1 line).\n");
+    cJSON_Delete(r);
+    unlink(other);
+    fx_free(&fx);
+}
+
 int main(void)
 {
     RUN(test_prefix_after_reconnect_interrupt_steer);
@@ -230,5 +265,6 @@ int main(void)
     RUN(test_notes_once);
     RUN(test_preview_is_the_next_request);
     RUN(test_small_window);
+    RUN(test_at_path_open_buffer_and_pins);
     return harness_done();
 }
