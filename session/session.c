@@ -754,6 +754,16 @@ size_t session_context_files(const Session *s, const char *const **paths)
 
 const char *session_cache_key(const Session *s) { return conversation_cache_key(s->convo); }
 
+const char *session_sent_message(const Session *s, size_t entry, size_t *len)
+{
+    return conversation_message(s->convo, entry, len);
+}
+
+void session_restore_sent_message(Session *s, size_t entry, const char *text, size_t len)
+{
+    conversation_store(s->convo, entry, text, len);
+}
+
 void session_context_use(const Session *s, int *ctx_percent, int *cache_percent)
 {
     size_t window = conversation_window_tokens(s->convo);

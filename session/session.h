@@ -176,8 +176,15 @@ void session_add_model_note(Session *s, const char *line);
 bool session_context_add_file(Session *s, const char *path, ErrorBuf *err);
 /* The pinned files (absolute paths); returns their count. Valid until the next pin. */
 size_t session_context_files(const Session *s, const char *const **paths);
-/* The conversation's prompt_cache_key (fixed for the session). */
+/* The conversation's prompt_cache_key (fixed for the session; SessionConfig.cache_key gives
+ * it back to a resumed conversation). */
 const char *session_cache_key(const Session *s);
+/* The user message of the question at transcript entry `entry` exactly as it was sent (for a
+ * journal: a resumed conversation must resend these bytes); NULL when none. */
+const char *session_sent_message(const Session *s, size_t entry, size_t *len);
+/* A resumed conversation: the message sent for the question at `entry` (ignored when one is
+ * known). Files then count as unseen: the next question sends them whole. */
+void session_restore_sent_message(Session *s, size_t entry, const char *text, size_t len);
 /* The status line's figures: the last request's share of the window in percent (the
  * server's usage when known, else the estimate of what was sent), and the cached share of
  * its input tokens; -1 when unknown. */

@@ -101,6 +101,13 @@ static void test_prefix_after_reconnect_interrupt_steer(void)
     feed_delta(&fx, "short");
     feed_completed(&fx, "resp_4", 1);
     CHECK(ask(&fx, "q4"));                          /* request 4: chained */
+    size_t mlen;
+    const char *m0 = session_sent_message(fx.s, 0, &mlen); /* what a journal would keep */
+    r = request(&fx, 0);
+    CHECK(m0 && mlen == strlen(item_text(input_item(r, 0))));
+    CHECK_STR_EQ(m0, item_text(input_item(r, 0)));
+    cJSON_Delete(r);
+    CHECK(session_sent_message(fx.s, 1, &mlen) == NULL); /* an answer's entry */
     const char *key = session_cache_key(fx.s);
     CHECK(key && strncmp(key, "flint-", 6) == 0 && strlen(key) == 22);
     for (size_t i = 0; i < fx.out.count; i++) {
