@@ -134,6 +134,18 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
 
     static const int right_order[] = {P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P_CTX};
     static const int drop_order[] = {P_TOKENS, P_TTFT, P_CTX, P_MODEL, P_RATE, P_POS, P_LINK};
+    /* Context use yields to a message: it goes first when the whole message would not fit
+     * beside it (a notice is read once; the figure is back with the next line). */
+    if (mw && p[P_CTX].on) {
+        int need = 1 + name_w + p[P_NAME].w + (p[P_POS].on ? GAP + p[P_POS].w : 0);
+        int right = 0;
+        for (size_t k = 0; k < sizeof right_order / sizeof *right_order; k++)
+            if (p[right_order[k]].on)
+                right += (right ? GAP : 0) + p[right_order[k]].w;
+        need += (right ? GAP + right + 1 : 0) + GAP + mw;
+        if (need > r.w)
+            p[P_CTX].on = false;
+    }
     for (size_t d = 0;; d++) {
         int need = 1 + name_w + p[P_NAME].w;
         if (p[P_POS].on)
