@@ -51,7 +51,8 @@
 
 static const char DEFAULT_INSTRUCTIONS[] =
     "You are a concise pair programmer inside flint, a terminal text editor. Each user "
-    "message starts with a question and ends with context from the editor: the open file's "
+    "message starts with a question (after any notes from flint) and ends with context from "
+    "the editor: the open file's "
     "name, the cursor position, the selection, and the file's text (or a window of it around "
     "the cursor; once you have seen the file, only a diff of what changed since, or a line "
     "saying it is unchanged), then any files the user attached. "
@@ -779,9 +780,9 @@ void session_context_use(const Session *s, int *ctx_percent, int *cache_percent)
 void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message_out,
                              SessionPreview *pv)
 {
+    /* While a turn is open, asking interrupts it first (a client-side steer): the request
+     * then carries it, its partial answer included, and cannot be chained. */
     size_t hist_end = transcript_count(s->transcript);
-    if (in_turn(s))
-        hist_end = turn_user_entry(s->turn); /* it would replace the open turn's question */
     StrBuf message = {0};
     ContextSeen updates = {0};
     compose_message(s, question && *question ? question : "(your question)", hist_end,

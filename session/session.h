@@ -203,7 +203,8 @@ typedef struct SessionPreview {
 /* Exactly what asking `question` now would send (NULL or "": a placeholder question),
  * appended to json: the request in the session's dialect, nothing changed (no file counts
  * as seen, notes stay); the new user message alone to message (NULL: not wanted). While a
- * turn is open, the request that would replace it. */
+ * turn is open, the request asking would send after interrupting it (a client-side steer:
+ * unchained, the partial answer as it stands). */
 void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message,
                              SessionPreview *pv);
 

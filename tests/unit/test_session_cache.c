@@ -181,6 +181,17 @@ static void test_preview_is_the_next_request(void)
     CHECK(strstr(json.data, "(your question)") != NULL);
     CHECK(strstr(json.data, "Unchanged since you last saw it") != NULL);
     CHECK(strstr(json.data, "a note") == NULL); /* sent once */
+    /* While an answer streams: what asking would send after interrupting it (a steer). */
+    CHECK(ask(&fx, "q2"));
+    feed_created(&fx, "resp_2");
+    feed_delta(&fx, "partial");
+    sb_reset(&json);
+    session_preview_request(fx.s, "q2, shorter", &json, NULL, &pv);
+    CHECK(!pv.chained);
+    session_interrupt(fx.s);
+    CHECK(ask(&fx, "q2, shorter"));
+    CHECK_INT_EQ(raw(&fx, 2)->len, json.len);
+    CHECK(memcmp(raw(&fx, 2)->data, json.data, json.len) == 0);
     sb_free(&json);
     sb_free(&msg);
     fx_free(&fx);
