@@ -230,8 +230,8 @@ static size_t count_lines(const char *s, size_t len)
     return n;
 }
 
-/* A whole text as the model sees it, or what changed since it last did. kind says what the
- * text is ("The whole file", "The file"); the version shown goes to updates. */
+/* A whole text (key: its snapshot key; name: for the fence's language) as the model sees it,
+ * or what changed since it last did; the version it establishes goes to updates. */
 static void put_seen_or_whole(StrBuf *out, const char *key, const char *name, const char *text,
                               size_t len, const ContextOptions *o, ContextSeen *updates)
 {
