@@ -313,7 +313,13 @@ static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
     }
     config_apply_keys(a, cfg->settings, notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns,
-                          .wire = cfg->api == APP_API_CHAT ? wire_chat_new() : NULL};
+                          .wire = cfg->api == APP_API_CHAT ? wire_chat_new() : NULL,
+                          .window_tokens = cfg->settings ? (size_t)cfg->settings->window_tokens
+                                                         : 0};
+    /* Chat Completions: prompt_cache_key only where the server is OpenAI's (PROTOCOL.md 4
+     * names no such field for the local servers). */
+    if (cfg->api == APP_API_CHAT && cfg->url && strstr(cfg->url, "://api.openai.com"))
+        wire_chat_set_cache_key(scfg.wire, true);
     a->session = session_new(&scfg, &app_session_hooks, a);
     file_rules_apply(session_buffer(a->session), cfg->settings); /* settings, .editorconfig */
     a->mouse_on = cfg->settings ? cfg->settings->mouse : true;

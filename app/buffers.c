@@ -195,6 +195,10 @@ static void close_now(App *a)
     ui_forget_buffer(a->ui, b);
     if (a->swap_diff_buffer == b)
         a->swap_diff_buffer = NULL;
+    if (a->context_view_buffer == b)
+        a->context_view_buffer = NULL;
+    if (a->context_view_from == b)
+        a->context_view_from = NULL;
     buffer_free(b);
     size_t n = session_buffer_count(a->session);
     app_say(a, false, "Closed %s; %s (%zu/%zu).", name, buffer_name(session_buffer(a->session)),
@@ -284,8 +288,16 @@ void buffers_list_close_selected(App *a)
 
 void buffers_complete(App *a)
 {
+    char *typed = xstrdup(ui_prompt_text(a->ui));
+    buffers_complete_path(a, "", 0, typed);
+    free(typed);
+}
+
+size_t buffers_complete_path(App *a, const char *before, size_t before_len, const char *typed)
+{
     StrBuf out = {0}, names = {0};
-    size_t n = path_complete(ui_prompt_text(a->ui), &out, &names);
+    sb_append(&out, before, before_len);
+    size_t n = path_complete(typed, &out, &names);
     ui_prompt_set_text(a->ui, sb_cstr(&out), out.len);
     if (n > 1) {
         char title[64];
@@ -298,6 +310,7 @@ void buffers_complete(App *a)
     }
     sb_free(&out);
     sb_free(&names);
+    return n;
 }
 
 bool buffers_cancel(App *a)

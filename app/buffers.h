@@ -32,6 +32,10 @@ void buffers_list_choose(App *a);
 void buffers_list_close_selected(App *a);
 /* Tab in the open / Save As prompt. */
 void buffers_complete(App *a);
+/* Completes typed (a path) as Tab does and sets the prompt's text to before[0, before_len)
+ * followed by the completion; several matches are listed, none rings the bell. Returns the
+ * number of matches. */
+size_t buffers_complete_path(App *a, const char *before, size_t before_len, const char *typed);
 /* Esc (or any unbound key) in the close question, the list or the open prompt; false when
  * the mode is none of those. */
 bool buffers_cancel(App *a);

@@ -15,6 +15,7 @@
 
 #include "app/answer_ui.h"
 #include "app/buffers.h"
+#include "app/context_app.h"
 #include "app/edit_cmds.h"
 #include "app/journal_app.h"
 #include "app/paste.h"
@@ -156,6 +157,8 @@ static void cmd_submit(App *a, const KeyEvent *k)
     ui_list_hide(a->ui); /* completions */
     if (mode == MODE_ASK)
         app_ask(a, text);
+    else if (mode == MODE_OPEN && a->open_for_context)
+        context_app_add_typed(a, text);
     else if (mode == MODE_OPEN)
         buffers_open_typed(a, text);
     else if (app_save_as(a, text) && a->close_after_save)
@@ -255,6 +258,7 @@ static void cmd_none(App *a, const KeyEvent *k) {}
 static void cmd_open(App *a, const KeyEvent *k)
 {
     a->mode = MODE_OPEN;
+    a->open_for_context = false;
     ui_prompt_open(a->ui, "Open (Tab completes, file:line): ");
 }
 
@@ -338,6 +342,9 @@ static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
     {"interrupt", E | P | AN, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
+    {"context-view", E | MODE_BIT(MODE_ASK), 0, context_app_cmd_view,
+     "show exactly what asking now would send (again: back)"},
+    {"context-add", E, 0, context_app_cmd_add, "add a file to every question (Tab completes)"},
     {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
     {"quit", E | P | AN, 0, cmd_quit, "quit (asks first about unsaved changes)"},
     {"undo", E, 0, cmd_undo, "undo"},

@@ -30,6 +30,9 @@ static const KeyDefault edit_defaults[] = {
     /* Ctrl-C (what Codex and shells taught; never quits, Ctrl-Q does) is "copy" below: with
      * nothing selected it stops the answer as before. */
     {"F5", "retry", false},         /* "reload" everywhere; Ctrl-R is kept for hunks */
+    {"F9", "context-view", false},
+    {"Alt-p", "context-add", false}, /* "pin": Alt-A is the answer pane's */
+    {"Alt-P", "context-add", true},
     {"Ctrl-S", "save", false},
     {"Ctrl-Q", "quit", false},
     {"Ctrl-Z", "undo", false},
@@ -129,6 +132,7 @@ static const KeyDefault edit_defaults[] = {
 
 static const KeyDefault prompt_defaults[] = {
     {"Enter", "submit", false},
+    {"F9", "context-view", false}, /* the ask prompt: with the question typed so far */
     {"Esc", "cancel", false},
     {"Ctrl-G", "interrupt", false},
     {"Ctrl-C", "interrupt", false},

@@ -91,6 +91,10 @@ typedef struct App {
     bool close_after_save;     /* the close question's "yes" went on to a Save As */
     Buffer *swap_buffer;       /* MODE_SWAP: the buffer the question is about */
     Buffer *swap_diff_buffer;  /* the diff it showed, or NULL */
+    /* What the model sees (app/context_app.c). */
+    Buffer *context_view_buffer; /* F9's view of the next request, or NULL */
+    Buffer *context_view_from;   /* the buffer it was opened from (F9 there goes back) */
+    bool open_for_context;       /* MODE_OPEN's prompt adds a file to the context (Alt-A) */
     LoopTimer *swap_timer;     /* armed while some buffer has edits not in its swap yet */
     uint64_t swap_first_ns, swap_last_ns; /* the first and last such edit */
     struct SwapMark *swap_marks;          /* per buffer: what its swap holds */

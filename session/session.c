@@ -5,9 +5,14 @@
  * bytes are the Wire's (session/wire.h). This file holds what outlives a turn.
  *
  * History: the Transcript is the conversation record; a request that cannot be chained
- * carries the conversation read back from it (ENTRY_USER -> user message with the question
- * only, non-empty ENTRY_ANSWER -> assistant message, whatever its end state; notes are not
- * sent), its newest whole turns within HISTORY_MAX_BYTES, then the turn's full message.
+ * carries the conversation read back from it (ENTRY_USER -> the user message exactly as it
+ * was first sent, kept by the Conversation; non-empty ENTRY_ANSWER -> assistant message as
+ * it stands, an interrupted one as it was cut; notes are not sent), its newest whole turns
+ * within the token window (session/conversation.h: the oldest are dropped first), then the
+ * turn's full message. So a resend after an interrupt, a steer (interrupt + ask) or a
+ * reconnect repeats the earlier requests byte for byte up to the new part, and every request
+ * carries the conversation's prompt_cache_key. A message is composed (session/context.c)
+ * from the Conversation's seen files: a file the model has seen goes as a diff.
  *
  * The connection (bumped by link up/lost: `conn` is its generation, which a Turn records
  * when its request goes out): `chain_id` is the id of the last response that completed on
@@ -41,12 +46,16 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/context.h"
+#include "session/conversation.h"
 #include "session/wire_responses.h"
 
 static const char DEFAULT_INSTRUCTIONS[] =
     "You are a concise pair programmer inside flint, a terminal text editor. Each user "
-    "message starts with a question and ends with context from the editor: the open file's "
-    "name, the cursor position and the file's text (or a window of it around the cursor). "
+    "message starts with a question (after any notes from flint) and ends with context from "
+    "the editor: the open file's "
+    "name, the cursor position, the selection, and the file's text (or a window of it around "
+    "the cursor; once you have seen the file, only a diff of what changed since, or a line "
+    "saying it is unchanged), then any files the user attached. "
     "Answer in Markdown. Be brief and specific: lead with the answer, then only the "
     "explanation that is needed. Put code in fenced code blocks with a language tag, and "
     "show only the lines that change with enough surrounding lines to place them, not the "
@@ -84,6 +93,9 @@ struct Session {
     StrBuf json;           /* reused for every request */
     WireMessage *msgs;
     size_t msgs_cap;
+
+    Conversation *convo;   /* messages as sent, files seen, cache key, notes, pins, window */
+    size_t request_tokens; /* the estimate of the last request sent (0: none yet) */
 };
 
 Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *ud)
@@ -100,6 +112,7 @@ Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *
     s->ud = ud;
     session_buffer_add(s, buffer_new());
     s->transcript = transcript_new();
+    s->convo = conversation_new(cfg ? cfg->cache_key : NULL, cfg ? cfg->window_tokens : 0);
     return s;
 }
 
@@ -116,6 +129,7 @@ void session_free(Session *s)
     sb_free(&s->notice);
     sb_free(&s->json);
     free(s->msgs);
+    conversation_free(s->convo);
     free(s->chain_id);
     free(s->model);
     free(s->instructions);
@@ -283,63 +297,85 @@ static WireMessage *msg_slot(Session *s, size_t n)
     return &s->msgs[n];
 }
 
-/* Earlier turns resent after a reconnect are the newest whole turns (a question and its
- * answer) that fit in this many bytes: a long session must not make every reconnect upload
- * megabytes, and the model needs the recent turns most. The new question always goes. */
-#define HISTORY_MAX_BYTES (256u * 1024u)
-
-static size_t history_start(const Session *s, size_t hist_end)
+static size_t history_start(const Session *s, size_t hist_end, size_t message_len)
 {
-    size_t start = hist_end, bytes = 0;
-    for (size_t i = hist_end; i-- > 0;) {
-        const TranscriptEntry *e = transcript_entry(s->transcript, i);
-        if (e->kind == ENTRY_NOTE)
-            continue;
-        bytes += e->text.len;
-        if (bytes > HISTORY_MAX_BYTES)
-            break;
-        if (e->kind == ENTRY_USER)
-            start = i; /* a turn starts at its question */
-    }
-    return start;
+    return conversation_history_start(s->convo, s->transcript, hist_end,
+                                      strlen(s->instructions) + message_len);
 }
 
-/* Encodes and sends `message`: chained (the chain id + the message) when chain_id is set
- * and allowed, else the history (history_start) before hist_end, then the message.
- * *chained says which. */
-static bool send_request(Session *s, const StrBuf *message, size_t hist_end, bool allow_chain,
-                         bool *chained)
+/* Encodes `message` into s->json: chained (the chain id + the message) when chain_id is set,
+ * allowed, and the whole conversation still fits the window (else the chain is left and
+ * the oldest turns dropped), else the history (history_start) before hist_end, then the
+ * message. *chained says which; *n_input counts the items. */
+static void encode_request(Session *s, const char *message, size_t message_len, size_t hist_end,
+                           bool allow_chain, bool *chained, size_t *n_input, size_t *first)
 {
     size_t n = 0;
+    size_t start = history_start(s, hist_end, message_len);
     const char *prev = allow_chain && wire_can_chain(s->wire) ? s->chain_id : NULL;
+    if (prev && start > conversation_first_question(s->convo, s->transcript, hist_end))
+        prev = NULL; /* over the budget: the server's chain would hold the dropped turns */
     if (!prev) {
-        for (size_t i = history_start(s, hist_end); i < hist_end; i++) {
+        for (size_t i = start; i < hist_end; i++) {
             const TranscriptEntry *e = transcript_entry(s->transcript, i);
             if (e->kind == ENTRY_NOTE || (e->kind == ENTRY_ANSWER && e->text.len == 0))
                 continue;
+            size_t len;
+            const char *text = conversation_entry_text(s->convo, s->transcript, i, &len);
             *msg_slot(s, n++) = (WireMessage){
                 .role = e->kind == ENTRY_USER ? WIRE_ROLE_USER : WIRE_ROLE_ASSISTANT,
-                .text = sb_cstr(&e->text),
-                .len = e->text.len,
+                .text = text,
+                .len = len,
             };
         }
     }
-    *msg_slot(s, n++) = (WireMessage){WIRE_ROLE_USER, sb_cstr(message), message->len};
+    *msg_slot(s, n++) = (WireMessage){WIRE_ROLE_USER, message, message_len};
     WireRequest req = {
         .model = s->model,
         .instructions = s->instructions,
         .chain_id = prev,
         .input = s->msgs,
         .n_input = n,
+        .prompt_cache_key = conversation_cache_key(s->convo),
     };
     sb_reset(&s->json);
     wire_encode(s->wire, &req, &s->json);
+    *chained = prev != NULL;
+    *n_input = n;
+    *first = start;
+}
+
+/* Encodes and sends `message` (encode_request). *chained says how. */
+static bool send_request(Session *s, const StrBuf *message, size_t hist_end, bool allow_chain,
+                         bool *chained)
+{
+    size_t n, first;
+    bool ch;
+    encode_request(s, sb_cstr(message), message->len, hist_end, allow_chain, &ch, &n, &first);
     if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
         return false;
-    *chained = prev != NULL;
+    if (!ch)
+        conversation_set_floor(s->convo, first); /* the next whole requests start there too */
+    *chained = ch;
+    s->request_tokens = context_tokens(s->json.len);
     log_msg("session: sent a %s request (%zu bytes, %zu input items%s%s)", wire_name(s->wire),
-            s->json.len, n, prev ? ", chained to " : "", prev ? prev : "");
+            s->json.len, n, ch ? ", chained to " : "", ch ? s->chain_id : "");
     return true;
+}
+
+/* The user message for question, to become the question at hist_end (see
+ * conversation_compose); the file versions it shows go to updates. */
+static void compose_message(Session *s, const char *question, size_t hist_end, StrBuf *message,
+                            ContextSeen *updates)
+{
+    ConversationCompose cc = {
+        .current = session_buffer(s),
+        .buffers = (const Buffer *const *)s->buffers,
+        .n_buffers = s->n_buffers,
+        .max_bytes = s->max_context_bytes,
+        .fixed_bytes = strlen(s->instructions),
+    };
+    conversation_compose(s->convo, s->transcript, &cc, question, hist_end, message, updates);
 }
 
 /* The open turn's request again, whole conversation, unchained (a refused request was never
@@ -386,16 +422,23 @@ static bool ask(Session *s, const char *question, bool hold, ErrorBuf *err)
         return error_set(err, "the question is empty");
 
     StrBuf message = {0};
-    context_build(session_buffer(s), question, s->max_context_bytes, &message);
+    ContextSeen updates = {0};
+    compose_message(s, question, transcript_count(s->transcript), &message, &updates);
     bool wait = hold || rate_limited_now(s); /* it goes out at the deadline (session_tick) */
     bool chained = false;
     if (!wait &&
         !send_request(s, &message, transcript_count(s->transcript), true, &chained)) {
         sb_free(&message);
+        context_seen_clear(&updates);
         return error_set(err, "could not send the request (not connected?)");
     }
     turn_free(s->turn);
     s->turn = turn_new(s->transcript, question, sb_cstr(&message), message.len, s->stall_ns);
+    /* From here the message is part of the conversation: every later request repeats it as
+     * it is, and the files it showed are what the model has seen. */
+    conversation_store(s->convo, turn_user_entry(s->turn), sb_cstr(&message), message.len);
+    context_seen_commit(conversation_seen(s->convo), &updates, turn_user_entry(s->turn));
+    conversation_clear_notes(s->convo);
     sb_free(&message);
     if (wait)
         turn_wait(s->turn);
@@ -693,4 +736,89 @@ void session_interrupt(Session *s)
         return;
     apply(s, turn_interrupt(s->turn));
     sync_stats(s);
+}
+
+/* ---- context: notes, pinned files, the view of the next request ------------------------- */
+
+void session_add_model_note(Session *s, const char *line)
+{
+    conversation_add_note(s->convo, line);
+}
+
+bool session_context_add_file(Session *s, const char *path, ErrorBuf *err)
+{
+    if (!path || !*path)
+        return error_set(err, "the buffer has no file yet (save it first)");
+    char *real = realpath(path, NULL);
+    if (!real)
+        return error_set(err, "%s: no such file", path);
+    bool added = conversation_pin(s->convo, real);
+    free(real);
+    if (!added)
+        return error_set(err, "%s is in the context already", path);
+    return true;
+}
+
+size_t session_context_files(const Session *s, const char *const **paths)
+{
+    size_t n;
+    *paths = conversation_pins(s->convo, &n);
+    return n;
+}
+
+const char *session_cache_key(const Session *s) { return conversation_cache_key(s->convo); }
+
+const char *session_sent_message(const Session *s, size_t entry, size_t *len)
+{
+    return conversation_message(s->convo, entry, len);
+}
+
+void session_restore_sent_message(Session *s, size_t entry, const char *text, size_t len)
+{
+    conversation_store(s->convo, entry, text, len);
+}
+
+void session_context_use(const Session *s, int *ctx_percent, int *cache_percent)
+{
+    size_t window = conversation_window_tokens(s->convo);
+    const SessionStats *st = &s->stats;
+    size_t used = st->input_tokens ? st->input_tokens + st->output_tokens : s->request_tokens;
+    *ctx_percent = used ? (int)((used * 100 + window / 2) / window) : -1;
+    *cache_percent = st->input_tokens && st->cached_tokens <= st->input_tokens
+                         ? (int)((st->cached_tokens * 100 + st->input_tokens / 2) /
+                                 st->input_tokens)
+                         : -1;
+}
+
+void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message_out,
+                             SessionPreview *pv)
+{
+    /* While a turn is open, asking interrupts it first (a client-side steer): the request
+     * then carries it, its partial answer included, and cannot be chained. */
+    size_t hist_end = transcript_count(s->transcript);
+    StrBuf message = {0};
+    ContextSeen updates = {0};
+    compose_message(s, question && *question ? question : "(your question)", hist_end,
+                    &message, &updates);
+    bool chained;
+    size_t n, first;
+    encode_request(s, sb_cstr(&message), message.len, hist_end, !in_turn(s), &chained, &n,
+                   &first);
+    sb_append(json, sb_cstr(&s->json), s->json.len);
+    if (message_out)
+        sb_append(message_out, sb_cstr(&message), message.len);
+    size_t dropped = 0;
+    for (size_t i = chained ? 0 : first; i-- > 0;)
+        dropped += transcript_entry(s->transcript, i)->kind == ENTRY_USER;
+    *pv = (SessionPreview){
+        .bytes = s->json.len,
+        .tokens = context_tokens(s->json.len),
+        .window_tokens = conversation_window_tokens(s->convo),
+        .n_input = n,
+        .chained = chained,
+        .dropped_turns = dropped,
+        .message_bytes = message.len,
+    };
+    sb_free(&message);
+    context_seen_clear(&updates);
 }

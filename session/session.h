@@ -58,6 +58,9 @@ typedef struct SessionConfig {
     uint64_t stall_ns;          /* silence that ends a turn as stalled (0: 30 s; NEVER) */
     Wire *wire;                 /* the dialect, owned by the session from here (NULL: a new
                                  * Responses one, session/wire_responses.h) */
+    size_t window_tokens;       /* the model's context window (0: 128k; settings
+                                 * context.window_tokens) */
+    const char *cache_key;      /* the conversation's prompt_cache_key (NULL: a random one) */
 } SessionConfig;
 
 #define SESSION_STALL_DEFAULT_NS (30ull * 1000000000ull)
@@ -165,5 +168,50 @@ bool session_take_reconnect(Session *s);
  * A WAITING question is cancelled the same way (it stays in the transcript, marked
  * interrupted; nothing is in flight, so there is nothing to close). */
 void session_interrupt(Session *s);
+
+/* ---- what the model sees (session/context.c, session/conversation.c) ---------------------
+ * Each question's message: notes, the question, the current buffer (whole, a window around
+ * the caret, or a diff since the version the model last saw), caret, selection, @path files
+ * and pinned files. Earlier messages are resent exactly as first sent. */
+
+/* A line for the next user message, before the question (e.g. a hunk decision: "hunk 2 of
+ * main.c: accepted"); sent once, with the next question asked. */
+void session_add_model_note(Session *s, const char *line);
+/* Pins a file to the context: every following question carries it (whole once, then as
+ * diffs). False with why when it does not exist or is pinned already. */
+bool session_context_add_file(Session *s, const char *path, ErrorBuf *err);
+/* The pinned files (absolute paths); returns their count. Valid until the next pin. */
+size_t session_context_files(const Session *s, const char *const **paths);
+/* The conversation's prompt_cache_key (fixed for the session; SessionConfig.cache_key gives
+ * it back to a resumed conversation). */
+const char *session_cache_key(const Session *s);
+/* The user message of the question at transcript entry `entry` exactly as it was sent (for a
+ * journal: a resumed conversation must resend these bytes); NULL when none. */
+const char *session_sent_message(const Session *s, size_t entry, size_t *len);
+/* A resumed conversation: the message sent for the question at `entry` (ignored when one is
+ * known). Files then count as unseen: the next question sends them whole. */
+void session_restore_sent_message(Session *s, size_t entry, const char *text, size_t len);
+/* The status line's figures: the last request's share of the window in percent (the
+ * server's usage when known, else the estimate of what was sent), and the cached share of
+ * its input tokens; -1 when unknown. */
+void session_context_use(const Session *s, int *ctx_percent, int *cache_percent);
+
+typedef struct SessionPreview {
+    size_t bytes;          /* the request's size */
+    size_t tokens;         /* estimated (context_tokens) */
+    size_t window_tokens;
+    size_t n_input;        /* input items */
+    bool chained;          /* it continues the last response by id */
+    size_t dropped_turns;  /* earlier turns left out to fit the window */
+    size_t message_bytes;  /* the new user message alone */
+} SessionPreview;
+
+/* Exactly what asking `question` now would send (NULL or "": a placeholder question),
+ * appended to json: the request in the session's dialect, nothing changed (no file counts
+ * as seen, notes stay); the new user message alone to message (NULL: not wanted). While a
+ * turn is open, the request asking would send after interrupting it (a client-side steer:
+ * unchained, the partial answer as it stands). */
+void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message,
+                             SessionPreview *pv);
 
 #endif

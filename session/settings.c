@@ -37,6 +37,7 @@ void settings_init(Settings *s)
     s->osc52 = true;
     s->mouse = true;
     s->editorconfig = true;
+    s->window_tokens = SETTINGS_WINDOW_TOKENS;
 }
 
 static void provider_clear(SettingsProvider *p)
@@ -287,6 +288,24 @@ static bool parse_terminal(const Parse *p, size_t off, const cJSON *obj)
     return true;
 }
 
+/* "context": { "window_tokens": 128000 } */
+static bool parse_context(const Parse *p, size_t off, const cJSON *obj)
+{
+    if (!cJSON_IsObject(obj))
+        return fail_at(p, off, "context must be an object");
+    for (const cJSON *v = obj->child; v; v = v->next) {
+        size_t at = key_offset(p, off, v->string);
+        if (strcmp(v->string, "window_tokens") == 0) {
+            if (!get_int(p, at, v, "context.window_tokens", 1024, 100000000,
+                         &p->s->window_tokens))
+                return false;
+        } else {
+            warn_at(p, at, "setting", v->string);
+        }
+    }
+    return true;
+}
+
 static void add_binding(Settings *s, const char *mode, const char *key, const char *cmd, int line)
 {
     s->bindings = xrealloc(s->bindings, (s->n_bindings + 1) * sizeof *s->bindings);
@@ -388,6 +407,8 @@ static bool parse_root(const Parse *p, const cJSON *root)
             ok = parse_terminal(p, at, v);
         else if (strcmp(k, "keys") == 0)
             ok = parse_keys(p, at, v, NULL);
+        else if (strcmp(k, "context") == 0)
+            ok = parse_context(p, at, v);
         else if (strcmp(k, "providers") == 0)
             ok = parse_providers(p, at, v);
         else
@@ -485,6 +506,8 @@ void settings_print(const Settings *s, StrBuf *out)
     cJSON_AddBoolToObject(ed, "mouse", s->mouse);
     cJSON *term = cJSON_AddObjectToObject(root, "terminal");
     cJSON_AddNumberToObject(term, "esc_timeout_ms", s->esc_timeout_ms);
+    cJSON *cx = cJSON_AddObjectToObject(root, "context");
+    cJSON_AddNumberToObject(cx, "window_tokens", s->window_tokens);
     cJSON *keys = cJSON_AddObjectToObject(root, "keys");
     for (size_t i = 0; i < s->n_bindings; i++) {
         const SettingsBinding *b = &s->bindings[i];

@@ -7,6 +7,7 @@
  *     "editor": { "tab_width": 4, "expand_tabs": false, "osc52": true, "mouse": true,
  *                 "soft_wrap": false, "trim_trailing_whitespace": false,
  *                 "insert_final_newline": false, "editorconfig": true },
+ *     "context": { "window_tokens": 128000 },  // the model's window: old turns are dropped
  *     "keys": { "F2": "ask", "prompt": { "Ctrl-J": "submit" } },
  *     "providers": { "local": { "base_url": "http://127.0.0.1:8080/v1", "api": "chat",
  *                               "model": "qwen", "key_env": "LOCAL_KEY" } }
@@ -36,6 +37,7 @@
 #define SETTINGS_TAB_WIDTH 4
 #define SETTINGS_TAB_MAX 16
 #define SETTINGS_ESC_TIMEOUT_MAX 1000
+#define SETTINGS_WINDOW_TOKENS 128000
 
 typedef struct SettingsBinding {
     char *mode;     /* "edit" for top-level bindings */
@@ -74,6 +76,7 @@ typedef struct Settings {
     bool mouse;           /* mouse reporting at start (default on; Alt-M toggles) */
     int esc_timeout_ms;   /* terminal.esc_timeout_ms: 0 (default) a lone ESC is Esc at once;
                            * N waits N ms for the rest of a sequence a slow link split */
+    int window_tokens;    /* context.window_tokens: the model's window (default 128000) */
     char *provider;       /* the default provider's name, or NULL */
     SettingsBinding *bindings;
     size_t n_bindings;

@@ -41,7 +41,9 @@ typedef enum WireRole {
 
 typedef struct WireMessage {
     WireRole role;
-    const char *text;  /* len bytes; any bytes (a JSON dialect sends invalid UTF-8 as U+FFFD) */
+    const char *text;  /* len bytes; any bytes (a JSON dialect sends invalid UTF-8 as U+FFFD);
+                        * a user message is the text stored when it was first sent (question
+                        * and context), so a resend is byte-identical */
     size_t len;
 } WireMessage;
 
@@ -52,6 +54,9 @@ typedef struct WireRequest {
                                 * response this request continues (only when can_chain) */
     const WireMessage *input;  /* n_input items, in conversation order */
     size_t n_input;
+    const char *prompt_cache_key; /* NULL: none. Fixed for a conversation, so the provider
+                                   * routes its requests to the same prefix cache; a dialect
+                                   * sends it only where the server accepts it */
 } WireRequest;
 
 /* ---- events --------------------------------------------------------------------------- */

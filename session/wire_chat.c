@@ -60,6 +60,7 @@ typedef struct WireChat {
     size_t nq, qi;
     cJSON *tree;
     StrBuf msg;
+    bool send_cache_key;  /* the server accepts prompt_cache_key (wire_chat_set_cache_key) */
 } WireChat;
 
 /* ---- encoding ------------------------------------------------------------------------- */
@@ -76,9 +77,13 @@ static void put_message(StrBuf *out, const char *role, const char *text, size_t 
 /* Fixed key order, compact: equal requests are byte-identical (goldens; prefix caches). */
 static void chat_encode(Wire *w, const WireRequest *req, StrBuf *out)
 {
-    (void)w;
+    const WireChat *c = (const WireChat *)w;
     sb_puts(out, "{\"model\":");
     wire_json_cstring(out, req->model ? req->model : "");
+    if (c->send_cache_key && req->prompt_cache_key) {
+        sb_puts(out, ",\"prompt_cache_key\":");
+        wire_json_cstring(out, req->prompt_cache_key);
+    }
     sb_puts(out, ",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[");
     bool first = true;
     if (req->instructions) {
@@ -667,6 +672,12 @@ static const WireOps CHAT_OPS = {
     .free = chat_free,
     .http_error = chat_http_error,
 };
+
+void wire_chat_set_cache_key(Wire *w, bool send)
+{
+    BUG_ON(w->ops != &CHAT_OPS);
+    ((WireChat *)w)->send_cache_key = send;
+}
 
 Wire *wire_chat_new(void)
 {

@@ -56,6 +56,11 @@
 
 /* A new Chat Completions dialect instance (free with wire_free). */
 Wire *wire_chat_new(void);
+/* Send the request's prompt_cache_key (after "model") - off by default: OpenAI's Chat
+ * Completions accepts it, but PROTOCOL.md 4 lists no such field for llama.cpp, vLLM, Ollama
+ * or Cerebras (vLLM warns about unknown fields, strict servers may refuse them), so the app
+ * turns it on only for a provider known to take it. */
+void wire_chat_set_cache_key(Wire *w, bool send);
 
 /* The cap on one SSE event's data (PROTOCOL.md 7.1's message cap). */
 #define WIRE_CHAT_MAX_EVENT (16u << 20)

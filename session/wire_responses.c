@@ -50,6 +50,11 @@ static void responses_encode(Wire *w, const WireRequest *req, StrBuf *out)
     put_key(out, "model");
     wire_json_cstring(out, req->model ? req->model : "");
     sb_puts(out, ",\"store\":false");
+    if (req->prompt_cache_key) {
+        sb_putc(out, ',');
+        put_key(out, "prompt_cache_key");
+        wire_json_cstring(out, req->prompt_cache_key);
+    }
     if (req->instructions) {
         sb_putc(out, ',');
         put_key(out, "instructions");

@@ -3,7 +3,8 @@
  *
  * Encode: a WireRequest -> the text of one `response.create` client message (schema
  * ResponsesClientEvent): compact, one line, fixed key order (type, model, store,
- * instructions, previous_response_id, input). Always "store":false; never "stream",
+ * prompt_cache_key, instructions, previous_response_id, input), so equal requests are equal
+ * bytes and a resend shares its prefix with the request before it. Always "store":false; never "stream",
  * "background" or "stream_id" (default lane only). chain_id becomes previous_response_id.
  * Input items are EasyInputMessage objects: the user's with an input_text content list,
  * earlier assistant answers with plain string content (the one assistant form that needs no

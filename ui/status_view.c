@@ -12,7 +12,7 @@
 #define ELLIPSIS "\xe2\x80\xa6"
 #define MSG_MIN 12 /* columns the message keeps before optional parts are dropped for it */
 
-enum { P_NAME, P_POS, P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P__COUNT };
+enum { P_NAME, P_POS, P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P_CTX, P__COUNT };
 
 typedef struct Part {
     char text[160];
@@ -118,13 +118,34 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         n = snprintf(buf, sizeof buf, "%zu tok", sl->tokens);
         part_set(&p[P_TOKENS], STYLE_STATUS, buf, (size_t)n);
     }
+    if (sl->show_ctx || sl->show_cache) {
+        n = 0;
+        if (sl->show_ctx)
+            n = snprintf(buf, sizeof buf, "ctx %d%%", sl->ctx_percent);
+        if (sl->show_cache)
+            n += snprintf(buf + n, sizeof buf - (size_t)n, "%scache %d%%", n ? " " : "",
+                          sl->cache_percent);
+        part_set(&p[P_CTX], STYLE_STATUS, buf, (size_t)n);
+    }
     const char *msg = sl->message ? sl->message : "";
     size_t mlen = strlen(msg);
     int mw = grid_text_width(msg, mlen, 0, 0);
     int name_w = grid_text_width(file, flen, 0, 0);
 
-    static const int right_order[] = {P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS};
-    static const int drop_order[] = {P_TOKENS, P_TTFT, P_MODEL, P_RATE, P_POS, P_LINK};
+    static const int right_order[] = {P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P_CTX};
+    static const int drop_order[] = {P_TOKENS, P_TTFT, P_CTX, P_MODEL, P_RATE, P_POS, P_LINK};
+    /* Context use yields to a message: it goes first when the whole message would not fit
+     * beside it (a notice is read once; the figure is back with the next line). */
+    if (mw && p[P_CTX].on) {
+        int need = 1 + name_w + p[P_NAME].w + (p[P_POS].on ? GAP + p[P_POS].w : 0);
+        int right = 0;
+        for (size_t k = 0; k < sizeof right_order / sizeof *right_order; k++)
+            if (p[right_order[k]].on)
+                right += (right ? GAP : 0) + p[right_order[k]].w;
+        need += (right ? GAP + right + 1 : 0) + GAP + mw;
+        if (need > r.w)
+            p[P_CTX].on = false;
+    }
     for (size_t d = 0;; d++) {
         int need = 1 + name_w + p[P_NAME].w;
         if (p[P_POS].on)

@@ -3,11 +3,11 @@
  * The name carries the buffer's facts: " name [+]  2/3  CRLF  no final newline  binary, not
  * sent" (the count only when several buffers are open).
  *
- *   " name [+]  12:5   message ...            model  connected  ttft 182ms  1043 tok/s  5234 tok "
+ *   " name [+]  12:5   message ...   model  connected  ttft 182ms  1043 tok/s  5234 tok  ctx 23% cache 91% "
  *
  * Everything is plain data (StatusLine) so that the view is testable without a Session.
  * When the line is too narrow, parts are dropped from the least important up: token count,
- * TTFT, model, tok/s, line:col, link state; then the message is truncated ("…"), and the file
+ * TTFT, context use, model, tok/s, line:col, link state; then the message is truncated ("…"), and the file
  * name last. Texts from outside (file name, message, link detail) are escaped by the Grid. */
 #ifndef FLINT_UI_STATUS_VIEW_H
 #define FLINT_UI_STATUS_VIEW_H
@@ -35,6 +35,10 @@ typedef struct StatusLine {
     uint64_t ttft_ns;      /* 0: unknown */
     double tok_per_sec;    /* 0: unknown */
     size_t tokens;         /* 0: unknown */
+    bool show_ctx;         /* "ctx 23%": the last request's share of the window */
+    int ctx_percent;
+    bool show_cache;       /* "cache 91%": its input tokens the server had cached */
+    int cache_percent;
     const char *message;   /* NULL or "": none */
     bool message_is_error;
 } StatusLine;

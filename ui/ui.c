@@ -289,6 +289,12 @@ static void fill_status(StatusLine *sl, Session *s, const UiStatus *st, int care
         .tok_per_sec = stats ? stats->tokens_per_sec : 0,
         .tokens = stats ? (stats->output_tokens ? stats->output_tokens : stats->deltas) : 0,
     };
+    int ctx, cache;
+    session_context_use(s, &ctx, &cache);
+    sl->show_ctx = ctx >= 0;
+    sl->ctx_percent = ctx;
+    sl->show_cache = cache >= 0;
+    sl->cache_percent = cache;
     if (st && st->message && *st->message) {
         sl->message = st->message;
         sl->message_is_error = st->message_is_error;

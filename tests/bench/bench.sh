@@ -11,6 +11,9 @@
 #     count all, replace all + undo, each beside its target.
 #  5. then syntax highlighting, swap writes, and using a 1 MB answer (bench_answer.c: the code
 #     block under a position, the answer search's find and count, the Markdown export).
+#  6. context (tests/bench/bench_context.c): bytes sent per turn of a 10-turn conversation on
+#     a 50 KB file (once whole, then diffs), and the shared prefix of the requests before and
+#     after an interrupt, a steer and a reconnect.
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -167,3 +170,5 @@ PY
 "$BUILD/tests/bench_journal"
 # --- using a 1 MB answer: its code blocks, the answer search, the export -------------------
 "$BUILD/tests/bench_answer"
+# --- what a conversation sends: file once then diffs; prefixes kept across interrupts ------
+"$BUILD/tests/bench_context"

@@ -199,6 +199,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .chain_id = flags & 2 ? cs[2] : NULL,
         .input = msgs,
         .n_input = n_msgs,
+        .prompt_cache_key = flags & 0x40 ? cs[2] : NULL, /* the third string again */
     };
     static Wire *wire;
     if (!wire)
@@ -217,6 +218,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     expect_text(&out, &at, "{\"type\":\"response.create\",\"model\":");
     expect_string(&out, &at, cs[0], pc[0].n, &tmp, &want);
     expect_text(&out, &at, ",\"store\":false");
+    if (req.prompt_cache_key) {
+        expect_text(&out, &at, ",\"prompt_cache_key\":");
+        expect_string(&out, &at, cs[2], pc[2].n, &tmp, &want);
+    }
     if (req.instructions) {
         expect_text(&out, &at, ",\"instructions\":");
         expect_string(&out, &at, cs[1], pc[1].n, &tmp, &want);
@@ -251,6 +256,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     REQUIRE(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(root, "store")));
     if (req.instructions)
         check_cjson(cJSON_GetObjectItemCaseSensitive(root, "instructions"), cs[1], pc[1].n, &want);
+    if (req.prompt_cache_key)
+        check_cjson(cJSON_GetObjectItemCaseSensitive(root, "prompt_cache_key"), cs[2], pc[2].n,
+                    &want);
     if (req.chain_id)
         check_cjson(cJSON_GetObjectItemCaseSensitive(root, "previous_response_id"), cs[2],
                     pc[2].n, &want);

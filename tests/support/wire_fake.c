@@ -39,6 +39,8 @@ static void fake_encode(Wire *w, const WireRequest *req, StrBuf *out)
     f->encoded++;
     sb_printf(out, "Q %s %s %zu\n", req->model ? req->model : "-",
               req->chain_id ? req->chain_id : "-", req->n_input);
+    if (req->prompt_cache_key)
+        sb_printf(out, "K %s\n", req->prompt_cache_key);
     if (req->instructions) {
         sb_puts(out, "I ");
         put_escaped(out, req->instructions, strlen(req->instructions));

@@ -13,7 +13,8 @@
  *     # anything        ignored
  * Anything else (an empty line, an unknown letter, a missing field) is WIRE_MALFORMED.
  *
- * Requests encode as lines: "Q model chain-or-dash n_input", "I instructions" (when given),
+ * Requests encode as lines: "Q model chain-or-dash n_input", "K prompt_cache_key" and
+ * "I instructions" (when given),
  * then one "U text" or "A text" per input item (newlines and backslashes escaped as above).
  *
  * classify: status 429 -> WAIT, code "chain_lost" -> RESEND, code "retired" -> RECONNECT,

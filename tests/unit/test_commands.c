@@ -186,6 +186,8 @@ static bool added_since(const char *want, const char *got)
         "toggle-wrap",
         /* issue 8 item 10: using the answer (Alt-A, F6, Alt-Y, Alt-I, Alt-E) */
         "answer-focus", "answer-copy", "answer-insert-block", "export",
+        /* issue 8 item 4: the view of the next request (F9), pin a file (Alt-A) */
+        "context-view", "context-add",
     };
     for (size_t i = 0; !want && got && i < sizeof added / sizeof *added; i++)
         if (strcmp(got, added[i]) == 0)

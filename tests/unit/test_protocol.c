@@ -82,7 +82,8 @@ static void test_encode_chained(void)
     WireMessage in[] = {{WIRE_ROLE_USER, q, sizeof q - 1}};
     WireRequest req = {.model = "gpt-5.3-codex-spark", .instructions = INSTR,
                         .chain_id = "resp_68c0a1b2c3d4e5f60718293a4b5c6d7e",
-                        .input = in, .n_input = 1};
+                        .input = in, .n_input = 1,
+                        .prompt_cache_key = "flint-3f2a9c1d0b8e7a65"};
     StrBuf out = {0};
     wire_encode(W, &req, &out);
     check_golden(&out, "request_chained.json");

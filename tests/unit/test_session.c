@@ -150,7 +150,9 @@ static void test_chaining(void)
     CHECK_STR_EQ(jstr(r, "previous_response_id"), "resp_1");
     CHECK_INT_EQ(input_count(r), 1); /* only the new input */
     check_item(r, 0, "user", NULL, "Make it print twice.");
-    check_item(r, 0, "user", NULL, "return 0;"); /* with its context */
+    /* with its context: the model saw the file in the first message, and it is unchanged */
+    check_item(r, 0, "user", NULL, "Unchanged since you last saw it (7 lines).");
+    check_item(r, 0, "user", NULL, "line 5, column 5");
     CHECK(jstr(r, "instructions") != NULL);       /* not carried over by the server */
     cJSON_Delete(r);
     feed_created(&fx, "resp_2");
@@ -163,12 +165,18 @@ static void test_chaining(void)
     r = request(&fx, 2);
     CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
     CHECK_INT_EQ(input_count(r), 5);
-    check_item(r, 0, "user", "What is this?", NULL); /* earlier questions without context */
+    /* Earlier questions exactly as first sent, context and all (cache-friendly). */
+    cJSON *r0 = request(&fx, 0), *r1 = request(&fx, 1);
+    check_item(r, 0, "user", item_text(input_item(r0, 0)), FILE_TEXT);
     check_item(r, 1, "assistant", "A hello program.", NULL);
-    check_item(r, 2, "user", "Make it print twice.", NULL);
+    check_item(r, 2, "user", item_text(input_item(r1, 0)), "Make it print twice.");
     check_item(r, 3, "assistant", "Call it twice.", NULL);
     check_item(r, 4, "user", NULL, "Thanks. And in C++?");
-    check_item(r, 4, "user", NULL, "```c\n");
+    check_item(r, 4, "user", NULL, "Unchanged since you last saw it");
+    CHECK_STR_EQ(jstr(r, "prompt_cache_key"), jstr(r0, "prompt_cache_key"));
+    CHECK_STR_EQ(jstr(r1, "prompt_cache_key"), jstr(r0, "prompt_cache_key"));
+    cJSON_Delete(r0);
+    cJSON_Delete(r1);
     cJSON_Delete(r);
     fx_free(&fx);
 

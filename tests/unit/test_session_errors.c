@@ -32,10 +32,13 @@ static void test_previous_response_not_found(void)
     cJSON *r = request(&fx, 2);
     CHECK(!cJSON_HasObjectItem(r, "previous_response_id"));
     CHECK_INT_EQ(input_count(r), 3);
-    check_item(r, 0, "user", "q1", NULL);
+    cJSON *r0 = request(&fx, 0), *r1 = request(&fx, 1);
+    check_item(r, 0, "user", item_text(input_item(r0, 0)), "return 0;"); /* as first sent */
     check_item(r, 1, "assistant", "a1", NULL);
-    check_item(r, 2, "user", NULL, "q2");
-    check_item(r, 2, "user", NULL, "return 0;");
+    check_item(r, 2, "user", item_text(input_item(r1, 0)), "q2");  /* the refused one, again */
+    check_item(r, 2, "user", NULL, "Unchanged since you last saw it");
+    cJSON_Delete(r0);
+    cJSON_Delete(r1);
     cJSON_Delete(r);
     CHECK_INT_EQ(entries(&fx), n_entries);
     CHECK_INT_EQ(session_turn(fx.s), TURN_SENT);
@@ -76,7 +79,10 @@ static void test_previous_response_not_found(void)
     fx_free(&fx);
 }
 
-/* After a reconnect the history resent is the newest whole turns within 256 KiB. */
+/* After a reconnect the history resent is the newest whole turns that fit the 128k-token
+ * window (less a 16k reserve for the answer), oldest dropped first (down to three quarters,
+ * then the start is kept); the file, last sent whole in a dropped turn, goes whole again (a
+ * diff against it would mean nothing). */
 static void test_history_budget(void)
 {
     Fixture fx;
@@ -94,12 +100,27 @@ static void test_history_budget(void)
     session_on_link_up(fx.s); /* the chain is gone: the next request carries history */
     CHECK(ask(&fx, "q5"));
     cJSON *r = request(&fx, 5);
-    /* Two 100 KiB turns fit, a third would not: q3 a3 q4 a4 and the new question. */
-    CHECK_INT_EQ(input_count(r), 5);
-    check_item(r, 0, "user", "q3", NULL);
-    const char *a3 = item_text(input_item(r, 1));
-    CHECK(a3 && a3[0] == '3' && strlen(a3) == 100 * 1024);
-    check_item(r, 2, "user", "q4", NULL);
+    /* (128000 - 16384) tokens ~ 436 KiB: five 100 KiB turns do not fit; the oldest go until
+     * three quarters of it is left (3 turns), so the next requests can keep this start. */
+    CHECK_INT_EQ(input_count(r), 7);
+    check_item(r, 0, "user", NULL, "q2\n");
+    check_item(r, 0, "user", NULL, "Unchanged since you last saw it"); /* as first sent */
+    const char *a2 = item_text(input_item(r, 1));
+    CHECK(a2 && a2[0] == '2' && strlen(a2) == 100 * 1024);
+    check_item(r, 6, "user", NULL, "q5\n");
+    check_item(r, 6, "user", NULL, "The whole file (7 lines):"); /* its q0 was dropped */
+    check_item(r, 6, "user", NULL, FILE_TEXT);
+    cJSON_Delete(r);
+    /* The next one starts at the same turn (a shared prefix), chained or not. */
+    feed_created(&fx, "resp_5");
+    feed_delta(&fx, "a5");
+    feed_completed(&fx, "resp_5", 1);
+    session_on_link_up(fx.s);
+    CHECK(ask(&fx, "q6"));
+    r = request(&fx, 6);
+    CHECK_INT_EQ(input_count(r), 9);
+    check_item(r, 0, "user", NULL, "q2\n");
+    CHECK(memcmp(fx.out.sent[5].data, fx.out.sent[6].data, fx.out.sent[5].len - 2) == 0);
     cJSON_Delete(r);
     free(big);
     fx_free(&fx);

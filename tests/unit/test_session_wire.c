@@ -116,7 +116,15 @@ static void test_turns_through_the_seam(void)
     feed(&fx, "C x\nD a1\nF x\n");
     CHECK(ask(&fx, "q2"));
     CHECK_STR_EQ(head(&fx, 1, b, sizeof b), "Q m - 3");
-    CHECK(strstr(sb_cstr(&fx.sent.msg[1]), "\nU q1\nA a1\nU q2") != NULL);
+    /* The first question exactly as first sent (its context too), then the answer. */
+    const char *m0 = sb_cstr(&fx.sent.msg[0]);
+    const char *u1 = strstr(m0, "\nU q1\\n");
+    CHECK(u1 != NULL);
+    StrBuf want = {0};
+    sb_puts(&want, u1 ? u1 : "-");
+    sb_puts(&want, "A a1\nU q2\\n");
+    CHECK(strstr(sb_cstr(&fx.sent.msg[1]), sb_cstr(&want)) != NULL);
+    sb_free(&want);
     fx_free(&fx);
 }
 

@@ -393,6 +393,37 @@ static void test_status_line(void)
     CHECK_INT_EQ(grid_row(g, 0)[35].style, STYLE_STATUS_ACCENT);
     CHECK_INT_EQ(grid_row(g, 0)[56].style, STYLE_STATUS_ACCENT);
     CHECK_INT_EQ(grid_row(g, 0)[68].style, STYLE_STATUS);
+    /* Context use and the cached share (issue 8): after the token count; dropped after it
+     * and TTFT when the line is narrow. */
+    sl.show_ctx = sl.show_cache = true;
+    sl.ctx_percent = 23;
+    sl.cache_percent = 91;
+    grid_resize(g, 120, 1);
+    status_view_draw(g, (Rect){0, 0, 120, 1}, &sl);
+    CHECK_STR_EQ(row_text(g, 0), " main.c [+]  12:5  saved            gpt-5.3-codex-spark  "
+                                 "connected  ttft 182ms  1043 tok/s  5234 tok  ctx 23% cache 91% ");
+    grid_resize(g, 100, 1);
+    status_view_draw(g, (Rect){0, 0, 100, 1}, &sl);
+    /* 100 columns: it yields to a message that would not fit whole beside it */
+    CHECK_STR_EQ(row_text(g, 0), " main.c [+]  12:5  saved           gpt-5.3-codex-spark  "
+                                 "connected  ttft 182ms  1043 tok/s  5234 tok ");
+    sl.message = NULL;
+    status_view_draw(g, (Rect){0, 0, 100, 1}, &sl);
+    CHECK(strstr(row_text(g, 0), "5234 tok") == NULL); /* no message: the count goes first */
+    CHECK(strstr(row_text(g, 0), "1043 tok/s  ctx 23% cache 91% ") != NULL);
+    grid_resize(g, 80, 1);
+    status_view_draw(g, (Rect){0, 0, 80, 1}, &sl);
+    CHECK(strstr(row_text(g, 0), "ctx 23%") == NULL); /* then TTFT, then this */
+    grid_resize(g, 100, 1);
+    sl.show_cache = false;
+    sl.tokens = 0;
+    sl.ttft_ns = 0;
+    status_view_draw(g, (Rect){0, 0, 100, 1}, &sl);
+    CHECK(strstr(row_text(g, 0), "1043 tok/s  ctx 23% ") != NULL);
+    sl.show_ctx = false;
+    sl.tokens = 5234;
+    sl.ttft_ns = 182 * 1000000ull;
+    sl.message = "saved";
     grid_resize(g, 60, 1);
     status_view_draw(g, (Rect){0, 0, 60, 1}, &sl);
     /* Narrower: token count, TTFT and the model go first. */

@@ -476,6 +476,18 @@ static void test_encode(void)
     CHECK_STR_EQ(sb_cstr(&out),
                  "{\"model\":\"qwen\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                  "\"messages\":[{\"role\":\"user\",\"content\":\"q1\"}]}");
+    /* prompt_cache_key: only once the app says the server takes it (PROTOCOL.md 4). */
+    req.prompt_cache_key = "flint-00ff";
+    sb_reset(&out);
+    wire_encode(w, &req, &out);
+    CHECK(strstr(sb_cstr(&out), "prompt_cache_key") == NULL);
+    wire_chat_set_cache_key(w, true);
+    sb_reset(&out);
+    wire_encode(w, &req, &out);
+    CHECK_STR_EQ(sb_cstr(&out),
+                 "{\"model\":\"qwen\",\"prompt_cache_key\":\"flint-00ff\",\"stream\":true,"
+                 "\"stream_options\":{\"include_usage\":true},"
+                 "\"messages\":[{\"role\":\"user\",\"content\":\"q1\"}]}");
     sb_free(&out);
     wire_free(w);
 }
@@ -544,8 +556,13 @@ static void test_session_turns(void)
     req = cJSON_Parse(sb_cstr(&sent.msg[1]));
     msgs = cJSON_GetObjectItem(req, "messages");
     CHECK_INT_EQ(cJSON_GetArraySize(msgs), 4);
-    CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 1), "content")->valuestring,
-                 "first?");
+    /* The first question as first sent (context and all): the second body starts with the
+     * first one's bytes up to its end of messages, so a prefix cache applies. */
+    CHECK(strncmp(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 1), "content")->valuestring,
+                  "first?\n\n---\n", 12) == 0);
+    CHECK(sent.msg[1].len > sent.msg[0].len &&
+          memcmp(sent.msg[1].data, sent.msg[0].data, sent.msg[0].len - 2) == 0);
+    CHECK(!cJSON_HasObjectItem(req, "prompt_cache_key")); /* not for a server that may refuse it */
     CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 2), "role")->valuestring,
                  "assistant");
     CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 2), "content")->valuestring,
