@@ -43,6 +43,7 @@
 #include "app/commands.h"
 #include "app/config.h"
 #include "app/file_rules.h"
+#include "app/hunks_app.h"
 #include "app/keymap.h"
 #include "app/pointer.h"
 #include "app/policy.h"
@@ -343,6 +344,7 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);
     a->search_ui = search_ui_new(a->ui);
     a->frame_work = search_ui_step;
+    hunks_app_init(a);
     StrBuf help = {0};
     keymap_help(a->keymap, &help);
     ui_set_help(a->ui, sb_cstr(&help));
@@ -369,6 +371,7 @@ void app_free(App *a)
     if (!a)
         return;
     search_ui_free(a->search_ui); /* before the Ui: its editor view borrows the highlight */
+    hunks_app_free(a);            /* before the buffers: it removes its marks */
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])

@@ -15,6 +15,7 @@
 
 #include "app/buffers.h"
 #include "app/edit_cmds.h"
+#include "app/hunks_app.h"
 #include "app/paste.h"
 #include "app/questions.h"
 #include "app/saving.h"
@@ -278,16 +279,17 @@ static void cmd_swap_delete(App *a, const KeyEvent *k) { swap_app_answer(a, 'x')
 #define L MODE_BIT(MODE_BUFFER_LIST)
 #define SW MODE_BIT(MODE_SWAP)
 #define OP MODE_BIT(MODE_OPEN)
-#define ALL (E | P | Q | R | L | SW)
+#define RV MODE_BIT(MODE_REVIEW)
+#define ALL (E | P | Q | R | L | SW | RV)
 
 static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
     {"interrupt", E | P, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
-    {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
-    {"quit", E | P, 0, cmd_quit, "quit (asks first about unsaved changes)"},
-    {"undo", E, 0, cmd_undo, "undo"},
-    {"redo", E, 0, cmd_redo, "redo"},
+    {"save", E | SA | RV, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
+    {"quit", E | P | RV, 0, cmd_quit, "quit (asks first about unsaved changes)"},
+    {"undo", E | RV, 0, cmd_undo, "undo"},
+    {"redo", E | RV, 0, cmd_redo, "redo"},
     {"model-scroll-up", E, 0, cmd_model_scroll_up, "scroll the answer back"},
     {"model-scroll-down", E, 0, cmd_model_scroll_down, "scroll the answer forward"},
     {"model-follow", E, 0, cmd_model_follow, "follow the answer's tail again"},
@@ -370,6 +372,15 @@ static const Command commands[] = {
     {"swap-recover", SW, 0, cmd_swap_recover, "take the swap file's text"},
     {"swap-diff", SW, 0, cmd_swap_diff, "show how the swap file differs"},
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
+    /* the model's proposed edits (app/hunks_app.c) */
+    {"review", E, 0, hunks_cmd_review, "review the model's proposed edits (hunks)"},
+    {"hunk-accept", RV, 0, hunks_cmd_accept, "accept this hunk (one undo step)"},
+    {"hunk-reject", RV, 0, hunks_cmd_reject, "reject this hunk"},
+    {"hunk-accept-all", RV, 0, hunks_cmd_accept_all, "accept every pending hunk"},
+    {"hunk-reject-all", RV, 0, hunks_cmd_reject_all, "reject every pending hunk"},
+    {"hunk-next", RV, CMD_BASIC, hunks_cmd_next, "the next pending hunk"},
+    {"hunk-prev", RV, CMD_BASIC, hunks_cmd_prev, "the previous pending hunk"},
+    {"review-leave", RV, 0, hunks_cmd_leave, "leave the review (hunks stay pending)"},
 };
 
 const Command *commands_all(size_t *n)
@@ -394,8 +405,8 @@ bool commands_default(App *a, const KeyEvent *k)
         cmd_cancel(a, k);
         return false;
     }
-    if (a->mode == MODE_REPLACE_CONFIRM)
-        return false; /* only y, n, a and Esc answer; the rest is ignored, as in nano */
+    if (a->mode == MODE_REPLACE_CONFIRM || a->mode == MODE_REVIEW)
+        return false; /* only their keys answer; the rest is ignored, as in nano */
     bool typed = k->code == KC_CHAR && !(k->mods & (MOD_CTRL | MOD_ALT));
     if (!typed && k->code != KC_PASTE)
         return false;

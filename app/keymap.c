@@ -115,6 +115,8 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-Alt-PgDn", "model-scroll-down", true},
     {"Alt-b", "buffer-list", false},
     {"Ctrl-W", "close", false},
+    /* the model's proposed edits (app/hunks_app.h) */
+    {"Ctrl-R", "review", false},
 };
 
 static const KeyDefault prompt_defaults[] = {
@@ -180,6 +182,28 @@ static const KeyDefault replace_defaults[] = {
     {"Esc", "cancel", false},
 };
 
+/* Reviewing the model's proposed edits (Ctrl-R); other keys are ignored. */
+static const KeyDefault review_defaults[] = {
+    {"y", "hunk-accept", false},
+    {"Y", "hunk-accept", true},
+    {"n", "hunk-reject", false},
+    {"N", "hunk-reject", true},
+    {"a", "hunk-accept-all", false},
+    {"A", "hunk-accept-all", true},
+    {"r", "hunk-reject-all", false},
+    {"R", "hunk-reject-all", true},
+    {"Down", "hunk-next", false},
+    {"Tab", "hunk-next", false},
+    {"Up", "hunk-prev", false},
+    {"Shift-Tab", "hunk-prev", false},
+    {"Esc", "review-leave", false},
+    {"Ctrl-G", "review-leave", true},
+    {"Ctrl-Z", "undo", false},
+    {"Ctrl-Y", "redo", false},
+    {"Ctrl-S", "save", false},
+    {"Ctrl-Q", "quit", false},
+};
+
 static const struct {
     const char *name, *title;
     const KeyDefault *defaults;
@@ -194,6 +218,8 @@ static const struct {
                       sizeof replace_defaults / sizeof *replace_defaults},
     [KEYS_LIST] = {"list", "the buffer list", list_defaults,
                    sizeof list_defaults / sizeof *list_defaults},
+    [KEYS_REVIEW] = {"review", "the review of proposed edits", review_defaults,
+                     sizeof review_defaults / sizeof *review_defaults},
 };
 
 struct Keymap {

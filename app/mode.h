@@ -25,6 +25,8 @@ typedef enum AppMode {
     MODE_CONFIRM_CLOSE,   /* "save changes before closing?" */
     MODE_BUFFER_LIST,     /* the Alt-B list */
     MODE_SWAP,            /* "swap file found: recover, diff, delete?" */
+    /* the model's proposed edits (app/hunks_app.h) */
+    MODE_REVIEW,          /* Ctrl-R: y/n/a/r per hunk */
     MODE_COUNT
 } AppMode;
 
@@ -41,6 +43,7 @@ typedef enum KeyMode {
     KEYS_CONFIRM,
     KEYS_REPLACE,
     KEYS_LIST,
+    KEYS_REVIEW,
     KEYS_COUNT
 } KeyMode;
 
@@ -55,6 +58,7 @@ static inline KeyMode mode_key_table(AppMode m)
     case MODE_SWAP: return KEYS_CONFIRM;
     case MODE_REPLACE_CONFIRM: return KEYS_REPLACE;
     case MODE_BUFFER_LIST: return KEYS_LIST;
+    case MODE_REVIEW: return KEYS_REVIEW;
     default: return KEYS_PROMPT;
     }
 }

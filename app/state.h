@@ -30,6 +30,7 @@
 
 typedef struct Keymap Keymap;
 typedef struct SearchUi SearchUi;
+typedef struct HunksApp HunksApp;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -50,6 +51,10 @@ typedef struct App {
     KeyDecoder keys;
     Keymap *keymap;
     SearchUi *search_ui;   /* search, replace, go to line (app/search_ui.h) */
+    HunksApp *hunks;       /* the model's proposed edits (app/hunks_app.h) */
+    /* The status line's standing text when there is no message (hunks_app_status), wired in
+     * so that the screen need not know who says it; false: nothing to say. */
+    bool (*status_note)(struct App *a, char *out, size_t size);
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
     AppMode mode;

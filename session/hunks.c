@@ -28,7 +28,7 @@ typedef struct Hunk {
     char *path;
     ParsedHunk *ph;
     const HunkLine *ops;     /* ph->lines without the lines fuzz dropped */
-    size_t n_ops, n_old, n_new;
+    size_t n_ops, n_old, n_new, n_removed;
     Buffer *buf;
     bool placed, at_end, loose;
     TextPos start, end;      /* marks while placed */
@@ -107,9 +107,7 @@ static size_t base_line(const Hunk *h, const Buffer *b)
 HunkInfo hunks_info(const HunkSet *hs, size_t i)
 {
     const Hunk *h = hs->v[i];
-    size_t removed = 0;
-    for (size_t k = 0; k < h->n_ops; k++)
-        removed += h->ops[k].op == '-';
+    size_t removed = h->n_removed;
     return (HunkInfo){
         .id = h->id,
         .path = h->path,
@@ -234,10 +232,11 @@ static void set_ops(Hunk *h, size_t skip_head, size_t skip_tail)
 {
     h->ops = h->ph->lines + skip_head;
     h->n_ops = h->ph->n_lines - skip_head - skip_tail;
-    h->n_old = h->n_new = 0;
+    h->n_old = h->n_new = h->n_removed = 0;
     for (size_t i = 0; i < h->n_ops; i++) {
         h->n_old += h->ops[i].op != '+';
         h->n_new += h->ops[i].op != '-';
+        h->n_removed += h->ops[i].op == '-';
     }
 }
 

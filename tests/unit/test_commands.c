@@ -184,6 +184,8 @@ static bool added_since(const char *want, const char *got)
         "search-case",
         /* issue 7 item 7: soft wrap (Alt-Z) */
         "toggle-wrap",
+        /* issue 8 item 3: review the proposed edits (Ctrl-R) */
+        "review",
     };
     for (size_t i = 0; !want && got && i < sizeof added / sizeof *added; i++)
         if (strcmp(got, added[i]) == 0)
