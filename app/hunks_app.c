@@ -34,6 +34,7 @@ struct HunksApp {
     uint64_t generation;   /* the transcript's, when last fed */
     size_t scan_from;      /* entries before this are done with */
     size_t cur;            /* review: the hunk shown */
+    size_t accepted, rejected; /* decisions in this review */
     const HunkLine **adds; /* scratch for the virtual lines */
     size_t adds_cap;
     char stale_rows[4][400];
@@ -324,16 +325,12 @@ static void advance(App *a)
         show(a, next);
         return;
     }
-    size_t acc = 0, rej = 0, stale = 0;
-    for (size_t i = 0; i < hunks_count(h->set); i++) {
-        HunkState s = hunks_info(h->set, i).state;
-        acc += s == HUNK_ACCEPTED;
-        rej += s == HUNK_REJECTED;
-        stale += s == HUNK_STALE;
-    }
+    size_t stale = 0;
+    for (size_t i = 0; i < hunks_count(h->set); i++)
+        stale += hunks_info(h->set, i).state == HUNK_STALE;
     char msg[160];
-    snprintf(msg, sizeof msg, "Hunks reviewed: %zu accepted, %zu rejected, %zu stale. "
-                              "Ctrl-Z undoes an accepted one.", acc, rej, stale);
+    snprintf(msg, sizeof msg, "Accepted %zu, rejected %zu, stale %zu.", h->accepted,
+             h->rejected, stale); /* short: the status line keeps its right part */
     leave(a, msg);
 }
 
@@ -342,6 +339,7 @@ void hunks_cmd_review(App *a, const KeyEvent *k)
     (void)k;
     HunksApp *h = a->hunks;
     hunks_refresh(h->set);
+    h->accepted = h->rejected = 0;
     size_t first;
     /* the first pending hunk in the current buffer, else any */
     Buffer *b = session_buffer(a->session);
@@ -369,7 +367,9 @@ void hunks_cmd_accept(App *a, const KeyEvent *k)
         advance(a);
         return;
     }
-    if (!hunks_accept(h->set, h->cur)) {
+    if (hunks_accept(h->set, h->cur)) {
+        h->accepted++;
+    } else {
         HunkInfo in = hunks_info(h->set, h->cur);
         app_say(a, true, "Hunk %zu not applied: %s.", in.id, in.reason);
     }
@@ -380,7 +380,10 @@ void hunks_cmd_reject(App *a, const KeyEvent *k)
 {
     (void)k;
     HunksApp *h = a->hunks;
-    hunks_reject(h->set, h->cur);
+    if (pending(h, h->cur)) {
+        hunks_reject(h->set, h->cur);
+        h->rejected++;
+    }
     advance(a);
 }
 
@@ -391,7 +394,7 @@ void hunks_cmd_accept_all(App *a, const KeyEvent *k)
     hunks_refresh(h->set);
     for (size_t i = 0; i < hunks_count(h->set); i++)
         if (pending(h, i))
-            hunks_accept(h->set, i);
+            h->accepted += hunks_accept(h->set, i);
     advance(a);
 }
 
@@ -399,8 +402,10 @@ void hunks_cmd_reject_all(App *a, const KeyEvent *k)
 {
     (void)k;
     HunksApp *h = a->hunks;
-    for (size_t i = 0; i < hunks_count(h->set); i++)
+    for (size_t i = 0; i < hunks_count(h->set); i++) {
+        h->rejected += pending(h, i);
         hunks_reject(h->set, i);
+    }
     advance(a);
 }
 
@@ -457,9 +462,8 @@ bool hunks_app_status(App *a, char *out, size_t size)
         size_t nth = 0;
         for (size_t i = 0; i <= h->cur; i++)
             nth += pending(h, i);
-        snprintf(out, size, "Hunk %zu/%zu %s:%zu (-%zu +%zu): y accept, n reject, a all, "
-                 "r reject all, Tab next, Esc done", nth, n, in.path, in.line + 1, in.removed,
-                 in.added);
+        (void)in;
+        snprintf(out, size, "Hunk %zu/%zu: y accept, n reject, a/r all", nth, n);
         return true;
     }
     if (!n)
