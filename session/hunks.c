@@ -303,10 +303,14 @@ size_t hunks_add(HunkSet *hs, ParsedHunk *ph, Buffer *b, const char *why_not)
     if (h->state == HUNK_PENDING) {
         for (size_t i = 0; i + 1 < hs->n; i++) {
             Hunk *o = hs->v[i];
-            if (o->state == HUNK_PENDING && o->placed && o->buf == b && overlaps(o, h)) {
-                go_stale(hs, h, "it overlaps hunk %zu", o->id);
-                break;
+            if (o->state != HUNK_PENDING || !o->placed || o->buf != b || !overlaps(o, h))
+                continue;
+            if (o->answer != h->answer) { /* a newer answer's proposal replaces it */
+                go_stale(hs, o, "replaced by hunk %zu of a later answer", h->id);
+                continue;
             }
+            go_stale(hs, h, "it overlaps hunk %zu", o->id);
+            break;
         }
     }
     return h->id;

@@ -10,8 +10,10 @@
  *   REJECTED dropped, the buffer untouched;
  *   STALE    never applied: its lines were not found, the user changed its region after it
  *            was placed (checked before showing and before applying), it overlaps another
- *            pending hunk, its file could not be opened or was closed, or it asks for
- *            something flint does not do (delete a file). `reason` says which.
+ *            pending hunk of the same answer (a later answer's overlapping hunk replaces an
+ *            earlier one instead: the earlier turns STALE), its file could not be opened or
+ *            was closed, or it asks for something flint does not do (delete a file).
+ *            `reason` says which.
  *
  * Decisions are reported once, to the next request (hunks_take_report), and then forgotten;
  * until then hunks_count/hunks_info read them (a journal records them from there).

@@ -199,6 +199,23 @@ static void test_not_found_overlap_closed(void)
 
 /* Accept all in order; a pure deletion; an added file in an empty buffer; CRLF and no final
  * newline kept; context that differs in whitespace keeps the buffer's own lines. */
+/* Asking again before reviewing: the later answer's hunk replaces the earlier one. */
+static void test_replaced_by_later_answer(void)
+{
+    Buffer *b = buf_of(FILE1);
+    HunkSet *hs = hunks_new();
+    add_all(hs, b, PATCH2);
+    add_all(hs, b, "@@ -4 +4 @@\n-    int b = 2;\n+    int b = 20;\n");
+    CHECK_INT_EQ(hunks_info(hs, 0).state, HUNK_STALE);
+    CHECK_STR_EQ(hunks_info(hs, 0).reason, "replaced by hunk 3 of a later answer");
+    CHECK_INT_EQ(hunks_info(hs, 1).state, HUNK_PENDING);
+    CHECK_INT_EQ(hunks_info(hs, 2).state, HUNK_PENDING);
+    CHECK(hunks_accept(hs, 2));
+    CHECK_BUF(b, "int main(void)\n{\n    int a = 1;\n    int b = 20;\n    return a + b;\n}\n");
+    hunks_free(hs);
+    buffer_free(b);
+}
+
 static void test_shapes(void)
 {
     Buffer *b = buf_of("a\r\nb\r\nc\r\nd\r\n");
@@ -252,6 +269,7 @@ int main(void)
     RUN(test_reject_and_report);
     RUN(test_stale_region);
     RUN(test_not_found_overlap_closed);
+    RUN(test_replaced_by_later_answer);
     RUN(test_shapes);
     return harness_done();
 }
