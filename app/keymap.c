@@ -344,8 +344,9 @@ size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings)
         const Command *c = command_find(sb->command);
         n++;
         if (!keymap_mode_from_name(sb->mode ? sb->mode : "edit", &mode)) {
-            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace, list)", path, sb->line,
-                 sb->mode);
+            warn(warnings,
+                 "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace, list, review)",
+                 path, sb->line, sb->mode);
         } else if (!keys_parse(sb->key, &k)) {
             warn(warnings, "%s:%d: unknown key '%s'", path, sb->line, sb->key);
         } else if (!c) {
