@@ -198,6 +198,15 @@ static Buffer *buffer_for(App *a, const ParsedHunk *ph, char *why, size_t why_si
     Buffer *b = open_buffer_named(a, ph->path);
     if (b)
         return b;
+    struct stat st;
+    if (ph->kind == HUNK_UPDATE && stat(ph->path, &st) != 0) {
+        /* No such file: the model named the unsaved buffer the context showed ("[new]"). */
+        Buffer *cur = session_buffer(a->session);
+        if (!buffer_path(cur))
+            return cur;
+        snprintf(why, why_size, "%s does not exist", ph->path);
+        return NULL;
+    }
     if (!path_allowed(ph->path)) {
         snprintf(why, why_size, "%s is outside the working directory (open it to allow edits)",
                  ph->path);

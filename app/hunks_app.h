@@ -5,8 +5,10 @@
  *     arrived since the last call to a HunkParser (session/hunk_parse.h); each hunk it
  *     completes is placed at once (session/hunks.h) in the buffer its path names: an open
  *     buffer, else the file opened into a new buffer (not made current), a new empty buffer
- *     for "*** Add File"; no path: the current buffer. Paths outside the working directory
- *     (absolute, or with "..") are refused unless that file is already open.
+ *     for "*** Add File"; no path: the current buffer; a file to update that does not exist:
+ *     the current buffer when it is unnamed (the context showed it as "not saved yet"), else
+ *     a stale hunk. Paths outside the working directory (absolute, or with "..") are refused
+ *     unless that file is already open.
  *   - the editor shows pending hunks inline: removed lines in "diff-remove", added lines as
  *     virtual lines in "diff-add" (ui/editor_view.h), a stale hunk's region in "hunk-stale"
  *     with its reason above it;
