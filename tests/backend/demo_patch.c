@@ -87,8 +87,7 @@ static const DemoPatch patches[] = {
      "+            return 1;\n"
      "+        }\n"
      "+        list = push(list, (int)v);\n"
-     "+    }\n"
-     "     print_list(list);\n"},
+     "+    }\n"},
     {"demo-rename",
      {"rename", "name", NULL},
      "`list_print` reads better next to the other list operations; the definition and the "
@@ -131,9 +130,29 @@ static bool has_line(const char *ctx, size_t clen, const char *line, size_t len)
     return false;
 }
 
-static bool applies(const DemoPatch *p, const char *ctx, size_t clen)
+/* The body with print_list called list_print when the user took the rename already, so the
+ * other patches still apply; in out (cap bytes). */
+static const char *adapt(const char *body, bool renamed, char *out, size_t cap)
 {
-    for (const char *s = p->body; *s;) {
+    if (!renamed)
+        return body;
+    size_t n = 0;
+    for (const char *s = body; *s && n + 16 < cap;) {
+        if (strncmp(s, "print_list", 10) == 0) {
+            memcpy(out + n, "list_print", 10);
+            n += 10;
+            s += 10;
+        } else {
+            out[n++] = *s++;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static bool applies(const char *body, const char *ctx, size_t clen)
+{
+    for (const char *s = body; *s;) {
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) : strlen(s);
         if (len && (s[0] == ' ' || s[0] == '-') && !has_line(ctx, clen, s + 1, len - 1))
@@ -173,15 +192,21 @@ bool demo_patch_pick(const char *question, size_t qlen, const char *context, siz
     static const char marker[] = "static struct node *push(struct node *head, int value)";
     if (!context || !has_line(context, clen, marker, sizeof marker - 1))
         return false;
-    const DemoPatch *chosen = NULL;
-    for (size_t i = 0; !chosen && i < PATCH_COUNT; i++)
-        for (const char *const *kw = patches[i].keywords; *kw && !chosen; kw++)
-            if (has_ci(question, qlen, *kw) && applies(&patches[i], context, clen))
-                chosen = &patches[i];
-    for (size_t i = 0; !chosen && i < PATCH_COUNT; i++)
-        if (applies(&patches[i], context, clen))
-            chosen = &patches[i];
-    if (!chosen)
+    static const char renamed_marker[] = "static void list_print(const struct node *head)";
+    bool renamed = has_line(context, clen, renamed_marker, sizeof renamed_marker - 1);
+    static char bodies[PATCH_COUNT][4096];
+    const char *body[PATCH_COUNT];
+    for (size_t i = 0; i < PATCH_COUNT; i++)
+        body[i] = adapt(patches[i].body, renamed, bodies[i], sizeof bodies[i]);
+    size_t chosen = PATCH_COUNT;
+    for (size_t i = 0; chosen == PATCH_COUNT && i < PATCH_COUNT; i++)
+        for (const char *const *kw = patches[i].keywords; *kw && chosen == PATCH_COUNT; kw++)
+            if (has_ci(question, qlen, *kw) && applies(body[i], context, clen))
+                chosen = i;
+    for (size_t i = 0; chosen == PATCH_COUNT && i < PATCH_COUNT; i++)
+        if (applies(body[i], context, clen))
+            chosen = i;
+    if (chosen == PATCH_COUNT)
         return false;
     char path[512];
     context_path(context, clen, path, sizeof path);
@@ -189,10 +214,10 @@ bool demo_patch_pick(const char *question, size_t qlen, const char *context, siz
                      "%s\n*** Begin Patch\n*** Update File: %s\n%s*** End Patch\n\n"
                      "Ctrl-R reviews it: y accepts a hunk, n rejects it; Ctrl-Z undoes an "
                      "accepted one.\n",
-                     chosen->prose, path, chosen->body);
+                     patches[chosen].prose, path, body[chosen]);
     if (n < 0 || (size_t)n >= sizeof answer)
         return false;
-    *name = chosen->name;
+    *name = patches[chosen].name;
     *text = answer;
     *len = (size_t)n;
     return true;
