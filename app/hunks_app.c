@@ -38,6 +38,7 @@ struct HunksApp {
     const HunkLine **adds; /* scratch for the virtual lines */
     size_t adds_cap;
     char stale_rows[4][400];
+    char head_row[160];    /* review: the row above the hunk under review */
 };
 
 /* --- display: the editor's layers -------------------------------------------------------- */
@@ -71,6 +72,20 @@ static size_t hunks_virt(void *ud, const Buffer *b, size_t line, EditorVirtLine 
     if (!h)
         return 0;
     size_t n = 0, notes = 0;
+    if (a->mode == MODE_REVIEW && h->cur < hunks_count(h->set)) {
+        HunkInfo in = hunks_info(h->set, h->cur);
+        if (in.state == HUNK_PENDING && in.buffer == b && in.line == line) {
+            size_t nth = 0, all = hunks_pending(h->set);
+            for (size_t i = 0; i <= h->cur; i++)
+                nth += hunks_info(h->set, i).state == HUNK_PENDING;
+            int len = snprintf(h->head_row, sizeof h->head_row,
+                               "@@ hunk %zu/%zu: y accept, n reject, a/r all, Tab next, Esc "
+                               "leave @@", nth, all);
+            if (cap)
+                out[0] = (EditorVirtLine){h->head_row, (size_t)len, STYLE_SYN_HUNK, '>'};
+            n++;
+        }
+    }
     for (size_t i = 0; i < hunks_count(h->set); i++) {
         HunkInfo in = hunks_info(h->set, i);
         if (in.state != HUNK_STALE || in.buffer != b || in.line != line || notes == 4)

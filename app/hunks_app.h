@@ -12,6 +12,7 @@
  *   - the editor shows pending hunks inline: removed lines in "diff-remove", added lines as
  *     virtual lines in "diff-add" (ui/editor_view.h), a stale hunk's region in "hunk-stale"
  *     with its reason above it;
+ *     and, in the review, a "@@ hunk 1/2: y accept ..." row above the hunk under review;
  *   - the status line says "N hunks pending (Ctrl-R review)"; Ctrl-R enters MODE_REVIEW
  *     (keys KEYS_REVIEW): y accept, n reject, a accept all, r reject all, Up/Down and
  *     Tab/Shift-Tab move between hunks (switching buffers and scrolling to each), Esc leaves;

@@ -27,6 +27,7 @@ wait_screen '^ +\+ static struct node \*reverse\(struct node \*head\)' # an adde
 
 keys C-r
 wait_screen 'Hunk 1/2: y accept'
+wait_screen '^ +> @@ hunk 1/2: y accept, n reject' # the row above the hunk under review
 keys y
 wait_screen 'Hunk 1/1: y accept'
 wait_screen '^ *[0-9]+ +/\* TODO: reverse the list' # the second hunk's removed line, still there

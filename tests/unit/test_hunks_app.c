@@ -148,6 +148,7 @@ static void test_live_and_review(void)
     keys(&r, "\x12"); /* Ctrl-R */
     CHECK_INT_EQ(app_mode(r.app), MODE_REVIEW);
     CHECK(screen_has(&r, "Hunk 1/2: y accept"));
+    CHECK(screen_has(&r, "  > @@ hunk 1/2: y accept, n reject")); /* above the hunk */
     CHECK_INT_EQ(buffer_cursor(buf(&r)).line, 0);
     keys(&r, "x"); /* ignored in the review */
     CHECK_TEXT(buf(&r), "a\nb\nc\nd\ne\nf\n");
