@@ -587,7 +587,7 @@ static void uni_hunk_line(HunkParser *p, const char *s, size_t len, bool over)
 static void finish_search_replace(HunkParser *p)
 {
     ParsedHunk *h = p->cur;
-    if (!h->error) {
+    if (!h->error && h->n_lines) {
         size_t n_old = 0;
         while (n_old < h->n_lines && h->lines[n_old].op == '-')
             n_old++;

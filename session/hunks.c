@@ -230,7 +230,7 @@ static const char *display_path(const ParsedHunk *ph, const Buffer *b)
 
 static void set_ops(Hunk *h, size_t skip_head, size_t skip_tail)
 {
-    h->ops = h->ph->lines + skip_head;
+    h->ops = h->ph->lines ? h->ph->lines + skip_head : NULL; /* a hunk of no lines: none */
     h->n_ops = h->ph->n_lines - skip_head - skip_tail;
     h->n_old = h->n_new = h->n_removed = 0;
     for (size_t i = 0; i < h->n_ops; i++) {

@@ -2,6 +2,7 @@
  * of what it finds (session/hunks.h). Invariant: the answer parsed whole, byte by byte, and
  * split at a position taken from the input gives the same hunks; placing, accepting and
  * undoing them in a small buffer never crashes and undo restores the text exactly. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,11 @@ static void describe(HunkParser *p, StrBuf *out, ParsedHunk ***keep, size_t *n)
     }
 }
 
+static bool same(const StrBuf *a, const StrBuf *b)
+{
+    return a->len == b->len && (!a->len || memcmp(a->data, b->data, a->len) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *s = (const char *)data;
@@ -65,8 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     describe(p, &split, NULL, NULL);
     hunk_parser_free(p);
 
-    if (whole.len != bytes.len || memcmp(whole.data, bytes.data, whole.len) != 0 ||
-        whole.len != split.len || memcmp(whole.data, split.data, whole.len) != 0)
+    if (!same(&whole, &bytes) || !same(&whole, &split))
         abort();
 
     static const char file[] = "int main(void)\n{\n    int a = 1;\n\treturn a;\n}\n\nx\ny\n";
@@ -83,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     StrBuf back = {0};
     text_serialize(buffer_text(b), &back);
-    if (back.len != sizeof file - 1 || memcmp(back.data, file, back.len) != 0)
+    if (back.len != sizeof file - 1 || memcmp(back.data, file, sizeof file - 1) != 0)
         abort();
     StrBuf rep = {0};
     hunks_take_report(hs, &rep);
