@@ -373,7 +373,8 @@ static const Command commands[] = {
     {"swap-diff", SW, 0, cmd_swap_diff, "show how the swap file differs"},
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
     /* the model's proposed edits (app/hunks_app.c) */
-    {"review", E, 0, hunks_cmd_review, "review the model's proposed edits (hunks)"},
+    {"review", E, 0, hunks_cmd_review,
+     "review proposed edits: y accept, n reject, a/r all, Esc"},
     {"hunk-accept", RV, 0, hunks_cmd_accept, "accept this hunk (one undo step)"},
     {"hunk-reject", RV, 0, hunks_cmd_reject, "reject this hunk"},
     {"hunk-accept-all", RV, 0, hunks_cmd_accept_all, "accept every pending hunk"},
