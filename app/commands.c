@@ -374,7 +374,7 @@ static const Command commands[] = {
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
     /* the model's proposed edits (app/hunks_app.c) */
     {"review", E, 0, hunks_cmd_review,
-     "review proposed edits: y accept, n reject, a/r all, Esc"},
+     "review proposed edits (y accept, n reject, a/r all)"},
     {"hunk-accept", RV, 0, hunks_cmd_accept, "accept this hunk (one undo step)"},
     {"hunk-reject", RV, 0, hunks_cmd_reject, "reject this hunk"},
     {"hunk-accept-all", RV, 0, hunks_cmd_accept_all, "accept every pending hunk"},
