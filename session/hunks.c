@@ -38,6 +38,11 @@ typedef struct Hunk {
     size_t *add_off;         /* n_old + 2 offsets into adds */
     HunkState state;
     char reason[320];
+    /* ACCEPTED: what the edit wrote (lines joined with '\n') between two marks, so that the
+     * report can tell an accepted hunk the user undid or changed afterwards. */
+    bool acc_marked;
+    TextPos acc_start, acc_end;
+    char *acc_text;
 } Hunk;
 
 struct HunkSet {
@@ -65,9 +70,37 @@ static void unplace(Hunk *h)
     h->placed = false;
 }
 
+static void unmark_accepted(Hunk *h)
+{
+    if (!h->acc_marked)
+        return;
+    buffer_mark_remove(h->buf, &h->acc_start);
+    buffer_mark_remove(h->buf, &h->acc_end);
+    h->acc_marked = false;
+}
+
+/* The accepted text is still there, as written. */
+static bool accepted_holds(const Hunk *h)
+{
+    if (!h->acc_marked)
+        return true; /* nothing to compare (a pure deletion): as accepted */
+    StrBuf now = {0};
+    const Text *t = buffer_text(h->buf);
+    bool ok = h->acc_start.col == 0 && text_pos_cmp(h->acc_start, h->acc_end) <= 0 &&
+              h->acc_end.col == text_line_len(t, h->acc_end.line);
+    if (ok) {
+        text_copy(t, h->acc_start, h->acc_end, &now);
+        ok = strcmp(sb_cstr(&now), h->acc_text) == 0;
+    }
+    sb_free(&now);
+    return ok;
+}
+
 static void hunk_free(Hunk *h)
 {
     unplace(h);
+    unmark_accepted(h);
+    free(h->acc_text);
     parsed_hunk_free(h->ph);
     free(h->path);
     free(h->old_op);
@@ -420,6 +453,16 @@ bool hunks_accept(HunkSet *hs, size_t i)
     replace_lines(b, line, n_old, &repl, n_new);
     buffer_group_end(b);
     buffer_break_undo(b);
+    if (n_new) {
+        const Text *after = buffer_text(b);
+        size_t end_line = line + n_new - 1;
+        h->acc_start = (TextPos){line, 0};
+        h->acc_end = (TextPos){end_line, text_line_len(after, end_line)};
+        buffer_mark_add(b, &h->acc_start);
+        buffer_mark_add(b, &h->acc_end);
+        h->acc_marked = true;
+        h->acc_text = sb_steal(&repl, NULL);
+    }
     sb_free(&repl);
     size_t nl = text_line_count(buffer_text(b));
     buffer_set_cursor(b, (TextPos){line < nl ? line : nl - 1, 0});
@@ -448,7 +491,9 @@ bool hunks_take_report(HunkSet *hs, StrBuf *out)
             hs->v[kept++] = h;
             continue;
         }
-        const char *what = h->state == HUNK_ACCEPTED   ? "accepted"
+        const char *what = h->state == HUNK_ACCEPTED && !accepted_holds(h)
+                               ? "accepted, then undone or changed by the user"
+                           : h->state == HUNK_ACCEPTED ? "accepted"
                            : h->state == HUNK_REJECTED ? "rejected"
                                                        : "stale: ";
         sb_printf(out, "hunk %zu in %s: %s%s\n", h->id, h->path, what,
@@ -469,6 +514,7 @@ void hunks_forget_buffer(HunkSet *hs, Buffer *b)
         if (h->buf != b)
             continue;
         unplace(h);
+        unmark_accepted(h);
         h->buf = NULL;
         if (h->state == HUNK_PENDING)
             go_stale(hs, h, "%s was closed before the hunk was reviewed", h->path);

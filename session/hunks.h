@@ -78,7 +78,9 @@ bool hunks_accept(HunkSet *hs, size_t i);
 void hunks_reject(HunkSet *hs, size_t i);   /* pending -> REJECTED; else nothing */
 
 /* One line per decided hunk, in id order, for the next request:
- *   "hunk 2 in src/x.c: accepted" / "...: rejected" / "...: stale: REASON"
+ *   "hunk 2 in src/x.c: accepted" / "...: rejected" / "...: stale: REASON", and
+ *   "...: accepted, then undone or changed by the user" when the lines it wrote are no
+ *   longer there as written (Ctrl-Z, or an edit inside them);
  * then forgets those hunks. False (out untouched) when there is none. Pending hunks stay. */
 bool hunks_take_report(HunkSet *hs, StrBuf *out);
 

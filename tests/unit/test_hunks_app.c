@@ -171,7 +171,7 @@ static void test_live_and_review(void)
     StrBuf rep = {0};
     CHECK(hunks_app_take_report(r.app, &rep));
     CHECK_STR_EQ(rep.data, "hunk 1 in the.txt: rejected\n"
-                           "hunk 2 in the.txt: accepted\n");
+                           "hunk 2 in the.txt: accepted, then undone or changed by the user\n");
     sb_reset(&rep);
     CHECK(!hunks_app_take_report(r.app, &rep));
     sb_free(&rep);
