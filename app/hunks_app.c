@@ -25,12 +25,17 @@
 #include "themes/theme.h"
 #include "ui/editor_view.h"
 
+/* Hunks taken from one answer at most: the display and the review walk every hunk, so a
+ * hostile answer of a hundred thousand tiny hunks must not make each frame slow. */
+#define HUNKS_PER_ANSWER 500
+
 struct HunksApp {
     HunkSet *set;
     HunkParser *parser;
     size_t entry;          /* the answer being parsed (SIZE_MAX: none yet) */
     size_t fed;
     bool finished;
+    size_t taken;          /* hunks taken from this answer */
     uint64_t generation;   /* the transcript's, when last fed */
     size_t scan_from;      /* entries before this are done with */
     size_t cur;            /* review: the hunk shown */
@@ -249,6 +254,13 @@ static void take_hunks(App *a)
     HunksApp *h = a->hunks;
     ParsedHunk *ph;
     while ((ph = hunk_parser_take(h->parser))) {
+        if (h->taken == HUNKS_PER_ANSWER)
+            app_say(a, true, "Over %d hunks: the rest are ignored.",
+                    HUNKS_PER_ANSWER);
+        if (h->taken++ >= HUNKS_PER_ANSWER) {
+            parsed_hunk_free(ph);
+            continue;
+        }
         char why[512] = "";
         Buffer *b = ph->kind == HUNK_BAD || ph->kind == HUNK_DELETE_FILE
                         ? NULL
@@ -278,6 +290,7 @@ void hunks_app_feed(App *a)
             h->entry = i;
             h->fed = 0;
             h->finished = false;
+            h->taken = 0;
         }
         if (e->text.len > h->fed) {
             hunk_parser_feed(h->parser, e->text.data + h->fed, e->text.len - h->fed);

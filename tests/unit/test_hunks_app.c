@@ -261,9 +261,30 @@ static void test_other_files(void)
     tmpdir_remove();
 }
 
+/* A hostile answer of many tiny hunks: the first 500 are taken, the rest ignored (said). */
+static void test_too_many_hunks(void)
+{
+    Rig r;
+    if (!rig_open(&r))
+        return;
+    fill(&r);
+    ask(&r, "resp_1");
+    StrBuf ans = {0};
+    for (int i = 0; i < 700; i++)
+        sb_puts(&ans, "@@ -1 +1 @@\n-zz\n+y\n");
+    stream(&r, ans.data, 4096);
+    server_completed(&r, "resp_1");
+    CHECK_INT_EQ(hunks_count(hunks_app_set(r.app)), 500);
+    app_tick(r.app); /* the frame the message asked for */
+    CHECK(screen_has(&r, "Over 500 hunks: the rest are ignored."));
+    sb_free(&ans);
+    app_free(r.app);
+}
+
 int main(void)
 {
     RUN(test_live_and_review);
+    RUN(test_too_many_hunks);
     RUN(test_all_at_once_and_leave);
     RUN(test_other_files);
     return harness_done();
