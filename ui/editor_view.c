@@ -11,7 +11,12 @@
  * the line's start (the width rule only depends on the column for tabs, and we carry it).
  *
  * With wrap on, the rows come from ui/editor_wrap.c (layout, the top row, the row index) and
- * are drawn here, gutter and decorations included; `left` stays 0 and hs is unused. */
+ * are drawn here, gutter and decorations included; `left` stays 0 and hs is unused.
+ *
+ * Virtual rows (a provider's lines between buffer lines, editor_view_set_virtual) are drawn
+ * above the line they belong to, the top line's included; `vskip` is how many of the top
+ * line's were left out so that the caret's line fits, and clicks walk the rows the same way.
+ * Their text is the model's: drawn through the same escaping as buffer text. */
 #include "ui/editor_view.h"
 
 #include <stdio.h>
