@@ -53,7 +53,8 @@ typedef struct App {
     SearchUi *search_ui;   /* search, replace, go to line (app/search_ui.h) */
     HunksApp *hunks;       /* the model's proposed edits (app/hunks_app.h) */
     /* The status line's standing text when there is no message (hunks_app_status), wired in
-     * so that the screen need not know who says it; false: nothing to say. */
+     * so that the screen need not know who says it; false: nothing to say. Called before
+     * every frame (it re-checks the proposed edits the frame shows). */
     bool (*status_note)(struct App *a, char *out, size_t size);
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
