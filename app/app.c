@@ -45,6 +45,7 @@
 #include "app/config.h"
 #include "app/file_rules.h"
 #include "app/journal_app.h"
+#include "app/hunks_app.h"
 #include "app/keymap.h"
 #include "app/pointer.h"
 #include "app/policy.h"
@@ -365,6 +366,7 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     a->search_ui = search_ui_new(a->ui);
     a->answer_ui = answer_ui_new();
     a->frame_work = search_ui_step;
+    hunks_app_init(a);
     StrBuf help = {0};
     keymap_help(a->keymap, &help);
     ui_set_help(a->ui, sb_cstr(&help));
@@ -394,6 +396,7 @@ void app_free(App *a)
     journal_app_free(a); /* what streamed last, and an open turn's end */
     search_ui_free(a->search_ui); /* before the Ui: its editor view borrows the highlight */
     answer_ui_free(a->answer_ui); /* likewise the answer pane's */
+    hunks_app_free(a);            /* before the buffers: it removes its marks */
     ui_free(a->ui);
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])

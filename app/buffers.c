@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "app/file_rules.h"
+#include "app/hunks_app.h"
 #include "app/saving.h"
 #include "app/screen.h"
 #include "app/state.h"
@@ -102,6 +103,7 @@ static bool open_path(App *a, const char *path, size_t line, size_t col, ErrorBu
         session_buffer_take(a->session, cur_at);
         if (a->ui)
             ui_forget_buffer(a->ui, cur);
+        hunks_app_forget_buffer(a, cur);
         buffer_free(cur);
     }
     return true;
@@ -193,6 +195,7 @@ static void close_now(App *a)
     snprintf(name, sizeof name, "%s", buffer_name(b));
     swap_app_forget(a, b);
     ui_forget_buffer(a->ui, b);
+    hunks_app_forget_buffer(a, b);
     if (a->swap_diff_buffer == b)
         a->swap_diff_buffer = NULL;
     if (a->context_view_buffer == b)

@@ -18,6 +18,7 @@
 #include "app/context_app.h"
 #include "app/edit_cmds.h"
 #include "app/journal_app.h"
+#include "app/hunks_app.h"
 #include "app/paste.h"
 #include "app/questions.h"
 #include "app/saving.h"
@@ -336,7 +337,8 @@ static void cmd_search_case(App *a, const KeyEvent *k)
 #define SW MODE_BIT(MODE_SWAP)
 #define OP MODE_BIT(MODE_OPEN)
 #define AN MODE_BIT(MODE_ANSWER)
-#define ALL (E | P | Q | R | L | SW | AN)
+#define RV MODE_BIT(MODE_REVIEW)
+#define ALL (E | P | Q | R | L | SW | AN | RV)
 
 static const Command commands[] = {
     {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
@@ -345,10 +347,10 @@ static const Command commands[] = {
     {"context-view", E | MODE_BIT(MODE_ASK), 0, context_app_cmd_view,
      "show exactly what asking now would send (again: back)"},
     {"context-add", E, 0, context_app_cmd_add, "add a file to every question (Tab completes)"},
-    {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
-    {"quit", E | P | AN, 0, cmd_quit, "quit (asks first about unsaved changes)"},
-    {"undo", E, 0, cmd_undo, "undo"},
-    {"redo", E, 0, cmd_redo, "redo"},
+    {"save", E | SA | RV, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},
+    {"quit", E | P | AN | RV, 0, cmd_quit, "quit (asks first about unsaved changes)"},
+    {"undo", E | RV, 0, cmd_undo, "undo"},
+    {"redo", E | RV, 0, cmd_redo, "redo"},
     {"model-scroll-up", E | AN, 0, cmd_model_scroll_up, "scroll the answer back"},
     {"model-scroll-down", E | AN, 0, cmd_model_scroll_down, "scroll the answer forward"},
     {"model-follow", E | AN, 0, cmd_model_follow, "follow the answer's tail again"},
@@ -451,6 +453,16 @@ static const Command commands[] = {
     {"answer-insert-block", E | AN, 0, answer_ui_cmd_insert_block,
      "insert the code block at the caret"},
     {"export", E | AN, 0, answer_ui_cmd_export, "export the conversation to Markdown"},
+    /* the model's proposed edits (app/hunks_app.c) */
+    {"review", E, 0, hunks_cmd_review,
+     "review proposed edits (y accept, n reject, a/r all)"},
+    {"hunk-accept", RV, 0, hunks_cmd_accept, "accept this hunk (one undo step)"},
+    {"hunk-reject", RV, 0, hunks_cmd_reject, "reject this hunk"},
+    {"hunk-accept-all", RV, 0, hunks_cmd_accept_all, "accept every pending hunk"},
+    {"hunk-reject-all", RV, 0, hunks_cmd_reject_all, "reject every pending hunk"},
+    {"hunk-next", RV, CMD_BASIC, hunks_cmd_next, "the next pending hunk"},
+    {"hunk-prev", RV, CMD_BASIC, hunks_cmd_prev, "the previous pending hunk"},
+    {"review-leave", RV, 0, hunks_cmd_leave, "leave the review (hunks stay pending)"},
 };
 
 const Command *commands_all(size_t *n)
@@ -475,8 +487,8 @@ bool commands_default(App *a, const KeyEvent *k)
         cmd_cancel(a, k);
         return false;
     }
-    if (a->mode == MODE_REPLACE_CONFIRM)
-        return false; /* only y, n, a and Esc answer; the rest is ignored, as in nano */
+    if (a->mode == MODE_REPLACE_CONFIRM || a->mode == MODE_REVIEW)
+        return false; /* only their keys answer; the rest is ignored, as in nano */
     bool typed = k->code == KC_CHAR && !(k->mods & (MOD_CTRL | MOD_ALT));
     if (!typed && k->code != KC_PASTE)
         return false;

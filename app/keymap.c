@@ -128,6 +128,8 @@ static const KeyDefault edit_defaults[] = {
     {"Alt-I", "answer-insert-block", true},
     {"Alt-e", "export", false},
     {"Alt-E", "export", true},
+    /* the model's proposed edits (app/hunks_app.h) */
+    {"Ctrl-R", "review", false},
 };
 
 static const KeyDefault prompt_defaults[] = {
@@ -234,6 +236,28 @@ static const KeyDefault replace_defaults[] = {
     {"Esc", "cancel", false},
 };
 
+/* Reviewing the model's proposed edits (Ctrl-R); other keys are ignored. */
+static const KeyDefault review_defaults[] = {
+    {"y", "hunk-accept", false},
+    {"Y", "hunk-accept", true},
+    {"n", "hunk-reject", false},
+    {"N", "hunk-reject", true},
+    {"a", "hunk-accept-all", false},
+    {"A", "hunk-accept-all", true},
+    {"r", "hunk-reject-all", false},
+    {"R", "hunk-reject-all", true},
+    {"Down", "hunk-next", false},
+    {"Tab", "hunk-next", false},
+    {"Up", "hunk-prev", false},
+    {"Shift-Tab", "hunk-prev", false},
+    {"Esc", "review-leave", false},
+    {"Ctrl-G", "review-leave", true},
+    {"Ctrl-Z", "undo", false},
+    {"Ctrl-Y", "redo", false},
+    {"Ctrl-S", "save", false},
+    {"Ctrl-Q", "quit", false},
+};
+
 static const struct {
     const char *name, *title;
     const KeyDefault *defaults;
@@ -250,6 +274,8 @@ static const struct {
                    sizeof list_defaults / sizeof *list_defaults},
     [KEYS_ANSWER] = {"answer", "the answer pane", answer_defaults,
                      sizeof answer_defaults / sizeof *answer_defaults},
+    [KEYS_REVIEW] = {"review", "the review of proposed edits", review_defaults,
+                     sizeof review_defaults / sizeof *review_defaults},
 };
 
 struct Keymap {
@@ -374,8 +400,9 @@ size_t keymap_apply(Keymap *km, const Settings *s, StrBuf *warnings)
         const Command *c = command_find(sb->command);
         n++;
         if (!keymap_mode_from_name(sb->mode ? sb->mode : "edit", &mode)) {
-            warn(warnings, "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace, list, answer)", path, sb->line,
-                 sb->mode);
+            warn(warnings,
+                 "%s:%d: unknown key mode '%s' (edit, prompt, confirm, replace, list, answer, "
+                 "review)", path, sb->line, sb->mode);
         } else if (!keys_parse(sb->key, &k)) {
             warn(warnings, "%s:%d: unknown key '%s'", path, sb->line, sb->key);
         } else if (!c) {

@@ -31,6 +31,8 @@ typedef enum AppMode {
     MODE_ANSWER,          /* the answer pane has the focus (its caret, copy, insert) */
     MODE_ANSWER_SEARCH,   /* Ctrl-F there: the incremental search prompt over the answer */
     MODE_EXPORT,          /* the export prompt: the Markdown file's name */
+    /* the model's proposed edits (app/hunks_app.h) */
+    MODE_REVIEW,          /* Ctrl-R: y/n/a/r per hunk */
     MODE_COUNT
 } AppMode;
 
@@ -49,6 +51,7 @@ typedef enum KeyMode {
     KEYS_REPLACE,
     KEYS_LIST,
     KEYS_ANSWER, /* the focused answer pane */
+    KEYS_REVIEW,
     KEYS_COUNT
 } KeyMode;
 
@@ -65,6 +68,7 @@ static inline KeyMode mode_key_table(AppMode m)
     case MODE_BUFFER_LIST:
     case MODE_RESUME_LIST: return KEYS_LIST;
     case MODE_ANSWER: return KEYS_ANSWER;
+    case MODE_REVIEW: return KEYS_REVIEW;
     default: return KEYS_PROMPT;
     }
 }

@@ -9,6 +9,7 @@
 
 #include "net/transport.h"
 #include "app/journal_app.h"
+#include "app/hunks_app.h"
 #include "app/policy.h"
 #include "app/screen.h"
 #include "app/state.h"
@@ -32,6 +33,7 @@ void app_take_session_damage(App *a)
     unsigned d = session_take_damage(a->session);
     if (!d)
         return;
+    hunks_app_feed(a); /* proposed edits in the answer so far (app/hunks_app.h) */
     const char *notice = session_notice(a->session);
     if ((d & SESSION_DAMAGE_NOTICE) && notice[0])
         app_say(a, true, "%s", notice);

@@ -42,6 +42,10 @@ void app_draw(App *a)
         .message = a->message[0] ? a->message : NULL,
         .message_is_error = a->message_error,
     };
+    char note[256]; /* asked every frame: it also re-checks what the editor will show */
+    bool noted = a->status_note && a->status_note(a, note, sizeof note);
+    if (!st.message && noted)
+        st.message = note; /* "2 hunks pending (Ctrl-R review)" (app/hunks_app.c) */
     char wait[128];
     if (turn_timer_status(a->session, clock_now_ns(), wait, sizeof wait)) {
         st.message = wait; /* the countdown, current at every frame */

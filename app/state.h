@@ -33,6 +33,7 @@ typedef struct Keymap Keymap;
 typedef struct SearchUi SearchUi;
 typedef struct JournalApp JournalApp;
 typedef struct AnswerUi AnswerUi;
+typedef struct HunksApp HunksApp;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -54,6 +55,11 @@ typedef struct App {
     Keymap *keymap;
     SearchUi *search_ui;   /* search, replace, go to line (app/search_ui.h) */
     AnswerUi *answer_ui;   /* the focused answer pane, its search, copy, export (app/answer_ui.h) */
+    HunksApp *hunks;       /* the model's proposed edits (app/hunks_app.h) */
+    /* The status line's standing text when there is no message (hunks_app_status), wired in
+     * so that the screen need not know who says it; false: nothing to say. Called before
+     * every frame (it re-checks the proposed edits the frame shows). */
+    bool (*status_note)(struct App *a, char *out, size_t size);
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
     AppMode mode;

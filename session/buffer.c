@@ -492,3 +492,7 @@ void buffer_break_undo(Buffer *b) { undo_break(b->undo); }
 void buffer_group_begin(Buffer *b) { undo_group_begin(b->undo); }
 
 void buffer_group_end(Buffer *b) { undo_group_end(b->undo); }
+
+void buffer_mark_add(Buffer *b, TextPos *mark) { text_mark_add(b->text, mark); }
+
+void buffer_mark_remove(Buffer *b, TextPos *mark) { text_mark_remove(b->text, mark); }

@@ -154,6 +154,11 @@ void buffer_move(Buffer *b, BufferMove m, size_t page_rows);
 bool buffer_undo(Buffer *b);   /* false when there is nothing to undo */
 bool buffer_redo(Buffer *b);
 void buffer_break_undo(Buffer *b);  /* end the current undo step */
+/* Marks on the buffer's text (core/text.h): positions that move with every edit, undo and
+ * redo included (a load moves them to (0, 0)). The caller owns the storage and removes the
+ * mark before freeing it or the buffer: proposed hunks are anchored this way. */
+void buffer_mark_add(Buffer *b, TextPos *mark);
+void buffer_mark_remove(Buffer *b, TextPos *mark);
 /* Group every edit until buffer_group_end into one undo step (a paste, an accepted hunk). */
 void buffer_group_begin(Buffer *b);
 void buffer_group_end(Buffer *b);

@@ -63,6 +63,9 @@ static const char *const slot_names[STYLE__COUNT] = {
     [STYLE_SYN_REMOVED] = "syntax-removed",
     [STYLE_SYN_HUNK] = "syntax-hunk",
     [STYLE_SELECTION] = "selection",
+    [STYLE_DIFF_ADD] = "diff-add",
+    [STYLE_DIFF_REMOVE] = "diff-remove",
+    [STYLE_HUNK_STALE] = "hunk-stale",
 };
 
 static const char *const ansi_names[8] = {"black", "red",     "green", "yellow",
@@ -306,6 +309,10 @@ void theme_default(Theme *out)
     out->slot[STYLE_SYN_HUNK] = fg(ansi(6), ATTR_BOLD);
     /* reverse video: readable on any palette, dark or light, and with NO_COLOR */
     out->slot[STYLE_SELECTION] = fg(def, ATTR_REVERSE);
+    /* proposed edits: the basic hues again, so 16-colour terminals tell them apart */
+    out->slot[STYLE_DIFF_ADD] = fg(ansi(2), ATTR_BOLD);
+    out->slot[STYLE_DIFF_REMOVE] = fg(ansi(1), ATTR_DIM);
+    out->slot[STYLE_HUNK_STALE] = fg(ansi(3), ATTR_ITALIC);
 }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }

@@ -85,6 +85,10 @@ typedef enum StyleSlot {
     STYLE_SYN_HUNK,
     /* the selection (ui/select_view.c) */
     STYLE_SELECTION,
+    /* the model's proposed edits, inline in the editor (app/hunks_app.c) */
+    STYLE_DIFF_ADD,         /* a line a hunk adds (shown, not yet in the buffer) */
+    STYLE_DIFF_REMOVE,      /* a line a hunk removes */
+    STYLE_HUNK_STALE,       /* the region of a hunk that no longer applies, and its reason */
     STYLE__COUNT
 } StyleSlot;
 

@@ -11,7 +11,12 @@
  * the line's start (the width rule only depends on the column for tabs, and we carry it).
  *
  * With wrap on, the rows come from ui/editor_wrap.c (layout, the top row, the row index) and
- * are drawn here, gutter and decorations included; `left` stays 0 and hs is unused. */
+ * are drawn here, gutter and decorations included; `left` stays 0 and hs is unused.
+ *
+ * Virtual rows (a provider's lines between buffer lines, editor_view_set_virtual) are drawn
+ * above the line they belong to, the top line's included; `vskip` is how many of the top
+ * line's were left out so that the caret's line fits, and clicks walk the rows the same way.
+ * Their text is the model's: drawn through the same escaping as buffer text. */
 #include "ui/editor_view.h"
 
 #include <stdio.h>
@@ -37,6 +42,51 @@ void editor_view_free(EditorView *v)
     free(v->rows_scratch);
     v->rows_scratch = NULL;
     v->rows_cap = 0;
+    free(v->virt_rows);
+    v->virt_rows = NULL;
+    v->virt_cap = 0;
+}
+
+void editor_view_set_virtual(EditorView *v, EditorVirtFn fn, void *ud)
+{
+    v->virt = fn;
+    v->virt_ud = ud;
+}
+
+void editor_view_show_line(EditorView *v, size_t line, size_t rows_above)
+{
+    v->top = line > rows_above ? line - rows_above : 0;
+    v->wrapst.top_known = false;
+}
+
+/* How many virtual rows go above line ln (0 without a provider). */
+static size_t virt_count(const EditorView *v, const Buffer *b, size_t ln)
+{
+    return v->virt ? v->virt(v->virt_ud, b, ln, NULL, 0) : 0;
+}
+
+/* Fetches up to cap of them into v->virt_rows; returns how many there are in all. */
+static size_t virt_fetch(EditorView *v, const Buffer *b, size_t ln, size_t cap)
+{
+    if (!v->virt)
+        return 0;
+    v->virt_rows = xgrow(v->virt_rows, &v->virt_cap, cap + 1, sizeof *v->virt_rows);
+    return v->virt(v->virt_ud, b, ln, v->virt_rows, cap);
+}
+
+/* One virtual row at y: the gutter (blank, with the sign), the text in its style. */
+static void draw_virt_row(Grid *g, int x, int gw, int tx, int tw, int y,
+                          const EditorVirtLine *vl, int left, int tabw)
+{
+    if (gw) {
+        grid_fill(g, x, y, gw, 1, STYLE_GUTTER);
+        if (vl->sign && gw >= 2)
+            grid_put_text(g, x + gw - 2, y, x + gw - 1, &vl->sign, 1, vl->style, vl->style, x, 0);
+    }
+    if (tw <= 0)
+        return;
+    grid_fill(g, tx, y, tw, 1, vl->style);
+    view_put_hscrolled(g, tx, y, tw, vl->s, vl->len, left, vl->style, vl->style, tabw);
 }
 
 void editor_view_set_wrap(EditorView *v, bool on)
@@ -369,7 +419,16 @@ static void draw_wrapped(EditorView *v, Grid *g, const WrapGeom *geo, const Buff
     WrapRow *rw = v->rows_scratch;
     size_t ln = v->top, r = v->wrapst.top_row, st = v->wrapst.top_off;
     int i = 0;
-    while (i < rows && ln < nlines) {
+    while (i < rows && ln <= nlines) {
+        if (v->virt && r == 0) { /* not counted by the wrap arithmetic (see the header) */
+            size_t room = (size_t)(rows - i);
+            size_t nv = virt_fetch(v, b, ln, room);
+            for (size_t k = 0; k < nv && k < room; k++, i++)
+                draw_virt_row(g, geo->x, geo->gw, geo->tx, tw, geo->ty + i, &v->virt_rows[k], 0,
+                              tabw);
+        }
+        if (i >= rows || ln == nlines)
+            break;
         size_t len, n = 0;
         const char *s = text_line(t, ln, &len);
         uint16_t gs = ln == cur.line ? STYLE_GUTTER_CURRENT : STYLE_GUTTER;
@@ -470,6 +529,22 @@ bool editor_view_pos_at(const EditorView *v, const Buffer *b, Rect r, int x, int
     }
     int row = y < ty ? 0 : y - ty; /* the title row: the first text row */
     size_t line = v->top + (size_t)row;
+    if (v->virt) { /* walk the rows as drawn: a virtual row is the start of the line below */
+        size_t skip = v->vskip, at = 0;
+        for (line = v->top; line < nlines; line++) {
+            size_t n = virt_count(v, b, line);
+            n = n > skip ? n - skip : 0;
+            skip = 0;
+            if ((size_t)row < at + n) {
+                *out = (TextPos){line, 0};
+                return true;
+            }
+            at += n;
+            if ((size_t)row == at)
+                break;
+            at++;
+        }
+    }
     if (line >= nlines) {
         *out = (TextPos){nlines - 1, text_line_len(t, nlines - 1)};
         return true;
@@ -530,6 +605,18 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
         v->top = cur.line;
     if (cur.line >= v->top + (size_t)rows)
         v->top = cur.line - (size_t)rows + 1;
+    /* Virtual rows take screen rows too: scroll down until the caret's line fits; when the
+     * rows above the caret's own line alone do not fit, skip the first of them. */
+    v->vskip = 0;
+    if (v->virt) {
+        size_t used = 0;
+        for (size_t l = v->top; l <= cur.line; l++)
+            used += virt_count(v, b, l) + 1;
+        while (used > (size_t)rows && v->top < cur.line)
+            used -= virt_count(v, b, v->top++) + 1;
+        if (used > (size_t)rows)
+            v->vskip = used - (size_t)rows;
+    }
 
     /* Horizontal: the caret's display column and the width of what it sits on. */
     int ccol = editor_view_caret_col(v, b);
@@ -553,9 +640,21 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
     if (v->left < 0)
         v->left = 0;
 
-    for (int i = 0; i < rows; i++) {
-        size_t ln = v->top + (size_t)i;
+    int caret_y = -1;
+    size_t ln = v->top, skip = v->vskip;
+    for (int i = 0; i < rows; i++, ln++) {
+        if (v->virt && ln <= nlines) {
+            size_t room = (size_t)(rows - i) + skip;
+            size_t n = virt_fetch(v, b, ln, room);
+            for (size_t k = skip; k < n && k < room && i < rows; k++, i++)
+                draw_virt_row(g, r.x, gw, tx, tw, ty + i, &v->virt_rows[k], v->left, tabw);
+            skip = 0;
+            if (i >= rows)
+                break;
+        }
         int y = ty + i;
+        if (ln == cur.line)
+            caret_y = y;
         grid_fill(g, r.x, y, r.w, 1, STYLE_TEXT);
         if (ln >= nlines) {
             if (gw)
@@ -588,9 +687,9 @@ void editor_view_draw(EditorView *v, Grid *g, Rect r, const Buffer *b, bool plac
                 decorate(v, g, tx, y, tw, b, ln, s, len, off, col, tabw);
         }
     }
-    if (place_cursor && tw > 0) {
+    if (place_cursor && tw > 0 && caret_y >= 0) {
         g->cursor_x = tx + ccol - v->left;
-        g->cursor_y = ty + (int)(cur.line - v->top);
+        g->cursor_y = caret_y;
         g->cursor_visible = true;
     }
 }

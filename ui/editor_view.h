@@ -58,6 +58,27 @@ typedef struct EditorDecor {
     bool keep_control;
 } EditorDecor;
 
+/* Virtual lines: rows drawn between the buffer's lines that are not in the buffer (the lines
+ * a proposed hunk would add, a note about a hunk). The provider says, for buffer line `line`
+ * (0 .. the line count; the count itself means "after the last line"), how many virtual rows
+ * go above it, and fills the first min(that, cap) of them into out[]; their text must stay
+ * valid until the draw returns. A virtual row is one screen row (cut at the pane's width,
+ * scrolled horizontally with the text), styled whole; the caret never enters one, and a
+ * click on one lands on the start of the buffer line below it. Without wrap, scrolling
+ * counts them so the caret stays visible; with soft wrap they are drawn but the row
+ * arithmetic of ui/editor_wrap.c does not count them (a caret pushed past the last row by
+ * them is not shown). Cost: one provider call per visible line (plus, without wrap, one per
+ * line between the top and the caret when scrolling). */
+typedef struct EditorVirtLine {
+    const char *s;
+    size_t len;
+    uint16_t style;  /* the whole row */
+    char sign;       /* drawn in the gutter's last digit column ('+', '!'), or 0 */
+} EditorVirtLine;
+
+typedef size_t (*EditorVirtFn)(void *ud, const Buffer *b, size_t line, EditorVirtLine *out,
+                               size_t cap);
+
 /* Where a line reaches display column `col` (col <= the `left` it was found for): `off` is
  * the first byte of the character that ends past `left`, or the line's end. */
 typedef struct EditorHScroll {
@@ -84,6 +105,11 @@ typedef struct EditorView {
     EditorDecor decor[EDITOR_VIEW_MAX_DECOR];
     size_t n_decor;
     EditorSpans spans;     /* scratch for one line's spans, reused */
+    EditorVirtFn virt;     /* virtual lines, or NULL */
+    void *virt_ud;
+    EditorVirtLine *virt_rows; /* scratch: one line's virtual rows */
+    size_t vskip;          /* virtual rows above the top line not shown (last draw) */
+    size_t virt_cap;
     void *rows_scratch;    /* wrapping: one frame's visible rows (editor_wrap.c) */
     size_t rows_cap;
 } EditorView;
@@ -93,6 +119,12 @@ void editor_view_free(EditorView *v);  /* the span scratch; the view itself is t
 /* Adds a decoration layer on top of the others (see EditorDecor). At most
  * EDITOR_VIEW_MAX_DECOR layers (a programming error past that). */
 void editor_view_add_decor(EditorView *v, EditorDecorFn fn, void *ud, bool keep_control);
+/* The virtual lines' provider (NULL: none). One per view. */
+void editor_view_set_virtual(EditorView *v, EditorVirtFn fn, void *ud);
+/* Scrolls so that buffer line `line` shows near the top (a few lines of context above it):
+ * the review of proposed hunks moves there. The caret must be in the range shown, as the
+ * next draw keeps it visible. */
+void editor_view_show_line(EditorView *v, size_t line, size_t rows_above);
 /* Soft wrap on or off (starts off). On: no horizontal scrolling; a line longer than the text
  * area continues on the next rows; the view scrolls by rows. See ui/editor_wrap.h. */
 void editor_view_set_wrap(EditorView *v, bool on);

@@ -10,7 +10,7 @@
 
 #define GAP 2
 #define ELLIPSIS "\xe2\x80\xa6"
-#define MSG_MIN 12 /* columns the message keeps before optional parts are dropped for it */
+#define MSG_MIN 32 /* columns the message keeps before optional parts are dropped for it */
 
 enum { P_NAME, P_POS, P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P_CTX, P__COUNT };
 

@@ -6,6 +6,8 @@
  * (C11 still translates trigraphs). */
 #include "tests/backend/script.h"
 
+#include "tests/backend/demo_patch.h"
+
 #include <ctype.h>
 #include <string.h>
 
@@ -353,8 +355,12 @@ static const char *find_ci(const char *hay, size_t hlen, const char *needle)
 ScriptPick script_pick(const char *question, size_t qlen, unsigned *rotation)
 {
     /* Clients append editor context after a "---" rule (flint does); answer the question. */
+    const char *context = NULL;
+    size_t clen = 0;
     for (size_t i = 0; qlen >= 6 && i <= qlen - 6; i++) {
         if (memcmp(question + i, "\n\n---\n", 6) == 0) {
+            context = question + i + 6;
+            clen = qlen - i - 6;
             qlen = i;
             break;
         }
@@ -374,6 +380,9 @@ ScriptPick script_pick(const char *question, size_t qlen, unsigned *rotation)
     }
     if (find_ci(question, qlen, hostile.keywords[0]))
         return pick_of(&hostile);
+    ScriptPick demo; /* the demo file in the context: a patch to review (demo_patch.h) */
+    if (demo_patch_pick(question, qlen, context, clen, &demo.name, &demo.text, &demo.len))
+        return demo;
     for (size_t m = 0; m < sizeof match_order / sizeof match_order[0]; m++) {
         const Script *s = &scripts[match_order[m]];
         for (const char *const *kw = s->keywords; *kw; kw++)

@@ -5,6 +5,8 @@
  *   - if the question contains "echo:", the text after it, verbatim (one space right after
  *     the colon is dropped), so tests can ask for a known answer;
  *   - if it contains "hostile", an answer full of terminal escape sequences (for tests);
+ *   - if the context is the demo file (tests/data/demo/hello.c), an apply_patch to it
+ *     (tests/backend/demo_patch.h);
  *   - else the first script whose keywords occur in the question (ASCII case-insensitive);
  *   - else the next script in rotation (*rotation is advanced; the caller owns it).
  * The returned text points into static data or into question. Error tier: none. */

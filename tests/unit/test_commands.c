@@ -188,6 +188,8 @@ static bool added_since(const char *want, const char *got)
         "answer-focus", "answer-copy", "answer-insert-block", "export",
         /* issue 8 item 4: the view of the next request (F9), pin a file (Alt-A) */
         "context-view", "context-add",
+        /* issue 8 item 3: review the proposed edits (Ctrl-R) */
+        "review",
     };
     for (size_t i = 0; !want && got && i < sizeof added / sizeof *added; i++)
         if (strcmp(got, added[i]) == 0)
