@@ -17,9 +17,11 @@
 #include <sys/stat.h>
 
 #include "app/file_rules.h"
+#include "app/journal_app.h"
 #include "app/screen.h"
 #include "app/state.h"
 #include "core/xalloc.h"
+#include "session/session.h"
 #include "session/hunk_parse.h"
 #include "session/transcript.h"
 #include "themes/theme.h"
@@ -146,9 +148,46 @@ void hunks_app_free(App *a)
 
 const HunkSet *hunks_app_set(const App *a) { return a->hunks ? a->hunks->set : NULL; }
 
+/* A decision goes to the conversation's journal when it is made (stale ones when they are
+ * reported: a hunk can turn stale on any edit, and is told once). */
+static void journal_decision(App *a, size_t i)
+{
+    HunkInfo in = hunks_info(a->hunks->set, i);
+    if (in.state == HUNK_PENDING)
+        return;
+    char id[32];
+    snprintf(id, sizeof id, "%zu", in.id);
+    journal_app_hunk(a, in.path, id,
+                     in.state == HUNK_ACCEPTED   ? JOURNAL_HUNK_ACCEPTED
+                     : in.state == HUNK_REJECTED ? JOURNAL_HUNK_REJECTED
+                                                 : JOURNAL_HUNK_STALE);
+}
+
 bool hunks_app_take_report(App *a, StrBuf *out)
 {
-    return a->hunks && hunks_take_report(a->hunks->set, out);
+    if (!a->hunks)
+        return false;
+    for (size_t i = 0; i < hunks_count(a->hunks->set); i++)
+        if (hunks_info(a->hunks->set, i).state == HUNK_STALE)
+            journal_decision(a, i);
+    return hunks_take_report(a->hunks->set, out);
+}
+
+void hunks_app_tell_model(App *a)
+{
+    StrBuf rep = {0};
+    if (hunks_app_take_report(a, &rep)) {
+        char *line = rep.data;
+        while (line && *line) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            if (*line)
+                session_add_model_note(a->session, line);
+            line = nl ? nl + 1 : NULL;
+        }
+    }
+    sb_free(&rep);
 }
 
 void hunks_app_forget_buffer(App *a, Buffer *b)
@@ -406,6 +445,7 @@ void hunks_cmd_accept(App *a, const KeyEvent *k)
     }
     if (hunks_accept(h->set, h->cur)) {
         h->accepted++;
+        journal_decision(a, h->cur);
     } else {
         HunkInfo in = hunks_info(h->set, h->cur);
         app_say(a, true, "Hunk %zu not applied: %s.", in.id, in.reason);
@@ -420,6 +460,7 @@ void hunks_cmd_reject(App *a, const KeyEvent *k)
     if (pending(h, h->cur)) {
         hunks_reject(h->set, h->cur);
         h->rejected++;
+        journal_decision(a, h->cur);
     }
     advance(a);
 }
@@ -430,8 +471,10 @@ void hunks_cmd_accept_all(App *a, const KeyEvent *k)
     HunksApp *h = a->hunks;
     hunks_refresh(h->set);
     for (size_t i = 0; i < hunks_count(h->set); i++)
-        if (pending(h, i))
-            h->accepted += hunks_accept(h->set, i);
+        if (pending(h, i) && hunks_accept(h->set, i)) {
+            h->accepted++;
+            journal_decision(a, i);
+        }
     advance(a);
 }
 
@@ -440,8 +483,11 @@ void hunks_cmd_reject_all(App *a, const KeyEvent *k)
     (void)k;
     HunksApp *h = a->hunks;
     for (size_t i = 0; i < hunks_count(h->set); i++) {
-        h->rejected += pending(h, i);
+        if (!pending(h, i))
+            continue;
+        h->rejected++;
         hunks_reject(h->set, i);
+        journal_decision(a, i);
     }
     advance(a);
 }

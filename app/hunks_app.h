@@ -50,6 +50,8 @@ bool hunks_app_status(App *a, char *out, size_t size);
 /* For the next request: one line per decided hunk ("hunk 2 in src/x.c: accepted",
  * "...: rejected", "...: stale: REASON"), then those are forgotten. False when none. */
 bool hunks_app_take_report(App *a, StrBuf *out);
+/* The report, as notes for the next question (session_add_model_note, one per line). */
+void hunks_app_tell_model(App *a);
 /* The hunks for reading (a journal): hunks_count / hunks_info / hunks_generation. */
 const HunkSet *hunks_app_set(const App *a);
 

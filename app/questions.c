@@ -123,6 +123,7 @@ void app_ask(App *a, const char *question)
         app_interrupt(a);
     }
     journal_app_question(a, question); /* kept before it is shown or sent */
+    hunks_app_tell_model(a);            /* what became of the hunks it proposed before */
     if (a->link_state != TRANSPORT_UP) {
         /* Down: the session holds it as a WAITING turn, so the pane shows it waiting and Esc
          * cancels it like any wait; it goes out on link up (session_on_link_up). */

@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct DemoPatch {
@@ -186,10 +187,101 @@ static void context_path(const char *ctx, size_t clen, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)((sp ? sp : end) - f), f);
 }
 
+/* flint sends a file whole once per conversation, then "Unchanged since you last saw it" or
+ * a unified diff against that version (session/context.c): like a model, the backend keeps
+ * the last context that held the whole demo file (one flint per backend) and brings it up
+ * to date with the diff, so a later question still gets a patch for the file as it is. */
+static char *seen;
+static size_t seen_len;
+
+static const char *find_bytes(const char *hay, size_t hlen, const char *needle, size_t nlen)
+{
+    for (size_t i = 0; nlen && hlen >= nlen && i <= hlen - nlen; i++)
+        if (memcmp(hay + i, needle, nlen) == 0)
+            return hay + i;
+    return NULL;
+}
+
+/* One hunk's old and new lines (' '/'-' and ' '/'+', prefix dropped): the old run is
+ * replaced in seen by the new one (by content: the line numbers are the model's concern). */
+static bool apply_hunk(const char *h, size_t hlen)
+{
+    char *old = malloc(hlen + 1), *new = malloc(hlen + 1);
+    size_t olen = 0, nlen = 0;
+    for (const char *p = h, *end = h + hlen; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = (size_t)((nl ? nl + 1 : end) - p);
+        if (n && (p[0] == ' ' || p[0] == '-')) {
+            memcpy(old + olen, p + 1, n - 1);
+            olen += n - 1;
+        }
+        if (n && (p[0] == ' ' || p[0] == '+')) {
+            memcpy(new + nlen, p + 1, n - 1);
+            nlen += n - 1;
+        }
+        p += n;
+    }
+    const char *at = find_bytes(seen, seen_len, old, olen);
+    bool ok = at != NULL;
+    if (ok) {
+        size_t pre = (size_t)(at - seen), post = seen_len - pre - olen;
+        char *next = malloc(pre + nlen + post + 1);
+        memcpy(next, seen, pre);
+        memcpy(next + pre, new, nlen);
+        memcpy(next + pre + nlen, at + olen, post);
+        free(seen);
+        seen = next;
+        seen_len = pre + nlen + post;
+    }
+    free(old);
+    free(new);
+    return ok;
+}
+
+/* The diff block after "Changed since you last saw it", applied hunk by hunk. */
+static bool apply_diff(const char *context, size_t clen)
+{
+    static const char changed[] = "Changed since you last saw it";
+    const char *c = find_bytes(context, clen, changed, sizeof changed - 1);
+    const char *d = c ? find_bytes(c, clen - (size_t)(c - context), "`diff\n", 6) : NULL;
+    if (!d)
+        return false;
+    d += 6;
+    const char *end = context + clen;
+    const char *fence = find_bytes(d, (size_t)(end - d), "\n``", 4);
+    const char *stop = fence ? fence + 1 : end;
+    for (const char *p = d; p < stop;) {
+        const char *h = find_bytes(p, (size_t)(stop - p), "@@", 2);
+        if (!h)
+            break;
+        const char *body = memchr(h, '\n', (size_t)(stop - h));
+        if (!body)
+            break;
+        body++;
+        const char *next = find_bytes(body, (size_t)(stop - body), "\n@@", 3);
+        const char *hend = next ? next + 1 : stop;
+        if (!apply_hunk(body, (size_t)(hend - body)))
+            return false;
+        p = hend;
+    }
+    return true;
+}
+
 bool demo_patch_pick(const char *question, size_t qlen, const char *context, size_t clen,
                      const char **name, const char **text, size_t *len)
 {
     static const char marker[] = "static struct node *push(struct node *head, int value)";
+    if (context && has_line(context, clen, marker, sizeof marker - 1)) {
+        free(seen);
+        seen = malloc(clen + 1);
+        memcpy(seen, context, clen);
+        seen_len = clen;
+    } else if (context && seen &&
+               (find_bytes(context, clen, "Unchanged since you last saw it", 31) ||
+                apply_diff(context, clen))) {
+        context = seen;
+        clen = seen_len;
+    }
     if (!context || !has_line(context, clen, marker, sizeof marker - 1))
         return false;
     static const char renamed_marker[] = "static void list_print(const struct node *head)";

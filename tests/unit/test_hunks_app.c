@@ -220,6 +220,32 @@ static void test_all_at_once_and_leave(void)
     app_free(r.app);
 }
 
+/* The decisions reach the model once, as notes before the next question. */
+static void test_decisions_told(void)
+{
+    Rig r;
+    if (!rig_open(&r))
+        return;
+    fill(&r);
+    ask(&r, "resp_1");
+    stream(&r, PATCH, 4);
+    server_completed(&r, "resp_1");
+    keys(&r, "\x12");
+    keys(&r, "y");
+    keys(&r, "n");
+    transport_fake_clear_sent(r.fake);
+    ask(&r, "resp_2");
+    const char *sent = transport_fake_sent(r.fake, 0, NULL);
+    CHECK(sent && strstr(sent, "hunk 1 in the.txt: accepted"));
+    CHECK(sent && strstr(sent, "hunk 2 in the.txt: rejected"));
+    server_completed(&r, "resp_2");
+    transport_fake_clear_sent(r.fake);
+    ask(&r, "resp_3");
+    sent = transport_fake_sent(r.fake, 0, NULL);
+    CHECK(sent && !strstr(sent, "hunk 1 in the.txt")); /* told once */
+    app_free(r.app);
+}
+
 /* A hunk for a file that is not open opens it (not made current); Add File makes a new one. */
 static void test_other_files(void)
 {
@@ -287,5 +313,6 @@ int main(void)
     RUN(test_too_many_hunks);
     RUN(test_all_at_once_and_leave);
     RUN(test_other_files);
+    RUN(test_decisions_told);
     return harness_done();
 }
