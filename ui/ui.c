@@ -82,6 +82,16 @@ const char *ui_line_comment(const Ui *ui)
     return line && *line ? line : NULL;
 }
 
+/* The panes and the bottom box: a multi-line prompt grows the box (up to a third of the
+ * screen), and the queue view takes the model pane's last rows. */
+static Layout ui_layout(const Ui *ui)
+{
+    int bottom = 1;
+    if (ui->prompt.active)
+        bottom = prompt_rows(&ui->prompt, ui->cols, layout_prompt_max_rows(ui->rows));
+    return layout_compute_bottom(ui->cols, ui->rows, bottom);
+}
+
 static bool in_rect(Rect r, int x, int y)
 {
     return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
@@ -89,7 +99,7 @@ static bool in_rect(Rect r, int x, int y)
 
 UiPane ui_pane_at(const Ui *ui, int x, int y)
 {
-    Layout l = layout_compute(ui->cols, ui->rows);
+    Layout l = ui_layout(ui);
     if (in_rect(l.editor, x, y))
         return UI_PANE_EDITOR;
     if (in_rect(l.model, x, y))
@@ -99,7 +109,7 @@ UiPane ui_pane_at(const Ui *ui, int x, int y)
 
 bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out)
 {
-    Layout l = layout_compute(ui->cols, ui->rows);
+    Layout l = ui_layout(ui);
     Rect r = l.editor;
     /* A drag that leaves the pane keeps selecting along its edge. */
     if (r.w > 0 && r.h > 0) {
@@ -186,7 +196,7 @@ const Grid *ui_grid(const Ui *ui) { return ui->grid; }
 
 size_t ui_editor_rows(const Ui *ui)
 {
-    size_t n = editor_view_text_rows(layout_compute(ui->cols, ui->rows).editor);
+    size_t n = editor_view_text_rows(ui_layout(ui).editor);
     return n ? n : 1;
 }
 
@@ -303,7 +313,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     grid_clear(g, STYLE_TEXT);
     g->cursor_visible = false;
     g->cursor_x = g->cursor_y = 0;
-    Layout l = layout_compute(ui->cols, ui->rows);
+    Layout l = ui_layout(ui);
     bool prompt = ui->prompt.active;
 
     switch_buffer(ui, session_buffer(s));
@@ -332,6 +342,11 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
 }
 
 void ui_prompt_open(Ui *ui, const char *label) { prompt_open(&ui->prompt, label); }
+void ui_prompt_open_opts(Ui *ui, const char *label, unsigned opts)
+{
+    prompt_open_opts(&ui->prompt, label, opts);
+}
+bool ui_prompt_multiline(const Ui *ui) { return ui->prompt.active && ui->prompt.multiline; }
 void ui_prompt_close(Ui *ui) { prompt_close(&ui->prompt); }
 bool ui_prompt_active(const Ui *ui) { return ui->prompt.active; }
 void ui_prompt_edit(Ui *ui, PromptEdit op) { prompt_edit(&ui->prompt, op); }

@@ -76,8 +76,12 @@ void ui_list_move(Ui *ui, int delta);  /* the selection, clamped */
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 
-/* The ask prompt: a one-line editor with history, shown in place of the status line. */
-void ui_prompt_open(Ui *ui, const char *label);
+/* The prompt: an editor with history, shown in place of the status line: one line (search,
+ * open, Save As), or multi-line (the ask prompt: PROMPT_MULTILINE, a box that grows up to a
+ * third of the screen, ui/prompt.h). */
+void ui_prompt_open(Ui *ui, const char *label);  /* one line */
+void ui_prompt_open_opts(Ui *ui, const char *label, unsigned opts);  /* PromptOpts */
+bool ui_prompt_multiline(const Ui *ui);  /* open and multi-line */
 void ui_prompt_close(Ui *ui);
 bool ui_prompt_active(const Ui *ui);
 /* Editing the prompt's line: an operation, a typed character, a paste. */
