@@ -596,10 +596,10 @@ static void on_event(Session *s, const WireEvent *ev)
             return;
         break;
     case WIRE_STEER_FAILED:
-        if (ev->error.code && strcmp(ev->error.code, "steering_not_supported") == 0)
+    case WIRE_STEER_ACCEPTED: /* a refusal may come after the turn ended */
+        if (ev->kind == WIRE_STEER_FAILED && ev->error.code &&
+            strcmp(ev->error.code, "steering_not_supported") == 0)
             remember_no_steer(s);
-        /* fall through: a refusal may come after the turn ended */
-    case WIRE_STEER_ACCEPTED:
         if (s->turn)
             apply(s, turn_on_event(s->turn, ev, WIRE_ACT_FAIL, clock_now_ns()));
         return;
