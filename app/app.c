@@ -340,6 +340,8 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
         a->rotate_after_ns = (uint64_t)a->cfg->lifetime_s * NS_PER_SEC;
     a->ui = ui_new(a->term, cols, rows);
+    a->queue = ask_queue_new();
+    ui_set_queue(a->ui, a->queue);
     editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);
     a->search_ui = search_ui_new(a->ui);
     a->frame_work = search_ui_step;
@@ -370,6 +372,7 @@ void app_free(App *a)
         return;
     search_ui_free(a->search_ui); /* before the Ui: its editor view borrows the highlight */
     ui_free(a->ui);
+    ask_queue_free(a->queue);
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])
         fprintf(stderr, "flint: %s\n", a->recovery.message);

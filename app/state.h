@@ -20,6 +20,7 @@
 #include "app/loop.h"
 #include "app/mode.h"
 #include "net/transport.h"
+#include "session/ask_queue.h"
 #include "session/recovery.h"
 #include "session/session.h"
 #include "session/settings.h"
@@ -58,6 +59,7 @@ typedef struct App {
     char message[512];
     bool message_error;
     char *pending_question;
+    AskQueue *queue;       /* questions queued behind the answer (Tab; app/questions.h) */
     bool quit_after_save;
     bool was_busy;
     bool was_waiting;      /* a rate-limited question was waiting at the last look */

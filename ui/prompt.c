@@ -318,6 +318,12 @@ void prompt_edit(Prompt *p, PromptEdit op)
         if (!p->multiline || !move_row(p, 1))
             prompt_edit(p, PROMPT_HISTORY_NEXT);
         break;
+    case PROMPT_DELETE_WORD_LEFT: {
+        size_t end = p->cursor;
+        prompt_edit(p, PROMPT_WORD_LEFT);
+        erase(p, p->cursor, end);
+        break;
+    }
     case PROMPT_NEWLINE:
         if (p->multiline)
             prompt_insert(p, "\n", 1);

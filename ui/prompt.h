@@ -72,6 +72,7 @@ typedef enum PromptEdit {
                        * the history) */
     PROMPT_DOWN,      /* the row below; on the last row the history */
     PROMPT_NEWLINE,   /* multi-line: a line break; one line: nothing */
+    PROMPT_DELETE_WORD_LEFT,
 } PromptEdit;
 
 void prompt_edit(Prompt *p, PromptEdit op);

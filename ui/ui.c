@@ -16,6 +16,7 @@
 #include "ui/list_view.h"
 #include "ui/model_view.h"
 #include "ui/prompt.h"
+#include "ui/queue_view.h"
 #include "ui/status_view.h"
 #include "ui/syntax_view.h"
 
@@ -31,6 +32,7 @@ struct Ui {
     char **help_lines;  /* owned; set by ui_set_help */
     size_t n_help;
     SyntaxView *syntax;
+    const AskQueue *queue;  /* borrowed (ui_set_queue); NULL: none */
     /* Where each buffer was scrolled when another one was shown (by identity; forgotten by
      * ui_forget_buffer when the buffer is closed). */
     struct UiViewPos {
@@ -320,7 +322,12 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     syntax_view_begin_frame(ui->syntax, session_buffer(s));
     editor_view_draw(&ui->editor, g, l.editor, session_buffer(s), !prompt);
     draw_divider(g, &l);
-    model_view_draw(ui->model, g, l.model, s);
+    Rect model = l.model;
+    int qh = queue_view_rows(ui->queue, model.h);
+    model.h -= qh;
+    model_view_draw(ui->model, g, model, s);
+    if (qh)
+        queue_view_draw(ui->queue, g, (Rect){model.x, model.y + model.h, model.w, qh});
     if (prompt) {
         prompt_draw(&ui->prompt, g, l.bottom, true);
     } else {
@@ -360,6 +367,8 @@ void ui_prompt_set_note(Ui *ui, const char *note, bool is_error)
 {
     prompt_set_note(&ui->prompt, note, is_error);
 }
+
+void ui_set_queue(Ui *ui, const AskQueue *q) { ui->queue = q; }
 
 void ui_model_scroll(Ui *ui, int rows) { model_view_scroll(ui->model, rows); }
 void ui_model_follow(Ui *ui) { model_view_follow(ui->model); }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "session/ask_queue.h"
 #include "session/session.h"
 #include "themes/syntax.h"
 #include "themes/theme.h"
@@ -96,6 +97,10 @@ void ui_prompt_commit(Ui *ui);  /* add to history, clear, close */
 void ui_prompt_set_text(Ui *ui, const char *s, size_t len);
 void ui_prompt_set_label(Ui *ui, const char *label);
 void ui_prompt_set_note(Ui *ui, const char *note, bool is_error);
+
+/* The questions queued behind the answer (borrowed; NULL: none), shown in the model pane's
+ * last rows while it holds any (ui/queue_view.h). */
+void ui_set_queue(Ui *ui, const AskQueue *q);
 
 /* Model pane scrolling: rows > 0 scrolls back, < 0 forward; follow resumes tailing. */
 void ui_model_scroll(Ui *ui, int rows);
