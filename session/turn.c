@@ -452,7 +452,7 @@ TurnResult turn_check_stall(Turn *t, uint64_t now)
 
 bool turn_can_steer(const Turn *t)
 {
-    return t->state == TURN_STREAMING && t->bound && t->response_id &&
+    return turn_busy(t) && t->bound && t->response_id &&
            t->steer == TURN_STEER_NONE;
 }
 

@@ -142,7 +142,7 @@ uint64_t turn_stall_deadline_ns(const Turn *t);
 TurnResult turn_check_stall(Turn *t, uint64_t now);
 
 /* ---- native steering (see the top comment) ---- */
-/* STREAMING, bound to a response with an id, and no steer of its own in flight. */
+/* In flight, bound to a response with an id (its created came), no steer in flight. */
 bool turn_can_steer(const Turn *t);
 /* The id of the response it is bound to; NULL when not bound (or the server gave none). */
 const char *turn_response_id(const Turn *t);
