@@ -46,6 +46,7 @@
 #include "app/keymap.h"
 #include "app/pointer.h"
 #include "app/policy.h"
+#include "app/prompt_editor.h"
 #include "app/questions.h"
 #include "app/recovery_app.h"
 #include "app/screen.h"
@@ -86,9 +87,26 @@ static bool app_help_key(App *a, const KeyEvent *k)
     return true;
 }
 
+/* Ctrl-X Ctrl-E in the ask prompt (readline's chord): the "editor-prefix" command armed it;
+ * any other second key does what it always does. */
+static bool app_chord_key(App *a, const KeyEvent *k)
+{
+    if (!a->chord_ctrl_x)
+        return false;
+    a->chord_ctrl_x = false;
+    if (a->mode != MODE_ASK || k->code != KC_CHAR || !(k->mods & MOD_CTRL) ||
+        (k->cp != 'e' && k->cp != 'E'))
+        return false;
+    a->message[0] = '\0';
+    app_prompt_edit_external(a);
+    return true;
+}
+
 static void app_key(App *a, const KeyEvent *k)
 {
     if (pointer_key(a, k))
+        return;
+    if (app_chord_key(a, k))
         return;
     if (app_help_key(a, k))
         return;

@@ -16,6 +16,7 @@
 #include "app/buffers.h"
 #include "app/edit_cmds.h"
 #include "app/paste.h"
+#include "app/prompt_editor.h"
 #include "app/questions.h"
 #include "app/saving.h"
 #include "app/screen.h"
@@ -114,6 +115,15 @@ static void cmd_ask(App *a, const KeyEvent *k)
     a->mode = MODE_ASK;
     ui_prompt_open_opts(a->ui, session_busy(a->session) ? "Steer (Tab: queue): " : "Ask: ",
                         PROMPT_MULTILINE);
+}
+
+/* Ctrl-X in the ask prompt: the first key of Ctrl-X Ctrl-E (app.c's app_chord_key). */
+static void cmd_editor_prefix(App *a, const KeyEvent *k)
+{
+    if (a->mode != MODE_ASK)
+        return;
+    a->chord_ctrl_x = true;
+    app_say(a, false, "Ctrl-X- (Ctrl-E: edit the question in %s)", prompt_editor_command());
 }
 
 /* Alt-Backspace in a prompt: on an empty ask prompt drops the last queued question, else
@@ -330,6 +340,8 @@ static const Command commands[] = {
     {"no", Q, 0, cmd_no, "quit (or close) without saving"},
     {"newline", E | P, CMD_BASIC, cmd_newline, "break the line (keeps the indentation)"},
     {"queue-drop", P, CMD_BASIC, cmd_queue_drop, "drop the last queued question (empty prompt)"},
+    {"editor-prefix", P, CMD_KEEP_MESSAGE, cmd_editor_prefix,
+     "then Ctrl-E: edit the question in $EDITOR"},
     {"tab", E, CMD_BASIC, cmd_tab, "insert a tab (spaces to the next tab stop with expand_tabs)"},
     {"backspace", E | P, CMD_BASIC, cmd_backspace, "delete the character before the cursor"},
     {"delete", E | P, CMD_BASIC, cmd_delete, "delete the character under the cursor"},

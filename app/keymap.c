@@ -148,6 +148,7 @@ static const KeyDefault prompt_defaults[] = {
     {"Alt-Enter", "newline", false},
     {"Ctrl-J", "newline", false},
     {"Alt-Backspace", "queue-drop", false},
+    {"Ctrl-X", "editor-prefix", false}, /* Ctrl-X Ctrl-E: readline's edit-and-execute */
 };
 
 /* Anything else cancels (commands_default). */

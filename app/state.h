@@ -60,6 +60,7 @@ typedef struct App {
     bool message_error;
     char *pending_question;
     AskQueue *queue;       /* questions queued behind the answer (Tab; app/questions.h) */
+    bool chord_ctrl_x;     /* the ask prompt had Ctrl-X: Ctrl-E next runs $EDITOR */
     bool quit_after_save;
     bool was_busy;
     bool was_waiting;      /* a rate-limited question was waiting at the last look */

@@ -2,7 +2,8 @@
  * utf8_prev), history as an array of owned strings. A one-line prompt draws with
  * grid_text_width for the cursor column and view_put_hscrolled for the visible part, so both
  * agree. A multi-line prompt is wrapped into rows (wrap(): byte ranges, a '\n' ends a row and
- * belongs to none; a character that does not fit starts the next row), recomputed when
+ * belongs to none; a word that does not fit starts the next row after the row's last space,
+ * a row with no space breaks before the character that does not fit), recomputed when
  * needed: the text is what one person types or pastes, so O(text) per frame is nothing next
  * to the panes. The cursor's row is the last row starting at or before it, so a cursor on a
  * wrap boundary shows at the start of the next row, and after an exactly full last row an
@@ -173,12 +174,14 @@ static void wrap(const Prompt *p, int tw, Rows *rs)
         tw = 1;
     rs->n = 0;
     PromptRow cur = {0, 0, 0};
+    size_t brk = 0; /* after the row's last space (0: none yet): where a word wrap breaks */
     size_t i = 0;
     while (i < len) {
         if (s[i] == '\n') {
             cur.end = i;
             rows_push(rs, cur);
             cur = (PromptRow){i + 1, i + 1, 0};
+            brk = 0;
             i++;
             continue;
         }
@@ -187,12 +190,18 @@ static void wrap(const Prompt *p, int tw, Rows *rs)
             j = i + 1;
         int w = grid_text_width(s + i, j - i, cur.width, PROMPT_TAB_WIDTH);
         if (cur.width + w > tw && cur.width > 0) {
-            cur.end = i;
+            /* Break after the row's last space when there is one (a word moves whole),
+             * else before this character. */
+            size_t at = brk > cur.start && s[i] != ' ' ? brk : i;
+            cur.end = at;
             rows_push(rs, cur);
-            cur = (PromptRow){i, i, 0};
-            w = grid_text_width(s + i, j - i, 0, PROMPT_TAB_WIDTH);
+            cur = (PromptRow){at, at, grid_text_width(s + at, i - at, 0, PROMPT_TAB_WIDTH)};
+            brk = 0;
+            w = grid_text_width(s + i, j - i, cur.width, PROMPT_TAB_WIDTH);
         }
         cur.width += w;
+        if (s[i] == ' ' || s[i] == '\t')
+            brk = j;
         i = j;
     }
     cur.end = len;

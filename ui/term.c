@@ -72,6 +72,8 @@ struct Term {
     bool cursor_visible;
     bool work; /* something for the render thread to do */
     bool quit;
+    bool suspend_req;     /* term_suspend asks the render thread to give the terminal back */
+    bool suspended;       /* ... it did: nothing is painted until term_resume */
     bool resize_pending;
     int resize_cols, resize_rows;
     bool repaint_all;
@@ -311,11 +313,25 @@ static void *render_main(void *arg)
     Term *t = arg;
     for (;;) {
         pthread_mutex_lock(&t->mu);
-        while (!t->work && !t->quit)
+        while (!t->quit && !t->suspend_req && (!t->work || t->suspended))
             pthread_cond_wait(&t->cv, &t->mu);
         if (t->quit) {
             pthread_mutex_unlock(&t->mu);
             break;
+        }
+        if (t->suspend_req) {
+            /* term_suspend: give the terminal back (as before a stop), paint nothing until
+             * term_resume, which repaints everything with the modes put back. */
+            t->suspend_req = false;
+            endwin();
+            write_all(t->out_fd, "\033[?2004l");
+            if (t->mouse_on)
+                write_all(t->out_fd, MOUSE_OFF);
+            t->mouse_on = false;
+            t->suspended = true;
+            pthread_cond_broadcast(&t->cv);
+            pthread_mutex_unlock(&t->mu);
+            continue;
         }
         if (t->front_cols != t->paint_cols || t->front_rows != t->paint_rows) {
             int cols = t->front_cols, rows = t->front_rows;
@@ -617,6 +633,36 @@ void term_publish(Term *t, const Grid *g)
     pthread_mutex_unlock(&t->mu);
     free(old_front);
     free(old_dirty);
+}
+
+void term_suspend(Term *t)
+{
+    if (!t || t->stopped || !t->thread_running)
+        return;
+    pthread_mutex_lock(&t->mu);
+    if (!t->suspended) {
+        t->suspend_req = true;
+        pthread_cond_broadcast(&t->cv);
+        while (!t->suspended)
+            pthread_cond_wait(&t->cv, &t->mu);
+    }
+    pthread_mutex_unlock(&t->mu);
+}
+
+void term_resume(Term *t)
+{
+    if (!t || t->stopped)
+        return;
+    pthread_mutex_lock(&t->mu);
+    if (t->suspended) {
+        t->suspended = false;
+        t->repaint_all = true;
+        t->clear_screen = true; /* tty modes and bracketed paste back, as after SIGCONT */
+        t->mouse_dirty = true;
+        t->work = true;
+        pthread_cond_broadcast(&t->cv);
+    }
+    pthread_mutex_unlock(&t->mu);
 }
 
 void term_redraw_all(Term *t)

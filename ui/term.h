@@ -42,6 +42,13 @@ void term_resize(Term *t, int cols, int rows);
 /* Copies the rows of g that differ from the last published frame and wakes the render thread
  * when anything changed (rows, cursor, a pending resize). */
 void term_publish(Term *t, const Grid *g);
+/* Gives the terminal to another program (the question in $EDITOR): the render thread
+ * leaves curses (endwin), turns bracketed paste and mouse reporting off, and paints nothing
+ * until term_resume, which puts curses' tty modes, paste and mouse back and repaints
+ * everything (as after SIGCONT). Frames published meanwhile are kept for that repaint.
+ * term_suspend returns once the terminal is given back. No-ops when stopped. */
+void term_suspend(Term *t);
+void term_resume(Term *t);
 /* The next paint clears and repaints everything (Ctrl-L, SIGCONT); before it the render
  * thread restores curses' tty modes and re-enables bracketed paste, which whatever ran while
  * we were stopped may have reset. */

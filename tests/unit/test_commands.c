@@ -161,6 +161,8 @@ static const char *issue8_prompt(const KeyEvent *k)
         return "queue-drop";
     if (k->code == KC_CHAR && ctrl && !alt && k->cp == 'j')
         return "newline";
+    if (k->code == KC_CHAR && ctrl && !alt && k->cp == 'x')
+        return "editor-prefix";
     return NULL;
 }
 

@@ -141,6 +141,16 @@ static void test_wrap_and_draw(void)
     /* On 8 columns (the label keeps half of it: 4): a wide character moves whole. */
     prompt_set_text(&p, "a日本", strlen("a日本"));
     CHECK_INT_EQ(prompt_rows(&p, 8, 8), 2);
+    /* Words move whole to the next row when the row has a space to break at. */
+    prompt_set_text(&p, "hello world againandagainandagain", 33);
+    prompt_edit(&p, PROMPT_HOME);
+    CHECK_INT_EQ(prompt_rows(&p, 15, 8), 5);
+    grid_clear(g, 0);
+    prompt_draw(&p, g, (Rect){0, 2, 15, 4}, true);
+    CHECK_STR_EQ(trimmed(row_text(g, 2)), "Ask: hello");
+    CHECK_STR_EQ(trimmed(row_text(g, 3)), "     world");
+    CHECK_STR_EQ(trimmed(row_text(g, 4)), "     againandag"); /* no space: cut */
+    CHECK_STR_EQ(trimmed(row_text(g, 5)), "\xe2\x86\x93    ainandagai"); /* more below */
     /* Tabs expand to multiples of PROMPT_TAB_WIDTH. */
     prompt_set_text(&p, "a\tb", 3);
     grid_clear(g, 0);
