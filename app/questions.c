@@ -41,6 +41,8 @@ static char *next_after_turn(App *a)
     if (!ask_queue_count(a->queue) || ask_queue_paused(a->queue))
         return NULL;
     if (session_turn(a->session) != TURN_DONE) {
+        if (a->steering)
+            return NULL; /* the steer's own interrupt: its new turn ends the queue's wait */
         ask_queue_set_paused(a->queue, true);
         app_on_queue_changed(a);
         return NULL;
@@ -82,6 +84,7 @@ void app_take_session_damage(App *a)
         /* A native steer refused mid-stream: the client-side steer, now. */
         next = session_take_steer_fallback(a->session);
     }
+    bool steer = next && busy;
     a->was_busy = busy;
     if (a->was_waiting && busy && a->message_error)
         a->message[0] = '\0'; /* the 429's message: the question is on its way now */
@@ -90,7 +93,12 @@ void app_take_session_damage(App *a)
     app_damage(a);
     if (next) {
         log_msg("app: asking next (%zu queued)", ask_queue_count(a->queue));
+        bool was = a->steering;
+        a->steering = a->steering || steer;
         app_ask(a, next); /* after the state above: it re-enters this function */
+        a->steering = was;
+        if (steer)
+            app_say(a, false, "The server refused the steer; asked again with your correction.");
         free(next);
     }
 }
@@ -244,7 +252,12 @@ void app_steer(App *a, const char *text)
         return;
     }
     app_on_steer_sent(a, text, false);
+    bool was = a->steering;
+    a->steering = true;
     app_ask(a, text); /* interrupts the answer and asks with it as context */
+    a->steering = was;
+    if (session_busy(a->session) || session_waiting(a->session))
+        app_say(a, false, "Steering: stopped the answer; asking again with your correction.");
 }
 
 void app_queue(App *a, const char *text)

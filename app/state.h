@@ -61,6 +61,7 @@ typedef struct App {
     char *pending_question;
     AskQueue *queue;       /* questions queued behind the answer (Tab; app/questions.h) */
     bool chord_ctrl_x;     /* the ask prompt had Ctrl-X: Ctrl-E next runs $EDITOR */
+    bool steering;         /* a client-side steer is interrupting: the queue does not pause */
     bool quit_after_save;
     bool was_busy;
     bool was_waiting;      /* a rate-limited question was waiting at the last look */
