@@ -759,6 +759,8 @@ bool session_steer(Session *s, const char *text, ErrorBuf *err)
         return error_set(err, "the model refused native steering before");
     if (!s->turn || !turn_can_steer(s->turn))
         return error_set(err, "no answer to steer yet");
+    if (rate_limited_now(s))
+        return error_set(err, "rate limited: nothing goes out before the deadline");
     sb_reset(&s->json);
     wire_encode_steer(s->wire, turn_response_id(s->turn), text, strlen(text), &s->json);
     if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
