@@ -183,6 +183,8 @@ static void cmd_submit(App *a, const KeyEvent *k)
         app_queue_resume(a); /* a paused queue goes on */
     else if (mode == MODE_ASK)
         app_ask(a, text);
+    if (mode == MODE_ASK)
+        app_prompt_stay(a); /* typing goes on to the prompt while the answer streams */
     else if (mode == MODE_OPEN)
         buffers_open_typed(a, text);
     else if (app_save_as(a, text) && a->close_after_save)
@@ -320,7 +322,7 @@ static void cmd_swap_delete(App *a, const KeyEvent *k) { swap_app_answer(a, 'x')
 #define ALL (E | P | Q | R | L | SW)
 
 static const Command commands[] = {
-    {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
+    {"ask", E | MODE_BIT(MODE_ASK), 0, cmd_ask, "ask the model (while it answers: steer or queue)"},
     {"interrupt", E | P, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
     {"save", E | SA, 0, cmd_save, "save (a read-only file: Save As, or write it anyway)"},

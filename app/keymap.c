@@ -149,6 +149,7 @@ static const KeyDefault prompt_defaults[] = {
     {"Ctrl-J", "newline", false},
     {"Alt-Backspace", "queue-drop", false},
     {"Ctrl-X", "editor-prefix", false}, /* Ctrl-X Ctrl-E: readline's edit-and-execute */
+    {"Ctrl-K", "ask", true},  /* the ask prompt is open already: nothing, never "unbound" */
 };
 
 /* Anything else cancels (commands_default). */

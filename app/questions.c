@@ -6,6 +6,7 @@
 #include "app/questions.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "net/transport.h"
 #include "app/policy.h"
@@ -52,6 +53,35 @@ static char *next_after_turn(App *a)
     return q;
 }
 
+void app_prompt_stay(App *a)
+{
+    if (a->mode != MODE_EDIT || !(session_busy(a->session) || session_waiting(a->session)))
+        return;
+    a->mode = MODE_ASK;
+    ui_prompt_open_opts(a->ui, "Ask: ", PROMPT_MULTILINE);
+    prompt_label(a);
+}
+
+void app_prompt_leave(App *a)
+{
+    if (a->mode != MODE_ASK)
+        return;
+    ui_prompt_commit(a->ui);
+    a->mode = MODE_EDIT;
+}
+
+/* A turn ended: an empty ask prompt that only followed it closes (see questions.h). */
+static void prompt_after_turn(App *a)
+{
+    if (a->mode != MODE_ASK || session_busy(a->session) || session_waiting(a->session))
+        return;
+    const char *t = ui_prompt_text(a->ui);
+    if (t[strspn(t, " \n\t")] != '\0')
+        return;
+    ui_prompt_close(a->ui);
+    a->mode = MODE_EDIT;
+}
+
 void app_take_session_damage(App *a)
 {
     arm_turn_timer(a);
@@ -59,6 +89,7 @@ void app_take_session_damage(App *a)
     if (!d)
         return;
     char *next = NULL;
+    bool open_before = a->was_busy || a->was_waiting;
     const char *notice = session_notice(a->session);
     if ((d & SESSION_DAMAGE_NOTICE) && notice[0])
         app_say(a, true, "%s", notice);
@@ -101,6 +132,8 @@ void app_take_session_damage(App *a)
             app_say(a, false, "The server refused the steer; asked again with your correction.");
         free(next);
     }
+    if (open_before && !a->steering)
+        prompt_after_turn(a); /* nothing when a turn is open again */
 }
 
 void app_send_pending(App *a)

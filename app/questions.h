@@ -20,6 +20,12 @@
  *     (interrupted, failed, stalled, lost link) pauses the queue: nothing is dropped, and
  *     Enter on an empty ask prompt (app_queue_resume) sends the next one and resumes it.
  *   Esc / Ctrl-G stop the stream whatever the queue holds, and never drop it.
+ * The ask prompt follows the turn (app_prompt_stay): after Enter sends a question or a steer,
+ * it stays open while the answer streams (or waits), so typing goes to it, as in Codex's
+ * composer; when the turn ends with the prompt empty and nothing more to ask, it closes and
+ * the editor has the keys again (a prompt holding text stays). Esc in it stops the answer
+ * (then it closes if empty); a click in the editor leaves it (app_prompt_leave) with the
+ * answer still streaming.
  * Hooks for the journal (and the review mode): app_on_steer_sent and app_on_queue_changed
  * are the one place each event passes through. */
 #ifndef FLINT_APP_QUESTIONS_H
@@ -55,6 +61,10 @@ bool app_queue_drop_last(App *a);
 /* Sends the next queued question now and un-pauses the queue (false: nothing queued, or a
  * turn is open). */
 bool app_queue_resume(App *a);
+/* After Enter in the ask prompt: reopens it while a turn is open (see the top comment). */
+void app_prompt_stay(App *a);
+/* Closes the ask prompt, its text kept in the history (Up brings it back). */
+void app_prompt_leave(App *a);
 /* Hooks: a steer went out (native: response.steer; else interrupt and ask again), and the
  * queue changed (pushed, taken, dropped, paused). Today they only log and redraw. */
 void app_on_steer_sent(App *a, const char *text, bool native);

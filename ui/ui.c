@@ -89,8 +89,8 @@ const char *ui_line_comment(const Ui *ui)
 static Layout ui_layout(const Ui *ui)
 {
     int bottom = 1;
-    if (ui->prompt.active)
-        bottom = prompt_rows(&ui->prompt, ui->cols, layout_prompt_max_rows(ui->rows));
+    if (ui->prompt.active && ui->prompt.multiline) /* the status line stays, above the box */
+        bottom = 1 + prompt_rows(&ui->prompt, ui->cols, layout_prompt_max_rows(ui->rows));
     return layout_compute_bottom(ui->cols, ui->rows, bottom);
 }
 
@@ -328,14 +328,23 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     model_view_draw(ui->model, g, model, s);
     if (qh)
         queue_view_draw(ui->queue, g, (Rect){model.x, model.y + model.h, model.w, qh});
-    if (prompt) {
-        prompt_draw(&ui->prompt, g, l.bottom, true);
-    } else {
+    /* The ask prompt's box keeps the status line above it (the answer's state, a rate
+     * limit's countdown, messages); a one-line prompt takes the status line's place. */
+    Rect status = l.bottom, box = l.bottom;
+    bool with_status = !prompt || (ui->prompt.multiline && l.bottom.h >= 2);
+    if (prompt && with_status) {
+        status.h = 1;
+        box.y += 1;
+        box.h -= 1;
+    }
+    if (with_status) {
         StatusLine sl;
         fill_status(&sl, s, st, editor_view_caret_col(&ui->editor, session_buffer(s)));
         sl.wrap = ui->editor.wrap;
-        status_view_draw(g, l.bottom, &sl);
+        status_view_draw(g, status, &sl);
     }
+    if (prompt)
+        prompt_draw(&ui->prompt, g, box, true);
     if (ui->list.active) {
         list_view_draw(&ui->list, g);
         g->cursor_visible = false;

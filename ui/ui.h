@@ -6,7 +6,8 @@
  *   | the user's file)           | soft-wrapped, follows the |
  *   |                            | tail unless scrolled back |
  *   +----------------------------+---------------------------+
- *   | prompt line (while asking) / status line                |
+ *   | status line (a one-line prompt takes its place)        |
+ *   | the ask prompt's box (multi-line, while it is open)    |
  *   +--------------------------------------------------------+
  *
  * Each buffer keeps its own scroll position when another one is shown.

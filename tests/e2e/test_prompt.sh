@@ -30,7 +30,7 @@ screen | grep -Eq '^ +second line' || fail "Alt-Enter did not break the line"
 keys Up; type '!'
 wait_screen '^ +second line!|^ +secon!d line'
 keys Escape
-wait_screen 'connected'
+wait_gone '^(Ask|Steer)'
 
 # A bracketed paste keeps newlines and tabs in the ask prompt ...
 printf 'echo: pasted one\n\tpasted two' | $E2E_TMUX load-buffer -
@@ -38,13 +38,13 @@ keys C-k; wait_screen 'Ask:'
 $E2E_TMUX paste-buffer -p -t e2e
 wait_screen '^ +    pasted two'
 keys Escape
-wait_screen 'connected'
+wait_gone '^(Ask|Steer)'
 # ... and not in the search prompt (one line).
 keys C-f
 $E2E_TMUX paste-buffer -p -t e2e
 wait_screen 'echo: pasted one  pasted two|echo: pasted one +pasted two'
 keys Escape
-wait_screen 'connected'
+wait_gone '^Search'
 
 # Ctrl-X Ctrl-E: the question in $EDITOR.
 keys C-k; type 'to be replaced'

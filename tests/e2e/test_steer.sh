@@ -75,8 +75,7 @@ wait_screen 'queued 2'
 keys Escape   # in the prompt, while the answer streams: Esc stops it; the queue is kept
 wait_file 'close conn=1 code=1000' "$BACKEND_LOG"
 wait_screen 'queued 2 \(paused'
-keys Escape   # nothing streams now: Esc closes the prompt
-wait_screen 'connected'   # the status line is back (an ESC must not run into the next key)
+wait_gone '^(Ask|Steer)'   # the empty prompt closed with the turn
 wait_file 'open conn=2' "$BACKEND_LOG"
 screen | grep -q 'queued 2' || fail "the queue was dropped"
 # Enter on an empty ask prompt sends the next; the rest follows as each turn completes.
@@ -99,8 +98,7 @@ wait_screen 'queued 1'
 keys C-g      # Ctrl-G in the prompt stops the stream too; the queue pauses
 wait_file 'close conn=2 code=1000' "$BACKEND_LOG"
 wait_screen 'queued 1 \(paused'
-keys Escape
-wait_screen 'connected'
+wait_gone '^(Ask|Steer)'   # the empty prompt closed with the turn
 keys C-k; keys Enter
 wait_answer 'after the long one' 15
 keys C-q
@@ -110,7 +108,7 @@ kill "$BACKEND_PID"; wait "$BACKEND_PID" 2>/dev/null; BACKEND_PID=
 
 # ---- a queue behind a turn that completes goes on by itself --------------------------------
 # Every answer is 120 deltas at 20/s (6 s): room to queue while the first one streams. The
-# prompt stays open meanwhile (Esc there would stop the answer).
+# prompt stays open meanwhile (it follows the turns; Esc there would stop the answer).
 E2E_TAG=-queue
 backend_start --rate 20 --tokens 120 --dump "$E2E_DIR/queue.dump"
 flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1"
@@ -124,8 +122,7 @@ wait_answer 'charlie'
 grep -q 'close conn=1' "$BACKEND_LOG" && fail "the queue interrupted a turn"
 order=$(grep -o '"text":"echo: [a-z]*' "$E2E_DIR/queue.dump" | sed 's/.*echo: //' | tr '\n' ' ')
 [ "$order" = "alpha bravo charlie " ] || fail "questions went out as: $order"
-keys Escape   # nothing streams: Esc closes the prompt
-wait_screen 'connected'
+wait_gone '^(Ask|Steer)'   # the empty prompt closed when the last answer completed
 keys C-q
 [ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
 echo "ok: steer refused (fallback with the partial answer) and accepted (no extra create), Tab queues in order, Esc and Ctrl-G keep the queue"

@@ -219,7 +219,7 @@ static void test_ask_and_answer(void)
     keys(&r, "why is x unused?");
     CHECK_TEXT(buf(&r), "int x;\n"); /* the prompt took the keys */
     keys(&r, "\r");
-    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK); /* the prompt follows the turn (issue 8) */
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "why is x unused?");
     CHECK(session_busy(app_session(r.app)));
@@ -237,6 +237,7 @@ static void test_ask_and_answer(void)
     e = last_entry(&r);
     CHECK(e && e->state == ENTRY_DONE);
     CHECK(!session_busy(app_session(r.app)));
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT); /* empty at the turn's end: closed */
     CHECK_INT_EQ(r.fake->interrupts, 0);
     CHECK_TEXT(buf(&r), "int x;\n");
     rig_close(&r);
@@ -332,13 +333,15 @@ static void test_steer_and_queue(void)
     server_completed(&r, "resp_2");
     CHECK_INT_EQ(r.fake->nsent, 4); /* the queue went on: q1 */
     check_sent_question(&r, 3, "q1");
-    /* Enter closed the prompt; Ctrl-G stops the answer, the queue pauses, q2 stays. */
-    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    /* The prompt followed the turns; Ctrl-G stops the answer, the queue pauses, q2 stays,
+     * and the empty prompt closes. */
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
     server_created(&r, "resp_3");
     keys(&r, "\x07");
     CHECK_INT_EQ(r.fake->interrupts, 2);
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 4);
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     app_tick(r.app);
     CHECK(screen_has(&r, "queued 1 (paused"));
     keys(&r, "\x0b\r"); /* Enter on an empty prompt: resumes the queue */
@@ -346,7 +349,8 @@ static void test_steer_and_queue(void)
     check_sent_question(&r, 4, "q2");
     server_created(&r, "resp_4");
     server_delta(&r, "x");
-    keys(&r, "\x0b" "again\r"); /* refused before for this model: client-side at once */
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
+    keys(&r, "\x0b" "again\r"); /* Ctrl-K: already open; refused before: client-side at once */
     CHECK_INT_EQ(r.fake->interrupts, 3);
     CHECK(strstr(app_message(r.app), "Steering") != NULL);
     CHECK_INT_EQ(r.fake->nsent, 5); /* waits for the fresh connection */

@@ -163,6 +163,8 @@ static const char *issue8_prompt(const KeyEvent *k)
         return "newline";
     if (k->code == KC_CHAR && ctrl && !alt && k->cp == 'x')
         return "editor-prefix";
+    if (k->code == KC_CHAR && ctrl && !alt && k->cp == 'k')
+        return "ask";
     return NULL;
 }
 
@@ -259,7 +261,8 @@ static void test_table(void)
     CHECK(command_find("no-such-command") == NULL);
     CHECK(command_find(NULL) == NULL);
     CHECK(command_works_in(command_find("ask"), MODE_EDIT));
-    CHECK(!command_works_in(command_find("ask"), MODE_ASK));
+    CHECK(command_works_in(command_find("ask"), MODE_ASK)); /* open already: nothing */
+    CHECK(!command_works_in(command_find("ask"), MODE_SEARCH));
     CHECK(command_works_in(command_find("save"), MODE_SAVE_AS));
     CHECK(!command_works_in(command_find("save"), MODE_ASK));
 }
