@@ -129,7 +129,7 @@ void app_take_session_damage(App *a)
         app_ask(a, next); /* after the state above: it re-enters this function */
         a->steering = was;
         if (steer)
-            app_say(a, false, "The server refused the steer; asked again with your correction.");
+            app_say(a, false, "Steer refused by the server; asked again with it.");
         free(next);
     }
     if (open_before && !a->steering)
