@@ -256,10 +256,10 @@ void app_retry(App *a)
 
 /* ---- steer and queue ------------------------------------------------------------------- */
 
-void app_on_steer_sent(App *a, const char *text, bool native)
+void app_on_steer(App *a, const char *text, bool native)
 {
-    (void)text; /* the journal records it here */
-    log_msg("app: steer sent (%s)", native ? "native response.steer" : "interrupt and ask again");
+    (void)text; /* the journal records it here, before it goes out */
+    log_msg("app: steer (%s)", native ? "native response.steer" : "interrupt and ask again");
     app_damage(a);
 }
 
@@ -276,15 +276,15 @@ void app_steer(App *a, const char *text)
         text++;
     if (!*text)
         return;
+    bool native = session_busy(a->session) && a->link_state == TRANSPORT_UP &&
+                  session_can_steer(a->session);
+    app_on_steer(a, text, native); /* before anything goes out */
     ErrorBuf err;
-    if (session_busy(a->session) && a->link_state == TRANSPORT_UP &&
-        session_steer(a->session, text, &err)) {
-        app_on_steer_sent(a, text, true);
+    if (native && session_steer(a->session, text, &err)) {
         app_say(a, false, "Steering: sent to the running answer.");
         app_take_session_damage(a);
         return;
     }
-    app_on_steer_sent(a, text, false);
     bool was = a->steering;
     a->steering = true;
     app_ask(a, text); /* interrupts the answer and asks with it as context */

@@ -26,8 +26,8 @@
  * the editor has the keys again (a prompt holding text stays). Esc in it stops the answer
  * (then it closes if empty); a click in the editor leaves it (app_prompt_leave) with the
  * answer still streaming.
- * Hooks for the journal (and the review mode): app_on_steer_sent and app_on_queue_changed
- * are the one place each event passes through. */
+ * Hooks for the journal (and the review mode): app_on_steer and app_on_queue_changed are
+ * the one place each event passes through, before anything of it is sent. */
 #ifndef FLINT_APP_QUESTIONS_H
 #define FLINT_APP_QUESTIONS_H
 
@@ -65,9 +65,11 @@ bool app_queue_resume(App *a);
 void app_prompt_stay(App *a);
 /* Closes the ask prompt, its text kept in the history (Up brings it back). */
 void app_prompt_leave(App *a);
-/* Hooks: a steer went out (native: response.steer; else interrupt and ask again), and the
- * queue changed (pushed, taken, dropped, paused). Today they only log and redraw. */
-void app_on_steer_sent(App *a, const char *text, bool native);
+/* Hooks: a steer is about to go out (native: response.steer is tried first; else interrupt
+ * and ask again; a refused native steer is asked again later without a second call), and
+ * the queue changed (pushed, taken before it is asked, dropped, paused). Today they only log
+ * and redraw. */
+void app_on_steer(App *a, const char *text, bool native);
 void app_on_queue_changed(App *a);
 
 #endif
