@@ -251,8 +251,7 @@ static void log_excerpt(const char *what, const char *data, size_t len)
     log_msg("session: %s (%zu bytes): %s%s", what, len, buf, len > n ? "..." : "");
 }
 
-/* What every turn's end shares: a chain only from a completed response, the deferred note,
- * damage; a turn abandoned before its start may still be answered on this connection. */
+/* A steer that did not take: its text goes to the app (session_take_steer_fallback). */
 static void keep_steer_fallback(Session *s)
 {
     free(s->steer_fallback);
@@ -261,6 +260,9 @@ static void keep_steer_fallback(Session *s)
     s->damage |= SESSION_DAMAGE_STATUS;
 }
 
+/* What every turn's end shares: a chain only from a completed response, the deferred note,
+ * damage; a turn abandoned before its start may still be answered on this connection; a
+ * steer that never took effect goes back to the app. */
 static void apply(Session *s, TurnResult r)
 {
     if (r.notice)
