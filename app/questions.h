@@ -19,7 +19,11 @@
  *     the answer; each turn that completes sends the next one. A turn that ends otherwise
  *     (interrupted, failed, stalled, lost link) pauses the queue: nothing is dropped, and
  *     Enter on an empty ask prompt (app_queue_resume) sends the next one and resumes it.
- *   Esc / Ctrl-G stop the stream whatever the queue holds, and never drop it.
+ *   Esc / Ctrl-G stop the stream whatever the queue holds, and never drop it. Why pause
+ *     rather than go on: a stop means "wait, I want to look"; sending the next question at
+ *     once would start a new stream under the user's hands (Codex too gives queued
+ *     messages back to the composer after an interrupt rather than sending them), and an
+ *     Esc that seems dead while a queue exists is a known complaint (Claude Code #16905).
  * The ask prompt follows the turn (app_prompt_stay): after Enter sends a question or a steer,
  * it stays open while the answer streams (or waits), so typing goes to it, as in Codex's
  * composer; when the turn ends with the prompt empty and nothing more to ask, it closes and
