@@ -49,6 +49,7 @@
 #include "app/keymap.h"
 #include "app/pointer.h"
 #include "app/policy.h"
+#include "app/prompt_editor.h"
 #include "app/questions.h"
 #include "app/recovery_app.h"
 #include "app/screen.h"
@@ -88,6 +89,21 @@ static bool app_help_key(App *a, const KeyEvent *k)
     return true;
 }
 
+/* Ctrl-X Ctrl-E in the ask prompt (readline's chord): the "editor-prefix" command armed it;
+ * any other second key does what it always does. */
+static bool app_chord_key(App *a, const KeyEvent *k)
+{
+    if (!a->chord_ctrl_x)
+        return false;
+    a->chord_ctrl_x = false;
+    if (a->mode != MODE_ASK || k->code != KC_CHAR || !(k->mods & MOD_CTRL) ||
+        (k->cp != 'e' && k->cp != 'E'))
+        return false;
+    a->message[0] = '\0';
+    app_prompt_edit_external(a);
+    return true;
+}
+
 static void app_key(App *a, const KeyEvent *k)
 {
     /* Any key clears an error (bytes that were no key, such as the terminal's answers to
@@ -95,6 +111,8 @@ static void app_key(App *a, const KeyEvent *k)
     if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
         a->message_error = false, a->message[0] = '\0';
     if (pointer_key(a, k))
+        return;
+    if (app_chord_key(a, k))
         return;
     if (app_help_key(a, k))
         return;
@@ -362,11 +380,14 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
         a->rotate_after_ns = (uint64_t)a->cfg->lifetime_s * NS_PER_SEC;
     a->ui = ui_new(a->term, cols, rows);
+    a->queue = ask_queue_new();
+    ui_set_queue(a->ui, a->queue);
     editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);
     a->search_ui = search_ui_new(a->ui);
     a->answer_ui = answer_ui_new();
     a->frame_work = search_ui_step;
     hunks_app_init(a);
+    a->journal_hunk = journal_app_hunk;
     StrBuf help = {0};
     keymap_help(a->keymap, &help);
     ui_set_help(a->ui, sb_cstr(&help));
@@ -398,6 +419,7 @@ void app_free(App *a)
     answer_ui_free(a->answer_ui); /* likewise the answer pane's */
     hunks_app_free(a);            /* before the buffers: it removes its marks */
     ui_free(a->ui);
+    ask_queue_free(a->queue);
     term_free(a->term); /* restores the terminal before anything is printed */
     if (a->recovery.message[0])
         fprintf(stderr, "flint: %s\n", a->recovery.message);

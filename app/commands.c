@@ -20,6 +20,7 @@
 #include "app/journal_app.h"
 #include "app/hunks_app.h"
 #include "app/paste.h"
+#include "app/prompt_editor.h"
 #include "app/questions.h"
 #include "app/saving.h"
 #include "app/screen.h"
@@ -76,7 +77,13 @@ static void cmd_delete(App *a, const KeyEvent *k)
         ui_prompt_edit(a->ui, PROMPT_DELETE);
 }
 
-static void cmd_newline(App *a, const KeyEvent *k) { buffer_newline(session_buffer(a->session)); }
+static void cmd_newline(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_EDIT)
+        buffer_newline(session_buffer(a->session));
+    else
+        ui_prompt_edit(a->ui, PROMPT_NEWLINE); /* the ask prompt: a line break; others: none */
+}
 static void cmd_tab(App *a, const KeyEvent *k) { buffer_tab(session_buffer(a->session)); }
 
 static void cmd_undo(App *a, const KeyEvent *k)
@@ -95,20 +102,41 @@ static void cmd_redo(App *a, const KeyEvent *k)
 static void cmd_history_prev(App *a, const KeyEvent *k)
 {
     if (!search_ui_mode(a->mode) && a->mode != MODE_ANSWER_SEARCH)
-        ui_prompt_edit(a->ui, PROMPT_HISTORY_PREV);
+        ui_prompt_edit(a->ui, PROMPT_UP); /* multi-line: the row above, then the history */
 }
 static void cmd_history_next(App *a, const KeyEvent *k)
 {
     if (!search_ui_mode(a->mode) && a->mode != MODE_ANSWER_SEARCH)
-        ui_prompt_edit(a->ui, PROMPT_HISTORY_NEXT);
+        ui_prompt_edit(a->ui, PROMPT_DOWN);
 }
 
 /* --- the model ---------------------------------------------------------------------------- */
 
 static void cmd_ask(App *a, const KeyEvent *k)
 {
+    if (a->mode == MODE_ASK)
+        return; /* already open (while an answer streams it steers and queues) */
     a->mode = MODE_ASK;
-    ui_prompt_open(a->ui, session_busy(a->session) ? "Steer: " : "Ask: ");
+    ui_prompt_open_opts(a->ui, session_busy(a->session) ? "Steer (Tab: queue): " : "Ask: ",
+                        PROMPT_MULTILINE);
+}
+
+/* Ctrl-X in the ask prompt: the first key of Ctrl-X Ctrl-E (app.c's app_chord_key). */
+static void cmd_editor_prefix(App *a, const KeyEvent *k)
+{
+    if (a->mode != MODE_ASK)
+        return;
+    a->chord_ctrl_x = true;
+    app_say(a, false, "Ctrl-X- (Ctrl-E: edit the question in %s)", prompt_editor_command());
+}
+
+/* Alt-Backspace in a prompt: on an empty ask prompt drops the last queued question, else
+ * deletes the word before the cursor. */
+static void cmd_queue_drop(App *a, const KeyEvent *k)
+{
+    if (a->mode == MODE_ASK && ui_prompt_text(a->ui)[0] == '\0' && app_queue_drop_last(a))
+        return;
+    ui_prompt_edit(a->ui, PROMPT_DELETE_WORD_LEFT);
 }
 
 static void cmd_interrupt(App *a, const KeyEvent *k)
@@ -156,7 +184,12 @@ static void cmd_submit(App *a, const KeyEvent *k)
     ui_prompt_commit(a->ui);
     a->mode = MODE_EDIT;
     ui_list_hide(a->ui); /* completions */
-    if (mode == MODE_ASK)
+    bool empty = strspn(text, " \n\t") == strlen(text);
+    if (mode == MODE_ASK && session_busy(a->session))
+        app_steer(a, text); /* Codex's Enter: steer the running answer */
+    else if (mode == MODE_ASK && empty)
+        app_queue_resume(a); /* a paused queue goes on */
+    else if (mode == MODE_ASK)
         app_ask(a, text);
     else if (mode == MODE_OPEN && a->open_for_context)
         context_app_add_typed(a, text);
@@ -164,6 +197,8 @@ static void cmd_submit(App *a, const KeyEvent *k)
         buffers_open_typed(a, text);
     else if (app_save_as(a, text) && a->close_after_save)
         buffers_close_saved(a);
+    if (mode == MODE_ASK)
+        app_prompt_stay(a); /* typing goes on to the prompt while the answer streams */
     if (a->mode != MODE_SAVE_AS) /* saving all to quit may have opened the next Save As */
         a->quit_after_save = false;
     free(text);
@@ -179,6 +214,10 @@ static void leave_confirm(App *a)
 
 static void cmd_cancel(App *a, const KeyEvent *k)
 {
+    if (a->mode == MODE_ASK && (session_busy(a->session) || session_waiting(a->session))) {
+        app_interrupt(a); /* Esc stops the answer first; the prompt and its text stay */
+        return;
+    }
     if (journal_app_list_cancel(a) || buffers_cancel(a))
         return;
     if (answer_ui_prompt(a->mode)) {
@@ -267,6 +306,8 @@ static void cmd_complete(App *a, const KeyEvent *k)
 {
     if (a->mode == MODE_OPEN || a->mode == MODE_SAVE_AS)
         buffers_complete(a);
+    else if (a->mode == MODE_ASK && !app_complete_at_path(a))
+        app_prompt_tab(a); /* no @path to complete: queues while an answer streams */
 }
 
 static void cmd_buffer_next(App *a, const KeyEvent *k) { buffers_switch(a, 1); }
@@ -341,7 +382,7 @@ static void cmd_search_case(App *a, const KeyEvent *k)
 #define ALL (E | P | Q | R | L | SW | AN | RV)
 
 static const Command commands[] = {
-    {"ask", E, 0, cmd_ask, "ask the model (while it answers: steer it)"},
+    {"ask", E | MODE_BIT(MODE_ASK), 0, cmd_ask, "ask the model (while it answers: steer or queue)"},
     {"interrupt", E | P | AN, CMD_KEEP_MESSAGE, cmd_interrupt, "stop the streaming answer"},
     {"retry", E, 0, cmd_retry, "ask the last question again"},
     {"context-view", E | MODE_BIT(MODE_ASK), 0, context_app_cmd_view,
@@ -362,7 +403,10 @@ static const Command commands[] = {
     {"history-next", P, 0, cmd_history_next, "the next question from the history"},
     {"yes", Q, 0, cmd_yes, "save, then quit (or close)"},
     {"no", Q, 0, cmd_no, "quit (or close) without saving"},
-    {"newline", E, CMD_BASIC, cmd_newline, "break the line (keeps the indentation)"},
+    {"newline", E | P, CMD_BASIC, cmd_newline, "break the line (keeps the indentation)"},
+    {"queue-drop", P, CMD_BASIC, cmd_queue_drop, "drop the last queued question (empty prompt)"},
+    {"editor-prefix", P, CMD_KEEP_MESSAGE, cmd_editor_prefix,
+     "then Ctrl-E: edit the question in $EDITOR"},
     {"tab", E, CMD_BASIC, cmd_tab, "insert a tab (spaces to the next tab stop with expand_tabs)"},
     {"backspace", E | P, CMD_BASIC, cmd_backspace, "delete the character before the cursor"},
     {"delete", E | P, CMD_BASIC, cmd_delete, "delete the character under the cursor"},
@@ -424,7 +468,8 @@ static const Command commands[] = {
     {"buffer-prev", E, 0, cmd_buffer_prev, "the previous buffer"},
     {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
     {"close", E, 0, cmd_close, "close the buffer (asks about unsaved changes)"},
-    {"complete", OP | SA, CMD_BASIC, cmd_complete, "complete the path"},
+    {"complete", OP | SA | MODE_BIT(MODE_ASK), CMD_BASIC, cmd_complete,
+     "complete the path (the ask prompt: an @path; while an answer streams: queue)"},
     {"list-up", L, CMD_BASIC, cmd_list_up, "the previous line of the list"},
     {"list-down", L, CMD_BASIC, cmd_list_down, "the next line of the list"},
     {"list-choose", L, CMD_BASIC, cmd_list_choose,

@@ -17,7 +17,6 @@
 #include <sys/stat.h>
 
 #include "app/file_rules.h"
-#include "app/journal_app.h"
 #include "app/screen.h"
 #include "app/state.h"
 #include "core/xalloc.h"
@@ -157,10 +156,11 @@ static void journal_decision(App *a, size_t i)
         return;
     char id[32];
     snprintf(id, sizeof id, "%zu", in.id);
-    journal_app_hunk(a, in.path, id,
-                     in.state == HUNK_ACCEPTED   ? JOURNAL_HUNK_ACCEPTED
-                     : in.state == HUNK_REJECTED ? JOURNAL_HUNK_REJECTED
-                                                 : JOURNAL_HUNK_STALE);
+    if (a->journal_hunk)
+        a->journal_hunk(a, in.path, id,
+                        in.state == HUNK_ACCEPTED   ? JOURNAL_HUNK_ACCEPTED
+                        : in.state == HUNK_REJECTED ? JOURNAL_HUNK_REJECTED
+                                                    : JOURNAL_HUNK_STALE);
 }
 
 bool hunks_app_take_report(App *a, StrBuf *out)

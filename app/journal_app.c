@@ -418,11 +418,17 @@ static size_t replay(App *a, const JournalLog *log)
     if (open) /* flint stopped (killed, crashed) while the answer streamed */
         session_restore_entry(s, ENTRY_ANSWER, ENTRY_INTERRUPTED, answer.data, answer.len,
                               "flint stopped before the answer ended");
+    /* Still queued: back in the queue (paused: nothing goes out by itself; Enter in an
+     * empty ask prompt sends them), and named in the pane. */
     for (size_t q = 0; q < ja->n_queue; q++) {
         sb_reset(&note);
         sb_printf(&note, "still queued: %s", ja->queue[q]);
         session_restore_entry(s, ENTRY_NOTE, ENTRY_DONE, note.data, note.len, NULL);
+        if (a->queue)
+            ask_queue_push(a->queue, ja->queue[q]);
     }
+    if (ja->n_queue && a->queue)
+        ask_queue_set_paused(a->queue, true);
     sb_free(&answer);
     sb_free(&note);
     return turns;

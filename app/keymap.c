@@ -159,7 +159,13 @@ static const KeyDefault prompt_defaults[] = {
     {"Alt-C", "search-case", true},
     {"F3", "search-next", false},
     {"Shift-F3", "search-prev", false},
-    {"Tab", "complete", false}, /* the open and Save As prompts: paths */
+    {"Tab", "complete", false}, /* the open and Save As prompts: paths; ask: queue */
+    /* the ask prompt is multi-line (issue 8 item 6): Alt-Enter and Ctrl-J break the line */
+    {"Alt-Enter", "newline", false},
+    {"Ctrl-J", "newline", false},
+    {"Alt-Backspace", "queue-drop", false},
+    {"Ctrl-X", "editor-prefix", false}, /* Ctrl-X Ctrl-E: readline's edit-and-execute */
+    {"Ctrl-K", "ask", true},  /* the ask prompt is open already: nothing, never "unbound" */
 };
 
 /* Anything else cancels (commands_default). */

@@ -6,6 +6,7 @@
 
 #include "app/answer_ui.h"
 #include "app/keymap.h"
+#include "app/questions.h"
 #include "app/screen.h"
 #include "app/state.h"
 
@@ -44,6 +45,9 @@ static void editor_mouse(App *a, const KeyEvent *k)
 
 static bool mouse(App *a, const KeyEvent *k)
 {
+    if (a->mode == MODE_ASK && k->mouse.kind == MOUSE_PRESS &&
+        ui_pane_at(a->ui, k->mouse.x, k->mouse.y) == UI_PANE_EDITOR)
+        app_prompt_leave(a); /* the editor again; the answer keeps streaming */
     if (a->mode != MODE_EDIT && a->mode != MODE_ANSWER)
         return true;
     const MouseEvent *m = &k->mouse;

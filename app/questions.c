@@ -6,6 +6,7 @@
 #include "app/questions.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "net/transport.h"
 #include "app/journal_app.h"
@@ -26,6 +27,64 @@ static void arm_turn_timer(App *a)
         loop_timer_cancel(a->turn_timer);   /* idle: nothing armed */
 }
 
+/* The ask prompt's label says what Enter does now. */
+static void prompt_label(App *a)
+{
+    if (a->mode == MODE_ASK)
+        ui_prompt_set_label(a->ui, session_busy(a->session) ? "Steer (Tab: queue): " : "Ask: ");
+}
+
+/* A turn just ended: the question to ask next (owned), or NULL. A steer that did not take
+ * goes first; then the queue's head if the turn completed, else the queue pauses. */
+static char *next_after_turn(App *a)
+{
+    char *steer = session_take_steer_fallback(a->session);
+    if (steer)
+        return steer;
+    if (!ask_queue_count(a->queue) || ask_queue_paused(a->queue))
+        return NULL;
+    if (session_turn(a->session) != TURN_DONE) {
+        if (a->steering)
+            return NULL; /* the steer's own interrupt: its new turn ends the queue's wait */
+        ask_queue_set_paused(a->queue, true);
+        app_on_queue_changed(a);
+        return NULL;
+    }
+    char *q = ask_queue_take(a->queue);
+    journal_app_queue(a, false, q);
+    app_on_queue_changed(a);
+    return q;
+}
+
+void app_prompt_stay(App *a)
+{
+    if (a->mode != MODE_EDIT || !(session_busy(a->session) || session_waiting(a->session)))
+        return;
+    a->mode = MODE_ASK;
+    ui_prompt_open_opts(a->ui, "Ask: ", PROMPT_MULTILINE);
+    prompt_label(a);
+}
+
+void app_prompt_leave(App *a)
+{
+    if (a->mode != MODE_ASK)
+        return;
+    ui_prompt_commit(a->ui);
+    a->mode = MODE_EDIT;
+}
+
+/* A turn ended: an empty ask prompt that only followed it closes (see questions.h). */
+static void prompt_after_turn(App *a)
+{
+    if (a->mode != MODE_ASK || session_busy(a->session) || session_waiting(a->session))
+        return;
+    const char *t = ui_prompt_text(a->ui);
+    if (t[strspn(t, " \n\t")] != '\0')
+        return;
+    ui_prompt_close(a->ui);
+    a->mode = MODE_EDIT;
+}
+
 void app_take_session_damage(App *a)
 {
     arm_turn_timer(a);
@@ -34,6 +93,8 @@ void app_take_session_damage(App *a)
     if (!d)
         return;
     hunks_app_feed(a); /* proposed edits in the answer so far (app/hunks_app.h) */
+    char *next = NULL;
+    bool open_before = a->was_busy || a->was_waiting;
     const char *notice = session_notice(a->session);
     if ((d & SESSION_DAMAGE_NOTICE) && notice[0])
         app_say(a, true, "%s", notice);
@@ -54,12 +115,30 @@ void app_take_session_damage(App *a)
             term_bell(a->term);
         a->was_busy = false;
         app_maybe_rotate(a);
+        next = next_after_turn(a);
+    } else if (busy) {
+        /* A native steer refused mid-stream: the client-side steer, now. */
+        next = session_take_steer_fallback(a->session);
     }
+    bool steer = next && busy;
     a->was_busy = busy;
     if (a->was_waiting && busy && a->message_error)
         a->message[0] = '\0'; /* the 429's message: the question is on its way now */
     a->was_waiting = session_waiting(a->session);
+    prompt_label(a);
     app_damage(a);
+    if (next) {
+        log_msg("app: asking next (%zu queued)", ask_queue_count(a->queue));
+        bool was = a->steering;
+        a->steering = a->steering || steer;
+        app_ask(a, next); /* after the state above: it re-enters this function */
+        a->steering = was;
+        if (steer)
+            app_say(a, false, "Steer refused by the server; asked again with it.");
+        free(next);
+    }
+    if (open_before && !a->steering)
+        prompt_after_turn(a); /* nothing when a turn is open again */
 }
 
 void app_send_pending(App *a)
@@ -104,6 +183,14 @@ void app_interrupt(App *a)
     /* The session first (a state change: it must own the turn's end before the link reports
      * its reconnect), then close at once; drawing comes after both. */
     session_interrupt(a->session);
+    char *steer = session_take_steer_fallback(a->session);
+    if (steer) { /* a native steer cut with the answer: kept, asked first when resumed */
+        journal_app_queue(a, true, steer);
+        ask_queue_push_front(a->queue, steer);
+        ask_queue_set_paused(a->queue, true);
+        app_on_queue_changed(a);
+        free(steer);
+    }
     transport_interrupt(a->transport);
     a->interrupted = true; /* app.c's key drain lets the Close go out before drawing */
     log_msg("app: interrupted");
@@ -173,4 +260,100 @@ void app_retry(App *a)
     char *copy = xstrdup(q); /* app_ask may change the transcript first */
     app_ask(a, copy);
     free(copy);
+}
+
+/* ---- steer and queue ------------------------------------------------------------------- */
+
+void app_on_steer(App *a, const char *text, bool native)
+{
+    journal_app_steer(a, text); /* kept before it goes out */
+    log_msg("app: steer (%s)", native ? "native response.steer" : "interrupt and ask again");
+    app_damage(a);
+}
+
+void app_on_queue_changed(App *a)
+{
+    log_msg("app: queue %zu%s", ask_queue_count(a->queue),
+            ask_queue_paused(a->queue) ? " paused" : "");
+    app_damage(a);
+}
+
+void app_steer(App *a, const char *text)
+{
+    while (*text == ' ' || *text == '\n')
+        text++;
+    if (!*text)
+        return;
+    bool native = session_busy(a->session) && a->link_state == TRANSPORT_UP &&
+                  session_can_steer(a->session);
+    app_on_steer(a, text, native); /* before anything goes out */
+    ErrorBuf err;
+    if (native && session_steer(a->session, text, &err)) {
+        app_say(a, false, "Steering: sent to the running answer.");
+        app_take_session_damage(a);
+        return;
+    }
+    bool was = a->steering;
+    a->steering = true;
+    app_ask(a, text); /* interrupts the answer and asks with it as context */
+    a->steering = was;
+    if (session_busy(a->session) || session_waiting(a->session))
+        app_say(a, false, "Steering: stopped the answer; asking again with your correction.");
+}
+
+void app_queue(App *a, const char *text)
+{
+    journal_app_queue(a, true, text); /* kept before it is shown */
+    ask_queue_push(a->queue, text);
+    app_on_queue_changed(a);
+    app_say(a, false, "Queued (%zu): asked when this answer ends.", ask_queue_count(a->queue));
+}
+
+static bool blank_text(const char *t)
+{
+    for (; *t; t++)
+        if (*t != ' ' && *t != '\n' && *t != '\t')
+            return false;
+    return true;
+}
+
+bool app_prompt_tab(App *a)
+{
+    if (!session_busy(a->session) && !session_waiting(a->session))
+        return false; /* nothing to queue for: the answer is done */
+    const char *text = ui_prompt_text(a->ui);
+    if (blank_text(text))
+        return false;
+    app_queue(a, text);
+    ui_prompt_commit(a->ui); /* into the history; the prompt stays open for more */
+    ui_prompt_open_opts(a->ui, "Steer (Tab: queue): ", PROMPT_MULTILINE);
+    prompt_label(a);
+    return true;
+}
+
+bool app_queue_drop_last(App *a)
+{
+    size_t n = ask_queue_count(a->queue);
+    if (n)
+        journal_app_queue(a, false, ask_queue_at(a->queue, n - 1));
+    if (!ask_queue_drop_last(a->queue))
+        return false;
+    if (!ask_queue_count(a->queue))
+        ask_queue_set_paused(a->queue, false);
+    app_on_queue_changed(a);
+    app_say(a, false, "Dropped the last queued question (%zu left).", ask_queue_count(a->queue));
+    return true;
+}
+
+bool app_queue_resume(App *a)
+{
+    if (!ask_queue_count(a->queue) || session_busy(a->session) || session_waiting(a->session))
+        return false;
+    ask_queue_set_paused(a->queue, false);
+    char *q = ask_queue_take(a->queue);
+    journal_app_queue(a, false, q);
+    app_on_queue_changed(a);
+    app_ask(a, q);
+    free(q);
+    return true;
 }

@@ -21,6 +21,8 @@
 #include "app/loop.h"
 #include "app/mode.h"
 #include "net/transport.h"
+#include "session/ask_queue.h"
+#include "session/journal.h"
 #include "session/recovery.h"
 #include "session/session.h"
 #include "session/settings.h"
@@ -60,6 +62,9 @@ typedef struct App {
      * so that the screen need not know who says it; false: nothing to say. Called before
      * every frame (it re-checks the proposed edits the frame shows). */
     bool (*status_note)(struct App *a, char *out, size_t size);
+    /* Where a hunk decision is recorded when it is made (journal_app_hunk), wired in by
+     * app.c so that the hunks need not know the journal (no include circle); NULL: nowhere. */
+    void (*journal_hunk)(struct App *a, const char *file, const char *id, JournalHunkDecision d);
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
     AppMode mode;
@@ -70,6 +75,9 @@ typedef struct App {
     unsigned greeting_seq; /* message_seq of the greeting (the keys hint at start) */
     bool message_error;
     char *pending_question;
+    AskQueue *queue;       /* questions queued behind the answer (Tab; app/questions.h) */
+    bool chord_ctrl_x;     /* the ask prompt had Ctrl-X: Ctrl-E next runs $EDITOR */
+    bool steering;         /* a client-side steer is interrupting: the queue does not pause */
     bool quit_after_save;
     bool was_busy;
     bool was_waiting;      /* a rate-limited question was waiting at the last look */

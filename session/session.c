@@ -30,8 +30,14 @@
  * deadline has passed. `strikes` counts them in a row for the back-off used when no header
  * gives a delay.
  *
- * The queue: asks are refused while a turn is open, so there is only `turn` today; a FIFO
- * of questions waiting behind it goes beside it when a feature needs one.
+ * The queue: asks are refused while a turn is open, so there is only `turn` today; the
+ * questions queued behind it are the app's (session/ask_queue.h), asked one by one.
+ *
+ * Native steering (PROTOCOL.md 1.3, 1.7; the Turn's TurnSteer): session_steer sends
+ * response.steer for the bound response when the dialect can and the model has not refused
+ * it on this run (`no_steer`: models that answered steering_not_supported); a refusal, or a
+ * turn that ends with its steer not committed, leaves the steer's text in `steer_fallback`
+ * for the app to ask again (session_take_steer_fallback).
  *
  * Invariants: open turn (busy or WAITING) <=> its answer entry is the one OPEN entry;
  * `stats` is refreshed from the turn at the end of every public call; a deferred
@@ -103,6 +109,10 @@ struct Session {
     uint64_t wait_until_ns; /* a rate limit's back-off: no request before it (0: none) */
     unsigned strikes;      /* rate limits in a row (the back-off doubles when no header says) */
 
+    char *steer_fallback;  /* a steer to ask again (refused, or its turn ended first) */
+    char **no_steer;       /* models that refused native steering (steering_not_supported) */
+    size_t n_no_steer, no_steer_cap;
+
     StrBuf json;           /* reused for every request */
     WireMessage *msgs;
     size_t msgs_cap;
@@ -135,6 +145,10 @@ void session_free(Session *s)
         return;
     turn_free(s->turn);
     wire_free(s->wire);
+    free(s->steer_fallback);
+    for (size_t i = 0; i < s->n_no_steer; i++)
+        free(s->no_steer[i]);
+    free(s->no_steer);
     for (size_t i = 0; i < s->n_buffers; i++)
         buffer_free(s->buffers[i]);
     free(s->buffers);
@@ -264,14 +278,32 @@ static void log_excerpt(const char *what, const char *data, size_t len)
     log_msg("session: %s (%zu bytes): %s%s", what, len, buf, len > n ? "..." : "");
 }
 
+/* A steer that did not take: its text goes to the app (session_take_steer_fallback). */
+static void keep_steer_fallback(Session *s)
+{
+    free(s->steer_fallback);
+    s->steer_fallback = xstrdup(turn_steer_text(s->turn));
+    turn_steer_clear(s->turn);
+    s->damage |= SESSION_DAMAGE_STATUS;
+}
+
 /* What every turn's end shares: a chain only from a completed response, the deferred note,
- * damage; a turn abandoned before its start may still be answered on this connection. */
+ * damage; a turn abandoned before its start may still be answered on this connection; a
+ * steer that never took effect goes back to the app. */
 static void apply(Session *s, TurnResult r)
 {
     if (r.notice)
         set_notice(s, r.notice);
     switch (r.outcome) {
+    case TURN_STEERED:
+        s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
+        break;
+    case TURN_STEER_REFUSED:
+        keep_steer_fallback(s);
+        break;
     case TURN_FINISHED: {
+        if (turn_steer_pending(s->turn))
+            keep_steer_fallback(s); /* never applied: its fate died with the response */
         const char *id = turn_entry_state(s->turn) == ENTRY_DONE ? turn_done_id(s->turn) : NULL;
         reset_chain(s);
         if (id && wire_can_chain(s->wire))
@@ -602,6 +634,24 @@ static void on_malformed(Session *s, const WireEvent *ev)
                     "(see FLINT_LOG).");
 }
 
+static bool model_refused_steer(const Session *s)
+{
+    for (size_t i = 0; i < s->n_no_steer; i++)
+        if (strcmp(s->no_steer[i], s->model) == 0)
+            return true;
+    return false;
+}
+
+static void remember_no_steer(Session *s)
+{
+    if (model_refused_steer(s))
+        return;
+    log_msg("session: %s does not support native steering; steering client-side from now on",
+            s->model);
+    s->no_steer = xgrow(s->no_steer, &s->no_steer_cap, s->n_no_steer + 1, sizeof *s->no_steer);
+    s->no_steer[s->n_no_steer++] = xstrdup(s->model);
+}
+
 static void on_event(Session *s, const WireEvent *ev)
 {
     switch (ev->kind) {
@@ -612,9 +662,18 @@ static void on_event(Session *s, const WireEvent *ev)
         on_error(s, ev);
         return;
     case WIRE_CREATED:
-        if (session_busy(s) && !turn_bound(s->turn) && take_stale(s, "the start"))
+        if (session_busy(s) && !turn_bound(s->turn) &&
+            turn_steer_state(s->turn) != TURN_STEER_ACCEPTED && take_stale(s, "the start"))
             return;
         break;
+    case WIRE_STEER_FAILED:
+    case WIRE_STEER_ACCEPTED: /* a refusal may come after the turn ended */
+        if (ev->kind == WIRE_STEER_FAILED && ev->error.code &&
+            strcmp(ev->error.code, "steering_not_supported") == 0)
+            remember_no_steer(s);
+        if (s->turn)
+            apply(s, turn_on_event(s->turn, ev, WIRE_ACT_FAIL, clock_now_ns()));
+        return;
     default:
         break;
     }
@@ -834,4 +893,49 @@ void session_preview_request(Session *s, const char *question, StrBuf *json, Str
     };
     sb_free(&message);
     context_seen_clear(&updates);
+}
+
+/* ---- native steering ---------------------------------------------------------------------- */
+
+bool session_can_steer(const Session *s)
+{
+    return wire_can_steer(s->wire) && !model_refused_steer(s) && s->turn &&
+           turn_can_steer(s->turn);
+}
+
+bool session_steer_refused(const Session *s) { return model_refused_steer(s); }
+
+bool session_steer(Session *s, const char *text, ErrorBuf *err)
+{
+    if (!text || blank(text))
+        return error_set(err, "the steer is empty");
+    if (!wire_can_steer(s->wire))
+        return error_set(err, "this server has no native steering");
+    if (model_refused_steer(s))
+        return error_set(err, "the model refused native steering before");
+    if (!s->turn || !turn_can_steer(s->turn))
+        return error_set(err, "no answer to steer yet");
+    if (rate_limited_now(s))
+        return error_set(err, "rate limited: nothing goes out before the deadline");
+    sb_reset(&s->json);
+    wire_encode_steer(s->wire, turn_response_id(s->turn), text, strlen(text), &s->json);
+    if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
+        return error_set(err, "could not send the steer (not connected?)");
+    log_msg("session: sent a steer for %s (%zu bytes)", turn_response_id(s->turn), s->json.len);
+    turn_steer_sent(s->turn, text, strlen(text));
+    set_notice(s, "steering...");
+    s->damage |= SESSION_DAMAGE_STATUS;
+    return true;
+}
+
+bool session_steering(const Session *s)
+{
+    return s->turn && turn_open(s->turn) && turn_steer_state(s->turn) != TURN_STEER_NONE;
+}
+
+char *session_take_steer_fallback(Session *s)
+{
+    char *t = s->steer_fallback;
+    s->steer_fallback = NULL;
+    return t;
 }

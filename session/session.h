@@ -213,5 +213,22 @@ typedef struct SessionPreview {
  * unchained, the partial answer as it stands). */
 void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message,
                              SessionPreview *pv);
+/* ---- native steering (PROTOCOL.md 1.3, 1.7; the Turn's steer states in turn.h) ---- */
+/* A steer can go natively now: the dialect has response.steer, the model has not refused it
+ * on this run, and the answer streams bound to its response with no steer in flight. */
+bool session_can_steer(const Session *s);
+/* Sends response.steer with text for the streaming response (tier 3: false with the reason
+ * when it cannot: then interrupt and ask again, the client-side steer). No extra
+ * response.create follows an accepted steer: the successor continues the same answer, with
+ * a marker line where the steer took effect. */
+bool session_steer(Session *s, const char *text, ErrorBuf *err);
+/* A native steer is in flight (sent or accepted, its successor not started yet). */
+bool session_steering(const Session *s);
+/* The model answered steering_not_supported on this run (remembered per model name). */
+bool session_steer_refused(const Session *s);
+/* A steer that did not take: refused (response.steer.failed), or its turn ended (interrupt,
+ * lost link, stall, completed) before the successor started. Owned by the caller (free);
+ * NULL when none. Taken once. */
+char *session_take_steer_fallback(Session *s);
 
 #endif

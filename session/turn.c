@@ -19,6 +19,10 @@
  * Stalls: `last_event_ns` is the send time or the last server message while busy (one store
  * per message, nothing re-armed per token).
  *
+ * Steering (turn.h): `steer` and `steer_text`; an accepted steer turns the response's
+ * terminal into an unbind (the turn stays STREAMING, its stall clock running) and the next
+ * created into a rebind with a marker line in the answer.
+ *
  * Invariants: open (SENT, STREAMING, WAITING) <=> the answer entry is ENTRY_OPEN; bound
  * implies busy; the turn ends exactly once (finish), which unbinds it. */
 #include "session/turn.h"
@@ -47,6 +51,9 @@ struct Turn {
     char *done_id;         /* the id of the response that completed it */
     int64_t last_output_index, last_content_index;
     StrBuf notice;
+    TurnSteer steer;
+    StrBuf steer_text;
+    size_t steers;         /* committed */
 };
 
 Turn *turn_new(Transcript *tr, const char *question, const char *message, size_t len,
@@ -69,6 +76,7 @@ void turn_free(Turn *t)
         return;
     sb_free(&t->message);
     sb_free(&t->notice);
+    sb_free(&t->steer_text);
     free(t->response_id);
     free(t->done_id);
     free(t);
@@ -148,8 +156,41 @@ static void update_rate(Turn *t, uint64_t units)
     st->tokens_per_sec = span ? (double)units * (double)NS_PER_SEC / (double)span : 0.0;
 }
 
+/* The line the answer gets where a steer took effect: its first line, cut at 60 bytes. */
+static void steer_marker(Turn *t)
+{
+    const char *s = sb_cstr(&t->steer_text);
+    size_t n = strcspn(s, "\n");
+    bool cut = n > 60 || s[n] == '\n';
+    if (n > 60) {
+        n = 60;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--; /* never inside a character */
+    }
+    StrBuf m = {0};
+    if (transcript_entry(t->tr, t->answer_entry)->text.len)
+        sb_puts(&m, "\n\n");
+    sb_puts(&m, "\xe2\x86\xaa steer: "); /* ↪ */
+    sb_append(&m, s, n);
+    if (cut)
+        sb_puts(&m, "\xe2\x80\xa6"); /* … */
+    sb_puts(&m, "\n\n");
+    transcript_append(t->tr, t->answer_entry, m.data, m.len);
+    sb_free(&m);
+    t->last_output_index = t->last_content_index = -1; /* no paragraph break before more */
+}
+
 static TurnResult on_created(Turn *t, const WireEvent *ev)
 {
+    if (turn_busy(t) && !t->bound && t->steer == TURN_STEER_ACCEPTED) {
+        /* The steered successor (PROTOCOL.md 1.7): the commit point. */
+        t->bound = true;
+        t->response_id = ev->response_id ? xstrdup(ev->response_id) : NULL;
+        t->steer = TURN_STEER_NONE;
+        t->steers++;
+        steer_marker(t);
+        return noticed(t, TURN_STEERED, "steered");
+    }
     if (turn_busy(t) && !t->bound) {
         t->bound = true;
         t->response_id = ev->response_id ? xstrdup(ev->response_id) : NULL;
@@ -216,6 +257,14 @@ static TurnResult on_terminal(Turn *t, const WireEvent *ev)
     if (!terminal_is_ours(t, ev))
         return result(TURN_NOTHING);
     take_usage(t, &ev->usage);
+    bool steered = ev->kind == WIRE_INCOMPLETE && ev->incomplete_reason &&
+                   strcmp(ev->incomplete_reason, "steered") == 0;
+    if (steered || (t->steer == TURN_STEER_ACCEPTED && ev->kind == WIRE_DONE)) {
+        /* Not the turn's end: a successor follows on its own (1.7); no create to send. */
+        t->steer = TURN_STEER_ACCEPTED;
+        unbind(t);
+        return result(TURN_UPDATED);
+    }
     if (ev->kind == WIRE_DONE) {
         const char *id = ev->response_id ? ev->response_id : t->response_id;
         free(t->done_id);
@@ -285,8 +334,34 @@ static TurnResult on_error(Turn *t, const WireEvent *ev, WireAction act)
     return r;
 }
 
+static TurnResult on_steer_reply(Turn *t, const WireEvent *ev)
+{
+    if (ev->kind == WIRE_STEER_ACCEPTED) {
+        if (t->steer != TURN_STEER_SENT || !turn_busy(t)) {
+            log_msg("session: dropped a %s (no steer waits for it)", ev->type);
+            return result(TURN_NOTHING);
+        }
+        t->steer = TURN_STEER_ACCEPTED;
+        return noticed(t, TURN_UPDATED, "steer accepted");
+    }
+    if (t->steer == TURN_STEER_NONE) {
+        log_msg("session: dropped a %s (no steer waits for it)", ev->type);
+        return result(TURN_NOTHING);
+    }
+    t->steer = TURN_STEER_NONE;
+    StrBuf msg = {0};
+    sb_puts(&msg, "steer refused (");
+    wire_error_format(&msg, &ev->error, "no reason given");
+    sb_puts(&msg, "): asking again with the correction");
+    TurnResult r = noticed(t, TURN_STEER_REFUSED, sb_cstr(&msg));
+    sb_free(&msg);
+    return r;
+}
+
 TurnResult turn_on_event(Turn *t, const WireEvent *ev, WireAction act, uint64_t now)
 {
+    if (ev->kind == WIRE_STEER_ACCEPTED || ev->kind == WIRE_STEER_FAILED)
+        return on_steer_reply(t, ev); /* a refusal may come after the turn's end */
     if (!turn_busy(t))
         return result(TURN_NOTHING);
     switch (ev->kind) {
@@ -299,7 +374,7 @@ TurnResult turn_on_event(Turn *t, const WireEvent *ev, WireAction act, uint64_t 
     case WIRE_ERROR: return on_error(t, ev, act);
     case WIRE_TEXT_DONE:       /* the deltas already built the same text */
     case WIRE_REASONING_DELTA: /* not answer text; the UI does not show it yet (wire.h) */
-    case WIRE_STEER_ACCEPTED:  /* flint never steers (PROTOCOL.md 7.2: Spark cannot) */
+    case WIRE_STEER_ACCEPTED:  /* on_steer_reply */
     case WIRE_STEER_FAILED:
     case WIRE_IGNORED:
     case WIRE_MALFORMED:       /* the Session counts and notes those */
@@ -371,4 +446,33 @@ TurnResult turn_check_stall(Turn *t, uint64_t now)
     r.abandoned = abandoned;
     sb_free(&msg);
     return r;
+}
+
+/* ---- native steering ---------------------------------------------------------------------- */
+
+bool turn_can_steer(const Turn *t)
+{
+    return turn_busy(t) && t->bound && t->response_id &&
+           t->steer == TURN_STEER_NONE;
+}
+
+const char *turn_response_id(const Turn *t) { return t->bound ? t->response_id : NULL; }
+
+void turn_steer_sent(Turn *t, const char *text, size_t len)
+{
+    BUG_ON(!turn_can_steer(t));
+    sb_reset(&t->steer_text);
+    sb_append(&t->steer_text, text, len);
+    t->steer = TURN_STEER_SENT;
+}
+
+TurnSteer turn_steer_state(const Turn *t) { return t->steer; }
+const char *turn_steer_text(const Turn *t) { return sb_cstr(&t->steer_text); }
+size_t turn_steers(const Turn *t) { return t->steers; }
+bool turn_steer_pending(const Turn *t) { return !turn_open(t) && t->steer != TURN_STEER_NONE; }
+
+void turn_steer_clear(Turn *t)
+{
+    t->steer = TURN_STEER_NONE;
+    sb_reset(&t->steer_text);
 }

@@ -7,6 +7,21 @@
  *              SENT -> WAITING         (a request-scoped rate limit: it waits, then goes again)
  * A WIRE_INCOMPLETE ends a turn as DONE (its entry says ENTRY_INCOMPLETE and why).
  *
+ * Native steering (PROTOCOL.md 1.3, 1.7), beside the state (TurnSteer), while STREAMING:
+ *     NONE -> SENT          turn_steer_sent (the caller sent response.steer for the bound
+ *                           response: only when turn_can_steer)
+ *     SENT -> ACCEPTED      WIRE_STEER_ACCEPTED (the server owns the input; nothing shown yet)
+ *     SENT|ACCEPTED -> NONE WIRE_STEER_FAILED: TURN_STEER_REFUSED, the caller falls back
+ *                           (interrupt and ask again) with turn_steer_text
+ *     ACCEPTED: the response's terminal (response.incomplete reason "steered", or even
+ *                           response.completed) does not end the turn: it unbinds and waits
+ *                           for the successor's WIRE_CREATED, which binds it again:
+ *                           TURN_STEERED (the commit point), the answer entry gets a marker
+ *                           line and the successor's deltas continue the same answer.
+ *     A turn that ends (any way) with its steer SENT or ACCEPTED keeps it uncommitted:
+ *                           turn_steer_pending says so and the caller decides (ask it again,
+ *                           keep it for later); turn_steer_clear forgets it.
+ *
  * It owns the turn's state, stats, the full user message (question + editor context, for
  * resends), its two transcript entries (the question, and the answer it streams into), its
  * binding to the response that answers it and to the connection it went out on (a
@@ -61,7 +76,15 @@ typedef enum TurnOutcome {
                       * it wait (turn_wait) while rate limited */
     TURN_RECONNECT,  /* replace the connection: the request goes again on the new one */
     TURN_WAIT,       /* rate limited: the turn waits (the caller owns the deadline) */
+    TURN_STEERED,    /* the steered successor started: the steer is committed (see top) */
+    TURN_STEER_REFUSED, /* response.steer.failed: fall back with turn_steer_text */
 } TurnOutcome;
+
+typedef enum TurnSteer {
+    TURN_STEER_NONE,
+    TURN_STEER_SENT,
+    TURN_STEER_ACCEPTED,
+} TurnSteer;
 
 typedef struct TurnResult {
     TurnOutcome outcome;
@@ -117,5 +140,21 @@ TurnResult turn_interrupt(Turn *t);
 uint64_t turn_stall_deadline_ns(const Turn *t);
 /* At or past the stall deadline: ends the turn as STALLED (FINISHED); else TURN_NOTHING. */
 TurnResult turn_check_stall(Turn *t, uint64_t now);
+
+/* ---- native steering (see the top comment) ---- */
+/* In flight, bound to a response with an id (its created came), no steer in flight. */
+bool turn_can_steer(const Turn *t);
+/* The id of the response it is bound to; NULL when not bound (or the server gave none). */
+const char *turn_response_id(const Turn *t);
+/* The caller sent response.steer with text for turn_response_id. */
+void turn_steer_sent(Turn *t, const char *text, size_t len);
+TurnSteer turn_steer_state(const Turn *t);
+/* The text of the steer sent last (kept after a refusal, for the fallback); "" when none. */
+const char *turn_steer_text(const Turn *t);
+/* Steers committed (successors started) in this turn. */
+size_t turn_steers(const Turn *t);
+/* Ended with its steer SENT or ACCEPTED (its fate unknown: not applied). */
+bool turn_steer_pending(const Turn *t);
+void turn_steer_clear(Turn *t);
 
 #endif

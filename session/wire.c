@@ -1,7 +1,9 @@
 /* Wire (see wire.h): the dispatchers over a dialect's WireOps, and the helpers every dialect
  * shares. No state here: a Wire is whatever its implementation allocated, with the ops
- * pointer first; the optional ops (end, http_error) may be NULL. */
+ * pointer first; the optional ops (end, http_error, encode_steer) may be NULL. */
 #include "session/wire.h"
+
+#include "core/xalloc.h"
 
 
 void wire_encode(Wire *w, const WireRequest *req, StrBuf *out) { w->ops->encode(w, req, out); }
@@ -98,4 +100,13 @@ const char *wire_action_name(WireAction a)
     case WIRE_ACT_WAIT: return "wait";
     }
     return "?";
+}
+
+bool wire_can_steer(const Wire *w) { return w->ops->encode_steer != NULL; }
+
+void wire_encode_steer(Wire *w, const char *response_id, const char *text, size_t len,
+                       StrBuf *out)
+{
+    BUG_ON(!w->ops->encode_steer);
+    w->ops->encode_steer(w, response_id, text, len, out);
 }

@@ -76,8 +76,10 @@ typedef enum WireKind {
     WIRE_INCOMPLETE,      /* terminal, cut short: incomplete_reason, usage */
     WIRE_FAILED,          /* terminal failure of a started response: error */
     WIRE_ERROR,           /* an error event (request- or connection-scoped): error */
-    WIRE_STEER_ACCEPTED,  /* native steering accepted (flint does not steer yet) */
-    WIRE_STEER_FAILED,    /* native steering refused: error */
+    WIRE_STEER_ACCEPTED,  /* native steering (response.steer) accepted: the server owns the
+                           * input; the commit point is the successor's WIRE_CREATED */
+    WIRE_STEER_FAILED,    /* native steering refused: error (code steering_not_supported,
+                           * response_already_completed, ...: an open list) */
     WIRE_KIND_COUNT,
 } WireKind;
 
@@ -170,6 +172,12 @@ typedef struct WireOps {
     /* NULL: the dialect never sees HTTP statuses (a WebSocket one): wire_http_error then
      * holds no event, and the caller reports the status itself. */
     void (*http_error)(Wire *w, const WireHttpError *h);
+    /* Native mid-turn steering (PROTOCOL.md 1.3, 1.7): appends the message that adds text
+     * to the running response response_id (Responses: response.steer with exactly type,
+     * previous_response_id and input). NULL: the dialect cannot steer (Chat Completions);
+     * the caller then interrupts and asks again. */
+    void (*encode_steer)(Wire *w, const char *response_id, const char *text, size_t len,
+                         StrBuf *out);
 } WireOps;
 
 struct Wire {
@@ -190,6 +198,10 @@ void wire_reset(Wire *w);
  * holds is taken with next. Ends the response (a following end adds nothing). */
 void wire_http_error(Wire *w, const WireHttpError *h);
 WireAction wire_classify(const Wire *w, const WireError *e);
+/* The dialect has native steering (encode_steer); wire_encode_steer appends its message. */
+bool wire_can_steer(const Wire *w);
+void wire_encode_steer(Wire *w, const char *response_id, const char *text, size_t len,
+                       StrBuf *out);
 bool wire_can_chain(const Wire *w);
 bool wire_abandoned_answer(const Wire *w);
 const char *wire_name(const Wire *w);

@@ -84,6 +84,20 @@ static void responses_encode(Wire *w, const WireRequest *req, StrBuf *out)
     sb_puts(out, "]}");
 }
 
+/* PROTOCOL.md 1.3: only these three fields are allowed; input as a plain string. */
+static void responses_encode_steer(Wire *w, const char *response_id, const char *text,
+                                   size_t len, StrBuf *out)
+{
+    (void)w;
+    sb_puts(out, "{\"type\":\"response.steer\",");
+    put_key(out, "previous_response_id");
+    wire_json_cstring(out, response_id ? response_id : "");
+    sb_putc(out, ',');
+    put_key(out, "input");
+    wire_json_string(out, text, len);
+    sb_putc(out, '}');
+}
+
 /* ---- decoding ------------------------------------------------------------------------- */
 
 /* A Go time.Duration string as OpenAI's x-ratelimit-reset-* headers carry it: one or more
@@ -579,6 +593,7 @@ static const WireOps RESPONSES_OPS = {
     .reset = responses_reset,
     .classify = responses_classify,
     .free = responses_free,
+    .encode_steer = responses_encode_steer,
 };
 
 Wire *wire_responses_new(void)

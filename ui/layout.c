@@ -36,7 +36,15 @@ static int split(int n, int pct, int min_first, int min_second, int *div)
     return first;
 }
 
-Layout layout_compute(int cols, int rows)
+int layout_prompt_max_rows(int rows)
+{
+    int n = rows / 3;
+    return n < 1 ? 1 : n > LAYOUT_PROMPT_MAX_ROWS ? LAYOUT_PROMPT_MAX_ROWS : n;
+}
+
+Layout layout_compute(int cols, int rows) { return layout_compute_bottom(cols, rows, 1); }
+
+Layout layout_compute_bottom(int cols, int rows, int bottom_rows)
 {
     if (cols < 0)
         cols = 0;
@@ -44,6 +52,10 @@ Layout layout_compute(int cols, int rows)
         rows = 0;
     Layout l = {0};
     int bottom_h = rows > 0 ? 1 : 0;
+    if (bottom_rows > 1 && rows > 0) {
+        int max = rows / 2 > 1 ? rows / 2 : 1;
+        bottom_h = bottom_rows < max ? bottom_rows : max;
+    }
     int panes_h = rows - bottom_h;
     l.bottom = rect(0, rows - bottom_h, cols, bottom_h);
     l.stacked = cols < LAYOUT_SIDE_BY_SIDE_MIN;

@@ -23,11 +23,18 @@ typedef struct Layout {
     Rect editor;    /* the editor pane, title row included */
     Rect divider;   /* a column of '│' (side by side) or a row of '─' (stacked); may be empty */
     Rect model;     /* the model pane, title row included */
-    Rect bottom;    /* the status line or the prompt */
+    Rect bottom;    /* the status line or the prompt (one row, or the prompt's box) */
     bool stacked;   /* true when the panes are on top of each other */
 } Layout;
 
 Layout layout_compute(int cols, int rows);
+/* The same with a bottom box of bottom_rows rows (a multi-line prompt), clamped to leave the
+ * panes at least half of the screen (and to 1 row at least, when there are rows). */
+Layout layout_compute_bottom(int cols, int rows, int bottom_rows);
+/* The rows a multi-line prompt may take on a screen this high: a third of it, at most
+ * LAYOUT_PROMPT_MAX_ROWS, at least 1. */
+int layout_prompt_max_rows(int rows);
+#define LAYOUT_PROMPT_MAX_ROWS 8
 bool rect_empty(Rect r);
 
 #endif

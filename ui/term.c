@@ -83,7 +83,7 @@ struct Term {
     bool kitty_want;      /* kitty keyboard flags pushed (CSI > 1 u) asked for */
     bool kitty_dirty;     /* ... and not yet written */
     bool suspend_req;     /* term_suspend: leave the terminal as found, then say so */
-    bool suspended;
+    bool suspended;       /* ... it did: nothing is painted until term_resume / redraw_all */
     struct TermControl *controls; /* control strings to write, oldest first */
     int curses_cols, curses_rows; /* the size curses has, for term_size() */
     TermStats stats;
@@ -353,7 +353,7 @@ static void *render_main(void *arg)
     Term *t = arg;
     for (;;) {
         pthread_mutex_lock(&t->mu);
-        while (!t->work && !t->quit)
+        while (!t->quit && !t->suspend_req && (!t->work || t->suspended))
             pthread_cond_wait(&t->cv, &t->mu);
         if (t->quit) {
             pthread_mutex_unlock(&t->mu);
@@ -682,6 +682,11 @@ void term_publish(Term *t, const Grid *g)
     pthread_mutex_unlock(&t->mu);
     free(old_front);
     free(old_dirty);
+}
+
+void term_resume(Term *t)
+{
+    term_redraw_all(t); /* everything repainted, the modes put back (as after SIGCONT) */
 }
 
 void term_redraw_all(Term *t)

@@ -42,6 +42,11 @@ void term_resize(Term *t, int cols, int rows);
 /* Copies the rows of g that differ from the last published frame and wakes the render thread
  * when anything changed (rows, cursor, a pending resize). */
 void term_publish(Term *t, const Grid *g);
+/* Gives the terminal back to another program (the question in $EDITOR) until term_resume
+ * (see term_suspend below: the same as before SIGSTOP); term_resume puts curses' modes,
+ * paste, mouse and the kitty flags back and repaints everything (term_redraw_all, as after
+ * SIGCONT). Frames published meanwhile are kept for that repaint. */
+void term_resume(Term *t);
 /* The next paint clears and repaints everything (Ctrl-L, SIGCONT); before it the render
  * thread restores curses' tty modes and re-enables bracketed paste, which whatever ran while
  * we were stopped may have reset. */
@@ -67,6 +72,8 @@ bool term_kitty_keys_on(const Term *t);
 /* Before the process stops (SIGTSTP): the render thread leaves the terminal as found (curses'
  * modes, bracketed paste, mouse, kitty flags) and this returns once it has. SIGCONT's
  * term_redraw_all puts everything back. */
+/* term_suspend returns once it has; nothing is painted while suspended. No-op when
+ * stopped. */
 void term_suspend(Term *t);
 
 /* What terminfo says about a terminal type, read without drawing (flint --doctor). */

@@ -16,6 +16,7 @@
 #include "ui/list_view.h"
 #include "ui/model_view.h"
 #include "ui/prompt.h"
+#include "ui/queue_view.h"
 #include "ui/status_view.h"
 #include "ui/syntax_view.h"
 
@@ -31,6 +32,7 @@ struct Ui {
     char **help_lines;  /* owned; set by ui_set_help */
     size_t n_help;
     SyntaxView *syntax;
+    const AskQueue *queue;  /* borrowed (ui_set_queue); NULL: none */
     /* Where each buffer was scrolled when another one was shown (by identity; forgotten by
      * ui_forget_buffer when the buffer is closed). */
     struct UiViewPos {
@@ -82,6 +84,16 @@ const char *ui_line_comment(const Ui *ui)
     return line && *line ? line : NULL;
 }
 
+/* The panes and the bottom box: a multi-line prompt grows the box (up to a third of the
+ * screen), and the queue view takes the model pane's last rows. */
+static Layout ui_layout(const Ui *ui)
+{
+    int bottom = 1;
+    if (ui->prompt.active && ui->prompt.multiline) /* the status line stays, above the box */
+        bottom = 1 + prompt_rows(&ui->prompt, ui->cols, layout_prompt_max_rows(ui->rows));
+    return layout_compute_bottom(ui->cols, ui->rows, bottom);
+}
+
 static bool in_rect(Rect r, int x, int y)
 {
     return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
@@ -89,7 +101,7 @@ static bool in_rect(Rect r, int x, int y)
 
 UiPane ui_pane_at(const Ui *ui, int x, int y)
 {
-    Layout l = layout_compute(ui->cols, ui->rows);
+    Layout l = ui_layout(ui);
     if (in_rect(l.editor, x, y))
         return UI_PANE_EDITOR;
     if (in_rect(l.model, x, y))
@@ -99,7 +111,7 @@ UiPane ui_pane_at(const Ui *ui, int x, int y)
 
 bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out)
 {
-    Layout l = layout_compute(ui->cols, ui->rows);
+    Layout l = ui_layout(ui);
     Rect r = l.editor;
     /* A drag that leaves the pane keeps selecting along its edge. */
     if (r.w > 0 && r.h > 0) {
@@ -186,7 +198,7 @@ const Grid *ui_grid(const Ui *ui) { return ui->grid; }
 
 size_t ui_editor_rows(const Ui *ui)
 {
-    size_t n = editor_view_text_rows(layout_compute(ui->cols, ui->rows).editor);
+    size_t n = editor_view_text_rows(ui_layout(ui).editor);
     return n ? n : 1;
 }
 
@@ -309,22 +321,36 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     grid_clear(g, STYLE_TEXT);
     g->cursor_visible = false;
     g->cursor_x = g->cursor_y = 0;
-    Layout l = layout_compute(ui->cols, ui->rows);
+    Layout l = ui_layout(ui);
     bool prompt = ui->prompt.active;
 
     switch_buffer(ui, session_buffer(s));
     syntax_view_begin_frame(ui->syntax, session_buffer(s));
     editor_view_draw(&ui->editor, g, l.editor, session_buffer(s), !prompt);
     draw_divider(g, &l);
-    model_view_draw(ui->model, g, l.model, s);
-    if (prompt) {
-        prompt_draw(&ui->prompt, g, l.bottom, true);
-    } else {
+    Rect model = l.model;
+    int qh = queue_view_rows(ui->queue, model.h);
+    model.h -= qh;
+    model_view_draw(ui->model, g, model, s);
+    if (qh)
+        queue_view_draw(ui->queue, g, (Rect){model.x, model.y + model.h, model.w, qh});
+    /* The ask prompt's box keeps the status line above it (the answer's state, a rate
+     * limit's countdown, messages); a one-line prompt takes the status line's place. */
+    Rect status = l.bottom, box = l.bottom;
+    bool with_status = !prompt || (ui->prompt.multiline && l.bottom.h >= 2);
+    if (prompt && with_status) {
+        status.h = 1;
+        box.y += 1;
+        box.h -= 1;
+    }
+    if (with_status) {
         StatusLine sl;
         fill_status(&sl, s, st, editor_view_caret_col(&ui->editor, session_buffer(s)));
         sl.wrap = ui->editor.wrap;
-        status_view_draw(g, l.bottom, &sl);
+        status_view_draw(g, status, &sl);
     }
+    if (prompt)
+        prompt_draw(&ui->prompt, g, box, true);
     if (ui->list.active) {
         list_view_draw(&ui->list, g);
         g->cursor_visible = false;
@@ -338,6 +364,11 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
 }
 
 void ui_prompt_open(Ui *ui, const char *label) { prompt_open(&ui->prompt, label); }
+void ui_prompt_open_opts(Ui *ui, const char *label, unsigned opts)
+{
+    prompt_open_opts(&ui->prompt, label, opts);
+}
+bool ui_prompt_multiline(const Ui *ui) { return ui->prompt.active && ui->prompt.multiline; }
 void ui_prompt_close(Ui *ui) { prompt_close(&ui->prompt); }
 bool ui_prompt_active(const Ui *ui) { return ui->prompt.active; }
 void ui_prompt_edit(Ui *ui, PromptEdit op) { prompt_edit(&ui->prompt, op); }
@@ -351,6 +382,8 @@ void ui_prompt_set_note(Ui *ui, const char *note, bool is_error)
 {
     prompt_set_note(&ui->prompt, note, is_error);
 }
+
+void ui_set_queue(Ui *ui, const AskQueue *q) { ui->queue = q; }
 
 void ui_model_scroll(Ui *ui, int rows) { model_view_scroll(ui->model, rows); }
 void ui_model_follow(Ui *ui) { model_view_follow(ui->model); }

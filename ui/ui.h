@@ -6,7 +6,8 @@
  *   | the user's file)           | soft-wrapped, follows the |
  *   |                            | tail unless scrolled back |
  *   +----------------------------+---------------------------+
- *   | prompt line (while asking) / status line                |
+ *   | status line (a one-line prompt takes its place)        |
+ *   | the ask prompt's box (multi-line, while it is open)    |
  *   +--------------------------------------------------------+
  *
  * Each buffer keeps its own scroll position when another one is shown.
@@ -22,6 +23,7 @@
 
 #include "core/error.h"
 #include "session/search.h"
+#include "session/ask_queue.h"
 #include "session/session.h"
 #include "themes/syntax.h"
 #include "themes/theme.h"
@@ -77,8 +79,12 @@ void ui_list_move(Ui *ui, int delta);  /* the selection, clamped */
 /* Rows of text the editor shows (for PgUp/PgDn). */
 size_t ui_editor_rows(const Ui *ui);
 
-/* The ask prompt: a one-line editor with history, shown in place of the status line. */
-void ui_prompt_open(Ui *ui, const char *label);
+/* The prompt: an editor with history, shown in place of the status line: one line (search,
+ * open, Save As), or multi-line (the ask prompt: PROMPT_MULTILINE, a box that grows up to a
+ * third of the screen, ui/prompt.h). */
+void ui_prompt_open(Ui *ui, const char *label);  /* one line */
+void ui_prompt_open_opts(Ui *ui, const char *label, unsigned opts);  /* PromptOpts */
+bool ui_prompt_multiline(const Ui *ui);  /* open and multi-line */
 void ui_prompt_close(Ui *ui);
 bool ui_prompt_active(const Ui *ui);
 /* Editing the prompt's line: an operation, a typed character, a paste. */
@@ -93,6 +99,10 @@ void ui_prompt_commit(Ui *ui);  /* add to history, clear, close */
 void ui_prompt_set_text(Ui *ui, const char *s, size_t len);
 void ui_prompt_set_label(Ui *ui, const char *label);
 void ui_prompt_set_note(Ui *ui, const char *note, bool is_error);
+
+/* The questions queued behind the answer (borrowed; NULL: none), shown in the model pane's
+ * last rows while it holds any (ui/queue_view.h). */
+void ui_set_queue(Ui *ui, const AskQueue *q);
 
 /* Model pane scrolling: rows > 0 scrolls back, < 0 forward; follow resumes tailing. */
 void ui_model_scroll(Ui *ui, int rows);

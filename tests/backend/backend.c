@@ -35,6 +35,7 @@
 #include "tests/backend/chat.h"
 #include "tests/backend/dump.h"
 #include "tests/backend/server.h"
+#include "tests/backend/steer.h"
 
 #define MAX_TOKENS 1000000L /* see the header comment */
 
@@ -52,6 +53,7 @@ static void usage(FILE *to)
           "                     [--dump FILE] [--quiet] [--exit-on-eof] [--limit N:SECS]\n"
           "                     [--stall N:DELTAS] [--api responses|chat]\n"
           "                     [--variant llamacpp|vllm|ollama|cerebras] [--crlf] [--no-done]\n"
+          "                     [--steer ignore|refuse|accept]\n"
           "  --port N        listen on 127.0.0.1:N (default 0: a free port)\n"
           "  --rate R        output_text.delta events per second (default 1000; 0: as fast\n"
           "                  as the socket takes them)\n"
@@ -74,6 +76,10 @@ static void usage(FILE *to)
           "  --variant V     chat stream shape: llamacpp (usage + timings on the finish chunk,\n"
           "                  the default), vllm / ollama (usage in a separate choices:[]\n"
           "                  chunk), cerebras (usage + time_info on the finish chunk)\n"
+          "  --steer MODE    response.steer: ignore (default), refuse (response.steer.failed,\n"
+          "                  steering_not_supported) or accept (steer.accepted, then the\n"
+          "                  response ends as incomplete \"steered\" and a successor answers\n"
+          "                  the steer's text; logged as \"steer conn=C ...\")\n"
           "  --crlf          chat: CRLF line ends in the event stream (default LF)\n"
           "  --no-done       chat: no final \"data: [DONE]\" (as ik_llama.cpp)\n"
           "Prints \"listening 127.0.0.1:PORT\" on stdout once it accepts connections.\n",
@@ -124,7 +130,8 @@ static int parse_args(int argc, char **argv, Options *o)
             o->server.chat.no_done = true;
         } else if (strcmp(a, "--port") && strcmp(a, "--rate") && strcmp(a, "--tokens") &&
                    strcmp(a, "--log") && strcmp(a, "--dump") && strcmp(a, "--limit") &&
-                   strcmp(a, "--stall") && strcmp(a, "--api") && strcmp(a, "--variant")) {
+                   strcmp(a, "--stall") && strcmp(a, "--api") && strcmp(a, "--variant") &&
+                   strcmp(a, "--steer")) {
             fprintf(stderr, "flint-backend: unknown option %s (see --help)\n", a);
             return 1;
         } else if (!v) {
@@ -184,6 +191,14 @@ static int parse_args(int argc, char **argv, Options *o)
                 return 1;
             }
             o->server.api_chat = !strcmp(v, "chat");
+            i++;
+        } else if (!strcmp(a, "--steer")) {
+            SteerMode m;
+            if (!steer_mode_parse(v, &m)) {
+                fprintf(stderr, "flint-backend: --steer %s: expected ignore, refuse or accept\n", v);
+                return 1;
+            }
+            o->server.steer = (int)m;
             i++;
         } else if (!strcmp(a, "--variant")) {
             if (!chat_variant_parse(v, &o->server.chat.variant)) {

@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "tests/backend/events.h"
 #include "tests/backend/script.h"
+#include "tests/backend/steer.h"
 #include "tests/backend/tokenize.h"
 #include "tests/backend/wsframe.h"
 
@@ -50,6 +51,9 @@ struct Stream {
     unsigned char *tx;  /* LWS_PRE + one delta */
     long stall_at;      /* --stall: go silent after this many deltas; -1 never */
     bool stall_logged;
+    char *steer_text;   /* an accepted steer (steer.c): the successor's question */
+    size_t steer_len;
+    size_t steer_at;    /* ... the response ends as steered after this many deltas */
 };
 
 /* ---- queues ------------------------------------------------------------------------- */
@@ -105,6 +109,7 @@ static void stream_free(Stream *s)
     sb_free(&s->prefix);
     sb_free(&s->suffix);
     free(s->tx);
+    free(s->steer_text);
     free(s);
 }
 
@@ -273,6 +278,66 @@ static void finish_stream(Conn *c)
     c->active = NULL;
 }
 
+/* An accepted steer's turn (PROTOCOL.md 1.7): the response ends with response.incomplete
+ * (reason "steered") and a successor with the same settings answers the steer's text; no
+ * create from the client. */
+static void steer_switch(Conn *c)
+{
+    Stream *s = c->active;
+    Resp *r = &s->r;
+    s->target = s->sent;
+    r->status = "incomplete";
+    r->incomplete_reason = "steered";
+    r->output_tokens = (long)s->sent;
+    r->completed_at = (int64_t)time(NULL);
+    stream_build_text(s);
+    size_t len;
+    char *json = ev_text_done(r, s->seq, &len);
+    queue_event(c, json, len);
+    json = ev_content_part(r, true, s->seq, &len);
+    queue_event(c, json, len);
+    json = ev_output_item(r, true, s->seq, &len);
+    queue_event(c, json, len);
+    json = ev_lifecycle(r, "response.incomplete", s->seq, &len);
+    queue_event(c, json, len);
+    log_msg("steer conn=%u steered resp=%s successor follows", c->id, r->id);
+    Request *q = xcalloc(1, sizeof *q);
+    q->kind = REQ_CREATE;
+    q->model = xstrdup(r->model ? r->model : "");
+    q->instructions = r->instructions ? xstrdup(r->instructions) : NULL;
+    q->stream_id = r->stream_id ? xstrdup(r->stream_id) : NULL;
+    q->question = s->steer_text;
+    q->question_len = s->steer_len;
+    s->steer_text = NULL;
+    q->max_output_tokens = r->max_output_tokens;
+    q->generate = true;
+    q->input_tokens = (long)(q->question_len / 4);
+    stream_free(s);
+    c->active = NULL;
+    start_request(c, q);
+    request_free(q);
+}
+
+const char *conn_active_id(const Conn *c) { return c->active ? c->active->r.id : NULL; }
+int conn_take_seq(Conn *c) { return c->active ? c->active->seq++ : 0; }
+bool conn_steer_pending(const Conn *c) { return c->active && c->active->steer_text; }
+
+void conn_queue(Conn *c, char *json, size_t len)
+{
+    out_push(c, json, len);
+    lws_callback_on_writable(c->wsi);
+}
+
+void conn_steer_accept(Conn *c, const char *text, size_t len)
+{
+    Stream *s = c->active;
+    BUG_ON(!s || s->steer_text);
+    s->steer_text = xstrndup(text, len);
+    s->steer_len = len;
+    s->steer_at = s->sent + STEER_TAIL_DELTAS;
+    lws_callback_on_writable(c->wsi);
+}
+
 /* ---- pacing --------------------------------------------------------------------------- */
 
 static void conn_tick(PacerEntry *e)
@@ -409,6 +474,10 @@ static int conn_pump(Conn *c)
         }
         if (c->active) {
             Stream *s = c->active;
+            if (s->steer_text && (s->sent >= s->steer_at || s->sent >= s->target)) {
+                steer_switch(c);
+                continue;
+            }
             if (s->stall_at >= 0 && s->sent >= (size_t)s->stall_at) {
                 /* --stall: silent from here on; only a Close (or the next request's
                  * arrival, which waits behind this one) wakes the connection. */
@@ -489,6 +558,8 @@ static void conn_message(Conn *c, const char *data, size_t len, bool binary)
     if (in.req) {
         req_push(c, in.req);
         lws_callback_on_writable(c->wsi);
+    } else if (!strcmp(in.type, "response.steer")) {
+        steer_on_message(c, data, len);
     }
 }
 

@@ -40,6 +40,7 @@ typedef struct ConnEnv {
     double limit_secs;  /* their retry-after */
     long stall_left;    /* responses still to stall (--stall) */
     long stall_after;   /* deltas before a stall */
+    int steer;          /* SteerMode (tests/backend/steer.h): how response.steer is answered */
 } ConnEnv;
 
 typedef struct OutMsg OutMsg;
@@ -77,5 +78,15 @@ int conn_writeable(Conn *c);
 void conn_peer_close(Conn *c, const unsigned char *payload, size_t len);
 /* LWS_CALLBACK_CLOSED: logs and frees everything the Conn owns. */
 void conn_closed(Conn *c);
+
+/* For scripted steering (tests/backend/steer.c): the running response's id (NULL: none),
+ * the next sequence number of its events (0 when none runs), an event to send (takes json),
+ * and an accepted steer: the response ends as steered after STEER_TAIL_DELTAS more deltas
+ * and a successor answers text (conn_steer_pending until it starts). */
+const char *conn_active_id(const Conn *c);
+int conn_take_seq(Conn *c);
+void conn_queue(Conn *c, char *json, size_t len);
+void conn_steer_accept(Conn *c, const char *text, size_t len);
+bool conn_steer_pending(const Conn *c);
 
 #endif

@@ -108,7 +108,9 @@ static cJSON *message_item(const Resp *r, bool with_content)
     cJSON_AddStringToObject(it, "id", r->item_id);
     cJSON_AddStringToObject(it, "type", "message");
     cJSON_AddStringToObject(it, "status",
-                            !with_content ? "in_progress" : r->truncated ? "incomplete" : "completed");
+                            !with_content ? "in_progress"
+                            : r->truncated || r->incomplete_reason ? "incomplete"
+                                                                   : "completed");
     cJSON_AddStringToObject(it, "role", "assistant");
     cJSON *content = cJSON_AddArrayToObject(it, "content");
     if (with_content)
@@ -138,14 +140,16 @@ static cJSON *response_object(const Resp *r, bool terminal)
     cJSON_AddStringToObject(o, "object", "response");
     cJSON_AddNumberToObject(o, "created_at", (double)r->created_at);
     cJSON_AddStringToObject(o, "status", r->status);
-    if (terminal && !r->truncated)
+    bool incomplete = r->truncated || r->incomplete_reason;
+    if (terminal && !incomplete)
         cJSON_AddNumberToObject(o, "completed_at", (double)r->completed_at);
     else
         cJSON_AddNullToObject(o, "completed_at");
     cJSON_AddNullToObject(o, "error");
-    if (terminal && r->truncated) {
+    if (terminal && incomplete) {
         cJSON *d = cJSON_AddObjectToObject(o, "incomplete_details");
-        cJSON_AddStringToObject(d, "reason", "max_output_tokens");
+        cJSON_AddStringToObject(d, "reason",
+                                r->incomplete_reason ? r->incomplete_reason : "max_output_tokens");
     } else {
         cJSON_AddNullToObject(o, "incomplete_details");
     }

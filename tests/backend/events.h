@@ -30,6 +30,8 @@ typedef struct Resp {
     int64_t completed_at;
     const char *status; /* "in_progress", "completed", "incomplete" */
     bool truncated;     /* stopped by max_output_tokens: status incomplete */
+    const char *incomplete_reason; /* status incomplete for another reason ("steered",
+                                    * tests/backend/steer.h); NULL: none */
     char *text;         /* the full answer text once known; NULL -> "" */
     size_t text_len;
     long input_tokens, cached_tokens, output_tokens;

@@ -5,13 +5,11 @@
  * Other event types produce no Request and no answer:
  *   - response.processed: Codex's acknowledgement, which a server must accept silently
  *     (PROTOCOL.md 1.3: Codex would read an error as the result of its next turn);
- *   - response.steer: PROTOCOL.md 1.3/1.7 says a model without steering (Spark) answers it
- *     with response.steer.failed / steering_not_supported, and 7.3 #5a has a mock do so.
- *     We do not: the stable schema (openai-openapi.yml) has neither response.steer in
- *     ResponsesClientEvent nor response.steer.failed in ResponsesServerEvent, and every event
- *     this backend sends must validate against ResponsesServerEvent (validate_schema.py over
- *     the dump). flint never steers (7.2: client-side steer); its handling of steer.failed
- *     is tested with scripted events in test_protocol and test_session instead;
+ *   - response.steer: no Request; by default no answer either, since the stable schema
+ *     (openai-openapi.yml) has neither response.steer in ResponsesClientEvent nor its
+ *     replies in ResponsesServerEvent (validate_schema.py over the dump). With --steer
+ *     refuse / accept, tests/backend/steer.c answers it as PROTOCOL.md 1.7 and 7.3 #5 say
+ *     (those replies do not validate against the stable schema: no --dump check with them);
  *   - any other type: ignorable, as unknown types are on the wire (1.4).
  * Error tier: none (malformed input becomes a REQ_ERROR; allocation aborts). */
 #ifndef FLINT_BACKEND_REQUEST_H

@@ -181,6 +181,7 @@ Server *server_new(const ServerConfig *cfg, ErrorBuf *err)
     srv->env.limit_secs = cfg->limit_secs;
     srv->env.stall_left = cfg->stall_count;
     srv->env.stall_after = cfg->stall_after;
+    srv->env.steer = cfg->steer;
     srv->env.dump = cfg->dump;
     /* name, callback, per_session_data_size, rx_buffer_size, id, user, tx_packet_size */
     if (cfg->api_chat) {

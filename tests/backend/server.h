@@ -25,6 +25,7 @@ typedef struct ServerConfig {
     long stall_after;   /* ... after this many deltas (the socket stays up, pings answered) */
     bool api_chat;      /* --api chat: HTTP SSE Chat Completions instead of the WebSocket */
     ChatOptions chat;   /* its variant, line ends, [DONE] */
+    int steer;          /* --steer: SteerMode (tests/backend/steer.h); 0: ignore */
 } ServerConfig;
 
 typedef struct Server Server;

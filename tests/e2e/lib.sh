@@ -9,6 +9,7 @@
 #   type TEXT              literal text
 #   screen                 the pane's text now
 #   wait_screen REGEX [S]  until the pane matches (default 10 s), else fail
+#   wait_gone REGEX [S]    until the pane no longer matches (e.g. a prompt closed)
 #   wait_answer REGEX [S]  until an answer line in the model pane matches (not the question:
 #                          questions are shown as "› ..." and appear before the request goes out)
 #   wait_file REGEX FILE [S]
@@ -104,6 +105,15 @@ wait_screen() {
     sleep 0.05
   done
   fail "screen never matched /$re/ within ${secs}s"
+}
+
+wait_gone() {
+  local re=$1 secs=${2:-10} i
+  for ((i = 0; i < secs * 20; i++)); do
+    screen | grep -Eq -- "$re" || return 0
+    sleep 0.05
+  done
+  fail "screen still matched /$re/ after ${secs}s"
 }
 
 wait_answer() {

@@ -27,7 +27,7 @@ log=$E2E_DIR/flint.log; touch "$log"; chown 65534 "$log"
 cat >"$E2E_DIR/wrap.sh" <<EOF
 #!/bin/sh
 chown 65534 "\$(tty)"
-exec env HOME='$home' setpriv --reuid=65534 --regid=65534 --clear-groups '$bin' "\$@"
+exec env -u XDG_STATE_HOME HOME='$home' setpriv --reuid=65534 --regid=65534 --clear-groups '$bin' "\$@"
 EOF
 chmod 755 "$E2E_DIR/wrap.sh"
 start() { FLINT_BIN=$E2E_DIR/wrap.sh flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$@"; }

@@ -25,7 +25,7 @@ wait_screen "config.json:3: unknown command 'nope'"
 keys F2
 wait_screen 'Ask:'
 keys Escape
-wait_screen 'connected' # the prompt is closed (an Esc right before F1 would read as Alt-F1)
+wait_gone '^Ask:' # the prompt is closed (an Esc right before F1 would read as Alt-F1)
 keys F1
 wait_screen 'Ctrl-K / F2 +ask the model'
 keys F1
@@ -44,7 +44,7 @@ wait_screen 'config.json:[0-9]+: '
 keys C-k
 wait_screen 'Ask:'
 keys Escape
-wait_screen 'connected'
+wait_gone '^Ask:'
 keys C-q
 wait_file '.' "$E2E_DIR/flint.exit"
 flint_stop

@@ -102,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const ids[] = {"resp_a", "resp_b", "resp_c"};
 
     for (int steps = 0; r.p < r.end && steps < 2000; steps++) {
-        unsigned op = take(&r) % 20;
+        unsigned op = take(&r) % 21;
         const Transcript *t = session_transcript(s);
         size_t count_before = transcript_count(t);
         bool in_turn_before = session_busy(s) || session_waiting(s);
@@ -247,6 +247,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                       : "{\"type\":\"response.in_progress\"}");
             message(s, &m);
             break;
+        case 19: { /* native steering: a steer, its replies, a steered end */
+            static const char *const replies[] = {
+                "{\"type\":\"response.steer.accepted\",\"steer\":{\"id\":\"s\"}}",
+                "{\"type\":\"response.steer.failed\",\"error\":{\"code\":"
+                "\"steering_not_supported\"}}",
+                "{\"type\":\"response.steer.failed\",\"error\":{\"code\":\"response_not_found\"}}",
+                "{\"type\":\"response.incomplete\",\"response\":{\"id\":\"resp_a\","
+                "\"incomplete_details\":{\"reason\":\"steered\"}}}",
+            };
+            unsigned which = take(&r) % 5;
+            if (which == 4) {
+                ErrorBuf err;
+                bool ok = session_steer(s, "fuzz steer", &err);
+                REQUIRE(!ok || !wire_down);
+                REQUIRE(sent == sent_before + (ok ? 1u : 0u));
+                REQUIRE(!ok || !limited);
+            } else {
+                sb_puts(&m, replies[which]);
+                message(s, &m);
+            }
+            free(session_take_steer_fallback(s));
+            break;
+        }
         default: /* a malformed message */
             sb_puts(&m, "{\"type\":");
             message(s, &m);
@@ -279,7 +302,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const TranscriptEntry *e = transcript_entry(t, answer);
             size_t grown = e->text.len - len_before;
             REQUIRE(e->text.len >= len_before);
-            if (grown) {
+            const char *mark = "\xe2\x86\xaa steer: "; /* a steered successor's marker */
+            bool marker = grown >= 11 && !is_delta &&
+                          (memcmp(e->text.data + len_before, mark, 11) == 0 ||
+                           (grown >= 13 && memcmp(e->text.data + len_before + 2, mark, 11) == 0));
+            if (grown && !marker) {
                 REQUIRE(is_delta && created_since_ask);
                 const char *add = e->text.data + len_before;
                 if (grown == text_len + 2 && len_before && memcmp(add, "\n\n", 2) == 0)

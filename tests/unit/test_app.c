@@ -219,7 +219,7 @@ static void test_ask_and_answer(void)
     keys(&r, "why is x unused?");
     CHECK_TEXT(buf(&r), "int x;\n"); /* the prompt took the keys */
     keys(&r, "\r");
-    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK); /* the prompt follows the turn (issue 8) */
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "why is x unused?");
     CHECK(session_busy(app_session(r.app)));
@@ -237,6 +237,7 @@ static void test_ask_and_answer(void)
     e = last_entry(&r);
     CHECK(e && e->state == ENTRY_DONE);
     CHECK(!session_busy(app_session(r.app)));
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT); /* empty at the turn's end: closed */
     CHECK_INT_EQ(r.fake->interrupts, 0);
     CHECK_TEXT(buf(&r), "int x;\n");
     rig_close(&r);
@@ -278,6 +279,84 @@ static void test_interrupt_and_retry(void)
     CHECK(!session_busy(app_session(r.app)));
     CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
     CHECK_TEXT(buf(&r), "");
+    rig_close(&r);
+}
+
+static const char *sent_type(Rig *r, int i, char *out, size_t cap)
+{
+    size_t len = 0;
+    const char *raw = transport_fake_sent(r->fake, i, &len);
+    cJSON *j = raw ? cJSON_ParseWithLength(raw, len) : NULL;
+    const cJSON *type = cJSON_GetObjectItemCaseSensitive(j, "type");
+    snprintf(out, cap, "%s", cJSON_IsString(type) ? type->valuestring : "?");
+    cJSON_Delete(j);
+    return out;
+}
+
+/* Issue 8 item 7: while an answer streams, Ctrl-K's prompt queues with Tab (Alt-Backspace
+ * drops the last), Enter steers (native response.steer first; refused: interrupt and ask
+ * again, the queue not paused by that); a completed turn sends the queue's head; Ctrl-G
+ * pauses the queue without dropping it; Enter on an empty prompt resumes it. */
+static void test_steer_and_queue(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    char type[64];
+    keys(&r, "\x0b" "long?" "\r");
+    server_created(&r, "resp_1");
+    server_delta(&r, "part");
+    keys(&r, "\x0b");
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
+    keys(&r, "q1\t" "q2\t" "q3\t");
+    CHECK_INT_EQ(r.fake->nsent, 1); /* queued, not sent */
+    app_tick(r.app);
+    CHECK(screen_has(&r, "queued 3"));
+    keys(&r, "\x1b\x7f"); /* Alt-Backspace on the empty prompt: drops q3 */
+    app_tick(r.app);
+    CHECK(screen_has(&r, "queued 2"));
+    CHECK(screen_has(&r, "2. q2"));
+    keys(&r, "fix it\r");
+    CHECK_INT_EQ(r.fake->nsent, 2);
+    CHECK_STR_EQ(sent_type(&r, 1, type, sizeof type), "response.steer");
+    CHECK_INT_EQ(r.fake->interrupts, 0);
+    server_says(&r, "{\"type\":\"response.steer.failed\",\"steer\":{\"previous_response_id\":"
+                    "\"resp_1\",\"input\":\"fix it\"},\"error\":{\"type\":"
+                    "\"invalid_request_error\",\"code\":\"steering_not_supported\"}}");
+    CHECK_INT_EQ(r.fake->interrupts, 1); /* the client-side steer */
+    CHECK(transcript_has(&r, ENTRY_USER, "fix it"));
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 3);
+    check_sent_question(&r, 2, "fix it");
+    server_created(&r, "resp_2");
+    server_delta(&r, "fixed");
+    server_completed(&r, "resp_2");
+    CHECK_INT_EQ(r.fake->nsent, 4); /* the queue went on: q1 */
+    check_sent_question(&r, 3, "q1");
+    /* The prompt followed the turns; Ctrl-G stops the answer, the queue pauses, q2 stays,
+     * and the empty prompt closes. */
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
+    server_created(&r, "resp_3");
+    keys(&r, "\x07");
+    CHECK_INT_EQ(r.fake->interrupts, 2);
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 4);
+    CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
+    app_tick(r.app);
+    CHECK(screen_has(&r, "queued 1 (paused"));
+    keys(&r, "\x0b\r"); /* Enter on an empty prompt: resumes the queue */
+    CHECK_INT_EQ(r.fake->nsent, 5);
+    check_sent_question(&r, 4, "q2");
+    server_created(&r, "resp_4");
+    server_delta(&r, "x");
+    CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
+    keys(&r, "\x0b" "again\r"); /* Ctrl-K: already open; refused before: client-side at once */
+    CHECK_INT_EQ(r.fake->interrupts, 3);
+    CHECK(strstr(app_message(r.app), "Steering") != NULL);
+    CHECK_INT_EQ(r.fake->nsent, 5); /* waits for the fresh connection */
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    CHECK_INT_EQ(r.fake->nsent, 6);
+    CHECK_STR_EQ(sent_type(&r, 5, type, sizeof type), "response.create");
     rig_close(&r);
 }
 
@@ -583,6 +662,7 @@ static void test_chat_api(void)
 
 int main(void)
 {
+    RUN(test_steer_and_queue);
     transport_ws_log_install(); /* the loop's lws_context logs to flint's log, not stderr */
     RUN(test_typing_and_undo);
     RUN(test_ask_and_answer);

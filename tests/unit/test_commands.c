@@ -150,10 +150,30 @@ static const char *issue7_edit(const KeyEvent *k)
     }
 }
 
+/* Issue 8 item 6: the ask prompt is multi-line (Alt-Enter and Ctrl-J break the line) and
+ * Alt-Backspace drops the last queued question on an empty ask prompt. */
+static const char *issue8_prompt(const KeyEvent *k)
+{
+    bool ctrl = k->mods & MOD_CTRL, alt = k->mods & MOD_ALT;
+    if (k->code == KC_ENTER && alt)
+        return "newline";
+    if (k->code == KC_BACKSPACE && alt)
+        return "queue-drop";
+    if (k->code == KC_CHAR && ctrl && !alt && k->cp == 'j')
+        return "newline";
+    if (k->code == KC_CHAR && ctrl && !alt && k->cp == 'x')
+        return "editor-prefix";
+    if (k->code == KC_CHAR && ctrl && !alt && k->cp == 'k')
+        return "ask";
+    return NULL;
+}
+
 static const char *legacy_command(KeyMode mode, const KeyEvent *k)
 {
-    if (mode == KEYS_PROMPT)
-        return prompt_command(k);
+    if (mode == KEYS_PROMPT) {
+        const char *now = issue8_prompt(k);
+        return now ? now : prompt_command(k);
+    }
     const char *now = issue7_edit(k);
     return now ? now : edit_command(k);
 }
@@ -247,7 +267,8 @@ static void test_table(void)
     CHECK(command_find("no-such-command") == NULL);
     CHECK(command_find(NULL) == NULL);
     CHECK(command_works_in(command_find("ask"), MODE_EDIT));
-    CHECK(!command_works_in(command_find("ask"), MODE_ASK));
+    CHECK(command_works_in(command_find("ask"), MODE_ASK)); /* open already: nothing */
+    CHECK(!command_works_in(command_find("ask"), MODE_SEARCH));
     CHECK(command_works_in(command_find("save"), MODE_SAVE_AS));
     CHECK(!command_works_in(command_find("save"), MODE_ASK));
 }
