@@ -6,7 +6,9 @@
  * every state, counter and hook across.
  *
  * Data structure. A Link owns a client vhost of its own ("flint-link": TLS CA settings stay
- * in net/) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
+ * in net/; the vhost starts without TLS, and its client SSL_CTX -- the CA bundle parsed,
+ * ~20 ms -- is added by link_tls_ready just before the first wss:// connect, which
+ * link_start defers to the loop's next pass, after the first frame) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
  * none, is *current* (l->cur): only the current Conn moves data or changes the Link's
  * state. A Conn stops being current when
  *   - the link is interrupted (it then owes the server a Close 1000 "interrupted"),
@@ -123,6 +125,7 @@ struct Link {
     char *ca_file;
     size_t max_message;
     bool started;
+    bool tls_ready;       /* the vhost has its client SSL_CTX (link_tls_ready) */
     Conn *cur;
     Conn *conns;
     OutMsg *q_head, *q_tail;
@@ -310,8 +313,33 @@ static void addr_connect(void *owner)
 
 /* --- connecting --------------------------------------------------------------------------- */
 
+/* wss:// only: gives the vhost its client SSL_CTX (system CAs, plus --ca-file), once. lws
+ * only logs a CA file it cannot load (transport_ws_new checked it is readable). False when
+ * OpenSSL could not make the context at all. */
+static bool link_tls_ready(Link *l)
+{
+    if (l->tls_ready || !l->url.tls)
+        return true;
+    uint64_t t0 = clock_now_ns();
+    struct lws_context_creation_info vi;
+    memset(&vi, 0, sizeof vi);
+    vi.port = CONTEXT_PORT_NO_LISTEN;
+    vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT; /* lws builds the client SSL_CTX only then */
+    vi.client_ssl_ca_filepath = l->ca_file;
+    if (lws_init_vhost_client_ssl(&vi, l->vh))
+        return false;
+    l->tls_ready = true;
+    log_msg("link: TLS client context ready (%.1f ms)", (double)(clock_now_ns() - t0) / 1e6);
+    return true;
+}
+
 static void conn_start(Link *l)
 {
+    if (!link_tls_ready(l)) {
+        transport_report_state(&l->base, TRANSPORT_STOPPED,
+                               "cannot set up TLS (OpenSSL could not make a client context)");
+        return;
+    }
     Conn *c = xcalloc(1, sizeof *c);
     c->link = l;
     link_rx_init(&c->rx, l->max_message);
@@ -653,6 +681,13 @@ static void link_start(Transport *t)
     if (l->started)
         return;
     l->started = true;
+    if (l->url.tls && !l->tls_ready) {
+        /* The TLS context (and the first connect) on the loop's next pass: the first frame,
+         * drawn right after this call, does not wait for the CA bundle. */
+        transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
+        arm_connect(l, 1);
+        return;
+    }
     connect_next(l);
 }
 
@@ -783,8 +818,7 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     vi.vhost_name = LINK_VHOST_NAME;
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = link_protocols;
-    vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT; /* lws builds the client SSL_CTX only then */
-    vi.client_ssl_ca_filepath = l->ca_file;
+    vi.options = 0; /* no client SSL_CTX yet: link_tls_ready adds it when wss:// needs it */
     vi.user = l->vref;
     l->vh = lws_create_vhost(l->ctx, &vi);
     if (!l->vh) {

@@ -7,6 +7,7 @@
 #  3. idle: CPU used by flint over 5 s with nothing happening; CPU at 1000 and 50,000 tok/s.
 #  4. search on a 100 MB text (tests/bench/bench_search.c): find at the end, time per slice,
 #     count all, replace all + undo, each beside its target.
+#  5. start-up: exec -> first frame painted for ws://, wss:// and --api chat (bench_startup.sh).
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -159,3 +160,5 @@ PY
 "$BUILD/tests/bench_syntax" "$(dirname "$0")"/../../{core,session,ui,net,app}/*.c
 # --- swap file writes (1 MB on the loop, 10 MB measured for the worker threshold) ---------
 "$BUILD/tests/bench_swap"
+# --- start-up to first frame (ws://, wss://, --api chat) ----------------------------------
+"$(dirname "$0")/bench_startup.sh" "$BUILD"

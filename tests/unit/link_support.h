@@ -514,13 +514,21 @@ static inline bool link_env_open(void (*add_vhosts)(void))
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = app_protocols;
+    /* As app/loop.c makes it: no vhost carries a client SSL_CTX until a wss:// Link adds
+     * its own (transport_ws.c link_tls_ready). */
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.fd_limit_per_thread = 256;
     ctx = lws_create_context(&info);
     if (!ctx) {
         fprintf(stderr, "no lws context\n");
+        return false;
+    }
+    memset(&info, 0, sizeof info);
+    info.vhost_name = "default";
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = app_protocols;
+    if (!lws_create_vhost(ctx, &info)) {
+        fprintf(stderr, "no default vhost\n");
         return false;
     }
 
