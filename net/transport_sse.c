@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <libwebsockets.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@
 #include "net/link_addr.h"
 #include "net/link_dns.h"
 #include "net/link_url.h"
+#include "net/tls_mem.h"
 
 #define SSE_NAME "flint-sse"            /* vhost and protocol */
 #define SSE_PATH "/chat/completions"
@@ -80,6 +82,8 @@ struct SseConn {
     bool request_cut;      /* answered before its request was all written: close after */
     unsigned diag_mark;
     uint64_t t_up;
+    uint64_t t_tcp;        /* https: when TCP came up (the handshake's start) */
+    TlsMem *tls;           /* https: TLS over this socket's bytes (tls_mem.h); else NULL */
     char addr[LINK_DNS_ADDR_LEN];
     HttpRx rx;
     StrBuf err_body;
@@ -93,6 +97,7 @@ struct Sse {
     LinkUrl url;
     char *fixed_headers;   /* every header line but Content-Length, CRLF-terminated */
     char *ca_file;
+    TlsCtx *tls_ctx;       /* https: made before the first connect (tls_ctx_new), else NULL */
     bool started;
     SseConn *cur, *conns;
     SseReq *q_head, *q_tail;
@@ -164,6 +169,7 @@ static void conn_free(SseConn *c)
     diag_release(c);
     http_rx_free(&c->rx);
     sb_free(&c->err_body);
+    tls_mem_free(c->tls);
     free(c);
 }
 
@@ -316,8 +322,27 @@ static void addr_connect(void *owner)
 
 /* --- connecting --------------------------------------------------------------------------- */
 
+/* https: the TLS client context (the CA bundle parsed, ~20 ms), once, before the first
+ * connect. False (and STOPPED with the reason) when it cannot be made. */
+static bool sse_tls_ready(Sse *s)
+{
+    if (!s->url.tls || s->tls_ctx)
+        return true;
+    uint64_t t0 = clock_now_ns();
+    char err[256];
+    s->tls_ctx = tls_ctx_new(s->ca_file, err, sizeof err);
+    if (!s->tls_ctx) {
+        transport_report_state(&s->base, TRANSPORT_STOPPED, err);
+        return false;
+    }
+    log_msg("sse: TLS client context ready (%.1f ms)", (double)(clock_now_ns() - t0) / 1e6);
+    return true;
+}
+
 static void conn_start(Sse *s)
 {
+    if (!sse_tls_ready(s))
+        return;
     SseConn *c = xcalloc(1, sizeof *c);
     c->s = s;
     http_rx_init(&c->rx);
@@ -334,9 +359,9 @@ static void conn_start(Sse *s)
     log_msg("sse: connecting %s%s%s", s->url.display, s->addr.literal ? "" : " via ",
             s->addr.literal ? "" : c->addr);
 
-    /* A raw socket (method "RAW"): lws connects (and does TLS), we speak HTTP/1.1.
-     * address: numeric (no lookup inside lws); host: the name, for SNI and the certificate
-     * check. ALPN says http/1.1 only: an h2 answer would be bytes we cannot read. */
+    /* A raw socket (method "RAW"): lws connects, we speak HTTP/1.1 -- over TLS of our own
+     * for https (tls_mem.h says why lws does not do it). address: numeric (no lookup inside
+     * lws); the name goes to SNI and the certificate check (conn_tls_begin). */
     struct lws_client_connect_info ci;
     memset(&ci, 0, sizeof ci);
     ci.context = s->ctx;
@@ -346,8 +371,7 @@ static void conn_start(Sse *s)
     ci.path = "/";
     ci.host = s->url.host_header;
     ci.method = "RAW";
-    ci.alpn = "http/1.1";
-    ci.ssl_connection = s->url.tls ? LCCSCF_USE_SSL : 0;
+    ci.ssl_connection = 0;
     ci.local_protocol_name = SSE_NAME;
     ci.opaque_user_data = c;
     ci.pwsi = &c->wsi;
@@ -405,9 +429,72 @@ static void on_up(SseConn *c)
         lws_callback_on_writable(c->wsi);
 }
 
+/* https: TCP is up; the handshake starts (its ClientHello goes out on WRITEABLE). */
+static void conn_tls_begin(SseConn *c)
+{
+    if (c->tls)
+        return;
+    if (!is_current(c)) {
+        conn_kill(c);
+        return;
+    }
+    c->t_tcp = clock_now_ns();
+    c->tls = tls_mem_new(c->s->tls_ctx, c->s->url.host, "http/1.1");
+    tls_mem_step(c->tls);
+    if (c->wsi)
+        lws_callback_on_writable(c->wsi);
+}
+
+/* https: the handshake failed or a record was bad: the reason, then the usual failure path
+ * (the next address, or WAITING). */
+static void conn_tls_failed(SseConn *c, const char *stage)
+{
+    char why[320];
+    snprintf(why, sizeof why, "TLS %s %s failed: %s", stage, c->s->url.endpoint,
+             tls_mem_error(c->tls));
+    conn_kill(c);
+    diag_release(c);
+    conn_lost(c, why);
+}
+
+/* Plaintext out: as it is, or through TLS. One lws_write per WRITEABLE (lws buffers what the
+ * socket does not take and calls WRITEABLE again only once that has drained). */
+static bool conn_write(SseConn *c, struct lws *wsi, const char *data, size_t n)
+{
+    if (c->tls) {
+        if (!tls_mem_write(c->tls, data, n)) {
+            conn_tls_failed(c, "write to");
+            return false;
+        }
+        data = tls_mem_out(c->tls, &n);
+    }
+    int w = n ? lws_write(wsi, (unsigned char *)(uintptr_t)data, n, LWS_WRITE_RAW) : 0;
+    if (w < (int)n) {
+        conn_lost(c, "write failed");
+        return false;
+    }
+    if (c->tls)
+        tls_mem_out_consume(c->tls, n);
+    return true;
+}
+
 static int on_writeable(SseConn *c, struct lws *wsi)
 {
     Sse *s = c->s;
+    if (c->tls && is_current(c)) {
+        size_t n;
+        const char *p = tls_mem_out(c->tls, &n);
+        if (n) { /* handshake records (or a key update): first, and alone */
+            if (lws_write(wsi, (unsigned char *)(uintptr_t)p, n, LWS_WRITE_RAW) < (int)n) {
+                conn_lost(c, "write failed");
+                return -1;
+            }
+            tls_mem_out_consume(c->tls, n);
+            if (c->up && s->q_head)
+                lws_callback_on_writable(wsi);
+            return 0;
+        }
+    }
     if (!is_current(c) || !c->up || !s->q_head)
         return 0;
     SseReq *r = s->q_head;
@@ -417,13 +504,9 @@ static int on_writeable(SseConn *c, struct lws *wsi)
     if (n > SSE_CHUNK)
         n = SSE_CHUNK;
     c->busy = true;
-    /* Raw sockets take the bytes as they are (no LWS_PRE header is written); lws buffers
-     * what the socket does not take and calls WRITEABLE only once that has drained. */
-    int w = lws_write(wsi, (unsigned char *)r->buf + r->off, n, LWS_WRITE_RAW);
-    if (w < (int)n) {
-        conn_lost(c, "write failed");
+    /* Raw sockets take the bytes as they are (no LWS_PRE header is written). */
+    if (!conn_write(c, wsi, r->buf + r->off, n))
         return -1;
-    }
     r->off += n;
     if (r->off == r->len) {
         s->base.stats.messages_out++;
@@ -507,11 +590,55 @@ static void on_rx(SseConn *c, const char *in, size_t len)
     }
 }
 
+/* https: ciphertext from the socket: the handshake, then plaintext to on_rx. */
+static void on_rx_tls(SseConn *c, const char *in, size_t len)
+{
+    Sse *s = c->s;
+    if (!is_current(c) || !c->tls)
+        return;
+    tls_mem_feed(c->tls, in, len);
+    if (!c->up) {
+        TlsMemState st = tls_mem_step(c->tls);
+        if (st == TLS_MEM_FAILED) {
+            conn_tls_failed(c, "handshake with");
+            return;
+        }
+        if (st == TLS_MEM_UP) {
+            char d[96];
+            tls_mem_describe(c->tls, d, sizeof d);
+            log_msg("sse: TLS up %s (%s; handshake %.2f ms)", s->url.endpoint, d,
+                    (double)(clock_now_ns() - c->t_tcp) / 1e6);
+            on_up(c);
+        }
+    }
+    char buf[16384];
+    ssize_t n = 0;
+    while (is_current(c) && c->up && (n = tls_mem_read(c->tls, buf, sizeof buf)) > 0)
+        on_rx(c, buf, (size_t)n);
+    if (!is_current(c))
+        return;
+    if (n < 0) {
+        conn_tls_failed(c, "record from");
+        return;
+    }
+    size_t pending;
+    tls_mem_out(c->tls, &pending);
+    if (pending && c->wsi)
+        lws_callback_on_writable(c->wsi);
+}
+
 /* The socket closed (by the server, or lws) while current. */
 static void on_closed(SseConn *c, const char *reason)
 {
     Sse *s = c->s;
     char why[256];
+    if (!c->up && c->tls) {
+        snprintf(why, sizeof why, "TLS handshake with %s failed: the server closed the "
+                 "connection", s->url.endpoint);
+        diag_release(c);
+        conn_lost(c, why);
+        return;
+    }
     if (!c->up) {
         link_diag_describe(reason, 0, c->diag_mark, s->url.endpoint, s->url.host, why,
                            sizeof why);
@@ -571,12 +698,18 @@ static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
     if (!c)
         return 0;
     switch (reason) {
-    case LWS_CALLBACK_RAW_CONNECTED: /* plain TCP is up */
-    case LWS_CALLBACK_RAW_ADOPT:     /* TLS is up (4.1.6 adopts the raw client after TLS) */
-        on_up(c);
+    case LWS_CALLBACK_RAW_CONNECTED: /* TCP is up */
+    case LWS_CALLBACK_RAW_ADOPT:
+        if (c->s && c->s->url.tls)
+            conn_tls_begin(c); /* up once the handshake is done (on_rx_tls) */
+        else
+            on_up(c);
         return 0;
     case LWS_CALLBACK_RAW_RX:
-        on_rx(c, in, len);
+        if (c->tls)
+            on_rx_tls(c, in, len);
+        else
+            on_rx(c, in, len);
         return 0;
     case LWS_CALLBACK_RAW_WRITEABLE:
         return on_writeable(c, wsi);
@@ -629,6 +762,7 @@ static void sse_free(Transport *t)
     link_url_free(&s->url);
     free(s->fixed_headers);
     free(s->ca_file);
+    tls_ctx_free(s->tls_ctx); /* each SSL still lingering holds a reference of its own */
     free(s);
 }
 
@@ -638,6 +772,13 @@ static void sse_start(Transport *t)
     if (s->started)
         return;
     s->started = true;
+    if (s->url.tls && !s->tls_ctx) {
+        /* The TLS context (and the first connect) on the loop's next pass: the first frame,
+         * drawn right after this call, does not wait for the CA bundle. */
+        transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
+        arm_connect(s, 1);
+        return;
+    }
     connect_next(s);
 }
 
@@ -761,6 +902,7 @@ static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size
 
 static void sse_discard(Sse *s)
 {
+    tls_ctx_free(s->tls_ctx);
     link_url_free(&s->url);
     free(s->fixed_headers);
     free(s->ca_file);
@@ -773,15 +915,6 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     LinkUrl url;
     if (!link_url_parse_http(cfg->url, SSE_PATH, &url, err, err_size))
         return NULL;
-    if (url.tls) {
-        /* lws 4.1.6 starts TLS on a RAW client before its socket exists (transport_sse.h):
-         * every attempt would fail inside lws_client_connect_via_info. Say so now. */
-        snprintf(err, err_size, "https:// is not supported by the Chat Completions transport "
-                 "yet (%.160s): libwebsockets 4.1.6 cannot do TLS on a raw client socket",
-                 url.endpoint);
-        link_url_free(&url);
-        return NULL;
-    }
     /* decided on the name as written, never on what it resolves to (link_url.h) */
     if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
         !link_host_is_loopback(url.host)) {
@@ -821,8 +954,7 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     vi.vhost_name = SSE_NAME;
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = sse_protocols;
-    vi.options = 0; /* no client SSL_CTX: http:// only (see transport_sse.h), no CA bundle */
-    vi.client_ssl_ca_filepath = s->ca_file;
+    vi.options = 0; /* no lws client SSL_CTX: TLS is tls_mem's (conn_tls_begin) */
     vi.user = s->vref;
     s->vh = lws_create_vhost(s->ctx, &vi);
     if (!s->vh) {
