@@ -322,7 +322,7 @@ bool providers_resolve(const Providers *p, const char *default_name, const Provi
             if (!out->api_key) {
                 out->demo = true; /* no account, no network: the offline demo */
             } else if (out->api == APP_API_CHAT) {
-                /* OpenAI's Chat Completions is https://, which the SSE transport cannot do */
+                /* no default Chat Completions server: say where */
                 provider_choice_clear(out);
                 return error_set(err, "--api chat needs --url (e.g. http://127.0.0.1:8080/v1), "
                                       "--provider or --demo");
@@ -333,14 +333,6 @@ bool providers_resolve(const Providers *p, const char *default_name, const Provi
                     out->model = openai->model;
             }
         }
-    }
-    if (!out->demo && out->api == APP_API_CHAT && strncmp(out->url, "https://", 8) == 0) {
-        const char *who = pv ? pv->name : out->url;
-        error_set(err, "%s: Chat Completions over https:// is not supported yet (the SSE "
-                       "transport speaks plain http:// only; a known gap). Use a local "
-                       "http:// server, or a provider with api \"responses\"", who);
-        provider_choice_clear(out);
-        return false;
     }
     if (out->model[0] == '\0') {
         provider_choice_clear(out);

@@ -172,9 +172,10 @@ static void test_resolution_order(void)
     CHECK_STR_EQ(sb_cstr(&warn), "xai needs XAI_API_KEY (no key is set)\n");
     provider_choice_clear(&c);
     sb_free(&warn);
-    /* cerebras: chat over https:// is refused plainly */
-    CHECK(!resolve(&p, NULL, (ProviderFlags){.provider = "cerebras"}, &c, NULL, &err));
-    CHECK(strstr(err.msg, "cerebras: Chat Completions over https:// is not supported") != NULL);
+    /* cerebras: chat over https:// */
+    CHECK(resolve(&p, NULL, (ProviderFlags){.provider = "cerebras"}, &c, NULL, &err));
+    CHECK(c.api == APP_API_CHAT && strcmp(c.url, "https://api.cerebras.ai/v1") == 0);
+    provider_choice_clear(&c);
     /* --demo excludes --provider and --url */
     CHECK(!resolve(&p, NULL, (ProviderFlags){.provider = "xai", .demo = true}, &c, NULL, &err));
     CHECK(!resolve(&p, NULL, (ProviderFlags){.url = "ws://x/v1", .demo = true}, &c, NULL, &err));
