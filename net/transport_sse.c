@@ -42,11 +42,14 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "net/http_fields.h"
 #include "net/http_rx.h"
 #include "net/link_diag.h"
 #include "net/link_addr.h"
 #include "net/link_dns.h"
 #include "net/link_url.h"
+#include "net/link_pipe.h"
+#include "net/link_proxy.h"
 #include "net/tls_mem.h"
 
 #define SSE_NAME "flint-sse"            /* vhost and protocol */
@@ -82,8 +85,7 @@ struct SseConn {
     bool request_cut;      /* answered before its request was all written: close after */
     unsigned diag_mark;
     uint64_t t_up;
-    uint64_t t_tcp;        /* https: when TCP came up (the handshake's start) */
-    TlsMem *tls;           /* https: TLS over this socket's bytes (tls_mem.h); else NULL */
+    LinkPipe *pipe;        /* https or a proxy: the tunnel and TLS (link_pipe.h); else NULL */
     char addr[LINK_DNS_ADDR_LEN];
     HttpRx rx;
     StrBuf err_body;
@@ -98,6 +100,9 @@ struct Sse {
     char *fixed_headers;   /* every header line but Content-Length, CRLF-terminated */
     char *ca_file;
     TlsCtx *tls_ctx;       /* https: made before the first connect (tls_ctx_new), else NULL */
+    LinkProxy proxy;       /* proxy.host "": direct; else every connection tunnels through it */
+    const char *via;       /* where TCP goes: the proxy's "host:port", or url.endpoint */
+    StrBuf plain;          /* plaintext out of a LinkPipe, for on_rx */
     bool started;
     SseConn *cur, *conns;
     SseReq *q_head, *q_tail;
@@ -169,7 +174,7 @@ static void conn_free(SseConn *c)
     diag_release(c);
     http_rx_free(&c->rx);
     sb_free(&c->err_body);
-    tls_mem_free(c->tls);
+    link_pipe_free(c->pipe);
     free(c);
 }
 
@@ -203,23 +208,6 @@ static void sse_wait(Sse *s, const char *why)
     transport_report_state(&s->base, TRANSPORT_WAITING, detail);
 }
 
-/* Printable ASCII only (a server's body goes to the status line), at most size-1 bytes. */
-static void sanitise(const char *in, size_t n, char *out, size_t size)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < size; i++) {
-        unsigned char ch = (unsigned char)in[i];
-        if (ch == '\n' || ch == '\r' || ch == '\t')
-            ch = ' ';
-        if (ch == ' ' && k && out[k - 1] == ' ')
-            continue;
-        out[k++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
-    }
-    while (k && out[k - 1] == ' ')
-        k--;
-    out[k] = '\0';
-}
-
 /* The end of the current response (c->busy): one report to the end hook. */
 static void report_end(SseConn *c, bool complete, const char *why)
 {
@@ -235,7 +223,7 @@ static void report_end(SseConn *c, bool complete, const char *why)
                      "followed", status, s->url.endpoint, shown);
         } else {
             char body[200];
-            sanitise(c->err_body.data ? c->err_body.data : "", c->err_body.len, body,
+            http_text_sanitise(c->err_body.data ? c->err_body.data : "", c->err_body.len, body,
                      sizeof body);
             snprintf(detail, sizeof detail, "HTTP %u from %s%s%s", status, s->url.endpoint,
                      body[0] ? ": " : "", body);
@@ -356,8 +344,9 @@ static void conn_start(Sse *s)
     c->diag_held = true;
     if (s->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
-    log_msg("sse: connecting %s%s%s", s->url.display, s->addr.literal ? "" : " via ",
-            s->addr.literal ? "" : c->addr);
+    log_msg("sse: connecting %s%s%s%s%s", s->url.display,
+            s->proxy.host[0] ? " through proxy " : "", s->proxy.host[0] ? s->proxy.display : "",
+            s->addr.literal ? "" : " via ", s->addr.literal ? "" : c->addr);
 
     /* A raw socket (method "RAW"): lws connects, we speak HTTP/1.1 -- over TLS of our own
      * for https (tls_mem.h says why lws does not do it). address: numeric (no lookup inside
@@ -367,7 +356,7 @@ static void conn_start(Sse *s)
     ci.context = s->ctx;
     ci.vhost = s->vh;
     ci.address = c->addr;
-    ci.port = s->url.port;
+    ci.port = s->proxy.host[0] ? s->proxy.port : s->url.port;
     ci.path = "/";
     ci.host = s->url.host_header;
     ci.method = "RAW";
@@ -383,7 +372,7 @@ static void conn_start(Sse *s)
         return;
     if (!c->done) {
         char why[256];
-        link_diag_describe(NULL, 0, c->diag_mark, s->url.endpoint, s->url.host, why, sizeof why);
+        link_diag_describe(NULL, 0, c->diag_mark, s->via, s->url.host, why, sizeof why);
         diag_release(c);
         conn_lost(c, why);
     }
@@ -429,67 +418,76 @@ static void on_up(SseConn *c)
         lws_callback_on_writable(c->wsi);
 }
 
-/* https: TCP is up; the handshake starts (its ClientHello goes out on WRITEABLE). */
-static void conn_tls_begin(SseConn *c)
+/* TCP is up: to the server (up at once, for plain http), or to the proxy, or TLS is next:
+ * then a LinkPipe opens the tunnel and does the handshake; up when it is UP (on_rx_pipe). */
+static void conn_tcp_up(SseConn *c)
 {
-    if (c->tls)
+    if (c->pipe || c->up)
         return;
+    Sse *s = c->s;
     if (!is_current(c)) {
         conn_kill(c);
         return;
     }
-    c->t_tcp = clock_now_ns();
-    c->tls = tls_mem_new(c->s->tls_ctx, c->s->url.host, "http/1.1");
-    tls_mem_step(c->tls);
+    if (!s->proxy.host[0] && !s->url.tls) {
+        on_up(c);
+        return;
+    }
+    c->pipe = link_pipe_new(&s->proxy, s->tls_ctx, s->url.host, s->url.port, s->url.endpoint);
+    if (link_pipe_start(c->pipe) == LINK_PIPE_FAILED) {
+        conn_kill(c);
+        diag_release(c);
+        conn_lost(c, link_pipe_error(c->pipe));
+        return;
+    }
     if (c->wsi)
         lws_callback_on_writable(c->wsi);
 }
 
-/* https: the handshake failed or a record was bad: the reason, then the usual failure path
- * (the next address, or WAITING). */
-static void conn_tls_failed(SseConn *c, const char *stage)
+/* The pipe failed (tunnel refused, TLS handshake or record): its reason, then the usual
+ * failure path (the next address, or WAITING). */
+static void conn_pipe_failed(SseConn *c)
 {
     char why[320];
-    snprintf(why, sizeof why, "TLS %s %s failed: %s", stage, c->s->url.endpoint,
-             tls_mem_error(c->tls));
+    snprintf(why, sizeof why, "%s", link_pipe_error(c->pipe));
     conn_kill(c);
     diag_release(c);
     conn_lost(c, why);
 }
 
-/* Plaintext out: as it is, or through TLS. One lws_write per WRITEABLE (lws buffers what the
- * socket does not take and calls WRITEABLE again only once that has drained). */
+/* Plaintext out: as it is, or through the pipe. One lws_write per WRITEABLE (lws buffers what
+ * the socket does not take and calls WRITEABLE again only once that has drained). */
 static bool conn_write(SseConn *c, struct lws *wsi, const char *data, size_t n)
 {
-    if (c->tls) {
-        if (!tls_mem_write(c->tls, data, n)) {
-            conn_tls_failed(c, "write to");
+    if (c->pipe) {
+        if (!link_pipe_tx(c->pipe, data, n)) {
+            conn_pipe_failed(c);
             return false;
         }
-        data = tls_mem_out(c->tls, &n);
+        data = link_pipe_out(c->pipe, &n);
     }
     int w = n ? lws_write(wsi, (unsigned char *)(uintptr_t)data, n, LWS_WRITE_RAW) : 0;
     if (w < (int)n) {
         conn_lost(c, "write failed");
         return false;
     }
-    if (c->tls)
-        tls_mem_out_consume(c->tls, n);
+    if (c->pipe)
+        link_pipe_consume(c->pipe, n);
     return true;
 }
 
 static int on_writeable(SseConn *c, struct lws *wsi)
 {
     Sse *s = c->s;
-    if (c->tls && is_current(c)) {
+    if (c->pipe && is_current(c)) {
         size_t n;
-        const char *p = tls_mem_out(c->tls, &n);
-        if (n) { /* handshake records (or a key update): first, and alone */
+        const char *p = link_pipe_out(c->pipe, &n);
+        if (n) { /* CONNECT, handshake records (or a key update): first, and alone */
             if (lws_write(wsi, (unsigned char *)(uintptr_t)p, n, LWS_WRITE_RAW) < (int)n) {
                 conn_lost(c, "write failed");
                 return -1;
             }
-            tls_mem_out_consume(c->tls, n);
+            link_pipe_consume(c->pipe, n);
             if (c->up && s->q_head)
                 lws_callback_on_writable(wsi);
             return 0;
@@ -590,40 +588,33 @@ static void on_rx(SseConn *c, const char *in, size_t len)
     }
 }
 
-/* https: ciphertext from the socket: the handshake, then plaintext to on_rx. */
-static void on_rx_tls(SseConn *c, const char *in, size_t len)
+/* Through a LinkPipe: the proxy's answer and TLS records in, plaintext to on_rx. */
+static void on_rx_pipe(SseConn *c, const char *in, size_t len)
 {
     Sse *s = c->s;
-    if (!is_current(c) || !c->tls)
-        return;
-    tls_mem_feed(c->tls, in, len);
-    if (!c->up) {
-        TlsMemState st = tls_mem_step(c->tls);
-        if (st == TLS_MEM_FAILED) {
-            conn_tls_failed(c, "handshake with");
-            return;
-        }
-        if (st == TLS_MEM_UP) {
-            char d[96];
-            tls_mem_describe(c->tls, d, sizeof d);
-            log_msg("sse: TLS up %s (%s; handshake %.2f ms)", s->url.endpoint, d,
-                    (double)(clock_now_ns() - c->t_tcp) / 1e6);
-            on_up(c);
-        }
-    }
-    char buf[16384];
-    ssize_t n = 0;
-    while (is_current(c) && c->up && (n = tls_mem_read(c->tls, buf, sizeof buf)) > 0)
-        on_rx(c, buf, (size_t)n);
     if (!is_current(c))
         return;
-    if (n < 0) {
-        conn_tls_failed(c, "record from");
+    sb_reset(&s->plain);
+    LinkPipeState st = link_pipe_rx(c->pipe, in, len, &s->plain);
+    if (st == LINK_PIPE_FAILED) {
+        conn_pipe_failed(c);
         return;
     }
+    if (st == LINK_PIPE_UP && !c->up) {
+        char d[96];
+        link_pipe_describe(c->pipe, d, sizeof d);
+        log_msg("sse: %s%s%s up %s%s%s (tunnel %.2f ms, TLS handshake %.2f ms)",
+                s->proxy.host[0] ? "tunnel through " : "", s->proxy.host[0] ? s->proxy.display : "",
+                s->proxy.host[0] ? "," : "", s->url.endpoint, d[0] ? " " : "", d,
+                (double)link_pipe_tunnel_ns(c->pipe) / 1e6, (double)link_pipe_tls_ns(c->pipe) / 1e6);
+        on_up(c);
+    }
+    if (s->plain.len && is_current(c) && c->up)
+        on_rx(c, s->plain.data, s->plain.len);
+    if (s->plain.cap > SSE_KEEP_SCRATCH)
+        sb_free(&s->plain);
     size_t pending;
-    tls_mem_out(c->tls, &pending);
-    if (pending && c->wsi)
+    if (is_current(c) && link_pipe_out(c->pipe, &pending) && pending && c->wsi)
         lws_callback_on_writable(c->wsi);
 }
 
@@ -632,16 +623,14 @@ static void on_closed(SseConn *c, const char *reason)
 {
     Sse *s = c->s;
     char why[256];
-    if (!c->up && c->tls) {
-        snprintf(why, sizeof why, "TLS handshake with %s failed: the server closed the "
-                 "connection", s->url.endpoint);
+    if (!c->up && c->pipe) {
+        snprintf(why, sizeof why, "%s", link_pipe_closed_early(c->pipe));
         diag_release(c);
         conn_lost(c, why);
         return;
     }
     if (!c->up) {
-        link_diag_describe(reason, 0, c->diag_mark, s->url.endpoint, s->url.host, why,
-                           sizeof why);
+        link_diag_describe(reason, 0, c->diag_mark, s->via, s->url.host, why, sizeof why);
         diag_release(c);
         conn_lost(c, why);
         return;
@@ -700,14 +689,11 @@ static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
     switch (reason) {
     case LWS_CALLBACK_RAW_CONNECTED: /* TCP is up */
     case LWS_CALLBACK_RAW_ADOPT:
-        if (c->s && c->s->url.tls)
-            conn_tls_begin(c); /* up once the handshake is done (on_rx_tls) */
-        else
-            on_up(c);
+        conn_tcp_up(c);
         return 0;
     case LWS_CALLBACK_RAW_RX:
-        if (c->tls)
-            on_rx_tls(c, in, len);
+        if (c->pipe)
+            on_rx_pipe(c, in, len);
         else
             on_rx(c, in, len);
         return 0;
@@ -763,6 +749,8 @@ static void sse_free(Transport *t)
     free(s->fixed_headers);
     free(s->ca_file);
     tls_ctx_free(s->tls_ctx); /* each SSL still lingering holds a reference of its own */
+    memset(&s->proxy, 0, sizeof s->proxy); /* the credentials */
+    sb_free(&s->plain);
     free(s);
 }
 
@@ -845,29 +833,6 @@ static const TransportOps sse_ops = {
 
 /* --- construction ------------------------------------------------------------------------- */
 
-/* RFC 9110 5.1 token characters. */
-static bool is_token(const char *s)
-{
-    if (!s || !*s)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              strchr("!#$%&'*+-.^_`|~", *s)))
-            return false;
-    return true;
-}
-
-/* RFC 9110 5.5 field-value, without obs-text: no CR/LF (header injection) or controls. */
-static bool is_field_value(const char *s)
-{
-    if (!s)
-        return false;
-    for (; *s; s++)
-        if (((unsigned char)*s < 0x20 && *s != '\t') || (unsigned char)*s >= 0x7f)
-            return false;
-    return true;
-}
-
 static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size_t err_size)
 {
     static const char *const reserved[] = {"Host", "Content-Length", "Transfer-Encoding",
@@ -876,25 +841,17 @@ static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size
     sb_printf(&sb, "Host: %s\r\nUser-Agent: flint/%s\r\nContent-Type: application/json\r\n"
               "Accept: text/event-stream\r\n", s->url.host_header, FLINT_VERSION);
     if (cfg->api_key && *cfg->api_key) {
-        if (!is_field_value(cfg->api_key)) {
+        if (!http_field_value_ok(cfg->api_key)) {
             snprintf(err, err_size, "the API key holds a control character");
             sb_free(&sb);
             return false;
         }
         sb_printf(&sb, "Authorization: Bearer %s\r\n", cfg->api_key);
     }
-    for (size_t i = 0; i < cfg->n_headers; i++) {
-        const TransportSseHeader *h = &cfg->headers[i];
-        bool bad = !is_token(h->name) || !is_field_value(h->value);
-        for (size_t k = 0; !bad && k < sizeof reserved / sizeof reserved[0]; k++)
-            bad = strcasecmp(h->name, reserved[k]) == 0;
-        if (bad) {
-            snprintf(err, err_size, "header \"%.40s\": not a header name, a reserved one, or a "
-                     "value with control characters", h->name ? h->name : "");
-            sb_free(&sb);
-            return false;
-        }
-        sb_printf(&sb, "%s: %s\r\n", h->name, h->value);
+    if (!http_fields_append(&sb, cfg->headers, cfg->n_headers, reserved,
+                            sizeof reserved / sizeof reserved[0], err, err_size)) {
+        sb_free(&sb);
+        return false;
     }
     s->fixed_headers = sb_steal(&sb, NULL);
     return true;
@@ -902,6 +859,7 @@ static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size
 
 static void sse_discard(Sse *s)
 {
+    memset(&s->proxy, 0, sizeof s->proxy); /* the credentials */
     tls_ctx_free(s->tls_ctx);
     link_url_free(&s->url);
     free(s->fixed_headers);
@@ -931,9 +889,19 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
         sse_discard(s);
         return NULL;
     }
+    if (!link_proxy_pick(s->url.tls, s->url.host, s->url.port, cfg->env, &s->proxy, err,
+                         err_size)) {
+        sse_discard(s);
+        return NULL;
+    }
+    s->via = s->proxy.host[0] ? s->proxy.display : s->url.endpoint;
+    if (s->proxy.host[0])
+        log_msg("sse: %s goes through proxy %s (%s)", s->url.endpoint, s->proxy.display,
+                s->proxy.source);
     static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
-    link_addr_init(&s->addr, "sse", s->url.host, cfg->resolve, s->ctx, &s->base.stats,
-                   &addr_hooks, s);
+    /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
+    link_addr_init(&s->addr, "sse", s->proxy.host[0] ? s->proxy.host : s->url.host,
+                   cfg->resolve, s->ctx, &s->base.stats, &addr_hooks, s);
     if (cfg->ca_file && *cfg->ca_file) {
         FILE *f = fopen(cfg->ca_file, "r");
         if (!f) {
@@ -954,7 +922,10 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     vi.vhost_name = SSE_NAME;
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = sse_protocols;
-    vi.options = 0; /* no lws client SSL_CTX: TLS is tls_mem's (conn_tls_begin) */
+    vi.options = 0; /* no lws client SSL_CTX: TLS is link_pipe's (conn_tcp_up) */
+    /* lws would take http_proxy from the environment and CONNECT by itself: a proxy with
+     * port 0 means none to it (the proxy is link_pipe's) */
+    vi.http_proxy_address = "0.0.0.0:0";
     vi.user = s->vref;
     s->vh = lws_create_vhost(s->ctx, &vi);
     if (!s->vh) {

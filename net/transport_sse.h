@@ -52,15 +52,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "net/http_fields.h"
 #include "net/transport.h"
 
 struct addrinfo;
 
-typedef struct TransportSseHeader {
-    const char *name;  /* an RFC 9110 token; not Host, Content-Length, Transfer-Encoding,
-                        * Connection, Authorization (they belong to the transport) */
-    const char *value; /* visible ASCII, spaces and tabs; no CR, LF or other controls */
-} TransportSseHeader;
+/* An extra header: name an RFC 9110 token, not Host, Content-Length, Transfer-Encoding,
+ * Connection, Authorization (they belong to the transport); value visible ASCII, spaces and
+ * tabs, no CR, LF or other controls (http_fields.h). */
+typedef HttpField TransportSseHeader;
 
 typedef struct TransportSseConfig {
     const char *url;          /* base URL, e.g. http://127.0.0.1:8080/v1; "/chat/completions"
@@ -71,6 +71,8 @@ typedef struct TransportSseConfig {
                                * now, see above); NULL: system CAs */
     const TransportSseHeader *headers; /* extra headers, n_headers of them (copied) */
     size_t n_headers;
+    /* NULL: getenv(3). Where the proxy settings come from (link_proxy.h; tests pass theirs). */
+    const char *(*env)(const char *name);
     /* NULL: getaddrinfo(3); as TransportWsConfig.resolve. */
     int (*resolve)(const char *node, const char *service, const struct addrinfo *hints,
                    struct addrinfo **res);

@@ -60,6 +60,7 @@
 #include "core/xalloc.h"
 #include "net/link_diag.h"
 #include "net/link_addr.h"
+#include "net/link_proxy.h"
 #include "net/link_dns.h"
 #include "net/link_rx.h"
 #include "net/link_url.h"
@@ -126,6 +127,7 @@ struct Link {
     size_t max_message;
     bool started;
     bool tls_ready;       /* the vhost has its client SSL_CTX (link_tls_ready) */
+    LinkProxy proxy;      /* proxy.host "": direct; else lws tunnels through it (CONNECT) */
     Conn *cur;
     Conn *conns;
     OutMsg *q_head, *q_tail;
@@ -290,6 +292,17 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
         c->refused = true;
         return;
     }
+    const LinkProxy *px = c->link && c->link->proxy.host[0] ? &c->link->proxy : NULL;
+    if (px && reason && strstr(reason, "proxy")) { /* lws: "proxy not h1", "proxy conn dead" */
+        snprintf(out, n, "proxy %.60s refused the tunnel to %.60s (not HTTP 200; a 407 "
+                 "wants http://USER:PASSWORD@ in %.12s)", px->display, endpoint, px->source);
+        return;
+    }
+    char via[400];
+    if (px && !status) { /* no answer from the server: the trouble may be the proxy's */
+        snprintf(via, sizeof via, "%.150s (the proxy for %.150s)", px->display, endpoint);
+        endpoint = via;
+    }
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
 }
 
@@ -353,7 +366,9 @@ static void conn_start(Link *l)
     c->diag_held = true;
     if (l->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
-    log_msg("link: connecting %s%s%s", l->url.display, l->addr.literal ? "" : " via ",
+    log_msg("link: connecting %s%s%s%s%s", l->url.display,
+            l->proxy.host[0] ? " through proxy " : "", l->proxy.host[0] ? l->proxy.display : "",
+            l->addr.literal ? "" : " via ",
             l->addr.literal ? "" : c->addr);
 
     /* address: numeric, so lws' own getaddrinfo does no lookup; host: the name, for the Host
@@ -364,6 +379,17 @@ static void conn_start(Link *l)
     ci.vhost = l->vh;
     ci.address = c->addr;
     ci.port = l->url.port;
+    if (l->proxy.host[0]) {
+        /* lws connects to the proxy (the vhost's, numeric: no lookup inside lws) and sends
+         * "CONNECT <address>:<port>": the server's name, resolved by the proxy alone. */
+        char px[600];
+        bool v6 = strchr(c->addr, ':') != NULL;
+        snprintf(px, sizeof px, "%s%s%s%s%s:%d", l->proxy.userpass, l->proxy.userpass[0] ? "@" : "",
+                 v6 ? "[" : "", c->addr, v6 ? "]" : "", l->proxy.port);
+        lws_set_proxy(l->vh, px);
+        memset(px, 0, sizeof px);
+        ci.address = l->url.host;
+    }
     ci.path = l->url.path;
     ci.host = l->url.host_header;
     /* Never follow a redirect: lws would send the Authorization header to the new host. */
@@ -672,6 +698,7 @@ static void link_free(Transport *t)
     link_url_free(&l->url);
     free(l->auth);
     free(l->ca_file);
+    memset(&l->proxy, 0, sizeof l->proxy); /* the credentials */
     free(l);
 }
 
@@ -781,14 +808,33 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
         link_url_free(&url);
         return NULL;
     }
+    LinkProxy proxy;
+    if (!link_proxy_pick(url.tls, url.host, url.port, cfg->env, &proxy, err, err_size)) {
+        link_url_free(&url);
+        return NULL;
+    }
+    if (strlen(proxy.userpass) > 95) { /* lws' own limit for the Basic credentials */
+        snprintf(err, err_size, "the proxy credentials in %s are too long for the WebSocket "
+                 "transport (95 bytes at most)", proxy.source);
+        memset(&proxy, 0, sizeof proxy);
+        link_url_free(&url);
+        return NULL;
+    }
 
     Link *l = xcalloc(1, sizeof *l);
     l->ctx = lws_context;
     l->url = url;
+    l->proxy = proxy;
+    memset(&proxy, 0, sizeof proxy);
+    if (l->proxy.host[0])
+        log_msg("link: %s goes through proxy %s (%s)", l->url.endpoint, l->proxy.display,
+                l->proxy.source);
     transport_init(&l->base, &link_ops, hooks, ud, l->url.endpoint);
     l->max_message = cfg->max_message ? cfg->max_message : LINK_DEFAULT_MAX;
     static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
-    link_addr_init(&l->addr, "link", l->url.host, cfg->resolve, l->ctx, &l->base.stats,
+    /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
+    link_addr_init(&l->addr, "link", l->proxy.host[0] ? l->proxy.host : l->url.host,
+                   cfg->resolve, l->ctx, &l->base.stats,
                    &addr_hooks, l);
     if (cfg->api_key && *cfg->api_key) {
         StrBuf sb = {0};
@@ -819,6 +865,9 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = link_protocols;
     vi.options = 0; /* no client SSL_CTX yet: link_tls_ready adds it when wss:// needs it */
+    /* Not lws' own reading of http_proxy (it would take it for wss:// too): a proxy with
+     * port 0 is none to it; conn_start sets ours (link_proxy.h) before each connect. */
+    vi.http_proxy_address = "0.0.0.0:0";
     vi.user = l->vref;
     l->vh = lws_create_vhost(l->ctx, &vi);
     if (!l->vh) {

@@ -72,6 +72,10 @@ typedef struct TransportWsConfig {
     bool allow_insecure;
     const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
     size_t max_message;       /* 0: 16 MiB */
+    /* NULL: getenv(3). Where the proxy settings come from (link_proxy.h: https_proxy for
+     * wss://, http_proxy for ws://, no_proxy; tests pass theirs). Through a proxy only the
+     * proxy's name is resolved (by resolve); lws sends CONNECT with the server's name. */
+    const char *(*env)(const char *name);
     /* NULL: getaddrinfo(3). Tests pass a stand-in with its contract (slow, counting,
      * scripted); it runs on the resolver thread and its list is freed with freeaddrinfo. */
     int (*resolve)(const char *node, const char *service, const struct addrinfo *hints,
