@@ -45,11 +45,15 @@ static inline void tick_cb(lws_sorted_usec_list_t *sul)
     lws_sul_schedule(ctx, 0, sul, tick_cb, 2000);
 }
 
+static void (*extra_poll)(void); /* another peer served with P (a proxy) */
+
 static inline void service_once(void)
 {
     lws_service(ctx, 0);
     if (peer_on)
         sse_peer_poll(&P);
+    if (extra_poll)
+        extra_poll();
 }
 
 #define WAIT(cond, ms)                                                              \
