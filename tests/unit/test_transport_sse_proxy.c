@@ -91,7 +91,7 @@ static void test_http_through_proxy(void)
     }
     uint64_t t0 = clock_now_ns();
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_UP, 5000);
+    WAIT(transport_state(t) == TRANSPORT_UP, 30000);
     double up_ms = (double)(clock_now_ns() - t0) / 1e6;
     CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
     CHECK_INT_EQ(X.tunnels, 1);
@@ -103,7 +103,7 @@ static void test_http_through_proxy(void)
     for (int k = 0; k < 2; k++) {
         P.scripts[k] = (PeerScript){ANSWER, 0, 0, AFTER_KEEP};
         CHECK(transport_send(t, "{}", 2));
-        WAIT(C.nends == k + 1, 5000);
+        WAIT(C.nends == k + 1, 10000);
         CHECK_INT_EQ(C.nends, k + 1);
         CHECK_INT_EQ(C.ends[k].status, 200);
     }
@@ -121,9 +121,9 @@ static void test_http_through_proxy(void)
                                 AFTER_HOLD};
     C.nmsgs = 0;
     CHECK(transport_send(t, "{}", 2));
-    WAIT(C.nmsgs >= 1, 5000);
+    WAIT(C.nmsgs >= 1, 10000);
     transport_interrupt(t);
-    WAIT(transport_state(t) == TRANSPORT_UP && X.tunnels == 2 && P.conns[0].eof, 5000);
+    WAIT(transport_state(t) == TRANSPORT_UP && X.tunnels == 2 && P.conns[0].eof, 10000);
     CHECK(P.conns[0].eof);
     CHECK_INT_EQ(X.tunnels, 2);
     CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
@@ -145,7 +145,7 @@ static void test_refusals(void)
     if (!t)
         return;
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_WAITING, 5000);
+    WAIT(transport_state(t) == TRANSPORT_WAITING, 30000);
     CHECK_INT_EQ(transport_state(t), TRANSPORT_WAITING);
     printf("  no credentials: %s\n", C.last_detail);
     CHECK(strstr(C.last_detail, "wants credentials (HTTP 407)") != NULL);
@@ -158,7 +158,7 @@ static void test_refusals(void)
     set_env("HTTP_PROXY", proxy_url("u:hunter2"), NULL, NULL);
     t = make_via(url, NULL, NULL, err);
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_WAITING, 5000);
+    WAIT(transport_state(t) == TRANSPORT_WAITING, 30000);
     CHECK(strstr(C.last_detail, "HTTP 407") != NULL);
     CHECK(strstr(C.last_detail, "hunter2") == NULL);
     transport_free(t);
@@ -180,7 +180,7 @@ static void test_direct(void)
     lookups = 0;
     Transport *t = make_via(url, NULL, NULL, err);
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_UP && P.accepts == 1, 5000);
+    WAIT(transport_state(t) == TRANSPORT_UP && P.accepts == 1, 10000);
     CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
     CHECK_INT_EQ(X.accepts, 0);
     CHECK_INT_EQ(lookups, 1);
@@ -189,7 +189,7 @@ static void test_direct(void)
     set_env("http_proxy", proxy_url(NULL), NULL, NULL);
     t = make_via(peer_url(), NULL, NULL, err);
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_UP && P.accepts == 2, 5000);
+    WAIT(transport_state(t) == TRANSPORT_UP && P.accepts == 2, 10000);
     CHECK_INT_EQ(P.accepts, 2);
     CHECK_INT_EQ(X.accepts, 0);
     transport_free(t);
@@ -241,14 +241,14 @@ static void test_https_through_proxy(void)
     CHECK(t != NULL);
     if (t) {
         transport_start(t);
-        WAIT(transport_state(t) == TRANSPORT_UP && P.tls_up == 1, 5000);
+        WAIT(transport_state(t) == TRANSPORT_UP && P.tls_up == 1, 30000);
         CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
         CHECK_INT_EQ(P.tls_up, 1);
         CHECK_INT_EQ(X.tunnels, 1);
         CHECK_INT_EQ(lookups, 0);
         P.scripts[0] = (PeerScript){ANSWER, 0, 0, AFTER_KEEP};
         CHECK(transport_send(t, "{}", 2));
-        WAIT(C.nends == 1, 5000);
+        WAIT(C.nends == 1, 10000);
         CHECK_INT_EQ(C.nends, 1);
         CHECK_INT_EQ(C.ends[0].status, 200);
         if (P.nreqs >= 1)
@@ -261,7 +261,7 @@ static void test_https_through_proxy(void)
     snprintf(url, sizeof url, "https://chat.example.test:%d/v1", P.port);
     t = make_via(url, "sk-tls", NULL, err);
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_WAITING, 5000);
+    WAIT(transport_state(t) == TRANSPORT_WAITING, 30000);
     CHECK(strstr(C.last_detail, "certificate verify failed") != NULL);
     transport_free(t);
     char cmd[128];

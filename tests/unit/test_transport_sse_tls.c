@@ -74,10 +74,10 @@ static void test_https(void)
         return;
     uint64_t t0 = clock_now_ns();
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_UP, 5000);
+    WAIT(transport_state(t) == TRANSPORT_UP, 30000);
     double up_ms = (double)(clock_now_ns() - t0) / 1e6;
     CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
-    WAIT(P.tls_up == 1, 5000); /* TLS 1.3: the server finishes after the client */
+    WAIT(P.tls_up == 1, 10000); /* TLS 1.3: the server finishes after the client */
     CHECK_INT_EQ(P.tls_up, 1);
     CHECK_INT_EQ(P.nreqs, 0); /* up before any question: connected and TLS done */
 
@@ -131,7 +131,7 @@ static void test_https_untrusted(void)
     if (!t)
         return;
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_WAITING, 5000);
+    WAIT(transport_state(t) == TRANSPORT_WAITING, 30000);
     CHECK_INT_EQ(transport_state(t), TRANSPORT_WAITING);
     printf("  untrusted CA: %s\n", C.last_detail);
     CHECK(strstr(C.last_detail, "TLS handshake with 127.0.0.1:") != NULL);
@@ -144,7 +144,7 @@ static void test_https_untrusted(void)
         return;
     t = make(tls_url("localhost"), "sk-tls", ca_path, NULL, 0);
     transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_WAITING, 8000);
+    WAIT(transport_state(t) == TRANSPORT_WAITING, 30000);
     CHECK_INT_EQ(transport_state(t), TRANSPORT_WAITING);
     printf("  wrong name: %s\n", C.last_detail);
     CHECK(strstr(C.last_detail, "does not match localhost") != NULL ||
