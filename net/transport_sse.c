@@ -104,6 +104,7 @@ struct Sse {
     const char *via;       /* where TCP goes: the proxy's "host:port", or url.endpoint */
     StrBuf plain;          /* plaintext out of a LinkPipe, for on_rx */
     bool started;
+    bool key_sent;         /* requests carry an Authorization header */
     SseConn *cur, *conns;
     SseReq *q_head, *q_tail;
     StrBuf scratch;        /* a NUL-terminated copy of each body chunk for the hook */
@@ -276,6 +277,21 @@ static void conn_lost(SseConn *c, const char *why)
     log_msg("sse: down %s (%s%s%s)", why, s->url.endpoint, s->addr.literal ? "" : " via ",
             s->addr.literal ? "" : c->addr);
     sse_wait(s, why);
+}
+
+/* A 401/403 answer: the same request would be refused again, so the connection is closed and
+ * nothing retries until transport_interrupt asks for one attempt (STOPPED, transport.h);
+ * the state's detail says what to do. */
+static void sse_stop(SseConn *c, unsigned status)
+{
+    Sse *s = c->s;
+    char why[256];
+    link_diag_refusal(status, s->key_sent, s->url.endpoint, why, sizeof why);
+    log_msg("sse: stopped after HTTP %u", status);
+    s->cur = NULL;
+    conn_kill(c);
+    queue_drop(s);
+    transport_report_state(&s->base, TRANSPORT_STOPPED, why);
 }
 
 /* The current connection is closed on purpose (keep-alive refused, or the server closed it
@@ -564,10 +580,15 @@ static void on_rx(SseConn *c, const char *in, size_t len)
             }
             break;
         case HTTP_RX_END: {
+            unsigned status = c->refused ? c->rx.status : 0;
             report_end(c, true, "");
             bool keep = c->rx.keep_alive && !c->request_cut;
             if (!is_current(c))
                 return;
+            if (status == 401 || status == 403) {
+                sse_stop(c, status);
+                return;
+            }
             if (!keep) {
                 conn_replace(c, "server closed the connection after the response");
                 return;
@@ -637,8 +658,11 @@ static void on_closed(SseConn *c, const char *reason)
     }
     if (c->busy) {
         if (http_rx_eof(&c->rx) == HTTP_RX_END) { /* a close-delimited body (RFC 9112 6.3) */
+            unsigned status = c->refused ? c->rx.status : 0;
             report_end(c, true, "");
-            if (is_current(c))
+            if (is_current(c) && (status == 401 || status == 403))
+                sse_stop(c, status);
+            else if (is_current(c))
                 conn_replace(c, "server closed the connection after the response");
             return;
         }
@@ -847,6 +871,7 @@ static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size
             return false;
         }
         sb_printf(&sb, "Authorization: Bearer %s\r\n", cfg->api_key);
+        s->key_sent = true;
     }
     if (!http_fields_append(&sb, cfg->headers, cfg->n_headers, reserved,
                             sizeof reserved / sizeof reserved[0], err, err_size)) {

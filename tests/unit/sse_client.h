@@ -56,6 +56,13 @@ static inline void service_once(void)
         extra_poll();
 }
 
+static inline void pump_ms(int ms)
+{
+    uint64_t dl = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
+    while (clock_now_ns() < dl)
+        service_once();
+}
+
 #define WAIT(cond, ms)                                                              \
     do {                                                                            \
         uint64_t dl_ = clock_now_ns() + (uint64_t)(ms) * NS_PER_MS;                 \

@@ -195,35 +195,49 @@ static void test_refusals(void)
     Transport *t = up("sk-x");
     if (!t)
         return;
-    P.scripts[0] = (PeerScript){"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+    P.scripts[0] = (PeerScript){"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                "9\r\nnot found\r\n0\r\n\r\n", 0, 0, AFTER_KEEP};
+    P.scripts[1] = (PeerScript){"HTTP/1.1 302 Found\r\nLocation: http://evil.example/v1?token=s\r\n"
+                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
+    P.scripts[2] = (PeerScript){"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
+                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
+    P.scripts[3] = (PeerScript){"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
                                 "Content-Length: 37\r\n\r\n{\"error\":{\"message\":\"bad key\x1b[2J\"}}  ",
                                 0, 0, AFTER_KEEP};
-    P.scripts[1] = (PeerScript){"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                "9\r\nnot found\r\n0\r\n\r\n", 0, 0, AFTER_KEEP};
-    P.scripts[2] = (PeerScript){"HTTP/1.1 302 Found\r\nLocation: http://evil.example/v1?token=s\r\n"
-                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
-    P.scripts[3] = (PeerScript){"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
-                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
     for (int i = 0; i < 4; i++) {
         CHECK(transport_send(t, "{}", 2));
         WAIT(C.nends == i + 1, 10000);
     }
     CHECK_INT_EQ(C.nends, 4);
     CHECK_INT_EQ(C.nmsgs, 0); /* refusals never reach the message hook */
-    CHECK_INT_EQ(C.ends[0].status, 401);
-    CHECK(strstr(C.end_body[0], "\"message\":\"bad key") != NULL);
-    CHECK(strstr(C.end_detail[0], "HTTP 401 from 127.0.0.1:") == C.end_detail[0]);
-    CHECK(strstr(C.end_detail[0], "bad key?[2J") != NULL); /* no escape reaches the screen */
-    CHECK_INT_EQ(C.ends[1].status, 404);
-    CHECK_STR_EQ(C.end_body[1], "not found");
-    CHECK_INT_EQ(C.ends[2].status, 302);
-    CHECK(strstr(C.end_detail[2], "redirected to http://evil.example/v1?...; not followed"));
-    CHECK(strstr(C.end_detail[2], "token") == NULL);
-    CHECK_INT_EQ(C.ends[3].status, 429);
-    CHECK_INT_EQ(C.ends[3].retry_after_s, 7);
+    CHECK_INT_EQ(C.ends[0].status, 404);
+    CHECK_STR_EQ(C.end_body[0], "not found");
+    CHECK_INT_EQ(C.ends[1].status, 302);
+    CHECK(strstr(C.end_detail[1], "redirected to http://evil.example/v1?...; not followed"));
+    CHECK(strstr(C.end_detail[1], "token") == NULL);
+    CHECK_INT_EQ(C.ends[2].status, 429);
+    CHECK_INT_EQ(C.ends[2].retry_after_s, 7);
+    CHECK_INT_EQ(C.ends[3].status, 401);
+    CHECK(strstr(C.end_body[3], "\"message\":\"bad key") != NULL);
+    CHECK(strstr(C.end_detail[3], "HTTP 401 from 127.0.0.1:") == C.end_detail[3]);
+    CHECK(strstr(C.end_detail[3], "bad key?[2J") != NULL); /* no escape reaches the screen */
     CHECK_INT_EQ(P.nreqs, 4);   /* the redirect was not followed */
-    CHECK_INT_EQ(P.accepts, 1); /* and every refusal kept the connection */
+    CHECK_INT_EQ(P.accepts, 1); /* and every refusal but the 401 kept the connection */
     CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
+    /* 401/403: the same request would be refused again: STOPPED, closed, no retry */
+    CHECK_INT_EQ(transport_state(t), TRANSPORT_STOPPED);
+    CHECK(strstr(C.last_detail, "the API key was rejected by 127.0.0.1:") == C.last_detail);
+    WAIT(P.conns[0].eof, 10000);
+    CHECK(P.conns[0].eof);
+    CHECK(!transport_send(t, "{}", 2));
+    pump_ms(600); /* longer than the first backoff: nothing reconnects */
+    CHECK_INT_EQ(P.accepts, 1);
+    CHECK_INT_EQ(transport_state(t), TRANSPORT_STOPPED);
+    /* transport_interrupt is the one way to try again: one new connection */
+    transport_interrupt(t);
+    WAIT(transport_state(t) == TRANSPORT_UP && P.accepts == 2, 10000);
+    CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
+    CHECK_INT_EQ(P.accepts, 2);
     transport_free(t);
 }
 
