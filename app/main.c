@@ -238,6 +238,8 @@ int main(int argc, char **argv)
         cfg.headers = choice.provider->headers;
         cfg.n_headers = choice.provider->n_headers;
         cfg.lifetime_s = choice.provider->lifetime_s;
+        if (choice.provider->insecure)
+            cfg.allow_insecure = true; /* the provider's "insecure": true, as --insecure */
     }
 
     setlocale(LC_ALL, "");

@@ -97,6 +97,8 @@ void providers_init(Providers *p, const Settings *s, StrBuf *warn)
         }
         if (sp->lifetime_s)
             v->lifetime_s = sp->lifetime_s;
+        if (sp->insecure)
+            v->insecure = true;
     }
 }
 
@@ -301,9 +303,6 @@ bool providers_resolve(const Providers *p, const char *default_name, const Provi
             out->model = pv->model;
         if (!provider_key(pv, &out->api_key, err))
             return false;
-        if (pv->n_headers && out->api == APP_API_RESPONSES && warn)
-            sb_printf(warn, "%s: headers are not sent over the WebSocket transport (it has no "
-                            "extra-header setting yet)\n", pv->name);
         if (!out->api_key && (pv->key_env || pv->key_file) && warn) {
             if (pv->key_env)
                 sb_printf(warn, "%s needs %s (no key is set)\n", pv->name, pv->key_env);

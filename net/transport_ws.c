@@ -60,6 +60,7 @@
 #include "core/xalloc.h"
 #include "net/link_diag.h"
 #include "net/link_addr.h"
+#include "net/http_fields.h"
 #include "net/link_proxy.h"
 #include "net/link_dns.h"
 #include "net/link_rx.h"
@@ -123,6 +124,8 @@ struct Link {
     LinkVhost *vref;
     LinkUrl url;
     char *auth; /* "Bearer KEY", or NULL */
+    char *extra;          /* the extra headers, "name\0value\0" pairs (checked), or NULL */
+    size_t n_extra;
     char *ca_file;
     size_t max_message;
     bool started;
@@ -589,6 +592,16 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
                                          (const unsigned char *)l->auth, (int)strlen(l->auth),
                                          p, end))
             return -1;
+        const char *h = l ? l->extra : NULL;
+        for (size_t i = 0; l && i < l->n_extra; i++) {
+            const char *v = h + strlen(h) + 1;
+            char name[128];
+            snprintf(name, sizeof name, "%s:", h); /* lws wants the colon in the name */
+            if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+                                            (const unsigned char *)v, (int)strlen(v), p, end))
+                return -1;
+            h = v + strlen(v) + 1;
+        }
         static const char ua[] = "flint/" FLINT_VERSION;
         if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_USER_AGENT,
                                          (const unsigned char *)ua, (int)sizeof ua - 1, p, end))
@@ -698,6 +711,7 @@ static void link_free(Transport *t)
     link_url_free(&l->url);
     free(l->auth);
     free(l->ca_file);
+    free(l->extra);
     memset(&l->proxy, 0, sizeof l->proxy); /* the credentials */
     free(l);
 }
@@ -808,6 +822,23 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
         link_url_free(&url);
         return NULL;
     }
+    /* Extra headers: checked now (no CR/LF injection; the transport's own are reserved). */
+    static const char *const reserved[] = {"Host", "Authorization", "Connection", "Upgrade",
+        "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol",
+        "Sec-WebSocket-Extensions", "Content-Length", "Transfer-Encoding", "User-Agent"};
+    StrBuf check = {0};
+    bool headers_ok = http_fields_append(&check, cfg->headers, cfg->n_headers, reserved,
+                                         sizeof reserved / sizeof reserved[0], err, err_size);
+    sb_free(&check);
+    for (size_t i = 0; headers_ok && i < cfg->n_headers; i++)
+        if (strlen(cfg->headers[i].name) > 100) {
+            snprintf(err, err_size, "header \"%.40s...\": name too long", cfg->headers[i].name);
+            headers_ok = false;
+        }
+    if (!headers_ok) {
+        link_url_free(&url);
+        return NULL;
+    }
     LinkProxy proxy;
     if (!link_proxy_pick(url.tls, url.host, url.port, cfg->env, &proxy, err, err_size)) {
         link_url_free(&url);
@@ -826,6 +857,15 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     l->url = url;
     l->proxy = proxy;
     memset(&proxy, 0, sizeof proxy);
+    if (cfg->n_headers) {
+        StrBuf hb = {0};
+        for (size_t i = 0; i < cfg->n_headers; i++) {
+            sb_append(&hb, cfg->headers[i].name, strlen(cfg->headers[i].name) + 1);
+            sb_append(&hb, cfg->headers[i].value, strlen(cfg->headers[i].value) + 1);
+        }
+        l->extra = sb_steal(&hb, NULL);
+        l->n_extra = cfg->n_headers;
+    }
     if (l->proxy.host[0])
         log_msg("link: %s goes through proxy %s (%s)", l->url.endpoint, l->proxy.display,
                 l->proxy.source);
@@ -848,6 +888,7 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
             snprintf(err, err_size, "CA file %.200s: %s", cfg->ca_file, strerror(errno));
             link_url_free(&l->url);
             free(l->auth);
+            free(l->extra);
             free(l);
             return NULL;
         }
@@ -879,6 +920,7 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
         link_url_free(&l->url);
         free(l->auth);
         free(l->ca_file);
+        free(l->extra);
         free(l);
         return NULL;
     }

@@ -58,6 +58,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "net/http_fields.h"
 #include "net/transport.h"
 
 struct addrinfo;
@@ -71,6 +72,12 @@ typedef struct TransportWsConfig {
      * clear text. The app sets it from --insecure, which the refusal names. */
     bool allow_insecure;
     const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
+    /* Extra headers on the upgrade request (a provider's `headers`), copied. A name must be
+     * an RFC 9110 token and not one the transport sends itself (Host, Authorization,
+     * Connection, Upgrade, Sec-WebSocket-*, User-Agent, ...); a value has no CR, LF or other
+     * control character (http_fields.h): transport_ws_new refuses anything else. */
+    const HttpField *headers;
+    size_t n_headers;
     size_t max_message;       /* 0: 16 MiB */
     /* NULL: getenv(3). Where the proxy settings come from (link_proxy.h: https_proxy for
      * wss://, http_proxy for ws://, no_proxy; tests pass theirs). Through a proxy only the

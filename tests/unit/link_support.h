@@ -55,6 +55,7 @@ typedef struct SrvFrame {
 typedef struct SrvRec {
     struct lws *wsi; /* NULL once closed */
     char auth[256];
+    char xtitle[128]; /* an extra header the client may send ("X-Title") */
     char uri[256];
     char proto[64];
     char host[128]; /* Host header */
@@ -135,6 +136,8 @@ static inline int srv_cb(struct lws *wsi, enum lws_callback_reasons reason, void
         lws_hdr_copy(wsi, r->uri, sizeof r->uri, WSI_TOKEN_GET_URI);
         lws_hdr_copy(wsi, r->proto, sizeof r->proto, WSI_TOKEN_PROTOCOL);
         lws_hdr_copy(wsi, r->host, sizeof r->host, WSI_TOKEN_HOST);
+        if (lws_hdr_custom_copy(wsi, r->xtitle, sizeof r->xtitle, "x-title:", 8) < 0)
+            r->xtitle[0] = '\0';
         srv_sni(wsi, r->sni, sizeof r->sni);
         if (child_stream) {
             r->stream = true;

@@ -4,8 +4,9 @@
  * credentials from the URL, a message each way, interrupt (a new tunnel); wss:// through the
  * tunnel with SNI and the certificate checked against the name end to end (a TLS vhost with a
  * DNS:chat.example.test certificate from a throwaway CA; skipped without the openssl CLI);
- * a 407 said as the proxy refusing the tunnel; NO_PROXY straight to the server. Prints the
- * tunnel set-up time on loopback. */
+ * a 407 said as the proxy refusing the tunnel; NO_PROXY straight to the server. Also the
+ * provider's extra headers on the upgrade request (and the refusal of reserved or injected
+ * ones). Prints the tunnel set-up time on loopback. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +45,16 @@ static void set_proxy(const char *var, const char *auth, const char *no_proxy)
     env_vars[1][0] = "no_proxy", env_vars[1][1] = no_proxy;
 }
 
+static const HttpField *xh;
+static size_t nxh;
+
 static Transport *make_via(const char *url, const char *ca)
 {
     client_reset();
     char err[256] = "";
     TransportWsConfig cfg = {.url = url, .api_key = "sk-px", .ca_file = ca, .env = test_env,
-                             .resolve = resolver, .allow_insecure = true};
+                             .resolve = resolver, .allow_insecure = true, .headers = xh,
+                             .n_headers = nxh};
     Transport *l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
     if (!l)
         fprintf(stderr, "transport_ws_new(%s): %s\n", url, err);
@@ -182,6 +187,36 @@ static void test_wss_through_proxy(void)
     pump(10);
 }
 
+static void test_extra_headers(void)
+{
+    srv_reset();
+    memset(env_vars, 0, sizeof env_vars);
+    const HttpField h[] = {{"X-Title", "flint test"}, {"OpenAI-Beta", "responses=v1"}};
+    xh = h, nxh = 2;
+    Transport *l = make_via(srv_url(srv_port, "ws"), NULL);
+    CHECK(l != NULL);
+    if (l) {
+        transport_start(l);
+        WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 10000);
+        CHECK_INT_EQ(S.nrecs, 1);
+        if (S.nrecs == 1)
+            CHECK_STR_EQ(S.recs[0].xtitle, "flint test");
+        transport_free(l);
+        pump(10);
+    }
+    char err[256];
+    const HttpField bad[][1] = {{{"Authorization", "Bearer other"}}, {{"X-Ok", "a\r\nX: 1"}},
+                                {{"Sec-WebSocket-Key", "x"}}, {{"bad name", "v"}}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        TransportWsConfig cfg = {.url = srv_url(srv_port, "ws"), .headers = bad[i],
+                                 .n_headers = 1, .env = test_env};
+        err[0] = '\0';
+        CHECK(transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err) == NULL);
+        CHECK(strstr(err, "header \"") != NULL);
+    }
+    xh = NULL, nxh = 0;
+}
+
 static void add_tls_vhost(void)
 {
     strcpy(tls_dir, "/tmp/flint-link-tunnel-XXXXXX");
@@ -229,6 +264,7 @@ int main(void)
     RUN(test_ws_through_proxy);
     RUN(test_refused_and_direct);
     RUN(test_wss_through_proxy);
+    RUN(test_extra_headers);
     extra_poll = NULL;
     if (proxy_on)
         proxy_peer_close(&X);
