@@ -898,11 +898,8 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     LinkUrl url;
     if (!link_url_parse_http(cfg->url, SSE_PATH, &url, err, err_size))
         return NULL;
-    /* decided on the name as written, never on what it resolves to (link_url.h) */
-    if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
-        !link_host_is_loopback(url.host)) {
-        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s "
-                 "(http://): use https://, or --insecure to allow it", url.endpoint);
+    if (!link_url_allowed(&url, cfg->api_key, cfg->allow_insecure, cfg->ca_file, err,
+                          err_size)) {
         link_url_free(&url);
         return NULL;
     }
@@ -927,16 +924,8 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
     link_addr_init(&s->addr, "sse", s->proxy.host[0] ? s->proxy.host : s->url.host,
                    cfg->resolve, s->ctx, &s->base.stats, &addr_hooks, s);
-    if (cfg->ca_file && *cfg->ca_file) {
-        FILE *f = fopen(cfg->ca_file, "r");
-        if (!f) {
-            snprintf(err, err_size, "CA file %.200s: %s", cfg->ca_file, strerror(errno));
-            sse_discard(s);
-            return NULL;
-        }
-        fclose(f);
+    if (cfg->ca_file && *cfg->ca_file)
         s->ca_file = xstrdup(cfg->ca_file);
-    }
 
     link_diag_install();
 

@@ -814,11 +814,8 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     LinkUrl url;
     if (!link_url_parse(cfg->url, &url, err, err_size))
         return NULL;
-    if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
-        !link_host_is_loopback(url.host)) {
-        /* Decided on the name as written, never on what it resolves to (link_url.h). */
-        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s (ws://): "
-                 "use wss://, or --insecure to allow it", url.endpoint);
+    if (!link_url_allowed(&url, cfg->api_key, cfg->allow_insecure, cfg->ca_file, err,
+                          err_size)) {
         link_url_free(&url);
         return NULL;
     }
@@ -881,20 +878,8 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
         sb_printf(&sb, "Bearer %s", cfg->api_key);
         l->auth = sb_steal(&sb, NULL);
     }
-    if (cfg->ca_file && *cfg->ca_file) {
-        /* lws only logs an unreadable CA file and then fails every handshake: say it now. */
-        FILE *f = fopen(cfg->ca_file, "r");
-        if (!f) {
-            snprintf(err, err_size, "CA file %.200s: %s", cfg->ca_file, strerror(errno));
-            link_url_free(&l->url);
-            free(l->auth);
-            free(l->extra);
-            free(l);
-            return NULL;
-        }
-        fclose(f);
+    if (cfg->ca_file && *cfg->ca_file) /* readable: link_url_allowed checked */
         l->ca_file = xstrdup(cfg->ca_file);
-    }
 
     link_diag_install();
 
