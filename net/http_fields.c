@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "net/link_url.h"
+
 bool http_token_ok(const char *s)
 {
     if (!s || !*s)
@@ -57,4 +59,19 @@ void http_text_sanitise(const char *in, size_t n, char *out, size_t size)
     while (k && out[k - 1] == ' ')
         k--;
     out[k] = '\0';
+}
+
+void http_refusal_line(unsigned status, const char *endpoint, const char *location,
+                       const char *body, size_t body_len, char *out, size_t size)
+{
+    if (status >= 300 && status < 400 && location && *location) {
+        char shown[160];
+        link_url_redact(location, shown, sizeof shown);
+        snprintf(out, size, "HTTP %u from %.100s: server redirected to %s; not followed",
+                 status, endpoint, shown);
+        return;
+    }
+    char text[200];
+    http_text_sanitise(body ? body : "", body ? body_len : 0, text, sizeof text);
+    snprintf(out, size, "HTTP %u from %.100s%s%s", status, endpoint, text[0] ? ": " : "", text);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 
 typedef enum { STAGE_IDLE, STAGE_TUNNEL, STAGE_TLS, STAGE_UP, STAGE_FAILED } Stage;
@@ -275,4 +276,52 @@ const char *link_pipe_closed_early(LinkPipe *p)
     else if (!p->err[0])
         snprintf(p->err, sizeof p->err, "connection to %.100s closed", p->endpoint);
     return p->err;
+}
+
+/* --- LinkRoute ------------------------------------------------------------------------------ */
+
+bool link_route_init(LinkRoute *r, const LinkUrl *u, const char *ca_file, LinkEnvFn env,
+                     const char *tag, char *err, size_t err_size)
+{
+    memset(r, 0, sizeof *r);
+    if (!link_proxy_pick(u->tls, u->host, u->port, env, &r->proxy, err, err_size))
+        return false;
+    r->use_tls = u->tls;
+    r->ca_file = ca_file && *ca_file ? xstrdup(ca_file) : NULL;
+    r->tag = xstrdup(tag);
+    bool px = r->proxy.host[0] != '\0';
+    r->host = px ? r->proxy.host : u->host;
+    r->port = px ? r->proxy.port : u->port;
+    r->via = px ? r->proxy.display : u->endpoint;
+    if (px)
+        log_msg("%s: %s goes through proxy %s (%s)", tag, u->endpoint, r->proxy.display,
+                r->proxy.source);
+    return true;
+}
+
+bool link_route_tls_ready(LinkRoute *r, char *err, size_t err_size)
+{
+    if (!r->use_tls || r->tls)
+        return true;
+    uint64_t t0 = clock_now_ns();
+    r->tls = tls_ctx_new(r->ca_file, err, err_size);
+    if (r->tls)
+        log_msg("%s: TLS client context ready (%.1f ms)", r->tag,
+                (double)(clock_now_ns() - t0) / 1e6);
+    return r->tls != NULL;
+}
+
+LinkPipe *link_route_pipe(const LinkRoute *r, const LinkUrl *u)
+{
+    if (!r->proxy.host[0] && !r->use_tls)
+        return NULL;
+    return link_pipe_new(&r->proxy, r->tls, u->host, u->port, u->endpoint);
+}
+
+void link_route_free(LinkRoute *r)
+{
+    tls_ctx_free(r->tls); /* each SSL still lingering holds a reference of its own */
+    free(r->ca_file);
+    free(r->tag);
+    memset(r, 0, sizeof *r); /* the proxy's credentials */
 }

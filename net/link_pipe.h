@@ -26,15 +26,40 @@
 
 #include "core/strbuf.h"
 #include "net/link_proxy.h"
+#include "net/link_url.h"
 #include "net/tls_mem.h"
+
+typedef struct LinkPipe LinkPipe;
+
+/* LinkRoute: how every connection of one transport reaches its server: directly or through
+ * the proxy the environment names (link_proxy_pick, at link_route_init), with TLS or not.
+ * The TlsCtx is made by link_route_tls_ready when the first connection needs it (parsing the
+ * CA bundle costs ~20 ms: not at start-up). link_route_pipe gives each new connection its
+ * LinkPipe (NULL for plain and direct: no pipe needed). Holds the proxy's credentials:
+ * link_route_free wipes them. */
+typedef struct LinkRoute {
+    LinkProxy proxy;       /* proxy.host "": direct */
+    bool use_tls;
+    TlsCtx *tls;           /* NULL until link_route_tls_ready (always, without TLS) */
+    char *ca_file;         /* NULL: the system CAs only */
+    char *tag;             /* "sse", for log lines */
+    const char *host;      /* what TCP resolves and connects to: the proxy or the server */
+    int port;
+    const char *via;       /* "host:port" of the same, for messages */
+} LinkRoute;
+
+/* u must outlive r. False with a message when the proxy setting is unusable. */
+bool link_route_init(LinkRoute *r, const LinkUrl *u, const char *ca_file, LinkEnvFn env,
+                     const char *tag, char *err, size_t err_size);
+bool link_route_tls_ready(LinkRoute *r, char *err, size_t err_size);
+LinkPipe *link_route_pipe(const LinkRoute *r, const LinkUrl *u);
+void link_route_free(LinkRoute *r);  /* a zeroed or freed one too */
 
 typedef enum LinkPipeState {
     LINK_PIPE_OPENING,
     LINK_PIPE_UP,
     LINK_PIPE_FAILED,
 } LinkPipeState;
-
-typedef struct LinkPipe LinkPipe;
 
 /* proxy NULL or proxy->host "": direct. tls NULL: plain. host/port/endpoint: the server's
  * (endpoint "host:port" for messages). Copies what it keeps. */

@@ -49,8 +49,6 @@
 #include "net/link_dns.h"
 #include "net/link_url.h"
 #include "net/link_pipe.h"
-#include "net/link_proxy.h"
-#include "net/tls_mem.h"
 
 #define SSE_NAME "flint-sse"            /* vhost and protocol */
 #define SSE_PATH "/chat/completions"
@@ -98,10 +96,7 @@ struct Sse {
     SseVhost *vref;
     LinkUrl url;
     char *fixed_headers;   /* every header line but Content-Length, CRLF-terminated */
-    char *ca_file;
-    TlsCtx *tls_ctx;       /* https: made before the first connect (tls_ctx_new), else NULL */
-    LinkProxy proxy;       /* proxy.host "": direct; else every connection tunnels through it */
-    const char *via;       /* where TCP goes: the proxy's "host:port", or url.endpoint */
+    LinkRoute route;       /* direct or through a proxy; TLS or not (link_pipe.h) */
     StrBuf plain;          /* plaintext out of a LinkPipe, for on_rx */
     bool started;
     bool key_sent;         /* requests carry an Authorization header */
@@ -217,18 +212,8 @@ static void report_end(SseConn *c, bool complete, const char *why)
     char detail[320] = "";
     unsigned retry_s = 0;
     if (c->refused) {
-        if (status >= 300 && status < 400 && c->rx.location[0]) {
-            char shown[160];
-            link_url_redact(c->rx.location, shown, sizeof shown);
-            snprintf(detail, sizeof detail, "HTTP %u from %s: server redirected to %s; not "
-                     "followed", status, s->url.endpoint, shown);
-        } else {
-            char body[200];
-            http_text_sanitise(c->err_body.data ? c->err_body.data : "", c->err_body.len, body,
-                     sizeof body);
-            snprintf(detail, sizeof detail, "HTTP %u from %s%s%s", status, s->url.endpoint,
-                     body[0] ? ": " : "", body);
-        }
+        http_refusal_line(status, s->url.endpoint, c->rx.location, c->err_body.data,
+                          c->err_body.len, detail, sizeof detail);
         int ra = c->rx.retry_after[0] ? link_diag_retry_after(c->rx.retry_after) : -1;
         retry_s = ra > 0 ? (unsigned)ra : 0;
     } else if (!complete) {
@@ -326,27 +311,13 @@ static void addr_connect(void *owner)
 
 /* --- connecting --------------------------------------------------------------------------- */
 
-/* https: the TLS client context (the CA bundle parsed, ~20 ms), once, before the first
- * connect. False (and STOPPED with the reason) when it cannot be made. */
-static bool sse_tls_ready(Sse *s)
-{
-    if (!s->url.tls || s->tls_ctx)
-        return true;
-    uint64_t t0 = clock_now_ns();
-    char err[256];
-    s->tls_ctx = tls_ctx_new(s->ca_file, err, sizeof err);
-    if (!s->tls_ctx) {
-        transport_report_state(&s->base, TRANSPORT_STOPPED, err);
-        return false;
-    }
-    log_msg("sse: TLS client context ready (%.1f ms)", (double)(clock_now_ns() - t0) / 1e6);
-    return true;
-}
-
 static void conn_start(Sse *s)
 {
-    if (!sse_tls_ready(s))
+    char terr[256];
+    if (!link_route_tls_ready(&s->route, terr, sizeof terr)) { /* https: once, ~20 ms */
+        transport_report_state(&s->base, TRANSPORT_STOPPED, terr);
         return;
+    }
     SseConn *c = xcalloc(1, sizeof *c);
     c->s = s;
     http_rx_init(&c->rx);
@@ -361,7 +332,7 @@ static void conn_start(Sse *s)
     if (s->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
     log_msg("sse: connecting %s%s%s%s%s", s->url.display,
-            s->proxy.host[0] ? " through proxy " : "", s->proxy.host[0] ? s->proxy.display : "",
+            s->route.proxy.host[0] ? " through proxy " : "", s->route.proxy.display,
             s->addr.literal ? "" : " via ", s->addr.literal ? "" : c->addr);
 
     /* A raw socket (method "RAW"): lws connects, we speak HTTP/1.1 -- over TLS of our own
@@ -372,7 +343,7 @@ static void conn_start(Sse *s)
     ci.context = s->ctx;
     ci.vhost = s->vh;
     ci.address = c->addr;
-    ci.port = s->proxy.host[0] ? s->proxy.port : s->url.port;
+    ci.port = s->route.port;
     ci.path = "/";
     ci.host = s->url.host_header;
     ci.method = "RAW";
@@ -388,7 +359,7 @@ static void conn_start(Sse *s)
         return;
     if (!c->done) {
         char why[256];
-        link_diag_describe(NULL, 0, c->diag_mark, s->via, s->url.host, why, sizeof why);
+        link_diag_describe(NULL, 0, c->diag_mark, s->route.via, s->url.host, why, sizeof why);
         diag_release(c);
         conn_lost(c, why);
     }
@@ -445,11 +416,10 @@ static void conn_tcp_up(SseConn *c)
         conn_kill(c);
         return;
     }
-    if (!s->proxy.host[0] && !s->url.tls) {
+    if (!(c->pipe = link_route_pipe(&s->route, &s->url))) { /* plain and direct */
         on_up(c);
         return;
     }
-    c->pipe = link_pipe_new(&s->proxy, s->tls_ctx, s->url.host, s->url.port, s->url.endpoint);
     if (link_pipe_start(c->pipe) == LINK_PIPE_FAILED) {
         conn_kill(c);
         diag_release(c);
@@ -624,10 +594,9 @@ static void on_rx_pipe(SseConn *c, const char *in, size_t len)
     if (st == LINK_PIPE_UP && !c->up) {
         char d[96];
         link_pipe_describe(c->pipe, d, sizeof d);
-        log_msg("sse: %s%s%s up %s%s%s (tunnel %.2f ms, TLS handshake %.2f ms)",
-                s->proxy.host[0] ? "tunnel through " : "", s->proxy.host[0] ? s->proxy.display : "",
-                s->proxy.host[0] ? "," : "", s->url.endpoint, d[0] ? " " : "", d,
-                (double)link_pipe_tunnel_ns(c->pipe) / 1e6, (double)link_pipe_tls_ns(c->pipe) / 1e6);
+        log_msg("sse: pipe up %s%s%s (tunnel %.2f ms, TLS handshake %.2f ms)", s->url.endpoint,
+                d[0] ? " " : "", d, (double)link_pipe_tunnel_ns(c->pipe) / 1e6,
+                (double)link_pipe_tls_ns(c->pipe) / 1e6);
         on_up(c);
     }
     if (s->plain.len && is_current(c) && c->up)
@@ -651,7 +620,7 @@ static void on_closed(SseConn *c, const char *reason)
         return;
     }
     if (!c->up) {
-        link_diag_describe(reason, 0, c->diag_mark, s->via, s->url.host, why, sizeof why);
+        link_diag_describe(reason, 0, c->diag_mark, s->route.via, s->url.host, why, sizeof why);
         diag_release(c);
         conn_lost(c, why);
         return;
@@ -771,9 +740,7 @@ static void sse_free(Transport *t)
     sb_free(&s->scratch);
     link_url_free(&s->url);
     free(s->fixed_headers);
-    free(s->ca_file);
-    tls_ctx_free(s->tls_ctx); /* each SSL still lingering holds a reference of its own */
-    memset(&s->proxy, 0, sizeof s->proxy); /* the credentials */
+    link_route_free(&s->route);
     sb_free(&s->plain);
     free(s);
 }
@@ -784,7 +751,7 @@ static void sse_start(Transport *t)
     if (s->started)
         return;
     s->started = true;
-    if (s->url.tls && !s->tls_ctx) {
+    if (s->url.tls && !s->route.tls) {
         /* The TLS context (and the first connect) on the loop's next pass: the first frame,
          * drawn right after this call, does not wait for the CA bundle. */
         transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
@@ -884,11 +851,9 @@ static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size
 
 static void sse_discard(Sse *s)
 {
-    memset(&s->proxy, 0, sizeof s->proxy); /* the credentials */
-    tls_ctx_free(s->tls_ctx);
+    link_route_free(&s->route);
     link_url_free(&s->url);
     free(s->fixed_headers);
-    free(s->ca_file);
     free(s);
 }
 
@@ -911,21 +876,14 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
         sse_discard(s);
         return NULL;
     }
-    if (!link_proxy_pick(s->url.tls, s->url.host, s->url.port, cfg->env, &s->proxy, err,
-                         err_size)) {
+    if (!link_route_init(&s->route, &s->url, cfg->ca_file, cfg->env, "sse", err, err_size)) {
         sse_discard(s);
         return NULL;
     }
-    s->via = s->proxy.host[0] ? s->proxy.display : s->url.endpoint;
-    if (s->proxy.host[0])
-        log_msg("sse: %s goes through proxy %s (%s)", s->url.endpoint, s->proxy.display,
-                s->proxy.source);
     static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
     /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
-    link_addr_init(&s->addr, "sse", s->proxy.host[0] ? s->proxy.host : s->url.host,
-                   cfg->resolve, s->ctx, &s->base.stats, &addr_hooks, s);
-    if (cfg->ca_file && *cfg->ca_file)
-        s->ca_file = xstrdup(cfg->ca_file);
+    link_addr_init(&s->addr, "sse", s->route.host, cfg->resolve, s->ctx, &s->base.stats,
+                   &addr_hooks, s);
 
     link_diag_install();
 
@@ -943,8 +901,7 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     vi.user = s->vref;
     s->vh = lws_create_vhost(s->ctx, &vi);
     if (!s->vh) {
-        snprintf(err, err_size, "cannot create the libwebsockets client vhost%s%.200s",
-                 s->ca_file ? " with CA file " : "", s->ca_file ? s->ca_file : "");
+        snprintf(err, err_size, "cannot create the libwebsockets client vhost");
         s->vref->sse = NULL; /* freed by PROTOCOL_DESTROY if lws ran it (see transport_ws.c) */
         sse_discard(s);
         return NULL;

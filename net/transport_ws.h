@@ -27,6 +27,15 @@
  *   replacing an old socket between turns before the server's age limit closes it
  *   (PROTOCOL.md 1.6, 7.1). TransportStats.interrupt_ns counts those Closes only (not 1009).
  *
+ * TLS (wss://): verified against the system CAs (plus ca_file). The vhost's client SSL_CTX is
+ * made only for wss://, on the loop's pass after transport_start (the app draws its first
+ * frame in between): parsing the CA bundle takes ~20 ms, which ws:// never pays.
+ * Proxies: https_proxy for wss://, http_proxy for ws://, no_proxy (net/link_proxy.h); lws
+ * connects to the proxy (its address resolved here, in the background) and sends CONNECT
+ * with the server's name, then TLS and the upgrade go through the tunnel. A refused tunnel
+ * is WAITING with "proxy P refused the tunnel to H ...". lws' own reading of http_proxy is
+ * turned off (it would use it for wss:// too).
+ *
  * Threading: everything runs on the lws service thread. The lws_context is the app's (app/
  * loop.c makes it, with LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT, and is its only owner); it
  * crosses into net/ as an opaque pointer, so no libwebsockets type appears in a net/ header.
@@ -71,7 +80,7 @@ typedef struct TransportWsConfig {
      * by what a name resolves to) unless this is set: the key would cross the network in
      * clear text. The app sets it from --insecure, which the refusal names. */
     bool allow_insecure;
-    const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
+    const char *ca_file;      /* extra CA bundle for wss://, added to the system CAs */
     /* Extra headers on the upgrade request (a provider's `headers`), copied. A name must be
      * an RFC 9110 token and not one the transport sends itself (Host, Authorization,
      * Connection, Upgrade, Sec-WebSocket-*, User-Agent, ...); a value has no CR, LF or other
