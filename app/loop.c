@@ -164,6 +164,7 @@ Loop *loop_new(ErrorBuf *err)
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = loop_protocols;
     vi.vhost_name = "default";
+    vi.http_proxy_address = "0.0.0.0:0"; /* port 0: no proxy (else lws reads http_proxy) */
     if (!lws_create_vhost(l->ctx, &vi)) {
         lws_context_destroy(l->ctx);
         free(l);

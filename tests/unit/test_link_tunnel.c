@@ -14,12 +14,13 @@
 
 #include "link_support.h"
 #include "proxy_peer.h"
+#include "support/tls_support.h"
 
 static ProxyPeer X;
 static bool proxy_on;
 static const char *env_vars[8][2];
 static int tls_port;
-static char tls_dir[64], ca_path[128], cert_path[128], key_path[128];
+static TestCa CA;
 
 static void poll_proxy(void)
 {
@@ -165,7 +166,7 @@ static void test_wss_through_proxy(void)
     set_proxy("https_proxy", NULL, NULL);
     char url[128];
     snprintf(url, sizeof url, "wss://chat.example.test:%d/v1", tls_port);
-    Transport *l = make_via(url, ca_path);
+    Transport *l = make_via(url, CA.ca);
     transport_start(l);
     WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 30000);
     CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
@@ -219,27 +220,7 @@ static void test_extra_headers(void)
 
 static void add_tls_vhost(void)
 {
-    strcpy(tls_dir, "/tmp/flint-link-tunnel-XXXXXX");
-    if (!mkdtemp(tls_dir))
-        return;
-    snprintf(ca_path, sizeof ca_path, "%s/ca.pem", tls_dir);
-    snprintf(cert_path, sizeof cert_path, "%s/server.pem", tls_dir);
-    snprintf(key_path, sizeof key_path, "%s/server.key", tls_dir);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "cd %s && "
-             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout ca.key -out ca.pem -days 2 -subj /CN=flint-test-ca "
-             "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
-             ">/dev/null 2>&1 && "
-             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout server.key -out server.csr -subj /CN=chat.example.test >/dev/null 2>&1 && "
-             "printf 'subjectAltName=DNS:chat.example.test\\nextendedKeyUsage=serverAuth\\n' "
-             "> ext.cnf && "
-             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1",
-             tls_dir);
-    if (system(cmd) != 0)
+    if (!test_ca_make(&CA, "chat.example.test", "DNS:chat.example.test"))
         return;
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
@@ -248,8 +229,8 @@ static void add_tls_vhost(void)
     info.iface = "127.0.0.1";
     info.protocols = srv_protocols;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.ssl_cert_filepath = cert_path;
-    info.ssl_private_key_filepath = key_path;
+    info.ssl_cert_filepath = CA.cert;
+    info.ssl_private_key_filepath = CA.key;
     struct lws_vhost *tv = lws_create_vhost(ctx, &info);
     tls_port = tv ? lws_get_vhost_listen_port(tv) : 0;
     if (tls_port < 0)
@@ -269,11 +250,6 @@ int main(void)
     if (proxy_on)
         proxy_peer_close(&X);
     link_env_close();
-    if (tls_dir[0]) {
-        char cmd[128];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tls_dir);
-        if (system(cmd) != 0)
-            fprintf(stderr, "could not remove %s\n", tls_dir);
-    }
+    test_ca_remove(&CA);
     return harness_done();
 }

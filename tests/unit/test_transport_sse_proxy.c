@@ -9,6 +9,7 @@
  * The https case is skipped without the openssl CLI. */
 #include "proxy_peer.h"
 #include "sse_client.h"
+#include "support/tls_support.h"
 
 static ProxyPeer X;
 static bool proxy_on;
@@ -197,47 +198,23 @@ static void test_direct(void)
 
 /* ----- https through the tunnel: a certificate for DNS:chat.example.test ------------------- */
 
-static char tls_dir[64], ca_path[128], cert_path[128], key_path[128];
-
-static bool make_test_ca(void)
-{
-    strcpy(tls_dir, "/tmp/flint-sse-proxy-XXXXXX");
-    if (!mkdtemp(tls_dir))
-        return false;
-    snprintf(ca_path, sizeof ca_path, "%s/ca.pem", tls_dir);
-    snprintf(cert_path, sizeof cert_path, "%s/server.pem", tls_dir);
-    snprintf(key_path, sizeof key_path, "%s/server.key", tls_dir);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "cd %s && "
-             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout ca.key -out ca.pem -days 2 -subj /CN=flint-test-ca "
-             "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
-             ">/dev/null 2>&1 && "
-             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout server.key -out server.csr -subj /CN=chat.example.test >/dev/null 2>&1 && "
-             "printf 'subjectAltName=DNS:chat.example.test\\nextendedKeyUsage=serverAuth\\n' "
-             "> ext.cnf && "
-             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1",
-             tls_dir);
-    return system(cmd) == 0;
-}
+static TestCa T;
 
 static void test_https_through_proxy(void)
 {
-    if (!make_test_ca()) {
+    if (!test_ca_make(&T, "chat.example.test", "DNS:chat.example.test")) {
+        test_ca_remove(&T);
         printf("  https through the proxy: skipped (no openssl CLI)\n");
         return;
     }
     peer_restart();
-    CHECK(sse_peer_tls(&P, cert_path, key_path));
+    CHECK(sse_peer_tls(&P, T.cert, T.key));
     proxy_restart();
     set_env("HTTPS_PROXY", proxy_url(NULL), NULL, NULL);
     char url[128], err[256] = "";
     snprintf(url, sizeof url, "https://chat.example.test:%d/v1", P.port);
     lookups = 0;
-    Transport *t = make_via(url, "sk-tls", ca_path, err);
+    Transport *t = make_via(url, "sk-tls", T.ca, err);
     CHECK(t != NULL);
     if (t) {
         transport_start(t);
@@ -257,16 +234,14 @@ static void test_https_through_proxy(void)
     }
     /* without the test CA the certificate check fails end to end, with its reason */
     peer_restart();
-    CHECK(sse_peer_tls(&P, cert_path, key_path));
+    CHECK(sse_peer_tls(&P, T.cert, T.key));
     snprintf(url, sizeof url, "https://chat.example.test:%d/v1", P.port);
     t = make_via(url, "sk-tls", NULL, err);
     transport_start(t);
     WAIT(transport_state(t) == TRANSPORT_WAITING, 30000);
     CHECK(strstr(C.last_detail, "certificate verify failed") != NULL);
     transport_free(t);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tls_dir);
-    CHECK(system(cmd) == 0);
+    test_ca_remove(&T);
 }
 
 int main(void)

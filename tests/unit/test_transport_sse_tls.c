@@ -7,47 +7,14 @@
  * constructor error, and a key may go to a non-loopback https:// host. Prints the TLS
  * handshake time on loopback. Skipped without the openssl CLI. */
 #include "sse_client.h"
+#include "support/tls_support.h"
 
-static char tls_dir[64], ca_path[128], cert_path[128], key_path[128];
-
-static bool make_test_ca(void)
-{
-    strcpy(tls_dir, "/tmp/flint-sse-tls-XXXXXX");
-    if (!mkdtemp(tls_dir))
-        return false;
-    snprintf(ca_path, sizeof ca_path, "%s/ca.pem", tls_dir);
-    snprintf(cert_path, sizeof cert_path, "%s/server.pem", tls_dir);
-    snprintf(key_path, sizeof key_path, "%s/server.key", tls_dir);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "cd %s && "
-             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout ca.key -out ca.pem -days 2 -subj /CN=flint-test-ca "
-             "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
-             ">/dev/null 2>&1 && "
-             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout server.key -out server.csr -subj /CN=127.0.0.1 >/dev/null 2>&1 && "
-             "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > ext.cnf && "
-             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1",
-             tls_dir);
-    return system(cmd) == 0;
-}
-
-static void remove_test_ca(void)
-{
-    if (!tls_dir[0])
-        return;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tls_dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tls_dir);
-}
+static TestCa T;
 
 static bool tls_peer_restart(void)
 {
     peer_restart();
-    bool ok = peer_on && sse_peer_tls(&P, cert_path, key_path);
+    bool ok = peer_on && sse_peer_tls(&P, T.cert, T.key);
     CHECK(ok);
     return ok;
 }
@@ -68,7 +35,7 @@ static void test_https(void)
 {
     if (!tls_peer_restart())
         return;
-    Transport *t = make(tls_url("127.0.0.1"), "sk-tls", ca_path, NULL, 0);
+    Transport *t = make(tls_url("127.0.0.1"), "sk-tls", T.ca, NULL, 0);
     CHECK(t != NULL);
     if (!t)
         return;
@@ -142,7 +109,7 @@ static void test_https_untrusted(void)
     /* a name the certificate (IP:127.0.0.1 only) does not carry, over the test CA */
     if (!tls_peer_restart())
         return;
-    t = make(tls_url("localhost"), "sk-tls", ca_path, NULL, 0);
+    t = make(tls_url("localhost"), "sk-tls", T.ca, NULL, 0);
     transport_start(t);
     WAIT(transport_state(t) == TRANSPORT_WAITING, 30000);
     CHECK_INT_EQ(transport_state(t), TRANSPORT_WAITING);
@@ -168,9 +135,9 @@ static void test_https_config(void)
 
 int main(void)
 {
-    if (!make_test_ca()) {
+    if (!test_ca_make(&T, "127.0.0.1", "IP:127.0.0.1")) {
         printf("skipped: no openssl CLI\n");
-        remove_test_ca();
+        test_ca_remove(&T);
         return 77;
     }
     if (!sse_env_open())
@@ -179,6 +146,6 @@ int main(void)
     RUN(test_https_untrusted);
     RUN(test_https_config);
     sse_env_close();
-    remove_test_ca();
+    test_ca_remove(&T);
     return harness_done();
 }
