@@ -51,8 +51,14 @@ static bool parse_proxy(const char *v, LinkProxy *p, char *why, size_t why_size)
     const char *colon = strstr(s, "://");
     if (colon) {
         if ((size_t)(colon - s) != 4 || strncasecmp(s, "http", 4) != 0) {
-            snprintf(why, why_size, "only http:// proxies are supported (not %.*s://)",
-                     (int)(colon - s > 16 ? 16 : colon - s), s);
+            bool word = colon - s <= 16;
+            for (const char *q = s; word && q < colon; q++)
+                word = isalnum((unsigned char)*q) || *q == '+' || *q == '-' || *q == '.';
+            if (word && colon > s)
+                snprintf(why, why_size, "only http:// proxies are supported (not %.*s://)",
+                         (int)(colon - s), s);
+            else
+                snprintf(why, why_size, "only http:// proxies are supported");
             return false;
         }
         s = colon + 3;
@@ -292,8 +298,8 @@ size_t link_proxy_reply(const char *in, size_t len, unsigned *status)
     }
     if (!head)
         return 0;
-    if (len >= 12 && strncmp(in, "HTTP/1.", 7) == 0 && in[8] == ' ' &&
-        isdigit((unsigned char)in[9]) && isdigit((unsigned char)in[10]) &&
+    if (len >= 12 && strncmp(in, "HTTP/1.", 7) == 0 && in[8] == ' ' && in[9] >= '1' &&
+        in[9] <= '9' && isdigit((unsigned char)in[10]) &&
         isdigit((unsigned char)in[11]))
         *status = (unsigned)((in[9] - '0') * 100 + (in[10] - '0') * 10 + (in[11] - '0'));
     return head;
