@@ -382,6 +382,7 @@ static void conn_start(Link *l)
     ci.vhost = l->vh;
     ci.address = c->addr;
     ci.port = l->url.port;
+    char target[300];
     if (l->proxy.host[0]) {
         /* lws connects to the proxy (the vhost's, numeric: no lookup inside lws) and sends
          * "CONNECT <address>:<port>": the server's name, resolved by the proxy alone. */
@@ -391,7 +392,9 @@ static void conn_start(Link *l)
                  v6 ? "[" : "", c->addr, v6 ? "]" : "", l->proxy.port);
         lws_set_proxy(l->vh, px);
         memset(px, 0, sizeof px);
-        ci.address = l->url.host;
+        bool tv6 = strchr(l->url.host, ':') != NULL; /* "CONNECT [v6]:port" */
+        snprintf(target, sizeof target, "%s%s%s", tv6 ? "[" : "", l->url.host, tv6 ? "]" : "");
+        ci.address = target;
     }
     ci.path = l->url.path;
     ci.host = l->url.host_header;
