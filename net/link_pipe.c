@@ -315,6 +315,10 @@ LinkPipe *link_route_pipe(const LinkRoute *r, const LinkUrl *u)
 {
     if (!r->proxy.host[0] && !r->use_tls)
         return NULL;
+    if (r->use_tls && !r->tls) { /* a caller's bug: it would speak plain text to https:// */
+        fprintf(stderr, "flint: link_route_pipe before link_route_tls_ready\n");
+        abort();
+    }
     return link_pipe_new(&r->proxy, r->tls, u->host, u->port, u->endpoint);
 }
 

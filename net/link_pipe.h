@@ -52,6 +52,7 @@ typedef struct LinkRoute {
 bool link_route_init(LinkRoute *r, const LinkUrl *u, const char *ca_file, LinkEnvFn env,
                      const char *tag, char *err, size_t err_size);
 bool link_route_tls_ready(LinkRoute *r, char *err, size_t err_size);
+/* Only after link_route_tls_ready succeeded (for TLS): aborts otherwise. */
 LinkPipe *link_route_pipe(const LinkRoute *r, const LinkUrl *u);
 void link_route_free(LinkRoute *r);  /* a zeroed or freed one too */
 
