@@ -3,7 +3,8 @@
  * Invariants: stage TUNNEL only with a proxy, and then nothing but the CONNECT request is in
  * out; stage TLS only with a TlsCtx; out holds bytes for the socket in order (the CONNECT
  * request, then TLS records, or plaintext when neither applies); once FAILED nothing more is
- * queued. */
+ * queued. LinkRoute (at the end) holds what all pipes of one transport share: the proxy and
+ * the TlsCtx. */
 #include "net/link_pipe.h"
 
 #include <stdio.h>
