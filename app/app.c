@@ -440,7 +440,7 @@ void app_free(App *a)
 }
 
 /* app_run's AppTransportFn, in the loop's context: the WebSocket transport, or with --api
- * chat the HTTP SSE one (it maps ws:// to http://, and refuses https:// for now). */
+ * chat the HTTP SSE one (it maps ws:// to http://). */
 typedef struct WsMaker {
     const AppConfig *cfg;
     const char *url;
@@ -465,10 +465,16 @@ static Transport *app_make_ws(void *ud, struct lws_context *ctx, const Transport
         t = transport_sse_new(ctx, &scfg, hooks, hooks_ud, lerr, sizeof lerr);
         free(hs);
     } else {
+        size_t nh = m->cfg->n_headers; /* the provider's headers (copied by the transport) */
+        HttpField *hs = nh ? xmalloc(nh * sizeof *hs) : NULL;
+        for (size_t i = 0; i < nh; i++)
+            hs[i] = (HttpField){m->cfg->headers[i].name, m->cfg->headers[i].value};
         TransportWsConfig lcfg = {.url = m->url, .api_key = m->cfg->api_key,
                                   .ca_file = m->cfg->ca_file,
-                                  .allow_insecure = m->cfg->allow_insecure};
+                                  .allow_insecure = m->cfg->allow_insecure,
+                                  .headers = hs, .n_headers = nh};
         t = transport_ws_new(ctx, &lcfg, hooks, hooks_ud, lerr, sizeof lerr);
+        free(hs);
     }
     if (!t)
         error_set(err, "%s", lerr);

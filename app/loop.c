@@ -146,14 +146,30 @@ Loop *loop_new(ErrorBuf *err)
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = loop_protocols;
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    /* The TLS library is initialised (the transports may want TLS later), but no vhost gets
+     * a client SSL_CTX from here: lws would build one for a vhost made from these options,
+     * parsing the system CA bundle (~20 ms) for the tty and timers. So the context has no
+     * vhost of its own (EXPLICIT_VHOSTS) and ours below has no TLS option; a transport
+     * builds its TLS context when it first needs one (wss://, https://), after the first
+     * frame (transport_ws.h). */
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.fd_limit_per_thread = 64;
-    info.vhost_name = "default";
     l->ctx = lws_create_context(&info);
     if (!l->ctx) {
         free(l);
         error_set(err, "cannot create the libwebsockets context");
+        return NULL;
+    }
+    struct lws_context_creation_info vi;
+    memset(&vi, 0, sizeof vi);
+    vi.port = CONTEXT_PORT_NO_LISTEN;
+    vi.protocols = loop_protocols;
+    vi.vhost_name = "default";
+    vi.http_proxy_address = "0.0.0.0:0"; /* port 0: no proxy (else lws reads http_proxy) */
+    if (!lws_create_vhost(l->ctx, &vi)) {
+        lws_context_destroy(l->ctx);
+        free(l);
+        error_set(err, "cannot create the libwebsockets vhost for the event loop");
         return NULL;
     }
     return l;

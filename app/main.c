@@ -49,7 +49,8 @@ static void usage(FILE *f)
             "  --print-config   print the effective settings and exit\n"
             "  --doctor         check the terminal, tmux, clipboard and locale; say what\n"
             "                   to set, and exit\n"
-            "  --ca-file FILE   extra CA certificates for wss://\n"
+            "  --ca-file FILE   extra CA certificates for wss:// and https:// (added to the\n"
+            "                   system's)\n"
             "  --insecure       allow sending the API key over plain ws:// (or http://) to a\n"
             "                   host that is not loopback (127.0.0.0/8, ::1, localhost)\n"
             "  --stall SECS     end an answer as stalled after SECS without data from the\n"
@@ -67,11 +68,14 @@ static void usage(FILE *f)
             "  FLINT_LOG                      write a diagnostic log to this file\n"
             "  XDG_STATE_HOME                 conversations are kept in its flint/sessions\n"
             "                                 (default ~/.local/state/flint/sessions)\n"
+            "  https_proxy, http_proxy        HTTP proxy for wss://+https://, ws://+http://\n"
+            "  no_proxy                       hosts that bypass it (upper case too)\n"
             "\n"
             "settings (config.json, JSON with comments; see README \"Settings\"):\n"
             "  theme, editor.tab_width, editor.expand_tabs, keys (per mode: edit, prompt,\n"
             "  confirm; key name -> command name); providers (name -> base_url, api, model,\n"
-            "  key_env or key_file, headers, lifetime) and provider (the default's name)\n"
+            "  key_env or key_file, headers, lifetime, insecure) and provider (the\n"
+            "  default's name)\n"
             "\n"
             "With no --url and no API key, flint starts on the demo backend.\n"
             "keys: Ctrl-K ask  Esc/Ctrl-G interrupt  F5 ask again  Ctrl-S save  Ctrl-Q quit\n"
@@ -280,6 +284,8 @@ int main(int argc, char **argv)
         cfg.headers = choice.provider->headers;
         cfg.n_headers = choice.provider->n_headers;
         cfg.lifetime_s = choice.provider->lifetime_s;
+        if (choice.provider->insecure)
+            cfg.allow_insecure = true; /* the provider's "insecure": true, as --insecure */
     }
 
     /* The journal: where conversations are kept; --continue and --resume ID find theirs

@@ -97,6 +97,8 @@ void providers_init(Providers *p, const Settings *s, StrBuf *warn)
         }
         if (sp->lifetime_s)
             v->lifetime_s = sp->lifetime_s;
+        if (sp->insecure)
+            v->insecure = true;
     }
 }
 
@@ -301,9 +303,6 @@ bool providers_resolve(const Providers *p, const char *default_name, const Provi
             out->model = pv->model;
         if (!provider_key(pv, &out->api_key, err))
             return false;
-        if (pv->n_headers && out->api == APP_API_RESPONSES && warn)
-            sb_printf(warn, "%s: headers are not sent over the WebSocket transport (it has no "
-                            "extra-header setting yet)\n", pv->name);
         if (!out->api_key && (pv->key_env || pv->key_file) && warn) {
             if (pv->key_env)
                 sb_printf(warn, "%s needs %s (no key is set)\n", pv->name, pv->key_env);
@@ -322,7 +321,7 @@ bool providers_resolve(const Providers *p, const char *default_name, const Provi
             if (!out->api_key) {
                 out->demo = true; /* no account, no network: the offline demo */
             } else if (out->api == APP_API_CHAT) {
-                /* OpenAI's Chat Completions is https://, which the SSE transport cannot do */
+                /* no default Chat Completions server: say where */
                 provider_choice_clear(out);
                 return error_set(err, "--api chat needs --url (e.g. http://127.0.0.1:8080/v1), "
                                       "--provider or --demo");
@@ -333,14 +332,6 @@ bool providers_resolve(const Providers *p, const char *default_name, const Provi
                     out->model = openai->model;
             }
         }
-    }
-    if (!out->demo && out->api == APP_API_CHAT && strncmp(out->url, "https://", 8) == 0) {
-        const char *who = pv ? pv->name : out->url;
-        error_set(err, "%s: Chat Completions over https:// is not supported yet (the SSE "
-                       "transport speaks plain http:// only; a known gap). Use a local "
-                       "http:// server, or a provider with api \"responses\"", who);
-        provider_choice_clear(out);
-        return false;
     }
     if (out->model[0] == '\0') {
         provider_choice_clear(out);

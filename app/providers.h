@@ -35,6 +35,8 @@ typedef struct Provider {
     const SettingsHeader *headers;
     size_t n_headers;
     int lifetime_s;         /* 0: the default */
+    bool insecure;          /* "insecure": true: the key may go over plain text to a host that
+                             * is not loopback (as --insecure) */
 } Provider;
 
 typedef struct Providers {

@@ -7,6 +7,7 @@
 #include "net/link_url.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -243,4 +244,26 @@ void link_url_free(LinkUrl *u)
     free(u->path);
     free(u->display);
     memset(u, 0, sizeof *u);
+}
+
+bool link_url_allowed(const LinkUrl *u, const char *api_key, bool allow_insecure,
+                      const char *ca_file, char *err, size_t err_size)
+{
+    /* decided on the name as written, never on what it resolves to (link_host_is_loopback) */
+    if (api_key && *api_key && !u->tls && !allow_insecure && !link_host_is_loopback(u->host)) {
+        bool http = strncmp(u->display, "http", 4) == 0;
+        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s (%s): "
+                 "use %s, or --insecure to allow it", u->endpoint, http ? "http://" : "ws://",
+                 http ? "https://" : "wss://");
+        return false;
+    }
+    if (ca_file && *ca_file) {
+        FILE *f = fopen(ca_file, "r");
+        if (!f) {
+            snprintf(err, err_size, "CA file %.200s: %s", ca_file, strerror(errno));
+            return false;
+        }
+        fclose(f);
+    }
+    return true;
 }

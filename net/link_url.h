@@ -46,4 +46,12 @@ void link_url_free(LinkUrl *u); /* accepts a zeroed or already freed LinkUrl */
  * in clear text, so any other name is not loopback, whatever it resolves to. */
 bool link_host_is_loopback(const char *host);
 
+/* What both transports refuse before they exist: an API key (non-empty api_key) in clear
+ * text (ws:// or http://) to a host that is not loopback by its spelling, unless
+ * allow_insecure ("refusing to send the API key in clear text to H (http://): use https://,
+ * or --insecure to allow it"); and a ca_file (NULL/"": none) that cannot be opened ("CA file
+ * F: No such file or directory"; lws would only log it and fail every handshake). */
+bool link_url_allowed(const LinkUrl *u, const char *api_key, bool allow_insecure,
+                      const char *ca_file, char *err, size_t err_size);
+
 #endif

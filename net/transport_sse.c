@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <libwebsockets.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,11 +42,13 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
+#include "net/http_fields.h"
 #include "net/http_rx.h"
 #include "net/link_diag.h"
 #include "net/link_addr.h"
 #include "net/link_dns.h"
 #include "net/link_url.h"
+#include "net/link_pipe.h"
 
 #define SSE_NAME "flint-sse"            /* vhost and protocol */
 #define SSE_PATH "/chat/completions"
@@ -80,6 +83,7 @@ struct SseConn {
     bool request_cut;      /* answered before its request was all written: close after */
     unsigned diag_mark;
     uint64_t t_up;
+    LinkPipe *pipe;        /* https or a proxy: the tunnel and TLS (link_pipe.h); else NULL */
     char addr[LINK_DNS_ADDR_LEN];
     HttpRx rx;
     StrBuf err_body;
@@ -92,8 +96,10 @@ struct Sse {
     SseVhost *vref;
     LinkUrl url;
     char *fixed_headers;   /* every header line but Content-Length, CRLF-terminated */
-    char *ca_file;
+    LinkRoute route;       /* direct or through a proxy; TLS or not (link_pipe.h) */
+    StrBuf plain;          /* plaintext out of a LinkPipe, for on_rx */
     bool started;
+    bool key_sent;         /* requests carry an Authorization header */
     SseConn *cur, *conns;
     SseReq *q_head, *q_tail;
     StrBuf scratch;        /* a NUL-terminated copy of each body chunk for the hook */
@@ -164,6 +170,7 @@ static void conn_free(SseConn *c)
     diag_release(c);
     http_rx_free(&c->rx);
     sb_free(&c->err_body);
+    link_pipe_free(c->pipe);
     free(c);
 }
 
@@ -197,23 +204,6 @@ static void sse_wait(Sse *s, const char *why)
     transport_report_state(&s->base, TRANSPORT_WAITING, detail);
 }
 
-/* Printable ASCII only (a server's body goes to the status line), at most size-1 bytes. */
-static void sanitise(const char *in, size_t n, char *out, size_t size)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < size; i++) {
-        unsigned char ch = (unsigned char)in[i];
-        if (ch == '\n' || ch == '\r' || ch == '\t')
-            ch = ' ';
-        if (ch == ' ' && k && out[k - 1] == ' ')
-            continue;
-        out[k++] = (ch >= 0x20 && ch < 0x7f) ? (char)ch : '?';
-    }
-    while (k && out[k - 1] == ' ')
-        k--;
-    out[k] = '\0';
-}
-
 /* The end of the current response (c->busy): one report to the end hook. */
 static void report_end(SseConn *c, bool complete, const char *why)
 {
@@ -222,18 +212,8 @@ static void report_end(SseConn *c, bool complete, const char *why)
     char detail[320] = "";
     unsigned retry_s = 0;
     if (c->refused) {
-        if (status >= 300 && status < 400 && c->rx.location[0]) {
-            char shown[160];
-            link_url_redact(c->rx.location, shown, sizeof shown);
-            snprintf(detail, sizeof detail, "HTTP %u from %s: server redirected to %s; not "
-                     "followed", status, s->url.endpoint, shown);
-        } else {
-            char body[200];
-            sanitise(c->err_body.data ? c->err_body.data : "", c->err_body.len, body,
-                     sizeof body);
-            snprintf(detail, sizeof detail, "HTTP %u from %s%s%s", status, s->url.endpoint,
-                     body[0] ? ": " : "", body);
-        }
+        http_refusal_line(status, s->url.endpoint, c->rx.location, c->err_body.data,
+                          c->err_body.len, detail, sizeof detail);
         int ra = c->rx.retry_after[0] ? link_diag_retry_after(c->rx.retry_after) : -1;
         retry_s = ra > 0 ? (unsigned)ra : 0;
     } else if (!complete) {
@@ -284,6 +264,21 @@ static void conn_lost(SseConn *c, const char *why)
     sse_wait(s, why);
 }
 
+/* A 401/403 answer: the same request would be refused again, so the connection is closed and
+ * nothing retries until transport_interrupt asks for one attempt (STOPPED, transport.h);
+ * the state's detail says what to do. */
+static void sse_stop(SseConn *c, unsigned status)
+{
+    Sse *s = c->s;
+    char why[256];
+    link_diag_refusal(status, s->key_sent, s->url.endpoint, why, sizeof why);
+    log_msg("sse: stopped after HTTP %u", status);
+    s->cur = NULL;
+    conn_kill(c);
+    queue_drop(s);
+    transport_report_state(&s->base, TRANSPORT_STOPPED, why);
+}
+
 /* The current connection is closed on purpose (keep-alive refused, or the server closed it
  * while idle after a good while): a fresh one at once, keeping the queue. */
 static void conn_replace(SseConn *c, const char *why)
@@ -318,6 +313,11 @@ static void addr_connect(void *owner)
 
 static void conn_start(Sse *s)
 {
+    char terr[256];
+    if (!link_route_tls_ready(&s->route, terr, sizeof terr)) { /* https: once, ~20 ms */
+        transport_report_state(&s->base, TRANSPORT_STOPPED, terr);
+        return;
+    }
     SseConn *c = xcalloc(1, sizeof *c);
     c->s = s;
     http_rx_init(&c->rx);
@@ -331,23 +331,23 @@ static void conn_start(Sse *s)
     c->diag_held = true;
     if (s->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
-    log_msg("sse: connecting %s%s%s", s->url.display, s->addr.literal ? "" : " via ",
-            s->addr.literal ? "" : c->addr);
+    log_msg("sse: connecting %s%s%s%s%s", s->url.display,
+            s->route.proxy.host[0] ? " through proxy " : "", s->route.proxy.display,
+            s->addr.literal ? "" : " via ", s->addr.literal ? "" : c->addr);
 
-    /* A raw socket (method "RAW"): lws connects (and does TLS), we speak HTTP/1.1.
-     * address: numeric (no lookup inside lws); host: the name, for SNI and the certificate
-     * check. ALPN says http/1.1 only: an h2 answer would be bytes we cannot read. */
+    /* A raw socket (method "RAW"): lws connects, we speak HTTP/1.1 -- over TLS of our own
+     * for https (tls_mem.h says why lws does not do it). address: numeric (no lookup inside
+     * lws); the name goes to SNI and the certificate check (conn_tls_begin). */
     struct lws_client_connect_info ci;
     memset(&ci, 0, sizeof ci);
     ci.context = s->ctx;
     ci.vhost = s->vh;
     ci.address = c->addr;
-    ci.port = s->url.port;
+    ci.port = s->route.port;
     ci.path = "/";
     ci.host = s->url.host_header;
     ci.method = "RAW";
-    ci.alpn = "http/1.1";
-    ci.ssl_connection = s->url.tls ? LCCSCF_USE_SSL : 0;
+    ci.ssl_connection = 0;
     ci.local_protocol_name = SSE_NAME;
     ci.opaque_user_data = c;
     ci.pwsi = &c->wsi;
@@ -359,7 +359,7 @@ static void conn_start(Sse *s)
         return;
     if (!c->done) {
         char why[256];
-        link_diag_describe(NULL, 0, c->diag_mark, s->url.endpoint, s->url.host, why, sizeof why);
+        link_diag_describe(NULL, 0, c->diag_mark, s->route.via, s->url.host, why, sizeof why);
         diag_release(c);
         conn_lost(c, why);
     }
@@ -405,9 +405,80 @@ static void on_up(SseConn *c)
         lws_callback_on_writable(c->wsi);
 }
 
+/* TCP is up: to the server (up at once, for plain http), or to the proxy, or TLS is next:
+ * then a LinkPipe opens the tunnel and does the handshake; up when it is UP (on_rx_pipe). */
+static void conn_tcp_up(SseConn *c)
+{
+    if (c->pipe || c->up)
+        return;
+    Sse *s = c->s;
+    if (!is_current(c)) {
+        conn_kill(c);
+        return;
+    }
+    if (!(c->pipe = link_route_pipe(&s->route, &s->url))) { /* plain and direct */
+        on_up(c);
+        return;
+    }
+    if (link_pipe_start(c->pipe) == LINK_PIPE_FAILED) {
+        conn_kill(c);
+        diag_release(c);
+        conn_lost(c, link_pipe_error(c->pipe));
+        return;
+    }
+    if (c->wsi)
+        lws_callback_on_writable(c->wsi);
+}
+
+/* The pipe failed (tunnel refused, TLS handshake or record): its reason, then the usual
+ * failure path (the next address, or WAITING). */
+static void conn_pipe_failed(SseConn *c)
+{
+    char why[320];
+    snprintf(why, sizeof why, "%s", link_pipe_error(c->pipe));
+    conn_kill(c);
+    diag_release(c);
+    conn_lost(c, why);
+}
+
+/* Plaintext out: as it is, or through the pipe. One lws_write per WRITEABLE (lws buffers what
+ * the socket does not take and calls WRITEABLE again only once that has drained). */
+static bool conn_write(SseConn *c, struct lws *wsi, const char *data, size_t n)
+{
+    if (c->pipe) {
+        if (!link_pipe_tx(c->pipe, data, n)) {
+            conn_pipe_failed(c);
+            return false;
+        }
+        data = link_pipe_out(c->pipe, &n);
+    }
+    int w = n ? lws_write(wsi, (unsigned char *)(uintptr_t)data, n, LWS_WRITE_RAW) : 0;
+    if (w < (int)n) {
+        conn_lost(c, "write failed");
+        return false;
+    }
+    if (c->pipe)
+        link_pipe_consume(c->pipe, n);
+    return true;
+}
+
 static int on_writeable(SseConn *c, struct lws *wsi)
 {
     Sse *s = c->s;
+    if (c->pipe && is_current(c)) {
+        size_t n;
+        const char *p = link_pipe_out(c->pipe, &n);
+        if (n) { /* CONNECT, handshake records (or a key update): first, and alone */
+            if (lws_write(wsi, (unsigned char *)(uintptr_t)p, n, LWS_WRITE_RAW) < (int)n) {
+                conn_lost(c, "write failed");
+                return -1;
+            }
+            link_pipe_consume(c->pipe, n);
+            if (c->up && s->q_head)
+                lws_callback_on_writable(wsi);
+            return 0;
+        }
+    }
     if (!is_current(c) || !c->up || !s->q_head)
         return 0;
     SseReq *r = s->q_head;
@@ -417,13 +488,9 @@ static int on_writeable(SseConn *c, struct lws *wsi)
     if (n > SSE_CHUNK)
         n = SSE_CHUNK;
     c->busy = true;
-    /* Raw sockets take the bytes as they are (no LWS_PRE header is written); lws buffers
-     * what the socket does not take and calls WRITEABLE only once that has drained. */
-    int w = lws_write(wsi, (unsigned char *)r->buf + r->off, n, LWS_WRITE_RAW);
-    if (w < (int)n) {
-        conn_lost(c, "write failed");
+    /* Raw sockets take the bytes as they are (no LWS_PRE header is written). */
+    if (!conn_write(c, wsi, r->buf + r->off, n))
         return -1;
-    }
     r->off += n;
     if (r->off == r->len) {
         s->base.stats.messages_out++;
@@ -483,10 +550,15 @@ static void on_rx(SseConn *c, const char *in, size_t len)
             }
             break;
         case HTTP_RX_END: {
+            unsigned status = c->refused ? c->rx.status : 0;
             report_end(c, true, "");
             bool keep = c->rx.keep_alive && !c->request_cut;
             if (!is_current(c))
                 return;
+            if (status == 401 || status == 403) {
+                sse_stop(c, status);
+                return;
+            }
             if (!keep) {
                 conn_replace(c, "server closed the connection after the response");
                 return;
@@ -507,22 +579,59 @@ static void on_rx(SseConn *c, const char *in, size_t len)
     }
 }
 
+/* Through a LinkPipe: the proxy's answer and TLS records in, plaintext to on_rx. */
+static void on_rx_pipe(SseConn *c, const char *in, size_t len)
+{
+    Sse *s = c->s;
+    if (!is_current(c))
+        return;
+    sb_reset(&s->plain);
+    LinkPipeState st = link_pipe_rx(c->pipe, in, len, &s->plain);
+    if (st == LINK_PIPE_FAILED) {
+        conn_pipe_failed(c);
+        return;
+    }
+    if (st == LINK_PIPE_UP && !c->up) {
+        char d[96];
+        link_pipe_describe(c->pipe, d, sizeof d);
+        log_msg("sse: pipe up %s%s%s (tunnel %.2f ms, TLS handshake %.2f ms)", s->url.endpoint,
+                d[0] ? " " : "", d, (double)link_pipe_tunnel_ns(c->pipe) / 1e6,
+                (double)link_pipe_tls_ns(c->pipe) / 1e6);
+        on_up(c);
+    }
+    if (s->plain.len && is_current(c) && c->up)
+        on_rx(c, s->plain.data, s->plain.len);
+    if (s->plain.cap > SSE_KEEP_SCRATCH)
+        sb_free(&s->plain);
+    size_t pending;
+    if (is_current(c) && link_pipe_out(c->pipe, &pending) && pending && c->wsi)
+        lws_callback_on_writable(c->wsi);
+}
+
 /* The socket closed (by the server, or lws) while current. */
 static void on_closed(SseConn *c, const char *reason)
 {
     Sse *s = c->s;
     char why[256];
+    if (!c->up && c->pipe) {
+        snprintf(why, sizeof why, "%s", link_pipe_closed_early(c->pipe));
+        diag_release(c);
+        conn_lost(c, why);
+        return;
+    }
     if (!c->up) {
-        link_diag_describe(reason, 0, c->diag_mark, s->url.endpoint, s->url.host, why,
-                           sizeof why);
+        link_diag_describe(reason, 0, c->diag_mark, s->route.via, s->url.host, why, sizeof why);
         diag_release(c);
         conn_lost(c, why);
         return;
     }
     if (c->busy) {
         if (http_rx_eof(&c->rx) == HTTP_RX_END) { /* a close-delimited body (RFC 9112 6.3) */
+            unsigned status = c->refused ? c->rx.status : 0;
             report_end(c, true, "");
-            if (is_current(c))
+            if (is_current(c) && (status == 401 || status == 403))
+                sse_stop(c, status);
+            else if (is_current(c))
                 conn_replace(c, "server closed the connection after the response");
             return;
         }
@@ -571,12 +680,15 @@ static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
     if (!c)
         return 0;
     switch (reason) {
-    case LWS_CALLBACK_RAW_CONNECTED: /* plain TCP is up */
-    case LWS_CALLBACK_RAW_ADOPT:     /* TLS is up (4.1.6 adopts the raw client after TLS) */
-        on_up(c);
+    case LWS_CALLBACK_RAW_CONNECTED: /* TCP is up */
+    case LWS_CALLBACK_RAW_ADOPT:
+        conn_tcp_up(c);
         return 0;
     case LWS_CALLBACK_RAW_RX:
-        on_rx(c, in, len);
+        if (c->pipe)
+            on_rx_pipe(c, in, len);
+        else
+            on_rx(c, in, len);
         return 0;
     case LWS_CALLBACK_RAW_WRITEABLE:
         return on_writeable(c, wsi);
@@ -628,7 +740,8 @@ static void sse_free(Transport *t)
     sb_free(&s->scratch);
     link_url_free(&s->url);
     free(s->fixed_headers);
-    free(s->ca_file);
+    link_route_free(&s->route);
+    sb_free(&s->plain);
     free(s);
 }
 
@@ -638,6 +751,13 @@ static void sse_start(Transport *t)
     if (s->started)
         return;
     s->started = true;
+    if (s->url.tls && !s->route.tls) {
+        /* The TLS context (and the first connect) on the loop's next pass: the first frame,
+         * drawn right after this call, does not wait for the CA bundle. */
+        transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
+        arm_connect(s, 1);
+        return;
+    }
     connect_next(s);
 }
 
@@ -704,29 +824,6 @@ static const TransportOps sse_ops = {
 
 /* --- construction ------------------------------------------------------------------------- */
 
-/* RFC 9110 5.1 token characters. */
-static bool is_token(const char *s)
-{
-    if (!s || !*s)
-        return false;
-    for (; *s; s++)
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
-              strchr("!#$%&'*+-.^_`|~", *s)))
-            return false;
-    return true;
-}
-
-/* RFC 9110 5.5 field-value, without obs-text: no CR/LF (header injection) or controls. */
-static bool is_field_value(const char *s)
-{
-    if (!s)
-        return false;
-    for (; *s; s++)
-        if (((unsigned char)*s < 0x20 && *s != '\t') || (unsigned char)*s >= 0x7f)
-            return false;
-    return true;
-}
-
 static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size_t err_size)
 {
     static const char *const reserved[] = {"Host", "Content-Length", "Transfer-Encoding",
@@ -735,25 +832,18 @@ static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size
     sb_printf(&sb, "Host: %s\r\nUser-Agent: flint/%s\r\nContent-Type: application/json\r\n"
               "Accept: text/event-stream\r\n", s->url.host_header, FLINT_VERSION);
     if (cfg->api_key && *cfg->api_key) {
-        if (!is_field_value(cfg->api_key)) {
+        if (!http_field_value_ok(cfg->api_key)) {
             snprintf(err, err_size, "the API key holds a control character");
             sb_free(&sb);
             return false;
         }
         sb_printf(&sb, "Authorization: Bearer %s\r\n", cfg->api_key);
+        s->key_sent = true;
     }
-    for (size_t i = 0; i < cfg->n_headers; i++) {
-        const TransportSseHeader *h = &cfg->headers[i];
-        bool bad = !is_token(h->name) || !is_field_value(h->value);
-        for (size_t k = 0; !bad && k < sizeof reserved / sizeof reserved[0]; k++)
-            bad = strcasecmp(h->name, reserved[k]) == 0;
-        if (bad) {
-            snprintf(err, err_size, "header \"%.40s\": not a header name, a reserved one, or a "
-                     "value with control characters", h->name ? h->name : "");
-            sb_free(&sb);
-            return false;
-        }
-        sb_printf(&sb, "%s: %s\r\n", h->name, h->value);
+    if (!http_fields_append(&sb, cfg->headers, cfg->n_headers, reserved,
+                            sizeof reserved / sizeof reserved[0], err, err_size)) {
+        sb_free(&sb);
+        return false;
     }
     s->fixed_headers = sb_steal(&sb, NULL);
     return true;
@@ -761,9 +851,9 @@ static bool build_headers(Sse *s, const TransportSseConfig *cfg, char *err, size
 
 static void sse_discard(Sse *s)
 {
+    link_route_free(&s->route);
     link_url_free(&s->url);
     free(s->fixed_headers);
-    free(s->ca_file);
     free(s);
 }
 
@@ -773,20 +863,8 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     LinkUrl url;
     if (!link_url_parse_http(cfg->url, SSE_PATH, &url, err, err_size))
         return NULL;
-    if (url.tls) {
-        /* lws 4.1.6 starts TLS on a RAW client before its socket exists (transport_sse.h):
-         * every attempt would fail inside lws_client_connect_via_info. Say so now. */
-        snprintf(err, err_size, "https:// is not supported by the Chat Completions transport "
-                 "yet (%.160s): libwebsockets 4.1.6 cannot do TLS on a raw client socket",
-                 url.endpoint);
-        link_url_free(&url);
-        return NULL;
-    }
-    /* decided on the name as written, never on what it resolves to (link_url.h) */
-    if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
-        !link_host_is_loopback(url.host)) {
-        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s "
-                 "(http://): use https://, or --insecure to allow it", url.endpoint);
+    if (!link_url_allowed(&url, cfg->api_key, cfg->allow_insecure, cfg->ca_file, err,
+                          err_size)) {
         link_url_free(&url);
         return NULL;
     }
@@ -798,19 +876,14 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
         sse_discard(s);
         return NULL;
     }
-    static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
-    link_addr_init(&s->addr, "sse", s->url.host, cfg->resolve, s->ctx, &s->base.stats,
-                   &addr_hooks, s);
-    if (cfg->ca_file && *cfg->ca_file) {
-        FILE *f = fopen(cfg->ca_file, "r");
-        if (!f) {
-            snprintf(err, err_size, "CA file %.200s: %s", cfg->ca_file, strerror(errno));
-            sse_discard(s);
-            return NULL;
-        }
-        fclose(f);
-        s->ca_file = xstrdup(cfg->ca_file);
+    if (!link_route_init(&s->route, &s->url, cfg->ca_file, cfg->env, "sse", err, err_size)) {
+        sse_discard(s);
+        return NULL;
     }
+    static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
+    /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
+    link_addr_init(&s->addr, "sse", s->route.host, cfg->resolve, s->ctx, &s->base.stats,
+                   &addr_hooks, s);
 
     link_diag_install();
 
@@ -821,13 +894,14 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
     vi.vhost_name = SSE_NAME;
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = sse_protocols;
-    vi.options = 0; /* no client SSL_CTX: http:// only (see transport_sse.h), no CA bundle */
-    vi.client_ssl_ca_filepath = s->ca_file;
+    vi.options = 0; /* no lws client SSL_CTX: TLS is link_pipe's (conn_tcp_up) */
+    /* lws would take http_proxy from the environment and CONNECT by itself: a proxy with
+     * port 0 means none to it (the proxy is link_pipe's) */
+    vi.http_proxy_address = "0.0.0.0:0";
     vi.user = s->vref;
     s->vh = lws_create_vhost(s->ctx, &vi);
     if (!s->vh) {
-        snprintf(err, err_size, "cannot create the libwebsockets client vhost%s%.200s",
-                 s->ca_file ? " with CA file " : "", s->ca_file ? s->ca_file : "");
+        snprintf(err, err_size, "cannot create the libwebsockets client vhost");
         s->vref->sse = NULL; /* freed by PROTOCOL_DESTROY if lws ran it (see transport_ws.c) */
         sse_discard(s);
         return NULL;

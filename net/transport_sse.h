@@ -34,14 +34,24 @@
  * Why not libwebsockets' own HTTP client: in 4.1.6 a client connection exists only with a
  * request (no pre-connected idle socket), keep-alive reuse hands the socket from wsi to wsi
  * through the pipelining queue, and an idle one is closed after keep_warm_secs. So this
- * transport opens a raw lws client socket (method "RAW"; lws does TCP, TLS with the CA
- * settings and poll) and speaks HTTP/1.1 itself: it writes the request and reads the
- * response with net/http_rx.h (a pure parser with a fuzz target).
+ * transport opens a raw lws client socket (method "RAW"; lws does TCP and poll) and speaks
+ * HTTP/1.1 itself: it writes the request and reads the response with net/http_rx.h (a pure
+ * parser with a fuzz target).
  *
- * Limitation (for now): http:// only. lws 4.1.6 starts TLS on a RAW client before the socket
- * is connected (core-net/connect.c, without LWS_WITH_SYS_ASYNC_DNS as Debian builds it), so
- * transport_sse_new refuses https:// with a message. The plan: TLS in net/ over the raw
- * socket with OpenSSL memory BIOs (the CA settings and the reasons as transport_ws has).
+ * https:// and proxies: lws 4.1.6 starts TLS on a RAW client before its socket is connected
+ * (core-net/connect.c, without LWS_WITH_SYS_ASYNC_DNS as Debian builds it), so lws does no
+ * TLS here. Each connection's bytes go through a LinkPipe (net/link_pipe.h) instead: a
+ * CONNECT tunnel when the environment names a proxy (link_proxy.h: https_proxy for https://,
+ * http_proxy for http://, no_proxy; only the proxy's name is resolved here), then TLS with
+ * OpenSSL over memory BIOs (net/tls_mem.h: the system CAs plus ca_file, SNI and the name
+ * checked, the real reason for a failure: "TLS handshake with H:443 failed: certificate
+ * verify failed: unable to get local issuer certificate"). That keeps the properties above
+ * (pre-connected, kept alive, cancel by close) for https:// too. The TLS context, whose CA
+ * bundle takes ~20 ms to parse, is made on the loop's pass after transport_start (after the
+ * app's first frame), once. UP means TCP, tunnel and handshake are all done.
+ * - A 401 or 403 answer stops the transport (STOPPED, connection closed; the detail says
+ *   what to do about the key): the same request would be refused again. transport_interrupt
+ *   makes one new connection.
  *
  * Threading, the lws_context, the vhost of its own ("flint-sse"), the log routing and
  * freeing: as transport_ws.h says. FLINT_LOG lines say "sse:"; neither they nor any detail
@@ -52,25 +62,27 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "net/http_fields.h"
 #include "net/transport.h"
 
 struct addrinfo;
 
-typedef struct TransportSseHeader {
-    const char *name;  /* an RFC 9110 token; not Host, Content-Length, Transfer-Encoding,
-                        * Connection, Authorization (they belong to the transport) */
-    const char *value; /* visible ASCII, spaces and tabs; no CR, LF or other controls */
-} TransportSseHeader;
+/* An extra header: name an RFC 9110 token, not Host, Content-Length, Transfer-Encoding,
+ * Connection, Authorization (they belong to the transport); value visible ASCII, spaces and
+ * tabs, no CR, LF or other controls (http_fields.h). */
+typedef HttpField TransportSseHeader;
 
 typedef struct TransportSseConfig {
     const char *url;          /* base URL, e.g. http://127.0.0.1:8080/v1; "/chat/completions"
                                * is appended (kept if already there). ws(s):// means http(s). */
     const char *api_key;      /* "Authorization: Bearer KEY"; NULL/"" sends none */
     bool allow_insecure;      /* as TransportWsConfig.allow_insecure (plain http, not loopback) */
-    const char *ca_file;      /* extra CA bundle for https:// (tests; https is refused for
-                               * now, see above); NULL: system CAs */
+    const char *ca_file;      /* extra CA bundle for https://, added to the system CAs; NULL:
+                               * the system CAs only */
     const TransportSseHeader *headers; /* extra headers, n_headers of them (copied) */
     size_t n_headers;
+    /* NULL: getenv(3). Where the proxy settings come from (link_proxy.h; tests pass theirs). */
+    const char *(*env)(const char *name);
     /* NULL: getaddrinfo(3); as TransportWsConfig.resolve. */
     int (*resolve)(const char *node, const char *service, const struct addrinfo *hints,
                    struct addrinfo **res);

@@ -6,7 +6,9 @@
  * every state, counter and hook across.
  *
  * Data structure. A Link owns a client vhost of its own ("flint-link": TLS CA settings stay
- * in net/) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
+ * in net/; the vhost starts without TLS, and its client SSL_CTX -- the CA bundle parsed,
+ * ~20 ms -- is added by link_tls_ready just before the first wss:// connect, which
+ * link_start defers to the loop's next pass, after the first frame) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
  * none, is *current* (l->cur): only the current Conn moves data or changes the Link's
  * state. A Conn stops being current when
  *   - the link is interrupted (it then owes the server a Close 1000 "interrupted"),
@@ -58,6 +60,8 @@
 #include "core/xalloc.h"
 #include "net/link_diag.h"
 #include "net/link_addr.h"
+#include "net/http_fields.h"
+#include "net/link_proxy.h"
 #include "net/link_dns.h"
 #include "net/link_rx.h"
 #include "net/link_url.h"
@@ -120,9 +124,13 @@ struct Link {
     LinkVhost *vref;
     LinkUrl url;
     char *auth; /* "Bearer KEY", or NULL */
+    char *extra;          /* the extra headers, "name\0value\0" pairs (checked), or NULL */
+    size_t n_extra;
     char *ca_file;
     size_t max_message;
     bool started;
+    bool tls_ready;       /* the vhost has its client SSL_CTX (link_tls_ready) */
+    LinkProxy proxy;      /* proxy.host "": direct; else lws tunnels through it (CONNECT) */
     Conn *cur;
     Conn *conns;
     OutMsg *q_head, *q_tail;
@@ -287,6 +295,17 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
         c->refused = true;
         return;
     }
+    const LinkProxy *px = c->link && c->link->proxy.host[0] ? &c->link->proxy : NULL;
+    if (px && reason && strstr(reason, "proxy")) { /* lws: "proxy not h1", "proxy conn dead" */
+        snprintf(out, n, "proxy %.60s refused the tunnel to %.60s (not HTTP 200; a 407 "
+                 "wants http://USER:PASSWORD@ in %.12s)", px->display, endpoint, px->source);
+        return;
+    }
+    char via[400];
+    if (px && !status) { /* no answer from the server: the trouble may be the proxy's */
+        snprintf(via, sizeof via, "%.150s (the proxy for %.150s)", px->display, endpoint);
+        endpoint = via;
+    }
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
 }
 
@@ -310,8 +329,33 @@ static void addr_connect(void *owner)
 
 /* --- connecting --------------------------------------------------------------------------- */
 
+/* wss:// only: gives the vhost its client SSL_CTX (system CAs, plus --ca-file), once. lws
+ * only logs a CA file it cannot load (transport_ws_new checked it is readable). False when
+ * OpenSSL could not make the context at all. */
+static bool link_tls_ready(Link *l)
+{
+    if (l->tls_ready || !l->url.tls)
+        return true;
+    uint64_t t0 = clock_now_ns();
+    struct lws_context_creation_info vi;
+    memset(&vi, 0, sizeof vi);
+    vi.port = CONTEXT_PORT_NO_LISTEN;
+    vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT; /* lws builds the client SSL_CTX only then */
+    vi.client_ssl_ca_filepath = l->ca_file;
+    if (lws_init_vhost_client_ssl(&vi, l->vh))
+        return false;
+    l->tls_ready = true;
+    log_msg("link: TLS client context ready (%.1f ms)", (double)(clock_now_ns() - t0) / 1e6);
+    return true;
+}
+
 static void conn_start(Link *l)
 {
+    if (!link_tls_ready(l)) {
+        transport_report_state(&l->base, TRANSPORT_STOPPED,
+                               "cannot set up TLS (OpenSSL could not make a client context)");
+        return;
+    }
     Conn *c = xcalloc(1, sizeof *c);
     c->link = l;
     link_rx_init(&c->rx, l->max_message);
@@ -325,7 +369,9 @@ static void conn_start(Link *l)
     c->diag_held = true;
     if (l->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
-    log_msg("link: connecting %s%s%s", l->url.display, l->addr.literal ? "" : " via ",
+    log_msg("link: connecting %s%s%s%s%s", l->url.display,
+            l->proxy.host[0] ? " through proxy " : "", l->proxy.host[0] ? l->proxy.display : "",
+            l->addr.literal ? "" : " via ",
             l->addr.literal ? "" : c->addr);
 
     /* address: numeric, so lws' own getaddrinfo does no lookup; host: the name, for the Host
@@ -336,6 +382,20 @@ static void conn_start(Link *l)
     ci.vhost = l->vh;
     ci.address = c->addr;
     ci.port = l->url.port;
+    char target[300];
+    if (l->proxy.host[0]) {
+        /* lws connects to the proxy (the vhost's, numeric: no lookup inside lws) and sends
+         * "CONNECT <address>:<port>": the server's name, resolved by the proxy alone. */
+        char px[600];
+        bool v6 = strchr(c->addr, ':') != NULL;
+        snprintf(px, sizeof px, "%s%s%s%s%s:%d", l->proxy.userpass, l->proxy.userpass[0] ? "@" : "",
+                 v6 ? "[" : "", c->addr, v6 ? "]" : "", l->proxy.port);
+        lws_set_proxy(l->vh, px);
+        memset(px, 0, sizeof px);
+        bool tv6 = strchr(l->url.host, ':') != NULL; /* "CONNECT [v6]:port" */
+        snprintf(target, sizeof target, "%s%s%s", tv6 ? "[" : "", l->url.host, tv6 ? "]" : "");
+        ci.address = target;
+    }
     ci.path = l->url.path;
     ci.host = l->url.host_header;
     /* Never follow a redirect: lws would send the Authorization header to the new host. */
@@ -535,6 +595,16 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
                                          (const unsigned char *)l->auth, (int)strlen(l->auth),
                                          p, end))
             return -1;
+        const char *h = l ? l->extra : NULL;
+        for (size_t i = 0; l && i < l->n_extra; i++) {
+            const char *v = h + strlen(h) + 1;
+            char name[128];
+            snprintf(name, sizeof name, "%s:", h); /* lws wants the colon in the name */
+            if (lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+                                            (const unsigned char *)v, (int)strlen(v), p, end))
+                return -1;
+            h = v + strlen(v) + 1;
+        }
         static const char ua[] = "flint/" FLINT_VERSION;
         if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_USER_AGENT,
                                          (const unsigned char *)ua, (int)sizeof ua - 1, p, end))
@@ -644,6 +714,8 @@ static void link_free(Transport *t)
     link_url_free(&l->url);
     free(l->auth);
     free(l->ca_file);
+    free(l->extra);
+    memset(&l->proxy, 0, sizeof l->proxy); /* the credentials */
     free(l);
 }
 
@@ -653,6 +725,13 @@ static void link_start(Transport *t)
     if (l->started)
         return;
     l->started = true;
+    if (l->url.tls && !l->tls_ready) {
+        /* The TLS context (and the first connect) on the loop's next pass: the first frame,
+         * drawn right after this call, does not wait for the CA bundle. */
+        transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
+        arm_connect(l, 1);
+        return;
+    }
     connect_next(l);
 }
 
@@ -738,11 +817,37 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     LinkUrl url;
     if (!link_url_parse(cfg->url, &url, err, err_size))
         return NULL;
-    if (cfg->api_key && *cfg->api_key && !url.tls && !cfg->allow_insecure &&
-        !link_host_is_loopback(url.host)) {
-        /* Decided on the name as written, never on what it resolves to (link_url.h). */
-        snprintf(err, err_size, "refusing to send the API key in clear text to %.160s (ws://): "
-                 "use wss://, or --insecure to allow it", url.endpoint);
+    if (!link_url_allowed(&url, cfg->api_key, cfg->allow_insecure, cfg->ca_file, err,
+                          err_size)) {
+        link_url_free(&url);
+        return NULL;
+    }
+    /* Extra headers: checked now (no CR/LF injection; the transport's own are reserved). */
+    static const char *const reserved[] = {"Host", "Authorization", "Connection", "Upgrade",
+        "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Protocol",
+        "Sec-WebSocket-Extensions", "Content-Length", "Transfer-Encoding", "User-Agent"};
+    StrBuf check = {0};
+    bool headers_ok = http_fields_append(&check, cfg->headers, cfg->n_headers, reserved,
+                                         sizeof reserved / sizeof reserved[0], err, err_size);
+    sb_free(&check);
+    for (size_t i = 0; headers_ok && i < cfg->n_headers; i++)
+        if (strlen(cfg->headers[i].name) > 100) {
+            snprintf(err, err_size, "header \"%.40s...\": name too long", cfg->headers[i].name);
+            headers_ok = false;
+        }
+    if (!headers_ok) {
+        link_url_free(&url);
+        return NULL;
+    }
+    LinkProxy proxy;
+    if (!link_proxy_pick(url.tls, url.host, url.port, cfg->env, &proxy, err, err_size)) {
+        link_url_free(&url);
+        return NULL;
+    }
+    if (strlen(proxy.userpass) > 95) { /* lws' own limit for the Basic credentials */
+        snprintf(err, err_size, "the proxy credentials in %s are too long for the WebSocket "
+                 "transport (95 bytes at most)", proxy.source);
+        memset(&proxy, 0, sizeof proxy);
         link_url_free(&url);
         return NULL;
     }
@@ -750,29 +855,34 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     Link *l = xcalloc(1, sizeof *l);
     l->ctx = lws_context;
     l->url = url;
+    l->proxy = proxy;
+    memset(&proxy, 0, sizeof proxy);
+    if (cfg->n_headers) {
+        StrBuf hb = {0};
+        for (size_t i = 0; i < cfg->n_headers; i++) {
+            sb_append(&hb, cfg->headers[i].name, strlen(cfg->headers[i].name) + 1);
+            sb_append(&hb, cfg->headers[i].value, strlen(cfg->headers[i].value) + 1);
+        }
+        l->extra = sb_steal(&hb, NULL);
+        l->n_extra = cfg->n_headers;
+    }
+    if (l->proxy.host[0])
+        log_msg("link: %s goes through proxy %s (%s)", l->url.endpoint, l->proxy.display,
+                l->proxy.source);
     transport_init(&l->base, &link_ops, hooks, ud, l->url.endpoint);
     l->max_message = cfg->max_message ? cfg->max_message : LINK_DEFAULT_MAX;
     static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
-    link_addr_init(&l->addr, "link", l->url.host, cfg->resolve, l->ctx, &l->base.stats,
+    /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
+    link_addr_init(&l->addr, "link", l->proxy.host[0] ? l->proxy.host : l->url.host,
+                   cfg->resolve, l->ctx, &l->base.stats,
                    &addr_hooks, l);
     if (cfg->api_key && *cfg->api_key) {
         StrBuf sb = {0};
         sb_printf(&sb, "Bearer %s", cfg->api_key);
         l->auth = sb_steal(&sb, NULL);
     }
-    if (cfg->ca_file && *cfg->ca_file) {
-        /* lws only logs an unreadable CA file and then fails every handshake: say it now. */
-        FILE *f = fopen(cfg->ca_file, "r");
-        if (!f) {
-            snprintf(err, err_size, "CA file %.200s: %s", cfg->ca_file, strerror(errno));
-            link_url_free(&l->url);
-            free(l->auth);
-            free(l);
-            return NULL;
-        }
-        fclose(f);
+    if (cfg->ca_file && *cfg->ca_file) /* readable: link_url_allowed checked */
         l->ca_file = xstrdup(cfg->ca_file);
-    }
 
     link_diag_install();
 
@@ -783,8 +893,10 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     vi.vhost_name = LINK_VHOST_NAME;
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.protocols = link_protocols;
-    vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT; /* lws builds the client SSL_CTX only then */
-    vi.client_ssl_ca_filepath = l->ca_file;
+    vi.options = 0; /* no client SSL_CTX yet: link_tls_ready adds it when wss:// needs it */
+    /* Not lws' own reading of http_proxy (it would take it for wss:// too): a proxy with
+     * port 0 is none to it; conn_start sets ours (link_proxy.h) before each connect. */
+    vi.http_proxy_address = "0.0.0.0:0";
     vi.user = l->vref;
     l->vh = lws_create_vhost(l->ctx, &vi);
     if (!l->vh) {
@@ -796,6 +908,7 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
         link_url_free(&l->url);
         free(l->auth);
         free(l->ca_file);
+        free(l->extra);
         free(l);
         return NULL;
     }

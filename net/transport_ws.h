@@ -27,6 +27,15 @@
  *   replacing an old socket between turns before the server's age limit closes it
  *   (PROTOCOL.md 1.6, 7.1). TransportStats.interrupt_ns counts those Closes only (not 1009).
  *
+ * TLS (wss://): verified against the system CAs (plus ca_file). The vhost's client SSL_CTX is
+ * made only for wss://, on the loop's pass after transport_start (the app draws its first
+ * frame in between): parsing the CA bundle takes ~20 ms, which ws:// never pays.
+ * Proxies: https_proxy for wss://, http_proxy for ws://, no_proxy (net/link_proxy.h); lws
+ * connects to the proxy (its address resolved here, in the background) and sends CONNECT
+ * with the server's name, then TLS and the upgrade go through the tunnel. A refused tunnel
+ * is WAITING with "proxy P refused the tunnel to H ...". lws' own reading of http_proxy is
+ * turned off (it would use it for wss:// too).
+ *
  * Threading: everything runs on the lws service thread. The lws_context is the app's (app/
  * loop.c makes it, with LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT, and is its only owner); it
  * crosses into net/ as an opaque pointer, so no libwebsockets type appears in a net/ header.
@@ -58,6 +67,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "net/http_fields.h"
 #include "net/transport.h"
 
 struct addrinfo;
@@ -70,8 +80,18 @@ typedef struct TransportWsConfig {
      * by what a name resolves to) unless this is set: the key would cross the network in
      * clear text. The app sets it from --insecure, which the refusal names. */
     bool allow_insecure;
-    const char *ca_file;      /* extra CA bundle for wss:// (tests); NULL: system CAs */
+    const char *ca_file;      /* extra CA bundle for wss://, added to the system CAs */
+    /* Extra headers on the upgrade request (a provider's `headers`), copied. A name must be
+     * an RFC 9110 token and not one the transport sends itself (Host, Authorization,
+     * Connection, Upgrade, Sec-WebSocket-*, User-Agent, ...); a value has no CR, LF or other
+     * control character (http_fields.h): transport_ws_new refuses anything else. */
+    const HttpField *headers;
+    size_t n_headers;
     size_t max_message;       /* 0: 16 MiB */
+    /* NULL: getenv(3). Where the proxy settings come from (link_proxy.h: https_proxy for
+     * wss://, http_proxy for ws://, no_proxy; tests pass theirs). Through a proxy only the
+     * proxy's name is resolved (by resolve); lws sends CONNECT with the server's name. */
+    const char *(*env)(const char *name);
     /* NULL: getaddrinfo(3). Tests pass a stand-in with its contract (slow, counting,
      * scripted); it runs on the resolver thread and its list is freed with freeaddrinfo. */
     int (*resolve)(const char *node, const char *service, const struct addrinfo *hints,

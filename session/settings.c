@@ -354,6 +354,8 @@ static bool parse_provider(const Parse *p, size_t off, const cJSON *obj, Setting
             ok = get_string(p, at, v, "key_file", &pv->key_file);
         else if (strcmp(k, "lifetime") == 0)
             ok = get_int(p, at, v, "lifetime (seconds)", 0, 24 * 3600, &pv->lifetime_s);
+        else if (strcmp(k, "insecure") == 0)
+            ok = get_bool(p, at, v, "insecure", &pv->insecure);
         else if (strcmp(k, "headers") == 0) {
             if (!cJSON_IsObject(v))
                 return fail_at(p, at, "headers must be an object of strings");
@@ -529,6 +531,8 @@ void settings_print(const Settings *s, StrBuf *out)
         add_str(o, "key_file", pv->key_file);
         if (pv->lifetime_s)
             cJSON_AddNumberToObject(o, "lifetime", pv->lifetime_s);
+        if (pv->insecure)
+            cJSON_AddBoolToObject(o, "insecure", true);
         if (pv->n_headers) {
             /* Header values may be credentials: shown by name only. */
             cJSON *h = cJSON_AddObjectToObject(o, "headers");

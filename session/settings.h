@@ -60,6 +60,7 @@ typedef struct SettingsProvider {
     SettingsHeader *headers;
     size_t n_headers;
     int lifetime_s;       /* reconnect a connection older than this between turns; 0: default */
+    bool insecure;        /* the key may cross plain http:// or ws:// to a non-loopback host */
     int line;
 } SettingsProvider;
 

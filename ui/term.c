@@ -468,6 +468,8 @@ static void *render_main(void *arg)
             kitty_flags(t, kitty, true);
 
         pthread_mutex_lock(&t->mu);
+        if (t->stats.frames_painted == 0)
+            log_msg("term: first frame painted"); /* start-up to first frame (make bench) */
         t->stats.frames_painted++;
         t->stats.rows_painted += painted;
         t->curses_cols = COLS;

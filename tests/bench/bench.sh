@@ -14,6 +14,7 @@
 #  6. context (tests/bench/bench_context.c): bytes sent per turn of a 10-turn conversation on
 #     a 50 KB file (once whole, then diffs), and the shared prefix of the requests before and
 #     after an interrupt, a steer and a reconnect.
+#  7. start-up: exec -> first frame painted for ws://, wss:// and --api chat (bench_startup.sh).
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -172,3 +173,5 @@ PY
 "$BUILD/tests/bench_answer"
 # --- what a conversation sends: file once then diffs; prefixes kept across interrupts ------
 "$BUILD/tests/bench_context"
+# --- start-up to first frame (ws://, wss://, --api chat) ----------------------------------
+"$(dirname "$0")/bench_startup.sh" "$BUILD"

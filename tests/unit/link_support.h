@@ -55,6 +55,7 @@ typedef struct SrvFrame {
 typedef struct SrvRec {
     struct lws *wsi; /* NULL once closed */
     char auth[256];
+    char xtitle[128]; /* an extra header the client may send ("X-Title") */
     char uri[256];
     char proto[64];
     char host[128]; /* Host header */
@@ -135,6 +136,8 @@ static inline int srv_cb(struct lws *wsi, enum lws_callback_reasons reason, void
         lws_hdr_copy(wsi, r->uri, sizeof r->uri, WSI_TOKEN_GET_URI);
         lws_hdr_copy(wsi, r->proto, sizeof r->proto, WSI_TOKEN_PROTOCOL);
         lws_hdr_copy(wsi, r->host, sizeof r->host, WSI_TOKEN_HOST);
+        if (lws_hdr_custom_copy(wsi, r->xtitle, sizeof r->xtitle, "x-title:", 8) < 0)
+            r->xtitle[0] = '\0';
         srv_sni(wsi, r->sni, sizeof r->sni);
         if (child_stream) {
             r->stream = true;
@@ -465,11 +468,19 @@ static inline const StateRec *last_state(TransportState st)
     return NULL;
 }
 
+/* No proxy, whatever the environment running the tests says (test_link_tunnel has its own). */
+static inline const char *no_proxy_env(const char *name)
+{
+    (void)name;
+    return NULL;
+}
+
 static inline Transport *make_link(const char *url, const char *key, const char *ca, size_t max)
 {
     client_reset();
     char err[256] = "";
     TransportWsConfig cfg = {.url = url, .api_key = key, .ca_file = ca, .max_message = max,
+                             .env = no_proxy_env,
                       .resolve = resolver};
     Transport *l = transport_ws_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
     if (!l)
@@ -514,13 +525,21 @@ static inline bool link_env_open(void (*add_vhosts)(void))
 
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = app_protocols;
+    /* As app/loop.c makes it: no vhost carries a client SSL_CTX until a wss:// Link adds
+     * its own (transport_ws.c link_tls_ready). */
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.fd_limit_per_thread = 256;
     ctx = lws_create_context(&info);
     if (!ctx) {
         fprintf(stderr, "no lws context\n");
+        return false;
+    }
+    memset(&info, 0, sizeof info);
+    info.vhost_name = "default";
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    info.protocols = app_protocols;
+    if (!lws_create_vhost(ctx, &info)) {
+        fprintf(stderr, "no default vhost\n");
         return false;
     }
 

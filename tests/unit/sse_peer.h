@@ -6,6 +6,9 @@
  * (0-based, counted across connections) with scripts[k]: bytes written `pace` at a time per
  * poll (0: as fast as the socket takes them), then, as `after` says, keep the connection,
  * close it, or hold it (write nothing more, never close: a stream that is still going).
+ * With sse_peer_tls() the same over TLS (OpenSSL on the non-blocking socket: the handshake
+ * and every read and write step between polls; a handshake that fails is counted in
+ * tls_failures and the connection closed).
  *
  * Header-only and static inline, like link_raw_peer.h. */
 #ifndef FLINT_TESTS_UNIT_SSE_PEER_H
@@ -15,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +49,7 @@ typedef struct PeerConn {
     StrBuf in;
     const PeerScript *script; /* being written */
     size_t out_off;
+    SSL *ssl;          /* with sse_peer_tls */
 } PeerConn;
 
 typedef struct PeerReq {
@@ -60,7 +66,21 @@ typedef struct SsePeer {
     int nreqs;
     PeerReq reqs[SSE_PEER_REQS];
     PeerScript scripts[SSE_PEER_REQS];
+    SSL_CTX *tls;      /* NULL: plain TCP */
+    int tls_failures;  /* handshakes that failed */
+    int tls_up;        /* handshakes that completed */
 } SsePeer;
+
+/* Serves TLS from now on, with this certificate chain and key; false if they do not load. */
+static inline bool sse_peer_tls(SsePeer *p, const char *cert, const char *key)
+{
+    p->tls = SSL_CTX_new(TLS_server_method());
+    if (!p->tls || SSL_CTX_use_certificate_chain_file(p->tls, cert) != 1 ||
+        SSL_CTX_use_PrivateKey_file(p->tls, key, SSL_FILETYPE_PEM) != 1)
+        return false;
+    SSL_CTX_set_mode(p->tls, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    return true;
+}
 
 static inline bool sse_peer_open(SsePeer *p)
 {
@@ -84,6 +104,10 @@ static inline bool sse_peer_open(SsePeer *p)
 
 static inline void peer_conn_close(PeerConn *c)
 {
+    if (c->ssl) {
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+    }
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
@@ -102,6 +126,31 @@ static inline void sse_peer_close(SsePeer *p)
     if (p->listen_fd >= 0)
         close(p->listen_fd);
     p->listen_fd = -1;
+    SSL_CTX_free(p->tls);
+    p->tls = NULL;
+}
+
+/* read(2)/send(2) or their TLS forms: >0 bytes, 0 EOF, -1 with errno EAGAIN for "not now". */
+static inline ssize_t peer_read(PeerConn *c, void *buf, size_t n)
+{
+    if (!c->ssl)
+        return read(c->fd, buf, n);
+    ERR_clear_error();
+    int r = SSL_read(c->ssl, buf, (int)n);
+    if (r > 0)
+        return r;
+    int e = SSL_get_error(c->ssl, r);
+    errno = (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) ? EAGAIN : EPIPE;
+    return e == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+}
+
+static inline ssize_t peer_send(PeerConn *c, const void *buf, size_t n)
+{
+    if (!c->ssl)
+        return send(c->fd, buf, n, MSG_NOSIGNAL);
+    ERR_clear_error();
+    int r = SSL_write(c->ssl, buf, (int)n);
+    return r > 0 ? r : -1;
 }
 
 /* The value of a header in a request head (case-insensitive name), or "" (static buffer). */
@@ -164,15 +213,35 @@ static inline void sse_peer_poll(SsePeer *p)
             continue;
         }
         fcntl(fd, F_SETFL, O_NONBLOCK);
-        p->conns[p->accepts++].fd = fd;
+        PeerConn *nc = &p->conns[p->accepts++];
+        nc->fd = fd;
+        if (p->tls) {
+            nc->ssl = SSL_new(p->tls);
+            SSL_set_fd(nc->ssl, fd);
+            SSL_set_accept_state(nc->ssl);
+        }
     }
     for (int i = 0; i < p->accepts; i++) {
         PeerConn *c = &p->conns[i];
         if (c->fd < 0)
             continue;
+        if (c->ssl && !SSL_is_init_finished(c->ssl)) {
+            ERR_clear_error();
+            int r = SSL_do_handshake(c->ssl);
+            if (r != 1) {
+                int e = SSL_get_error(c->ssl, r);
+                if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+                    continue;
+                p->tls_failures++;
+                c->eof = true;
+                peer_conn_close(c);
+                continue;
+            }
+            p->tls_up++;
+        }
         char buf[65536];
         ssize_t n;
-        while ((n = read(c->fd, buf, sizeof buf)) > 0)
+        while ((n = peer_read(c, buf, sizeof buf)) > 0)
             sb_append(&c->in, buf, (size_t)n);
         if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)) {
             c->eof = true;
@@ -188,7 +257,7 @@ static inline void sse_peer_poll(SsePeer *p)
             size_t k = len - c->out_off;
             if (s->pace && k > s->pace)
                 k = s->pace;
-            ssize_t w = send(c->fd, s->resp + c->out_off, k, MSG_NOSIGNAL);
+            ssize_t w = peer_send(c, s->resp + c->out_off, k);
             if (w <= 0)
                 break;
             c->out_off += (size_t)w;

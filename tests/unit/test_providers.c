@@ -70,7 +70,7 @@ static void test_overrides_from_settings(void)
     load(&s, "{ \"provider\": \"local\", \"providers\": {"
              "  \"llamacpp\": { \"model\": \"qwen3\", \"headers\": { \"X-A\": \"1\" } },"
              "  \"local\": { \"base_url\": \"http://127.0.0.1:9000/v1\", \"api\": \"chat\","
-             "               \"key_env\": \"LOCAL_KEY\", \"lifetime\": 60 },"
+             "               \"key_env\": \"LOCAL_KEY\", \"lifetime\": 60, \"insecure\": true },"
              "  \"typo\": { \"model\": \"m\" } } }");
     Providers p;
     StrBuf warn = {0};
@@ -82,7 +82,8 @@ static void test_overrides_from_settings(void)
     CHECK(l && strcmp(l->base_url, "http://127.0.0.1:8080/v1") == 0); /* kept */
     CHECK(l && l->n_headers == 1 && strcmp(l->headers[0].name, "X-A") == 0);
     const Provider *n = providers_find(&p, "local");
-    CHECK(n && n->api == APP_API_CHAT && n->lifetime_s == 60);
+    CHECK(n && n->api == APP_API_CHAT && n->lifetime_s == 60 && n->insecure);
+    CHECK(l && !l->insecure);
 
     /* provider in the settings is the default; with its key unset, a warning */
     ProviderChoice c;
@@ -147,7 +148,7 @@ static void test_resolution_order(void)
     CHECK(strcmp(c.provider->name, "vllm") == 0 && strcmp(c.url, "http://127.0.0.1:9/v1") == 0);
     CHECK(c.api == APP_API_RESPONSES && strcmp(c.model, "q") == 0);
     provider_choice_clear(&c);
-    /* a provider's headers on the WebSocket transport: told, since they are not sent */
+    /* a provider's headers on the WebSocket transport: sent too, so nothing to warn about */
     {
         SettingsHeader h = {(char *)"X-A", (char *)"1"};
         Provider *v = (Provider *)providers_find(&p, "vllm");
@@ -156,7 +157,7 @@ static void test_resolution_order(void)
         StrBuf w = {0};
         CHECK(resolve(&p, NULL, (ProviderFlags){.provider = "vllm", .api = "responses"}, &c, &w,
                       &err));
-        CHECK(strstr(sb_cstr(&w), "vllm: headers are not sent") != NULL);
+        CHECK(strstr(sb_cstr(&w), "headers") == NULL);
         provider_choice_clear(&c);
         sb_free(&w);
         v->headers = NULL;
@@ -172,9 +173,10 @@ static void test_resolution_order(void)
     CHECK_STR_EQ(sb_cstr(&warn), "xai needs XAI_API_KEY (no key is set)\n");
     provider_choice_clear(&c);
     sb_free(&warn);
-    /* cerebras: chat over https:// is refused plainly */
-    CHECK(!resolve(&p, NULL, (ProviderFlags){.provider = "cerebras"}, &c, NULL, &err));
-    CHECK(strstr(err.msg, "cerebras: Chat Completions over https:// is not supported") != NULL);
+    /* cerebras: chat over https:// */
+    CHECK(resolve(&p, NULL, (ProviderFlags){.provider = "cerebras"}, &c, NULL, &err));
+    CHECK(c.api == APP_API_CHAT && strcmp(c.url, "https://api.cerebras.ai/v1") == 0);
+    provider_choice_clear(&c);
     /* --demo excludes --provider and --url */
     CHECK(!resolve(&p, NULL, (ProviderFlags){.provider = "xai", .demo = true}, &c, NULL, &err));
     CHECK(!resolve(&p, NULL, (ProviderFlags){.url = "ws://x/v1", .demo = true}, &c, NULL, &err));

@@ -41,7 +41,8 @@ static void test_full_file_with_comments(void)
         "  \"keys\": { \"F2\": \"ask\", \"prompt\": { \"Ctrl-J\": \"submit\" } },\n"
         "  \"providers\": {\n"
         "    \"local\": { \"base_url\": \"http://127.0.0.1:8080/v1\", \"api\": \"chat\",\n"
-        "               \"model\": \"qwen\", \"headers\": { \"X-Org\": \"o1\" }, \"lifetime\": 600 },\n"
+        "               \"model\": \"qwen\", \"headers\": { \"X-Org\": \"o1\" }, \"lifetime\": 600,\n"
+        "               \"insecure\": true },\n"
         "  },\n"
         "  \"provider\": \"local\",\n"
         "  \"url\": \"http://x/y // not a comment\"\n"
@@ -65,6 +66,7 @@ static void test_full_file_with_comments(void)
     CHECK_STR_EQ(s.providers[0].api, "chat");
     CHECK_STR_EQ(s.providers[0].model, "qwen");
     CHECK_INT_EQ(s.providers[0].lifetime_s, 600);
+    CHECK(s.providers[0].insecure);
     CHECK_INT_EQ(s.providers[0].n_headers, 1);
     CHECK_STR_EQ(s.providers[0].headers[0].value, "o1");
     CHECK_INT_EQ(s.providers[0].line, 9);
@@ -72,7 +74,7 @@ static void test_full_file_with_comments(void)
     /* "url" is not a setting: a warning with its line, and the rest still applies. */
     CHECK_INT_EQ(s.n_warnings, 1);
     if (s.n_warnings)
-        CHECK_STR_EQ(s.warnings[0], "config.json:13: unknown setting 'url' (ignored)");
+        CHECK_STR_EQ(s.warnings[0], "config.json:14: unknown setting 'url' (ignored)");
     CHECK_STR_EQ(s.path, "config.json");
     settings_clear(&s);
 }

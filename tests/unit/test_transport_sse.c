@@ -4,160 +4,11 @@
  * in every framing (chunked, Content-Length, close-delimited; CRLF and bare LF), the end of
  * each response, keep-alive (two requests, one accept), interrupt (the server sees EOF and a
  * fresh accept before any new request), refusals (401, 404, 302 not followed, 429), the key
- * rules, a drop mid-stream (WAITING, then back with backoff), DNS failure, refused connect,
- * and https refused with a reason (not supported yet: see transport_sse.h). Prints
+ * rules, a drop mid-stream (WAITING, then back with backoff), DNS failure, refused connect
+ * (https: test_transport_sse_tls.c). Prints
  * figures (request -> first byte on a reused and on a fresh connection, interrupt -> up)
  * without asserting on them. Everything waits for events, with generous deadlines. */
-#include <libwebsockets.h>
-#include <netdb.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "core/clock.h"
-#include "core/log.h"
-#include "core/strbuf.h"
-#include "harness.h"
-#include "net/transport_sse.h"
-#include "sse_peer.h"
-
-static struct lws_context *ctx;
-static SsePeer P;
-static bool peer_on;
-static lws_sorted_usec_list_t tick;
-
-static struct {
-    Transport *t;
-    int nstates;
-    TransportState states[256];
-    char last_detail[256];
-    StrBuf body;          /* every message, concatenated */
-    int nmsgs;
-    uint64_t t_first_msg; /* clock_now_ns() of the first message since reset */
-    int nends;
-    TransportEnd ends[16];
-    char end_body[16][256];
-    char end_detail[16][320];
-    bool interrupt_on_msg;
-} C;
-
-static void tick_cb(lws_sorted_usec_list_t *sul) { lws_sul_schedule(ctx, 0, sul, tick_cb, 2000); }
-
-static void service_once(void)
-{
-    lws_service(ctx, 0);
-    if (peer_on)
-        sse_peer_poll(&P);
-}
-
-#define WAIT(cond, ms)                                                              \
-    do {                                                                            \
-        uint64_t dl_ = clock_now_ns() + (uint64_t)(ms) * NS_PER_MS;                 \
-        while (!(cond) && clock_now_ns() < dl_)                                     \
-            service_once();                                                         \
-    } while (0)
-
-static void on_state(void *ud, TransportState st, const char *detail)
-{
-    (void)ud;
-    if (C.nstates < 256)
-        C.states[C.nstates] = st;
-    C.nstates++;
-    snprintf(C.last_detail, sizeof C.last_detail, "%s", detail);
-}
-
-static void on_message(void *ud, const char *data, size_t len)
-{
-    (void)ud;
-    CHECK(data[len] == '\0');
-    if (!C.nmsgs)
-        C.t_first_msg = clock_now_ns();
-    C.nmsgs++;
-    sb_append(&C.body, data, len);
-    if (C.interrupt_on_msg) {
-        C.interrupt_on_msg = false;
-        transport_interrupt(C.t);
-    }
-}
-
-static void on_end(void *ud, const TransportEnd *e)
-{
-    (void)ud;
-    if (C.nends < 16) {
-        C.ends[C.nends] = *e;
-        snprintf(C.end_body[C.nends], sizeof C.end_body[0], "%s", e->body);
-        snprintf(C.end_detail[C.nends], sizeof C.end_detail[0], "%s", e->detail);
-    }
-    C.nends++;
-}
-
-static const TransportHooks hooks = {on_state, on_message, on_end};
-
-static void client_reset(void)
-{
-    sb_free(&C.body);
-    memset(&C, 0, sizeof C);
-}
-
-static int count_state(TransportState st)
-{
-    int n = 0;
-    for (int i = 0; i < C.nstates && i < 256; i++)
-        n += C.states[i] == st;
-    return n;
-}
-
-static int fail_resolve(const char *node, const char *service, const struct addrinfo *hints,
-                        struct addrinfo **res)
-{
-    (void)node, (void)service, (void)hints, (void)res;
-    return EAI_NONAME;
-}
-
-static Transport *make(const char *url, const char *key, const char *ca,
-                       const TransportSseHeader *h, size_t nh)
-{
-    client_reset();
-    char err[256] = "";
-    TransportSseConfig cfg = {.url = url, .api_key = key, .ca_file = ca, .headers = h,
-                              .n_headers = nh};
-    if (strstr(url, ".invalid"))
-        cfg.resolve = fail_resolve;
-    Transport *t = transport_sse_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
-    if (!t)
-        fprintf(stderr, "transport_sse_new(%s): %s\n", url, err);
-    C.t = t;
-    return t;
-}
-
-static char *peer_url(void)
-{
-    static char buf[128];
-    snprintf(buf, sizeof buf, "http://127.0.0.1:%d/v1", P.port);
-    return buf;
-}
-
-static void peer_restart(void)
-{
-    if (peer_on)
-        sse_peer_close(&P);
-    peer_on = sse_peer_open(&P);
-    CHECK(peer_on);
-}
-
-/* A client up on a fresh peer. */
-static Transport *up(const char *key)
-{
-    peer_restart();
-    Transport *t = make(peer_url(), key, NULL, NULL, 0);
-    if (!t)
-        return NULL;
-    transport_start(t);
-    WAIT(transport_state(t) == TRANSPORT_UP && P.accepts == 1, 5000);
-    CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
-    CHECK_INT_EQ(P.accepts, 1);
-    return t;
-}
+#include "sse_client.h"
 
 static const char SSE_BODY[] = "data: {\"a\":1}\r\n\r\n: keepalive\n\ndata: [DONE]\n\n";
 
@@ -344,35 +195,49 @@ static void test_refusals(void)
     Transport *t = up("sk-x");
     if (!t)
         return;
-    P.scripts[0] = (PeerScript){"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+    P.scripts[0] = (PeerScript){"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                "9\r\nnot found\r\n0\r\n\r\n", 0, 0, AFTER_KEEP};
+    P.scripts[1] = (PeerScript){"HTTP/1.1 302 Found\r\nLocation: http://evil.example/v1?token=s\r\n"
+                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
+    P.scripts[2] = (PeerScript){"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
+                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
+    P.scripts[3] = (PeerScript){"HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
                                 "Content-Length: 37\r\n\r\n{\"error\":{\"message\":\"bad key\x1b[2J\"}}  ",
                                 0, 0, AFTER_KEEP};
-    P.scripts[1] = (PeerScript){"HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                "9\r\nnot found\r\n0\r\n\r\n", 0, 0, AFTER_KEEP};
-    P.scripts[2] = (PeerScript){"HTTP/1.1 302 Found\r\nLocation: http://evil.example/v1?token=s\r\n"
-                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
-    P.scripts[3] = (PeerScript){"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\n"
-                                "Content-Length: 0\r\n\r\n", 0, 0, AFTER_KEEP};
     for (int i = 0; i < 4; i++) {
         CHECK(transport_send(t, "{}", 2));
         WAIT(C.nends == i + 1, 10000);
     }
     CHECK_INT_EQ(C.nends, 4);
     CHECK_INT_EQ(C.nmsgs, 0); /* refusals never reach the message hook */
-    CHECK_INT_EQ(C.ends[0].status, 401);
-    CHECK(strstr(C.end_body[0], "\"message\":\"bad key") != NULL);
-    CHECK(strstr(C.end_detail[0], "HTTP 401 from 127.0.0.1:") == C.end_detail[0]);
-    CHECK(strstr(C.end_detail[0], "bad key?[2J") != NULL); /* no escape reaches the screen */
-    CHECK_INT_EQ(C.ends[1].status, 404);
-    CHECK_STR_EQ(C.end_body[1], "not found");
-    CHECK_INT_EQ(C.ends[2].status, 302);
-    CHECK(strstr(C.end_detail[2], "redirected to http://evil.example/v1?...; not followed"));
-    CHECK(strstr(C.end_detail[2], "token") == NULL);
-    CHECK_INT_EQ(C.ends[3].status, 429);
-    CHECK_INT_EQ(C.ends[3].retry_after_s, 7);
+    CHECK_INT_EQ(C.ends[0].status, 404);
+    CHECK_STR_EQ(C.end_body[0], "not found");
+    CHECK_INT_EQ(C.ends[1].status, 302);
+    CHECK(strstr(C.end_detail[1], "redirected to http://evil.example/v1?...; not followed"));
+    CHECK(strstr(C.end_detail[1], "token") == NULL);
+    CHECK_INT_EQ(C.ends[2].status, 429);
+    CHECK_INT_EQ(C.ends[2].retry_after_s, 7);
+    CHECK_INT_EQ(C.ends[3].status, 401);
+    CHECK(strstr(C.end_body[3], "\"message\":\"bad key") != NULL);
+    CHECK(strstr(C.end_detail[3], "HTTP 401 from 127.0.0.1:") == C.end_detail[3]);
+    CHECK(strstr(C.end_detail[3], "bad key?[2J") != NULL); /* no escape reaches the screen */
     CHECK_INT_EQ(P.nreqs, 4);   /* the redirect was not followed */
-    CHECK_INT_EQ(P.accepts, 1); /* and every refusal kept the connection */
+    CHECK_INT_EQ(P.accepts, 1); /* and every refusal but the 401 kept the connection */
     CHECK_INT_EQ(count_state(TRANSPORT_WAITING), 0);
+    /* 401/403: the same request would be refused again: STOPPED, closed, no retry */
+    CHECK_INT_EQ(transport_state(t), TRANSPORT_STOPPED);
+    CHECK(strstr(C.last_detail, "the API key was rejected by 127.0.0.1:") == C.last_detail);
+    WAIT(P.conns[0].eof, 10000);
+    CHECK(P.conns[0].eof);
+    CHECK(!transport_send(t, "{}", 2));
+    pump_ms(600); /* longer than the first backoff: nothing reconnects */
+    CHECK_INT_EQ(P.accepts, 1);
+    CHECK_INT_EQ(transport_state(t), TRANSPORT_STOPPED);
+    /* transport_interrupt is the one way to try again: one new connection */
+    transport_interrupt(t);
+    WAIT(transport_state(t) == TRANSPORT_UP && P.accepts == 2, 10000);
+    CHECK_INT_EQ(transport_state(t), TRANSPORT_UP);
+    CHECK_INT_EQ(P.accepts, 2);
     transport_free(t);
 }
 
@@ -456,38 +321,10 @@ static void test_refused_and_dns(void)
 }
 
 
-/* ----- https: refused for now (transport_sse.h: lws 4.1.6 cannot do TLS on a raw client) -- */
-
-static void test_https_refused(void)
-{
-    char err[256] = "";
-    TransportSseConfig cfg = {.url = "https://127.0.0.1:1/v1?key=s", .api_key = "k"};
-    Transport *t = transport_sse_new(ctx, &cfg, &hooks, NULL, err, sizeof err);
-    CHECK(t == NULL);
-    CHECK(strstr(err, "https:// is not supported") != NULL);
-    CHECK(strstr(err, "key=s") == NULL);
-    transport_free(t);
-}
-
 int main(void)
 {
-    if (getenv("FLINT_LOG"))
-        log_open(getenv("FLINT_LOG"));
-    lws_set_log_level(LLL_ERR, NULL);
-    static struct lws_protocols protos[] = {{"default", lws_callback_http_dummy, 0, 0, 0, NULL, 0},
-                                            {NULL, NULL, 0, 0, 0, NULL, 0}};
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = protos;
-    info.fd_limit_per_thread = 256;
-    ctx = lws_create_context(&info);
-    if (!ctx) {
-        fprintf(stderr, "no lws context\n");
+    if (!sse_env_open())
         return 1;
-    }
-    lws_sul_schedule(ctx, 0, &tick, tick_cb, 2000);
 
     RUN(test_request_chunked_bytewise);
     RUN(test_content_length_and_lf);
@@ -498,12 +335,7 @@ int main(void)
     RUN(test_key_rules);
     RUN(test_drop_mid_stream);
     RUN(test_refused_and_dns);
-    RUN(test_https_refused);
 
-    if (peer_on)
-        sse_peer_close(&P);
-    lws_sul_cancel(&tick);
-    lws_context_destroy(ctx);
-    client_reset();
+    sse_env_close();
     return harness_done();
 }
