@@ -239,6 +239,10 @@ void journal_app_sync(App *a)
             } else {
                 ok = journal_question(ja->j, sb_cstr(&e->text), &err);
             }
+            size_t mlen;
+            const char *m = session_sent_message(a->session, ja->seen, &mlen);
+            if (ok && m && strlen(m) == mlen) /* composed when asked: the exact bytes */
+                ok = journal_message(ja->j, m, &err);
             break;
         case ENTRY_ANSWER:
             ja->open_answer = ja->seen;
@@ -358,6 +362,7 @@ static size_t replay(App *a, const JournalLog *log)
     Session *s = a->session;
     StrBuf answer = {0}, note = {0};
     bool open = false; /* a question's answer is being rebuilt */
+    size_t last_user = SIZE_MAX; /* the transcript entry of the last question restored */
     size_t turns = 0;
     for (size_t i = 0; i < log->n_files; i++)
         if (!has_file(ja, log->files[i]))
@@ -372,9 +377,14 @@ static size_t replay(App *a, const JournalLog *log)
                                       r->kind == JR_STEER ? ENTRY_DONE : ENTRY_INTERRUPTED,
                                       answer.data, answer.len, NULL);
             session_restore_entry(s, ENTRY_USER, ENTRY_DONE, r->text, r->len, NULL);
+            last_user = transcript_count(session_transcript(s)) - 1;
             sb_reset(&answer);
             open = true;
             turns += r->kind == JR_QUESTION;
+            break;
+        case JR_MESSAGE:
+            if (last_user != SIZE_MAX)
+                session_restore_sent_message(s, last_user, r->text, r->len);
             break;
         case JR_TEXT:
             if (open)

@@ -351,6 +351,11 @@ bool journal_steer(Journal *j, const char *text, ErrorBuf *err)
     return text_record(j, "steer", text, err);
 }
 
+bool journal_message(Journal *j, const char *text, ErrorBuf *err)
+{
+    return text_record(j, "message", text, err);
+}
+
 bool journal_note(Journal *j, const char *text, ErrorBuf *err)
 {
     return text_record(j, "note", text, err);
@@ -445,6 +450,9 @@ static bool read_record(JournalLog *log, const char *line, size_t len)
                strcmp(t, "note") == 0 || strcmp(t, "text") == 0) {
         r.kind = t[0] == 'q' ? JR_QUESTION : t[0] == 's' ? JR_STEER : t[0] == 'n' ? JR_NOTE
                                                                        : JR_TEXT;
+        ok = (text = get_str(o, "s")) != NULL;
+    } else if (strcmp(t, "message") == 0) {
+        r.kind = JR_MESSAGE;
         ok = (text = get_str(o, "s")) != NULL;
     } else if (strcmp(t, "queue") == 0) {
         const char *op = get_str(o, "op");

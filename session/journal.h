@@ -90,6 +90,9 @@ bool journal_broken(const Journal *j);
 
 bool journal_question(Journal *j, const char *text, ErrorBuf *err);
 bool journal_steer(Journal *j, const char *text, ErrorBuf *err);
+/* The user message the last question went out as (question + editor context), exactly: a
+ * resumed conversation resends these bytes, so the provider's prefix cache still applies. */
+bool journal_message(Journal *j, const char *text, ErrorBuf *err);
 bool journal_queue(Journal *j, bool add, const char *text, ErrorBuf *err);
 /* Held in memory until journal_tick finds it due, or another record is written. */
 bool journal_answer_text(Journal *j, const char *text, size_t len, ErrorBuf *err);
@@ -119,6 +122,7 @@ typedef enum JournalRecordKind {
     JR_HUNK,
     JR_NOTE,
     JR_FILE,
+    JR_MESSAGE,   /* what the last JR_QUESTION went out as */
 } JournalRecordKind;
 
 typedef struct JournalRecord {

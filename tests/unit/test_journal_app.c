@@ -14,6 +14,8 @@
 
 #include "app/app.h"
 #include "app/journal_app.h"
+#include "core/xalloc.h"
+#include "session/session.h"
 #include "session/journal.h"
 #include "session/transcript.h"
 #include "session/wire_json.h"
@@ -211,10 +213,42 @@ static void test_resume(void)
     ErrorBuf err;
     CHECK(journal_read(path.data, &log, &err));
     CHECK_INT_EQ(log.damaged, 1);
-    CHECK(log.n >= 1 && log.recs[log.n - 2].kind == JR_QUESTION &&
-          strcmp(log.recs[log.n - 2].text, "new question") == 0);
+    /* the question, the exact message it went out as (question + editor context), its end */
+    CHECK(log.n >= 3 && log.recs[log.n - 3].kind == JR_QUESTION &&
+          strcmp(log.recs[log.n - 3].text, "new question") == 0);
+    CHECK(log.n >= 3 && log.recs[log.n - 2].kind == JR_MESSAGE &&
+          strncmp(log.recs[log.n - 2].text, "new question", 12) == 0);
     journal_log_free(&log);
     sb_free(&path);
+}
+
+/* A resumed conversation resends each earlier question exactly as it went out, editor
+ * context included (the provider's prefix cache still applies), not just its words. */
+static void test_resume_same_bytes(void)
+{
+    StrBuf dir = {0};
+    sb_printf(&dir, "%s/same", tmp);
+    Rig r;
+    if (!rig_open(&r, dir.data, NULL))
+        return;
+    keys(&r, "zebra-ctx-42"); /* in the buffer: the first question's context carries it */
+    ask(&r, "first question");
+    server_answer_start(&r, "resp_1");
+    server_delta(&r, "first answer");
+    server_completed(&r, "resp_1");
+    char *path = xstrdup(journal_app_path(r.app));
+    app_free(r.app);
+
+    if (!rig_open(&r, dir.data, path))
+        return;
+    CHECK_INT_EQ(text_byte_count(buffer_text(session_buffer(app_session(r.app)))), 0);
+    ask(&r, "second question");
+    const char *sent = transport_fake_sent(r.fake, 0, NULL);
+    CHECK(sent && strstr(sent, "zebra-ctx-42") && strstr(sent, "first answer") &&
+          strstr(sent, "second question"));
+    app_free(r.app);
+    free(path);
+    sb_free(&dir);
 }
 
 static void test_write_error(void)
@@ -314,6 +348,7 @@ int main(void)
         return 1;
     RUN(test_question_text_end);
     RUN(test_resume);
+    RUN(test_resume_same_bytes);
     RUN(test_write_error);
     RUN(test_resume_list);
     StrBuf cmd = {0};
