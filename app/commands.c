@@ -469,7 +469,7 @@ static const Command commands[] = {
     {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
     {"close", E, 0, cmd_close, "close the buffer (asks about unsaved changes)"},
     {"complete", OP | SA | MODE_BIT(MODE_ASK), CMD_BASIC, cmd_complete,
-     "complete the path (the ask prompt: an @path; while an answer streams: queue)"},
+     "complete a path / an @path; queue while it answers"},
     {"list-up", L, CMD_BASIC, cmd_list_up, "the previous line of the list"},
     {"list-down", L, CMD_BASIC, cmd_list_down, "the next line of the list"},
     {"list-choose", L, CMD_BASIC, cmd_list_choose,

@@ -466,37 +466,40 @@ static void keys_of(const Keymap *km, KeyMode mode, const Command *c, StrBuf *ou
     }
 }
 
-void keymap_help(const Keymap *km, StrBuf *out)
+typedef bool (*HelpFilter)(const Command *c);
+
+static bool help_not_basic(const Command *c) { return !(c->flags & CMD_BASIC); }
+static bool help_answer(const Command *c)
+{
+    return strncmp(c->name, "answer-", 7) == 0 || strcmp(c->name, "export") == 0;
+}
+static bool help_any(const Command *c) { (void)c; return true; }
+/* The ask prompt: its own keys (a new line, Tab's completion and queue, dropping the last
+ * queued question), not the line editing every prompt shares. */
+static bool help_prompt(const Command *c)
+{
+    return help_not_basic(c) || strcmp(c->name, "newline") == 0 ||
+           strcmp(c->name, "complete") == 0 || strcmp(c->name, "queue-drop") == 0;
+}
+
+/* One section of the help: the commands that work in mode (and pass keep), with the keys
+ * the table km_mode binds to them, aligned; nothing when none is bound. */
+static void help_section(const Keymap *km, StrBuf *out, const char *title, KeyMode km_mode,
+                         AppMode mode, HelpFilter keep)
 {
     size_t n;
     const Command *all = commands_all(&n);
     StrBuf *keys = xcalloc(n, sizeof *keys);
-    size_t width = 0;
+    size_t width = 0, shown = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!(all[i].flags & CMD_BASIC) && command_works_in(&all[i], MODE_EDIT))
-            keys_of(km, KEYS_EDIT, &all[i], &keys[i]);
+        if (keep(&all[i]) && command_works_in(&all[i], mode))
+            keys_of(km, km_mode, &all[i], &keys[i]);
         if (keys[i].len > width)
             width = keys[i].len;
+        shown += keys[i].len > 0;
     }
-    sb_puts(out, "flint keys\n\n");
-    for (size_t i = 0; i < n; i++) {
-        if (!keys[i].len)
-            continue;
-        char line[256];
-        snprintf(line, sizeof line, "%-*s  %s\n", (int)width, sb_cstr(&keys[i]), all[i].help);
-        sb_puts(out, line);
-        sb_free(&keys[i]);
-    }
-    /* The focused answer pane's own keys (issue 8 item 10), after a blank line. */
-    width = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (command_works_in(&all[i], MODE_ANSWER) &&
-            (strncmp(all[i].name, "answer-", 7) == 0 || strcmp(all[i].name, "export") == 0))
-            keys_of(km, KEYS_ANSWER, &all[i], &keys[i]);
-        if (keys[i].len > width)
-            width = keys[i].len;
-    }
-    sb_puts(out, "\nIn the answer pane (a click, Alt-A or F6 focuses it):\n\n");
+    if (shown)
+        sb_puts(out, title);
     for (size_t i = 0; i < n; i++) {
         if (!keys[i].len)
             continue;
@@ -506,4 +509,16 @@ void keymap_help(const Keymap *km, StrBuf *out)
         sb_free(&keys[i]);
     }
     free(keys);
+}
+
+void keymap_help(const Keymap *km, StrBuf *out)
+{
+    help_section(km, out, "flint keys\n\n", KEYS_EDIT, MODE_EDIT, help_not_basic);
+    help_section(km, out, "\nIn the ask prompt (Ctrl-K; it stays open while the answer "
+                 "streams):\n\n", KEYS_PROMPT, MODE_ASK, help_prompt);
+    help_section(km, out, "\nReviewing proposed edits (Ctrl-R):\n\n", KEYS_REVIEW, MODE_REVIEW,
+                 help_any);
+    /* The focused answer pane's own keys (issue 8 item 10). */
+    help_section(km, out, "\nIn the answer pane (a click, Alt-A or F6 focuses it):\n\n",
+                 KEYS_ANSWER, MODE_ANSWER, help_answer);
 }

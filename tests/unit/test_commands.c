@@ -388,6 +388,9 @@ static void test_settings_bindings(void)
     StrBuf help = {0};
     keymap_help(km, &help);
     CHECK(strstr(sb_cstr(&help), "Ctrl-K / F2") != NULL);
+    char *cut = strstr(help.data, "\nIn the ask prompt"); /* the editor's section only: the */
+    if (cut)                                              /* review keeps its own Ctrl-S */
+        *cut = '\0';
     CHECK(strstr(sb_cstr(&help), "\nCtrl-S ") == NULL); /* (Ctrl-Shift-Up stays) */
     CHECK(strstr(sb_cstr(&help), "unbinds") == NULL); /* "none" is not a command to learn */
     sb_free(&help);
