@@ -24,6 +24,10 @@ type 'please finish the todo'
 keys Enter
 wait_screen '2 hunks pending \(Ctrl-R review\)'
 wait_screen '^ +\+ static struct node \*reverse\(struct node \*head\)' # an added line, inline
+# Hunks show while the answer streams; the keys below are the editor's once the turn has
+# ended and the ask prompt (open while it streams, for steering) has closed.
+wait_count 'turn: end' "$FLINT_LOG_FILE" 1
+wait_gone '^Steer'
 
 keys C-r
 wait_screen 'Hunk 1/2: y accept'
@@ -80,6 +84,8 @@ keys C-k
 type 'add a comment to each function'
 keys Enter
 wait_screen '2 hunks pending \(Ctrl-R review\)'
+wait_count 'turn: end' "$FLINT_LOG_FILE" 2
+wait_gone '^Steer'
 keys M-g
 wait_screen '^Go to line'
 type '11'
