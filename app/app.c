@@ -47,6 +47,7 @@
 #include "app/journal_app.h"
 #include "app/hunks_app.h"
 #include "app/keymap.h"
+#include "app/plain.h"
 #include "app/pointer.h"
 #include "app/policy.h"
 #include "app/prompt_editor.h"
@@ -181,7 +182,13 @@ static void app_esc_timeout(void *ud)
     app_drain_keys(a);
 }
 
-static void app_frame(void *ud) { app_draw(ud); }
+static void app_frame(void *ud)
+{
+    App *a = ud;
+    app_draw(a);
+    if (a->after_frame)
+        a->after_frame(a); /* --plain prints what the frame would have shown */
+}
 
 static void app_turn_timer(void *ud)
 {
@@ -300,7 +307,7 @@ static void app_log_summary(App *a)
             (unsigned long long)ls->connects);
 }
 
-static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
+App *app_alloc(const AppConfig *cfg, StrBuf *notes)
 {
     App *a = xcalloc(1, sizeof *a);
     a->cfg = cfg;
@@ -318,7 +325,7 @@ static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
  * demo backend between them). First: the theme (a broken settings-file theme is a note), the
  * key tables (the settings' bindings), the session and its buffer (the file). False with a
  * message. */
-static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
+bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
 {
     const AppConfig *cfg = a->cfg;
     theme_default(&a->theme);
@@ -348,7 +355,7 @@ static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
 /* Second: the loop and its timers, the transport (made by make, with the App's hooks). False
  * with a message; *transport_failed tells the transport's failure apart (app_run's exit
  * status 2). */
-static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_failed,
+bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_failed,
                         ErrorBuf *err)
 {
     a->loop = loop_new(err);
@@ -374,7 +381,7 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
 
 /* The screen side over term (NULL: frames are only composed, into the Ui's Grid): help,
  * languages, the greeting; then the transport starts and the first frame is drawn. */
-static void app_start(App *a, int cols, int rows, const char *notes, const char *url)
+void app_start(App *a, int cols, int rows, const char *notes, const char *url)
 {
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
     if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
@@ -404,10 +411,12 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     log_msg("start: url=%s model=%s files=%zu", url_shown, a->cfg->model, a->cfg->n_files);
 }
 
-static void app_go(App *a)
+void app_go(App *a)
 {
     transport_start(a->transport);
     app_draw(a);
+    if (a->after_frame)
+        a->after_frame(a);
 }
 
 void app_free(App *a)
@@ -441,15 +450,10 @@ void app_free(App *a)
 
 /* app_run's AppTransportFn, in the loop's context: the WebSocket transport, or with --api
  * chat the HTTP SSE one (it maps ws:// to http://). */
-typedef struct WsMaker {
-    const AppConfig *cfg;
-    const char *url;
-} WsMaker;
-
-static Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
                               void *hooks_ud, ErrorBuf *err)
 {
-    const WsMaker *m = ud;
+    const AppWsMaker *m = ud;
     char lerr[256];
     Transport *t;
     if (m->cfg->api == APP_API_CHAT) {
@@ -502,13 +506,15 @@ App *app_new_headless(const AppConfig *cfg, AppTransportFn make, void *make_ud, 
 
 int app_run(const AppConfig *cfg)
 {
+    if (cfg->plain)
+        return plain_run(cfg);
     StrBuf notes = {0}; /* configuration problems, one per line */
     App *a = app_alloc(cfg, &notes);
     ErrorBuf err = {{0}};
     char demo_url[64];
     bool transport_failed = false;
     int status = 1;
-    WsMaker ws = {.cfg = cfg, .url = cfg->url};
+    AppWsMaker ws = {.cfg = cfg, .url = cfg->url};
 
     loop_block_signals();
     if (!app_build(a, &notes, &err) || !app_open_tty(a, &err))

@@ -59,6 +59,9 @@ static void usage(FILE *f)
             "                   a list (newest first), or the one named by ID: its questions,\n"
             "                   answers, queue and files; it goes on in the same journal\n"
             "  --continue       reopen the latest conversation of this directory\n"
+            "  --plain          no full-screen UI: questions are typed as lines, answers are\n"
+            "                   printed as they arrive (screen readers, slow links, logs);\n"
+            "                   Ctrl-C/Ctrl-G stop the answer, Ctrl-D quits; TERM=dumb too\n"
             "  -h, --help       show this help\n"
             "  -V, --version    show the version\n"
             "\n"
@@ -86,7 +89,7 @@ int main(int argc, char **argv)
 {
     enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
            OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS, OPT_RESUME,
-           OPT_CONTINUE, OPT_DOCTOR };
+           OPT_CONTINUE, OPT_DOCTOR, OPT_PLAIN };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"api", required_argument, NULL, OPT_API},
@@ -104,6 +107,7 @@ int main(int argc, char **argv)
         {"resume", optional_argument, NULL, OPT_RESUME},
         {"continue", no_argument, NULL, OPT_CONTINUE},
         {"doctor", no_argument, NULL, OPT_DOCTOR},
+        {"plain", no_argument, NULL, OPT_PLAIN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -161,6 +165,7 @@ int main(int argc, char **argv)
         case OPT_CONFIG: config_file = optarg; break;
         case OPT_PRINT_CONFIG: print_config = true; break;
         case OPT_DOCTOR: doctor = true; break;
+        case OPT_PLAIN: cfg.plain = true; break;
         case OPT_CA: cfg.ca_file = optarg; break;
         case OPT_INSECURE: cfg.allow_insecure = true; break;
         case OPT_STALL: {
@@ -320,6 +325,14 @@ int main(int argc, char **argv)
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         setlocale(LC_CTYPE, "C.UTF-8");
     log_open_env();
+    /* A terminal that cannot move the cursor gets plain mode rather than a refusal; the
+     * full screen refuses other such types with a message that names --plain (ui/term.c). */
+    const char *term_name = getenv("TERM");
+    if (!cfg.plain && (!term_name || !*term_name || strcmp(term_name, "dumb") == 0)) {
+        fprintf(stderr, "flint: TERM=%s cannot move the cursor: using --plain\n",
+                term_name ? term_name : "");
+        cfg.plain = true;
+    }
     int status = app_run(&cfg);
     sb_free(&journal_dir);
     sb_free(&resume_path);

@@ -65,6 +65,10 @@ typedef struct App {
     /* Where a hunk decision is recorded when it is made (journal_app_hunk), wired in by
      * app.c so that the hunks need not know the journal (no include circle); NULL: nowhere. */
     void (*journal_hunk)(struct App *a, const char *file, const char *id, JournalHunkDecision d);
+    /* --plain (app/plain.c): after each frame the new text is printed as lines; NULL in
+     * the full-screen App. */
+    void (*after_frame)(struct App *a);
+    struct Plain *plain;
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
     AppMode mode;

@@ -507,7 +507,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     if (!cup || cup == (char *)-1) {
         const char *term = getenv("TERM");
         error_set(err, "cannot drive terminal type '%s': it cannot move the cursor "
-                       "(try TERM=xterm-256color)", term ? term : "(unset)");
+                       "(try TERM=xterm-256color, or flint --plain)", term ? term : "(unset)");
         endwin();
         delscreen(t->screen);
         free(t);
