@@ -423,8 +423,8 @@ int plain_run(const AppConfig *cfg)
         p->msg_seq = a->message_seq;
     p->first_typed = transcript_count(session_transcript(a->session));
     if (p->tty)
-        printf("flint %s (plain): type a question and Enter; end a line with \\ to go on; "
-               "Ctrl-C or Ctrl-G stops the answer; Ctrl-D quits.\n", FLINT_VERSION);
+        printf("flint %s, plain mode: Enter asks; end a line with \\ to go on.\n"
+               "Ctrl-C or Ctrl-G stops an answer; Ctrl-D quits.\n", FLINT_VERSION);
     a->after_frame = plain_flush;
     app_go(a);
     loop_run(a->loop);
