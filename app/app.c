@@ -47,7 +47,6 @@
 #include "app/journal_app.h"
 #include "app/hunks_app.h"
 #include "app/keymap.h"
-#include "app/plain.h"
 #include "app/pointer.h"
 #include "app/policy.h"
 #include "app/prompt_editor.h"
@@ -329,6 +328,8 @@ bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
 {
     const AppConfig *cfg = a->cfg;
     theme_default(&a->theme);
+    if (cfg->theme_path)
+        log_msg("theme: %s", cfg->theme_path);
     if (cfg->theme_path && !theme_load_file(&a->theme, cfg->theme_path, err)) {
         if (!cfg->theme_soft)
             return false;
@@ -506,8 +507,6 @@ App *app_new_headless(const AppConfig *cfg, AppTransportFn make, void *make_ud, 
 
 int app_run(const AppConfig *cfg)
 {
-    if (cfg->plain)
-        return plain_run(cfg);
     StrBuf notes = {0}; /* configuration problems, one per line */
     App *a = app_alloc(cfg, &notes);
     ErrorBuf err = {{0}};

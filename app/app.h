@@ -67,7 +67,7 @@ typedef struct AppConfig {
     const char *resume_path; /* a journal to reopen and go on with (--resume ID, --continue) */
     bool resume_pick;        /* --resume: list this directory's conversations to choose one */
     const char *provider_name; /* for the journal's header (NULL: none) */
-    bool plain;              /* --plain: questions and answers as lines (app/plain.h) */
+    bool plain;              /* --plain: main runs plain_run (app/plain.h), not app_run */
     const char *notes;       /* configuration problems already told on stderr, one per line
                               * ("config.json:3: ..."), for the status line at start; or NULL */
 } AppConfig;

@@ -13,12 +13,17 @@
 #include "app/config.h"
 #include "app/doctor.h"
 #include "app/keymap.h"
+#include "app/plain.h"
 #include "app/providers.h"
 #include "app/resume_pick.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/journal.h"
 #include "session/session.h"
+
+#ifndef FLINT_COMMIT
+#define FLINT_COMMIT "unknown" /* CMake sets it from git describe */
+#endif
 
 static void usage(FILE *f)
 {
@@ -183,7 +188,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'h': usage(stdout); return 0;
-        case 'V': printf("flint %s\n", FLINT_VERSION); return 0;
+        case 'V': printf("flint %s (commit %s)\n", FLINT_VERSION, FLINT_COMMIT); return 0;
         case ':':
             fprintf(stderr, "flint: option '%s' needs a value (see flint --help)\n", argv[optind - 1]);
             return 2;
@@ -333,7 +338,7 @@ int main(int argc, char **argv)
                 term_name ? term_name : "");
         cfg.plain = true;
     }
-    int status = app_run(&cfg);
+    int status = cfg.plain ? plain_run(&cfg) : app_run(&cfg);
     sb_free(&journal_dir);
     sb_free(&resume_path);
     provider_choice_clear(&choice);
