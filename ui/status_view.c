@@ -1,5 +1,6 @@
 /* StatusView: composes the bottom line from parts with priorities, drops the least important
- * ones until the rest fits, then draws left part, message and right part. */
+ * ones until the rest fits, then draws left part, message and right part. A message comes
+ * before the figures: they are dropped until it fits whole (see status_view.h). */
 #include "ui/status_view.h"
 
 #include <stdio.h>
@@ -10,7 +11,7 @@
 
 #define GAP 2
 #define ELLIPSIS "\xe2\x80\xa6"
-#define MSG_MIN 32 /* columns the message keeps before optional parts are dropped for it */
+#define NAME_KEEP 12 /* columns the file name keeps beside a message that does not fit */
 
 enum { P_NAME, P_POS, P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P_CTX, P__COUNT };
 
@@ -146,8 +147,14 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         if (need > r.w)
             p[P_CTX].on = false;
     }
+    /* A message (a question, an error, a notice: each is read once) comes first: the figures,
+     * then the position and the link state make way for the whole of it, and the file name
+     * shrinks to NAME_KEEP columns before the message is cut. Without one, a long name
+     * pushes the figures out instead. */
+    int name_need = mw ? (name_w < NAME_KEEP ? name_w : NAME_KEEP) : name_w;
+    size_t n_drop = sizeof drop_order / sizeof *drop_order;
     for (size_t d = 0;; d++) {
-        int need = 1 + name_w + p[P_NAME].w;
+        int need = 1 + name_need + p[P_NAME].w;
         if (p[P_POS].on)
             need += GAP + p[P_POS].w;
         int right = 0;
@@ -157,8 +164,8 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         if (right)
             need += GAP + right + 1;
         if (mw)
-            need += GAP + (mw < MSG_MIN ? mw : MSG_MIN);
-        if (need <= r.w || d >= sizeof drop_order / sizeof *drop_order)
+            need += GAP + mw;
+        if (need <= r.w || d >= n_drop)
             break;
         p[drop_order[d]].on = false;
     }
@@ -174,10 +181,19 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         right_x = end;
     }
 
-    /* Left: the name gets what the right part leaves (it is truncated last). */
+    /* Left: the name gets what the right part and the message leave, but at least
+     * NAME_KEEP columns (all of them without a message). */
     int x = r.x + 1;
-    int left_room = right_x - (right_w ? GAP : 0) - x - p[P_NAME].w;
-    x = put_fit(g, x, r.y, left_room, file, flen, STYLE_STATUS);
+    int left_room = right_x - (right_w ? GAP : 0) - x - p[P_NAME].w -
+                    (p[P_POS].on ? GAP + p[P_POS].w : 0);
+    int name_room = left_room;
+    if (mw && name_room - GAP - mw < name_w) {
+        name_room -= GAP + mw;
+        int keep = name_w < NAME_KEEP ? name_w : NAME_KEEP;
+        if (name_room < keep)
+            name_room = keep < left_room ? keep : left_room;
+    }
+    x = put_fit(g, x, r.y, name_room, file, flen, STYLE_STATUS);
     x = grid_put_text(g, x, r.y, right_x, p[P_NAME].text, p[P_NAME].len, STYLE_STATUS,
                       STYLE_STATUS, x, 0);
     if (p[P_POS].on)
