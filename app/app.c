@@ -70,22 +70,40 @@
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
-/* While the help overlay is open, the moving keys scroll it; Esc closes it and still does
- * what Esc does (it stops an answer); every other key does what it always does (F1 closes
- * the help too). */
+/* While the help overlay is open it has the keys, as a pager has: the moving keys scroll it,
+ * Esc and q close it (Esc still does what Esc does: it stops an answer), and only the keys
+ * bound to help (F1), interrupt, quit and redraw do what they always do. Every other key,
+ * a paste included, is swallowed with a word on how to close the help, so that nothing edits
+ * the buffer hidden under the box. */
 static bool app_help_key(App *a, const KeyEvent *k)
 {
-    if (!ui_help_open(a->ui) || k->mods & (MOD_CTRL | MOD_ALT))
+    if (!ui_help_open(a->ui) || k->code == KC_FOCUS_IN || k->code == KC_FOCUS_OUT)
         return false;
     int page = (int)ui_editor_rows(a->ui);
-    switch (k->code) {
-    case KC_UP: ui_help_scroll(a->ui, -1); break;
-    case KC_DOWN: ui_help_scroll(a->ui, 1); break;
-    case KC_PAGE_UP: ui_help_scroll(a->ui, -page); break;
-    case KC_PAGE_DOWN: ui_help_scroll(a->ui, page); break;
-    case KC_ESC: ui_toggle_help(a->ui); return false;
-    default: return false;
+    if (!(k->mods & (MOD_CTRL | MOD_ALT))) {
+        switch (k->code) {
+        case KC_UP: ui_help_scroll(a->ui, -1); return true;
+        case KC_DOWN: ui_help_scroll(a->ui, 1); return true;
+        case KC_PAGE_UP: ui_help_scroll(a->ui, -page); return true;
+        case KC_PAGE_DOWN: ui_help_scroll(a->ui, page); return true;
+        case KC_HOME: ui_help_scroll(a->ui, -100000); return true;
+        case KC_END: ui_help_scroll(a->ui, 100000); return true;
+        case KC_ESC: ui_toggle_help(a->ui); return false;
+        case KC_CHAR:
+            if (k->cp == 'q') {
+                ui_toggle_help(a->ui);
+                return true;
+            }
+            break;
+        default: break;
+        }
     }
+    const Command *c = keymap_lookup(a->keymap, mode_key_table(a->mode), k);
+    static const char *const pass[] = {"help", "interrupt", "quit", "redraw"};
+    for (size_t i = 0; c && i < sizeof pass / sizeof *pass; i++)
+        if (strcmp(c->name, pass[i]) == 0)
+            return false;
+    app_say(a, false, "The help is open: Esc, q or F1 closes it.");
     return true;
 }
 

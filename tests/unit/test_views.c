@@ -643,6 +643,35 @@ static void test_help_scrolls(void)
     session_free(s);
 }
 
+/* At 40x12 (issue 10 item 10) a help line wider than the box wraps onto hanging rows: every
+ * word of it is on screen, whole, once scrolled to; an empty line stays empty. */
+static void test_help_wraps_at_40x12(void)
+{
+    Session *s = new_session();
+    Ui *ui = ui_new(NULL, 40, 12);
+    ui_set_help(ui, "flint keys\n\nEsc / Ctrl-G           stop the streaming answer at once, "
+                    "whatever the queue holds\nF1                     this help");
+    ui_toggle_help(ui);
+    ui_render(ui, s, NULL);
+    const Grid *g = ui_grid(ui);
+    StrBuf all = {0};
+    for (int y = 0; y < 12; y++)
+        sb_printf(&all, "%s\n", row_text(g, y));
+    const char *t = sb_cstr(&all);
+    CHECK(strstr(t, "│                                      │") != NULL); /* the empty line */
+    static const char *const words[] = {"streaming", "answer", "whatever", "queue", "holds",
+                                        "this help"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strstr(t, words[i])) {
+            fprintf(stderr, "  '%s' is not on the 40x12 help:\n%s", words[i], t);
+            CHECK(false);
+        }
+    CHECK(strstr(t, "\n│     ") != NULL); /* a hanging continuation row */
+    sb_free(&all);
+    ui_free(ui);
+    session_free(s);
+}
+
 /* Issue 10 item 10: at every width from 40 to 200 a question or an error shows whole before
  * any figure does (figures only beside the whole message), and the file name shrinks first;
  * a notice too (the tmux notice at 80 columns used to be cut for the figures). */
@@ -702,6 +731,7 @@ int main(void)
     RUN(test_render_time_huge_file);
     RUN(test_status_line);
     RUN(test_status_message_priority);
+    RUN(test_help_wraps_at_40x12);
     RUN(test_prompt);
     RUN(test_help_overlay);
     (void)dump;
