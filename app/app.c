@@ -124,6 +124,10 @@ static bool app_chord_key(App *a, const KeyEvent *k)
 
 static void app_key(App *a, const KeyEvent *k)
 {
+    if (k->code == KC_FOCUS_IN || k->code == KC_FOCUS_OUT) { /* for the end-of-answer notice */
+        a->focus = k->code == KC_FOCUS_IN;
+        log_msg("focus: %s", a->focus ? "in" : "out");
+    }
     /* Any key clears an error (bytes that were no key, such as the terminal's answers to
      * our queries, do not). */
     if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
@@ -333,6 +337,7 @@ App *app_alloc(const AppConfig *cfg, StrBuf *notes)
     a->demo.pid = -1;
     a->demo.stdin_fd = -1;
     a->exit_status = 1;
+    a->focus = -1;
     if (cfg->notes)
         sb_puts(notes, cfg->notes);
     return a;

@@ -102,6 +102,7 @@ typedef struct App {
     bool term_kitty;       /* the kitty disambiguate flag is pushed */
     bool term_notice_told; /* the escape-time notice was given */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
+    int focus;             /* focus events (CSI I / CSI O): 1 in, 0 out, -1 none came yet */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
 
