@@ -338,7 +338,14 @@ int main(int argc, char **argv)
                 term_name ? term_name : "");
         cfg.plain = true;
     }
-    int status = cfg.plain ? plain_run(&cfg) : app_run(&cfg);
+    int status;
+    if (cfg.plain && cfg.resume_pick) { /* the list is a full-screen chooser */
+        fprintf(stderr, "flint: plain mode cannot show the list of conversations: use "
+                        "--resume ID or --continue\n");
+        status = 2;
+    } else {
+        status = cfg.plain ? plain_run(&cfg) : app_run(&cfg);
+    }
     sb_free(&journal_dir);
     sb_free(&resume_path);
     provider_choice_clear(&choice);
