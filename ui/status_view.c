@@ -12,6 +12,7 @@
 #define GAP 2
 #define ELLIPSIS "\xe2\x80\xa6"
 #define NAME_KEEP 12 /* columns the file name keeps beside a message that does not fit */
+#define MSG_MIN 32   /* columns a notice gets before the position and link state yield */
 
 enum { P_NAME, P_POS, P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P_CTX, P__COUNT };
 
@@ -147,12 +148,14 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         if (need > r.w)
             p[P_CTX].on = false;
     }
-    /* A message (a question, an error, a notice: each is read once) comes first: the figures,
-     * then the position and the link state make way for the whole of it, and the file name
-     * shrinks to NAME_KEEP columns before the message is cut. Without one, a long name
-     * pushes the figures out instead. */
+    /* A message comes first: the figures (token count, TTFT, context use, model, tok/s) make
+     * way for the whole of it, and the file name shrinks to NAME_KEEP columns before it is
+     * cut. A question or an error (message_is_error) also takes the place of the position
+     * and the link state; a notice only while it would get fewer than MSG_MIN columns.
+     * Without a message, a long name pushes the figures out instead. */
+    bool urgent = mw && sl->message_is_error;
     int name_need = mw ? (name_w < NAME_KEEP ? name_w : NAME_KEEP) : name_w;
-    size_t n_drop = sizeof drop_order / sizeof *drop_order;
+    size_t n_figures = 5; /* drop_order's figures come before P_POS and P_LINK */
     for (size_t d = 0;; d++) {
         int need = 1 + name_need + p[P_NAME].w;
         if (p[P_POS].on)
@@ -164,8 +167,8 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         if (right)
             need += GAP + right + 1;
         if (mw)
-            need += GAP + mw;
-        if (need <= r.w || d >= n_drop)
+            need += GAP + (urgent || d < n_figures ? mw : mw < MSG_MIN ? mw : MSG_MIN);
+        if (need <= r.w || d >= sizeof drop_order / sizeof *drop_order)
             break;
         p[drop_order[d]].on = false;
     }

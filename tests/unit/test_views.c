@@ -703,14 +703,17 @@ static void test_status_message_priority(void)
                     CHECK(false);
                 }
             /* room for " main.c… [+]  " and the message: it is whole */
-            int room = 1 + 12 + 4 + 2 + mw + 1;
+            int room = 1 + 12 + 4 + 2 + mw + 1 + (error ? 0 : 2 + 4 + 2 + 9);
             if (w >= room && !whole) {
                 fprintf(stderr, "width %d: the message is cut: %s\n", w, row);
                 CHECK(false);
             }
             if (!whole)
                 CHECK(strstr(row, "\xe2\x80\xa6") != NULL); /* cut with an ellipsis */
-            CHECK(strstr(row, "connected") == NULL || whole); /* the link state yields too */
+            if (error) /* the link state yields to a question or an error too */
+                CHECK(strstr(row, "connected") == NULL || whole);
+            else if (w >= 1 + 12 + 4 + 2 + 4 + 2 + 32 + 2 + 9 + 1) /* a notice leaves it */
+                CHECK(strstr(row, "connected") != NULL);
             grid_free(g);
         }
     }
