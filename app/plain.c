@@ -60,6 +60,19 @@ void plain_sanitize(StrBuf *out, const char *text, size_t n)
     }
 }
 
+size_t plain_complete(const char *text, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t back = 1; back <= 3 && back <= n; back++) {
+        unsigned char c = s[n - back];
+        if ((c & 0xc0) == 0x80)
+            continue; /* a continuation byte: look further back for its lead */
+        size_t need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 1;
+        return need > back && c >= 0xc2 ? n - back : n;
+    }
+    return n;
+}
+
 static void plain_write(Plain *p, const char *s, size_t n)
 {
     if (!n)
@@ -115,11 +128,14 @@ static void plain_print_transcript(App *a, Plain *p)
             else if (e->kind == ENTRY_NOTE)
                 plain_write(p, "flint: ", 7);
         }
-        if (e->text.len > p->off) {
+        /* An open answer's cut character waits for the next delta. */
+        size_t end = e->state == ENTRY_OPEN ? plain_complete(e->text.data, e->text.len)
+                                            : e->text.len;
+        if (end > p->off) {
             sb_reset(&out);
-            plain_sanitize(&out, e->text.data + p->off, e->text.len - p->off);
+            plain_sanitize(&out, e->text.data + p->off, end - p->off);
             plain_write(p, out.data, out.len);
-            p->off = e->text.len;
+            p->off = end;
         }
         if (e->state == ENTRY_OPEN)
             break;

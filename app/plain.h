@@ -28,5 +28,8 @@ int plain_run(const struct AppConfig *cfg);
  * ASCII, newline and tab; every other control (C0, DEL, C1 as UTF-8) is dropped. */
 struct StrBuf;
 void plain_sanitize(struct StrBuf *out, const char *text, size_t n);
+/* The length of text[0..n) without a UTF-8 sequence cut at its end (a streaming answer's
+ * next delta brings the rest): what may be printed now. */
+size_t plain_complete(const char *text, size_t n);
 
 #endif
