@@ -16,7 +16,8 @@ DEPS_BUILD = gcc make cmake pkg-config libncurses-dev libwebsockets-dev libcjson
 # arithmetic on NULL, which gcc's does not).
 DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl valgrind clang libclang-rt-dev
 
-.PHONY: all build run test bench deps deps-test clean fuzz fuzz-build
+.PHONY: all build run test bench deps deps-test clean fuzz fuzz-build install deb
+PREFIX    ?= /usr/local
 
 all: build
 
@@ -59,6 +60,16 @@ test: deps-test build fuzz-build
 
 bench: deps-test build
 	@tests/bench/bench.sh $(BUILD)
+
+# make install [PREFIX=/usr/local] [DESTDIR=/tmp/stage]: flint, its themes and syntax files,
+# flint(1). An installed flint finds its files beside its binary (../share/flint).
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# make deb: a Debian package (CPack) in $(BUILD), depending on the distro's libraries.
+deb: build
+	$(call apt_install,dpkg-dev)
+	@cd $(BUILD) && cpack -G DEB >/dev/null && ls -1 $(CURDIR)/$(BUILD)/flint_*.deb
 
 fuzz-build: deps
 	$(call apt_install,clang libclang-rt-dev)

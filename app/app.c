@@ -70,22 +70,40 @@
 
 /* --- keys ---------------------------------------------------------------------------------- */
 
-/* While the help overlay is open, the moving keys scroll it; Esc closes it and still does
- * what Esc does (it stops an answer); every other key does what it always does (F1 closes
- * the help too). */
+/* While the help overlay is open it has the keys, as a pager has: the moving keys scroll it,
+ * Esc and q close it (Esc still does what Esc does: it stops an answer), and only the keys
+ * bound to help (F1), interrupt, quit and redraw do what they always do. Every other key,
+ * a paste included, is swallowed with a word on how to close the help, so that nothing edits
+ * the buffer hidden under the box. */
 static bool app_help_key(App *a, const KeyEvent *k)
 {
-    if (!ui_help_open(a->ui) || k->mods & (MOD_CTRL | MOD_ALT))
+    if (!ui_help_open(a->ui) || k->code == KC_FOCUS_IN || k->code == KC_FOCUS_OUT)
         return false;
     int page = (int)ui_editor_rows(a->ui);
-    switch (k->code) {
-    case KC_UP: ui_help_scroll(a->ui, -1); break;
-    case KC_DOWN: ui_help_scroll(a->ui, 1); break;
-    case KC_PAGE_UP: ui_help_scroll(a->ui, -page); break;
-    case KC_PAGE_DOWN: ui_help_scroll(a->ui, page); break;
-    case KC_ESC: ui_toggle_help(a->ui); return false;
-    default: return false;
+    if (!(k->mods & (MOD_CTRL | MOD_ALT))) {
+        switch (k->code) {
+        case KC_UP: ui_help_scroll(a->ui, -1); return true;
+        case KC_DOWN: ui_help_scroll(a->ui, 1); return true;
+        case KC_PAGE_UP: ui_help_scroll(a->ui, -page); return true;
+        case KC_PAGE_DOWN: ui_help_scroll(a->ui, page); return true;
+        case KC_HOME: ui_help_scroll(a->ui, -100000); return true;
+        case KC_END: ui_help_scroll(a->ui, 100000); return true;
+        case KC_ESC: ui_toggle_help(a->ui); return false;
+        case KC_CHAR:
+            if (k->cp == 'q') {
+                ui_toggle_help(a->ui);
+                return true;
+            }
+            break;
+        default: break;
+        }
     }
+    const Command *c = keymap_lookup(a->keymap, mode_key_table(a->mode), k);
+    static const char *const pass[] = {"help", "interrupt", "quit", "redraw"};
+    for (size_t i = 0; c && i < sizeof pass / sizeof *pass; i++)
+        if (strcmp(c->name, pass[i]) == 0)
+            return false;
+    app_say(a, false, "The help is open: Esc, q or F1 closes it.");
     return true;
 }
 
@@ -106,6 +124,10 @@ static bool app_chord_key(App *a, const KeyEvent *k)
 
 static void app_key(App *a, const KeyEvent *k)
 {
+    if (k->code == KC_FOCUS_IN || k->code == KC_FOCUS_OUT) { /* for the end-of-answer notice */
+        a->focus = k->code == KC_FOCUS_IN;
+        log_msg("focus: %s", a->focus ? "in" : "out");
+    }
     /* Any key clears an error (bytes that were no key, such as the terminal's answers to
      * our queries, do not). */
     if (a->message_error && mode_key_table(a->mode) != KEYS_CONFIRM)
@@ -181,7 +203,13 @@ static void app_esc_timeout(void *ud)
     app_drain_keys(a);
 }
 
-static void app_frame(void *ud) { app_draw(ud); }
+static void app_frame(void *ud)
+{
+    App *a = ud;
+    app_draw(a);
+    if (a->after_frame)
+        a->after_frame(a); /* --plain prints what the frame would have shown */
+}
 
 static void app_turn_timer(void *ud)
 {
@@ -300,7 +328,7 @@ static void app_log_summary(App *a)
             (unsigned long long)ls->connects);
 }
 
-static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
+App *app_alloc(const AppConfig *cfg, StrBuf *notes)
 {
     App *a = xcalloc(1, sizeof *a);
     a->cfg = cfg;
@@ -309,6 +337,7 @@ static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
     a->demo.pid = -1;
     a->demo.stdin_fd = -1;
     a->exit_status = 1;
+    a->focus = -1;
     if (cfg->notes)
         sb_puts(notes, cfg->notes);
     return a;
@@ -318,10 +347,12 @@ static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
  * demo backend between them). First: the theme (a broken settings-file theme is a note), the
  * key tables (the settings' bindings), the session and its buffer (the file). False with a
  * message. */
-static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
+bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
 {
     const AppConfig *cfg = a->cfg;
     theme_default(&a->theme);
+    if (cfg->theme_path)
+        log_msg("theme: %s", cfg->theme_path);
     if (cfg->theme_path && !theme_load_file(&a->theme, cfg->theme_path, err)) {
         if (!cfg->theme_soft)
             return false;
@@ -348,7 +379,7 @@ static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
 /* Second: the loop and its timers, the transport (made by make, with the App's hooks). False
  * with a message; *transport_failed tells the transport's failure apart (app_run's exit
  * status 2). */
-static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_failed,
+bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_failed,
                         ErrorBuf *err)
 {
     a->loop = loop_new(err);
@@ -374,7 +405,7 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
 
 /* The screen side over term (NULL: frames are only composed, into the Ui's Grid): help,
  * languages, the greeting; then the transport starts and the first frame is drawn. */
-static void app_start(App *a, int cols, int rows, const char *notes, const char *url)
+void app_start(App *a, int cols, int rows, const char *notes, const char *url)
 {
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
     if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
@@ -404,10 +435,12 @@ static void app_start(App *a, int cols, int rows, const char *notes, const char 
     log_msg("start: url=%s model=%s files=%zu", url_shown, a->cfg->model, a->cfg->n_files);
 }
 
-static void app_go(App *a)
+void app_go(App *a)
 {
     transport_start(a->transport);
     app_draw(a);
+    if (a->after_frame)
+        a->after_frame(a);
 }
 
 void app_free(App *a)
@@ -441,15 +474,10 @@ void app_free(App *a)
 
 /* app_run's AppTransportFn, in the loop's context: the WebSocket transport, or with --api
  * chat the HTTP SSE one (it maps ws:// to http://). */
-typedef struct WsMaker {
-    const AppConfig *cfg;
-    const char *url;
-} WsMaker;
-
-static Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
                               void *hooks_ud, ErrorBuf *err)
 {
-    const WsMaker *m = ud;
+    const AppWsMaker *m = ud;
     char lerr[256];
     Transport *t;
     if (m->cfg->api == APP_API_CHAT) {
@@ -508,7 +536,7 @@ int app_run(const AppConfig *cfg)
     char demo_url[64];
     bool transport_failed = false;
     int status = 1;
-    WsMaker ws = {.cfg = cfg, .url = cfg->url};
+    AppWsMaker ws = {.cfg = cfg, .url = cfg->url};
 
     loop_block_signals();
     if (!app_build(a, &notes, &err) || !app_open_tty(a, &err))

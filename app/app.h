@@ -29,6 +29,7 @@
 
 #include "app/mode.h"
 #include "core/error.h"
+#include "core/strbuf.h"
 #include "net/transport.h"
 #include "session/session.h"
 #include "session/settings.h"
@@ -66,6 +67,7 @@ typedef struct AppConfig {
     const char *resume_path; /* a journal to reopen and go on with (--resume ID, --continue) */
     bool resume_pick;        /* --resume: list this directory's conversations to choose one */
     const char *provider_name; /* for the journal's header (NULL: none) */
+    bool plain;              /* --plain: main runs plain_run (app/plain.h), not app_run */
     const char *notes;       /* configuration problems already told on stderr, one per line
                               * ("config.json:3: ..."), for the status line at start; or NULL */
 } AppConfig;
@@ -79,6 +81,24 @@ int app_run(const AppConfig *cfg);
 typedef Transport *(*AppTransportFn)(void *ud, struct lws_context *ctx,
                                      const TransportHooks *hooks, void *hooks_ud,
                                      ErrorBuf *err);
+
+/* The construction steps app_run takes, shared with app/plain.c (plain_run), which builds the
+ * same App without a Term: app_alloc; app_build (theme, keys, session, files); app_connect
+ * (loop, timers, journal, the transport made by make); app_start (the Ui at cols x rows, over
+ * no terminal when a->term is NULL); app_go (start the transport, draw). app_make_ws is
+ * app_run's AppTransportFn (ud: an AppWsMaker): WebSocket, or HTTP SSE with APP_API_CHAT. */
+typedef struct AppWsMaker {
+    const AppConfig *cfg;
+    const char *url;
+} AppWsMaker;
+Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+                       void *hooks_ud, ErrorBuf *err);
+App *app_alloc(const AppConfig *cfg, StrBuf *notes);
+bool app_build(App *a, StrBuf *notes, ErrorBuf *err);
+bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_failed,
+                 ErrorBuf *err);
+void app_start(App *a, int cols, int rows, const char *notes, const char *url);
+void app_go(App *a);
 
 /* A started App at 80x24 with no terminal (see the header). cfg is borrowed for the App's
  * life; cfg->url may be NULL. make is called once, before the App returns, and the App owns

@@ -58,10 +58,8 @@ bool config_theme_path(const char *theme, char *out, size_t size)
     }
     if (!theme[0] || strchr(theme, '.'))
         return false;
-#ifdef FLINT_THEME_DIR
-    if (readable(FLINT_THEME_DIR, theme, out, size))
-        return true;
-#endif
+    /* Beside the binary (an install, wherever it went), the source tree (a build that
+     * was never installed), the configured prefix: the order syntax_default_dir uses. */
     char self[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
     if (n > 0) {
@@ -77,6 +75,10 @@ bool config_theme_path(const char *theme, char *out, size_t size)
     }
 #ifdef FLINT_SOURCE_THEME_DIR
     if (readable(FLINT_SOURCE_THEME_DIR, theme, out, size))
+        return true;
+#endif
+#ifdef FLINT_THEME_DIR
+    if (readable(FLINT_THEME_DIR, theme, out, size))
         return true;
 #endif
     return false;

@@ -13,12 +13,17 @@
 #include "app/config.h"
 #include "app/doctor.h"
 #include "app/keymap.h"
+#include "app/plain.h"
 #include "app/providers.h"
 #include "app/resume_pick.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/journal.h"
 #include "session/session.h"
+
+#ifndef FLINT_COMMIT
+#define FLINT_COMMIT "unknown" /* CMake sets it from git describe */
+#endif
 
 static void usage(FILE *f)
 {
@@ -59,6 +64,9 @@ static void usage(FILE *f)
             "                   a list (newest first), or the one named by ID: its questions,\n"
             "                   answers, queue and files; it goes on in the same journal\n"
             "  --continue       reopen the latest conversation of this directory\n"
+            "  --plain          no full-screen UI: questions are typed as lines, answers are\n"
+            "                   printed as they arrive (screen readers, slow links, logs);\n"
+            "                   Ctrl-C/Ctrl-G stop the answer, Ctrl-D quits; TERM=dumb too\n"
             "  -h, --help       show this help\n"
             "  -V, --version    show the version\n"
             "\n"
@@ -86,7 +94,7 @@ int main(int argc, char **argv)
 {
     enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
            OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS, OPT_RESUME,
-           OPT_CONTINUE, OPT_DOCTOR };
+           OPT_CONTINUE, OPT_DOCTOR, OPT_PLAIN };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"api", required_argument, NULL, OPT_API},
@@ -104,6 +112,7 @@ int main(int argc, char **argv)
         {"resume", optional_argument, NULL, OPT_RESUME},
         {"continue", no_argument, NULL, OPT_CONTINUE},
         {"doctor", no_argument, NULL, OPT_DOCTOR},
+        {"plain", no_argument, NULL, OPT_PLAIN},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -161,6 +170,7 @@ int main(int argc, char **argv)
         case OPT_CONFIG: config_file = optarg; break;
         case OPT_PRINT_CONFIG: print_config = true; break;
         case OPT_DOCTOR: doctor = true; break;
+        case OPT_PLAIN: cfg.plain = true; break;
         case OPT_CA: cfg.ca_file = optarg; break;
         case OPT_INSECURE: cfg.allow_insecure = true; break;
         case OPT_STALL: {
@@ -178,7 +188,7 @@ int main(int argc, char **argv)
             break;
         }
         case 'h': usage(stdout); return 0;
-        case 'V': printf("flint %s\n", FLINT_VERSION); return 0;
+        case 'V': printf("flint %s (commit %s)\n", FLINT_VERSION, FLINT_COMMIT); return 0;
         case ':':
             fprintf(stderr, "flint: option '%s' needs a value (see flint --help)\n", argv[optind - 1]);
             return 2;
@@ -320,7 +330,22 @@ int main(int argc, char **argv)
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         setlocale(LC_CTYPE, "C.UTF-8");
     log_open_env();
-    int status = app_run(&cfg);
+    /* A terminal that cannot move the cursor gets plain mode rather than a refusal; the
+     * full screen refuses other such types with a message that names --plain (ui/term.c). */
+    const char *term_name = getenv("TERM");
+    if (!cfg.plain && (!term_name || !*term_name || strcmp(term_name, "dumb") == 0)) {
+        fprintf(stderr, "flint: TERM=%s cannot move the cursor: using --plain\n",
+                term_name ? term_name : "");
+        cfg.plain = true;
+    }
+    int status;
+    if (cfg.plain && cfg.resume_pick) { /* the list is a full-screen chooser */
+        fprintf(stderr, "flint: plain mode cannot show the list of conversations: use "
+                        "--resume ID or --continue\n");
+        status = 2;
+    } else {
+        status = cfg.plain ? plain_run(&cfg) : app_run(&cfg);
+    }
     sb_free(&journal_dir);
     sb_free(&resume_path);
     provider_choice_clear(&choice);

@@ -14,6 +14,7 @@
 #include "app/policy.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "app/terminal_app.h"
 #include "app/turn_timer.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -112,7 +113,7 @@ void app_take_session_damage(App *a)
                 (double)st->ttft_ns / 1e6, st->tokens_per_sec,
                 (unsigned long long)term_stats(a->term).frames_painted);
         if (policy_bell(a->session, clock_now_ns()))
-            term_bell(a->term);
+            terminal_app_answer_done(a); /* the bell, and a notification when unfocused */
         a->was_busy = false;
         app_maybe_rotate(a);
         next = next_after_turn(a);

@@ -63,7 +63,7 @@ static void crash_handler(int signo)
      * runs on its own stack, so a stack overflow can still save the text. */
     App *a = atomic_exchange(&fatal_app, NULL);
     if (a) {
-        static const char reset[] = "\033[?2004l\033[?25h\033[?1049l\r\n";
+        static const char reset[] = "\033[?2004l\033[?1004l\033[?25h\033[?1049l\r\n";
         if (a->have_tios)
             tcsetattr(a->tty_fd, TCSAFLUSH, &a->saved_tios);
         ssize_t w;

@@ -65,6 +65,10 @@ typedef struct App {
     /* Where a hunk decision is recorded when it is made (journal_app_hunk), wired in by
      * app.c so that the hunks need not know the journal (no include circle); NULL: nowhere. */
     void (*journal_hunk)(struct App *a, const char *file, const char *id, JournalHunkDecision d);
+    /* --plain (app/plain.c): after each frame the new text is printed as lines; NULL in
+     * the full-screen App. */
+    void (*after_frame)(struct App *a);
+    struct Plain *plain;
     /* Sliced work run before each frame (search_ui_step); true asks for another frame. */
     bool (*frame_work)(struct App *a);
     AppMode mode;
@@ -98,6 +102,7 @@ typedef struct App {
     bool term_kitty;       /* the kitty disambiguate flag is pushed */
     bool term_notice_told; /* the escape-time notice was given */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
+    int focus;             /* focus events (CSI I / CSI O): 1 in, 0 out, -1 none came yet */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
 

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "app/clipboard.h"
@@ -15,6 +16,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "ui/notify.h"
 
 /* The kitty keyboard protocol's query, then DA1 (ECMA-48 DA; xterm ctlseqs). */
 #define KEYBOARD_QUERY "\033[?u\033[c"
@@ -135,4 +137,28 @@ uint64_t terminal_app_esc_delay_ns(const App *a)
 {
     int ms = a->settings ? a->settings->esc_timeout_ms : 0;
     return (uint64_t)(ms > 0 ? ms : KEYS_ESC_WINDOW_MS) * NS_PER_MS;
+}
+
+void terminal_app_answer_done(App *a)
+{
+    if (a->focus == 1) {
+        log_msg("notify: the terminal has the focus: no bell");
+        return;
+    }
+    term_bell(a->term);
+    if (a->focus != 0) {
+        log_msg("notify: bell (the terminal never reported its focus)");
+        return;
+    }
+    bool tmux = tmux_inside();
+    NotifyKind kind = notify_kind_for(getenv("TERM"), getenv("VTE_VERSION"));
+    char body[160];
+    snprintf(body, sizeof body, "the answer is done (%s)",
+             buffer_name(session_buffer(a->session)));
+    StrBuf seq = {0};
+    notify_sequence(&seq, kind, "flint", body, tmux);
+    term_notify(a->term, seq.data, seq.len);
+    sb_free(&seq);
+    log_msg("notify: bell and OSC %s%s", kind == NOTIFY_OSC9 ? "9" : "777",
+            tmux ? " through tmux's passthrough" : "");
 }

@@ -23,6 +23,10 @@ struct App;
 void terminal_app_start(struct App *a);
 /* Waits for the tmux worker, if one still runs (app_free). */
 void terminal_app_free(struct App *a);
+/* A long answer ended by itself (policy_bell): with the terminal known to be focused, nothing
+ * (the user is looking); known unfocused, the bell and a desktop notification (ui/notify.h:
+ * OSC 9 or 777, through tmux's passthrough inside tmux); focus never reported, the bell. */
+void terminal_app_answer_done(struct App *a);
 /* After each batch of keys: acts on the answers once DA1 has come. */
 void terminal_app_after_keys(struct App *a);
 /* How long a cut sequence waits for its rest: terminal.esc_timeout_ms, else 25 ms. */

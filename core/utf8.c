@@ -183,3 +183,100 @@ int utf8_display_width(uint32_t cp)
     size_t n = utf8_escape(cp, esc);
     return n ? (int)n : utf8_width(cp);
 }
+
+/* --- grapheme clusters ---------------------------------------------------------------------- */
+
+static bool utf8_is_ri(uint32_t cp) { return cp >= 0x1F1E6 && cp <= 0x1F1FF; }
+
+/* Extends the cluster before it: combining marks, ZWJ, VS, skin tones (utf8_is_combining),
+ * and the tag characters of subdivision flags. */
+static bool utf8_is_extend(uint32_t cp)
+{
+    return !UTF8_IS_RAW(cp) && (utf8_is_combining(cp) || (cp >= 0xE0020 && cp <= 0xE007F));
+}
+
+size_t utf8_grapheme_next(const char *s, size_t len, size_t pos)
+{
+    if (pos >= len)
+        return len;
+    uint32_t cp;
+    pos += utf8_decode(s + pos, len - pos, &cp);
+    if (UTF8_IS_RAW(cp) || cp < 0x20 || cp == 0x7F)
+        return pos; /* a raw byte or a control stands alone */
+    if (utf8_is_ri(cp) && pos < len) {
+        uint32_t c2;
+        size_t n = utf8_decode(s + pos, len - pos, &c2);
+        if (utf8_is_ri(c2))
+            pos += n; /* the pair is one flag */
+        return pos;
+    }
+    while (pos < len) {
+        uint32_t c;
+        size_t n = utf8_decode(s + pos, len - pos, &c);
+        if (!utf8_is_extend(c))
+            break;
+        pos += n;
+        if (c == 0x200D && pos < len) { /* ZWJ: the next character joins */
+            uint32_t j;
+            size_t m = utf8_decode(s + pos, len - pos, &j);
+            if (!UTF8_IS_RAW(j) && j >= 0x20 && j != 0x7F && !utf8_is_extend(j))
+                pos += m;
+        }
+    }
+    return pos;
+}
+
+size_t utf8_grapheme_prev(const char *s, size_t len, size_t pos)
+{
+    if (pos == 0)
+        return 0;
+    if (pos > len)
+        pos = len;
+    /* Back to a position that is surely a boundary: a character that is no extender, not
+     * joined by a ZWJ before it, and not inside a run of regional indicators (a run pairs
+     * from its start). Then forward, cluster by cluster, to the last start before pos. */
+    size_t j = pos;
+    for (;;) {
+        j = utf8_prev(s, j);
+        if (j == 0)
+            break;
+        uint32_t cp, pc;
+        utf8_decode(s + j, len - j, &cp);
+        size_t pj = utf8_prev(s, j);
+        utf8_decode(s + pj, len - pj, &pc);
+        if (utf8_is_extend(cp) && !UTF8_IS_RAW(pc) && pc >= 0x20 && pc != 0x7F)
+            continue;
+        if (pc == 0x200D)
+            continue;
+        if (utf8_is_ri(cp) && utf8_is_ri(pc))
+            continue;
+        break;
+    }
+    size_t start = j;
+    for (;;) {
+        size_t next = utf8_grapheme_next(s, len, start);
+        if (next >= pos || next == start)
+            return start;
+        start = next;
+    }
+}
+
+int utf8_grapheme_width(const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t n = utf8_decode(s, len, &cp);
+    if (n == 0)
+        return 0;
+    int w = utf8_display_width(cp);
+    if (n == len || w < 0)
+        return w;
+    if (utf8_is_ri(cp))
+        return 2; /* a flag */
+    for (size_t i = n; i < len;) {
+        uint32_t c;
+        i += utf8_decode(s + i, len - i, &c);
+        if (c == 0x200D || c == 0xFE0F || (c >= 0x1F3FB && c <= 0x1F3FF))
+            return 2; /* joined, emoji presentation, skin tone */
+    }
+    return w;
+}

@@ -29,6 +29,22 @@ int utf8_width(uint32_t cp);
 /* Zero-width characters that attach to the previous cell (combining marks, ZWJ, VS16). */
 bool utf8_is_combining(uint32_t cp);
 
+/* Grapheme clusters: what a user sees as one character and expects to move over and delete
+ * as one. A practical subset of UAX #29: a base and every extender after it (combining
+ * marks, ZWJ, variation selectors, emoji skin-tone modifiers, tag characters), a ZWJ joining
+ * the next character into the cluster (family and profession emoji), and regional
+ * indicators paired from the start of their run (flags). Raw bytes, controls and '\n' are
+ * clusters of their own. */
+/* The end of the cluster that starts at pos (pos < len; len when pos >= len). */
+size_t utf8_grapheme_next(const char *s, size_t len, size_t pos);
+/* The start of the cluster that ends at pos (0 when pos == 0); pos on a code point
+ * boundary: a cluster boundary, or inside a cluster (then that cluster's start). */
+size_t utf8_grapheme_prev(const char *s, size_t len, size_t pos);
+/* Columns the cluster s[0..len) takes on a terminal that draws clusters (kitty, WezTerm,
+ * foot, iTerm2): 2 for a flag, an emoji ZWJ sequence, an emoji with VS16 or a skin tone;
+ * else the base's utf8_display_width. */
+int utf8_grapheme_width(const char *s, size_t len);
+
 /* The one display rule for what may not reach the terminal as itself (the grid draws it, the
  * editor's caret counts it). Every code point with utf8_width(cp) < 0 is drawn as an ASCII
  * escape, one column per byte:

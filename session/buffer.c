@@ -274,39 +274,28 @@ void buffer_backspace(Buffer *b)
         return;
     TextPos c = b->cursor;
     if (c.col > 0) {
-        /* One code point (or one raw byte): "e" + U+0301 loses the accent first. */
-        const char *s = text_line(b->text, c.line, NULL);
-        buffer_edit_delete(b, (TextPos){c.line, utf8_prev(s, c.col)}, c, UNDO_MERGE_BACKSPACE);
+        /* The whole cluster before the caret (a raw byte alone), as Delete takes the one
+         * after it: what the user sees as one character goes as one. */
+        size_t len;
+        const char *s = text_line(b->text, c.line, &len);
+        buffer_edit_delete(b, (TextPos){c.line, utf8_grapheme_prev(s, len, c.col)}, c,
+                           UNDO_MERGE_BACKSPACE);
     } else if (c.line > 0) {
         TextPos end_prev = {c.line - 1, text_line_len(b->text, c.line - 1)};
         buffer_edit_delete(b, end_prev, c, UNDO_MERGE_BACKSPACE);
     }
 }
 
-/* Byte offset after the character at col and any combining marks attached to it. */
+/* The grapheme cluster after / before col (core/utf8.h): an accented letter, a flag, a
+ * family emoji moves and is deleted as one. */
 static size_t buffer_next_cluster(const char *s, size_t len, size_t col)
 {
-    uint32_t cp;
-    col += utf8_decode(s + col, len - col, &cp);
-    while (col < len) {
-        size_t n = utf8_decode(s + col, len - col, &cp);
-        if (!utf8_is_combining(cp))
-            break;
-        col += n;
-    }
-    return col;
+    return utf8_grapheme_next(s, len, col);
 }
 
 static size_t buffer_prev_cluster(const char *s, size_t len, size_t col)
 {
-    while (col > 0) {
-        col = utf8_prev(s, col);
-        uint32_t cp;
-        utf8_decode(s + col, len - col, &cp);
-        if (!utf8_is_combining(cp))
-            break;
-    }
-    return col;
+    return utf8_grapheme_prev(s, len, col);
 }
 
 void buffer_delete(Buffer *b)

@@ -110,35 +110,16 @@ static void erase(Prompt *p, size_t from, size_t to)
     p->cursor = from;
 }
 
+/* Grapheme clusters (core/utf8.h): a flag, a family emoji, a letter and its accents move
+ * and are deleted as one. */
 static size_t next_char(const Prompt *p, size_t i)
 {
-    uint32_t cp;
-    const char *s = sb_cstr(&p->text);
-    size_t len = p->text.len;
-    if (i >= len)
-        return len;
-    i += utf8_decode(s + i, len - i, &cp);
-    /* Keep combining marks with their base character. */
-    while (i < len) {
-        size_t n = utf8_decode(s + i, len - i, &cp);
-        if (utf8_width(cp) != 0)
-            break;
-        i += n;
-    }
-    return i;
+    return utf8_grapheme_next(sb_cstr(&p->text), p->text.len, i);
 }
 
 static size_t prev_char(const Prompt *p, size_t i)
 {
-    const char *s = sb_cstr(&p->text);
-    while (i > 0) {
-        i = utf8_prev(s, i);
-        uint32_t cp;
-        utf8_decode(s + i, p->text.len - i, &cp);
-        if (utf8_width(cp) != 0)
-            break;
-    }
-    return i;
+    return utf8_grapheme_prev(sb_cstr(&p->text), p->text.len, i);
 }
 
 static bool is_space_at(const Prompt *p, size_t i)

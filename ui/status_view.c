@@ -1,5 +1,6 @@
 /* StatusView: composes the bottom line from parts with priorities, drops the least important
- * ones until the rest fits, then draws left part, message and right part. */
+ * ones until the rest fits, then draws left part, message and right part. A message comes
+ * before the figures: they are dropped until it fits whole (see status_view.h). */
 #include "ui/status_view.h"
 
 #include <stdio.h>
@@ -10,7 +11,8 @@
 
 #define GAP 2
 #define ELLIPSIS "\xe2\x80\xa6"
-#define MSG_MIN 32 /* columns the message keeps before optional parts are dropped for it */
+#define NAME_KEEP 12 /* columns the file name keeps beside a message that does not fit */
+#define MSG_MIN 32   /* columns a notice gets before the position and link state yield */
 
 enum { P_NAME, P_POS, P_MODEL, P_LINK, P_TTFT, P_RATE, P_TOKENS, P_CTX, P__COUNT };
 
@@ -146,8 +148,16 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         if (need > r.w)
             p[P_CTX].on = false;
     }
+    /* A message comes first: the figures (token count, TTFT, context use, model, tok/s) make
+     * way for the whole of it, and the file name shrinks to NAME_KEEP columns before it is
+     * cut. A question or an error (message_is_error) also takes the place of the position
+     * and the link state; a notice only while it would get fewer than MSG_MIN columns.
+     * Without a message, a long name pushes the figures out instead. */
+    bool urgent = mw && sl->message_is_error;
+    int name_need = mw ? (name_w < NAME_KEEP ? name_w : NAME_KEEP) : name_w;
+    size_t n_figures = 5; /* drop_order's figures come before P_POS and P_LINK */
     for (size_t d = 0;; d++) {
-        int need = 1 + name_w + p[P_NAME].w;
+        int need = 1 + name_need + p[P_NAME].w;
         if (p[P_POS].on)
             need += GAP + p[P_POS].w;
         int right = 0;
@@ -157,7 +167,7 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         if (right)
             need += GAP + right + 1;
         if (mw)
-            need += GAP + (mw < MSG_MIN ? mw : MSG_MIN);
+            need += GAP + (urgent || d < n_figures ? mw : mw < MSG_MIN ? mw : MSG_MIN);
         if (need <= r.w || d >= sizeof drop_order / sizeof *drop_order)
             break;
         p[drop_order[d]].on = false;
@@ -174,10 +184,19 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         right_x = end;
     }
 
-    /* Left: the name gets what the right part leaves (it is truncated last). */
+    /* Left: the name gets what the right part and the message leave, but at least
+     * NAME_KEEP columns (all of them without a message). */
     int x = r.x + 1;
-    int left_room = right_x - (right_w ? GAP : 0) - x - p[P_NAME].w;
-    x = put_fit(g, x, r.y, left_room, file, flen, STYLE_STATUS);
+    int left_room = right_x - (right_w ? GAP : 0) - x - p[P_NAME].w -
+                    (p[P_POS].on ? GAP + p[P_POS].w : 0);
+    int name_room = left_room;
+    if (mw && name_room - GAP - mw < name_w) {
+        name_room -= GAP + mw;
+        int keep = name_w < NAME_KEEP ? name_w : NAME_KEEP;
+        if (name_room < keep)
+            name_room = keep < left_room ? keep : left_room;
+    }
+    x = put_fit(g, x, r.y, name_room, file, flen, STYLE_STATUS);
     x = grid_put_text(g, x, r.y, right_x, p[P_NAME].text, p[P_NAME].len, STYLE_STATUS,
                       STYLE_STATUS, x, 0);
     if (p[P_POS].on)

@@ -7,8 +7,13 @@
  *
  * Everything is plain data (StatusLine) so that the view is testable without a Session.
  * When the line is too narrow, parts are dropped from the least important up: token count,
- * TTFT, context use, model, tok/s, line:col, link state; then the message is truncated ("…"), and the file
- * name last. Texts from outside (file name, message, link detail) are escaped by the Grid. */
+ * TTFT, context use, model, tok/s, line:col, link state. A message has priority over the
+ * figures at every width: they go until the whole message fits (it is read once; the figures
+ * are back on the next frame without it), and the file name shrinks to 12 columns before the
+ * message is truncated ("…"). A question ("Save changes? y/n/Esc") or an error
+ * (message_is_error) also takes the place of line:col and the link state; a notice only
+ * while it would have fewer than 32 columns. Without a message a long file name is
+ * truncated last. Texts from outside (file name, message, link detail) are escaped by the Grid. */
 #ifndef FLINT_UI_STATUS_VIEW_H
 #define FLINT_UI_STATUS_VIEW_H
 

@@ -78,6 +78,8 @@ struct Term {
     bool repaint_all;
     bool clear_screen;
     unsigned bells;
+    char notify[512];  /* a notification's bytes to write after the next frame (term_notify) */
+    size_t notify_len;
     bool mouse_want;      /* mouse reporting asked for */
     bool mouse_dirty;     /* ... and not yet written */
     bool kitty_want;      /* kitty keyboard flags pushed (CSI > 1 u) asked for */
@@ -225,6 +227,10 @@ static void write_all(int fd, const char *s)
     }
 }
 
+/* Bracketed paste and focus events (CSI ? 1004 h: CSI I / CSI O among the keys) go on and off
+ * together: at start and after SIGCONT, off on exit, suspend and crash. */
+#define PASTE_FOCUS_ON "\033[?2004h\033[?1004h"
+#define PASTE_FOCUS_OFF "\033[?2004l\033[?1004l"
 #define MOUSE_ON "\033[?1000h\033[?1002h\033[?1006h"
 #define MOUSE_OFF "\033[?1006l\033[?1002l\033[?1000l"
 /* The kitty keyboard protocol's progressive enhancement stack
@@ -324,7 +330,7 @@ static void leave_modes(Term *t)
 {
     if (atomic_exchange(&t->kitty_on, false))
         write_all(t->out_fd, KITTY_POP);
-    write_all(t->out_fd, "\033[?2004l");
+    write_all(t->out_fd, PASTE_FOCUS_OFF);
     if (t->mouse_on || t->mouse_want) {
         write_all(t->out_fd, MOUSE_OFF);
         t->mouse_on = false;
@@ -375,6 +381,10 @@ static void *render_main(void *arg)
         t->repaint_all = t->clear_screen = false;
         unsigned bells = t->bells;
         t->bells = 0;
+        char notify[sizeof t->notify];
+        size_t notify_len = t->notify_len;
+        memcpy(notify, t->notify, notify_len);
+        t->notify_len = 0;
         bool mouse = t->mouse_want, mouse_dirty = t->mouse_dirty || modes;
         t->mouse_dirty = false;
         bool kitty = t->kitty_want, kitty_dirty = t->kitty_dirty || modes;
@@ -414,7 +424,7 @@ static void *render_main(void *arg)
              * modes: put curses' tty settings back and re-enable bracketed paste. Written
              * here, between doupdates, so it never lands inside curses' output. */
             reset_prog_mode();
-            write_all(t->out_fd, "\033[?2004h");
+            write_all(t->out_fd, PASTE_FOCUS_ON);
         }
         if (mouse_dirty && (mouse || t->mouse_on)) {
             write_all(t->out_fd, mouse ? MOUSE_ON : MOUSE_OFF);
@@ -464,6 +474,10 @@ static void *render_main(void *arg)
         if (bells)
             beep();
         doupdate();
+        if (notify_len) { /* between frames, never inside curses' output */
+            notify[notify_len] = '\0';
+            write_all(t->out_fd, notify);
+        }
         if (kitty_dirty && modes)
             kitty_flags(t, kitty, true);
 
@@ -507,7 +521,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     if (!cup || cup == (char *)-1) {
         const char *term = getenv("TERM");
         error_set(err, "cannot drive terminal type '%s': it cannot move the cursor "
-                       "(try TERM=xterm-256color)", term ? term : "(unset)");
+                       "(try TERM=xterm-256color, or flint --plain)", term ? term : "(unset)");
         endwin();
         delscreen(t->screen);
         free(t);
@@ -526,7 +540,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     t->curses_cols = COLS;
     t->curses_rows = LINES;
     t->cursor_visible = true;
-    write_all(t->out_fd, "\033[?2004h"); /* bracketed paste */
+    write_all(t->out_fd, PASTE_FOCUS_ON); /* bracketed paste */
 
     pthread_mutex_init(&t->mu, NULL);
     pthread_cond_init(&t->cv, NULL);
@@ -544,7 +558,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     int rc = pthread_create(&t->thread, NULL, render_main, t);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
-        write_all(t->out_fd, "\033[?2004l");
+        write_all(t->out_fd, PASTE_FOCUS_OFF);
         endwin();
         delscreen(t->screen);
         pthread_cond_destroy(&t->cv);
@@ -699,6 +713,17 @@ void term_redraw_all(Term *t)
     t->suspended = false;
     t->repaint_all = true;
     t->clear_screen = true;
+    wake(t);
+    pthread_mutex_unlock(&t->mu);
+}
+
+void term_notify(Term *t, const char *bytes, size_t len)
+{
+    if (!t || t->stopped || len >= sizeof t->notify)
+        return;
+    pthread_mutex_lock(&t->mu);
+    memcpy(t->notify, bytes, len);
+    t->notify_len = len;
     wake(t);
     pthread_mutex_unlock(&t->mu);
 }

@@ -54,6 +54,9 @@ void term_redraw_all(Term *t);
 /* Rings the terminal's bell (BEL, from the render thread). Nothing else: no desktop
  * notification is sent. */
 void term_bell(Term *t);
+/* Writes bytes (a desktop notification built by ui/notify.h, at most 511 bytes; longer is
+ * dropped) to the terminal after the next frame, from the render thread. */
+void term_notify(Term *t, const char *bytes, size_t len);
 TermStats term_stats(Term *t);
 /* Mouse reporting (xterm modes 1000 press/release, 1002 drags, 1006 SGR coordinates) on or
  * off. The render thread writes the mode between two frames; term_stop turns it off again

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "ui/editor_view.h"
 #include "ui/select_view.h"
@@ -229,8 +230,66 @@ void ui_set_help(Ui *ui, const char *text)
     }
 }
 
-/* The help box, centred; when its lines outnumber the rows, *top picks the first one shown
- * (clamped here) and the bottom border says that more lies below or above. */
+/* One row of the help box: bytes [off, off + len) of a help line, indented by indent. */
+typedef struct HelpRow {
+    const char *line;
+    size_t off, len;
+    int indent;
+} HelpRow;
+
+#define HELP_HANG 4 /* a wrapped line's continuation rows are indented this much */
+
+/* Splits each help line into rows of at most width columns, at a space where there is one
+ * (a word longer than a row is cut); continuation rows hang by HELP_HANG. Returns the rows
+ * (the caller frees them) and their count in *n_rows. */
+static HelpRow *help_rows(const char *const *lines, size_t n, int width, size_t *n_rows)
+{
+    HelpRow *rows = NULL;
+    size_t cap = 0, nr = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *l = lines[i];
+        size_t len = strlen(l), off = 0;
+        int indent = 0;
+        do {
+            int room = width - indent;
+            if (room < 1)
+                room = 1;
+            size_t take = 0, cut = 0;
+            int col = 0;
+            while (off + take < len) {
+                uint32_t cp;
+                size_t k = utf8_decode(l + off + take, len - off - take, &cp);
+                int w = grid_text_width(l + off + take, k, 0, 0);
+                if (col + w > room)
+                    break;
+                col += w;
+                take += k;
+                if (cp == ' ')
+                    cut = take;
+            }
+            if (off + take < len && cut > 0)
+                take = cut; /* break after a space */
+            if (take == 0 && off < len) /* never stall on a character wider than the row */
+                take = utf8_decode(l + off, len - off, &(uint32_t){0});
+            rows = xgrow(rows, &cap, nr + 1, sizeof *rows);
+            rows[nr++] = (HelpRow){l, off, take, indent};
+            off += take;
+            while (indent && off < len && l[off] == ' ')
+                off++;
+            if (indent == 0) {
+                indent = HELP_HANG;
+                while (off < len && l[off] == ' ')
+                    off++;
+            }
+        } while (off < len);
+    }
+    *n_rows = nr;
+    return rows;
+}
+
+/* The help box, centred; lines wider than the screen wrap onto hanging rows, and when the
+ * rows outnumber the screen's, *top picks the first one shown (clamped here) and the bottom
+ * border says that more lies below or above. */
 static void draw_help(Grid *g, const char *const *help_lines, size_t n, int *top)
 {
     static const char *const fallback[] = {"flint keys"};
@@ -244,28 +303,38 @@ static void draw_help(Grid *g, const char *const *help_lines, size_t n, int *top
         if (w > inner)
             inner = w;
     }
-    if ((int)n + 2 > g->rows && inner < 18)
+    if (inner + 4 > g->cols)
+        inner = g->cols - 4;
+    if (inner < 1)
+        return;
+    size_t nr = 0;
+    HelpRow *rows_v = help_rows(help_lines, n, inner, &nr);
+    if ((int)nr + 2 > g->rows && inner < 18)
         inner = 18; /* room for the "more" note in the bottom border */
-    int bw = inner + 4, bh = (int)n + 2;
+    int bw = inner + 4, bh = (int)nr + 2;
     if (bw > g->cols)
         bw = g->cols;
     if (bh > g->rows)
         bh = g->rows;
-    if (bw < 2 || bh < 2)
+    if (bw < 2 || bh < 2) {
+        free(rows_v);
         return;
+    }
     int x0 = (g->cols - bw) / 2, y0 = (g->rows - bh) / 2;
     int x1 = x0 + bw - 1, y1 = y0 + bh - 1;
     grid_box(g, x0, y0, bw, bh, STYLE_PANE_TITLE);
-    int rows = bh - 2, max_top = (int)n > rows ? (int)n - rows : 0;
+    int rows = bh - 2, max_top = (int)nr > rows ? (int)nr - rows : 0;
     if (*top > max_top)
         *top = max_top;
     if (*top < 0)
         *top = 0;
-    for (int i = 0; i < rows && (size_t)(*top + i) < n; i++) {
-        const char *line = help_lines[*top + i];
-        grid_put_text(g, x0 + 2, y0 + 1 + i, x1 - 1, line, strlen(line), STYLE_PANE_TITLE,
-                      STYLE_CONTROL, x0 + 2, 0);
+    for (int i = 0; i < rows && (size_t)(*top + i) < nr; i++) {
+        const HelpRow *hr = &rows_v[*top + i];
+        int x = x0 + 2 + hr->indent;
+        grid_put_text(g, x, y0 + 1 + i, x1 - 1, hr->line + hr->off, hr->len, STYLE_PANE_TITLE,
+                      STYLE_CONTROL, x, 0);
     }
+    free(rows_v);
     if (max_top) {
         const char *more = *top == 0 ? " Down/PgDn: more " : *top == max_top ? " Up/PgUp: back "
                                                                             : " Up/Down: more ";

@@ -530,9 +530,9 @@ static void test_unknown_keys(void)
     keys(&r, "text");
     static const char *const unbound[] = {
         "\x1b[24~",      /* F12 */
-        "\x1b[1;7P",     /* Ctrl-Alt-F1 */
         "\x1b\x10",      /* Alt-Ctrl-P */
         "\x1b[1;8D",     /* Ctrl-Alt-Shift-Left: a move, so the cursor may go; no edit */
+        "\x1b[1;7P",     /* Ctrl-Alt-F1: falls back to F1, the help (closed below) */
     };
     for (size_t i = 0; i < sizeof unbound / sizeof *unbound; i++) {
         keys(&r, unbound[i]);
@@ -542,6 +542,7 @@ static void test_unknown_keys(void)
     }
     CHECK_INT_EQ(r.fake->nsent, 0);
     CHECK_INT_EQ(r.fake->interrupts, 0);
+    keys(&r, "\x1bOP"); /* F1 closes the help (while it is open, Ctrl-Z would not edit) */
     keys(&r, "\x1a");
     CHECK_TEXT(buf(&r), ""); /* still one undo step: nothing was recorded in between */
     rig_close(&r);
@@ -660,11 +661,45 @@ static void test_chat_api(void)
     rig_close(&r);
 }
 
+/* F1's help (issue 10 item 10): while it is open, typing, Enter, Backspace and a paste never
+ * edit the buffer under it; Up/Down scroll it; q and Esc close it; F1 opens and closes it. */
+static void test_help_overlay_keys(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    keys(&r, "abc");
+    keys(&r, "\x1bOP"); /* F1 */
+    CHECK(screen_has(&r, "Down/PgDn: more") || screen_has(&r, "ask"));
+    keys(&r, "xyz\r\x7f");
+    keys(&r, "\x1b[200~pasted\x1b[201~");
+    keys(&r, "\x1b[B\x1b[A"); /* Down, Up: scroll */
+    CHECK_TEXT(buf(&r), "abc\n");
+    CHECK_STR_EQ(app_message(r.app), "The help is open: Esc, q or F1 closes it.");
+    keys(&r, "q");
+    CHECK_TEXT(buf(&r), "abc\n");
+    keys(&r, "d");
+    CHECK_TEXT(buf(&r), "abcd\n"); /* closed: keys edit again */
+    keys(&r, "\x1bOP");
+    keys(&r, "e");
+    CHECK_TEXT(buf(&r), "abcd\n");
+    keys(&r, "\x1b"); /* a lone Esc: after its window (app_tick) */
+    app_tick(r.app);
+    keys(&r, "f");
+    CHECK_TEXT(buf(&r), "abcdf\n");
+    keys(&r, "\x1bOP");
+    keys(&r, "\x1bOP"); /* F1 again closes it */
+    keys(&r, "g");
+    CHECK_TEXT(buf(&r), "abcdfg\n");
+    rig_close(&r);
+}
+
 int main(void)
 {
     RUN(test_steer_and_queue);
     transport_ws_log_install(); /* the loop's lws_context logs to flint's log, not stderr */
     RUN(test_typing_and_undo);
+    RUN(test_help_overlay_keys);
     RUN(test_ask_and_answer);
     RUN(test_interrupt_and_retry);
     RUN(test_question_waits_for_the_link);

@@ -73,9 +73,7 @@ static void test_backspace_characters(void)
     CHECK_CURSOR(b, 0, 12);
     buffer_backspace(b); /* the raw byte */
     CHECK_TEXT(b, "a\xe4\xb8\xad\xf0\x9f\x98\x80" "e\xcc\x81\n");
-    buffer_backspace(b); /* the accent alone */
-    CHECK_TEXT(b, "a\xe4\xb8\xad\xf0\x9f\x98\x80" "e\n");
-    buffer_backspace(b);
+    buffer_backspace(b); /* the letter with its accent: one cluster (issue 10) */
     CHECK_TEXT(b, "a\xe4\xb8\xad\xf0\x9f\x98\x80\n");
     buffer_backspace(b); /* the emoji, 4 bytes */
     CHECK_TEXT(b, "a\xe4\xb8\xad\n");
@@ -90,6 +88,45 @@ static void test_backspace_characters(void)
     buffer_insert(b, "\xe4\xb8", 2);
     buffer_backspace(b);
     CHECK_TEXT(b, "\xe4\n");
+    buffer_free(b);
+}
+
+/* Grapheme clusters (issue 10 item 10): a family emoji (ZWJ sequence), a skin-toned thumb,
+ * two flags in a row and a letter with two accents each move and delete as one. */
+#define FAMILY "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7"
+#define THUMB "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd"
+#define FR "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7"
+#define DE "\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa"
+#define E2 "e\xcc\x81\xcc\xa3"
+static void test_grapheme_clusters(void)
+{
+    Buffer *b = buffer_with("a" FAMILY THUMB FR DE E2 "z\n");
+    size_t at[] = {0, 1, 1 + 18, 1 + 18 + 8, 1 + 18 + 8 + 8, 1 + 18 + 8 + 16,
+                   1 + 18 + 8 + 16 + 5, 1 + 18 + 8 + 16 + 6};
+    for (size_t i = 1; i < sizeof at / sizeof *at; i++) {
+        buffer_move(b, BUFFER_RIGHT, 0);
+        CHECK_CURSOR(b, 0, at[i]);
+    }
+    for (size_t i = sizeof at / sizeof *at - 1; i-- > 0;) {
+        buffer_move(b, BUFFER_LEFT, 0);
+        CHECK_CURSOR(b, 0, at[i]);
+    }
+    buffer_move(b, BUFFER_END, 0);
+    buffer_backspace(b); /* z */
+    buffer_backspace(b);
+    CHECK_TEXT(b, "a" FAMILY THUMB FR DE "\n");
+    buffer_backspace(b);
+    CHECK_TEXT(b, "a" FAMILY THUMB FR "\n"); /* one flag, not half of two */
+    buffer_backspace(b);
+    CHECK_TEXT(b, "a" FAMILY THUMB "\n");
+    buffer_move(b, BUFFER_HOME, 0);
+    buffer_move(b, BUFFER_RIGHT, 0);
+    buffer_delete(b);
+    CHECK_TEXT(b, "a" THUMB "\n"); /* the whole family */
+    buffer_delete(b);
+    CHECK_TEXT(b, "a\n");
+    buffer_undo(b); /* the two deletes were one typing run */
+    CHECK_TEXT(b, "a" FAMILY THUMB "\n");
     buffer_free(b);
 }
 
@@ -557,6 +594,7 @@ int main(void)
     RUN(test_expand_tabs);
     RUN(test_newline_indent);
     RUN(test_backspace_characters);
+    RUN(test_grapheme_clusters);
     RUN(test_delete_and_join);
     RUN(test_sticky_column);
     RUN(test_page_moves);

@@ -52,6 +52,38 @@ static void test_newlines_and_paste(void)
     prompt_free(&p);
 }
 
+/* Grapheme clusters in the prompt (issue 10 item 10): a flag pair, a family emoji and an
+ * accented letter move and delete as one. */
+static void test_graphemes(void)
+{
+    static const char fam[] = "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d"
+                              "\xf0\x9f\x91\xa7";
+    static const char flags[] = "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9"
+                                "\xf0\x9f\x87\xaa";
+    Prompt p;
+    prompt_init(&p);
+    prompt_open_opts(&p, "Ask: ", PROMPT_MULTILINE);
+    prompt_insert(&p, "a", 1);
+    prompt_insert(&p, fam, sizeof fam - 1);
+    prompt_insert(&p, flags, sizeof flags - 1);
+    prompt_insert(&p, "e\xcc\x81", 3);
+    prompt_edit(&p, PROMPT_LEFT);
+    CHECK_INT_EQ(p.cursor, 1 + 18 + 16);
+    prompt_edit(&p, PROMPT_LEFT);
+    CHECK_INT_EQ(p.cursor, 1 + 18 + 8); /* one flag */
+    prompt_edit(&p, PROMPT_LEFT);
+    prompt_edit(&p, PROMPT_LEFT);
+    CHECK_INT_EQ(p.cursor, 1);
+    prompt_edit(&p, PROMPT_DELETE);
+    CHECK_INT_EQ(p.text.len, 1 + 16 + 3); /* the family went whole */
+    prompt_edit(&p, PROMPT_END);
+    prompt_edit(&p, PROMPT_BACKSPACE);
+    CHECK_INT_EQ(p.text.len, 1 + 16);
+    prompt_edit(&p, PROMPT_BACKSPACE);
+    CHECK_INT_EQ(p.text.len, 1 + 8);
+    prompt_free(&p);
+}
+
 static void test_up_down_and_history(void)
 {
     Prompt p;
@@ -212,6 +244,7 @@ static void test_layout_rows(void)
 int main(void)
 {
     RUN(test_newlines_and_paste);
+    RUN(test_graphemes);
     RUN(test_up_down_and_history);
     RUN(test_wrap_and_draw);
     RUN(test_scroll);

@@ -202,9 +202,82 @@ static void test_escape_rule(void)
     CHECK_INT_EQ(bad, 0);
 }
 
+/* Grapheme clusters: boundaries found forwards and backwards agree at every byte of a mixed
+ * text, and the widths a clustering terminal draws. */
+static void test_graphemes(void)
+{
+    static const char t[] = "a"
+        "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7" /* family */
+        "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd"                                       /* thumb, tone */
+        "\xf0\x9f\x87\xab\xf0\x9f\x87\xb7\xf0\x9f\x87\xa9\xf0\x9f\x87\xaa"     /* FR DE */
+        "\xf0\x9f\x87\xaf"                                                       /* a lone RI */
+        "e\xcc\x81\xcc\xa3"                                                      /* e + 2 marks */
+        "\xe2\x9d\xa4\xef\xb8\x8f"                                               /* heart VS16 */
+        "\xff\xcc\x81" "\t\n" "\xe4\xb8\xad" "z";
+    size_t len = sizeof t - 1;
+    static const size_t want[] = {0, 1, 19, 27, 35, 43, 47, 52, 58, 59, 61, 62, 63, 66, 67};
+    size_t nb = 0, at = 0;
+    while (at < len) {
+        CHECK(nb < sizeof want / sizeof *want);
+        if (nb < sizeof want / sizeof *want)
+            CHECK_INT_EQ(at, want[nb]);
+        nb++;
+        at = utf8_grapheme_next(t, len, at);
+    }
+    CHECK_INT_EQ(at, len);
+    CHECK_INT_EQ(nb + 1, sizeof want / sizeof *want);
+    /* prev from every code point boundary: the start of the cluster before it */
+    for (size_t pos = 0; pos < len;) {
+        uint32_t cp;
+        pos += utf8_decode(t + pos, len - pos, &cp);
+        size_t k = 0;
+        while (k + 1 < sizeof want / sizeof *want && want[k + 1] < pos)
+            k++;
+        if (utf8_grapheme_prev(t, len, pos) != want[k]) {
+            fprintf(stderr, "  prev(%zu) = %zu, want %zu\n", pos, utf8_grapheme_prev(t, len, pos),
+                    want[k]);
+            CHECK(false);
+        }
+    }
+    CHECK_INT_EQ(utf8_grapheme_prev(t, len, 0), 0);
+    CHECK_INT_EQ(utf8_grapheme_next(t, len, len), len);
+    CHECK_INT_EQ(utf8_grapheme_width(t + 1, 18), 2); /* the family: one emoji */
+    CHECK_INT_EQ(utf8_grapheme_width(t + 19, 8), 2);
+    CHECK_INT_EQ(utf8_grapheme_width(t + 27, 8), 2); /* a flag */
+    CHECK_INT_EQ(utf8_grapheme_width(t + 47, 5), 1); /* e and its marks */
+    CHECK_INT_EQ(utf8_grapheme_width(t + 52, 6), 2); /* VS16: emoji presentation */
+    CHECK_INT_EQ(utf8_grapheme_width("a", 1), 1);
+    CHECK_INT_EQ(utf8_grapheme_width("\xe4\xb8\xad", 3), 2);
+    /* Random bytes: boundaries always advance and prev never passes the position. */
+    unsigned seed = 12345;
+    char r[64];
+    for (int round = 0; round < 2000; round++) {
+        for (size_t i = 0; i < sizeof r; i++) {
+            seed = seed * 1103515245u + 12345u;
+            static const char pool[] = "a\xcc\x81\xe2\x80\x8d\xf0\x9f\x87\xab\xef\xb8\x8f\xff\n";
+            r[i] = pool[(seed >> 16) % (sizeof pool - 1)];
+        }
+        bool start[sizeof r + 1] = {false}; /* the cluster starts, found forwards from 0 */
+        for (size_t q = 0; q < sizeof r; q = utf8_grapheme_next(r, sizeof r, q))
+            start[q] = true;
+        for (size_t pos = 0; pos < sizeof r;) { /* at each code point boundary */
+            size_t n = utf8_grapheme_next(r, sizeof r, pos);
+            CHECK(n > pos && n <= sizeof r);
+            uint32_t cp;
+            size_t after = pos + utf8_decode(r + pos, sizeof r - pos, &cp);
+            size_t pv = utf8_grapheme_prev(r, sizeof r, after);
+            CHECK(pv <= pos);
+            CHECK(utf8_grapheme_next(r, sizeof r, pv) >= after); /* pv's cluster covers it */
+            CHECK(start[pv]); /* and backwards agrees with forwards */
+            pos = after;
+        }
+    }
+}
+
 int main(void)
 {
     RUN(test_decode_valid);
+    RUN(test_graphemes);
     RUN(test_decode_invalid);
     RUN(test_encode_round_trip);
     RUN(test_prev_mixed);

@@ -643,6 +643,82 @@ static void test_help_scrolls(void)
     session_free(s);
 }
 
+/* At 40x12 (issue 10 item 10) a help line wider than the box wraps onto hanging rows: every
+ * word of it is on screen, whole, once scrolled to; an empty line stays empty. */
+static void test_help_wraps_at_40x12(void)
+{
+    Session *s = new_session();
+    Ui *ui = ui_new(NULL, 40, 12);
+    ui_set_help(ui, "flint keys\n\nEsc / Ctrl-G           stop the streaming answer at once, "
+                    "whatever the queue holds\nF1                     this help");
+    ui_toggle_help(ui);
+    ui_render(ui, s, NULL);
+    const Grid *g = ui_grid(ui);
+    StrBuf all = {0};
+    for (int y = 0; y < 12; y++)
+        sb_printf(&all, "%s\n", row_text(g, y));
+    const char *t = sb_cstr(&all);
+    CHECK(strstr(t, "│                                      │") != NULL); /* the empty line */
+    static const char *const words[] = {"streaming", "answer", "whatever", "queue", "holds",
+                                        "this help"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!strstr(t, words[i])) {
+            fprintf(stderr, "  '%s' is not on the 40x12 help:\n%s", words[i], t);
+            CHECK(false);
+        }
+    CHECK(strstr(t, "\n│     ") != NULL); /* a hanging continuation row */
+    sb_free(&all);
+    ui_free(ui);
+    session_free(s);
+}
+
+/* Issue 10 item 10: at every width from 40 to 200 a question or an error shows whole before
+ * any figure does (figures only beside the whole message), and the file name shrinks first;
+ * a notice too (the tmux notice at 80 columns used to be cut for the figures). */
+static void test_status_message_priority(void)
+{
+    static const char *const msgs[] = {
+        "Save changes to main.c?  y: save and quit   n: quit without saving   Esc: cancel",
+        "Esc lags 500 ms (tmux escape-time): set -sg escape-time 10 in ~/.tmux.conf, or Ctrl-G",
+        "stopped: the API key was rejected by api.openai.com (HTTP 401)",
+    };
+    static const char *const figures[] = {"tok/s", "ttft", "5234 tok", "ctx 23%",
+                                           "gpt-5.3-codex-spark"};
+    for (size_t m = 0; m < sizeof msgs / sizeof *msgs; m++) {
+        bool error = m != 1; /* the tmux notice is not an error: it has priority too */
+        int mw = (int)strlen(msgs[m]);
+        for (int w = 40; w <= 200; w++) {
+            Grid *g = grid_new(w, 1);
+            StatusLine sl = {.file = "src/some/deep/directory/main.c", .modified = true,
+                             .line = 12, .col = 5, .model = "gpt-5.3-codex-spark",
+                             .link = "connected", .link_ok = true, .ttft_ns = 182000000ull,
+                             .tok_per_sec = 1043.4, .tokens = 5234, .show_ctx = true,
+                             .ctx_percent = 23, .message = msgs[m], .message_is_error = error};
+            status_view_draw(g, (Rect){0, 0, w, 1}, &sl);
+            const char *row = row_text(g, 0);
+            bool whole = strstr(row, msgs[m]) != NULL;
+            for (size_t f = 0; f < sizeof figures / sizeof *figures; f++)
+                if (strstr(row, figures[f]) && !whole) {
+                    fprintf(stderr, "width %d: '%s' beside a cut message: %s\n", w, figures[f], row);
+                    CHECK(false);
+                }
+            /* room for " main.c… [+]  " and the message: it is whole */
+            int room = 1 + 12 + 4 + 2 + mw + 1 + (error ? 0 : 2 + 4 + 2 + 9);
+            if (w >= room && !whole) {
+                fprintf(stderr, "width %d: the message is cut: %s\n", w, row);
+                CHECK(false);
+            }
+            if (!whole)
+                CHECK(strstr(row, "\xe2\x80\xa6") != NULL); /* cut with an ellipsis */
+            if (error) /* the link state yields to a question or an error too */
+                CHECK(strstr(row, "connected") == NULL || whole);
+            else if (w >= 1 + 12 + 4 + 2 + 4 + 2 + 32 + 2 + 9 + 1) /* a notice leaves it */
+                CHECK(strstr(row, "connected") != NULL);
+            grid_free(g);
+        }
+    }
+}
+
 int main(void)
 {
     RUN(test_snapshot_80x24);
@@ -657,6 +733,8 @@ int main(void)
     RUN(test_small_screens);
     RUN(test_render_time_huge_file);
     RUN(test_status_line);
+    RUN(test_status_message_priority);
+    RUN(test_help_wraps_at_40x12);
     RUN(test_prompt);
     RUN(test_help_overlay);
     (void)dump;
