@@ -457,12 +457,20 @@ static bool conn_may_write(Conn *c)
 static int conn_pump(Conn *c)
 {
     for (int batch = 0; !c->closing && !c->fault.hung; batch++) {
-        if (c->fault.cut && !c->out_head &&
+        if (c->fault.cut && !c->out_head && !c->fault.pend &&
             (!c->active || c->active->sent >= (size_t)c->fault.cut_at))
             return fault_cut(c);
         if (batch == PUMP_BATCH || !conn_may_write(c)) {
             lws_callback_on_writable(c->wsi);
             return 0;
+        }
+        if (c->fault.pend) { /* the rest of a fragmented message first (fault.h) */
+            if (!fault_send_pending(c)) {
+                log_msg("error conn=%u code=write_failed", c->id);
+                c->closing = true;
+                return 0;
+            }
+            continue;
         }
         if (c->out_head) {
             OutMsg *m = out_pop(c);
@@ -635,6 +643,8 @@ void conn_closed(Conn *c)
         request_free(req_pop(c));
     stream_free(c->active);
     lanes_free(&c->lanes);
+    free(c->fault.pend);
+    c->fault.pend = NULL;
     sb_free(&c->rx);
     c->active = NULL;
     c->open = false;

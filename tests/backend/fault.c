@@ -215,14 +215,32 @@ int fault_close(Conn *c)
 bool fault_send_fragments(Conn *c, unsigned char *buf, size_t len)
 {
     FaultState *f = &c->fault;
-    unsigned char *p = buf + LWS_PRE;
-    size_t off = 0, i = 0;
+    BUG_ON(f->pend);
+    f->pend = xmalloc(LWS_PRE + len + 1);
+    memcpy(f->pend + LWS_PRE, buf + LWS_PRE, len);
+    f->pend_len = len;
+    f->pend_off = 0;
+    f->pend_i = 0;
+    return fault_send_pending(c);
+}
+
+bool fault_send_pending(Conn *c)
+{
+    FaultState *f = &c->fault;
     static const size_t sizes[] = {1, 1, 1, 1, 2, 3, 1, 5, 7, 1, 2};
-    while (off < len || (len == 0 && off == 0)) {
-        size_t n = i < 8 ? 1 : sizes[i % (sizeof sizes / sizeof sizes[0])];
+    unsigned char *p = f->pend + LWS_PRE;
+    size_t len = f->pend_len;
+    while (f->pend_off < len || (len == 0 && f->pend_i == 0)) {
+        if (lws_send_pipe_choked(c->wsi)) { /* the rest from the next WRITEABLE */
+            lws_callback_on_writable(c->wsi);
+            return true;
+        }
+        size_t off = f->pend_off, i = f->pend_i;
+        /* a large message (the huge fault's) in 4 KiB fragments after the first few */
+        size_t n = i < 8 ? 1 : len > 65536 ? 4096 : sizes[i % (sizeof sizes / sizeof sizes[0])];
         if (n > len - off)
             n = len - off;
-        bool first = off == 0, last = off + n == len;
+        bool first = off == 0 && i == 0, last = off + n == len;
         int proto = first ? LWS_WRITE_TEXT : LWS_WRITE_CONTINUATION;
         if (!last)
             proto |= LWS_WRITE_NO_FIN;
@@ -230,8 +248,8 @@ bool fault_send_fragments(Conn *c, unsigned char *buf, size_t len)
          * for the first fragment, already-sent bytes of the message for the others. */
         if (lws_write(c->wsi, p + off, n, (enum lws_write_protocol)proto) < (int)n)
             return false;
-        off += n;
-        i++;
+        f->pend_off += n;
+        f->pend_i++;
         if (++f->frag_n % 16 == 0 && !last) {
             unsigned char ping[LWS_PRE + 4];
             memcpy(ping + LWS_PRE, "frag", 4);
@@ -241,6 +259,8 @@ bool fault_send_fragments(Conn *c, unsigned char *buf, size_t len)
         if (len == 0)
             break;
     }
+    free(f->pend);
+    f->pend = NULL;
     return true;
 }
 

@@ -11,8 +11,9 @@
  *   big         the normal answer, but its response.completed carries 5 MiB more output (a
  *               reasoning item): a legal large final event (7.3 #10);
  *   frag        from this create on, every message of the connection goes out as many
- *               continuation frames: 1-byte fragments first, then 1..7 bytes, so boundaries
- *               fall inside multi-byte UTF-8 sequences, with a ping every 16 fragments (7.3 #11);
+ *               continuation frames: 1-byte fragments first, then 1..7 bytes (4 KiB in a
+ *               message over 64 KiB), so boundaries fall inside multi-byte UTF-8 sequences,
+ *               with a ping every 16 fragments (7.3 #11);
  *   limit       the create is answered with websocket_connection_limit_reached and the
  *               server closes (1000), OpenAI style (7.3 #8);
  *   limit-idle  the normal answer; then, on the idle socket, an unsolicited
@@ -64,6 +65,8 @@ typedef struct FaultState {
     bool limit_idle;    /* after the next terminal: idle, then the limit error + close */
     bool close_after;   /* close (1000) once the out queue is empty */
     bool hung;          /* hang: nothing more is read or written */
+    unsigned char *pend; /* frag: the message being fragmented (LWS_PRE + pend_len) ... */
+    size_t pend_len, pend_off, pend_i; /* ... its length, bytes and fragments sent */
 } FaultState;
 
 struct Conn;
@@ -87,8 +90,12 @@ int fault_cut(struct Conn *c);
 int fault_close(struct Conn *c);
 
 /* Sends one message as fragments (c->fault.frag); false if the socket failed. buf has
- * LWS_PRE bytes of headroom before the len bytes of the message. */
+ * LWS_PRE bytes of headroom before the len bytes of the message (copied: what the socket
+ * does not take now stays in c->fault.pend). */
 bool fault_send_fragments(struct Conn *c, unsigned char *buf, size_t len);
+/* More fragments of c->fault.pend while the socket takes them (freed when all are sent);
+ * false if the socket failed. */
+bool fault_send_pending(struct Conn *c);
 
 /* The response's terminal event was built: pads it (big) and queues the idle limit error
  * (limit-idle). *json may be replaced (the old one freed). */
