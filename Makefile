@@ -14,7 +14,7 @@ DEPS_BUILD = gcc make cmake pkg-config libncurses-dev libwebsockets-dev libcjson
 # tests (libwebsockets is not ASan-instrumented, so only valgrind sees writes inside it);
 # clang builds the fuzz targets with its ASan + UBSan (whose UBSan also checks pointer
 # arithmetic on NULL, which gcc's does not).
-DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl valgrind clang libclang-rt-dev
+DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl valgrind clang libclang-rt-dev nodejs npm
 
 .PHONY: all build run test bench deps deps-test clean fuzz fuzz-build
 
