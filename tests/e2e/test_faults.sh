@@ -10,7 +10,8 @@
 #       pings between them) reassembles;
 #   #2  previous_response_not_found: one resend with the full context and no chain;
 #   #8  websocket_connection_limit_reached on a create: reconnect and resend once; unsolicited
-#       on an idle socket: a note, and a new connection.
+#       on an idle socket: a note, and a new connection;
+#   #13 against --gateway strict, queued questions never overlap a running response.
 # After all of it flint still answers, and quits cleanly.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -130,3 +131,27 @@ grep -q "recv conn=$c type=response.create prev=- " "$BACKEND_LOG" ||
 keys C-q
 [ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
 echo "ok: every scripted fault is survived; flint quits cleanly"
+flint_stop
+kill "$BACKEND_PID"; wait "$BACKEND_PID" 2>/dev/null; BACKEND_PID=
+
+# #13 against a strict gateway (a second create in flight is refused with
+# response_already_in_flight): questions queued with Tab during a slow answer go out one at a
+# time, each after the previous terminal, so none is refused and all are answered in order.
+E2E_TAG=-strict
+backend_start --rate 40 --gateway strict
+flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$E2E_DIR/x.txt"
+wait_screen 'connected'
+keys C-k; type 'Write a C function that reverses a linked list'; keys Enter
+wait_answer 'Here is an iterative version'
+keys C-k; wait_screen 'Steer \(Tab: queue\):'
+type 'echo: queued one'; keys Tab
+wait_screen 'queued 1'
+type 'echo: queued two'; keys Tab
+wait_screen 'queued 2'
+wait_count 'done conn=1 .*status=completed' "$BACKEND_LOG" 3 40
+wait_answer 'queued one'
+wait_answer 'queued two'
+grep -q 'response_already_in_flight' "$BACKEND_LOG" && fail "flint sent a create while one was in flight"
+echo "ok: strict gateway: queued questions go out one at a time, none refused"
+keys C-q
+[ "$(wait_exit 5)" = 0 ] || fail "flint did not quit cleanly"
