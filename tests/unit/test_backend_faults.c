@@ -4,11 +4,16 @@
  * default queues it; one chain per stream_id lane (a lane continues only its own latest
  * response; a fork names another lane's); --fault NAME:N acts on the first N creates only
  * and the fault:NAME keyword on its own create (rst-before, prev-lost, limit, frag with the
- * answer reassembled by lws). flint's side of each fault: tests/e2e/test_faults.sh. */
+ * answer reassembled by lws), and hang (no byte after the create, not even a pong). flint's side of each fault: tests/e2e/test_faults.sh. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <libwebsockets.h>
@@ -189,6 +194,59 @@ static void test_fault_option_and_keywords(void)
     backend_cleanup(&b);
 }
 
+/* A masked client frame (RFC 6455 5.2), payload under 126 bytes, zero mask. */
+static bool raw_frame_send(int fd, int opcode, const char *payload)
+{
+    unsigned char f[2 + 4 + 125];
+    size_t n = strlen(payload);
+    f[0] = (unsigned char)(0x80 | opcode);
+    f[1] = (unsigned char)(0x80 | n);
+    memset(f + 2, 0, 4);
+    memcpy(f + 6, payload, n);
+    return write(fd, f, 6 + n) == (ssize_t)(6 + n);
+}
+
+/* hang: after the create nothing comes back, not even the pong to a ping (the socket is no
+ * longer read), and the connection stays open. A raw client, since lws answers pings itself. */
+static void test_hang(void)
+{
+    Backend b;
+    if (!start_or_fail(&b, (const char *const[]){"--rate", "0", NULL}, false))
+        return;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)b.port)};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    CHECK(connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0);
+    static const char hs[] = "GET /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                             "Sec-WebSocket-Version: 13\r\n\r\n";
+    CHECK(write(fd, hs, sizeof hs - 1) == (ssize_t)(sizeof hs - 1));
+    char buf[1024];
+    size_t got = 0;
+    buf[0] = '\0';
+    while (got < sizeof buf - 1 && !strstr(buf, "\r\n\r\n")) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 5000) != 1)
+            break;
+        ssize_t n = read(fd, buf + got, sizeof buf - 1 - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        buf[got] = '\0';
+    }
+    CHECK(strstr(buf, " 101 ") != NULL);
+    CHECK(raw_frame_send(fd, 1, "{\"type\":\"response.create\",\"model\":\"m\","
+                                "\"input\":\"fault:hang echo: x\"}"));
+    CHECK(log_has(&b, "fault conn=1 hang", 5000));
+    CHECK(raw_frame_send(fd, 9, "ping?"));
+    struct pollfd p = {fd, POLLIN, 0};
+    CHECK_INT_EQ(poll(&p, 1, 1000), 0); /* no event, no pong, no close */
+    CHECK(!log_has(&b, "closed conn=1", 0));
+    close(fd);
+    backend_cleanup(&b);
+}
+
 int main(int argc, char **argv)
 {
     lws_set_log_level(LLL_ERR, NULL);
@@ -196,5 +254,6 @@ int main(int argc, char **argv)
     RUN_IF(test_gateway);
     RUN_IF(test_lanes);
     RUN_IF(test_fault_option_and_keywords);
+    RUN_IF(test_hang);
     return harness_done();
 }
