@@ -16,7 +16,7 @@ DEPS_BUILD = gcc make cmake pkg-config libncurses-dev libwebsockets-dev libcjson
 # arithmetic on NULL, which gcc's does not).
 DEPS_TEST  = tmux python3 python3-jsonschema python3-yaml openssl valgrind clang libclang-rt-dev
 
-.PHONY: all build run test bench deps deps-test clean fuzz fuzz-build install deb
+.PHONY: all build run test bench deps deps-test deps-node clean fuzz fuzz-build install deb
 PREFIX    ?= /usr/local
 
 all: build
@@ -39,6 +39,13 @@ deps:
 
 deps-test: deps
 	$(call apt_install,$(DEPS_TEST))
+	@command -v node >/dev/null && command -v npm >/dev/null || $(MAKE) --no-print-directory deps-node
+
+# The interop tests' node and npm, from Debian, unless some node with its npm is there already
+# (a nodejs package from elsewhere conflicts with Debian's npm, so apt-get would fail).
+DEPS_NODE = nodejs npm
+deps-node:
+	$(call apt_install,$(DEPS_NODE))
 
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLINT_WERROR=ON >/dev/null

@@ -35,6 +35,7 @@
 #include "tests/backend/chat.h"
 #include "tests/backend/dump.h"
 #include "tests/backend/server.h"
+#include "tests/backend/fault.h"
 #include "tests/backend/steer.h"
 
 #define MAX_TOKENS 1000000L /* see the header comment */
@@ -54,6 +55,7 @@ static void usage(FILE *to)
           "                     [--stall N:DELTAS] [--api responses|chat]\n"
           "                     [--variant llamacpp|vllm|ollama|cerebras] [--crlf] [--no-done]\n"
           "                     [--steer ignore|refuse|accept]\n"
+          "                     [--fault NAME[:N]] [--gateway queue|strict]\n"
           "  --port N        listen on 127.0.0.1:N (default 0: a free port)\n"
           "  --rate R        output_text.delta events per second (default 1000; 0: as fast\n"
           "                  as the socket takes them)\n"
@@ -80,6 +82,12 @@ static void usage(FILE *to)
           "                  steering_not_supported) or accept (steer.accepted, then the\n"
           "                  response ends as incomplete \"steered\" and a successor answers\n"
           "                  the steer's text; logged as \"steer conn=C ...\")\n"
+          "  --fault NAME[:N] the first N creates (default 1) meet a scripted fault: hang,\n"
+          "                  rst-before, rst-mid, drop-before, drop-mid, huge, big, frag,\n"
+          "                  limit, limit-idle, prev-lost (also chosen per question by the\n"
+          "                  keyword fault:NAME; see tests/backend/fault.h)\n"
+          "  --gateway G     queue (default): a create sent while another runs waits for it;\n"
+          "                  strict: it is refused with response_already_in_flight\n"
           "  --crlf          chat: CRLF line ends in the event stream (default LF)\n"
           "  --no-done       chat: no final \"data: [DONE]\" (as ik_llama.cpp)\n"
           "Prints \"listening 127.0.0.1:PORT\" on stdout once it accepts connections.\n",
@@ -131,7 +139,7 @@ static int parse_args(int argc, char **argv, Options *o)
         } else if (strcmp(a, "--port") && strcmp(a, "--rate") && strcmp(a, "--tokens") &&
                    strcmp(a, "--log") && strcmp(a, "--dump") && strcmp(a, "--limit") &&
                    strcmp(a, "--stall") && strcmp(a, "--api") && strcmp(a, "--variant") &&
-                   strcmp(a, "--steer")) {
+                   strcmp(a, "--steer") && strcmp(a, "--fault") && strcmp(a, "--gateway")) {
             fprintf(stderr, "flint-backend: unknown option %s (see --help)\n", a);
             return 1;
         } else if (!v) {
@@ -199,6 +207,34 @@ static int parse_args(int argc, char **argv, Options *o)
                 return 1;
             }
             o->server.steer = (int)m;
+            i++;
+        } else if (!strcmp(a, "--fault")) {
+            char name[32];
+            const char *colon = strchr(v, ':');
+            size_t nl = colon ? (size_t)(colon - v) : strlen(v);
+            FaultKind k = FAULT_NONE;
+            bool ok = nl < sizeof name;
+            if (ok) {
+                memcpy(name, v, nl);
+                name[nl] = '\0';
+                ok = fault_parse(name, &k);
+            }
+            n = 1;
+            if (ok && colon)
+                ok = parse_long(colon + 1, 0, 1000000, &n);
+            if (!ok) {
+                fprintf(stderr, "flint-backend: --fault %s: expected NAME[:COUNT] (see --help)\n", v);
+                return 1;
+            }
+            o->server.fault = (int)k;
+            o->server.fault_count = n;
+            i++;
+        } else if (!strcmp(a, "--gateway")) {
+            if (strcmp(v, "queue") && strcmp(v, "strict")) {
+                fprintf(stderr, "flint-backend: --gateway %s: expected queue or strict\n", v);
+                return 1;
+            }
+            o->server.strict = !strcmp(v, "strict");
             i++;
         } else if (!strcmp(a, "--variant")) {
             if (!chat_variant_parse(v, &o->server.chat.variant)) {

@@ -156,11 +156,7 @@ static void start_request(Conn *c, Request *q)
         /* A continuation that fails with a 4xx evicts the response it names, so a retry
          * cannot resume from a broken state; a failed fork from another lane keeps the
          * shared parent (PROTOCOL.md 1.5). */
-        if (q->prev_id && c->last_id[0] && strcmp(q->prev_id, c->last_id) == 0 &&
-            strcmp(q->stream_id ? q->stream_id : "", c->last_lane) == 0) {
-            c->last_id[0] = '\0';
-            c->last_total_tokens = 0;
-        }
+        lanes_evict(&c->lanes, q->stream_id, q->prev_id);
         queue_error(c, q->err_status, q->err_code, q->err_param, q->err_message, q->stream_id);
         return;
     }
@@ -177,8 +173,11 @@ static void start_request(Conn *c, Request *q)
         log_msg("error conn=%u code=rate_limit_exceeded retry_after=%s", c->id, ra);
         return;
     }
-    if (q->prev_id && (!c->last_id[0] || strcmp(q->prev_id, c->last_id) != 0)) {
-        /* store:false - only the connection's most recent response can be continued. */
+    if (fault_start(c, q, fault_for(c, q)))
+        return;
+    const Lane *parent = lanes_by_id(&c->lanes, q->prev_id);
+    if (q->prev_id && !parent) {
+        /* store:false - only a lane's most recent response can be continued. */
         char msg[400];
         snprintf(msg, sizeof msg, "Previous response with id '%.300s' not found.", q->prev_id);
         queue_error(c, 400, "previous_response_not_found", "previous_response_id", msg,
@@ -213,7 +212,7 @@ static void start_request(Conn *c, Request *q)
         r->truncated = true;
     }
     bool chained = r->prev_id != NULL;
-    r->cached_tokens = chained ? c->last_total_tokens : 0;
+    r->cached_tokens = chained ? parent->total_tokens : 0;
     r->input_tokens = q->input_tokens + r->cached_tokens;
     r->output_tokens = (long)s->target;
 
@@ -269,10 +268,9 @@ static void finish_stream(Conn *c)
     }
     json = ev_lifecycle(r, r->truncated ? "response.incomplete" : "response.completed", s->seq,
                         &len);
+    fault_terminal(c, &json, &len);
     queue_event(c, json, len);
-    snprintf(c->last_id, sizeof c->last_id, "%s", r->id);
-    snprintf(c->last_lane, sizeof c->last_lane, "%s", r->stream_id ? r->stream_id : "");
-    c->last_total_tokens = r->input_tokens + r->output_tokens;
+    lanes_set(&c->lanes, r->stream_id, r->id, r->input_tokens + r->output_tokens);
     log_msg("done conn=%u resp=%s deltas=%zu status=%s", c->id, r->id, s->sent, r->status);
     stream_free(s);
     c->active = NULL;
@@ -399,7 +397,9 @@ static int peek_close_frame(Conn *c, unsigned char *payload, size_t cap)
  * let lws find the reset on its next read. */
 static bool send_text(Conn *c, unsigned char *buf, size_t len)
 {
-    if (lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) < (int)len) {
+    bool ok = c->fault.frag ? fault_send_fragments(c, buf, len)
+                            : lws_write(c->wsi, buf + LWS_PRE, len, LWS_WRITE_TEXT) >= (int)len;
+    if (!ok) {
         unsigned char payload[125];
         int n = peek_close_frame(c, payload, sizeof payload);
         if (n >= 0)
@@ -456,10 +456,21 @@ static bool conn_may_write(Conn *c)
 
 static int conn_pump(Conn *c)
 {
-    for (int batch = 0; !c->closing; batch++) {
+    for (int batch = 0; !c->closing && !c->fault.hung; batch++) {
+        if (c->fault.cut && !c->out_head && !c->fault.pend &&
+            (!c->active || c->active->sent >= (size_t)c->fault.cut_at))
+            return fault_cut(c);
         if (batch == PUMP_BATCH || !conn_may_write(c)) {
             lws_callback_on_writable(c->wsi);
             return 0;
+        }
+        if (c->fault.pend) { /* the rest of a fragmented message first (fault.h) */
+            if (!fault_send_pending(c)) {
+                log_msg("error conn=%u code=write_failed", c->id);
+                c->closing = true;
+                return 0;
+            }
+            continue;
         }
         if (c->out_head) {
             OutMsg *m = out_pop(c);
@@ -507,6 +518,8 @@ static int conn_pump(Conn *c)
             continue;
         }
         dump_flush(c->env->dump);
+        if (c->fault.close_after)
+            return fault_close(c);
         return 0;
     }
     return 0;
@@ -546,6 +559,8 @@ static void dump_raw(Dump *d, const char *data, size_t len, bool binary)
 
 static void conn_message(Conn *c, const char *data, size_t len, bool binary)
 {
+    if (c->fault.hung) /* fault hang: whatever was already read is ignored too */
+        return;
     Incoming in;
     request_parse(data, len, binary, &in);
     log_msg("recv conn=%u type=%s prev=%s bytes=%zu", c->id, in.type, in.prev, len);
@@ -555,7 +570,9 @@ static void conn_message(Conn *c, const char *data, size_t len, bool binary)
         dump_raw(c->env->dump, data, len, binary);
     dump_flush(c->env->dump);
     free(in.dump);
-    if (in.req) {
+    if (in.req && fault_gateway_refuse(c, in.req)) {
+        /* --gateway strict: refused at once */
+    } else if (in.req) {
         req_push(c, in.req);
         lws_callback_on_writable(c->wsi);
     } else if (!strcmp(in.type, "response.steer")) {
@@ -625,6 +642,9 @@ void conn_closed(Conn *c)
     while (c->req_head)
         request_free(req_pop(c));
     stream_free(c->active);
+    lanes_free(&c->lanes);
+    free(c->fault.pend);
+    c->fault.pend = NULL;
     sb_free(&c->rx);
     c->active = NULL;
     c->open = false;

@@ -7,9 +7,10 @@
  *     the next starts only after the previous terminal event (PROTOCOL.md 1.6, 7.3 #13);
  *   - out: built events waiting for WRITEABLE (each with LWS_PRE headroom);
  *   - active: the response being streamed, its answer and pacing clock;
- *   - last_id: the connection's cached response (store:false semantics, PROTOCOL.md 1.5);
- *     a create on the same lane that names it and is rejected with a request-scoped error
- *     evicts it (a failed fork from another lane keeps it).
+ *   - lanes: the cached response of each stream_id lane (store:false semantics per lane,
+ *     PROTOCOL.md 1.5, lanes.h); a create on the same lane that names it and is rejected
+ *     with a request-scoped error evicts it (a failed fork from another lane keeps it);
+ *   - fault: the scripted faults of the current create (fault.h).
  * Invariants: nothing is written after `closing` is set; `active` is non-NULL exactly
  * between a response's response.created being queued and its terminal event being queued.
  * Error tier: none (protocol errors become error events; allocation aborts). */
@@ -24,6 +25,8 @@
 
 #include "core/strbuf.h"
 #include "tests/backend/dump.h"
+#include "tests/backend/fault.h"
+#include "tests/backend/lanes.h"
 #include "tests/backend/pacer.h"
 #include "tests/backend/request.h"
 
@@ -41,6 +44,9 @@ typedef struct ConnEnv {
     long stall_left;    /* responses still to stall (--stall) */
     long stall_after;   /* deltas before a stall */
     int steer;          /* SteerMode (tests/backend/steer.h): how response.steer is answered */
+    int fault;          /* --fault: FaultKind (tests/backend/fault.h) for ... */
+    long fault_left;    /* ... this many more creates */
+    bool strict;        /* --gateway strict: a second create in flight is refused */
 } ConnEnv;
 
 typedef struct OutMsg OutMsg;
@@ -60,9 +66,8 @@ typedef struct Conn {
     Request *req_head, *req_tail;
     OutMsg *out_head, *out_tail;
     Stream *active;
-    char last_id[40];   /* "" when nothing is cached */
-    char last_lane[257]; /* the stream_id last_id was made on; "" for the default lane */
-    long last_total_tokens;
+    Lanes lanes;        /* the cached response of each stream_id lane (lanes.h) */
+    FaultState fault;   /* scripted faults (fault.h) */
     uint64_t deltas_sent; /* over the connection's life, for the "closed" log line */
 } Conn;
 

@@ -102,6 +102,8 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
     case LWS_CALLBACK_CLOSED:
         conn_closed(c);
         return 0;
+    case LWS_CALLBACK_TIMER:
+        return fault_timer(c);
     default:
         break;
     }
@@ -182,6 +184,9 @@ Server *server_new(const ServerConfig *cfg, ErrorBuf *err)
     srv->env.stall_left = cfg->stall_count;
     srv->env.stall_after = cfg->stall_after;
     srv->env.steer = cfg->steer;
+    srv->env.fault = cfg->fault;
+    srv->env.fault_left = cfg->fault_count;
+    srv->env.strict = cfg->strict;
     srv->env.dump = cfg->dump;
     /* name, callback, per_session_data_size, rx_buffer_size, id, user, tx_packet_size */
     if (cfg->api_chat) {

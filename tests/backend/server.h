@@ -26,6 +26,9 @@ typedef struct ServerConfig {
     bool api_chat;      /* --api chat: HTTP SSE Chat Completions instead of the WebSocket */
     ChatOptions chat;   /* its variant, line ends, [DONE] */
     int steer;          /* --steer: SteerMode (tests/backend/steer.h); 0: ignore */
+    int fault;          /* --fault NAME:N: FaultKind (tests/backend/fault.h) for ... */
+    long fault_count;   /* ... the first N creates */
+    bool strict;        /* --gateway strict: response_already_in_flight (fault.h) */
 } ServerConfig;
 
 typedef struct Server Server;
