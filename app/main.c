@@ -59,6 +59,8 @@ static void usage(FILE *f)
             "                   a list (newest first), or the one named by ID: its questions,\n"
             "                   answers, queue and files; it goes on in the same journal\n"
             "  --continue       reopen the latest conversation of this directory\n"
+            "  --slow           draw a streaming answer 10 times a second instead of 30 (SSH\n"
+            "                   over a slow link; the setting terminal.slow does the same)\n"
             "  -h, --help       show this help\n"
             "  -V, --version    show the version\n"
             "\n"
@@ -86,7 +88,7 @@ int main(int argc, char **argv)
 {
     enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
            OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS, OPT_RESUME,
-           OPT_CONTINUE, OPT_DOCTOR };
+           OPT_CONTINUE, OPT_DOCTOR, OPT_SLOW };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"api", required_argument, NULL, OPT_API},
@@ -104,6 +106,7 @@ int main(int argc, char **argv)
         {"resume", optional_argument, NULL, OPT_RESUME},
         {"continue", no_argument, NULL, OPT_CONTINUE},
         {"doctor", no_argument, NULL, OPT_DOCTOR},
+        {"slow", no_argument, NULL, OPT_SLOW},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -161,6 +164,7 @@ int main(int argc, char **argv)
         case OPT_CONFIG: config_file = optarg; break;
         case OPT_PRINT_CONFIG: print_config = true; break;
         case OPT_DOCTOR: doctor = true; break;
+        case OPT_SLOW: cfg.slow = true; break;
         case OPT_CA: cfg.ca_file = optarg; break;
         case OPT_INSECURE: cfg.allow_insecure = true; break;
         case OPT_STALL: {
