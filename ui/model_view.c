@@ -83,6 +83,7 @@ struct ModelView {
     ModelRowPos jump_top;
     int jump_width;
     size_t jump_h;
+    bool jumps;      /* follow a streaming answer in jumps (model_view_set_jumps) */
     bool shade_full; /* code rows shaded to the pane's edge (the terminal has bce) */
 };
 
@@ -91,6 +92,12 @@ struct ModelView {
 void model_view_set_syntax(ModelView *v, SyntaxView *sv) { v->syntax = sv; }
 
 void model_view_set_shade_full(ModelView *v, bool full) { v->shade_full = full; }
+
+void model_view_set_jumps(ModelView *v, bool on)
+{
+    v->jumps = on;
+    v->jumping = false;
+}
 
 /* ---- the caret's requests ------------------------------------------------------------- */
 
@@ -622,7 +629,7 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
     ModelRowPos bottom = v->follow ? tail : v->anchor;
     if (v->focus)
         caret_clamp(v, &c, bottom, want);
-    if (v->follow && !v->focus && streaming(t))
+    if (v->jumps && v->follow && !v->focus && streaming(t))
         want = jump_rows(v, &c, tail, h);
     else
         v->jumping = false;

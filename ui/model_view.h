@@ -31,6 +31,11 @@ void model_view_set_syntax(ModelView *v, SyntaxView *sv);
 /* Code rows shaded to the pane's right edge (true, the default: for terminals with bce,
  * where that costs one erase) or only to the text's end (false: saves bytes elsewhere). */
 void model_view_set_shade_full(ModelView *v, bool full);
+/* Following a streaming answer in jumps (on) rather than with the tail on the bottom row
+ * (off, the default): the pane keeps its top while rows arrive below, and when the text
+ * reaches the bottom it jumps so that the last 8 rows stay on top. Each row is drawn about
+ * once instead of the whole pane moving every frame (the terminal byte budget). */
+void model_view_set_jumps(ModelView *v, bool on);
 
 /* rows > 0 scrolls back, < 0 forward. Applied at the next draw (it needs the transcript). */
 void model_view_scroll(ModelView *v, int rows);

@@ -69,8 +69,10 @@ Ui *ui_new(Term *term, int cols, int rows)
     ui->model = model_view_new();
     /* Code rows shaded to the pane's edge only where the terminal erases in the background
      * colour (bce); elsewhere the padding would cost more bytes than the code. */
-    if (term)
+    if (term) {
         model_view_set_shade_full(ui->model, term_has_bce(term));
+        model_view_set_jumps(ui->model, true); /* the byte budget (model_view.h) */
+    }
     model_view_set_syntax(ui->model, ui->syntax);
     prompt_init(&ui->prompt);
     return ui;
