@@ -373,6 +373,8 @@ bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
     a->session = session_new(&scfg, &app_session_hooks, a);
     file_rules_apply(session_buffer(a->session), cfg->settings); /* settings, .editorconfig */
     a->mouse_on = cfg->settings ? cfg->settings->mouse : true;
+    a->stream_frame_ns = cfg->slow || (cfg->settings && cfg->settings->slow) ? SCREEN_SLOW_NS
+                                                                             : SCREEN_STREAM_NS;
     return buffers_open_args(a, cfg->files, cfg->n_files, err); /* each gets its rules too */
 }
 

@@ -60,6 +60,7 @@ typedef struct AppConfig {
     bool allow_insecure;     /* --insecure: the key may go over ws:// to a non-loopback host */
     bool demo;               /* start flint-backend and connect to it */
     unsigned demo_rate;      /* tokens/s for the demo backend (0 = unthrottled) */
+    bool slow;               /* --slow (or terminal.slow): stream frames at SCREEN_SLOW_NS */
     uint64_t stall_ns;       /* silence that ends a turn as stalled (0: the default, 30 s;
                               * SESSION_STALL_NEVER: never) */
     const Settings *settings;  /* the settings file's (NULL: defaults); keys, editor */

@@ -67,6 +67,8 @@ static void usage(FILE *f)
             "  --plain          no full-screen UI: questions are typed as lines, answers are\n"
             "                   printed as they arrive (screen readers, slow links, logs);\n"
             "                   Ctrl-C/Ctrl-G stop the answer, Ctrl-D quits; TERM=dumb too\n"
+            "  --slow           draw a streaming answer 10 times a second instead of 30 (SSH\n"
+            "                   over a slow link; the setting terminal.slow does the same)\n"
             "  -h, --help       show this help\n"
             "  -V, --version    show the version\n"
             "\n"
@@ -94,7 +96,7 @@ int main(int argc, char **argv)
 {
     enum { OPT_URL = 256, OPT_API, OPT_MODEL, OPT_DEMO, OPT_DEMO_RATE, OPT_THEME, OPT_CA, OPT_INSECURE, OPT_STALL,
            OPT_CONFIG, OPT_PRINT_CONFIG, OPT_PROVIDER, OPT_LIST_PROVIDERS, OPT_RESUME,
-           OPT_CONTINUE, OPT_DOCTOR, OPT_PLAIN };
+           OPT_CONTINUE, OPT_DOCTOR, OPT_PLAIN, OPT_SLOW };
     static const struct option opts[] = {
         {"url", required_argument, NULL, OPT_URL},
         {"api", required_argument, NULL, OPT_API},
@@ -113,6 +115,7 @@ int main(int argc, char **argv)
         {"continue", no_argument, NULL, OPT_CONTINUE},
         {"doctor", no_argument, NULL, OPT_DOCTOR},
         {"plain", no_argument, NULL, OPT_PLAIN},
+        {"slow", no_argument, NULL, OPT_SLOW},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -171,6 +174,7 @@ int main(int argc, char **argv)
         case OPT_PRINT_CONFIG: print_config = true; break;
         case OPT_DOCTOR: doctor = true; break;
         case OPT_PLAIN: cfg.plain = true; break;
+        case OPT_SLOW: cfg.slow = true; break;
         case OPT_CA: cfg.ca_file = optarg; break;
         case OPT_INSECURE: cfg.allow_insecure = true; break;
         case OPT_STALL: {

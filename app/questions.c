@@ -104,6 +104,8 @@ void app_take_session_damage(App *a)
         transport_rotate(a->transport);
     }
     bool busy = session_busy(a->session);
+    /* Only more of the answer: a stream frame (app/screen.h); anything else draws sooner. */
+    bool stream_only = busy && a->was_busy && d == (d & (SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS));
     if (!a->was_busy && busy && log_enabled())
         log_msg("turn: start painted=%llu", (unsigned long long)term_stats(a->term).frames_painted);
     if (a->was_busy && !busy) {
@@ -127,7 +129,10 @@ void app_take_session_damage(App *a)
         a->message[0] = '\0'; /* the 429's message: the question is on its way now */
     a->was_waiting = session_waiting(a->session);
     prompt_label(a);
-    app_damage(a);
+    if (stream_only && !next)
+        app_damage_stream(a);
+    else
+        app_damage(a);
     if (next) {
         log_msg("app: asking next (%zu queued)", ask_queue_count(a->queue));
         bool was = a->steering;

@@ -16,8 +16,16 @@
 
 void app_damage(App *a)
 {
+    /* Never later than armed; a stream frame armed for later comes sooner. */
+    if (a->frame_timer)
+        loop_timer_by(a->frame_timer, a->last_frame_ns + SCREEN_FRAME_NS);
+}
+
+void app_damage_stream(App *a)
+{
+    uint64_t pace = a->stream_frame_ns ? a->stream_frame_ns : SCREEN_FRAME_NS;
     if (a->frame_timer && !loop_timer_armed(a->frame_timer))
-        loop_timer_at(a->frame_timer, a->last_frame_ns + SCREEN_FRAME_NS);
+        loop_timer_at(a->frame_timer, a->last_frame_ns + pace);
 }
 
 void app_say(App *a, bool error, const char *fmt, ...)

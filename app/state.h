@@ -87,6 +87,7 @@ typedef struct App {
     bool was_waiting;      /* a rate-limited question was waiting at the last look */
     uint64_t last_frame_ns;
     uint64_t frames;
+    uint64_t stream_frame_ns; /* pace of frames that only show streamed text (app/screen.h) */
     uint64_t rotate_after_ns;
     bool interrupted;      /* an interrupt in this batch of keys: draw after the Close */
     int exit_status;

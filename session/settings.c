@@ -281,6 +281,9 @@ static bool parse_terminal(const Parse *p, size_t off, const cJSON *obj)
             if (!get_int(p, at, v, "terminal.esc_timeout_ms", 0, SETTINGS_ESC_TIMEOUT_MAX,
                          &p->s->esc_timeout_ms))
                 return false;
+        } else if (strcmp(v->string, "slow") == 0) {
+            if (!get_bool(p, at, v, "terminal.slow", &p->s->slow))
+                return false;
         } else {
             warn_at(p, at, "setting", v->string);
         }
@@ -508,6 +511,7 @@ void settings_print(const Settings *s, StrBuf *out)
     cJSON_AddBoolToObject(ed, "mouse", s->mouse);
     cJSON *term = cJSON_AddObjectToObject(root, "terminal");
     cJSON_AddNumberToObject(term, "esc_timeout_ms", s->esc_timeout_ms);
+    cJSON_AddBoolToObject(term, "slow", s->slow);
     cJSON *cx = cJSON_AddObjectToObject(root, "context");
     cJSON_AddNumberToObject(cx, "window_tokens", s->window_tokens);
     cJSON *keys = cJSON_AddObjectToObject(root, "keys");

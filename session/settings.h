@@ -77,6 +77,7 @@ typedef struct Settings {
     bool mouse;           /* mouse reporting at start (default on; Alt-M toggles) */
     int esc_timeout_ms;   /* terminal.esc_timeout_ms: 0 (default) a lone ESC is Esc at once;
                            * N waits N ms for the rest of a sequence a slow link split */
+    bool slow;            /* terminal.slow: fewer frames while an answer streams (as --slow) */
     int window_tokens;    /* context.window_tokens: the model's window (default 128000) */
     char *provider;       /* the default provider's name, or NULL */
     SettingsBinding *bindings;

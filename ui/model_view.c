@@ -16,6 +16,13 @@
  * append-only. cnt_gen is the transcript generation counted (0: recount), cnt_width the
  * width; the count restarts from the anchor on a width change.
  *
+ * Following while the answer streams, the tail moves in jumps (the byte budget, ARCHITECTURE):
+ * jump_top is the top row shown, and new rows fill the pane below it; when the tail would
+ * pass the bottom row, the pane jumps so that the last MODEL_JUMP_CONTEXT rows stay on top
+ * and the rest is empty again. Each streamed row is thus drawn about once, instead of the
+ * whole pane moving up a row or two every frame (a split pane cannot use the terminal's
+ * scroll region). Once the answer ends (no OPEN entry), the tail goes back to the bottom row.
+ *
  * The view remembers which Transcript it showed (tr, tr_count): a different one (or one that
  * shrank) resets the row caches and follows again. The pane (model_view_draw) adds a title
  * row and a one-column left margin. */
@@ -71,9 +78,26 @@ struct ModelView {
     Search *search;
     bool has_cur;
     size_t cur_entry, cur_start, cur_end;
+    /* following in jumps while streaming (see the top of the file) */
+    bool jumping;
+    ModelRowPos jump_top;
+    int jump_width;
+    size_t jump_h;
+    bool jumps;      /* follow a streaming answer in jumps (model_view_set_jumps) */
+    bool shade_full; /* code rows shaded to the pane's edge (the terminal has bce) */
 };
 
+#define MODEL_JUMP_CONTEXT 8
+
 void model_view_set_syntax(ModelView *v, SyntaxView *sv) { v->syntax = sv; }
+
+void model_view_set_shade_full(ModelView *v, bool full) { v->shade_full = full; }
+
+void model_view_set_jumps(ModelView *v, bool on)
+{
+    v->jumps = on;
+    v->jumping = false;
+}
 
 /* ---- the caret's requests ------------------------------------------------------------- */
 
@@ -240,6 +264,7 @@ ModelView *model_view_new(void)
     ModelView *v = xcalloc(1, sizeof *v);
     v->rows = model_rows_new();
     v->follow = true;
+    v->shade_full = true;
     return v;
 }
 
@@ -398,7 +423,10 @@ static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int 
     } else {
         return;
     }
-    if (d->style == STYLE_MODEL_CODE) /* code blocks are shaded across the pane */
+    /* Code blocks are shaded across the pane where that is cheap (bce: one erase to the end
+     * of the line); elsewhere to the text's end, since padding every code row with shaded
+     * spaces costs more bytes than the code itself. */
+    if (d->style == STYLE_MODEL_CODE && v->shade_full)
         grid_fill(g, x, y, w, 1, STYLE_MODEL_CODE);
     int tx = x;
     if (d->prefix == 1)
@@ -493,6 +521,36 @@ static void caret_clamp(ModelView *v, ModelRowsCtx *c, ModelRowPos bottom, size_
         v->caret = bottom;
 }
 
+static bool streaming(const Transcript *t)
+{
+    size_t n = transcript_count(t);
+    return n && transcript_entry(t, n - 1)->state == ENTRY_OPEN;
+}
+
+/* Following a streaming answer in jumps: how many rows, ending at the tail, the pane shows
+ * (from jump_top down; the rows below stay empty until the text reaches them). */
+static size_t jump_rows(ModelView *v, ModelRowsCtx *c, ModelRowPos tail, size_t h)
+{
+    size_t ctx = h / 3 < MODEL_JUMP_CONTEXT ? h / 3 : MODEL_JUMP_CONTEXT;
+    if (!v->jumping || v->jump_width != c->width || v->jump_h != h) {
+        /* Start from what the pane shows now: the tail on the bottom row. */
+        v->jump_top = tail;
+        model_rows_back(c, &v->jump_top, h - 1);
+        v->jumping = true;
+        v->jump_width = c->width;
+        v->jump_h = h;
+    } else {
+        model_rows_fwd(c, &v->jump_top, 0); /* onto a row start again (a grown line) */
+    }
+    ModelRowPos p = v->jump_top;
+    size_t n = 1 + model_rows_fwd(c, &p, h); /* rows from jump_top to the tail, at most h+1 */
+    if (n > h) {
+        v->jump_top = tail;
+        n = 1 + model_rows_back(c, &v->jump_top, ctx);
+    }
+    return n;
+}
+
 static void check_transcript(ModelView *v, const Transcript *t)
 {
     size_t n = transcript_count(t);
@@ -504,6 +562,7 @@ static void check_transcript(ModelView *v, const Transcript *t)
         return;
     }
     model_rows_reset(v->rows);
+    v->jumping = false;
     v->tr = t;
     v->tr_count = n;
     v->have_caret = false; /* a position in the old transcript means nothing here */
@@ -570,6 +629,10 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
     ModelRowPos bottom = v->follow ? tail : v->anchor;
     if (v->focus)
         caret_clamp(v, &c, bottom, want);
+    if (v->jumps && v->follow && !v->focus && streaming(t))
+        want = jump_rows(v, &c, tail, h);
+    else
+        v->jumping = false;
     size_t got = collect_up(&c, bottom, want, v->desc);
     const RowDesc *first = v->desc + (want - got); /* top-aligned when the text is short */
     for (size_t i = 0; i < got; i++) {
@@ -641,7 +704,7 @@ void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
     grid_put_text(g, sx, r.y, end, state, strlen(state), STYLE_PANE_TITLE, STYLE_CONTROL, sx, 0);
 }
 
-void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s)
+void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s, const SessionStats *stats)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
@@ -651,7 +714,7 @@ void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s)
         return;
     }
     model_view_draw_title(g, (Rect){r.x, r.y, r.w, 1}, session_model(s), session_turn(s),
-                          session_waiting_for_link(s), session_stats(s));
+                          session_waiting_for_link(s), stats ? stats : session_stats(s));
     if (v->focus) { /* the focused pane: a marker and the accent style on its title */
         grid_put_text(g, r.x, r.y, r.x + r.w, "\xe2\x96\xb6", 3, STYLE_STATUS_ACCENT,
                       STYLE_CONTROL, r.x, 0);

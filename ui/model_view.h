@@ -28,6 +28,14 @@ ModelView *model_view_new(void);
 void model_view_free(ModelView *v);  /* accepts NULL */
 /* Code blocks with a known fence tag are coloured through sv (borrowed; NULL: plain). */
 void model_view_set_syntax(ModelView *v, SyntaxView *sv);
+/* Code rows shaded to the pane's right edge (true, the default: for terminals with bce,
+ * where that costs one erase) or only to the text's end (false: saves bytes elsewhere). */
+void model_view_set_shade_full(ModelView *v, bool full);
+/* Following a streaming answer in jumps (on) rather than with the tail on the bottom row
+ * (off, the default): the pane keeps its top while rows arrive below, and when the text
+ * reaches the bottom it jumps so that the last 8 rows stay on top. Each row is drawn about
+ * once instead of the whole pane moving every frame (the terminal byte budget). */
+void model_view_set_jumps(ModelView *v, bool on);
 
 /* rows > 0 scrolls back, < 0 forward. Applied at the next draw (it needs the transcript). */
 void model_view_scroll(ModelView *v, int rows);
@@ -70,7 +78,9 @@ void model_view_set_search(ModelView *v, Search *s, bool has_cur, size_t cur_ent
 
 /* The whole pane: a title row (model name and turn state) and the transcript below it
  * (a pane of one row shows only the transcript). */
-void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s);
+/* stats: the figures the title shows (the Ui refreshes them a few times a second); NULL: the
+ * session's own. */
+void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s, const SessionStats *stats);
 /* Just the transcript, into r (tests and the pane above use it). */
 void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t);
 /* The title row: "model-name  streaming 1234 tok/s" / "interrupted" / "done". for_link: a

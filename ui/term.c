@@ -13,8 +13,10 @@
  *
  * One frame on the render thread: wait until there is work; under the lock, copy the dirty
  * rows (all rows after a resize or redraw) and the cursor into the thread's private `paint`
- * buffer and clear the flags; unlock; resizeterm() if asked; write the rows into stdscr with
- * the wide API; place the cursor; one doupdate(). curses compares stdscr with what it
+ * buffer and clear the flags; unlock; resizeterm() if asked; write the cells of those rows that
+ * differ from `shown` (what the thread last wrote into stdscr) with the wide API; place the
+ * cursor; one doupdate(). Writing only changed cells keeps both our loop and curses' own
+ * comparison in doupdate proportional to what changed, not to the rows touched. curses compares stdscr with what it
  * believes is on the screen and sends only the difference, so a frame never clears the
  * screen except after a resize, Ctrl-L or SIGCONT (clearok), when the terminal's contents are
  * unknown. A pending resize always wakes the thread, even if the frame did not change. After
@@ -96,10 +98,13 @@ struct Term {
     bool thread_running;
     bool stopped;
     int out_fd;
+    bool bce; /* terminfo bce, read once at start */
 
     /* --- render thread only (set up before it starts) --- */
     Cell *paint;
     bool *paint_dirty;
+    Cell *shown; /* what stdscr holds, cell by cell (valid unless shown_valid is false) */
+    bool shown_valid;
     int paint_cols, paint_rows;
     int cursor_shown; /* -1 unknown, 0 hidden, 1 visible */
     bool mouse_on;    /* what the terminal was last told (render thread; term_stop after it) */
@@ -269,11 +274,31 @@ static void put_cell(Term *t, int y, int x, const wchar_t *wch, int slot)
     mvwadd_wch(stdscr, y, x, &cc);
 }
 
-static void paint_row(Term *t, const Cell *row, int y, int width)
+static bool cell_eq(const Cell *a, const Cell *b) { return memcmp(a, b, sizeof *a) == 0; }
+
+/* Cell x of row must be written: it differs from old, or it is one half of a wide character
+ * whose other half does (a pair is always written whole). old NULL: every cell. */
+static bool cell_needed(const Cell *row, const Cell *old, int x, int width)
+{
+    if (!old || !cell_eq(&row[x], &old[x]))
+        return true;
+    if (row[x].width == 0 && x > 0 && !cell_eq(&row[x - 1], &old[x - 1]))
+        return true;
+    if (row[x].width >= 2 && x + 1 < width && !cell_eq(&row[x + 1], &old[x + 1]))
+        return true;
+    return false;
+}
+
+/* Writes row into stdscr's line y: the cells that differ from old (NULL: all of them). */
+static void paint_row(Term *t, const Cell *row, const Cell *old, int y, int width)
 {
     bool after_wide = false; /* the previous cell was drawn as a wide character */
     for (int x = 0; x < width; x++) {
         const Cell *c = &row[x];
+        if (!cell_needed(row, old, x, width)) {
+            after_wide = false;
+            continue;
+        }
         int slot = c->style < STYLE__COUNT ? c->style : STYLE_TEXT;
         wchar_t wch[4] = {L' ', L'\0', L'\0', L'\0'};
         if (c->width == 0) {
@@ -317,8 +342,11 @@ static void paint_reserve(Term *t, int cols, int rows)
         return;
     free(t->paint);
     free(t->paint_dirty);
+    free(t->shown);
     t->paint = xcalloc((size_t)cols * (size_t)rows, sizeof *t->paint);
     t->paint_dirty = xcalloc((size_t)rows, sizeof *t->paint_dirty);
+    t->shown = xcalloc((size_t)cols * (size_t)rows, sizeof *t->shown);
+    t->shown_valid = false;
     t->paint_cols = cols;
     t->paint_rows = rows;
 }
@@ -447,16 +475,22 @@ static void *render_main(void *arg)
         if (all)
             werase(stdscr);
         int h = rows < LINES ? rows : LINES, w = cols < COLS ? cols : COLS;
+        /* After an erase, a resize or a new size, stdscr no longer holds `shown`. */
+        bool whole = all || !t->shown_valid || w != cols;
         uint64_t painted = 0;
         for (int y = 0; y < rows; y++) {
             if (!t->paint_dirty[y])
                 continue;
             t->paint_dirty[y] = false;
             if (y < h && w > 0) {
-                paint_row(t, t->paint + (size_t)y * cols, y, w);
+                Cell *row = t->paint + (size_t)y * cols, *old = t->shown + (size_t)y * cols;
+                paint_row(t, row, whole ? NULL : old, y, w);
+                memcpy(old, row, (size_t)cols * sizeof *old);
                 painted++;
             }
         }
+        /* `shown` holds every row only if the whole frame fitted and it held the others. */
+        t->shown_valid = w == cols && h == rows && (all || t->shown_valid);
         bool show = cvis && cx >= 0 && cy >= 0 && cx < COLS && cy < LINES;
         if (show) {
             if (t->cursor_shown != 1)
@@ -537,6 +571,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     leaveok(stdscr, FALSE);
     curs_set(1);
     setup_colours(t, theme);
+    t->bce = tigetflag("bce") > 0;
     t->curses_cols = COLS;
     t->curses_rows = LINES;
     t->cursor_visible = true;
@@ -609,6 +644,7 @@ void term_free(Term *t)
     free(t->dirty);
     free(t->paint);
     free(t->paint_dirty);
+    free(t->shown);
     while (t->controls) {
         TermControl *next = t->controls->next;
         free(t->controls);
@@ -774,6 +810,8 @@ void term_set_kitty_keys(Term *t, bool on)
     }
     pthread_mutex_unlock(&t->mu);
 }
+
+bool term_has_bce(const Term *t) { return t && t->bce; }
 
 bool term_kitty_keys_on(const Term *t)
 {

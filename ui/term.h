@@ -72,6 +72,9 @@ void term_set_kitty_keys(Term *t, bool on);
 /* Our flags are on the terminal's stack now. Async-signal-safe (an atomic load): the crash
  * handler asks it to pop them. */
 bool term_kitty_keys_on(const Term *t);
+/* The terminal erases in the current background colour (terminfo bce), so a row shaded to
+ * its end costs one erase rather than a run of spaces. False for NULL. */
+bool term_has_bce(const Term *t);
 /* Before the process stops (SIGTSTP): the render thread leaves the terminal as found (curses'
  * modes, bracketed paste, mouse, kitty flags) and this returns once it has. SIGCONT's
  * term_redraw_all puts everything back. */

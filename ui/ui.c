@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
@@ -43,7 +44,16 @@ struct Ui {
     } *pos;
     size_t n_pos, pos_cap;
     ListView list;
+    /* The counters shown (tokens, tok/s): refreshed at most UI_STATS_NS apart while a turn
+     * streams, at once when the turn's state changes, so that a stream frame does not
+     * repaint them every time (the byte budget). */
+    SessionStats stats;
+    uint64_t stats_ns;
+    TurnState stats_turn;
+    bool stats_ok;
 };
+
+#define UI_STATS_NS (NS_PER_SEC / 4)
 
 Ui *ui_new(Term *term, int cols, int rows)
 {
@@ -58,6 +68,12 @@ Ui *ui_new(Term *term, int cols, int rows)
     editor_view_add_decor(&ui->editor, syntax_view_decorate, ui->syntax, true);
     select_view_attach(&ui->editor);
     ui->model = model_view_new();
+    /* Code rows shaded to the pane's edge only where the terminal erases in the background
+     * colour (bce); elsewhere the padding would cost more bytes than the code. */
+    if (term) {
+        model_view_set_shade_full(ui->model, term_has_bce(term));
+        model_view_set_jumps(ui->model, true); /* the byte budget (model_view.h) */
+    }
     model_view_set_syntax(ui->model, ui->syntax);
     prompt_init(&ui->prompt);
     return ui;
@@ -347,10 +363,10 @@ static void draw_help(Grid *g, const char *const *help_lines, size_t n, int *top
 
 /* caret_col: the caret's display column, from the editor view's cache (computing it here
  * from the line's start would cost O(line) every frame). */
-static void fill_status(StatusLine *sl, Session *s, const UiStatus *st, int caret_col)
+static void fill_status(StatusLine *sl, Session *s, const UiStatus *st, int caret_col,
+                        const SessionStats *stats)
 {
     Buffer *b = session_buffer(s);
-    const SessionStats *stats = session_stats(s);
     TextPos cur = text_clamp(buffer_text(b), buffer_cursor(b));
     *sl = (StatusLine){
         .file = buffer_name(b),
@@ -384,6 +400,24 @@ static void fill_status(StatusLine *sl, Session *s, const UiStatus *st, int care
     }
 }
 
+/* The counters to show this frame (see Ui.stats). */
+static const SessionStats *shown_stats(Ui *ui, const Session *s)
+{
+    const SessionStats *live = session_stats(s);
+    if (!live)
+        return NULL;
+    uint64_t now = clock_now_ns();
+    TurnState turn = session_turn(s);
+    if (!ui->stats_ok || turn != ui->stats_turn || now - ui->stats_ns >= UI_STATS_NS ||
+        live->deltas < ui->stats.deltas || turn != TURN_STREAMING) {
+        ui->stats = *live;
+        ui->stats_ns = now;
+        ui->stats_turn = turn;
+        ui->stats_ok = true;
+    }
+    return &ui->stats;
+}
+
 void ui_render(Ui *ui, Session *s, const UiStatus *st)
 {
     Grid *g = ui->grid;
@@ -400,7 +434,8 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     Rect model = l.model;
     int qh = queue_view_rows(ui->queue, model.h);
     model.h -= qh;
-    model_view_draw(ui->model, g, model, s);
+    const SessionStats *stats = shown_stats(ui, s);
+    model_view_draw(ui->model, g, model, s, stats);
     if (qh)
         queue_view_draw(ui->queue, g, (Rect){model.x, model.y + model.h, model.w, qh});
     /* The ask prompt's box keeps the status line above it (the answer's state, a rate
@@ -414,7 +449,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     }
     if (with_status) {
         StatusLine sl;
-        fill_status(&sl, s, st, editor_view_caret_col(&ui->editor, session_buffer(s)));
+        fill_status(&sl, s, st, editor_view_caret_col(&ui->editor, session_buffer(s)), stats);
         sl.wrap = ui->editor.wrap;
         status_view_draw(g, status, &sl);
     }

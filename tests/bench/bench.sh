@@ -175,3 +175,5 @@ PY
 "$BUILD/tests/bench_context"
 # --- start-up to first frame (ws://, wss://, --api chat) ----------------------------------
 "$(dirname "$0")/bench_startup.sh" "$BUILD"
+# --- the terminal byte budget: bytes and CPU for 20k tokens at 1000 tok/s, 160x45 -----------
+"$(dirname "$0")/bench_budget.sh" "$BUILD"

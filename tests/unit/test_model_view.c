@@ -190,6 +190,50 @@ static void test_model_follows_tail_of_10000_lines(void)
     transcript_free(t);
 }
 
+static void append_lines(Transcript *t, size_t from, size_t to)
+{
+    char buf[64];
+    for (size_t i = from; i <= to; i++) {
+        int n = snprintf(buf, sizeof buf, "line %zu of the answer\n", i);
+        transcript_append(t, 1, buf, (size_t)n);
+    }
+}
+
+/* The byte budget: following a streaming answer in jumps keeps the pane's top while rows
+ * arrive below it, jumps so that 8 rows of context stay on top when the text reaches the
+ * bottom, and goes back to the tail on the bottom row once the answer is done. */
+static void test_model_follows_in_jumps(void)
+{
+    Transcript *t = big_answer(100);
+    Grid *g = grid_new(36, 22);
+    Rect r = {0, 0, 36, 22};
+    ModelView *v = model_view_new();
+    model_view_set_jumps(v, true);
+    model_view_draw_body(v, g, r, t);
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 79 of the answer"); /* the tail at the bottom */
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 100 of the answer");
+    append_lines(t, 101, 101); /* one row too many: the jump, 8 rows of context */
+    model_view_draw_body(v, g, r, t);
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 94 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 7)), "line 101 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 8)), "");
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "");
+    append_lines(t, 102, 115); /* fills the pane below: the rows above stay put */
+    model_view_draw_body(v, g, r, t);
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 94 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 115 of the answer");
+    append_lines(t, 116, 116);
+    model_view_draw_body(v, g, r, t);
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 109 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 7)), "line 116 of the answer");
+    transcript_finish(t, 1, ENTRY_DONE, NULL); /* done: the tail on the bottom row again */
+    model_view_draw_body(v, g, r, t);
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 116 of the answer");
+    model_view_free(v);
+    grid_free(g);
+    transcript_free(t);
+}
+
 static void test_model_scroll_back_anchors(void)
 {
     Transcript *t = big_answer(100);
@@ -702,6 +746,7 @@ int main(void)
     RUN(test_model_marks);
     RUN(test_model_hostile_text_escaped);
     RUN(test_model_follows_tail_of_10000_lines);
+    RUN(test_model_follows_in_jumps);
     RUN(test_model_scroll_back_anchors);
     RUN(test_resize_rewraps_identically);
     RUN(test_wrap_matches_reference);
