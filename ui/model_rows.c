@@ -66,6 +66,7 @@ typedef struct LongSlot {
     bool used;
     size_t entry, start;
     int width;
+    int mode;        /* how it wrapped (wrap_mode's key) */
     size_t end;      /* segment end when wrapped */
     bool grows;      /* the segment could still grow then */
     RowVec rows;
@@ -88,6 +89,8 @@ struct ModelRows {
     uint64_t clock;        /* LRU stamps for the slots */
     RowVec scratch;        /* rows of the last short segment wrapped */
     StrBuf mark;           /* the last mark text */
+    uint8_t *attr;         /* Markdown attributes of the last line laid out */
+    size_t attr_cap;
 };
 
 ModelRows *model_rows_new(void) { return xcalloc(1, sizeof(ModelRows)); }
@@ -111,6 +114,7 @@ void model_rows_free(ModelRows *m)
         return;
     model_rows_reset(m);
     free(m->scratch.v);
+    free(m->attr);
     sb_free(&m->mark);
     free(m);
 }
@@ -437,7 +441,8 @@ static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
 }
 
 /* One row starting at p (a <= p < b, or p == a == b for an empty segment). */
-static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
+static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width, const uint8_t *attr,
+                             size_t a0)
 {
     ModelRowSpan r = {p, b, b, false};
     int col = 0, zw = 0; /* zw: zero-width code points since the last column of progress */
@@ -447,6 +452,10 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
     while (i < b) {
         uint32_t cp;
         size_t n = decode(s, i, b, &cp);
+        if (attr && (attr[i - a0] & MD_A_HIDE)) { /* markup: takes no column */
+            i += n;
+            continue;
+        }
         int w = grid_cp_cols(cp, col, MODEL_ROWS_TAB_WIDTH);
         if (col + w > width && col > 0) {
             if (cp == ' ') { /* break at this space run (at most a row's width of it) */
@@ -465,7 +474,9 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
                 while (j < b && s[j] != ' ' && ww <= width) {
                     uint32_t c2;
                     size_t n2 = decode(s, j, b, &c2);
-                    int w2 = grid_cp_cols(c2, ww, MODEL_ROWS_TAB_WIDTH);
+                    int w2 = attr && (attr[j - a0] & MD_A_HIDE)
+                                 ? 0
+                                 : grid_cp_cols(c2, ww, MODEL_ROWS_TAB_WIDTH);
                     if (w2 > 0)
                         zw2 = 0;
                     else if (++zw2 > ZW_MAX)
@@ -512,19 +523,164 @@ static void rowvec_push(RowVec *rv, ModelRowSpan r)
     rv->v[rv->n++] = r;
 }
 
-/* Appends the rows of base[p, b) to rv. */
-static void wrap_rows(RowVec *rv, const char *base, size_t p, size_t b, int width)
+/* How a segment wraps: prose (hidden markup in attr, indexed from a0; narrower rows after a
+ * decoration), code (breaks only between tokens, continuation rows one column narrower for
+ * the mark), or one row whatever its length (tables, rules, fences, code that scrolls). */
+typedef struct WrapMode {
+    enum { WRAP_PROSE, WRAP_CODE, WRAP_NONE } how;
+    int w_first, w_cont;
+    const uint8_t *attr;
+    size_t a0;
+} WrapMode;
+
+static int char_class(uint32_t cp)
 {
-    if (p >= b) {
+    if (cp == ' ' || cp == '\t')
+        return 0;
+    if (cp >= 0x80 || (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+        (cp >= 'A' && cp <= 'Z') || cp == '_' || cp == '$')
+        return 1;
+    return 2;
+}
+
+/* One row of a code line from p: as many columns as fit, ending where a token ends (between
+ * a word and punctuation, at spaces; punctuation runs such as "->" stay whole); a token wider
+ * than the row is cut (nothing else can be done). Zero-width marks stay with their base. */
+static ModelRowSpan wrap_code_row(const char *s, size_t p, size_t b, int width)
+{
+    ModelRowSpan r = {p, b, b, false};
+    int col = 0, zw = 0, prev_cls = -1;
+    size_t i = p, brk = p;
+    while (i < b) {
+        uint32_t cp;
+        size_t n = decode(s, i, b, &cp);
+        int w = grid_cp_cols(cp, col, MODEL_ROWS_TAB_WIDTH);
+        int cls = w == 0 && prev_cls >= 0 ? prev_cls : char_class(cp);
+        if (i > p && cls != prev_cls && w > 0)
+            brk = i;
+        if (col + w > width && col > 0) {
+            size_t e = brk > p ? brk : i;
+            r.end = r.next = e;
+            return r;
+        }
+        if (w > 0)
+            zw = 0;
+        else if (++zw > ZW_MAX && i > p) {
+            r.end = r.next = i;
+            return r;
+        }
+        prev_cls = cls;
+        col += w;
+        i += n;
+    }
+    r.touched = true;
+    return r;
+}
+
+/* Appends the rows of base[p, b) to rv (a: the segment's start: its first row). */
+static void wrap_rows(RowVec *rv, const char *base, size_t a, size_t p, size_t b,
+                      const WrapMode *m)
+{
+    if (p >= b || m->how == WRAP_NONE) {
         if (rv->n == 0)
-            rowvec_push(rv, (ModelRowSpan){p, p, p, true});
+            rowvec_push(rv, (ModelRowSpan){p, b > p ? b : p, b > p ? b : p, true});
         return;
     }
     while (p < b) {
-        ModelRowSpan r = wrap_row(base, p, b, width);
+        int w = p == a ? m->w_first : m->w_cont;
+        if (w < 1)
+            w = 1;
+        ModelRowSpan r = m->how == WRAP_CODE ? wrap_code_row(base, p, b, w)
+                                              : wrap_row(base, p, b, w, m->attr, m->a0);
         rowvec_push(rv, r);
         p = r.next;
     }
+}
+
+/* The layout of answer line [start, end) of entry e (into the attribute scratch). */
+static void md_of(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *out)
+{
+    ModelRows *mr = c->rows;
+    const TranscriptEntry *en = entry_at(c, e);
+    MdLineIn in = {en->text.data, en->text.len, start, end, false, false, NULL, 0, c->width};
+    EntryScan *sc;
+    size_t k = fences_before(c, e, start, &sc);
+    if (line_is_fence(c, e, start, end, sc, k)) {
+        in.fence = true;
+    } else if (k & 1) {
+        in.code = true;
+        size_t fs = sc->fence[k - 1];
+        const char *f = en->text.data + fs, *fe = memchr(f, '\n', en->text.len - fs);
+        size_t fl = fe ? (size_t)(fe - f) : en->text.len - fs, i = 0;
+        while (i < fl && (f[i] == ' ' || f[i] == '`' || f[i] == '~'))
+            i++;
+        size_t j = i;
+        while (j < fl && f[j] != ' ' && f[j] != '{' && f[j] != ',')
+            j++;
+        in.lang = f + i;
+        in.lang_len = j - i;
+    }
+    size_t n = end - start;
+    if (n > MD_LINE_MAX && !in.code && !in.fence) {
+        md_line_layout(&in, NULL, out);
+        return;
+    }
+    if (mr->attr_cap < n + 1) {
+        mr->attr = xrealloc(mr->attr, n + 1);
+        mr->attr_cap = n + 1;
+    }
+    md_line_layout(&in, mr->attr, out);
+}
+
+void model_rows_md_line(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *out)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (en->kind != ENTRY_ANSWER || end > en->text.len || start > end) {
+        memset(out, 0, sizeof *out);
+        out->kind = MDL_RAW;
+        out->style = en->kind == ENTRY_USER ? STYLE_MODEL_USER
+                     : en->kind == ENTRY_NOTE ? STYLE_MODEL_NOTE
+                                              : STYLE_MODEL_TEXT;
+        return;
+    }
+    md_of(c, e, start, end, out);
+}
+
+static WrapMode wrap_mode(ModelRowsCtx *c, ModelSeg s, int width, int *key)
+{
+    WrapMode m = {WRAP_PROSE, width, width, NULL, 0};
+    *key = 0;
+    if (s.kind != MODEL_SEG_LINE || entry_at(c, s.entry)->kind != ENTRY_ANSWER)
+        return m;
+    MdLine ml;
+    md_of(c, s.entry, s.start, s.end, &ml);
+    switch (ml.kind) {
+    case MDL_CODE:
+        if (c->code_scroll) {
+            m.how = WRAP_NONE;
+            *key = 2;
+        } else {
+            m.how = WRAP_CODE;
+            m.w_cont = width - 1; /* the continuation mark */
+            *key = 1;
+        }
+        break;
+    case MDL_FENCE:
+    case MDL_HR:
+    case MDL_TABLE:
+        m.how = WRAP_NONE;
+        *key = 3;
+        break;
+    case MDL_PROSE:
+        m.w_first = width - ml.deco_w;
+        m.w_cont = width - ml.cont_w;
+        m.attr = ml.attr;
+        m.a0 = s.start;
+        break;
+    default:
+        break;
+    }
+    return m;
 }
 
 /* The rows of a segment. The result is valid until the next model_rows_of call. */
@@ -534,17 +690,19 @@ const ModelRowSpan *model_rows_of(ModelRowsCtx *c, ModelSeg s, size_t *count)
     size_t a, b;
     bool grows;
     const char *base = seg_bytes(c, s, &a, &b, &grows);
-    int width = seg_width(c, s);
-    if (s.kind != MODEL_SEG_LINE || b - a <= LONG_LINE) {
+    int width = seg_width(c, s), key;
+    WrapMode mode = wrap_mode(c, s, width, &key);
+    if (s.kind != MODEL_SEG_LINE || b - a <= LONG_LINE || mode.how == WRAP_NONE) {
         mr->scratch.n = 0;
-        wrap_rows(&mr->scratch, base, a, b, width);
+        wrap_rows(&mr->scratch, base, a, a, b, &mode);
         *count = mr->scratch.n;
         return mr->scratch.v;
     }
     LongSlot *sl = NULL, *victim = &mr->slot[0];
     for (int i = 0; i < LONG_SLOTS; i++) {
         LongSlot *x = &mr->slot[i];
-        if (x->used && x->entry == s.entry && x->start == a && x->width == width) {
+        if (x->used && x->entry == s.entry && x->start == a && x->width == width &&
+            x->mode == key) {
             sl = x;
             break;
         }
@@ -565,13 +723,14 @@ const ModelRowSpan *model_rows_of(ModelRowsCtx *c, ModelSeg s, size_t *count)
         sl->entry = s.entry;
         sl->start = a;
         sl->width = width;
+        sl->mode = key;
         sl->rows.n = 0;
         sl->final_rows = 0;
     }
     /* Rows before final_rows never looked at the old end: they stand. Resume after them. */
     sl->rows.n = sl->final_rows;
     size_t p = sl->final_rows ? sl->rows.v[sl->final_rows - 1].next : a;
-    wrap_rows(&sl->rows, base, p, b, width);
+    wrap_rows(&sl->rows, base, a, p, b, &mode);
     size_t f = 0;
     while (f < sl->rows.n && !(grows && sl->rows.v[f].touched))
         f++;
