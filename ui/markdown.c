@@ -263,8 +263,7 @@ static bool try_link(const char *s, size_t n, uint8_t *attr, size_t i, size_t *f
     attr[i] |= MD_A_HIDE;
     for (size_t x = i + 1; x < j; x++)
         attr[x] |= MD_A_LINK;
-    attr[j] |= MD_A_HIDE;
-    for (size_t x = j + 1; x <= k; x++)
+    for (size_t x = j; x <= k; x++) /* "](url)": the ']' is drawn as a space (MD_A_URL) */
         attr[x] |= MD_A_URL;
     return true;
 }

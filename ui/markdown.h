@@ -5,7 +5,7 @@
  * thematic break, table row or table delimiter row, blank or paragraph text; it says how many
  * leading bytes are markup (hidden when rendered) and what the item marker is.
  * md_inline marks every byte of a line's text with MD_A_* attributes: code spans, strong,
- * emphasis, links ([text](url): the brackets hidden, the url dim), backslash escapes; markup
+ * emphasis, links ([text](url): shown "text (url)", the url dim), backslash escapes; markup
  * bytes get MD_A_HIDE. A delimiter without its closer on the same line stays literal, so the
  * result for a line depends only on that line: a completed line renders the same whatever
  * follows it (streaming re-renders only the growing last line). Cost O(n) per line.
@@ -49,7 +49,7 @@ enum {
     MD_A_EMPH = 1u << 2,   /* *x* _x_ */
     MD_A_CODE = 1u << 3,   /* `x` */
     MD_A_LINK = 1u << 4,   /* the text of [text](url) */
-    MD_A_URL = 1u << 5,    /* its (url), drawn dim */
+    MD_A_URL = 1u << 5,    /* its "](url)", drawn dim, the ']' as a space: "text (url)" */
     MD_A_STRIKE = 1u << 6, /* ~~x~~ */
 };
 

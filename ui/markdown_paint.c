@@ -30,6 +30,11 @@ static uint16_t attr_style(const MdLine *ml, uint8_t a)
     return ml->style;
 }
 
+static int put_str(const MdPaint *p, int x, const char *s, size_t n, uint16_t style)
+{
+    return grid_put_text(p->g, x, p->y, p->max_x, s, n, style, STYLE_CONTROL, x, 0);
+}
+
 /* Bytes [a, b) of the line with their attributes (hidden ones skipped) from x. */
 static int put_styled(const MdPaint *p, int x, size_t a, size_t b, int tab_origin,
                       uint16_t force)
@@ -44,6 +49,11 @@ static int put_styled(const MdPaint *p, int x, size_t a, size_t b, int tab_origi
             j++;
         while (j < b && ((unsigned char)p->text[j] & 0xC0) == 0x80)
             j++;
+        if ((at & MD_A_URL) && p->text[i] == ']') { /* "text](url)" shows "text (url)" */
+            x = put_str(p, x, " ", 1, STYLE_MD_URL);
+            i++;
+            continue;
+        }
         if (!(at & MD_A_HIDE))
             x = grid_put_text(p->g, x, p->y, p->max_x, p->text + i, j - i,
                               force ? force : attr_style(ml, at), STYLE_CONTROL, tab_origin,
@@ -51,11 +61,6 @@ static int put_styled(const MdPaint *p, int x, size_t a, size_t b, int tab_origi
         i = j;
     }
     return x;
-}
-
-static int put_str(const MdPaint *p, int x, const char *s, size_t n, uint16_t style)
-{
-    return grid_put_text(p->g, x, p->y, p->max_x, s, n, style, STYLE_CONTROL, x, 0);
 }
 
 static void paint_table(const MdPaint *p)

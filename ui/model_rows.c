@@ -559,8 +559,12 @@ static ModelRowSpan wrap_code_row(const char *s, size_t p, size_t b, int width)
         if (i > p && cls != prev_cls && w > 0)
             brk = i;
         if (col + w > width && col > 0) {
-            size_t e = brk > p ? brk : i;
-            r.end = r.next = e;
+            size_t e = brk > p ? brk : i, j = e, lim = e + (size_t)width;
+            while (j < b && j < lim && (s[j] == ' ' || s[j] == '\t'))
+                j++; /* spaces at a break end the row (not drawn), not start the next */
+            r.end = e;
+            r.next = j;
+            r.touched = j == b;
             return r;
         }
         if (w > 0)

@@ -50,7 +50,7 @@ static void test_inline(void)
     INLINE("***x***", "x", "b");
     INLINE("use `x*y*z` now", "use x*y*z now", "....ccccc....");
     INLINE("``a`b``", "a`b", "ccc");
-    INLINE("see [docs](http://x.y) ok", "see docs(http://x.y) ok", "....lllluuuuuuuuuuuu...");
+    INLINE("see [docs](http://x.y) ok", "see docs](http://x.y) ok", "....lllluuuuuuuuuuuuu...");
     INLINE("~~gone~~", "gone", "xxxx");
     INLINE("**bold *both* bold**", "bold both bold", "sssssbbbbsssss");
 }
