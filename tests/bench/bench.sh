@@ -171,6 +171,8 @@ PY
 "$BUILD/tests/bench_journal"
 # --- using a 1 MB answer: its code blocks, the answer search, the export -------------------
 "$BUILD/tests/bench_answer"
+# --- Markdown in the answer pane: laying out 1 MB, the cost per streamed delta ------------
+"$BUILD/tests/bench_markdown"
 # --- what a conversation sends: file once then diffs; prefixes kept across interrupts ------
 "$BUILD/tests/bench_context"
 # --- start-up to first frame (ws://, wss://, --api chat) ----------------------------------
