@@ -14,6 +14,62 @@
 #include "ui/grid.h"
 
 #define TAB_W 4
+#define CODE_ZW_MAX 32 /* zero-width code points a code row takes without column progress */
+
+static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
+{
+    if ((unsigned char)s[i] < 0x80) {
+        *cp = (unsigned char)s[i];
+        return 1;
+    }
+    return utf8_decode(s + i, b - i, cp);
+}
+
+static int char_class(uint32_t cp)
+{
+    if (cp == ' ' || cp == '\t')
+        return 0;
+    if (cp >= 0x80 || (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
+        (cp >= 'A' && cp <= 'Z') || cp == '_' || cp == '$')
+        return 1;
+    return 2;
+}
+
+void md_code_row(const char *s, size_t p, size_t b, int width, size_t *end, size_t *next,
+                 bool *touched)
+{
+    int col = 0, zw = 0, prev_cls = -1;
+    size_t i = p, brk = p;
+    *touched = false;
+    while (i < b) {
+        uint32_t cp;
+        size_t n = decode(s, i, b, &cp);
+        int w = grid_cp_cols(cp, col, TAB_W);
+        int cls = w == 0 && prev_cls >= 0 ? prev_cls : char_class(cp);
+        if (i > p && cls != prev_cls && w > 0)
+            brk = i;
+        if (col + w > width && col > 0) {
+            size_t e = brk > p ? brk : i, j = e, lim = e + (size_t)width;
+            while (j < b && j < lim && (s[j] == ' ' || s[j] == '\t'))
+                j++; /* spaces at a break end the row (not drawn), not start the next */
+            *end = e;
+            *next = j;
+            *touched = j == b;
+            return;
+        }
+        if (w > 0) {
+            zw = 0;
+        } else if (++zw > CODE_ZW_MAX && i > p) {
+            *end = *next = i;
+            return;
+        }
+        prev_cls = cls;
+        col += w;
+        i += n;
+    }
+    *end = *next = b;
+    *touched = true;
+}
 
 int md_text_width(const char *s, size_t a, size_t b, const uint8_t *attr)
 {
@@ -21,8 +77,7 @@ int md_text_width(const char *s, size_t a, size_t b, const uint8_t *attr)
     size_t i = a;
     while (i < b) {
         uint32_t cp;
-        size_t n = (unsigned char)s[i] < 0x80 ? (cp = (unsigned char)s[i], 1)
-                                              : utf8_decode(s + i, b - i, &cp);
+        size_t n = decode(s, i, b, &cp);
         if (!attr || !(attr[i] & MD_A_HIDE))
             col += grid_cp_cols(cp, col, TAB_W);
         i += n;
@@ -173,10 +228,11 @@ void md_line_layout(const MdLineIn *in, uint8_t *attr, MdLine *out)
         out->style = STYLE_MODEL_CODE;
         return;
     }
-    if (in->code) {
+    if (in->code || in->patch) {
         out->kind = MDL_CODE;
         out->style = STYLE_MODEL_CODE;
-        out->diff = lang_is(in, "diff") || lang_is(in, "patch") || lang_is(in, "udiff");
+        out->diff = in->patch || lang_is(in, "diff") || lang_is(in, "patch") ||
+                    lang_is(in, "udiff");
         return;
     }
     if (n > MD_LINE_MAX) {

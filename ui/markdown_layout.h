@@ -5,7 +5,8 @@
  * another before each further row: bullets, numbers, quote bars, hanging indents; its inline
  * markup hidden through attr), a rule, a table row (aligned with its neighbours when the
  * whole table fits the width: one row each; else raw prose), a code line (inside a fence:
- * syntax colours, diff colours for a diff/patch block, never broken inside a token), or a
+ * syntax colours, diff colours for a diff/patch block or an apply_patch envelope (fenced
+ * or not: its lines are drawn as code), never broken inside a token), or a
  * fence line (drawn dim). Lines longer than MD_LINE_MAX stay raw: a streaming megabyte line
  * costs O(appended) per frame, not O(line).
  *
@@ -61,6 +62,7 @@ typedef struct MdLineIn {
     size_t text_len;
     size_t start, end;  /* the line */
     bool code, fence;
+    bool patch;         /* inside an apply_patch envelope ("*** Begin Patch" .. "End Patch") */
     const char *lang;
     size_t lang_len;
     int width;          /* the pane's text width (tables: do they fit?) */
@@ -71,5 +73,13 @@ void md_line_layout(const MdLineIn *in, uint8_t *attr, MdLine *out);
 /* The column width of text s[a, b) as drawn with attributes attr (indexed from 0 at s):
  * hidden bytes take none. */
 int md_text_width(const char *s, size_t a, size_t b, const uint8_t *attr);
+
+/* One row of a code line from p (< b) at most width columns wide, ending where a token ends
+ * (between a word and punctuation, at spaces; punctuation runs such as "->" stay whole); a
+ * token wider than the row is cut, zero-width marks stay with their base (at most 32 of them
+ * without a column of progress). end: the row's last byte + 1; next: where the next row
+ * starts (spaces at the break skipped); touched: it looked at the line's last byte. */
+void md_code_row(const char *s, size_t p, size_t b, int width, size_t *end, size_t *next,
+                 bool *touched);
 
 #endif

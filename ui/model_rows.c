@@ -39,7 +39,14 @@
  * Both rely on the transcript being append-only; a different Transcript (or one that shrank)
  * must be announced with model_rows_reset. A resize needs nothing: the slots are keyed by
  * width, so it simply re-wraps from the text. Shorter lines are wrapped into a scratch vector
- * that the next call reuses. */
+ * that the next call reuses.
+ *
+ * Markdown. An answer's line is laid out by md_line_layout (ui/markdown_layout.h) with the
+ * fence and apply_patch state the scan knows: prose wraps as above with its markup hidden
+ * (zero columns) and the widths left by its decorations; code wraps between tokens
+ * (md_code_row), continuation rows one column narrower for the mark, or is one row when it
+ * scrolls sideways; fences, rules and aligned tables are one row each. The long-line slots
+ * are keyed by that mode too. */
 #define _GNU_SOURCE /* memrchr */
 #include "ui/model_rows.h"
 
@@ -80,6 +87,9 @@ typedef struct EntryScan {
                         ascending (odd count before a line: it is inside a block) */
     size_t nfence, cap;
     AnswerFence open; /* the fence of the block open at scanned (nfence odd) */
+    size_t *patch;    /* starts of the "*** Begin Patch" / "*** End Patch" lines before
+                         scanned, alternating (odd count before a line: inside a patch) */
+    size_t npatch, pcap;
 } EntryScan;
 
 struct ModelRows {
@@ -98,7 +108,10 @@ ModelRows *model_rows_new(void) { return xcalloc(1, sizeof(ModelRows)); }
 void model_rows_reset(ModelRows *m)
 {
     for (size_t i = 0; i < m->nscan; i++)
+    {
         free(m->scan[i].fence);
+        free(m->scan[i].patch);
+    }
     free(m->scan);
     m->scan = NULL;
     m->nscan = m->scan_cap = 0;
@@ -142,6 +155,16 @@ static bool entry_has_mark(const TranscriptEntry *en)
             en->state == ENTRY_STALLED);
 }
 
+/* Does this line open (outside) or close (inside) an apply_patch envelope? */
+static bool patch_toggles(const char *s, size_t n, bool inside)
+{
+    const char *want = inside ? "*** End Patch" : "*** Begin Patch";
+    size_t w = strlen(want);
+    while (n > w && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+        n--;
+    return n == w && memcmp(s, want, w) == 0;
+}
+
 /* Scans the complete lines of entry e up to limit (a line start or the effective end). */
 static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
 {
@@ -161,6 +184,7 @@ static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
     if (sc->scanned > eff) { /* only if the text shrank, which append-only forbids: stay safe */
         sc->scanned = 0;
         sc->nfence = 0;
+        sc->npatch = 0;
     }
     while (sc->scanned < limit) {
         const char *nl = memchr(s + sc->scanned, '\n', limit - sc->scanned);
@@ -172,6 +196,10 @@ static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
         if (toggles) {
             sc->fence = xgrow(sc->fence, &sc->cap, sc->nfence + 1, sizeof *sc->fence);
             sc->fence[sc->nfence++] = ls;
+        }
+        if (patch_toggles(s + ls, le - ls, sc->npatch & 1)) {
+            sc->patch = xgrow(sc->patch, &sc->pcap, sc->npatch + 1, sizeof *sc->patch);
+            sc->patch[sc->npatch++] = ls;
         }
         sc->scanned = le + 1;
     }
@@ -533,51 +561,10 @@ typedef struct WrapMode {
     size_t a0;
 } WrapMode;
 
-static int char_class(uint32_t cp)
-{
-    if (cp == ' ' || cp == '\t')
-        return 0;
-    if (cp >= 0x80 || (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-        (cp >= 'A' && cp <= 'Z') || cp == '_' || cp == '$')
-        return 1;
-    return 2;
-}
-
-/* One row of a code line from p: as many columns as fit, ending where a token ends (between
- * a word and punctuation, at spaces; punctuation runs such as "->" stay whole); a token wider
- * than the row is cut (nothing else can be done). Zero-width marks stay with their base. */
 static ModelRowSpan wrap_code_row(const char *s, size_t p, size_t b, int width)
 {
     ModelRowSpan r = {p, b, b, false};
-    int col = 0, zw = 0, prev_cls = -1;
-    size_t i = p, brk = p;
-    while (i < b) {
-        uint32_t cp;
-        size_t n = decode(s, i, b, &cp);
-        int w = grid_cp_cols(cp, col, MODEL_ROWS_TAB_WIDTH);
-        int cls = w == 0 && prev_cls >= 0 ? prev_cls : char_class(cp);
-        if (i > p && cls != prev_cls && w > 0)
-            brk = i;
-        if (col + w > width && col > 0) {
-            size_t e = brk > p ? brk : i, j = e, lim = e + (size_t)width;
-            while (j < b && j < lim && (s[j] == ' ' || s[j] == '\t'))
-                j++; /* spaces at a break end the row (not drawn), not start the next */
-            r.end = e;
-            r.next = j;
-            r.touched = j == b;
-            return r;
-        }
-        if (w > 0)
-            zw = 0;
-        else if (++zw > ZW_MAX && i > p) {
-            r.end = r.next = i;
-            return r;
-        }
-        prev_cls = cls;
-        col += w;
-        i += n;
-    }
-    r.touched = true;
+    md_code_row(s, p, b, width, &r.end, &r.next, &r.touched);
     return r;
 }
 
@@ -606,9 +593,20 @@ static void md_of(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *o
 {
     ModelRows *mr = c->rows;
     const TranscriptEntry *en = entry_at(c, e);
-    MdLineIn in = {en->text.data, en->text.len, start, end, false, false, NULL, 0, c->width};
+    MdLineIn in = {en->text.data, en->text.len, start, end, false, false,
+                  false, NULL, 0, c->width};
     EntryScan *sc;
     size_t k = fences_before(c, e, start, &sc);
+    size_t lo = 0, hi = sc->npatch; /* patch toggles before the line (or on it) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sc->patch[mid] <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    in.patch = (lo & 1) || (lo > 0 && sc->patch[lo - 1] == start) ||
+               (start >= sc->scanned && patch_toggles(en->text.data + start, end - start, false));
     if (line_is_fence(c, e, start, end, sc, k)) {
         in.fence = true;
     } else if (k & 1) {

@@ -156,6 +156,29 @@ static void test_diff_block(void)
     pane_free(&p);
 }
 
+/* apply_patch text outside any fence: its lines are code in diff colours, also while the
+ * envelope is still open (streaming); Markdown resumes after "*** End Patch". */
+static void test_apply_patch(void)
+{
+    const char *ans = "Intro\n*** Begin Patch\n*** Update File: a.c\n@@\n-old\n+new\n"
+                      "*** End Patch\n- bullet after\n";
+    Pane p = pane_new(ans, 30, 9);
+    pane_draw(&p);
+    CHECK_STR_EQ(row(&p, 1), "*** Begin Patch");
+    CHECK_STR_EQ(row_styles(p.g, 1, 0, 3), "ccc");
+    CHECK_STR_EQ(row(&p, 4), "-old");
+    CHECK_STR_EQ(row_styles(p.g, 4, 0, 4), "RRRR");
+    CHECK_STR_EQ(row_styles(p.g, 5, 0, 4), "AAAA");
+    CHECK_STR_EQ(row(&p, 6), "*** End Patch");
+    CHECK_STR_EQ(row(&p, 7), "\xe2\x80\xa2 bullet after");
+    pane_free(&p);
+    Pane q = pane_new("*** Begin Patch\n-old", 30, 3); /* the envelope still open */
+    pane_draw(&q);
+    CHECK_STR_EQ(row(&q, 1), "-old");
+    CHECK_STR_EQ(row_styles(q.g, 1, 0, 4), "RRRR");
+    pane_free(&q);
+}
+
 static void test_syntax_in_code(void)
 {
     SyntaxSet *set = syntax_set_new();
@@ -236,6 +259,7 @@ int main(void)
     RUN(test_code_scroll);
     RUN(test_table);
     RUN(test_diff_block);
+    RUN(test_apply_patch);
     RUN(test_syntax_in_code);
     RUN(test_search_on_rendered_rows);
     RUN(test_streaming_stable);
