@@ -130,7 +130,7 @@ void answer_ui_cmd_end(App *a, const KeyEvent *k) { ui_model_caret_tail(a->ui); 
 void answer_ui_cmd_code_wrap(App *a, const KeyEvent *k)
 {
     bool scroll = !ui_model_code_scrolls(a->ui);
-    ui_model_set_code(a->ui, scroll, false); /* for this run; the setting sets the start */
+    ui_model_set_code_scroll(a->ui, scroll); /* for this run; the setting sets the start */
 }
 void answer_ui_cmd_code_left(App *a, const KeyEvent *k) { ui_model_hscroll(a->ui, -8); }
 void answer_ui_cmd_code_right(App *a, const KeyEvent *k) { ui_model_hscroll(a->ui, 8); }

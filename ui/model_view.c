@@ -56,7 +56,7 @@ struct ModelView {
     RowDesc *desc;
     size_t ndesc;
     SyntaxView *syntax;    /* colours code blocks by their fence tag; NULL: one code style */
-    bool code_scroll, bce; /* the rows' configuration (model_view_set_code) */
+    bool code_scroll, bce; /* the rows' configuration (model_view_set_code_*) */
     int hscroll;
     /* The caret (focused pane; see the header). caret is valid once have_caret; the
      * requests below are applied at the next draw, in this order. */
@@ -78,13 +78,14 @@ struct ModelView {
 
 void model_view_set_syntax(ModelView *v, SyntaxView *sv) { v->syntax = sv; }
 
-void model_view_set_code(ModelView *v, bool scroll, bool bce)
+void model_view_set_code_scroll(ModelView *v, bool scroll)
 {
     v->code_scroll = scroll;
-    v->bce = bce;
     if (!scroll)
         v->hscroll = 0;
 }
+
+void model_view_set_code_bce(ModelView *v, bool bce) { v->bce = bce; }
 
 bool model_view_code_scrolls(const ModelView *v) { return v->code_scroll; }
 

@@ -29,9 +29,11 @@ void model_view_free(ModelView *v);  /* accepts NULL */
 /* Code blocks with a known fence tag are coloured through sv (borrowed; NULL: plain). */
 void model_view_set_syntax(ModelView *v, SyntaxView *sv);
 /* Long code lines: scroll sideways (one row each) or wrap between tokens with a continuation
- * mark (the default). bce: the terminal has bce, so code rows are shaded to the full width
- * (else only to the text's end, which costs no bytes per blank cell). */
-void model_view_set_code(ModelView *v, bool scroll, bool bce);
+ * mark (the default). */
+void model_view_set_code_scroll(ModelView *v, bool scroll);
+/* The terminal has bce: code rows are shaded to the full pane width (default off: only to
+ * the text's end, so blank cells cost no bytes on terminals without bce). */
+void model_view_set_code_bce(ModelView *v, bool bce);
 bool model_view_code_scrolls(const ModelView *v);
 /* Scrolls code lines sideways by cols (> 0: right); only while code scrolls. */
 void model_view_hscroll(ModelView *v, int cols);

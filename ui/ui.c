@@ -391,7 +391,8 @@ void ui_model_set_focus(Ui *ui, bool focus) { model_view_set_focus(ui->model, fo
 void ui_model_caret_move(Ui *ui, int rows) { model_view_caret_move(ui->model, rows); }
 void ui_model_caret_page(Ui *ui, int rows) { model_view_caret_page(ui->model, rows); }
 void ui_model_caret_top(Ui *ui) { model_view_caret_top(ui->model); }
-void ui_model_set_code(Ui *ui, bool scroll, bool bce) { model_view_set_code(ui->model, scroll, bce); }
+void ui_model_set_code_scroll(Ui *ui, bool scroll) { model_view_set_code_scroll(ui->model, scroll); }
+void ui_model_set_code_bce(Ui *ui, bool bce) { model_view_set_code_bce(ui->model, bce); }
 bool ui_model_code_scrolls(const Ui *ui) { return model_view_code_scrolls(ui->model); }
 void ui_model_hscroll(Ui *ui, int cols) { model_view_hscroll(ui->model, cols); }
 void ui_model_caret_tail(Ui *ui) { model_view_caret_tail(ui->model); }

@@ -110,7 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     transcript_add(tr, ENTRY_USER, ENTRY_DONE, "q", 1);
     size_t e = transcript_add(tr, ENTRY_ANSWER, ENTRY_OPEN, "", 0);
     ModelView *v = model_view_new();
-    model_view_set_code(v, scroll, data[1] & 2);
+    model_view_set_code_scroll(v, scroll);
+    model_view_set_code_bce(v, data[1] & 2);
     if (scroll)
         model_view_hscroll(v, data[1] >> 2);
     Grid *g = grid_new(width, ROWS), *fresh = grid_new(width, ROWS);
@@ -127,7 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_rows(tr, width, scroll);
 
     ModelView *v2 = model_view_new();
-    model_view_set_code(v2, scroll, data[1] & 2);
+    model_view_set_code_scroll(v2, scroll);
+    model_view_set_code_bce(v2, data[1] & 2);
     if (scroll)
         model_view_hscroll(v2, data[1] >> 2);
     model_view_draw_body(v2, fresh, r, tr);

@@ -93,7 +93,7 @@ static void test_code_wrap_tokens(void)
     CHECK_STR_EQ(row(&p, 3), "```");
     /* shaded to the text's end only: no bce */
     CHECK_STR_EQ(row_styles(p.g, 2, 13, 15), "cm");
-    model_view_set_code(p.v, false, true);
+    model_view_set_code_bce(p.v, true);
     pane_draw(&p);
     CHECK_STR_EQ(row_styles(p.g, 2, 13, 15), "cc");
     /* a token wider than the row is cut (nothing else fits), the rest still between tokens */
@@ -108,7 +108,7 @@ static void test_code_wrap_tokens(void)
 static void test_code_scroll(void)
 {
     Pane p = pane_new("```\nfoo(alpha_beta, gamma_delta);\n```\nafter\n", 16, 6);
-    model_view_set_code(p.v, true, false);
+    model_view_set_code_scroll(p.v, true);
     pane_draw(&p);
     CHECK_STR_EQ(row(&p, 1), "foo(alpha_beta,\xe2\x80\xba"); /* one row, more to the right */
     CHECK_STR_EQ(row(&p, 2), "```");
@@ -119,7 +119,7 @@ static void test_code_scroll(void)
     model_view_hscroll(p.v, -100);
     pane_draw(&p);
     CHECK_STR_EQ(row(&p, 1), "foo(alpha_beta,\xe2\x80\xba");
-    model_view_set_code(p.v, false, false); /* back to wrapping: hscroll is dropped */
+    model_view_set_code_scroll(p.v, false); /* back to wrapping: hscroll is dropped */
     model_view_hscroll(p.v, 8);
     pane_draw(&p);
     CHECK_STR_EQ(row(&p, 1), "foo(alpha_beta,");
