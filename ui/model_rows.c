@@ -469,6 +469,12 @@ static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
 }
 
 /* One row starting at p (a <= p < b, or p == a == b for an empty segment). */
+/* A breaking space: ' ', or a link's ']' (drawn as the space between its text and url). */
+static bool brk_at(const char *s, size_t i, const uint8_t *attr, size_t a0)
+{
+    return s[i] == ' ' || (attr && s[i] == ']' && (attr[i - a0] & MD_A_URL));
+}
+
 static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width, const uint8_t *attr,
                              size_t a0)
 {
@@ -486,9 +492,9 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width, const
         }
         int w = grid_cp_cols(cp, col, MODEL_ROWS_TAB_WIDTH);
         if (col + w > width && col > 0) {
-            if (cp == ' ') { /* break at this space run (at most a row's width of it) */
+            if (brk_at(s, i, attr, a0)) { /* break at this space run (at most a row's width) */
                 size_t j = i, lim = i + (size_t)width;
-                while (j < b && j < lim && s[j] == ' ')
+                while (j < b && j < lim && brk_at(s, j, attr, a0))
                     j++;
                 r.end = prev_space ? sp_start : i;
                 r.next = j;
@@ -499,7 +505,7 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width, const
                 /* Does the word that overflows fit on a row of its own? */
                 int ww = 0, zw2 = 0;
                 size_t j = word_start;
-                while (j < b && s[j] != ' ' && ww <= width) {
+                while (j < b && !brk_at(s, j, attr, a0) && ww <= width) {
                     uint32_t c2;
                     size_t n2 = decode(s, j, b, &c2);
                     int w2 = attr && (attr[j - a0] & MD_A_HIDE)
@@ -528,7 +534,7 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width, const
             r.end = r.next = i; /* a run of marks: the row ends here, whatever follows */
             return r;
         }
-        if (cp == ' ') {
+        if (brk_at(s, i, attr, a0)) {
             if (!prev_space) {
                 sp_start = i;
                 have_space = sp_start > p; /* a space after some content */

@@ -79,6 +79,12 @@ static void test_link(void)
     CHECK_STR_EQ(row(&p, 0), "go here (http://a.b) now");
     CHECK_STR_EQ(row_styles(p.g, 0, 0, 24), "mmmLLLLUUUUUUUUUUUUUmmmm");
     pane_free(&p);
+    Pane q = pane_new("go [here](http://a.b) now\n", 14, 4); /* a link breaks before its url */
+    pane_draw(&q);
+    CHECK_STR_EQ(row(&q, 0), "go here");
+    CHECK_STR_EQ(row(&q, 1), "(http://a.b)");
+    CHECK_STR_EQ(row(&q, 2), "now");
+    pane_free(&q);
 }
 
 static void test_code_wrap_tokens(void)
