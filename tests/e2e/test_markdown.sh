@@ -60,9 +60,9 @@ keys M-a
 wait_screen '▶'
 keys Home
 wait_screen 'Markdown tour'
-# the sentence wraps at a space: no row ends inside a word of it
-pane | grep -Eq 'in one sentence' || pane | grep -Eq 'sentence that goes' || fail "prose row missing"
-pane_lacks 'wor$'
+# the sentence wraps at spaces: each of its words is whole on some row, whatever the width
+for w in 'inline_code\(\)' sentence enough boundary narrow; do pane_has "(^| )$w( |\.|$)"; done
+pane_lacks '\*\*|`'
 # the code line: every continuation row starts with the mark, and no identifier is cut
 keys End
 wait_screen '↪'
