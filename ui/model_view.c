@@ -362,6 +362,8 @@ static void paint_matches(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y,
     }
     SearchSpan m[MATCH_MAX];
     size_t n = search_line_matches(v->search, text + ls, le - ls, m, MATCH_MAX);
+    MdLine ml; /* where the rendered row draws each byte */
+    MdPaint p = paint_of(v, c, g, tx, y, max_x, d, &ml);
     for (size_t i = 0; i < n; i++) {
         size_t a = ls + m[i].start, b = ls + m[i].end;
         if (a == b || b <= d->start || a >= d->end)
@@ -371,8 +373,6 @@ static void paint_matches(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y,
             a = d->start;
         if (b > d->end)
             b = d->end;
-        MdLine ml;
-        MdPaint p = paint_of(v, c, g, tx, y, max_x, d, &ml);
         int x0 = md_paint_x(&p, a), x1 = md_paint_x(&p, b);
         restyle(g, x0, x1 < max_x ? x1 : max_x, y, cur ? STYLE_MATCH_CURRENT : STYLE_MATCH);
     }
