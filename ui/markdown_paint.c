@@ -182,9 +182,10 @@ static void paint_code(const MdPaint *p)
     int end = paint_code_bytes(p, x, tx, from, p->row_end);
     if (from > p->row_start && p->max_x > p->x)
         put_str(p, p->x, "\xe2\x80\xb9", 3, STYLE_MD_MARK); /* ‹ */
-    if (end >= p->max_x && p->max_x > p->x) {
-        int w = grid_text_width(p->text + from, p->row_end - from, 0, TAB_W);
-        if (w > p->max_x - x)
+    if (end >= p->max_x && p->max_x > p->x) { /* more to the right? (O(width), not O(line)) */
+        int avail = p->max_x - x, w = 0;
+        size_t past = skip_cols(p->text, from, p->row_end, avail, &w);
+        if (w > avail || past < p->row_end)
             put_str(p, p->max_x - 1, "\xe2\x80\xba", 3, STYLE_MD_MARK); /* › */
     }
 }
