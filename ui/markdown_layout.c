@@ -5,6 +5,7 @@
  * delimiter row, at most MD_TABLE_COLS columns, and fits the width with its borders. While a
  * table streams in, a new wider row re-aligns the rows above it (they are re-laid out every
  * frame, at O(table) each, bounded by the limits above). */
+#define _GNU_SOURCE /* memrchr */
 #include "ui/markdown_layout.h"
 
 #include <string.h>
@@ -101,30 +102,30 @@ static bool lang_is(const MdLineIn *in, const char *name)
     return in->lang_len == n && in->lang && strncmp(in->lang, name, n) == 0;
 }
 
-/* The line before / after [a, b) in text, if any. */
+/* The line before / after [a, b) in text, if any. Only MD_LINE_MAX + 1 bytes are looked at:
+ * a longer line comes back as a range longer than MD_LINE_MAX (never a table row), so a
+ * table next to a megabyte line costs O(table), not O(megabyte). */
 static bool line_before(const char *t, size_t a, size_t *pa, size_t *pb)
 {
     if (a == 0)
         return false;
-    size_t e = a - 1, s = e;
-    while (s > 0 && t[s - 1] != '\n')
-        s--;
-    *pa = s;
+    size_t e = a - 1, look = e < MD_LINE_MAX + 1 ? e : MD_LINE_MAX + 1;
+    const char *nl = look ? memrchr(t + e - look, '\n', look) : NULL;
+    *pa = nl ? (size_t)(nl - t) + 1 : e - look;
+    if (!nl && e - look > 0)
+        *pa = e - look - 1; /* longer than MD_LINE_MAX + 1: not a table row */
     *pb = e;
     return true;
 }
 
 static bool line_after(const char *t, size_t len, size_t b, size_t *na, size_t *nb)
 {
-    if (b >= len)
+    if (b >= len || b + 1 >= len)
         return false;
-    size_t s = b + 1, e = s;
-    const char *nl = memchr(t + s, '\n', len - s);
-    e = nl ? (size_t)(nl - t) : len;
-    if (s >= len)
-        return false;
+    size_t s = b + 1, look = len - s < MD_LINE_MAX + 1 ? len - s : MD_LINE_MAX + 1;
+    const char *nl = memchr(t + s, '\n', look);
     *na = s;
-    *nb = e;
+    *nb = nl ? (size_t)(nl - t) : s + look == len ? len : s + look + 1;
     return true;
 }
 

@@ -160,6 +160,8 @@ static bool patch_toggles(const char *s, size_t n, bool inside)
 {
     const char *want = inside ? "*** End Patch" : "*** Begin Patch";
     size_t w = strlen(want);
+    if (n < w || n > w + 8) /* a few trailing spaces at most: O(1) on a megabyte line */
+        return false;
     while (n > w && (s[n - 1] == ' ' || s[n - 1] == '\r'))
         n--;
     return n == w && memcmp(s, want, w) == 0;

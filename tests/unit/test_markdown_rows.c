@@ -144,6 +144,14 @@ static void test_table(void)
                              "\x80\xe2\x94\xa4");
     CHECK_STR_EQ(row(&p, 2), "\xe2\x94\x82 ccc \xe2\x94\x82  d \xe2\x94\x82"); /* right-aligned */
     pane_free(&p);
+    /* below a 5000-byte line (drawn raw): still aligned, the long line is not a row of it */
+    char big[5100];
+    memset(big, 'x', 5000);
+    strcpy(big + 5000, "\n| a | bb |\n|---|---:|\n");
+    Pane b = pane_new(big, 30, 4);
+    pane_draw(&b);
+    CHECK_STR_EQ(row(&b, 2), "\xe2\x94\x82 a \xe2\x94\x82 bb \xe2\x94\x82");
+    pane_free(&b);
     /* too wide for the pane: raw, wrapped like prose */
     Pane q = pane_new(ans, 8, 6);
     pane_draw(&q);
