@@ -131,6 +131,8 @@ void answer_ui_cmd_code_wrap(App *a, const KeyEvent *k)
 {
     bool scroll = !ui_model_code_scrolls(a->ui);
     ui_model_set_code_scroll(a->ui, scroll); /* for this run; the setting sets the start */
+    app_say(a, false, scroll ? "Long code lines scroll sideways: Left / Right (w: wrap them)"
+                             : "Long code lines wrap between tokens, marked \xe2\x86\xaa (w: scroll)");
 }
 void answer_ui_cmd_code_left(App *a, const KeyEvent *k) { ui_model_hscroll(a->ui, -8); }
 void answer_ui_cmd_code_right(App *a, const KeyEvent *k) { ui_model_hscroll(a->ui, 8); }

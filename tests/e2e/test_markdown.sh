@@ -70,6 +70,7 @@ pane | grep -E '↪' | grep -Eq '↪ ?[a-z_]*[a-z]_$' && fail "a code row ends m
 pane | grep -Eq 'compute_the_total\(' || fail "the function name is not whole on a row"
 # w: the code line scrolls sideways instead: one row with the › mark, Right shows more
 keys w
+wait_screen 'Long code lines scroll sideways'
 wait_gone '↪'
 wait_screen '›$'
 keys Right Right Right Right Right Right Right Right Right Right
