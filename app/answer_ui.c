@@ -134,8 +134,14 @@ void answer_ui_cmd_code_wrap(App *a, const KeyEvent *k)
     app_say(a, false, scroll ? "Long code lines scroll sideways: Left / Right (w: wrap them)"
                              : "Long code lines wrap between tokens, marked \xe2\x86\xaa (w: scroll)");
 }
-void answer_ui_cmd_code_left(App *a, const KeyEvent *k) { ui_model_hscroll(a->ui, -8); }
-void answer_ui_cmd_code_right(App *a, const KeyEvent *k) { ui_model_hscroll(a->ui, 8); }
+static void code_sideways(App *a, int cols)
+{
+    if (!ui_model_code_scrolls(a->ui))
+        app_say(a, false, "Long code lines wrap; w makes them scroll sideways with Left / Right");
+    ui_model_hscroll(a->ui, cols);
+}
+void answer_ui_cmd_code_left(App *a, const KeyEvent *k) { code_sideways(a, -8); }
+void answer_ui_cmd_code_right(App *a, const KeyEvent *k) { code_sideways(a, 8); }
 
 /* --- search ------------------------------------------------------------------------------ */
 
