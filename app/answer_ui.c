@@ -127,6 +127,22 @@ void answer_ui_cmd_page_down(App *a, const KeyEvent *k) { ui_model_caret_page(a-
 void answer_ui_cmd_top(App *a, const KeyEvent *k) { ui_model_caret_top(a->ui); }
 void answer_ui_cmd_end(App *a, const KeyEvent *k) { ui_model_caret_tail(a->ui); }
 
+void answer_ui_cmd_code_wrap(App *a, const KeyEvent *k)
+{
+    bool scroll = !ui_model_code_scrolls(a->ui);
+    ui_model_set_code_scroll(a->ui, scroll); /* for this run; the setting sets the start */
+    app_say(a, false, scroll ? "Long code lines scroll sideways: Left / Right (w: wrap them)"
+                             : "Long code lines wrap between tokens, marked \xe2\x86\xaa (w: scroll)");
+}
+static void code_sideways(App *a, int cols)
+{
+    if (!ui_model_code_scrolls(a->ui))
+        app_say(a, false, "Long code lines wrap; w makes them scroll sideways with Left / Right");
+    ui_model_hscroll(a->ui, cols);
+}
+void answer_ui_cmd_code_left(App *a, const KeyEvent *k) { code_sideways(a, -8); }
+void answer_ui_cmd_code_right(App *a, const KeyEvent *k) { code_sideways(a, 8); }
+
 /* --- search ------------------------------------------------------------------------------ */
 
 static void search_label(App *a, size_t index, size_t total)

@@ -57,6 +57,10 @@ void answer_ui_cmd_page_up(App *a, const KeyEvent *k);
 void answer_ui_cmd_page_down(App *a, const KeyEvent *k);
 void answer_ui_cmd_top(App *a, const KeyEvent *k);
 void answer_ui_cmd_end(App *a, const KeyEvent *k);
+/* Long code lines: toggle scrolling sideways / wrapping with a mark; scroll them sideways. */
+void answer_ui_cmd_code_wrap(App *a, const KeyEvent *k);
+void answer_ui_cmd_code_left(App *a, const KeyEvent *k);
+void answer_ui_cmd_code_right(App *a, const KeyEvent *k);
 void answer_ui_cmd_search(App *a, const KeyEvent *k);
 void answer_ui_cmd_search_next(App *a, const KeyEvent *k);
 void answer_ui_cmd_search_prev(App *a, const KeyEvent *k);

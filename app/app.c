@@ -416,6 +416,7 @@ void app_start(App *a, int cols, int rows, const char *notes, const char *url)
     a->queue = ask_queue_new();
     ui_set_queue(a->ui, a->queue);
     editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);
+    ui_model_set_code_scroll(a->ui, a->settings && a->settings->answer_code_scroll);
     a->search_ui = search_ui_new(a->ui);
     a->answer_ui = answer_ui_new();
     a->frame_work = search_ui_step;

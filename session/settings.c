@@ -238,6 +238,8 @@ static bool *editor_bool(Settings *s, const char *name)
         return &s->mouse;
     if (strcmp(name, "soft_wrap") == 0)
         return &s->soft_wrap;
+    if (strcmp(name, "answer_code_scroll") == 0)
+        return &s->answer_code_scroll;
     if (strcmp(name, "trim_trailing_whitespace") == 0)
         return &s->trim_trailing_whitespace;
     if (strcmp(name, "insert_final_newline") == 0)
@@ -506,6 +508,7 @@ void settings_print(const Settings *s, StrBuf *out)
     cJSON_AddBoolToObject(ed, "trim_trailing_whitespace", s->trim_trailing_whitespace);
     cJSON_AddBoolToObject(ed, "insert_final_newline", s->insert_final_newline);
     cJSON_AddBoolToObject(ed, "soft_wrap", s->soft_wrap);
+    cJSON_AddBoolToObject(ed, "answer_code_scroll", s->answer_code_scroll);
     cJSON_AddBoolToObject(ed, "editorconfig", s->editorconfig);
     cJSON_AddBoolToObject(ed, "osc52", s->osc52);
     cJSON_AddBoolToObject(ed, "mouse", s->mouse);

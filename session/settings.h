@@ -72,6 +72,7 @@ typedef struct Settings {
     bool trim_trailing_whitespace; /* on save (the file's .editorconfig may say so too) */
     bool insert_final_newline;     /* on save */
     bool soft_wrap;       /* the editor wraps long lines at the pane's width (Alt-Z toggles) */
+    bool answer_code_scroll; /* long code lines in answers scroll sideways (w toggles) */
     bool editorconfig;    /* read .editorconfig files (default on) */
     bool osc52;           /* copies also go to the terminal's clipboard (default on) */
     bool mouse;           /* mouse reporting at start (default on; Alt-M toggles) */

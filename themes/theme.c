@@ -66,6 +66,15 @@ static const char *const slot_names[STYLE__COUNT] = {
     [STYLE_DIFF_ADD] = "diff-add",
     [STYLE_DIFF_REMOVE] = "diff-remove",
     [STYLE_HUNK_STALE] = "hunk-stale",
+    [STYLE_MD_HEADING] = "md-heading",
+    [STYLE_MD_STRONG] = "md-strong",
+    [STYLE_MD_EMPH] = "md-emphasis",
+    [STYLE_MD_CODE] = "md-code",
+    [STYLE_MD_QUOTE] = "md-quote",
+    [STYLE_MD_LINK] = "md-link",
+    [STYLE_MD_URL] = "md-url",
+    [STYLE_MD_TABLE] = "md-table",
+    [STYLE_MD_MARK] = "md-mark",
 };
 
 static const char *const ansi_names[8] = {"black", "red",     "green", "yellow",
@@ -313,6 +322,16 @@ void theme_default(Theme *out)
     out->slot[STYLE_DIFF_ADD] = fg(ansi(2), ATTR_BOLD);
     out->slot[STYLE_DIFF_REMOVE] = fg(ansi(1), ATTR_DIM);
     out->slot[STYLE_HUNK_STALE] = fg(ansi(3), ATTR_ITALIC);
+    /* Markdown: attributes first, so it reads with NO_COLOR too */
+    out->slot[STYLE_MD_HEADING] = fg(ansi(4), ATTR_BOLD);
+    out->slot[STYLE_MD_STRONG] = fg(def, ATTR_BOLD);
+    out->slot[STYLE_MD_EMPH] = fg(def, ATTR_ITALIC);
+    out->slot[STYLE_MD_CODE] = fg(ansi(2), 0);
+    out->slot[STYLE_MD_QUOTE] = fg(ansi(8), ATTR_ITALIC);
+    out->slot[STYLE_MD_LINK] = fg(ansi(6), ATTR_UNDERLINE);
+    out->slot[STYLE_MD_URL] = fg(ansi(8), ATTR_DIM);
+    out->slot[STYLE_MD_TABLE] = fg(ansi(8), 0);
+    out->slot[STYLE_MD_MARK] = fg(ansi(3), 0);
 }
 
 static bool is_blank(char c) { return c == ' ' || c == '\t'; }

@@ -89,6 +89,16 @@ typedef enum StyleSlot {
     STYLE_DIFF_ADD,         /* a line a hunk adds (shown, not yet in the buffer) */
     STYLE_DIFF_REMOVE,      /* a line a hunk removes */
     STYLE_HUNK_STALE,       /* the region of a hunk that no longer applies, and its reason */
+    /* Markdown in the answer pane (ui/markdown_paint.c) */
+    STYLE_MD_HEADING,       /* # headings */
+    STYLE_MD_STRONG,        /* **bold** */
+    STYLE_MD_EMPH,          /* *italic* */
+    STYLE_MD_CODE,          /* `inline code` */
+    STYLE_MD_QUOTE,         /* > block quotes (text and bar) */
+    STYLE_MD_LINK,          /* a link's text */
+    STYLE_MD_URL,           /* a link's (url), shown after its text */
+    STYLE_MD_TABLE,         /* table borders and the header row */
+    STYLE_MD_MARK,          /* list bullets and numbers, rules, the code continuation mark */
     STYLE__COUNT
 } StyleSlot;
 

@@ -39,7 +39,14 @@
  * Both rely on the transcript being append-only; a different Transcript (or one that shrank)
  * must be announced with model_rows_reset. A resize needs nothing: the slots are keyed by
  * width, so it simply re-wraps from the text. Shorter lines are wrapped into a scratch vector
- * that the next call reuses. */
+ * that the next call reuses.
+ *
+ * Markdown. An answer's line is laid out by md_line_layout (ui/markdown_layout.h) with the
+ * fence and apply_patch state the scan knows: prose wraps as above with its markup hidden
+ * (zero columns) and the widths left by its decorations; code wraps between tokens
+ * (md_code_row), continuation rows one column narrower for the mark, or is one row when it
+ * scrolls sideways; fences, rules and aligned tables are one row each. The long-line slots
+ * are keyed by that mode too. */
 #define _GNU_SOURCE /* memrchr */
 #include "ui/model_rows.h"
 
@@ -66,6 +73,7 @@ typedef struct LongSlot {
     bool used;
     size_t entry, start;
     int width;
+    int mode;        /* how it wrapped (wrap_mode's key) */
     size_t end;      /* segment end when wrapped */
     bool grows;      /* the segment could still grow then */
     RowVec rows;
@@ -79,6 +87,9 @@ typedef struct EntryScan {
                         ascending (odd count before a line: it is inside a block) */
     size_t nfence, cap;
     AnswerFence open; /* the fence of the block open at scanned (nfence odd) */
+    size_t *patch;    /* starts of the "*** Begin Patch" / "*** End Patch" lines before
+                         scanned, alternating (odd count before a line: inside a patch) */
+    size_t npatch, pcap;
 } EntryScan;
 
 struct ModelRows {
@@ -88,6 +99,8 @@ struct ModelRows {
     uint64_t clock;        /* LRU stamps for the slots */
     RowVec scratch;        /* rows of the last short segment wrapped */
     StrBuf mark;           /* the last mark text */
+    uint8_t *attr;         /* Markdown attributes of the last line laid out */
+    size_t attr_cap;
 };
 
 ModelRows *model_rows_new(void) { return xcalloc(1, sizeof(ModelRows)); }
@@ -95,7 +108,10 @@ ModelRows *model_rows_new(void) { return xcalloc(1, sizeof(ModelRows)); }
 void model_rows_reset(ModelRows *m)
 {
     for (size_t i = 0; i < m->nscan; i++)
+    {
         free(m->scan[i].fence);
+        free(m->scan[i].patch);
+    }
     free(m->scan);
     m->scan = NULL;
     m->nscan = m->scan_cap = 0;
@@ -111,6 +127,7 @@ void model_rows_free(ModelRows *m)
         return;
     model_rows_reset(m);
     free(m->scratch.v);
+    free(m->attr);
     sb_free(&m->mark);
     free(m);
 }
@@ -138,6 +155,18 @@ static bool entry_has_mark(const TranscriptEntry *en)
             en->state == ENTRY_STALLED);
 }
 
+/* Does this line open (outside) or close (inside) an apply_patch envelope? */
+static bool patch_toggles(const char *s, size_t n, bool inside)
+{
+    const char *want = inside ? "*** End Patch" : "*** Begin Patch";
+    size_t w = strlen(want);
+    if (n < w || n > w + 8) /* a few trailing spaces at most: O(1) on a megabyte line */
+        return false;
+    while (n > w && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+        n--;
+    return n == w && memcmp(s, want, w) == 0;
+}
+
 /* Scans the complete lines of entry e up to limit (a line start or the effective end). */
 static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
 {
@@ -157,6 +186,7 @@ static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
     if (sc->scanned > eff) { /* only if the text shrank, which append-only forbids: stay safe */
         sc->scanned = 0;
         sc->nfence = 0;
+        sc->npatch = 0;
     }
     while (sc->scanned < limit) {
         const char *nl = memchr(s + sc->scanned, '\n', limit - sc->scanned);
@@ -168,6 +198,10 @@ static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
         if (toggles) {
             sc->fence = xgrow(sc->fence, &sc->cap, sc->nfence + 1, sizeof *sc->fence);
             sc->fence[sc->nfence++] = ls;
+        }
+        if (patch_toggles(s + ls, le - ls, sc->npatch & 1)) {
+            sc->patch = xgrow(sc->patch, &sc->pcap, sc->npatch + 1, sizeof *sc->patch);
+            sc->patch[sc->npatch++] = ls;
         }
         sc->scanned = le + 1;
     }
@@ -437,7 +471,14 @@ static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
 }
 
 /* One row starting at p (a <= p < b, or p == a == b for an empty segment). */
-static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
+/* A breaking space: ' ', or a link's ']' (drawn as the space between its text and url). */
+static bool brk_at(const char *s, size_t i, const uint8_t *attr, size_t a0)
+{
+    return s[i] == ' ' || (attr && s[i] == ']' && (attr[i - a0] & MD_A_URL));
+}
+
+static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width, const uint8_t *attr,
+                             size_t a0)
 {
     ModelRowSpan r = {p, b, b, false};
     int col = 0, zw = 0; /* zw: zero-width code points since the last column of progress */
@@ -447,11 +488,15 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
     while (i < b) {
         uint32_t cp;
         size_t n = decode(s, i, b, &cp);
+        if (attr && (attr[i - a0] & MD_A_HIDE)) { /* markup: takes no column */
+            i += n;
+            continue;
+        }
         int w = grid_cp_cols(cp, col, MODEL_ROWS_TAB_WIDTH);
         if (col + w > width && col > 0) {
-            if (cp == ' ') { /* break at this space run (at most a row's width of it) */
+            if (brk_at(s, i, attr, a0)) { /* break at this space run (at most a row's width) */
                 size_t j = i, lim = i + (size_t)width;
-                while (j < b && j < lim && s[j] == ' ')
+                while (j < b && j < lim && brk_at(s, j, attr, a0))
                     j++;
                 r.end = prev_space ? sp_start : i;
                 r.next = j;
@@ -462,10 +507,12 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
                 /* Does the word that overflows fit on a row of its own? */
                 int ww = 0, zw2 = 0;
                 size_t j = word_start;
-                while (j < b && s[j] != ' ' && ww <= width) {
+                while (j < b && !brk_at(s, j, attr, a0) && ww <= width) {
                     uint32_t c2;
                     size_t n2 = decode(s, j, b, &c2);
-                    int w2 = grid_cp_cols(c2, ww, MODEL_ROWS_TAB_WIDTH);
+                    int w2 = attr && (attr[j - a0] & MD_A_HIDE)
+                                 ? 0
+                                 : grid_cp_cols(c2, ww, MODEL_ROWS_TAB_WIDTH);
                     if (w2 > 0)
                         zw2 = 0;
                     else if (++zw2 > ZW_MAX)
@@ -489,7 +536,7 @@ static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width)
             r.end = r.next = i; /* a run of marks: the row ends here, whatever follows */
             return r;
         }
-        if (cp == ' ') {
+        if (brk_at(s, i, attr, a0)) {
             if (!prev_space) {
                 sp_start = i;
                 have_space = sp_start > p; /* a space after some content */
@@ -512,19 +559,138 @@ static void rowvec_push(RowVec *rv, ModelRowSpan r)
     rv->v[rv->n++] = r;
 }
 
-/* Appends the rows of base[p, b) to rv. */
-static void wrap_rows(RowVec *rv, const char *base, size_t p, size_t b, int width)
+/* How a segment wraps: prose (hidden markup in attr, indexed from a0; narrower rows after a
+ * decoration), code (breaks only between tokens, continuation rows one column narrower for
+ * the mark), or one row whatever its length (tables, rules, fences, code that scrolls). */
+typedef struct WrapMode {
+    enum { WRAP_PROSE, WRAP_CODE, WRAP_NONE } how;
+    int w_first, w_cont;
+    const uint8_t *attr;
+    size_t a0;
+} WrapMode;
+
+static ModelRowSpan wrap_code_row(const char *s, size_t p, size_t b, int width)
 {
-    if (p >= b) {
+    ModelRowSpan r = {p, b, b, false};
+    md_code_row(s, p, b, width, &r.end, &r.next, &r.touched);
+    return r;
+}
+
+/* Appends the rows of base[p, b) to rv (a: the segment's start: its first row). */
+static void wrap_rows(RowVec *rv, const char *base, size_t a, size_t p, size_t b,
+                      const WrapMode *m)
+{
+    if (p >= b || m->how == WRAP_NONE) {
         if (rv->n == 0)
-            rowvec_push(rv, (ModelRowSpan){p, p, p, true});
+            rowvec_push(rv, (ModelRowSpan){p, b > p ? b : p, b > p ? b : p, true});
         return;
     }
     while (p < b) {
-        ModelRowSpan r = wrap_row(base, p, b, width);
+        int w = p == a ? m->w_first : m->w_cont;
+        if (w < 1)
+            w = 1;
+        ModelRowSpan r = m->how == WRAP_CODE ? wrap_code_row(base, p, b, w)
+                                              : wrap_row(base, p, b, w, m->attr, m->a0);
         rowvec_push(rv, r);
         p = r.next;
     }
+}
+
+/* The layout of answer line [start, end) of entry e (into the attribute scratch). */
+static void md_of(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *out)
+{
+    ModelRows *mr = c->rows;
+    const TranscriptEntry *en = entry_at(c, e);
+    MdLineIn in = {en->text.data, en->text.len, start, end, false, false,
+                  false, NULL, 0, c->width};
+    EntryScan *sc;
+    size_t k = fences_before(c, e, start, &sc);
+    size_t lo = 0, hi = sc->npatch; /* patch toggles before the line (or on it) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (sc->patch[mid] <= start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    in.patch = (lo & 1) || (lo > 0 && sc->patch[lo - 1] == start) ||
+               (start >= sc->scanned && patch_toggles(en->text.data + start, end - start, false));
+    if (line_is_fence(c, e, start, end, sc, k)) {
+        in.fence = true;
+    } else if (k & 1) {
+        in.code = true;
+        size_t fs = sc->fence[k - 1];
+        const char *f = en->text.data + fs, *fe = memchr(f, '\n', en->text.len - fs);
+        size_t fl = fe ? (size_t)(fe - f) : en->text.len - fs, i = 0;
+        while (i < fl && (f[i] == ' ' || f[i] == '`' || f[i] == '~'))
+            i++;
+        size_t j = i;
+        while (j < fl && f[j] != ' ' && f[j] != '{' && f[j] != ',')
+            j++;
+        in.lang = f + i;
+        in.lang_len = j - i;
+    }
+    size_t n = end - start;
+    if (n > MD_LINE_MAX && !in.code && !in.fence) {
+        md_line_layout(&in, NULL, out);
+        return;
+    }
+    if (mr->attr_cap < n + 1) {
+        mr->attr = xrealloc(mr->attr, n + 1);
+        mr->attr_cap = n + 1;
+    }
+    md_line_layout(&in, mr->attr, out);
+}
+
+void model_rows_md_line(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *out)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    if (en->kind != ENTRY_ANSWER || end > en->text.len || start > end) {
+        memset(out, 0, sizeof *out);
+        out->kind = MDL_RAW;
+        out->style = en->kind == ENTRY_USER ? STYLE_MODEL_USER
+                     : en->kind == ENTRY_NOTE ? STYLE_MODEL_NOTE
+                                              : STYLE_MODEL_TEXT;
+        return;
+    }
+    md_of(c, e, start, end, out);
+}
+
+static WrapMode wrap_mode(ModelRowsCtx *c, ModelSeg s, int width, int *key)
+{
+    WrapMode m = {WRAP_PROSE, width, width, NULL, 0};
+    *key = 0;
+    if (s.kind != MODEL_SEG_LINE || entry_at(c, s.entry)->kind != ENTRY_ANSWER)
+        return m;
+    MdLine ml;
+    md_of(c, s.entry, s.start, s.end, &ml);
+    switch (ml.kind) {
+    case MDL_CODE:
+        if (c->code_scroll) {
+            m.how = WRAP_NONE;
+            *key = 2;
+        } else {
+            m.how = WRAP_CODE;
+            m.w_cont = width - 1; /* the continuation mark */
+            *key = 1;
+        }
+        break;
+    case MDL_FENCE:
+    case MDL_HR:
+    case MDL_TABLE:
+        m.how = WRAP_NONE;
+        *key = 3;
+        break;
+    case MDL_PROSE:
+        m.w_first = width - ml.deco_w;
+        m.w_cont = width - ml.cont_w;
+        m.attr = ml.attr;
+        m.a0 = s.start;
+        break;
+    default:
+        break;
+    }
+    return m;
 }
 
 /* The rows of a segment. The result is valid until the next model_rows_of call. */
@@ -534,17 +700,19 @@ const ModelRowSpan *model_rows_of(ModelRowsCtx *c, ModelSeg s, size_t *count)
     size_t a, b;
     bool grows;
     const char *base = seg_bytes(c, s, &a, &b, &grows);
-    int width = seg_width(c, s);
-    if (s.kind != MODEL_SEG_LINE || b - a <= LONG_LINE) {
+    int width = seg_width(c, s), key;
+    WrapMode mode = wrap_mode(c, s, width, &key);
+    if (s.kind != MODEL_SEG_LINE || b - a <= LONG_LINE || mode.how == WRAP_NONE) {
         mr->scratch.n = 0;
-        wrap_rows(&mr->scratch, base, a, b, width);
+        wrap_rows(&mr->scratch, base, a, a, b, &mode);
         *count = mr->scratch.n;
         return mr->scratch.v;
     }
     LongSlot *sl = NULL, *victim = &mr->slot[0];
     for (int i = 0; i < LONG_SLOTS; i++) {
         LongSlot *x = &mr->slot[i];
-        if (x->used && x->entry == s.entry && x->start == a && x->width == width) {
+        if (x->used && x->entry == s.entry && x->start == a && x->width == width &&
+            x->mode == key) {
             sl = x;
             break;
         }
@@ -565,13 +733,14 @@ const ModelRowSpan *model_rows_of(ModelRowsCtx *c, ModelSeg s, size_t *count)
         sl->entry = s.entry;
         sl->start = a;
         sl->width = width;
+        sl->mode = key;
         sl->rows.n = 0;
         sl->final_rows = 0;
     }
     /* Rows before final_rows never looked at the old end: they stand. Resume after them. */
     sl->rows.n = sl->final_rows;
     size_t p = sl->final_rows ? sl->rows.v[sl->final_rows - 1].next : a;
-    wrap_rows(&sl->rows, base, p, b, width);
+    wrap_rows(&sl->rows, base, a, p, b, &mode);
     size_t f = 0;
     while (f < sl->rows.n && !(grows && sl->rows.v[f].touched))
         f++;

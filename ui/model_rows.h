@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "session/transcript.h"
+#include "ui/markdown_layout.h"
 
 #define MODEL_ROWS_TAB_WIDTH 4
 #define MODEL_ROWS_PREFIX_W 2 /* "› " before a question's rows (they wrap this much narrower) */
@@ -58,6 +59,13 @@ typedef struct ModelRowsCtx {
     ModelRows *rows;
     const Transcript *t;
     int width;
+    /* The rows' configuration (zero: the defaults). code_scroll: a code line is one row that
+     * scrolls sideways by hscroll columns, instead of wrapping between tokens with a
+     * continuation mark. code_bce: the terminal has bce, so shading code rows to the full
+     * pane width costs nothing; else they are shaded only to the text's end. */
+    bool code_scroll;
+    bool code_bce;
+    int hscroll;
 } ModelRowsCtx;
 
 ModelRows *model_rows_new(void);
@@ -94,6 +102,9 @@ uint16_t model_rows_line_style(ModelRowsCtx *c, size_t e, size_t start, size_t e
  * (its "```tag" names the language). False outside blocks. O(log fences). */
 bool model_rows_code_fence(ModelRowsCtx *c, size_t e, size_t start, size_t end,
                            size_t *fence_start);
+/* How line [start, end) of entry e is laid out and drawn (Markdown in answers; questions and
+ * notes are MDL_RAW). out->attr stays valid until the next model_rows_* call. */
+void model_rows_md_line(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *out);
 /* The mark of an answer that did not complete: "[interrupted]", "[failed: detail]", ...
  * Valid until the next call. */
 const char *model_rows_mark_text(ModelRowsCtx *c, size_t e, size_t *len);

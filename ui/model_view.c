@@ -34,6 +34,7 @@
 
 #include "core/xalloc.h"
 #include "themes/theme.h"
+#include "ui/markdown_paint.h"
 #include "ui/model_rows.h"
 #include "ui/syntax_view.h"
 
@@ -62,6 +63,8 @@ struct ModelView {
     RowDesc *desc;
     size_t ndesc;
     SyntaxView *syntax;    /* colours code blocks by their fence tag; NULL: one code style */
+    bool code_scroll, bce; /* the rows' configuration (model_view_set_code_*) */
+    int hscroll;
     /* The caret (focused pane; see the header). caret is valid once have_caret; the
      * requests below are applied at the next draw, in this order. */
     bool focus, have_caret;
@@ -84,14 +87,28 @@ struct ModelView {
     int jump_width;
     size_t jump_h;
     bool jumps;      /* follow a streaming answer in jumps (model_view_set_jumps) */
-    bool shade_full; /* code rows shaded to the pane's edge (the terminal has bce) */
 };
 
 #define MODEL_JUMP_CONTEXT 8
 
 void model_view_set_syntax(ModelView *v, SyntaxView *sv) { v->syntax = sv; }
 
-void model_view_set_shade_full(ModelView *v, bool full) { v->shade_full = full; }
+void model_view_set_code_scroll(ModelView *v, bool scroll)
+{
+    v->code_scroll = scroll;
+    if (!scroll)
+        v->hscroll = 0;
+}
+
+void model_view_set_code_bce(ModelView *v, bool bce) { v->bce = bce; }
+
+bool model_view_code_scrolls(const ModelView *v) { return v->code_scroll; }
+
+void model_view_hscroll(ModelView *v, int cols)
+{
+    long h = (long)v->hscroll + cols;
+    v->hscroll = !v->code_scroll || h < 0 ? 0 : h > 100000 ? 100000 : (int)h;
+}
 
 void model_view_set_jumps(ModelView *v, bool on)
 {
@@ -264,7 +281,6 @@ ModelView *model_view_new(void)
     ModelView *v = xcalloc(1, sizeof *v);
     v->rows = model_rows_new();
     v->follow = true;
-    v->shade_full = true;
     return v;
 }
 
@@ -323,48 +339,19 @@ static size_t collect_up(ModelRowsCtx *c, ModelRowPos bottom, size_t n, RowDesc 
     return got;
 }
 
-/* A row of a code line in a block whose fence names a known language: the row's bytes in
- * pieces, each token in its syntax slot, the rest in STYLE_MODEL_CODE. Tabs count from the
- * row's start (tx), as for a plain row. False: draw it plain. */
-static bool paint_code(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y, int max_x,
-                       const RowDesc *d)
+/* The painter's view of a LINE row of an answer (ui/markdown_paint.h). */
+static MdPaint paint_of(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y, int max_x,
+                        const RowDesc *d, MdLine *ml)
 {
-    size_t fence;
-    if (!model_rows_code_fence(c, d->entry, d->line_start, d->line_end, &fence))
-        return false;
     const TranscriptEntry *en = transcript_entry(c->t, d->entry);
-    const SyntaxTokens *tk = syntax_view_code_line(v->syntax, c->t, d->entry, en->text.data,
-                                                   en->text.len, fence, d->line_start,
-                                                   d->line_end);
-    if (!tk)
-        return false;
-    const char *text = en->text.data;
-    size_t pos = d->start;
-    int x = tx;
-    for (size_t i = 0; i < tk->n && pos < d->end && x < max_x; i++) {
-        size_t ts = d->line_start + tk->v[i].start, te = d->line_start + tk->v[i].end;
-        if (te <= pos)
-            continue;
-        if (ts >= d->end)
-            break;
-        if (ts > pos) {
-            x = grid_put_text(g, x, y, max_x, text + pos, ts - pos, STYLE_MODEL_CODE,
-                              STYLE_CONTROL, tx, MODEL_ROWS_TAB_WIDTH);
-            pos = ts;
-        }
-        /* Token ends on a character boundary: the row never splits a character. */
-        size_t e = te < d->end ? te : d->end;
-        while (e < d->end && ((unsigned char)text[e] & 0xC0) == 0x80)
-            e++;
-        x = grid_put_text(g, x, y, max_x, text + pos, e - pos,
-                          syntax_view_style((SyntaxClass)tk->v[i].cls), STYLE_CONTROL, tx,
-                          MODEL_ROWS_TAB_WIDTH);
-        pos = e;
-    }
-    if (pos < d->end && x < max_x)
-        grid_put_text(g, x, y, max_x, text + pos, d->end - pos, STYLE_MODEL_CODE, STYLE_CONTROL,
-                      tx, MODEL_ROWS_TAB_WIDTH);
-    return true;
+    model_rows_md_line(c, d->entry, d->line_start, d->line_end, ml);
+    MdPaint p = {g, tx, y, max_x, en->text.data, en->text.len, d->entry, c->t,
+                 d->line_start, d->line_end, d->start, d->end, ml, v->syntax, 0,
+                 v->code_scroll, v->bce, v->hscroll};
+    if (ml->kind == MDL_CODE && !model_rows_code_fence(c, d->entry, d->line_start, d->line_end,
+                                                       &p.fence_start))
+        p.syntax = NULL;
+    return p;
 }
 
 static void restyle(Grid *g, int x0, int x1, int y, uint16_t style)
@@ -396,6 +383,8 @@ static void paint_matches(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y,
     }
     SearchSpan m[MATCH_MAX];
     size_t n = search_line_matches(v->search, text + ls, le - ls, m, MATCH_MAX);
+    MdLine ml; /* where the rendered row draws each byte */
+    MdPaint p = paint_of(v, c, g, tx, y, max_x, d, &ml);
     for (size_t i = 0; i < n; i++) {
         size_t a = ls + m[i].start, b = ls + m[i].end;
         if (a == b || b <= d->start || a >= d->end)
@@ -405,8 +394,7 @@ static void paint_matches(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y,
             a = d->start;
         if (b > d->end)
             b = d->end;
-        int x0 = tx + grid_text_width(text + d->start, a - d->start, 0, MODEL_ROWS_TAB_WIDTH);
-        int x1 = tx + grid_text_width(text + d->start, b - d->start, 0, MODEL_ROWS_TAB_WIDTH);
+        int x0 = md_paint_x(&p, a), x1 = md_paint_x(&p, b);
         restyle(g, x0, x1 < max_x ? x1 : max_x, y, cur ? STYLE_MATCH_CURRENT : STYLE_MATCH);
     }
 }
@@ -423,19 +411,19 @@ static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int 
     } else {
         return;
     }
-    /* Code blocks are shaded across the pane where that is cheap (bce: one erase to the end
-     * of the line); elsewhere to the text's end, since padding every code row with shaded
-     * spaces costs more bytes than the code itself. */
-    if (d->style == STYLE_MODEL_CODE && v->shade_full)
-        grid_fill(g, x, y, w, 1, STYLE_MODEL_CODE);
     int tx = x;
     if (d->prefix == 1)
         tx = grid_put_text(g, x, y, x + w, "\xe2\x80\xba ", 4, STYLE_MODEL_USER, STYLE_CONTROL, x, 0);
     else if (d->prefix == 2)
         tx = x + MODEL_ROWS_PREFIX_W;
-    if (!(d->style == STYLE_MODEL_CODE && v->syntax && paint_code(v, c, g, tx, y, x + w, d)))
+    if (d->kind == MODEL_SEG_LINE) { /* Markdown, code, or raw for questions and notes */
+        MdLine ml;
+        MdPaint p = paint_of(v, c, g, tx, y, x + w, d, &ml);
+        md_paint_row(&p);
+    } else {
         grid_put_text(g, tx, y, x + w, base + d->start, d->end - d->start, d->style,
                       STYLE_CONTROL, tx, MODEL_ROWS_TAB_WIDTH);
+    }
     if (d->kind == MODEL_SEG_LINE && v->search && search_has_pattern(v->search))
         paint_matches(v, c, g, tx, y, x + w, d);
 }
@@ -579,7 +567,8 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
         v->pending = 0;
         return;
     }
-    ModelRowsCtx c = {v->rows, t, r.w}; /* long-line slots are keyed by width: a resize re-wraps */
+    /* long-line slots are keyed by width and mode: a resize re-wraps */
+    ModelRowsCtx c = {v->rows, t, r.w, v->code_scroll, v->bce, v->hscroll};
     ModelRowPos tail;
     bool any = model_rows_tail(&c, &tail);
     if (!any) {

@@ -28,14 +28,20 @@ ModelView *model_view_new(void);
 void model_view_free(ModelView *v);  /* accepts NULL */
 /* Code blocks with a known fence tag are coloured through sv (borrowed; NULL: plain). */
 void model_view_set_syntax(ModelView *v, SyntaxView *sv);
-/* Code rows shaded to the pane's right edge (true, the default: for terminals with bce,
- * where that costs one erase) or only to the text's end (false: saves bytes elsewhere). */
-void model_view_set_shade_full(ModelView *v, bool full);
 /* Following a streaming answer in jumps (on) rather than with the tail on the bottom row
  * (off, the default): the pane keeps its top while rows arrive below, and when the text
  * reaches the bottom it jumps so that the last 8 rows stay on top. Each row is drawn about
  * once instead of the whole pane moving every frame (the terminal byte budget). */
 void model_view_set_jumps(ModelView *v, bool on);
+/* Long code lines: scroll sideways (one row each) or wrap between tokens with a continuation
+ * mark (the default). */
+void model_view_set_code_scroll(ModelView *v, bool scroll);
+/* The terminal has bce: code rows are shaded to the full pane width (default off: only to
+ * the text's end, so blank cells cost no bytes on terminals without bce). */
+void model_view_set_code_bce(ModelView *v, bool bce);
+bool model_view_code_scrolls(const ModelView *v);
+/* Scrolls code lines sideways by cols (> 0: right); only while code scrolls. */
+void model_view_hscroll(ModelView *v, int cols);
 
 /* rows > 0 scrolls back, < 0 forward. Applied at the next draw (it needs the transcript). */
 void model_view_scroll(ModelView *v, int rows);

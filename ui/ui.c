@@ -71,7 +71,7 @@ Ui *ui_new(Term *term, int cols, int rows)
     /* Code rows shaded to the pane's edge only where the terminal erases in the background
      * colour (bce); elsewhere the padding would cost more bytes than the code. */
     if (term) {
-        model_view_set_shade_full(ui->model, term_has_bce(term));
+        model_view_set_code_bce(ui->model, term_has_bce(term));
         model_view_set_jumps(ui->model, true); /* the byte budget (model_view.h) */
     }
     model_view_set_syntax(ui->model, ui->syntax);
@@ -495,6 +495,10 @@ void ui_model_set_focus(Ui *ui, bool focus) { model_view_set_focus(ui->model, fo
 void ui_model_caret_move(Ui *ui, int rows) { model_view_caret_move(ui->model, rows); }
 void ui_model_caret_page(Ui *ui, int rows) { model_view_caret_page(ui->model, rows); }
 void ui_model_caret_top(Ui *ui) { model_view_caret_top(ui->model); }
+void ui_model_set_code_scroll(Ui *ui, bool scroll) { model_view_set_code_scroll(ui->model, scroll); }
+void ui_model_set_code_bce(Ui *ui, bool bce) { model_view_set_code_bce(ui->model, bce); }
+bool ui_model_code_scrolls(const Ui *ui) { return model_view_code_scrolls(ui->model); }
+void ui_model_hscroll(Ui *ui, int cols) { model_view_hscroll(ui->model, cols); }
 void ui_model_caret_tail(Ui *ui) { model_view_caret_tail(ui->model); }
 void ui_model_caret_to(Ui *ui, size_t entry, size_t off)
 {

@@ -117,6 +117,12 @@ void ui_model_caret_to(Ui *ui, size_t entry, size_t off);
 bool ui_model_caret_at_cell(Ui *ui, int x, int y);
 bool ui_model_caret(const Ui *ui, size_t *entry, size_t *off);
 size_t ui_model_page_rows(const Ui *ui);
+/* Long code lines in answers: scroll sideways or wrap with a mark; code shading to the full
+ * width on terminals with bce (model_view_set_code_scroll / _bce). */
+void ui_model_set_code_scroll(Ui *ui, bool scroll);
+void ui_model_set_code_bce(Ui *ui, bool bce);
+bool ui_model_code_scrolls(const Ui *ui);
+void ui_model_hscroll(Ui *ui, int cols);
 void ui_model_set_search(Ui *ui, Search *s, bool has_cur, size_t entry, size_t start,
                          size_t end);
 /* Toggle the key help overlay (F1). */

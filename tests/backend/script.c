@@ -313,6 +313,48 @@ static const char hostile_answer[] =
     "c1=\xc2\x9b" "31m bidi=\xe2\x80\xae" "evil\xe2\x80\xac" " bell=\x07 move=\x1b[10;10H end\n";
 static const Script hostile = {"hostile", {"hostile", NULL}, hostile_answer};
 
+/* Every Markdown construct the answer pane renders: headings, nested and numbered lists,
+ * emphasis, inline code, a quote, a table, a link, a rule, a code line longer than any pane
+ * and a diff block. Only asked for by name ("markdown tour"), never in the rotation. */
+static const char markdown_answer[] =
+    "# Markdown tour\n"
+    "\n"
+    "Some **bold words**, some *italic ones* and `inline_code()` in one sentence that goes on "
+    "long enough to wrap at a word boundary in a narrow pane.\n"
+    "\n"
+    "## Lists\n"
+    "\n"
+    "- first bullet\n"
+    "  - nested bullet\n"
+    "- second bullet\n"
+    "\n"
+    "1. step one\n"
+    "2. step two\n"
+    "\n"
+    "> A quoted line of wisdom.\n"
+    "\n"
+    "| Name | Size | Kind |\n"
+    "|------|-----:|------|\n"
+    "| alpha | 1 | file |\n"
+    "| beta_long_name | 22 | dir |\n"
+    "\n"
+    "See [the docs](https://example.com/docs) for more.\n"
+    "\n"
+    "---\n"
+    "\n"
+    "```c\n"
+    "static int compute_the_total(int first_argument, int second_argument, int third_argument_here) "
+    "{ return first_argument + second_argument + third_argument_here; }\n"
+    "```\n"
+    "\n"
+    "```diff\n"
+    "-old_line();\n"
+    "+new_line();\n"
+    "```\n"
+    "\n"
+    "Tour over.\n";
+static const Script markdown = {"markdown", {"markdown tour", NULL}, markdown_answer};
+
 static const Script scripts[] = {
     {"linked-list", {"linked list", "linked-list", "reverse", "list", NULL}, linked_list_answer},
     {"python", {"python", ".py", "script", "csv", "count", NULL}, python_answer},
@@ -380,6 +422,8 @@ ScriptPick script_pick(const char *question, size_t qlen, unsigned *rotation)
     }
     if (find_ci(question, qlen, hostile.keywords[0]))
         return pick_of(&hostile);
+    if (find_ci(question, qlen, markdown.keywords[0]))
+        return pick_of(&markdown);
     ScriptPick demo; /* the demo file in the context: a patch to review (demo_patch.h) */
     if (demo_patch_pick(question, qlen, context, clen, &demo.name, &demo.text, &demo.len))
         return demo;

@@ -10,7 +10,8 @@
 #  4. search on a 100 MB text (tests/bench/bench_search.c): find at the end, time per slice,
 #     count all, replace all + undo, each beside its target.
 #  5. then syntax highlighting, swap writes, and using a 1 MB answer (bench_answer.c: the code
-#     block under a position, the answer search's find and count, the Markdown export).
+#     block under a position, the answer search's find and count, the Markdown export), and
+#     Markdown in the answer pane (bench_markdown.c: laying out a 1 MB answer, per-delta cost).
 #  6. context (tests/bench/bench_context.c): bytes sent per turn of a 10-turn conversation on
 #     a 50 KB file (once whole, then diffs), and the shared prefix of the requests before and
 #     after an interrupt, a steer and a reconnect.
@@ -171,6 +172,8 @@ PY
 "$BUILD/tests/bench_journal"
 # --- using a 1 MB answer: its code blocks, the answer search, the export -------------------
 "$BUILD/tests/bench_answer"
+# --- Markdown in the answer pane: laying out 1 MB, the cost per streamed delta ------------
+"$BUILD/tests/bench_markdown"
 # --- what a conversation sends: file once then diffs; prefixes kept across interrupts ------
 "$BUILD/tests/bench_context"
 # --- start-up to first frame (ws://, wss://, --api chat) ----------------------------------

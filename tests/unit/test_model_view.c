@@ -65,7 +65,8 @@ static void test_model_wrap_and_styles(void)
     CHECK_STR_EQ(row_styles(g, 3, MX, MX + 4), "mmmm");
     CHECK_STR_EQ(row_styles(g, 6, MX, MX + 4), "cccc");
     CHECK_STR_EQ(row_styles(g, 7, MX, MX + 4), "cccc");
-    CHECK_STR_EQ(row_styles(g, 8, MX, MX + 4), "cccc");
+    /* code is shaded to the text's end only (no bce by default) */
+    CHECK_STR_EQ(row_styles(g, 8, MX, MX + 4), "cccm");
     CHECK_STR_EQ(row_styles(g, 9, MX, MX + 4), "mmmm");
     /* 'a' and 17 wide characters fill the 35 columns: the 18th goes to the next row whole. */
     CHECK_INT_EQ(grid_row_const(g, 11)[MX + 33].width, 2);
@@ -627,7 +628,7 @@ static void test_render_time_huge_transcript(void)
 static const ModelRowSpan *line_rows(ModelRows *mr, const Transcript *t, size_t e, int w,
                                      size_t *count)
 {
-    ModelRowsCtx c = {mr, t, w};
+    ModelRowsCtx c = {mr, t, w, false, false, 0};
     ModelSeg seg = {e, MODEL_SEG_LINE, 0, transcript_entry(t, e)->text.len};
     return model_rows_of(&c, seg, count);
 }
