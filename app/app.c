@@ -355,6 +355,7 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
     if (!a->loop || !(a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) ||
         !(a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) ||
         !(a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)) ||
+        !(a->link_timer = loop_timer_new(a->loop, app_link_timer, a, err)) ||
         !swap_app_init(a, err))
         return false;
     JournalAppConfig jcfg = {.dir = a->cfg->journal_dir, .resume_path = a->cfg->resume_path,
@@ -581,6 +582,7 @@ void app_tick(App *a)
 {
     app_fire(a, a->esc_timer, app_esc_timeout);
     app_fire(a, a->turn_timer, app_turn_timer);
+    app_fire(a, a->link_timer, app_link_timer);
     app_fire(a, a->frame_timer, app_frame);
     app_fire(a, a->journal_timer, journal_app_timer_fired);
 }

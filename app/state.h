@@ -70,6 +70,11 @@ typedef struct App {
     AppMode mode;
     TransportState link_state;
     char link_text[192];
+    /* The transport's retry countdown (WAITING only): its reason and deadline; link_timer
+     * redraws link_text once a second until then (app/transport_events.c), never idle. */
+    char link_why[128];
+    uint64_t link_retry_ns;
+    LoopTimer *link_timer;
     char message[512];
     unsigned message_seq;  /* counts app_say calls: which message the status line holds */
     unsigned greeting_seq; /* message_seq of the greeting (the keys hint at start) */

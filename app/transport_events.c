@@ -7,11 +7,13 @@
 #include "app/transport_events.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/questions.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 static bool app_session_send(void *ud, const char *json, size_t len)
@@ -31,6 +33,48 @@ static void app_link_reason(const char *detail, char *out, size_t size)
     snprintf(out, size, "%.*s", len, detail);
 }
 
+/* "offline: WHY; retry in N s" with N the whole seconds left (rounded up), and the timer
+ * armed for the next whole second; nothing is armed once the deadline is reached. */
+static void link_countdown(App *a)
+{
+    uint64_t now = clock_now_ns();
+    if (a->link_state != TRANSPORT_WAITING || a->link_retry_ns <= now) {
+        if (a->link_state == TRANSPORT_WAITING)
+            snprintf(a->link_text, sizeof a->link_text, "offline: %s; retrying", a->link_why);
+        return;
+    }
+    uint64_t left = a->link_retry_ns - now;
+    unsigned long long secs = (left + NS_PER_SEC - 1) / NS_PER_SEC;
+    snprintf(a->link_text, sizeof a->link_text, "offline: %s; retry in %llu s", a->link_why,
+             secs);
+    uint64_t step = left % NS_PER_SEC;
+    if (a->link_timer)
+        loop_timer_at(a->link_timer, now + (step ? step : NS_PER_SEC));
+}
+
+void app_link_timer(void *ud)
+{
+    App *a = ud;
+    link_countdown(a);
+    app_damage(a);
+}
+
+/* A WAITING detail: "WHY; retry in 2.1 s" -> the reason and the deadline. False when it
+ * names no delay (then the detail is shown as it is). */
+static bool parse_retry(App *a, const char *detail)
+{
+    const char *cut = detail ? strstr(detail, "; retry in ") : NULL;
+    if (!cut)
+        return false;
+    char *end;
+    double secs = strtod(cut + strlen("; retry in "), &end);
+    if (end == cut + strlen("; retry in ") || secs < 0 || secs > 86400)
+        return false;
+    snprintf(a->link_why, sizeof a->link_why, "%.*s", (int)(cut - detail), detail);
+    a->link_retry_ns = clock_now_ns() + (uint64_t)(secs * 1e9);
+    return true;
+}
+
 static void app_link_state(void *ud, TransportState st, const char *detail)
 {
     App *a = ud;
@@ -44,7 +88,11 @@ static void app_link_state(void *ud, TransportState st, const char *detail)
         snprintf(a->link_text, sizeof a->link_text, "connecting");
         break;
     case TRANSPORT_WAITING:
-        snprintf(a->link_text, sizeof a->link_text, "offline: %s", detail && *detail ? detail : "retrying");
+        if (parse_retry(a, detail))
+            link_countdown(a); /* ticks once a second until the retry */
+        else
+            snprintf(a->link_text, sizeof a->link_text, "offline: %s",
+                     detail && *detail ? detail : "retrying");
         break;
     case TRANSPORT_IDLE:
         snprintf(a->link_text, sizeof a->link_text, "offline");
@@ -54,6 +102,8 @@ static void app_link_state(void *ud, TransportState st, const char *detail)
                  detail && *detail ? detail : "refused");
         break;
     }
+    if (st != TRANSPORT_WAITING && a->link_timer)
+        loop_timer_cancel(a->link_timer); /* no countdown: no timer */
     if (st == TRANSPORT_UP) {
         session_on_link_up(a->session);
         app_send_pending(a);
