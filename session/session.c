@@ -895,6 +895,36 @@ void session_preview_request(Session *s, const char *question, StrBuf *json, Str
     context_seen_clear(&updates);
 }
 
+/* ---- switching model or dialect ----------------------------------------------------------- */
+
+bool session_set_model(Session *s, const char *model, ErrorBuf *err)
+{
+    if (!model || !*model)
+        return error_set(err, "no model named");
+    if (in_turn(s))
+        return error_set(err, "an answer is still open (Esc stops it)");
+    if (strcmp(model, s->model) != 0) {
+        free(s->model);
+        s->model = xstrdup(model);
+        reset_chain(s); /* the chain is another model's: the next request carries it all */
+        log_msg("session: model is now %s", model);
+    }
+    s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_TRANSCRIPT;
+    return true;
+}
+
+bool session_set_wire(Session *s, Wire *wire, ErrorBuf *err)
+{
+    if (in_turn(s)) {
+        wire_free(wire);
+        return error_set(err, "an answer is still open (Esc stops it)");
+    }
+    wire_free(s->wire);
+    s->wire = wire;
+    forget_connection(s); /* a new server: nothing of the old connection's is ours */
+    return true;
+}
+
 /* ---- native steering ---------------------------------------------------------------------- */
 
 bool session_can_steer(const Session *s)

@@ -213,6 +213,14 @@ typedef struct SessionPreview {
  * unchained, the partial answer as it stands). */
 void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message,
                              SessionPreview *pv);
+/* ---- switching model or provider while running (the model picker, app/model_pick.c) ----
+ * The conversation stays: the chain is reset, so the next question carries it whole (a
+ * dialect without chains always does). Both refuse while a turn is open (tier 3). */
+bool session_set_model(Session *s, const char *model, ErrorBuf *err);
+/* A new dialect (another provider's API), owned by the session from here (freed when
+ * refused); the connection is forgotten as on link loss. */
+bool session_set_wire(Session *s, Wire *wire, ErrorBuf *err);
+
 /* ---- native steering (PROTOCOL.md 1.3, 1.7; the Turn's steer states in turn.h) ---- */
 /* A steer can go natively now: the dialect has response.steer, the model has not refused it
  * on this run, and the answer streams bound to its response with no steer in flight. */

@@ -41,6 +41,9 @@ typedef struct ConnEnv {
     long stall_left;    /* responses still to stall (--stall) */
     long stall_after;   /* deltas before a stall */
     int steer;          /* SteerMode (tests/backend/steer.h): how response.steer is answered */
+    uint64_t prefill_ns; /* --prefill-ms: the first delta of a request whose prefix was not
+                          * warmed on its connection waits this long (a model's prefill) */
+    const char *models; /* --models: "a,b,c" for GET .../models (NULL: "flint-backend") */
 } ConnEnv;
 
 typedef struct OutMsg OutMsg;
@@ -64,6 +67,9 @@ typedef struct Conn {
     char last_lane[257]; /* the stream_id last_id was made on; "" for the default lane */
     long last_total_tokens;
     uint64_t deltas_sent; /* over the connection's life, for the "closed" log line */
+    char *warm_instructions; /* the instructions of the last response run on this connection
+                              * (a warm-up's included): a request with the same ones, or one
+                              * chained to a response here, skips --prefill-ms */
 } Conn;
 
 /* Largest message accepted from a client; larger ones close with 1009 (PROTOCOL.md 7.1). */
@@ -78,6 +84,8 @@ int conn_writeable(Conn *c);
 void conn_peer_close(Conn *c, const unsigned char *payload, size_t len);
 /* LWS_CALLBACK_CLOSED: logs and frees everything the Conn owns. */
 void conn_closed(Conn *c);
+/* The body of GET .../models for env's --models list (malloc'd JSON). */
+char *conn_models_json(const ConnEnv *env);
 
 /* For scripted steering (tests/backend/steer.c): the running response's id (NULL: none),
  * the next sequence number of its events (0 when none runs), an event to send (takes json),

@@ -26,6 +26,8 @@ typedef struct ServerConfig {
     bool api_chat;      /* --api chat: HTTP SSE Chat Completions instead of the WebSocket */
     ChatOptions chat;   /* its variant, line ends, [DONE] */
     int steer;          /* --steer: SteerMode (tests/backend/steer.h); 0: ignore */
+    long prefill_ms;    /* --prefill-ms: model prefill time for a prefix not warmed */
+    const char *models; /* --models a,b,c: GET .../models (NULL: flint-backend) */
 } ServerConfig;
 
 typedef struct Server Server;
