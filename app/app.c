@@ -47,6 +47,7 @@
 #include "app/journal_app.h"
 #include "app/hunks_app.h"
 #include "app/keymap.h"
+#include "app/model_pick.h"
 #include "app/pointer.h"
 #include "app/policy.h"
 #include "app/prompt_editor.h"
@@ -363,6 +364,8 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
                              .provider = a->cfg->provider_name};
     if (!journal_app_init(a, &jcfg, err))
         return false;
+    a->make = make;
+    a->make_ud = make_ud;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
     if (!a->transport) {
         *transport_failed = true;
@@ -377,6 +380,7 @@ static bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transp
  * languages, the greeting; then the transport starts and the first frame is drawn. */
 static void app_start(App *a, int cols, int rows, const char *notes, const char *url)
 {
+    a->link_url = url;
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
     if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
         a->rotate_after_ns = (uint64_t)a->cfg->lifetime_s * NS_PER_SEC;
@@ -437,6 +441,7 @@ void app_free(App *a)
     swap_app_free(a);
     free(a->pending_question);
     session_free(a->session);
+    model_pick_free(a); /* last: a->cfg may be its */
     free(a);
 }
 
@@ -480,6 +485,31 @@ static Transport *app_make_ws(void *ud, struct lws_context *ctx, const Transport
     if (!t)
         error_set(err, "%s", lerr);
     return t;
+}
+
+bool app_switch_transport(App *a, const AppConfig *cfg, const char *url, ErrorBuf *err)
+{
+    WsMaker *m = a->make == app_make_ws ? a->make_ud : NULL;
+    WsMaker was = m ? *m : (WsMaker){0};
+    if (m)
+        *m = (WsMaker){.cfg = cfg, .url = url};
+    Transport *t = a->make(a->make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
+    if (!t) {
+        if (m)
+            *m = was;
+        return false;
+    }
+    transport_free(a->transport);
+    a->transport = t;
+    a->cfg = cfg;
+    a->link_url = url;
+    a->link_state = TRANSPORT_IDLE;
+    snprintf(a->link_text, sizeof a->link_text, "connecting");
+    a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
+    if (cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER"))
+        a->rotate_after_ns = (uint64_t)cfg->lifetime_s * NS_PER_SEC;
+    transport_start(t);
+    return true;
 }
 
 App *app_new_headless(const AppConfig *cfg, AppTransportFn make, void *make_ud, ErrorBuf *err)

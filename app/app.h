@@ -66,9 +66,17 @@ typedef struct AppConfig {
     const char *resume_path; /* a journal to reopen and go on with (--resume ID, --continue) */
     bool resume_pick;        /* --resume: list this directory's conversations to choose one */
     const char *provider_name; /* for the journal's header (NULL: none) */
+    const struct Providers *providers; /* the model picker's providers (app/providers.h;
+                              * NULL: none listed, as in headless tests) */
     const char *notes;       /* configuration problems already told on stderr, one per line
                               * ("config.json:3: ..."), for the status line at start; or NULL */
 } AppConfig;
+
+/* Replaces the transport with one for cfg (borrowed for the App's life from here: it becomes
+ * a->cfg) at url, made the way the first was, and starts it (the model picker's provider
+ * switch). The old transport is freed. False with why (nothing changed) when the new one
+ * cannot be made. Not from inside a transport hook. */
+bool app_switch_transport(App *a, const AppConfig *cfg, const char *url, ErrorBuf *err);
 
 /* Runs flint until the user quits. Returns the process exit status. */
 int app_run(const AppConfig *cfg);

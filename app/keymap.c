@@ -117,6 +117,7 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-Alt-PgUp", "model-scroll-up", true},  /* Alt wins over Ctrl for PgUp/PgDn */
     {"Ctrl-Alt-PgDn", "model-scroll-down", true},
     {"Alt-b", "buffer-list", false},
+    {"F8", "model-pick", false},
     {"Ctrl-W", "close", false},
     /* using the answer (issue 8 item 10, app/answer_ui.c) */
     {"Alt-a", "answer-focus", false},
@@ -205,6 +206,7 @@ static const KeyDefault answer_defaults[] = {
     {"Alt-a", "answer-focus", false},
     {"Alt-A", "answer-focus", true},
     {"F6", "answer-focus", false},
+    {"F8", "model-pick", false},
     {"Ctrl-F", "answer-search", false},
     {"/", "answer-search", true},
     {"F3", "answer-search-next", false},
@@ -276,7 +278,7 @@ static const struct {
                       sizeof confirm_defaults / sizeof *confirm_defaults},
     [KEYS_REPLACE] = {"replace", "the replace question", replace_defaults,
                       sizeof replace_defaults / sizeof *replace_defaults},
-    [KEYS_LIST] = {"list", "the lists (buffers, conversations)", list_defaults,
+    [KEYS_LIST] = {"list", "the lists (buffers, conversations, models)", list_defaults,
                    sizeof list_defaults / sizeof *list_defaults},
     [KEYS_ANSWER] = {"answer", "the answer pane", answer_defaults,
                      sizeof answer_defaults / sizeof *answer_defaults},

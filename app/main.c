@@ -247,6 +247,7 @@ int main(int argc, char **argv)
     Providers providers;
     StrBuf pwarn = {0};
     providers_init(&providers, &settings, &pwarn);
+    cfg.providers = &providers; /* the model picker lists them (F8) */
     if (list_providers) {
         StrBuf out = {0};
         fputs(sb_cstr(&pwarn), stderr);

@@ -36,6 +36,7 @@ typedef struct SearchUi SearchUi;
 typedef struct JournalApp JournalApp;
 typedef struct AnswerUi AnswerUi;
 typedef struct HunksApp HunksApp;
+struct lws_context;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -45,6 +46,13 @@ typedef struct App {
     bool loop_owns_tty;    /* tty_fd was handed to the loop (it closes it) */
     Loop *loop;
     Transport *transport;
+    /* How the transport was made (app_connect's make and make_ud), for a provider switch;
+     * link_url: the URL it connects to (the demo's too; NULL when unknown). */
+    Transport *(*make)(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+                       void *hooks_ud, ErrorBuf *err);
+    void *make_ud;
+    const char *link_url;
+    struct ModelPick *model_pick; /* F8's list (app/model_pick.h), NULL until first used */
     LoopWatch *tty_watch, *signals;
     LoopTimer *frame_timer;  /* damage -> at most one frame per frame interval */
     LoopTimer *esc_timer;    /* a lone ESC waiting for the rest of a sequence */
