@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app_api.h"
 #include "app/mode.h"
 #include "core/error.h"
 #include "net/transport.h"
@@ -37,9 +38,6 @@
 struct lws_context;
 typedef struct App App;
 
-/* The dialect and transport: the Responses WebSocket mode (transport_ws, wire_responses), or
- * Chat Completions over HTTP SSE (transport_sse, wire_chat; PROTOCOL.md 4). */
-typedef enum AppApi { APP_API_RESPONSES, APP_API_CHAT } AppApi;
 
 typedef struct AppConfig {
     const char *const *files; /* the command line's files ("a.c", "b.c:120", "+120 c.c"); */
@@ -71,12 +69,6 @@ typedef struct AppConfig {
     const char *notes;       /* configuration problems already told on stderr, one per line
                               * ("config.json:3: ..."), for the status line at start; or NULL */
 } AppConfig;
-
-/* Replaces the transport with one for cfg (borrowed for the App's life from here: it becomes
- * a->cfg) at url, made the way the first was, and starts it (the model picker's provider
- * switch). The old transport is freed. False with why (nothing changed) when the new one
- * cannot be made. Not from inside a transport hook. */
-bool app_switch_transport(App *a, const AppConfig *cfg, const char *url, ErrorBuf *err);
 
 /* Runs flint until the user quits. Returns the process exit status. */
 int app_run(const AppConfig *cfg);

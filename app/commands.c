@@ -469,7 +469,7 @@ static const Command commands[] = {
     {"buffer-next", E, 0, cmd_buffer_next, "the next buffer"},
     {"buffer-prev", E, 0, cmd_buffer_prev, "the previous buffer"},
     {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
-    {"model-pick", E | AN, 0, cmd_model_pick,
+    {"model-pick", E | AN | MODE_BIT(MODE_ASK), 0, cmd_model_pick,
      "the model picker: the server's models and the providers (Enter switches; the "
      "conversation goes whole with the next question)"},
     {"close", E, 0, cmd_close, "close the buffer (asks about unsaved changes)"},

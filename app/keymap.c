@@ -136,6 +136,7 @@ static const KeyDefault edit_defaults[] = {
 static const KeyDefault prompt_defaults[] = {
     {"Enter", "submit", false},
     {"F9", "context-view", false}, /* the ask prompt: with the question typed so far */
+    {"F8", "model-pick", false},   /* the ask prompt (while an answer streams: refused) */
     {"Esc", "cancel", false},
     {"Ctrl-G", "interrupt", false},
     {"Ctrl-C", "interrupt", false},

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/app.h"
+#include "app/answer_ui.h"
 #include "app/providers.h"
 #include "app/questions.h"
 #include "app/screen.h"
@@ -17,9 +17,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "net/http_get.h"
-#include "session/wire_chat.h"
 #include "session/wire_models.h"
-#include "session/wire_responses.h"
 
 #define POLL_NS (50ull * NS_PER_MS)
 #define FETCH_TIMEOUT_MS 10000
@@ -38,8 +36,6 @@ typedef struct ModelPick {
     char status[256];      /* the status row's text; "" once a list came */
     Row *rows;
     size_t n_rows, rows_cap;
-    AppConfig *cfg;        /* after a provider switch: what a->cfg points to */
-    char *key;             /* its key (owned) */
 } ModelPick;
 
 __attribute__((format(printf, 2, 3))) static void set_status(ModelPick *mp, const char *fmt,
@@ -66,7 +62,7 @@ static void add_row(ModelPick *mp, RowKind kind, size_t i)
 
 static const char *provider_name(const App *a)
 {
-    return a->cfg->provider_name ? a->cfg->provider_name : "this server";
+    return a->link.provider_name ? a->link.provider_name : "this server";
 }
 
 /* (Re)draws the list; keep: the row to select (SIZE_MAX: the current model's). */
@@ -88,10 +84,10 @@ static void show(App *a, size_t keep)
         add_row(mp, ROW_MODEL, i);
         sb_printf(&lines, "%s %s\n", is_cur ? "*" : " ", mp->models.ids[i]);
     }
-    const Providers *ps = a->cfg->providers;
+    const Providers *ps = a->link.providers;
     for (size_t i = 0; ps && i < ps->n; i++) {
         const Provider *p = &ps->v[i];
-        bool is_cur = a->cfg->provider_name && strcmp(p->name, a->cfg->provider_name) == 0;
+        bool is_cur = a->link.provider_name && strcmp(p->name, a->link.provider_name) == 0;
         add_row(mp, ROW_PROVIDER, i);
         sb_printf(&lines, "%s provider %-10s %-5s %s  %s\n", is_cur ? "*" : " ", p->name,
                   p->api == APP_API_CHAT ? "chat" : "ws", p->base_url, p->model);
@@ -159,8 +155,8 @@ static void fetch(App *a)
     http_get_free(mp->get);
     mp->get = NULL;
     wire_models_free(&mp->models);
-    const AppConfig *cfg = a->cfg;
-    if (!a->link_url) {
+    const AppLink *cfg = &a->link;
+    if (!cfg->url) {
         set_status(mp, "no model list: the server's URL is not known");
         return;
     }
@@ -175,7 +171,7 @@ static void fetch(App *a)
     HttpField *hs = cfg->n_headers ? xmalloc(cfg->n_headers * sizeof *hs) : NULL;
     for (size_t i = 0; i < cfg->n_headers; i++)
         hs[i] = (HttpField){cfg->headers[i].name, cfg->headers[i].value};
-    HttpGetConfig gc = {.url = a->link_url, .suffix = "/models", .api_key = cfg->api_key,
+    HttpGetConfig gc = {.url = cfg->url, .suffix = "/models", .api_key = cfg->api_key,
                         .ca_file = cfg->ca_file, .allow_insecure = cfg->allow_insecure,
                         .headers = hs, .n_headers = cfg->n_headers,
                         .timeout_ms = FETCH_TIMEOUT_MS};
@@ -197,6 +193,10 @@ void model_pick_open(App *a)
         app_say(a, true, "An answer is open: Esc stops it, then F8 switches the model.");
         return;
     }
+    if (a->mode == MODE_ASK)
+        app_prompt_leave(a); /* its text stays in the history */
+    else if (a->mode == MODE_ANSWER)
+        answer_ui_focus(a, false); /* the editor's again when the list closes */
     fetch(a);
     a->mode = MODE_MODEL_LIST;
     show(a, SIZE_MAX);
@@ -208,51 +208,33 @@ static void close_list(App *a)
     a->mode = MODE_EDIT;
 }
 
-/* The provider's API, URL, key and model: a new Wire and Transport; the conversation stays. */
-static void switch_provider(App *a, const Provider *p)
+/* The provider's API, URL, key and model (app.c: a new Wire and Transport); the conversation
+ * stays. */
+static void switch_provider(App *a, size_t i)
 {
-    ModelPick *mp = pick(a);
-    char *key = NULL;
+    const Provider *p = &a->link.providers->v[i];
     ErrorBuf err;
-    if (!provider_key(p, &key, &err)) {
-        app_say(a, true, "Not switched: %s", err.msg);
+    if (!a->switch_provider || !a->switch_provider(a, i, &err)) {
+        app_say(a, true, "Not switched to %s: %s", p->name,
+                a->switch_provider ? err.msg : "not possible here");
         return;
     }
-    AppConfig *cfg = xmalloc(sizeof *cfg);
-    *cfg = *a->cfg;
-    cfg->url = p->base_url;
-    cfg->api = p->api;
-    cfg->model = p->model;
-    cfg->api_key = key;
-    cfg->headers = p->headers;
-    cfg->n_headers = p->n_headers;
-    cfg->lifetime_s = p->lifetime_s;
-    cfg->allow_insecure = a->cfg->allow_insecure || p->insecure;
-    cfg->provider_name = p->name;
-    cfg->demo = false;
-    Wire *w = p->api == APP_API_CHAT ? wire_chat_new() : wire_responses_new();
-    if (p->api == APP_API_CHAT && strstr(p->base_url, "://api.openai.com"))
-        wire_chat_set_cache_key(w, true);
-    if (!session_set_wire(a->session, w, &err) ||
-        !app_switch_transport(a, cfg, p->base_url, &err)) {
-        app_say(a, true, "Not switched to %s: %s", p->name, err.msg);
-        free(cfg);
-        free(key);
-        return;
-    }
-    session_set_model(a->session, p->model, NULL);
-    free(mp->cfg); /* the one a->cfg pointed to before, if it was ours */
-    free(mp->key);
-    mp->cfg = cfg;
-    mp->key = key;
-    log_msg("model-pick: provider %s (%s), model %s", p->name, p->base_url, p->model);
     char src[128];
     bool set;
     provider_key_source(p, src, sizeof src, &set);
-    app_say(a, !set && (p->key_env || p->key_file),
+    bool missing = !set && (p->key_env || p->key_file);
+    app_say(a, missing,
             "Provider %s, model %s%s; the conversation goes whole with the next question. "
-            "F8 lists its models.", p->name, p->model,
-            !set && (p->key_env || p->key_file) ? " (no key set)" : "");
+            "F8 lists its models.", p->name, p->model, missing ? " (no key set)" : "");
+}
+
+void model_pick_tick(App *a)
+{
+    ModelPick *mp = a->model_pick;
+    if (!mp || !mp->poll || !loop_timer_armed(mp->poll))
+        return;
+    loop_timer_cancel(mp->poll);
+    poll_fired(a);
 }
 
 bool model_pick_choose(App *a)
@@ -274,7 +256,7 @@ bool model_pick_choose(App *a)
             app_say(a, false, "Model %s; the conversation goes whole with the next question.",
                     id);
     } else {
-        switch_provider(a, &a->cfg->providers->v[r.i]);
+        switch_provider(a, r.i);
     }
     app_take_session_damage(a);
     return true;
@@ -296,8 +278,6 @@ void model_pick_free(App *a)
     http_get_free(mp->get);
     wire_models_free(&mp->models);
     free(mp->rows);
-    free(mp->cfg);
-    free(mp->key);
     free(mp);
     a->model_pick = NULL;
 }

@@ -11,14 +11,14 @@
  *
  * Enter on a model switches the session to it (session_set_model); on a provider, switches
  * the API, URL, key and model to that provider's (a new Transport and Wire: app.c's
- * app_switch_transport, session_set_wire). The conversation stays either way and goes whole
+ * a->switch_provider, session_set_wire). The conversation stays either way and goes whole
  * with the next question (the chain is reset; Chat never has one). Neither is allowed while
  * an answer is open or a question waits: the picker says so instead of opening. The status
  * line names the model (ui/status_line.c reads session_model).
  *
+ * It reads the server from a->link (app/state.h), never app.h (app.c includes this file).
  * Ownership: the ModelPick is the App's (a->model_pick), made on first use, freed by
- * model_pick_free; after a provider switch it owns the AppConfig a->cfg points to (and the
- * key). Errors: said in the status line or the list's first row; nothing is fatal. */
+ * model_pick_free. Errors: said in the status line or the list's first row; nothing is fatal. */
 #ifndef FLINT_APP_MODEL_PICK_H
 #define FLINT_APP_MODEL_PICK_H
 
@@ -31,8 +31,9 @@ void model_pick_open(struct App *a);
 /* Enter / Esc in MODE_MODEL_LIST; false in any other mode (the caller tries the next list). */
 bool model_pick_choose(struct App *a);
 bool model_pick_cancel(struct App *a);
-/* Cancels a request still running; frees the switched-to configuration. Accepts an App
- * whose picker was never opened. Call last in app_free: a->cfg may point into it. */
+/* For app_tick (a headless App): runs the poll timer's handler now if it is armed. */
+void model_pick_tick(struct App *a);
+/* Cancels a request still running. Accepts an App whose picker was never opened. */
 void model_pick_free(struct App *a);
 
 #endif

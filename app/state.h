@@ -38,6 +38,20 @@ typedef struct AnswerUi AnswerUi;
 typedef struct HunksApp HunksApp;
 struct lws_context;
 
+/* The server flint talks to now, as the model picker needs it: where (url: the demo's too;
+ * NULL when unknown), with which key and headers, and the providers it can switch to. All
+ * borrowed from the AppConfig in use (or the provider switched to). */
+typedef struct AppLink {
+    const char *url;
+    const char *api_key;
+    const SettingsHeader *headers;
+    size_t n_headers;
+    const char *ca_file;
+    bool allow_insecure;
+    const char *provider_name;     /* NULL: none (--url alone) */
+    const struct Providers *providers; /* NULL: none listed */
+} AppLink;
+
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
     const Settings *settings;     /* cfg's settings file, or NULL: the defaults */
@@ -46,13 +60,17 @@ typedef struct App {
     bool loop_owns_tty;    /* tty_fd was handed to the loop (it closes it) */
     Loop *loop;
     Transport *transport;
-    /* How the transport was made (app_connect's make and make_ud), for a provider switch;
-     * link_url: the URL it connects to (the demo's too; NULL when unknown). */
+    /* How the transport was made (app_connect's make and make_ud), for a provider switch. */
     Transport *(*make)(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
                        void *hooks_ud, ErrorBuf *err);
     void *make_ud;
-    const char *link_url;
+    AppLink link;          /* the server now (app.c keeps it current) */
+    /* Switches to provider i of link.providers (app.c: a new Wire and Transport, its key,
+     * URL and model), wired in so that the picker need not include app.h; false with why. */
+    bool (*switch_provider)(struct App *a, size_t i, ErrorBuf *err);
     struct ModelPick *model_pick; /* F8's list (app/model_pick.h), NULL until first used */
+    struct AppConfig *switched_cfg; /* after a provider switch: what cfg points to (owned) */
+    char *switched_key;             /* its key (owned) */
     LoopWatch *tty_watch, *signals;
     LoopTimer *frame_timer;  /* damage -> at most one frame per frame interval */
     LoopTimer *esc_timer;    /* a lone ESC waiting for the rest of a sequence */
