@@ -315,6 +315,12 @@ static void cmd_buffer_next(App *a, const KeyEvent *k) { buffers_switch(a, 1); }
 static void cmd_buffer_prev(App *a, const KeyEvent *k) { buffers_switch(a, -1); }
 static void cmd_buffer_list(App *a, const KeyEvent *k) { buffers_list_open(a); }
 static void cmd_model_pick(App *a, const KeyEvent *k) { model_pick_open(a); }
+static void cmd_reasoning(App *a, const KeyEvent *k)
+{
+    bool shown = ui_model_toggle_reasoning(a->ui);
+    app_say(a, false, shown ? "The model's reasoning is shown above its answers (Alt-T hides it)."
+                            : "The model's reasoning is folded to one line (Alt-T shows it).");
+}
 static void cmd_close(App *a, const KeyEvent *k) { buffers_close(a); }
 static void cmd_list_up(App *a, const KeyEvent *k) { ui_list_move(a->ui, -1); }
 static void cmd_list_down(App *a, const KeyEvent *k) { ui_list_move(a->ui, 1); }
@@ -470,8 +476,7 @@ static const Command commands[] = {
     {"buffer-prev", E, 0, cmd_buffer_prev, "the previous buffer"},
     {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
     {"model-pick", E | AN | MODE_BIT(MODE_ASK), 0, cmd_model_pick,
-     "the model picker: the server's models and the providers (Enter switches; the "
-     "conversation goes whole with the next question)"},
+     "pick a model or provider (the conversation is kept)"},
     {"close", E, 0, cmd_close, "close the buffer (asks about unsaved changes)"},
     {"complete", OP | SA | MODE_BIT(MODE_ASK), CMD_BASIC, cmd_complete,
      "complete the path (the ask prompt: an @path; while an answer streams: queue)"},
@@ -486,6 +491,8 @@ static const Command commands[] = {
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
     /* --- using the answer (issue 8 item 10; handlers in app/answer_ui.c) --- */
     {"answer-focus", E | AN, 0, answer_ui_cmd_focus, "focus the answer pane (again: the editor)"},
+    {"reasoning-toggle", E | AN | MODE_BIT(MODE_ASK), 0, cmd_reasoning,
+     "show or fold the model's reasoning"},
     {"answer-leave", AN, 0, answer_ui_cmd_leave, "back to the editor"},
     {"answer-up", AN, CMD_BASIC, answer_ui_cmd_up, "the answer's caret up a row"},
     {"answer-down", AN, CMD_BASIC, answer_ui_cmd_down, "the answer's caret down a row"},

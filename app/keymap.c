@@ -118,6 +118,7 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-Alt-PgDn", "model-scroll-down", true},
     {"Alt-b", "buffer-list", false},
     {"F8", "model-pick", false},
+    {"Alt-t", "reasoning-toggle", false},
     {"Ctrl-W", "close", false},
     /* using the answer (issue 8 item 10, app/answer_ui.c) */
     {"Alt-a", "answer-focus", false},
@@ -137,6 +138,7 @@ static const KeyDefault prompt_defaults[] = {
     {"Enter", "submit", false},
     {"F9", "context-view", false}, /* the ask prompt: with the question typed so far */
     {"F8", "model-pick", false},   /* the ask prompt (while an answer streams: refused) */
+    {"Alt-t", "reasoning-toggle", false},
     {"Esc", "cancel", false},
     {"Ctrl-G", "interrupt", false},
     {"Ctrl-C", "interrupt", false},
@@ -208,6 +210,7 @@ static const KeyDefault answer_defaults[] = {
     {"Alt-A", "answer-focus", true},
     {"F6", "answer-focus", false},
     {"F8", "model-pick", false},
+    {"Alt-t", "reasoning-toggle", false},
     {"Ctrl-F", "answer-search", false},
     {"/", "answer-search", true},
     {"F3", "answer-search-next", false},

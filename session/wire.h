@@ -68,9 +68,11 @@ typedef enum WireKind {
     WIRE_DELTA,           /* answer text: text/text_len */
     WIRE_REFUSAL_DELTA,   /* refusal text: text/text_len (shown like text) */
     WIRE_REASONING_DELTA, /* the model's reasoning, apart from the answer: text/text_len
-                           * (Chat's delta.reasoning_content / delta.reasoning). Not answer
-                           * text: the turn does not add it to the answer (today the UI does
-                           * not show it); it proves the server alive like any message */
+                           * (Chat's delta.reasoning_content / delta.reasoning; Responses'
+                           * response.reasoning_summary_text.delta / reasoning_text.delta).
+                           * Not answer text: the turn keeps it on the answer entry apart
+                           * (TranscriptEntry.reasoning, shown collapsed); it proves the
+                           * server alive like any message */
     WIRE_TEXT_DONE,       /* a whole text part again: text/text_len */
     WIRE_DONE,            /* terminal success: response_id (the chain id), usage */
     WIRE_INCOMPLETE,      /* terminal, cut short: incomplete_reason, usage */

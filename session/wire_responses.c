@@ -432,6 +432,9 @@ static const struct {
     {"response.created", WIRE_CREATED},
     {"response.output_text.done", WIRE_TEXT_DONE},
     {"response.refusal.delta", WIRE_REFUSAL_DELTA},
+    /* reasoning (summaries, or the raw text where a server sends it): shown apart */
+    {"response.reasoning_summary_text.delta", WIRE_REASONING_DELTA},
+    {"response.reasoning_text.delta", WIRE_REASONING_DELTA},
     {"response.completed", WIRE_DONE},
     {"response.incomplete", WIRE_INCOMPLETE},
     {"response.failed", WIRE_FAILED},
@@ -500,6 +503,7 @@ static WireKind decode(WireResponses *r, const char *data, size_t len)
     switch (ev->kind) {
     case WIRE_DELTA:
     case WIRE_REFUSAL_DELTA:
+    case WIRE_REASONING_DELTA:
         decode_text(r, root, "delta", data, len);
         break;
     case WIRE_TEXT_DONE:

@@ -28,6 +28,9 @@ ModelView *model_view_new(void);
 void model_view_free(ModelView *v);  /* accepts NULL */
 /* Code blocks with a known fence tag are coloured through sv (borrowed; NULL: plain). */
 void model_view_set_syntax(ModelView *v, SyntaxView *sv);
+/* Answers' reasoning rows: the collapsed "thinking… N tokens" line, or the reasoning itself
+ * (dimmed, above the answer). Returns whether it is now shown. */
+bool model_view_toggle_reasoning(ModelView *v);
 
 /* rows > 0 scrolls back, < 0 forward. Applied at the next draw (it needs the transcript). */
 void model_view_scroll(ModelView *v, int rows);
