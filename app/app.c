@@ -347,7 +347,8 @@ static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns,
                           .wire = cfg->api == APP_API_CHAT ? wire_chat_new() : NULL,
                           .window_tokens = cfg->settings ? (size_t)cfg->settings->window_tokens
-                                                         : 0};
+                                                         : 0,
+                          .warmup = cfg->warmup};
     /* Chat Completions: prompt_cache_key only where the server is OpenAI's (PROTOCOL.md 4
      * names no such field for the local servers). */
     if (cfg->api == APP_API_CHAT && cfg->url && strstr(cfg->url, "://api.openai.com"))

@@ -64,6 +64,8 @@ typedef struct AppConfig {
     const char *resume_path; /* a journal to reopen and go on with (--resume ID, --continue) */
     bool resume_pick;        /* --resume: list this directory's conversations to choose one */
     const char *provider_name; /* for the journal's header (NULL: none) */
+    bool warmup;             /* a generate:false warm-up on each new Responses connection
+                              * (settings context.warmup, FLINT_WARMUP=0 turns it off) */
     const struct Providers *providers; /* the model picker's providers (app/providers.h;
                               * NULL: none listed, as in headless tests) */
     const char *notes;       /* configuration problems already told on stderr, one per line

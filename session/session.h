@@ -61,6 +61,8 @@ typedef struct SessionConfig {
     size_t window_tokens;       /* the model's context window (0: 128k; settings
                                  * context.window_tokens) */
     const char *cache_key;      /* the conversation's prompt_cache_key (NULL: a random one) */
+    bool warmup;                /* a generate:false warm-up on each new connection, when the
+                                 * dialect can chain (see session_on_link_up) */
 } SessionConfig;
 
 #define SESSION_STALL_DEFAULT_NS (30ull * 1000000000ull)
@@ -153,8 +155,17 @@ void session_on_stream_end(Session *s);
  * fail, 429 waits with Retry-After, ...). A dialect without HTTP fails the turn with the
  * status. */
 void session_on_http_error(Session *s, const WireHttpError *h);
-/* A new connection is up: nothing from an earlier connection can be chained. */
+/* A new connection is up: nothing from an earlier connection can be chained. With
+ * SessionConfig.warmup, a dialect that can chain and no turn open, a warm-up goes out first
+ * (PROTOCOL.md 1.3, 7.1: generate:false with the instructions and the conversation so far,
+ * exactly the prefix the next unchained request would start with; the file context is not
+ * in it: it rides in the question's own message, after the question, so it is no prefix).
+ * Its events never show and count as no turn; once it completed, the next question chains
+ * to it (previous_response_id = its id, only the new message) if the history it carried is
+ * still the history (PROTOCOL.md 1.5: the last completed response on this socket). */
 void session_on_link_up(Session *s);
+/* A warm-up was sent on this connection and its terminal has not come yet. */
+bool session_warming(const Session *s);
 /* The connection is gone: an in-flight turn ends as ENTRY_NETWORK ("interrupted by network",
  * not replayed: the user decides; the entry's detail is `why` as given, so pass a reason,
  * not a countdown) and the chain is reset. */

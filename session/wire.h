@@ -57,6 +57,9 @@ typedef struct WireRequest {
     const char *prompt_cache_key; /* NULL: none. Fixed for a conversation, so the provider
                                    * routes its requests to the same prefix cache; a dialect
                                    * sends it only where the server accepts it */
+    bool warmup;               /* a warm-up (PROTOCOL.md 1.3, 7.1: Responses' generate:false):
+                                * the server prepares the prefix and runs no model; input is
+                                * the history alone (may be empty). Only when can_chain. */
 } WireRequest;
 
 /* ---- events --------------------------------------------------------------------------- */

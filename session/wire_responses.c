@@ -50,6 +50,8 @@ static void responses_encode(Wire *w, const WireRequest *req, StrBuf *out)
     put_key(out, "model");
     wire_json_cstring(out, req->model ? req->model : "");
     sb_puts(out, ",\"store\":false");
+    if (req->warmup)
+        sb_puts(out, ",\"generate\":false");
     if (req->prompt_cache_key) {
         sb_putc(out, ',');
         put_key(out, "prompt_cache_key");
