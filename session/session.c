@@ -1014,6 +1014,7 @@ bool session_set_model(Session *s, const char *model, ErrorBuf *err)
         free(s->model);
         s->model = xstrdup(model);
         reset_chain(s); /* the chain is another model's: the next request carries it all */
+        s->warm_hist_end = SIZE_MAX; /* a warm-up still running was the old model's */
         log_msg("session: model is now %s", model);
     }
     s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_TRANSCRIPT;

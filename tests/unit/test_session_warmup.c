@@ -133,6 +133,23 @@ static void test_warmup_history_changed(void)
     fx_free(&fx);
 }
 
+static void test_model_switched_during_warmup(void)
+{
+    /* The warm-up prepared the old model's prefix: the question goes whole, to the new one. */
+    Fixture fx;
+    fx_warm(&fx, true, NULL);
+    session_on_link_up(fx.s);
+    CHECK(session_set_model(fx.s, "other-model", NULL));
+    feed_created(&fx, "resp_w");
+    feed_completed(&fx, "resp_w", 0);
+    CHECK(ask(&fx, "q1"));
+    cJSON *r = request(&fx, 1);
+    CHECK_STR_EQ(jstr(r, "model"), "other-model");
+    CHECK(jstr(r, "previous_response_id") == NULL);
+    cJSON_Delete(r);
+    fx_free(&fx);
+}
+
 static void test_warmup_refused(void)
 {
     Fixture fx;
@@ -168,6 +185,7 @@ int main(void)
     RUN(test_warmup_then_chain);
     RUN(test_question_during_warmup);
     RUN(test_warmup_history_changed);
+    RUN(test_model_switched_during_warmup);
     RUN(test_warmup_refused);
     RUN(test_warmup_off_and_chat);
     return harness_done();
