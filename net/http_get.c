@@ -2,8 +2,10 @@
  * waiting in poll() slices of at most 50 ms so that a cancel (free) or the deadline is seen
  * promptly: resolve (getaddrinfo, the proxy's name when there is one), connect, CONNECT
  * through the proxy, TLS (TlsMem over the socket's bytes), the request, the response through
- * HttpRx until its end (or EOF). `done` is written last with release order; the main thread
- * reads the results only after seeing it. */
+ * HttpRx until its end (or EOF). `state` is written last with release order; the main thread
+ * reads the results only after seeing it DONE. Freeing a running request never waits for it
+ * (a name lookup can block for seconds): the free marks it ABANDONED and detaches, and the
+ * worker, seeing that at its end, frees it itself. */
 #include "net/http_get.h"
 
 #include <errno.h>
@@ -27,6 +29,8 @@
 #include "net/tls_mem.h"
 
 #define BODY_MAX (4u << 20)
+
+enum { RUNNING, DONE, ABANDONED };
 #define SLICE_MS 50
 
 struct HttpGet {
@@ -38,7 +42,7 @@ struct HttpGet {
     pthread_t thread;
     bool started;
     atomic_bool cancel;
-    atomic_bool done;
+    atomic_int state;       /* RUNNING -> DONE (worker) or ABANDONED (free, while running) */
     int fd;
     TlsCtx *tls_ctx;
     TlsMem *tls;
@@ -330,6 +334,21 @@ static bool read_response(HttpGet *g)
     return ok;
 }
 
+static void release(HttpGet *g)
+{
+    if (g->fd >= 0)
+        close(g->fd);
+    tls_mem_free(g->tls);
+    tls_ctx_free(g->tls_ctx);
+    if (g->request.data) /* it holds the key */
+        memset(g->request.data, 0, g->request.len);
+    sb_free(&g->request);
+    sb_free(&g->body);
+    link_url_free(&g->url);
+    free(g->ca_file);
+    free(g);
+}
+
 static void *worker(void *ud)
 {
     HttpGet *g = ud;
@@ -339,7 +358,10 @@ static void *worker(void *ud)
         g->error[0] = '\0';
     else if (!g->status)
         sb_reset(&g->body);
-    atomic_store_explicit(&g->done, true, memory_order_release);
+    int running = RUNNING;
+    if (!atomic_compare_exchange_strong_explicit(&g->state, &running, DONE, memory_order_acq_rel,
+                                                 memory_order_acquire))
+        release(g); /* abandoned: nobody waits for it */
     return NULL;
 }
 
@@ -378,8 +400,7 @@ HttpGet *http_get_start(const HttpGetConfig *cfg, char *err, size_t err_size)
     g->started = pthread_create(&g->thread, NULL, worker, g) == 0;
     if (!g->started) {
         snprintf(err, err_size, "cannot start a thread for the request");
-        atomic_store(&g->done, true);
-        http_get_free(g);
+        release(g);
         return NULL;
     }
     return g;
@@ -387,7 +408,7 @@ HttpGet *http_get_start(const HttpGetConfig *cfg, char *err, size_t err_size)
 
 bool http_get_done(HttpGet *g)
 {
-    return atomic_load_explicit(&g->done, memory_order_acquire);
+    return atomic_load_explicit(&g->state, memory_order_acquire) == DONE;
 }
 
 unsigned http_get_status(const HttpGet *g) { return g->status; }
@@ -405,17 +426,12 @@ void http_get_free(HttpGet *g)
     if (!g)
         return;
     atomic_store(&g->cancel, true);
-    if (g->started)
-        pthread_join(g->thread, NULL);
-    if (g->fd >= 0)
-        close(g->fd);
-    tls_mem_free(g->tls);
-    tls_ctx_free(g->tls_ctx);
-    if (g->request.data) /* it holds the key */
-        memset(g->request.data, 0, g->request.len);
-    sb_free(&g->request);
-    sb_free(&g->body);
-    link_url_free(&g->url);
-    free(g->ca_file);
-    free(g);
+    int running = RUNNING;
+    if (atomic_compare_exchange_strong_explicit(&g->state, &running, ABANDONED,
+                                                memory_order_acq_rel, memory_order_acquire)) {
+        pthread_detach(g->thread); /* the worker frees it when it ends */
+        return;
+    }
+    pthread_join(g->thread, NULL);
+    release(g);
 }

@@ -7,7 +7,8 @@
  *
  * Use: http_get_start (checks the URL and the key's safety at once, then the worker runs);
  * poll http_get_done from the loop (a timer); then read status, body and error; free. Freeing
- * a running request cancels it (the worker notices within 50 ms) and joins it.
+ * a running request cancels it and returns at once: the worker stops within 50 ms of its next
+ * wait (a name lookup may take longer) and frees what is left.
  *
  * Ownership: the HttpGet copies everything it is given; the body stays owned by it.
  * Errors: tier 3. Start: false with a line in err (a bad URL, the key refused in clear text).
