@@ -94,9 +94,11 @@ static void say_network_cut(App *a)
         const TranscriptEntry *e = transcript_entry(t, i);
         if (e->kind != ENTRY_ANSWER)
             continue;
-        if (e->state == ENTRY_NETWORK)
+        if (e->state == ENTRY_NETWORK) {
             app_say(a, true, "Connection lost mid-answer (%s); the partial answer is kept. "
                     "F5 asks again.", e->detail && *e->detail ? e->detail : "connection lost");
+            session_clear_notice(a->session); /* said once: then the link's countdown */
+        }
         return;
     }
 }

@@ -225,6 +225,12 @@ const char *session_model(const Session *s) { return s->model; }
 const char *session_notice(const Session *s) { return sb_cstr(&s->notice); }
 const Wire *session_wire(const Session *s) { return s->wire; }
 
+void session_clear_notice(Session *s)
+{
+    sb_reset(&s->notice);
+    s->damage |= SESSION_DAMAGE_STATUS;
+}
+
 unsigned session_take_damage(Session *s)
 {
     unsigned d = s->damage;

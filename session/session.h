@@ -121,6 +121,8 @@ const SessionStats *session_stats(const Session *s);
 const char *session_model(const Session *s);
 /* The latest line for the status bar (e.g. the server's error message); "" when none. */
 const char *session_notice(const Session *s);
+/* The notice is said (the app put it in its own words): "" from here. */
+void session_clear_notice(Session *s);
 /* Damage flags accumulated since the last call (SESSION_DAMAGE_*), then cleared. */
 unsigned session_take_damage(Session *s);
 
