@@ -113,6 +113,7 @@ typedef struct App {
     bool was_busy;
     bool was_waiting;      /* a rate-limited question was waiting at the last look */
     uint64_t last_frame_ns;
+    uint64_t first_delta_drawn_for; /* sent_ns of the turn whose first delta was drawn (log) */
     uint64_t frames;
     uint64_t rotate_after_ns;
     bool interrupted;      /* an interrupt in this batch of keys: draw after the Close */

@@ -124,11 +124,21 @@ static void app_link_state(void *ud, TransportState st, const char *detail)
     app_damage(a);
 }
 
+/* An answer's first token is drawn at once, as a key is, not at the next frame tick (up to
+ * 16 ms later: make bench's "first delta -> frame drawn"); one extra frame per turn. */
+static void app_draw_first_delta(App *a)
+{
+    const SessionStats *ss = session_stats(a->session);
+    if (a->ui && ss->first_delta_ns && ss->sent_ns != a->first_delta_drawn_for)
+        app_draw(a);
+}
+
 static void app_link_message(void *ud, const char *data, size_t len)
 {
     App *a = ud;
     session_on_message(a->session, data, len);
     app_take_session_damage(a);
+    app_draw_first_delta(a);
 }
 
 /* One response is over (transport.h, TransportEnd). A whole 2xx body: the dialect's end of
@@ -142,6 +152,7 @@ static void app_link_end(void *ud, const TransportEnd *e)
     if (e->status >= 200 && e->status < 300) {
         if (e->complete)
             session_on_stream_end(a->session);
+        app_draw_first_delta(a);
     } else if (e->status != 0) {
         char ra[24];
         snprintf(ra, sizeof ra, "%u", e->retry_after_s);

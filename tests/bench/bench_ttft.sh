@@ -5,8 +5,9 @@
 #     model's prefill); flint's own TTFT (request handed to the link -> first delta, its log's
 #     "turn: end ... ttft_ms") for the first question after connecting, N runs each.
 #  B. Time added by flint: Enter read off the tty -> the request complete at the server
-#     (flint's and the backend's logs share CLOCK_MONOTONIC), for both transports, on a
-#     reused connection and on the fresh connection after an interrupt.
+#     (flint's and the backend's logs share CLOCK_MONOTONIC), and the first delta's arrival ->
+#     the first frame holding it handed to the terminal's writer (flint's log), for both
+#     transports, on a reused connection and on the fresh connection after an interrupt.
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -54,8 +55,7 @@ for api in responses chat; do
     echo "MARK reused $api" >>"$FLINT_LOG_FILE"
     keys Enter
     n=$((n + 1))
-    wait_file "done conn=1 " "$BACKEND_LOG" 10
-    [ "$(grep -c "type=$recv" "$BACKEND_LOG")" -ge "$n" ] || fail "request $n missing"
+    wait_count "done conn=1 " "$BACKEND_LOG" "$n" 10
     wait_answer "reused $i"
   done
   conn=1
@@ -72,6 +72,7 @@ for api in responses chat; do
     keys Enter
     n=$((n + 1))
     wait_file "done conn=$conn .*status=completed" "$BACKEND_LOG" 10
+    wait_answer "after $i"
   done
   keys C-q; wait_exit 10 >/dev/null
   restart
@@ -98,6 +99,7 @@ for api, recv in (("responses", "response.create"), ("chat", "chat.completions")
     got = {"reused": [], "interrupt": []}
     # the k-th request the backend received is the k-th Enter that asked; MARKs name some.
     enters = []
+    drawn = {"reused": [], "interrupt": []}
     for i, line in enumerate(flog):
         m = re.match(r"MARK (\w+) ", line)
         if m:
@@ -105,6 +107,13 @@ for api, recv in (("responses", "response.create"), ("chat", "chat.completions")
                 mm = re.match(r"([\d.]+) tty: \d+ bytes, first 0d", later)
                 if mm:
                     enters.append((m[1], float(mm[1])))
+                    break
+            for later in flog[i + 1:]:
+                if later.startswith("MARK"):
+                    break
+                mm = re.search(r"turn: first delta drawn ([\d.]+) ms", later)
+                if mm:
+                    drawn[m[1]].append(float(mm[1]))
                     break
     recvs = [float(l.split()[0]) for l in blog]
     # reused: requests 1..n; interrupt: every second one after them (the long ones between)
@@ -117,6 +126,10 @@ for api, recv in (("responses", "response.create"), ("chat", "chat.completions")
         v = got[kind]
         if v:
             rows.append((f"Enter -> request at server, {name}, {label} (ms), median / max",
+                         f"{statistics.median(v):.2f} / {max(v):.2f}"))
+        v = drawn[kind]
+        if v:
+            rows.append((f"first delta -> frame drawn, {name}, {label} (ms), median / max",
                          f"{statistics.median(v):.2f} / {max(v):.2f}"))
 w = max(len(r[0]) for r in rows) if rows else 10
 print(f"\nflint bench: time to first token (backend --prefill-ms {prefill} for the warm-up rows)\n")
