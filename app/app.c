@@ -47,6 +47,8 @@
 #include "app/journal_app.h"
 #include "app/hunks_app.h"
 #include "app/keymap.h"
+#include "app/providers.h"
+#include "app/model_pick.h"
 #include "app/pointer.h"
 #include "app/policy.h"
 #include "app/prompt_editor.h"
@@ -65,6 +67,7 @@
 #include "net/transport_sse.h"
 #include "net/transport_ws.h"
 #include "session/wire_chat.h"
+#include "session/wire_responses.h"
 #include "themes/syntax.h"
 #include "ui/key_name.h"
 
@@ -328,6 +331,16 @@ static void app_log_summary(App *a)
             (unsigned long long)ls->connects);
 }
 
+static void set_link(App *a, const AppConfig *cfg, const char *url)
+{
+    a->link = (AppLink){.url = url, .api_key = cfg->api_key, .headers = cfg->headers,
+                        .n_headers = cfg->n_headers, .ca_file = cfg->ca_file,
+                        .allow_insecure = cfg->allow_insecure,
+                        .provider_name = cfg->provider_name, .providers = cfg->providers};
+}
+
+static bool app_switch_provider(App *a, size_t i, ErrorBuf *err);
+
 App *app_alloc(const AppConfig *cfg, StrBuf *notes)
 {
     App *a = xcalloc(1, sizeof *a);
@@ -365,7 +378,8 @@ bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns,
                           .wire = cfg->api == APP_API_CHAT ? wire_chat_new() : NULL,
                           .window_tokens = cfg->settings ? (size_t)cfg->settings->window_tokens
-                                                         : 0};
+                                                         : 0,
+                          .warmup = cfg->warmup};
     /* Chat Completions: prompt_cache_key only where the server is OpenAI's (PROTOCOL.md 4
      * names no such field for the local servers). */
     if (cfg->api == APP_API_CHAT && cfg->url && strstr(cfg->url, "://api.openai.com"))
@@ -388,6 +402,7 @@ bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_fai
     if (!a->loop || !(a->frame_timer = loop_timer_new(a->loop, app_frame, a, err)) ||
         !(a->esc_timer = loop_timer_new(a->loop, app_esc_timeout, a, err)) ||
         !(a->turn_timer = loop_timer_new(a->loop, app_turn_timer, a, err)) ||
+        !(a->link_timer = loop_timer_new(a->loop, app_link_timer, a, err)) ||
         !swap_app_init(a, err))
         return false;
     JournalAppConfig jcfg = {.dir = a->cfg->journal_dir, .resume_path = a->cfg->resume_path,
@@ -395,6 +410,8 @@ bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_fai
                              .provider = a->cfg->provider_name};
     if (!journal_app_init(a, &jcfg, err))
         return false;
+    a->make = make;
+    a->make_ud = make_ud;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
     if (!a->transport) {
         *transport_failed = true;
@@ -409,6 +426,8 @@ bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_fai
  * languages, the greeting; then the transport starts and the first frame is drawn. */
 void app_start(App *a, int cols, int rows, const char *notes, const char *url)
 {
+    set_link(a, a->cfg, url);
+    a->switch_provider = app_switch_provider;
     a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
     if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
         a->rotate_after_ns = (uint64_t)a->cfg->lifetime_s * NS_PER_SEC;
@@ -472,6 +491,9 @@ void app_free(App *a)
     swap_app_free(a);
     free(a->pending_question);
     session_free(a->session);
+    model_pick_free(a);
+    free(a->switched_cfg);
+    free(a->switched_key);
     free(a);
 }
 
@@ -510,6 +532,75 @@ Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *
     if (!t)
         error_set(err, "%s", lerr);
     return t;
+}
+
+/* A new transport for cfg at url, made the way the first was, started; the old one freed. */
+static bool switch_transport(App *a, const AppConfig *cfg, const char *url, ErrorBuf *err)
+{
+    AppWsMaker *m = a->make == app_make_ws ? a->make_ud : NULL;
+    AppWsMaker was = m ? *m : (AppWsMaker){0};
+    if (m)
+        *m = (AppWsMaker){.cfg = cfg, .url = url};
+    Transport *t = a->make(a->make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
+    if (!t) {
+        if (m)
+            *m = was;
+        return false;
+    }
+    transport_free(a->transport);
+    a->transport = t;
+    a->link_state = TRANSPORT_IDLE;
+    snprintf(a->link_text, sizeof a->link_text, "connecting");
+    a->rotate_after_ns = policy_rotate_after_ns(url, getenv("FLINT_ROTATE_AFTER"));
+    if (cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER"))
+        a->rotate_after_ns = (uint64_t)cfg->lifetime_s * NS_PER_SEC;
+    transport_start(t);
+    return true;
+}
+
+/* a->switch_provider (state.h): provider i's API, URL, key, headers and model; a new Wire
+ * and Transport. The conversation stays (session_set_wire resets the chain). */
+static bool app_switch_provider(App *a, size_t i, ErrorBuf *err)
+{
+    const Providers *ps = a->cfg->providers;
+    if (!ps || i >= ps->n)
+        return error_set(err, "no such provider");
+    const Provider *p = &ps->v[i];
+    if (session_busy(a->session) || session_waiting(a->session))
+        return error_set(err, "an answer is still open (Esc stops it)");
+    char *key = NULL;
+    if (!provider_key(p, &key, err))
+        return false;
+    AppConfig *cfg = xmalloc(sizeof *cfg);
+    *cfg = *a->cfg;
+    cfg->url = p->base_url;
+    cfg->api = p->api;
+    cfg->model = p->model;
+    cfg->api_key = key;
+    cfg->headers = p->headers;
+    cfg->n_headers = p->n_headers;
+    cfg->lifetime_s = p->lifetime_s;
+    cfg->allow_insecure = a->cfg->allow_insecure || p->insecure;
+    cfg->provider_name = p->name;
+    cfg->demo = false;
+    if (!switch_transport(a, cfg, p->base_url, err)) {
+        free(cfg);
+        free(key);
+        return false;
+    }
+    Wire *w = p->api == APP_API_CHAT ? wire_chat_new() : wire_responses_new();
+    if (p->api == APP_API_CHAT && strstr(p->base_url, "://api.openai.com"))
+        wire_chat_set_cache_key(w, true);
+    session_set_wire(a->session, w, NULL); /* no turn is open: checked above */
+    session_set_model(a->session, p->model, NULL);
+    free(a->switched_cfg); /* the one a->cfg pointed to before, if it was ours */
+    free(a->switched_key);
+    a->switched_cfg = cfg;
+    a->switched_key = key;
+    a->cfg = cfg;
+    set_link(a, cfg, p->base_url);
+    log_msg("app: switched to provider %s (%s), model %s", p->name, p->base_url, p->model);
+    return true;
 }
 
 App *app_new_headless(const AppConfig *cfg, AppTransportFn make, void *make_ud, ErrorBuf *err)
@@ -612,6 +703,8 @@ void app_tick(App *a)
 {
     app_fire(a, a->esc_timer, app_esc_timeout);
     app_fire(a, a->turn_timer, app_turn_timer);
+    app_fire(a, a->link_timer, app_link_timer);
+    model_pick_tick(a);
     app_fire(a, a->frame_timer, app_frame);
     app_fire(a, a->journal_timer, journal_app_timer_fired);
 }

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/app_api.h"
 #include "app/mode.h"
 #include "core/error.h"
 #include "core/strbuf.h"
@@ -38,9 +39,6 @@
 struct lws_context;
 typedef struct App App;
 
-/* The dialect and transport: the Responses WebSocket mode (transport_ws, wire_responses), or
- * Chat Completions over HTTP SSE (transport_sse, wire_chat; PROTOCOL.md 4). */
-typedef enum AppApi { APP_API_RESPONSES, APP_API_CHAT } AppApi;
 
 typedef struct AppConfig {
     const char *const *files; /* the command line's files ("a.c", "b.c:120", "+120 c.c"); */
@@ -69,6 +67,10 @@ typedef struct AppConfig {
     bool resume_pick;        /* --resume: list this directory's conversations to choose one */
     const char *provider_name; /* for the journal's header (NULL: none) */
     bool plain;              /* --plain: main runs plain_run (app/plain.h), not app_run */
+    bool warmup;             /* a generate:false warm-up on each new Responses connection
+                              * (settings context.warmup, FLINT_WARMUP=0 turns it off) */
+    const struct Providers *providers; /* the model picker's providers (app/providers.h;
+                              * NULL: none listed, as in headless tests) */
     const char *notes;       /* configuration problems already told on stderr, one per line
                               * ("config.json:3: ..."), for the status line at start; or NULL */
 } AppConfig;

@@ -18,6 +18,7 @@
 #include "app/context_app.h"
 #include "app/edit_cmds.h"
 #include "app/journal_app.h"
+#include "app/model_pick.h"
 #include "app/hunks_app.h"
 #include "app/paste.h"
 #include "app/prompt_editor.h"
@@ -218,7 +219,7 @@ static void cmd_cancel(App *a, const KeyEvent *k)
         app_interrupt(a); /* Esc stops the answer first; the prompt and its text stay */
         return;
     }
-    if (journal_app_list_cancel(a) || buffers_cancel(a))
+    if (model_pick_cancel(a) || journal_app_list_cancel(a) || buffers_cancel(a))
         return;
     if (answer_ui_prompt(a->mode)) {
         answer_ui_cancel(a);
@@ -313,17 +314,24 @@ static void cmd_complete(App *a, const KeyEvent *k)
 static void cmd_buffer_next(App *a, const KeyEvent *k) { buffers_switch(a, 1); }
 static void cmd_buffer_prev(App *a, const KeyEvent *k) { buffers_switch(a, -1); }
 static void cmd_buffer_list(App *a, const KeyEvent *k) { buffers_list_open(a); }
+static void cmd_model_pick(App *a, const KeyEvent *k) { model_pick_open(a); }
+static void cmd_reasoning(App *a, const KeyEvent *k)
+{
+    bool shown = ui_model_toggle_reasoning(a->ui);
+    app_say(a, false, shown ? "The model's reasoning is shown above its answers (Alt-T hides it)."
+                            : "The model's reasoning is folded to one line (Alt-T shows it).");
+}
 static void cmd_close(App *a, const KeyEvent *k) { buffers_close(a); }
 static void cmd_list_up(App *a, const KeyEvent *k) { ui_list_move(a->ui, -1); }
 static void cmd_list_down(App *a, const KeyEvent *k) { ui_list_move(a->ui, 1); }
 static void cmd_list_choose(App *a, const KeyEvent *k)
 {
-    if (!journal_app_list_choose(a))
+    if (!model_pick_choose(a) && !journal_app_list_choose(a))
         buffers_list_choose(a);
 }
 static void cmd_list_cancel(App *a, const KeyEvent *k)
 {
-    if (!journal_app_list_cancel(a))
+    if (!model_pick_cancel(a) && !journal_app_list_cancel(a))
         buffers_cancel(a);
 }
 static void cmd_list_close(App *a, const KeyEvent *k) { buffers_list_close_selected(a); }
@@ -374,7 +382,7 @@ static void cmd_search_case(App *a, const KeyEvent *k)
 #define R MODE_BIT(MODE_REPLACE_CONFIRM)
 #define PAT (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND) | MODE_BIT(MODE_ANSWER_SEARCH))
 #define LB MODE_BIT(MODE_BUFFER_LIST)
-#define L (LB | MODE_BIT(MODE_RESUME_LIST)) /* the lists: buffers, conversations */
+#define L (LB | MODE_BIT(MODE_RESUME_LIST) | MODE_BIT(MODE_MODEL_LIST)) /* the lists */
 #define SW MODE_BIT(MODE_SWAP)
 #define OP MODE_BIT(MODE_OPEN)
 #define AN MODE_BIT(MODE_ANSWER)
@@ -467,6 +475,8 @@ static const Command commands[] = {
     {"buffer-next", E, 0, cmd_buffer_next, "the next buffer"},
     {"buffer-prev", E, 0, cmd_buffer_prev, "the previous buffer"},
     {"buffer-list", E, 0, cmd_buffer_list, "the list of open buffers"},
+    {"model-pick", E | AN | MODE_BIT(MODE_ASK), 0, cmd_model_pick,
+     "pick a model or provider (the conversation is kept)"},
     {"close", E, 0, cmd_close, "close the buffer (asks about unsaved changes)"},
     {"complete", OP | SA | MODE_BIT(MODE_ASK), CMD_BASIC, cmd_complete,
      "complete a path / an @path; queue while it answers"},
@@ -481,6 +491,8 @@ static const Command commands[] = {
     {"swap-delete", SW, 0, cmd_swap_delete, "delete the swap file"},
     /* --- using the answer (issue 8 item 10; handlers in app/answer_ui.c) --- */
     {"answer-focus", E | AN, 0, answer_ui_cmd_focus, "focus the answer pane (again: the editor)"},
+    {"reasoning-toggle", E | AN | MODE_BIT(MODE_ASK), 0, cmd_reasoning,
+     "show or fold the model's reasoning"},
     {"answer-leave", AN, 0, answer_ui_cmd_leave, "back to the editor"},
     {"answer-up", AN, CMD_BASIC, answer_ui_cmd_up, "the answer's caret up a row"},
     {"answer-down", AN, CMD_BASIC, answer_ui_cmd_down, "the answer's caret down a row"},

@@ -117,6 +117,8 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-Alt-PgUp", "model-scroll-up", true},  /* Alt wins over Ctrl for PgUp/PgDn */
     {"Ctrl-Alt-PgDn", "model-scroll-down", true},
     {"Alt-b", "buffer-list", false},
+    {"F8", "model-pick", false},
+    {"Alt-t", "reasoning-toggle", false},
     {"Ctrl-W", "close", false},
     /* using the answer (issue 8 item 10, app/answer_ui.c) */
     {"Alt-a", "answer-focus", false},
@@ -135,6 +137,8 @@ static const KeyDefault edit_defaults[] = {
 static const KeyDefault prompt_defaults[] = {
     {"Enter", "submit", false},
     {"F9", "context-view", false}, /* the ask prompt: with the question typed so far */
+    {"F8", "model-pick", false},   /* the ask prompt (while an answer streams: refused) */
+    {"Alt-t", "reasoning-toggle", false},
     {"Esc", "cancel", false},
     {"Ctrl-G", "interrupt", false},
     {"Ctrl-C", "interrupt", false},
@@ -208,6 +212,8 @@ static const KeyDefault answer_defaults[] = {
     {"Alt-a", "answer-focus", false},
     {"Alt-A", "answer-focus", true},
     {"F6", "answer-focus", false},
+    {"F8", "model-pick", false},
+    {"Alt-t", "reasoning-toggle", false},
     {"Ctrl-F", "answer-search", false},
     {"/", "answer-search", true},
     {"F3", "answer-search-next", false},
@@ -279,7 +285,7 @@ static const struct {
                       sizeof confirm_defaults / sizeof *confirm_defaults},
     [KEYS_REPLACE] = {"replace", "the replace question", replace_defaults,
                       sizeof replace_defaults / sizeof *replace_defaults},
-    [KEYS_LIST] = {"list", "the lists (buffers, conversations)", list_defaults,
+    [KEYS_LIST] = {"list", "the lists (buffers, conversations, models)", list_defaults,
                    sizeof list_defaults / sizeof *list_defaults},
     [KEYS_ANSWER] = {"answer", "the answer pane", answer_defaults,
                      sizeof answer_defaults / sizeof *answer_defaults},

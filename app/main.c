@@ -261,6 +261,11 @@ int main(int argc, char **argv)
     Providers providers;
     StrBuf pwarn = {0};
     providers_init(&providers, &settings, &pwarn);
+    cfg.providers = &providers; /* the model picker lists them (F8) */
+    /* The warm-up: the settings' context.warmup; FLINT_WARMUP=0 (the e2e tests, whose
+     * backend logs count requests) turns it off too. */
+    const char *wenv = getenv("FLINT_WARMUP");
+    cfg.warmup = settings.warmup && !(wenv && strcmp(wenv, "0") == 0);
     if (list_providers) {
         StrBuf out = {0};
         fputs(sb_cstr(&pwarn), stderr);

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "app/app.h"
+#include "app/app_api.h"
 #include "core/error.h"
 #include "core/strbuf.h"
 #include "session/settings.h"

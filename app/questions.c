@@ -86,6 +86,24 @@ static void prompt_after_turn(App *a)
     a->mode = MODE_EDIT;
 }
 
+/* A connection cut mid-answer: said once, with the one key that asks again (the pane's mark
+ * keeps the reason; the partial answer stays). */
+static void say_network_cut(App *a)
+{
+    const Transcript *t = session_transcript(a->session);
+    for (size_t i = transcript_count(t); i-- > 0;) {
+        const TranscriptEntry *e = transcript_entry(t, i);
+        if (e->kind != ENTRY_ANSWER)
+            continue;
+        if (e->state == ENTRY_NETWORK) {
+            app_say(a, true, "Connection lost mid-answer (%s); the partial answer is kept. "
+                    "F5 asks again.", e->detail && *e->detail ? e->detail : "connection lost");
+            session_clear_notice(a->session); /* said once: then the link's countdown */
+        }
+        return;
+    }
+}
+
 void app_take_session_damage(App *a)
 {
     arm_turn_timer(a);
@@ -117,6 +135,7 @@ void app_take_session_damage(App *a)
         if (policy_bell(a->session, clock_now_ns()))
             terminal_app_answer_done(a); /* the bell, and a notification when unfocused */
         a->was_busy = false;
+        say_network_cut(a);
         app_maybe_rotate(a);
         next = next_after_turn(a);
     } else if (busy) {

@@ -60,6 +60,14 @@ void app_draw(App *a)
         st.message_is_error = true;
     }
     ui_render(a->ui, a->session, &st);
+    const SessionStats *ss = session_stats(a->session);
+    if (ss->first_delta_ns && ss->sent_ns != a->first_delta_drawn_for) {
+        /* make bench: a turn's first delta -> the first frame holding it, handed to the
+         * terminal (the render thread writes it; see term.c) */
+        a->first_delta_drawn_for = ss->sent_ns;
+        log_msg("turn: first delta drawn %.3f ms after it arrived",
+                (double)(clock_now_ns() - ss->first_delta_ns) / 1e6);
+    }
     if (a->frame_timer)
         loop_timer_cancel(a->frame_timer); /* this frame covers whatever a pending one would draw */
     if (ui_wants_frame(a->ui))

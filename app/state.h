@@ -36,6 +36,21 @@ typedef struct SearchUi SearchUi;
 typedef struct JournalApp JournalApp;
 typedef struct AnswerUi AnswerUi;
 typedef struct HunksApp HunksApp;
+struct lws_context;
+
+/* The server flint talks to now, as the model picker needs it: where (url: the demo's too;
+ * NULL when unknown), with which key and headers, and the providers it can switch to. All
+ * borrowed from the AppConfig in use (or the provider switched to). */
+typedef struct AppLink {
+    const char *url;
+    const char *api_key;
+    const SettingsHeader *headers;
+    size_t n_headers;
+    const char *ca_file;
+    bool allow_insecure;
+    const char *provider_name;     /* NULL: none (--url alone) */
+    const struct Providers *providers; /* NULL: none listed */
+} AppLink;
 
 typedef struct App {
     const struct AppConfig *cfg;  /* app/app.h (not included: app.c includes this) */
@@ -45,6 +60,17 @@ typedef struct App {
     bool loop_owns_tty;    /* tty_fd was handed to the loop (it closes it) */
     Loop *loop;
     Transport *transport;
+    /* How the transport was made (app_connect's make and make_ud), for a provider switch. */
+    Transport *(*make)(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+                       void *hooks_ud, ErrorBuf *err);
+    void *make_ud;
+    AppLink link;          /* the server now (app.c keeps it current) */
+    /* Switches to provider i of link.providers (app.c: a new Wire and Transport, its key,
+     * URL and model), wired in so that the picker need not include app.h; false with why. */
+    bool (*switch_provider)(struct App *a, size_t i, ErrorBuf *err);
+    struct ModelPick *model_pick; /* F8's list (app/model_pick.h), NULL until first used */
+    struct AppConfig *switched_cfg; /* after a provider switch: what cfg points to (owned) */
+    char *switched_key;             /* its key (owned) */
     LoopWatch *tty_watch, *signals;
     LoopTimer *frame_timer;  /* damage -> at most one frame per frame interval */
     LoopTimer *esc_timer;    /* a lone ESC waiting for the rest of a sequence */
@@ -74,6 +100,11 @@ typedef struct App {
     AppMode mode;
     TransportState link_state;
     char link_text[192];
+    /* The transport's retry countdown (WAITING only): its reason and deadline; link_timer
+     * redraws link_text once a second until then (app/transport_events.c), never idle. */
+    char link_why[128];
+    uint64_t link_retry_ns;
+    LoopTimer *link_timer;
     char message[512];
     unsigned message_seq;  /* counts app_say calls: which message the status line holds */
     unsigned greeting_seq; /* message_seq of the greeting (the keys hint at start) */
@@ -86,6 +117,7 @@ typedef struct App {
     bool was_busy;
     bool was_waiting;      /* a rate-limited question was waiting at the last look */
     uint64_t last_frame_ns;
+    uint64_t first_delta_drawn_for; /* sent_ns of the turn whose first delta was drawn (log) */
     uint64_t frames;
     uint64_t stream_frame_ns; /* pace of frames that only show streamed text (app/screen.h) */
     uint64_t rotate_after_ns;

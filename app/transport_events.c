@@ -7,11 +7,13 @@
 #include "app/transport_events.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/questions.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "core/clock.h"
 #include "core/log.h"
 
 static bool app_session_send(void *ud, const char *json, size_t len)
@@ -31,6 +33,48 @@ static void app_link_reason(const char *detail, char *out, size_t size)
     snprintf(out, size, "%.*s", len, detail);
 }
 
+/* "offline: WHY; retry in N s" with N the whole seconds left (rounded up), and the timer
+ * armed for the next whole second; nothing is armed once the deadline is reached. */
+static void link_countdown(App *a)
+{
+    uint64_t now = clock_now_ns();
+    if (a->link_state != TRANSPORT_WAITING || a->link_retry_ns <= now) {
+        if (a->link_state == TRANSPORT_WAITING)
+            snprintf(a->link_text, sizeof a->link_text, "offline: %s; retrying", a->link_why);
+        return;
+    }
+    uint64_t left = a->link_retry_ns - now;
+    unsigned long long secs = (left + NS_PER_SEC - 1) / NS_PER_SEC;
+    snprintf(a->link_text, sizeof a->link_text, "offline: %s; retry in %llu s", a->link_why,
+             secs);
+    uint64_t step = left % NS_PER_SEC;
+    if (a->link_timer)
+        loop_timer_at(a->link_timer, now + (step ? step : NS_PER_SEC));
+}
+
+void app_link_timer(void *ud)
+{
+    App *a = ud;
+    link_countdown(a);
+    app_damage(a);
+}
+
+/* A WAITING detail: "WHY; retry in 2.1 s" -> the reason and the deadline. False when it
+ * names no delay (then the detail is shown as it is). */
+static bool parse_retry(App *a, const char *detail)
+{
+    const char *cut = detail ? strstr(detail, "; retry in ") : NULL;
+    if (!cut)
+        return false;
+    char *end;
+    double secs = strtod(cut + strlen("; retry in "), &end);
+    if (end == cut + strlen("; retry in ") || secs < 0 || secs > 86400)
+        return false;
+    snprintf(a->link_why, sizeof a->link_why, "%.*s", (int)(cut - detail), detail);
+    a->link_retry_ns = clock_now_ns() + (uint64_t)(secs * 1e9);
+    return true;
+}
+
 static void app_link_state(void *ud, TransportState st, const char *detail)
 {
     App *a = ud;
@@ -44,7 +88,11 @@ static void app_link_state(void *ud, TransportState st, const char *detail)
         snprintf(a->link_text, sizeof a->link_text, "connecting");
         break;
     case TRANSPORT_WAITING:
-        snprintf(a->link_text, sizeof a->link_text, "offline: %s", detail && *detail ? detail : "retrying");
+        if (parse_retry(a, detail))
+            link_countdown(a); /* ticks once a second until the retry */
+        else
+            snprintf(a->link_text, sizeof a->link_text, "offline: %s",
+                     detail && *detail ? detail : "retrying");
         break;
     case TRANSPORT_IDLE:
         snprintf(a->link_text, sizeof a->link_text, "offline");
@@ -54,6 +102,8 @@ static void app_link_state(void *ud, TransportState st, const char *detail)
                  detail && *detail ? detail : "refused");
         break;
     }
+    if (st != TRANSPORT_WAITING && a->link_timer)
+        loop_timer_cancel(a->link_timer); /* no countdown: no timer */
     if (st == TRANSPORT_UP) {
         session_on_link_up(a->session);
         app_send_pending(a);
@@ -74,11 +124,21 @@ static void app_link_state(void *ud, TransportState st, const char *detail)
     app_damage(a);
 }
 
+/* An answer's first token is drawn at once, as a key is, not at the next frame tick (up to
+ * 16 ms later: make bench's "first delta -> frame drawn"); one extra frame per turn. */
+static void app_draw_first_delta(App *a)
+{
+    const SessionStats *ss = session_stats(a->session);
+    if (a->ui && ss->first_delta_ns && ss->sent_ns != a->first_delta_drawn_for)
+        app_draw(a);
+}
+
 static void app_link_message(void *ud, const char *data, size_t len)
 {
     App *a = ud;
     session_on_message(a->session, data, len);
     app_take_session_damage(a);
+    app_draw_first_delta(a);
 }
 
 /* One response is over (transport.h, TransportEnd). A whole 2xx body: the dialect's end of
@@ -92,6 +152,7 @@ static void app_link_end(void *ud, const TransportEnd *e)
     if (e->status >= 200 && e->status < 300) {
         if (e->complete)
             session_on_stream_end(a->session);
+        app_draw_first_delta(a);
     } else if (e->status != 0) {
         char ra[24];
         snprintf(ra, sizeof ra, "%u", e->retry_after_s);

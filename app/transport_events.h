@@ -9,4 +9,8 @@
 extern const TransportHooks app_transport_hooks;
 extern const SessionHooks app_session_hooks;
 
+struct App;
+/* The link timer's handler (ud: the App): the WAITING line's "retry in N s", once a second. */
+void app_link_timer(void *ud);
+
 #endif

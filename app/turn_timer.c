@@ -1,7 +1,7 @@
-/* TurnTimer (see turn_timer.h). The countdown is shown rounded up to the tenth of a second
- * ("retrying in 0.1 s" until the very end, never "in 0.0 s" while still waiting), so its
- * steps fall on deadline - k * 100 ms, and the timer wakes exactly there: about ten redraws a
- * second while counting, none otherwise. */
+/* TurnTimer (see turn_timer.h). The countdown is shown rounded up to the whole second
+ * ("retrying in 1 s" until the very end, never "in 0 s" while still waiting), so its steps
+ * fall on deadline - k * 1 s, and the timer wakes exactly there: one redraw a second while
+ * counting, none otherwise. */
 #include "app/turn_timer.h"
 
 #include <stdio.h>
@@ -25,9 +25,8 @@ bool turn_timer_status(const Session *s, uint64_t now_ns, char *out, size_t size
         return false;
     uint64_t until = session_wait_until_ns(s);
     if (until > now_ns) {
-        unsigned long long tenths = (until - now_ns + TURN_TIMER_STEP_NS - 1) / TURN_TIMER_STEP_NS;
-        snprintf(out, size, "rate limited; retrying in %llu.%llu s (Esc cancels)", tenths / 10,
-                 tenths % 10);
+        unsigned long long secs = (until - now_ns + TURN_TIMER_STEP_NS - 1) / TURN_TIMER_STEP_NS;
+        snprintf(out, size, "rate limited; retrying in %llu s (Esc cancels)", secs);
     } else {
         snprintf(out, size, "waiting: the question goes out when the connection is up "
                  "(Esc cancels)");

@@ -10,14 +10,14 @@
 
 #include "session/session.h"
 
-/* The countdown changes every tenth of a second. */
-#define TURN_TIMER_STEP_NS (100ull * 1000000ull)
+/* The countdown changes once a second. */
+#define TURN_TIMER_STEP_NS (1000ull * 1000000ull)
 
 /* The next absolute time the timer should fire (0: nothing to wait for, arm nothing): the
- * session's deadline, and while a question waits also the next tenth-of-a-second step of
+ * session's deadline, and while a question waits also the next whole-second step of
  * the countdown before it. */
 uint64_t turn_timer_next(const Session *s, uint64_t now_ns);
-/* The status line while a rate-limited question waits ("rate limited; retrying in 1.4 s
+/* The status line while a rate-limited question waits ("rate limited; retrying in 2 s
  * (Esc cancels)"); false when none is waiting. */
 bool turn_timer_status(const Session *s, uint64_t now_ns, char *out, size_t size);
 

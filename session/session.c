@@ -117,6 +117,13 @@ struct Session {
     WireMessage *msgs;
     size_t msgs_cap;
 
+    /* The warm-up (session_on_link_up): sent on connection warm_conn, its terminal still
+     * to come while warm_pending; it carried history [warm_first, warm_hist_end). A chain_id
+     * that is its id is usable only while that is still the history (chain_is_warm). */
+    bool warmup, warm_pending, chain_is_warm;
+    size_t warm_first, warm_hist_end;
+    char *warm_id;
+
     Conversation *convo;   /* messages as sent, files seen, cache key, notes, pins, window */
     size_t request_tokens; /* the estimate of the last request sent (0: none yet) */
 };
@@ -136,6 +143,7 @@ Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *
     session_buffer_add(s, buffer_new());
     s->transcript = transcript_new();
     s->convo = conversation_new(cfg ? cfg->cache_key : NULL, cfg ? cfg->window_tokens : 0);
+    s->warmup = cfg && cfg->warmup;
     return s;
 }
 
@@ -158,6 +166,7 @@ void session_free(Session *s)
     free(s->msgs);
     conversation_free(s->convo);
     free(s->chain_id);
+    free(s->warm_id);
     free(s->model);
     free(s->instructions);
     free(s);
@@ -216,6 +225,12 @@ const char *session_model(const Session *s) { return s->model; }
 const char *session_notice(const Session *s) { return sb_cstr(&s->notice); }
 const Wire *session_wire(const Session *s) { return s->wire; }
 
+void session_clear_notice(Session *s)
+{
+    sb_reset(&s->notice);
+    s->damage |= SESSION_DAMAGE_STATUS;
+}
+
 unsigned session_take_damage(Session *s)
 {
     unsigned d = s->damage;
@@ -242,6 +257,7 @@ static void reset_chain(Session *s)
 {
     free(s->chain_id);
     s->chain_id = NULL;
+    s->chain_is_warm = false;
 }
 
 /* The turn's numbers as the app reads them: while a question waits for its first send, the
@@ -348,6 +364,26 @@ static size_t history_start(const Session *s, size_t hist_end, size_t message_le
                                       strlen(s->instructions) + message_len);
 }
 
+/* The history [start, hist_end) as input items in s->msgs (notes and empty answers left
+ * out); returns their count. */
+static size_t history_items(Session *s, size_t start, size_t hist_end)
+{
+    size_t n = 0;
+    for (size_t i = start; i < hist_end; i++) {
+        const TranscriptEntry *e = transcript_entry(s->transcript, i);
+        if (e->kind == ENTRY_NOTE || (e->kind == ENTRY_ANSWER && e->text.len == 0))
+            continue;
+        size_t len;
+        const char *text = conversation_entry_text(s->convo, s->transcript, i, &len);
+        *msg_slot(s, n++) = (WireMessage){
+            .role = e->kind == ENTRY_USER ? WIRE_ROLE_USER : WIRE_ROLE_ASSISTANT,
+            .text = text,
+            .len = len,
+        };
+    }
+    return n;
+}
+
 /* Encodes `message` into s->json: chained (the chain id + the message) when chain_id is set,
  * allowed, and the whole conversation still fits the window (else the chain is left and
  * the oldest turns dropped), else the history (history_start) before hist_end, then the
@@ -360,20 +396,10 @@ static void encode_request(Session *s, const char *message, size_t message_len, 
     const char *prev = allow_chain && wire_can_chain(s->wire) ? s->chain_id : NULL;
     if (prev && start > conversation_first_question(s->convo, s->transcript, hist_end))
         prev = NULL; /* over the budget: the server's chain would hold the dropped turns */
-    if (!prev) {
-        for (size_t i = start; i < hist_end; i++) {
-            const TranscriptEntry *e = transcript_entry(s->transcript, i);
-            if (e->kind == ENTRY_NOTE || (e->kind == ENTRY_ANSWER && e->text.len == 0))
-                continue;
-            size_t len;
-            const char *text = conversation_entry_text(s->convo, s->transcript, i, &len);
-            *msg_slot(s, n++) = (WireMessage){
-                .role = e->kind == ENTRY_USER ? WIRE_ROLE_USER : WIRE_ROLE_ASSISTANT,
-                .text = text,
-                .len = len,
-            };
-        }
-    }
+    if (prev && s->chain_is_warm && (start != s->warm_first || hist_end != s->warm_hist_end))
+        prev = NULL; /* the warm-up carried another history: its prefix is not this one */
+    if (!prev)
+        n = history_items(s, start, hist_end);
     *msg_slot(s, n++) = (WireMessage){WIRE_ROLE_USER, message, message_len};
     WireRequest req = {
         .model = s->model,
@@ -401,6 +427,8 @@ static bool send_request(Session *s, const StrBuf *message, size_t hist_end, boo
         return false;
     if (!ch)
         conversation_set_floor(s->convo, first); /* the next whole requests start there too */
+    else if (s->chain_is_warm)
+        conversation_set_floor(s->convo, s->warm_first); /* what the warm-up carried */
     *chained = ch;
     s->request_tokens = context_tokens(s->json.len);
     log_msg("session: sent a %s request (%zu bytes, %zu input items%s%s)", wire_name(s->wire),
@@ -615,6 +643,57 @@ static void on_error(Session *s, const WireEvent *ev)
     sb_free(&msg);
 }
 
+/* The warm-up's events (session_on_link_up). The socket answers requests in order, so while
+ * it is pending every lifecycle event is its own, before anything of a later request. True
+ * when ev was the warm-up's (it never shows, and is no turn). */
+static bool on_warm_event(Session *s, const WireEvent *ev)
+{
+    switch (ev->kind) {
+    case WIRE_CREATED:
+        if (!s->warm_id && ev->response_id)
+            s->warm_id = xstrdup(ev->response_id);
+        return true;
+    case WIRE_DELTA:          /* none expected from generate:false; never an answer's */
+    case WIRE_REFUSAL_DELTA:
+    case WIRE_REASONING_DELTA:
+    case WIRE_TEXT_DONE:
+    case WIRE_IGNORED:
+        return true;
+    case WIRE_DONE: {
+        s->warm_pending = false;
+        const char *id = ev->response_id ? ev->response_id : s->warm_id;
+        if (id && !in_turn(s) && !s->chain_id) {
+            s->chain_id = xstrdup(id);
+            s->chain_is_warm = true;
+        }
+        log_msg("session: warm-up %s completed%s", id ? id : "(no id)",
+                s->chain_is_warm ? "; the next question chains to it" : "");
+        return true;
+    }
+    case WIRE_INCOMPLETE:
+    case WIRE_FAILED:
+        s->warm_pending = false;
+        log_msg("session: the warm-up ended %s", wire_kind_name(ev->kind));
+        return true;
+    case WIRE_ERROR: {
+        s->warm_pending = false;
+        WireAction act = wire_classify(s->wire, &ev->error);
+        StrBuf msg = {0};
+        wire_error_format(&msg, &ev->error, "error");
+        log_msg("session: the warm-up was refused (%s): %s", wire_action_name(act),
+                sb_cstr(&msg));
+        sb_free(&msg);
+        if (act == WIRE_ACT_WAIT) /* the account's limit holds for the next question too */
+            s->wait_until_ns = clock_now_ns() + rate_delay_ns(s, &ev->error);
+        else if (act == WIRE_ACT_RECONNECT)
+            s->wants_reconnect = true;
+        return true;
+    }
+    default: /* malformed messages and steer replies: as ever */
+        return false;
+    }
+}
+
 static void on_malformed(Session *s, const WireEvent *ev)
 {
     s->stats.malformed++;
@@ -654,6 +733,8 @@ static void remember_no_steer(Session *s)
 
 static void on_event(Session *s, const WireEvent *ev)
 {
+    if (s->warm_pending && on_warm_event(s, ev))
+        return;
     switch (ev->kind) {
     case WIRE_MALFORMED:
         on_malformed(s, ev);
@@ -728,8 +809,38 @@ static void forget_connection(Session *s)
     s->conn++;
     reset_chain(s);
     s->stale_pending = 0;
+    s->warm_pending = false;
+    free(s->warm_id);
+    s->warm_id = NULL;
     wire_reset(s->wire);
 }
+
+/* session_on_link_up's warm-up (session.h): the instructions and the history the next
+ * unchained request would start with, generate:false. Unsent (the link refused it): none. */
+static void send_warmup(Session *s)
+{
+    size_t hist_end = transcript_count(s->transcript);
+    size_t start = history_start(s, hist_end, 0);
+    size_t n = history_items(s, start, hist_end);
+    WireRequest req = {
+        .model = s->model,
+        .instructions = s->instructions,
+        .input = s->msgs,
+        .n_input = n,
+        .prompt_cache_key = conversation_cache_key(s->convo),
+        .warmup = true,
+    };
+    sb_reset(&s->json);
+    wire_encode(s->wire, &req, &s->json);
+    if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
+        return;
+    s->warm_pending = true;
+    s->warm_first = start;
+    s->warm_hist_end = hist_end;
+    log_msg("session: sent a warm-up (%zu bytes, %zu input items)", s->json.len, n);
+}
+
+bool session_warming(const Session *s) { return s->warm_pending; }
 
 void session_on_link_up(Session *s)
 {
@@ -747,6 +858,8 @@ void session_on_link_up(Session *s)
         if (session_waiting(s) && !rate_limited_now(s))
             session_tick(s); /* its deadline passed while the link was down */
     }
+    if (s->warmup && wire_can_chain(s->wire) && !in_turn(s) && !rate_limited_now(s))
+        send_warmup(s);
     sync_stats(s);
 }
 
@@ -893,6 +1006,37 @@ void session_preview_request(Session *s, const char *question, StrBuf *json, Str
     };
     sb_free(&message);
     context_seen_clear(&updates);
+}
+
+/* ---- switching model or dialect ----------------------------------------------------------- */
+
+bool session_set_model(Session *s, const char *model, ErrorBuf *err)
+{
+    if (!model || !*model)
+        return error_set(err, "no model named");
+    if (in_turn(s))
+        return error_set(err, "an answer is still open (Esc stops it)");
+    if (strcmp(model, s->model) != 0) {
+        free(s->model);
+        s->model = xstrdup(model);
+        reset_chain(s); /* the chain is another model's: the next request carries it all */
+        s->warm_hist_end = SIZE_MAX; /* a warm-up still running was the old model's */
+        log_msg("session: model is now %s", model);
+    }
+    s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_TRANSCRIPT;
+    return true;
+}
+
+bool session_set_wire(Session *s, Wire *wire, ErrorBuf *err)
+{
+    if (in_turn(s)) {
+        wire_free(wire);
+        return error_set(err, "an answer is still open (Esc stops it)");
+    }
+    wire_free(s->wire);
+    s->wire = wire;
+    forget_connection(s); /* a new server: nothing of the old connection's is ours */
+    return true;
 }
 
 /* ---- native steering ---------------------------------------------------------------------- */

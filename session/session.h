@@ -61,6 +61,8 @@ typedef struct SessionConfig {
     size_t window_tokens;       /* the model's context window (0: 128k; settings
                                  * context.window_tokens) */
     const char *cache_key;      /* the conversation's prompt_cache_key (NULL: a random one) */
+    bool warmup;                /* a generate:false warm-up on each new connection, when the
+                                 * dialect can chain (see session_on_link_up) */
 } SessionConfig;
 
 #define SESSION_STALL_DEFAULT_NS (30ull * 1000000000ull)
@@ -119,6 +121,8 @@ const SessionStats *session_stats(const Session *s);
 const char *session_model(const Session *s);
 /* The latest line for the status bar (e.g. the server's error message); "" when none. */
 const char *session_notice(const Session *s);
+/* The notice is said (the app put it in its own words): "" from here. */
+void session_clear_notice(Session *s);
 /* Damage flags accumulated since the last call (SESSION_DAMAGE_*), then cleared. */
 unsigned session_take_damage(Session *s);
 
@@ -153,8 +157,17 @@ void session_on_stream_end(Session *s);
  * fail, 429 waits with Retry-After, ...). A dialect without HTTP fails the turn with the
  * status. */
 void session_on_http_error(Session *s, const WireHttpError *h);
-/* A new connection is up: nothing from an earlier connection can be chained. */
+/* A new connection is up: nothing from an earlier connection can be chained. With
+ * SessionConfig.warmup, a dialect that can chain and no turn open, a warm-up goes out first
+ * (PROTOCOL.md 1.3, 7.1: generate:false with the instructions and the conversation so far,
+ * exactly the prefix the next unchained request would start with; the file context is not
+ * in it: it rides in the question's own message, after the question, so it is no prefix).
+ * Its events never show and count as no turn; once it completed, the next question chains
+ * to it (previous_response_id = its id, only the new message) if the history it carried is
+ * still the history (PROTOCOL.md 1.5: the last completed response on this socket). */
 void session_on_link_up(Session *s);
+/* A warm-up was sent on this connection and its terminal has not come yet. */
+bool session_warming(const Session *s);
 /* The connection is gone: an in-flight turn ends as ENTRY_NETWORK ("interrupted by network",
  * not replayed: the user decides; the entry's detail is `why` as given, so pass a reason,
  * not a countdown) and the chain is reset. */
@@ -213,6 +226,14 @@ typedef struct SessionPreview {
  * unchained, the partial answer as it stands). */
 void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message,
                              SessionPreview *pv);
+/* ---- switching model or provider while running (the model picker, app/model_pick.c) ----
+ * The conversation stays: the chain is reset, so the next question carries it whole (a
+ * dialect without chains always does). Both refuse while a turn is open (tier 3). */
+bool session_set_model(Session *s, const char *model, ErrorBuf *err);
+/* A new dialect (another provider's API), owned by the session from here (freed when
+ * refused); the connection is forgotten as on link loss. */
+bool session_set_wire(Session *s, Wire *wire, ErrorBuf *err);
+
 /* ---- native steering (PROTOCOL.md 1.3, 1.7; the Turn's steer states in turn.h) ---- */
 /* A steer can go natively now: the dialect has response.steer, the model has not refused it
  * on this run, and the answer streams bound to its response with no steer in flight. */

@@ -38,6 +38,7 @@ void settings_init(Settings *s)
     s->mouse = true;
     s->editorconfig = true;
     s->window_tokens = SETTINGS_WINDOW_TOKENS;
+    s->warmup = true;
 }
 
 static void provider_clear(SettingsProvider *p)
@@ -293,7 +294,7 @@ static bool parse_terminal(const Parse *p, size_t off, const cJSON *obj)
     return true;
 }
 
-/* "context": { "window_tokens": 128000 } */
+/* "context": { "window_tokens": 128000, "warmup": true } */
 static bool parse_context(const Parse *p, size_t off, const cJSON *obj)
 {
     if (!cJSON_IsObject(obj))
@@ -303,6 +304,9 @@ static bool parse_context(const Parse *p, size_t off, const cJSON *obj)
         if (strcmp(v->string, "window_tokens") == 0) {
             if (!get_int(p, at, v, "context.window_tokens", 1024, 100000000,
                          &p->s->window_tokens))
+                return false;
+        } else if (strcmp(v->string, "warmup") == 0) {
+            if (!get_bool(p, at, v, "context.warmup", &p->s->warmup))
                 return false;
         } else {
             warn_at(p, at, "setting", v->string);
@@ -517,6 +521,7 @@ void settings_print(const Settings *s, StrBuf *out)
     cJSON_AddBoolToObject(term, "slow", s->slow);
     cJSON *cx = cJSON_AddObjectToObject(root, "context");
     cJSON_AddNumberToObject(cx, "window_tokens", s->window_tokens);
+    cJSON_AddBoolToObject(cx, "warmup", s->warmup);
     cJSON *keys = cJSON_AddObjectToObject(root, "keys");
     for (size_t i = 0; i < s->n_bindings; i++) {
         const SettingsBinding *b = &s->bindings[i];

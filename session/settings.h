@@ -7,7 +7,8 @@
  *     "editor": { "tab_width": 4, "expand_tabs": false, "osc52": true, "mouse": true,
  *                 "soft_wrap": false, "trim_trailing_whitespace": false,
  *                 "insert_final_newline": false, "editorconfig": true },
- *     "context": { "window_tokens": 128000 },  // the model's window: old turns are dropped
+ *     "context": { "window_tokens": 128000,  // the model's window: old turns are dropped
+ *                  "warmup": true },         // generate:false on each new Responses socket
  *     "keys": { "F2": "ask", "prompt": { "Ctrl-J": "submit" } },
  *     "providers": { "local": { "base_url": "http://127.0.0.1:8080/v1", "api": "chat",
  *                               "model": "qwen", "key_env": "LOCAL_KEY" } }
@@ -80,6 +81,8 @@ typedef struct Settings {
                            * N waits N ms for the rest of a sequence a slow link split */
     bool slow;            /* terminal.slow: fewer frames while an answer streams (as --slow) */
     int window_tokens;    /* context.window_tokens: the model's window (default 128000) */
+    bool warmup;          /* context.warmup: a generate:false warm-up on each new Responses
+                           * connection (default on) */
     char *provider;       /* the default provider's name, or NULL */
     SettingsBinding *bindings;
     size_t n_bindings;

@@ -21,6 +21,7 @@ void transcript_free(Transcript *t)
         return;
     for (size_t i = 0; i < t->count; i++) {
         sb_free(&t->entries[i].text);
+        sb_free(&t->entries[i].reasoning);
         free(t->entries[i].detail);
     }
     free(t->entries);
@@ -50,6 +51,14 @@ void transcript_append(Transcript *t, size_t i, const char *text, size_t len)
 {
     BUG_ON(i >= t->count);
     sb_append(&t->entries[i].text, text, len);
+    t->generation++;
+}
+
+void transcript_append_reasoning(Transcript *t, size_t i, const char *text, size_t len)
+{
+    BUG_ON(i >= t->count);
+    sb_append(&t->entries[i].reasoning, text, len);
+    t->entries[i].reasoning_deltas++;
     t->generation++;
 }
 

@@ -34,6 +34,10 @@ typedef struct TranscriptEntry {
     EntryState state;
     StrBuf text;
     char *detail;  /* owned; NULL or a short reason shown after the text */
+    /* ENTRY_ANSWER: the model's reasoning, apart from the answer text (shown collapsed above
+     * it; never sent back to the model, never in the journal); its deltas ~ tokens. */
+    StrBuf reasoning;
+    size_t reasoning_deltas;
 } TranscriptEntry;
 
 typedef struct Transcript Transcript;
@@ -45,6 +49,8 @@ const TranscriptEntry *transcript_entry(const Transcript *t, size_t i);
 /* Returns the new entry's index. */
 size_t transcript_add(Transcript *t, EntryKind kind, EntryState state, const char *text, size_t len);
 void transcript_append(Transcript *t, size_t i, const char *text, size_t len);
+/* Reasoning for entry i (one delta: the count grows by one). */
+void transcript_append_reasoning(Transcript *t, size_t i, const char *text, size_t len);
 void transcript_finish(Transcript *t, size_t i, EntryState state, const char *detail);
 uint64_t transcript_generation(const Transcript *t);
 

@@ -226,6 +226,16 @@ static TurnResult on_delta(Turn *t, const WireEvent *ev, uint64_t now)
     return result(TURN_UPDATED);
 }
 
+/* Reasoning: kept on the answer entry apart from its text (never sent back as answer text);
+ * it does not start the answer's clock (TTFT is the first answer delta). */
+static TurnResult on_reasoning(Turn *t, const WireEvent *ev)
+{
+    if (!t->bound)
+        return result(TURN_NOTHING);
+    transcript_append_reasoning(t->tr, t->answer_entry, ev->text ? ev->text : "", ev->text_len);
+    return result(TURN_UPDATED);
+}
+
 /* A terminal event for the bound response? (Anything else is stale and dropped.) */
 static bool terminal_is_ours(const Turn *t, const WireEvent *ev)
 {
@@ -372,8 +382,8 @@ TurnResult turn_on_event(Turn *t, const WireEvent *ev, WireAction act, uint64_t 
     case WIRE_INCOMPLETE:
     case WIRE_FAILED: return on_terminal(t, ev);
     case WIRE_ERROR: return on_error(t, ev, act);
+    case WIRE_REASONING_DELTA: return on_reasoning(t, ev);
     case WIRE_TEXT_DONE:       /* the deltas already built the same text */
-    case WIRE_REASONING_DELTA: /* not answer text; the UI does not show it yet (wire.h) */
     case WIRE_STEER_ACCEPTED:  /* on_steer_reply */
     case WIRE_STEER_FAILED:
     case WIRE_IGNORED:

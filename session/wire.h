@@ -57,6 +57,9 @@ typedef struct WireRequest {
     const char *prompt_cache_key; /* NULL: none. Fixed for a conversation, so the provider
                                    * routes its requests to the same prefix cache; a dialect
                                    * sends it only where the server accepts it */
+    bool warmup;               /* a warm-up (PROTOCOL.md 1.3, 7.1: Responses' generate:false):
+                                * the server prepares the prefix and runs no model; input is
+                                * the history alone (may be empty). Only when can_chain. */
 } WireRequest;
 
 /* ---- events --------------------------------------------------------------------------- */
@@ -68,9 +71,11 @@ typedef enum WireKind {
     WIRE_DELTA,           /* answer text: text/text_len */
     WIRE_REFUSAL_DELTA,   /* refusal text: text/text_len (shown like text) */
     WIRE_REASONING_DELTA, /* the model's reasoning, apart from the answer: text/text_len
-                           * (Chat's delta.reasoning_content / delta.reasoning). Not answer
-                           * text: the turn does not add it to the answer (today the UI does
-                           * not show it); it proves the server alive like any message */
+                           * (Chat's delta.reasoning_content / delta.reasoning; Responses'
+                           * response.reasoning_summary_text.delta / reasoning_text.delta).
+                           * Not answer text: the turn keeps it on the answer entry apart
+                           * (TranscriptEntry.reasoning, shown collapsed); it proves the
+                           * server alive like any message */
     WIRE_TEXT_DONE,       /* a whole text part again: text/text_len */
     WIRE_DONE,            /* terminal success: response_id (the chain id), usage */
     WIRE_INCOMPLETE,      /* terminal, cut short: incomplete_reason, usage */

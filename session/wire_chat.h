@@ -17,7 +17,7 @@
  *   WIRE_CREATED          the first chunk (response_id: the chunk's "id")
  *   WIRE_REASONING_DELTA  choices[0].delta.reasoning_content / .reasoning (llama.cpp and
  *                         older vLLM / newer vLLM, Ollama, Cerebras): reasoning, kept apart
- *                         from the answer (the UI does not show it yet)
+ *                         from the answer (kept on the answer entry, shown collapsed)
  *   WIRE_REFUSAL_DELTA    choices[0].delta.refusal
  *   WIRE_DELTA            choices[0].delta.content
  *   WIRE_DONE / WIRE_INCOMPLETE  after a finish_reason ("stop" -> DONE; "length" ->

@@ -50,6 +50,8 @@ static void responses_encode(Wire *w, const WireRequest *req, StrBuf *out)
     put_key(out, "model");
     wire_json_cstring(out, req->model ? req->model : "");
     sb_puts(out, ",\"store\":false");
+    if (req->warmup)
+        sb_puts(out, ",\"generate\":false");
     if (req->prompt_cache_key) {
         sb_putc(out, ',');
         put_key(out, "prompt_cache_key");
@@ -432,6 +434,9 @@ static const struct {
     {"response.created", WIRE_CREATED},
     {"response.output_text.done", WIRE_TEXT_DONE},
     {"response.refusal.delta", WIRE_REFUSAL_DELTA},
+    /* reasoning (summaries, or the raw text where a server sends it): shown apart */
+    {"response.reasoning_summary_text.delta", WIRE_REASONING_DELTA},
+    {"response.reasoning_text.delta", WIRE_REASONING_DELTA},
     {"response.completed", WIRE_DONE},
     {"response.incomplete", WIRE_INCOMPLETE},
     {"response.failed", WIRE_FAILED},
@@ -500,6 +505,7 @@ static WireKind decode(WireResponses *r, const char *data, size_t len)
     switch (ev->kind) {
     case WIRE_DELTA:
     case WIRE_REFUSAL_DELTA:
+    case WIRE_REASONING_DELTA:
         decode_text(r, root, "delta", data, len);
         break;
     case WIRE_TEXT_DONE:

@@ -36,6 +36,7 @@ static const char *const slot_names[STYLE__COUNT] = {
     [STYLE_MODEL_NOTE] = "model-note",
     [STYLE_MODEL_ERROR] = "model-error",
     [STYLE_MODEL_CODE] = "model-code",
+    [STYLE_MODEL_THINKING] = "model-thinking",
     [STYLE_STATUS] = "status",
     [STYLE_STATUS_ACCENT] = "status-accent",
     [STYLE_STATUS_WARN] = "status-warn",
@@ -288,6 +289,7 @@ void theme_default(Theme *out)
     out->slot[STYLE_MODEL_NOTE] = fg(ansi(8), ATTR_ITALIC);
     out->slot[STYLE_MODEL_ERROR] = fg(ansi(1), ATTR_BOLD);
     out->slot[STYLE_MODEL_CODE] = fg(ansi(2), 0);
+    out->slot[STYLE_MODEL_THINKING] = fg(ansi(8), ATTR_DIM | ATTR_ITALIC);
     out->slot[STYLE_STATUS] = fg(def, ATTR_REVERSE);
     out->slot[STYLE_STATUS_ACCENT] = fg(ansi(2), ATTR_REVERSE | ATTR_BOLD);
     out->slot[STYLE_STATUS_WARN] = fg(ansi(1), ATTR_REVERSE | ATTR_BOLD);

@@ -55,6 +55,7 @@ typedef enum StyleSlot {
     STYLE_MODEL_NOTE,       /* flint's notes in the transcript */
     STYLE_MODEL_ERROR,      /* failures and [interrupted] marks */
     STYLE_MODEL_CODE,       /* lines inside ``` fences */
+    STYLE_MODEL_THINKING,   /* an answer's reasoning (its collapsed "thinking" row) */
     STYLE_STATUS,           /* the status line */
     STYLE_STATUS_ACCENT,    /* highlighted parts of it (model, link up) */
     STYLE_STATUS_WARN,      /* link down, errors */

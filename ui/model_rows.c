@@ -101,6 +101,7 @@ struct ModelRows {
     StrBuf mark;           /* the last mark text */
     uint8_t *attr;         /* Markdown attributes of the last line laid out */
     size_t attr_cap;
+    StrBuf think;          /* the last THINK text */
 };
 
 ModelRows *model_rows_new(void) { return xcalloc(1, sizeof(ModelRows)); }
@@ -129,6 +130,7 @@ void model_rows_free(ModelRows *m)
     free(m->scratch.v);
     free(m->attr);
     sb_free(&m->mark);
+    sb_free(&m->think);
     free(m);
 }
 
@@ -146,6 +148,11 @@ static size_t entry_eff_end(const TranscriptEntry *en)
 }
 
 static bool entry_has_sep(const TranscriptEntry *en, size_t e) { return en->kind == ENTRY_USER && e > 0; }
+
+static bool entry_has_think(const TranscriptEntry *en)
+{
+    return en->kind == ENTRY_ANSWER && en->reasoning.len > 0;
+}
 
 static bool entry_has_mark(const TranscriptEntry *en)
 {
@@ -319,6 +326,10 @@ static bool seg_first(ModelRowsCtx *c, size_t e, ModelSeg *s)
         *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
         return true;
     }
+    if (entry_has_think(en)) {
+        *s = (ModelSeg){e, MODEL_SEG_THINK, 0, 0};
+        return true;
+    }
     if (line_first(c, e, s))
         return true;
     if (entry_has_mark(en)) {
@@ -337,6 +348,10 @@ static bool seg_last(ModelRowsCtx *c, size_t e, ModelSeg *s)
     }
     if (line_last(c, e, s))
         return true;
+    if (entry_has_think(en)) {
+        *s = (ModelSeg){e, MODEL_SEG_THINK, 0, 0};
+        return true;
+    }
     if (entry_has_sep(en, e)) {
         *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
         return true;
@@ -348,7 +363,11 @@ bool model_rows_seg_next(ModelRowsCtx *c, ModelSeg *s)
 {
     size_t e = s->entry;
     const TranscriptEntry *en = entry_at(c, e);
-    if (s->kind == MODEL_SEG_SEP) {
+    if (s->kind == MODEL_SEG_SEP && entry_has_think(en)) {
+        *s = (ModelSeg){e, MODEL_SEG_THINK, 0, 0};
+        return true;
+    }
+    if (s->kind == MODEL_SEG_SEP || s->kind == MODEL_SEG_THINK) {
         if (line_first(c, e, s))
             return true;
         if (entry_has_mark(en)) {
@@ -374,20 +393,17 @@ bool model_rows_seg_prev(ModelRowsCtx *c, ModelSeg *s)
 {
     size_t e = s->entry;
     const TranscriptEntry *en = entry_at(c, e);
-    if (s->kind == MODEL_SEG_MARK) {
-        if (line_last(c, e, s))
-            return true;
-        if (entry_has_sep(en, e)) {
-            *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
-            return true;
-        }
-    } else if (s->kind == MODEL_SEG_LINE) {
-        if (line_prev(c, s))
-            return true;
-        if (entry_has_sep(en, e)) {
-            *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
-            return true;
-        }
+    if (s->kind == MODEL_SEG_MARK && line_last(c, e, s))
+        return true;
+    if (s->kind == MODEL_SEG_LINE && line_prev(c, s))
+        return true;
+    if ((s->kind == MODEL_SEG_MARK || s->kind == MODEL_SEG_LINE) && entry_has_think(en)) {
+        *s = (ModelSeg){e, MODEL_SEG_THINK, 0, 0};
+        return true;
+    }
+    if (s->kind != MODEL_SEG_SEP && entry_has_sep(en, e)) {
+        *s = (ModelSeg){e, MODEL_SEG_SEP, 0, 0};
+        return true;
     }
     for (size_t i = e; i-- > 0;)
         if (seg_last(c, i, s))
@@ -432,6 +448,35 @@ const char *model_rows_mark_text(ModelRowsCtx *c, size_t e, size_t *len)
     return sb_cstr(m);
 }
 
+#define THINK_SHOWN_MAX (16u << 10)
+
+const char *model_rows_think_text(ModelRowsCtx *c, size_t e, size_t *len)
+{
+    const TranscriptEntry *en = entry_at(c, e);
+    StrBuf *m = &c->rows->think;
+    sb_reset(m);
+    if (!c->show_reasoning) {
+        sb_printf(m, "\xe2\x96\xb8 %s %zu token%s", en->state == ENTRY_OPEN ? "thinking\xe2\x80\xa6"
+                                                                       : "thought:",
+                  en->reasoning_deltas, en->reasoning_deltas == 1 ? "" : "s");
+    } else {
+        sb_puts(m, "\xe2\x96\xbe ");
+        size_t n = en->reasoning.len;
+        bool cut = n > THINK_SHOWN_MAX;
+        if (cut) /* back to a character boundary */
+            for (n = THINK_SHOWN_MAX; n > 0 && ((unsigned char)en->reasoning.data[n] & 0xc0) == 0x80;)
+                n--;
+        for (size_t i = 0; i < n; i++) {
+            char ch = en->reasoning.data[i];
+            sb_putc(m, ch == '\n' || ch == '\r' || ch == '\t' ? ' ' : ch);
+        }
+        if (cut)
+            sb_puts(m, " \xe2\x80\xa6");
+    }
+    *len = m->len;
+    return sb_cstr(m);
+}
+
 /* The bytes a segment wraps: base[a, b). grows: a streaming line that may get longer. */
 static const char *seg_bytes(ModelRowsCtx *c, ModelSeg s, size_t *a, size_t *b, bool *grows)
 {
@@ -443,6 +488,10 @@ static const char *seg_bytes(ModelRowsCtx *c, ModelSeg s, size_t *a, size_t *b, 
     if (s.kind == MODEL_SEG_MARK) {
         *a = 0;
         return model_rows_mark_text(c, s.entry, b);
+    }
+    if (s.kind == MODEL_SEG_THINK) {
+        *a = 0;
+        return model_rows_think_text(c, s.entry, b);
     }
     const TranscriptEntry *en = entry_at(c, s.entry);
     *a = s.start;

@@ -31,9 +31,10 @@
 #define MODEL_ROWS_PREFIX_W 2 /* "› " before a question's rows (they wrap this much narrower) */
 
 /* The kinds of segment an entry is made of, in order: SEP (a blank row before every question
- * but the first), LINEs (the logical lines of its text), MARK (after an answer that did not
- * complete). */
-enum { MODEL_SEG_SEP, MODEL_SEG_LINE, MODEL_SEG_MARK };
+ * but the first), THINK (an answer's reasoning: one dimmed row "▸ thinking… N tokens", or
+ * with ModelRowsCtx.show_reasoning the whole reasoning as one wrapped paragraph), LINEs (the
+ * logical lines of its text), MARK (after an answer that did not complete). */
+enum { MODEL_SEG_SEP, MODEL_SEG_THINK, MODEL_SEG_LINE, MODEL_SEG_MARK };
 
 typedef struct ModelSeg {
     size_t entry;
@@ -66,12 +67,18 @@ typedef struct ModelRowsCtx {
     bool code_scroll;
     bool code_bce;
     int hscroll;
+    bool show_reasoning; /* THINK rows: the reasoning itself instead of the collapsed line */
 } ModelRowsCtx;
 
 ModelRows *model_rows_new(void);
 void model_rows_free(ModelRows *m); /* accepts NULL */
 /* Drops the per-transcript caches (fence scans, long-line slots). */
 void model_rows_reset(ModelRows *m);
+
+/* The text of entry e's THINK row(s), into the ModelRows' own buffer (valid until the next
+ * call): collapsed "▸ thinking… N tokens" (streaming) / "▸ thought: N tokens", or expanded
+ * "▾ " + the reasoning with line breaks as spaces (capped at 16 KiB). */
+const char *model_rows_think_text(ModelRowsCtx *c, size_t e, size_t *len);
 
 /* The next / previous segment in the transcript; false at either end. */
 bool model_rows_seg_next(ModelRowsCtx *c, ModelSeg *s);

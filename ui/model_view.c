@@ -68,6 +68,7 @@ struct ModelView {
     /* The caret (focused pane; see the header). caret is valid once have_caret; the
      * requests below are applied at the next draw, in this order. */
     bool focus, have_caret;
+    bool show_reasoning;   /* THINK rows expanded (model_view_toggle_reasoning) */
     ModelRowPos caret;
     bool want_top, want_tail, want_goto;
     size_t goto_entry, goto_off;
@@ -114,6 +115,13 @@ void model_view_set_jumps(ModelView *v, bool on)
 {
     v->jumps = on;
     v->jumping = false;
+}
+
+bool model_view_toggle_reasoning(ModelView *v)
+{
+    v->show_reasoning = !v->show_reasoning;
+    v->cnt_gen = 0; /* the THINK rows changed height: count the rows below again */
+    return v->show_reasoning;
 }
 
 /* ---- the caret's requests ------------------------------------------------------------- */
@@ -311,6 +319,8 @@ static RowDesc desc_of(ModelRowsCtx *c, ModelSeg s, const ModelRowSpan *r, bool 
     RowDesc d = {s.entry, s.kind, r->start, r->end, s.start, s.end, STYLE_MODEL_TEXT, 0};
     if (s.kind == MODEL_SEG_MARK) {
         d.style = STYLE_MODEL_ERROR;
+    } else if (s.kind == MODEL_SEG_THINK) {
+        d.style = STYLE_MODEL_THINKING;
     } else if (s.kind == MODEL_SEG_LINE) {
         d.style = model_rows_line_style(c, s.entry, s.start, s.end);
         if (transcript_entry(c->t, s.entry)->kind == ENTRY_USER)
@@ -406,6 +416,9 @@ static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int 
     if (d->kind == MODEL_SEG_MARK) {
         size_t len;
         base = model_rows_mark_text(c, d->entry, &len);
+    } else if (d->kind == MODEL_SEG_THINK) {
+        size_t len;
+        base = model_rows_think_text(c, d->entry, &len);
     } else if (d->kind == MODEL_SEG_LINE) {
         base = transcript_entry(c->t, d->entry)->text.data;
     } else {
@@ -568,7 +581,9 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
         return;
     }
     /* long-line slots are keyed by width and mode: a resize re-wraps */
-    ModelRowsCtx c = {v->rows, t, r.w, v->code_scroll, v->bce, v->hscroll};
+    ModelRowsCtx c = {.rows = v->rows, .t = t, .width = r.w, .code_scroll = v->code_scroll,
+                      .code_bce = v->bce, .hscroll = v->hscroll,
+                      .show_reasoning = v->show_reasoning};
     ModelRowPos tail;
     bool any = model_rows_tail(&c, &tail);
     if (!any) {

@@ -42,6 +42,9 @@ void model_view_set_code_bce(ModelView *v, bool bce);
 bool model_view_code_scrolls(const ModelView *v);
 /* Scrolls code lines sideways by cols (> 0: right); only while code scrolls. */
 void model_view_hscroll(ModelView *v, int cols);
+/* Answers' reasoning rows: the collapsed "thinking… N tokens" line, or the reasoning itself
+ * (dimmed, above the answer). Returns whether it is now shown. */
+bool model_view_toggle_reasoning(ModelView *v);
 
 /* rows > 0 scrolls back, < 0 forward. Applied at the next draw (it needs the transcript). */
 void model_view_scroll(ModelView *v, int rows);

@@ -491,6 +491,7 @@ void ui_set_queue(Ui *ui, const AskQueue *q) { ui->queue = q; }
 
 void ui_model_scroll(Ui *ui, int rows) { model_view_scroll(ui->model, rows); }
 void ui_model_follow(Ui *ui) { model_view_follow(ui->model); }
+bool ui_model_toggle_reasoning(Ui *ui) { return model_view_toggle_reasoning(ui->model); }
 void ui_model_set_focus(Ui *ui, bool focus) { model_view_set_focus(ui->model, focus); }
 void ui_model_caret_move(Ui *ui, int rows) { model_view_caret_move(ui->model, rows); }
 void ui_model_caret_page(Ui *ui, int rows) { model_view_caret_page(ui->model, rows); }

@@ -107,6 +107,8 @@ void ui_set_queue(Ui *ui, const AskQueue *q);
 /* Model pane scrolling: rows > 0 scrolls back, < 0 forward; follow resumes tailing. */
 void ui_model_scroll(Ui *ui, int rows);
 void ui_model_follow(Ui *ui);
+/* Expands or collapses the answers' reasoning rows; returns whether they are shown. */
+bool ui_model_toggle_reasoning(Ui *ui);
 /* The answer pane's focus and caret (app/answer_ui.c; ui/model_view.h says how they work). */
 void ui_model_set_focus(Ui *ui, bool focus);
 void ui_model_caret_move(Ui *ui, int rows);

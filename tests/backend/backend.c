@@ -6,6 +6,7 @@
  *                 [--dump FILE] [--quiet] [--exit-on-eof] [--limit N:SECS]
  *                 [--stall N:DELTAS] [--api responses|chat]
  *                 [--variant llamacpp|vllm|ollama|cerebras] [--crlf] [--no-done]
+ *                 [--prefill-ms N] [--models ID,ID...]
  *
  * stdout carries exactly one line, "listening 127.0.0.1:PORT", flushed at start-up; the
  * parent reads the port from it. Everything else goes to the log (stderr by default; with
@@ -90,6 +91,13 @@ static void usage(FILE *to)
           "                  strict: it is refused with response_already_in_flight\n"
           "  --crlf          chat: CRLF line ends in the event stream (default LF)\n"
           "  --no-done       chat: no final \"data: [DONE]\" (as ik_llama.cpp)\n"
+          "  --prefill-ms N  model prefill: the first delta of a request whose prefix was not\n"
+          "                  warmed on its connection (no previous_response_id, instructions\n"
+          "                  not those of the last response there) waits N ms; a generate:\n"
+          "                  false warm-up pays it before its completed (logged \"create ...\n"
+          "                  warmed=0|1\")\n"
+          "  --models LIST   GET .../models lists these ids (comma-separated; default\n"
+          "                  flint-backend), in both modes\n"
           "Prints \"listening 127.0.0.1:PORT\" on stdout once it accepts connections.\n",
           to);
 }
@@ -139,7 +147,8 @@ static int parse_args(int argc, char **argv, Options *o)
         } else if (strcmp(a, "--port") && strcmp(a, "--rate") && strcmp(a, "--tokens") &&
                    strcmp(a, "--log") && strcmp(a, "--dump") && strcmp(a, "--limit") &&
                    strcmp(a, "--stall") && strcmp(a, "--api") && strcmp(a, "--variant") &&
-                   strcmp(a, "--steer") && strcmp(a, "--fault") && strcmp(a, "--gateway")) {
+                   strcmp(a, "--steer") && strcmp(a, "--fault") && strcmp(a, "--gateway") &&
+                   strcmp(a, "--prefill-ms") && strcmp(a, "--models")) {
             fprintf(stderr, "flint-backend: unknown option %s (see --help)\n", a);
             return 1;
         } else if (!v) {
@@ -242,6 +251,20 @@ static int parse_args(int argc, char **argv, Options *o)
                                 "or cerebras\n", v);
                 return 1;
             }
+            i++;
+        } else if (!strcmp(a, "--prefill-ms")) {
+            if (!parse_long(v, 0, 60000, &n)) {
+                fprintf(stderr, "flint-backend: --prefill-ms %s: expected 0..60000\n", v);
+                return 1;
+            }
+            o->server.prefill_ms = n;
+            i++;
+        } else if (!strcmp(a, "--models")) {
+            if (strpbrk(v, "\"\\ \t")) {
+                fprintf(stderr, "flint-backend: --models %s: comma-separated ids\n", v);
+                return 1;
+            }
+            o->server.models = v;
             i++;
         } else if (!strcmp(a, "--log")) {
             o->log_path = v;

@@ -459,9 +459,10 @@ int chat_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
         }
         if (!post && ends_with(uri, "/models")) {
             log_msg("recv conn=%u type=models bytes=0", conn_id(c));
-            return reply(c, HTTP_STATUS_OK, "application/json", NULL, NULL,
-                         "{\"object\":\"list\",\"data\":[{\"id\":\"flint-backend\","
-                         "\"object\":\"model\",\"created\":0,\"owned_by\":\"flint\"}]}");
+            char *json = conn_models_json(ce->env);
+            int rc = reply(c, HTTP_STATUS_OK, "application/json", NULL, NULL, json);
+            free(json);
+            return rc;
         }
         log_msg("http status=404 GET %s", uri);
         return reply_error(c, 404, "invalid_request_error", "not_found",

@@ -47,6 +47,7 @@ struct Stream {
     size_t sent;
     int seq;            /* next sequence_number */
     uint64_t start_ns;
+    uint64_t first_at_ns; /* --prefill-ms: nothing before this (0: no wait) */
     StrBuf prefix, suffix;
     unsigned char *tx;  /* LWS_PRE + one delta */
     long stall_at;      /* --stall: go silent after this many deltas; -1 never */
@@ -244,6 +245,18 @@ static void start_request(Conn *c, Request *q)
         s->stall_at = env->stall_after;
     }
     s->start_ns = clock_now_ns();
+    /* --prefill-ms: a prefix not seen on this connection costs a prefill before the first
+     * delta (a warm-up pays it itself, before its completed); a chained request, or one with
+     * the instructions of the last response here, was warmed. */
+    bool warmed = r->prev_id != NULL ||
+                  (c->warm_instructions && r->instructions &&
+                   strcmp(c->warm_instructions, r->instructions) == 0);
+    if (env->prefill_ns && !warmed)
+        s->first_at_ns = s->start_ns + env->prefill_ns;
+    free(c->warm_instructions);
+    c->warm_instructions = r->instructions ? xstrdup(r->instructions) : NULL;
+    log_msg("create conn=%u resp=%s model=%s generate=%d warmed=%d", c->id, r->id,
+            r->model ? r->model : "-", (int)r->generate, (int)warmed);
     /* rate as given: "1000", "0", "2.5" (never 1e+06) */
     log_msg("stream conn=%u resp=%s deltas=%zu rate=%.*f", c->id, r->id, s->target,
             env->rate == (double)(long long)env->rate ? 0 : 3, env->rate);
@@ -498,6 +511,18 @@ static int conn_pump(Conn *c)
                 dump_flush(c->env->dump);
                 return 0;
             }
+            if (s->first_at_ns) { /* --prefill-ms: the model is still reading the prompt */
+                uint64_t t = clock_now_ns();
+                if (t < s->first_at_ns) {
+                    if (!c->tick.queued) {
+                        c->tick.fire = conn_tick;
+                        pacer_schedule(c->env->pacer, &c->tick, s->first_at_ns);
+                    }
+                    return 0;
+                }
+                s->first_at_ns = 0;
+                s->start_ns = t; /* pacing counts from the first delta */
+            }
             if (s->sent < s->target) {
                 uint64_t now = c->env->rate > 0 ? clock_now_ns() : 0;
                 if (s->sent >= deltas_due(c, now)) {
@@ -646,6 +671,29 @@ void conn_closed(Conn *c)
     free(c->fault.pend);
     c->fault.pend = NULL;
     sb_free(&c->rx);
+    free(c->warm_instructions);
+    c->warm_instructions = NULL;
     c->active = NULL;
     c->open = false;
+}
+
+char *conn_models_json(const ConnEnv *env)
+{
+    StrBuf b = {0};
+    sb_puts(&b, "{\"object\":\"list\",\"data\":[");
+    const char *list = env->models && *env->models ? env->models : "flint-backend";
+    bool first = true;
+    while (*list) {
+        size_t n = strcspn(list, ",");
+        if (n) {
+            sb_printf(&b, "%s{\"id\":\"%.*s\",\"object\":\"model\",\"created\":0,"
+                          "\"owned_by\":\"flint\"}", first ? "" : ",", (int)n, list);
+            first = false;
+        }
+        list += n;
+        if (*list == ',')
+            list++;
+    }
+    sb_puts(&b, "]}");
+    return b.data;
 }

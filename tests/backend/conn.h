@@ -47,6 +47,9 @@ typedef struct ConnEnv {
     int fault;          /* --fault: FaultKind (tests/backend/fault.h) for ... */
     long fault_left;    /* ... this many more creates */
     bool strict;        /* --gateway strict: a second create in flight is refused */
+    uint64_t prefill_ns; /* --prefill-ms: the first delta of a request whose prefix was not
+                          * warmed on its connection waits this long (a model's prefill) */
+    const char *models; /* --models: "a,b,c" for GET .../models (NULL: "flint-backend") */
 } ConnEnv;
 
 typedef struct OutMsg OutMsg;
@@ -69,6 +72,9 @@ typedef struct Conn {
     Lanes lanes;        /* the cached response of each stream_id lane (lanes.h) */
     FaultState fault;   /* scripted faults (fault.h) */
     uint64_t deltas_sent; /* over the connection's life, for the "closed" log line */
+    char *warm_instructions; /* the instructions of the last response run on this connection
+                              * (a warm-up's included): a request with the same ones, or one
+                              * chained to a response here, skips --prefill-ms */
 } Conn;
 
 /* Largest message accepted from a client; larger ones close with 1009 (PROTOCOL.md 7.1). */
@@ -83,6 +89,8 @@ int conn_writeable(Conn *c);
 void conn_peer_close(Conn *c, const unsigned char *payload, size_t len);
 /* LWS_CALLBACK_CLOSED: logs and frees everything the Conn owns. */
 void conn_closed(Conn *c);
+/* The body of GET .../models for env's --models list (malloc'd JSON). */
+char *conn_models_json(const ConnEnv *env);
 
 /* For scripted steering (tests/backend/steer.c): the running response's id (NULL: none),
  * the next sequence number of its events (0 when none runs), an event to send (takes json),

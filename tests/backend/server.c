@@ -63,6 +63,40 @@ static int http_status(struct lws *wsi, unsigned status)
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+/* GET .../models in the WebSocket mode: the same list as the chat mode (one port serves the
+ * upgrade and plain HTTP), written with its headers in one go. */
+static int models_reply(struct lws *wsi, const ConnEnv *env)
+{
+    char *body = conn_models_json(env);
+    size_t blen = strlen(body);
+    unsigned char *buf = xmalloc(LWS_PRE + 1024 + blen);
+    unsigned char *start = buf + LWS_PRE, *p = start, *end = buf + LWS_PRE + 1024 - 1;
+    static const char type[] = "application/json";
+    int rc = -1;
+    if (!lws_add_http_header_status(wsi, HTTP_STATUS_OK, &p, end) &&
+        !lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
+                                      (const unsigned char *)type, (int)sizeof type - 1, &p,
+                                      end) &&
+        !lws_add_http_header_content_length(wsi, blen, &p, end) &&
+        !lws_finalize_http_header(wsi, &p, end)) {
+        memcpy(p, body, blen);
+        p += blen;
+        if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_FINAL) >= (int)(p - start))
+            rc = lws_http_transaction_completed(wsi) ? -1 : 0;
+    }
+    free(buf);
+    free(body);
+    return rc;
+}
+
+static bool is_models_get(struct lws *wsi, const char *uri)
+{
+    static const char suffix[] = "/models";
+    size_t n = uri ? strlen(uri) : 0, k = sizeof suffix - 1;
+    return lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) <= 0 && n >= k &&
+           memcmp(uri + n - k, suffix, k) == 0;
+}
+
 static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                        size_t len)
 {
@@ -81,6 +115,10 @@ static int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *
         }
         return 0;
     case LWS_CALLBACK_HTTP: {
+        if (srv && is_models_get(wsi, in)) {
+            log_msg("recv conn=0 type=models bytes=0");
+            return models_reply(wsi, &srv->env);
+        }
         /* A plain HTTP request: the endpoint exists but only as a WebSocket (426, Upgrade
          * Required), anything else is 404. Chat SSE is served by --api chat instead. */
         unsigned st = path_ok(wsi) ? 426 : HTTP_STATUS_NOT_FOUND;
@@ -187,6 +225,8 @@ Server *server_new(const ServerConfig *cfg, ErrorBuf *err)
     srv->env.fault = cfg->fault;
     srv->env.fault_left = cfg->fault_count;
     srv->env.strict = cfg->strict;
+    srv->env.prefill_ns = (uint64_t)cfg->prefill_ms * 1000000ull;
+    srv->env.models = cfg->models;
     srv->env.dump = cfg->dump;
     /* name, callback, per_session_data_size, rx_buffer_size, id, user, tx_packet_size */
     if (cfg->api_chat) {

@@ -29,6 +29,8 @@ typedef struct ServerConfig {
     int fault;          /* --fault NAME:N: FaultKind (tests/backend/fault.h) for ... */
     long fault_count;   /* ... the first N creates */
     bool strict;        /* --gateway strict: response_already_in_flight (fault.h) */
+    long prefill_ms;    /* --prefill-ms: model prefill time for a prefix not warmed */
+    const char *models; /* --models a,b,c: GET .../models (NULL: flint-backend) */
 } ServerConfig;
 
 typedef struct Server Server;

@@ -16,6 +16,9 @@
 #     a 50 KB file (once whole, then diffs), and the shared prefix of the requests before and
 #     after an interrupt, a steer and a reconnect.
 #  7. start-up: exec -> first frame painted for ws://, wss:// and --api chat (bench_startup.sh).
+#  8. time to first token (bench_ttft.sh): with and without the generate:false warm-up
+#     (backend --prefill-ms), and Enter -> request at the server for both transports, on a
+#     reused connection and after an interrupt.
 set -u
 BUILD=${1:-build}
 export FLINT_BIN=${FLINT_BIN:-$BUILD/flint}
@@ -180,3 +183,5 @@ PY
 "$(dirname "$0")/bench_startup.sh" "$BUILD"
 # --- the terminal byte budget: bytes and CPU for 20k tokens at 1000 tok/s, 160x45 -----------
 "$(dirname "$0")/bench_budget.sh" "$BUILD"
+# --- time to first token: warm-up, Enter -> request at the server ----------------------------
+"$(dirname "$0")/bench_ttft.sh" "$BUILD"

@@ -57,7 +57,7 @@ static void make_answer(StrBuf *sb, size_t size)
 static double layout_all(const Transcript *t, int width, size_t *rows_out)
 {
     ModelRows *mr = model_rows_new();
-    ModelRowsCtx c = {mr, t, width, false, false, 0};
+    ModelRowsCtx c = {.rows = mr, .t = t, .width = width};
     uint64_t t0 = clock_now_ns();
     ModelRowPos p;
     size_t rows = 0;

@@ -69,7 +69,9 @@ flint_start() {
   # exit status and keeps the pane open so the screen can still be read.
   # Swap files, recovery files and conversation journals go to the test's own state
   # directory, never the user's (FLINT_ENV may name another: the later assignment wins).
-  local cmd="FLINT_LOG='$FLINT_LOG_FILE' XDG_STATE_HOME='$E2E_DIR/state' ${FLINT_ENV:-} sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
+  # No generate:false warm-up unless a test asks for it (FLINT_ENV="FLINT_WARMUP=1"): the
+  # tests count the requests the backend receives.
+  local cmd="FLINT_LOG='$FLINT_LOG_FILE' XDG_STATE_HOME='$E2E_DIR/state' FLINT_WARMUP=0 ${FLINT_ENV:-} sh -c 'echo \$\$ > \"$E2E_DIR/flint.pid\"; exec \"\$@\"' flint '$FLINT_BIN'"
   local a
   for a in "$@"; do cmd+=" '$a'"; done
   rm -f "$E2E_DIR/flint.pid" "$E2E_DIR/flint.exit"

@@ -50,7 +50,7 @@ static void check_lines(const char *t, size_t n)
 static void check_rows(const Transcript *tr, int width, bool scroll)
 {
     ModelRows *mr = model_rows_new();
-    ModelRowsCtx c = {mr, tr, width, scroll, false, 0};
+    ModelRowsCtx c = {.rows = mr, .t = tr, .width = width, .code_scroll = scroll};
     ModelRowPos pos;
     if (model_rows_head(&c, &pos)) {
         ModelSeg s = pos.seg;

@@ -41,7 +41,7 @@ const char *trimmed(const char *s)
 
 const char *row_styles(const Grid *g, int y, int x0, int x1)
 {
-    static const char letters[STYLE__COUNT + 1] = "TgGCDHmunEcsawpl" "MK" "ktscnpfoCevyhml+-@" "V"
+    static const char letters[STYLE__COUNT + 1] = "TgGCDHmunEcisawpl" "MK" "ktscnpfoCevyhml+-@" "V"
                                                      "ARZ" "#BI`>LU|*";
     static char out[4][1024];
     static int which;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/clock.h"
 #include "net/transport_ws.h"
 #include "session/transcript.h"
 #include "support/buffer_support.h"
@@ -694,6 +695,45 @@ static void test_help_overlay_keys(void)
     rig_close(&r);
 }
 
+static uint64_t fake_ns;
+static uint64_t fake_clock_now(void) { return fake_ns; }
+
+/* A connection cut mid-answer: the partial text stays, the status line says so once with the
+ * key that asks again; the link's "retry in N s" counts down once a second while it waits
+ * (issue 9 item 4), and stops with the wait. */
+static void test_cut_mid_answer_and_countdown(void)
+{
+    Rig r;
+    if (!rig_open(&r, NULL, true))
+        return;
+    fake_ns = clock_now_ns(); /* the link came up on the real clock: no rotation due */
+    clock_set_source(fake_clock_now);
+    keys(&r, "\x0b" "tell me" "\r");
+    server_created(&r, "resp_1");
+    server_delta(&r, "partial text");
+    transport_fake_set_state(r.fake, TRANSPORT_WAITING, "connection reset; retry in 2.5 s");
+    CHECK_INT_EQ(last_entry(&r)->state, ENTRY_NETWORK);
+    CHECK(transcript_has(&r, ENTRY_ANSWER, "partial text"));
+    CHECK_STR_EQ(app_message(r.app), "Connection lost mid-answer (connection reset); the "
+                                     "partial answer is kept. F5 asks again.");
+    keys(&r, "\x1b[C"); /* a key: the message gives the status line back to the link */
+    CHECK(screen_has(&r, "offline: connection reset; retry in 3 s"));
+    fake_ns += NS_PER_SEC;
+    app_tick(r.app); /* the link timer, then the frame it asked for */
+    CHECK(screen_has(&r, "retry in 2 s"));
+    fake_ns += NS_PER_SEC;
+    app_tick(r.app);
+    CHECK(screen_has(&r, "retry in 1 s"));
+    fake_ns += NS_PER_SEC;
+    app_tick(r.app);
+    CHECK(screen_has(&r, "offline: connection reset; retrying"));
+    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
+    app_tick(r.app);
+    CHECK(!screen_has(&r, "retry"));
+    clock_set_source(NULL);
+    rig_close(&r);
+}
+
 int main(void)
 {
     RUN(test_steer_and_queue);
@@ -711,5 +751,6 @@ int main(void)
     RUN(test_unknown_keys);
     RUN(test_construction_errors);
     RUN(test_chat_api);
+    RUN(test_cut_mid_answer_and_countdown);
     return harness_done();
 }

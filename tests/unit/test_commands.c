@@ -210,6 +210,8 @@ static bool added_since(const char *want, const char *got)
         "context-view", "context-add",
         /* issue 8 item 3: review the proposed edits (Ctrl-R) */
         "review",
+        /* issue 9: the model picker (F8), the reasoning rows (Alt-T) */
+        "model-pick", "reasoning-toggle",
     };
     for (size_t i = 0; !want && got && i < sizeof added / sizeof *added; i++)
         if (strcmp(got, added[i]) == 0)

@@ -125,6 +125,37 @@ static void test_model_marks(void)
     transcript_free(t);
 }
 
+/* An answer's reasoning: one dimmed row above it ("thinking… N tokens" while it streams,
+ * "thought: N tokens" after), expanded by the toggle into the reasoning itself, line breaks
+ * as spaces; the answer's own rows are unchanged. */
+static void test_model_reasoning_row(void)
+{
+    Transcript *t = transcript_new();
+    transcript_add(t, ENTRY_USER, ENTRY_DONE, "q", 1);
+    size_t a = transcript_add(t, ENTRY_ANSWER, ENTRY_OPEN, NULL, 0);
+    transcript_append_reasoning(t, a, "Let me", 6);
+    transcript_append_reasoning(t, a, " think\nabout it", 15);
+    ModelView *v = model_view_new();
+    Grid *g = grid_new(40, 6);
+    model_view_draw_body(v, g, (Rect){0, 0, 40, 6}, t);
+    CHECK_STR_EQ(trimmed(cells_text(g, 1, 0, 40)), "\xe2\x96\xb8 thinking\xe2\x80\xa6 2 tokens");
+    CHECK_STR_EQ(row_styles(g, 1, 0, 3), "iii");
+    transcript_append(t, a, "The answer.", 11);
+    transcript_finish(t, a, ENTRY_DONE, NULL);
+    model_view_draw_body(v, g, (Rect){0, 0, 40, 6}, t);
+    CHECK_STR_EQ(trimmed(cells_text(g, 1, 0, 40)), "\xe2\x96\xb8 thought: 2 tokens");
+    CHECK_STR_EQ(trimmed(cells_text(g, 2, 0, 40)), "The answer.");
+    CHECK_STR_EQ(row_styles(g, 2, 0, 3), "mmm");
+    CHECK(model_view_toggle_reasoning(v));
+    model_view_draw_body(v, g, (Rect){0, 0, 40, 6}, t);
+    CHECK_STR_EQ(trimmed(cells_text(g, 1, 0, 40)), "\xe2\x96\xbe Let me think about it");
+    CHECK_STR_EQ(trimmed(cells_text(g, 2, 0, 40)), "The answer.");
+    CHECK(!model_view_toggle_reasoning(v));
+    grid_free(g);
+    model_view_free(v);
+    transcript_free(t);
+}
+
 static void test_model_hostile_text_escaped(void)
 {
     Session *s = new_session();
@@ -628,7 +659,7 @@ static void test_render_time_huge_transcript(void)
 static const ModelRowSpan *line_rows(ModelRows *mr, const Transcript *t, size_t e, int w,
                                      size_t *count)
 {
-    ModelRowsCtx c = {mr, t, w, false, false, 0};
+    ModelRowsCtx c = {.rows = mr, .t = t, .width = w};
     ModelSeg seg = {e, MODEL_SEG_LINE, 0, transcript_entry(t, e)->text.len};
     return model_rows_of(&c, seg, count);
 }
@@ -743,6 +774,7 @@ static void test_hostile_shapes_bounded(void)
 
 int main(void)
 {
+    RUN(test_model_reasoning_row);
     RUN(test_model_wrap_and_styles);
     RUN(test_model_marks);
     RUN(test_model_hostile_text_escaped);

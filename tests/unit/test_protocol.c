@@ -175,7 +175,7 @@ static void test_decode_lifecycle(void)
     static const char *const ignored[] = {
         "in_progress.json", "queued.json", "output_item_added.json",
         "content_part_added.json", "content_part_done.json", "output_item_done.json",
-        "reasoning_summary_delta.json", "unknown_codex_rate_limits.json",
+        "unknown_codex_rate_limits.json",
     };
     for (size_t i = 0; i < sizeof ignored / sizeof ignored[0]; i++) {
         WireKind k = decode_file(&ev, ignored[i]);
@@ -185,9 +185,19 @@ static void test_decode_lifecycle(void)
         CHECK(ev.text == NULL);
     }
 
+    /* Reasoning (issue 9): its own event kind, shown apart from the answer. */
+    CHECK_INT_EQ(decode_file(&ev, "reasoning_summary_delta.json"), WIRE_REASONING_DELTA);
+    CHECK(ev.text != NULL && ev.text_len > 0);
+    {
+        static const char rt[] = "{\"type\":\"response.reasoning_text.delta\","
+                                 "\"sequence_number\":3,\"delta\":\"hmm\"}";
+        CHECK_INT_EQ(decode(&ev, rt, sizeof rt - 1), WIRE_REASONING_DELTA);
+        CHECK_MEM_EQ(ev.text, ev.text_len, "hmm", 3);
+    }
+
     /* The rest of PROTOCOL.md 1.4's table: understood by name, of no use to flint. */
     static const char *const other[] = {
-        "response.refusal.done", "response.reasoning_text.delta", "response.reasoning_text.done",
+        "response.refusal.done", "response.reasoning_text.done",
         "response.reasoning_summary_text.done", "response.function_call_arguments.delta",
         "response.function_call_arguments.done", "response.custom_tool_call_input.delta",
         "response.custom_tool_call_input.done", "response.processed",

@@ -41,14 +41,17 @@ static void test_rate_limit_waits_then_sends(void)
         CHECK(!session_tick(fx.s));
         CHECK_INT_EQ(fx.out.count, 2);
     }
-    /* The countdown: "1.0 s" at 1 s before; the timer wakes at the next tenth. */
+    /* The countdown: "1 s" at 1 s before; the timer wakes at the next whole second. */
     char line[128];
     fake_now = T0 + NS_PER_SEC;
     CHECK(turn_timer_status(fx.s, fake_now, line, sizeof line));
-    CHECK_STR_EQ(line, "rate limited; retrying in 1.0 s (Esc cancels)");
+    CHECK_STR_EQ(line, "rate limited; retrying in 1 s (Esc cancels)");
     CHECK_INT_EQ(turn_timer_next(fx.s, fake_now), fake_now + TURN_TIMER_STEP_NS);
     CHECK(turn_timer_status(fx.s, T0 + 1999 * NS_PER_MS, line, sizeof line));
-    CHECK_STR_EQ(line, "rate limited; retrying in 0.1 s (Esc cancels)");
+    CHECK_STR_EQ(line, "rate limited; retrying in 1 s (Esc cancels)");
+    CHECK(turn_timer_status(fx.s, T0 + 500 * NS_PER_MS, line, sizeof line));
+    CHECK_STR_EQ(line, "rate limited; retrying in 2 s (Esc cancels)");
+    CHECK_INT_EQ(turn_timer_next(fx.s, T0 + 500 * NS_PER_MS), T0 + NS_PER_SEC);
     CHECK_INT_EQ(turn_timer_next(fx.s, T0 + 1950 * NS_PER_MS), T0 + 2 * NS_PER_SEC);
     /* At the deadline it goes by itself: full history, no chain; the same transcript turn. */
     fake_now = T0 + 2 * NS_PER_SEC;

@@ -548,6 +548,11 @@ static void test_session_turns(void)
     body(s, LLAMACPP);
     CHECK_INT_EQ(session_turn(s), TURN_DONE);
     CHECK_STR_EQ(entry_text(s, 1), "Hello \xc3\xa9\xe4\xb8\xad"); /* reasoning kept apart */
+    {
+        const TranscriptEntry *ans = transcript_entry(session_transcript(s), 1);
+        CHECK_STR_EQ(sb_cstr(&ans->reasoning), "hmm"); /* ... on the answer entry */
+        CHECK_INT_EQ(ans->reasoning_deltas, 1);
+    }
     CHECK_INT_EQ(session_stats(s)->output_tokens, 3);
     CHECK_INT_EQ(session_stats(s)->input_tokens, 12);
 
@@ -556,6 +561,7 @@ static void test_session_turns(void)
     req = cJSON_Parse(sb_cstr(&sent.msg[1]));
     msgs = cJSON_GetObjectItem(req, "messages");
     CHECK_INT_EQ(cJSON_GetArraySize(msgs), 4);
+    CHECK(strstr(sb_cstr(&sent.msg[1]), "hmm") == NULL); /* reasoning is never sent back */
     /* The first question as first sent (context and all): the second body starts with the
      * first one's bytes up to its end of messages, so a prefix cache applies. */
     CHECK(strncmp(cJSON_GetObjectItem(cJSON_GetArrayItem(msgs, 1), "content")->valuestring,
