@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "themes/palette.h"
 #include "themes/theme.h"
 #include "ui/grid.h"
 
@@ -88,6 +89,14 @@ typedef struct TermCaps {
 } TermCaps;
 /* False (and *out zeroed) when terminfo does not know term. Never uses the screen. */
 bool term_caps(const char *term, TermCaps *out);
+
+/* Another theme while running: the render thread sets the colour pairs up again before its
+ * next paint, which repaints the whole screen. Copied. */
+void term_set_theme(Term *t, const Theme *theme);
+/* The colour depth term_start decided (themes/palette.h): NO_COLOR or no colours is
+ * COLOUR_MONO; COLORTERM=truecolor uses the *-direct terminfo type of $TERM's family when
+ * terminfo has one. */
+ColourMode term_colour_mode(const Term *t);
 
 /* Writes a control string the app built (an OSC 52 clipboard sequence, possibly wrapped for
  * tmux) from the render thread between two frames, never into the middle of curses' output.
