@@ -57,6 +57,7 @@
 #include "app/state.h"
 #include "app/swap_app.h"
 #include "app/terminal_app.h"
+#include "app/theme_app.h"
 #include "app/transport_events.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -321,15 +322,10 @@ static App *app_alloc(const AppConfig *cfg, StrBuf *notes)
 static bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
 {
     const AppConfig *cfg = a->cfg;
-    theme_default(&a->theme);
-    if (cfg->theme_path && !theme_load_file(&a->theme, cfg->theme_path, err)) {
-        if (!cfg->theme_soft)
-            return false;
-        /* The settings file's theme: a warning, and the built-in one. */
-        fprintf(stderr, "flint: %s\n", err->msg);
-        sb_printf(notes, "%s\n", err->msg);
-        theme_default(&a->theme);
-    }
+    ThemeChoice tc = {.name = cfg->theme_name, .path = cfg->theme_path,
+                      .soft = cfg->theme_soft, .automatic = cfg->theme_auto};
+    if (!theme_app_init(a, &tc, notes, err))
+        return false;
     config_apply_keys(a, cfg->settings, notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns,
                           .wire = cfg->api == APP_API_CHAT ? wire_chat_new() : NULL,

@@ -52,6 +52,8 @@ typedef struct AppConfig {
                               * sends them; the WebSocket transport has no such setting yet */
     size_t n_headers;
     int lifetime_s;          /* the provider's connection lifetime (0: by URL; see policy.h) */
+    const char *theme_name;  /* a built-in theme's name (themes/theme_builtin.h), or NULL */
+    bool theme_auto;         /* no theme set: dark, or light on a light background (OSC 11) */
     const char *theme_path;  /* NULL: the built-in theme */
     bool theme_soft;         /* theme_path came from the settings file: if it cannot be
                               * loaded, warn and use the built-in theme (--theme: an error) */

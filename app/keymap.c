@@ -130,6 +130,20 @@ static const KeyDefault edit_defaults[] = {
     {"Alt-E", "export", true},
     /* the model's proposed edits (app/hunks_app.h) */
     {"Ctrl-R", "review", false},
+    /* the layout and the theme (app/layout_app.h) */
+    {"Alt->", "divider-forward", false},
+    {"Alt-.", "divider-forward", true},     /* the same key without Shift */
+    {"Alt-<", "divider-back", false},
+    {"Alt-,", "divider-back", true},
+    {"Alt-f", "zoom", false},
+    {"Alt-F", "zoom", true},
+    {"Alt-s", "swap", false},
+    {"Alt-S", "swap", true},
+    {"Alt-=", "layout-reset", false},
+    {"Alt-l", "arrange", false},
+    {"Alt-L", "arrange", true},
+    {"Alt-t", "theme", false},
+    {"Alt-T", "theme", true},
 };
 
 static const KeyDefault prompt_defaults[] = {
@@ -228,6 +242,19 @@ static const KeyDefault answer_defaults[] = {
     {"Ctrl-Q", "quit", false},
     {"Ctrl-L", "redraw", false},
     {"F1", "help", false},
+    {"Alt->", "divider-forward", true},     /* the layout's keys work here too */
+    {"Alt-.", "divider-forward", true},
+    {"Alt-<", "divider-back", true},
+    {"Alt-,", "divider-back", true},
+    {"Alt-f", "zoom", false},
+    {"Alt-F", "zoom", true},
+    {"Alt-s", "swap", true},
+    {"Alt-S", "swap", true},
+    {"Alt-=", "layout-reset", true},
+    {"Alt-l", "arrange", true},
+    {"Alt-L", "arrange", true},
+    {"Alt-t", "theme", true},
+    {"Alt-T", "theme", true},
 };
 
 /* "Replace? (y)es (n)o (a)ll (Esc) stop" for each match (app/search_ui.h); anything else is

@@ -27,6 +27,7 @@ typedef enum AppMode {
     MODE_BUFFER_LIST,     /* the Alt-B list */
     MODE_SWAP,            /* "swap file found: recover, diff, delete?" */
     MODE_RESUME_LIST,     /* flint --resume: the earlier conversations (app/journal_app.c) */
+    MODE_THEME_LIST,      /* Alt-T: the themes (app/theme_app.c) */
     /* using the answer (app/answer_ui.h) */
     MODE_ANSWER,          /* the answer pane has the focus (its caret, copy, insert) */
     MODE_ANSWER_SEARCH,   /* Ctrl-F there: the incremental search prompt over the answer */
@@ -66,7 +67,8 @@ static inline KeyMode mode_key_table(AppMode m)
     case MODE_SWAP: return KEYS_CONFIRM;
     case MODE_REPLACE_CONFIRM: return KEYS_REPLACE;
     case MODE_BUFFER_LIST:
-    case MODE_RESUME_LIST: return KEYS_LIST;
+    case MODE_RESUME_LIST:
+    case MODE_THEME_LIST: return KEYS_LIST;
     case MODE_ANSWER: return KEYS_ANSWER;
     case MODE_REVIEW: return KEYS_REVIEW;
     default: return KEYS_PROMPT;
