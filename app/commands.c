@@ -506,9 +506,9 @@ static const Command commands[] = {
     {"divider-back", E | AN, 0, layout_app_cmd_back, "move the divider left (stacked: up)"},
     {"zoom", E | AN, 0, layout_app_cmd_zoom, "the focused pane full screen, or back"},
     {"swap", E | AN, 0, layout_app_cmd_swap, "swap the editor and the answer pane"},
-    {"layout-reset", E | AN, 0, layout_app_cmd_reset, "the default split, no zoom, no swap"},
+    {"layout-reset", E | AN, 0, layout_app_cmd_reset, "the default split (by width), no zoom, no swap"},
     {"arrange", E | AN, 0, layout_app_cmd_arrange,
-     "panes stacked, side by side, or by width (in turn)"},
+     "panes side by side / stacked (Alt-=: by width again)"},
     {"theme", E | AN, 0, layout_app_cmd_theme, "choose a colour theme for this session"},
     /* the model's proposed edits (app/hunks_app.c) */
     {"review", E, 0, hunks_cmd_review,

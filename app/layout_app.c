@@ -66,12 +66,10 @@ void layout_app_cmd_arrange(App *a, const KeyEvent *k)
 {
     (void)k;
     LayoutOpts o = ui_layout_opts(a->ui);
-    o.arrange = o.arrange == LAYOUT_AUTO ? LAYOUT_STACK : o.arrange == LAYOUT_STACK ? LAYOUT_SIDE
-                                                                                  : LAYOUT_AUTO;
+    o.arrange = ui_stacked(a->ui) ? LAYOUT_SIDE : LAYOUT_STACK; /* the other of what shows */
     ui_set_layout(a->ui, &o);
-    static const char *const says[] = {"by width (side by side from 100 columns)", "stacked",
-                                       "side by side"};
-    app_say(a, false, "panes: %s", says[o.arrange]);
+    app_say(a, false, "panes %s (Alt-= back to: by width)",
+            o.arrange == LAYOUT_SIDE ? "side by side" : "stacked");
     app_damage(a);
 }
 

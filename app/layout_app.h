@@ -6,9 +6,9 @@
  *   zoom (Alt-F): the focused pane takes the whole screen; again: back to the split. While
  *       zoomed the zoom follows the focus (Alt-A / F6 show the other pane full screen).
  *   swap (Alt-S): the answer pane to the left (or on top), the editor to the other side.
- *   layout-reset (Alt-=): the default split, unswapped, unzoomed.
- *   arrange (Alt-L): stacked, side by side, or by width (the default: stacked below 100
- *       columns, see ui/layout.h for why), in turn.
+ *   layout-reset (Alt-=): the default split (by width, 55%), unswapped, unzoomed.
+ *   arrange (Alt-L): side by side if stacked, stacked if side by side (the default is by
+ *       width: stacked below 100 columns, see ui/layout.h for why; Alt-= goes back to it).
  * A press on the divider and a drag move it (layout_app_mouse). All of it is for the session:
  * nothing is written to the settings. Errors: none. */
 #ifndef FLINT_APP_LAYOUT_APP_H

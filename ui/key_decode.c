@@ -604,8 +604,8 @@ static DecResult decode_c1(const unsigned char *b, size_t n, KeyEvent *ev, size_
         *used = 2;
         r = DEC_SKIP;
     }
-    if (r == DEC_MORE)
-        return r;
+    if (r == DEC_MORE || r == DEC_REPLY_BG)
+        return r; /* OSC 11's answer in the C1 form (C2 9D ... C2 9C) is an answer too */
     *ev = (KeyEvent){0};
     return DEC_SKIP;
 }

@@ -111,6 +111,8 @@ void ui_set_layout(Ui *ui, const LayoutOpts *o)
 
 LayoutOpts ui_layout_opts(const Ui *ui) { return ui->lopts; }
 
+bool ui_stacked(const Ui *ui) { return ui_layout(ui).stacked; }
+
 bool ui_on_divider(const Ui *ui, int x, int y)
 {
     Layout l = ui_layout(ui);

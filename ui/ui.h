@@ -69,6 +69,7 @@ UiPane ui_pane_at(const Ui *ui, int x, int y);
  * (ui_model_set_focus), else the editor. */
 void ui_set_layout(Ui *ui, const LayoutOpts *o);
 LayoutOpts ui_layout_opts(const Ui *ui);
+bool ui_stacked(const Ui *ui);  /* the panes are on top of each other now */
 /* The cell is on the divider between the panes (a mouse press there starts a resize). */
 bool ui_on_divider(const Ui *ui, int x, int y);
 /* The editor's share that puts the divider at cell x,y (its column, or its row stacked). */
