@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Colour that respects the terminal, as a user meets it in tmux: the same screen (text) under
+# TERM=xterm-direct (when terminfo has it), xterm-256color, screen and vt100, with the colour
+# depth flint chose (its log) and what reached the pane (capture-pane -e): RGB, the 256
+# palette, 8 colours, none. NO_COLOR: attributes only (the status bar in reverse video). Then
+# the theme list (Alt-T): Enter applies a theme for the session.
+set -u
+. "$(dirname "$0")/lib.sh"
+e2e_init colour
+backend_start --rate 0
+E2E_COLS=100
+E2E_ROWS=30
+
+file=$E2E_DIR/hello.c
+printf 'int main(void)\n{\n    return 0; /* done */\n}\n' >"$file"
+
+sgr() { $E2E_TMUX capture-pane -p -e -t e2e; }
+
+# one_term TERM MODE [more env]: the screen's text, the mode in the log, the pane's colours.
+one_term() {
+  local term=$1 mode=$2
+  FLINT_ENV="TERM=$term ${3:-}" flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
+  wait_screen ' 1 int main\(void\)'
+  wait_screen ' 3     return 0; /\* done \*/'
+  wait_screen 'hello\.c +1:1'
+  wait_file "mode=$mode " "$FLINT_LOG_FILE"
+  local s
+  s=$(sgr)
+  case $mode in
+  truecolor) grep -q $'\e\\[[0-9;]*38;2;' <<<"$s" || fail "$term: no RGB colour on the screen" ;;
+  256) grep -q $'\e\\[[0-9;]*38;5;' <<<"$s" || fail "$term: no 256-palette colour on the screen"
+       grep -q $'38;2;' <<<"$s" && fail "$term: RGB colour on a 256-colour terminal" ;;
+  8) grep -Eq $'\e\\[[0-9;]*3[0-7]m' <<<"$s" || fail "$term: no ANSI colour on the screen"
+     grep -Eq '38;[25];' <<<"$s" && fail "$term: more than 8 colours used" ;;
+  mono) grep -Eq $'\e\\[([0-9]*;)*(3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]' <<<"$s" && fail "$term: colours used"
+        grep -q $'\e\\[[0-9;]*7m' <<<"$s" || fail "$term: no reverse video (the status bar)" ;;
+  esac
+  keys C-q
+  wait_file '.' "$E2E_DIR/flint.exit"
+  flint_stop
+}
+
+if infocmp xterm-direct >/dev/null 2>&1; then
+  one_term xterm-direct truecolor
+  one_term xterm-256color truecolor COLORTERM=truecolor # the *-direct type of its family
+else
+  echo "e2e colour: terminfo has no xterm-direct (ncurses-term): truecolor not tried"
+  one_term xterm-256color 256 COLORTERM=truecolor # no direct type: the 256 palette
+fi
+one_term xterm-256color 256
+one_term screen 8
+one_term vt100 mono
+one_term tmux-256color mono NO_COLOR=1
+
+# The theme list: Alt-T, the current theme selected, Enter applies another for this session.
+flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
+wait_screen ' 1 int main\(void\)'
+keys M-t
+wait_screen 'Themes'
+wait_screen 'solarized-light'
+wait_screen 'high-contrast'
+keys Down Down Enter
+wait_gone 'Themes'
+wait_screen 'theme solarized-dark for this session'
+# the status bar's colour is solarized's base02 (#073642 -> 256-palette 23 or 236 area)
+sgr | grep -q $'\e\\[[0-9;]*48;5;' || fail "no background colour after the theme change"
+keys M-t
+wait_screen 'Themes'
+keys Escape
+wait_gone 'Themes'
+keys C-q
+wait_file '.' "$E2E_DIR/flint.exit"
+echo "e2e colour: ok"
