@@ -585,6 +585,7 @@ Session *app_session(App *a) { return a->session; }
 const Grid *app_grid(const App *a) { return ui_grid(a->ui); }
 const char *app_message(const App *a) { return a->message; }
 AppMode app_mode(const App *a) { return a->mode; }
+const char *app_theme_name(const App *a) { return a->theme.name; }
 bool app_esc_pending(const App *a) { return loop_timer_armed(a->esc_timer); }
 bool app_quit_requested(const App *a) { return loop_quitting(a->loop); }
 int app_exit_status(const App *a) { return a->exit_status; }

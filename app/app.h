@@ -98,6 +98,7 @@ Session *app_session(App *a);
 const Grid *app_grid(const App *a);         /* the last frame drawn */
 const char *app_message(const App *a);      /* the status line's message ("" none) */
 AppMode app_mode(const App *a);
+const char *app_theme_name(const App *a);   /* the theme in use (app/theme_app.h) */
 bool app_esc_pending(const App *a);         /* a lone Esc waits for the rest of a sequence */
 bool app_quit_requested(const App *a);      /* the loop was told to quit */
 int app_exit_status(const App *a);          /* what app_run would return (1 until a quit) */
