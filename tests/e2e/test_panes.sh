@@ -3,7 +3,7 @@
 # "─", 80 columns wide); a resize to 120x40 puts them side by side and back; Alt-> / Alt-<
 # move the divider; Alt-F zooms the focused pane to the whole screen and back (the answer's
 # when it has the focus); Alt-S swaps the sides; Alt-L side by side at 80 columns; Alt-=
-# resets. A mouse drag on the divider is in the unit tests (layout_pct_at) and by hand.
+# resets; a mouse drag on the divider moves it.
 set -u
 . "$(dirname "$0")/lib.sh"
 e2e_init panes
@@ -36,6 +36,13 @@ keys 'M->'
 wait_screen "^.{$((col + 5)),$((col + 7))}│" # 5% of 119 columns
 keys 'M-<' 'M-<'
 wait_screen "^.{$((col - 7)),$((col - 5))}│"
+keys M-=
+wait_screen "^.{$col}│"
+# a mouse drag on the divider (SGR reports, 1-based): press on it, drag to column 40, release
+type $'\e[<0;'"$((col + 1))"$';5M'
+type $'\e[<32;40;5M'
+type $'\e[<0;40;5m'
+wait_screen '^.{38,40}│'
 keys M-=
 wait_screen "^.{$col}│"
 
