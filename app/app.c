@@ -534,6 +534,7 @@ int app_run(const AppConfig *cfg)
         goto fail;
     }
     term_set_mouse(a->term, a->mouse_on);
+    theme_app_term_started(a); /* 16 colours or fewer: the terminal theme, before any frame */
     int cols = 80, rows = 24;
     term_size(a->term, &cols, &rows);
     app_start(a, cols, rows, sb_cstr(&notes), ws.url);

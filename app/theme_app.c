@@ -45,6 +45,14 @@ bool theme_app_apply(App *a, const char *name)
     return true;
 }
 
+void theme_app_term_started(App *a)
+{
+    if (!a->theme_auto || !a->term || term_colour_mode(a->term) >= COLOUR_256)
+        return;
+    theme_app_apply(a, "terminal");
+    a->theme_auto = false; /* the terminal theme reads on any background */
+}
+
 void theme_app_background(App *a)
 {
     const KeysReplies *r = &a->keys.replies;

@@ -6,6 +6,7 @@
  *     background colour (OSC 11, sent with the kitty/DA1 queries by app/terminal_app.c after
  *     the first frame); if the answer is a light colour it switches to "light"
  *     (theme_app_background). A terminal that does not answer keeps "dark": nothing waits.
+ *     On a terminal of 16 colours or fewer it takes "terminal" instead (theme_app_term_started).
  *   - Alt-T (command "theme") lists the built-in themes; Enter applies the chosen one for
  *     this session (the settings file is not written: set "theme" there to keep it), Esc
  *     closes the list. A choice made by hand is never overridden by a late OSC 11 answer.
@@ -32,6 +33,11 @@ typedef struct ThemeChoice {
  * settings-file theme that cannot: a note in notes, and the default). Nothing chosen at all
  * (automatic false, no name or path): the terminal theme (theme_default). */
 bool theme_app_init(struct App *a, const ThemeChoice *choice, StrBuf *notes, ErrorBuf *err);
+/* Once the terminal is started: with no theme set and 16 colours or fewer (where #rrggbb
+ * colours collapse onto a few ANSI ones: dark's status bar would be white on black), the
+ * terminal theme, which is made of those 16 and reads on dark and light alike; OSC 11's
+ * answer then changes nothing. */
+void theme_app_term_started(struct App *a);
 /* After keys: acts once on OSC 11's answer (a->keys.replies.bg). */
 void theme_app_background(struct App *a);
 /* Alt-T: the list of themes (MODE_THEME_LIST), the current one selected. */

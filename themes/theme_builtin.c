@@ -226,8 +226,6 @@ bool theme_builtin(const char *name, Theme *out)
 {
     if (!name)
         return false;
-    if (strcmp(name, "default") == 0)
-        name = "terminal";
     for (size_t i = 0; i < theme_builtin_count(); i++) {
         if (strcmp(builtins[i].name, name) != 0)
             continue;

@@ -27,7 +27,8 @@ size_t theme_builtin_count(void);
 /* The i-th built-in's name (list order); NULL past the end. */
 const char *theme_builtin_name(size_t i);
 /* Fills *out with the built-in theme of that name; false (and *out untouched) when there is
- * none. "default" is the terminal theme (what the name meant before the built-ins). */
+ * none. "default" is not one: the app takes it for dark-or-light by the background
+ * (app/theme_app.h); it used to name the terminal theme, which theme_default() still is. */
 bool theme_builtin(const char *name, Theme *out);
 
 #endif

@@ -40,6 +40,7 @@ static void test_all_parse(void)
     CHECK(!theme_builtin("nope", &t));
     CHECK(!theme_builtin(NULL, &t));
     CHECK(!theme_builtin("", &t));
+    CHECK(!theme_builtin("default", &t)); /* the app's "dark or light by the background" */
 }
 
 static void test_same_as_files(void)
