@@ -15,6 +15,7 @@
 #include "app/clipboard.h"
 #include "app/tmux_opts.h"
 #include "core/clock.h"
+#include "themes/palette.h"
 #include "ui/term.h"
 
 /* kitty keyboard flags, DECRQM for bracketed paste and SGR mouse, then DA1 (answered last). */
@@ -166,6 +167,22 @@ static void section_terminal(FILE *out, const DoctorAnswers *ans, bool asked)
     row(out, "true colour", line);
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
         row(out, "NO_COLOR", "set: attributes only, no colours");
+    if (known) { /* what term_start will choose (themes/palette.h) */
+        char direct[64];
+        const char *dt = term_direct_type(direct, sizeof direct);
+        bool nc = getenv("NO_COLOR") && *getenv("NO_COLOR");
+        ColourMode mode = colour_mode_pick(dt ? 0x1000000 : caps.colors,
+                                           caps.rgb && caps.colors >= 0x1000000, nc);
+        snprintf(line, sizeof line, "%s%s%s", colour_mode_name(mode),
+                 mode == COLOUR_MONO ? " (attributes only)" : " colours",
+                 dt ? " (through terminfo's " : "");
+        if (dt)
+            snprintf(line + strlen(line), sizeof line - strlen(line), "%s)", dt);
+        row(out, "flint draws", line);
+        if (truecolor && !dt && mode != COLOUR_DIRECT && !nc)
+            fix(out, "COLORTERM says truecolor, but terminfo has no *-direct type for this "
+                     "TERM: install ncurses-term (xterm-direct) for 24-bit colour");
+    }
     if (known && caps.colors < 256 && !truecolor)
         fix(out, "a 256-colour TERM (xterm-256color, tmux-256color) looks better");
     row(out, "bracketed paste", asked ? decrpm(ans->paste_mode) : "not asked (no terminal)");

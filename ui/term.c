@@ -473,7 +473,7 @@ static void wake(Term *t)
  * terminal whose $TERM is not a direct type, the direct type of the same family
  * (xterm-256color -> xterm-direct, tmux-256color -> tmux-direct) when terminfo has it; else
  * NULL ($TERM as is: 256 colours, the nearest palette entry). */
-static const char *direct_type(char *out, size_t size)
+const char *term_direct_type(char *out, size_t size)
 {
     const char *term = getenv("TERM");
     if (!colour_env_truecolor(getenv("COLORTERM")) || !term || !*term || strstr(term, "direct"))
@@ -494,7 +494,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     t->out_fd = fileno(stdout);
     t->cursor_shown = -1;
     char direct[64];
-    const char *type = direct_type(direct, sizeof direct);
+    const char *type = term_direct_type(direct, sizeof direct);
     t->screen = type ? newterm(type, stdout, stdin) : NULL;
     if (t->screen)
         log_msg("term: COLORTERM asks for truecolor: terminfo type %s", type);

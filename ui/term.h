@@ -89,6 +89,10 @@ typedef struct TermCaps {
 } TermCaps;
 /* False (and *out zeroed) when terminfo does not know term. Never uses the screen. */
 bool term_caps(const char *term, TermCaps *out);
+/* With COLORTERM=truecolor (or 24bit) and a $TERM that is not a *-direct type: the direct type
+ * of its family that terminfo has (xterm-256color -> xterm-direct), written to out, which
+ * term_start then uses; else NULL. Reads terminfo, never the screen. */
+const char *term_direct_type(char *out, size_t size);
 
 /* Another theme while running: the render thread sets the colour pairs up again before its
  * next paint, which repaints the whole screen. Copied. */
