@@ -80,7 +80,7 @@ void theme_app_list_open(App *a)
             sel = i;
     }
     a->mode = MODE_THEME_LIST;
-    ui_list_show(a->ui, "Themes  (Enter: use for this session  Esc)", sb_cstr(&lines), sel);
+    ui_list_show(a->ui, "Themes  (Enter applies, Esc)", sb_cstr(&lines), sel);
     sb_free(&lines);
 }
 
