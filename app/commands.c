@@ -316,8 +316,16 @@ static void cmd_buffer_next(App *a, const KeyEvent *k) { buffers_switch(a, 1); }
 static void cmd_buffer_prev(App *a, const KeyEvent *k) { buffers_switch(a, -1); }
 static void cmd_buffer_list(App *a, const KeyEvent *k) { buffers_list_open(a); }
 static void cmd_close(App *a, const KeyEvent *k) { buffers_close(a); }
-static void cmd_list_up(App *a, const KeyEvent *k) { ui_list_move(a->ui, -1); }
-static void cmd_list_down(App *a, const KeyEvent *k) { ui_list_move(a->ui, 1); }
+static void cmd_list_up(App *a, const KeyEvent *k)
+{
+    ui_list_move(a->ui, -1);
+    theme_app_list_moved(a); /* the theme list previews the theme under the selection */
+}
+static void cmd_list_down(App *a, const KeyEvent *k)
+{
+    ui_list_move(a->ui, 1);
+    theme_app_list_moved(a);
+}
 static void cmd_list_choose(App *a, const KeyEvent *k)
 {
     if (!theme_app_list_choose(a) && !journal_app_list_choose(a))

@@ -101,6 +101,7 @@ typedef struct App {
     bool theme_auto;       /* no theme was set: dark, light on a light background */
     bool theme_bg_seen;    /* OSC 11's answer was acted on */
     bool theme_changed;    /* the user chose another theme while running */
+    Theme theme_before;    /* MODE_THEME_LIST: the theme before the list's previews */
     /* The split (app/layout_app.h): share, swap and zoom live in the Ui's LayoutOpts. */
     bool divider_drag;     /* a left press on the divider: drags move it */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */

@@ -1,5 +1,6 @@
 /* Theme app (see theme_app.h). State in App: theme (what the terminal was given), theme_auto,
- * theme_bg_seen, theme_changed. */
+ * theme_bg_seen, theme_changed, theme_before (while the list is open: the theme to put back
+ * on Esc). */
 #include "app/theme_app.h"
 
 #include <stdio.h>
@@ -79,9 +80,19 @@ void theme_app_list_open(App *a)
         if (strcmp(n, a->theme.name) == 0)
             sel = i;
     }
+    a->theme_before = a->theme;
     a->mode = MODE_THEME_LIST;
     ui_list_show(a->ui, "Themes  (Enter applies, Esc)", sb_cstr(&lines), sel);
     sb_free(&lines);
+}
+
+void theme_app_list_moved(App *a)
+{
+    if (a->mode != MODE_THEME_LIST)
+        return;
+    const char *name = theme_builtin_name(ui_list_selected(a->ui));
+    if (name && strcmp(name, a->theme.name) != 0)
+        theme_app_apply(a, name);
 }
 
 bool theme_app_list_choose(App *a)
@@ -91,7 +102,7 @@ bool theme_app_list_choose(App *a)
     const char *name = theme_builtin_name(ui_list_selected(a->ui));
     ui_list_hide(a->ui);
     a->mode = MODE_EDIT;
-    if (name && theme_app_apply(a, name)) {
+    if (name && (strcmp(name, a->theme.name) == 0 || theme_app_apply(a, name))) {
         a->theme_changed = true;
         app_say(a, false, "theme %s for this session (settings \"theme\": \"%s\" keeps it)",
                 name, name);
@@ -105,5 +116,10 @@ bool theme_app_list_cancel(App *a)
         return false;
     ui_list_hide(a->ui);
     a->mode = MODE_EDIT;
+    if (memcmp(&a->theme, &a->theme_before, sizeof a->theme) != 0) { /* previewed: put back */
+        a->theme = a->theme_before;
+        term_set_theme(a->term, &a->theme);
+        app_damage(a);
+    }
     return true;
 }

@@ -7,9 +7,10 @@
  *     the first frame); if the answer is a light colour it switches to "light"
  *     (theme_app_background). A terminal that does not answer keeps "dark": nothing waits.
  *     On a terminal of 16 colours or fewer it takes "terminal" instead (theme_app_term_started).
- *   - Alt-T (command "theme") lists the built-in themes; Enter applies the chosen one for
- *     this session (the settings file is not written: set "theme" there to keep it), Esc
- *     closes the list. A choice made by hand is never overridden by a late OSC 11 answer.
+ *   - Alt-T (command "theme") lists the built-in themes; moving the selection previews each
+ *     one on the whole screen; Enter keeps it for this session (the settings file is not
+ *     written: set "theme" there to keep it), Esc puts the theme from before back. A choice
+ *     made by hand is never overridden by a late OSC 11 answer.
  * Errors: none (a built-in theme always parses; a file's errors are app_build's). */
 #ifndef FLINT_APP_THEME_APP_H
 #define FLINT_APP_THEME_APP_H
@@ -42,6 +43,8 @@ void theme_app_term_started(struct App *a);
 void theme_app_background(struct App *a);
 /* Alt-T: the list of themes (MODE_THEME_LIST), the current one selected. */
 void theme_app_list_open(struct App *a);
+/* Up / Down in a list: in the theme list, the theme under the selection is shown. */
+void theme_app_list_moved(struct App *a);
 /* Enter / Esc in the list: false when the theme list is not what is open. */
 bool theme_app_list_choose(struct App *a);
 bool theme_app_list_cancel(struct App *a);

@@ -99,8 +99,9 @@ static void test_theme_list(void)
     CHECK_STR_EQ(app_theme_name(a), "solarized-dark");
     feed(a, "\033t");
     CHECK_INT_EQ(app_mode(a), MODE_THEME_LIST);
-    feed(a, "\033[A");
-    feed(a, "\033[27u"); /* Esc (kitty form: no timer): closed, nothing applied */
+    feed(a, "\033[A"); /* Up: light, previewed */
+    CHECK_STR_EQ(app_theme_name(a), "light");
+    feed(a, "\033[27u"); /* Esc (kitty form: no timer): closed, the theme from before back */
     CHECK_INT_EQ(app_mode(a), MODE_EDIT);
     CHECK_STR_EQ(app_theme_name(a), "solarized-dark");
     app_free(a);
