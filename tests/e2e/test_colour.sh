@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Colour that respects the terminal, as a user meets it in tmux: the same screen (text) under
-# TERM=xterm-direct (when terminfo has it), xterm-256color, screen and vt100, with the colour
+# TERM=xterm-direct (terminfo's, or a test copy compiled with tic), xterm-256color (with
+# COLORTERM=truecolor: 24-bit through xterm-direct, or the 256 palette without it), screen and
+# vt100, with the colour
 # depth flint chose (its log) and what reached the pane (capture-pane -e): RGB, the 256
 # palette, 8 colours, none. NO_COLOR: attributes only (the status bar in reverse video). Then
 # the theme list (Alt-T): Enter applies a theme for the session.
@@ -17,8 +19,11 @@ printf 'int main(void)\n{\n    return 0; /* done */\n}\n' >"$file"
 sgr() { $E2E_TMUX capture-pane -p -e -t e2e; }
 
 # one_term TERM MODE [more env]: the screen's text, the mode in the log, the pane's colours.
+RUN_N=0
 one_term() {
   local term=$1 mode=$2
+  RUN_N=$((RUN_N + 1))
+  E2E_TAG=-$RUN_N # a log of its own: FLINT_LOG appends
   FLINT_ENV="TERM=$term ${3:-}" flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
   wait_screen ' 1 int main\(void\)'
   wait_screen ' 3     return 0; /\* done \*/'
@@ -27,7 +32,8 @@ one_term() {
   local s
   s=$(sgr)
   case $mode in
-  truecolor) grep -q $'\e\\[[0-9;]*38;2;' <<<"$s" || fail "$term: no RGB colour on the screen" ;;
+  truecolor) grep -q $'\e\\[[0-9;]*38;2;' <<<"$s" || fail "$term: no RGB colour on the screen"
+             grep -q 'truecolor' "$FLINT_LOG_FILE" || fail "$term: not truecolor" ;;
   256) grep -q $'\e\\[[0-9;]*38;5;' <<<"$s" || fail "$term: no 256-palette colour on the screen"
        grep -q $'38;2;' <<<"$s" && fail "$term: RGB colour on a 256-colour terminal" ;;
   8) grep -Eq $'\e\\[[0-9;]*3[0-7]m' <<<"$s" || fail "$term: no ANSI colour on the screen"
@@ -40,12 +46,29 @@ one_term() {
   flint_stop
 }
 
+if ! infocmp xterm-direct >/dev/null 2>&1; then
+  # No ncurses-term here: COLORTERM=truecolor without a direct type is the 256 palette ...
+  one_term xterm-256color 256 COLORTERM=truecolor
+  # ... and a private copy of ncurses-term's xterm-direct (its setaf/setab) stands in for it.
+  if command -v tic >/dev/null; then
+    cat >"$E2E_DIR/xterm-direct.ti" <<'TIEOF'
+xterm-direct|xterm with direct-colour indexing (flint's test copy of ncurses-term's),
+	RGB, colors#0x1000000, pairs#0x10000, ccc@, initc@, oc@, rs1=\Ec\E]104\007,
+	setab=\E[%?%p1%{8}%<%t4%p1%d%e48:2::%p1%{65536}%/%d:%p1%{256}%/%{255}%&%d:%p1%{255}%&%d%;m,
+	setaf=\E[%?%p1%{8}%<%t3%p1%d%e38:2::%p1%{65536}%/%d:%p1%{256}%/%{255}%&%d:%p1%{255}%&%d%;m,
+	use=xterm-256color,
+TIEOF
+    mkdir -p "$E2E_DIR/terminfo"
+    tic -x -o "$E2E_DIR/terminfo" "$E2E_DIR/xterm-direct.ti" || fail "tic failed"
+    export TERMINFO=$E2E_DIR/terminfo # infocmp below, and flint (through tmux's environment)
+  fi
+fi
 if infocmp xterm-direct >/dev/null 2>&1; then
-  one_term xterm-direct truecolor
-  one_term xterm-256color truecolor COLORTERM=truecolor # the *-direct type of its family
+  one_term xterm-direct truecolor "${TERMINFO:+TERMINFO=$TERMINFO}"
+  # COLORTERM=truecolor: the *-direct type of $TERM's family
+  one_term xterm-256color truecolor "COLORTERM=truecolor ${TERMINFO:+TERMINFO=$TERMINFO}"
 else
-  echo "e2e colour: terminfo has no xterm-direct (ncurses-term): truecolor not tried"
-  one_term xterm-256color 256 COLORTERM=truecolor # no direct type: the 256 palette
+  echo "e2e colour: no xterm-direct and no tic: truecolor not tried"
 fi
 one_term xterm-256color 256
 one_term screen 8
@@ -53,6 +76,7 @@ one_term vt100 mono
 one_term tmux-256color mono NO_COLOR=1
 
 # The theme list: Alt-T, the current theme selected, Enter applies another for this session.
+E2E_TAG=-list
 flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
 wait_screen ' 1 int main\(void\)'
 wait_screen 'hello\.c +1:1'
