@@ -238,7 +238,9 @@ int main(int argc, char **argv)
             cfg.theme_path = theme_path;
             cfg.theme_soft = theme == NULL;
         } else if (theme) {
-            fprintf(stderr, "flint: --theme %s: no such theme (a name from themes/, or a file)\n",
+            fprintf(stderr, "flint: --theme %s: no such theme (dark, light, solarized-dark, "
+                            "solarized-light, high-contrast, terminal, a name from themes/, "
+                            "or a file)\n",
                     theme);
             return 2;
         } else {
