@@ -59,6 +59,7 @@
 #include "app/state.h"
 #include "app/swap_app.h"
 #include "app/terminal_app.h"
+#include "app/theme_app.h"
 #include "app/transport_events.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -363,17 +364,10 @@ App *app_alloc(const AppConfig *cfg, StrBuf *notes)
 bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
 {
     const AppConfig *cfg = a->cfg;
-    theme_default(&a->theme);
-    if (cfg->theme_path)
-        log_msg("theme: %s", cfg->theme_path);
-    if (cfg->theme_path && !theme_load_file(&a->theme, cfg->theme_path, err)) {
-        if (!cfg->theme_soft)
-            return false;
-        /* The settings file's theme: a warning, and the built-in one. */
-        fprintf(stderr, "flint: %s\n", err->msg);
-        sb_printf(notes, "%s\n", err->msg);
-        theme_default(&a->theme);
-    }
+    ThemeChoice tc = {.name = cfg->theme_name, .path = cfg->theme_path,
+                      .soft = cfg->theme_soft, .automatic = cfg->theme_auto};
+    if (!theme_app_init(a, &tc, notes, err))
+        return false;
     config_apply_keys(a, cfg->settings, notes);
     SessionConfig scfg = {.model = cfg->model, .stall_ns = cfg->stall_ns,
                           .wire = cfg->api == APP_API_CHAT ? wire_chat_new() : NULL,
@@ -660,6 +654,7 @@ int app_run(const AppConfig *cfg)
         goto fail;
     }
     term_set_mouse(a->term, a->mouse_on);
+    theme_app_term_started(a); /* 16 colours or fewer: the terminal theme, before any frame */
     int cols = 80, rows = 24;
     term_size(a->term, &cols, &rows);
     app_start(a, cols, rows, sb_cstr(&notes), ws.url);
@@ -713,6 +708,7 @@ Session *app_session(App *a) { return a->session; }
 const Grid *app_grid(const App *a) { return ui_grid(a->ui); }
 const char *app_message(const App *a) { return a->message; }
 AppMode app_mode(const App *a) { return a->mode; }
+const char *app_theme_name(const App *a) { return a->theme.name; }
 bool app_esc_pending(const App *a) { return loop_timer_armed(a->esc_timer); }
 bool app_quit_requested(const App *a) { return loop_quitting(a->loop); }
 int app_exit_status(const App *a) { return a->exit_status; }

@@ -51,6 +51,8 @@ typedef struct AppConfig {
                               * sends them; the WebSocket transport has no such setting yet */
     size_t n_headers;
     int lifetime_s;          /* the provider's connection lifetime (0: by URL; see policy.h) */
+    const char *theme_name;  /* a built-in theme's name (themes/theme_builtin.h), or NULL */
+    bool theme_auto;         /* no theme set: dark, or light on a light background (OSC 11) */
     const char *theme_path;  /* NULL: the built-in theme */
     bool theme_soft;         /* theme_path came from the settings file: if it cannot be
                               * loaded, warn and use the built-in theme (--theme: an error) */
@@ -119,6 +121,7 @@ Session *app_session(App *a);
 const Grid *app_grid(const App *a);         /* the last frame drawn */
 const char *app_message(const App *a);      /* the status line's message ("" none) */
 AppMode app_mode(const App *a);
+const char *app_theme_name(const App *a);   /* the theme in use (app/theme_app.h) */
 bool app_esc_pending(const App *a);         /* a lone Esc waits for the rest of a sequence */
 bool app_quit_requested(const App *a);      /* the loop was told to quit */
 int app_exit_status(const App *a);          /* what app_run would return (1 until a quit) */

@@ -19,6 +19,7 @@
 #include "app/edit_cmds.h"
 #include "app/journal_app.h"
 #include "app/model_pick.h"
+#include "app/layout_app.h"
 #include "app/hunks_app.h"
 #include "app/paste.h"
 #include "app/prompt_editor.h"
@@ -28,6 +29,7 @@
 #include "app/search_ui.h"
 #include "app/state.h"
 #include "app/swap_app.h"
+#include "app/theme_app.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 
@@ -318,20 +320,28 @@ static void cmd_model_pick(App *a, const KeyEvent *k) { model_pick_open(a); }
 static void cmd_reasoning(App *a, const KeyEvent *k)
 {
     bool shown = ui_model_toggle_reasoning(a->ui);
-    app_say(a, false, shown ? "The model's reasoning is shown above its answers (Alt-T hides it)."
-                            : "The model's reasoning is folded to one line (Alt-T shows it).");
+    app_say(a, false, shown ? "The model's reasoning is shown above its answers (Alt-H hides it)."
+                            : "The model's reasoning is folded to one line (Alt-H shows it).");
 }
 static void cmd_close(App *a, const KeyEvent *k) { buffers_close(a); }
-static void cmd_list_up(App *a, const KeyEvent *k) { ui_list_move(a->ui, -1); }
-static void cmd_list_down(App *a, const KeyEvent *k) { ui_list_move(a->ui, 1); }
+static void cmd_list_up(App *a, const KeyEvent *k)
+{
+    ui_list_move(a->ui, -1);
+    theme_app_list_moved(a); /* the theme list previews the theme under the selection */
+}
+static void cmd_list_down(App *a, const KeyEvent *k)
+{
+    ui_list_move(a->ui, 1);
+    theme_app_list_moved(a);
+}
 static void cmd_list_choose(App *a, const KeyEvent *k)
 {
-    if (!model_pick_choose(a) && !journal_app_list_choose(a))
+    if (!model_pick_choose(a) && !theme_app_list_choose(a) && !journal_app_list_choose(a))
         buffers_list_choose(a);
 }
 static void cmd_list_cancel(App *a, const KeyEvent *k)
 {
-    if (!model_pick_cancel(a) && !journal_app_list_cancel(a))
+    if (!model_pick_cancel(a) && !theme_app_list_cancel(a) && !journal_app_list_cancel(a))
         buffers_cancel(a);
 }
 static void cmd_list_close(App *a, const KeyEvent *k) { buffers_list_close_selected(a); }
@@ -382,7 +392,7 @@ static void cmd_search_case(App *a, const KeyEvent *k)
 #define R MODE_BIT(MODE_REPLACE_CONFIRM)
 #define PAT (MODE_BIT(MODE_SEARCH) | MODE_BIT(MODE_REPLACE_FIND) | MODE_BIT(MODE_ANSWER_SEARCH))
 #define LB MODE_BIT(MODE_BUFFER_LIST)
-#define L (LB | MODE_BIT(MODE_RESUME_LIST) | MODE_BIT(MODE_MODEL_LIST)) /* the lists */
+#define L (LB | MODE_BIT(MODE_RESUME_LIST) | MODE_BIT(MODE_MODEL_LIST) | MODE_BIT(MODE_THEME_LIST))
 #define SW MODE_BIT(MODE_SWAP)
 #define OP MODE_BIT(MODE_OPEN)
 #define AN MODE_BIT(MODE_ANSWER)
@@ -483,7 +493,7 @@ static const Command commands[] = {
     {"list-up", L, CMD_BASIC, cmd_list_up, "the previous line of the list"},
     {"list-down", L, CMD_BASIC, cmd_list_down, "the next line of the list"},
     {"list-choose", L, CMD_BASIC, cmd_list_choose,
-     "switch to the chosen buffer (reopen the chosen conversation)"},
+     "switch to the chosen buffer (reopen the chosen conversation, use the chosen theme)"},
     {"list-cancel", L, CMD_BASIC, cmd_list_cancel, "close the list"},
     {"list-close", LB, CMD_BASIC, cmd_list_close, "close the chosen buffer"},
     {"swap-recover", SW, 0, cmd_swap_recover, "take the swap file's text"},
@@ -514,6 +524,16 @@ static const Command commands[] = {
     {"answer-insert-block", E | AN, 0, answer_ui_cmd_insert_block,
      "insert the code block at the caret"},
     {"export", E | AN, 0, answer_ui_cmd_export, "export the conversation to Markdown"},
+    /* --- the layout and the theme (issue 10 items 6, 8; handlers in app/layout_app.c) --- */
+    {"divider-forward", E | AN, 0, layout_app_cmd_forward,
+     "move the divider right (stacked: down)"},
+    {"divider-back", E | AN, 0, layout_app_cmd_back, "move the divider left (stacked: up)"},
+    {"zoom", E | AN, 0, layout_app_cmd_zoom, "the focused pane full screen, or back"},
+    {"swap", E | AN, 0, layout_app_cmd_swap, "swap the editor and the answer pane"},
+    {"layout-reset", E | AN, 0, layout_app_cmd_reset, "the default split (by width), no zoom, no swap"},
+    {"arrange", E | AN, 0, layout_app_cmd_arrange,
+     "panes side by side / stacked (Alt-=: by width again)"},
+    {"theme", E | AN, 0, layout_app_cmd_theme, "choose a colour theme for this session"},
     /* the model's proposed edits (app/hunks_app.c) */
     {"review", E, 0, hunks_cmd_review,
      "review proposed edits (y accept, n reject, a/r all)"},

@@ -15,10 +15,13 @@
 #include "app/clipboard.h"
 #include "app/tmux_opts.h"
 #include "core/clock.h"
+#include "themes/palette.h"
+#include "ui/key_decode.h"
 #include "ui/term.h"
 
-/* kitty keyboard flags, DECRQM for bracketed paste and SGR mouse, then DA1 (answered last). */
-#define DOCTOR_QUERY "\033[?u\033[?2004$p\033[?1006$p\033[c"
+/* The background colour (OSC 11), kitty keyboard flags, DECRQM for bracketed paste and SGR
+ * mouse, then DA1 (answered last). */
+#define DOCTOR_QUERY "\033]11;?\033\\\033[?u\033[?2004$p\033[?1006$p\033[c"
 
 /* Reads a decimal number at b[*i]; false when there is none. */
 static bool num_at(const char *b, size_t n, size_t *i, unsigned *v)
@@ -34,11 +37,33 @@ static bool num_at(const char *b, size_t n, size_t *i, unsigned *v)
     return true;
 }
 
+/* OSC 11's answer at b[i..n) (ESC ] 11 ; rgb:... ended by BEL or ESC \\): true with *rgb. */
+static bool osc11_at(const char *b, size_t n, size_t i, uint32_t *rgb)
+{
+    if (i + 2 >= n || b[i] != '\033' || b[i + 1] != ']')
+        return false;
+    for (size_t j = i + 2; j < n && j - i < 64; j++) {
+        if (b[j] == '\007' || (b[j] == '\033' && j + 1 < n && b[j + 1] == '\\'))
+            return key_parse_osc11((const unsigned char *)b + i + 2, j - (i + 2), rgb);
+        if (b[j] == '\033')
+            return false;
+    }
+    return false;
+}
+
 void doctor_parse_answers(const char *b, size_t n, DoctorAnswers *out)
 {
     memset(out, 0, sizeof *out);
     out->paste_mode = out->sgr_mouse_mode = -1;
     for (size_t i = 0; i + 2 < n; i++) {
+        uint32_t rgb;
+        if (osc11_at(b, n, i, &rgb)) {
+            out->bg = true;
+            out->bg_rgb[0] = (uint8_t)(rgb >> 16);
+            out->bg_rgb[1] = (uint8_t)(rgb >> 8);
+            out->bg_rgb[2] = (uint8_t)rgb;
+            continue;
+        }
         if (b[i] != '\033' || b[i + 1] != '[' || b[i + 2] != '?')
             continue;
         size_t j = i + 3;
@@ -166,6 +191,36 @@ static void section_terminal(FILE *out, const DoctorAnswers *ans, bool asked)
     row(out, "true colour", line);
     if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
         row(out, "NO_COLOR", "set: attributes only, no colours");
+    bool few = false; /* 16 colours or fewer: the terminal theme by default (app/theme_app.h) */
+    if (known) { /* what term_start will choose (themes/palette.h) */
+        char direct[64];
+        const char *dt = term_direct_type(direct, sizeof direct);
+        bool nc = getenv("NO_COLOR") && *getenv("NO_COLOR");
+        ColourMode mode = colour_mode_pick(dt ? 0x1000000 : caps.colors,
+                                           caps.rgb && caps.colors >= 0x1000000, nc);
+        snprintf(line, sizeof line, "%s%s%s", colour_mode_name(mode),
+                 mode == COLOUR_MONO ? " (attributes only)" : " colours",
+                 dt ? " (through terminfo's " : "");
+        if (dt)
+            snprintf(line + strlen(line), sizeof line - strlen(line), "%s)", dt);
+        row(out, "flint draws", line);
+        few = mode < COLOUR_256;
+        if (truecolor && !dt && mode != COLOUR_DIRECT && !nc)
+            fix(out, "COLORTERM says truecolor, but terminfo has no *-direct type for this "
+                     "TERM: install ncurses-term (xterm-direct) for 24-bit colour");
+    }
+    if (!asked) {
+        row(out, "background", "not asked (no terminal)");
+    } else if (ans->bg) {
+        bool light = colour_is_light(ans->bg_rgb);
+        snprintf(line, sizeof line, "#%02x%02x%02x (%s): the default theme is %s",
+                 ans->bg_rgb[0], ans->bg_rgb[1], ans->bg_rgb[2], light ? "light" : "dark",
+                 few ? "terminal (16 colours or fewer)" : light ? "light" : "dark");
+        row(out, "background", line);
+    } else {
+        row(out, "background", few ? "not answered (OSC 11): the default theme is terminal"
+                                   : "not answered (OSC 11): the default theme is dark");
+    }
     if (known && caps.colors < 256 && !truecolor)
         fix(out, "a 256-colour TERM (xterm-256color, tmux-256color) looks better");
     row(out, "bracketed paste", asked ? decrpm(ans->paste_mode) : "not asked (no terminal)");

@@ -12,6 +12,7 @@
 #define FLINT_APP_DOCTOR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -26,6 +27,8 @@ typedef struct DoctorAnswers {
     int paste_mode;       /* DECRPM for mode 2004: 0 unknown mode, 1/2 set/reset, 3/4 fixed; -1
                            * no answer */
     int sgr_mouse_mode;   /* the same for mode 1006 */
+    bool bg;              /* OSC 11 answered: the background colour */
+    uint8_t bg_rgb[3];
 } DoctorAnswers;
 
 /* Pure: the answers found in what the terminal sent (b[0..n), in any order and among other

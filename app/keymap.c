@@ -118,7 +118,7 @@ static const KeyDefault edit_defaults[] = {
     {"Ctrl-Alt-PgDn", "model-scroll-down", true},
     {"Alt-b", "buffer-list", false},
     {"F8", "model-pick", false},
-    {"Alt-t", "reasoning-toggle", false},
+    {"Alt-h", "reasoning-toggle", false}, /* "thinking": Alt-T is the theme list */
     {"Ctrl-W", "close", false},
     /* using the answer (issue 8 item 10, app/answer_ui.c) */
     {"Alt-a", "answer-focus", false},
@@ -132,13 +132,27 @@ static const KeyDefault edit_defaults[] = {
     {"Alt-E", "export", true},
     /* the model's proposed edits (app/hunks_app.h) */
     {"Ctrl-R", "review", false},
+    /* the layout and the theme (app/layout_app.h) */
+    {"Alt->", "divider-forward", false},
+    {"Alt-.", "divider-forward", true},     /* the same key without Shift */
+    {"Alt-<", "divider-back", false},
+    {"Alt-,", "divider-back", true},
+    {"Alt-f", "zoom", false},
+    {"Alt-F", "zoom", true},
+    {"Alt-s", "swap", false},
+    {"Alt-S", "swap", true},
+    {"Alt-=", "layout-reset", false},
+    {"Alt-l", "arrange", false},
+    {"Alt-L", "arrange", true},
+    {"Alt-t", "theme", false},
+    {"Alt-T", "theme", true},
 };
 
 static const KeyDefault prompt_defaults[] = {
     {"Enter", "submit", false},
     {"F9", "context-view", false}, /* the ask prompt: with the question typed so far */
     {"F8", "model-pick", false},   /* the ask prompt (while an answer streams: refused) */
-    {"Alt-t", "reasoning-toggle", false},
+    {"Alt-h", "reasoning-toggle", false},
     {"Esc", "cancel", false},
     {"Ctrl-G", "interrupt", false},
     {"Ctrl-C", "interrupt", false},
@@ -213,7 +227,7 @@ static const KeyDefault answer_defaults[] = {
     {"Alt-A", "answer-focus", true},
     {"F6", "answer-focus", false},
     {"F8", "model-pick", false},
-    {"Alt-t", "reasoning-toggle", false},
+    {"Alt-h", "reasoning-toggle", false},
     {"Ctrl-F", "answer-search", false},
     {"/", "answer-search", true},
     {"F3", "answer-search-next", false},
@@ -237,6 +251,19 @@ static const KeyDefault answer_defaults[] = {
     {"Ctrl-Q", "quit", false},
     {"Ctrl-L", "redraw", false},
     {"F1", "help", false},
+    {"Alt->", "divider-forward", true},     /* the layout's keys work here too */
+    {"Alt-.", "divider-forward", true},
+    {"Alt-<", "divider-back", true},
+    {"Alt-,", "divider-back", true},
+    {"Alt-f", "zoom", false},
+    {"Alt-F", "zoom", true},
+    {"Alt-s", "swap", true},
+    {"Alt-S", "swap", true},
+    {"Alt-=", "layout-reset", true},
+    {"Alt-l", "arrange", true},
+    {"Alt-L", "arrange", true},
+    {"Alt-t", "theme", true},
+    {"Alt-T", "theme", true},
 };
 
 /* "Replace? (y)es (n)o (a)ll (Esc) stop" for each match (app/search_ui.h); anything else is

@@ -20,6 +20,7 @@
 #include "core/xalloc.h"
 #include "session/journal.h"
 #include "session/session.h"
+#include "themes/theme_builtin.h"
 
 #ifndef FLINT_COMMIT
 #define FLINT_COMMIT "unknown" /* CMake sets it from git describe */
@@ -32,7 +33,8 @@ static void usage(FILE *f)
             "\n"
             "A terminal editor with a fast coding model beside it. The left pane edits the\n"
             "files (one buffer each; Alt-Left/Alt-Right switch); Ctrl-K asks the model about\n"
-            "the current one; the answer streams into the right pane.\n"
+            "the current one; the answer streams into the right pane (below it, under 100\n"
+            "columns; Alt-L, Alt-F zoom, Alt-S swap, Alt-T themes).\n"
             "\n"
             "options:\n"
             "  --url URL        backend base URL, e.g. wss://api.openai.com/v1 or\n"
@@ -48,7 +50,8 @@ static void usage(FILE *f)
             "  --list-providers print the providers (never their keys) and exit\n"
             "  --demo           start the bundled offline backend and use it\n"
             "  --demo-rate N    demo answer speed in tokens/s (default 1000; 0 = unthrottled)\n"
-            "  --theme THEME    colour theme: a name (default, light) or a .theme file\n"
+            "  --theme THEME    colour theme: dark, light, solarized-dark, solarized-light,\n"
+            "                   high-contrast, terminal (16 ANSI colours), or a .theme file\n"
             "  --config FILE    settings file (default $XDG_CONFIG_HOME/flint/config.json,\n"
             "                   else ~/.config/flint/config.json)\n"
             "  --print-config   print the effective settings and exit\n"
@@ -239,12 +242,19 @@ int main(int argc, char **argv)
         return rc;
     }
     char theme_path[PATH_MAX];
-    if (settings.theme) {
+    if (!settings.theme || strcmp(settings.theme, "default") == 0 ||
+        strcmp(settings.theme, "auto") == 0) {
+        cfg.theme_auto = true; /* dark, or light once the terminal says its background is */
+    } else if (theme_builtin(settings.theme, &(Theme){0})) {
+        cfg.theme_name = settings.theme;
+    } else {
         if (config_theme_path(settings.theme, theme_path, sizeof theme_path)) {
             cfg.theme_path = theme_path;
             cfg.theme_soft = theme == NULL;
         } else if (theme) {
-            fprintf(stderr, "flint: --theme %s: no such theme (a name from themes/, or a file)\n",
+            fprintf(stderr, "flint: --theme %s: no such theme (dark, light, solarized-dark, "
+                            "solarized-light, high-contrast, terminal, a name from themes/, "
+                            "or a file)\n",
                     theme);
             return 2;
         } else {

@@ -28,6 +28,7 @@ typedef enum AppMode {
     MODE_SWAP,            /* "swap file found: recover, diff, delete?" */
     MODE_RESUME_LIST,     /* flint --resume: the earlier conversations (app/journal_app.c) */
     MODE_MODEL_LIST,      /* F8: models and providers (app/model_pick.c) */
+    MODE_THEME_LIST,      /* Alt-T: the themes (app/theme_app.c) */
     /* using the answer (app/answer_ui.h) */
     MODE_ANSWER,          /* the answer pane has the focus (its caret, copy, insert) */
     MODE_ANSWER_SEARCH,   /* Ctrl-F there: the incremental search prompt over the answer */
@@ -69,6 +70,7 @@ static inline KeyMode mode_key_table(AppMode m)
     case MODE_BUFFER_LIST:
     case MODE_RESUME_LIST:
     case MODE_MODEL_LIST: return KEYS_LIST;
+    case MODE_THEME_LIST: return KEYS_LIST;
     case MODE_ANSWER: return KEYS_ANSWER;
     case MODE_REVIEW: return KEYS_REVIEW;
     default: return KEYS_PROMPT;

@@ -6,6 +6,7 @@
 
 #include "app/answer_ui.h"
 #include "app/keymap.h"
+#include "app/layout_app.h"
 #include "app/questions.h"
 #include "app/screen.h"
 #include "app/state.h"
@@ -50,6 +51,8 @@ static bool mouse(App *a, const KeyEvent *k)
         app_prompt_leave(a); /* the editor again; the answer keeps streaming */
     if (a->mode != MODE_EDIT && a->mode != MODE_ANSWER)
         return true;
+    if (!a->dragging && layout_app_mouse(a, k))
+        return true; /* the divider: a press on it and a drag move it */
     const MouseEvent *m = &k->mouse;
     UiPane pane = a->dragging ? UI_PANE_EDITOR : ui_pane_at(a->ui, m->x, m->y);
     if (pane == UI_PANE_MODEL) {

@@ -85,6 +85,9 @@ static void crash_handler(int signo)
             w = write(2, r.message, strlen(r.message));
             w = write(2, "\n", 1);
         }
+        /* Last (the text is safe by now): let the reset reach the terminal before the
+         * process dies. Async-signal-safe. */
+        tcdrain(a->tty_fd);
     }
     signal(signo, SIG_DFL);
     raise(signo);

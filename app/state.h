@@ -134,6 +134,13 @@ typedef struct App {
     bool term_decided;     /* DA1 came: the Esc mode is chosen */
     bool term_kitty;       /* the kitty disambiguate flag is pushed */
     bool term_notice_told; /* the escape-time notice was given */
+    /* The theme (app/theme_app.h); the Theme itself is `theme` above. */
+    bool theme_auto;       /* no theme was set: dark, light on a light background */
+    bool theme_bg_seen;    /* OSC 11's answer was acted on */
+    bool theme_changed;    /* the user chose another theme while running */
+    Theme theme_before;    /* MODE_THEME_LIST: the theme before the list's previews */
+    /* The split (app/layout_app.h): share, swap and zoom live in the Ui's LayoutOpts. */
+    bool divider_drag;     /* a left press on the divider: drags move it */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
     int focus;             /* focus events (CSI I / CSI O): 1 in, 0 out, -1 none came yet */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */

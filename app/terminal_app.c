@@ -13,13 +13,16 @@
 #include "app/clipboard.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "app/theme_app.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "ui/notify.h"
 
-/* The kitty keyboard protocol's query, then DA1 (ECMA-48 DA; xterm ctlseqs). */
-#define KEYBOARD_QUERY "\033[?u\033[c"
+/* The background colour (OSC 11 ; ?, xterm ctlseqs), the kitty keyboard protocol's query,
+ * then DA1 (ECMA-48 DA): terminals answer in order, so every answer that will come has come
+ * once DA1's has. */
+#define KEYBOARD_QUERY "\033]11;?\033\\\033[?u\033[c"
 #define TMUX_POLL_NS (5 * NS_PER_MS)
 
 struct TermTmuxJob {
@@ -114,6 +117,7 @@ void terminal_app_free(App *a)
 
 void terminal_app_after_keys(App *a)
 {
+    theme_app_background(a);
     if (a->term_decided) {
         say_tmux_notice(a);
         return;

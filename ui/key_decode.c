@@ -6,8 +6,9 @@
  * console's ESC [ [ A..E, rxvt's ESC [ a..d / ESC O a..d / ESC [ n ^, xterm modifyOtherKeys
  * (ESC [ 27 ; m ; cp ~) and the kitty keyboard protocol's basic form (ESC [ cp ; m u; with
  * its disambiguate flag, chords read as their legacy bytes would, and the keypad's private-use
- * numbers as the keys they are). Two answers to flint's queries are told apart for the caller:
- * CSI ? flags u (kitty keyboard) and CSI ? ... c (DA1). What a
+ * numbers as the keys they are). Three answers to flint's queries are told apart for the
+ * caller: CSI ? flags u (kitty keyboard), CSI ? ... c (DA1) and OSC 11 ; rgb:... (the
+ * background colour, key_parse_osc11). What a
  * terminal sends that is not a key is recognised so that it can be dropped whole: control
  * strings (ECMA-48 8.3: OSC ESC ], DCS ESC P, APC ESC _, PM ESC ^, SOS ESC X) up to BEL or ST,
  * nF escapes (ECMA-35: ESC, intermediates 0x20-0x2F, a final byte) and C1 controls sent as
@@ -20,6 +21,8 @@
  * sequence ends it (the sequence is dropped, or was an Alt key if it was ESC + one byte) and
  * is not consumed, so the next call decodes it afresh. */
 #include "ui/key_decode.h"
+
+#include <string.h>
 
 #define SS3_MAX_PARAMS 4
 
@@ -459,11 +462,82 @@ static DecResult decode_ss3(const unsigned char *b, size_t n, KeyEvent *ev, size
  * (consumed, as VT parsers do), and so does any other ESC or UTF-8 C1 control, which is then
  * decoded afresh. Whatever way it ends, the whole string is dropped. An ESC form cancelled at
  * once (ESC ] ESC [ A) was the Alt key after all (Alt-], then Up). */
+static int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+/* One component of X11's rgb: form: 1-4 hex digits, scaled to 8 bits (XParseColor: the value
+ * over 16^digits - 1). Advances *p past the digits. */
+static bool rgb_component(const unsigned char **p, const unsigned char *end, unsigned *out)
+{
+    unsigned v = 0, digits = 0;
+    while (*p < end && hexval(**p) >= 0) {
+        if (++digits > 4)
+            return false;
+        v = v * 16 + (unsigned)hexval(**p);
+        (*p)++;
+    }
+    if (digits == 0)
+        return false;
+    unsigned max = (1u << (4 * digits)) - 1;
+    *out = (v * 255 + max / 2) / max;
+    return true;
+}
+
+bool key_parse_osc11(const unsigned char *p, size_t n, uint32_t *rgb)
+{
+    const unsigned char *end = p + n;
+    static const char head[] = "11;rgb";
+    if (n < sizeof head - 1 || memcmp(p, head, sizeof head - 1) != 0)
+        return false;
+    p += sizeof head - 1;
+    int parts = 3;
+    if (p < end && *p == 'a') { /* rgba:R/G/B/A (some terminals) */
+        parts = 4;
+        p++;
+    }
+    if (p >= end || *p++ != ':')
+        return false;
+    unsigned c[4] = {0};
+    for (int k = 0; k < parts; k++) {
+        if (k > 0 && (p >= end || *p++ != '/'))
+            return false;
+        if (!rgb_component(&p, end, &c[k]))
+            return false;
+    }
+    if (p != end)
+        return false;
+    *rgb = (uint32_t)(c[0] << 16 | c[1] << 8 | c[2]);
+    return true;
+}
+
+/* The payload b[2..end) of a control string that ended: OSC 11's answer is a reply to tell
+ * apart (DEC_REPLY_BG, ev->cp = 0xRRGGBB); anything else is dropped. */
+static DecResult string_end(const unsigned char *b, size_t end, KeyEvent *ev)
+{
+    bool osc = (b[0] == ESC && b[1] == ']') || (b[0] == 0xC2 && b[1] == 0x9D);
+    uint32_t rgb;
+    if (osc && key_parse_osc11(b + 2, end - 2, &rgb)) {
+        ev->code = KC_NONE;
+        ev->cp = rgb;
+        return DEC_REPLY_BG;
+    }
+    return DEC_SKIP;
+}
+
 static DecResult decode_string(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used)
 {
     for (size_t i = 2; i < n; i++) {
         unsigned char c = b[i];
-        if (c == BEL || c == CAN || c == SUB) {
+        if (c == BEL) {
+            *used = i + 1;
+            return string_end(b, i, ev);
+        }
+        if (c == CAN || c == SUB) {
             *used = i + 1;
             return DEC_SKIP;
         }
@@ -474,7 +548,7 @@ static DecResult decode_string(const unsigned char *b, size_t n, KeyEvent *ev, s
         unsigned char c2 = b[i + 1];
         if ((c == ESC && c2 == '\\') || (c == 0xC2 && c2 == 0x9C)) {
             *used = i + 2;
-            return DEC_SKIP;
+            return string_end(b, i, ev);
         }
         if (c == 0xC2 && !(c2 >= 0x80 && c2 <= 0x9F))
             continue; /* U+00A0..U+00BF: text in the payload */
@@ -530,8 +604,8 @@ static DecResult decode_c1(const unsigned char *b, size_t n, KeyEvent *ev, size_
         *used = 2;
         r = DEC_SKIP;
     }
-    if (r == DEC_MORE)
-        return r;
+    if (r == DEC_MORE || r == DEC_REPLY_BG)
+        return r; /* OSC 11's answer in the C1 form (C2 9D ... C2 9C) is an answer too */
     *ev = (KeyEvent){0};
     return DEC_SKIP;
 }

@@ -24,11 +24,16 @@ typedef enum DecResult {
     DEC_MARK,  /* the paste marker */
     DEC_REPLY_KITTY, /* the kitty keyboard flags (CSI ? flags u): ev->cp holds the flags */
     DEC_REPLY_DA1,   /* a primary device attributes answer (CSI ? ... c) */
+    DEC_REPLY_BG,    /* OSC 11's answer (the background colour): ev->cp holds 0xRRGGBB */
 } DecResult;
 
 /* Decodes the event at the front of b[0..n), n > 0. Pure: used by keys_next to consume and
  * by keys_pending / keys_timeout to look. *used is set for every result but DEC_MORE. */
 DecResult key_decode(const unsigned char *b, size_t n, KeyEvent *ev, size_t *used);
+/* The payload of OSC 11's answer, p[0..n) between ESC ] and BEL/ST: "11;rgb:R/G/B" with 1-4
+ * hex digits a component (X11's form, scaled to 8 bits), or "11;rgba:R/G/B/A". True with
+ * *rgb = 0xRRGGBB; false for anything else. Pure (tests, fuzz). */
+bool key_parse_osc11(const unsigned char *p, size_t n, uint32_t *rgb);
 
 /* The second byte of an ESC-form control string introducer (ECMA-48 5.6): ESC ] (OSC),
  * ESC P (DCS), ESC _ (APC), ESC ^ (PM), ESC X (SOS). */

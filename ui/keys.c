@@ -358,6 +358,13 @@ static bool take_reply(KeyDecoder *d, DecResult r, const KeyEvent *ev)
         d->replies.da1++;
         return true;
     }
+    if (r == DEC_REPLY_BG) {
+        d->replies.bg = true;
+        d->replies.bg_rgb[0] = (uint8_t)(ev->cp >> 16);
+        d->replies.bg_rgb[1] = (uint8_t)(ev->cp >> 8);
+        d->replies.bg_rgb[2] = (uint8_t)ev->cp;
+        return true;
+    }
     return false;
 }
 

@@ -11,8 +11,10 @@
  * (~25 ms); keys_timeout() then resolves it (a lone ESC becomes the Esc key; a bare ESC [,
  * ESC O, ESC ] or ESC P becomes Alt-[, Alt-O, Alt-], Alt-P). With keys_set_esc_at_once a
  * lone ESC that ends a read is the Esc key without the timer (see there).
- * The terminal's answers to the kitty keyboard query (CSI ? flags u) and to DA1 (CSI ? ... c)
- * are taken out of the keys wherever they fall among them and recorded in d->replies.
+ * The terminal's answers to the kitty keyboard query (CSI ? flags u), to DA1 (CSI ? ... c) and
+ * to OSC 11 (the background colour: OSC 11 ; rgb:RRRR/GGGG/BBBB, ended by ST or BEL) are taken
+ * out of the keys wherever they fall among them, even split across reads, and recorded in
+ * d->replies.
  * Unknown sequences are consumed whole and dropped; they never turn into typed text. So are
  * the terminal's replies: control strings (OSC ESC ], DCS ESC P, APC ESC _, PM ESC ^, SOS
  * ESC X, and their UTF-8 C1 forms C2 9D, C2 90, ...) up to their BEL or ST (ESC \ or C2 9C),
@@ -33,11 +35,14 @@
  * a slow link split off is still recognised and swallowed: the old Esc timer's 25 ms. */
 #define KEYS_ESC_WINDOW_MS 25
 
-/* What the terminal answered to flint's queries (CSI ? u and CSI c), seen among the keys. */
+/* What the terminal answered to flint's queries (CSI ? u, CSI c, OSC 11 ; ?), seen among the
+ * keys. */
 typedef struct KeysReplies {
     bool kitty;            /* a kitty keyboard protocol answer came (CSI ? flags u) */
     unsigned kitty_flags;  /* ... with these flags */
     unsigned da1;          /* primary device attributes answers (CSI ? ... c) seen */
+    bool bg;               /* OSC 11 answered (OSC 11 ; rgb:RRRR/GGGG/BBBB ST or BEL) */
+    uint8_t bg_rgb[3];     /* ... the background colour, 8 bits a component */
 } KeysReplies;
 
 typedef struct KeyDecoder {

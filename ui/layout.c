@@ -2,6 +2,8 @@
  * including 0x0 and negative sizes, yields rectangles inside the screen with w, h >= 0. */
 #include "ui/layout.h"
 
+#include <stddef.h>
+
 static Rect rect(int x, int y, int w, int h)
 {
     return (Rect){x, y, w < 0 ? 0 : w, h < 0 ? 0 : h};
@@ -46,6 +48,57 @@ Layout layout_compute(int cols, int rows) { return layout_compute_bottom(cols, r
 
 Layout layout_compute_bottom(int cols, int rows, int bottom_rows)
 {
+    return layout_compute_opts(cols, rows, bottom_rows, NULL);
+}
+
+int layout_clamp_pct(int pct)
+{
+    if (pct == 0)
+        return 0;
+    return pct < LAYOUT_PCT_MIN ? LAYOUT_PCT_MIN : pct > LAYOUT_PCT_MAX ? LAYOUT_PCT_MAX : pct;
+}
+
+int layout_pct(const LayoutOpts *o)
+{
+    int pct = o ? layout_clamp_pct(o->editor_pct) : 0;
+    return pct ? pct : LAYOUT_EDITOR_PERCENT;
+}
+
+/* The two panes in screen order: first gets `first` cells along the split. */
+static void place(Layout *l, int cols, int panes_h, int first, int div, bool swapped)
+{
+    Rect a, d, b;
+    if (!l->stacked) {
+        a = rect(0, 0, first, panes_h);
+        d = rect(first, 0, div, panes_h);
+        b = rect(first + div, 0, cols - first - div, panes_h);
+    } else {
+        a = rect(0, 0, cols, first);
+        d = rect(0, first, cols, div);
+        b = rect(0, first + div, cols, panes_h - first - div);
+    }
+    l->divider = d;
+    l->editor = swapped ? b : a;
+    l->model = swapped ? a : b;
+}
+
+int layout_pct_at(int cols, int rows, int bottom_rows, const LayoutOpts *o, int pos)
+{
+    LayoutOpts plain = {.arrange = o ? o->arrange : LAYOUT_AUTO};
+    bool swapped = o && o->swapped;
+    Layout l = layout_compute_opts(cols, rows, bottom_rows, &plain);
+    int n = l.stacked ? l.editor.h + l.divider.h + l.model.h : cols;
+    if (n < 3)
+        return LAYOUT_EDITOR_PERCENT;
+    int avail = n - 1;
+    int pct = (pos * 100 + avail / 2) / avail; /* the first pane's share */
+    if (swapped)
+        pct = 100 - pct;
+    return layout_clamp_pct(pct < 1 ? 1 : pct);
+}
+
+Layout layout_compute_opts(int cols, int rows, int bottom_rows, const LayoutOpts *o)
+{
     if (cols < 0)
         cols = 0;
     if (rows < 0)
@@ -58,23 +111,33 @@ Layout layout_compute_bottom(int cols, int rows, int bottom_rows)
     }
     int panes_h = rows - bottom_h;
     l.bottom = rect(0, rows - bottom_h, cols, bottom_h);
-    l.stacked = cols < LAYOUT_SIDE_BY_SIDE_MIN;
+    LayoutArrange arrange = o ? o->arrange : LAYOUT_AUTO;
+    l.stacked = arrange == LAYOUT_STACK ||
+                (arrange != LAYOUT_SIDE && cols < LAYOUT_SIDE_BY_SIDE_MIN);
     if (panes_h <= 0 || cols <= 0) {
         l.editor = l.divider = l.model = rect(0, 0, 0, 0);
         return l;
     }
-    int div;
+    LayoutZoom zoom = o ? o->zoom : LAYOUT_ZOOM_NONE;
+    if (zoom != LAYOUT_ZOOM_NONE) {
+        Rect all = rect(0, 0, cols, panes_h), none = rect(0, 0, 0, 0);
+        l.editor = zoom == LAYOUT_ZOOM_EDITOR ? all : none;
+        l.model = zoom == LAYOUT_ZOOM_MODEL ? all : none;
+        l.divider = none;
+        return l;
+    }
+    bool swapped = o && o->swapped;
+    int pct = layout_pct(o);
+    if (swapped)
+        pct = 100 - pct; /* the first part is the answer's */
+    int div, first;
     if (!l.stacked) {
-        int ew = split(cols, LAYOUT_EDITOR_PERCENT, LAYOUT_MIN_PANE_W, LAYOUT_MIN_PANE_W, &div);
-        l.editor = rect(0, 0, ew, panes_h);
-        l.divider = rect(ew, 0, div, panes_h);
-        l.model = rect(ew + div, 0, cols - ew - div, panes_h);
+        first = split(cols, pct, LAYOUT_MIN_PANE_W, LAYOUT_MIN_PANE_W, &div);
+        place(&l, cols, panes_h, first, div, swapped);
     } else {
         /* Each stacked pane wants its title row and at least two rows of content. */
-        int eh = split(panes_h, LAYOUT_EDITOR_PERCENT, 3, 3, &div);
-        l.editor = rect(0, 0, cols, eh);
-        l.divider = rect(0, eh, cols, div);
-        l.model = rect(0, eh + div, cols, panes_h - eh - div);
+        first = split(panes_h, pct, 3, 3, &div);
+        place(&l, cols, panes_h, first, div, swapped);
     }
     return l;
 }

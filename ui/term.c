@@ -35,12 +35,15 @@
  * so that the terminal's cursor and ours never drift apart. Combining marks are painted only if
  * grid_is_mark() (never bidi controls, ZWJ, variation selectors or skin tones).
  *
- * Colours: one colour pair per StyleSlot (pair = slot + 1). Direct-colour terminals
- * (COLORS >= 2^24, TERM=*-direct) get #rrggbb as is; 256-colour terminals the nearest palette
- * entry; 16- and 8-colour terminals the nearest ANSI colour (bright ones as bold on 8).
- * COLOR_DEFAULT is -1 (use_default_colors), so the terminal's own fg/bg show through.
- * NO_COLOR (no-color.org) keeps the attributes and drops the colours; without colours a slot
- * that has a background colour (a bar) is drawn in reverse video instead. */
+ * Colours: one colour pair per StyleSlot (pair = slot + 1), mapped by themes/palette.h in the
+ * mode decided once at start: direct colour (COLORS >= 2^24, TERM=*-direct, or COLORTERM=
+ * truecolor with a *-direct type in terminfo) gets #rrggbb as is; 256-colour terminals the
+ * nearest palette entry; 16- and 8-colour terminals the nearest ANSI colour (bright ones as
+ * bold on 8). COLOR_DEFAULT is -1 (use_default_colors), so the terminal's own fg/bg show
+ * through. NO_COLOR (no-color.org) keeps the attributes and drops the colours; without
+ * colours a slot that has a background colour (a bar) is drawn in reverse video instead.
+ * term_set_theme hands the render thread a new theme; it sets the pairs up again between
+ * two frames and repaints everything. */
 #include "ui/term.h"
 
 #include <curses.h>
@@ -56,6 +59,7 @@
 
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "themes/palette.h"
 
 /* A control string waiting for the render thread (term_send_control). */
 typedef struct TermControl {
@@ -89,6 +93,7 @@ struct Term {
     bool suspend_req;     /* term_suspend: leave the terminal as found, then say so */
     bool suspended;       /* ... it did: nothing is painted until term_resume / redraw_all */
     struct TermControl *controls; /* control strings to write, oldest first */
+    Theme *theme_next;    /* term_set_theme: the pairs to set up before the next paint */
     int curses_cols, curses_rows; /* the size curses has, for term_size() */
     TermStats stats;
 
@@ -111,6 +116,9 @@ struct Term {
     atomic_bool kitty_on; /* our flags are on the terminal's stack (read by the crash handler) */
     short pair[STYLE__COUNT];
     attr_t attr[STYLE__COUNT];
+    ColourMode mode;      /* decided once in term_start (start_colours) */
+    int palette;          /* COLOUR_DIRECT: low numbers that are palette indexes */
+    int def_fg, def_bg;   /* the colours a style's "default" gets (-1: the terminal's own) */
 };
 
 /* --- colours ---------------------------------------------------------------------------- */
@@ -132,40 +140,6 @@ static int palette_size(void)
     return 0;
 }
 
-typedef enum ColourMode { MODE_DIRECT, MODE_256, MODE_16, MODE_8 } ColourMode;
-
-static int map_colour(Color c, bool is_fg, ColourMode mode, int palette, int def,
-                      attr_t *extra)
-{
-    if (c.kind == COLOR_DEFAULT)
-        return def;
-    switch (mode) {
-    case MODE_DIRECT: {
-        int idx = c.kind == COLOR_ANSI16 ? (c.index & 15) : c.kind == COLOR_INDEX256 ? c.index : -1;
-        if (idx >= 0 && idx < palette)
-            return idx; /* the user's palette */
-        uint8_t rgb[3]; /* beyond it, xterm's default palette as RGB */
-        color_rgb(c, rgb);
-        int v = (rgb[0] << 16) | (rgb[1] << 8) | rgb[2];
-        if (v < palette)
-            v |= 0x010000; /* would read as a palette index: nudge red by 1/255 */
-        return v;
-    }
-    case MODE_256: return color_to_256(c);
-    case MODE_16: return color_to_16(c);
-    case MODE_8: {
-        int i = color_to_16(c);
-        if (i >= 8) { /* bright colours are bold on 8-colour terminals */
-            i -= 8;
-            if (is_fg)
-                *extra |= A_BOLD;
-        }
-        return i;
-    }
-    }
-    return def;
-}
-
 static attr_t style_attrs(uint8_t a)
 {
     attr_t r = A_NORMAL;
@@ -177,43 +151,42 @@ static attr_t style_attrs(uint8_t a)
     return r;
 }
 
+/* Once, at start: colours on (start_color, use_default_colors) and the mode decided. */
+static void start_colours(Term *t)
+{
+    const char *no_color = getenv("NO_COLOR");
+    bool nc = no_color && *no_color;
+    bool colour = !nc && has_colors() && start_color() != ERR;
+    t->def_fg = t->def_bg = -1;
+    if (colour && use_default_colors() == ERR) {
+        t->def_fg = COLOR_WHITE;
+        t->def_bg = COLOR_BLACK;
+    }
+    bool direct = tigetflag("RGB") > 0 || tigetflag("Tc") > 0;
+    t->mode = colour_mode_pick(colour ? COLORS : 0, direct && COLORS >= 0x1000000, nc);
+    if (t->mode != COLOUR_MONO && COLOR_PAIRS <= STYLE__COUNT)
+        t->mode = COLOUR_MONO;
+    t->palette = t->mode == COLOUR_DIRECT ? palette_size() : 0;
+    log_msg("term: COLORS=%d pairs=%d mode=%s palette=%d", colour ? COLORS : 0,
+            colour ? COLOR_PAIRS : 0, colour_mode_name(t->mode), t->palette);
+}
+
+/* One colour pair per slot (pair = slot + 1), from the theme mapped in the mode. At start
+ * and on term_set_theme (render thread: it owns curses then). */
 static void setup_colours(Term *t, const Theme *theme)
 {
     for (int s = 0; s < STYLE__COUNT; s++) {
-        t->attr[s] = style_attrs(theme->slot[s].attrs);
+        PaletteEntry e = palette_map(&theme->slot[s], t->mode, t->palette);
+        t->attr[s] = style_attrs(e.attrs);
         t->pair[s] = 0;
-    }
-    const char *no_color = getenv("NO_COLOR");
-    bool colour = !(no_color && *no_color) && has_colors() && start_color() != ERR;
-    int def_fg = -1, def_bg = -1;
-    if (colour && use_default_colors() == ERR) {
-        def_fg = COLOR_WHITE;
-        def_bg = COLOR_BLACK;
-    }
-    if (!colour || COLORS < 8 || COLOR_PAIRS <= STYLE__COUNT) {
-        /* Attributes only: a slot drawn on a background colour (a status bar) would vanish,
-         * so it becomes reverse video. */
-        for (int s = 0; s < STYLE__COUNT; s++)
-            if (theme->slot[s].bg.kind != COLOR_DEFAULT)
-                t->attr[s] |= A_REVERSE;
-        return;
-    }
-    ColourMode mode = COLORS >= 0x1000000 ? MODE_DIRECT
-                      : COLORS >= 256    ? MODE_256
-                      : COLORS >= 16     ? MODE_16
-                                         : MODE_8;
-    int palette = mode == MODE_DIRECT ? palette_size() : 0;
-    for (int s = 0; s < STYLE__COUNT; s++) {
-        attr_t extra = 0;
-        int fg = map_colour(theme->slot[s].fg, true, mode, palette, def_fg, &extra);
-        int bg = map_colour(theme->slot[s].bg, false, mode, palette, def_bg, &extra);
-        if (init_extended_pair(s + 1, fg, bg) == OK) {
+        if (!e.coloured)
+            continue;
+        int fg = e.fg < 0 ? t->def_fg : e.fg, bg = e.bg < 0 ? t->def_bg : e.bg;
+        if (init_extended_pair(s + 1, fg, bg) == OK)
             t->pair[s] = (short)(s + 1);
-            t->attr[s] |= extra;
-        }
+        else
+            t->attr[s] = style_attrs(palette_map(&theme->slot[s], COLOUR_MONO, 0).attrs);
     }
-    log_msg("term: COLORS=%d pairs=%d mode=%d palette=%d", COLORS, COLOR_PAIRS, (int)mode,
-            palette);
 }
 
 /* --- painting (render thread) ----------------------------------------------------------- */
@@ -434,6 +407,10 @@ static void *render_main(void *arg)
         }
         TermControl *controls = t->controls;
         t->controls = NULL;
+        Theme *theme = t->theme_next;
+        t->theme_next = NULL;
+        if (theme)
+            all = clear = true; /* every cell's pair means something else now */
         int cols = t->paint_cols, rows = t->paint_rows;
         for (int y = 0; y < rows; y++) {
             if (all || t->dirty[y]) {
@@ -467,6 +444,10 @@ static void *render_main(void *arg)
             write_bytes(t->out_fd, controls->bytes, controls->len);
             free(controls);
             controls = next;
+        }
+        if (theme) {
+            setup_colours(t, theme);
+            free(theme);
         }
         if (resize && rcols > 0 && rrows > 0 && (rcols != COLS || rrows != LINES))
             resizeterm(rrows, rcols);
@@ -535,12 +516,38 @@ static void wake(Term *t)
     pthread_cond_signal(&t->cv);
 }
 
+/* COLORTERM=truecolor (or 24bit) says the terminal takes 24-bit colour, which curses only
+ * sends when terminfo's entry says so (the *-direct types, from ncurses-term). For such a
+ * terminal whose $TERM is not a direct type, the direct type of the same family
+ * (xterm-256color -> xterm-direct, tmux-256color -> tmux-direct) when terminfo has it; else
+ * NULL ($TERM as is: 256 colours, the nearest palette entry). */
+const char *term_direct_type(char *out, size_t size)
+{
+    const char *term = getenv("TERM");
+    if (!colour_env_truecolor(getenv("COLORTERM")) || !term || !*term || strstr(term, "direct"))
+        return NULL;
+    size_t base = strcspn(term, "-");
+    if (base == 0 || base + sizeof "-direct" > size)
+        return NULL;
+    snprintf(out, size, "%.*s-direct", (int)base, term);
+    TermCaps caps;
+    if (!term_caps(out, &caps) || !caps.cup)
+        return NULL;
+    return out;
+}
+
 Term *term_start(const Theme *theme, ErrorBuf *err)
 {
     Term *t = xcalloc(1, sizeof *t);
     t->out_fd = fileno(stdout);
     t->cursor_shown = -1;
-    t->screen = newterm(NULL, stdout, stdin);
+    char direct[64];
+    const char *type = term_direct_type(direct, sizeof direct);
+    t->screen = type ? newterm(type, stdout, stdin) : NULL;
+    if (t->screen)
+        log_msg("term: COLORTERM asks for truecolor: terminfo type %s", type);
+    else
+        t->screen = newterm(NULL, stdout, stdin);
     if (!t->screen) {
         const char *term = getenv("TERM");
         error_set(err, "cannot drive terminal type '%s' (is it in terminfo? try TERM=xterm-256color)",
@@ -570,6 +577,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     scrollok(stdscr, FALSE);
     leaveok(stdscr, FALSE);
     curs_set(1);
+    start_colours(t);
     setup_colours(t, theme);
     t->bce = tigetflag("bce") > 0;
     t->curses_cols = COLS;
@@ -650,6 +658,7 @@ void term_free(Term *t)
         free(t->controls);
         t->controls = next;
     }
+    free(t->theme_next);
     free(t);
 }
 
@@ -847,6 +856,26 @@ void term_send_control(Term *t, const char *seq)
     *tail = c;
     wake(t);
     pthread_mutex_unlock(&t->mu);
+}
+
+void term_set_theme(Term *t, const Theme *theme)
+{
+    if (!t || t->stopped || !theme)
+        return;
+    Theme *copy = xmalloc(sizeof *copy); /* before the lock: xmalloc may abort */
+    *copy = *theme;
+    pthread_mutex_lock(&t->mu);
+    Theme *old = t->theme_next;
+    t->theme_next = copy;
+    t->repaint_all = true;
+    wake(t);
+    pthread_mutex_unlock(&t->mu);
+    free(old);
+}
+
+ColourMode term_colour_mode(const Term *t)
+{
+    return t ? t->mode : COLOUR_MONO; /* written once before the render thread starts */
 }
 
 /* --- describing a terminal type (flint --doctor) --------------------------------------- */

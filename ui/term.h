@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "themes/palette.h"
 #include "themes/theme.h"
 #include "ui/grid.h"
 
@@ -94,6 +95,18 @@ typedef struct TermCaps {
 } TermCaps;
 /* False (and *out zeroed) when terminfo does not know term. Never uses the screen. */
 bool term_caps(const char *term, TermCaps *out);
+/* With COLORTERM=truecolor (or 24bit) and a $TERM that is not a *-direct type: the direct type
+ * of its family that terminfo has (xterm-256color -> xterm-direct), written to out, which
+ * term_start then uses; else NULL. Reads terminfo, never the screen. */
+const char *term_direct_type(char *out, size_t size);
+
+/* Another theme while running: the render thread sets the colour pairs up again before its
+ * next paint, which repaints the whole screen. Copied. */
+void term_set_theme(Term *t, const Theme *theme);
+/* The colour depth term_start decided (themes/palette.h): NO_COLOR or no colours is
+ * COLOUR_MONO; COLORTERM=truecolor uses the *-direct terminfo type of $TERM's family when
+ * terminfo has one. */
+ColourMode term_colour_mode(const Term *t);
 
 /* Writes a control string the app built (an OSC 52 clipboard sequence, possibly wrapped for
  * tmux) from the render thread between two frames, never into the middle of curses' output.

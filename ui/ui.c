@@ -51,6 +51,7 @@ struct Ui {
     uint64_t stats_ns;
     TurnState stats_turn;
     bool stats_ok;
+    LayoutOpts lopts;  /* the split's share, swap and zoom (ui_set_layout) */
 };
 
 #define UI_STATS_NS (NS_PER_SEC / 4)
@@ -101,6 +102,11 @@ const char *ui_line_comment(const Ui *ui)
     return line && *line ? line : NULL;
 }
 
+static bool in_rect(Rect r, int x, int y)
+{
+    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+}
+
 /* The panes and the bottom box: a multi-line prompt grows the box (up to a third of the
  * screen), and the queue view takes the model pane's last rows. */
 static Layout ui_layout(const Ui *ui)
@@ -108,12 +114,35 @@ static Layout ui_layout(const Ui *ui)
     int bottom = 1;
     if (ui->prompt.active && ui->prompt.multiline) /* the status line stays, above the box */
         bottom = 1 + prompt_rows(&ui->prompt, ui->cols, layout_prompt_max_rows(ui->rows));
-    return layout_compute_bottom(ui->cols, ui->rows, bottom);
+    LayoutOpts o = ui->lopts;
+    if (o.zoom != LAYOUT_ZOOM_NONE) /* the zoom follows the focus */
+        o.zoom = model_view_focused(ui->model) ? LAYOUT_ZOOM_MODEL : LAYOUT_ZOOM_EDITOR;
+    return layout_compute_opts(ui->cols, ui->rows, bottom, &o);
 }
 
-static bool in_rect(Rect r, int x, int y)
+void ui_set_layout(Ui *ui, const LayoutOpts *o)
 {
-    return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
+    ui->lopts = *o;
+    ui->lopts.editor_pct = layout_clamp_pct(o->editor_pct);
+}
+
+LayoutOpts ui_layout_opts(const Ui *ui) { return ui->lopts; }
+
+bool ui_stacked(const Ui *ui) { return ui_layout(ui).stacked; }
+
+bool ui_on_divider(const Ui *ui, int x, int y)
+{
+    Layout l = ui_layout(ui);
+    return in_rect(l.divider, x, y);
+}
+
+int ui_layout_pct_at(const Ui *ui, int x, int y)
+{
+    int bottom = 1;
+    if (ui->prompt.active && ui->prompt.multiline)
+        bottom = 1 + prompt_rows(&ui->prompt, ui->cols, layout_prompt_max_rows(ui->rows));
+    bool stacked = layout_compute_opts(ui->cols, ui->rows, bottom, &ui->lopts).stacked;
+    return layout_pct_at(ui->cols, ui->rows, bottom, &ui->lopts, stacked ? y : x);
 }
 
 UiPane ui_pane_at(const Ui *ui, int x, int y)

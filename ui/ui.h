@@ -64,6 +64,16 @@ bool ui_wants_frame(const Ui *ui);
 /* Which pane a cell belongs to (mouse reports). */
 typedef enum UiPane { UI_PANE_NONE, UI_PANE_EDITOR, UI_PANE_MODEL } UiPane;
 UiPane ui_pane_at(const Ui *ui, int x, int y);
+/* The layout's options (ui/layout.h): the editor's share, swapped panes, a zoomed pane. A
+ * zoom follows the focus: any zoom shows the answer pane while it has the focus
+ * (ui_model_set_focus), else the editor. */
+void ui_set_layout(Ui *ui, const LayoutOpts *o);
+LayoutOpts ui_layout_opts(const Ui *ui);
+bool ui_stacked(const Ui *ui);  /* the panes are on top of each other now */
+/* The cell is on the divider between the panes (a mouse press there starts a resize). */
+bool ui_on_divider(const Ui *ui, int x, int y);
+/* The editor's share that puts the divider at cell x,y (its column, or its row stacked). */
+int ui_layout_pct_at(const Ui *ui, int x, int y);
 /* The text position under cell (x, y) of the editor as last drawn; a cell outside the pane
  * counts as its nearest edge (a drag past it). False when the pane is empty. */
 bool ui_editor_pos_at(Ui *ui, const Buffer *b, int x, int y, TextPos *out);

@@ -121,7 +121,10 @@ wait_gone() {
 wait_answer() {
   local re=$1 secs=${2:-10} i
   for ((i = 0; i < secs * 20; i++)); do
-    screen | grep -Eq -- "│ ($re)" && return 0
+    # Side by side an answer line follows the divider "│"; stacked (below 100 columns) the
+    # model pane is below a row of "─", and its lines get the same "│" here.
+    screen | awk '/^(─)+$/ { below = 1; next } { print (below ? "│" $0 : $0) }' |
+      grep -Eq -- "│ ($re)" && return 0
     sleep 0.05
   done
   fail "no answer line matched /$re/ within ${secs}s"

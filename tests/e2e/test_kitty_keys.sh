@@ -64,9 +64,14 @@ def run(crash):
     at = wait_out(rb"\x1b\[>1u", at, "the push of the disambiguate flag")
     log = os.environ.get("FLINT_LOG")
     if crash:
+        # Hold the pty's slave open too: when the last slave fd closes with the process,
+        # Linux may drop output still in flight, and the reset written just before the
+        # process dies would be lost to the harness, not to a real terminal.
+        slave = os.open(f"/proc/{pid}/fd/0", os.O_RDWR | os.O_NOCTTY)
         os.kill(pid, signal.SIGABRT)
         wait_out(rb"\x1b\[<u.*\x1b\[\?1049l", at, "the pop from the crash handler, then the reset")
         os.waitpid(pid, 0)
+        os.close(slave)
         return
     wait_file(f"{d}/flint.log", r"term: kitty=1 flags=0 esc=kitty", "kitty chosen")
     wait_file(f"{d}/flint.log", r"link: up", "the link")

@@ -58,6 +58,10 @@ pane_has '^ ?↪'
 run_size 80 24
 keys M-a
 wait_screen '▶'
+# At 80 columns the panes are stacked (editor above the answer): Alt-F zooms the focused
+# answer pane to the whole screen, still 80 columns wide, so the rows checked below show.
+keys M-f
+wait_gone '^ *1 notes'
 keys Home
 wait_screen 'Markdown tour'
 # the sentence wraps at spaces: each of its words is whole on some row, whatever the width

@@ -210,8 +210,10 @@ static bool added_since(const char *want, const char *got)
         "context-view", "context-add",
         /* issue 8 item 3: review the proposed edits (Ctrl-R) */
         "review",
-        /* issue 9: the model picker (F8), the reasoning rows (Alt-T) */
+        /* issue 9: the model picker (F8), the reasoning rows (Alt-H) */
         "model-pick", "reasoning-toggle",
+        /* issue 10 items 6, 8: the layout and the theme (Alt-F, Alt-S, Alt-T, Alt-L, Alt-=, Alt-<, Alt->) */
+        "zoom", "swap", "theme", "divider-forward", "divider-back", "layout-reset", "arrange",
     };
     for (size_t i = 0; !want && got && i < sizeof added / sizeof *added; i++)
         if (strcmp(got, added[i]) == 0)

@@ -33,6 +33,7 @@ static void test_model_wrap_and_styles(void)
 {
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     view_ask(s, "why is the sky blue when the sun is white and space is black?");
     deltas(s, "Because of Rayleigh scattering: short wavelengths scatter more.\n\n```c\n"
               "int x = 1;\n```\nA supercalifragilisticexpialidociouswordthatislong end.\n"
@@ -81,6 +82,7 @@ static void test_model_marks(void)
 {
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     view_ask(s, "first");
     deltas(s, "partial answer");
     session_interrupt(s);
@@ -160,6 +162,7 @@ static void test_model_hostile_text_escaped(void)
 {
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     view_ask(s, "q");
     deltas(s, "ok \x1b[2J\x1b]0;pwn\x07 \xe2\x80\xae" "evil\r\n\x9b" "31m");
     ui_render(ui, s, NULL);
@@ -573,6 +576,7 @@ static void test_render_time_huge_transcript(void)
     }
     double t_feed = now_ms() - t0;
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     ui_render(ui, s, NULL);
     t0 = now_ms();
     for (int i = 0; i < 1000; i++)

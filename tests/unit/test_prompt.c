@@ -228,7 +228,7 @@ static void test_layout_rows(void)
     CHECK_INT_EQ(layout_prompt_max_rows(12), 4);
     CHECK_INT_EQ(layout_prompt_max_rows(2), 1);
     CHECK_INT_EQ(layout_prompt_max_rows(60), LAYOUT_PROMPT_MAX_ROWS);
-    Layout l = layout_compute_bottom(80, 24, 5);
+    Layout l = layout_compute_bottom(120, 24, 5);
     CHECK_INT_EQ(l.bottom.y, 19);
     CHECK_INT_EQ(l.bottom.h, 5);
     CHECK_INT_EQ(l.editor.h, 19);

@@ -108,6 +108,16 @@ static void test_doctor_answers(void)
     CHECK_INT_EQ(a.paste_mode, 2);
     CHECK_INT_EQ(a.sgr_mouse_mode, 0);
     CHECK(a.da1);
+    CHECK(!a.bg);
+    /* OSC 11's answer, by BEL or ST, among the others */
+    static const char bg[] = "\033]11;rgb:fdfd/f6f6/e3e3\033\\\033[?62c";
+    doctor_parse_answers(bg, sizeof bg - 1, &a);
+    CHECK(a.bg && a.bg_rgb[0] == 0xfd && a.bg_rgb[1] == 0xf6 && a.bg_rgb[2] == 0xe3 && a.da1);
+    static const char bg_bel[] = "\033[?1u\033]11;rgb:00/2b/36\007";
+    doctor_parse_answers(bg_bel, sizeof bg_bel - 1, &a);
+    CHECK(a.bg && a.bg_rgb[2] == 0x36 && a.kitty);
+    doctor_parse_answers("\033]11;rgb:00/2b", 15, &a); /* cut: nothing */
+    CHECK(!a.bg);
     /* a terminal that knows none of it answers only DA1 */
     doctor_parse_answers("\033[?1;2c", 7, &a);
     CHECK(a.da1 && !a.kitty);

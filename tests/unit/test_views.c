@@ -28,6 +28,7 @@ static void test_snapshot_80x24(void)
     Session *s = new_session();
     set_file(s, "int main(void)\n{\n\treturn 0;\n}\n");
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     UiStatus st = {.link = "connected", .link_ok = true};
     ui_render(ui, s, &st);
     const Grid *g = ui_grid(ui);
@@ -69,6 +70,7 @@ static void test_editor_long_file_scrolls_to_cursor(void)
     sb_free(&f);
     Buffer *b = session_buffer(s);
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     CHECK_INT_EQ(ui_editor_rows(ui), 22);
     buffer_set_cursor(b, (TextPos){499, 3});
     ui_render(ui, s, NULL);
@@ -103,6 +105,7 @@ static void test_editor_tabs_cjk_and_horizontal_scroll(void)
                 "a\x1b[31mred\xe2\x80\xae\n");
     Buffer *b = session_buffer(s);
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     buffer_set_cursor(b, (TextPos){1, 6}); /* after 漢字 */
     ui_render(ui, s, NULL);
     const Grid *g = ui_grid(ui);
@@ -283,6 +286,7 @@ static void test_render_time_long_line(void)
     Buffer *b = session_buffer(s);
     buffer_set_cursor(b, (TextPos){0, n});
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     double t0 = now_ms();
     ui_render(ui, s, NULL);
     double first = now_ms() - t0;
@@ -361,6 +365,7 @@ static void test_render_time_huge_file(void)
     sb_free(&f);
     Buffer *b = session_buffer(s);
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     buffer_set_cursor(b, (TextPos){150000, 5});
     ui_render(ui, s, NULL);
     double t0 = now_ms();
@@ -518,6 +523,7 @@ static void test_prompt(void)
 static void test_help_overlay(void)
 {
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     Session *s = new_session();
     ui_toggle_help(ui);
     ui_render(ui, s, NULL);
@@ -615,6 +621,7 @@ static void test_help_scrolls(void)
 {
     Session *s = new_session();
     Ui *ui = ui_new(NULL, 80, 12);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     StrBuf h = {0};
     for (int i = 1; i <= 30; i++)
         sb_printf(&h, "line %02d\n", i);

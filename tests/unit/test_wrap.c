@@ -39,7 +39,9 @@ static void test_wrap_80x24_gutter(void)
     sb_printf(&f, "short\n%s\nend\n", l);
     set_file(s, f.data);
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     Ui *plain = ui_new(NULL, 80, 24);
+    ui_set_layout(plain, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     editor_view_set_wrap(ui_editor_view(ui), true);
     UiStatus st = {.link = "connected", .link_ok = true};
     ui_render(ui, s, &st);
@@ -325,6 +327,7 @@ static void test_wrap_render_time_long_line(void)
     Buffer *b = session_buffer(s);
     buffer_set_cursor(b, (TextPos){0, n});
     Ui *ui = ui_new(NULL, 80, 24);
+    ui_set_layout(ui, &(LayoutOpts){.arrange = LAYOUT_SIDE}); /* as before */
     editor_view_set_wrap(ui_editor_view(ui), true);
     double t0 = now_ms();
     ui_render(ui, s, NULL);
