@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fdio.h"
 #include "core/xalloc.h"
 #include "session/diff.h"
 
@@ -32,18 +33,10 @@ static void mkdirs_for(const char *path)
     free(p);
 }
 
+/* 0, or the errno of the write that failed. */
 static int write_all(int fd, const char *p, size_t n)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w == 0 ? ENOSPC : errno;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    return fdio_write_all(fd, p, n) ? 0 : errno;
 }
 
 /* One of t or (data, len) is the text. */
