@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "app/app.h"
+#include "session/buffer.h"
 #include "session/settings.h"
 #include "support/transport_fake.h"
 
