@@ -12,12 +12,10 @@
  * stays Ctrl-Q's job. */
 #include "app/buffers.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "app/file_rules.h"
 #include "app/hunks_app.h"
@@ -38,22 +36,11 @@ static Buffer *new_buffer(App *a)
     return b;
 }
 
-static bool same_file(const char *p, const char *q)
-{
-    struct stat sp, sq;
-    if (stat(p, &sp) == 0 && stat(q, &sq) == 0)
-        return sp.st_dev == sq.st_dev && sp.st_ino == sq.st_ino;
-    char rp[PATH_MAX], rq[PATH_MAX];
-    /* Not both there: compare what they name (the directory resolved, when it exists). */
-    const char *ap = realpath(p, rp) ? rp : p, *aq = realpath(q, rq) ? rq : q;
-    return strcmp(ap, aq) == 0;
-}
-
 static bool find_open(App *a, const char *path, size_t *at)
 {
     for (size_t i = 0; i < session_buffer_count(a->session); i++) {
         const char *bp = buffer_path(session_buffer_at(a->session, i));
-        if (bp && same_file(bp, path)) {
+        if (bp && path_same_file(bp, path)) {
             *at = i;
             return true;
         }

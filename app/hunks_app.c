@@ -20,6 +20,7 @@
 #include "app/screen.h"
 #include "app/state.h"
 #include "core/xalloc.h"
+#include "session/path.h"
 #include "session/session.h"
 #include "session/hunk_parse.h"
 #include "session/transcript.h"
@@ -213,18 +214,6 @@ static bool path_allowed(const char *p)
     return true;
 }
 
-/* The same file: device and inode when both exist, else the same absolute path (the rule
- * app/buffers.c opens files by, so a hunk never makes a second buffer of an open file). */
-static bool same_file(const char *p, const char *q)
-{
-    struct stat sp, sq;
-    if (stat(p, &sp) == 0 && stat(q, &sq) == 0)
-        return sp.st_dev == sq.st_dev && sp.st_ino == sq.st_ino;
-    char rp[PATH_MAX], rq[PATH_MAX];
-    const char *ap = realpath(p, rp) ? rp : p, *aq = realpath(q, rq) ? rq : q;
-    return strcmp(ap, aq) == 0;
-}
-
 /* An open buffer named path (the same file, or the same name when the model dropped the
  * directories and only one open buffer has that name). */
 static Buffer *open_buffer_named(App *a, const char *path)
@@ -237,7 +226,7 @@ static Buffer *open_buffer_named(App *a, const char *path)
         const char *bp = buffer_path(b);
         if (!bp)
             continue;
-        if (same_file(bp, path))
+        if (path_same_file(bp, path))
             return b;
         size_t bl = strlen(bp), pl = strlen(path);
         if (bl > pl && bp[bl - pl - 1] == '/' && strcmp(bp + bl - pl, path) == 0)

@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fdio.h"
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "session/recovery.h"
@@ -237,23 +238,6 @@ out:
 
 /* --- in place ------------------------------------------------------------------------------ */
 
-static bool buffer_write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = ENOSPC;
-            return false;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* mkdir -p of the directory part of path, 0700. */
 static void buffer_mkdirs_for(const char *path)
 {
@@ -293,7 +277,7 @@ static bool buffer_backup_copy(const char *target, const char *backup, ErrorBuf 
             ok = true;
             break;
         }
-        if (!buffer_write_all(out, buf, (size_t)n)) {
+        if (!fdio_write_all(out, buf, (size_t)n)) {
             error_errno(err, "%s", backup);
             break;
         }

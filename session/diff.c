@@ -16,9 +16,9 @@ typedef struct Lines {
     size_t n;
 } Lines;
 
-static void split(const char *s, size_t len, Lines *l)
+size_t diff_split_lines(const char *s, size_t len, const char ***starts)
 {
-    size_t cap = 0, n = 0;
+    size_t n = 0, cap = 0;
     const char **v = NULL;
     for (size_t i = 0; i < len;) {
         v = xgrow(v, &cap, n + 2, sizeof *v);
@@ -28,6 +28,14 @@ static void split(const char *s, size_t len, Lines *l)
     }
     v = xgrow(v, &cap, n + 1, sizeof *v);
     v[n] = s + len;
+    *starts = v;
+    return n;
+}
+
+static void split(const char *s, size_t len, Lines *l)
+{
+    const char **v;
+    size_t n = diff_split_lines(s, len, &v);
     l->v = v;
     l->n = n;
     l->hash = xmalloc((n ? n : 1) * sizeof *l->hash);

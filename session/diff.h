@@ -23,4 +23,9 @@
  * (and appends nothing) when the texts are equal. */
 bool diff_unified(const char *a, size_t alen, const char *b, size_t blen, StrBuf *out);
 
+/* The start of each line of s[0, len) in *starts (malloc'd, the caller frees it), and one past
+ * the end after the last: line i is [starts[i], starts[i + 1]), its '\n' included when it has
+ * one. Returns the number of lines (0 for an empty text). Also session/swap.c's. */
+size_t diff_split_lines(const char *s, size_t len, const char ***starts);
+
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/fdio.h"
 #include "core/xalloc.h"
 
 /* Pending text beyond this is written at once, whatever the clock says: memory stays small. */
@@ -145,19 +146,7 @@ static void set_id_from_path(Journal *j)
 /* Every byte of buf, or false (errno set). */
 static bool write_all(Journal *j, const char *buf, size_t n)
 {
-    while (n) {
-        ssize_t w = j->io.write(j->fd, buf, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = ENOSPC;
-            return false;
-        }
-        buf += w;
-        n -= (size_t)w;
-    }
-    return true;
+    return fdio_write_all_with(j->io.write, j->fd, buf, n);
 }
 
 static bool fail_errno(Journal *j, ErrorBuf *err, const char *what)

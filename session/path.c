@@ -5,6 +5,7 @@
 #include "session/path.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,4 +162,15 @@ size_t path_complete(const char *typed, StrBuf *out, StrBuf *names)
     }
     free(match);
     return n;
+}
+
+bool path_same_file(const char *p, const char *q)
+{
+    struct stat sp, sq;
+    if (stat(p, &sp) == 0 && stat(q, &sq) == 0)
+        return sp.st_dev == sq.st_dev && sp.st_ino == sq.st_ino;
+    char rp[PATH_MAX], rq[PATH_MAX];
+    /* Not both there: compare what they name (the directory resolved, when it exists). */
+    const char *ap = realpath(p, rp) ? rp : p, *aq = realpath(q, rq) ? rq : q;
+    return strcmp(ap, aq) == 0;
 }

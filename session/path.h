@@ -1,5 +1,6 @@
 /* Paths as the user types them: "~" expansion, "file.c:120" and "+120" locations from the
- * command line and the open prompt, and Tab completion of a path against the file system.
+ * command line and the open prompt, Tab completion of a path against the file system, and
+ * whether two paths name the same file.
  *
  * Errors: path_expand_home is tier 3 in the small (false: an unknown user or no HOME; the
  * input is then used as typed); the rest cannot fail (allocation aborts). */
@@ -29,5 +30,10 @@ bool path_parse_plus_line(const char *arg, size_t *line);
  * names (when not NULL) gets the matching names, one per line, sorted, a '/' after
  * directories. Returns the number of matches (0: out is typed unchanged). */
 size_t path_complete(const char *typed, StrBuf *out, StrBuf *names);
+
+/* The same file: device and inode when both exist, else the same absolute path (realpath of
+ * each, when it resolves; as given otherwise). The rule app/buffers.c opens files by, and
+ * app/hunks_app.c finds a hunk's open buffer by. */
+bool path_same_file(const char *p, const char *q);
 
 #endif

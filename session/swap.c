@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fdio.h"
 #include "core/xalloc.h"
+#include "session/diff.h"
 
 #define SWAP_MAGIC "flint swap 1\n"
 #define SWAP_IOBUF (64 * 1024)
@@ -31,18 +33,10 @@ static void mkdirs_for(const char *path)
     free(p);
 }
 
+/* 0, or the errno of the write that failed. */
 static int write_all(int fd, const char *p, size_t n)
 {
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return w == 0 ? ENOSPC : errno;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    return fdio_write_all(fd, p, n) ? 0 : errno;
 }
 
 /* One of t or (data, len) is the text. */
@@ -182,23 +176,6 @@ bool swap_pid_alive(long pid)
     return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-/* The start of each line of s (and one past the end). */
-static size_t split_lines(const char *s, size_t len, const char ***starts)
-{
-    size_t n = 0, cap = 0;
-    const char **v = NULL;
-    for (size_t i = 0; i < len;) {
-        v = xgrow(v, &cap, n + 2, sizeof *v);
-        v[n++] = s + i;
-        const char *nl = memchr(s + i, '\n', len - i);
-        i = nl ? (size_t)(nl - s) + 1 : len;
-    }
-    v = xgrow(v, &cap, n + 1, sizeof *v);
-    v[n] = s + len;
-    *starts = v;
-    return n;
-}
-
 static bool same_line(const char **a, size_t i, const char **b, size_t j)
 {
     size_t la = (size_t)(a[i + 1] - a[i]), lb = (size_t)(b[j + 1] - b[j]);
@@ -220,7 +197,7 @@ void swap_diff(const char *a, size_t alen, const char *b, size_t blen, const cha
                const char *name_b, StrBuf *out)
 {
     const char **la, **lb;
-    size_t na = split_lines(a, alen, &la), nb = split_lines(b, blen, &lb);
+    size_t na = diff_split_lines(a, alen, &la), nb = diff_split_lines(b, blen, &lb);
     size_t pre = 0;
     while (pre < na && pre < nb && same_line(la, pre, lb, pre))
         pre++;

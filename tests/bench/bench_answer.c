@@ -7,25 +7,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "core/strbuf.h"
 #include "session/answer_blocks.h"
 #include "session/answer_search.h"
 #include "session/export.h"
 #include "session/search.h"
 #include "session/transcript.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 #define RUNS 7
 
@@ -77,7 +65,7 @@ int main(void)
         ms[B_EXPORT][r] = now_ms() - t0;
     }
     for (int w = 0; w < B_N; w++)
-        qsort(ms[w], RUNS, sizeof ms[w][0], cmp);
+        sort_ms(ms[w], RUNS);
     printf("\nusing a %.1f MB answer (%zu code blocks), median of %d:\n", (double)sb.len / 1e6,
            answer_block_count(sb.data, sb.len), RUNS);
     printf("  the code block under a position at its end   %7.2f ms\n", ms[B_BLOCK][RUNS / 2]);

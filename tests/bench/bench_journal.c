@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "core/clock.h"
 #include "core/strbuf.h"
 #include "session/journal.h"
@@ -23,19 +24,6 @@ static ssize_t counting_write(int fd, const void *buf, size_t n)
 {
     writes++;
     return write(fd, buf, n);
-}
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 static Journal *open_journal(const char *dir, const JournalIo *io)
@@ -97,7 +85,7 @@ int main(void)
         journal_turn_end(j, ENTRY_DONE, NULL, &err);
         t[i] = now_ms() - a;
     }
-    qsort(t, 15, sizeof *t, cmp);
+    sort_ms(t, 15);
     printf("\nturn end (text + end line + fsync), median / max: %.2f / %.2f ms (%s)\n", t[7], t[14],
            dir);
     unlink(journal_path(j));

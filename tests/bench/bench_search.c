@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "core/strbuf.h"
 #include "core/text.h"
 #include "session/buffer.h"
@@ -22,24 +23,11 @@
 
 #define SLICE_BYTES (4u << 20)
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 static uint64_t rng = 42;
 static uint32_t rnd(uint32_t n)
 {
     rng = rng * 6364136223846793005u + 1442695040888963407u;
     return (uint32_t)((rng >> 33) % n);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void row(const char *what, const char *value, const char *target)
@@ -75,7 +63,7 @@ static void find_figures(const Text *t, const char *pat, unsigned flags, const c
             slices[n++] = now_ms() - a;
     } while (st == SEARCH_MORE);
     double total = now_ms() - total0;
-    qsort(slices, n, sizeof *slices, cmp_double);
+    sort_ms(slices, n);
     snprintf(what, sizeof what, "  sliced (%u MiB/slice): %zu slices, p50 / p99 / max", SLICE_BYTES >> 20, n);
     snprintf(val, sizeof val, "%.2f / %.2f / %.2f ms", slices[n / 2], slices[n * 99 / 100],
              slices[n - 1]);

@@ -7,22 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "core/strbuf.h"
 #include "core/text.h"
 #include "session/swap.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(void)
 {
@@ -53,7 +41,7 @@ int main(void)
             }
             ms[i] = now_ms() - t0;
         }
-        qsort(ms, 7, sizeof *ms, cmp);
+        sort_ms(ms, 7);
         printf("%-28s %10.2f\n", s ? "10 MB buffer" : "1 MB buffer", ms[3]);
         unlink(path);
         text_free(t);

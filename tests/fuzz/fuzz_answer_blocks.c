@@ -8,18 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "core/strbuf.h"
 #include "session/answer_blocks.h"
 #include "session/export.h"
 #include "session/transcript.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)      \
-    do {                \
-        if (!(c))       \
-            abort();    \
-    } while (0)
 
 #define MAXB 64
 

@@ -10,15 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "net/link_diag.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)      \
-    do {                \
-        if (!(c))       \
-            abort();    \
-    } while (0)
 
 static const int levels[] = {LLL_ERR, LLL_WARN, LLL_NOTICE, LLL_INFO, LLL_DEBUG};
 static const char *const reasons[] = {NULL, "", "HS: ws upgrade unauthorized", "SSL error",

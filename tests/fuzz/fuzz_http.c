@@ -10,16 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "core/strbuf.h"
 #include "net/http_rx.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)      \
-    do {                \
-        if (!(c))       \
-            abort();    \
-    } while (0)
 
 static const size_t chunk_sizes[8] = {1, 2, 3, 7, 64, 1, 500, 4096};
 

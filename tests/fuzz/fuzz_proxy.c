@@ -13,15 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "net/link_proxy.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)      \
-    do {                \
-        if (!(c))       \
-            abort();    \
-    } while (0)
 
 static const char *f_proxy, *f_no_proxy;
 

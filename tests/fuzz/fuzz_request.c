@@ -17,17 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "core/strbuf.h"
 #include "session/wire.h"
 #include "session/wire_responses.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)     \
-    do {               \
-        if (!(c))      \
-            abort();   \
-    } while (0)
 
 /* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates, <= U+10FFFF),
  * or 0 if the byte there does not start one. */

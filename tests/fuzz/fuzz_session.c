@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "core/strbuf.h"
@@ -29,14 +30,6 @@
 #include "session/wire_responses.h"
 #include "session/session.h"
 #include "session/transcript.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)     \
-    do {               \
-        if (!(c))      \
-            abort();   \
-    } while (0)
 
 static uint64_t now_ns;
 static uint64_t fake_clock(void) { return now_ns; }

@@ -7,15 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "net/link_url.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define REQUIRE(c)      \
-    do {                \
-        if (!(c))       \
-            abort();    \
-    } while (0)
 
 /* s is shown to the user: no control bytes, and no query. The query test needs a query long
  * enough to be unmistakable, not itself starting like the "?..." elision, and a URL whose

@@ -14,21 +14,38 @@ bool test_ca_make(TestCa *ca, const char *cn, const char *san)
         return false;
     }
     snprintf(ca->ca, sizeof ca->ca, "%s/ca.pem", ca->dir);
-    snprintf(ca->cert, sizeof ca->cert, "%s/server.pem", ca->dir);
-    snprintf(ca->key, sizeof ca->key, "%s/server.key", ca->dir);
-    char cmd[2048];
+    char cmd[1024];
     snprintf(cmd, sizeof cmd,
              "cd %s && "
              "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
              "-keyout ca.key -out ca.pem -days 2 -subj /CN=flint-test-ca "
              "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
-             ">/dev/null 2>&1 && "
+             ">/dev/null 2>&1",
+             ca->dir);
+    if (system(cmd) != 0)
+        return false;
+    TestCert server;
+    if (!test_ca_sign(ca, "server", cn, san, &server))
+        return false;
+    memcpy(ca->cert, server.cert, sizeof ca->cert);
+    memcpy(ca->key, server.key, sizeof ca->key);
+    return true;
+}
+
+bool test_ca_sign(const TestCa *ca, const char *stem, const char *cn, const char *san,
+                  TestCert *out)
+{
+    snprintf(out->cert, sizeof out->cert, "%s/%s.pem", ca->dir, stem);
+    snprintf(out->key, sizeof out->key, "%s/%s.key", ca->dir, stem);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && "
              "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout server.key -out server.csr -subj /CN=%s >/dev/null 2>&1 && "
-             "printf 'subjectAltName=%s\\nextendedKeyUsage=serverAuth\\n' > ext.cnf && "
-             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1",
-             ca->dir, cn, san);
+             "-keyout %s.key -out %s.csr -subj /CN=%s >/dev/null 2>&1 && "
+             "printf 'subjectAltName=%s\\nextendedKeyUsage=serverAuth\\n' > %s.cnf && "
+             "openssl x509 -req -in %s.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+             "-out %s.pem -days 2 -extfile %s.cnf >/dev/null 2>&1",
+             ca->dir, stem, stem, cn, san, stem, stem, stem, stem);
     return system(cmd) == 0;
 }
 

@@ -248,3 +248,13 @@ Wire *wire_fake_new(bool can_chain, bool abandoned_answer)
 }
 
 unsigned wire_fake_encoded(const Wire *w) { return ((const WireFake *)w)->encoded; }
+
+WireEvent wire_fake_event(WireKind kind, const char *id)
+{
+    WireEvent ev;
+    wire_event_init(&ev);
+    ev.kind = kind;
+    ev.type = wire_kind_name(kind);
+    ev.response_id = id;
+    return ev;
+}

@@ -31,4 +31,9 @@ Wire *wire_fake_new(bool can_chain, bool abandoned_answer);
 /* How many requests it encoded (every encode counts). */
 unsigned wire_fake_encoded(const Wire *w);
 
+/* A neutral event of kind for id (NULL: none), type named after the kind, the rest as
+ * wire_event_init leaves it: for tests that drive a Turn without any dialect (test_turn.c,
+ * test_turn_steer.c). */
+WireEvent wire_fake_event(WireKind kind, const char *id);
+
 #endif

@@ -31,6 +31,7 @@
 #include <libwebsockets.h>
 
 #include "core/strbuf.h"
+#include "net_test.h"
 
 #define RAW_PEER_SCRIPTS 4
 
@@ -64,19 +65,8 @@ static inline bool raw_peer_open(RawPeer *p)
 {
     memset(p, 0, sizeof *p);
     p->fd = -1;
-    p->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-        listen(p->listen_fd, 4) != 0)
-        return false;
-    fcntl(p->listen_fd, F_SETFL, O_NONBLOCK);
-    socklen_t sl = sizeof sa;
-    getsockname(p->listen_fd, (struct sockaddr *)&sa, &sl);
-    p->port = ntohs(sa.sin_port);
-    return true;
+    p->listen_fd = loopback_listen(4, &p->port);
+    return p->listen_fd >= 0;
 }
 
 static inline void raw_peer_hangup(RawPeer *p)

@@ -35,6 +35,7 @@
 #include "core/strbuf.h"
 #include "harness.h"
 #include "net/transport_ws.h"
+#include "net_test.h"
 #include "net/link_dns.h"
 
 /* ----- the scripted server ------------------------------------------------------------------ */
@@ -377,13 +378,6 @@ static inline void service_once(void)
         extra_poll();
 }
 
-#define WAIT(cond, ms)                                                              \
-    do {                                                                            \
-        uint64_t dl_ = clock_now_ns() + (uint64_t)(ms) * NS_PER_MS;                 \
-        while (!(cond) && clock_now_ns() < dl_)                                     \
-            service_once();                                                         \
-    } while (0)
-
 static inline void pump(int ms)
 {
     uint64_t dl = clock_now_ns() + (uint64_t)ms * NS_PER_MS;
@@ -510,39 +504,40 @@ static inline Transport *up_link(size_t max)
     return l;
 }
 
+/* A TLS server vhost (the scripted server's protocols) on 127.0.0.1 with cert and key, for an
+ * add_vhosts callback of link_env_open; its port, 0 when it cannot be made. */
+static inline int link_tls_vhost(const char *name, const char *cert, const char *key)
+{
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.vhost_name = name;
+    info.port = 0;
+    info.iface = "127.0.0.1";
+    info.protocols = srv_protocols;
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.ssl_cert_filepath = cert;
+    info.ssl_private_key_filepath = key;
+    struct lws_vhost *v = lws_create_vhost(ctx, &info);
+    int port = v ? lws_get_vhost_listen_port(v) : 0;
+    return port < 0 ? 0 : port;
+}
+
 /* ----- setting up and tearing down ---------------------------------------------------------- */
 
 /* The context, the plain server vhosts, add_vhosts() (may be NULL) and the adopted timerfd;
  * false (with a message) if any of them cannot be made. */
 static inline bool link_env_open(void (*add_vhosts)(void))
 {
-    if (getenv("FLINT_LOG"))
-        log_open(getenv("FLINT_LOG"));
-    lws_set_log_level(LLL_ERR, NULL);
-
     app_protocols[0] = (struct lws_protocols){"app-raw", app_raw_cb, 0, 0, 0, NULL, 0};
     memset(&app_protocols[1], 0, sizeof app_protocols[1]);
 
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
     /* As app/loop.c makes it: no vhost carries a client SSL_CTX until a wss:// Link adds
      * its own (transport_ws.c link_tls_ready). */
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-    info.fd_limit_per_thread = 256;
-    ctx = lws_create_context(&info);
-    if (!ctx) {
-        fprintf(stderr, "no lws context\n");
+    ctx = net_test_context(app_protocols);
+    if (!ctx)
         return false;
-    }
-    memset(&info, 0, sizeof info);
-    info.vhost_name = "default";
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = app_protocols;
-    if (!lws_create_vhost(ctx, &info)) {
-        fprintf(stderr, "no default vhost\n");
-        return false;
-    }
 
+    struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
     info.vhost_name = "test-srv";
     info.port = 0;

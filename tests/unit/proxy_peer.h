@@ -8,7 +8,8 @@
  * when either side closes, both are closed (the server sees EOF when the client hangs up).
  * Counts accepts and tunnels.
  *
- * Header-only and static inline, like sse_peer.h. */
+ * Header-only and static inline, like sse_peer.h; its last part is the state both proxy tests
+ * keep (one proxy X, a fake environment). */
 #ifndef FLINT_TESTS_UNIT_PROXY_PEER_H
 #define FLINT_TESTS_UNIT_PROXY_PEER_H
 
@@ -26,6 +27,8 @@
 
 #include "core/clock.h"
 #include "core/strbuf.h"
+#include "net_test.h"
+#include "support/harness.h"
 
 #define PROXY_PEER_CONNS 16
 
@@ -52,19 +55,8 @@ static inline bool proxy_peer_open(ProxyPeer *p)
     memset(p, 0, sizeof *p);
     for (int i = 0; i < PROXY_PEER_CONNS; i++)
         p->c[i].cfd = p->c[i].sfd = -1;
-    p->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-        listen(p->listen_fd, 8) != 0)
-        return false;
-    fcntl(p->listen_fd, F_SETFL, O_NONBLOCK);
-    socklen_t sl = sizeof sa;
-    getsockname(p->listen_fd, (struct sockaddr *)&sa, &sl);
-    p->port = ntohs(sa.sin_port);
-    return true;
+    p->listen_fd = loopback_listen(8, &p->port);
+    return p->listen_fd >= 0;
 }
 
 static inline void proxy_conn_close(ProxyConn *c)
@@ -204,6 +196,54 @@ static inline void proxy_peer_poll(ProxyPeer *p)
             proxy_conn_close(c);
         }
     }
+}
+
+/* ---- the tests' proxy and the environment the transport under test reads ------------------- */
+/* (test_link_tunnel.c, test_transport_sse_proxy.c: each gives its transport .env = test_env and
+ * polls the proxy between lws_service calls with poll_proxy.) */
+
+static ProxyPeer X;                /* the proxy, while proxy_on */
+static bool proxy_on;
+static const char *env_vars[8][2]; /* {name, value}, up to the first NULL name */
+
+static inline void poll_proxy(void)
+{
+    if (proxy_on)
+        proxy_peer_poll(&X);
+}
+
+static inline const char *test_env(const char *name)
+{
+    for (int i = 0; i < 8 && env_vars[i][0]; i++)
+        if (strcmp(env_vars[i][0], name) == 0)
+            return env_vars[i][1];
+    return NULL;
+}
+
+/* The environment: k1=v1 and k2=v2 (k2 NULL: k1 alone), nothing else. */
+static inline void set_env(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+    memset(env_vars, 0, sizeof env_vars);
+    env_vars[0][0] = k1, env_vars[0][1] = v1;
+    env_vars[1][0] = k2, env_vars[1][1] = v2;
+}
+
+/* A fresh proxy (the old one closed). */
+static inline void proxy_restart(void)
+{
+    if (proxy_on)
+        proxy_peer_close(&X);
+    proxy_on = proxy_peer_open(&X);
+    CHECK(proxy_on);
+}
+
+/* "http://[auth@]127.0.0.1:PORT" of the proxy (a static buffer, valid until the next call). */
+static inline const char *proxy_url(const char *auth)
+{
+    static char proxy_value[128];
+    snprintf(proxy_value, sizeof proxy_value, "http://%s%s127.0.0.1:%d", auth ? auth : "",
+             auth ? "@" : "", X.port);
+    return proxy_value;
 }
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/strbuf.h"
 #include "harness.h"
 #include "net/transport_sse.h"
+#include "net_test.h"
 #include "sse_peer.h"
 
 static struct lws_context *ctx;
@@ -62,13 +63,6 @@ static inline void pump_ms(int ms)
     while (clock_now_ns() < dl)
         service_once();
 }
-
-#define WAIT(cond, ms)                                                              \
-    do {                                                                            \
-        uint64_t dl_ = clock_now_ns() + (uint64_t)(ms) * NS_PER_MS;                 \
-        while (!(cond) && clock_now_ns() < dl_)                                     \
-            service_once();                                                         \
-    } while (0)
 
 static inline void on_state(void *ud, TransportState st, const char *detail)
 {
@@ -183,28 +177,11 @@ static inline Transport *up(const char *key)
 
 static inline bool sse_env_open(void)
 {
-    if (getenv("FLINT_LOG"))
-        log_open(getenv("FLINT_LOG"));
-    lws_set_log_level(LLL_ERR, NULL);
     static struct lws_protocols protos[] = {{"default", lws_callback_http_dummy, 0, 0, 0, NULL, 0},
                                             {NULL, NULL, 0, 0, 0, NULL, 0}};
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT | LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-    info.fd_limit_per_thread = 256;
-    ctx = lws_create_context(&info);
-    if (!ctx) {
-        fprintf(stderr, "no lws context\n");
+    ctx = net_test_context(protos);
+    if (!ctx)
         return false;
-    }
-    memset(&info, 0, sizeof info);
-    info.vhost_name = "default";
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    info.protocols = protos;
-    if (!lws_create_vhost(ctx, &info)) {
-        fprintf(stderr, "no default vhost\n");
-        return false;
-    }
     lws_sul_schedule(ctx, 0, &tick, tick_cb, 2000);
     return true;
 }

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "core/strbuf.h"
+#include "net_test.h"
 
 #define SSE_PEER_CONNS 16
 #define SSE_PEER_REQS 16
@@ -87,19 +88,8 @@ static inline bool sse_peer_open(SsePeer *p)
     memset(p, 0, sizeof *p);
     for (int i = 0; i < SSE_PEER_CONNS; i++)
         p->conns[i].fd = -1;
-    p->listen_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (p->listen_fd < 0 || bind(p->listen_fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-        listen(p->listen_fd, 8) != 0)
-        return false;
-    fcntl(p->listen_fd, F_SETFL, O_NONBLOCK);
-    socklen_t sl = sizeof sa;
-    getsockname(p->listen_fd, (struct sockaddr *)&sa, &sl);
-    p->port = ntohs(sa.sin_port);
-    return true;
+    p->listen_fd = loopback_listen(8, &p->port);
+    return p->listen_fd >= 0;
 }
 
 static inline void peer_conn_close(PeerConn *c)

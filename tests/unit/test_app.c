@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "net/transport_ws.h"
 #include "session/transcript.h"
+#include "support/app_rig.h"
 #include "support/buffer_support.h"
 #include "support/harness.h"
 #include "support/transport_fake.h"
@@ -29,43 +30,16 @@
 
 /* ---- the rig: an App over a fake transport ---------------------------------------------- */
 
-typedef struct Rig {
-    AppConfig cfg;
-    Settings settings;
-    App *app;
-    TransportFake *fake;  /* the App's transport (the App frees it) */
-} Rig;
-
-static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
-                            void *hooks_ud, ErrorBuf *err)
-{
-    (void)ctx, (void)err;
-    TransportFake **out = ud;
-    *out = transport_fake_new(hooks, hooks_ud, "fake:443");
-    return &(*out)->base;
-}
-
 /* An App with settings_json as its settings file (NULL: none), on an unnamed buffer. The
  * transport has been started (CONNECTING); up says whether the server is up already. */
-static bool rig_open_api(Rig *r, const char *settings_json, bool up, AppApi api)
+static bool rig_open_api(AppRig *r, const char *settings_json, bool up, AppApi api)
 {
-    memset(r, 0, sizeof *r);
-    settings_init(&r->settings);
-    r->cfg.model = "gpt-test";
+    app_rig_init(r);
     r->cfg.api = api;
-    if (settings_json) {
-        ErrorBuf err = {{0}};
-        CHECK(settings_parse(&r->settings, "config.json", settings_json, strlen(settings_json),
-                             &err));
-        r->cfg.settings = &r->settings;
-    }
-    ErrorBuf err = {{0}};
-    r->app = app_new_headless(&r->cfg, make_fake, &r->fake, &err);
-    CHECK(r->app != NULL);
-    if (!r->app) {
-        fprintf(stderr, "  app_new_headless: %s\n", err.msg);
+    if (settings_json)
+        app_rig_settings(r, settings_json);
+    if (!app_rig_start(r, false))
         return false;
-    }
     CHECK_INT_EQ(r->fake->starts, 1);
     CHECK_INT_EQ(transport_state(&r->fake->base), TRANSPORT_CONNECTING);
     if (up)
@@ -73,31 +47,21 @@ static bool rig_open_api(Rig *r, const char *settings_json, bool up, AppApi api)
     return true;
 }
 
-static bool rig_open(Rig *r, const char *settings_json, bool up)
+static bool rig_open(AppRig *r, const char *settings_json, bool up)
 {
     return rig_open_api(r, settings_json, up, APP_API_RESPONSES);
 }
 
-static void rig_close(Rig *r)
-{
-    app_free(r->app);
-    settings_clear(&r->settings);
-}
+static const Transcript *transcript(AppRig *r) { return session_transcript(app_session(r->app)); }
 
-static void keys(Rig *r, const char *bytes) { app_feed(r->app, bytes, strlen(bytes)); }
-
-static Buffer *buf(Rig *r) { return session_buffer(app_session(r->app)); }
-
-static const Transcript *transcript(Rig *r) { return session_transcript(app_session(r->app)); }
-
-static const TranscriptEntry *last_entry(Rig *r)
+static const TranscriptEntry *last_entry(AppRig *r)
 {
     size_t n = transcript_count(transcript(r));
     return n ? transcript_entry(transcript(r), n - 1) : NULL;
 }
 
 /* Is there an entry of kind whose text holds s? */
-static bool transcript_has(Rig *r, EntryKind kind, const char *s)
+static bool transcript_has(AppRig *r, EntryKind kind, const char *s)
 {
     for (size_t i = 0; i < transcript_count(transcript(r)); i++) {
         const TranscriptEntry *e = transcript_entry(transcript(r), i);
@@ -107,43 +71,9 @@ static bool transcript_has(Rig *r, EntryKind kind, const char *s)
     return false;
 }
 
-/* The server's side of one answer. */
-static void server_says(Rig *r, const char *json)
-{
-    CHECK(transport_fake_receive(r->fake, json, strlen(json)));
-}
-
-static void server_created(Rig *r, const char *id)
-{
-    char m[256];
-    snprintf(m, sizeof m, "{\"type\":\"response.created\",\"response\":{\"id\":\"%s\","
-                          "\"status\":\"in_progress\",\"output\":[]}}", id);
-    server_says(r, m);
-}
-
-static void server_delta(Rig *r, const char *text)
-{
-    StrBuf m = {0};
-    sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\","
-                "\"output_index\":0,\"content_index\":0,\"delta\":");
-    wire_json_string(&m, text, strlen(text));
-    sb_puts(&m, "}");
-    server_says(r, m.data);
-    sb_free(&m);
-}
-
-static void server_completed(Rig *r, const char *id)
-{
-    char m[256];
-    snprintf(m, sizeof m, "{\"type\":\"response.completed\",\"response\":{\"id\":\"%s\","
-                          "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":"
-                          "10,\"output_tokens\":3}}}", id);
-    server_says(r, m);
-}
-
 /* The i-th message the transport sent, parsed: a response.create whose input ends with a
  * user item holding want (the question, after the file's context). */
-static void check_sent_question(Rig *r, int i, const char *want)
+static void check_sent_question(AppRig *r, int i, const char *want)
 {
     size_t len = 0;
     const char *raw = transport_fake_sent(r->fake, i, &len);
@@ -167,95 +97,85 @@ static void check_sent_question(Rig *r, int i, const char *want)
     cJSON_Delete(j);
 }
 
-/* Does any row of the last frame hold s? */
-static bool screen_has(Rig *r, const char *s)
-{
-    const Grid *g = app_grid(r->app);
-    for (int y = 0; y < g->rows; y++)
-        if (strstr(row_text(g, y), s))
-            return true;
-    return false;
-}
-
 /* ---- the tests ---------------------------------------------------------------------------- */
 
 static void test_typing_and_undo(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
-    keys(&r, "hello");
-    CHECK_TEXT(buf(&r), "hello\n"); /* a file ends with a newline */
-    keys(&r, "\r");
-    keys(&r, "world");
-    CHECK_TEXT(buf(&r), "hello\nworld\n");
-    CHECK(buffer_modified(buf(&r)));
-    keys(&r, "\x1a"); /* Ctrl-Z */
-    CHECK_TEXT(buf(&r), "hello\n\n");
-    keys(&r, "\x19"); /* Ctrl-Y */
-    CHECK_TEXT(buf(&r), "hello\nworld\n");
-    while (buffer_modified(buf(&r)))
-        keys(&r, "\x1a");
-    CHECK_TEXT(buf(&r), "");
-    keys(&r, "\x1a");
+    app_rig_keys(&r, "hello");
+    CHECK_TEXT(app_rig_buffer(&r), "hello\n"); /* a file ends with a newline */
+    app_rig_keys(&r, "\r");
+    app_rig_keys(&r, "world");
+    CHECK_TEXT(app_rig_buffer(&r), "hello\nworld\n");
+    CHECK(buffer_modified(app_rig_buffer(&r)));
+    app_rig_keys(&r, "\x1a"); /* Ctrl-Z */
+    CHECK_TEXT(app_rig_buffer(&r), "hello\n\n");
+    app_rig_keys(&r, "\x19"); /* Ctrl-Y */
+    CHECK_TEXT(app_rig_buffer(&r), "hello\nworld\n");
+    while (buffer_modified(app_rig_buffer(&r)))
+        app_rig_keys(&r, "\x1a");
+    CHECK_TEXT(app_rig_buffer(&r), "");
+    app_rig_keys(&r, "\x1a");
     CHECK_STR_EQ(app_message(r.app), "Nothing to undo.");
     /* The frame a key draws at once shows the buffer. */
-    keys(&r, "drawn");
-    CHECK(screen_has(&r, "drawn"));
+    app_rig_keys(&r, "drawn");
+    CHECK(app_rig_screen_has(&r, "drawn"));
     CHECK_INT_EQ(r.fake->nsent, 0); /* typing sends nothing */
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 /* Ctrl-K, a question, Enter: one response.create; the answer's events land in the
  * transcript, and the frame clock draws them. */
 static void test_ask_and_answer(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
-    keys(&r, "int x;"); /* (a "\n" here would be Ctrl-J: a line break) */
-    keys(&r, "\x0b"); /* Ctrl-K */
+    app_rig_keys(&r, "int x;"); /* (a "\n" here would be Ctrl-J: a line break) */
+    app_rig_keys(&r, "\x0b"); /* Ctrl-K */
     CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
-    keys(&r, "why is x unused?");
-    CHECK_TEXT(buf(&r), "int x;\n"); /* the prompt took the keys */
-    keys(&r, "\r");
+    app_rig_keys(&r, "why is x unused?");
+    CHECK_TEXT(app_rig_buffer(&r), "int x;\n"); /* the prompt took the keys */
+    app_rig_keys(&r, "\r");
     CHECK_INT_EQ(app_mode(r.app), MODE_ASK); /* the prompt follows the turn (issue 8) */
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "why is x unused?");
     CHECK(session_busy(app_session(r.app)));
     CHECK(transcript_has(&r, ENTRY_USER, "why is x unused?"));
 
-    server_created(&r, "resp_1");
-    server_delta(&r, "Nobody ");
-    server_delta(&r, "reads it.");
+    app_rig_server_created(&r, "resp_1");
+    app_rig_server_delta(&r, "Nobody ");
+    app_rig_server_delta(&r, "reads it.");
     const TranscriptEntry *e = last_entry(&r);
     CHECK(e && e->kind == ENTRY_ANSWER && e->state == ENTRY_OPEN);
     CHECK_STR_EQ(e ? e->text.data : NULL, "Nobody reads it.");
     app_tick(r.app); /* the frame the damage asked for */
-    CHECK(screen_has(&r, "Nobody reads it."));
-    server_completed(&r, "resp_1");
+    CHECK(app_rig_screen_has(&r, "Nobody reads it."));
+    app_rig_server_completed(&r, "resp_1");
     e = last_entry(&r);
     CHECK(e && e->state == ENTRY_DONE);
     CHECK(!session_busy(app_session(r.app)));
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT); /* empty at the turn's end: closed */
     CHECK_INT_EQ(r.fake->interrupts, 0);
-    CHECK_TEXT(buf(&r), "int x;\n");
-    rig_close(&r);
+    CHECK_TEXT(app_rig_buffer(&r), "int x;\n");
+    app_rig_close(&r);
 }
 
 /* Ctrl-G stops a streaming answer at once; a lone Esc does once its window has passed
  * (app_tick), not before; F5 asks the last question again. */
 static void test_interrupt_and_retry(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
-    keys(&r, "\x0b" "first?" "\r");
+    app_rig_keys(&r, "\x0b" "first?" "\r");
     CHECK_INT_EQ(r.fake->nsent, 1);
-    server_created(&r, "resp_1");
-    server_delta(&r, "partial");
-    keys(&r, "\x07"); /* Ctrl-G */
+    app_rig_server_created(&r, "resp_1");
+    app_rig_server_delta(&r, "partial");
+    app_rig_keys(&r, "\x07"); /* Ctrl-G */
     CHECK_INT_EQ(r.fake->interrupts, 1);
     CHECK(!session_busy(app_session(r.app)));
     CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
@@ -264,13 +184,13 @@ static void test_interrupt_and_retry(void)
 
     /* F5: the question again, on the fresh connection once it is up. */
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
-    keys(&r, "\x1b[15~"); /* F5 */
+    app_rig_keys(&r, "\x1b[15~"); /* F5 */
     CHECK_INT_EQ(r.fake->nsent, 2);
     check_sent_question(&r, 1, "first?");
-    server_created(&r, "resp_2");
-    server_delta(&r, "again");
+    app_rig_server_created(&r, "resp_2");
+    app_rig_server_delta(&r, "again");
 
-    keys(&r, "\x1b"); /* Esc: could still be the start of a sequence */
+    app_rig_keys(&r, "\x1b"); /* Esc: could still be the start of a sequence */
     CHECK(app_esc_pending(r.app));
     CHECK_INT_EQ(r.fake->interrupts, 1);
     CHECK(session_busy(app_session(r.app)));
@@ -279,11 +199,11 @@ static void test_interrupt_and_retry(void)
     CHECK_INT_EQ(r.fake->interrupts, 2);
     CHECK(!session_busy(app_session(r.app)));
     CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
-    CHECK_TEXT(buf(&r), "");
-    rig_close(&r);
+    CHECK_TEXT(app_rig_buffer(&r), "");
+    app_rig_close(&r);
 }
 
-static const char *sent_type(Rig *r, int i, char *out, size_t cap)
+static const char *sent_type(AppRig *r, int i, char *out, size_t cap)
 {
     size_t len = 0;
     const char *raw = transport_fake_sent(r->fake, i, &len);
@@ -300,75 +220,76 @@ static const char *sent_type(Rig *r, int i, char *out, size_t cap)
  * pauses the queue without dropping it; Enter on an empty prompt resumes it. */
 static void test_steer_and_queue(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
     char type[64];
-    keys(&r, "\x0b" "long?" "\r");
-    server_created(&r, "resp_1");
-    server_delta(&r, "part");
-    keys(&r, "\x0b");
+    app_rig_keys(&r, "\x0b" "long?" "\r");
+    app_rig_server_created(&r, "resp_1");
+    app_rig_server_delta(&r, "part");
+    app_rig_keys(&r, "\x0b");
     CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
-    keys(&r, "q1\t" "q2\t" "q3\t");
+    app_rig_keys(&r, "q1\t" "q2\t" "q3\t");
     CHECK_INT_EQ(r.fake->nsent, 1); /* queued, not sent */
     app_tick(r.app);
-    CHECK(screen_has(&r, "queued 3"));
-    keys(&r, "\x1b\x7f"); /* Alt-Backspace on the empty prompt: drops q3 */
+    CHECK(app_rig_screen_has(&r, "queued 3"));
+    app_rig_keys(&r, "\x1b\x7f"); /* Alt-Backspace on the empty prompt: drops q3 */
     app_tick(r.app);
-    CHECK(screen_has(&r, "queued 2"));
-    CHECK(screen_has(&r, "2. q2"));
-    keys(&r, "fix it\r");
+    CHECK(app_rig_screen_has(&r, "queued 2"));
+    CHECK(app_rig_screen_has(&r, "2. q2"));
+    app_rig_keys(&r, "fix it\r");
     CHECK_INT_EQ(r.fake->nsent, 2);
     CHECK_STR_EQ(sent_type(&r, 1, type, sizeof type), "response.steer");
     CHECK_INT_EQ(r.fake->interrupts, 0);
-    server_says(&r, "{\"type\":\"response.steer.failed\",\"steer\":{\"previous_response_id\":"
-                    "\"resp_1\",\"input\":\"fix it\"},\"error\":{\"type\":"
-                    "\"invalid_request_error\",\"code\":\"steering_not_supported\"}}");
+    app_rig_server_says(&r, "{\"type\":\"response.steer.failed\",\"steer\":{"
+                        "\"previous_response_id\":\"resp_1\",\"input\":\"fix it\"},\"error\":"
+                        "{\"type\":\"invalid_request_error\",\"code\":\"steering_not_supported\"}}");
     CHECK_INT_EQ(r.fake->interrupts, 1); /* the client-side steer */
     CHECK(transcript_has(&r, ENTRY_USER, "fix it"));
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 3);
     check_sent_question(&r, 2, "fix it");
-    server_created(&r, "resp_2");
-    server_delta(&r, "fixed");
-    server_completed(&r, "resp_2");
+    app_rig_server_created(&r, "resp_2");
+    app_rig_server_delta(&r, "fixed");
+    app_rig_server_completed(&r, "resp_2");
     CHECK_INT_EQ(r.fake->nsent, 4); /* the queue went on: q1 */
     check_sent_question(&r, 3, "q1");
     /* The prompt followed the turns; Ctrl-G stops the answer, the queue pauses, q2 stays,
      * and the empty prompt closes. */
     CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
-    server_created(&r, "resp_3");
-    keys(&r, "\x07");
+    app_rig_server_created(&r, "resp_3");
+    app_rig_keys(&r, "\x07");
     CHECK_INT_EQ(r.fake->interrupts, 2);
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 4);
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     app_tick(r.app);
-    CHECK(screen_has(&r, "queued 1 (paused"));
-    keys(&r, "\x0b\r"); /* Enter on an empty prompt: resumes the queue */
+    CHECK(app_rig_screen_has(&r, "queued 1 (paused"));
+    app_rig_keys(&r, "\x0b\r"); /* Enter on an empty prompt: resumes the queue */
     CHECK_INT_EQ(r.fake->nsent, 5);
     check_sent_question(&r, 4, "q2");
-    server_created(&r, "resp_4");
-    server_delta(&r, "x");
+    app_rig_server_created(&r, "resp_4");
+    app_rig_server_delta(&r, "x");
     CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
-    keys(&r, "\x0b" "again\r"); /* Ctrl-K: already open; refused before: client-side at once */
+    /* Ctrl-K: already open; refused before: client-side at once */
+    app_rig_keys(&r, "\x0b" "again\r");
     CHECK_INT_EQ(r.fake->interrupts, 3);
     CHECK(strstr(app_message(r.app), "Steering") != NULL);
     CHECK_INT_EQ(r.fake->nsent, 5); /* waits for the fresh connection */
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 6);
     CHECK_STR_EQ(sent_type(&r, 5, type, sizeof type), "response.create");
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 /* Asked while the transport is down: nothing is sent (and nothing refused: the App does not
  * try); the question goes out when the fake reports UP. */
 static void test_question_waits_for_the_link(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, false))
         return;
-    keys(&r, "\x0b" "are you there?" "\r");
+    app_rig_keys(&r, "\x0b" "are you there?" "\r");
     CHECK_INT_EQ(r.fake->nsent, 0);
     CHECK_INT_EQ(r.fake->refused, 0);
     CHECK(strstr(app_message(r.app), "Waiting for the connection") != NULL);
@@ -377,28 +298,28 @@ static void test_question_waits_for_the_link(void)
     CHECK(session_waiting(app_session(r.app)));
     CHECK(session_waiting_for_link(app_session(r.app)));
     CHECK_INT_EQ(last_entry(&r)->state, ENTRY_OPEN);
-    keys(&r, "x"); /* a key draws a frame at once */
-    CHECK(screen_has(&r, "are you there?"));
-    CHECK(screen_has(&r, "waiting for connection")); /* the pane's title */
+    app_rig_keys(&r, "x"); /* a key draws a frame at once */
+    CHECK(app_rig_screen_has(&r, "are you there?"));
+    CHECK(app_rig_screen_has(&r, "waiting for connection")); /* the pane's title */
     transport_fake_set_state(r.fake, TRANSPORT_WAITING, "connection refused; retry in 0.5 s");
     CHECK_INT_EQ(r.fake->nsent, 0);
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "are you there?");
     CHECK(session_busy(app_session(r.app)));
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 /* Asked while down, then cancelled: Ctrl-G (or Esc) ends the wait, the question stays in the
  * transcript marked interrupted, and nothing goes out when the link comes up. */
 static void test_waiting_question_cancelled(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, false))
         return;
-    keys(&r, "\x0b" "never mind?" "\r");
+    app_rig_keys(&r, "\x0b" "never mind?" "\r");
     CHECK(session_waiting_for_link(app_session(r.app)));
-    keys(&r, "\x07"); /* Ctrl-G */
+    app_rig_keys(&r, "\x07"); /* Ctrl-G */
     CHECK(!session_waiting(app_session(r.app)));
     CHECK(transcript_has(&r, ENTRY_USER, "never mind?"));
     CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
@@ -409,27 +330,27 @@ static void test_waiting_question_cancelled(void)
 
     /* The same with a lone Esc, once its window has passed. */
     transport_fake_set_state(r.fake, TRANSPORT_WAITING, "connection lost; retry in 0.5 s");
-    keys(&r, "\x0b" "again?" "\r");
+    app_rig_keys(&r, "\x0b" "again?" "\r");
     CHECK(session_waiting_for_link(app_session(r.app)));
-    keys(&r, "\x1b");
+    app_rig_keys(&r, "\x1b");
     app_tick(r.app);
     CHECK(!session_waiting(app_session(r.app)));
     CHECK_INT_EQ(last_entry(&r)->state, ENTRY_INTERRUPTED);
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 0);
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 /* The transport stops for good (a 401: STOPPED): a question waiting for it fails at once with
  * the transport's words; asking again makes one new attempt (an interrupt), and F5 too. */
 static void test_stopped_link(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, false))
         return;
     static const char why[] = "fake:443 wants an API key (HTTP 401): set OPENAI_API_KEY (or "
                               "FLINT_API_KEY)";
-    keys(&r, "\x0b" "hello?" "\r");
+    app_rig_keys(&r, "\x0b" "hello?" "\r");
     CHECK(strstr(app_message(r.app), "Waiting for the connection") != NULL);
     transport_fake_set_state(r.fake, TRANSPORT_STOPPED, why);
     CHECK_INT_EQ(r.fake->nsent, 0);
@@ -441,7 +362,7 @@ static void test_stopped_link(void)
     CHECK(last_entry(&r)->detail && strcmp(last_entry(&r)->detail, why) == 0);
 
     /* Asking while stopped: one attempt; refused again, the question fails again. */
-    keys(&r, "\x0b" "hello again?" "\r");
+    app_rig_keys(&r, "\x0b" "hello again?" "\r");
     CHECK_INT_EQ(r.fake->interrupts, 1);
     CHECK_INT_EQ(transport_state(&r.fake->base), TRANSPORT_CONNECTING);
     CHECK(strstr(app_message(r.app), "Connecting again") != NULL);
@@ -450,85 +371,85 @@ static void test_stopped_link(void)
     CHECK_INT_EQ(r.fake->nsent, 0);
 
     /* Asked again and this time accepted: it goes out. */
-    keys(&r, "\x0b" "third?" "\r");
+    app_rig_keys(&r, "\x0b" "third?" "\r");
     CHECK_INT_EQ(r.fake->interrupts, 2);
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "third?");
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 /* Ctrl-S on an unnamed buffer opens Save As; the name typed and Enter save it. */
 static void test_save_as(void)
 {
-    Rig r;
+    AppRig r;
     if (!tmpdir_create("/tmp/flint-test-app-XXXXXX") || !rig_open(&r, NULL, true))
         return;
-    keys(&r, "saved text");
-    keys(&r, "\x13"); /* Ctrl-S */
+    app_rig_keys(&r, "saved text");
+    app_rig_keys(&r, "\x13"); /* Ctrl-S */
     CHECK_INT_EQ(app_mode(r.app), MODE_SAVE_AS);
     char *path = path_in("out.txt");
-    keys(&r, path);
-    keys(&r, "\r");
+    app_rig_keys(&r, path);
+    app_rig_keys(&r, "\r");
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     CHECK_FILE(path, "saved text\n");
-    CHECK(!buffer_modified(buf(&r)));
+    CHECK(!buffer_modified(app_rig_buffer(&r)));
     CHECK(strstr(app_message(r.app), "Saved") != NULL);
-    keys(&r, "\x11"); /* Ctrl-Q: nothing unsaved, so it quits */
+    app_rig_keys(&r, "\x11"); /* Ctrl-Q: nothing unsaved, so it quits */
     CHECK(app_quit_requested(r.app));
     CHECK_INT_EQ(app_exit_status(r.app), 0);
     free(path);
-    rig_close(&r);
+    app_rig_close(&r);
     tmpdir_remove();
 }
 
 /* A bracketed paste is one insertion (CRs become newlines) and one undo step. */
 static void test_paste(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
-    keys(&r, "a");
-    keys(&r, "\x1b[200~line 1\r\nline 2\x1b[201~");
-    CHECK_TEXT(buf(&r), "aline 1\nline 2\n");
-    keys(&r, "\x1a");
-    CHECK_TEXT(buf(&r), "a\n");
+    app_rig_keys(&r, "a");
+    app_rig_keys(&r, "\x1b[200~line 1\r\nline 2\x1b[201~");
+    CHECK_TEXT(app_rig_buffer(&r), "aline 1\nline 2\n");
+    app_rig_keys(&r, "\x1a");
+    CHECK_TEXT(app_rig_buffer(&r), "a\n");
     /* In the prompt the paste goes to the question. */
-    keys(&r, "\x0b" "\x1b[200~pasted question\x1b[201~" "\r");
+    app_rig_keys(&r, "\x0b" "\x1b[200~pasted question\x1b[201~" "\r");
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "pasted question");
-    CHECK_TEXT(buf(&r), "a\n");
-    rig_close(&r);
+    CHECK_TEXT(app_rig_buffer(&r), "a\n");
+    app_rig_close(&r);
 }
 
 /* The settings file's keys: Ctrl-T asks, Ctrl-Z is unbound, F5 undoes. */
 static void test_rebinding(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, "{ \"keys\": { \"Ctrl-T\": \"ask\", \"Ctrl-Z\": \"none\", "
                       "\"F5\": \"undo\" } }", true))
         return;
-    keys(&r, "abc");
-    keys(&r, "\x1a"); /* Ctrl-Z: bound to nothing now */
-    CHECK_TEXT(buf(&r), "abc\n");
-    keys(&r, "\x1b[15~"); /* F5: undo now, not retry */
-    CHECK_TEXT(buf(&r), "");
+    app_rig_keys(&r, "abc");
+    app_rig_keys(&r, "\x1a"); /* Ctrl-Z: bound to nothing now */
+    CHECK_TEXT(app_rig_buffer(&r), "abc\n");
+    app_rig_keys(&r, "\x1b[15~"); /* F5: undo now, not retry */
+    CHECK_TEXT(app_rig_buffer(&r), "");
     CHECK_INT_EQ(r.fake->nsent, 0);
-    keys(&r, "\x14"); /* Ctrl-T */
+    app_rig_keys(&r, "\x14"); /* Ctrl-T */
     CHECK_INT_EQ(app_mode(r.app), MODE_ASK);
-    keys(&r, "rebound?\r");
+    app_rig_keys(&r, "rebound?\r");
     CHECK_INT_EQ(r.fake->nsent, 1);
     check_sent_question(&r, 0, "rebound?");
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 /* Keys no command is bound to leave the buffer (and its undo history) alone. */
 static void test_unknown_keys(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
-    keys(&r, "text");
+    app_rig_keys(&r, "text");
     static const char *const unbound[] = {
         "\x1b[24~",      /* F12 */
         "\x1b\x10",      /* Alt-Ctrl-P */
@@ -536,17 +457,17 @@ static void test_unknown_keys(void)
         "\x1b[1;7P",     /* Ctrl-Alt-F1: falls back to F1, the help (closed below) */
     };
     for (size_t i = 0; i < sizeof unbound / sizeof *unbound; i++) {
-        keys(&r, unbound[i]);
+        app_rig_keys(&r, unbound[i]);
         app_tick(r.app);
-        CHECK_TEXT(buf(&r), "text\n");
+        CHECK_TEXT(app_rig_buffer(&r), "text\n");
         CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     }
     CHECK_INT_EQ(r.fake->nsent, 0);
     CHECK_INT_EQ(r.fake->interrupts, 0);
-    keys(&r, "\x1bOP"); /* F1 closes the help (while it is open, Ctrl-Z would not edit) */
-    keys(&r, "\x1a");
-    CHECK_TEXT(buf(&r), ""); /* still one undo step: nothing was recorded in between */
-    rig_close(&r);
+    app_rig_keys(&r, "\x1bOP"); /* F1 closes the help (while it is open, Ctrl-Z would not edit) */
+    app_rig_keys(&r, "\x1a");
+    CHECK_TEXT(app_rig_buffer(&r), ""); /* still one undo step: nothing was recorded in between */
+    app_rig_close(&r);
 }
 
 /* The construction path's failures come back as messages, and nothing leaks. */
@@ -556,14 +477,14 @@ static void test_construction_errors(void)
     AppConfig cfg = {.model = "gpt-test", .files = files, .n_files = 1};
     TransportFake *fake = NULL;
     ErrorBuf err = {{0}};
-    App *a = app_new_headless(&cfg, make_fake, &fake, &err);
+    App *a = app_new_headless(&cfg, app_rig_make_fake, &fake, &err);
     if (a) { /* a missing file is a new file: that is fine too */
         CHECK_INT_EQ(fake->starts, 1);
         app_free(a);
     }
     cfg = (AppConfig){.model = "gpt-test", .theme_path = "/nonexistent.theme"};
     fake = NULL;
-    a = app_new_headless(&cfg, make_fake, &fake, &err);
+    a = app_new_headless(&cfg, app_rig_make_fake, &fake, &err);
     CHECK(a == NULL);
     CHECK(err.msg[0] != '\0');
     CHECK(fake == NULL); /* failed before the transport was made */
@@ -572,7 +493,7 @@ static void test_construction_errors(void)
 
 /* Body bytes as an HTTP transport hands them over: in pieces of 1, 2, 3, 5, 8, 13 bytes
  * (and again), so that events, lines, CRLFs and UTF-8 sequences are split everywhere. */
-static void server_streams(Rig *r, const char *body)
+static void server_streams(AppRig *r, const char *body)
 {
     static const size_t sizes[] = {1, 2, 3, 5, 8, 13};
     size_t len = strlen(body), off = 0;
@@ -591,12 +512,12 @@ static void server_streams(Rig *r, const char *body)
  * server's message, shown to the user, and the next question can still be asked. */
 static void test_chat_api(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open_api(&r, NULL, true, APP_API_CHAT))
         return;
     CHECK_STR_EQ(wire_name(session_wire(app_session(r.app))), "chat");
-    keys(&r, "\x0b");
-    keys(&r, "why is x unused?\r");
+    app_rig_keys(&r, "\x0b");
+    app_rig_keys(&r, "why is x unused?\r");
     CHECK_INT_EQ(r.fake->nsent, 1);
     size_t len = 0;
     const char *raw = transport_fake_sent(r.fake, 0, &len);
@@ -631,11 +552,11 @@ static void test_chat_api(void)
     CHECK_STR_EQ(e ? e->text.data : NULL, "Nobody reads it, caf\xc3\xa9 \xc3\xa9t\xc3\xa9.");
     CHECK(!session_busy(app_session(r.app)));
     app_tick(r.app);
-    CHECK(screen_has(&r, "Nobody reads it"));
+    CHECK(app_rig_screen_has(&r, "Nobody reads it"));
 
     /* Refused: the body is the server's error document, never a stream. */
-    keys(&r, "\x0b");
-    keys(&r, "and now?\r");
+    app_rig_keys(&r, "\x0b");
+    app_rig_keys(&r, "and now?\r");
     CHECK_INT_EQ(r.fake->nsent, 2);
     raw = transport_fake_sent(r.fake, 1, NULL);
     CHECK(raw && strstr(raw, "Nobody reads it")); /* the conversation, resent */
@@ -646,7 +567,8 @@ static void test_chat_api(void)
     e = last_entry(&r);
     CHECK(e && e->state == ENTRY_FAILED);
     app_tick(r.app);
-    bool shown = screen_has(&r, "Invalid API key") || strstr(app_message(r.app), "Invalid API key");
+    bool shown = app_rig_screen_has(&r, "Invalid API key") ||
+                 strstr(app_message(r.app), "Invalid API key");
     if (!shown) {
         const Grid *g = app_grid(r.app);
         for (int y = 0; y < g->rows; y++)
@@ -656,43 +578,43 @@ static void test_chat_api(void)
     CHECK(shown);
 
     /* The connection stayed up: the next question goes out. */
-    keys(&r, "\x0b");
-    keys(&r, "third?\r");
+    app_rig_keys(&r, "\x0b");
+    app_rig_keys(&r, "third?\r");
     CHECK_INT_EQ(r.fake->nsent, 3);
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 /* F1's help (issue 10 item 10): while it is open, typing, Enter, Backspace and a paste never
  * edit the buffer under it; Up/Down scroll it; q and Esc close it; F1 opens and closes it. */
 static void test_help_overlay_keys(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
-    keys(&r, "abc");
-    keys(&r, "\x1bOP"); /* F1 */
-    CHECK(screen_has(&r, "Down/PgDn: more") || screen_has(&r, "ask"));
-    keys(&r, "xyz\r\x7f");
-    keys(&r, "\x1b[200~pasted\x1b[201~");
-    keys(&r, "\x1b[B\x1b[A"); /* Down, Up: scroll */
-    CHECK_TEXT(buf(&r), "abc\n");
+    app_rig_keys(&r, "abc");
+    app_rig_keys(&r, "\x1bOP"); /* F1 */
+    CHECK(app_rig_screen_has(&r, "Down/PgDn: more") || app_rig_screen_has(&r, "ask"));
+    app_rig_keys(&r, "xyz\r\x7f");
+    app_rig_keys(&r, "\x1b[200~pasted\x1b[201~");
+    app_rig_keys(&r, "\x1b[B\x1b[A"); /* Down, Up: scroll */
+    CHECK_TEXT(app_rig_buffer(&r), "abc\n");
     CHECK_STR_EQ(app_message(r.app), "The help is open: Esc, q or F1 closes it.");
-    keys(&r, "q");
-    CHECK_TEXT(buf(&r), "abc\n");
-    keys(&r, "d");
-    CHECK_TEXT(buf(&r), "abcd\n"); /* closed: keys edit again */
-    keys(&r, "\x1bOP");
-    keys(&r, "e");
-    CHECK_TEXT(buf(&r), "abcd\n");
-    keys(&r, "\x1b"); /* a lone Esc: after its window (app_tick) */
+    app_rig_keys(&r, "q");
+    CHECK_TEXT(app_rig_buffer(&r), "abc\n");
+    app_rig_keys(&r, "d");
+    CHECK_TEXT(app_rig_buffer(&r), "abcd\n"); /* closed: keys edit again */
+    app_rig_keys(&r, "\x1bOP");
+    app_rig_keys(&r, "e");
+    CHECK_TEXT(app_rig_buffer(&r), "abcd\n");
+    app_rig_keys(&r, "\x1b"); /* a lone Esc: after its window (app_tick) */
     app_tick(r.app);
-    keys(&r, "f");
-    CHECK_TEXT(buf(&r), "abcdf\n");
-    keys(&r, "\x1bOP");
-    keys(&r, "\x1bOP"); /* F1 again closes it */
-    keys(&r, "g");
-    CHECK_TEXT(buf(&r), "abcdfg\n");
-    rig_close(&r);
+    app_rig_keys(&r, "f");
+    CHECK_TEXT(app_rig_buffer(&r), "abcdf\n");
+    app_rig_keys(&r, "\x1bOP");
+    app_rig_keys(&r, "\x1bOP"); /* F1 again closes it */
+    app_rig_keys(&r, "g");
+    CHECK_TEXT(app_rig_buffer(&r), "abcdfg\n");
+    app_rig_close(&r);
 }
 
 static uint64_t fake_ns;
@@ -703,35 +625,35 @@ static uint64_t fake_clock_now(void) { return fake_ns; }
  * (issue 9 item 4), and stops with the wait. */
 static void test_cut_mid_answer_and_countdown(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, NULL, true))
         return;
     fake_ns = clock_now_ns(); /* the link came up on the real clock: no rotation due */
     clock_set_source(fake_clock_now);
-    keys(&r, "\x0b" "tell me" "\r");
-    server_created(&r, "resp_1");
-    server_delta(&r, "partial text");
+    app_rig_keys(&r, "\x0b" "tell me" "\r");
+    app_rig_server_created(&r, "resp_1");
+    app_rig_server_delta(&r, "partial text");
     transport_fake_set_state(r.fake, TRANSPORT_WAITING, "connection reset; retry in 2.5 s");
     CHECK_INT_EQ(last_entry(&r)->state, ENTRY_NETWORK);
     CHECK(transcript_has(&r, ENTRY_ANSWER, "partial text"));
     CHECK_STR_EQ(app_message(r.app), "Connection lost mid-answer (connection reset); the "
                                      "partial answer is kept. F5 asks again.");
-    keys(&r, "\x1b[C"); /* a key: the message gives the status line back to the link */
-    CHECK(screen_has(&r, "offline: connection reset; retry in 3 s"));
+    app_rig_keys(&r, "\x1b[C"); /* a key: the message gives the status line back to the link */
+    CHECK(app_rig_screen_has(&r, "offline: connection reset; retry in 3 s"));
     fake_ns += NS_PER_SEC;
     app_tick(r.app); /* the link timer, then the frame it asked for */
-    CHECK(screen_has(&r, "retry in 2 s"));
+    CHECK(app_rig_screen_has(&r, "retry in 2 s"));
     fake_ns += NS_PER_SEC;
     app_tick(r.app);
-    CHECK(screen_has(&r, "retry in 1 s"));
+    CHECK(app_rig_screen_has(&r, "retry in 1 s"));
     fake_ns += NS_PER_SEC;
     app_tick(r.app);
-    CHECK(screen_has(&r, "offline: connection reset; retrying"));
+    CHECK(app_rig_screen_has(&r, "offline: connection reset; retrying"));
     transport_fake_set_state(r.fake, TRANSPORT_UP, "");
     app_tick(r.app);
-    CHECK(!screen_has(&r, "retry"));
+    CHECK(!app_rig_screen_has(&r, "retry"));
     clock_set_source(NULL);
-    rig_close(&r);
+    app_rig_close(&r);
 }
 
 int main(void)

@@ -11,38 +11,15 @@
 #include "app/app.h"
 #include "app/context_app.h"
 #include "app/screen.h"
+#include "support/app_rig.h"
 #include "support/harness.h"
 #include "support/transport_fake.h"
 #include "support/views_support.h"
 
-typedef struct Rig {
-    AppConfig cfg;
-    App *app;
-    TransportFake *fake;
-} Rig;
-
-static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
-                            void *hooks_ud, ErrorBuf *err)
-{
-    (void)ctx, (void)err;
-    TransportFake **out = ud;
-    *out = transport_fake_new(hooks, hooks_ud, "fake:443");
-    return &(*out)->base;
-}
-
-static void keys(Rig *r, const char *bytes) { app_feed(r->app, bytes, strlen(bytes)); }
-
-static bool screen_has(Rig *r, const char *s)
+static bool screen_has(AppRig *r, const char *s)
 {
     app_draw(r->app); /* as the key that calls app_complete_at_path would */
-    const Grid *g = app_grid(r->app);
-    for (int y = 0; y < g->rows; y++)
-        if (strstr(row_text(g, y), s))
-            return true;
-    fprintf(stderr, "  not on screen: \"%s\"\n", s);
-    for (int y = 0; y < g->rows; y++)
-        fprintf(stderr, "  |%s|\n", row_text(g, y));
-    return false;
+    return app_rig_screen_shows(r, s);
 }
 
 static char dir[64];
@@ -70,34 +47,28 @@ static void test_complete_and_view(void)
     CHECK(getcwd(old, sizeof old) != NULL);
     CHECK(chdir(dir) == 0);
 
-    Rig r;
-    memset(&r, 0, sizeof r);
-    r.cfg.model = "gpt-test";
-    ErrorBuf err = {{0}};
-    r.app = app_new_headless(&r.cfg, make_fake, &r.fake, &err);
-    CHECK(r.app != NULL);
-    if (!r.app)
+    AppRig r;
+    if (!app_rig_open(&r))
         return;
-    transport_fake_set_state(r.fake, TRANSPORT_UP, "");
 
     CHECK(!app_complete_at_path(r.app)); /* not in the ask prompt */
-    keys(&r, "\x0b"); /* Ctrl-K */
-    keys(&r, "look at alp");
+    app_rig_keys(&r, "\x0b"); /* Ctrl-K */
+    app_rig_keys(&r, "look at alp");
     CHECK(!app_complete_at_path(r.app)); /* no @word before the caret */
-    keys(&r, " and @al");
+    app_rig_keys(&r, " and @al");
     CHECK(app_complete_at_path(r.app));
     CHECK(screen_has(&r, "Ask: look at alp and @alp"));
     CHECK(screen_has(&r, "2 matches"));
     CHECK(screen_has(&r, "alpha.c"));
-    keys(&r, "h");
+    app_rig_keys(&r, "h");
     CHECK(app_complete_at_path(r.app));
     CHECK(screen_has(&r, "and @alpha.c"));
-    keys(&r, " @be");
+    app_rig_keys(&r, " @be");
     CHECK(app_complete_at_path(r.app));
     CHECK(screen_has(&r, "and @alpha.c @beta/"));
 
     /* F9 in the prompt: the request for the question typed so far, in a buffer. */
-    keys(&r, "\x1b[20~");
+    app_rig_keys(&r, "\x1b[20~");
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     CHECK(screen_has(&r, "# What asking now would send"));
     const Text *t = buffer_text(session_buffer(app_session(r.app)));
@@ -108,29 +79,29 @@ static void test_complete_and_view(void)
     CHECK(strstr(all.data, "[a directory, not sent]") != NULL);
     CHECK_INT_EQ(r.fake->nsent, 0); /* nothing was sent */
     sb_free(&all);
-    keys(&r, "\x1b[20~");
+    app_rig_keys(&r, "\x1b[20~");
     CHECK(screen_has(&r, "Back from the request view"));
     CHECK(session_buffer_current(app_session(r.app)) == 0);
 
     /* Alt-P: the Open prompt, empty for an unnamed buffer; a file typed (Tab completes) is
      * pinned; a missing one is not; Ctrl-O afterwards opens again. */
-    keys(&r, "\x1b" "p");
+    app_rig_keys(&r, "\x1b" "p");
     CHECK_INT_EQ(app_mode(r.app), MODE_OPEN);
     CHECK(screen_has(&r, "Add to the context (Tab completes): "));
-    keys(&r, "alph\t"); /* Tab: the prompt's complete command */
+    app_rig_keys(&r, "alph\t"); /* Tab: the prompt's complete command */
     CHECK(screen_has(&r, "Add to the context (Tab completes): alpha.c"));
-    keys(&r, "\r");
+    app_rig_keys(&r, "\r");
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     CHECK(strstr(app_message(r.app), "Pinned alpha.c") != NULL);
     const char *const *pins;
     CHECK_INT_EQ(session_context_files(app_session(r.app), &pins), 1);
-    keys(&r, "\x1b" "p" "nothere.c\r");
+    app_rig_keys(&r, "\x1b" "p" "nothere.c\r");
     CHECK(strstr(app_message(r.app), "Not added: nothere.c: no such file") != NULL);
-    keys(&r, "\x1b" "p" "alpha.c\r");
+    app_rig_keys(&r, "\x1b" "p" "alpha.c\r");
     CHECK(strstr(app_message(r.app), "in the context already") != NULL);
-    keys(&r, "\x0f"); /* Ctrl-O */
+    app_rig_keys(&r, "\x0f"); /* Ctrl-O */
     CHECK(screen_has(&r, "Open (Tab completes"));
-    keys(&r, "alps.h\r");
+    app_rig_keys(&r, "alps.h\r");
     CHECK(strstr(buffer_name(session_buffer(app_session(r.app))), "alps.h") != NULL);
 
     app_free(r.app);

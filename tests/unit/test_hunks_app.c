@@ -11,93 +11,19 @@
 #include "app/app.h"
 #include "app/hunks_app.h"
 #include "session/transcript.h"
+#include "support/app_rig.h"
 #include "support/buffer_support.h"
 #include "support/harness.h"
 #include "support/transport_fake.h"
 #include "support/views_support.h"
 
-typedef struct Rig {
-    AppConfig cfg;
-    App *app;
-    TransportFake *fake;
-} Rig;
-
-static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
-                            void *hooks_ud, ErrorBuf *err)
-{
-    (void)ctx, (void)err;
-    TransportFake **out = ud;
-    *out = transport_fake_new(hooks, hooks_ud, "fake:443");
-    return &(*out)->base;
-}
-
-static bool rig_open(Rig *r)
-{
-    memset(r, 0, sizeof *r);
-    r->cfg.model = "gpt-test";
-    ErrorBuf err = {{0}};
-    r->app = app_new_headless(&r->cfg, make_fake, &r->fake, &err);
-    CHECK(r->app != NULL);
-    if (!r->app)
-        return false;
-    transport_fake_set_state(r->fake, TRANSPORT_UP, "");
-    return true;
-}
-
-static void keys(Rig *r, const char *bytes) { app_feed(r->app, bytes, strlen(bytes)); }
-static Buffer *buf(Rig *r) { return session_buffer(app_session(r->app)); }
-
-static void server_says(Rig *r, const char *json)
-{
-    CHECK(transport_fake_receive(r->fake, json, strlen(json)));
-}
-
-static void server_created(Rig *r, const char *id)
-{
-    char m[256];
-    snprintf(m, sizeof m, "{\"type\":\"response.created\",\"response\":{\"id\":\"%s\","
-                          "\"status\":\"in_progress\",\"output\":[]}}", id);
-    server_says(r, m);
-}
-
-static void server_delta(Rig *r, const char *text, size_t len)
-{
-    StrBuf m = {0};
-    sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\","
-                "\"output_index\":0,\"content_index\":0,\"delta\":");
-    wire_json_string(&m, text, len);
-    sb_puts(&m, "}");
-    server_says(r, m.data);
-    sb_free(&m);
-}
-
-static void server_completed(Rig *r, const char *id)
-{
-    char m[256];
-    snprintf(m, sizeof m, "{\"type\":\"response.completed\",\"response\":{\"id\":\"%s\","
-                          "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":"
-                          "10,\"output_tokens\":3}}}", id);
-    server_says(r, m);
-}
-
-static bool screen_has(Rig *r, const char *s)
-{
-    const Grid *g = app_grid(r->app);
-    for (int y = 0; y < g->rows; y++)
-        if (strstr(row_text(g, y), s))
-            return true;
-    fprintf(stderr, "  not on screen: \"%s\"; the status line: \"%s\"\n", s,
-            row_text(g, g->rows - 1));
-    return false;
-}
-
 /* Types "a" .. "f" on six lines, then asks q. */
-static void ask(Rig *r, const char *id)
+static void ask(AppRig *r, const char *id)
 {
-    keys(r, "\x0b"); /* Ctrl-K */
-    keys(r, "change it");
-    keys(r, "\r");
-    server_created(r, id);
+    app_rig_keys(r, "\x0b"); /* Ctrl-K */
+    app_rig_keys(r, "change it");
+    app_rig_keys(r, "\r");
+    app_rig_server_created(r, id);
 }
 
 static const char PATCH[] =
@@ -107,23 +33,23 @@ static const char PATCH[] =
     "*** End Patch\nDone.\n";
 
 /* Streams text in deltas of `step` bytes. */
-static void stream(Rig *r, const char *text, size_t step)
+static void stream(AppRig *r, const char *text, size_t step)
 {
     size_t len = strlen(text);
     for (size_t i = 0; i < len; i += step)
-        server_delta(r, text + i, len - i < step ? len - i : step);
+        app_rig_server_delta_n(r, text + i, len - i < step ? len - i : step);
 }
 
-static void fill(Rig *r)
+static void fill(AppRig *r)
 {
-    keys(r, "a\x0a" "b\x0a" "c\x0a" "d\x0a" "e\x0a" "f"); /* Ctrl-J: a line break */
-    CHECK_TEXT(buf(r), "a\nb\nc\nd\ne\nf\n");
+    app_rig_keys(r, "a\x0a" "b\x0a" "c\x0a" "d\x0a" "e\x0a" "f"); /* Ctrl-J: a line break */
+    CHECK_TEXT(app_rig_buffer(r), "a\nb\nc\nd\ne\nf\n");
 }
 
 static void test_live_and_review(void)
 {
-    Rig r;
-    if (!rig_open(&r))
+    AppRig r;
+    if (!app_rig_open(&r))
         return;
     fill(&r);
     ask(&r, "resp_1");
@@ -137,31 +63,31 @@ static void test_live_and_review(void)
     app_tick(r.app);
     CHECK(session_busy(app_session(r.app)));
     CHECK_INT_EQ(hunks_count(hunks_app_set(r.app)), 1);
-    CHECK(screen_has(&r, "1 hunk pending (Ctrl-R review)"));
-    CHECK(screen_has(&r, "  + B")); /* the added line, inline */
+    CHECK(app_rig_screen_shows(&r, "1 hunk pending (Ctrl-R review)"));
+    CHECK(app_rig_screen_shows(&r, "  + B")); /* the added line, inline */
     stream(&r, PATCH + upto, 1);
-    server_completed(&r, "resp_1");
+    app_rig_server_completed(&r, "resp_1");
     app_tick(r.app);
-    CHECK(screen_has(&r, "2 hunks pending (Ctrl-R review)"));
-    CHECK_TEXT(buf(&r), "a\nb\nc\nd\ne\nf\n"); /* nothing applied yet */
+    CHECK(app_rig_screen_shows(&r, "2 hunks pending (Ctrl-R review)"));
+    CHECK_TEXT(app_rig_buffer(&r), "a\nb\nc\nd\ne\nf\n"); /* nothing applied yet */
 
-    keys(&r, "\x12"); /* Ctrl-R */
+    app_rig_keys(&r, "\x12"); /* Ctrl-R */
     CHECK_INT_EQ(app_mode(r.app), MODE_REVIEW);
-    CHECK(screen_has(&r, "Hunk 1/2: y accept"));
-    CHECK(screen_has(&r, "  > @@ hunk 1/2: y accept, n reject")); /* above the hunk */
-    CHECK_INT_EQ(buffer_cursor(buf(&r)).line, 0);
-    keys(&r, "x"); /* ignored in the review */
-    CHECK_TEXT(buf(&r), "a\nb\nc\nd\ne\nf\n");
-    keys(&r, "\t"); /* the next one */
-    CHECK_INT_EQ(buffer_cursor(buf(&r)).line, 4);
-    keys(&r, "y");
-    CHECK_TEXT(buf(&r), "a\nb\nc\nd\ne\nF\n");
-    CHECK(screen_has(&r, "Hunk 1/1: y accept"));
-    keys(&r, "n");
+    CHECK(app_rig_screen_shows(&r, "Hunk 1/2: y accept"));
+    CHECK(app_rig_screen_shows(&r, "  > @@ hunk 1/2: y accept, n reject")); /* above the hunk */
+    CHECK_INT_EQ(buffer_cursor(app_rig_buffer(&r)).line, 0);
+    app_rig_keys(&r, "x"); /* ignored in the review */
+    CHECK_TEXT(app_rig_buffer(&r), "a\nb\nc\nd\ne\nf\n");
+    app_rig_keys(&r, "\t"); /* the next one */
+    CHECK_INT_EQ(buffer_cursor(app_rig_buffer(&r)).line, 4);
+    app_rig_keys(&r, "y");
+    CHECK_TEXT(app_rig_buffer(&r), "a\nb\nc\nd\ne\nF\n");
+    CHECK(app_rig_screen_shows(&r, "Hunk 1/1: y accept"));
+    app_rig_keys(&r, "n");
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
-    CHECK(screen_has(&r, "Accepted 1, rejected 1, stale 0."));
-    keys(&r, "\x1a"); /* Ctrl-Z: the whole hunk */
-    CHECK_TEXT(buf(&r), "a\nb\nc\nd\ne\nf\n");
+    CHECK(app_rig_screen_shows(&r, "Accepted 1, rejected 1, stale 0."));
+    app_rig_keys(&r, "\x1a"); /* Ctrl-Z: the whole hunk */
+    CHECK_TEXT(app_rig_buffer(&r), "a\nb\nc\nd\ne\nf\n");
 
     /* the decisions: readable, then reported once and forgotten */
     const HunkSet *hs = hunks_app_set(r.app);
@@ -180,39 +106,39 @@ static void test_live_and_review(void)
 
 static void test_all_at_once_and_leave(void)
 {
-    Rig r;
-    if (!rig_open(&r))
+    AppRig r;
+    if (!app_rig_open(&r))
         return;
     fill(&r);
     ask(&r, "resp_1");
     stream(&r, PATCH, 7);
-    server_completed(&r, "resp_1");
-    keys(&r, "\x12");
-    keys(&r, "\x1b"); /* Esc: leave, still pending */
+    app_rig_server_completed(&r, "resp_1");
+    app_rig_keys(&r, "\x12");
+    app_rig_keys(&r, "\x1b"); /* Esc: leave, still pending */
     app_tick(r.app);
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
-    keys(&r, "\x07"); /* any key draws */
-    CHECK(screen_has(&r, "2 hunks pending"));
-    keys(&r, "\x12");
-    keys(&r, "a");
-    CHECK_TEXT(buf(&r), "a\nB\nc\nd\ne\nF\n");
+    app_rig_keys(&r, "\x07"); /* any key draws */
+    CHECK(app_rig_screen_shows(&r, "2 hunks pending"));
+    app_rig_keys(&r, "\x12");
+    app_rig_keys(&r, "a");
+    CHECK_TEXT(app_rig_buffer(&r), "a\nB\nc\nd\ne\nF\n");
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
-    keys(&r, "\x1a");
-    CHECK_TEXT(buf(&r), "a\nB\nc\nd\ne\nf\n"); /* one hunk per undo step */
-    keys(&r, "\x1a");
-    CHECK_TEXT(buf(&r), "a\nb\nc\nd\ne\nf\n");
+    app_rig_keys(&r, "\x1a");
+    CHECK_TEXT(app_rig_buffer(&r), "a\nB\nc\nd\ne\nf\n"); /* one hunk per undo step */
+    app_rig_keys(&r, "\x1a");
+    CHECK_TEXT(app_rig_buffer(&r), "a\nb\nc\nd\ne\nf\n");
 
     /* reject all; and a stale hunk (its region edited) is never applied */
     ask(&r, "resp_2");
     stream(&r, PATCH, 5);
-    server_completed(&r, "resp_2");
-    keys(&r, "\x1b[A"); /* Up */
-    buffer_set_cursor(buf(&r), (TextPos){1, 1});
-    keys(&r, "!");
-    keys(&r, "\x12");
-    CHECK(screen_has(&r, "Hunk 1/1: y accept"));
-    keys(&r, "r");
-    CHECK_TEXT(buf(&r), "a\nb!\nc\nd\ne\nf\n");
+    app_rig_server_completed(&r, "resp_2");
+    app_rig_keys(&r, "\x1b[A"); /* Up */
+    buffer_set_cursor(app_rig_buffer(&r), (TextPos){1, 1});
+    app_rig_keys(&r, "!");
+    app_rig_keys(&r, "\x12");
+    CHECK(app_rig_screen_shows(&r, "Hunk 1/1: y accept"));
+    app_rig_keys(&r, "r");
+    CHECK_TEXT(app_rig_buffer(&r), "a\nb!\nc\nd\ne\nf\n");
     const HunkSet *hs = hunks_app_set(r.app);
     size_t n = hunks_count(hs);
     CHECK_INT_EQ(hunks_info(hs, n - 2).state, HUNK_STALE);
@@ -223,22 +149,22 @@ static void test_all_at_once_and_leave(void)
 /* The decisions reach the model once, as notes before the next question. */
 static void test_decisions_told(void)
 {
-    Rig r;
-    if (!rig_open(&r))
+    AppRig r;
+    if (!app_rig_open(&r))
         return;
     fill(&r);
     ask(&r, "resp_1");
     stream(&r, PATCH, 4);
-    server_completed(&r, "resp_1");
-    keys(&r, "\x12");
-    keys(&r, "y");
-    keys(&r, "n");
+    app_rig_server_completed(&r, "resp_1");
+    app_rig_keys(&r, "\x12");
+    app_rig_keys(&r, "y");
+    app_rig_keys(&r, "n");
     transport_fake_clear_sent(r.fake);
     ask(&r, "resp_2");
     const char *sent = transport_fake_sent(r.fake, 0, NULL);
     CHECK(sent && strstr(sent, "hunk 1 in the.txt: accepted"));
     CHECK(sent && strstr(sent, "hunk 2 in the.txt: rejected"));
-    server_completed(&r, "resp_2");
+    app_rig_server_completed(&r, "resp_2");
     transport_fake_clear_sent(r.fake);
     ask(&r, "resp_3");
     sent = transport_fake_sent(r.fake, 0, NULL);
@@ -257,13 +183,13 @@ static void test_other_files(void)
     char cwd[4096];
     CHECK(getcwd(cwd, sizeof cwd) != NULL);
     CHECK(chdir(tmpdir) == 0);
-    Rig r;
-    if (rig_open(&r)) {
+    AppRig r;
+    if (app_rig_open(&r)) {
         ask(&r, "resp_1");
         stream(&r, "*** Begin Patch\n*** Update File: other.txt\n@@\n x\n-y\n+z\n"
                    "*** Add File: new.txt\n+hello\n*** Update File: /etc/passwd\n@@\n-root\n+x\n"
                    "*** End Patch\n", 9);
-        server_completed(&r, "resp_1");
+        app_rig_server_completed(&r, "resp_1");
         Session *s = app_session(r.app);
         CHECK_INT_EQ(session_buffer_count(s), 3);
         CHECK_INT_EQ(session_buffer_current(s), 0);
@@ -272,12 +198,12 @@ static void test_other_files(void)
         CHECK_INT_EQ(hunks_info(hs, 2).state, HUNK_STALE);
         CHECK_STR_EQ(hunks_info(hs, 2).reason,
                      "/etc/passwd is outside the working directory (open it to allow edits)");
-        keys(&r, "\x12");
+        app_rig_keys(&r, "\x12");
         CHECK_INT_EQ(session_buffer_current(s), 1); /* the review switched to it */
-        keys(&r, "a");
+        app_rig_keys(&r, "a");
         CHECK_TEXT(session_buffer_at(s, 1), "x\nz\n");
         CHECK_TEXT(session_buffer_at(s, 2), "hello\n");
-        keys(&r, "\x13"); /* Ctrl-S saves other.txt */
+        app_rig_keys(&r, "\x13"); /* Ctrl-S saves other.txt */
         CHECK_FILE(other, "x\nz\n");
         app_free(r.app);
     }
@@ -290,8 +216,8 @@ static void test_other_files(void)
 /* A hostile answer of many tiny hunks: the first 500 are taken, the rest ignored (said). */
 static void test_too_many_hunks(void)
 {
-    Rig r;
-    if (!rig_open(&r))
+    AppRig r;
+    if (!app_rig_open(&r))
         return;
     fill(&r);
     ask(&r, "resp_1");
@@ -299,10 +225,10 @@ static void test_too_many_hunks(void)
     for (int i = 0; i < 700; i++)
         sb_puts(&ans, "@@ -1 +1 @@\n-zz\n+y\n");
     stream(&r, ans.data, 4096);
-    server_completed(&r, "resp_1");
+    app_rig_server_completed(&r, "resp_1");
     CHECK_INT_EQ(hunks_count(hunks_app_set(r.app)), 500);
     app_tick(r.app); /* the frame the message asked for */
-    CHECK(screen_has(&r, "Over 500 hunks: the rest are ignored."));
+    CHECK(app_rig_screen_shows(&r, "Over 500 hunks: the rest are ignored."));
     sb_free(&ans);
     app_free(r.app);
 }

@@ -19,112 +19,44 @@
 #include "session/journal.h"
 #include "session/transcript.h"
 #include "session/wire_json.h"
+#include "support/app_rig.h"
+#include "support/buffer_support.h"
 #include "support/harness.h"
 #include "support/transport_fake.h"
 #include "support/views_support.h"
 
 static char tmp[64];
 
-typedef struct Rig {
-    AppConfig cfg;
-    App *app;
-    TransportFake *fake;
-} Rig;
-
-static Transport *make_fake(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
-                            void *hooks_ud, ErrorBuf *err)
+static bool rig_open_pick(AppRig *r, const char *dir, const char *resume, bool pick)
 {
-    (void)ctx, (void)err;
-    TransportFake **out = ud;
-    *out = transport_fake_new(hooks, hooks_ud, "fake:443");
-    return &(*out)->base;
-}
-
-static bool rig_open_pick(Rig *r, const char *dir, const char *resume, bool pick)
-{
-    memset(r, 0, sizeof *r);
-    r->cfg.model = "gpt-test";
+    app_rig_init(r);
     r->cfg.journal_dir = dir;
     r->cfg.resume_path = resume;
     r->cfg.resume_pick = pick;
-    ErrorBuf err = {{0}};
-    r->app = app_new_headless(&r->cfg, make_fake, &r->fake, &err);
-    CHECK(r->app != NULL);
-    if (!r->app)
-        return false;
-    transport_fake_set_state(r->fake, TRANSPORT_UP, "");
-    return true;
+    return app_rig_start(r, true);
 }
 
-static bool rig_open(Rig *r, const char *dir, const char *resume)
+static bool rig_open(AppRig *r, const char *dir, const char *resume)
 {
     return rig_open_pick(r, dir, resume, false);
 }
 
-static void keys(Rig *r, const char *bytes) { app_feed(r->app, bytes, strlen(bytes)); }
-
-static void ask(Rig *r, const char *q)
+static void ask(AppRig *r, const char *q)
 {
-    keys(r, "\x0b"); /* Ctrl-K */
-    keys(r, q);
-    keys(r, "\r");
-}
-
-static void server_says(Rig *r, const char *json)
-{
-    CHECK(transport_fake_receive(r->fake, json, strlen(json)));
-}
-
-static void server_delta(Rig *r, const char *text)
-{
-    StrBuf m = {0};
-    sb_puts(&m, "{\"type\":\"response.output_text.delta\",\"item_id\":\"msg_1\","
-                "\"output_index\":0,\"content_index\":0,\"delta\":");
-    wire_json_string(&m, text, strlen(text));
-    sb_puts(&m, "}");
-    server_says(r, m.data);
-    sb_free(&m);
-}
-
-static void server_answer_start(Rig *r, const char *id)
-{
-    char m[256];
-    snprintf(m, sizeof m, "{\"type\":\"response.created\",\"response\":{\"id\":\"%s\","
-                          "\"status\":\"in_progress\",\"output\":[]}}", id);
-    server_says(r, m);
-}
-
-static void server_completed(Rig *r, const char *id)
-{
-    char m[256];
-    snprintf(m, sizeof m, "{\"type\":\"response.completed\",\"response\":{\"id\":\"%s\","
-                          "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":"
-                          "10,\"output_tokens\":3}}}", id);
-    server_says(r, m);
-}
-
-static void read_file(const char *path, StrBuf *out)
-{
-    sb_reset(out);
-    FILE *f = fopen(path, "rb");
-    char buf[4096];
-    size_t n;
-    while (f && (n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_append(out, buf, n);
-    if (f)
-        fclose(f);
+    app_rig_keys(r, "\x0b"); /* Ctrl-K */
+    app_rig_keys(r, q);
+    app_rig_keys(r, "\r");
 }
 
 static bool file_has(const char *path, const char *s)
 {
-    StrBuf b = {0};
-    read_file(path, &b);
-    bool has = b.data && strstr(b.data, s);
-    sb_free(&b);
+    char *data = read_file(path, NULL);
+    bool has = data && strstr(data, s);
+    free(data);
     return has;
 }
 
-static const TranscriptEntry *entry(Rig *r, size_t i)
+static const TranscriptEntry *entry(AppRig *r, size_t i)
 {
     const Transcript *t = session_transcript(app_session(r->app));
     return i < transcript_count(t) ? transcript_entry(t, i) : NULL;
@@ -132,7 +64,7 @@ static const TranscriptEntry *entry(Rig *r, size_t i)
 
 static void test_question_text_end(void)
 {
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, tmp, NULL))
         return;
     CHECK_STR_EQ(journal_app_path(r.app), ""); /* nothing asked, no file */
@@ -142,20 +74,20 @@ static void test_question_text_end(void)
     CHECK(path.len > 0);
     CHECK(file_has(path.data, "{\"t\":\"question\",\"s\":\"first question\"}"));
     CHECK_INT_EQ(r.fake->nsent, 1);
-    server_answer_start(&r, "resp_1");
-    server_delta(&r, "Hello ");
-    server_delta(&r, "there.");
+    app_rig_server_created(&r, "resp_1");
+    app_rig_server_delta(&r, "Hello ");
+    app_rig_server_delta(&r, "there.");
     CHECK(!file_has(path.data, "Hello")); /* pending: within the flush interval */
     app_tick(r.app);                      /* the journal timer fires */
     CHECK(file_has(path.data, "{\"t\":\"text\",\"s\":\"Hello there.\"}"));
-    server_delta(&r, " More.");
-    server_completed(&r, "resp_1");
+    app_rig_server_delta(&r, " More.");
+    app_rig_server_completed(&r, "resp_1");
     CHECK(file_has(path.data, "{\"t\":\"text\",\"s\":\" More.\"}\n{\"t\":\"end\",\"state\":\"done\"}"));
 
     /* A second turn, quit in its middle: the turn ends as interrupted. */
     ask(&r, "second");
-    server_answer_start(&r, "resp_2");
-    server_delta(&r, "partial");
+    app_rig_server_created(&r, "resp_2");
+    app_rig_server_delta(&r, "partial");
     app_free(r.app);
     CHECK(file_has(path.data, "{\"t\":\"text\",\"s\":\"partial\"}\n{\"t\":\"end\",\"state\":"
                               "\"interrupted\",\"detail\":\"flint quit\"}"));
@@ -180,7 +112,7 @@ static void test_resume(void)
           "{\"t\":\"text\",\"s\":\"half an ans\"}\n"
           "{\"t\":\"text\",\"s\":\"wer, cut sh", f);
     fclose(f);
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, tmp, path.data))
         return;
     const TranscriptEntry *e;
@@ -228,14 +160,14 @@ static void test_resume_same_bytes(void)
 {
     StrBuf dir = {0};
     sb_printf(&dir, "%s/same", tmp);
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, dir.data, NULL))
         return;
-    keys(&r, "zebra-ctx-42"); /* in the buffer: the first question's context carries it */
+    app_rig_keys(&r, "zebra-ctx-42"); /* in the buffer: the first question's context carries it */
     ask(&r, "first question");
-    server_answer_start(&r, "resp_1");
-    server_delta(&r, "first answer");
-    server_completed(&r, "resp_1");
+    app_rig_server_created(&r, "resp_1");
+    app_rig_server_delta(&r, "first answer");
+    app_rig_server_completed(&r, "resp_1");
     char *path = xstrdup(journal_app_path(r.app));
     app_free(r.app);
 
@@ -258,28 +190,19 @@ static void test_write_error(void)
     FILE *f = fopen(file.data, "wb");
     fclose(f);
     sb_printf(&dir, "%s/sessions", file.data);
-    Rig r;
+    AppRig r;
     if (!rig_open(&r, dir.data, NULL))
         return;
     ask(&r, "still asked");
     CHECK(strstr(app_message(r.app), "not being kept") != NULL);
     CHECK_INT_EQ(r.fake->nsent, 1); /* flint goes on */
-    server_answer_start(&r, "resp_1");
-    server_delta(&r, "fine");
+    app_rig_server_created(&r, "resp_1");
+    app_rig_server_delta(&r, "fine");
     app_tick(r.app);
-    server_completed(&r, "resp_1");
+    app_rig_server_completed(&r, "resp_1");
     app_free(r.app);
     sb_free(&file);
     sb_free(&dir);
-}
-
-static bool screen_has(Rig *r, const char *s)
-{
-    const Grid *g = app_grid(r->app);
-    for (int y = 0; y < g->rows; y++)
-        if (strstr(row_text(g, y), s))
-            return true;
-    return false;
 }
 
 static size_t count_journals(const char *dir)
@@ -299,13 +222,13 @@ static void test_resume_list(void)
     sb_printf(&dir, "%s/list", tmp);
     const char *qs[2] = {"the older question", "the newer question"};
     for (int i = 0; i < 2; i++) {
-        Rig r;
+        AppRig r;
         if (!rig_open(&r, dir.data, NULL))
             return;
         ask(&r, qs[i]);
-        server_answer_start(&r, "resp_1");
-        server_delta(&r, i ? "newer answer" : "older answer");
-        server_completed(&r, "resp_1");
+        app_rig_server_created(&r, "resp_1");
+        app_rig_server_delta(&r, i ? "newer answer" : "older answer");
+        app_rig_server_completed(&r, "resp_1");
         StrBuf path = {0};
         sb_puts(&path, journal_app_path(r.app));
         app_free(r.app);
@@ -314,15 +237,15 @@ static void test_resume_list(void)
         sb_free(&path);
     }
     CHECK_INT_EQ(count_journals(dir.data), 2);
-    Rig r;
+    AppRig r;
     if (!rig_open_pick(&r, dir.data, NULL, true))
         return;
     CHECK_INT_EQ(app_mode(r.app), MODE_RESUME_LIST);
-    CHECK(screen_has(&r, "Resume a conversation"));
-    CHECK(screen_has(&r, "1 question   the newer question"));
-    CHECK(screen_has(&r, "1 question   the older question"));
-    keys(&r, "\x1b[B"); /* Down */
-    keys(&r, "\r");
+    CHECK(app_rig_screen_has(&r, "Resume a conversation"));
+    CHECK(app_rig_screen_has(&r, "1 question   the newer question"));
+    CHECK(app_rig_screen_has(&r, "1 question   the older question"));
+    app_rig_keys(&r, "\x1b[B"); /* Down */
+    app_rig_keys(&r, "\r");
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     const TranscriptEntry *e = entry(&r, 0);
     CHECK(e && strcmp(e->text.data, "the older question") == 0);
@@ -331,7 +254,7 @@ static void test_resume_list(void)
 
     if (!rig_open_pick(&r, dir.data, NULL, true))
         return;
-    keys(&r, "\x1b"); /* Esc: a new conversation */
+    app_rig_keys(&r, "\x1b"); /* Esc: a new conversation */
     app_tick(r.app);
     CHECK_INT_EQ(app_mode(r.app), MODE_EDIT);
     CHECK(entry(&r, 0) == NULL);

@@ -8,56 +8,15 @@
 #include <string.h>
 
 #include "link_support.h"
+#include "support/tls_support.h"
 
 static int tls_port;
 
 /* ----- wss:// with a throwaway CA ------------------------------------------------------------ */
 
-static char tls_dir[64];
-static char ca_path[128], cert_path[128], key_path[128];
-static char name_cert_path[128], name_key_path[128]; /* SAN DNS:localhost only */
+static TestCa CA;            /* the server's certificate: SAN IP:127.0.0.1 */
+static TestCert NAME;        /* SAN DNS:localhost only */
 static int tls_name_port;
-
-static bool make_test_ca(void)
-{
-    strcpy(tls_dir, "/tmp/flint-link-tls-XXXXXX");
-    if (!mkdtemp(tls_dir))
-        return false;
-    snprintf(ca_path, sizeof ca_path, "%s/ca.pem", tls_dir);
-    snprintf(cert_path, sizeof cert_path, "%s/server.pem", tls_dir);
-    snprintf(key_path, sizeof key_path, "%s/server.key", tls_dir);
-    snprintf(name_cert_path, sizeof name_cert_path, "%s/name.pem", tls_dir);
-    snprintf(name_key_path, sizeof name_key_path, "%s/name.key", tls_dir);
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd,
-             "cd %s && "
-             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout ca.key -out ca.pem -days 2 -subj /CN=flint-test-ca "
-             "-addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign "
-             ">/dev/null 2>&1 && "
-             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout server.key -out server.csr -subj /CN=127.0.0.1 >/dev/null 2>&1 && "
-             "printf 'subjectAltName=IP:127.0.0.1\\nextendedKeyUsage=serverAuth\\n' > ext.cnf && "
-             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-             "-out server.pem -days 2 -extfile ext.cnf >/dev/null 2>&1 && "
-             "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-             "-keyout name.key -out name.csr -subj /CN=localhost >/dev/null 2>&1 && "
-             "printf 'subjectAltName=DNS:localhost\\nextendedKeyUsage=serverAuth\\n' > name.cnf && "
-             "openssl x509 -req -in name.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
-             "-out name.pem -days 2 -extfile name.cnf >/dev/null 2>&1",
-             tls_dir);
-    return system(cmd) == 0;
-}
-
-static void remove_test_ca(void)
-{
-    if (!tls_dir[0])
-        return;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tls_dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", tls_dir);
-}
 
 static void test_wss(void)
 {
@@ -66,7 +25,7 @@ static void test_wss(void)
         return;
     }
     srv_reset();
-    Transport *l = make_link(srv_url(tls_port, "wss"), "sk-tls", ca_path, 0);
+    Transport *l = make_link(srv_url(tls_port, "wss"), "sk-tls", CA.ca, 0);
     CHECK(l != NULL);
     if (!l)
         return;
@@ -132,7 +91,7 @@ static void test_wss_name(void)
     char url[96], host[64];
     snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_name_port);
     snprintf(host, sizeof host, "localhost:%d", tls_name_port);
-    Transport *l = make_link(url, "sk-name", ca_path, 0);
+    Transport *l = make_link(url, "sk-name", CA.ca, 0);
     transport_start(l);
     WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 5000);
     CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
@@ -163,7 +122,7 @@ static void test_wss_name(void)
      * 127.0.0.1: the check is against "localhost", not the address. */
     srv_reset();
     snprintf(url, sizeof url, "wss://localhost:%d/v1", tls_port);
-    l = make_link(url, "sk-name", ca_path, 0);
+    l = make_link(url, "sk-name", CA.ca, 0);
     transport_start(l);
     WAIT(transport_state(l) == TRANSPORT_WAITING, 5000);
     CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
@@ -178,7 +137,7 @@ static void test_wss_name(void)
 
     /* ... and the IP against the DNS:localhost certificate fails the other way round. */
     snprintf(url, sizeof url, "wss://127.0.0.1:%d/v1", tls_name_port);
-    l = make_link(url, "sk-name", ca_path, 0);
+    l = make_link(url, "sk-name", CA.ca, 0);
     transport_start(l);
     WAIT(transport_state(l) == TRANSPORT_WAITING, 5000);
     CHECK_INT_EQ(transport_state(l), TRANSPORT_WAITING);
@@ -194,25 +153,10 @@ static void test_wss_name(void)
 /* The TLS vhosts, made between the plain ones and the adopted timerfd (link_env_open). */
 static void add_tls_vhosts(void)
 {
-    if (make_test_ca()) {
-        struct lws_context_creation_info info;
-        memset(&info, 0, sizeof info);
-        info.vhost_name = "test-tls";
-        info.port = 0;
-        info.iface = "127.0.0.1";
-        info.protocols = srv_protocols;
-        info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-        info.ssl_cert_filepath = cert_path;
-        info.ssl_private_key_filepath = key_path;
-        struct lws_vhost *tv = lws_create_vhost(ctx, &info);
-        tls_port = tv ? lws_get_vhost_listen_port(tv) : 0;
-        info.vhost_name = "test-tls-name";
-        info.ssl_cert_filepath = name_cert_path;
-        info.ssl_private_key_filepath = name_key_path;
-        tv = lws_create_vhost(ctx, &info);
-        tls_name_port = tv ? lws_get_vhost_listen_port(tv) : 0;
-        if (tls_name_port < 0)
-            tls_name_port = 0;
+    if (test_ca_make(&CA, "127.0.0.1", "IP:127.0.0.1") &&
+        test_ca_sign(&CA, "name", "localhost", "DNS:localhost", &NAME)) {
+        tls_port = link_tls_vhost("test-tls", CA.cert, CA.key);
+        tls_name_port = link_tls_vhost("test-tls-name", NAME.cert, NAME.key);
     }
 }
 
@@ -227,6 +171,6 @@ int main(void)
     RUN(test_wss_name);
 
     link_env_close();
-    remove_test_ca();
+    test_ca_remove(&CA);
     return harness_done();
 }

@@ -16,34 +16,14 @@
 #include "proxy_peer.h"
 #include "support/tls_support.h"
 
-static ProxyPeer X;
-static bool proxy_on;
-static const char *env_vars[8][2];
+/* The proxy X, proxy_on, env_vars and their helpers: proxy_peer.h. */
 static int tls_port;
 static TestCa CA;
 
-static void poll_proxy(void)
-{
-    if (proxy_on)
-        proxy_peer_poll(&X);
-}
-
-static const char *test_env(const char *name)
-{
-    for (int i = 0; i < 8 && env_vars[i][0]; i++)
-        if (strcmp(env_vars[i][0], name) == 0)
-            return env_vars[i][1];
-    return NULL;
-}
-
-static char proxy_value[128];
+/* The environment: var names the proxy (with auth@ when given), no_proxy is no_proxy. */
 static void set_proxy(const char *var, const char *auth, const char *no_proxy)
 {
-    snprintf(proxy_value, sizeof proxy_value, "http://%s%s127.0.0.1:%d", auth ? auth : "",
-             auth ? "@" : "", X.port);
-    memset(env_vars, 0, sizeof env_vars);
-    env_vars[0][0] = var, env_vars[0][1] = proxy_value;
-    env_vars[1][0] = "no_proxy", env_vars[1][1] = no_proxy;
+    set_env(var, proxy_url(auth), "no_proxy", no_proxy);
 }
 
 static const HttpField *xh;
@@ -61,14 +41,6 @@ static Transport *make_via(const char *url, const char *ca)
         fprintf(stderr, "transport_ws_new(%s): %s\n", url, err);
     C.link = l;
     return l;
-}
-
-static void proxy_restart(void)
-{
-    if (proxy_on)
-        proxy_peer_close(&X);
-    proxy_on = proxy_peer_open(&X);
-    CHECK(proxy_on);
 }
 
 static void test_ws_through_proxy(void)
@@ -220,21 +192,8 @@ static void test_extra_headers(void)
 
 static void add_tls_vhost(void)
 {
-    if (!test_ca_make(&CA, "chat.example.test", "DNS:chat.example.test"))
-        return;
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.vhost_name = "test-tls-tunnel";
-    info.port = 0;
-    info.iface = "127.0.0.1";
-    info.protocols = srv_protocols;
-    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.ssl_cert_filepath = CA.cert;
-    info.ssl_private_key_filepath = CA.key;
-    struct lws_vhost *tv = lws_create_vhost(ctx, &info);
-    tls_port = tv ? lws_get_vhost_listen_port(tv) : 0;
-    if (tls_port < 0)
-        tls_port = 0;
+    if (test_ca_make(&CA, "chat.example.test", "DNS:chat.example.test"))
+        tls_port = link_tls_vhost("test-tls-tunnel", CA.cert, CA.key);
 }
 
 int main(void)

@@ -11,30 +11,7 @@
 #include "sse_client.h"
 #include "support/tls_support.h"
 
-static ProxyPeer X;
-static bool proxy_on;
-static const char *env_vars[8][2];
-
-static void poll_proxy(void)
-{
-    if (proxy_on)
-        proxy_peer_poll(&X);
-}
-
-static const char *test_env(const char *name)
-{
-    for (int i = 0; i < 8 && env_vars[i][0]; i++)
-        if (strcmp(env_vars[i][0], name) == 0)
-            return env_vars[i][1];
-    return NULL;
-}
-
-static void set_env(const char *k1, const char *v1, const char *k2, const char *v2)
-{
-    memset(env_vars, 0, sizeof env_vars);
-    env_vars[0][0] = k1, env_vars[0][1] = v1;
-    env_vars[1][0] = k2, env_vars[1][1] = v2;
-}
+/* The proxy X, proxy_on, env_vars and their helpers: proxy_peer.h. */
 
 /* A resolver that knows only chat.example.test (for the NO_PROXY case) and counts calls. */
 static int lookups;
@@ -55,22 +32,6 @@ static Transport *make_via(const char *url, const char *key, const char *ca, cha
     Transport *t = transport_sse_new(ctx, &cfg, &hooks, NULL, err, 256);
     C.t = t;
     return t;
-}
-
-static void proxy_restart(void)
-{
-    if (proxy_on)
-        proxy_peer_close(&X);
-    proxy_on = proxy_peer_open(&X);
-    CHECK(proxy_on);
-}
-
-static char proxy_value[128];
-static const char *proxy_url(const char *auth)
-{
-    snprintf(proxy_value, sizeof proxy_value, "http://%s%s127.0.0.1:%d", auth ? auth : "",
-             auth ? "@" : "", X.port);
-    return proxy_value;
 }
 
 static const char ANSWER[] = "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\ndata: [DONE]\n\n";

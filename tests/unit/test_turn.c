@@ -11,22 +11,13 @@
 #include "session/transcript.h"
 #include "session/turn.h"
 #include "session/wire.h"
+#include "support/wire_fake.h"
 
 #define STALL (10 * NS_PER_SEC)
 
-static WireEvent event(WireKind kind, const char *id)
-{
-    WireEvent ev;
-    wire_event_init(&ev);
-    ev.kind = kind;
-    ev.type = wire_kind_name(kind);
-    ev.response_id = id;
-    return ev;
-}
-
 static WireEvent delta(const char *text, int64_t part)
 {
-    WireEvent ev = event(WIRE_DELTA, NULL);
+    WireEvent ev = wire_fake_event(WIRE_DELTA, NULL);
     ev.text = text;
     ev.text_len = strlen(text);
     ev.output_index = 0;
@@ -36,7 +27,7 @@ static WireEvent delta(const char *text, int64_t part)
 
 static WireEvent err_event(int status, const char *code, const char *message)
 {
-    WireEvent ev = event(WIRE_ERROR, NULL);
+    WireEvent ev = wire_fake_event(WIRE_ERROR, NULL);
     ev.error.status = status;
     ev.error.code = code;
     ev.error.message = message;
@@ -69,10 +60,10 @@ static void test_stream_and_done(void)
     /* Before the created nothing is taken. */
     WireEvent d = delta("early", 0);
     CHECK_INT_EQ(turn_on_event(t, &d, WIRE_ACT_FAIL, 1500).outcome, TURN_NOTHING);
-    WireEvent c = event(WIRE_CREATED, "r1");
+    WireEvent c = wire_fake_event(WIRE_CREATED, "r1");
     CHECK_INT_EQ(turn_on_event(t, &c, WIRE_ACT_FAIL, 1500).outcome, TURN_STARTED);
     CHECK(turn_bound(t));
-    WireEvent c2 = event(WIRE_CREATED, "r2"); /* a second created while bound: stale */
+    WireEvent c2 = wire_fake_event(WIRE_CREATED, "r2"); /* a second created while bound: stale */
     CHECK_INT_EQ(turn_on_event(t, &c2, WIRE_ACT_FAIL, 1500).outcome, TURN_NOTHING);
 
     d = delta("Hel", 0);
@@ -86,9 +77,9 @@ static void test_stream_and_done(void)
     CHECK_STR_EQ(answer(tr, t), "Hello\n\nNo.");
     CHECK_INT_EQ(turn_stats(t)->deltas, 3);
 
-    WireEvent other = event(WIRE_DONE, "r_other"); /* another response's terminal */
+    WireEvent other = wire_fake_event(WIRE_DONE, "r_other"); /* another response's terminal */
     CHECK_INT_EQ(turn_on_event(t, &other, WIRE_ACT_FAIL, 0).outcome, TURN_NOTHING);
-    WireEvent done = event(WIRE_DONE, "r1");
+    WireEvent done = wire_fake_event(WIRE_DONE, "r1");
     done.usage = (WireUsage){.present = true, .output_tokens = 4, .input_tokens = 9};
     TurnResult r = turn_on_event(t, &done, WIRE_ACT_FAIL, 0);
     CHECK_INT_EQ(r.outcome, TURN_FINISHED);
@@ -113,9 +104,9 @@ static void test_incomplete_and_failed(void)
 {
     Transcript *tr = transcript_new();
     Turn *t = sent_turn(tr, "q", false, 1);
-    WireEvent c = event(WIRE_CREATED, NULL);
+    WireEvent c = wire_fake_event(WIRE_CREATED, NULL);
     turn_on_event(t, &c, WIRE_ACT_FAIL, 0);
-    WireEvent inc = event(WIRE_INCOMPLETE, NULL);
+    WireEvent inc = wire_fake_event(WIRE_INCOMPLETE, NULL);
     inc.incomplete_reason = "max_output_tokens";
     TurnResult r = turn_on_event(t, &inc, WIRE_ACT_FAIL, 0);
     CHECK_INT_EQ(r.outcome, TURN_FINISHED);
@@ -127,7 +118,7 @@ static void test_incomplete_and_failed(void)
 
     t = sent_turn(tr, "q", false, 1);
     turn_on_event(t, &c, WIRE_ACT_FAIL, 0);
-    WireEvent f = event(WIRE_FAILED, NULL);
+    WireEvent f = wire_fake_event(WIRE_FAILED, NULL);
     f.error.code = "server_error";
     f.error.message = "boom";
     r = turn_on_event(t, &f, WIRE_ACT_FAIL, 0);
@@ -153,7 +144,7 @@ static void test_error_classes(void)
     CHECK_INT_EQ(turn_state(t), TURN_SENT);
     CHECK_INT_EQ(turn_stats(t)->sent_ns, 5000);
     /* WAIT mid-stream fails the answer, with the retry delay in the notice. */
-    WireEvent c = event(WIRE_CREATED, "r");
+    WireEvent c = wire_fake_event(WIRE_CREATED, "r");
     turn_on_event(t, &c, WIRE_ACT_FAIL, 0);
     e.error.retry_after_ms = 1500;
     r = turn_on_event(t, &e, WIRE_ACT_WAIT, 0);
@@ -211,7 +202,7 @@ static void test_link_interrupt_stall(void)
 {
     Transcript *tr = transcript_new();
     Turn *t = sent_turn(tr, "q", false, 1);
-    WireEvent c = event(WIRE_CREATED, "r");
+    WireEvent c = wire_fake_event(WIRE_CREATED, "r");
     turn_on_event(t, &c, WIRE_ACT_FAIL, 0);
     WireEvent d = delta("part", 0);
     turn_on_event(t, &d, WIRE_ACT_FAIL, 0);

@@ -13,22 +13,13 @@
 #include "session/transcript.h"
 #include "session/turn.h"
 #include "session/wire.h"
+#include "support/wire_fake.h"
 
 #define STALL (10 * NS_PER_SEC)
 
-static WireEvent event(WireKind kind, const char *id)
-{
-    WireEvent ev;
-    wire_event_init(&ev);
-    ev.kind = kind;
-    ev.type = wire_kind_name(kind);
-    ev.response_id = id;
-    return ev;
-}
-
 static WireEvent delta(const char *text)
 {
-    WireEvent ev = event(WIRE_DELTA, NULL);
+    WireEvent ev = wire_fake_event(WIRE_DELTA, NULL);
     ev.text = text;
     ev.text_len = strlen(text);
     ev.output_index = 0;
@@ -38,14 +29,14 @@ static WireEvent delta(const char *text)
 
 static WireEvent incomplete(const char *id, const char *reason)
 {
-    WireEvent ev = event(WIRE_INCOMPLETE, id);
+    WireEvent ev = wire_fake_event(WIRE_INCOMPLETE, id);
     ev.incomplete_reason = reason;
     return ev;
 }
 
 static WireEvent steer_failed(const char *code)
 {
-    WireEvent ev = event(WIRE_STEER_FAILED, NULL);
+    WireEvent ev = wire_fake_event(WIRE_STEER_FAILED, NULL);
     ev.error.type = "invalid_request_error";
     ev.error.code = code;
     ev.error.message = "no steering here";
@@ -68,7 +59,7 @@ static Turn *streaming(Transcript *tr)
     Turn *t = turn_new(tr, "q", "q + context", 11, STALL);
     turn_sent(t, 1000, false, 1);
     CHECK(!turn_can_steer(t)); /* not before its created (1.3) */
-    CHECK_INT_EQ(on(t, event(WIRE_CREATED, "resp_1"), 2000), TURN_STARTED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_CREATED, "resp_1"), 2000), TURN_STARTED);
     CHECK(turn_can_steer(t));
     CHECK_INT_EQ(on(t, delta("Hello"), 3000), TURN_UPDATED);
     CHECK_STR_EQ(turn_response_id(t), "resp_1");
@@ -84,7 +75,7 @@ static void test_accepted_steered_successor(void)
     CHECK(!turn_can_steer(t)); /* one steer at a time */
     TurnResult r = turn_on_event(t, &(WireEvent){0}, WIRE_ACT_FAIL, 0);
     CHECK_INT_EQ(r.outcome, TURN_NOTHING); /* a malformed (zeroed) event changes nothing */
-    WireEvent acc = event(WIRE_STEER_ACCEPTED, NULL);
+    WireEvent acc = wire_fake_event(WIRE_STEER_ACCEPTED, NULL);
     r = turn_on_event(t, &acc, WIRE_ACT_FAIL, 4000);
     CHECK_INT_EQ(r.outcome, TURN_UPDATED);
     CHECK_STR_EQ(r.notice, "steer accepted");
@@ -111,8 +102,8 @@ static void test_accepted_steered_successor(void)
     CHECK_INT_EQ(on(t, delta("fn main()"), 8000), TURN_UPDATED);
     CHECK_STR_EQ(answer(tr, t), "Hello, world\n\n\xe2\x86\xaa steer: in Rust please\n\nfn main()");
     /* A terminal of the first response now is stale. */
-    CHECK_INT_EQ(on(t, event(WIRE_DONE, "resp_1"), 8500), TURN_NOTHING);
-    CHECK_INT_EQ(on(t, event(WIRE_DONE, "resp_2"), 9000), TURN_FINISHED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_DONE, "resp_1"), 8500), TURN_NOTHING);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_DONE, "resp_2"), 9000), TURN_FINISHED);
     CHECK_INT_EQ(turn_state(t), TURN_DONE);
     CHECK_STR_EQ(turn_done_id(t), "resp_2"); /* the chain continues from the successor */
     CHECK(!turn_steer_pending(t));
@@ -126,11 +117,11 @@ static void test_accepted_then_completed(void)
     Turn *t = streaming(tr);
     turn_steer_sent(t, "a long steer that goes on and on past sixty bytes of text, surely\nline 2",
                     72);
-    CHECK_INT_EQ(on(t, event(WIRE_STEER_ACCEPTED, NULL), 4000), TURN_UPDATED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_STEER_ACCEPTED, NULL), 4000), TURN_UPDATED);
     /* The response completes normally: a successor still follows (1.7). */
-    CHECK_INT_EQ(on(t, event(WIRE_DONE, "resp_1"), 5000), TURN_UPDATED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_DONE, "resp_1"), 5000), TURN_UPDATED);
     CHECK(turn_busy(t));
-    CHECK_INT_EQ(on(t, event(WIRE_CREATED, "resp_2"), 6000), TURN_STEERED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_CREATED, "resp_2"), 6000), TURN_STEERED);
     /* The marker: the first line cut at 60 bytes, never inside a character, with "…". */
     CHECK(strstr(answer(tr, t), "\xe2\x86\xaa steer: a long steer that goes on and on past sixty "
                                 "bytes of text, s\xe2\x80\xa6\n\n") != NULL);
@@ -157,10 +148,10 @@ static void test_refused_mid_stream(void)
     CHECK_STR_EQ(turn_steer_text(t), "");
     /* Replies nobody waits for change nothing. */
     CHECK_INT_EQ(on(t, steer_failed("response_not_found"), 5000), TURN_NOTHING);
-    CHECK_INT_EQ(on(t, event(WIRE_STEER_ACCEPTED, NULL), 5000), TURN_NOTHING);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_STEER_ACCEPTED, NULL), 5000), TURN_NOTHING);
     /* A steered terminal that nobody asked for still waits for its successor. */
     CHECK_INT_EQ(on(t, incomplete("resp_1", "steered"), 6000), TURN_UPDATED);
-    CHECK_INT_EQ(on(t, event(WIRE_CREATED, "resp_9"), 7000), TURN_STEERED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_CREATED, "resp_9"), 7000), TURN_STEERED);
     turn_free(t);
     transcript_free(tr);
 }
@@ -170,7 +161,7 @@ static void test_refused_after_the_end(void)
     Transcript *tr = transcript_new();
     Turn *t = streaming(tr);
     turn_steer_sent(t, "more tests", 10);
-    CHECK_INT_EQ(on(t, event(WIRE_DONE, "resp_1"), 4000), TURN_FINISHED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_DONE, "resp_1"), 4000), TURN_FINISHED);
     CHECK_INT_EQ(turn_state(t), TURN_DONE);
     CHECK(turn_steer_pending(t)); /* never applied */
     CHECK_INT_EQ(on(t, steer_failed("response_already_completed"), 5000), TURN_STEER_REFUSED);
@@ -186,7 +177,7 @@ static void test_end_with_steer_uncommitted(void)
     /* The user interrupts while the steer waits for its successor. */
     Turn *t = streaming(tr);
     turn_steer_sent(t, "x", 1);
-    CHECK_INT_EQ(on(t, event(WIRE_STEER_ACCEPTED, NULL), 4000), TURN_UPDATED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_STEER_ACCEPTED, NULL), 4000), TURN_UPDATED);
     CHECK_INT_EQ(on(t, incomplete("resp_1", "steered"), 5000), TURN_UPDATED);
     CHECK_INT_EQ(turn_interrupt(t).outcome, TURN_FINISHED);
     CHECK_INT_EQ(turn_entry_state(t), ENTRY_INTERRUPTED);
@@ -204,7 +195,7 @@ static void test_end_with_steer_uncommitted(void)
     /* The successor never comes: the stall clock (from the last message) ends it. */
     t = streaming(tr);
     turn_steer_sent(t, "z", 1);
-    CHECK_INT_EQ(on(t, event(WIRE_STEER_ACCEPTED, NULL), 4000), TURN_UPDATED);
+    CHECK_INT_EQ(on(t, wire_fake_event(WIRE_STEER_ACCEPTED, NULL), 4000), TURN_UPDATED);
     CHECK_INT_EQ(on(t, incomplete("resp_1", "steered"), 5000), TURN_UPDATED);
     turn_touch(t, 5000);
     CHECK_INT_EQ(turn_check_stall(t, 5000 + STALL - 1).outcome, TURN_NOTHING);
