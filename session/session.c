@@ -42,8 +42,12 @@
  * Invariants: open turn (busy or WAITING) <=> its answer entry is the one OPEN entry;
  * `stats` is refreshed from the turn at the end of every public call; a deferred
  * malformed-message note is added when the turn ends, so a note never lands in the middle
- * of a streaming answer; n_buffers >= 1 and current < n_buffers. */
+ * of a streaming answer; n_buffers >= 1 and current < n_buffers.
+ *
+ * The context calls live in session_context.c, steering and switching in session_steer.c
+ * (session/session_internal.h: the struct and the helpers the three share). */
 #include "session/session.h"
+#include "session/session_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,52 +85,6 @@ static const char DEFAULT_INSTRUCTIONS[] =
     "earlier hunks. Refer to code by line number or function name. If the question is "
     "ambiguous, say what you assumed.";
 
-struct Session {
-    char *model;
-    char *instructions;
-    size_t max_context_bytes;
-    uint64_t stall_ns;
-    SessionHooks hooks;
-    void *ud;
-
-    Buffer **buffers;
-    size_t n_buffers, buffers_cap, current;
-    Transcript *transcript;
-    Wire *wire;
-    Turn *turn;            /* the open turn, or the last one; NULL before the first ask */
-    SessionStats stats;
-    StrBuf notice;
-    unsigned damage;
-
-    /* the connection */
-    uint64_t conn;         /* its generation: bumped on link up and lost */
-    char *chain_id;
-    size_t stale_pending;
-    bool wants_reconnect;  /* the dialect said the connection is retired */
-
-    bool malformed_noted;  /* at most one malformed-message note per turn */
-    bool note_deferred;    /* ...added when the turn ends */
-    uint64_t wait_until_ns; /* a rate limit's back-off: no request before it (0: none) */
-    unsigned strikes;      /* rate limits in a row (the back-off doubles when no header says) */
-
-    char *steer_fallback;  /* a steer to ask again (refused, or its turn ended first) */
-    char **no_steer;       /* models that refused native steering (steering_not_supported) */
-    size_t n_no_steer, no_steer_cap;
-
-    StrBuf json;           /* reused for every request */
-    WireMessage *msgs;
-    size_t msgs_cap;
-
-    /* The warm-up (session_on_link_up): sent on connection warm_conn, its terminal still
-     * to come while warm_pending; it carried history [warm_first, warm_hist_end). A chain_id
-     * that is its id is usable only while that is still the history (chain_is_warm). */
-    bool warmup, warm_pending, chain_is_warm;
-    size_t warm_first, warm_hist_end;
-    char *warm_id;
-
-    Conversation *convo;   /* messages as sent, files seen, cache key, notes, pins, window */
-    size_t request_tokens; /* the estimate of the last request sent (0: none yet) */
-};
 
 Session *session_new(const SessionConfig *cfg, const SessionHooks *hooks, void *ud)
 {
@@ -219,7 +177,7 @@ TurnState session_turn(const Session *s) { return s->turn ? turn_state(s->turn) 
 bool session_busy(const Session *s) { return s->turn && turn_busy(s->turn); }
 bool session_waiting(const Session *s) { return s->turn && turn_waiting(s->turn); }
 uint64_t session_wait_until_ns(const Session *s) { return s->wait_until_ns; }
-static bool in_turn(const Session *s) { return s->turn && turn_open(s->turn); }
+bool session_in_turn(const Session *s) { return s->turn && turn_open(s->turn); }
 const SessionStats *session_stats(const Session *s) { return &s->stats; }
 const char *session_model(const Session *s) { return s->model; }
 const char *session_notice(const Session *s) { return sb_cstr(&s->notice); }
@@ -240,7 +198,7 @@ unsigned session_take_damage(Session *s)
 
 /* ---- small helpers ---------------------------------------------------------------------- */
 
-static void set_notice(Session *s, const char *text)
+void session_set_notice(Session *s, const char *text)
 {
     sb_reset(&s->notice);
     sb_puts(&s->notice, text);
@@ -253,7 +211,7 @@ static void add_note(Session *s, const char *text)
     s->damage |= SESSION_DAMAGE_TRANSCRIPT;
 }
 
-static void reset_chain(Session *s)
+void session_reset_chain(Session *s)
 {
     free(s->chain_id);
     s->chain_id = NULL;
@@ -309,7 +267,7 @@ static void keep_steer_fallback(Session *s)
 static void apply(Session *s, TurnResult r)
 {
     if (r.notice)
-        set_notice(s, r.notice);
+        session_set_notice(s, r.notice);
     switch (r.outcome) {
     case TURN_STEERED:
         s->damage |= SESSION_DAMAGE_TRANSCRIPT | SESSION_DAMAGE_STATUS;
@@ -321,7 +279,7 @@ static void apply(Session *s, TurnResult r)
         if (turn_steer_pending(s->turn))
             keep_steer_fallback(s); /* never applied: its fate died with the response */
         const char *id = turn_entry_state(s->turn) == ENTRY_DONE ? turn_done_id(s->turn) : NULL;
-        reset_chain(s);
+        session_reset_chain(s);
         if (id && wire_can_chain(s->wire))
             s->chain_id = xstrdup(id);
         if (r.abandoned && wire_abandoned_answer(s->wire))
@@ -342,7 +300,7 @@ static void apply(Session *s, TurnResult r)
         break;
     case TURN_WAIT:
     case TURN_RECONNECT:
-        reset_chain(s);
+        session_reset_chain(s);
         break;
     case TURN_NOTHING:
     case TURN_RESEND:
@@ -388,7 +346,7 @@ static size_t history_items(Session *s, size_t start, size_t hist_end)
  * allowed, and the whole conversation still fits the window (else the chain is left and
  * the oldest turns dropped), else the history (history_start) before hist_end, then the
  * message. *chained says which; *n_input counts the items. */
-static void encode_request(Session *s, const char *message, size_t message_len, size_t hist_end,
+void session_encode_request(Session *s, const char *message, size_t message_len, size_t hist_end,
                            bool allow_chain, bool *chained, size_t *n_input, size_t *first)
 {
     size_t n = 0;
@@ -422,7 +380,8 @@ static bool send_request(Session *s, const StrBuf *message, size_t hist_end, boo
 {
     size_t n, first;
     bool ch;
-    encode_request(s, sb_cstr(message), message->len, hist_end, allow_chain, &ch, &n, &first);
+    session_encode_request(s, sb_cstr(message), message->len, hist_end, allow_chain, &ch, &n,
+                           &first);
     if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
         return false;
     if (!ch)
@@ -438,7 +397,7 @@ static bool send_request(Session *s, const StrBuf *message, size_t hist_end, boo
 
 /* The user message for question, to become the question at hist_end (see
  * conversation_compose); the file versions it shows go to updates. */
-static void compose_message(Session *s, const char *question, size_t hist_end, StrBuf *message,
+void session_compose_message(Session *s, const char *question, size_t hist_end, StrBuf *message,
                             ContextSeen *updates)
 {
     ConversationCompose cc = {
@@ -462,7 +421,7 @@ static bool resend(Session *s)
     return true;
 }
 
-static bool rate_limited_now(const Session *s)
+bool session_rate_limited_now(const Session *s)
 {
     return s->wait_until_ns && clock_now_ns() < s->wait_until_ns;
 }
@@ -470,14 +429,14 @@ static bool rate_limited_now(const Session *s)
 /* Now, or after a rate limit's deadline (WAITING; session_tick sends it). */
 static bool resend_or_wait(Session *s)
 {
-    if (rate_limited_now(s)) {
+    if (session_rate_limited_now(s)) {
         turn_wait(s->turn);
         return true;
     }
     return resend(s);
 }
 
-static bool blank(const char *q)
+bool session_blank(const char *q)
 {
     for (; *q; q++)
         if (*q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
@@ -489,15 +448,15 @@ static bool blank(const char *q)
  * ticks a WAITING turn whose deadline has passed, and "no deadline" has). */
 static bool ask(Session *s, const char *question, bool hold, ErrorBuf *err)
 {
-    if (in_turn(s))
+    if (session_in_turn(s))
         return error_set(err, "a question is still being answered");
-    if (!question || blank(question))
+    if (!question || session_blank(question))
         return error_set(err, "the question is empty");
 
     StrBuf message = {0};
     ContextSeen updates = {0};
-    compose_message(s, question, transcript_count(s->transcript), &message, &updates);
-    bool wait = hold || rate_limited_now(s); /* it goes out at the deadline (session_tick) */
+    session_compose_message(s, question, transcript_count(s->transcript), &message, &updates);
+    bool wait = hold || session_rate_limited_now(s); /* it goes out at the deadline (session_tick) */
     bool chained = false;
     if (!wait &&
         !send_request(s, &message, transcript_count(s->transcript), true, &chained)) {
@@ -528,7 +487,7 @@ static bool ask(Session *s, const char *question, bool hold, ErrorBuf *err)
 bool session_restore_entry(Session *s, EntryKind kind, EntryState state, const char *text,
                            size_t len, const char *detail)
 {
-    if (in_turn(s))
+    if (session_in_turn(s))
         return false;
     if (state == ENTRY_OPEN) /* only the open turn's answer may be OPEN */
         state = ENTRY_INTERRUPTED;
@@ -550,7 +509,7 @@ bool session_ask_when_up(Session *s, const char *question, ErrorBuf *err)
 
 bool session_waiting_for_link(const Session *s)
 {
-    return session_waiting(s) && !rate_limited_now(s);
+    return session_waiting(s) && !session_rate_limited_now(s);
 }
 
 void session_fail_waiting(Session *s, const char *why)
@@ -619,7 +578,7 @@ static void on_error(Session *s, const WireEvent *ev)
         TurnResult r = turn_on_event(s->turn, ev, act, clock_now_ns());
         apply(s, r);
         if (r.outcome == TURN_RESEND) {
-            reset_chain(s);
+            session_reset_chain(s);
             if (resend_or_wait(s))
                 s->damage |= SESSION_DAMAGE_STATUS;
             else
@@ -635,10 +594,10 @@ static void on_error(Session *s, const WireEvent *ev)
             add_note(s, sb_cstr(&note));
             sb_free(&note);
         }
-        reset_chain(s);
+        session_reset_chain(s);
         if (e->retry_after_ms >= 0)
             sb_printf(&msg, " (retry after %.1f s)", (double)e->retry_after_ms / 1000.0);
-        set_notice(s, sb_cstr(&msg));
+        session_set_notice(s, sb_cstr(&msg));
     }
     sb_free(&msg);
 }
@@ -662,7 +621,7 @@ static bool on_warm_event(Session *s, const WireEvent *ev)
     case WIRE_DONE: {
         s->warm_pending = false;
         const char *id = ev->response_id ? ev->response_id : s->warm_id;
-        if (id && !in_turn(s) && !s->chain_id) {
+        if (id && !session_in_turn(s) && !s->chain_id) {
             s->chain_id = xstrdup(id);
             s->chain_is_warm = true;
         }
@@ -705,15 +664,15 @@ static void on_malformed(Session *s, const WireEvent *ev)
     if (s->malformed_noted)
         return;
     s->malformed_noted = true;
-    set_notice(s, "skipped a malformed message from the server");
-    if (in_turn(s))
+    session_set_notice(s, "skipped a malformed message from the server");
+    if (session_in_turn(s))
         s->note_deferred = true; /* never split a streaming (or waiting) answer with a note */
     else
         add_note(s, "A message from the server could not be understood and was skipped "
                     "(see FLINT_LOG).");
 }
 
-static bool model_refused_steer(const Session *s)
+bool session_model_refused_steer(const Session *s)
 {
     for (size_t i = 0; i < s->n_no_steer; i++)
         if (strcmp(s->no_steer[i], s->model) == 0)
@@ -723,7 +682,7 @@ static bool model_refused_steer(const Session *s)
 
 static void remember_no_steer(Session *s)
 {
-    if (model_refused_steer(s))
+    if (session_model_refused_steer(s))
         return;
     log_msg("session: %s does not support native steering; steering client-side from now on",
             s->model);
@@ -804,10 +763,10 @@ void session_on_http_error(Session *s, const WireHttpError *h)
 
 /* ---- connection and user events ----------------------------------------------------------- */
 
-static void forget_connection(Session *s)
+void session_forget_connection(Session *s)
 {
     s->conn++;
-    reset_chain(s);
+    session_reset_chain(s);
     s->stale_pending = 0;
     s->warm_pending = false;
     free(s->warm_id);
@@ -844,7 +803,7 @@ bool session_warming(const Session *s) { return s->warm_pending; }
 
 void session_on_link_up(Session *s)
 {
-    forget_connection(s);
+    session_forget_connection(s);
     if (s->turn && turn_take_resend(s->turn, s->conn)) {
         if (!resend_or_wait(s)) {
             TurnResult r = turn_fail(s->turn, "could not resend on the new connection", -1);
@@ -855,10 +814,10 @@ void session_on_link_up(Session *s)
     } else {
         if (session_busy(s))
             apply(s, turn_on_link_lost(s->turn, "reconnected"));
-        if (session_waiting(s) && !rate_limited_now(s))
+        if (session_waiting(s) && !session_rate_limited_now(s))
             session_tick(s); /* its deadline passed while the link was down */
     }
-    if (s->warmup && wire_can_chain(s->wire) && !in_turn(s) && !rate_limited_now(s))
+    if (s->warmup && wire_can_chain(s->wire) && !session_in_turn(s) && !session_rate_limited_now(s))
         send_warmup(s);
     sync_stats(s);
 }
@@ -874,20 +833,20 @@ void session_on_link_lost(Session *s, const char *why)
 {
     if (session_busy(s))
         apply(s, turn_on_link_lost(s->turn, why));
-    forget_connection(s);
+    session_forget_connection(s);
     sync_stats(s);
 }
 
 uint64_t session_next_deadline_ns(const Session *s)
 {
     if (session_waiting(s))
-        return rate_limited_now(s) ? s->wait_until_ns : 0;
+        return session_rate_limited_now(s) ? s->wait_until_ns : 0;
     return s->turn ? turn_stall_deadline_ns(s->turn) : 0;
 }
 
 bool session_tick(Session *s)
 {
-    if (session_waiting(s) && !rate_limited_now(s)) {
+    if (session_waiting(s) && !session_rate_limited_now(s)) {
         /* Whole conversation: the refused request may have been chained to a response the
          * server evicted with it (PROTOCOL.md 1.5). Unsent (no link): it goes on link up. */
         if (resend(s)) {
@@ -917,169 +876,8 @@ const char *session_last_question(const Session *s)
 
 void session_interrupt(Session *s)
 {
-    if (!in_turn(s))
+    if (!session_in_turn(s))
         return;
     apply(s, turn_interrupt(s->turn));
     sync_stats(s);
-}
-
-/* ---- context: notes, pinned files, the view of the next request ------------------------- */
-
-void session_add_model_note(Session *s, const char *line)
-{
-    conversation_add_note(s->convo, line);
-}
-
-bool session_context_add_file(Session *s, const char *path, ErrorBuf *err)
-{
-    if (!path || !*path)
-        return error_set(err, "the buffer has no file yet (save it first)");
-    char *real = realpath(path, NULL);
-    if (!real)
-        return error_set(err, "%s: no such file", path);
-    bool added = conversation_pin(s->convo, real);
-    free(real);
-    if (!added)
-        return error_set(err, "%s is in the context already", path);
-    return true;
-}
-
-size_t session_context_files(const Session *s, const char *const **paths)
-{
-    size_t n;
-    *paths = conversation_pins(s->convo, &n);
-    return n;
-}
-
-const char *session_cache_key(const Session *s) { return conversation_cache_key(s->convo); }
-
-const char *session_sent_message(const Session *s, size_t entry, size_t *len)
-{
-    return conversation_message(s->convo, entry, len);
-}
-
-void session_restore_sent_message(Session *s, size_t entry, const char *text, size_t len)
-{
-    conversation_store(s->convo, entry, text, len);
-}
-
-void session_context_use(const Session *s, int *ctx_percent, int *cache_percent)
-{
-    size_t window = conversation_window_tokens(s->convo);
-    const SessionStats *st = &s->stats;
-    size_t used = st->input_tokens ? st->input_tokens + st->output_tokens : s->request_tokens;
-    *ctx_percent = used ? (int)((used * 100 + window / 2) / window) : -1;
-    *cache_percent = st->input_tokens && st->cached_tokens <= st->input_tokens
-                         ? (int)((st->cached_tokens * 100 + st->input_tokens / 2) /
-                                 st->input_tokens)
-                         : -1;
-}
-
-void session_preview_request(Session *s, const char *question, StrBuf *json, StrBuf *message_out,
-                             SessionPreview *pv)
-{
-    /* While a turn is open, asking interrupts it first (a client-side steer): the request
-     * then carries it, its partial answer included, and cannot be chained. */
-    size_t hist_end = transcript_count(s->transcript);
-    StrBuf message = {0};
-    ContextSeen updates = {0};
-    compose_message(s, question && *question ? question : "(your question)", hist_end,
-                    &message, &updates);
-    bool chained;
-    size_t n, first;
-    encode_request(s, sb_cstr(&message), message.len, hist_end, !in_turn(s), &chained, &n,
-                   &first);
-    sb_append(json, sb_cstr(&s->json), s->json.len);
-    if (message_out)
-        sb_append(message_out, sb_cstr(&message), message.len);
-    size_t dropped = 0;
-    for (size_t i = chained ? 0 : first; i-- > 0;)
-        dropped += transcript_entry(s->transcript, i)->kind == ENTRY_USER;
-    *pv = (SessionPreview){
-        .bytes = s->json.len,
-        .tokens = context_tokens(s->json.len),
-        .window_tokens = conversation_window_tokens(s->convo),
-        .n_input = n,
-        .chained = chained,
-        .dropped_turns = dropped,
-        .message_bytes = message.len,
-    };
-    sb_free(&message);
-    context_seen_clear(&updates);
-}
-
-/* ---- switching model or dialect ----------------------------------------------------------- */
-
-bool session_set_model(Session *s, const char *model, ErrorBuf *err)
-{
-    if (!model || !*model)
-        return error_set(err, "no model named");
-    if (in_turn(s))
-        return error_set(err, "an answer is still open (Esc stops it)");
-    if (strcmp(model, s->model) != 0) {
-        free(s->model);
-        s->model = xstrdup(model);
-        reset_chain(s); /* the chain is another model's: the next request carries it all */
-        s->warm_hist_end = SIZE_MAX; /* a warm-up still running was the old model's */
-        log_msg("session: model is now %s", model);
-    }
-    s->damage |= SESSION_DAMAGE_STATUS | SESSION_DAMAGE_TRANSCRIPT;
-    return true;
-}
-
-bool session_set_wire(Session *s, Wire *wire, ErrorBuf *err)
-{
-    if (in_turn(s)) {
-        wire_free(wire);
-        return error_set(err, "an answer is still open (Esc stops it)");
-    }
-    wire_free(s->wire);
-    s->wire = wire;
-    forget_connection(s); /* a new server: nothing of the old connection's is ours */
-    return true;
-}
-
-/* ---- native steering ---------------------------------------------------------------------- */
-
-bool session_can_steer(const Session *s)
-{
-    return wire_can_steer(s->wire) && !model_refused_steer(s) && s->turn &&
-           turn_can_steer(s->turn);
-}
-
-bool session_steer_refused(const Session *s) { return model_refused_steer(s); }
-
-bool session_steer(Session *s, const char *text, ErrorBuf *err)
-{
-    if (!text || blank(text))
-        return error_set(err, "the steer is empty");
-    if (!wire_can_steer(s->wire))
-        return error_set(err, "this server has no native steering");
-    if (model_refused_steer(s))
-        return error_set(err, "the model refused native steering before");
-    if (!s->turn || !turn_can_steer(s->turn))
-        return error_set(err, "no answer to steer yet");
-    if (rate_limited_now(s))
-        return error_set(err, "rate limited: nothing goes out before the deadline");
-    sb_reset(&s->json);
-    wire_encode_steer(s->wire, turn_response_id(s->turn), text, strlen(text), &s->json);
-    if (!s->hooks.send || !s->hooks.send(s->ud, sb_cstr(&s->json), s->json.len))
-        return error_set(err, "could not send the steer (not connected?)");
-    log_msg("session: sent a steer for %s (%zu bytes)", turn_response_id(s->turn), s->json.len);
-    turn_steer_sent(s->turn, text, strlen(text));
-    set_notice(s, "steering...");
-    s->damage |= SESSION_DAMAGE_STATUS;
-    return true;
-}
-
-bool session_steering(const Session *s)
-{
-    return s->turn && turn_open(s->turn) && turn_steer_state(s->turn) != TURN_STEER_NONE;
-}
-
-char *session_take_steer_fallback(Session *s)
-{
-    char *t = s->steer_fallback;
-    s->steer_fallback = NULL;
-    return t;
 }
