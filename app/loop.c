@@ -2,10 +2,14 @@
  *
  * Data structure. Every source is a LoopWatch: an fd adopted into lws, its wsi (NULL once
  * lws has closed it) and what to do when it is readable -- call the owner's fd callback,
- * read a signalfd (signal callback), or fire a timer (LoopTimer, which owns one watch over
- * its timerfd). The wsi carries its LoopWatch as opaque user data; LWS_CALLBACK_RAW_RX_FILE
- * and RAW_CLOSE_FILE find it there. The Loop keeps every live watch and timer in a list, so
- * that loop_free can release what the owner left.
+ * read a signalfd (signal callback), or fire the timers that are due (the Loop's one timer
+ * watch, over one timerfd shared by every LoopTimer). The wsi carries its LoopWatch as opaque
+ * user data; LWS_CALLBACK_RAW_RX_FILE and RAW_CLOSE_FILE find it there. The Loop keeps every
+ * live watch and timer in a list, so that loop_free can release what the owner left.
+ *
+ * Timers: one timerfd for all (each fd costs poll() and lws work on every wake-up), armed for
+ * the earliest deadline of the armed timers (Loop.timerfd_ns). The timers are few (~10), so
+ * the earliest is found by a scan of the list whenever a change could move it.
  *
  * Invariants:
  *   - a wsi's opaque data is its live LoopWatch or NULL; loop_unwatch clears it before the
@@ -13,9 +17,11 @@
  *     is closed at once, except the one whose callback is running (a watch or timer that
  *     ends itself): lws closes that one when the callback returns -1, never under it.
  *   - a timer's deadline != 0 <=> its callback is still to come (armed, or expired and not
- *     yet dispatched). A timerfd that expired is read (drained) and its deadline cleared
- *     before the callback runs; a read that finds nothing means it was disarmed or re-armed
- *     since (timerfd_settime resets the expiry count), and nothing fires.
+ *     yet dispatched). Its deadline is cleared before the callback runs.
+ *   - outside timer dispatch, the timerfd is armed for exactly the earliest armed deadline
+ *     (Loop.timerfd_ns, 0: disarmed). A dispatch fires, earliest first, the timers due at
+ *     its start that were armed before it (a callback re-arming for the past fires on the
+ *     next pass, after the other fds had their turn), then re-arms the timerfd.
  *   - nothing is armed unless an owner armed it: no periodic tick of the loop's own. */
 #include "app/loop.h"
 
@@ -38,15 +44,15 @@ struct LoopWatch {
     struct lws *wsi;         /* NULL once lws closed it */
     LoopFdFn cb;             /* one of these three says what readable means */
     LoopSignalFn sig;
-    LoopTimer *timer;
+    bool timers;             /* the Loop's timerfd */
     void *ud;
 };
 
 struct LoopTimer {
     Loop *loop;
     LoopTimer *prev, *next;  /* Loop.timers */
-    LoopWatch *watch;        /* over the timerfd */
     uint64_t deadline;       /* absolute ns; 0: disarmed */
+    uint64_t seq;            /* Loop.timer_seq when last armed */
     LoopTimerFn cb;
     void *ud;
 };
@@ -55,6 +61,10 @@ struct Loop {
     struct lws_context *ctx;
     LoopWatch *watches;
     LoopTimer *timers;
+    LoopWatch *timer_watch;  /* over the one timerfd; NULL until the first timer */
+    uint64_t timerfd_ns;     /* what the timerfd is armed for; 0: disarmed */
+    uint64_t timer_seq;      /* counts arms */
+    bool firing;             /* timer dispatch running: it re-arms the timerfd at its end */
     LoopWatch *dispatching;  /* the watch whose readable callback is running, or NULL */
     bool close_dispatching;  /* it was unwatched meanwhile: lws closes its wsi on return */
     bool quit;
@@ -78,19 +88,63 @@ void loop_block_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static void timer_fire(LoopTimer *t)
+static void timerfd_arm(Loop *l, uint64_t abs_ns)
+{
+    struct itimerspec its;
+    memset(&its, 0, sizeof its);
+    if (abs_ns) {
+        its.it_value.tv_sec = (time_t)(abs_ns / NS_PER_SEC);
+        its.it_value.tv_nsec = (long)(abs_ns % NS_PER_SEC);
+    }
+    l->timerfd_ns = abs_ns;
+    timerfd_settime(l->timer_watch->fd, abs_ns ? TFD_TIMER_ABSTIME : 0, &its, NULL);
+}
+
+/* The timerfd armed for the earliest armed deadline (no system call if it already is). */
+static void timers_rearm(Loop *l)
+{
+    if (l->firing || !l->timer_watch)
+        return;
+    uint64_t min = 0;
+    for (LoopTimer *t = l->timers; t; t = t->next)
+        if (t->deadline && (!min || t->deadline < min))
+            min = t->deadline;
+    if (min != l->timerfd_ns)
+        timerfd_arm(l, min);
+}
+
+static void timers_fire(Loop *l)
 {
     uint64_t expirations;
-    if (read(t->watch->fd, &expirations, sizeof expirations) != (ssize_t)sizeof expirations)
-        return; /* spurious: already disarmed (or re-armed) and drained */
-    t->deadline = 0;
-    t->cb(t->ud); /* may free t: nothing touches it after this */
+    if (read(l->timer_watch->fd, &expirations, sizeof expirations) < 0) {
+        /* nothing to drain: re-armed since it expired; what is due fires all the same */
+    }
+    uint64_t now = clock_now_ns(), seq = l->timer_seq;
+    l->firing = true;
+    l->timerfd_ns = 0; /* unknown: re-armed below whatever it is */
+    for (;;) {
+        LoopTimer *due = NULL;
+        for (LoopTimer *t = l->timers; t; t = t->next)
+            if (t->deadline && t->deadline <= now && t->seq < seq &&
+                (!due || t->deadline < due->deadline))
+                due = t;
+        if (!due)
+            break;
+        due->deadline = 0;
+        due->cb(due->ud); /* may free any timer (due too): the scan starts again */
+    }
+    l->firing = false;
+    uint64_t min = 0;
+    for (LoopTimer *t = l->timers; t; t = t->next)
+        if (t->deadline && (!min || t->deadline < min))
+            min = t->deadline;
+    timerfd_arm(l, min); /* always: the expired timerfd is disarmed, whatever timerfd_ns said */
 }
 
 static void watch_readable(LoopWatch *w)
 {
-    if (w->timer) {
-        timer_fire(w->timer);
+    if (w->timers) {
+        timers_fire(w->loop);
     } else if (w->sig) {
         struct lws *wsi = w->wsi;
         struct signalfd_siginfo si;
@@ -198,7 +252,7 @@ void loop_free(Loop *l)
     while (l->timers) {
         LoopTimer *t = l->timers;
         l->timers = t->next;
-        free(t); /* its watch is in the list below */
+        free(t); /* the timerfd's watch is in the list below */
     }
     while (l->watches)
         watch_release(l->watches);
@@ -299,33 +353,39 @@ LoopWatch *loop_watch_signals(Loop *l, LoopSignalFn cb, void *ud, ErrorBuf *err)
 
 LoopTimer *loop_timer_new(Loop *l, LoopTimerFn cb, void *ud, ErrorBuf *err)
 {
-    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (fd < 0) {
-        error_errno(err, "cannot create a timerfd");
-        return NULL;
+    if (!l->timer_watch) {
+        int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (fd < 0) {
+            error_errno(err, "cannot create a timerfd");
+            return NULL;
+        }
+        LoopWatch *w = watch_add(l, fd, err);
+        if (!w)
+            return NULL;
+        w->timers = true;
+        l->timer_watch = w;
+        l->timerfd_ns = 0;
     }
-    LoopWatch *w = watch_add(l, fd, err);
-    if (!w)
-        return NULL;
     LoopTimer *t = xcalloc(1, sizeof *t);
-    *t = (LoopTimer){.loop = l, .watch = w, .cb = cb, .ud = ud, .next = l->timers};
+    *t = (LoopTimer){.loop = l, .cb = cb, .ud = ud, .next = l->timers};
     if (l->timers)
         l->timers->prev = t;
     l->timers = t;
-    w->timer = t;
     return t;
 }
 
 static void timer_set(LoopTimer *t, uint64_t abs_ns)
 {
-    struct itimerspec its;
-    memset(&its, 0, sizeof its);
-    if (abs_ns) {
-        its.it_value.tv_sec = (time_t)(abs_ns / NS_PER_SEC);
-        its.it_value.tv_nsec = (long)(abs_ns % NS_PER_SEC);
-    }
+    Loop *l = t->loop;
+    uint64_t old = t->deadline;
     t->deadline = abs_ns;
-    timerfd_settime(t->watch->fd, abs_ns ? TFD_TIMER_ABSTIME : 0, &its, NULL);
+    t->seq = l->timer_seq++;
+    if (l->firing)
+        return; /* the dispatch re-arms the timerfd when it ends */
+    if (abs_ns && (!l->timerfd_ns || abs_ns < l->timerfd_ns))
+        timerfd_arm(l, abs_ns); /* the new earliest */
+    else if (old && old == l->timerfd_ns)
+        timers_rearm(l); /* the earliest moved later or went: find the next */
 }
 
 void loop_timer_at(LoopTimer *t, uint64_t abs_ns)
@@ -368,6 +428,8 @@ void loop_timer_free(LoopTimer *t)
         l->timers = t->next;
     if (t->next)
         t->next->prev = t->prev;
-    loop_unwatch(t->watch);
+    bool was_earliest = t->deadline && t->deadline == l->timerfd_ns;
     free(t);
+    if (was_earliest)
+        timers_rearm(l);
 }

@@ -5,9 +5,10 @@
  *
  *   loop_watch_fd       an fd and a callback for when it is readable (the tty, a child's
  *                       pipe, ...); the watch says once when lws stops watching it (hang-up)
- *   loop_timer_*        one-shot timers, each a timerfd (the frame clock, the Esc window, the
- *                       turn timer, ...): armed for an absolute CLOCK_MONOTONIC time or a
- *                       delay, re-armed from its own callback if it wants to repeat
+ *   loop_timer_*        one-shot timers (the frame clock, the Esc window, the turn timer,
+ *                       ...), all served by one timerfd armed for the earliest deadline:
+ *                       armed for an absolute CLOCK_MONOTONIC time or a delay, re-armed
+ *                       from its own callback if it wants to repeat
  *   loop_watch_signals  SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGCONT, read from a
  *                       signalfd (blocked in every thread: loop_block_signals)
  *

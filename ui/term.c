@@ -116,6 +116,8 @@ struct Term {
     atomic_bool kitty_on; /* our flags are on the terminal's stack (read by the crash handler) */
     short pair[STYLE__COUNT];
     attr_t attr[STYLE__COUNT];
+    int space_bg[STYLE__COUNT]; /* what a space in the slot shows: its background, or
+                                 * SPACE_VISIBLE (underline, reverse: more than a bg) */
     ColourMode mode;      /* decided once in term_start (start_colours) */
     int palette;          /* COLOUR_DIRECT: low numbers that are palette indexes */
     int def_fg, def_bg;   /* the colours a style's "default" gets (-1: the terminal's own) */
@@ -173,19 +175,26 @@ static void start_colours(Term *t)
 
 /* One colour pair per slot (pair = slot + 1), from the theme mapped in the mode. At start
  * and on term_set_theme (render thread: it owns curses then). */
+#define SPACE_VISIBLE (-3)
+
 static void setup_colours(Term *t, const Theme *theme)
 {
     for (int s = 0; s < STYLE__COUNT; s++) {
         PaletteEntry e = palette_map(&theme->slot[s], t->mode, t->palette);
         t->attr[s] = style_attrs(e.attrs);
         t->pair[s] = 0;
-        if (!e.coloured)
-            continue;
-        int fg = e.fg < 0 ? t->def_fg : e.fg, bg = e.bg < 0 ? t->def_bg : e.bg;
-        if (init_extended_pair(s + 1, fg, bg) == OK)
-            t->pair[s] = (short)(s + 1);
-        else
-            t->attr[s] = style_attrs(palette_map(&theme->slot[s], COLOUR_MONO, 0).attrs);
+        t->space_bg[s] = -2; /* no pair: the terminal's own background */
+        if (e.coloured) {
+            int fg = e.fg < 0 ? t->def_fg : e.fg, bg = e.bg < 0 ? t->def_bg : e.bg;
+            if (init_extended_pair(s + 1, fg, bg) == OK) {
+                t->pair[s] = (short)(s + 1);
+                t->space_bg[s] = bg < 0 ? -2 : bg;
+            } else {
+                t->attr[s] = style_attrs(palette_map(&theme->slot[s], COLOUR_MONO, 0).attrs);
+            }
+        }
+        if (t->attr[s] & (A_UNDERLINE | A_REVERSE))
+            t->space_bg[s] = SPACE_VISIBLE;
     }
 }
 
@@ -260,6 +269,29 @@ static bool cell_needed(const Cell *row, const Cell *old, int x, int width)
     if (row[x].width >= 2 && x + 1 < width && !cell_eq(&row[x + 1], &old[x + 1]))
         return true;
     return false;
+}
+
+/* A space between two characters of a row takes the style of the cell to its right when the
+ * two look the same as a space (same background, no underline or reverse): the terminal shows
+ * the same, and the line needs no colour change around it (`x = NULL` in code: one switch
+ * less). From the right, so that a space streamed at a row's end changes only when the text
+ * after it comes (it is written with that text anyway); trailing spaces keep theirs: curses
+ * clears those with one erase-to-end. */
+static void row_merge_spaces(const Term *t, Cell *row, int width)
+{
+    int last = width - 1;
+    while (last >= 0 && row[last].cp == ' ')
+        last--;
+    for (int x = last - 1; x > 0; x--) {
+        Cell *c = &row[x];
+        const Cell *r = &row[x + 1];
+        if (c->cp != ' ' || c->comb[0] || c->width != 1 || c->style == r->style ||
+            c->style >= STYLE__COUNT || r->style >= STYLE__COUNT)
+            continue;
+        int a = t->space_bg[c->style], b = t->space_bg[r->style];
+        if (a == b && a != SPACE_VISIBLE)
+            c->style = r->style;
+    }
 }
 
 /* Writes row into stdscr's line y: the cells that differ from old (NULL: all of them). */
@@ -465,6 +497,7 @@ static void *render_main(void *arg)
             t->paint_dirty[y] = false;
             if (y < h && w > 0) {
                 Cell *row = t->paint + (size_t)y * cols, *old = t->shown + (size_t)y * cols;
+                row_merge_spaces(t, row, w);
                 paint_row(t, row, whole ? NULL : old, y, w);
                 memcpy(old, row, (size_t)cols * sizeof *old);
                 painted++;

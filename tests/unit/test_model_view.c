@@ -235,7 +235,7 @@ static void append_lines(Transcript *t, size_t from, size_t to)
 }
 
 /* The byte budget: following a streaming answer in jumps keeps the pane's top while rows
- * arrive below it, jumps so that 8 rows of context stay on top when the text reaches the
+ * arrive below it, jumps so that 4 rows of context stay on top when the text reaches the
  * bottom, and goes back to the tail on the bottom row once the answer is done. */
 static void test_model_follows_in_jumps(void)
 {
@@ -247,23 +247,23 @@ static void test_model_follows_in_jumps(void)
     model_view_draw_body(v, g, r, t);
     CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 79 of the answer"); /* the tail at the bottom */
     CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 100 of the answer");
-    append_lines(t, 101, 101); /* one row too many: the jump, 8 rows of context */
+    append_lines(t, 101, 101); /* one row too many: the jump, 4 rows of context */
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 94 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 7)), "line 101 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 8)), "");
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 97 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 4)), "line 101 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 5)), "");
     CHECK_STR_EQ(trimmed(row_text(g, 21)), "");
-    append_lines(t, 102, 115); /* fills the pane below: the rows above stay put */
+    append_lines(t, 102, 118); /* fills the pane below: the rows above stay put */
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 94 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 115 of the answer");
-    append_lines(t, 116, 116);
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 97 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 118 of the answer");
+    append_lines(t, 119, 119);
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 109 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 7)), "line 116 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 115 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 4)), "line 119 of the answer");
     transcript_finish(t, 1, ENTRY_DONE, NULL); /* done: the tail on the bottom row again */
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 116 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 119 of the answer");
     model_view_free(v);
     grid_free(g);
     transcript_free(t);
