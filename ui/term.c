@@ -57,6 +57,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "core/fdio.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "themes/palette.h"
@@ -200,18 +201,11 @@ static void setup_colours(Term *t, const Theme *theme)
 
 /* --- painting (render thread) ----------------------------------------------------------- */
 
-static void write_all(int fd, const char *s)
+/* A control string, whole (short writes and EINTR are fdio's); a failed write is left to the
+ * next frame, as curses' own output would be. */
+static void write_all(int fd, const char *str)
 {
-    size_t n = strlen(s);
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
+    (void)fdio_write_all(fd, str, strlen(str));
 }
 
 /* Bracketed paste and focus events (CSI ? 1004 h: CSI I / CSI O among the keys) go on and off
@@ -225,19 +219,6 @@ static void write_all(int fd, const char *s)
  * pop one entry. */
 #define KITTY_PUSH "\033[>1u"
 #define KITTY_POP "\033[<u"
-
-static void write_bytes(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
 
 static bool cp_drawable(uint32_t cp)
 {
@@ -473,7 +454,7 @@ static void *render_main(void *arg)
             kitty_flags(t, kitty, false);
         while (controls) { /* between frames: curses has flushed everything before them */
             TermControl *next = controls->next;
-            write_bytes(t->out_fd, controls->bytes, controls->len);
+            (void)fdio_write_all(t->out_fd, controls->bytes, controls->len);
             free(controls);
             controls = next;
         }
@@ -827,30 +808,31 @@ TermStats term_stats(Term *t)
     return s;
 }
 
-void term_set_mouse(Term *t, bool on)
+/* A terminal mode the render thread writes between frames (mouse reporting, kitty flags):
+ * wanted on or off; dirty until it is written. */
+static void set_mode(Term *t, bool *want, bool *dirty, bool on)
 {
     if (!t || t->stopped)
         return;
     pthread_mutex_lock(&t->mu);
-    if (t->mouse_want != on) {
-        t->mouse_want = on;
-        t->mouse_dirty = true;
+    if (*want != on) {
+        *want = on;
+        *dirty = true;
         wake(t);
     }
     pthread_mutex_unlock(&t->mu);
 }
 
+void term_set_mouse(Term *t, bool on)
+{
+    if (t)
+        set_mode(t, &t->mouse_want, &t->mouse_dirty, on);
+}
+
 void term_set_kitty_keys(Term *t, bool on)
 {
-    if (!t || t->stopped)
-        return;
-    pthread_mutex_lock(&t->mu);
-    if (t->kitty_want != on) {
-        t->kitty_want = on;
-        t->kitty_dirty = true;
-        wake(t);
-    }
-    pthread_mutex_unlock(&t->mu);
+    if (t)
+        set_mode(t, &t->kitty_want, &t->kitty_dirty, on);
 }
 
 bool term_has_bce(const Term *t) { return t && t->bce; }
