@@ -1,4 +1,5 @@
 /* Key decoder test helpers (keys_support.h); no state of their own. */
+#include "core/clock.h"
 #include "support/keys_support.h"
 
 #include <string.h>
@@ -72,4 +73,29 @@ bool evs_equal(const Evs *a, const Evs *b)
             return false;
     }
     return true;
+}
+
+bool feed_in_three(KeyDecoder *d, const char *s, size_t n, size_t c1, size_t c2,
+                   uint64_t *now, bool esc_ok, char *typed, size_t size)
+{
+    static Evs e;
+    e.n = 0;
+    keys_feed(d, s, c1);
+    drain(d, &e);
+    *now += NS_PER_MS;
+    keys_feed(d, s + c1, c2 - c1);
+    drain(d, &e);
+    *now += NS_PER_MS;
+    keys_feed(d, s + c2, n - c2);
+    drain(d, &e);
+    size_t nt = 0;
+    bool only_typed = true;
+    for (int i = 0; i < e.n; i++) {
+        if (e.ev[i].code == KC_CHAR && e.ev[i].mods == 0 && nt + 1 < size)
+            typed[nt++] = (char)e.ev[i].cp;
+        else if (!(esc_ok && e.ev[i].code == KC_ESC))
+            only_typed = false;
+    }
+    typed[nt] = '\0';
+    return only_typed;
 }
