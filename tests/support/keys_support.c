@@ -1,8 +1,9 @@
 /* Key decoder test helpers (keys_support.h); no state of their own. */
-#include "core/clock.h"
 #include "support/keys_support.h"
 
 #include <string.h>
+
+#include "core/clock.h"
 
 void drain(KeyDecoder *d, Evs *out)
 {
