@@ -288,7 +288,7 @@ void theme_default(Theme *out)
     out->slot[STYLE_MODEL_USER] = fg(ansi(6), ATTR_BOLD);
     out->slot[STYLE_MODEL_NOTE] = fg(ansi(8), ATTR_ITALIC);
     out->slot[STYLE_MODEL_ERROR] = fg(ansi(1), ATTR_BOLD);
-    out->slot[STYLE_MODEL_CODE] = fg(ansi(2), 0);
+    out->slot[STYLE_MODEL_CODE] = fg(def, 0);
     out->slot[STYLE_MODEL_THINKING] = fg(ansi(8), ATTR_DIM | ATTR_ITALIC);
     out->slot[STYLE_STATUS] = fg(def, ATTR_REVERSE);
     out->slot[STYLE_STATUS_ACCENT] = fg(ansi(2), ATTR_REVERSE | ATTR_BOLD);
@@ -307,7 +307,7 @@ void theme_default(Theme *out)
     out->slot[STYLE_SYN_NUMBER] = fg(ansi(5), 0);
     out->slot[STYLE_SYN_PREPROC] = fg(ansi(5), ATTR_BOLD);
     out->slot[STYLE_SYN_FUNCTION] = fg(ansi(3), 0);
-    out->slot[STYLE_SYN_OPERATOR] = fg(def, ATTR_BOLD);
+    out->slot[STYLE_SYN_OPERATOR] = fg(def, 0);
     out->slot[STYLE_SYN_CONSTANT] = fg(ansi(5), 0);
     out->slot[STYLE_SYN_ESCAPE] = fg(ansi(1), 0);
     out->slot[STYLE_SYN_VARIABLE] = fg(ansi(6), ATTR_BOLD);
