@@ -21,7 +21,8 @@
  * pass the bottom row, the pane jumps so that the last MODEL_JUMP_CONTEXT rows stay on top
  * and the rest is empty again. Each streamed row is thus drawn about once, instead of the
  * whole pane moving up a row or two every frame (a split pane cannot use the terminal's
- * scroll region). Once the answer ends (no OPEN entry), the tail goes back to the bottom row.
+ * scroll region). When the answer ends the pane stays as it is (the text being read does not
+ * move, and nothing is drawn again) until the user scrolls, focuses it or resizes.
  *
  * The view remembers which Transcript it showed (tr, tr_count): a different one (or one that
  * shrank) resets the row caches and follows again. The pane (model_view_draw) adds a title
@@ -86,11 +87,10 @@ struct ModelView {
     bool jumping;
     ModelRowPos jump_top;
     int jump_width;
-    size_t jump_h;
     bool jumps;      /* follow a streaming answer in jumps (model_view_set_jumps) */
 };
 
-#define MODEL_JUMP_CONTEXT 4 /* was 8: 4 rows keep the place and cost 1/9 of the rows again, not 1/4 */
+#define MODEL_JUMP_CONTEXT 2
 
 void model_view_set_syntax(ModelView *v, SyntaxView *sv) { v->syntax = sv; }
 
@@ -306,6 +306,7 @@ void model_view_scroll(ModelView *v, int rows) { v->pending += rows; }
 void model_view_follow(ModelView *v)
 {
     v->follow = true;
+    v->jumping = false; /* the tail on the bottom row (again) */
     v->pending = 0;
     v->below = 0;
 }
@@ -409,6 +410,19 @@ static void paint_matches(ModelView *v, ModelRowsCtx *c, Grid *g, int tx, int y,
     }
 }
 
+/* A code line still streaming (the answer's unterminated last line, up to
+ * CODE_HOLD_MAX bytes) shows once its newline (or the turn's end) comes: its tokens are then
+ * coloured for good, and the terminal gets each code line once, whole, instead of a piece
+ * and a recolouring per frame (the byte budget). Prose still shows word by word. */
+#define CODE_HOLD_MAX 512
+
+static bool code_line_held(ModelRowsCtx *c, const RowDesc *d, const MdLine *ml)
+{
+    const TranscriptEntry *en = transcript_entry(c->t, d->entry);
+    return ml->kind == MDL_CODE && en->kind == ENTRY_ANSWER && en->state == ENTRY_OPEN &&
+           d->line_end == en->text.len && d->line_end - d->line_start <= CODE_HOLD_MAX;
+}
+
 static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int w,
                       const RowDesc *d)
 {
@@ -432,7 +446,8 @@ static void paint_row(ModelView *v, ModelRowsCtx *c, Grid *g, int x, int y, int 
     if (d->kind == MODEL_SEG_LINE) { /* Markdown, code, or raw for questions and notes */
         MdLine ml;
         MdPaint p = paint_of(v, c, g, tx, y, x + w, d, &ml);
-        md_paint_row(&p);
+        if (!code_line_held(c, d, &ml))
+            md_paint_row(&p);
     } else {
         grid_put_text(g, tx, y, x + w, base + d->start, d->end - d->start, d->style,
                       STYLE_CONTROL, tx, MODEL_ROWS_TAB_WIDTH);
@@ -533,13 +548,13 @@ static bool streaming(const Transcript *t)
 static size_t jump_rows(ModelView *v, ModelRowsCtx *c, ModelRowPos tail, size_t h)
 {
     size_t ctx = h / 3 < MODEL_JUMP_CONTEXT ? h / 3 : MODEL_JUMP_CONTEXT;
-    if (!v->jumping || v->jump_width != c->width || v->jump_h != h) {
-        /* Start from what the pane shows now: the tail on the bottom row. */
+    if (!v->jumping || v->jump_width != c->width) {
+        /* Start from what the pane shows now: the tail on the bottom row. (A new height
+         * alone, as when the steer prompt closes at the turn's end, keeps the top row.) */
         v->jump_top = tail;
         model_rows_back(c, &v->jump_top, h - 1);
         v->jumping = true;
         v->jump_width = c->width;
-        v->jump_h = h;
     } else {
         model_rows_fwd(c, &v->jump_top, 0); /* onto a row start again (a grown line) */
     }
@@ -633,7 +648,7 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
     ModelRowPos bottom = v->follow ? tail : v->anchor;
     if (v->focus)
         caret_clamp(v, &c, bottom, want);
-    if (v->jumps && v->follow && !v->focus && streaming(t))
+    if (v->jumps && v->follow && !v->focus && (streaming(t) || v->jumping))
         want = jump_rows(v, &c, tail, h);
     else
         v->jumping = false;

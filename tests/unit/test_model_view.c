@@ -235,8 +235,9 @@ static void append_lines(Transcript *t, size_t from, size_t to)
 }
 
 /* The byte budget: following a streaming answer in jumps keeps the pane's top while rows
- * arrive below it, jumps so that 4 rows of context stay on top when the text reaches the
- * bottom, and goes back to the tail on the bottom row once the answer is done. */
+ * arrive below it, jumps so that 2 rows of context stay on top when the text reaches the
+ * bottom (Vim's Ctrl-F), and stays as it is once the answer is done (the text being read does
+ * not move); scrolling to the end puts the tail on the bottom row again. */
 static void test_model_follows_in_jumps(void)
 {
     Transcript *t = big_answer(100);
@@ -247,23 +248,28 @@ static void test_model_follows_in_jumps(void)
     model_view_draw_body(v, g, r, t);
     CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 79 of the answer"); /* the tail at the bottom */
     CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 100 of the answer");
-    append_lines(t, 101, 101); /* one row too many: the jump, 4 rows of context */
+    append_lines(t, 101, 101); /* one row too many: the jump, 2 rows of context */
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 97 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 4)), "line 101 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 5)), "");
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 99 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 2)), "line 101 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 3)), "");
     CHECK_STR_EQ(trimmed(row_text(g, 21)), "");
-    append_lines(t, 102, 118); /* fills the pane below: the rows above stay put */
+    append_lines(t, 102, 120); /* fills the pane below: the rows above stay put */
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 97 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 118 of the answer");
-    append_lines(t, 119, 119);
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 99 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 120 of the answer");
+    append_lines(t, 121, 121);
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 115 of the answer");
-    CHECK_STR_EQ(trimmed(row_text(g, 4)), "line 119 of the answer");
-    transcript_finish(t, 1, ENTRY_DONE, NULL); /* done: the tail on the bottom row again */
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 119 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 2)), "line 121 of the answer");
+    transcript_finish(t, 1, ENTRY_DONE, NULL); /* done: nothing moves */
     model_view_draw_body(v, g, r, t);
-    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 119 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 0)), "line 119 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 2)), "line 121 of the answer");
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "");
+    model_view_follow(v); /* the end (Alt-End): the tail on the bottom row */
+    model_view_draw_body(v, g, r, t);
+    CHECK_STR_EQ(trimmed(row_text(g, 21)), "line 121 of the answer");
     model_view_free(v);
     grid_free(g);
     transcript_free(t);
