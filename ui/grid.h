@@ -32,6 +32,9 @@ typedef struct Grid {
     Cell *cells;       /* rows * cols */
     int cursor_x, cursor_y;
     bool cursor_visible;
+    /* Draw the caret as a reverse-video cell and keep the terminal's cursor hidden (while an
+     * answer streams: frames then never move the cursor away and back; ui/term.c). */
+    bool cursor_soft;
 } Grid;
 
 Grid *grid_new(int cols, int rows);

@@ -29,6 +29,14 @@
  * Neither thread allocates while holding mu: xmalloc aborts through the fatal hook, which
  * calls term_stop(), which takes mu.
  *
+ * The soft cursor (Grid.cursor_soft, while an answer streams): the terminal's cursor stays
+ * hidden and the caret is its cell drawn in reverse video. curses places the hardware cursor
+ * at the end of every doupdate, so a visible one costs a move to the caret and one back to the
+ * text per frame (~16 bytes, 30 times a second); hidden (leaveok) it stays where the text
+ * ends and the next frame goes on from there. The caret is a flag in the style of the `paint`
+ * copy of its cell (SOFT_CARET), so `shown` remembers it like any other cell: a caret that
+ * stays costs nothing, one that moves repaints the two cells.
+ *
  * Cells arrive already made safe by Grid (ui/grid.h), but this is the last stop before the
  * terminal, so anything that could still drive it (C0, DEL, C1, surrogates, invalid code
  * points) is drawn as '?', and a character whose width disagrees with the cell's is replaced,
@@ -61,6 +69,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "themes/palette.h"
+#include "ui/paint_cells.h"
 
 /* A control string waiting for the render thread (term_send_control). */
 typedef struct TermControl {
@@ -78,6 +87,7 @@ struct Term {
     int front_cols, front_rows;
     int cursor_x, cursor_y;
     bool cursor_visible;
+    bool cursor_soft;
     bool work; /* something for the render thread to do */
     bool quit;
     bool resize_pending;
@@ -113,12 +123,12 @@ struct Term {
     bool shown_valid;
     int paint_cols, paint_rows;
     int cursor_shown; /* -1 unknown, 0 hidden, 1 visible */
+    int soft_x, soft_y; /* the cell of `paint` holding SOFT_CARET, or -1 */
     bool mouse_on;    /* what the terminal was last told (render thread; term_stop after it) */
     atomic_bool kitty_on; /* our flags are on the terminal's stack (read by the crash handler) */
     short pair[STYLE__COUNT];
     attr_t attr[STYLE__COUNT];
-    int space_bg[STYLE__COUNT]; /* what a space in the slot shows: its background, or
-                                 * SPACE_VISIBLE (underline, reverse: more than a bg) */
+    PaintLooks looks; /* which slots look alike, what their spaces show (paint_cells.h) */
     ColourMode mode;      /* decided once in term_start (start_colours) */
     int palette;          /* COLOUR_DIRECT: low numbers that are palette indexes */
     int def_fg, def_bg;   /* the colours a style's "default" gets (-1: the terminal's own) */
@@ -175,27 +185,33 @@ static void start_colours(Term *t)
 }
 
 /* One colour pair per slot (pair = slot + 1), from the theme mapped in the mode. At start
- * and on term_set_theme (render thread: it owns curses then). */
-#define SPACE_VISIBLE (-3)
-
+ * and on term_set_theme (render thread: it owns curses then). Slots that look alike share the
+ * first one's pair through looks.canon; never pair 0 for a slot that has a pair, though it
+ * may show the same: curses resets everything (sgr0) to go to pair 0. */
 static void setup_colours(Term *t, const Theme *theme)
 {
+    int looks[STYLE__COUNT][3];
     for (int s = 0; s < STYLE__COUNT; s++) {
         PaletteEntry e = palette_map(&theme->slot[s], t->mode, t->palette);
         t->attr[s] = style_attrs(e.attrs);
         t->pair[s] = 0;
-        t->space_bg[s] = -2; /* no pair: the terminal's own background */
+        int space_bg = PAINT_BG_DEFAULT; /* no pair: the terminal's own background */
+        looks[s][0] = looks[s][1] = -1000; /* pair 0 */
         if (e.coloured) {
             int fg = e.fg < 0 ? t->def_fg : e.fg, bg = e.bg < 0 ? t->def_bg : e.bg;
             if (init_extended_pair(s + 1, fg, bg) == OK) {
                 t->pair[s] = (short)(s + 1);
-                t->space_bg[s] = bg < 0 ? -2 : bg;
+                space_bg = bg < 0 ? PAINT_BG_DEFAULT : bg;
+                looks[s][0] = fg;
+                looks[s][1] = bg;
             } else {
                 t->attr[s] = style_attrs(palette_map(&theme->slot[s], COLOUR_MONO, 0).attrs);
             }
         }
         if (t->attr[s] & (A_UNDERLINE | A_REVERSE))
-            t->space_bg[s] = SPACE_VISIBLE;
+            space_bg = PAINT_BG_VISIBLE;
+        looks[s][2] = (int)t->attr[s];
+        paint_looks_set(&t->looks, s, (const int(*)[3])looks, space_bg);
     }
 }
 
@@ -226,12 +242,18 @@ static bool cp_drawable(uint32_t cp)
            !(cp >= 0xD800 && cp <= 0xDFFF);
 }
 
-static void put_cell(Term *t, int y, int x, const wchar_t *wch, int slot)
+/* In a `paint` cell's style: the soft cursor's cell (never in a published grid, whose styles
+ * are StyleSlots). */
+#define SOFT_CARET 0x8000u
+
+static void put_cell(Term *t, int y, int x, const wchar_t *wch, uint16_t style)
 {
+    int slot = (style & ~SOFT_CARET) < STYLE__COUNT ? (int)(style & ~SOFT_CARET) : STYLE_TEXT;
+    attr_t attr = t->attr[slot] ^ (style & SOFT_CARET ? A_REVERSE : 0);
     cchar_t cc;
-    if (setcchar(&cc, wch, t->attr[slot], t->pair[slot], NULL) == ERR) {
+    if (setcchar(&cc, wch, attr, t->pair[slot], NULL) == ERR) {
         static const wchar_t q[] = {L'?', L'\0'};
-        setcchar(&cc, q, t->attr[slot], t->pair[slot], NULL);
+        setcchar(&cc, q, attr, t->pair[slot], NULL);
     }
     /* ERR at the bottom-right corner only means the cursor could not advance. */
     mvwadd_wch(stdscr, y, x, &cc);
@@ -252,29 +274,6 @@ static bool cell_needed(const Cell *row, const Cell *old, int x, int width)
     return false;
 }
 
-/* A space between two characters of a row takes the style of the cell to its right when the
- * two look the same as a space (same background, no underline or reverse): the terminal shows
- * the same, and the line needs no colour change around it (`x = NULL` in code: one switch
- * less). From the right, so that a space streamed at a row's end changes only when the text
- * after it comes (it is written with that text anyway); trailing spaces keep theirs: curses
- * clears those with one erase-to-end. */
-static void row_merge_spaces(const Term *t, Cell *row, int width)
-{
-    int last = width - 1;
-    while (last >= 0 && row[last].cp == ' ')
-        last--;
-    for (int x = last - 1; x > 0; x--) {
-        Cell *c = &row[x];
-        const Cell *r = &row[x + 1];
-        if (c->cp != ' ' || c->comb[0] || c->width != 1 || c->style == r->style ||
-            c->style >= STYLE__COUNT || r->style >= STYLE__COUNT)
-            continue;
-        int a = t->space_bg[c->style], b = t->space_bg[r->style];
-        if (a == b && a != SPACE_VISIBLE)
-            c->style = r->style;
-    }
-}
-
 /* Writes row into stdscr's line y: the cells that differ from old (NULL: all of them). */
 static void paint_row(Term *t, const Cell *row, const Cell *old, int y, int width)
 {
@@ -285,25 +284,25 @@ static void paint_row(Term *t, const Cell *row, const Cell *old, int y, int widt
             after_wide = false;
             continue;
         }
-        int slot = c->style < STYLE__COUNT ? c->style : STYLE_TEXT;
+        uint16_t style = c->style;
         wchar_t wch[4] = {L' ', L'\0', L'\0', L'\0'};
         if (c->width == 0) {
             if (after_wide) { /* covered by the wide character to its left */
                 after_wide = false;
                 continue;
             }
-            put_cell(t, y, x, wch, slot); /* a stray right half */
+            put_cell(t, y, x, wch, style); /* a stray right half */
             continue;
         }
         after_wide = false;
         int want = c->width >= 2 ? 2 : 1;
         if (want == 2 && !(x + 1 < width && row[x + 1].width == 0)) {
-            put_cell(t, y, x, wch, slot); /* a wide character without room: a space */
+            put_cell(t, y, x, wch, style); /* a wide character without room: a space */
             continue;
         }
         if (!cp_drawable(c->cp) || wcwidth((wchar_t)c->cp) != want) {
             wch[0] = L'?'; /* the right half (if any) is then drawn as a space */
-            put_cell(t, y, x, wch, slot);
+            put_cell(t, y, x, wch, style);
             continue;
         }
         wch[0] = (wchar_t)c->cp;
@@ -316,7 +315,7 @@ static void paint_row(Term *t, const Cell *row, const Cell *old, int y, int widt
             if (m && cp_drawable(m) && grid_is_mark(m))
                 wch[n++] = (wchar_t)m;
         }
-        put_cell(t, y, x, wch, slot);
+        put_cell(t, y, x, wch, style);
         after_wide = want == 2;
     }
 }
@@ -333,6 +332,7 @@ static void paint_reserve(Term *t, int cols, int rows)
     t->paint_dirty = xcalloc((size_t)rows, sizeof *t->paint_dirty);
     t->shown = xcalloc((size_t)cols * (size_t)rows, sizeof *t->shown);
     t->shown_valid = false;
+    t->soft_x = t->soft_y = -1;
     t->paint_cols = cols;
     t->paint_rows = rows;
 }
@@ -365,6 +365,28 @@ static void kitty_flags(Term *t, bool on, bool resumed)
     if (on) {
         atomic_store(&t->kitty_on, true);
         write_all(t->out_fd, KITTY_PUSH);
+    }
+}
+
+/* Moves the soft cursor's flag in `paint` to cell (x, y) (x < 0: none), marking the rows it
+ * leaves and enters dirty. A recopied row has lost the flag already. On the right half of a
+ * wide character the caret is the whole character. */
+static void soft_caret(Term *t, int x, int y)
+{
+    int cols = t->paint_cols;
+    if (x > 0 && t->paint[(size_t)y * cols + x].width == 0)
+        x--;
+    if (x == t->soft_x && y == t->soft_y && (x < 0 || !t->paint_dirty[y]))
+        return;
+    if (t->soft_x >= 0) {
+        t->paint[(size_t)t->soft_y * cols + t->soft_x].style &= (uint16_t)~SOFT_CARET;
+        t->paint_dirty[t->soft_y] = true;
+    }
+    t->soft_x = x;
+    t->soft_y = x >= 0 ? y : -1;
+    if (x >= 0) {
+        t->paint[(size_t)y * cols + x].style |= SOFT_CARET;
+        t->paint_dirty[y] = true;
     }
 }
 
@@ -434,7 +456,7 @@ static void *render_main(void *arg)
             }
         }
         int cx = t->cursor_x, cy = t->cursor_y;
-        bool cvis = t->cursor_visible;
+        bool cvis = t->cursor_visible, soft = t->cursor_soft;
         pthread_mutex_unlock(&t->mu);
 
         if (modes) {
@@ -469,6 +491,8 @@ static void *render_main(void *arg)
         if (all)
             werase(stdscr);
         int h = rows < LINES ? rows : LINES, w = cols < COLS ? cols : COLS;
+        bool show = cvis && cx >= 0 && cy >= 0 && cx < COLS && cy < LINES;
+        soft_caret(t, show && soft && cx < w && cy < h ? cx : -1, cy);
         /* After an erase, a resize or a new size, stdscr no longer holds `shown`. */
         bool whole = all || !t->shown_valid || w != cols;
         uint64_t painted = 0;
@@ -478,7 +502,7 @@ static void *render_main(void *arg)
             t->paint_dirty[y] = false;
             if (y < h && w > 0) {
                 Cell *row = t->paint + (size_t)y * cols, *old = t->shown + (size_t)y * cols;
-                row_merge_spaces(t, row, w);
+                paint_cells_prepare(&t->looks, row, whole ? NULL : old, w);
                 paint_row(t, row, whole ? NULL : old, y, w);
                 memcpy(old, row, (size_t)cols * sizeof *old);
                 painted++;
@@ -486,8 +510,7 @@ static void *render_main(void *arg)
         }
         /* `shown` holds every row only if the whole frame fitted and it held the others. */
         t->shown_valid = w == cols && h == rows && (all || t->shown_valid);
-        bool show = cvis && cx >= 0 && cy >= 0 && cx < COLS && cy < LINES;
-        if (show) {
+        if (show && !soft) {
             if (t->cursor_shown != 1)
                 curs_set(1);
             t->cursor_shown = 1;
@@ -555,6 +578,7 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     Term *t = xcalloc(1, sizeof *t);
     t->out_fd = fileno(stdout);
     t->cursor_shown = -1;
+    t->soft_x = t->soft_y = -1;
     char direct[64];
     const char *type = term_direct_type(direct, sizeof direct);
     t->screen = type ? newterm(type, stdout, stdin) : NULL;
@@ -739,10 +763,11 @@ void term_publish(Term *t, const Grid *g)
         }
     }
     if (g->cursor_x != t->cursor_x || g->cursor_y != t->cursor_y ||
-        g->cursor_visible != t->cursor_visible) {
+        g->cursor_visible != t->cursor_visible || g->cursor_soft != t->cursor_soft) {
         t->cursor_x = g->cursor_x;
         t->cursor_y = g->cursor_y;
         t->cursor_visible = g->cursor_visible;
+        t->cursor_soft = g->cursor_soft;
         changed = true;
     }
     /* A resize is a change even when the frame is not: SIGWINCHes that coalesce A -> B -> A

@@ -5,7 +5,8 @@
  * frame into a shared front buffer under a mutex and signals a condition variable. The render
  * thread copies the dirty rows out, paints them into curses and ends with one doupdate(). A
  * slow terminal (SSH at 50 KB/s) therefore blocks only the render thread; frames published
- * meanwhile coalesce into the next paint. The terminal cursor is left at the grid's cursor.
+ * meanwhile coalesce into the next paint. The terminal cursor is left at the grid's cursor,
+ * or, when the grid asks for a soft cursor, hidden, with the caret's cell in reverse video.
  *
  * Keys are not read through curses (see ui/keys.h): term_start puts the tty in raw mode and
  * enables bracketed paste; term_stop restores everything and is idempotent. */
