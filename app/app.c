@@ -131,6 +131,8 @@ static void app_key(App *a, const KeyEvent *k)
     if (k->code == KC_FOCUS_IN || k->code == KC_FOCUS_OUT) { /* for the end-of-answer notice */
         a->focus = k->code == KC_FOCUS_IN;
         log_msg("focus: %s", a->focus ? "in" : "out");
+    } else {
+        a->key_ns = clock_now_ns();
     }
     /* Any key clears an error (bytes that were no key, such as the terminal's answers to
      * our queries, do not). */

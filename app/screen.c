@@ -49,6 +49,7 @@ void app_draw(App *a)
         .link_ok = a->link_state == TRANSPORT_UP,
         .message = a->message[0] ? a->message : NULL,
         .message_is_error = a->message_error,
+        .typing = a->key_ns && clock_now_ns() - a->key_ns < UI_TYPING_NS,
     };
     char note[256]; /* asked every frame: it also re-checks what the editor will show */
     bool noted = a->status_note && a->status_note(a, note, sizeof note);

@@ -143,6 +143,7 @@ typedef struct App {
     bool divider_drag;     /* a left press on the divider: drags move it */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
     int focus;             /* focus events (CSI I / CSI O): 1 in, 0 out, -1 none came yet */
+    uint64_t key_ns;       /* when the last key came (the soft cursor: UiStatus.typing) */
     bool dragging;         /* a left press in the editor: drags select (app/pointer.c) */
     RecoveryReport recovery;   /* after a fatal signal: told on stderr once the terminal is back */
 

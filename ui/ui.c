@@ -492,9 +492,9 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
         draw_help(g, (const char *const *)ui->help_lines, ui->n_help, &ui->help_top);
         g->cursor_visible = false; /* the caret is under the box */
     }
-    /* While an answer streams the caret is drawn, not the terminal's cursor (the byte
-     * budget: ui/term.c). */
-    g->cursor_soft = session_turn(s) == TURN_STREAMING;
+    /* While an answer streams and the keyboard is idle, the caret is drawn, not the
+     * terminal's cursor (the byte budget: ui/term.c). */
+    g->cursor_soft = session_turn(s) == TURN_STREAMING && !st->typing;
     if (ui->term)
         term_publish(ui->term, g);
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "session/search.h"
 #include "session/ask_queue.h"
@@ -37,7 +38,13 @@ typedef struct UiStatus {
     bool link_ok;
     const char *message;   /* a transient message for the status line, or NULL */
     bool message_is_error;
+    /* A key came within UI_TYPING_NS: the terminal's own cursor stays at the caret even while
+     * an answer streams (IME composition, screen readers, the user's cursor shape); with the
+     * keyboard idle, a streaming answer's frames draw the caret instead (Grid.cursor_soft). */
+    bool typing;
 } UiStatus;
+
+#define UI_TYPING_NS (NS_PER_SEC)
 
 typedef struct Ui Ui;
 
