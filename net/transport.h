@@ -116,6 +116,11 @@ typedef struct TransportOps {
     bool (*send)(Transport *t, const char *data, size_t len);
     void (*interrupt)(Transport *t);
     void (*rotate)(Transport *t);
+    /* Stop reading the current connection (on) or read again (off). Writes, interrupts,
+     * closes and timeouts are unaffected; a connection that stops being current, or a new
+     * one, reads. The app holds a fast stream's socket for a few milliseconds so that one
+     * wakeup takes several messages (app/rx_batch.h). */
+    void (*hold)(Transport *t, bool on);
     void (*free)(Transport *t);
 } TransportOps;
 
@@ -138,6 +143,7 @@ static inline bool transport_send(Transport *t, const char *data, size_t len)
 }
 static inline void transport_interrupt(Transport *t) { t->ops->interrupt(t); }
 static inline void transport_rotate(Transport *t) { t->ops->rotate(t); }
+static inline void transport_hold(Transport *t, bool on) { t->ops->hold(t, on); }
 void transport_free(Transport *t);  /* accepts NULL */
 
 static inline TransportState transport_state(const Transport *t) { return t->state; }

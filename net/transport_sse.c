@@ -45,6 +45,7 @@
 #include "net/http_fields.h"
 #include "net/http_rx.h"
 #include "net/link_diag.h"
+#include "net/link_hold.h"
 #include "net/link_addr.h"
 #include "net/link_dns.h"
 #include "net/link_url.h"
@@ -81,6 +82,7 @@ struct SseConn {
     bool refused;          /* the response is not 2xx: its body is kept in err_body */
     bool head_seen;
     bool request_cut;      /* answered before its request was all written: close after */
+    bool rx_held;          /* reading stopped (transport_hold: link_hold_socket) */
     unsigned diag_mark;
     uint64_t t_up;
     LinkPipe *pipe;        /* https or a proxy: the tunnel and TLS (link_pipe.h); else NULL */
@@ -813,12 +815,24 @@ static void sse_restart(Sse *s, const char *reason)
 static void sse_interrupt(Transport *t) { sse_restart(sse_of(t), "interrupted"); }
 static void sse_rotate(Transport *t) { sse_restart(sse_of(t), "rotating"); }
 
+/* Only the current Conn is ever held; one that stops being current is killed (or failed),
+ * so nothing of it needs reading. */
+static void sse_hold(Transport *t, bool on)
+{
+    SseConn *c = sse_of(t)->cur;
+    if (!c || !c->up || !c->wsi || c->rx_held == on)
+        return;
+    c->rx_held = on;
+    link_hold_socket(lws_get_socket_fd(c->wsi), on);
+}
+
 static const TransportOps sse_ops = {
     .name = "sse",
     .start = sse_start,
     .send = sse_send,
     .interrupt = sse_interrupt,
     .rotate = sse_rotate,
+    .hold = sse_hold,
     .free = sse_free,
 };
 

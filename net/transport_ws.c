@@ -59,6 +59,7 @@
 #include "core/strbuf.h"
 #include "core/xalloc.h"
 #include "net/link_diag.h"
+#include "net/link_hold.h"
 #include "net/link_addr.h"
 #include "net/http_fields.h"
 #include "net/link_proxy.h"
@@ -105,6 +106,7 @@ struct Conn {
     bool in_connect;      /* inside lws_client_connect_via_info */
     bool destroyed;       /* WSI_DESTROY arrived while in_connect */
     bool diag_held;       /* holds the detailed lws log capture (link_diag_hold) */
+    bool rx_held;         /* reading stopped (transport_hold: link_hold_socket) */
     unsigned http_status; /* of a failed upgrade: the server was reached */
     bool refused;         /* ... with a status no retry changes (link_diag_refusal): STOPPED */
     unsigned retry_after_ms; /* a 429's Retry-After: wait at least this long */
@@ -240,8 +242,18 @@ static void link_wait(Link *l, const char *why, unsigned min_ms)
  * against its address: the next address is tried at once, without a report (the state stays
  * CONNECTING); once every address has failed in a row, Link backs off (WAITING) and
  * re-resolves in the background, in case the host has moved. */
+/* transport_hold for one Conn (link_hold.h: the kernel keeps the socket quiet). */
+static void conn_hold(Conn *c, bool on)
+{
+    if (c->rx_held == on || !c->wsi)
+        return;
+    c->rx_held = on;
+    link_hold_socket(lws_get_socket_fd(c->wsi), on);
+}
+
 static void conn_lost(Conn *c, const char *why)
 {
+    conn_hold(c, false);
     c->done = true;
     release_in(c);
     Link *l = c->link;
@@ -766,6 +778,7 @@ static void link_restart(Link *l, const char *reason)
     Conn *c = l->cur;
     l->cur = NULL;
     if (c) {
+        conn_hold(c, false); /* the server's answer to our Close is read */
         release_in(c);
         c->done = true;
         c->t_interrupt = t0;
@@ -798,12 +811,20 @@ static void link_interrupt(Transport *t)
 
 static void link_rotate(Transport *t) { link_restart(link_of(t), "rotating"); }
 
+static void link_hold(Transport *t, bool on)
+{
+    Link *l = link_of(t);
+    if (l->cur && l->cur->up)
+        conn_hold(l->cur, on);
+}
+
 static const TransportOps link_ops = {
     .name = "ws",
     .start = link_start,
     .send = link_send,
     .interrupt = link_interrupt,
     .rotate = link_rotate,
+    .hold = link_hold,
     .free = link_free,
 };
 

@@ -66,6 +66,14 @@ static void fake_rotate(Transport *t)
     fake_restart(fake_of(t), "rotating");
 }
 
+static void fake_hold(Transport *t, bool on)
+{
+    TransportFake *f = fake_of(t);
+    f->held = on;
+    if (on)
+        f->holds++;
+}
+
 static void fake_free(Transport *t)
 {
     TransportFake *f = fake_of(t);
@@ -79,6 +87,7 @@ static const TransportOps fake_ops = {
     .send = fake_send,
     .interrupt = fake_interrupt,
     .rotate = fake_rotate,
+    .hold = fake_hold,
     .free = fake_free,
 };
 

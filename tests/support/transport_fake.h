@@ -23,6 +23,8 @@
 typedef struct TransportFake {
     Transport base;  /* first: the Transport the code under test holds */
     int starts, interrupts, rotations;
+    bool held;  /* transport_hold: reading stopped */
+    int holds;  /* how many times it was held */
     int refused;     /* sends refused while not UP */
     int nsent;
     char **sent;     /* nsent messages, each NUL-terminated (the bytes may hold NULs) */
