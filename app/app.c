@@ -209,12 +209,20 @@ static void app_esc_timeout(void *ud)
     app_drain_keys(a);
 }
 
-static void app_frame(void *ud)
+void app_frame_draw(App *a)
 {
-    App *a = ud;
     app_draw(a);
     if (a->after_frame)
         a->after_frame(a); /* --plain prints what the frame would have shown */
+}
+
+void app_frame(void *ud)
+{
+    App *a = ud;
+    if (app_rx_release(a))
+        return; /* the next pass reads what gathered, and draws (app/rx_batch.h) */
+    a->rx.draw = false; /* nothing came after a release: this is its frame */
+    app_frame_draw(a);
 }
 
 static void app_turn_timer(void *ud)
@@ -406,6 +414,7 @@ bool app_connect(App *a, AppTransportFn make, void *make_ud, bool *transport_fai
                              .provider = a->cfg->provider_name};
     if (!journal_app_init(a, &jcfg, err))
         return false;
+    loop_after_pass(a->loop, app_after_pass, a);
     a->make = make;
     a->make_ud = make_ud;
     a->transport = make(make_ud, loop_context(a->loop), &app_transport_hooks, a, err);
@@ -543,6 +552,7 @@ static bool switch_transport(App *a, const AppConfig *cfg, const char *url, Erro
             *m = was;
         return false;
     }
+    app_rx_reset(a);
     transport_free(a->transport);
     a->transport = t;
     a->link_state = TRANSPORT_IDLE;

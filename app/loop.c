@@ -68,6 +68,8 @@ struct Loop {
     LoopWatch *dispatching;  /* the watch whose readable callback is running, or NULL */
     bool close_dispatching;  /* it was unwatched meanwhile: lws closes its wsi on return */
     bool quit;
+    LoopTimerFn after_pass; /* loop_after_pass */
+    void *after_ud;
 };
 
 static const int loop_signals[] = {SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGCONT, SIGQUIT,
@@ -268,7 +270,15 @@ void loop_run(Loop *l)
     while (!l->quit) {
         if (lws_service(l->ctx, 0) < 0)
             break;
+        if (l->after_pass)
+            l->after_pass(l->after_ud);
     }
+}
+
+void loop_after_pass(Loop *l, LoopTimerFn fn, void *ud)
+{
+    l->after_pass = fn;
+    l->after_ud = ud;
 }
 
 void loop_quit(Loop *l)

@@ -53,6 +53,10 @@ void loop_free(Loop *l);  /* accepts NULL; closes every watched fd */
 /* The lws_context, for the transports (transport_ws_new takes it as an opaque pointer). */
 struct lws_context *loop_context(Loop *l);
 void loop_run(Loop *l);   /* until loop_quit */
+/* fn(ud) after every pass of loop_run, once lws has served everything that was ready in it
+ * (every message of a read delivered): where a whole wakeup's work is judged (app/rx_batch.h).
+ * NULL: none. */
+void loop_after_pass(Loop *l, LoopTimerFn fn, void *ud);
 void loop_quit(Loop *l);
 bool loop_quitting(const Loop *l);  /* loop_quit was called (a driver without loop_run asks) */
 

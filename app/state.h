@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <termios.h>
 
+#include "app/rx_batch.h"
 #include "app/clipboard.h"
 #include "app/demo.h"
 #include "app/loop.h"
@@ -105,6 +106,7 @@ typedef struct App {
     char link_why[128];
     uint64_t link_retry_ns;
     LoopTimer *link_timer;
+    RxBatch rx;            /* a fast stream's messages read in batches (app/rx_batch.h) */
     char message[512];
     unsigned message_seq;  /* counts app_say calls: which message the status line holds */
     unsigned greeting_seq; /* message_seq of the greeting (the keys hint at start) */

@@ -75,10 +75,45 @@ static bool parse_retry(App *a, const char *detail)
     return true;
 }
 
+/* loop_after_pass: the frame a release put off, then whether to hold the socket until the
+ * next frame (app/rx_batch.h). */
+void app_after_pass(void *ud)
+{
+    App *a = ud;
+    const SessionStats *ss = session_stats(a->session);
+    bool streaming =
+        session_turn(a->session) == TURN_STREAMING && ss && ss->deltas >= RX_WARM;
+    bool draw;
+    bool hold = rx_batch_pass_end(&a->rx, streaming, &draw);
+    if (draw) { /* never app_frame here: the hold just decided is not for it to release */
+        loop_timer_cancel(a->frame_timer);
+        app_frame_draw(a);
+    }
+    if (hold) {
+        transport_hold(a->transport, true);
+        app_damage_stream(a); /* the frame timer releases it */
+    }
+}
+
+/* The frame timer, with the socket held: release it and draw after the read it allows. */
+bool app_rx_release(App *a)
+{
+    if (!a->rx.held)
+        return false;
+    rx_batch_released(&a->rx);
+    transport_hold(a->transport, false);
+    loop_timer_after(a->frame_timer, RX_DRAW_WAIT_NS);
+    return true;
+}
+
+/* A new connection or none: the transport has dropped its hold (transport.h). */
+void app_rx_reset(App *a) { rx_batch_reset(&a->rx); }
+
 static void app_link_state(void *ud, TransportState st, const char *detail)
 {
     App *a = ud;
     TransportState prev = a->link_state;
+    app_rx_reset(a);
     a->link_state = st;
     switch (st) {
     case TRANSPORT_UP:
@@ -136,6 +171,7 @@ static void app_draw_first_delta(App *a)
 static void app_link_message(void *ud, const char *data, size_t len)
 {
     App *a = ud;
+    rx_batch_message(&a->rx, clock_now_ns(), len);
     session_on_message(a->session, data, len);
     app_take_session_damage(a);
     app_draw_first_delta(a);
