@@ -10,9 +10,10 @@
 #      light", and the light theme once (a second answer changes nothing);
 #   b) a dark background: dark stays (no theme line);
 #   c) OSC 11 ignored (DA1 only), and a terminal that answers nothing: dark, keys typed;
-#   d) --theme solarized-dark, or "theme" in the settings file: a light answer changes nothing;
+#   d) --theme solarized-dark, "theme" in the settings file, a theme chosen with Alt-T: a
+#      light answer changes nothing ("theme": "auto" is the automatic choice);
 #   e) a reply split across two reads (in its payload, before its ST), one after typed keys,
-#      one among keys in a read, one after DA1 (as tmux answers late): decoded, never typed;
+#      one among keys in a read, one after DA1's (out of order): decoded, never typed;
 # and flint --doctor on the same pty names the background (light, dark, or not answered).
 # Every step waits for the bytes, log line or file it needs; no sleeps.
 set -u
@@ -120,6 +121,27 @@ t.wait_file(t.log, r"term: background #fdf6e3 lightness \d+: light$", "theme_set
 t.write(b"s")
 finish(t, b"sx\n", light=True)
 
+# ... while "theme": "auto" in the settings file is the automatic choice.
+with open(cfg, "w") as f:
+    f.write('{ "theme": "auto" }\n')
+t = start("theme_auto", ["--config", cfg])
+t.write(WHITE_ST + DA1)
+t.wait_file(t.log, r"theme: light ", "theme_auto: the light theme")
+t.write(b"s")
+finish(t, b"sx\n", light=True, theme_lines=1)
+
+# d) a theme chosen in the theme list (Alt-T, Down twice, Enter) before a late answer.
+t = start("theme_list")
+t.write(DA1)
+t.wait_file(t.log, r"term: kitty=0 flags=0 esc=at-once$", "theme_list: DA1's answer taken")
+# Keys are handled in the read that brings them: once read, the choice is made. (Had the list
+# not opened, the light theme would come, and Enter would be in the file.)
+t.write_read(b"\x1bt\x1b[B\x1b[B\r", t.log)
+t.write(CREAM_BEL)
+t.wait_file(t.log, r"term: background #fdf6e3 lightness \d+: light$", "theme_list: the background")
+t.write(b"z")
+finish(t, b"zx\n", light=True)
+
 # e) split in its payload, across two reads.
 t = start("split_payload")
 t.write_read(b"\x1b]11;rgb:ffff/ff", t.log)
@@ -142,7 +164,7 @@ t.wait_file(t.log, r"theme: light ", "typed_first: the light theme")
 t.write(b"d")
 finish(t, b"abc12dx\n", light=True, theme_lines=1)
 
-# e) OSC 11's answer after DA1's (tmux answers it late), after typed keys, split, while a
+# e) OSC 11's answer after DA1's (out of order), after typed keys, split, while a
 # lone ESC at the end of a read would be the Esc key at once.
 t = start("late")
 t.write(DA1)
@@ -159,16 +181,19 @@ DECRPM = b"\x1b[?2004;2$y\x1b[?1006;2$y"
 for name, reply, want in (
         ("doctor_light", CREAM_BEL, rb"background +#fdf6e3 \(light\): the default theme is light\r\n"),
         ("doctor_dark", BLACK_ST, rb"background +#000000 \(dark\): the default theme is dark\r\n"),
-        ("doctor_none", b"", rb"background +not answered \(OSC 11\): the default theme is dark\r\n")):
+        ("doctor_none", b"", rb"background +not answered \(OSC 11\): the default theme is dark\r\n"),
+        ("doctor_silent", None, rb"background +not answered \(OSC 11\): the default theme is dark\r\n")):
     t = PtyTerm([flint, "--doctor"], {"TERM": "xterm-256color", "XDG_CONFIG_HOME": f"{d}/config"})
     t.wait_out(DOCTOR_QUERY, f"{name}: the doctor's query")
-    t.write(reply + DECRPM + DA1)
+    if reply is not None:  # None: a terminal that answers nothing (the doctor waits 1 s)
+        t.write(reply + DECRPM + DA1)
     rc = t.wait_exit(name)
     if rc != 0:
         fail(f"{name}: flint --doctor exited {rc}")
     t.at = 0
     t.wait_out(want, f"{name}: the background in the doctor's report", secs=0)
-    t.wait_out(rb"bracketed paste +supported\r\n", f"{name}: DECRPM taken", secs=0)
+    t.wait_out(rb"bracketed paste +supported\r\n" if reply is not None else
+               rb"kitty keys +no answer within a second", f"{name}: the other answers", secs=0)
 print("harness: light once (ST, BEL, 2 digits), dark stays, no answer, a chosen theme wins, "
       "split and late answers never typed, the doctor")
 PY
