@@ -5,7 +5,6 @@
 # are generous (a loaded 2-core machine, the sanitizer build) and never a measurement.
 import fcntl
 import os
-import pty
 import re
 import select
 import struct
@@ -26,25 +25,34 @@ class PtyTerm:
     (None: removed; TMUX always is); out holds everything it wrote."""
 
     def __init__(self, argv, env, rows=24, cols=80):
-        self.pid, self.fd = pty.fork()
+        # The test holds the pty's slave too (opened before the fork, sized before the program
+        # starts): output still in flight when the program exits is not lost (Linux may drop
+        # it when the last slave fd closes).
+        self.fd, self.slave = os.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.pid = os.fork()
         if self.pid == 0:
-            os.environ.pop("TMUX", None)
-            for k, v in env.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
             try:
+                os.close(self.fd)
+                if hasattr(os, "login_tty"):
+                    os.login_tty(self.slave)  # a new session, the pty its terminal, fds 0-2
+                else:
+                    os.setsid()
+                    fcntl.ioctl(self.slave, termios.TIOCSCTTY, 0)
+                    for n in (0, 1, 2):
+                        os.dup2(self.slave, n)
+                os.environ.pop("TMUX", None)
+                for k, v in env.items():
+                    if v is None:
+                        os.environ.pop(k, None)
+                    else:
+                        os.environ[k] = v
                 os.execv(argv[0], argv)
             finally:
                 os._exit(127)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.out = bytearray()
         self.at = 0  # wait_out searches from here; each match moves it past the match
         self.status = None
-        # The pty's slave, held by the test too: output still in flight when the program
-        # exits is not lost (Linux may drop it when the last slave fd closes).
-        self.slave = os.open(f"/proc/{self.pid}/fd/0", os.O_RDWR | os.O_NOCTTY)
 
     def drain(self, secs):
         r, _, _ = select.select([self.fd], [], [], secs)
