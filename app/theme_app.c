@@ -67,8 +67,8 @@ void theme_app_background(App *a)
     if (!a->theme_auto || a->theme_changed)
         return;
     const char *want = light ? THEME_AUTO_LIGHT : THEME_AUTO_DARK;
-    if (strcmp(a->theme.name, want) != 0)
-        theme_app_apply(a, want);
+    if (strcmp(a->theme.name, want) != 0 && theme_app_apply(a, want))
+        log_msg("theme: %s (the terminal's background is %s)", want, light ? "light" : "dark");
 }
 
 void theme_app_list_open(App *a)

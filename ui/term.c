@@ -573,9 +573,35 @@ const char *term_direct_type(char *out, size_t size)
     return out;
 }
 
+/* ncurses, when SIGTSTP's action is the default at newterm, installs a handler of its own and
+ * sets SIGTSTP to SIG_IGN around every doupdate(). Setting SIG_IGN discards a pending SIGTSTP
+ * even while it is blocked (POSIX sigaction), so a kill -TSTP that came while the render
+ * thread painted a frame, before the loop read it from its signalfd, was lost: flint never
+ * stopped. With an action of ours in place ncurses leaves SIGTSTP alone. The handler never
+ * runs (the signal stays blocked in every thread; the app reads it from a signalfd), and exec
+ * resets it for children. An inherited SIG_IGN is kept (ncurses leaves that alone too). */
+static void tstp_unused(int signo)
+{
+    (void)signo;
+}
+
+static void keep_tstp_from_curses(void)
+{
+    struct sigaction now;
+    if (sigaction(SIGTSTP, NULL, &now) != 0 || now.sa_handler != SIG_DFL)
+        return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = tstp_unused;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTSTP, &sa, NULL);
+}
+
 Term *term_start(const Theme *theme, ErrorBuf *err)
 {
     Term *t = xcalloc(1, sizeof *t);
+    keep_tstp_from_curses();
     t->out_fd = fileno(stdout);
     t->cursor_shown = -1;
     t->soft_x = t->soft_y = -1;

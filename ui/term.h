@@ -29,7 +29,10 @@ typedef struct TermStats {
     uint64_t rows_painted;
 } TermStats;
 
-/* Initialises curses on stdout (the terminal), applies the theme, starts the render thread. */
+/* Initialises curses on stdout (the terminal), applies the theme, starts the render thread.
+ * SIGTSTP gets an action of flint's first (if it had the default), so that curses never
+ * touches it: the caller blocks it and reads it from a signalfd, and a pending one survives
+ * the frames painted meanwhile. */
 Term *term_start(const Theme *theme, ErrorBuf *err);
 /* Stops the render thread, restores the terminal. Safe to call more than once. */
 void term_stop(Term *t);
