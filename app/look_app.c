@@ -46,8 +46,10 @@ const char *look_app_load(App *a, const char *path, bool theme_overridden, StrBu
     }
     bool use_theme = a->look.theme[0] && !look_app_theme_overridden(a);
     log_msg("look: theme=%s%s layout=%d split=%d swap=%d", a->look.theme[0] ? a->look.theme : "-",
-            a->look.theme[0] && !use_theme ? " (the settings' theme wins)" : "",
+            a->look.theme[0] && !use_theme ? " (the settings' or --theme's wins)" : "",
             (int)a->look.arrange, a->look.split, (int)a->look.swapped);
+    if (use_theme)
+        log_msg("theme: %s (remembered)", a->look.theme);
     return use_theme ? a->look.theme : NULL;
 }
 
