@@ -152,6 +152,46 @@ static void test_layout_remembered(void)
     app_rig_close(&r);
 }
 
+static int divider_row(const Grid *g)
+{
+    for (int y = 0; y < g->rows; y++)
+        if (strncmp(row_text(g, y), "\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80", 9) == 0)
+            return y;
+    return -1;
+}
+
+/* A drag on the divider is written once, where it ends. */
+static void test_drag_written_on_release(void)
+{
+    remove(look_path);
+    AppRig r;
+    if (!start(&r, true))
+        return;
+    app_tick(r.app);
+    int y = divider_row(app_grid(r.app));
+    CHECK(y > 4);
+    if (y <= 4) {
+        app_rig_close(&r);
+        return;
+    }
+    char seq[64];
+    snprintf(seq, sizeof seq, "\033[<0;10;%dM", y + 1); /* SGR mouse: press on the divider */
+    app_rig_keys(&r, seq);
+    snprintf(seq, sizeof seq, "\033[<32;10;%dM", y - 2); /* drag up 3 rows */
+    app_rig_keys(&r, seq);
+    struct stat st;
+    CHECK(stat(look_path, &st) < 0); /* not while dragging */
+    snprintf(seq, sizeof seq, "\033[<0;10;%dm", y - 2); /* release */
+    app_rig_keys(&r, seq);
+    char *t = file_text();
+    Look l;
+    ErrorBuf err = {{0}};
+    CHECK(look_parse(t, strlen(t), "look.conf", &l, &err));
+    CHECK(l.split > 0 && l.split < 55); /* the editor (on top) got smaller */
+    free(t);
+    app_rig_close(&r);
+}
+
 static void test_damaged_file(void)
 {
     write_file(look_path, "theme = light\nlayout sideways\n", 30);
@@ -211,6 +251,7 @@ int main(void)
     RUN(test_theme_remembered);
     RUN(test_explicit_theme_wins);
     RUN(test_layout_remembered);
+    RUN(test_drag_written_on_release);
     RUN(test_damaged_file);
     RUN(test_cannot_write);
     tmpdir_remove();
