@@ -47,6 +47,7 @@
 #include "app/journal_app.h"
 #include "app/hunks_app.h"
 #include "app/keymap.h"
+#include "app/look_app.h"
 #include "app/providers.h"
 #include "app/model_pick.h"
 #include "app/pointer.h"
@@ -376,6 +377,14 @@ bool app_build(App *a, StrBuf *notes, ErrorBuf *err)
     const AppConfig *cfg = a->cfg;
     ThemeChoice tc = {.name = cfg->theme_name, .path = cfg->theme_path,
                       .soft = cfg->theme_soft, .automatic = cfg->theme_auto};
+    const char *remembered = look_app_load(a, cfg->look_path, /* when nothing else chose one */
+                                           cfg->theme_name || cfg->theme_path ||
+                                               cfg->theme_explicit,
+                                           notes);
+    if (remembered) {
+        tc.name = remembered;
+        tc.automatic = false;
+    }
     if (!theme_app_init(a, &tc, notes, err))
         return false;
     config_apply_keys(a, cfg->settings, notes);
@@ -437,6 +446,7 @@ void app_start(App *a, int cols, int rows, const char *notes, const char *url)
     if (a->cfg->lifetime_s > 0 && !getenv("FLINT_ROTATE_AFTER")) /* the provider's setting */
         a->rotate_after_ns = (uint64_t)a->cfg->lifetime_s * NS_PER_SEC;
     a->ui = ui_new(a->term, cols, rows);
+    look_app_apply_layout(a); /* the remembered split */
     a->queue = ask_queue_new();
     ui_set_queue(a->ui, a->queue);
     editor_view_set_wrap(ui_editor_view(a->ui), a->settings && a->settings->soft_wrap);

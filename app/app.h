@@ -56,6 +56,10 @@ typedef struct AppConfig {
     const char *theme_path;  /* NULL: the built-in theme */
     bool theme_soft;         /* theme_path came from the settings file: if it cannot be
                               * loaded, warn and use the built-in theme (--theme: an error) */
+    bool theme_explicit;     /* the settings or --theme said "auto" (or "default") in so many
+                              * words: the remembered theme does not apply */
+    const char *look_path;   /* the remembered look's file (session/look.h; NULL: none, as in
+                              * tests): read at start, written when the user changes it */
     const char *ca_file;     /* extra CA bundle for wss:// */
     bool allow_insecure;     /* --insecure: the key may go over ws:// to a non-loopback host */
     bool demo;               /* start flint-backend and connect to it */

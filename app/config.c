@@ -99,7 +99,7 @@ void config_apply_keys(App *a, const Settings *s, StrBuf *notes)
 }
 
 /* The start message: the first configuration problem, else the keys to begin with (from the
- * key table, so a rebinding shows). */
+ * key table, so a rebinding shows), first on the line so that 80 columns show them whole. */
 void app_greet(App *a, const char *notes)
 {
     size_t lines = 0;
@@ -120,10 +120,11 @@ void app_greet(App *a, const char *notes)
     keymap_key_for(a->keymap, KEYS_EDIT, "quit", quit, sizeof quit);
     keymap_key_for(a->keymap, KEYS_EDIT, "help", help, sizeof help);
     char hint[256];
-    snprintf(hint, sizeof hint, "%s ask · %s stop · %s save · %s quit · %s help", ask, stop,
+    /* Two spaces apart: 55 columns, whole at 80 beside a file name and the link state */
+    snprintf(hint, sizeof hint, "%s ask  %s stop  %s save  %s quit  %s help", ask, stop,
              save, quit, help);
     if (a->demo.pid > 0)
-        app_say(a, false, "Demo backend on 127.0.0.1:%d (offline).  %s", a->demo.port, hint);
+        app_say(a, false, "%s  (demo backend, offline, 127.0.0.1:%d)", hint, a->demo.port);
     else
         app_say(a, false, "%s", hint);
     a->greeting_seq = a->message_seq;

@@ -2,6 +2,7 @@
  * divider_drag. */
 #include "app/layout_app.h"
 
+#include "app/look_app.h"
 #include "app/screen.h"
 #include "app/state.h"
 #include "app/theme_app.h"
@@ -23,6 +24,7 @@ static void move_divider(App *a, int dir)
         return;
     int step = o.swapped ? -dir * LAYOUT_PCT_STEP : dir * LAYOUT_PCT_STEP;
     set_pct(a, layout_pct(&o) + step);
+    look_app_save(a, NULL);
 }
 
 void layout_app_cmd_forward(App *a, const KeyEvent *k)
@@ -53,6 +55,7 @@ void layout_app_cmd_swap(App *a, const KeyEvent *k)
     o.swapped = !o.swapped;
     ui_set_layout(a->ui, &o);
     app_damage(a);
+    look_app_save(a, NULL);
 }
 
 void layout_app_cmd_reset(App *a, const KeyEvent *k)
@@ -60,6 +63,7 @@ void layout_app_cmd_reset(App *a, const KeyEvent *k)
     (void)k;
     ui_set_layout(a->ui, &(LayoutOpts){0});
     app_damage(a);
+    look_app_save(a, NULL);
 }
 
 void layout_app_cmd_arrange(App *a, const KeyEvent *k)
@@ -71,6 +75,7 @@ void layout_app_cmd_arrange(App *a, const KeyEvent *k)
     app_say(a, false, "panes %s (Alt-= back to: by width)",
             o.arrange == LAYOUT_SIDE ? "side by side" : "stacked");
     app_damage(a);
+    look_app_save(a, NULL); /* after the message: a failure to save is said over it */
 }
 
 void layout_app_cmd_theme(App *a, const KeyEvent *k)
@@ -85,8 +90,10 @@ bool layout_app_mouse(App *a, const KeyEvent *k)
     if (a->divider_drag) {
         if (m->kind == MOUSE_DRAG)
             set_pct(a, ui_layout_pct_at(a->ui, m->x, m->y));
-        else if (m->kind == MOUSE_RELEASE || m->kind == MOUSE_PRESS)
+        else if (m->kind == MOUSE_RELEASE || m->kind == MOUSE_PRESS) {
             a->divider_drag = false;
+            look_app_save(a, NULL); /* once, where the drag ended */
+        }
         return true;
     }
     if (m->kind == MOUSE_PRESS && m->button == 0 && ui_on_divider(a->ui, m->x, m->y)) {

@@ -9,8 +9,9 @@
  *   layout-reset (Alt-=): the default split (by width, 55%), unswapped, unzoomed.
  *   arrange (Alt-L): side by side if stacked, stacked if side by side (the default is by
  *       width: stacked below 100 columns, see ui/layout.h for why; Alt-= goes back to it).
- * A press on the divider and a drag move it (layout_app_mouse). All of it is for the session:
- * nothing is written to the settings. Errors: none. */
+ * A press on the divider and a drag move it (layout_app_mouse). The split, the arrangement and
+ * the swap are remembered for the next start (app/look_app.h: written after each change, a
+ * drag once released); the zoom is for the moment only. Errors: none. */
 #ifndef FLINT_APP_LAYOUT_APP_H
 #define FLINT_APP_LAYOUT_APP_H
 

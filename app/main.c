@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "session/journal.h"
+#include "session/look.h"
 #include "session/session.h"
 #include "themes/theme_builtin.h"
 
@@ -79,8 +80,9 @@ static void usage(FILE *f)
             "  FLINT_API_KEY, OPENAI_API_KEY  API key, sent as 'Authorization: Bearer'\n"
             "                                 (a provider reads its own: XAI_API_KEY, ...)\n"
             "  FLINT_LOG                      write a diagnostic log to this file\n"
-            "  XDG_STATE_HOME                 conversations are kept in its flint/sessions\n"
-            "                                 (default ~/.local/state/flint/sessions)\n"
+            "  XDG_STATE_HOME                 conversations are kept in its flint/sessions,\n"
+            "                                 the theme and layout chosen in flint in\n"
+            "                                 flint/look.conf (default ~/.local/state)\n"
             "  https_proxy, http_proxy        HTTP proxy for wss://+https://, ws://+http://\n"
             "  no_proxy                       hosts that bypass it (upper case too)\n"
             "\n"
@@ -245,6 +247,7 @@ int main(int argc, char **argv)
     if (!settings.theme || strcmp(settings.theme, "default") == 0 ||
         strcmp(settings.theme, "auto") == 0) {
         cfg.theme_auto = true; /* dark, or light once the terminal says its background is */
+        cfg.theme_explicit = settings.theme != NULL; /* "auto" said: not the remembered one */
     } else if (theme_builtin(settings.theme, &(Theme){0})) {
         cfg.theme_name = settings.theme;
     } else {
@@ -342,6 +345,9 @@ int main(int argc, char **argv)
         else
             cfg.resume_path = sb_cstr(&resume_path);
     }
+    StrBuf look_path = {0}; /* the theme and layout chosen in the app, remembered */
+    if (look_default_path(&look_path))
+        cfg.look_path = sb_cstr(&look_path);
 
     setlocale(LC_ALL, "");
     /* Text is UTF-8 inside flint; with a non-UTF-8 locale (often just LANG unset over SSH)
@@ -366,6 +372,7 @@ int main(int argc, char **argv)
         status = cfg.plain ? plain_run(&cfg) : app_run(&cfg);
     }
     sb_free(&journal_dir);
+    sb_free(&look_path);
     sb_free(&resume_path);
     provider_choice_clear(&choice);
     providers_free(&providers);

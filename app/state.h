@@ -24,6 +24,7 @@
 #include "net/transport.h"
 #include "session/ask_queue.h"
 #include "session/journal.h"
+#include "session/look.h"
 #include "session/recovery.h"
 #include "session/session.h"
 #include "session/settings.h"
@@ -143,6 +144,11 @@ typedef struct App {
     Theme theme_before;    /* MODE_THEME_LIST: the theme before the list's previews */
     /* The split (app/layout_app.h): share, swap and zoom live in the Ui's LayoutOpts. */
     bool divider_drag;     /* a left press on the divider: drags move it */
+    /* The remembered look (app/look_app.h). */
+    const char *look_path; /* its file (AppConfig.look_path), or NULL: none kept */
+    bool look_overridden;  /* the settings or --theme chose a theme: they win at start */
+    Look look;             /* as read at start, then as last written */
+    bool look_told;        /* a save failed and the user was told (once a session) */
     bool mouse_on;         /* mouse reporting asked of the terminal (Alt-M toggles) */
     int focus;             /* focus events (CSI I / CSI O): 1 in, 0 out, -1 none came yet */
     uint64_t key_ns;       /* when the last key came (the soft cursor: UiStatus.typing) */

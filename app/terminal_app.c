@@ -39,15 +39,21 @@ static void *tmux_worker(void *arg)
     return NULL;
 }
 
-/* The escape-time notice, once: in place of the greeting, never over an error or another
- * message (then it waits until a key has cleared the status line). */
+/* The escape-time notice, once, when the status line is next free and in sight: never over
+ * the greeting (a newcomer reads the keys to ask with first; the first key that clears it
+ * lets the notice follow), an error or another message. Not while the user types into a
+ * prompt (the next letter would clear it) unless an answer is running: the steer prompt
+ * after the first question keeps the status line above it, and that is when Esc is pressed.
+ * Until then it waits (checked after every batch of keys). */
 static void say_tmux_notice(App *a)
 {
     char notice[256];
     if (a->term_notice_told || !a->term_decided || !a->term_tmux.known ||
         !tmux_esc_notice(&a->term_tmux, a->term_kitty, notice, sizeof notice))
         return;
-    if (a->message_error || (a->message[0] && a->message_seq != a->greeting_seq))
+    bool typing = a->mode != MODE_EDIT && a->mode != MODE_ANSWER &&
+                  !(a->mode == MODE_ASK && session_busy(a->session));
+    if (a->message_error || a->message[0] || typing || (a->ui && !ui_status_visible(a->ui)))
         return;
     a->term_notice_told = true;
     app_say(a, false, "%s", notice);

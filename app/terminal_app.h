@@ -11,6 +11,9 @@
  *     terminal.esc_timeout_ms asks for the timer (links that split sequences).
  *   - Inside tmux it reads tmux's options once (app/tmux_opts.h), on a worker thread: the
  *     clipboard's route, and a one-time status line notice when escape-time makes Esc lag.
+ *     The notice follows the greeting ("Ctrl-K ask  Esc stop ..."), never replaces it: it
+ *     comes once the first key has cleared the greeting (or the first question went out) and
+ *     the status line is in sight, and never over another message or an error.
  * Errors: none (a terminal or tmux that does not answer leaves things as they were). */
 #ifndef FLINT_APP_TERMINAL_APP_H
 #define FLINT_APP_TERMINAL_APP_H

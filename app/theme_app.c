@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/look_app.h"
 #include "app/screen.h"
 #include "app/state.h"
 #include "core/log.h"
@@ -105,8 +106,17 @@ bool theme_app_list_choose(App *a)
     a->mode = MODE_EDIT;
     if (name && (strcmp(name, a->theme.name) == 0 || theme_app_apply(a, name))) {
         a->theme_changed = true;
-        app_say(a, false, "theme %s for this session (settings \"theme\": \"%s\" keeps it)",
-                name, name);
+        unsigned seq = a->message_seq;
+        bool kept = look_app_save(a, name);
+        if (!kept && a->message_seq != seq)
+            return true; /* why it could not be kept, said once */
+        if (!kept || !a->look_path)
+            app_say(a, false, "theme %s for this session", name);
+        else if (look_app_theme_overridden(a))
+            app_say(a, false, "theme %s (the settings' or --theme's theme wins at the next start)",
+                    name);
+        else
+            app_say(a, false, "theme %s (remembered for the next start)", name);
     }
     return true;
 }

@@ -8,9 +8,9 @@
  *     (theme_app_background). A terminal that does not answer keeps "dark": nothing waits.
  *     On a terminal of 16 colours or fewer it takes "terminal" instead (theme_app_term_started).
  *   - Alt-T (command "theme") lists the built-in themes; moving the selection previews each
- *     one on the whole screen; Enter keeps it for this session (the settings file is not
- *     written: set "theme" there to keep it), Esc puts the theme from before back. A choice
- *     made by hand is never overridden by a late OSC 11 answer.
+ *     one on the whole screen; Enter keeps it (and app/look_app.h remembers it for the next
+ *     start, where the settings' or --theme's theme still wins), Esc puts the theme from
+ *     before back. A choice made by hand is never overridden by a late OSC 11 answer.
  * Errors: none (a built-in theme always parses; a file's errors are app_build's). */
 #ifndef FLINT_APP_THEME_APP_H
 #define FLINT_APP_THEME_APP_H

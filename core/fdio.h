@@ -1,14 +1,19 @@
 /* Writing a whole buffer to a file descriptor: the loop over short writes and EINTR that the
- * journal, the in-place save and the swap file each need.
+ * journal, the in-place save and the swap file each need; and a small file replaced
+ * atomically (the export and the remembered look), with the directories it needs.
  *
- * Errors: false with errno set (ENOSPC when the descriptor takes no more bytes, write(2)'s
- * errno otherwise); the caller says what could not be written. Nothing is allocated. */
+ * Errors: the fd calls return false with errno set (ENOSPC when the descriptor takes no more
+ * bytes, write(2)'s errno otherwise); the caller says what could not be written.
+ * fdio_replace_file is tier 3 ("cannot write PATH: Permission denied (is the directory
+ * read-only?)"). Nothing is kept. */
 #ifndef FLINT_CORE_FDIO_H
 #define FLINT_CORE_FDIO_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "core/error.h"
 
 /* write(2) or a stand-in with its contract (a test's fault injection: session/journal.h). */
 typedef ssize_t (*FdioWriteFn)(int fd, const void *buf, size_t n);
@@ -17,5 +22,14 @@ typedef ssize_t (*FdioWriteFn)(int fd, const void *buf, size_t n);
 bool fdio_write_all(int fd, const void *buf, size_t n);
 /* The same through write_fn. */
 bool fdio_write_all_with(FdioWriteFn write_fn, int fd, const void *buf, size_t n);
+
+/* mkdir -p of dir, each directory it makes with mode (0700 for flint's state). False (errno
+ * set) when one cannot be made or dir is not a directory at the end. */
+bool fdio_make_dirs(const char *dir, mode_t mode);
+/* Replaces path with data[0, len) atomically: a temp file beside it (mkstemp), written, given
+ * mode less the umask, fsynced when durable, renamed over path (then the directory fsynced
+ * when durable). A failure leaves no temp file and path untouched. */
+bool fdio_replace_file(const char *path, const void *data, size_t len, mode_t mode,
+                       bool durable, ErrorBuf *err);
 
 #endif

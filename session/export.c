@@ -1,18 +1,12 @@
 /* Export: see export.h. The Markdown is built in one pass over the entries; the write is the
- * usual crash-safe replace (session/buffer_save.c explains the steps), without the mode and
- * owner keeping a user's own file needs: an export is a new file. */
-#define _GNU_SOURCE
+ * usual crash-safe replace (core/fdio's fdio_replace_file), without the mode and owner keeping
+ * a user's own file needs: an export is a new file. */
 #include "session/export.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "core/fdio.h"
 #include "core/xalloc.h"
 #include "session/answer_blocks.h"
 
@@ -140,60 +134,5 @@ bool export_write(const char *path, const char *data, size_t len, ErrorBuf *err)
 {
     if (!path || !*path)
         return error_set(err, "export: no file name");
-    char *dcopy = xstrdup(path), *bcopy = xstrdup(path);
-    const char *dir = dirname(dcopy), *base = basename(bcopy);
-    char *tmp = xmalloc(strlen(dir) + strlen(base) + 16);
-    sprintf(tmp, "%s/.%s.XXXXXX", dir, base);
-    bool ok = false;
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        error_set(err, "cannot write %s: %s%s", path, strerror(e),
-                  e == EACCES || e == EROFS || e == EPERM ? " (is the directory read-only?)"
-                                                          : "");
-        goto out;
-    }
-    mode_t um = umask(0);
-    umask(um);
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            error_errno(err, "cannot write %s", path);
-            goto fail;
-        }
-        done += (size_t)w;
-    }
-    if (fchmod(fd, 0644 & ~um) < 0 || fsync(fd) < 0) {
-        error_errno(err, "cannot write %s", path);
-        goto fail;
-    }
-    if (close(fd) < 0) {
-        fd = -1;
-        error_errno(err, "cannot write %s", path);
-        goto fail;
-    }
-    fd = -1;
-    if (rename(tmp, path) < 0) {
-        error_errno(err, "cannot write %s", path);
-        goto fail;
-    }
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        (void)fsync(dfd);
-        close(dfd);
-    }
-    ok = true;
-    goto out;
-fail:
-    if (fd >= 0)
-        close(fd);
-    unlink(tmp);
-out:
-    free(tmp);
-    free(dcopy);
-    free(bcopy);
-    return ok;
+    return fdio_replace_file(path, data, len, 0644, true, err);
 }

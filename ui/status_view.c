@@ -151,11 +151,13 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
     /* A message comes first: the figures (token count, TTFT, context use, model, tok/s) make
      * way for the whole of it, and the file name shrinks to NAME_KEEP columns before it is
      * cut. A question or an error (message_is_error) also takes the place of the position
-     * and the link state; a notice only while it would get fewer than MSG_MIN columns.
+     * and the link state; a notice takes the position's before it is cut (the greeting and
+     * the tmux notice whole at 80 columns: the position is 1:1 at start, and back with the
+     * next key), the link state's only while it would get fewer than MSG_MIN columns.
      * Without a message, a long name pushes the figures out instead. */
     bool urgent = mw && sl->message_is_error;
     int name_need = mw ? (name_w < NAME_KEEP ? name_w : NAME_KEEP) : name_w;
-    size_t n_figures = 5; /* drop_order's figures come before P_POS and P_LINK */
+    size_t whole_until = 6; /* drop_order: the figures and P_POS go for a whole message */
     for (size_t d = 0;; d++) {
         int need = 1 + name_need + p[P_NAME].w;
         if (p[P_POS].on)
@@ -167,7 +169,7 @@ void status_view_draw(Grid *g, Rect r, const StatusLine *sl)
         if (right)
             need += GAP + right + 1;
         if (mw)
-            need += GAP + (urgent || d < n_figures ? mw : mw < MSG_MIN ? mw : MSG_MIN);
+            need += GAP + (urgent || d < whole_until ? mw : mw < MSG_MIN ? mw : MSG_MIN);
         if (need <= r.w || d >= sizeof drop_order / sizeof *drop_order)
             break;
         p[drop_order[d]].on = false;

@@ -11,8 +11,9 @@
  * figures at every width: they go until the whole message fits (it is read once; the figures
  * are back on the next frame without it), and the file name shrinks to 12 columns before the
  * message is truncated ("…"). A question ("Save changes? y/n/Esc") or an error
- * (message_is_error) also takes the place of line:col and the link state; a notice only
- * while it would have fewer than 32 columns. Without a message a long file name is
+ * (message_is_error) also takes the place of line:col and the link state; a notice takes
+ * line:col's before it is cut (at start the greeting and the tmux notice are then whole at
+ * 80 columns), the link state's only while it would have fewer than 32 columns. Without a message a long file name is
  * truncated last. Texts from outside (file name, message, link detail) are escaped by the Grid. */
 #ifndef FLINT_UI_STATUS_VIEW_H
 #define FLINT_UI_STATUS_VIEW_H

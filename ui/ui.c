@@ -507,6 +507,10 @@ void ui_prompt_open_opts(Ui *ui, const char *label, unsigned opts)
 bool ui_prompt_multiline(const Ui *ui) { return ui->prompt.active && ui->prompt.multiline; }
 void ui_prompt_close(Ui *ui) { prompt_close(&ui->prompt); }
 bool ui_prompt_active(const Ui *ui) { return ui->prompt.active; }
+bool ui_status_visible(const Ui *ui)
+{
+    return !ui->prompt.active || (ui->prompt.multiline && ui->rows >= 3);
+}
 void ui_prompt_edit(Ui *ui, PromptEdit op) { prompt_edit(&ui->prompt, op); }
 void ui_prompt_type(Ui *ui, uint32_t cp) { prompt_type(&ui->prompt, cp); }
 void ui_prompt_paste(Ui *ui, const char *s, size_t len) { prompt_insert(&ui->prompt, s, len); }

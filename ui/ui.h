@@ -104,6 +104,9 @@ void ui_prompt_open_opts(Ui *ui, const char *label, unsigned opts);  /* PromptOp
 bool ui_prompt_multiline(const Ui *ui);  /* open and multi-line */
 void ui_prompt_close(Ui *ui);
 bool ui_prompt_active(const Ui *ui);
+/* Is the status line on screen: no prompt, or a multi-line prompt's box below it (a one-line
+ * prompt takes its place)? */
+bool ui_status_visible(const Ui *ui);
 /* Editing the prompt's line: an operation, a typed character, a paste. */
 void ui_prompt_edit(Ui *ui, PromptEdit op);
 void ui_prompt_type(Ui *ui, uint32_t cp);

@@ -75,7 +75,7 @@ one_term screen 8
 one_term vt100 mono
 one_term tmux-256color mono NO_COLOR=1
 
-# The theme list: Alt-T, the current theme selected, Enter applies another for this session.
+# The theme list: Alt-T, the current theme selected, Enter applies another (and remembers it).
 E2E_TAG=-list
 flint_start --url "ws://127.0.0.1:$BACKEND_PORT/v1" "$file"
 wait_screen ' 1 int main\(void\)'
@@ -88,7 +88,7 @@ wait_screen 'solarized-light'
 wait_screen 'high-contrast'
 keys Down Down Enter
 wait_gone 'Themes'
-wait_screen 'theme solarized-dark for this session'
+wait_screen 'theme solarized-dark \(remembered for the next start\)'
 # solarized's colours, not dark's, on the same screen (its keyword green, its base0 text)
 wait_gone 'Themes'
 [ "$(code_rows)" != "$before" ] || fail "the colours did not change with the theme"

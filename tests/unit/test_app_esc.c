@@ -3,11 +3,14 @@
  * interrupt reaches the transport inside the same app_feed, no timer armed) and the rest of a
  * split sequence right behind it is swallowed; terminal.esc_timeout_ms keeps the timer; a
  * terminal that knows kitty keys sends Esc as CSI 27 u (at once) and a lone ESC waits again;
- * the answers themselves are no keys: they leave an error message in place. */
+ * the answers themselves are no keys: they leave an error message in place. Inside tmux with
+ * escape-time 500 the one-time notice follows the greeting (after the first key, or once the
+ * first question is sent), never replaces it, and never covers another message. */
 #include <stdio.h>
 #include <string.h>
 
 #include "app/app.h"
+#include "app/state.h" /* the tmux options, as terminal_app's worker would set them */
 #include "support/app_rig.h"
 #include "support/buffer_support.h"
 #include "support/harness.h"
@@ -97,10 +100,60 @@ static void test_kitty_terminal(void)
     app_rig_close(&r);
 }
 
+#define NOTICE "Esc lags 500 ms: tmux set -sg escape-time 10, or Ctrl-G"
+
+/* An App that learnt it runs in tmux with escape-time 500 ms and got DA1 (no kitty keys). */
+static bool tmux_rig(AppRig *r)
+{
+    if (!rig_open(r, NULL))
+        return false;
+    r->app->term_tmux.known = true;
+    r->app->term_tmux.escape_time_ms = 500;
+    app_rig_keys(r, "\x1b[?62;22c");
+    return true;
+}
+
+static void test_tmux_notice_follows_greeting(void)
+{
+    AppRig r;
+    if (!tmux_rig(&r))
+        return;
+    CHECK(strstr(app_message(r.app), "ask") != NULL); /* the greeting stays */
+    app_rig_keys(&r, "x"); /* the first key clears it: the notice follows */
+    CHECK_STR_EQ(app_message(r.app), NOTICE);
+    app_rig_keys(&r, "y");
+    CHECK_STR_EQ(app_message(r.app), ""); /* once */
+    app_rig_close(&r);
+
+    /* The first key opens the ask prompt: not while typing the question (the next letter
+     * would clear it), but once it is sent, above the steer prompt. */
+    if (!tmux_rig(&r))
+        return;
+    app_rig_keys(&r, "\x0b");
+    CHECK_STR_EQ(app_message(r.app), "");
+    app_rig_keys(&r, "why?");
+    CHECK_STR_EQ(app_message(r.app), "");
+    app_rig_keys(&r, "\r");
+    CHECK(session_busy(app_session(r.app)));
+    CHECK_STR_EQ(app_message(r.app), NOTICE);
+    app_rig_close(&r);
+
+    /* Another message (an error here) is never covered; the notice waits for a free line. */
+    if (!tmux_rig(&r))
+        return;
+    app_rig_keys(&r, "\x1b[24;5~"); /* Ctrl-F12: no command, "... is not bound" */
+    const char *m = app_message(r.app);
+    CHECK(m[0] != '\0' && strcmp(m, NOTICE) != 0);
+    app_rig_keys(&r, "x");
+    CHECK_STR_EQ(app_message(r.app), NOTICE);
+    app_rig_close(&r);
+}
+
 int main(void)
 {
     RUN(test_esc_at_once_after_da1);
     RUN(test_setting_keeps_timer);
     RUN(test_kitty_terminal);
+    RUN(test_tmux_notice_follows_greeting);
     return harness_done();
 }

@@ -686,7 +686,7 @@ static void test_status_message_priority(void)
 {
     static const char *const msgs[] = {
         "Save changes to main.c?  y: save and quit   n: quit without saving   Esc: cancel",
-        "Esc lags 500 ms (tmux escape-time): set -sg escape-time 10 in ~/.tmux.conf, or Ctrl-G",
+        "Esc lags 500 ms: tmux set -sg escape-time 10, or Ctrl-G",
         "stopped: the API key was rejected by api.openai.com (HTTP 401)",
     };
     static const char *const figures[] = {"tok/s", "ttft", "5234 tok", "ctx 23%",
@@ -726,6 +726,36 @@ static void test_status_message_priority(void)
     }
 }
 
+/* The first screen at 80 columns: the greeting and then the tmux notice, each whole beside a
+ * short file name and the link state; the position (1:1 at start) makes way for them. */
+static void test_status_start_messages_at_80(void)
+{
+    static const char *const msgs[] = {
+        "Ctrl-K ask  Esc stop  Ctrl-S save  Ctrl-Q quit  F1 help",
+        "Esc lags 500 ms: tmux set -sg escape-time 10, or Ctrl-G",
+    };
+    static const char *const files[] = {"[new]", "main.c", "server.c"};
+    for (size_t m = 0; m < sizeof msgs / sizeof *msgs; m++)
+        for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+            Grid *g = grid_new(80, 1);
+            StatusLine sl = {.file = files[f], .line = 1, .col = 1, .model = "gpt-5.3-codex-spark",
+                             .link = "connected", .link_ok = true, .message = msgs[m]};
+            status_view_draw(g, (Rect){0, 0, 80, 1}, &sl);
+            const char *row = row_text(g, 0);
+            if (!strstr(row, msgs[m]) || !strstr(row, "connected") || !strstr(row, files[f])) {
+                fprintf(stderr, "  not whole at 80 columns: %s\n", row);
+                CHECK(false);
+            }
+            grid_free(g);
+            /* with room for it, the position stays */
+            g = grid_new(160, 1);
+            status_view_draw(g, (Rect){0, 0, 160, 1}, &sl);
+            CHECK(strstr(row_text(g, 0), "1:1") != NULL);
+            CHECK(strstr(row_text(g, 0), msgs[m]) != NULL);
+            grid_free(g);
+        }
+}
+
 int main(void)
 {
     RUN(test_snapshot_80x24);
@@ -741,6 +771,7 @@ int main(void)
     RUN(test_render_time_huge_file);
     RUN(test_status_line);
     RUN(test_status_message_priority);
+    RUN(test_status_start_messages_at_80);
     RUN(test_help_wraps_at_40x12);
     RUN(test_prompt);
     RUN(test_help_overlay);
