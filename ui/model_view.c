@@ -675,7 +675,7 @@ void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t)
 }
 
 void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
-                           bool for_link, const SessionStats *stats)
+                           bool for_link)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
@@ -687,11 +687,8 @@ void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
     case TURN_SENT:
         snprintf(state, sizeof state, "waiting");
         break;
-    case TURN_STREAMING:
-        if (stats && stats->tokens_per_sec > 0)
-            snprintf(state, sizeof state, "streaming %.0f tok/s", stats->tokens_per_sec);
-        else
-            snprintf(state, sizeof state, "streaming");
+    case TURN_STREAMING: /* the rate is the status line's (one figure changing, not two) */
+        snprintf(state, sizeof state, "streaming");
         break;
     case TURN_DONE:
         snprintf(state, sizeof state, "done");
@@ -723,7 +720,7 @@ void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
     grid_put_text(g, sx, r.y, end, state, strlen(state), STYLE_PANE_TITLE, STYLE_CONTROL, sx, 0);
 }
 
-void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s, const SessionStats *stats)
+void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s)
 {
     if (r.w <= 0 || r.h <= 0)
         return;
@@ -733,7 +730,7 @@ void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s, const Sess
         return;
     }
     model_view_draw_title(g, (Rect){r.x, r.y, r.w, 1}, session_model(s), session_turn(s),
-                          session_waiting_for_link(s), stats ? stats : session_stats(s));
+                          session_waiting_for_link(s));
     if (v->focus) { /* the focused pane: a marker and the accent style on its title */
         grid_put_text(g, r.x, r.y, r.x + r.w, "\xe2\x96\xb6", 3, STYLE_STATUS_ACCENT,
                       STYLE_CONTROL, r.x, 0);

@@ -87,14 +87,12 @@ void model_view_set_search(ModelView *v, Search *s, bool has_cur, size_t cur_ent
 
 /* The whole pane: a title row (model name and turn state) and the transcript below it
  * (a pane of one row shows only the transcript). */
-/* stats: the figures the title shows (the Ui refreshes them a few times a second); NULL: the
- * session's own. */
-void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s, const SessionStats *stats);
+void model_view_draw(ModelView *v, Grid *g, Rect r, const Session *s);
 /* Just the transcript, into r (tests and the pane above use it). */
 void model_view_draw_body(ModelView *v, Grid *g, Rect r, const Transcript *t);
-/* The title row: "model-name  streaming 1234 tok/s" / "interrupted" / "done". for_link: a
+/* The title row: "model-name  streaming" / "interrupted" / "done". for_link: a
  * WAITING turn waits for the connection, not for a rate limit (session_waiting_for_link). */
 void model_view_draw_title(Grid *g, Rect r, const char *model, TurnState turn,
-                           bool for_link, const SessionStats *stats);
+                           bool for_link);
 
 #endif

@@ -464,7 +464,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     int qh = queue_view_rows(ui->queue, model.h);
     model.h -= qh;
     const SessionStats *stats = shown_stats(ui, s);
-    model_view_draw(ui->model, g, model, s, stats);
+    model_view_draw(ui->model, g, model, s);
     if (qh)
         queue_view_draw(ui->queue, g, (Rect){model.x, model.y + model.h, model.w, qh});
     /* The ask prompt's box keeps the status line above it (the answer's state, a rate
