@@ -134,6 +134,7 @@ void app_take_session_damage(App *a)
                 (unsigned long long)term_stats(a->term).frames_painted);
         if (policy_bell(a->session, clock_now_ns()))
             terminal_app_answer_done(a); /* the bell, and a notification when unfocused */
+        terminal_app_turn_end(a);
         a->was_busy = false;
         say_network_cut(a);
         app_maybe_rotate(a);

@@ -137,6 +137,7 @@ typedef struct App {
     bool term_decided;     /* DA1 came: the Esc mode is chosen */
     bool term_kitty;       /* the kitty disambiguate flag is pushed */
     bool term_notice_told; /* the escape-time notice was given */
+    uint64_t term_notice_seq; /* message_seq when the notice was said (0: never) */
     /* The theme (app/theme_app.h); the Theme itself is `theme` above. */
     bool theme_auto;       /* no theme was set: dark, light on a light background */
     bool theme_bg_seen;    /* OSC 11's answer was acted on */

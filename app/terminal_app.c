@@ -57,6 +57,16 @@ static void say_tmux_notice(App *a)
         return;
     a->term_notice_told = true;
     app_say(a, false, "%s", notice);
+    a->term_notice_seq = a->message_seq;
+}
+
+void terminal_app_turn_end(App *a)
+{
+    /* Said while an answer ran (that is when Esc matters): it goes with the answer, so that
+     * what the end brings ("2 hunks pending", the figures) is not hidden behind it. */
+    if (a->term_notice_seq && a->term_notice_seq == a->message_seq && !a->message_error)
+        a->message[0] = '\0';
+    a->term_notice_seq = 0;
 }
 
 /* Joins a finished (with wait: any) tmux job and applies what it found. False while it runs. */

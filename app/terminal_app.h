@@ -29,6 +29,8 @@ void terminal_app_free(struct App *a);
 /* A long answer ended by itself (policy_bell): with the terminal known to be focused, nothing
  * (the user is looking); known unfocused, the bell and a desktop notification (ui/notify.h:
  * OSC 9 or 777, through tmux's passthrough inside tmux); focus never reported, the bell. */
+/* A turn ended: the escape-time notice said during it goes (the end's own news shows). */
+void terminal_app_turn_end(struct App *a);
 void terminal_app_answer_done(struct App *a);
 /* After each batch of keys: acts on the answers once DA1 has come. */
 void terminal_app_after_keys(struct App *a);

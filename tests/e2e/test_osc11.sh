@@ -41,7 +41,9 @@ def start(name, args=()):
     with open(path, "wb") as f:
         f.write(b"x\n")
     log = f"{d}/{name}.log"
-    env = {"TERM": "xterm-256color", "FLINT_LOG": log, "XDG_STATE_HOME": f"{d}/state",
+    # Each run its own state: a theme one run chooses (Alt-T) is remembered (look.conf) and
+    # would keep the next run's light answer from switching.
+    env = {"TERM": "xterm-256color", "FLINT_LOG": log, "XDG_STATE_HOME": f"{d}/state-{name}",
            "XDG_CONFIG_HOME": f"{d}/config", "FLINT_WARMUP": "0", "COLORTERM": None}
     t = PtyTerm([flint, "--url", f"ws://127.0.0.1:{port}/v1", *args, path], env)
     t.name, t.path, t.log = name, path, log
