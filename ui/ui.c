@@ -494,7 +494,7 @@ void ui_render(Ui *ui, Session *s, const UiStatus *st)
     }
     /* While an answer streams and the keyboard is idle, the caret is drawn, not the
      * terminal's cursor (the byte budget: ui/term.c). */
-    g->cursor_soft = session_turn(s) == TURN_STREAMING && !st->typing;
+    g->cursor_soft = session_turn(s) == TURN_STREAMING && !(st && st->typing);
     if (ui->term)
         term_publish(ui->term, g);
 }
