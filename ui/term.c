@@ -1,33 +1,27 @@
 /* Term: curses behind a render thread. The only file in flint that includes curses.h.
  *
  * Threads. After term_start() exactly one thread calls curses: the render thread. The main
- * (input/network) thread calls term_publish & co., which only touch the shared state below
- * under `mu` and signal `cv`; they never block on the terminal. A slow terminal (SSH at
- * 50 KB/s) blocks only the render thread inside doupdate(); frames published meanwhile
- * coalesce, because a published row simply overwrites the shared copy and stays dirty.
- *
- * Shared state (guarded by mu): `front`, the last published frame (front_cols x front_rows
- * cells) with a dirty flag per row; the cursor; requests (resize, repaint everything, clear
- * the screen, bells, quit) and the statistics. Only the main thread replaces `front` (on a
- * size change), so it may read front_cols/front_rows without the lock.
+ * (input/network) thread calls term_publish & co. (ui/term_box.c), which only touch the
+ * shared TermBox (ui/term_box.h: the published frame's rows with a dirty flag each, the
+ * cursor, requests, statistics) under its `mu` and signal `cv`; they never block on the
+ * terminal. A slow terminal (SSH at 50 KB/s) blocks only the render thread inside doupdate();
+ * frames published meanwhile coalesce, because a published row simply overwrites the shared
+ * copy and stays dirty.
  *
  * One frame on the render thread: wait until there is work; under the lock, copy the dirty
  * rows (all rows after a resize or redraw) and the cursor into the thread's private `paint`
  * buffer and clear the flags; unlock; resizeterm() if asked; write the cells of those rows that
  * differ from `shown` (what the thread last wrote into stdscr) with the wide API; place the
  * cursor; one doupdate(). Writing only changed cells keeps both our loop and curses' own
- * comparison in doupdate proportional to what changed, not to the rows touched. curses compares stdscr with what it
- * believes is on the screen and sends only the difference, so a frame never clears the
- * screen except after a resize, Ctrl-L or SIGCONT (clearok), when the terminal's contents are
- * unknown. A pending resize always wakes the thread, even if the frame did not change. After
+ * comparison in doupdate proportional to what changed, not to the rows touched. curses
+ * compares stdscr with what it believes is on the screen and sends only the difference, so a
+ * frame never clears the screen except after a resize, Ctrl-L or SIGCONT (clearok), when the
+ * terminal's contents are unknown. A pending resize always wakes the thread, even if the frame did not change. After
  * Ctrl-L / SIGCONT the thread also puts back curses' tty modes, bracketed paste and mouse
  * reporting (written between two doupdates, never into the middle of curses' output). The
  * same goes for the app's control strings (OSC 52, term_send_control) and mouse mode changes:
  * queued under mu, written by the render thread after a doupdate. term_stop turns mouse
  * reporting off with bracketed paste, on every way out (exit, fatal hook). 
- *
- * Neither thread allocates while holding mu: xmalloc aborts through the fatal hook, which
- * calls term_stop(), which takes mu.
  *
  * The soft cursor (Grid.cursor_soft, while an answer streams): the terminal's cursor stays
  * hidden and the caret is its cell drawn in reverse video. curses places the hardware cursor
@@ -70,51 +64,15 @@
 #include "core/xalloc.h"
 #include "themes/palette.h"
 #include "ui/paint_cells.h"
-
-/* A control string waiting for the render thread (term_send_control). */
-typedef struct TermControl {
-    struct TermControl *next;
-    size_t len;
-    char bytes[];
-} TermControl;
+#include "ui/term_box.h"
 
 struct Term {
-    /* --- shared with the render thread: guarded by mu --- */
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    Cell *front;
-    bool *dirty;
-    int front_cols, front_rows;
-    int cursor_x, cursor_y;
-    bool cursor_visible;
-    bool cursor_soft;
-    bool work; /* something for the render thread to do */
-    bool quit;
-    bool resize_pending;
-    int resize_cols, resize_rows;
-    bool repaint_all;
-    bool clear_screen;
-    unsigned bells;
-    char notify[512];  /* a notification's bytes to write after the next frame (term_notify) */
-    size_t notify_len;
-    bool mouse_want;      /* mouse reporting asked for */
-    bool mouse_dirty;     /* ... and not yet written */
-    bool kitty_want;      /* kitty keyboard flags pushed (CSI > 1 u) asked for */
-    bool kitty_dirty;     /* ... and not yet written */
-    bool suspend_req;     /* term_suspend: leave the terminal as found, then say so */
-    bool suspended;       /* ... it did: nothing is painted until term_resume / redraw_all */
-    struct TermControl *controls; /* control strings to write, oldest first */
-    Theme *theme_next;    /* term_set_theme: the pairs to set up before the next paint */
-    int curses_cols, curses_rows; /* the size curses has, for term_size() */
-    TermStats stats;
+    TermBox box; /* first: what the main thread shares with the render thread (term_box.h) */
 
     /* --- the thread that started it --- */
     SCREEN *screen;
     pthread_t thread;
-    bool thread_running;
-    bool stopped;
     int out_fd;
-    bool bce; /* terminfo bce, read once at start */
 
     /* --- render thread only (set up before it starts) --- */
     Cell *paint;
@@ -125,11 +83,9 @@ struct Term {
     int cursor_shown; /* -1 unknown, 0 hidden, 1 visible */
     int soft_x, soft_y; /* the cell of `paint` holding SOFT_CARET, or -1 */
     bool mouse_on;    /* what the terminal was last told (render thread; term_stop after it) */
-    atomic_bool kitty_on; /* our flags are on the terminal's stack (read by the crash handler) */
     short pair[STYLE__COUNT];
     attr_t attr[STYLE__COUNT];
     PaintLooks looks; /* which slots look alike, what their spaces show (paint_cells.h) */
-    ColourMode mode;      /* decided once in term_start (start_colours) */
     int palette;          /* COLOUR_DIRECT: low numbers that are palette indexes */
     int def_fg, def_bg;   /* the colours a style's "default" gets (-1: the terminal's own) */
 };
@@ -176,12 +132,12 @@ static void start_colours(Term *t)
         t->def_bg = COLOR_BLACK;
     }
     bool direct = tigetflag("RGB") > 0 || tigetflag("Tc") > 0;
-    t->mode = colour_mode_pick(colour ? COLORS : 0, direct && COLORS >= 0x1000000, nc);
-    if (t->mode != COLOUR_MONO && COLOR_PAIRS <= STYLE__COUNT)
-        t->mode = COLOUR_MONO;
-    t->palette = t->mode == COLOUR_DIRECT ? palette_size() : 0;
+    t->box.mode = colour_mode_pick(colour ? COLORS : 0, direct && COLORS >= 0x1000000, nc);
+    if (t->box.mode != COLOUR_MONO && COLOR_PAIRS <= STYLE__COUNT)
+        t->box.mode = COLOUR_MONO;
+    t->palette = t->box.mode == COLOUR_DIRECT ? palette_size() : 0;
     log_msg("term: COLORS=%d pairs=%d mode=%s palette=%d", colour ? COLORS : 0,
-            colour ? COLOR_PAIRS : 0, colour_mode_name(t->mode), t->palette);
+            colour ? COLOR_PAIRS : 0, colour_mode_name(t->box.mode), t->palette);
 }
 
 /* One colour pair per slot (pair = slot + 1), from the theme mapped in the mode. At start
@@ -192,7 +148,7 @@ static void setup_colours(Term *t, const Theme *theme)
 {
     int looks[STYLE__COUNT][3];
     for (int s = 0; s < STYLE__COUNT; s++) {
-        PaletteEntry e = palette_map(&theme->slot[s], t->mode, t->palette);
+        PaletteEntry e = palette_map(&theme->slot[s], t->box.mode, t->palette);
         t->attr[s] = style_attrs(e.attrs);
         t->pair[s] = 0;
         int space_bg = PAINT_BG_DEFAULT; /* no pair: the terminal's own background */
@@ -342,10 +298,10 @@ static void paint_reserve(Term *t, int cols, int rows)
  * bracketed paste off (the render thread is stopped, or is us). */
 static void leave_modes(Term *t)
 {
-    if (atomic_exchange(&t->kitty_on, false))
+    if (atomic_exchange(&t->box.kitty_on, false))
         write_all(t->out_fd, KITTY_POP);
     write_all(t->out_fd, PASTE_FOCUS_OFF);
-    if (t->mouse_on || t->mouse_want) {
+    if (t->mouse_on || t->box.mouse_want) {
         write_all(t->out_fd, MOUSE_OFF);
         t->mouse_on = false;
     }
@@ -359,11 +315,11 @@ static void kitty_flags(Term *t, bool on, bool resumed)
     /* kitty_on is what the crash handler pops: it is set before the push is written and
      * cleared before the pop, so a crash in between pops at most once (an extra pop of an
      * empty stack only resets the flags; a missing one would leave them on). */
-    bool was = atomic_exchange(&t->kitty_on, false);
+    bool was = atomic_exchange(&t->box.kitty_on, false);
     if (was || (resumed && on))
         write_all(t->out_fd, KITTY_POP);
     if (on) {
-        atomic_store(&t->kitty_on, true);
+        atomic_store(&t->box.kitty_on, true);
         write_all(t->out_fd, KITTY_PUSH);
     }
 }
@@ -394,70 +350,70 @@ static void *render_main(void *arg)
 {
     Term *t = arg;
     for (;;) {
-        pthread_mutex_lock(&t->mu);
-        while (!t->quit && !t->suspend_req && (!t->work || t->suspended))
-            pthread_cond_wait(&t->cv, &t->mu);
-        if (t->quit) {
-            pthread_mutex_unlock(&t->mu);
+        pthread_mutex_lock(&t->box.mu);
+        while (!t->box.quit && !t->box.suspend_req && (!t->box.work || t->box.suspended))
+            pthread_cond_wait(&t->box.cv, &t->box.mu);
+        if (t->box.quit) {
+            pthread_mutex_unlock(&t->box.mu);
             break;
         }
-        if (t->front_cols != t->paint_cols || t->front_rows != t->paint_rows) {
-            int cols = t->front_cols, rows = t->front_rows;
-            pthread_mutex_unlock(&t->mu);
+        if (t->box.front_cols != t->paint_cols || t->box.front_rows != t->paint_rows) {
+            int cols = t->box.front_cols, rows = t->box.front_rows;
+            pthread_mutex_unlock(&t->box.mu);
             paint_reserve(t, cols, rows);
             continue; /* the size may have changed again meanwhile: look once more */
         }
-        t->work = false;
-        bool resize = t->resize_pending;
-        int rcols = t->resize_cols, rrows = t->resize_rows;
-        t->resize_pending = false;
-        bool all = t->repaint_all || resize;
-        bool modes = t->clear_screen; /* Ctrl-L or SIGCONT: the terminal may have been reset */
-        bool clear = t->clear_screen || resize;
-        t->repaint_all = t->clear_screen = false;
-        unsigned bells = t->bells;
-        t->bells = 0;
-        char notify[sizeof t->notify];
-        size_t notify_len = t->notify_len;
-        memcpy(notify, t->notify, notify_len);
-        t->notify_len = 0;
-        bool mouse = t->mouse_want, mouse_dirty = t->mouse_dirty || modes;
-        t->mouse_dirty = false;
-        bool kitty = t->kitty_want, kitty_dirty = t->kitty_dirty || modes;
-        t->kitty_dirty = false;
-        if (t->suspend_req) {
+        t->box.work = false;
+        bool resize = t->box.resize_pending;
+        int rcols = t->box.resize_cols, rrows = t->box.resize_rows;
+        t->box.resize_pending = false;
+        bool all = t->box.repaint_all || resize;
+        bool modes = t->box.clear_screen; /* Ctrl-L or SIGCONT: the terminal may have been reset */
+        bool clear = t->box.clear_screen || resize;
+        t->box.repaint_all = t->box.clear_screen = false;
+        unsigned bells = t->box.bells;
+        t->box.bells = 0;
+        char notify[sizeof t->box.notify];
+        size_t notify_len = t->box.notify_len;
+        memcpy(notify, t->box.notify, notify_len);
+        t->box.notify_len = 0;
+        bool mouse = t->box.mouse_want, mouse_dirty = t->box.mouse_dirty || modes;
+        t->box.mouse_dirty = false;
+        bool kitty = t->box.kitty_want, kitty_dirty = t->box.kitty_dirty || modes;
+        t->box.kitty_dirty = false;
+        if (t->box.suspend_req) {
             /* Leave the terminal as we found it (curses' modes, paste, mouse, kitty flags);
              * SIGCONT's term_redraw_all puts everything back. */
-            t->suspend_req = false;
-            pthread_mutex_unlock(&t->mu);
+            t->box.suspend_req = false;
+            pthread_mutex_unlock(&t->box.mu);
             leave_modes(t);
             endwin();
-            pthread_mutex_lock(&t->mu);
-            t->suspended = true;
-            t->mouse_dirty = t->mouse_want;
-            t->kitty_dirty = t->kitty_want;
-            pthread_cond_broadcast(&t->cv);
-            pthread_mutex_unlock(&t->mu);
+            pthread_mutex_lock(&t->box.mu);
+            t->box.suspended = true;
+            t->box.mouse_dirty = t->box.mouse_want;
+            t->box.kitty_dirty = t->box.kitty_want;
+            pthread_cond_broadcast(&t->box.cv);
+            pthread_mutex_unlock(&t->box.mu);
             continue;
         }
-        TermControl *controls = t->controls;
-        t->controls = NULL;
-        Theme *theme = t->theme_next;
-        t->theme_next = NULL;
+        TermControl *controls = t->box.controls;
+        t->box.controls = NULL;
+        Theme *theme = t->box.theme_next;
+        t->box.theme_next = NULL;
         if (theme)
             all = clear = true; /* every cell's pair means something else now */
         int cols = t->paint_cols, rows = t->paint_rows;
         for (int y = 0; y < rows; y++) {
-            if (all || t->dirty[y]) {
-                memcpy(t->paint + (size_t)y * cols, t->front + (size_t)y * cols,
+            if (all || t->box.dirty[y]) {
+                memcpy(t->paint + (size_t)y * cols, t->box.front + (size_t)y * cols,
                        (size_t)cols * sizeof *t->paint);
                 t->paint_dirty[y] = true;
-                t->dirty[y] = false;
+                t->box.dirty[y] = false;
             }
         }
-        int cx = t->cursor_x, cy = t->cursor_y;
-        bool cvis = t->cursor_visible, soft = t->cursor_soft;
-        pthread_mutex_unlock(&t->mu);
+        int cx = t->box.cursor_x, cy = t->box.cursor_y;
+        bool cvis = t->box.cursor_visible, soft = t->box.cursor_soft;
+        pthread_mutex_unlock(&t->box.mu);
 
         if (modes) {
             /* After SIGCONT whatever ran meanwhile may have reset the tty and the terminal's
@@ -533,25 +489,20 @@ static void *render_main(void *arg)
         if (kitty_dirty && modes)
             kitty_flags(t, kitty, true);
 
-        pthread_mutex_lock(&t->mu);
-        if (t->stats.frames_painted == 0)
+        pthread_mutex_lock(&t->box.mu);
+        if (t->box.stats.frames_painted == 0)
             log_msg("term: first frame painted"); /* start-up to first frame (make bench) */
-        t->stats.frames_painted++;
-        t->stats.rows_painted += painted;
-        t->curses_cols = COLS;
-        t->curses_rows = LINES;
-        pthread_mutex_unlock(&t->mu);
+        t->box.stats.frames_painted++;
+        t->box.stats.rows_painted += painted;
+        t->box.curses_cols = COLS;
+        t->box.curses_rows = LINES;
+        pthread_mutex_unlock(&t->box.mu);
     }
     return NULL;
 }
 
 /* --- the main thread's side ------------------------------------------------------------- */
 
-static void wake(Term *t)
-{
-    t->work = true;
-    pthread_cond_signal(&t->cv);
-}
 
 /* COLORTERM=truecolor (or 24bit) says the terminal takes 24-bit colour, which curses only
  * sends when terminfo's entry says so (the *-direct types, from ncurses-term). For such a
@@ -643,16 +594,15 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
     curs_set(1);
     start_colours(t);
     setup_colours(t, theme);
-    t->bce = tigetflag("bce") > 0;
-    t->curses_cols = COLS;
-    t->curses_rows = LINES;
-    t->cursor_visible = true;
+    t->box.bce = tigetflag("bce") > 0;
+    t->box.curses_cols = COLS;
+    t->box.curses_rows = LINES;
+    t->box.cursor_visible = true;
     write_all(t->out_fd, PASTE_FOCUS_ON); /* bracketed paste */
 
-    pthread_mutex_init(&t->mu, NULL);
-    pthread_cond_init(&t->cv, NULL);
-    t->work = true; /* the first frame clears the screen even before anything is published */
-    t->repaint_all = true;
+    term_box_init(&t->box);
+    t->box.work = true; /* the first frame clears the screen even before anything is published */
+    t->box.repaint_all = true;
 
     /* The render thread takes no asynchronous signals (the app reads them from a signalfd);
      * faults still reach the crash handler. */
@@ -668,35 +618,34 @@ Term *term_start(const Theme *theme, ErrorBuf *err)
         write_all(t->out_fd, PASTE_FOCUS_OFF);
         endwin();
         delscreen(t->screen);
-        pthread_cond_destroy(&t->cv);
-        pthread_mutex_destroy(&t->mu);
+        term_box_destroy(&t->box);
         free(t);
         errno = rc;
         error_errno(err, "cannot start the render thread");
         return NULL;
     }
-    t->thread_running = true;
+    t->box.thread_running = true;
     return t;
 }
 
 void term_stop(Term *t)
 {
-    if (!t || t->stopped)
+    if (!t || t->box.stopped)
         return;
-    t->stopped = true;
-    if (t->thread_running) {
+    t->box.stopped = true;
+    if (t->box.thread_running) {
         if (pthread_equal(pthread_self(), t->thread)) {
             /* A fatal error on the render thread itself: it owns curses, restore from here. */
         } else {
-            pthread_mutex_lock(&t->mu);
-            t->quit = true;
-            pthread_cond_signal(&t->cv);
-            pthread_mutex_unlock(&t->mu);
+            pthread_mutex_lock(&t->box.mu);
+            t->box.quit = true;
+            pthread_cond_signal(&t->box.cv);
+            pthread_mutex_unlock(&t->box.mu);
             pthread_join(t->thread, NULL);
-            t->thread_running = false;
+            t->box.thread_running = false;
         }
     }
-    if (t->suspended)
+    if (t->box.suspended)
         return; /* already left as found */
     leave_modes(t); /* before endwin: kitty's flags belong to the alternate screen */
     endwin();
@@ -707,241 +656,14 @@ void term_free(Term *t)
     if (!t)
         return;
     term_stop(t);
-    if (t->thread_running)
+    if (t->box.thread_running)
         return; /* stopped from the render thread: the process is going down */
     delscreen(t->screen);
-    pthread_cond_destroy(&t->cv);
-    pthread_mutex_destroy(&t->mu);
-    free(t->front);
-    free(t->dirty);
+    term_box_destroy(&t->box);
     free(t->paint);
     free(t->paint_dirty);
     free(t->shown);
-    while (t->controls) {
-        TermControl *next = t->controls->next;
-        free(t->controls);
-        t->controls = next;
-    }
-    free(t->theme_next);
     free(t);
-}
-
-void term_size(const Term *t, int *cols, int *rows)
-{
-    if (!t)
-        return;
-    Term *m = (Term *)t; /* the lock is not part of the value */
-    pthread_mutex_lock(&m->mu);
-    *cols = m->resize_pending ? m->resize_cols : m->curses_cols;
-    *rows = m->resize_pending ? m->resize_rows : m->curses_rows;
-    pthread_mutex_unlock(&m->mu);
-}
-
-void term_resize(Term *t, int cols, int rows)
-{
-    if (!t || t->stopped || cols <= 0 || rows <= 0)
-        return;
-    pthread_mutex_lock(&t->mu);
-    t->resize_pending = true;
-    t->resize_cols = cols;
-    t->resize_rows = rows;
-    /* No wake: the frame composed for the new size follows (ui_resize + publish), and both
-     * go out in one doupdate instead of the old frame being painted at the new size first. */
-    pthread_mutex_unlock(&t->mu);
-}
-
-void term_publish(Term *t, const Grid *g)
-{
-    if (!t || !g || t->stopped || g->cols <= 0 || g->rows <= 0 || !g->cells)
-        return;
-    int cols = g->cols, rows = g->rows;
-    size_t n = (size_t)cols * (size_t)rows;
-    Cell *new_front = NULL, *old_front = NULL;
-    bool *new_dirty = NULL, *old_dirty = NULL;
-    if (cols != t->front_cols || rows != t->front_rows) { /* allocate before locking */
-        new_front = xmalloc(n * sizeof *new_front);
-        new_dirty = xcalloc((size_t)rows, sizeof *new_dirty);
-    }
-    pthread_mutex_lock(&t->mu);
-    bool changed = false;
-    if (new_front) {
-        old_front = t->front;
-        old_dirty = t->dirty;
-        t->front = new_front;
-        t->dirty = new_dirty;
-        t->front_cols = cols;
-        t->front_rows = rows;
-        memcpy(t->front, g->cells, n * sizeof *t->front);
-        for (int y = 0; y < rows; y++)
-            t->dirty[y] = true;
-        t->repaint_all = true; /* the old frame's cells outside the new one must go */
-        changed = true;
-    } else {
-        for (int y = 0; y < rows; y++) {
-            Cell *dst = t->front + (size_t)y * cols;
-            const Cell *src = g->cells + (size_t)y * cols;
-            /* Cell has no padding holes and the grid zeroes pad (grid.h): memcmp is exact. */
-            if (memcmp(dst, src, (size_t)cols * sizeof *dst) != 0) {
-                memcpy(dst, src, (size_t)cols * sizeof *dst);
-                t->dirty[y] = true;
-                changed = true;
-            }
-        }
-    }
-    if (g->cursor_x != t->cursor_x || g->cursor_y != t->cursor_y ||
-        g->cursor_visible != t->cursor_visible || g->cursor_soft != t->cursor_soft) {
-        t->cursor_x = g->cursor_x;
-        t->cursor_y = g->cursor_y;
-        t->cursor_visible = g->cursor_visible;
-        t->cursor_soft = g->cursor_soft;
-        changed = true;
-    }
-    /* A resize is a change even when the frame is not: SIGWINCHes that coalesce A -> B -> A
-     * leave the grid's size and rows as they were, but the terminal has reflowed (or
-     * cleared) its screen, which only the resize's full repaint puts right. */
-    if (t->resize_pending)
-        changed = true;
-    if (changed) {
-        t->stats.frames_published++;
-        wake(t);
-    }
-    pthread_mutex_unlock(&t->mu);
-    free(old_front);
-    free(old_dirty);
-}
-
-void term_resume(Term *t)
-{
-    term_redraw_all(t); /* everything repainted, the modes put back (as after SIGCONT) */
-}
-
-void term_redraw_all(Term *t)
-{
-    if (!t || t->stopped)
-        return;
-    pthread_mutex_lock(&t->mu);
-    t->suspended = false;
-    t->repaint_all = true;
-    t->clear_screen = true;
-    wake(t);
-    pthread_mutex_unlock(&t->mu);
-}
-
-void term_notify(Term *t, const char *bytes, size_t len)
-{
-    if (!t || t->stopped || len >= sizeof t->notify)
-        return;
-    pthread_mutex_lock(&t->mu);
-    memcpy(t->notify, bytes, len);
-    t->notify_len = len;
-    wake(t);
-    pthread_mutex_unlock(&t->mu);
-}
-
-void term_bell(Term *t)
-{
-    if (!t || t->stopped)
-        return;
-    pthread_mutex_lock(&t->mu);
-    t->bells++;
-    wake(t);
-    pthread_mutex_unlock(&t->mu);
-}
-
-TermStats term_stats(Term *t)
-{
-    TermStats s = {0};
-    if (!t)
-        return s;
-    pthread_mutex_lock(&t->mu);
-    s = t->stats;
-    pthread_mutex_unlock(&t->mu);
-    return s;
-}
-
-/* A terminal mode the render thread writes between frames (mouse reporting, kitty flags):
- * wanted on or off; dirty until it is written. */
-static void set_mode(Term *t, bool *want, bool *dirty, bool on)
-{
-    if (!t || t->stopped)
-        return;
-    pthread_mutex_lock(&t->mu);
-    if (*want != on) {
-        *want = on;
-        *dirty = true;
-        wake(t);
-    }
-    pthread_mutex_unlock(&t->mu);
-}
-
-void term_set_mouse(Term *t, bool on)
-{
-    if (t)
-        set_mode(t, &t->mouse_want, &t->mouse_dirty, on);
-}
-
-void term_set_kitty_keys(Term *t, bool on)
-{
-    if (t)
-        set_mode(t, &t->kitty_want, &t->kitty_dirty, on);
-}
-
-bool term_has_bce(const Term *t) { return t && t->bce; }
-
-bool term_kitty_keys_on(const Term *t)
-{
-    return t && atomic_load(&((Term *)t)->kitty_on);
-}
-
-void term_suspend(Term *t)
-{
-    if (!t || t->stopped || !t->thread_running)
-        return;
-    pthread_mutex_lock(&t->mu);
-    t->suspended = false;
-    t->suspend_req = true;
-    wake(t);
-    while (!t->suspended && !t->quit)
-        pthread_cond_wait(&t->cv, &t->mu);
-    pthread_mutex_unlock(&t->mu);
-}
-
-void term_send_control(Term *t, const char *seq)
-{
-    if (!t || t->stopped || !seq || !*seq)
-        return;
-    size_t n = strlen(seq);
-    TermControl *c = xmalloc(sizeof *c + n); /* before the lock: xmalloc may abort */
-    c->next = NULL;
-    c->len = n;
-    memcpy(c->bytes, seq, n);
-    pthread_mutex_lock(&t->mu);
-    TermControl **tail = &t->controls;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = c;
-    wake(t);
-    pthread_mutex_unlock(&t->mu);
-}
-
-void term_set_theme(Term *t, const Theme *theme)
-{
-    if (!t || t->stopped || !theme)
-        return;
-    Theme *copy = xmalloc(sizeof *copy); /* before the lock: xmalloc may abort */
-    *copy = *theme;
-    pthread_mutex_lock(&t->mu);
-    Theme *old = t->theme_next;
-    t->theme_next = copy;
-    t->repaint_all = true;
-    wake(t);
-    pthread_mutex_unlock(&t->mu);
-    free(old);
-}
-
-ColourMode term_colour_mode(const Term *t)
-{
-    return t ? t->mode : COLOUR_MONO; /* written once before the render thread starts */
 }
 
 /* --- describing a terminal type (flint --doctor) --------------------------------------- */
