@@ -2,7 +2,7 @@
  *
  * Threads. After term_start() exactly one thread calls curses: the render thread. The main
  * (input/network) thread calls term_publish & co. (ui/term_box.c), which only touch the
- * shared TermBox (ui/term_box.h: the published frame's rows with a dirty flag each, the
+ * shared TermBox (ui/term_internal.h: the published frame's rows with a dirty flag each, the
  * cursor, requests, statistics) under its `mu` and signal `cv`; they never block on the
  * terminal. A slow terminal (SSH at 50 KB/s) blocks only the render thread inside doupdate();
  * frames published meanwhile coalesce, because a published row simply overwrites the shared
@@ -64,10 +64,10 @@
 #include "core/xalloc.h"
 #include "themes/palette.h"
 #include "ui/paint_cells.h"
-#include "ui/term_box.h"
+#include "ui/term_internal.h"
 
 struct Term {
-    TermBox box; /* first: what the main thread shares with the render thread (term_box.h) */
+    TermBox box; /* first: what the main thread shares with the render thread (term_internal.h) */
 
     /* --- the thread that started it --- */
     SCREEN *screen;

@@ -1,5 +1,6 @@
-/* TermBox (see term_box.h): the main thread's side of term.h. */
-#include "ui/term_box.h"
+/* The main thread's side of a Term (ui/term.h): term_publish and the other calls that only
+ * touch the TermBox it shares with the render thread (ui/term_internal.h). No curses. */
+#include "ui/term_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,9 @@
-/* TermBox: what the main (input/network) thread and the render thread share (ui/term.h).
+/* Private to the Term module: included by ui/term.c and ui/term_box.c only, never by another
+ * file. The module is split by thread: ui/term.c is the render thread, the only user of
+ * curses (and term_start/stop/free); ui/term_box.c is the main thread's side of term.h
+ * (term_publish, term_resize, term_bell, ...), which needs no curses. What they share:
+ *
+ * TermBox: what the main (input/network) thread and the render thread share.
  *
  * The main thread only ever touches a Term through this box: it puts a published frame's
  * changed rows in `front` (marking them dirty), the cursor, and requests (a resize, repaint
@@ -9,11 +14,11 @@
  * front_rows without the lock. Neither thread allocates while holding mu: xmalloc aborts
  * through the fatal hook, which calls term_stop(), which takes mu.
  *
- * This file holds the box and the main thread's side of term.h (term_publish, term_resize,
- * term_bell, ...): a Term begins with its TermBox, so those functions need no curses. Set
- * once before the render thread starts and read-only after: bce, mode. Errors: none. */
-#ifndef FLINT_UI_TERM_BOX_H
-#define FLINT_UI_TERM_BOX_H
+ * A Term begins with its TermBox, so ui/term_box.c reaches it from a Term * without knowing
+ * the rest. Set once before the render thread starts and read-only after: bce, mode.
+ * Errors: none. */
+#ifndef FLINT_UI_TERM_INTERNAL_H
+#define FLINT_UI_TERM_INTERNAL_H
 
 #include <pthread.h>
 #include <stdatomic.h>
