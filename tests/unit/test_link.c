@@ -251,6 +251,39 @@ static void test_connect_send_receive(void)
     pump(10);
 }
 
+/* transport_hold: a held connection reads nothing (the kernel keeps the socket quiet: SO_RCVLOWAT)
+ * until released, then everything that came meanwhile at once; writes go on while held; an
+ * interrupt's new connection is not held. */
+static void test_hold(void)
+{
+    srv_reset();
+    Transport *l = make_link(srv_url(srv_port, "ws"), "", NULL, 0);
+    transport_start(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 1, 3000);
+    CHECK_INT_EQ(transport_state(l), TRANSPORT_UP);
+    transport_hold(l, true);
+    srv_text(&S.recs[0], "one");
+    srv_text(&S.recs[0], "two");
+    srv_go(&S.recs[0]);
+    CHECK(transport_send(l, "out", 3)); /* writing is not held */
+    WAIT(S.recs[0].nmsgs == 1, 2000);
+    CHECK_INT_EQ(S.recs[0].nmsgs, 1);
+    pump(100); /* long enough for the two to arrive (loopback): nothing is read */
+    CHECK_INT_EQ(C.nmsgs, 0);
+    transport_hold(l, false);
+    WAIT(C.nmsgs == 2, 2000);
+    CHECK_INT_EQ(C.nmsgs, 2);
+    transport_hold(l, true); /* an interrupt drops the hold with the connection */
+    transport_interrupt(l);
+    WAIT(transport_state(l) == TRANSPORT_UP && S.nrecs == 2, 3000);
+    srv_text(&S.recs[1], "three");
+    srv_go(&S.recs[1]);
+    WAIT(C.nmsgs == 3, 2000);
+    CHECK_INT_EQ(C.nmsgs, 3);
+    transport_free(l);
+    pump(10);
+}
+
 static void test_ipv6(void)
 {
     if (!srv6_port) {
@@ -754,6 +787,7 @@ int main(void)
     RUN(test_urls);
     RUN(test_key_in_clear);
     RUN(test_connect_send_receive);
+    RUN(test_hold);
     RUN(test_ipv6);
     RUN(test_fragments);
     RUN(test_large_outbound);

@@ -79,6 +79,29 @@ static void test_content_length_and_lf(void)
     transport_free(t);
 }
 
+/* transport_hold: a held connection reads nothing until released (SO_RCVLOWAT), then the
+ * whole response at once. */
+static void test_hold(void)
+{
+    Transport *t = up(NULL);
+    if (!t)
+        return;
+    static char resp[256];
+    snprintf(resp, sizeof resp, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n\r\n%s",
+             sizeof SSE_BODY - 1, SSE_BODY);
+    P.scripts[0] = (PeerScript){resp, 0, 1, AFTER_KEEP};
+    transport_hold(t, true);
+    CHECK(transport_send(t, "{}", 2)); /* writing is not held */
+    WAIT(P.nreqs == 1, 10000);
+    WAIT(C.nends > 0, 100); /* the answer arrives meanwhile (loopback): nothing is read */
+    CHECK_INT_EQ(C.nends, 0);
+    transport_hold(t, false);
+    WAIT(C.nends == 1, 10000);
+    CHECK_INT_EQ(C.nends, 1);
+    CHECK_STR_EQ(sb_cstr(&C.body), SSE_BODY);
+    transport_free(t);
+}
+
 /* No length, not chunked: the body ends when the server closes (RFC 9112 6.3), and the
  * transport reconnects at once for the next question. */
 static void test_close_delimited(void)
@@ -328,6 +351,7 @@ int main(void)
 
     RUN(test_request_chunked_bytewise);
     RUN(test_content_length_and_lf);
+    RUN(test_hold);
     RUN(test_close_delimited);
     RUN(test_keepalive_and_big_body);
     RUN(test_interrupt);
