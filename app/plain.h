@@ -28,6 +28,11 @@ int plain_run(const struct AppConfig *cfg);
  * ASCII, newline and tab; every other control (C0, DEL, C1 as UTF-8) is dropped. */
 struct StrBuf;
 void plain_sanitize(struct StrBuf *out, const char *text, size_t n);
+
+/* The answer to the swap-file question typed as a line (spaces around it and case ignored):
+ * 'r' for "r"/"recover", 'd' for "d"/"diff", 'x' for "x"/"delete", 0 (ignore, the full
+ * screen's Esc) for an empty line or "i"/"ignore"; -1 for anything else (asked again). */
+int plain_swap_choice(const char *s, size_t n);
 /* The length of text[0..n) without a UTF-8 sequence cut at its end (a streaming answer's
  * next delta brings the rest): what may be printed now. */
 size_t plain_complete(const char *text, size_t n);
