@@ -5,7 +5,9 @@
  * backslash is dropped); Ctrl-C or Ctrl-G stops the answer (Ctrl-G ends the line at once: it
  * is the tty's second end-of-line character here); Ctrl-D on an empty line quits. With stdin
  * not a terminal, each line is a question, asked in turn, and flint quits after the last
- * answer (a transcript for a pipe or a log).
+ * answer (a transcript for a pipe or a log). The swap-file question at start is a line
+ * answered by the next line typed; with stdin not a terminal it is not asked, and the swap
+ * stays (see plain.c).
  *
  * It is the same App as the full-screen one (app.h's construction steps): the Session, the
  * Transport, the journal, the files on the command line as context; the Ui composes frames
