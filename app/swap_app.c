@@ -340,8 +340,8 @@ bool swap_app_check(App *a, Buffer *b)
         strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
     a->mode = MODE_SWAP;
     a->swap_buffer = b;
-    snprintf(a->swap_question, sizeof a->swap_question, "Swap file found for %s (from pid %ld, %s)%s",
-             buffer_name(b), h.pid, date,
+    snprintf(a->swap_question, sizeof a->swap_question,
+             "Swap file found for %s (from pid %ld, %s)%s", buffer_name(b), h.pid, date,
              alive ? "; that flint still runs: the file is open elsewhere" : "");
     app_say(a, true, "%s: r recover  d diff  x delete  Esc ignore", a->swap_question);
     return true;
