@@ -8,7 +8,15 @@
  * simplest one a screen reader already knows. Two changes, restored on every way out
  * (quit, signal, suspend): VEOL is Ctrl-G, so that Ctrl-G delivers the line at once and
  * stops the answer, and VQUIT is off, so that Ctrl-\ types nothing dangerous. Ctrl-C raises
- * SIGINT, which the loop's signalfd delivers: it stops the answer (it never quits). */
+ * SIGINT, which the loop's signalfd delivers: it stops the answer (it never quits).
+ *
+ * The swap-file question (app/swap_app.h: a file opened with a newer swap from a flint that
+ * died) is a line with the same choices; the next line typed answers it (r, d, x; an empty
+ * line ignores, as Esc does on the full screen) instead of being a question. d prints the
+ * diff and asks again. With stdin not a terminal its lines are questions, so nothing is
+ * asked: the swap file stays untouched, the file is used as it is on disk, and both are said
+ * (on stderr too when stdout is not a terminal). Recovering puts the swap's text in the buffer
+ * (the questions' context) and the swap file stays: plain mode has no way to save. */
 #include "app/plain.h"
 
 #include <errno.h>
@@ -17,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -24,9 +33,11 @@
 #include "app/questions.h"
 #include "app/screen.h"
 #include "app/state.h"
+#include "app/swap_app.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "net/transport_ws.h"
+#include "session/buffer.h"
 #include "session/transcript.h"
 
 #define PLAIN_CTRL_G '\x07'
@@ -40,6 +51,7 @@ typedef struct Plain {
     bool tty;              /* input is a terminal (prompts, termios) */
     bool eof;              /* the input ended: quit once nothing is left to answer */
     bool set_tios;         /* tios holds the terminal's settings to restore */
+    bool swap_told;        /* the open swap question was printed */
     struct termios tios;
     StrBuf in;             /* bytes read, not yet a whole line */
     StrBuf question;       /* lines joined by a trailing backslash */
@@ -91,6 +103,21 @@ static void plain_line(Plain *p, const char *text)
     fputs("\n", stdout);
     p->at_bol = true;
     p->prompt_shown = false;
+}
+
+/* A line of flint's own that must not go unseen (nothing was asked): on stderr too when
+ * stdout is not a terminal (a log). Control characters in it (a file name's) are dropped. */
+static void plain_tell(Plain *p, const char *text)
+{
+    StrBuf clean = {0};
+    plain_sanitize(&clean, text, strlen(text));
+    for (size_t i = 0; i < clean.len; i++)
+        if (clean.data[i] == '\n' || clean.data[i] == '\t')
+            clean.data[i] = ' ';
+    plain_line(p, sb_cstr(&clean));
+    if (!isatty(STDOUT_FILENO))
+        fprintf(stderr, "flint: %s\n", sb_cstr(&clean));
+    sb_free(&clean);
 }
 
 static const char *plain_state_word(EntryState st)
@@ -180,6 +207,93 @@ static void plain_print_message(App *a, Plain *p)
     sb_free(&clean);
 }
 
+/* --- the swap-file question ---------------------------------------------------------------- */
+
+int plain_swap_choice(const char *s, size_t n)
+{
+    while (n && (*s == ' ' || *s == '\t'))
+        s++, n--;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        n--;
+    static const struct { const char *word; int what; } words[] = {
+        {"", 0},       {"i", 0},         {"ignore", 0}, {"r", 'r'},      {"recover", 'r'},
+        {"d", 'd'},    {"diff", 'd'},    {"x", 'x'},    {"delete", 'x'},
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == n && strncasecmp(s, words[i].word, n) == 0)
+            return words[i].what;
+    return -1;
+}
+
+/* stdin is a pipe: its lines are questions, not answers. Every swap question is left
+ * unanswered the safe way (Esc's: the swap stays, the file is used as on disk), said. */
+static void plain_swap_unasked(App *a, Plain *p)
+{
+    char line[sizeof a->message + 128];
+    while (a->mode == MODE_SWAP) {
+        snprintf(line, sizeof line, "%s: not asked, stdin is not a terminal.",
+                 swap_app_question(a));
+        plain_tell(p, line);
+        Buffer *b = swap_app_decide(a, 0); /* "The swap file stays: PATH" */
+        snprintf(line, sizeof line, "%s%s%s%s", a->message, b ? "; " : "",
+                 b ? buffer_name(b) : "", b ? " is used as it is on disk." : "");
+        p->msg_seq = a->message_seq;
+        plain_tell(p, line);
+        swap_app_ask_next(a, b);
+    }
+}
+
+/* MODE_SWAP, once per question: the question as a line (the full screen's status text names
+ * Esc, which a line cannot send: an empty line ignores here). */
+static void plain_swap_ask(App *a, Plain *p)
+{
+    if (p->swap_told)
+        return;
+    p->swap_told = true;
+    p->msg_seq = a->message_seq; /* instead of the status line's text */
+    char line[sizeof a->message + 128];
+    snprintf(line, sizeof line, "%s: r recover, d diff, x delete, Enter (an empty line) ignores.",
+             swap_app_question(a));
+    plain_tell(p, line);
+}
+
+/* A line typed while the swap question is open: its answer. */
+static void plain_swap_line(App *a, Plain *p, const char *s, size_t n)
+{
+    p->prompt_shown = false;
+    p->at_bol = true; /* the terminal echoed the newline */
+    int what = plain_swap_choice(s, n);
+    if (what < 0) {
+        plain_line(p, "Answer r (recover), d (diff), x (delete) or an empty line (ignore).");
+    } else if (what == 'd') {
+        StrBuf diff = {0}, clean = {0};
+        if (swap_app_diff(a, &diff)) {
+            plain_sanitize(&clean, diff.data, diff.len);
+            plain_write(p, clean.data, clean.len);
+            if (!p->at_bol)
+                plain_write(p, "\n", 1);
+            p->swap_told = false; /* the question again, below the diff */
+        }
+        sb_free(&diff);
+        sb_free(&clean);
+    } else {
+        Buffer *b = swap_app_decide(a, (char)what);
+        if (what == 'r' && b && a->mode == MODE_EDIT && !a->message_error) {
+            char line[600];
+            snprintf(line, sizeof line, "Recovered %s from its swap file: the questions see its "
+                     "text. Plain mode cannot save it, so the swap file stays (start flint "
+                     "without --plain to save).", buffer_name(b));
+            p->msg_seq = a->message_seq;
+            plain_tell(p, line);
+        } else {
+            plain_print_message(a, p); /* deleted, stays, or why not */
+        }
+        swap_app_ask_next(a, b);
+        p->swap_told = false;
+    }
+    app_damage(a);
+}
+
 static bool plain_idle(App *a)
 {
     return !session_busy(a->session) && !session_waiting(a->session) && !a->pending_question &&
@@ -190,6 +304,12 @@ static bool plain_idle(App *a)
 static void plain_flush(App *a)
 {
     Plain *p = a->plain;
+    if (a->mode == MODE_SWAP && p->off == 0) {
+        if (p->tty)
+            plain_swap_ask(a, p);
+        else
+            plain_swap_unasked(a, p);
+    }
     /* A message is told between entries, never inside an answer's text: one that comes
      * while an answer is half printed waits for its end. */
     if (p->off == 0)
@@ -204,7 +324,7 @@ static void plain_flush(App *a)
         } else if (p->tty && !p->prompt_shown && p->question.len == 0) {
             if (!p->at_bol)
                 plain_write(p, "\n", 1);
-            plain_write(p, "> ", 2);
+            plain_write(p, a->mode == MODE_SWAP ? "? " : "> ", 2);
             p->at_bol = true; /* what is typed next starts the line */
             p->prompt_shown = true;
         }
@@ -248,6 +368,10 @@ static void plain_line_in(App *a, Plain *p, const char *s, size_t n, char end)
 {
     if (n && s[n - 1] == '\r')
         n--;
+    if (a->mode == MODE_SWAP && p->question.len == 0) { /* the swap question's answer */
+        plain_swap_line(a, p, s, n);
+        return;
+    }
     if (end == PLAIN_CTRL_G) { /* the line typed so far is dropped with the answer */
         sb_reset(&p->question);
         p->at_bol = false;

@@ -160,6 +160,7 @@ typedef struct App {
     bool close_after_save;     /* the close question's "yes" went on to a Save As */
     Buffer *swap_buffer;       /* MODE_SWAP: the buffer the question is about */
     Buffer *swap_diff_buffer;  /* the diff it showed, or NULL */
+    char swap_question[400];   /* MODE_SWAP: "Swap file found for NAME (from pid N, DATE)" */
     /* What the model sees (app/context_app.c). */
     Buffer *context_view_buffer; /* F9's view of the next request, or NULL */
     Buffer *context_view_from;   /* the buffer it was opened from (F9 there goes back) */

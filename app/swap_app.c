@@ -340,11 +340,14 @@ bool swap_app_check(App *a, Buffer *b)
         strftime(date, sizeof date, "%Y-%m-%d %H:%M:%S", &tm);
     a->mode = MODE_SWAP;
     a->swap_buffer = b;
-    app_say(a, true, "Swap file found for %s (from pid %ld, %s)%s: r recover  d diff  x delete  "
-            "Esc ignore", buffer_name(b), h.pid, date,
-            alive ? "; that flint still runs: the file is open elsewhere" : "");
+    snprintf(a->swap_question, sizeof a->swap_question,
+             "Swap file found for %s (from pid %ld, %s)%s", buffer_name(b), h.pid, date,
+             alive ? "; that flint still runs: the file is open elsewhere" : "");
+    app_say(a, true, "%s: r recover  d diff  x delete  Esc ignore", a->swap_question);
     return true;
 }
+
+const char *swap_app_question(const App *a) { return a->swap_question; }
 
 void swap_app_check_all(App *a)
 {
@@ -373,23 +376,37 @@ static void as_text(Buffer *b, StrBuf *s)
     *s = out;
 }
 
-static void show_diff(App *a, Buffer *b, const char *sp)
+bool swap_app_diff(App *a, StrBuf *diff)
 {
+    Buffer *b = a->swap_buffer;
+    char sp[PATH_MAX];
+    if (!b || index_of(a, b) == SIZE_MAX || !buffer_swap_path(b, sp, sizeof sp))
+        return false;
     SwapInfo h;
-    StrBuf swap = {0}, file = {0}, diff = {0};
+    StrBuf swap = {0}, file = {0};
     ErrorBuf err;
     if (!swap_read(sp, &h, &swap, &err)) {
         app_say(a, true, "%s", err.msg);
-        return;
+        return false;
     }
     serialize(b, &file);
     char na[300], nb[300];
     snprintf(na, sizeof na, "%s (file)", buffer_name(b));
     snprintf(nb, sizeof nb, "%s (swap)", buffer_name(b));
     swap_diff(file.data ? file.data : "", file.len, swap.data ? swap.data : "", swap.len, na,
-              nb, &diff);
-    if (!diff.len)
-        sb_puts(&diff, "(the swap file holds the same text as the file)\n");
+              nb, diff);
+    if (!diff->len)
+        sb_puts(diff, "(the swap file holds the same text as the file)\n");
+    sb_free(&swap);
+    sb_free(&file);
+    return true;
+}
+
+static void show_diff(App *a, Buffer *b)
+{
+    StrBuf diff = {0};
+    if (!swap_app_diff(a, &diff))
+        return;
     Buffer *d = a->swap_diff_buffer;
     if (!d || index_of(a, d) == SIZE_MAX) {
         d = buffer_new();
@@ -400,12 +417,10 @@ static void show_diff(App *a, Buffer *b, const char *sp)
     session_buffer_set_current(a->session, index_of(a, d));
     app_say(a, true, "The diff is buffer %zu. Swap file for %s: r recover  x delete  Esc ignore",
             index_of(a, d) + 1, buffer_name(b));
-    sb_free(&swap);
-    sb_free(&file);
     sb_free(&diff);
 }
 
-void swap_app_answer(App *a, char what)
+Buffer *swap_app_decide(App *a, char what)
 {
     Buffer *b = a->swap_buffer;
     size_t at = b ? index_of(a, b) : SIZE_MAX;
@@ -413,11 +428,7 @@ void swap_app_answer(App *a, char what)
     if (at == SIZE_MAX || !buffer_swap_path(b, sp, sizeof sp)) {
         a->mode = MODE_EDIT;
         a->swap_buffer = NULL;
-        return;
-    }
-    if (what == 'd') {
-        show_diff(a, b, sp);
-        return;
+        return NULL;
     }
     a->mode = MODE_EDIT;
     a->swap_buffer = NULL;
@@ -430,7 +441,7 @@ void swap_app_answer(App *a, char what)
         ErrorBuf err;
         if (!swap_read(sp, &h, &text, &err)) {
             app_say(a, true, "%s", err.msg);
-            return;
+            return NULL; /* said; the other files are not asked about now */
         }
         as_text(b, &text);
         const Text *t = buffer_text(b);
@@ -452,7 +463,25 @@ void swap_app_answer(App *a, char what)
     } else {
         app_say(a, false, "The swap file stays: %s", sp);
     }
+    return b;
+}
+
+void swap_app_ask_next(App *a, Buffer *answered)
+{
+    if (!answered)
+        return;
     swap_app_check_all(a); /* the next file with one, if any */
     if (a->mode == MODE_EDIT)
-        session_buffer_set_current(a->session, index_of(a, b));
+        session_buffer_set_current(a->session, index_of(a, answered));
+}
+
+void swap_app_answer(App *a, char what)
+{
+    Buffer *b = a->swap_buffer;
+    char sp[PATH_MAX];
+    if (what == 'd' && b && index_of(a, b) != SIZE_MAX && buffer_swap_path(b, sp, sizeof sp)) {
+        show_diff(a, b);
+        return;
+    }
+    swap_app_ask_next(a, swap_app_decide(a, what));
 }

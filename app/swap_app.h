@@ -24,6 +24,7 @@
 
 typedef struct App App;
 typedef struct Buffer Buffer;
+typedef struct StrBuf StrBuf;
 
 #define SWAP_PAUSE_NS (1000ull * 1000000ull)  /* a pause this long writes the swap */
 #define SWAP_MAX_NS (1500ull * 1000000ull)    /* an edit waits at most this long */
@@ -43,7 +44,22 @@ bool swap_app_check(App *a, Buffer *b);
 /* At start: asks about the first buffer with a newer swap. */
 void swap_app_check_all(App *a);
 /* The question's answer: 'r' recover, 'd' diff (a buffer of its own; the question stays),
- * 'x' delete, 0 ignore (Esc). */
+ * 'x' delete, 0 ignore (Esc). swap_app_decide then swap_app_ask_next. */
 void swap_app_answer(App *a, char what);
+/* The question's text without its keys: "Swap file found for NAME (from pid N, DATE)" and,
+ * when that flint still runs, that the file is open elsewhere. Valid while MODE_SWAP. */
+const char *swap_app_question(const App *a);
+/* The answer alone, for a caller that tells each outcome before the next question (--plain):
+ * 'r', 'x' or 0 as above (not 'd'); says what it did (app_say) and leaves MODE_SWAP. Returns
+ * the buffer it was about, for swap_app_ask_next; NULL when there is nothing more to ask now
+ * (the buffer is gone, or the swap could not be read: said). */
+Buffer *swap_app_decide(App *a, char what);
+/* The next buffer with a newer swap, if any, is asked about (MODE_SWAP again); else
+ * `answered` becomes the current buffer again. Accepts NULL (does nothing). */
+void swap_app_ask_next(App *a, Buffer *answered);
+/* The unified diff between the asked buffer's file and its swap, appended to diff (the
+ * full screen shows it in a buffer of its own). False when there is no question or the swap
+ * could not be read (said in the status line). */
+bool swap_app_diff(App *a, StrBuf *diff);
 
 #endif

@@ -11,19 +11,10 @@
  *
  * A row is named by a ModelRowPos: its segment and the byte offset where it starts. Positions
  * are in source coordinates, so they survive appends and resizes (after a resize the row is
- * the one containing that byte). Wrapping (wrap_row) is greedy and depends only on the row's
- * start and the width: break at the last space when the next word fits on a row of its own,
- * else hard-wrap; a wide character or an escape (<U+202E>) is never split; combining marks
- * never start a row of their own (except in a run of more than ZW_MAX, below). Widths come
- * from grid_cp_cols, i.e. exactly what grid_put_text draws. A question's lines wrap
- * MODEL_ROWS_PREFIX_W columns narrower (the view draws "› " or an indent there).
- *
- * Hostile text. A row is O(width) bytes to wrap and to draw, whatever the model sends: after
- * ZW_MAX zero-width code points without a column of progress the row breaks (so "x" and a
- * megabyte of U+0301 is a row with x and its marks, then rows of ZW_MAX marks each, drawn as
- * blank: a mark with no base on its row is not drawn), the breaking spaces skipped after a
- * row are at most one row's width (a megabyte of spaces is blank rows), and the check whether
- * an overflowing word fits a row of its own stops at the same limits.
+ * the one containing that byte). The rows of a segment are cut by ui/model_wrap.c (the
+ * wrapping rules and their limits on hostile text: a row is O(width) bytes to wrap whatever
+ * the model sends); this file decides which rule and width a segment gets. A question's lines
+ * wrap MODEL_ROWS_PREFIX_W columns narrower (the view draws "› " or an indent there).
  *
  * Caches. Walking rows wraps one logical line at a time, so it costs O(rows walked); two
  * caches keep that true for hostile shapes of text:
@@ -42,11 +33,11 @@
  * that the next call reuses.
  *
  * Markdown. An answer's line is laid out by md_line_layout (ui/markdown_layout.h) with the
- * fence and apply_patch state the scan knows: prose wraps as above with its markup hidden
- * (zero columns) and the widths left by its decorations; code wraps between tokens
- * (md_code_row), continuation rows one column narrower for the mark, or is one row when it
- * scrolls sideways; fences, rules and aligned tables are one row each. The long-line slots
- * are keyed by that mode too. */
+ * fence and apply_patch state the scan knows, which picks its ModelWrapMode: prose with its
+ * markup hidden (zero columns) and the widths left by its decorations; code between tokens,
+ * continuation rows one column narrower for the mark, or one row when it scrolls sideways;
+ * fences, rules and aligned tables are one row each. The long-line slots are keyed by that
+ * mode too. */
 #define _GNU_SOURCE /* memrchr */
 #include "ui/model_rows.h"
 
@@ -54,20 +45,13 @@
 #include <string.h>
 
 #include "core/strbuf.h"
-#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "session/answer_blocks.h"
 #include "themes/theme.h"
-#include "ui/grid.h"
+#include "ui/model_wrap.h"
 
 #define LONG_LINE 2048      /* lines longer than this keep their row breaks in a slot */
 #define LONG_SLOTS 4
-#define ZW_MAX 32           /* zero-width code points a row takes without column progress */
-
-typedef struct RowVec {
-    ModelRowSpan *v;
-    size_t n, cap;
-} RowVec;
 
 typedef struct LongSlot {
     bool used;
@@ -76,7 +60,7 @@ typedef struct LongSlot {
     int mode;        /* how it wrapped (wrap_mode's key) */
     size_t end;      /* segment end when wrapped */
     bool grows;      /* the segment could still grow then */
-    RowVec rows;
+    ModelRowVec rows;
     size_t final_rows;
     uint64_t stamp;
 } LongSlot;
@@ -97,7 +81,7 @@ struct ModelRows {
     size_t nscan, scan_cap;
     LongSlot slot[LONG_SLOTS];
     uint64_t clock;        /* LRU stamps for the slots */
-    RowVec scratch;        /* rows of the last short segment wrapped */
+    ModelRowVec scratch;   /* rows of the last short segment wrapped */
     StrBuf mark;           /* the last mark text */
     uint8_t *attr;         /* Markdown attributes of the last line laid out */
     size_t attr_cap;
@@ -215,20 +199,26 @@ static EntryScan *scan_entry(ModelRowsCtx *c, size_t e, size_t limit)
     return sc;
 }
 
-/* How many fence lines of entry e start before `start` (scanning up to it). */
-static size_t fences_before(ModelRowsCtx *c, size_t e, size_t start, EntryScan **out)
+/* How many of the ascending offsets v[0, n) are below key (a binary search). */
+static size_t count_below(const size_t *v, size_t n, size_t key)
 {
-    EntryScan *sc = scan_entry(c, e, start);
-    size_t lo = 0, hi = sc->nfence;
+    size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (sc->fence[mid] < start)
+        if (v[mid] < key)
             lo = mid + 1;
         else
             hi = mid;
     }
-    *out = sc;
     return lo;
+}
+
+/* How many fence lines of entry e start before `start` (scanning up to it). */
+static size_t fences_before(ModelRowsCtx *c, size_t e, size_t start, EntryScan **out)
+{
+    EntryScan *sc = scan_entry(c, e, start);
+    *out = sc;
+    return count_below(sc->fence, sc->nfence, start);
 }
 
 /* Is the line at start (k fences before it) a fence that opens or closes a block? A scanned
@@ -507,144 +497,6 @@ static int seg_width(ModelRowsCtx *c, ModelSeg s)
     return c->width > 0 ? c->width : 1;
 }
 
-/* ---- wrapping ------------------------------------------------------------------------- */
-
-static size_t decode(const char *s, size_t i, size_t b, uint32_t *cp)
-{
-    unsigned char ch = (unsigned char)s[i];
-    if (ch < 0x80) {
-        *cp = ch;
-        return 1;
-    }
-    return utf8_decode(s + i, b - i, cp);
-}
-
-/* One row starting at p (a <= p < b, or p == a == b for an empty segment). */
-/* A breaking space: ' ', or a link's ']' (drawn as the space between its text and url). */
-static bool brk_at(const char *s, size_t i, const uint8_t *attr, size_t a0)
-{
-    return s[i] == ' ' || (attr && s[i] == ']' && (attr[i - a0] & MD_A_URL));
-}
-
-static ModelRowSpan wrap_row(const char *s, size_t p, size_t b, int width, const uint8_t *attr,
-                             size_t a0)
-{
-    ModelRowSpan r = {p, b, b, false};
-    int col = 0, zw = 0; /* zw: zero-width code points since the last column of progress */
-    size_t i = p;
-    bool have_space = false, prev_space = false;
-    size_t sp_start = 0, word_start = 0;
-    while (i < b) {
-        uint32_t cp;
-        size_t n = decode(s, i, b, &cp);
-        if (attr && (attr[i - a0] & MD_A_HIDE)) { /* markup: takes no column */
-            i += n;
-            continue;
-        }
-        int w = grid_cp_cols(cp, col, MODEL_ROWS_TAB_WIDTH);
-        if (col + w > width && col > 0) {
-            if (brk_at(s, i, attr, a0)) { /* break at this space run (at most a row's width) */
-                size_t j = i, lim = i + (size_t)width;
-                while (j < b && j < lim && brk_at(s, j, attr, a0))
-                    j++;
-                r.end = prev_space ? sp_start : i;
-                r.next = j;
-                r.touched = j == b;
-                return r;
-            }
-            if (have_space) {
-                /* Does the word that overflows fit on a row of its own? */
-                int ww = 0, zw2 = 0;
-                size_t j = word_start;
-                while (j < b && !brk_at(s, j, attr, a0) && ww <= width) {
-                    uint32_t c2;
-                    size_t n2 = decode(s, j, b, &c2);
-                    int w2 = attr && (attr[j - a0] & MD_A_HIDE)
-                                 ? 0
-                                 : grid_cp_cols(c2, ww, MODEL_ROWS_TAB_WIDTH);
-                    if (w2 > 0)
-                        zw2 = 0;
-                    else if (++zw2 > ZW_MAX)
-                        ww = width + 1; /* it would be broken within itself: it does not fit */
-                    ww += w2;
-                    j += n2;
-                }
-                if (ww <= width) {
-                    r.end = sp_start;
-                    r.next = word_start;
-                    r.touched = j == b;
-                    return r;
-                }
-            }
-            r.end = r.next = i; /* hard wrap */
-            return r;
-        }
-        if (w > 0) {
-            zw = 0;
-        } else if (++zw > ZW_MAX && i > p) {
-            r.end = r.next = i; /* a run of marks: the row ends here, whatever follows */
-            return r;
-        }
-        if (brk_at(s, i, attr, a0)) {
-            if (!prev_space) {
-                sp_start = i;
-                have_space = sp_start > p; /* a space after some content */
-            }
-            word_start = i + 1;
-            prev_space = true;
-        } else if (w > 0) {
-            prev_space = false;
-        }
-        col += w;
-        i += n;
-    }
-    r.touched = true;
-    return r;
-}
-
-static void rowvec_push(RowVec *rv, ModelRowSpan r)
-{
-    rv->v = xgrow(rv->v, &rv->cap, rv->n + 1, sizeof *rv->v);
-    rv->v[rv->n++] = r;
-}
-
-/* How a segment wraps: prose (hidden markup in attr, indexed from a0; narrower rows after a
- * decoration), code (breaks only between tokens, continuation rows one column narrower for
- * the mark), or one row whatever its length (tables, rules, fences, code that scrolls). */
-typedef struct WrapMode {
-    enum { WRAP_PROSE, WRAP_CODE, WRAP_NONE } how;
-    int w_first, w_cont;
-    const uint8_t *attr;
-    size_t a0;
-} WrapMode;
-
-static ModelRowSpan wrap_code_row(const char *s, size_t p, size_t b, int width)
-{
-    ModelRowSpan r = {p, b, b, false};
-    md_code_row(s, p, b, width, &r.end, &r.next, &r.touched);
-    return r;
-}
-
-/* Appends the rows of base[p, b) to rv (a: the segment's start: its first row). */
-static void wrap_rows(RowVec *rv, const char *base, size_t a, size_t p, size_t b,
-                      const WrapMode *m)
-{
-    if (p >= b || m->how == WRAP_NONE) {
-        if (rv->n == 0)
-            rowvec_push(rv, (ModelRowSpan){p, b > p ? b : p, b > p ? b : p, true});
-        return;
-    }
-    while (p < b) {
-        int w = p == a ? m->w_first : m->w_cont;
-        if (w < 1)
-            w = 1;
-        ModelRowSpan r = m->how == WRAP_CODE ? wrap_code_row(base, p, b, w)
-                                              : wrap_row(base, p, b, w, m->attr, m->a0);
-        rowvec_push(rv, r);
-        p = r.next;
-    }
-}
-
 /* The layout of answer line [start, end) of entry e (into the attribute scratch). */
 static void md_of(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *out)
 {
@@ -654,14 +506,7 @@ static void md_of(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdLine *o
                   false, NULL, 0, c->width};
     EntryScan *sc;
     size_t k = fences_before(c, e, start, &sc);
-    size_t lo = 0, hi = sc->npatch; /* patch toggles before the line (or on it) */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (sc->patch[mid] <= start)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = count_below(sc->patch, sc->npatch, start + 1); /* toggles before or on it */
     in.patch = (lo & 1) || (lo > 0 && sc->patch[lo - 1] == start) ||
                (start >= sc->scanned && patch_toggles(en->text.data + start, end - start, false));
     if (line_is_fence(c, e, start, end, sc, k)) {
@@ -705,9 +550,9 @@ void model_rows_md_line(ModelRowsCtx *c, size_t e, size_t start, size_t end, MdL
     md_of(c, e, start, end, out);
 }
 
-static WrapMode wrap_mode(ModelRowsCtx *c, ModelSeg s, int width, int *key)
+static ModelWrapMode wrap_mode(ModelRowsCtx *c, ModelSeg s, int width, int *key)
 {
-    WrapMode m = {WRAP_PROSE, width, width, NULL, 0};
+    ModelWrapMode m = {MODEL_WRAP_PROSE, width, width, NULL, 0};
     *key = 0;
     if (s.kind != MODEL_SEG_LINE || entry_at(c, s.entry)->kind != ENTRY_ANSWER)
         return m;
@@ -716,10 +561,10 @@ static WrapMode wrap_mode(ModelRowsCtx *c, ModelSeg s, int width, int *key)
     switch (ml.kind) {
     case MDL_CODE:
         if (c->code_scroll) {
-            m.how = WRAP_NONE;
+            m.how = MODEL_WRAP_NONE;
             *key = 2;
         } else {
-            m.how = WRAP_CODE;
+            m.how = MODEL_WRAP_CODE;
             m.w_cont = width - 1; /* the continuation mark */
             *key = 1;
         }
@@ -727,7 +572,7 @@ static WrapMode wrap_mode(ModelRowsCtx *c, ModelSeg s, int width, int *key)
     case MDL_FENCE:
     case MDL_HR:
     case MDL_TABLE:
-        m.how = WRAP_NONE;
+        m.how = MODEL_WRAP_NONE;
         *key = 3;
         break;
     case MDL_PROSE:
@@ -750,10 +595,10 @@ const ModelRowSpan *model_rows_of(ModelRowsCtx *c, ModelSeg s, size_t *count)
     bool grows;
     const char *base = seg_bytes(c, s, &a, &b, &grows);
     int width = seg_width(c, s), key;
-    WrapMode mode = wrap_mode(c, s, width, &key);
-    if (s.kind != MODEL_SEG_LINE || b - a <= LONG_LINE || mode.how == WRAP_NONE) {
+    ModelWrapMode mode = wrap_mode(c, s, width, &key);
+    if (s.kind != MODEL_SEG_LINE || b - a <= LONG_LINE || mode.how == MODEL_WRAP_NONE) {
         mr->scratch.n = 0;
-        wrap_rows(&mr->scratch, base, a, a, b, &mode);
+        model_wrap_rows(&mr->scratch, base, a, a, b, &mode);
         *count = mr->scratch.n;
         return mr->scratch.v;
     }
@@ -789,7 +634,7 @@ const ModelRowSpan *model_rows_of(ModelRowsCtx *c, ModelSeg s, size_t *count)
     /* Rows before final_rows never looked at the old end: they stand. Resume after them. */
     sl->rows.n = sl->final_rows;
     size_t p = sl->final_rows ? sl->rows.v[sl->final_rows - 1].next : a;
-    wrap_rows(&sl->rows, base, a, p, b, &mode);
+    model_wrap_rows(&sl->rows, base, a, p, b, &mode);
     size_t f = 0;
     while (f < sl->rows.n && !(grows && sl->rows.v[f].touched))
         f++;

@@ -26,8 +26,9 @@
 
 #include "session/transcript.h"
 #include "ui/markdown_layout.h"
+#include "ui/model_wrap.h"
 
-#define MODEL_ROWS_TAB_WIDTH 4
+#define MODEL_ROWS_TAB_WIDTH MODEL_WRAP_TAB_WIDTH
 #define MODEL_ROWS_PREFIX_W 2 /* "› " before a question's rows (they wrap this much narrower) */
 
 /* The kinds of segment an entry is made of, in order: SEP (a blank row before every question
@@ -47,11 +48,7 @@ typedef struct ModelRowPos {
     size_t off; /* where the row starts (entry text for LINE, mark text for MARK, 0 for SEP) */
 } ModelRowPos;
 
-typedef struct ModelRowSpan {
-    size_t start, end; /* drawn bytes */
-    size_t next;       /* where the next row starts (breaking spaces skipped) */
-    bool touched;      /* looked at the segment's last byte: may change if the line grows */
-} ModelRowSpan;
+/* ModelRowSpan (one row: the bytes it draws, where the next starts) is in ui/model_wrap.h. */
 
 typedef struct ModelRows ModelRows;
 

@@ -1,6 +1,8 @@
 /* app/plain: what reaches the terminal of the model's text in plain mode (plain_sanitize):
  * text, UTF-8, newlines and tabs as they are; every other control (ESC sequences, BEL, CR,
- * DEL, C1 controls written as UTF-8) dropped, so an answer can never drive the terminal. */
+ * DEL, C1 controls written as UTF-8) dropped, so an answer can never drive the terminal.
+ * The swap-file question's answer read as a line (plain_swap_choice): the full screen's keys
+ * as letters or words, an empty line for Esc, anything else asked again (never a guess). */
 #include <string.h>
 
 #include "app/plain.h"
@@ -34,8 +36,31 @@ static void test_sanitize(void)
     sb_free(&b);
 }
 
+static int choice(const char *s) { return plain_swap_choice(s, strlen(s)); }
+
+static void test_swap_choice(void)
+{
+    CHECK_INT_EQ(choice("r"), 'r');
+    CHECK_INT_EQ(choice("  Recover \r"), 'r');
+    CHECK_INT_EQ(choice("d"), 'd');
+    CHECK_INT_EQ(choice("DIFF"), 'd');
+    CHECK_INT_EQ(choice("x"), 'x');
+    CHECK_INT_EQ(choice("delete"), 'x');
+    CHECK_INT_EQ(choice(""), 0);      /* Enter alone: Esc's ignore, the swap stays */
+    CHECK_INT_EQ(choice(" \t "), 0);
+    CHECK_INT_EQ(choice("ignore"), 0);
+    CHECK_INT_EQ(choice("i"), 0);
+    /* Not an answer: asked again, never taken for the nearest choice. */
+    CHECK_INT_EQ(choice("rx"), -1);
+    CHECK_INT_EQ(choice("re"), -1);
+    CHECK_INT_EQ(choice("yes"), -1);
+    CHECK_INT_EQ(choice("what is this file?"), -1);
+    CHECK_INT_EQ(plain_swap_choice("x", 0), 0); /* the length counts, not the NUL */
+}
+
 int main(void)
 {
     RUN(test_sanitize);
+    RUN(test_swap_choice);
     return harness_done();
 }
