@@ -16,12 +16,13 @@
  * comparison in doupdate proportional to what changed, not to the rows touched. curses
  * compares stdscr with what it believes is on the screen and sends only the difference, so a
  * frame never clears the screen except after a resize, Ctrl-L or SIGCONT (clearok), when the
- * terminal's contents are unknown. A pending resize always wakes the thread, even if the frame did not change. After
- * Ctrl-L / SIGCONT the thread also puts back curses' tty modes, bracketed paste and mouse
- * reporting (written between two doupdates, never into the middle of curses' output). The
- * same goes for the app's control strings (OSC 52, term_send_control) and mouse mode changes:
- * queued under mu, written by the render thread after a doupdate. term_stop turns mouse
- * reporting off with bracketed paste, on every way out (exit, fatal hook). 
+ * terminal's contents are unknown. A pending resize always wakes the thread, even if the
+ * frame did not change. After Ctrl-L / SIGCONT the thread also puts back curses' tty modes,
+ * bracketed paste and mouse reporting (written between two doupdates, never into the middle
+ * of curses' output). The same goes for the app's control strings (OSC 52,
+ * term_send_control) and mouse mode changes: queued under mu, written by the render thread
+ * after a doupdate. term_stop turns mouse reporting off with bracketed paste, on every way
+ * out (exit, fatal hook).
  *
  * The soft cursor (Grid.cursor_soft, while an answer streams): the terminal's cursor stays
  * hidden and the caret is its cell drawn in reverse video. curses places the hardware cursor
@@ -67,7 +68,7 @@
 #include "ui/term_internal.h"
 
 struct Term {
-    TermBox box; /* first: what the main thread shares with the render thread (term_internal.h) */
+    TermBox box; /* first: what the main thread shares with the render thread */
 
     /* --- the thread that started it --- */
     SCREEN *screen;
