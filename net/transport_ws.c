@@ -5,11 +5,12 @@
  * end), so there is one object with one set of names instead of an adapter that would copy
  * every state, counter and hook across.
  *
- * Data structure. A Link owns a client vhost of its own ("flint-link": TLS CA settings stay
- * in net/; the vhost starts without TLS, and its client SSL_CTX -- the CA bundle parsed,
- * ~20 ms -- is added by link_tls_ready just before the first wss:// connect, which
- * link_start defers to the loop's next pass, after the first frame) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
- * none, is *current* (l->cur): only the current Conn moves data or changes the Link's
+ * Data structure. A Link owns (through l->try) a client vhost of its own ("flint-link": TLS
+ * CA settings stay in net/; the vhost starts without TLS, and its client SSL_CTX -- the CA
+ * bundle parsed, ~20 ms -- is added by link_tls_ready just before the first wss:// connect,
+ * which link_start defers to the loop's next pass, after the first frame) and a list of
+ * Conns, one per lws client wsi it has opened. Exactly one Conn, or none, is *current*
+ * (l->cur): only the current Conn moves data or changes the Link's
  * state. A Conn stops being current when
  *   - the link is interrupted (it then owes the server a Close 1000 "interrupted"),
  *   - it fails or is lost (handshake error, server close, drop, oversized message),
