@@ -1,11 +1,11 @@
 /* TransportSse (transport_sse.h): HTTP/1.1 requests with streamed responses on one kept-alive
  * raw lws client socket, behind the Transport interface (transport.h).
  *
- * Data structure. An Sse owns a client vhost of its own ("flint-sse"), a list of Conns (one
- * per raw client wsi it has opened), a FIFO of requests (each a complete HTTP message: head
- * and body, built by sse_send) and an address cache (link_addr.h, shared with transport_ws:
- * numeric addresses for lws, lookups in the background, the next address after a failed
- * connect). Exactly one Conn, or none, is current (s->cur); only the current Conn
+ * Data structure. An Sse owns a list of Conns (one per raw client wsi it has opened), a FIFO
+ * of requests (each a complete HTTP message: head and body, built by sse_send) and a LinkTry
+ * (link_try.h, shared with transport_ws: its client vhost "flint-sse", the connect timer, the
+ * backoff, and the address cache: numeric addresses for lws, lookups in the background, the
+ * next address after a failed connect). Exactly one Conn, or none, is current (s->cur); only the current Conn
  * moves bytes, reports or changes the state. A Conn stops being current when it is
  * interrupted, fails, is lost, or is closed after a response the server would not keep alive;
  * it lingers (delivering nothing) until lws destroys its wsi (WSI_DESTROY), where it is freed.
@@ -19,14 +19,14 @@
  * Invariants:
  *   - s->cur != NULL  =>  state is CONNECTING or UP; state UP  <=>  s->cur && s->cur->up.
  *   - s->cur == NULL while CONNECTING only between a restart and the deferred connect,
- *     between two addresses, or while s->addr.dns_wait.
+ *     between two addresses, or while s->try.addr.dns_wait.
  *   - the queue is empty unless the state is UP or CONNECTING after a planned reconnect
  *     (keep-alive refused: the queued questions go out on the next connection); interrupt,
  *     rotate and every failure drop it.
  *   - q_head->off > 0  =>  s->cur->busy (a partly written request belongs to that Conn).
  *   - the end hook runs once per request that was written (some bytes) and then answered or
  *     lost, never for one dropped by interrupt/rotate.
- *   - s->sul (the connect timer) is armed only while s->cur == NULL. */
+ *   - the connect timer (link_try_arm) is armed only while s->cur == NULL. */
 #include "net/transport_sse.h"
 
 #include <errno.h>
@@ -46,8 +46,8 @@
 #include "net/http_rx.h"
 #include "net/link_diag.h"
 #include "net/link_hold.h"
-#include "net/link_addr.h"
 #include "net/link_dns.h"
+#include "net/link_try.h"
 #include "net/link_url.h"
 #include "net/link_pipe.h"
 
@@ -61,8 +61,6 @@
 typedef struct Sse Sse;
 typedef struct SseConn SseConn;
 typedef struct SseReq SseReq;
-
-typedef struct SseVhost { Sse *sse; /* NULL after sse_free (the vhost goes later) */ } SseVhost;
 
 struct SseReq {
     SseReq *next;
@@ -93,21 +91,15 @@ struct SseConn {
 
 struct Sse {
     Transport base;        /* first: a Transport * is an Sse * */
-    struct lws_context *ctx;
-    struct lws_vhost *vh;
-    SseVhost *vref;
+    LinkTry try;           /* vhost, connect timer, backoff, addresses (link_try.h) */
     LinkUrl url;
     char *fixed_headers;   /* every header line but Content-Length, CRLF-terminated */
     LinkRoute route;       /* direct or through a proxy; TLS or not (link_pipe.h) */
     StrBuf plain;          /* plaintext out of a LinkPipe, for on_rx */
-    bool started;
     bool key_sent;         /* requests carry an Authorization header */
     SseConn *cur, *conns;
     SseReq *q_head, *q_tail;
     StrBuf scratch;        /* a NUL-terminated copy of each body chunk for the hook */
-    lws_sorted_usec_list_t sul;
-    uint16_t retries;
-    LinkAddr addr;         /* the address cache (link_addr.h) */
 };
 
 static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -137,15 +129,6 @@ static void queue_drop(Sse *s)
         free(r);
     }
     s->q_head = s->q_tail = NULL;
-}
-
-static SseConn *conn_of(struct lws *wsi)
-{
-    struct lws_vhost *vh = lws_get_vhost(wsi);
-    const char *name = vh ? lws_get_vhost_name(vh) : NULL;
-    if (!name || strcmp(name, SSE_NAME) != 0)
-        return NULL;
-    return lws_get_opaque_user_data(wsi);
 }
 
 static bool is_current(const SseConn *c) { return c->s && c->s->cur == c; }
@@ -187,23 +170,6 @@ static void conn_kill(SseConn *c)
     if (fd >= 0)
         shutdown(fd, SHUT_RDWR);
     lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-}
-
-static void sse_sul_cb(lws_sorted_usec_list_t *sul);
-static void arm_connect(Sse *s, lws_usec_t us)
-{
-    if (s->vh)
-        lws_sul_schedule(s->ctx, 0, &s->sul, sse_sul_cb, us);
-}
-
-static void sse_wait(Sse *s, const char *why)
-{
-    char conceal;
-    unsigned ms = lws_retry_get_delay_ms(s->ctx, &sse_retry, &s->retries, &conceal);
-    char detail[256];
-    snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
-    arm_connect(s, (lws_usec_t)ms * 1000);
-    transport_report_state(&s->base, TRANSPORT_WAITING, detail);
 }
 
 /* The end of the current response (c->busy): one report to the end hook. */
@@ -257,13 +223,13 @@ static void conn_lost(SseConn *c, const char *why)
         return;
     s->cur = NULL;
     queue_drop(s);
-    if (!c->up && link_addr_failed(&s->addr, why, c->addr)) {
-        arm_connect(s, 0);
+    if (!c->up && link_addr_failed(&s->try.addr, why, c->addr)) {
+        link_try_arm(&s->try, 0);
         return;
     }
-    log_msg("sse: down %s (%s%s%s)", why, s->url.endpoint, s->addr.literal ? "" : " via ",
-            s->addr.literal ? "" : c->addr);
-    sse_wait(s, why);
+    log_msg("sse: down %s (%s%s%s)", why, s->url.endpoint, s->try.addr.literal ? "" : " via ",
+            s->try.addr.literal ? "" : c->addr);
+    link_try_wait(&s->try, why, 0);
 }
 
 /* A 401/403 answer: the same request would be refused again, so the connection is closed and
@@ -289,32 +255,16 @@ static void conn_replace(SseConn *c, const char *why)
     log_msg("sse: reconnecting: %s", why);
     s->cur = NULL;
     conn_kill(c);
-    arm_connect(s, 0);
+    link_try_arm(&s->try, 0);
     transport_report_state(&s->base, TRANSPORT_CONNECTING, why);
-}
-
-/* --- resolving: the LinkAddr hooks ------------------------------------------------------ */
-
-static void conn_start(Sse *s);
-
-static void addr_wait(void *owner, const char *why)
-{
-    Sse *s = owner;
-    if (s->started)
-        sse_wait(s, why);
-}
-
-static void addr_connect(void *owner)
-{
-    Sse *s = owner;
-    if (s->started && !s->cur)
-        conn_start(s);
 }
 
 /* --- connecting --------------------------------------------------------------------------- */
 
-static void conn_start(Sse *s)
+/* LinkTry's connect hook: one attempt, to link_addr_current(). */
+static void conn_start(void *owner)
 {
+    Sse *s = owner;
     char terr[256];
     if (!link_route_tls_ready(&s->route, terr, sizeof terr)) { /* https: once, ~20 ms */
         transport_report_state(&s->base, TRANSPORT_STOPPED, terr);
@@ -328,22 +278,22 @@ static void conn_start(Sse *s)
         s->conns->prev = c;
     s->conns = c;
     s->cur = c;
-    snprintf(c->addr, sizeof c->addr, "%s", link_addr_current(&s->addr));
+    snprintf(c->addr, sizeof c->addr, "%s", link_addr_current(&s->try.addr));
     c->diag_mark = link_diag_hold();
     c->diag_held = true;
     if (s->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
     log_msg("sse: connecting %s%s%s%s%s", s->url.display,
             s->route.proxy.host[0] ? " through proxy " : "", s->route.proxy.display,
-            s->addr.literal ? "" : " via ", s->addr.literal ? "" : c->addr);
+            s->try.addr.literal ? "" : " via ", s->try.addr.literal ? "" : c->addr);
 
     /* A raw socket (method "RAW"): lws connects, we speak HTTP/1.1 -- over TLS of our own
      * for https (tls_mem.h says why lws does not do it). address: numeric (no lookup inside
      * lws); the name goes to SNI and the certificate check (conn_tls_begin). */
     struct lws_client_connect_info ci;
     memset(&ci, 0, sizeof ci);
-    ci.context = s->ctx;
-    ci.vhost = s->vh;
+    ci.context = s->try.ctx;
+    ci.vhost = s->try.vh;
     ci.address = c->addr;
     ci.port = s->route.port;
     ci.path = "/";
@@ -355,7 +305,7 @@ static void conn_start(Sse *s)
     ci.pwsi = &c->wsi;
 
     c->in_connect = true;
-    struct lws *wsi = s->vh ? lws_client_connect_via_info(&ci) : NULL;
+    struct lws *wsi = s->try.vh ? lws_client_connect_via_info(&ci) : NULL;
     c->in_connect = false;
     if (wsi && !c->destroyed)
         return;
@@ -368,21 +318,8 @@ static void conn_start(Sse *s)
     conn_free(c);
 }
 
-static void connect_next(Sse *s)
-{
-    if (s->base.state != TRANSPORT_CONNECTING)
-        transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
-    if (link_addr_next(&s->addr))
-        conn_start(s);
-}
-
-static void sse_sul_cb(lws_sorted_usec_list_t *sul)
-{
-    Sse *s = (Sse *)(void *)((char *)sul - offsetof(Sse, sul));
-    if (s->cur || !s->started)
-        return;
-    connect_next(s);
-}
+/* LinkTry's current hook. */
+static bool sse_current(const void *owner) { return ((const Sse *)owner)->cur != NULL; }
 
 /* --- moving bytes ------------------------------------------------------------------------- */
 
@@ -398,9 +335,7 @@ static void on_up(SseConn *c)
         conn_kill(c);
         return;
     }
-    s->retries = 0;
-    link_addr_ok(&s->addr);
-    s->base.stats.connects++;
+    link_try_up(&s->try);
     log_msg("sse: up %s", s->url.endpoint);
     transport_report_state(&s->base, TRANSPORT_UP, "");
     if (is_current(c) && s->q_head && c->wsi) /* queued across a planned reconnect */
@@ -654,31 +589,9 @@ static int sse_callback(struct lws *wsi, enum lws_callback_reasons reason, void 
                         size_t len)
 {
     (void)user;
-    if (reason == LWS_CALLBACK_PROTOCOL_DESTROY || reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
-        struct lws_vhost *vh = lws_get_vhost(wsi);
-        const char *name = vh ? lws_get_vhost_name(vh) : NULL;
-        if (!name || strcmp(name, SSE_NAME) != 0)
-            return 0;
-        SseVhost *ref = lws_vhost_user(vh);
-        if (!ref)
-            return 0;
-        if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
-            if (ref->sse)
-                link_addr_poll(&ref->sse->addr);
-            return 0;
-        }
-        if (ref->sse) {
-            Sse *s = ref->sse;
-            lws_sul_cancel(&s->sul);
-            link_addr_stop(&s->addr);
-            s->vh = NULL;
-            s->vref = NULL;
-        }
-        free(ref);
-        return 0;
-    }
-
-    SseConn *c = conn_of(wsi);
+    if (link_try_event(wsi, (int)reason, SSE_NAME))
+        return 0; /* vhost-wide: lookups, the vhost going */
+    SseConn *c = link_try_conn(wsi, SSE_NAME);
     if (!c)
         return 0;
     switch (reason) {
@@ -728,16 +641,11 @@ static void sse_free(Transport *t)
     log_msg("sse: closed (%s)", s->url.endpoint);
     for (SseConn *c = s->conns; c; c = c->next) {
         c->s = NULL;
-        if (c->wsi && s->vh)
+        if (c->wsi && s->try.vh)
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     }
     s->conns = s->cur = NULL;
-    link_addr_stop(&s->addr);
-    if (s->vh) {
-        lws_sul_cancel(&s->sul);
-        s->vref->sse = NULL;
-        lws_vhost_destroy(s->vh);
-    }
+    link_try_stop(&s->try);
     queue_drop(s);
     sb_free(&s->scratch);
     link_url_free(&s->url);
@@ -750,17 +658,9 @@ static void sse_free(Transport *t)
 static void sse_start(Transport *t)
 {
     Sse *s = sse_of(t);
-    if (s->started)
-        return;
-    s->started = true;
-    if (s->url.tls && !s->route.tls) {
-        /* The TLS context (and the first connect) on the loop's next pass: the first frame,
-         * drawn right after this call, does not wait for the CA bundle. */
-        transport_report_state(&s->base, TRANSPORT_CONNECTING, "");
-        arm_connect(s, 1);
-        return;
-    }
-    connect_next(s);
+    /* The TLS context (and the first connect) on the loop's next pass: the first frame,
+     * drawn right after this call, does not wait for the CA bundle. */
+    link_try_start(&s->try, s->url.tls && !s->route.tls);
 }
 
 static bool sse_send(Transport *t, const char *data, size_t len)
@@ -797,7 +697,7 @@ static void sse_restart(Sse *s, const char *reason)
 {
     log_msg("sse: %s", strcmp(reason, "interrupted") == 0 ? "interrupt" : reason);
     queue_drop(s);
-    if (!s->started)
+    if (!s->try.started)
         return;
     SseConn *c = s->cur;
     s->cur = NULL;
@@ -808,7 +708,7 @@ static void sse_restart(Sse *s, const char *reason)
         if (was_up)
             s->base.stats.interrupt_ns = clock_now_ns();
     }
-    arm_connect(s, 0); /* also skips the rest of a backoff */
+    link_try_arm(&s->try, 0); /* also skips the rest of a backoff */
     transport_report_state(&s->base, TRANSPORT_CONNECTING, reason);
 }
 
@@ -883,7 +783,6 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
         return NULL;
     }
     Sse *s = xcalloc(1, sizeof *s);
-    s->ctx = lws_context;
     s->url = url;
     transport_init(&s->base, &sse_ops, hooks, ud, s->url.endpoint);
     if (!build_headers(s, cfg, err, err_size)) {
@@ -894,29 +793,16 @@ Transport *transport_sse_new(void *lws_context, const TransportSseConfig *cfg,
         sse_discard(s);
         return NULL;
     }
-    static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
+    static const LinkTryHooks try_hooks = {conn_start, sse_current};
     /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
-    link_addr_init(&s->addr, "sse", s->route.host, cfg->resolve, s->ctx, &s->base.stats,
-                   &addr_hooks, s);
+    link_try_init(&s->try, &s->base, lws_context, "sse", s->route.host, cfg->resolve,
+                  &sse_retry, &try_hooks, s);
 
     link_diag_install();
 
-    s->vref = xcalloc(1, sizeof *s->vref);
-    s->vref->sse = s;
-    struct lws_context_creation_info vi;
-    memset(&vi, 0, sizeof vi);
-    vi.vhost_name = SSE_NAME;
-    vi.port = CONTEXT_PORT_NO_LISTEN;
-    vi.protocols = sse_protocols;
-    vi.options = 0; /* no lws client SSL_CTX: TLS is link_pipe's (conn_tcp_up) */
-    /* lws would take http_proxy from the environment and CONNECT by itself: a proxy with
-     * port 0 means none to it (the proxy is link_pipe's) */
-    vi.http_proxy_address = "0.0.0.0:0";
-    vi.user = s->vref;
-    s->vh = lws_create_vhost(s->ctx, &vi);
-    if (!s->vh) {
+    /* No lws client SSL_CTX and no lws proxy: TLS and the proxy are link_pipe's. */
+    if (!link_try_vhost(&s->try, SSE_NAME, sse_protocols)) {
         snprintf(err, err_size, "cannot create the libwebsockets client vhost");
-        s->vref->sse = NULL; /* freed by PROTOCOL_DESTROY if lws ran it (see transport_ws.c) */
         sse_discard(s);
         return NULL;
     }

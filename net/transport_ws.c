@@ -5,11 +5,12 @@
  * end), so there is one object with one set of names instead of an adapter that would copy
  * every state, counter and hook across.
  *
- * Data structure. A Link owns a client vhost of its own ("flint-link": TLS CA settings stay
- * in net/; the vhost starts without TLS, and its client SSL_CTX -- the CA bundle parsed,
- * ~20 ms -- is added by link_tls_ready just before the first wss:// connect, which
- * link_start defers to the loop's next pass, after the first frame) and a list of Conns, one per lws client wsi it has opened. Exactly one Conn, or
- * none, is *current* (l->cur): only the current Conn moves data or changes the Link's
+ * Data structure. A Link owns (through l->try) a client vhost of its own ("flint-link": TLS
+ * CA settings stay in net/; the vhost starts without TLS, and its client SSL_CTX -- the CA
+ * bundle parsed, ~20 ms -- is added by link_tls_ready just before the first wss:// connect,
+ * which link_start defers to the loop's next pass, after the first frame) and a list of
+ * Conns, one per lws client wsi it has opened. Exactly one Conn, or none, is *current*
+ * (l->cur): only the current Conn moves data or changes the Link's
  * state. A Conn stops being current when
  *   - the link is interrupted (it then owes the server a Close 1000 "interrupted"),
  *   - it fails or is lost (handshake error, server close, drop, oversized message),
@@ -18,17 +19,17 @@
  * through lws' opaque user data; a Conn finds its Link through conn->link, which link_free
  * clears, so late callbacks after link_free are harmless.
  *
- * Addresses. l->addr (link_addr.h, shared with transport_sse.c) resolves the host in the
- * background and caches its numeric addresses; lws only ever gets a numeric one. A failed
+ * Attempts. l->try (link_try.h, shared with transport_sse.c) owns the vhost, the connect
+ * timer, the backoff and the address cache: lws only ever gets a numeric address. A failed
  * connect (no HTTP answer) moves on to the next address without reporting anything; only when
  * every address has failed in a row does Link back off (WAITING).
  *
  * Invariants:
  *   - l->cur != NULL  =>  state is CONNECTING or UP; state UP  <=>  l->cur && l->cur->up.
  *   - l->cur == NULL while CONNECTING only between link_interrupt and the deferred connect,
- *     between two addresses, or while l->addr.dns_wait (nothing cached yet: a lookup runs).
+ *     between two addresses, or while l->try.addr.dns_wait (nothing cached: a lookup runs).
  *   - the outbound queue is empty unless state is UP (it is dropped whenever cur changes).
- *   - l->sul (the connect timer) is armed only while l->cur == NULL: in WAITING, right after
+ *   - the connect timer (link_try_arm) is armed only while l->cur == NULL: in WAITING, after
  *     an interrupt (state CONNECTING, connect deferred until the old socket's Close is on the
  *     wire, 2 ms at most; see link_interrupt), or to try the next address (0 us).
  *
@@ -60,10 +61,10 @@
 #include "core/xalloc.h"
 #include "net/link_diag.h"
 #include "net/link_hold.h"
-#include "net/link_addr.h"
 #include "net/http_fields.h"
 #include "net/link_proxy.h"
 #include "net/link_dns.h"
+#include "net/link_try.h"
 #include "net/link_rx.h"
 #include "net/link_url.h"
 
@@ -79,12 +80,6 @@
 typedef struct Link Link;
 typedef struct Conn Conn;
 typedef struct OutMsg OutMsg;
-
-/* The vhost's user pointer. It outlives the Link when lws destroys the vhost later than
- * link_free (lws_vhost_destroy is deferred), so callbacks then see link == NULL. */
-typedef struct LinkVhost {
-    Link *link;
-} LinkVhost;
 
 struct OutMsg {
     OutMsg *next;
@@ -121,25 +116,19 @@ struct Conn {
 
 struct Link {
     Transport base;       /* first: a Transport * is a Link * (link_of) */
-    struct lws_context *ctx;
-    struct lws_vhost *vh; /* NULL once lws destroyed it (context destroyed first) */
-    LinkVhost *vref;
+    LinkTry try;          /* vhost, connect timer, backoff, addresses (see the top) */
     LinkUrl url;
     char *auth; /* "Bearer KEY", or NULL */
     char *extra;          /* the extra headers, "name\0value\0" pairs (checked), or NULL */
     size_t n_extra;
     char *ca_file;
     size_t max_message;
-    bool started;
     bool tls_ready;       /* the vhost has its client SSL_CTX (link_tls_ready) */
     LinkProxy proxy;      /* proxy.host "": direct; else lws tunnels through it (CONNECT) */
     Conn *cur;
     Conn *conns;
     OutMsg *q_head, *q_tail;
     size_t q_off; /* bytes of q_head already written */
-    lws_sorted_usec_list_t sul;
-    uint16_t retries;
-    LinkAddr addr;        /* the address cache (see the top of this file) */
 };
 
 static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -177,17 +166,6 @@ static void queue_drop(Link *l)
     l->q_off = 0;
 }
 
-static Conn *conn_of(struct lws *wsi)
-{
-    /* Only wsis of a Link vhost carry a Conn as opaque data (the protocol is private to
-     * this file, but a wsi of another vhost would carry whatever its owner put there). */
-    struct lws_vhost *vh = lws_get_vhost(wsi);
-    const char *name = vh ? lws_get_vhost_name(vh) : NULL;
-    if (!name || strcmp(name, LINK_VHOST_NAME) != 0)
-        return NULL;
-    return lws_get_opaque_user_data(wsi);
-}
-
 static bool is_current(const Conn *c) { return c->link && c->link->cur == c; }
 
 static void diag_release(Conn *c)
@@ -217,31 +195,6 @@ static void conn_free(Conn *c)
 
 static void release_in(Conn *c) { link_rx_abandon(&c->rx); }
 
-static void link_sul_cb(lws_sorted_usec_list_t *sul);
-
-static void arm_connect(Link *l, lws_usec_t us)
-{
-    if (l->vh)
-        lws_sul_schedule(l->ctx, 0, &l->sul, link_sul_cb, us);
-}
-
-/* Reports WAITING and retries after the backoff. */
-static void link_wait(Link *l, const char *why, unsigned min_ms)
-{
-    char conceal;
-    unsigned ms = lws_retry_get_delay_ms(l->ctx, &link_retry, &l->retries, &conceal);
-    if (ms < min_ms)
-        ms = min_ms; /* the server asked for it (429 Retry-After) */
-    char detail[256];
-    snprintf(detail, sizeof detail, "%s; retry in %.1f s", why, ms / 1000.0);
-    arm_connect(l, (lws_usec_t)ms * 1000);
-    transport_report_state(&l->base, TRANSPORT_WAITING, detail);
-}
-
-/* The current connection failed or was lost. A connect that got no HTTP answer counts
- * against its address: the next address is tried at once, without a report (the state stays
- * CONNECTING); once every address has failed in a row, Link backs off (WAITING) and
- * re-resolves in the background, in case the host has moved. */
 /* transport_hold for one Conn (link_hold.h: the kernel keeps the socket quiet). */
 static void conn_hold(Conn *c, bool on)
 {
@@ -251,6 +204,10 @@ static void conn_hold(Conn *c, bool on)
     link_hold_socket(lws_get_socket_fd(c->wsi), on);
 }
 
+/* The current connection failed or was lost. A connect that got no HTTP answer counts
+ * against its address: the next address is tried at once, without a report (the state stays
+ * CONNECTING); once every address has failed in a row, Link backs off (WAITING) and
+ * re-resolves in the background, in case the host has moved. */
 static void conn_lost(Conn *c, const char *why)
 {
     conn_hold(c, false);
@@ -261,20 +218,20 @@ static void conn_lost(Conn *c, const char *why)
         return;
     l->cur = NULL;
     queue_drop(l);
-    if (!c->up && !c->http_status && link_addr_failed(&l->addr, why, c->addr)) {
-        arm_connect(l, 0);
+    if (!c->up && !c->http_status && link_addr_failed(&l->try.addr, why, c->addr)) {
+        link_try_arm(&l->try, 0);
         return;
     }
-    log_msg("link: down %s (%s%s%s)", why, l->url.endpoint, l->addr.literal ? "" : " via ",
-            l->addr.literal ? "" : c->addr);
+    log_msg("link: down %s (%s%s%s)", why, l->url.endpoint,
+            l->try.addr.literal ? "" : " via ", l->try.addr.literal ? "" : c->addr);
     if (c->refused) {
         /* Nothing armed: the same request would be refused the same way. An interrupt (the
          * user asking again) makes one fresh attempt, with the backoff from its start. */
-        l->retries = 0;
+        l->try.retries = 0;
         transport_report_state(&l->base, TRANSPORT_STOPPED, why);
         return;
     }
-    link_wait(l, why, c->retry_after_ms);
+    link_try_wait(&l->try, why, c->retry_after_ms);
 }
 
 static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char *out, size_t n)
@@ -321,24 +278,6 @@ static void describe_failure(Conn *c, struct lws *wsi, const char *reason, char 
     link_diag_describe(reason, status, c->diag_mark, endpoint, host, out, n);
 }
 
-/* --- resolving: the LinkAddr hooks ------------------------------------------------------ */
-
-static void conn_start(Link *l);
-
-static void addr_wait(void *owner, const char *why)
-{
-    Link *l = owner;
-    if (l->started)
-        link_wait(l, why, 0);
-}
-
-static void addr_connect(void *owner)
-{
-    Link *l = owner;
-    if (l->started && !l->cur)
-        conn_start(l);
-}
-
 /* --- connecting --------------------------------------------------------------------------- */
 
 /* wss:// only: gives the vhost its client SSL_CTX (system CAs, plus --ca-file), once. lws
@@ -354,15 +293,17 @@ static bool link_tls_ready(Link *l)
     vi.port = CONTEXT_PORT_NO_LISTEN;
     vi.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT; /* lws builds the client SSL_CTX only then */
     vi.client_ssl_ca_filepath = l->ca_file;
-    if (lws_init_vhost_client_ssl(&vi, l->vh))
+    if (lws_init_vhost_client_ssl(&vi, l->try.vh))
         return false;
     l->tls_ready = true;
     log_msg("link: TLS client context ready (%.1f ms)", (double)(clock_now_ns() - t0) / 1e6);
     return true;
 }
 
-static void conn_start(Link *l)
+/* LinkTry's connect hook: one attempt, to link_addr_current(). */
+static void conn_start(void *owner)
 {
+    Link *l = owner;
     if (!link_tls_ready(l)) {
         transport_report_state(&l->base, TRANSPORT_STOPPED,
                                "cannot set up TLS (OpenSSL could not make a client context)");
@@ -376,22 +317,22 @@ static void conn_start(Link *l)
         l->conns->prev = c;
     l->conns = c;
     l->cur = c;
-    snprintf(c->addr, sizeof c->addr, "%s", link_addr_current(&l->addr));
+    snprintf(c->addr, sizeof c->addr, "%s", link_addr_current(&l->try.addr));
     c->diag_mark = link_diag_hold();
     c->diag_held = true;
     if (l->base.state != TRANSPORT_CONNECTING)
         transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
     log_msg("link: connecting %s%s%s%s%s", l->url.display,
             l->proxy.host[0] ? " through proxy " : "", l->proxy.host[0] ? l->proxy.display : "",
-            l->addr.literal ? "" : " via ",
-            l->addr.literal ? "" : c->addr);
+            l->try.addr.literal ? "" : " via ",
+            l->try.addr.literal ? "" : c->addr);
 
     /* address: numeric, so lws' own getaddrinfo does no lookup; host: the name, for the Host
      * header, SNI and the certificate check (lws strips the ":port" for the last two). */
     struct lws_client_connect_info ci;
     memset(&ci, 0, sizeof ci);
-    ci.context = l->ctx;
-    ci.vhost = l->vh;
+    ci.context = l->try.ctx;
+    ci.vhost = l->try.vh;
     ci.address = c->addr;
     ci.port = l->url.port;
     char target[300];
@@ -402,7 +343,7 @@ static void conn_start(Link *l)
         bool v6 = strchr(c->addr, ':') != NULL;
         snprintf(px, sizeof px, "%s%s%s%s%s:%d", l->proxy.userpass, l->proxy.userpass[0] ? "@" : "",
                  v6 ? "[" : "", c->addr, v6 ? "]" : "", l->proxy.port);
-        lws_set_proxy(l->vh, px);
+        lws_set_proxy(l->try.vh, px);
         memset(px, 0, sizeof px);
         bool tv6 = strchr(l->url.host, ':') != NULL; /* "CONNECT [v6]:port" */
         snprintf(target, sizeof target, "%s%s%s", tv6 ? "[" : "", l->url.host, tv6 ? "]" : "");
@@ -419,7 +360,7 @@ static void conn_start(Link *l)
     ci.pwsi = &c->wsi;
 
     c->in_connect = true;
-    struct lws *wsi = l->vh ? lws_client_connect_via_info(&ci) : NULL;
+    struct lws *wsi = l->try.vh ? lws_client_connect_via_info(&ci) : NULL;
     c->in_connect = false;
     if (wsi && !c->destroyed)
         return;
@@ -434,22 +375,8 @@ static void conn_start(Link *l)
     conn_free(c);
 }
 
-/* (Re)connects: to a cached address at once, or, with nothing cached, after a lookup. */
-static void connect_next(Link *l)
-{
-    if (l->base.state != TRANSPORT_CONNECTING)
-        transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
-    if (link_addr_next(&l->addr))
-        conn_start(l);
-}
-
-static void link_sul_cb(lws_sorted_usec_list_t *sul)
-{
-    Link *l = (Link *)(void *)((char *)sul - offsetof(Link, sul));
-    if (l->cur || !l->started)
-        return;
-    connect_next(l);
-}
+/* LinkTry's current hook. */
+static bool link_current(const void *owner) { return ((const Link *)owner)->cur != NULL; }
 
 /* --- the protocol callback ---------------------------------------------------------------- */
 
@@ -527,7 +454,7 @@ static int on_writeable(Conn *c, struct lws *wsi)
         /* The Close is on the wire: now the fresh socket. (Not after an oversized message:
          * that reconnect waits for the backoff.) */
         if (l && c->connect_after_close && !l->cur)
-            arm_connect(l, 0);
+            link_try_arm(&l->try, 0);
         return -1;
     }
     if (!is_current(c) || !c->up)
@@ -567,34 +494,10 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
                          size_t len)
 {
     (void)user;
-    if (reason == LWS_CALLBACK_PROTOCOL_DESTROY || reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
-        /* Both come with a stand-in wsi that only knows its vhost (lws_broadcast sends
-         * WAIT_CANCELLED to every protocol of every vhost; PROTOCOL_DESTROY runs as the vhost
-         * goes: link_free, or the context destroyed before link_free). */
-        struct lws_vhost *vh = lws_get_vhost(wsi);
-        const char *name = vh ? lws_get_vhost_name(vh) : NULL;
-        if (!name || strcmp(name, LINK_VHOST_NAME) != 0)
-            return 0;
-        LinkVhost *ref = lws_vhost_user(vh);
-        if (!ref)
-            return 0;
-        if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
-            if (ref->link)
-                link_addr_poll(&ref->link->addr);
-            return 0; /* nonzero would make lws close its cancel pipe */
-        }
-        if (ref->link) {
-            Link *l = ref->link;
-            lws_sul_cancel(&l->sul);
-            link_addr_stop(&l->addr); /* its wake must not reach the dying context */
-            l->vh = NULL;
-            l->vref = NULL;
-        }
-        free(ref);
-        return 0;
-    }
-
-    Conn *c = conn_of(wsi);
+    if (link_try_event(wsi, (int)reason, LINK_VHOST_NAME))
+        return 0; /* vhost-wide: lookups, the vhost going */
+    /* Only wsis of a Link vhost carry a Conn as opaque data. */
+    Conn *c = link_try_conn(wsi, LINK_VHOST_NAME);
     if (!c)
         return 0;
 
@@ -636,9 +539,7 @@ static int link_callback(struct lws *wsi, enum lws_callback_reasons reason, void
             return 0;
         }
         Link *l = c->link;
-        l->retries = 0;
-        link_addr_ok(&l->addr);
-        l->base.stats.connects++;
+        link_try_up(&l->try);
         log_msg("link: up %s", l->url.endpoint);
         transport_report_state(&l->base, TRANSPORT_UP, "");
         return 0;
@@ -710,18 +611,11 @@ static void link_free(Transport *t)
      * handshake; the Conns are freed by their WSI_DESTROY, with link == NULL). */
     for (Conn *c = l->conns; c; c = c->next) {
         c->link = NULL;
-        if (c->wsi && l->vh)
+        if (c->wsi && l->try.vh)
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
     }
     l->conns = l->cur = NULL;
-    /* A lookup in flight finishes on its own thread and frees itself; from here on it
-     * cannot call lws_cancel_service (the app may destroy the context next). */
-    link_addr_stop(&l->addr);
-    if (l->vh) {
-        lws_sul_cancel(&l->sul);
-        l->vref->link = NULL;
-        lws_vhost_destroy(l->vh); /* closes its sockets at once, no close handshake */
-    }
+    link_try_stop(&l->try); /* no lookup, no timer; the vhost closes its sockets at once */
     queue_drop(l);
     link_url_free(&l->url);
     free(l->auth);
@@ -734,17 +628,9 @@ static void link_free(Transport *t)
 static void link_start(Transport *t)
 {
     Link *l = link_of(t);
-    if (l->started)
-        return;
-    l->started = true;
-    if (l->url.tls && !l->tls_ready) {
-        /* The TLS context (and the first connect) on the loop's next pass: the first frame,
-         * drawn right after this call, does not wait for the CA bundle. */
-        transport_report_state(&l->base, TRANSPORT_CONNECTING, "");
-        arm_connect(l, 1);
-        return;
-    }
-    connect_next(l);
+    /* The TLS context (and the first connect) on the loop's next pass: the first frame,
+     * drawn right after this call, does not wait for the CA bundle. */
+    link_try_start(&l->try, l->url.tls && !l->tls_ready);
 }
 
 static bool link_send(Transport *t, const char *data, size_t len)
@@ -773,7 +659,7 @@ static void link_restart(Link *l, const char *reason)
     uint64_t t0 = clock_now_ns();
     log_msg("link: %s", strcmp(reason, "interrupted") == 0 ? "interrupt" : reason);
     queue_drop(l);
-    if (!l->started)
+    if (!l->try.started)
         return;
     Conn *c = l->cur;
     l->cur = NULL;
@@ -791,14 +677,14 @@ static void link_restart(Link *l, const char *reason)
             c->connect_after_close = true;
             lws_callback_on_writable(c->wsi);
             lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, INTERRUPT_CLOSE_SECS);
-            arm_connect(l, INTERRUPT_CONNECT_US);
+            link_try_arm(&l->try, INTERRUPT_CONNECT_US);
         } else {
             if (c->wsi) /* mid-handshake: nothing to tell the server, just drop it */
                 lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
-            arm_connect(l, 0);
+            link_try_arm(&l->try, 0);
         }
     } else {
-        arm_connect(l, 0); /* waiting: skip the rest of the backoff (a lookup goes on) */
+        link_try_arm(&l->try, 0); /* waiting: skip the rest of the backoff (a lookup goes on) */
     }
     transport_report_state(&l->base, TRANSPORT_CONNECTING, reason);
 }
@@ -874,7 +760,6 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
     }
 
     Link *l = xcalloc(1, sizeof *l);
-    l->ctx = lws_context;
     l->url = url;
     l->proxy = proxy;
     memset(&proxy, 0, sizeof proxy);
@@ -892,11 +777,11 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
                 l->proxy.source);
     transport_init(&l->base, &link_ops, hooks, ud, l->url.endpoint);
     l->max_message = cfg->max_message ? cfg->max_message : LINK_DEFAULT_MAX;
-    static const LinkAddrHooks addr_hooks = {addr_wait, addr_connect};
+    static const LinkTryHooks try_hooks = {conn_start, link_current};
     /* through a proxy only the proxy's name is resolved here: the server's is the proxy's */
-    link_addr_init(&l->addr, "link", l->proxy.host[0] ? l->proxy.host : l->url.host,
-                   cfg->resolve, l->ctx, &l->base.stats,
-                   &addr_hooks, l);
+    link_try_init(&l->try, &l->base, lws_context, "link",
+                  l->proxy.host[0] ? l->proxy.host : l->url.host, cfg->resolve, &link_retry,
+                  &try_hooks, l);
     if (cfg->api_key && *cfg->api_key) {
         StrBuf sb = {0};
         sb_printf(&sb, "Bearer %s", cfg->api_key);
@@ -907,25 +792,11 @@ Transport *transport_ws_new(void *lws_context, const TransportWsConfig *cfg,
 
     link_diag_install();
 
-    l->vref = xcalloc(1, sizeof *l->vref);
-    l->vref->link = l;
-    struct lws_context_creation_info vi;
-    memset(&vi, 0, sizeof vi);
-    vi.vhost_name = LINK_VHOST_NAME;
-    vi.port = CONTEXT_PORT_NO_LISTEN;
-    vi.protocols = link_protocols;
-    vi.options = 0; /* no client SSL_CTX yet: link_tls_ready adds it when wss:// needs it */
-    /* Not lws' own reading of http_proxy (it would take it for wss:// too): a proxy with
-     * port 0 is none to it; conn_start sets ours (link_proxy.h) before each connect. */
-    vi.http_proxy_address = "0.0.0.0:0";
-    vi.user = l->vref;
-    l->vh = lws_create_vhost(l->ctx, &vi);
-    if (!l->vh) {
+    /* No client SSL_CTX yet: link_tls_ready adds it when wss:// needs it; conn_start sets
+     * our proxy (link_proxy.h) before each connect. */
+    if (!link_try_vhost(&l->try, LINK_VHOST_NAME, link_protocols)) {
         snprintf(err, err_size, "cannot create the libwebsockets client vhost%s%.200s",
                  l->ca_file ? " with CA file " : "", l->ca_file ? l->ca_file : "");
-        /* lws may or may not have run PROTOCOL_DESTROY on the half-made vhost; the ref is
-         * only freed there, so leaving it is the safe side of a one-off leak. */
-        l->vref->link = NULL;
         link_url_free(&l->url);
         free(l->auth);
         free(l->ca_file);
