@@ -28,6 +28,7 @@ wait_file 'steer conn=1 refused code=steering_not_supported' "$BACKEND_LOG"
 wait_file 'close conn=1 code=1000' "$BACKEND_LOG"
 wait_file 'done conn=2 .*status=completed' "$BACKEND_LOG" 15
 wait_answer 'use recursion instead'
+wait_screen ' done' # the turn is over in flint too: the next Enter asks, it does not steer
 grep '^R .*"type":"response.create"' "$E2E_DIR/refuse.dump" | tail -n 1 >"$E2E_DIR/recreate.json"
 grep -q 'Here is an iterative version' "$E2E_DIR/recreate.json" \
   || fail "the re-create does not carry the partial answer"
@@ -59,6 +60,7 @@ wait_file 'steer conn=1 steered resp=' "$BACKEND_LOG"
 wait_file 'done conn=1 .*status=completed' "$BACKEND_LOG" 15
 wait_screen '↪ steer: echo: now in Rust'
 wait_answer 'now in Rust'
+wait_screen ' done' # over in flint too: the next Enter asks, it does not steer
 [ "$(grep -c 'type=response.create ' "$BACKEND_LOG")" = 1 ] \
   || fail "an accepted steer was followed by another response.create"
 grep -q 'close conn=1' "$BACKEND_LOG" && fail "an accepted steer closed the connection"
