@@ -437,6 +437,7 @@ static int on_writeable(Conn *c, struct lws *wsi)
         return 0; /* lws calls WRITEABLE once more after the -1 that sent the Close */
     if (c->want_close) {
         c->close_sent = true;
+        conn_hold(c, false); /* after this write: the server's answer to our Close is read */
         const char *reason = c->close_reason ? c->close_reason : "interrupted";
         int code = c->close_code ? c->close_code : LWS_CLOSE_STATUS_NORMAL;
         lws_close_reason(wsi, (enum lws_close_status)code, (unsigned char *)reason,
@@ -664,12 +665,16 @@ static void link_restart(Link *l, const char *reason)
     Conn *c = l->cur;
     l->cur = NULL;
     if (c) {
-        conn_hold(c, false); /* the server's answer to our Close is read */
         release_in(c);
         c->done = true;
         c->t_interrupt = t0;
         c->close_reason = reason;
+        if (!c->up || !c->wsi)
+            conn_hold(c, false);
         if (c->up && c->wsi) {
+            /* Held (transport_hold), it stays so until its Close is written: the pass that
+             * writes it does not first read what gathered (released after the write, for
+             * the server's answer to our Close). */
             /* Close 1000 "interrupted" from its next WRITEABLE; the new socket (to the cached
              * address: no lookup) starts right after that, or after 2 ms at most, so the
              * Close goes out first. */
