@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fdio.h"
 #include "core/xalloc.h"
 #include "session/session.h"
 
@@ -177,18 +178,12 @@ static bool read_key_file(const char *name, char **key, ErrorBuf *err)
     }
     char buf[KEY_FILE_MAX];
     size_t n = 0;
-    for (;;) {
-        ssize_t r = read(fd, buf + n, sizeof buf - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            close(fd);
-            errno = e;
-            return error_errno(err, "key file %s", name);
-        }
-        if (r == 0 || (n += (size_t)r) == sizeof buf)
-            break;
+    if (!fdio_read_upto(fd, buf, sizeof buf, &n)) {
+        int e = errno;
+        memset(buf, 0, sizeof buf);
+        close(fd);
+        errno = e;
+        return error_errno(err, "key file %s", name);
     }
     close(fd);
     if (n == sizeof buf)

@@ -36,6 +36,25 @@ bool fdio_write_all(int fd, const void *buf, size_t n)
     return fdio_write_all_with(sys_write, fd, buf, n);
 }
 
+bool fdio_read_upto(int fd, void *buf, size_t cap, size_t *got)
+{
+    size_t n = 0;
+    while (n < cap) {
+        ssize_t r = read(fd, (char *)buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            *got = n;
+            return false;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *got = n;
+    return true;
+}
+
 bool fdio_make_dirs(const char *dir, mode_t mode)
 {
     char buf[4096];

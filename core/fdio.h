@@ -23,6 +23,10 @@ bool fdio_write_all(int fd, const void *buf, size_t n);
 /* The same through write_fn. */
 bool fdio_write_all_with(FdioWriteFn write_fn, int fd, const void *buf, size_t n);
 
+/* Reads fd into buf until end of file or cap bytes (EINTR and short reads retried); *got says
+ * how many. False (errno set) on a read error. A file of exactly cap bytes or more fills buf:
+ * callers that want to tell "too big" read into cap = their limit + 1. */
+bool fdio_read_upto(int fd, void *buf, size_t cap, size_t *got);
 /* mkdir -p of dir, each directory it makes with mode (0700 for flint's state). False (errno
  * set) when one cannot be made or dir is not a directory at the end. */
 bool fdio_make_dirs(const char *dir, mode_t mode);

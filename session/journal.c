@@ -158,34 +158,9 @@ static bool fail_errno(Journal *j, ErrorBuf *err, const char *what)
                        j->path[0] ? j->path : j->dir);
 }
 
-/* mkdir -p, each new directory 0700. */
-static bool make_dirs(const char *dir)
-{
-    char buf[4096];
-    size_t n = strlen(dir);
-    if (n == 0 || n >= sizeof buf)
-        return errno = ENAMETOOLONG, false;
-    memcpy(buf, dir, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char c = buf[i];
-        buf[i] = '\0';
-        if (mkdir(buf, 0700) < 0 && errno != EEXIST)
-            return false;
-        buf[i] = c;
-    }
-    struct stat st;
-    if (stat(dir, &st) < 0)
-        return false;
-    if (!S_ISDIR(st.st_mode))
-        return errno = ENOTDIR, false;
-    return true;
-}
-
 static bool create_file(Journal *j, ErrorBuf *err)
 {
-    if (!make_dirs(j->dir))
+    if (!fdio_make_dirs(j->dir, 0700)) /* mkdir -p, each new directory 0700 */
         return fail_errno(j, err, "create");
     time_t now = time(NULL);
     struct tm tm;

@@ -161,19 +161,11 @@ bool look_load(const char *path, Look *out, bool *found, ErrorBuf *err)
     }
     char buf[LOOK_FILE_MAX + 1];
     size_t n = 0;
-    while (n < sizeof buf) {
-        ssize_t r = read(fd, buf + n, sizeof buf - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            int e = errno;
-            close(fd);
-            errno = e;
-            return error_errno(err, "cannot read %s", path);
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
+    if (!fdio_read_upto(fd, buf, sizeof buf, &n)) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return error_errno(err, "cannot read %s", path);
     }
     close(fd);
     return look_parse(buf, n, path, out, err); /* n > LOOK_FILE_MAX: too big */
