@@ -222,7 +222,7 @@ void app_frame(void *ud)
     App *a = ud;
     if (app_rx_release(a))
         return; /* the next pass reads what gathered, and draws (app/rx_batch.h) */
-    a->rx.draw = false; /* nothing came after a release: this is its frame */
+    rx_batch_reset(&a->rx); /* nothing came after a release: this is its frame */
     app_frame_draw(a);
 }
 
