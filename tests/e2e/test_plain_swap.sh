@@ -46,9 +46,11 @@ wait_screen 'r recover, d diff, x delete'
 wait_screen '^\? ?$'
 type 'what is this'; keys Enter
 wait_screen '^flint: Answer r \(recover\), d \(diff\), x \(delete\) or an empty line'
+wait_screen '^\? ?$'
 type 'd'; keys Enter
 wait_screen '^\+typed before the kill first line'
 wait_screen '^-first line'
+wait_screen '^\? ?$' # asked again: typed before it, the echo would land before the question
 type 'r'; keys Enter
 wait_screen '^flint: Recovered notes\.txt from its swap file'
 wait_screen '^> ?$'
