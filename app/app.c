@@ -514,6 +514,19 @@ void app_free(App *a)
 
 /* app_run's AppTransportFn, in the loop's context: the WebSocket transport, or with --api
  * chat the HTTP SSE one (it maps ws:// to http://). */
+bool app_demo_url(App *a, AppWsMaker *ws, char *url, size_t size, ErrorBuf *err)
+{
+    const AppConfig *cfg = ws->cfg;
+    if (!cfg->demo)
+        return true;
+    bool chat = cfg->api == APP_API_CHAT;
+    if (!demo_start(&a->demo, cfg->demo_rate, chat, err))
+        return false;
+    snprintf(url, size, "%s://127.0.0.1:%d/v1", chat ? "http" : "ws", a->demo.port);
+    ws->url = url;
+    return true;
+}
+
 Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
                               void *hooks_ud, ErrorBuf *err)
 {
@@ -651,14 +664,8 @@ int app_run(const AppConfig *cfg)
     loop_block_signals();
     if (!app_build(a, &notes, &err) || !app_open_tty(a, &err))
         goto fail;
-    if (cfg->demo) {
-        bool chat = cfg->api == APP_API_CHAT;
-        if (!demo_start(&a->demo, cfg->demo_rate, chat, &err))
-            goto fail;
-        snprintf(demo_url, sizeof demo_url, "%s://127.0.0.1:%d/v1", chat ? "http" : "ws",
-                 a->demo.port);
-        ws.url = demo_url;
-    }
+    if (!app_demo_url(a, &ws, demo_url, sizeof demo_url, &err))
+        goto fail;
     transport_ws_log_install(); /* lws would log to stderr, the terminal curses draws on */
     if (!app_connect(a, app_make_ws, &ws, &transport_failed, &err)) {
         if (transport_failed)

@@ -100,7 +100,9 @@ typedef struct AppWsMaker {
     const AppConfig *cfg;
     const char *url;
 } AppWsMaker;
-Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
+/* --demo: starts the demo backend and points ws at it (url: the caller's buffer, size bytes).
+ * Nothing without --demo. False with a message when it cannot start. */
+bool app_demo_url(struct App *a, AppWsMaker *ws, char *url, size_t size, ErrorBuf *err);Transport *app_make_ws(void *ud, struct lws_context *ctx, const TransportHooks *hooks,
                        void *hooks_ud, ErrorBuf *err);
 App *app_alloc(const AppConfig *cfg, StrBuf *notes);
 bool app_build(App *a, StrBuf *notes, ErrorBuf *err);

@@ -537,14 +537,8 @@ int plain_run(const AppConfig *cfg)
     loop_block_signals();
     if (!app_build(a, &notes, &err) || !plain_open_input(a, p, &err))
         goto fail;
-    if (cfg->demo) {
-        bool chat = cfg->api == APP_API_CHAT;
-        if (!demo_start(&a->demo, cfg->demo_rate, chat, &err))
-            goto fail;
-        snprintf(demo_url, sizeof demo_url, "%s://127.0.0.1:%d/v1", chat ? "http" : "ws",
-                 a->demo.port);
-        ws.url = demo_url;
-    }
+    if (!app_demo_url(a, &ws, demo_url, sizeof demo_url, &err))
+        goto fail;
     transport_ws_log_install();
     if (!app_connect(a, app_make_ws, &ws, &transport_failed, &err)) {
         if (transport_failed)
